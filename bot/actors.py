@@ -1,0 +1,37 @@
+"""Who is acting: the facts Discord gives us about the caller, as a service `Actor`."""
+
+from __future__ import annotations
+
+import discord
+
+from marketplace.services.commands import Actor
+
+
+class NotInGuildError(Exception):
+    """The interaction came from a DM; marketplace actions need a guild."""
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """Build the service-layer Actor for the interaction's caller in its guild."""
+    guild = interaction.guild
+    if guild is None or interaction.guild_id is None:
+        raise NotInGuildError
+    user = interaction.user
+    role_ids = (
+        frozenset(r.id for r in user.roles) if isinstance(user, discord.Member) else frozenset()
+    )
+    return Actor(
+        guild_id=interaction.guild_id,
+        guild_name=guild.name,
+        user_id=user.id,
+        role_ids=role_ids,
+        has_manage_guild=interaction.permissions.manage_guild,
+        is_owner=guild.owner_id == user.id,
+    )
+
+
+def guild_of(interaction: discord.Interaction) -> discord.Guild:
+    """The interaction's guild; commands are guild-only, so a DM is refused politely."""
+    if interaction.guild is None:
+        raise NotInGuildError
+    return interaction.guild

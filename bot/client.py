@@ -1,0 +1,62 @@
+"""The Discord client: loads the cogs, installs the error handler, syncs commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.errors import handle_interaction_error
+from marketplace.services import onboarding
+from marketplace.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.cogs.onboarding",
+    "bot.cogs.profile",
+    "bot.cogs.tutor",
+    "bot.cogs.admin",
+)
+
+
+class TutorBot(commands.Bot):
+    """TutorBot's client. It holds the services; cogs stay thin and call them."""
+
+    def __init__(
+        self, services: ServiceContext, *, dev_guild_id: int | None = None, sync: bool = True
+    ) -> None:
+        intents = discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+        )
+        self.services = services
+        self.dev_guild_id = dev_guild_id
+        self._sync = sync
+
+    async def setup_hook(self) -> None:
+        """Load every cog, route errors to the one handler, and sync commands."""
+        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self._sync:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> int:
+        """Sync to `DEV_GUILD_ID` when set (instant), else globally; return how many."""
+        if self.dev_guild_id is not None:
+            guild = discord.Object(id=self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d commands", len(synced))
+        return len(synced)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Give a new guild its starter subject catalogue."""
+        await onboarding.catalogue(guild.id, guild.name, self.services)

@@ -1,0 +1,111 @@
+"""`/admin config` and `/admin subjects`. Rights are checked by the services, server-side."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import texts
+from bot.actors import actor_of, guild_of
+from bot.client import TutorBot
+from bot.presenters.admin import config_embed, setting_value_text
+from marketplace.domain.policy import setting_keys
+from marketplace.domain.subjects import match_subjects
+from marketplace.services import guild_admin, onboarding
+from marketplace.services.commands import ChangeSetting
+
+AUTOCOMPLETE_LIMIT = 25
+
+
+class AdminCog(commands.Cog):
+    """Server configuration for admins."""
+
+    admin = app_commands.Group(
+        name="admin",
+        description="Server settings for admins",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    subjects = app_commands.Group(
+        name="subjects", description="This server's subject catalogue", parent=admin
+    )
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @admin.command(name="config", description="View this server's settings, or change one")
+    @app_commands.describe(
+        setting="The setting to change (leave empty to see them all)",
+        value="Its new value: a number, on/off, a #channel, an @role or a list",
+    )
+    async def config(
+        self, interaction: discord.Interaction, setting: str | None = None, value: str | None = None
+    ) -> None:
+        """Show all settings, or change one."""
+        actor = actor_of(interaction)
+        if setting is None or value is None:
+            current = await guild_admin.view_config(actor, self.bot.services)
+            await interaction.response.send_message(embed=config_embed(current), ephemeral=True)
+            return
+        guild = guild_of(interaction)
+        key = setting.strip().lower()
+        updated = await guild_admin.change_setting(
+            ChangeSetting(
+                actor,
+                key,
+                value,
+                channel_ids=frozenset(c.id for c in guild.channels),
+                role_ids=frozenset(r.id for r in guild.roles),
+            ),
+            self.bot.services,
+        )
+        shown = setting_value_text(key, asdict(updated.policy)[key])
+        await interaction.response.send_message(
+            texts.CONFIG_CHANGED.format(key=key, value=shown), ephemeral=True
+        )
+
+    @config.autocomplete("setting")
+    async def setting_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest setting names."""
+        names = match_subjects(current[:50], setting_keys(), limit=AUTOCOMPLETE_LIMIT)
+        return [app_commands.Choice(name=n, value=n) for n in names]
+
+    @subjects.command(name="add", description="Add a subject students can pick")
+    @app_commands.describe(name="The subject's name, e.g. Linear Algebra")
+    async def subject_add(self, interaction: discord.Interaction, name: str) -> None:
+        """Add a subject."""
+        subject = await guild_admin.add_subject(actor_of(interaction), name, self.bot.services)
+        await interaction.response.send_message(
+            texts.SUBJECT_ADDED.format(name=subject.name), ephemeral=True
+        )
+
+    @subjects.command(name="remove", description="Retire a subject (existing profiles keep it)")
+    @app_commands.describe(subject="The subject to retire")
+    async def subject_remove(self, interaction: discord.Interaction, subject: str) -> None:
+        """Retire a subject."""
+        removed = await guild_admin.remove_subject(
+            actor_of(interaction), subject, self.bot.services
+        )
+        template = texts.SUBJECT_REMOVED if removed else texts.SUBJECT_NOT_FOUND
+        await interaction.response.send_message(template.format(name=subject[:60]), ephemeral=True)
+
+    @subject_remove.autocomplete("subject")
+    async def subject_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest the guild's subjects."""
+        guild = guild_of(interaction)
+        catalogue = await onboarding.catalogue(guild.id, guild.name, self.bot.services)
+        by_name = {s.name: s.key for s in catalogue}
+        names = match_subjects(current[:60], by_name, limit=AUTOCOMPLETE_LIMIT)
+        return [app_commands.Choice(name=n, value=by_name[n]) for n in names]
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(AdminCog(bot))

@@ -1,0 +1,61 @@
+"""`/profile view` and `/profile edit`."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import texts
+from bot.actors import guild_of
+from bot.client import TutorBot
+from bot.flows.profile_edit import ProfileEditModal
+from bot.presenters.profiles import profile_embed
+from marketplace.services import profiles
+
+
+class ProfileCog(commands.Cog):
+    """Profiles: a card for anyone, editing for yourself."""
+
+    profile = app_commands.Group(
+        name="profile", description="See or edit TutorBot profiles", guild_only=True
+    )
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @profile.command(name="view", description="Show a profile card: yours or someone else's")
+    @app_commands.describe(user="Whose profile to show (leave empty for yours)")
+    async def view(
+        self, interaction: discord.Interaction, user: discord.User | discord.Member | None = None
+    ) -> None:
+        """Show the card."""
+        guild = guild_of(interaction)
+        target = user or interaction.user
+        card = await profiles.view(guild.id, target.id, self.bot.services)
+        is_self = target.id == interaction.user.id
+        if card.member is None and card.tutor is None:
+            text = (
+                texts.NO_PROFILE_SELF
+                if is_self
+                else texts.NO_PROFILE_OTHER.format(name=target.display_name[:80])
+            )
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        embed = profile_embed(card, target.display_name, viewer_is_owner=is_self)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @profile.command(name="edit", description="Edit your goals, bio or rate")
+    async def edit(self, interaction: discord.Interaction) -> None:
+        """Open the edit modal with what applies to the caller."""
+        guild = guild_of(interaction)
+        card = await profiles.view(guild.id, interaction.user.id, self.bot.services)
+        if card.student is None and card.tutor is None:
+            await interaction.response.send_message(texts.PROFILE_EDIT_NOTHING, ephemeral=True)
+            return
+        await interaction.response.send_modal(ProfileEditModal(card, self.bot.services))
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ProfileCog(bot))

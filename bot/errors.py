@@ -1,0 +1,56 @@
+"""The one error handler: domain errors become a short ephemeral message, nothing else leaks."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot import texts
+from bot.actors import NotInGuildError
+from bot.replies import reply
+from marketplace.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """The original exception behind discord.py's invoke wrappers."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    return error
+
+
+def message_for(error: BaseException) -> str:
+    """The user-facing sentence for any error raised while handling an interaction."""
+    match error:
+        case DomainError():
+            return texts.describe_error(error)
+        case app_commands.NoPrivateMessage() | NotInGuildError():
+            return texts.GUILD_ONLY
+        case app_commands.MissingPermissions():
+            return texts.NEEDS["admin"]
+        case app_commands.TransformerError():
+            return texts.BAD_OPTION
+        case app_commands.CommandOnCooldown(retry_after=retry):
+            return texts.COOLDOWN.format(seconds=max(1, round(retry)))
+    return texts.UNEXPECTED
+
+
+async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Log the detail, then tell the user plainly; never show a traceback."""
+    original = unwrap(error)
+    if isinstance(original, DomainError):
+        log.info("refused %s: %r", _where(interaction), original)
+    else:
+        log.error("error in %s", _where(interaction), exc_info=original)
+    try:
+        await reply(interaction, message_for(original))
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error in %s", _where(interaction))
+
+
+def _where(interaction: discord.Interaction) -> str:
+    command = interaction.command.qualified_name if interaction.command else None
+    return f"/{command}" if command else f"component {interaction.data!r:.80}"

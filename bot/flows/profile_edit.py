@@ -1,0 +1,69 @@
+"""`/profile edit`: one modal with the fields that apply to the caller."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import texts
+from bot.actors import actor_of
+from bot.flows.base import SafeModal
+from bot.presenters.profiles import profile_embed
+from marketplace.domain.money import format_money
+from marketplace.domain.profiles import BIO_MAX, GOALS_MAX
+from marketplace.services import profiles
+from marketplace.services.commands import EditProfile
+from marketplace.services.context import ServiceContext
+from marketplace.services.results import ProfileCard
+
+RATE_MAX_CHARS = 20
+
+
+class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
+    """Goals for students; bio and rate for tutors. Saved all together or not at all."""
+
+    def __init__(self, card: ProfileCard, services: ServiceContext) -> None:
+        super().__init__()
+        self.services = services
+        self.goals: discord.ui.TextInput[ProfileEditModal] | None = None
+        self.bio: discord.ui.TextInput[ProfileEditModal] | None = None
+        self.rate: discord.ui.TextInput[ProfileEditModal] | None = None
+        if card.student is not None:
+            self.goals = discord.ui.TextInput(
+                label="Your goals",
+                style=discord.TextStyle.paragraph,
+                default=card.student.goals or None,
+                required=False,
+                max_length=GOALS_MAX,
+                placeholder="What do you want to get better at?",
+            )
+            self.add_item(self.goals)
+        if card.tutor is not None:
+            self.bio = discord.ui.TextInput(
+                label="Bio",
+                style=discord.TextStyle.paragraph,
+                default=card.tutor.bio or None,
+                max_length=BIO_MAX,
+                placeholder="Who you are, what you teach, how you teach.",
+            )
+            self.rate = discord.ui.TextInput(
+                label="Hourly rate",
+                default=format_money(card.tutor.rate),
+                max_length=RATE_MAX_CHARS,
+                placeholder="e.g. 25 or 25.50",
+            )
+            self.add_item(self.bio)
+            self.add_item(self.rate)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Save every field at once, then show the updated card."""
+        card = await profiles.edit(
+            EditProfile(
+                actor_of(interaction),
+                goals=self.goals.value if self.goals else None,
+                bio=self.bio.value if self.bio else None,
+                rate=self.rate.value if self.rate else None,
+            ),
+            self.services,
+        )
+        embed = profile_embed(card, interaction.user.display_name, viewer_is_owner=True)
+        await interaction.response.send_message(texts.PROFILE_SAVED, embed=embed, ephemeral=True)

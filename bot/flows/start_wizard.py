@@ -1,0 +1,179 @@
+"""The `/start` menu: role, time zone, subjects and level, then Save."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import texts
+from bot.actors import actor_of
+from bot.flows.base import OwnedView, SafeModal
+from bot.presenters.onboarding import onboarded_embed
+from marketplace.domain.members import Subject
+from marketplace.domain.profiles import Level, Role
+from marketplace.domain.timezones import suggest_zones, validate_zone
+from marketplace.services import onboarding
+from marketplace.services.commands import StartOnboarding
+from marketplace.services.context import ServiceContext
+
+MAX_SELECT_OPTIONS = 25
+
+
+class StartView(OwnedView):
+    """Collects the four onboarding choices in one ephemeral message."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        services: ServiceContext,
+        subjects: list[Subject],
+        current_zone: str | None,
+    ) -> None:
+        super().__init__(owner_id)
+        self.services = services
+        self.role: Role | None = None
+        self.zone: str | None = current_zone
+        self.subject_keys: tuple[str, ...] = ()
+        self.level: Level | None = None
+        self.add_item(RoleSelect(self))
+        self.add_item(ZoneSelect(self, current_zone))
+        self.add_item(SubjectSelect(self, subjects))
+        self.add_item(LevelSelect(self))
+        self.add_item(OtherZoneButton(self))
+        self.add_item(SaveButton(self))
+
+    def missing(self) -> list[str]:
+        """The choices still to make, in the words the user sees."""
+        wanted = {
+            "a role": self.role,
+            "a time zone": self.zone,
+            "at least one subject": self.subject_keys,
+            "a level": self.level,
+        }
+        return [name for name, value in wanted.items() if not value]
+
+
+class RoleSelect(discord.ui.Select[StartView]):
+    """Student, tutor or both."""
+
+    def __init__(self, wizard: StartView) -> None:
+        options = [
+            discord.SelectOption(label=label, value=v) for v, label in texts.ROLE_LABELS.items()
+        ]
+        self.wizard = wizard
+        super().__init__(placeholder="I am a…", options=options, row=0)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember the role."""
+        self.wizard.role = Role(self.values[0])
+        await interaction.response.defer()
+
+
+class ZoneSelect(discord.ui.Select[StartView]):
+    """Common time zones; the "Other" button takes any IANA name."""
+
+    def __init__(self, wizard: StartView, current: str | None) -> None:
+        zones = suggest_zones("")[: MAX_SELECT_OPTIONS - 1]
+        if current and current not in zones:
+            zones = [current, *zones]
+        options = [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
+        self.wizard = wizard
+        super().__init__(placeholder="My time zone…", options=options[:MAX_SELECT_OPTIONS], row=1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember the zone."""
+        self.wizard.zone = validate_zone(self.values[0])
+        await interaction.response.defer()
+
+
+class SubjectSelect(discord.ui.Select[StartView]):
+    """The guild's subjects (the first 25 by name)."""
+
+    def __init__(self, wizard: StartView, subjects: list[Subject]) -> None:
+        shown = subjects[:MAX_SELECT_OPTIONS]
+        options = [discord.SelectOption(label=s.name[:100], value=s.key) for s in shown]
+        self.wizard = wizard
+        super().__init__(
+            placeholder="Subjects I'm interested in…",
+            options=options,
+            min_values=1,
+            max_values=min(10, len(options)),
+            row=2,
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember the subjects."""
+        self.wizard.subject_keys = tuple(self.values)
+        await interaction.response.defer()
+
+
+class LevelSelect(discord.ui.Select[StartView]):
+    """Beginner, intermediate or advanced."""
+
+    def __init__(self, wizard: StartView) -> None:
+        options = [
+            discord.SelectOption(label=label, value=v) for v, label in texts.LEVEL_LABELS.items()
+        ]
+        self.wizard = wizard
+        super().__init__(placeholder="My level…", options=options, row=3)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember the level."""
+        self.wizard.level = Level(self.values[0])
+        await interaction.response.defer()
+
+
+class OtherZoneButton(discord.ui.Button[StartView]):
+    """Opens a modal to type any IANA zone."""
+
+    def __init__(self, wizard: StartView) -> None:
+        self.wizard = wizard
+        super().__init__(label=texts.OTHER_ZONE_LABEL, style=discord.ButtonStyle.secondary, row=4)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Ask for the zone by name."""
+        await interaction.response.send_modal(ZoneModal(self.wizard))
+
+
+class ZoneModal(SafeModal, title=texts.ZONE_MODAL_TITLE):
+    """Type a time zone; it is checked before it is kept."""
+
+    zone: discord.ui.TextInput[ZoneModal] = discord.ui.TextInput(
+        label=texts.ZONE_MODAL_LABEL, placeholder=texts.ZONE_MODAL_PLACEHOLDER, max_length=64
+    )
+
+    def __init__(self, wizard: StartView) -> None:
+        super().__init__()
+        self.wizard = wizard
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Keep the zone if it is a real one, and say so."""
+        self.wizard.zone = validate_zone(self.zone.value)
+        await interaction.response.send_message(
+            texts.ZONE_PICKED.format(zone=self.wizard.zone), ephemeral=True
+        )
+
+
+class SaveButton(discord.ui.Button[StartView]):
+    """Saves all four choices at once."""
+
+    def __init__(self, wizard: StartView) -> None:
+        self.wizard = wizard
+        super().__init__(label="Save", style=discord.ButtonStyle.success, row=4)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Save, or say what is still missing."""
+        view = self.wizard
+        if view.role is None or view.zone is None or view.level is None or not view.subject_keys:
+            await interaction.response.send_message(
+                texts.START_MISSING.format(missing=", ".join(view.missing())), ephemeral=True
+            )
+            return
+        result = await onboarding.start(
+            StartOnboarding(
+                actor_of(interaction), view.role, view.zone, view.subject_keys, view.level
+            ),
+            view.services,
+        )
+        view.stop()
+        embed = onboarded_embed(result, interaction.user.display_name)
+        await interaction.response.edit_message(content=None, embed=embed, view=None)

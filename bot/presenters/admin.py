@@ -1,0 +1,49 @@
+"""The `/admin config` card."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import discord
+
+from bot import texts
+from bot.presenters.onboarding import BRAND_COLOUR
+from marketplace.domain.policy import SETTINGS, SettingGroup, SettingKind, settings_in_group
+from marketplace.services.results import GuildConfig
+
+
+def setting_value_text(key: str, value: object) -> str:
+    """A setting's value as an admin reads it: mentions, on/off, lists."""
+    kind = SETTINGS[key].kind
+    if value is None or value == ():
+        return texts.NOT_SET
+    if kind is SettingKind.CHANNEL:
+        return f"<#{value}>"
+    if kind is SettingKind.ROLE:
+        return f"<@&{value}>"
+    if kind is SettingKind.BOOL:
+        return "on" if value else "off"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def config_embed(config: GuildConfig) -> discord.Embed:
+    """Every setting, grouped, with its current value."""
+    values = asdict(config.policy)
+    embed = discord.Embed(
+        title=texts.CONFIG_TITLE, description=texts.CONFIG_HELP, colour=BRAND_COLOUR
+    )
+    for group in SettingGroup:
+        lines = [
+            f"`{key}`: {setting_value_text(key, values[key])}" for key in settings_in_group(group)
+        ]
+        if lines:
+            embed.add_field(
+                name=texts.CONFIG_GROUP_TITLES[group.value],
+                value="\n".join(lines)[:1024],
+                inline=False,
+            )
+    if not config.payments_available:
+        embed.set_footer(text=texts.CONFIG_PAYMENTS_OFF)
+    return embed

@@ -1,0 +1,145 @@
+"""Build INTERACTION_CREATE payloads the way Discord's client and API would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from discord_emulator import payloads
+from discord_emulator.models import JSON, Attachment, Channel, Role, User
+from discord_emulator.world import World
+
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
+
+
+@dataclass
+class Resolved:
+    world: World
+    guild_id: int | None
+    data: JSON = field(default_factory=dict)
+
+    def user(self, user: User) -> str:
+        self.data.setdefault("users", {})[str(user.id)] = payloads.user(user)
+        if self.guild_id is not None:
+            member = self.world.members.get((self.guild_id, user.id))
+            if member is not None:
+                self.data.setdefault("members", {})[str(user.id)] = payloads.member(
+                    self.world, member, with_user=False, permissions=0
+                )
+        return str(user.id)
+
+    def role(self, role: Role) -> str:
+        from discord_emulator.payloads import role as role_payload
+
+        self.data.setdefault("roles", {})[str(role.id)] = role_payload(role)
+        return str(role.id)
+
+    def channel(self, channel: Channel, for_user: int) -> str:
+        data = payloads.channel(self.world, channel, permissions_for=for_user)
+        self.data.setdefault("channels", {})[str(channel.id)] = data
+        return str(channel.id)
+
+    def attachment(self, att: Attachment, base_url: str, channel_id: int) -> str:
+        self.data.setdefault("attachments", {})[str(att.id)] = payloads.attachment(
+            att, base_url, channel_id
+        )
+        return str(att.id)
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, User):
+        return value.name
+    if isinstance(value, Channel):
+        return f"#{value.name}"
+    if isinstance(value, Role):
+        return f"@{value.name}"
+    if isinstance(value, Attachment):
+        return value.filename
+    return str(value)
+
+
+def find_command(world: World, guild_id: int | None, name: str) -> JSON:
+    candidates = list(world.guild_commands.get(guild_id, [])) if guild_id else []
+    candidates += world.global_commands
+    for cmd in candidates:
+        if cmd["name"] == name and int(cmd.get("type", 1)) == 1:
+            return cmd
+    known = ", ".join(sorted("/" + c["name"] for c in candidates)) or "none"
+    raise LookupError(f"/{name} is not a synced command here (known: {known})")
+
+
+def convert_option(
+    definition: JSON, value: Any, resolved: Resolved, user_id: int, *, focused: bool = False,
+) -> Any:
+    kind = int(definition["type"])
+    name = definition["name"]
+    if focused:
+        return str(value)
+    if kind in (USER, MENTIONABLE) and isinstance(value, User):
+        return resolved.user(value)
+    if kind in (ROLE, MENTIONABLE) and isinstance(value, Role):
+        return resolved.role(value)
+    if kind == CHANNEL and isinstance(value, Channel):
+        return resolved.channel(value, user_id)
+    if kind in (USER, ROLE, CHANNEL, MENTIONABLE, ATTACHMENT):
+        raise TypeError(f"option {name!r} needs a User/Role/Channel object, got {value!r}")
+    if kind == INTEGER:
+        value = int(value)
+    elif kind == NUMBER:
+        value = float(value)
+    elif kind == BOOLEAN:
+        value = bool(value)
+    elif kind == STRING:
+        value = str(value)
+    choices = definition.get("choices") or []
+    if choices:
+        for choice in choices:
+            if value == choice["value"]:
+                return value
+        for choice in choices:
+            if value == choice["name"]:
+                return choice["value"]
+        allowed = ", ".join(repr(c["value"]) for c in choices)
+        raise ValueError(f"{value!r} is not a choice of option {name!r} ({allowed})")
+    return value
+
+
+def command_options(
+    cmd: JSON, path: list[str], values: dict[str, Any], resolved: Resolved, user_id: int,
+    *, focused: str | None = None,
+) -> list[JSON]:
+    """Build the nested `options` array for a (sub)command invocation."""
+    root: list[JSON] = []
+    current = root
+    defs: list[JSON] = list(cmd.get("options") or [])
+    for sub in path:
+        match = next((d for d in defs if d["name"] == sub and d["type"] in (1, 2)), None)
+        if match is None:
+            raise LookupError(f"/{cmd['name']} has no subcommand {sub!r}")
+        node: JSON = {"type": match["type"], "name": sub, "options": []}
+        current.append(node)
+        current = node["options"]
+        defs = list(match.get("options") or [])
+    if any(d["type"] in (1, 2) for d in defs):
+        subs = ", ".join(d["name"] for d in defs)
+        raise LookupError(f"/{cmd['name']} {' '.join(path)} needs a subcommand ({subs})")
+    by_name = {d["name"]: d for d in defs}
+    for key, value in values.items():
+        definition = by_name.get(key)
+        if definition is None:
+            raise LookupError(f"unknown option {key!r}; options are {sorted(by_name)}")
+        is_focused = key == focused
+        opt: JSON = {
+            "name": key,
+            "type": definition["type"],
+            "value": convert_option(definition, value, resolved, user_id, focused=is_focused),
+        }
+        if is_focused:
+            opt["focused"] = True
+        current.append(opt)
+    if focused is None:
+        missing = [d["name"] for d in defs if d.get("required") and d["name"] not in values]
+        if missing:
+            raise ValueError(f"missing required option(s): {', '.join(missing)}")
+    return root

@@ -1,0 +1,28 @@
+"""Snowflake ids and interaction tokens."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import time
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+class SnowflakeFactory:
+    """Generate increasing Discord-style snowflakes (timestamp in the high bits)."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+        self._last = 0
+
+    def next(self) -> int:
+        now_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        candidate = (now_ms << 22) | (next(self._counter) & 0xFFF)
+        self._last = max(self._last + 1, candidate)
+        return self._last
+
+
+def new_token(prefix: str = "aW50ZXJhY3Rpb24") -> str:
+    """Return an opaque interaction/session token."""
+    return f"{prefix}.{secrets.token_urlsafe(24)}"

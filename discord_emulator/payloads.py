@@ -1,0 +1,246 @@
+"""Serialise world objects into the JSON shapes Discord (and discord.py) use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord_emulator.models import Attachment, Channel, ChannelType, Guild, Member, Message, Role, User
+from discord_emulator.world import World
+
+JSON = dict[str, Any]
+
+
+def user(u: User) -> JSON:
+    return {
+        "id": str(u.id),
+        "username": u.name,
+        "global_name": u.global_name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": u.bot,
+        "system": False,
+        "public_flags": 0,
+        "flags": 0,
+    }
+
+
+def member(world: World, m: Member, *, with_user: bool = True, permissions: int | None = None) -> JSON:
+    data: JSON = {
+        "roles": [str(r) for r in m.role_ids],
+        "joined_at": m.joined_at,
+        "nick": m.nick,
+        "avatar": None,
+        "premium_since": None,
+        "deaf": False,
+        "mute": False,
+        "pending": False,
+        "flags": 0,
+        "communication_disabled_until": None,
+    }
+    if with_user:
+        data["user"] = user(world.users[m.user_id])
+    if permissions is not None:
+        data["permissions"] = str(permissions)
+    return data
+
+
+def role(r: Role) -> JSON:
+    return {
+        "id": str(r.id),
+        "name": r.name,
+        "color": r.color,
+        "colors": {"primary_color": r.color, "secondary_color": None, "tertiary_color": None},
+        "hoist": r.hoist,
+        "icon": None,
+        "unicode_emoji": None,
+        "position": r.position,
+        "permissions": str(r.permissions),
+        "managed": r.managed,
+        "mentionable": r.mentionable,
+        "flags": 0,
+    }
+
+
+def overwrites(channel: Channel) -> list[JSON]:
+    return [
+        {"id": str(o.id), "type": o.type, "allow": str(o.allow), "deny": str(o.deny)}
+        for o in channel.permission_overwrites
+    ]
+
+
+def thread_member(channel: Channel, user_id: int, join_timestamp: str) -> JSON:
+    return {
+        "id": str(channel.id),
+        "user_id": str(user_id),
+        "join_timestamp": join_timestamp,
+        "flags": 0,
+    }
+
+
+def channel(world: World, c: Channel, *, permissions_for: int | None = None) -> JSON:
+    if c.is_dm:
+        recipient = world.users[c.recipient_id] if c.recipient_id else None
+        return {
+            "id": str(c.id),
+            "type": ChannelType.DM,
+            "last_message_id": _opt(c.last_message_id),
+            "recipients": [user(recipient)] if recipient else [],
+            "flags": 0,
+        }
+    data: JSON = {
+        "id": str(c.id),
+        "type": c.type,
+        "guild_id": _opt(c.guild_id),
+        "name": c.name,
+        "parent_id": _opt(c.parent_id),
+        "last_message_id": _opt(c.last_message_id),
+        "rate_limit_per_user": c.rate_limit_per_user,
+        "flags": 0,
+    }
+    if c.is_thread:
+        data.update(
+            owner_id=_opt(c.owner_id),
+            message_count=c.message_count,
+            total_message_sent=c.message_count,
+            member_count=len(c.member_ids),
+            thread_metadata={
+                "archived": c.archived,
+                "auto_archive_duration": c.auto_archive_duration,
+                "archive_timestamp": c.archive_timestamp,
+                "locked": c.locked,
+                "invitable": c.invitable,
+                "create_timestamp": c.created_at,
+            },
+        )
+        bot = world.bot
+        if bot is not None and bot.user.id in c.member_ids:
+            data["member"] = thread_member(c, bot.user.id, c.created_at)
+    else:
+        data.update(
+            position=c.position,
+            permission_overwrites=overwrites(c),
+            nsfw=c.nsfw,
+            topic=c.topic,
+        )
+        if c.type == ChannelType.VOICE:
+            data.update(bitrate=c.bitrate, user_limit=c.user_limit, rtc_region=None)
+    if permissions_for is not None:
+        data["permissions"] = str(world.permissions_in(permissions_for, c))
+    return data
+
+
+def _opt(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def guild(world: World, g: Guild) -> JSON:
+    return {
+        "id": str(g.id),
+        "name": g.name,
+        "icon": None,
+        "splash": None,
+        "discovery_splash": None,
+        "banner": None,
+        "owner_id": str(g.owner_id),
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "roles": [role(r) for r in world.guild_roles(g.id)],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "mfa_level": 0,
+        "application_id": None,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "vanity_url_code": None,
+        "description": None,
+        "premium_tier": 0,
+        "premium_subscription_count": 0,
+        "preferred_locale": g.preferred_locale,
+        "public_updates_channel_id": None,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+    }
+
+
+def guild_create(world: World, g: Guild) -> JSON:
+    members = world.guild_members(g.id)
+    data = guild(world, g)
+    data.update(
+        joined_at=g.created_at,
+        large=False,
+        unavailable=False,
+        member_count=len(members),
+        voice_states=[
+            {"user_id": str(u), "channel_id": str(ch), "guild_id": str(g.id), "session_id": "x",
+             "deaf": False, "mute": False, "self_deaf": False, "self_mute": False,
+             "self_video": False, "suppress": False, "request_to_speak_timestamp": None}
+            for (gid, u), ch in world.voice_states.items()
+            if gid == g.id
+        ],
+        members=[member(world, m) for m in members],
+        channels=[channel(world, c) for c in world.guild_channels(g.id)],
+        threads=[channel(world, c) for c in world.active_threads(g.id)],
+        presences=[],
+        stage_instances=[],
+        guild_scheduled_events=[],
+        soundboard_sounds=[],
+    )
+    return data
+
+
+def attachment(a: Attachment, base_url: str, channel_id: int) -> JSON:
+    url = f"{base_url}/attachments/{channel_id}/{a.id}/{a.filename}"
+    return {
+        "id": str(a.id),
+        "filename": a.filename,
+        "size": len(a.data),
+        "url": url,
+        "proxy_url": url,
+        "content_type": a.content_type,
+        "description": a.description,
+    }
+
+
+def message(world: World, m: Message, base_url: str = "") -> JSON:
+    author = world.users[m.author_id]
+    data: JSON = {
+        "id": str(m.id),
+        "channel_id": str(m.channel_id),
+        "author": user(author),
+        "content": m.content,
+        "timestamp": m.timestamp,
+        "edited_timestamp": m.edited_timestamp,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [attachment(a, base_url, m.channel_id) for a in m.attachments],
+        "embeds": m.embeds,
+        "components": m.components,
+        "pinned": False,
+        "type": m.type,
+        "flags": m.flags,
+    }
+    if m.guild_id is not None:
+        data["guild_id"] = str(m.guild_id)
+        mem = world.members.get((m.guild_id, m.author_id))
+        if mem is not None and m.webhook_id is None:
+            data["member"] = member(world, mem, with_user=False)
+    if m.nonce is not None:
+        data["nonce"] = m.nonce
+    if m.webhook_id is not None:
+        data["webhook_id"] = str(m.webhook_id)
+        data["application_id"] = str(m.webhook_id)
+    if m.interaction_id is not None and m.interaction_user_id is not None:
+        data["interaction_metadata"] = {
+            "id": str(m.interaction_id),
+            "type": 2 if m.type == 20 else 3,
+            "user": user(world.users[m.interaction_user_id]),
+            "authorizing_integration_owners": {},
+        }
+    return data

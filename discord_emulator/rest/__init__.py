@@ -1,0 +1,1 @@
+"""REST API v10 routes served by the emulator."""

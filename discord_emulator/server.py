@@ -1,0 +1,118 @@
+"""The aiohttp application: REST under /api/v10, the gateway at /gateway."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from discord_emulator import errors as err
+from discord_emulator.backend import Backend
+from discord_emulator.errors import DiscordAPIError
+from discord_emulator.models import ErrorRecord
+from discord_emulator.ratelimit import limited_headers, ok_headers
+from discord_emulator.rest import channels, interactions, misc
+from discord_emulator.rest.common import BACKEND_KEY, Handler
+
+log = logging.getLogger(__name__)
+Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+API_PREFIXES = ("/api/v10", "/api/v9")
+NO_AUTH_PREFIXES = ("/interactions/", "/webhooks/", "/gateway")
+
+
+def _needs_auth(template: str) -> bool:
+    return not template.startswith(NO_AUTH_PREFIXES)
+
+
+def _error_response(
+    b: Backend, exc: DiscordAPIError, request: web.Request, route: str,
+    headers: dict[str, str] | None = None, *, injected: bool = False, body: Any = None,
+) -> web.Response:
+    payload = body if body is not None else exc.body()
+    b.record_error(ErrorRecord(status=exc.status, code=exc.code, message=exc.message,
+                               method=request.method, route=route, path=request.path,
+                               injected=injected, body=payload))
+    return web.json_response(payload, status=exc.status, headers=headers)
+
+
+def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        b.requests.append((method, request.path))
+        try:
+            if _needs_auth(template):
+                bot = b.world.bot
+                if bot is None or request.headers.get("Authorization") != f"Bot {bot.token}":
+                    raise err.unauthorized()
+            decision = b.rate_limits.check(method, template, request.path)
+            if decision.limited:
+                body = {"message": "You are being rate limited.",
+                        "retry_after": decision.retry_after, "global": decision.is_global}
+                exc = DiscordAPIError(429, 0, "You are being rate limited.")
+                return _error_response(b, exc, request, template, limited_headers(decision),
+                                       injected=True, body=body)
+            result = await fn(b, request)
+        except DiscordAPIError as exc:
+            return _error_response(b, exc, request, template, ok_headers(template))
+        except Exception:
+            log.exception("emulator handler crashed on %s %s", method, request.path)
+            exc = DiscordAPIError(500, 0, "500: Internal Server Error (emulator bug)")
+            return _error_response(b, exc, request, template)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if result is None:
+            return web.Response(status=204, headers=ok_headers(template))
+        return web.json_response(result, headers=ok_headers(template))
+
+    return handler
+
+
+def build_app(backend: Backend) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app[BACKEND_KEY] = backend
+
+    for module in (misc, channels, interactions):
+        for method, path, fn in module.routes.defs:
+            wrapped = _wrap(backend, method, path, fn)
+            for prefix in API_PREFIXES:
+                app.router.add_route(method, prefix + path, wrapped)
+
+    async def not_found(request: web.Request) -> web.StreamResponse:
+        backend.requests.append((request.method, request.path))
+        exc = DiscordAPIError(404, 0, "404: Not Found")
+        return _error_response(backend, exc, request, f"UNKNOWN {request.path}")
+
+    async def attachment(request: web.Request) -> web.StreamResponse:
+        att_id = int(request.match_info["attachment_id"])
+        for msg in backend.world.messages.values():
+            for att in msg.attachments:
+                if att.id == att_id:
+                    return web.Response(body=att.data, content_type=att.content_type)
+        raise web.HTTPNotFound()
+
+    app.router.add_get("/gateway", backend.hub.handle)
+    app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", attachment)
+    app.router.add_route("*", "/api/{tail:.*}", not_found)
+    return app
+
+
+class Server:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.runner: web.AppRunner | None = None
+
+    async def start(self) -> int:
+        self.runner = web.AppRunner(build_app(self.backend), access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.backend.host, self.backend.port or 0)
+        await site.start()
+        address = self.runner.addresses[0]
+        return int(address[1])
+
+    async def stop(self) -> None:
+        await self.backend.hub.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None

@@ -1,0 +1,261 @@
+"""A guild's policy numbers and configuration, with SPEC.md section 3 as the defaults.
+
+``SETTINGS`` declares every key an admin may set with ``/admin config``: its kind, its
+bounds and its group. Stored overrides are plain JSON (see :func:`overrides_of`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from marketplace.domain.errors import InvalidSettingError, Problem, UnknownSettingError
+from marketplace.domain.setting_values import (
+    SettingGroup,
+    SettingKind,
+    SettingSpec,
+    check_value,
+    read_value,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "SETTINGS",
+    "GuildPolicy",
+    "SettingGroup",
+    "SettingKind",
+    "SettingSpec",
+    "apply_overrides",
+    "check_invariants",
+    "overrides_of",
+    "parse_setting",
+    "setting_keys",
+    "settings_in_group",
+    "validate_value",
+    "with_setting",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class GuildPolicy:
+    """Every policy number and setting of one guild; the defaults are SPEC.md's."""
+
+    # general
+    moderator_role_id: int | None = None
+    sessions_channel_id: int | None = None
+    fallback_channel_id: int | None = None
+    languages: tuple[str, ...] = ("en",)
+    # booking
+    allowed_durations_minutes: tuple[int, ...] = (30, 60, 90)
+    min_notice_minutes: int = 120
+    booking_horizon_days: int = 60
+    buffer_minutes: int = 10
+    request_expiry_hours: int = 24
+    request_expiry_before_start_minutes: int = 120
+    # cancellation
+    full_refund_notice_hours: int = 24
+    late_cancel_refund_percent: int = 50
+    late_cancel_tutor_share_percent: int = 50
+    late_cancel_limit: int = 3
+    late_cancel_window_days: int = 30
+    late_cancel_penalty_days: int = 30
+    # attendance
+    no_show_after_minutes: int = 15
+    late_start_refund_percent: int = 50
+    space_opens_before_minutes: int = 15
+    space_closes_after_minutes: int = 30
+    # money
+    currency: str = "USD"
+    payments_enabled: bool = True
+    platform_fee_bps: int = 1500
+    hold_max_days: int = 6
+    checkout_expiry_minutes: int = 30
+    dispute_window_hours: int = 48
+    dispute_resolution_target_hours: int = 24
+    referral_credit_minor: int = 500
+    # reviews
+    review_edit_hours: int = 24
+    min_reviews_for_rating: int = 3
+    # safety
+    recording_allowed: bool = False
+    moderators_see_spaces: bool = False
+    message_rate_per_minute: int = 20
+    session_log_retention_days: int = 30
+    allowed_email_domains: tuple[str, ...] = ()
+    # reminders
+    reminder_offsets_minutes: tuple[int, ...] = (120, 15)
+    booking_nudge_days: int = 7
+
+
+_K, _G = SettingKind, SettingGroup
+_LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"
+_DOMAIN = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+
+
+def _int(group: SettingGroup, minimum: int, maximum: int) -> SettingSpec:
+    return SettingSpec(_K.INT, group, minimum, maximum)
+
+
+SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
+    {
+        "moderator_role_id": SettingSpec(_K.ROLE, _G.GENERAL),
+        "sessions_channel_id": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "fallback_channel_id": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
+        "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),
+        "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),
+        "booking_horizon_days": _int(_G.BOOKING, 1, 365),
+        "buffer_minutes": _int(_G.BOOKING, 0, 120),
+        "request_expiry_hours": _int(_G.BOOKING, 1, 168),
+        "request_expiry_before_start_minutes": _int(_G.BOOKING, 0, 1_440),
+        "full_refund_notice_hours": _int(_G.CANCELLATION, 0, 336),
+        "late_cancel_refund_percent": _int(_G.CANCELLATION, 0, 100),
+        "late_cancel_tutor_share_percent": _int(_G.CANCELLATION, 0, 100),
+        "late_cancel_limit": _int(_G.CANCELLATION, 1, 50),
+        "late_cancel_window_days": _int(_G.CANCELLATION, 1, 365),
+        "late_cancel_penalty_days": _int(_G.CANCELLATION, 0, 365),
+        "no_show_after_minutes": _int(_G.ATTENDANCE, 1, 120),
+        "late_start_refund_percent": _int(_G.ATTENDANCE, 0, 100),
+        "space_opens_before_minutes": _int(_G.ATTENDANCE, 0, 120),
+        "space_closes_after_minutes": _int(_G.ATTENDANCE, 0, 240),
+        "currency": SettingSpec(_K.CURRENCY, _G.MONEY),
+        "payments_enabled": SettingSpec(_K.BOOL, _G.MONEY),
+        "platform_fee_bps": _int(_G.MONEY, 0, 5_000),
+        # Card authorisations lapse after 7 days; 6 leaves a day of margin.
+        "hold_max_days": _int(_G.MONEY, 0, 6),
+        # Stripe Checkout Sessions live between 30 minutes and 24 hours.
+        "checkout_expiry_minutes": _int(_G.MONEY, 30, 1_440),
+        "dispute_window_hours": _int(_G.MONEY, 1, 720),
+        "dispute_resolution_target_hours": _int(_G.MONEY, 1, 168),
+        "referral_credit_minor": _int(_G.MONEY, 0, 100_000),
+        "review_edit_hours": _int(_G.REVIEWS, 0, 720),
+        "min_reviews_for_rating": _int(_G.REVIEWS, 1, 100),
+        "recording_allowed": SettingSpec(_K.BOOL, _G.SAFETY),
+        "moderators_see_spaces": SettingSpec(_K.BOOL, _G.SAFETY),
+        "message_rate_per_minute": _int(_G.SAFETY, 1, 120),
+        "session_log_retention_days": _int(_G.SAFETY, 1, 365),
+        "allowed_email_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=20, pattern=_DOMAIN),
+        "reminder_offsets_minutes": SettingSpec(
+            _K.INT_LIST, _G.REMINDERS, 1, 10_080, 0, 5, descending=True
+        ),
+        "booking_nudge_days": _int(_G.REMINDERS, 1, 90),
+    }
+)
+
+DEFAULT_POLICY = GuildPolicy()
+
+DEFAULT_POLICY = GuildPolicy()
+
+
+def setting_keys() -> list[str]:
+    """Return every settable key, grouped in the order ``/admin config`` shows them."""
+    return list(SETTINGS)
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise UnknownSettingError(key) from None
+
+
+def parse_setting(key: str, raw: str) -> object:
+    """Read the text an admin typed for ``key`` into the value :class:`GuildPolicy` holds.
+
+    Ints are range-checked; bools take on/off, true/false, yes/no; channels and roles take
+    a raw id or a ``<#id>``/``<@&id>`` mention (``none`` clears them); a currency must be
+    supported; an int list (``"120, 15"``) is deduped and sorted; a str list is lower-cased
+    and deduped (``none`` empties it). Raises :class:`UnknownSettingError` or
+    :class:`InvalidSettingError` (problem ``too_long``, ``not_a_number``,
+    ``out_of_range``, ``unknown_choice``, ``bad_characters``, ``too_many``, ``too_short``).
+    """
+    return read_value(key, _spec(key), raw)
+
+
+def validate_value(key: str, value: object) -> object:
+    """Check an already-typed (or JSON-loaded) value for ``key``; return it normalised.
+
+    Lists become tuples, int lists are deduped and ordered. Raises the same errors as
+    :func:`parse_setting`.
+    """
+    return check_value(key, _spec(key), value)
+
+
+def check_invariants(policy: GuildPolicy, changed: str | None = None) -> None:
+    """Raise :class:`InvalidSettingError` (problem ``conflict``) if settings contradict.
+
+    The one true invariant: a late cancellation may not refund the student a share and pay
+    the tutor a share that together exceed what was paid (refund % + tutor share % ≤ 100).
+    ``changed`` names the key being set, so the error is reported against it.
+    """
+    refund, tutor = "late_cancel_refund_percent", "late_cancel_tutor_share_percent"
+    if policy.late_cancel_refund_percent + policy.late_cancel_tutor_share_percent > 100:
+        key, other = (tutor, refund) if changed == tutor else (refund, tutor)
+        value = str(getattr(policy, key))
+        raise InvalidSettingError(key, value, Problem.CONFLICT, 0, 100, related=other)
+
+
+def _replaced(policy: GuildPolicy, values: Mapping[str, object]) -> GuildPolicy:
+    # Values were validated per key by validate_value; the dataclass cannot see that.
+    changes: dict[str, Any] = dict(values)
+    return dataclasses.replace(policy, **changes)
+
+
+def with_setting(policy: GuildPolicy, key: str, value: object) -> GuildPolicy:
+    """Return ``policy`` with ``key`` set to ``value`` (a parsed or JSON value).
+
+    The value is validated again and the cross-setting invariants are checked.
+    """
+    updated = _replaced(policy, {key: validate_value(key, value)})
+    check_invariants(updated, changed=key)
+    return updated
+
+
+def apply_overrides(overrides: Mapping[str, object], *, strict: bool = False) -> GuildPolicy:
+    """Build a guild's policy from the defaults plus its stored overrides.
+
+    Keys no longer known (saved by older versions) are ignored. A stored value that is no
+    longer valid, or two that contradict each other, fall back to their defaults, unless
+    ``strict`` is set, in which case :class:`InvalidSettingError` is raised.
+    """
+    values: dict[str, object] = {}
+    for key, value in overrides.items():
+        if key not in SETTINGS:
+            continue
+        try:
+            values[key] = validate_value(key, value)
+        except InvalidSettingError:
+            if strict:
+                raise
+    while True:
+        policy = _replaced(DEFAULT_POLICY, values)
+        try:
+            check_invariants(policy)
+        except InvalidSettingError as error:
+            if strict:
+                raise
+            values.pop(error.key, None)
+            values.pop(error.related or "", None)
+            continue
+        return policy
+
+
+def _to_json(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def overrides_of(policy: GuildPolicy) -> dict[str, object]:
+    """Return the settings of ``policy`` that differ from the defaults, as JSON values."""
+    return {
+        key: _to_json(getattr(policy, key))
+        for key in SETTINGS
+        if getattr(policy, key) != getattr(DEFAULT_POLICY, key)
+    }
+
+
+def settings_in_group(group: SettingGroup) -> list[str]:
+    """Return the keys of one ``/admin config`` group, in display order."""
+    return [key for key, spec in SETTINGS.items() if spec.group is group]

@@ -1,0 +1,35 @@
+"""What every service needs: a way to open units of work, and a clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.domain.members import Subject
+from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
+from marketplace.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from marketplace.services.commands import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContext:
+    """Shared dependencies of the use cases; built once by the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    payments_configured: bool = False
+
+
+async def enter_guild(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> None:
+    """Make sure the guild and the acting user exist, inside the caller's transaction.
+
+    A guild seen for the first time gets the starter subject catalogue.
+    """
+    await ensure_guild(uow, actor.guild_id, actor.guild_name, ctx)
+    await uow.users.ensure(actor.user_id, ctx.clock.now())
+
+
+async def ensure_guild(uow: UnitOfWork, guild_id: int, name: str, ctx: ServiceContext) -> None:
+    """Create the guild on first contact, with the starter subject catalogue."""
+    if await uow.guilds.ensure(guild_id, name, ctx.clock.now()):
+        for subject_name in DEFAULT_SUBJECTS:
+            await uow.subjects.add(guild_id, Subject(subject_key(subject_name), subject_name))

@@ -1,0 +1,106 @@
+"""`/admin`: guild settings and the subject catalogue, for admins only."""
+
+from __future__ import annotations
+
+from marketplace.domain.errors import InputError, InvalidSettingError, PermissionDeniedError
+from marketplace.domain.members import Rights, Subject, rights_of
+from marketplace.domain.policy import SETTINGS, SettingKind, parse_setting, with_setting
+from marketplace.domain.subjects import clean_subject_name, subject_key
+from marketplace.ports import UnitOfWork
+from marketplace.services.commands import Actor, ChangeSetting
+from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.results import GuildConfig
+
+
+async def rights(uow: UnitOfWork, actor: Actor) -> Rights:
+    """The actor's rights in their guild, from Discord's facts and the guild's mod role."""
+    policy = await uow.guilds.policy(actor.guild_id)
+    return rights_of(
+        has_manage_guild=actor.has_manage_guild,
+        is_owner=actor.is_owner,
+        role_ids=actor.role_ids,
+        moderator_role_id=policy.moderator_role_id,
+    )
+
+
+async def require_admin(uow: UnitOfWork, actor: Actor) -> None:
+    """Refuse anyone without Manage Server, whatever Discord's command permissions say."""
+    if not (await rights(uow, actor)).is_admin:
+        raise PermissionDeniedError("admin_config", "admin")
+
+
+async def view_config(actor: Actor, ctx: ServiceContext) -> GuildConfig:
+    """The guild's settings, for an admin."""
+    async with ctx.uow() as uow:
+        await require_admin(uow, actor)
+        await enter_guild(uow, actor, ctx)
+        policy = await uow.guilds.policy(actor.guild_id)
+        await uow.commit()
+    return GuildConfig(policy, ctx.payments_configured)
+
+
+async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig:
+    """Validate and store one setting, and record who changed it."""
+    actor, now = cmd.actor, ctx.clock.now()
+    async with ctx.uow() as uow:
+        await require_admin(uow, actor)
+        await enter_guild(uow, actor, ctx)
+        value = parse_setting(cmd.key, cmd.raw_value)
+        _check_target_exists(cmd, value)
+        policy = with_setting(await uow.guilds.policy(actor.guild_id), cmd.key, value)
+        await uow.guilds.save_policy(actor.guild_id, policy, now)
+        await uow.audit.record(
+            actor.guild_id,
+            actor.user_id,
+            "config.set",
+            {"key": cmd.key, "value": _json_safe(value)},
+            now,
+        )
+        await uow.commit()
+    return GuildConfig(policy, ctx.payments_configured)
+
+
+async def add_subject(actor: Actor, name: str, ctx: ServiceContext) -> Subject:
+    """Add a subject to the guild's catalogue."""
+    clean = clean_subject_name(name)
+    subject = Subject(subject_key(clean), clean)
+    if not subject.key:
+        raise InputError("subject", "bad_characters")
+    async with ctx.uow() as uow:
+        await require_admin(uow, actor)
+        await enter_guild(uow, actor, ctx)
+        await uow.subjects.add(actor.guild_id, subject)
+        await uow.audit.record(
+            actor.guild_id, actor.user_id, "subject.add", {"key": subject.key}, ctx.clock.now()
+        )
+        await uow.commit()
+    return subject
+
+
+async def remove_subject(actor: Actor, key: str, ctx: ServiceContext) -> bool:
+    """Retire a subject from the catalogue; False if it was not there."""
+    async with ctx.uow() as uow:
+        await require_admin(uow, actor)
+        removed = await uow.subjects.remove(actor.guild_id, key)
+        if removed:
+            await uow.audit.record(
+                actor.guild_id, actor.user_id, "subject.remove", {"key": key}, ctx.clock.now()
+            )
+        await uow.commit()
+    return removed
+
+
+def _check_target_exists(cmd: ChangeSetting, value: object) -> None:
+    """A channel or role setting must name one that exists in this guild."""
+    kind = SETTINGS[cmd.key].kind
+    if value is None or kind not in (SettingKind.CHANNEL, SettingKind.ROLE):
+        return
+    known = cmd.channel_ids if kind is SettingKind.CHANNEL else cmd.role_ids
+    if value not in known:
+        raise InvalidSettingError(cmd.key, cmd.raw_value[:50], "unknown_" + kind.value)
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, tuple | list):
+        return list(value)
+    return value

@@ -1,0 +1,141 @@
+"""Profiles: viewing, editing, applying as a tutor, pausing."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any
+
+from marketplace.domain.errors import InputError, NotFoundError
+from marketplace.domain.members import Member
+from marketplace.domain.money import parse_money
+from marketplace.domain.profiles import (
+    GOALS_MAX,
+    Role,
+    StudentProfile,
+    SubjectLevel,
+    TutorProfile,
+    TutorStatus,
+    VerificationLevel,
+    tutor_completeness,
+    validate_tutor_profile,
+)
+from marketplace.domain.subjects import subject_key
+from marketplace.domain.text import clean_text
+from marketplace.ports import UnitOfWork
+from marketplace.services.commands import ApplyAsTutor, EditProfile
+from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.onboarding import resolve_subjects
+from marketplace.services.results import ProfileCard
+
+TUTOR_ROLE_AFTER = {Role.STUDENT: Role.BOTH, Role.TUTOR: Role.TUTOR, Role.BOTH: Role.BOTH}
+
+
+async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
+    """Everything the profile card shows about `user_id` in this guild."""
+    async with ctx.uow(read_only=True) as uow:
+        member = await uow.members.get(guild_id, user_id)
+        zone = await uow.users.timezone(user_id)
+        student = await uow.students.get(guild_id, user_id)
+        tutor = await uow.tutors.get(guild_id, user_id)
+        names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
+        policy = await uow.guilds.policy(guild_id)
+    completeness = (
+        tutor_completeness(tutor, timezone_set=zone is not None, has_availability=False)
+        if tutor
+        else None
+    )
+    return ProfileCard(
+        user_id=user_id,
+        member=member,
+        timezone=zone,
+        student=student,
+        tutor=tutor,
+        completeness=completeness,
+        subject_names=names,
+        payments_on=policy.payments_enabled and ctx.payments_configured,
+    )
+
+
+async def edit(cmd: EditProfile, ctx: ServiceContext) -> ProfileCard:
+    """Apply the edited fields all together, or none of them."""
+    actor, now = cmd.actor, ctx.clock.now()
+    async with ctx.uow() as uow:
+        member = await _member(uow, actor.guild_id, actor.user_id)
+        if cmd.goals is not None and member.is_student:
+            goals = clean_text(cmd.goals, field="goals", max_len=GOALS_MAX, required=False)
+            student = await uow.students.get(actor.guild_id, actor.user_id)
+            student = replace(student, goals=goals) if student else StudentProfile((), goals)
+            await uow.students.save(actor.guild_id, actor.user_id, student, now)
+        tutor = await uow.tutors.get(actor.guild_id, actor.user_id)
+        if tutor is not None and (cmd.bio is not None or cmd.rate is not None):
+            policy = await uow.guilds.policy(actor.guild_id)
+            bio = tutor.bio if cmd.bio is None else cmd.bio
+            rate = tutor.rate if cmd.rate is None else parse_money(cmd.rate, policy.currency)
+            tutor = validate_tutor_profile(**_fields_of(replace(tutor, bio=bio, rate=rate)))
+            await uow.tutors.save(actor.guild_id, actor.user_id, tutor, now)
+        await uow.commit()
+    return await view(actor.guild_id, actor.user_id, ctx)
+
+
+async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
+    """Create or update the caller's tutor profile from the application form."""
+    actor, now = cmd.actor, ctx.clock.now()
+    if not cmd.subject_keys:
+        raise InputError("subjects", "empty")
+    if not cmd.formats:
+        raise InputError("formats", "empty")
+    async with ctx.uow() as uow:
+        await enter_guild(uow, actor, ctx)
+        policy = await uow.guilds.policy(actor.guild_id)
+        subjects = await resolve_subjects(uow, actor.guild_id, cmd.subject_keys)
+        not_teaching = await _not_teaching(uow, actor.guild_id, cmd.not_teaching)
+        old = await uow.tutors.get(actor.guild_id, actor.user_id)
+        profile = validate_tutor_profile(
+            subjects=tuple(SubjectLevel(s.key, cmd.level) for s in subjects),
+            not_teaching=not_teaching,
+            rate=parse_money(cmd.rate, policy.currency),
+            bio=cmd.bio,
+            formats=cmd.formats,
+            instant_booking=cmd.instant_booking,
+            verification=old.verification if old else VerificationLevel.NONE,
+            status=old.status if old else TutorStatus.ACTIVE,
+            payouts_enabled=old.payouts_enabled if old else False,
+        )
+        existing = await uow.members.get(actor.guild_id, actor.user_id)
+        role = TUTOR_ROLE_AFTER[existing.role] if existing else Role.TUTOR
+        started = existing.started_at if existing else now
+        await uow.members.save(Member(actor.guild_id, actor.user_id, role, started), now)
+        await uow.tutors.save(actor.guild_id, actor.user_id, profile, now)
+        await uow.commit()
+    return await view(actor.guild_id, actor.user_id, ctx)
+
+
+async def set_paused(guild_id: int, user_id: int, paused: bool, ctx: ServiceContext) -> None:
+    """Pause (hide from search, refuse new requests) or resume a tutor."""
+    async with ctx.uow() as uow:
+        tutor = await uow.tutors.get(guild_id, user_id)
+        if tutor is None:
+            raise NotFoundError("tutor_profile", str(user_id))
+        status = TutorStatus.PAUSED if paused else TutorStatus.ACTIVE
+        await uow.tutors.save(guild_id, user_id, replace(tutor, status=status), ctx.clock.now())
+        await uow.commit()
+
+
+def _fields_of(profile: TutorProfile) -> dict[str, Any]:
+    return {f.name: getattr(profile, f.name) for f in fields(profile)}
+
+
+async def _member(uow: UnitOfWork, guild_id: int, user_id: int) -> Member:
+    member = await uow.members.get(guild_id, user_id)
+    if member is None:
+        raise NotFoundError("member", str(user_id))
+    return member
+
+
+async def _not_teaching(uow: UnitOfWork, guild_id: int, raw: str) -> frozenset[str]:
+    names = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+    known = {s.key for s in await uow.subjects.all(guild_id)}
+    keys = {subject_key(name) for name in names}
+    if unknown := keys - known:
+        raise InputError("not_teaching", "unknown_choice", len(unknown))
+    return frozenset(keys)

@@ -1,0 +1,43 @@
+"""What services hand back to the presentation layer: plain data, no text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.domain.checklist import Step
+from marketplace.domain.members import Member, Subject
+from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.profiles import Completeness, Level, StudentProfile, TutorProfile
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileCard:
+    """Everything `/profile view` shows about one member."""
+
+    user_id: int
+    member: Member | None
+    timezone: str | None
+    student: StudentProfile | None
+    tutor: TutorProfile | None
+    completeness: Completeness | None
+    subject_names: dict[str, str]
+    payments_on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Onboarded:
+    """The outcome of `/start`."""
+
+    member: Member
+    timezone: str
+    subjects: tuple[Subject, ...]
+    level: Level
+    checklist: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    """A guild's settings, for `/admin config`."""
+
+    policy: GuildPolicy
+    payments_available: bool

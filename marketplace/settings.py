@@ -1,0 +1,54 @@
+"""Process settings, read from the environment or a `.env` file.
+
+Nothing here is built at import time: call `load_settings()` in the composition root.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///tutorbot.db"
+
+
+class Settings(BaseSettings):
+    """Every setting TutorBot reads. Secrets are `SecretStr` so they never reach a log."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = None
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    dev_guild_id: int | None = None
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    public_base_url: str = "http://127.0.0.1:8080"
+
+    sweep_interval_seconds: float = Field(default=5.0, gt=0)
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def payments_configured(self) -> bool:
+        """Whether a Stripe key is set; without one every guild runs in free mode."""
+        return self.stripe_secret_key is not None and bool(
+            self.stripe_secret_key.get_secret_value()
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and `.env`; keyword overrides win."""
+    return Settings(**overrides)  # type: ignore[arg-type]

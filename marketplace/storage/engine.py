@@ -1,0 +1,80 @@
+"""The one place that builds database engines and session factories.
+
+SQLite: WAL, busy_timeout, foreign keys on, and write transactions opened with
+`BEGIN IMMEDIATE` so two writers never deadlock upgrading a shared lock.
+PostgreSQL: asyncpg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+BEGIN_MODE_OPTION = "sqlite_begin"
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """An engine plus session factories for write and read-only units of work."""
+
+    engine: AsyncEngine
+    writer: async_sessionmaker[AsyncSession]
+    reader: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether this database is an SQLite file."""
+        return self.engine.dialect.name == "sqlite"
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
+    """Build the engine for `url` with the per-backend settings this project relies on."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo)
+        _configure_sqlite(engine)
+        reader_engine = engine.execution_options(**{BEGIN_MODE_OPTION: "DEFERRED"})
+    else:
+        engine = create_async_engine(
+            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+        reader_engine = engine
+    return Database(
+        engine=engine,
+        writer=async_sessionmaker(engine, expire_on_commit=False),
+        reader=async_sessionmaker(reader_engine, expire_on_commit=False),
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Take transaction control away from the driver so BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,323 @@
+"""SQLAlchemy repositories: translate rows to domain objects and back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.members import Member, Subject
+from marketplace.domain.money import Money
+from marketplace.domain.policy import GuildPolicy, apply_overrides, overrides_of
+from marketplace.domain.profiles import (
+    Level,
+    Role,
+    SessionFormat,
+    StudentProfile,
+    SubjectLevel,
+    TutorProfile,
+    TutorStatus,
+    VerificationLevel,
+)
+from marketplace.storage.models import (
+    AuditLogRow,
+    GuildRow,
+    MemberRow,
+    StudentProfileRow,
+    StudentSubjectRow,
+    SubjectRow,
+    TutorProfileRow,
+    TutorSubjectRow,
+    UserRow,
+)
+
+
+class SqlGuildRepository:
+    """Guild rows and their policy overrides."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
+        """Create the guild row if it is missing (True then); keep its name current."""
+        row = await self._session.get(GuildRow, guild_id)
+        if row is None:
+            self._session.add(
+                GuildRow(id=guild_id, name=name[:100], settings={}, created_at=now, updated_at=now)
+            )
+            await self._session.flush()
+            return True
+        if row.name != name[:100]:
+            row.name = name[:100]
+            await self._session.flush()
+        return False
+
+    async def policy(self, guild_id: int) -> GuildPolicy:
+        """The guild's policy: defaults overlaid with what its admins set."""
+        overrides = await self._session.scalar(
+            select(GuildRow.settings).where(GuildRow.id == guild_id)
+        )
+        return apply_overrides(overrides or {})
+
+    async def save_policy(self, guild_id: int, policy: GuildPolicy, now: datetime) -> None:
+        """Store the policy's non-default values."""
+        await self._session.execute(
+            update(GuildRow)
+            .where(GuildRow.id == guild_id)
+            .values(settings=overrides_of(policy), updated_at=now)
+        )
+
+
+class SqlUserRepository:
+    """Users and their time zones."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def ensure(self, user_id: int, now: datetime) -> None:
+        """Create the user row if it is missing."""
+        if await self._session.get(UserRow, user_id) is None:
+            self._session.add(UserRow(id=user_id, timezone=None, created_at=now, updated_at=now))
+            await self._session.flush()
+
+    async def timezone(self, user_id: int) -> str | None:
+        """The user's IANA zone, if they set one."""
+        return await self._session.scalar(select(UserRow.timezone).where(UserRow.id == user_id))
+
+    async def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
+        """Store the user's IANA zone."""
+        await self.ensure(user_id, now)
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(timezone=zone, updated_at=now)
+        )
+
+
+class SqlMemberRepository:
+    """Onboarded members."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, guild_id: int, user_id: int) -> Member | None:
+        """The member, if they ran /start in this guild."""
+        row = await self._session.get(MemberRow, (guild_id, user_id))
+        if row is None:
+            return None
+        return Member(guild_id, user_id, Role(row.role), row.started_at)
+
+    async def save(self, member: Member, now: datetime) -> None:
+        """Insert or update the member."""
+        row = await self._session.get(MemberRow, (member.guild_id, member.user_id))
+        if row is None:
+            self._session.add(
+                MemberRow(
+                    guild_id=member.guild_id,
+                    user_id=member.user_id,
+                    role=member.role.value,
+                    started_at=member.started_at,
+                    updated_at=now,
+                )
+            )
+        else:
+            row.role = member.role.value
+            row.updated_at = now
+        await self._session.flush()
+
+
+class SqlSubjectRepository:
+    """A guild's subject catalogue."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self, guild_id: int) -> list[Subject]:
+        """Every active subject, by name."""
+        rows = await self._session.execute(
+            select(SubjectRow.key, SubjectRow.name)
+            .where(SubjectRow.guild_id == guild_id, SubjectRow.active.is_(True))
+            .order_by(SubjectRow.name)
+        )
+        return [Subject(key, name) for key, name in rows]
+
+    async def add(self, guild_id: int, subject: Subject) -> None:
+        """Add a subject (or reactivate and rename it)."""
+        row = await self._session.scalar(
+            select(SubjectRow).where(SubjectRow.guild_id == guild_id, SubjectRow.key == subject.key)
+        )
+        if row is None:
+            self._session.add(
+                SubjectRow(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
+            )
+        else:
+            row.active, row.name = True, subject.name
+        await self._session.flush()
+
+    async def remove(self, guild_id: int, key: str) -> bool:
+        """Deactivate a subject; False if it was not there."""
+        result = await self._session.execute(
+            update(SubjectRow)
+            .where(SubjectRow.guild_id == guild_id, SubjectRow.key == key, SubjectRow.active)
+            .values(active=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+class SqlStudentRepository:
+    """Student profiles with their subjects."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, guild_id: int, user_id: int) -> StudentProfile | None:
+        """The student's profile in this guild."""
+        row = await self._session.get(StudentProfileRow, (guild_id, user_id))
+        if row is None:
+            return None
+        subjects = await self._session.execute(
+            select(StudentSubjectRow.subject_key, StudentSubjectRow.level)
+            .where(StudentSubjectRow.guild_id == guild_id, StudentSubjectRow.user_id == user_id)
+            .order_by(StudentSubjectRow.subject_key)
+        )
+        return StudentProfile(
+            subjects=tuple(SubjectLevel(key, Level(level)) for key, level in subjects),
+            goals=row.goals,
+        )
+
+    async def save(
+        self, guild_id: int, user_id: int, profile: StudentProfile, now: datetime
+    ) -> None:
+        """Insert or replace the student's profile."""
+        row = await self._session.get(StudentProfileRow, (guild_id, user_id))
+        if row is None:
+            self._session.add(
+                StudentProfileRow(
+                    guild_id=guild_id, user_id=user_id, goals=profile.goals, updated_at=now
+                )
+            )
+        else:
+            row.goals, row.updated_at = profile.goals, now
+        await self._session.flush()
+        await self._session.execute(
+            delete(StudentSubjectRow).where(
+                StudentSubjectRow.guild_id == guild_id, StudentSubjectRow.user_id == user_id
+            )
+        )
+        self._session.add_all(
+            StudentSubjectRow(
+                guild_id=guild_id, user_id=user_id, subject_key=s.subject_key, level=s.level.value
+            )
+            for s in profile.subjects
+        )
+        await self._session.flush()
+
+
+class SqlTutorRepository:
+    """Tutor profiles with their subjects and "doesn't teach" flags."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, guild_id: int, user_id: int) -> TutorProfile | None:
+        """The tutor's profile in this guild."""
+        row = await self._session.get(TutorProfileRow, (guild_id, user_id))
+        if row is None:
+            return None
+        subject_rows = (
+            await self._session.execute(
+                select(TutorSubjectRow.subject_key, TutorSubjectRow.level, TutorSubjectRow.teaches)
+                .where(TutorSubjectRow.guild_id == guild_id, TutorSubjectRow.user_id == user_id)
+                .order_by(TutorSubjectRow.subject_key)
+            )
+        ).all()
+        return TutorProfile(
+            subjects=tuple(
+                SubjectLevel(k, Level(lv)) for k, lv, teaches in subject_rows if teaches
+            ),
+            not_teaching=frozenset(k for k, _lv, teaches in subject_rows if not teaches),
+            rate=Money(row.rate_minor, row.currency),
+            bio=row.bio,
+            formats=frozenset(SessionFormat(f) for f in row.formats.split(",") if f),
+            instant_booking=row.instant_booking,
+            verification=VerificationLevel(row.verification),
+            status=TutorStatus(row.status),
+            payouts_enabled=row.payouts_enabled,
+        )
+
+    async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
+        """Insert or replace the tutor's profile."""
+        values: dict[str, Any] = {
+            "rate_minor": profile.rate.minor,
+            "currency": profile.rate.currency,
+            "bio": profile.bio,
+            "formats": ",".join(sorted(f.value for f in profile.formats)),
+            "instant_booking": profile.instant_booking,
+            "verification": profile.verification.value,
+            "status": profile.status.value,
+            "payouts_enabled": profile.payouts_enabled,
+            "updated_at": now,
+        }
+        row = await self._session.get(TutorProfileRow, (guild_id, user_id))
+        if row is None:
+            self._session.add(
+                TutorProfileRow(guild_id=guild_id, user_id=user_id, created_at=now, **values)
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+        await self._session.flush()
+        await self._replace_subjects(guild_id, user_id, profile)
+
+    async def _replace_subjects(self, guild_id: int, user_id: int, profile: TutorProfile) -> None:
+        await self._session.execute(
+            delete(TutorSubjectRow).where(
+                TutorSubjectRow.guild_id == guild_id, TutorSubjectRow.user_id == user_id
+            )
+        )
+        rows = [
+            TutorSubjectRow(
+                guild_id=guild_id,
+                user_id=user_id,
+                subject_key=s.subject_key,
+                level=s.level.value,
+                teaches=True,
+            )
+            for s in profile.subjects
+            if s.subject_key not in profile.not_teaching
+        ]
+        rows += [
+            TutorSubjectRow(
+                guild_id=guild_id, user_id=user_id, subject_key=key, level="", teaches=False
+            )
+            for key in sorted(profile.not_teaching)
+        ]
+        self._session.add_all(rows)
+        await self._session.flush()
+
+
+class SqlAuditLog:
+    """Append-only audit entries."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(
+        self, guild_id: int, actor_id: int, action: str, detail: dict[str, Any], at: datetime
+    ) -> None:
+        """Append one entry."""
+        self._session.add(
+            AuditLogRow(guild_id=guild_id, actor_id=actor_id, action=action, detail=detail, at=at)
+        )
+        await self._session.flush()
+
+    async def recent(self, guild_id: int, limit: int) -> Sequence[tuple[datetime, int, str]]:
+        """The latest entries: when, who, what."""
+        rows = await self._session.execute(
+            select(AuditLogRow.at, AuditLogRow.actor_id, AuditLogRow.action)
+            .where(AuditLogRow.guild_id == guild_id)
+            .order_by(AuditLogRow.id.desc())
+            .limit(limit)
+        )
+        return [(at, actor, action) for at, actor, action in rows]

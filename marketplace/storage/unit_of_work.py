@@ -1,0 +1,83 @@
+"""The SQLAlchemy unit of work: one session, one transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from marketplace.storage.engine import Database
+from marketplace.storage.repositories import (
+    SqlAuditLog,
+    SqlGuildRepository,
+    SqlMemberRepository,
+    SqlStudentRepository,
+    SqlSubjectRepository,
+    SqlTutorRepository,
+    SqlUserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Rolls back on exit unless `commit()` was called; nothing is half-written."""
+
+    guilds: SqlGuildRepository
+    users: SqlUserRepository
+    members: SqlMemberRepository
+    subjects: SqlSubjectRepository
+    students: SqlStudentRepository
+    tutors: SqlTutorRepository
+    audit: SqlAuditLog
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session; only valid inside `async with`."""
+        if self._session is None:
+            msg = "unit of work used outside `async with`"
+            raise RuntimeError(msg)
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        session = self._session_factory()
+        self._session = session
+        self.guilds = SqlGuildRepository(session)
+        self.users = SqlUserRepository(session)
+        self.members = SqlMemberRepository(session)
+        self.subjects = SqlSubjectRepository(session)
+        self.students = SqlStudentRepository(session)
+        self.tutors = SqlTutorRepository(session)
+        self.audit = SqlAuditLog(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        """Make the changes durable."""
+        await self.session.commit()
+
+
+class UnitOfWorkFactory:
+    """Builds units of work on one database; `read_only=True` for plain reads."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A fresh unit of work; a read-only one never takes SQLite's write lock."""
+        factory = self._database.reader if read_only else self._database.writer
+        return SqlUnitOfWork(factory)
