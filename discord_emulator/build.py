@@ -30,9 +30,7 @@ class Resolved:
         return str(user.id)
 
     def role(self, role: Role) -> str:
-        from discord_emulator.payloads import role as role_payload
-
-        self.data.setdefault("roles", {})[str(role.id)] = role_payload(role)
+        self.data.setdefault("roles", {})[str(role.id)] = payloads.role(role)
         return str(role.id)
 
     def channel(self, channel: Channel, for_user: int) -> str:

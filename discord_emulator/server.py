@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,6 +24,13 @@ API_PREFIXES = ("/api/v10", "/api/v9")
 NO_AUTH_PREFIXES = ("/interactions/", "/webhooks/", "/gateway")
 
 
+def json_response(data: Any, *, status: int = 200,
+                  headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with a bare ``application/json`` content type (discord.py compares it exactly)."""
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=all_headers)
+
+
 def _needs_auth(template: str) -> bool:
     return not template.startswith(NO_AUTH_PREFIXES)
 
@@ -35,7 +43,7 @@ def _error_response(
     b.record_error(ErrorRecord(status=exc.status, code=exc.code, message=exc.message,
                                method=request.method, route=route, path=request.path,
                                injected=injected, body=payload))
-    return web.json_response(payload, status=exc.status, headers=headers)
+    return json_response(payload, status=exc.status, headers=headers)
 
 
 def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
@@ -64,7 +72,7 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
             return result
         if result is None:
             return web.Response(status=204, headers=ok_headers(template))
-        return web.json_response(result, headers=ok_headers(template))
+        return json_response(result, headers=ok_headers(template))
 
     return handler
 

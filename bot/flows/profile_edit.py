@@ -29,6 +29,7 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
         self.rate: discord.ui.TextInput[ProfileEditModal] | None = None
         if card.student is not None:
             self.goals = discord.ui.TextInput(
+                custom_id="goals",
                 label="Your goals",
                 style=discord.TextStyle.paragraph,
                 default=card.student.goals or None,
@@ -39,6 +40,7 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
             self.add_item(self.goals)
         if card.tutor is not None:
             self.bio = discord.ui.TextInput(
+                custom_id="bio",
                 label="Bio",
                 style=discord.TextStyle.paragraph,
                 default=card.tutor.bio or None,
@@ -46,6 +48,7 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
                 placeholder="Who you are, what you teach, how you teach.",
             )
             self.rate = discord.ui.TextInput(
+                custom_id="rate",
                 label="Hourly rate",
                 default=format_money(card.tutor.rate),
                 max_length=RATE_MAX_CHARS,

@@ -60,7 +60,7 @@ class RoleSelect(discord.ui.Select[StartView]):
             discord.SelectOption(label=label, value=v) for v, label in texts.ROLE_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(placeholder="I am a…", options=options, row=0)
+        super().__init__(custom_id="start:role", placeholder="I am a…", options=options, row=0)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the role."""
@@ -77,7 +77,12 @@ class ZoneSelect(discord.ui.Select[StartView]):
             zones = [current, *zones]
         options = [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
         self.wizard = wizard
-        super().__init__(placeholder="My time zone…", options=options[:MAX_SELECT_OPTIONS], row=1)
+        super().__init__(
+            custom_id="start:zone",
+            placeholder="My time zone…",
+            options=options[:MAX_SELECT_OPTIONS],
+            row=1,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the zone."""
@@ -93,6 +98,7 @@ class SubjectSelect(discord.ui.Select[StartView]):
         options = [discord.SelectOption(label=s.name[:100], value=s.key) for s in shown]
         self.wizard = wizard
         super().__init__(
+            custom_id="start:subjects",
             placeholder="Subjects I'm interested in…",
             options=options,
             min_values=1,
@@ -114,7 +120,7 @@ class LevelSelect(discord.ui.Select[StartView]):
             discord.SelectOption(label=label, value=v) for v, label in texts.LEVEL_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(placeholder="My level…", options=options, row=3)
+        super().__init__(custom_id="start:level", placeholder="My level…", options=options, row=3)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the level."""
@@ -127,7 +133,12 @@ class OtherZoneButton(discord.ui.Button[StartView]):
 
     def __init__(self, wizard: StartView) -> None:
         self.wizard = wizard
-        super().__init__(label=texts.OTHER_ZONE_LABEL, style=discord.ButtonStyle.secondary, row=4)
+        super().__init__(
+            custom_id="start:other_zone",
+            label=texts.OTHER_ZONE_LABEL,
+            style=discord.ButtonStyle.secondary,
+            row=4,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Ask for the zone by name."""
@@ -138,7 +149,10 @@ class ZoneModal(SafeModal, title=texts.ZONE_MODAL_TITLE):
     """Type a time zone; it is checked before it is kept."""
 
     zone: discord.ui.TextInput[ZoneModal] = discord.ui.TextInput(
-        label=texts.ZONE_MODAL_LABEL, placeholder=texts.ZONE_MODAL_PLACEHOLDER, max_length=64
+        custom_id="zone",
+        label=texts.ZONE_MODAL_LABEL,
+        placeholder=texts.ZONE_MODAL_PLACEHOLDER,
+        max_length=64,
     )
 
     def __init__(self, wizard: StartView) -> None:
@@ -158,7 +172,9 @@ class SaveButton(discord.ui.Button[StartView]):
 
     def __init__(self, wizard: StartView) -> None:
         self.wizard = wizard
-        super().__init__(label="Save", style=discord.ButtonStyle.success, row=4)
+        super().__init__(
+            custom_id="start:save", label="Save", style=discord.ButtonStyle.success, row=4
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Save, or say what is still missing."""

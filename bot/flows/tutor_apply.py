@@ -63,6 +63,7 @@ class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
         ]
         self.wizard = wizard
         super().__init__(
+            custom_id="apply:subjects",
             placeholder="Subjects I teach…",
             options=options,
             max_values=min(10, len(options)),
@@ -84,7 +85,9 @@ class TeachLevelSelect(discord.ui.Select[TutorApplyView]):
             for v, label in texts.LEVEL_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(placeholder="I teach up to…", options=options, row=1)
+        super().__init__(
+            custom_id="apply:level", placeholder="I teach up to…", options=options, row=1
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the level."""
@@ -101,7 +104,13 @@ class FormatsSelect(discord.ui.Select[TutorApplyView]):
             for v, label in texts.FORMAT_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(placeholder="Session formats…", options=options, max_values=2, row=2)
+        super().__init__(
+            custom_id="apply:formats",
+            placeholder="Session formats…",
+            options=options,
+            max_values=2,
+            row=2,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the formats."""
@@ -118,7 +127,9 @@ class InstantSelect(discord.ui.Select[TutorApplyView]):
             for v, label in texts.INSTANT_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(placeholder="Instant booking…", options=options, row=3)
+        super().__init__(
+            custom_id="apply:instant", placeholder="Instant booking…", options=options, row=3
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the choice."""
@@ -131,7 +142,12 @@ class ContinueButton(discord.ui.Button[TutorApplyView]):
 
     def __init__(self, wizard: TutorApplyView) -> None:
         self.wizard = wizard
-        super().__init__(label="Continue", style=discord.ButtonStyle.primary, row=4)
+        super().__init__(
+            custom_id="apply:continue",
+            label="Continue",
+            style=discord.ButtonStyle.primary,
+            row=4,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the modal, or say what is missing."""
@@ -154,12 +170,14 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
         self.level = level
         current = wizard.current
         self.rate: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
+            custom_id="rate",
             label="Hourly rate (0 for free)",
             placeholder="e.g. 25 or 25.50",
             default=format_money(current.rate) if current else None,
             max_length=20,
         )
         self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
+            custom_id="bio",
             label="Bio",
             style=discord.TextStyle.paragraph,
             placeholder="Who you are, what you teach, how you teach.",
@@ -167,6 +185,7 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
             max_length=BIO_MAX,
         )
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
+            custom_id="not_teaching",
             label="Subjects you don't teach (optional)",
             placeholder="Comma-separated, e.g. Statistics, Organic Chemistry",
             required=False,

@@ -103,19 +103,27 @@ class Money:
     def __neg__(self) -> Money:
         return Money(-self.minor, self.currency)
 
-    def __lt__(self, other: Money) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.minor < other.minor
 
-    def __le__(self, other: Money) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.minor <= other.minor
 
-    def __gt__(self, other: Money) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.minor > other.minor
 
-    def __ge__(self, other: Money) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.minor >= other.minor
 

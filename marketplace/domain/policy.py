@@ -44,9 +44,9 @@ class GuildPolicy:
     """Every policy number and setting of one guild; the defaults are SPEC.md's."""
 
     # general
-    moderator_role_id: int | None = None
-    sessions_channel_id: int | None = None
-    fallback_channel_id: int | None = None
+    moderator_role: int | None = None
+    sessions_channel: int | None = None
+    fallback_channel: int | None = None
     languages: tuple[str, ...] = ("en",)
     # booking
     allowed_durations_minutes: tuple[int, ...] = (30, 60, 90)
@@ -101,9 +101,9 @@ def _int(group: SettingGroup, minimum: int, maximum: int) -> SettingSpec:
 
 SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
     {
-        "moderator_role_id": SettingSpec(_K.ROLE, _G.GENERAL),
-        "sessions_channel_id": SettingSpec(_K.CHANNEL, _G.GENERAL),
-        "fallback_channel_id": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "moderator_role": SettingSpec(_K.ROLE, _G.GENERAL),
+        "sessions_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "fallback_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
         "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),
         "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),

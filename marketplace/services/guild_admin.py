@@ -19,7 +19,7 @@ async def rights(uow: UnitOfWork, actor: Actor) -> Rights:
         has_manage_guild=actor.has_manage_guild,
         is_owner=actor.is_owner,
         role_ids=actor.role_ids,
-        moderator_role_id=policy.moderator_role_id,
+        moderator_role_id=policy.moderator_role,
     )
 
 

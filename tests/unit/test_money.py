@@ -45,6 +45,8 @@ def test_money_compares_by_amount():
     assert usd(1) < usd(2) <= usd(2) < usd(3)
     assert usd(3) > usd(2) >= usd(2)
     assert max(usd(5), usd(9), usd(1)) == usd(9)
+    with pytest.raises(TypeError):
+        _ = usd(1) < 5
 
 
 def test_money_rejects_unknown_or_lower_case_currency_and_non_int_amounts():

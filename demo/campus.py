@@ -1,0 +1,76 @@
+"""A campus study server on the local Discord emulator, with the real TutorBot running on it.
+
+Shared by `make demo` and the bot tests: one place builds the world and starts the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from bot.client import TutorBot
+from discord_emulator import Channel, Emulator, Guild, Role, User
+from marketplace.settings import load_settings
+from tutorbot.bootstrap import Runtime, build_bot, build_runtime
+
+BOT_TOKEN = "emulated-bot-token"
+
+
+@dataclass
+class Campus:
+    """The emulated server, its people, and the running bot."""
+
+    emu: Emulator
+    guild: Guild
+    admin: User
+    student: User
+    tutor: User
+    member: User
+    moderators: Role
+    sessions: Channel
+    help_desk: Channel
+    bot: TutorBot
+    runtime: Runtime
+
+
+@contextlib.asynccontextmanager
+async def running_campus(
+    database_url: str, *, interaction_deadline: float = 3.0
+) -> AsyncIterator[Campus]:
+    """Start the emulator, build the campus server, run TutorBot on it, and tear it all down."""
+    emu = Emulator(interaction_deadline=interaction_deadline)
+    await emu.start()
+    emu.add_bot(token=BOT_TOKEN, name="TutorBot")
+    admin = emu.add_user("Ines")
+    guild = emu.add_guild("Campus Study Hall", owner=admin)
+    moderators = emu.add_role(guild, "Moderators")
+    sessions = emu.add_text_channel(guild, "sessions")
+    help_desk = emu.add_text_channel(guild, "tutorbot-help")
+    student, tutor, member = emu.add_user("Maya"), emu.add_user("Theo"), emu.add_user("Sam")
+    for user in (student, tutor, member):
+        emu.add_member(guild, user)
+    settings = load_settings(
+        discord_token=BOT_TOKEN,
+        discord_api_base=emu.api_base,
+        discord_gateway_url=emu.gateway_url,
+        dev_guild_id=guild.id,
+        database_url=database_url,
+    )
+    runtime = await build_runtime(settings)
+    bot = build_bot(runtime)
+    task = asyncio.create_task(bot.start(BOT_TOKEN), name="tutorbot")
+    try:
+        await asyncio.wait_for(emu.wait_until_ready(), timeout=15)
+        await asyncio.wait_for(emu.wait_for_commands_synced(guild), timeout=15)
+        yield Campus(
+            emu, guild, admin, student, tutor, member, moderators, sessions, help_desk, bot, runtime
+        )
+    finally:
+        await bot.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await runtime.database.dispose()
+        await emu.stop()

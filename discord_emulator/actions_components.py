@@ -1,0 +1,152 @@
+"""Acting as users on message components and modals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from discord_emulator.actions import Actions
+from discord_emulator.build import Resolved
+from discord_emulator.interactions import COMPONENT, MODAL_SUBMIT
+from discord_emulator.models import JSON, Channel, InteractionResult, Message, Modal, Role, User
+from discord_emulator.render import SELECT_TYPES, walk_components
+
+
+def _find_component(message: Message, *, label: str | None, custom_id: str | None,
+                    types: Sequence[int]) -> JSON:
+    matches = [c for c in walk_components(message.components) if c.get("type") in types]
+    if custom_id is not None:
+        matches = [c for c in matches if c.get("custom_id") == custom_id]
+    if label is not None:
+        matches = [c for c in matches if label in (c.get("label"), c.get("placeholder"))]
+    if not matches:
+        raise LookupError(f"no such component (label={label!r}, custom_id={custom_id!r}) "
+                          f"on message {message.id}: {message.buttons or message.selects}")
+    return matches[0]
+
+
+class ComponentActions(Actions):
+    def _message(self, message: Message | int) -> Message:
+        msg = self.world.messages.get(message if isinstance(message, int) else message.id)
+        if msg is None or msg.deleted:
+            raise LookupError(f"message {message!r} does not exist (deleted?)")
+        return msg
+
+    async def click(self, user: User, message: Message | int, *, label: str | None = None,
+                    custom_id: str | None = None) -> InteractionResult:
+        """Click a button (by label or custom_id) on a message."""
+        await self.wait_until_ready()
+        msg = self._message(message)
+        button = _find_component(msg, label=label, custom_id=custom_id, types=(2,))
+        if button.get("disabled"):
+            raise ValueError(f"button {button.get('label')!r} is disabled")
+        if not button.get("custom_id"):
+            raise ValueError(f"button {button.get('label')!r} is a link button")
+        channel = self.world.get_channel(msg.channel_id)
+        data: JSON = {"custom_id": button["custom_id"], "component_type": 2}
+        if "id" in button:
+            data["id"] = button["id"]
+        text = f"clicked [{button.get('label') or button['custom_id']}]"
+        p = self._new_pending(COMPONENT, user, channel, text, source=msg)
+        self.say(user.name, text, where=self.where(channel), kind="user")
+        return await self._run(p, self._payload(p, user, channel, data, message=msg))
+
+    async def select(self, user: User, message: Message | int, *, custom_id: str | None = None,
+                     values: Sequence[Any] = (), placeholder: str | None = None,
+                     ) -> InteractionResult:
+        """Choose `values` (option values or labels; Users/Roles/Channels) in a select."""
+        await self.wait_until_ready()
+        msg = self._message(message)
+        comp = _find_component(msg, label=placeholder, custom_id=custom_id, types=SELECT_TYPES)
+        if comp.get("disabled"):
+            raise ValueError("select is disabled")
+        channel = self.world.get_channel(msg.channel_id)
+        resolved = Resolved(self.world, channel.guild_id)
+        raw: list[str] = []
+        shown: list[str] = []
+        options = comp.get("options") or []
+        for value in values:
+            if isinstance(value, User):
+                raw.append(resolved.user(value))
+                shown.append(value.name)
+            elif isinstance(value, Role):
+                raw.append(resolved.role(value))
+                shown.append(f"@{value.name}")
+            elif isinstance(value, Channel):
+                raw.append(resolved.channel(value, user.id))
+                shown.append(f"#{value.name}")
+            else:
+                opt = next((o for o in options if value in (o.get("value"), o.get("label"))), None)
+                if comp.get("type") == 3 and opt is None:
+                    allowed = [o.get("value") for o in options]
+                    raise ValueError(f"{value!r} is not an option of this select: {allowed}")
+                raw.append(str(opt["value"] if opt else value))
+                shown.append(str(opt.get("label") if opt else value))
+        low, high = int(comp.get("min_values", 1)), int(comp.get("max_values", 1))
+        if not low <= len(raw) <= high:
+            raise ValueError(f"select needs between {low} and {high} values, got {len(raw)}")
+        data: JSON = {"custom_id": comp["custom_id"], "component_type": comp["type"], "values": raw}
+        if resolved.data:
+            data["resolved"] = resolved.data
+        text = f"chose {', '.join(shown) or 'nothing'} in [▾ {comp.get('placeholder') or 'select'}]"
+        p = self._new_pending(COMPONENT, user, channel, text, source=msg)
+        self.say(user.name, text, where=self.where(channel), kind="user")
+        return await self._run(p, self._payload(p, user, channel, data, message=msg))
+
+    async def submit_modal(self, user: User, modal: Modal,
+                           values: dict[str, Any]) -> InteractionResult:
+        """Submit a modal; keys are field custom_ids or labels."""
+        await self.wait_until_ready()
+        filled: dict[str, Any] = {}
+        for key, value in values.items():
+            filled[modal.field(key).custom_id] = value
+        for f in modal.fields:
+            value = filled.get(f.custom_id)
+            if value is None and f.value is not None and f.type == 4:
+                value = filled[f.custom_id] = f.value
+            if f.type != 4:
+                continue
+            text = "" if value is None else str(value)
+            if f.required and not text:
+                raise ValueError(f"field {f.label or f.custom_id!r} is required")
+            if text and f.min_length is not None and len(text) < f.min_length:
+                raise ValueError(f"field {f.label!r} needs at least {f.min_length} characters")
+            if f.max_length is not None and len(text) > f.max_length:
+                raise ValueError(f"field {f.label!r} allows at most {f.max_length} characters")
+        components = [c for c in (self._submitted(top, filled) for top in modal.components) if c]
+        channel = self.world.get_channel(modal.channel_id)
+        source = self.world.messages.get(modal.message_id or 0)
+        data: JSON = {"custom_id": modal.custom_id, "components": components}
+        shown = ", ".join(f"{modal.field(k).label or k}={v}" for k, v in filled.items())
+        text = f"submitted ⧉ {modal.title}: {shown}"
+        p = self._new_pending(MODAL_SUBMIT, user, channel, text, source=source)
+        self.say(user.name, text, where=self.where(channel), kind="user")
+        return await self._run(p, self._payload(p, user, channel, data, message=source))
+
+    @staticmethod
+    def _submitted(top: JSON, filled: dict[str, Any]) -> JSON | None:
+        def leaf(comp: JSON) -> JSON:
+            value = filled.get(comp.get("custom_id", ""))
+            out: JSON = {"type": comp["type"], "custom_id": comp["custom_id"]}
+            if "id" in comp:
+                out["id"] = comp["id"]
+            if comp["type"] == 4:
+                out["value"] = "" if value is None else str(value)
+            else:
+                seq = value if isinstance(value, list | tuple) else [] if value is None else [value]
+                out["values"] = [str(v) for v in seq]
+            return out
+
+        if top.get("type") == 1:
+            row: JSON = {"type": 1, "components": [leaf(c) for c in top.get("components", [])
+                                                  if c.get("custom_id")]}
+            if "id" in top:
+                row["id"] = top["id"]
+            return row
+        inner = top.get("component")
+        if top.get("type") == 18 and isinstance(inner, dict) and inner.get("custom_id"):
+            label: JSON = {"type": 18, "component": leaf(inner)}
+            if "id" in top:
+                label["id"] = top["id"]
+            return label
+        return None

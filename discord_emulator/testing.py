@@ -1,0 +1,101 @@
+"""Reusable helpers for running a real discord.py bot against the emulator in tests.
+
+Example (pytest, asyncio auto mode)::
+
+    @pytest.fixture
+    async def emu():
+        async with running_emulator() as emu:
+            yield emu
+
+    async def test_hello(emu):
+        emu.add_bot(token="tkn")
+        guild = emu.add_guild("Campus")
+        async with running_bot(emu, MyBot()) as bot:
+            result = await emu.slash(emu.add_user("alice"), guild, "hello")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+import discord
+
+from discord_emulator.harness import Emulator
+from discord_emulator.pointing import point_discord_py_at
+
+log = logging.getLogger(__name__)
+ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+@asynccontextmanager
+async def running_emulator(*, interaction_deadline: float = 3.0) -> AsyncIterator[Emulator]:
+    """Start an emulator on a free loopback port and stop it afterwards."""
+    emu = Emulator(interaction_deadline=interaction_deadline)
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+@asynccontextmanager
+async def running_bot(
+    emu: Emulator,
+    bot: ClientT,
+    token: str | None = None,
+    *,
+    timeout: float = 15.0,
+    wait_for_on_ready: bool = True,
+    fast_ready: bool = True,
+) -> AsyncIterator[ClientT]:
+    """Point discord.py at `emu`, start `bot` as a task, wait until ready, close on exit.
+
+    `fast_ready` shortens discord.py's ``guild_ready_timeout`` (2 s by default, the wait
+    after the last GUILD_CREATE before ``on_ready``) to 0.05 s so tests start quickly.
+    If the bot task dies during start-up (bad token, crash in ``setup_hook``) its
+    exception is raised here.
+    """
+    if emu.world.bot is None:
+        emu.add_bot(token=token or "tkn")
+    bot_token = token or emu.world.bot.token if emu.world.bot else "tkn"
+    point_discord_py_at(emu.api_base, emu.gateway_url)
+    if fast_ready:
+        bot._connection.guild_ready_timeout = min(bot._connection.guild_ready_timeout, 0.05)
+    task = asyncio.create_task(bot.start(bot_token), name="discord-emulator-bot")
+    try:
+        await _wait_started(emu, bot, task, timeout, wait_for_on_ready)
+        yield bot
+    finally:
+        await bot.close()
+        try:
+            await asyncio.wait_for(task, timeout=10)
+        except (asyncio.CancelledError, TimeoutError):
+            task.cancel()
+        except Exception:
+            log.exception("bot task ended with an error")
+
+
+async def _wait_started(emu: Emulator, bot: discord.Client, task: asyncio.Task[None],
+                        timeout: float, wait_for_on_ready: bool) -> None:
+    async def ready() -> None:
+        await emu.wait_until_ready(timeout)
+        if wait_for_on_ready:
+            await bot.wait_until_ready()
+
+    waiter = asyncio.create_task(ready())
+    done, _ = await asyncio.wait({waiter, task}, timeout=timeout,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if waiter not in done:
+        waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+        if task in done:
+            task.result()  # raises the bot's start-up error
+            raise RuntimeError("the bot stopped before becoming ready")
+        raise TimeoutError(f"the bot did not become ready within {timeout}s")
+    waiter.result()

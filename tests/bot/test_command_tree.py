@@ -1,0 +1,88 @@
+"""Meta-tests over the whole command tree: names, descriptions, and the spec's contract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from discord import app_commands
+
+from bot.client import TutorBot
+from marketplace.ports import SystemClock
+from marketplace.services.context import ServiceContext
+
+SPEC_COMMANDS = {
+    "start",
+    "help",
+    "profile view",
+    "profile edit",
+    "timezone set",
+    "tutor apply",
+    "tutor pause",
+    "tutor resume",
+    "admin config",
+}
+
+
+def _unused_uow(**_kwargs: object) -> object:
+    raise AssertionError("no database in the meta-test")
+
+
+@pytest.fixture
+async def tree() -> app_commands.CommandTree[TutorBot]:
+    bot = TutorBot(ServiceContext(uow=_unused_uow, clock=SystemClock()), sync=False)  # type: ignore[arg-type]
+    await bot.setup_hook()
+    yield bot.tree
+    await bot.close()
+
+
+def _walk(
+    items: list[app_commands.Command | app_commands.Group],
+) -> Iterator[app_commands.Command | app_commands.Group]:
+    for item in items:
+        yield item
+        if isinstance(item, app_commands.Group):
+            yield from _walk(item.commands)
+
+
+async def test_every_command_and_option_has_a_description(tree) -> None:
+    for item in _walk(tree.get_commands()):
+        assert item.description and item.description != "…", item.qualified_name
+        assert len(item.description) <= 100, item.qualified_name
+        if isinstance(item, app_commands.Command):
+            for param in item.parameters:
+                assert param.description and param.description != "…", (
+                    f"{item.qualified_name} {param.name}"
+                )
+
+
+async def test_command_names_are_unique_and_valid(tree) -> None:
+    names = [item.qualified_name for item in _walk(tree.get_commands())]
+    assert len(names) == len(set(names))
+    for name in names:
+        for part in name.split():
+            assert part == part.lower()
+            assert 1 <= len(part) <= 32
+
+
+async def test_the_spec_commands_of_this_release_exist(tree) -> None:
+    names = {
+        item.qualified_name
+        for item in _walk(tree.get_commands())
+        if isinstance(item, app_commands.Command)
+    }
+    assert names >= SPEC_COMMANDS
+
+
+async def test_marketplace_commands_are_guild_only_except_help(tree) -> None:
+    for item in tree.get_commands():
+        if item.name == "help":
+            continue
+        assert item.guild_only, item.name
+
+
+async def test_admin_commands_default_to_manage_server(tree) -> None:
+    admin = tree.get_command("admin")
+    assert admin is not None
+    assert admin.default_permissions is not None
+    assert admin.default_permissions.manage_guild
