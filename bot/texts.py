@@ -67,6 +67,13 @@ NOT_YOURS = "This menu belongs to someone else. Run the command yourself to get 
 EXPIRED_MENU = "This menu has expired. Run the command again."
 
 
+def human_join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def describe_error(error: DomainError) -> str:  # noqa: PLR0911 - one case per error kind
     """One short sentence telling the user what was wrong and how to fix it."""
     match error:
@@ -198,6 +205,8 @@ NO_PROFILE_SELF = "You haven't set up a profile here yet. Run `/start` to begin.
 NO_PROFILE_OTHER = "{name} hasn't set up a profile here yet."
 PROFILE_PAUSED = "⏸️ Paused: not taking new bookings"
 PROFILE_FREE = "Free"
+PROFILE_RATE = "{rate} / hour"
+PROFILE_RATE_UNPAID = "{rate} / hour (sessions are free here while payments are off)"
 PROFILE_EDIT_TITLE = "Edit your profile"
 PROFILE_EDIT_NOTHING = (
     "There's nothing to edit yet. Run `/start` to set up a student profile "
@@ -212,7 +221,9 @@ TUTOR_APPLY_INTRO = (
 )
 TUTOR_APPLY_MODAL_TITLE = "Your tutor profile"
 TUTOR_APPLY_MISSING = "Please pick {missing} first."
-TUTOR_APPLY_SAVED = "Your tutor profile is saved. Students can now find you."
+TUTOR_APPLY_SAVED = (
+    "Your tutor profile is saved. Next, publish when you're free: `/tutor availability add`."
+)
 INSTANT_LABELS = {
     "off": "Instant booking off: I accept each request",
     "on": "Instant booking on: confirm bookings at once",

@@ -13,12 +13,16 @@ from demo.journey import STEPS, DemoStepFailedError
 OUT = Path("demo-out")
 
 
-async def run_demo() -> int:
-    """Run every journey step on a fresh SQLite file; 0 when all went as users expect."""
+def fresh_database() -> Path:
+    """A path for a brand-new SQLite file, with any earlier demo's file removed."""
     OUT.mkdir(exist_ok=True)
-    database = OUT / "tutorbot-demo.db"
     for leftover in OUT.glob("tutorbot-demo.db*"):
         leftover.unlink()
+    return OUT / "tutorbot-demo.db"
+
+
+async def run_demo(database: Path) -> int:
+    """Run every journey step on a fresh SQLite file; 0 when all went as users expect."""
     async with running_campus(f"sqlite+aiosqlite:///{database}") as campus:
         failure: str | None = None
         try:
@@ -28,9 +32,11 @@ async def run_demo() -> int:
         except DemoStepFailedError as error:
             failure = str(error)
         transcript = campus.emu.format_transcript()
+        await asyncio.to_thread(
+            (OUT / "transcript.txt").write_text, transcript + "\n", encoding="utf-8"
+        )
         surprises = list(campus.emu.errors)
     sys.stdout.write(transcript + "\n")
-    (OUT / "transcript.txt").write_text(transcript + "\n", encoding="utf-8")
     if failure:
         sys.stderr.write(f"\nDEMO FAILED: {failure}\n")
         return 1
@@ -44,7 +50,7 @@ async def run_demo() -> int:
 def main() -> int:
     """Entry point for `python -m demo`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return asyncio.run(run_demo())
+    return asyncio.run(run_demo(fresh_database()))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from discord_emulator import Channel, Emulator, Guild, Role, User
 from marketplace.settings import load_settings
 from tutorbot.bootstrap import Runtime, build_bot, build_runtime
 
-BOT_TOKEN = "emulated-bot-token"
+BOT_TOKEN = "emulated-bot-token"  # noqa: S105 - the emulator accepts any token
 
 
 @dataclass

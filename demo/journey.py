@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from discord_emulator import InteractionResult
-
 from demo.campus import Campus
+from discord_emulator import InteractionResult
 
 
 class DemoStepFailedError(Exception):

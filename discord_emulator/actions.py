@@ -11,8 +11,6 @@ from discord_emulator.ids import new_token
 from discord_emulator.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
-    COMPONENT,
-    MODAL_SUBMIT,
     PendingInteraction,
 )
 from discord_emulator.models import JSON, Channel, Guild, InteractionResult, Message, User
@@ -22,7 +20,7 @@ ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
 class Actions(WorldBuilding):
-    async def wait_until_ready(self, timeout: float = 10.0) -> None:
+    async def wait_until_ready(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - public harness API
         """Wait until the bot has identified and received GUILD_CREATE for every guild."""
         await asyncio.wait_for(self.hub.ready.wait(), timeout)
 
@@ -34,27 +32,45 @@ class Actions(WorldBuilding):
             return self.world.resolve_where(guild)
         return self.open_dm_channel(user)
 
-    def _new_pending(self, kind: int, user: User, channel: Channel, label: str,
-                     source: Message | None = None) -> PendingInteraction:
+    def _new_pending(
+        self, kind: int, user: User, channel: Channel, label: str, source: Message | None = None
+    ) -> PendingInteraction:
         now = asyncio.get_running_loop().time()
         return PendingInteraction(
-            id=self.world.ids.next(), token=new_token(), type=kind, user_id=user.id,
-            guild_id=channel.guild_id, channel_id=channel.id, created=now,
-            deadline=now + self.interaction_deadline, label=label,
+            id=self.world.ids.next(),
+            token=new_token(),
+            type=kind,
+            user_id=user.id,
+            guild_id=channel.guild_id,
+            channel_id=channel.id,
+            created=now,
+            deadline=now + self.interaction_deadline,
+            label=label,
             source_message_id=source.id if source else None,
         )
 
-    def _payload(self, p: PendingInteraction, user: User, channel: Channel, data: JSON,
-                 message: Message | None = None) -> JSON:
+    def _payload(
+        self,
+        p: PendingInteraction,
+        user: User,
+        channel: Channel,
+        data: JSON,
+        message: Message | None = None,
+    ) -> JSON:
         bot = self.world.bot
         if bot is None:
             raise RuntimeError("call emu.add_bot(...) first")
         payload: JSON = {
-            "id": str(p.id), "application_id": str(bot.application_id), "type": p.type,
-            "token": p.token, "version": 1, "data": data,
+            "id": str(p.id),
+            "application_id": str(bot.application_id),
+            "type": p.type,
+            "token": p.token,
+            "version": 1,
+            "data": data,
             "channel_id": str(channel.id),
             "channel": payloads.channel(self.world, channel, permissions_for=user.id),
-            "locale": user.locale, "entitlements": [],
+            "locale": user.locale,
+            "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if channel.guild_id is not None:
@@ -90,13 +106,25 @@ class Actions(WorldBuilding):
         p.created = loop.time()
         p.deadline = p.created + self.interaction_deadline
         self.interactions.add(p)
+        self.in_flight.add(p.id)
+        try:
+            return await self._await_response(p, payload)
+        finally:
+            self.in_flight.discard(p.id)
+
+    async def _await_response(self, p: PendingInteraction, payload: JSON) -> InteractionResult:
+        loop = asyncio.get_running_loop()
         self.dispatch("INTERACTION_CREATE", payload)
         while p.response_type is None and not await self._wait(p, p.deadline - loop.time()):
             pass
         if p.response_type is None:
             p.expired = True
-            self.say_system(f"⌛ no response to {p.label} within {self.interaction_deadline:g}s: "
-                            "the user sees “This interaction failed”", kind="error")
+            self.say(
+                "⌛",
+                f"no response to {p.label} within {self.interaction_deadline:g}s: "
+                "the user sees “This interaction failed”",
+                kind="error",
+            )
         elif p.kind in ("deferred", "deferred_update"):
             source = self.world.messages.get(p.source_message_id or 0)
             edited_before = source.edited_timestamp if source else None
@@ -120,8 +148,9 @@ class Actions(WorldBuilding):
         p.changed.clear()
         changed = asyncio.ensure_future(p.changed.wait())
         world = asyncio.ensure_future(self._changed.wait())
-        done, pending = await asyncio.wait({changed, world}, timeout=remaining,
-                                           return_when=asyncio.FIRST_COMPLETED)
+        done, pending = await asyncio.wait(
+            {changed, world}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+        )
         for fut in pending:
             fut.cancel()
         if not done:
@@ -132,17 +161,35 @@ class Actions(WorldBuilding):
         original = self.world.messages.get(p.original_message_id or 0)
         kind = p.kind
         message: Message | None = original
-        if kind == "deferred" and original is not None and original.flags & (1 << 7) and p.followups:
+        if (
+            kind == "deferred"
+            and original is not None
+            and original.flags & (1 << 7)
+            and p.followups
+        ):
             message = p.followups[0]
         if kind in ("modal", "none", "autocomplete"):
             message = None
-        return InteractionResult(kind=kind, interaction_id=p.id, message=message,
-                                 ephemeral=p.ephemeral, modal=p.modal, followups=p.followups,
-                                 errors=p.errors, choices=p.choices)
+        return InteractionResult(
+            kind=kind,
+            interaction_id=p.id,
+            message=message,
+            ephemeral=p.ephemeral,
+            modal=p.modal,
+            followups=p.followups,
+            errors=p.errors,
+            choices=p.choices,
+        )
 
     # ---- slash commands ----
-    def _command_data(self, user: User, channel: Channel, command: str, options: dict[str, Any],
-                      focused: str | None = None) -> tuple[JSON, str]:
+    def _command_data(
+        self,
+        user: User,
+        channel: Channel,
+        command: str,
+        options: dict[str, Any],
+        focused: str | None = None,
+    ) -> tuple[JSON, str]:
         names = command.split()
         cmd = find_command(self.world, channel.guild_id, names[0])
         resolved = Resolved(self.world, channel.guild_id)
@@ -155,8 +202,16 @@ class Actions(WorldBuilding):
         shown = " ".join(f"{k}:{describe_value(v)}" for k, v in options.items())
         return data, f"/{' '.join(names)}" + (f" {shown}" if shown else "")
 
-    async def slash(self, user: User, guild: Guild | None, command: str, *,
-                    in_channel: Channel | None = None, **options: Any) -> InteractionResult:
+    async def slash(
+        self,
+        user: User,
+        guild: Guild | None,
+        command: str,
+        /,
+        *,
+        in_channel: Channel | None = None,
+        **options: Any,
+    ) -> InteractionResult:
         """Run `/command [sub ...]` as `user`; options are keyword arguments."""
         await self.wait_until_ready()
         channel = self._location(user, guild, in_channel)
@@ -165,8 +220,17 @@ class Actions(WorldBuilding):
         self.say(user.name, label, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data))
 
-    async def autocomplete(self, user: User, guild: Guild | None, command: str, *, focused: str,
-                           in_channel: Channel | None = None, **options: Any) -> list[JSON]:
+    async def autocomplete(
+        self,
+        user: User,
+        guild: Guild | None,
+        command: str,
+        /,
+        *,
+        focused: str,
+        in_channel: Channel | None = None,
+        **options: Any,
+    ) -> list[JSON]:
         """Ask for autocomplete choices while `user` types into option `focused`."""
         await self.wait_until_ready()
         channel = self._location(user, guild, in_channel)

@@ -12,16 +12,19 @@ from discord_emulator.models import JSON, Channel, InteractionResult, Message, M
 from discord_emulator.render import SELECT_TYPES, walk_components
 
 
-def _find_component(message: Message, *, label: str | None, custom_id: str | None,
-                    types: Sequence[int]) -> JSON:
+def _find_component(
+    message: Message, *, label: str | None, custom_id: str | None, types: Sequence[int]
+) -> JSON:
     matches = [c for c in walk_components(message.components) if c.get("type") in types]
     if custom_id is not None:
         matches = [c for c in matches if c.get("custom_id") == custom_id]
     if label is not None:
         matches = [c for c in matches if label in (c.get("label"), c.get("placeholder"))]
     if not matches:
-        raise LookupError(f"no such component (label={label!r}, custom_id={custom_id!r}) "
-                          f"on message {message.id}: {message.buttons or message.selects}")
+        raise LookupError(
+            f"no such component (label={label!r}, custom_id={custom_id!r}) "
+            f"on message {message.id}: {message.buttons or message.selects}"
+        )
     return matches[0]
 
 
@@ -32,8 +35,14 @@ class ComponentActions(Actions):
             raise LookupError(f"message {message!r} does not exist (deleted?)")
         return msg
 
-    async def click(self, user: User, message: Message | int, *, label: str | None = None,
-                    custom_id: str | None = None) -> InteractionResult:
+    async def click(
+        self,
+        user: User,
+        message: Message | int,
+        *,
+        label: str | None = None,
+        custom_id: str | None = None,
+    ) -> InteractionResult:
         """Click a button (by label or custom_id) on a message."""
         await self.wait_until_ready()
         msg = self._message(message)
@@ -51,9 +60,15 @@ class ComponentActions(Actions):
         self.say(user.name, text, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data, message=msg))
 
-    async def select(self, user: User, message: Message | int, *, custom_id: str | None = None,
-                     values: Sequence[Any] = (), placeholder: str | None = None,
-                     ) -> InteractionResult:
+    async def select(
+        self,
+        user: User,
+        message: Message | int,
+        *,
+        custom_id: str | None = None,
+        values: Sequence[Any] = (),
+        placeholder: str | None = None,
+    ) -> InteractionResult:
         """Choose `values` (option values or labels; Users/Roles/Channels) in a select."""
         await self.wait_until_ready()
         msg = self._message(message)
@@ -93,8 +108,9 @@ class ComponentActions(Actions):
         self.say(user.name, text, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data, message=msg))
 
-    async def submit_modal(self, user: User, modal: Modal,
-                           values: dict[str, Any]) -> InteractionResult:
+    async def submit_modal(
+        self, user: User, modal: Modal, values: dict[str, Any]
+    ) -> InteractionResult:
         """Submit a modal; keys are field custom_ids or labels."""
         await self.wait_until_ready()
         filled: dict[str, Any] = {}
@@ -117,7 +133,10 @@ class ComponentActions(Actions):
         channel = self.world.get_channel(modal.channel_id)
         source = self.world.messages.get(modal.message_id or 0)
         data: JSON = {"custom_id": modal.custom_id, "components": components}
-        shown = ", ".join(f"{modal.field(k).label or k}={v}" for k, v in filled.items())
+        shown = ", ".join(
+            f"{modal.field(k).label or k}={str(v).replace(chr(10), ' ⏎ ')}"
+            for k, v in filled.items()
+        )
         text = f"submitted ⧉ {modal.title}: {shown}"
         p = self._new_pending(MODAL_SUBMIT, user, channel, text, source=source)
         self.say(user.name, text, where=self.where(channel), kind="user")
@@ -138,8 +157,10 @@ class ComponentActions(Actions):
             return out
 
         if top.get("type") == 1:
-            row: JSON = {"type": 1, "components": [leaf(c) for c in top.get("components", [])
-                                                  if c.get("custom_id")]}
+            row: JSON = {
+                "type": 1,
+                "components": [leaf(c) for c in top.get("components", []) if c.get("custom_id")],
+            }
             if "id" in top:
                 row["id"] = top["id"]
             return row

@@ -67,45 +67,62 @@ def find_command(world: World, guild_id: int | None, name: str) -> JSON:
     raise LookupError(f"/{name} is not a synced command here (known: {known})")
 
 
-def convert_option(
-    definition: JSON, value: Any, resolved: Resolved, user_id: int, *, focused: bool = False,
-) -> Any:
-    kind = int(definition["type"])
-    name = definition["name"]
-    if focused:
-        return str(value)
+_SCALARS: dict[int, type] = {STRING: str, INTEGER: int, NUMBER: float, BOOLEAN: bool}
+
+
+def _convert_entity(kind: int, value: Any, resolved: Resolved, user_id: int) -> str | None:
     if kind in (USER, MENTIONABLE) and isinstance(value, User):
         return resolved.user(value)
     if kind in (ROLE, MENTIONABLE) and isinstance(value, Role):
         return resolved.role(value)
     if kind == CHANNEL and isinstance(value, Channel):
         return resolved.channel(value, user_id)
-    if kind in (USER, ROLE, CHANNEL, MENTIONABLE, ATTACHMENT):
-        raise TypeError(f"option {name!r} needs a User/Role/Channel object, got {value!r}")
-    if kind == INTEGER:
-        value = int(value)
-    elif kind == NUMBER:
-        value = float(value)
-    elif kind == BOOLEAN:
-        value = bool(value)
-    elif kind == STRING:
-        value = str(value)
+    return None
+
+
+def _pick_choice(definition: JSON, value: Any) -> Any:
     choices = definition.get("choices") or []
-    if choices:
+    if not choices:
+        return value
+    for key in ("value", "name"):
         for choice in choices:
-            if value == choice["value"]:
-                return value
-        for choice in choices:
-            if value == choice["name"]:
+            if value == choice[key]:
                 return choice["value"]
-        allowed = ", ".join(repr(c["value"]) for c in choices)
-        raise ValueError(f"{value!r} is not a choice of option {name!r} ({allowed})")
-    return value
+    allowed = ", ".join(repr(c["value"]) for c in choices)
+    raise ValueError(f"{value!r} is not a choice of option {definition['name']!r} ({allowed})")
+
+
+def convert_option(
+    definition: JSON,
+    value: Any,
+    resolved: Resolved,
+    user_id: int,
+    *,
+    focused: bool = False,
+) -> Any:
+    """Turn a harness value (User, Role, Channel, str, int...) into the wire value."""
+    kind = int(definition["type"])
+    if focused:
+        return str(value)
+    entity = _convert_entity(kind, value, resolved, user_id)
+    if entity is not None:
+        return entity
+    if kind in (USER, ROLE, CHANNEL, MENTIONABLE, ATTACHMENT):
+        raise TypeError(
+            f"option {definition['name']!r} needs a User/Role/Channel object, got {value!r}"
+        )
+    cast = _SCALARS.get(kind)
+    return _pick_choice(definition, cast(value) if cast else value)
 
 
 def command_options(
-    cmd: JSON, path: list[str], values: dict[str, Any], resolved: Resolved, user_id: int,
-    *, focused: str | None = None,
+    cmd: JSON,
+    path: list[str],
+    values: dict[str, Any],
+    resolved: Resolved,
+    user_id: int,
+    *,
+    focused: str | None = None,
 ) -> list[JSON]:
     """Build the nested `options` array for a (sub)command invocation."""
     root: list[JSON] = []

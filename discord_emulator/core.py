@@ -9,7 +9,7 @@ from typing import Any
 from discord_emulator import render
 from discord_emulator.gateway import GatewayHub
 from discord_emulator.interactions import InteractionRegistry
-from discord_emulator.models import Channel, ErrorRecord, Message, TranscriptEntry, User
+from discord_emulator.models import Channel, ErrorRecord, TranscriptEntry, User
 from discord_emulator.ratelimit import RateLimitRules
 from discord_emulator.world import World
 
@@ -23,6 +23,7 @@ class EmulatorCore:
     def __init__(self, *, interaction_deadline: float = 3.0, host: str = "127.0.0.1") -> None:
         self.interaction_deadline = interaction_deadline
         self.deferred_wait = 10.0
+        self.enforce_permissions = True
         self.host = host
         self.port = 0
         self.world = World()
@@ -34,6 +35,7 @@ class EmulatorCore:
         self.requests: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
         self._commands_synced: dict[int | None, asyncio.Event] = {}
+        self.in_flight: set[int] = set()
 
     # ---- addresses ----
     @property
@@ -54,9 +56,9 @@ class EmulatorCore:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_changed(self, timeout: float) -> bool:
+    async def wait_changed(self, within: float) -> bool:
         try:
-            await asyncio.wait_for(self._changed.wait(), timeout)
+            await asyncio.wait_for(self._changed.wait(), within)
         except TimeoutError:
             return False
         return True
@@ -72,19 +74,46 @@ class EmulatorCore:
     def record_error(self, record: ErrorRecord) -> None:
         self.errors.append(record)
         if record.status != 429:
-            log.info("emulator returned %s %s on %s %s", record.status, record.code,
-                     record.method, record.path)
-        self.say_system(f"⚠ {record.code or record.status} {record.message} ({record.method} {record.route})",
-                        kind="error")
+            log.info(
+                "emulator returned %s %s on %s %s",
+                record.status,
+                record.code,
+                record.method,
+                record.path,
+            )
+        self.say(
+            "⚠",
+            f"{record.code or record.status} {record.message} ({record.method} {record.route})",
+            kind="error",
+        )
         self.notify()
 
-    def say(self, who: str, action: str, text: str = "", *, where: str = "", kind: str = "bot",
-            ephemeral: bool = False) -> None:
-        self.transcript.append(TranscriptEntry(who=who, action=action, text=text, where=where,
-                                               kind=kind, ephemeral=ephemeral))
+    def attribute_error(self, record: ErrorRecord, token: str | None) -> None:
+        """Attach an error code to its interaction (or to every interaction in flight)."""
+        pending = self.interactions.by_token.get(token) if token else None
+        targets = [pending] if pending else [self.interactions.by_id[i] for i in self.in_flight]
+        for target in targets:
+            target.errors.append(record.code or record.status)
+            target.touch()
+
+    def say(
+        self,
+        who: str,
+        action: str,
+        text: str = "",
+        *,
+        where: str = "",
+        kind: str = "bot",
+        ephemeral: bool = False,
+    ) -> None:
+        self.transcript.append(
+            TranscriptEntry(
+                who=who, action=action, text=text, where=where, kind=kind, ephemeral=ephemeral
+            )
+        )
 
     def say_system(self, text: str, *, kind: str = "system") -> None:
-        self.say("⚙", text, kind=kind)
+        self.say("⚙" if kind == "system" else "⚠", text, kind=kind)
 
     def bot_name(self) -> str:
         bot = self.world.bot

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,28 +25,21 @@ JSON = dict[str, Any]
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
 RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
 HEARTBEAT_INTERVAL_MS = 41_250
+HISTORY = 2000
 
 Frame = JSON | Callable[[], None]
 
 
 @dataclass
-class GatewaySession:
+class Connection:
+    """One WebSocket; frames go through a queue so sync code can dispatch in order."""
+
     ws: web.WebSocketResponse
-    session_id: str = field(default_factory=lambda: new_token("session"))
-    seq: int = 0
-    identified: bool = False
-    intents: int = 0
     queue: asyncio.Queue[Frame | None] = field(default_factory=asyncio.Queue)
+    session: GatewaySession | None = None
 
-    def send(self, op: int, d: Any, t: str | None = None) -> None:
-        frame: JSON = {"op": op, "d": d, "s": None, "t": t}
-        self.queue.put_nowait(frame)
-
-    def dispatch(self, t: str, d: Any) -> None:
-        self.queue.put_nowait({"op": DISPATCH, "d": d, "t": t})
-
-    def call_when_flushed(self, fn: Callable[[], None]) -> None:
-        self.queue.put_nowait(fn)
+    def send(self, op: int, d: Any) -> None:
+        self.queue.put_nowait({"op": op, "d": d, "s": None, "t": None})
 
     async def writer(self) -> None:
         while True:
@@ -55,9 +49,6 @@ class GatewaySession:
             if callable(frame):
                 frame()
                 continue
-            if frame["op"] == DISPATCH:
-                self.seq += 1
-                frame["s"] = self.seq
             if self.ws.closed:
                 continue
             try:
@@ -66,75 +57,120 @@ class GatewaySession:
                 log.debug("gateway write failed; dropping frame %s", frame.get("t"))
 
 
+@dataclass
+class GatewaySession:
+    """A gateway session; it survives disconnects so the client can RESUME it."""
+
+    session_id: str = field(default_factory=lambda: new_token("session"))
+    seq: int = 0
+    intents: int = 0
+    history: deque[JSON] = field(default_factory=lambda: deque(maxlen=HISTORY))
+    connection: Connection | None = None
+
+    def dispatch(self, t: str, d: Any) -> None:
+        self.seq += 1
+        frame: JSON = {"op": DISPATCH, "d": d, "s": self.seq, "t": t}
+        self.history.append(frame)
+        if self.connection is not None:
+            self.connection.queue.put_nowait(frame)
+
+    def replay_after(self, seq: int) -> None:
+        if self.connection is not None:
+            for frame in self.history:
+                if frame["s"] > seq:
+                    self.connection.queue.put_nowait(frame)
+
+    def call_when_flushed(self, fn: Callable[[], None]) -> None:
+        if self.connection is not None:
+            self.connection.queue.put_nowait(fn)
+
+
 class GatewayHub:
     """Accepts bot connections and fans dispatch events out to identified sessions."""
 
     def __init__(self, core: EmulatorCore) -> None:
         self.core = core
-        self.sessions: list[GatewaySession] = []
+        self.sessions: dict[str, GatewaySession] = {}
+        self.connections: list[Connection] = []
         self.ready = asyncio.Event()
         self.identify_count = 0
+        self.resume_count = 0
         self.received: list[JSON] = []
 
     @property
     def connected(self) -> bool:
-        return any(s.identified and not s.ws.closed for s in self.sessions)
+        return any(c.session is not None and not c.ws.closed for c in self.connections)
 
     def dispatch(self, event: str, data: Any) -> None:
-        for session in self.sessions:
-            if session.identified:
-                session.dispatch(event, data)
+        """Send to every session, attached or not (detached ones replay on RESUME)."""
+        for session in self.sessions.values():
+            session.dispatch(event, data)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
-        session = GatewaySession(ws)
-        self.sessions.append(session)
-        writer = asyncio.create_task(session.writer())
-        session.send(HELLO, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS})
+        conn = Connection(ws)
+        self.connections.append(conn)
+        writer = asyncio.create_task(conn.writer())
+        conn.send(HELLO, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS})
         try:
             async for msg in ws:
                 if msg.type is WSMsgType.TEXT:
-                    await self._on_frame(session, json.loads(msg.data))
+                    await self._on_frame(conn, json.loads(msg.data))
                 elif msg.type is WSMsgType.ERROR:
                     break
         finally:
-            session.identified = False
-            if session in self.sessions:
-                self.sessions.remove(session)
+            self.connections.remove(conn)
+            if conn.session is not None and conn.session.connection is conn:
+                conn.session.connection = None
+                if ws.close_code in (1000, 1001):  # a clean close ends the session
+                    self.sessions.pop(conn.session.session_id, None)
             if not self.connected:
                 self.ready.clear()
-            session.queue.put_nowait(None)
+            conn.queue.put_nowait(None)
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
         return ws
 
-    async def _on_frame(self, session: GatewaySession, frame: JSON) -> None:
+    async def _on_frame(self, conn: Connection, frame: JSON) -> None:
         op = frame.get("op")
         data = frame.get("d")
         self.received.append(frame)
         if op == HEARTBEAT:
-            session.send(HEARTBEAT_ACK, None)
+            conn.send(HEARTBEAT_ACK, None)
         elif op == IDENTIFY:
-            await self._identify(session, data or {})
+            await self._identify(conn, data or {})
         elif op == RESUME:
-            # Sessions are not resumable here; discord.py then re-identifies.
-            session.send(INVALID_SESSION, False)
-        elif op == REQUEST_MEMBERS:
-            self._members_chunk(session, data or {})
-        elif op in (PRESENCE, VOICE_STATE):
-            return
-        else:
+            self._resume(conn, data or {})
+        elif op == REQUEST_MEMBERS and conn.session is not None:
+            self._members_chunk(conn.session, data or {})
+        elif op not in (PRESENCE, VOICE_STATE):
             log.debug("ignoring gateway op %s", op)
 
-    async def _identify(self, session: GatewaySession, data: JSON) -> None:
+    def _resume(self, conn: Connection, data: JSON) -> None:
+        bot = self.core.world.bot
+        session = self.sessions.get(str(data.get("session_id")))
+        if bot is None or data.get("token") != bot.token or session is None:
+            conn.send(INVALID_SESSION, False)
+            return
+        self.resume_count += 1
+        if session.connection is not None and session.connection is not conn:
+            session.connection.session = None
+        session.connection = conn
+        conn.session = session
+        session.replay_after(int(data.get("seq") or 0))
+        session.dispatch("RESUMED", {})
+        session.call_when_flushed(self.ready.set)
+
+    async def _identify(self, conn: Connection, data: JSON) -> None:
         bot = self.core.world.bot
         if bot is None or data.get("token") != bot.token:
-            await session.ws.close(code=4004, message=b"Authentication failed.")
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
         self.identify_count += 1
-        session.identified = True
-        session.intents = int(data.get("intents", 0))
+        session = GatewaySession(intents=int(data.get("intents", 0)), connection=conn)
+        conn.session = session
+        self.sessions[session.session_id] = session
         world = self.core.world
         ready: JSON = {
             "v": 10,
@@ -162,7 +198,7 @@ class GatewayHub:
         guild_ids = data.get("guild_id")
         ids = guild_ids if isinstance(guild_ids, list) else [guild_ids]
         for raw in ids:
-            gid = int(raw)
+            gid = int(str(raw))
             if gid not in world.guilds:
                 continue
             query = str(data.get("query") or "").lower()
@@ -182,7 +218,20 @@ class GatewayHub:
                 chunk["nonce"] = data["nonce"]
             session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
-    async def close(self) -> None:
-        for session in list(self.sessions):
+    async def drop(self, code: int = 4000, *, invalidate: bool = False) -> None:
+        """Close every bot connection with `code`; discord.py reconnects and RESUMEs.
+
+        With `invalidate` the sessions are forgotten first, so the RESUME is refused
+        (INVALID_SESSION) and the client re-identifies (discord.py waits 5 s before that).
+        """
+        self.ready.clear()
+        if invalidate:
+            self.sessions.clear()
+        for conn in list(self.connections):
             with contextlib.suppress(Exception):
-                await session.ws.close(code=1001)
+                await conn.ws.close(code=code)
+
+    async def close(self) -> None:
+        for conn in list(self.connections):
+            with contextlib.suppress(Exception):
+                await conn.ws.close(code=1001)

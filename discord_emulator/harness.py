@@ -16,8 +16,9 @@ MessagePredicate = Callable[[Message], bool]
 class Emulator(ComponentActions):
     """A local Discord (REST v10 + Gateway v10) for the real discord.py client."""
 
-    def __init__(self, *, interaction_deadline: float = 3.0, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+    def __init__(
+        self, *, interaction_deadline: float = 3.0, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         super().__init__(interaction_deadline=interaction_deadline, host=host)
         self.port = port
         self._server = Server(self)
@@ -36,15 +37,30 @@ class Emulator(ComponentActions):
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    async def drop_gateway(self, code: int = 4000, *, invalidate: bool = False) -> None:
+        """Disconnect the bot's gateway; it RESUMEs and gets the events it missed replayed.
+
+        With `invalidate=True` the RESUME is refused and the bot re-identifies (slow:
+        discord.py sleeps 5 s before a non-initial IDENTIFY).
+        """
+        await self.hub.drop(code, invalidate=invalidate)
+
     # ---- waiting ----
-    async def wait_for_commands_synced(self, guild: Guild | None = None,
-                                       timeout: float = 10.0) -> None:
+    async def wait_for_commands_synced(
+        self,
+        guild: Guild | None = None,
+        timeout: float = 10.0,  # noqa: ASYNC109 - public harness API
+    ) -> None:
         """Wait until the bot has PUT its commands globally (or to `guild`)."""
         event = self.commands_synced_event(guild.id if guild else None)
         await asyncio.wait_for(event.wait(), timeout)
 
-    async def wait_for_message(self, where: Any, predicate: MessagePredicate | None = None,
-                               timeout: float = 5.0) -> Message:
+    async def wait_for_message(
+        self,
+        where: Any,
+        predicate: MessagePredicate | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - public harness API
+    ) -> Message:
         """Return the newest message in `where` matching `predicate`, waiting up to `timeout`.
 
         Without a predicate, waits for the next message created after the call.
@@ -63,7 +79,7 @@ class Emulator(ComponentActions):
             if remaining <= 0 or not await self.wait_changed(remaining):
                 raise TimeoutError(f"no matching message in {where!r} within {timeout}s")
 
-    async def wait_for_error(self, code: int, timeout: float = 5.0) -> ErrorRecord:
+    async def wait_for_error(self, code: int, timeout: float = 5.0) -> ErrorRecord:  # noqa: ASYNC109 - public harness API
         """Wait until the emulator has answered some request with this error code (or status)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
@@ -75,7 +91,7 @@ class Emulator(ComponentActions):
             if remaining <= 0 or not await self.wait_changed(remaining):
                 raise TimeoutError(f"the bot never hit error {code} within {timeout}s")
 
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109 - public harness API
         """Wait until `condition()` is true (re-checked whenever the world changes)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
@@ -147,7 +163,9 @@ class Emulator(ComponentActions):
 
     async def post_message(self, user: User, where: Any, content: str) -> Message:
         """Post a message as a user (dispatches MESSAGE_CREATE to the bot)."""
-        channel = self.world.resolve_where(where) if not isinstance(where, User) else (
-            self.open_dm_channel(where))
-        msg = self.create_message(channel, user.id, {"content": content}, check_dm=False)
-        return msg
+        channel = (
+            self.world.resolve_where(where)
+            if not isinstance(where, User)
+            else (self.open_dm_channel(where))
+        )
+        return self.create_message(channel, user.id, {"content": content}, check_dm=False)

@@ -93,7 +93,9 @@ class InteractionRegistry:
             raise err.unknown_interaction()
         return pending
 
-    def for_webhook(self, application_id: str, token: str, app_id: int, now: float) -> PendingInteraction:
+    def for_webhook(
+        self, application_id: str, token: str, app_id: int, now: float
+    ) -> PendingInteraction:
         pending = self.by_token.get(token)
         if (
             pending is None
@@ -108,12 +110,35 @@ class InteractionRegistry:
 def check_callback_type(pending: PendingInteraction, callback_type: Any) -> int:
     allowed = ALLOWED_CALLBACKS.get(pending.type, ())
     if not isinstance(callback_type, int) or callback_type not in allowed:
-        raise err.DiscordAPIError(400, 40043 if callback_type == MODAL else 50035,
-                                  "Interaction callback type invalid for this interaction",
-                                  {"type": {"_errors": [{"code": "INTERACTION_CALLBACK_TYPE_INVALID",
-                                                          "message": "Invalid callback type"}]}})
+        raise err.DiscordAPIError(
+            400,
+            40043 if callback_type == MODAL else 50035,
+            "Interaction callback type invalid for this interaction",
+            {
+                "type": {
+                    "_errors": [
+                        {
+                            "code": "INTERACTION_CALLBACK_TYPE_INVALID",
+                            "message": "Invalid callback type",
+                        }
+                    ]
+                }
+            },
+        )
     if callback_type == UPDATE_MESSAGE and pending.source_message_id is None:
-        raise err.DiscordAPIError(400, 50035, "Invalid Form Body",
-                                  {"type": {"_errors": [{"code": "INTERACTION_UPDATE_MESSAGE_INVALID",
-                                                          "message": "No message to update"}]}})
+        raise err.DiscordAPIError(
+            400,
+            50035,
+            "Invalid Form Body",
+            {
+                "type": {
+                    "_errors": [
+                        {
+                            "code": "INTERACTION_UPDATE_MESSAGE_INVALID",
+                            "message": "No message to update",
+                        }
+                    ]
+                }
+            },
+        )
     return callback_type

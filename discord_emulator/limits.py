@@ -69,9 +69,7 @@ def check_embeds(embeds: Sequence[JSON], errors: FormErrors) -> None:
             if _str_len(f.get("value")) > 1024:
                 errors.max_length(["embeds", i, "fields", j, "value"], 1024)
     if sum(_embed_size(e) for e in embeds) > EMBED_TOTAL_MAX:
-        errors.add(
-            ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
-        )
+        errors.add(["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
 
 
 def _check_select(comp: JSON, path: Path, errors: FormErrors) -> None:
@@ -157,7 +155,9 @@ def check_components(components: Sequence[JSON], errors: FormErrors, flags: int 
     for i, row in enumerate(components):
         if row.get("type") != 1:
             errors.add(
-                ["components", i], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1,)."
+                ["components", i],
+                "UNION_TYPE_CHOICES",
+                'Value of field "type" must be one of (1,).',
             )
             continue
         _check_row(row, ["components", i], errors, seen)
@@ -192,9 +192,12 @@ def check_message(
     components = payload.get("components") or []
     check_components(components, errors, int(payload.get("flags") or 0))
     errors.raise_if_any(prefix)
-    if require_content and not (content or embeds or components or files or payload.get("sticker_ids")):
-        if not payload.get("poll"):
-            raise empty_message()
+    if (
+        require_content
+        and not (content or embeds or components or files or payload.get("sticker_ids"))
+        and not payload.get("poll")
+    ):
+        raise empty_message()
 
 
 def check_modal(data: JSON) -> None:
@@ -214,7 +217,9 @@ def check_modal(data: JSON) -> None:
             errors.max_length(["components", i, "label"], TEXT_INPUT_LABEL_MAX)
         inner: list[tuple[Path, JSON]] = []
         if top.get("type") == 1:
-            inner = [(["components", i, "components", j], c) for j, c in enumerate(top["components"])]
+            inner = [
+                (["components", i, "components", j], c) for j, c in enumerate(top["components"])
+            ]
         elif isinstance(top.get("component"), dict):
             inner = [(["components", i, "component"], top["component"])]
         for path, comp in inner:

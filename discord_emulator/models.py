@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from discord_emulator import render
+from discord_emulator.render import MentionResolver
 
 JSON = dict[str, Any]
 
@@ -159,6 +160,7 @@ class Message:
     interaction_user_id: int | None = None
     interaction_name: str | None = None
     deleted: bool = False
+    resolver: MentionResolver | None = field(default=None, repr=False, compare=False)
 
     @property
     def ephemeral(self) -> bool:
@@ -166,7 +168,9 @@ class Message:
 
     @property
     def text(self) -> str:
-        return render.message_text(self.content, self.embeds, self.components, self.attachment_names)
+        return render.message_text(
+            self.content, self.embeds, self.components, self.attachment_names, self.resolver
+        )
 
     @property
     def attachment_names(self) -> list[str]:
@@ -232,7 +236,9 @@ class InteractionResult:
         if self.message is not None:
             return self.message.text
         if self.modal is not None:
-            return render.modal_text(self.modal.title, [f.label or f.custom_id for f in self.modal.fields])
+            return render.modal_text(
+                self.modal.title, [f.label or f.custom_id for f in self.modal.fields]
+            )
         return ""
 
 

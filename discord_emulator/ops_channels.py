@@ -19,8 +19,14 @@ def parse_overwrites(raw: Any) -> list[Overwrite]:
     out: list[Overwrite] = []
     for i, item in enumerate(raw or []):
         try:
-            out.append(Overwrite(id=int(item["id"]), type=int(item.get("type", 0)),
-                                 allow=int(item.get("allow") or 0), deny=int(item.get("deny") or 0)))
+            out.append(
+                Overwrite(
+                    id=int(item["id"]),
+                    type=int(item.get("type", 0)),
+                    allow=int(item.get("allow") or 0),
+                    deny=int(item.get("deny") or 0),
+                )
+            )
         except (KeyError, TypeError, ValueError):
             errors = FormErrors()
             errors.add(["permission_overwrites", i], "BASE_TYPE_REQUIRED", "This field is required")
@@ -37,8 +43,9 @@ class ChannelOps(MessageOps):
         self.notify()
 
     # ---- guild channels ----
-    def create_guild_channel(self, guild: Guild, payload: JSON, *, enforce: bool = True,
-                             record: bool = True) -> Channel:
+    def create_guild_channel(
+        self, guild: Guild, payload: JSON, *, enforce: bool = True, record: bool = True
+    ) -> Channel:
         errors = FormErrors()
         name = payload.get("name")
         if not isinstance(name, str) or not 1 <= len(name) <= 100:
@@ -59,7 +66,9 @@ class ChannelOps(MessageOps):
             if count >= guild.max_channels:
                 raise limits.channel_cap(guild.max_channels)
             if parent is not None:
-                children = [c for c in self.world.guild_channels(guild.id) if c.parent_id == parent.id]
+                children = [
+                    c for c in self.world.guild_channels(guild.id) if c.parent_id == parent.id
+                ]
                 if len(children) >= guild.max_channels_per_category:
                     raise limits.category_full(guild.max_channels_per_category)
         channel = Channel(
@@ -78,17 +87,28 @@ class ChannelOps(MessageOps):
         self.world.add_channel(channel)
         self._channel_event("CHANNEL_CREATE", channel)
         if record:
-            self.say(self.bot_name(), f"created {self.describe_channel(channel)}", "",
-                     kind="system")
+            self.say(
+                self.bot_name(),
+                f"created {self.describe_channel(channel)}",
+                where=f"[{guild.name}]",
+            )
         return channel
 
     def describe_channel(self, channel: Channel) -> str:
-        kinds = {0: "text channel", 2: "voice channel", 4: "category", 11: "thread",
-                 12: "private thread", 10: "announcement thread"}
+        kinds = {
+            0: "text channel",
+            2: "voice channel",
+            4: "category",
+            11: "thread",
+            12: "private thread",
+            10: "announcement thread",
+        }
         label = f"{kinds.get(channel.type, 'channel')} #{channel.name}"
         private = [o for o in channel.permission_overwrites if o.type == 1]
         if private:
-            names = ", ".join(self.world.users[o.id].name for o in private if o.id in self.world.users)
+            names = ", ".join(
+                self.world.users[o.id].name for o in private if o.id in self.world.users
+            )
             label += f" (overwrites for {names})"
         return label
 
@@ -113,21 +133,31 @@ class ChannelOps(MessageOps):
     def delete_channel(self, channel: Channel) -> JSON:
         data = self.channel_payload(channel)
         del self.world.channels[channel.id]
-        self.dispatch("THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE",
-                      {**data, "guild_id": str(channel.guild_id)} if channel.is_thread else data)
-        self.say(self.bot_name(), f"deleted #{channel.name}", "", kind="system")
+        self.dispatch(
+            "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE",
+            {**data, "guild_id": str(channel.guild_id)} if channel.is_thread else data,
+        )
+        self.say(self.bot_name(), f"deleted #{channel.name}")
         self.notify()
         return data
 
     def set_overwrite(self, channel: Channel, target_id: int, payload: JSON) -> None:
-        ow = Overwrite(id=target_id, type=int(payload.get("type", 0)),
-                       allow=int(payload.get("allow") or 0), deny=int(payload.get("deny") or 0))
-        channel.permission_overwrites = [o for o in channel.permission_overwrites if o.id != target_id]
+        ow = Overwrite(
+            id=target_id,
+            type=int(payload.get("type", 0)),
+            allow=int(payload.get("allow") or 0),
+            deny=int(payload.get("deny") or 0),
+        )
+        channel.permission_overwrites = [
+            o for o in channel.permission_overwrites if o.id != target_id
+        ]
         channel.permission_overwrites.append(ow)
         self._channel_event("CHANNEL_UPDATE", channel)
 
     def delete_overwrite(self, channel: Channel, target_id: int) -> None:
-        channel.permission_overwrites = [o for o in channel.permission_overwrites if o.id != target_id]
+        channel.permission_overwrites = [
+            o for o in channel.permission_overwrites if o.id != target_id
+        ]
         self._channel_event("CHANNEL_UPDATE", channel)
 
     # ---- DMs ----
@@ -135,15 +165,20 @@ class ChannelOps(MessageOps):
         existing = self.world.dm_channels.get(user.id)
         if existing is not None:
             return self.world.channels[existing]
-        channel = Channel(id=self.world.ids.next(), type=ChannelType.DM, name=f"dm-{user.name}",
-                          recipient_id=user.id)
+        channel = Channel(
+            id=self.world.ids.next(),
+            type=ChannelType.DM,
+            name=f"dm-{user.name}",
+            recipient_id=user.id,
+        )
         self.world.add_channel(channel)
         self.world.dm_channels[user.id] = channel.id
         return channel
 
     # ---- threads ----
-    def create_thread(self, parent: Channel, payload: JSON, owner_id: int,
-                      message_id: int | None = None) -> Channel:
+    def create_thread(
+        self, parent: Channel, payload: JSON, owner_id: int, message_id: int | None = None
+    ) -> Channel:
         if parent.guild_id is None or parent.type not in (ChannelType.TEXT, 5, 15):
             raise DiscordAPIError(400, 50024, "Cannot execute action on this channel type")
         guild = self.world.guilds[parent.guild_id]
@@ -170,15 +205,17 @@ class ChannelOps(MessageOps):
         )
         self.world.add_channel(thread)
         self.dispatch("THREAD_CREATE", {**self.channel_payload(thread), "newly_created": True})
-        self.say(self.bot_name(), f"created {self.describe_channel(thread)}", "", kind="system")
+        self.say(
+            self.bot_name(), f"created {self.describe_channel(thread)}", where=self.where(parent)
+        )
         self.notify()
         return thread
 
     def edit_thread(self, thread: Channel, payload: JSON) -> Channel:
         guild = self.world.guilds[thread.guild_id or 0]
-        if payload.get("archived") is False and thread.archived:
-            if len(self.world.active_threads(guild.id)) >= guild.max_active_threads:
-                raise limits.thread_cap()
+        reopening = payload.get("archived") is False and thread.archived
+        if reopening and len(self.world.active_threads(guild.id)) >= guild.max_active_threads:
+            raise limits.thread_cap()
         for key in ("name",):
             if key in payload:
                 thread.name = str(payload[key])
@@ -191,19 +228,24 @@ class ChannelOps(MessageOps):
             thread.auto_archive_duration = int(payload["auto_archive_duration"])
         self.dispatch("THREAD_UPDATE", self.channel_payload(thread))
         state = ", ".join(f for f in ("archived", "locked") if getattr(thread, f)) or "open"
-        self.say(self.bot_name(), f"updated thread #{thread.name} ({state})", "", kind="system")
+        self.say(
+            self.bot_name(), f"updated thread #{thread.name} ({state})", where=self.where(thread)
+        )
         self.notify()
         return thread
 
     def thread_members_event(self, thread: Channel, added: list[int], removed: list[int]) -> None:
         now = utcnow_iso()
-        self.dispatch("THREAD_MEMBERS_UPDATE", {
-            "id": str(thread.id),
-            "guild_id": str(thread.guild_id),
-            "member_count": len(thread.member_ids),
-            "added_members": [payloads.thread_member(thread, u, now) for u in added],
-            "removed_member_ids": [str(u) for u in removed],
-        })
+        self.dispatch(
+            "THREAD_MEMBERS_UPDATE",
+            {
+                "id": str(thread.id),
+                "guild_id": str(thread.guild_id),
+                "member_count": len(thread.member_ids),
+                "added_members": [payloads.thread_member(thread, u, now) for u in added],
+                "removed_member_ids": [str(u) for u in removed],
+            },
+        )
         self.notify()
 
     def add_thread_member(self, thread: Channel, user_id: int) -> None:

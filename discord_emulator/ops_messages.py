@@ -29,8 +29,9 @@ class MessageOps(EmulatorCore):
     def message_payload(self, message: Message) -> JSON:
         return payloads.message(self.world, message, self.base_url)
 
-    def _attachments(self, payload: JSON, files: Sequence[UploadedFile],
-                     existing: Sequence[Attachment] = ()) -> list[Attachment]:
+    def _attachments(
+        self, payload: JSON, files: Sequence[UploadedFile], existing: Sequence[Attachment] = ()
+    ) -> list[Attachment]:
         meta = {str(a.get("id")): a for a in payload.get("attachments") or []}
         out: list[Attachment] = []
         kept = {str(a.get("id")) for a in payload.get("attachments") or []}
@@ -63,8 +64,9 @@ class MessageOps(EmulatorCore):
         check_dm: bool = True,
         record: bool = True,
     ) -> Message:
-        limits.check_message(payload, files=len(files), prefix=prefix,
-                             require_content=not extra_flags & LOADING)
+        limits.check_message(
+            payload, files=len(files), prefix=prefix, require_content=not extra_flags & LOADING
+        )
         if check_dm and channel.is_dm and channel.recipient_id is not None:
             recipient = self.world.users[channel.recipient_id]
             if not recipient.dms_open:
@@ -103,9 +105,15 @@ class MessageOps(EmulatorCore):
 
     def record_message(self, msg: Message, action: str = "") -> None:
         text = "(thinking…)" if msg.flags & LOADING else msg.text
-        self.say(self.bot_name() if msg.author_id == self._bot_id() else
-                 self.world.users[msg.author_id].name,
-                 action, text, where=self.where(msg.channel_id), ephemeral=msg.ephemeral)
+        self.say(
+            self.bot_name()
+            if msg.author_id == self._bot_id()
+            else self.world.users[msg.author_id].name,
+            action,
+            text,
+            where=self.where(msg.channel_id),
+            ephemeral=msg.ephemeral,
+        )
 
     def _bot_id(self) -> int:
         return self.world.bot.user.id if self.world.bot else 0

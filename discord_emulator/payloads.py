@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from discord_emulator.models import Attachment, Channel, ChannelType, Guild, Member, Message, Role, User
+from discord_emulator.models import (
+    Attachment,
+    Channel,
+    ChannelType,
+    Guild,
+    Member,
+    Message,
+    Role,
+    User,
+)
 from discord_emulator.world import World
 
 JSON = dict[str, Any]
@@ -24,7 +33,9 @@ def user(u: User) -> JSON:
     }
 
 
-def member(world: World, m: Member, *, with_user: bool = True, permissions: int | None = None) -> JSON:
+def member(
+    world: World, m: Member, *, with_user: bool = True, permissions: int | None = None
+) -> JSON:
     data: JSON = {
         "roles": [str(r) for r in m.role_ids],
         "joined_at": m.joined_at,
@@ -176,9 +187,19 @@ def guild_create(world: World, g: Guild) -> JSON:
         unavailable=False,
         member_count=len(members),
         voice_states=[
-            {"user_id": str(u), "channel_id": str(ch), "guild_id": str(g.id), "session_id": "x",
-             "deaf": False, "mute": False, "self_deaf": False, "self_mute": False,
-             "self_video": False, "suppress": False, "request_to_speak_timestamp": None}
+            {
+                "user_id": str(u),
+                "channel_id": str(ch),
+                "guild_id": str(g.id),
+                "session_id": "x",
+                "deaf": False,
+                "mute": False,
+                "self_deaf": False,
+                "self_mute": False,
+                "self_video": False,
+                "suppress": False,
+                "request_to_speak_timestamp": None,
+            }
             for (gid, u), ch in world.voice_states.items()
             if gid == g.id
         ],

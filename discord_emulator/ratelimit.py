@@ -61,8 +61,9 @@ class RateLimitRules:
             rule.times -= 1
             if rule.times <= 0:
                 self.rules.remove(rule)
-            return RateLimitDecision(True, rule.retry_after, rule.is_global, rule.scope,
-                                     bucket_hash(rule.route))
+            return RateLimitDecision(
+                True, rule.retry_after, rule.is_global, rule.scope, bucket_hash(rule.route)
+            )
         return RateLimitDecision(False)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from discord_emulator.models import TranscriptEntry
 
 JSON = dict[str, Any]
+MentionResolver = Callable[[str, int], str | None]
+
+_MENTION = re.compile(r"<(@!?|@&|#)(\d+)>")
 
 BUTTON = 2
 SELECT_TYPES = (3, 5, 6, 7, 8)
@@ -87,11 +91,24 @@ def components_text(components: Sequence[JSON]) -> list[str]:
     return lines
 
 
+def resolve_mentions(text: str, resolve: MentionResolver | None) -> str:
+    """Replace <@id>, <@&id> and <#id> with readable names when they are known."""
+    if resolve is None:
+        return text
+
+    def sub(match: re.Match[str]) -> str:
+        kind = {"@": "user", "@!": "user", "@&": "role", "#": "channel"}[match[1]]
+        return resolve(kind, int(match[2])) or match[0]
+
+    return _MENTION.sub(sub, text)
+
+
 def message_text(
     content: str | None,
     embeds: Sequence[JSON],
     components: Sequence[JSON],
     attachments: Sequence[str] = (),
+    resolve: MentionResolver | None = None,
 ) -> str:
     """Render a message as readable plain text."""
     lines: list[str] = []
@@ -101,7 +118,7 @@ def message_text(
         lines.extend(embed_text(embed))
     lines.extend(components_text(components))
     lines.extend(f"📎 {name}" for name in attachments)
-    return "\n".join(lines)
+    return resolve_mentions("\n".join(lines), resolve)
 
 
 def modal_text(title: str, labels: Sequence[str]) -> str:
@@ -111,8 +128,12 @@ def modal_text(title: str, labels: Sequence[str]) -> str:
 def format_transcript(entries: Sequence[TranscriptEntry]) -> str:
     """Format transcript entries as an indented, readable log."""
     out: list[str] = []
+    width = max((len(e.where) for e in entries), default=0)
     for entry in entries:
-        where = f"{entry.where}  " if entry.where else ""
+        where = f"{entry.where:<{width}}  " if width else ""
+        if entry.kind in ("system", "error"):
+            out.append(f"{where}{entry.who} {entry.action}")
+            continue
         prefix = f"{where}{entry.who} ▸ "
         head = entry.action
         if entry.ephemeral:

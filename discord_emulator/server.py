@@ -24,8 +24,9 @@ API_PREFIXES = ("/api/v10", "/api/v9")
 NO_AUTH_PREFIXES = ("/interactions/", "/webhooks/", "/gateway")
 
 
-def json_response(data: Any, *, status: int = 200,
-                  headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    data: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     """JSON with a bare ``application/json`` content type (discord.py compares it exactly)."""
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     return web.Response(body=json.dumps(data).encode(), status=status, headers=all_headers)
@@ -36,13 +37,30 @@ def _needs_auth(template: str) -> bool:
 
 
 def _error_response(
-    b: Backend, exc: DiscordAPIError, request: web.Request, route: str,
-    headers: dict[str, str] | None = None, *, injected: bool = False, body: Any = None,
+    b: Backend,
+    exc: DiscordAPIError,
+    request: web.Request,
+    route: str,
+    headers: dict[str, str] | None = None,
+    *,
+    injected: bool = False,
+    body: Any = None,
 ) -> web.Response:
     payload = body if body is not None else exc.body()
-    b.record_error(ErrorRecord(status=exc.status, code=exc.code, message=exc.message,
-                               method=request.method, route=route, path=request.path,
-                               injected=injected, body=payload))
+    record = ErrorRecord(
+        status=exc.status,
+        code=exc.code,
+        message=exc.message,
+        method=request.method,
+        route=route,
+        path=request.path,
+        injected=injected,
+        body=payload,
+    )
+    b.record_error(record)
+    b.attribute_error(
+        record, request.match_info.get("interaction_token") or request.match_info.get("token")
+    )
     return json_response(payload, status=exc.status, headers=headers)
 
 
@@ -56,18 +74,28 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
                     raise err.unauthorized()
             decision = b.rate_limits.check(method, template, request.path)
             if decision.limited:
-                body = {"message": "You are being rate limited.",
-                        "retry_after": decision.retry_after, "global": decision.is_global}
-                exc = DiscordAPIError(429, 0, "You are being rate limited.")
-                return _error_response(b, exc, request, template, limited_headers(decision),
-                                       injected=True, body=body)
+                body = {
+                    "message": "You are being rate limited.",
+                    "retry_after": decision.retry_after,
+                    "global": decision.is_global,
+                }
+                limited = DiscordAPIError(429, 0, "You are being rate limited.")
+                return _error_response(
+                    b,
+                    limited,
+                    request,
+                    template,
+                    limited_headers(decision),
+                    injected=True,
+                    body=body,
+                )
             result = await fn(b, request)
         except DiscordAPIError as exc:
             return _error_response(b, exc, request, template, ok_headers(template))
         except Exception:
             log.exception("emulator handler crashed on %s %s", method, request.path)
-            exc = DiscordAPIError(500, 0, "500: Internal Server Error (emulator bug)")
-            return _error_response(b, exc, request, template)
+            crash = DiscordAPIError(503, 0, "emulator bug: see the discord_emulator log")
+            return _error_response(b, crash, request, template)
         if isinstance(result, web.StreamResponse):
             return result
         if result is None:

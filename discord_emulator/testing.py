@@ -49,7 +49,7 @@ async def running_bot(
     bot: ClientT,
     token: str | None = None,
     *,
-    timeout: float = 15.0,
+    timeout: float = 15.0,  # noqa: ASYNC109 - public harness API
     wait_for_on_ready: bool = True,
     fast_ready: bool = True,
 ) -> AsyncIterator[ClientT]:
@@ -80,16 +80,20 @@ async def running_bot(
             log.exception("bot task ended with an error")
 
 
-async def _wait_started(emu: Emulator, bot: discord.Client, task: asyncio.Task[None],
-                        timeout: float, wait_for_on_ready: bool) -> None:
+async def _wait_started(
+    emu: Emulator,
+    bot: discord.Client,
+    task: asyncio.Task[None],
+    limit: float,
+    wait_for_on_ready: bool,
+) -> None:
     async def ready() -> None:
-        await emu.wait_until_ready(timeout)
+        await emu.wait_until_ready(limit)
         if wait_for_on_ready:
             await bot.wait_until_ready()
 
     waiter = asyncio.create_task(ready())
-    done, _ = await asyncio.wait({waiter, task}, timeout=timeout,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait({waiter, task}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
     if waiter not in done:
         waiter.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -97,5 +101,5 @@ async def _wait_started(emu: Emulator, bot: discord.Client, task: asyncio.Task[N
         if task in done:
             task.result()  # raises the bot's start-up error
             raise RuntimeError("the bot stopped before becoming ready")
-        raise TimeoutError(f"the bot did not become ready within {timeout}s")
+        raise TimeoutError(f"the bot did not become ready within {limit}s")
     waiter.result()

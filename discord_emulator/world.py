@@ -89,9 +89,7 @@ class World:
 
     def guild_channels(self, guild_id: int, *, threads: bool = False) -> list[Channel]:
         return [
-            c
-            for c in self.channels.values()
-            if c.guild_id == guild_id and (c.is_thread == threads)
+            c for c in self.channels.values() if c.guild_id == guild_id and (c.is_thread == threads)
         ]
 
     def active_threads(self, guild_id: int) -> list[Channel]:
@@ -107,7 +105,17 @@ class World:
         self.channel_messages.setdefault(channel.id, [])
         return channel
 
+    def mention_name(self, kind: str, target_id: int) -> str | None:
+        if kind == "user" and target_id in self.users:
+            return f"@{self.users[target_id].name}"
+        if kind == "role" and target_id in self.roles:
+            return f"@{self.roles[target_id].name}"
+        if kind == "channel" and target_id in self.channels:
+            return f"#{self.channels[target_id].name}"
+        return None
+
     def add_message(self, message: Message) -> Message:
+        message.resolver = self.mention_name
         self.messages[message.id] = message
         self.channel_messages.setdefault(message.channel_id, []).append(message.id)
         channel = self.channels.get(message.channel_id)

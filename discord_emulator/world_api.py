@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from discord_emulator import payloads
 from discord_emulator.backend import Backend
@@ -15,7 +16,7 @@ ChannelRef = Channel | int | None
 
 
 class WorldBuilding(Backend):
-    def add_bot(self, token: str = "tkn", name: str = "TutorBot", *, flags: int = 0) -> User:
+    def add_bot(self, token: str = "tkn", name: str = "TutorBot", *, flags: int = 0) -> User:  # noqa: S107
         """Create the bot account; its application id equals its user id."""
         user = User(id=self.world.ids.next(), name=name, bot=True)
         self.world.users[user.id] = user
@@ -24,10 +25,12 @@ class WorldBuilding(Backend):
             self._add_bot_member(guild)
         return user
 
-    def add_user(self, name: str, *, global_name: str | None = None, locale: str = "en-US",
-                 bot: bool = False) -> User:
-        user = User(id=self.world.ids.next(), name=name, global_name=global_name, locale=locale,
-                    bot=bot)
+    def add_user(
+        self, name: str, *, global_name: str | None = None, locale: str = "en-US", bot: bool = False
+    ) -> User:
+        user = User(
+            id=self.world.ids.next(), name=name, global_name=global_name, locale=locale, bot=bot
+        )
         self.world.users[user.id] = user
         return user
 
@@ -35,13 +38,20 @@ class WorldBuilding(Backend):
         """Create a guild with @everyone, #general, its owner and the bot as members."""
         if owner is None:
             owner = self.add_user(f"{name.lower()}-owner")
-        guild = Guild(id=self.world.ids.next(), name=name, owner_id=owner.id,
-                      preferred_locale=locale)
+        guild = Guild(
+            id=self.world.ids.next(), name=name, owner_id=owner.id, preferred_locale=locale
+        )
         self.world.guilds[guild.id] = guild
-        self.world.roles[guild.id] = Role(id=guild.id, guild_id=guild.id, name="@everyone",
-                                          permissions=EVERYONE_DEFAULT, position=0)
-        self.create_guild_channel(guild, {"name": "general", "type": 0}, enforce=False,
-                                  record=False)
+        self.world.roles[guild.id] = Role(
+            id=guild.id,
+            guild_id=guild.id,
+            name="@everyone",
+            permissions=EVERYONE_DEFAULT,
+            position=0,
+        )
+        self.create_guild_channel(
+            guild, {"name": "general", "type": 0}, enforce=False, record=False
+        )
         self.world.members[(guild.id, owner.id)] = Member(guild_id=guild.id, user_id=owner.id)
         if self.world.bot is not None:
             self._add_bot_member(guild)
@@ -53,9 +63,14 @@ class WorldBuilding(Backend):
         bot = self.world.bot
         if bot is None or (guild.id, bot.user.id) in self.world.members:
             return
-        role = Role(id=self.world.ids.next(), guild_id=guild.id, name=bot.user.name,
-                    permissions=BOT_DEFAULT, position=len(self.world.guild_roles(guild.id)),
-                    managed=True)
+        role = Role(
+            id=self.world.ids.next(),
+            guild_id=guild.id,
+            name=bot.user.name,
+            permissions=BOT_DEFAULT,
+            position=len(self.world.guild_roles(guild.id)),
+            managed=True,
+        )
         self.world.roles[role.id] = role
         self.world.members[(guild.id, bot.user.id)] = Member(guild.id, bot.user.id, [role.id])
 
@@ -68,17 +83,23 @@ class WorldBuilding(Backend):
         role.permissions = permissions
         self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": payloads.role(role)})
 
-    def add_role(self, guild: Guild, name: str, permissions: int = 0, *,
-                 position: int | None = None) -> Role:
-        role = Role(id=self.world.ids.next(), guild_id=guild.id, name=name,
-                    permissions=permissions,
-                    position=len(self.world.guild_roles(guild.id)) if position is None else position)
+    def add_role(
+        self, guild: Guild, name: str, permissions: int = 0, *, position: int | None = None
+    ) -> Role:
+        role = Role(
+            id=self.world.ids.next(),
+            guild_id=guild.id,
+            name=name,
+            permissions=permissions,
+            position=len(self.world.guild_roles(guild.id)) if position is None else position,
+        )
         self.world.roles[role.id] = role
         self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": payloads.role(role)})
         return role
 
-    def add_member(self, guild: Guild, user: User, roles: Sequence[Role] = (),
-                   *, nick: str | None = None) -> Member:
+    def add_member(
+        self, guild: Guild, user: User, roles: Sequence[Role] = (), *, nick: str | None = None
+    ) -> Member:
         key = (guild.id, user.id)
         existing = self.world.members.get(key)
         role_ids = [r.id for r in roles]
@@ -90,32 +111,58 @@ class WorldBuilding(Backend):
             return existing
         member = Member(guild_id=guild.id, user_id=user.id, role_ids=role_ids, nick=nick)
         self.world.members[key] = member
-        self.dispatch("GUILD_MEMBER_ADD", {**payloads.member(self.world, member),
-                                           "guild_id": str(guild.id)})
+        self.dispatch(
+            "GUILD_MEMBER_ADD", {**payloads.member(self.world, member), "guild_id": str(guild.id)}
+        )
         return member
 
-    def _new_channel(self, guild: Guild, name: str, kind: int, parent: ChannelRef,
-                     overwrites: Sequence[Overwrite]) -> Channel:
+    def _new_channel(
+        self,
+        guild: Guild,
+        name: str,
+        kind: int,
+        parent: ChannelRef,
+        overwrites: Sequence[Overwrite],
+    ) -> Channel:
         parent_id = parent.id if isinstance(parent, Channel) else parent
         return self.create_guild_channel(
             guild,
-            {"name": name, "type": kind, "parent_id": parent_id,
-             "permission_overwrites": [
-                 {"id": o.id, "type": o.type, "allow": o.allow, "deny": o.deny} for o in overwrites
-             ]},
-            enforce=False, record=False,
+            {
+                "name": name,
+                "type": kind,
+                "parent_id": parent_id,
+                "permission_overwrites": [
+                    {"id": o.id, "type": o.type, "allow": o.allow, "deny": o.deny}
+                    for o in overwrites
+                ],
+            },
+            enforce=False,
+            record=False,
         )
 
-    def add_text_channel(self, guild: Guild, name: str, parent_id: ChannelRef = None,
-                         *, overwrites: Sequence[Overwrite] = ()) -> Channel:
+    def add_text_channel(
+        self,
+        guild: Guild,
+        name: str,
+        parent_id: ChannelRef = None,
+        *,
+        overwrites: Sequence[Overwrite] = (),
+    ) -> Channel:
         return self._new_channel(guild, name, ChannelType.TEXT, parent_id, overwrites)
 
-    def add_voice_channel(self, guild: Guild, name: str, parent_id: ChannelRef = None,
-                          *, overwrites: Sequence[Overwrite] = ()) -> Channel:
+    def add_voice_channel(
+        self,
+        guild: Guild,
+        name: str,
+        parent_id: ChannelRef = None,
+        *,
+        overwrites: Sequence[Overwrite] = (),
+    ) -> Channel:
         return self._new_channel(guild, name, ChannelType.VOICE, parent_id, overwrites)
 
-    def add_category(self, guild: Guild, name: str,
-                     *, overwrites: Sequence[Overwrite] = ()) -> Channel:
+    def add_category(
+        self, guild: Guild, name: str, *, overwrites: Sequence[Overwrite] = ()
+    ) -> Channel:
         return self._new_channel(guild, name, ChannelType.CATEGORY, None, overwrites)
 
     def close_dms(self, user: User) -> None:
@@ -124,9 +171,14 @@ class WorldBuilding(Backend):
     def open_dms(self, user: User) -> None:
         user.dms_open = True
 
-    def set_limits(self, guild: Guild, *, max_channels: int | None = None,
-                   max_active_threads: int | None = None,
-                   max_channels_per_category: int | None = None) -> None:
+    def set_limits(
+        self,
+        guild: Guild,
+        *,
+        max_channels: int | None = None,
+        max_active_threads: int | None = None,
+        max_channels_per_category: int | None = None,
+    ) -> None:
         if max_channels is not None:
             guild.max_channels = max_channels
         if max_active_threads is not None:
@@ -134,11 +186,21 @@ class WorldBuilding(Backend):
         if max_channels_per_category is not None:
             guild.max_channels_per_category = max_channels_per_category
 
-    def rate_limit(self, method: str, route: str, *, remaining: int = 0, retry_after: float = 0.2,
-                   times: int = 1, is_global: bool = False, scope: str = "user") -> None:
+    def rate_limit(
+        self,
+        method: str,
+        route: str,
+        *,
+        remaining: int = 0,
+        retry_after: float = 0.2,
+        times: int = 1,
+        is_global: bool = False,
+        scope: str = "user",
+    ) -> None:
         """Answer the next `times` matching requests (after `remaining` pass) with 429."""
-        self.rate_limits.add(RateLimitRule(method.upper(), route, remaining, retry_after, times,
-                                           is_global, scope))
+        self.rate_limits.add(
+            RateLimitRule(method.upper(), route, remaining, retry_after, times, is_global, scope)
+        )
 
     def voice_join(self, user: User, channel: Channel) -> None:
         if channel.guild_id is None:
@@ -148,20 +210,25 @@ class WorldBuilding(Backend):
         self.say(user.name, f"joined voice 🔊 {channel.name}", kind="user")
 
     def voice_leave(self, user: User) -> None:
-        for (guild_id, user_id) in [k for k in self.world.voice_states if k[1] == user.id]:
+        for guild_id, user_id in [k for k in self.world.voice_states if k[1] == user.id]:
             del self.world.voice_states[(guild_id, user_id)]
             self._voice_event(guild_id, user, None)
             self.say(user.name, "left voice", kind="user")
 
     def _voice_event(self, guild_id: int, user: User, channel_id: int | None) -> None:
         member = self.world.members.get((guild_id, user.id))
-        data = {
+        data: dict[str, Any] = {
             "guild_id": str(guild_id),
             "channel_id": None if channel_id is None else str(channel_id),
             "user_id": str(user.id),
             "session_id": f"voice-{user.id}",
-            "deaf": False, "mute": False, "self_deaf": False, "self_mute": False,
-            "self_video": False, "suppress": False, "request_to_speak_timestamp": None,
+            "deaf": False,
+            "mute": False,
+            "self_deaf": False,
+            "self_mute": False,
+            "self_video": False,
+            "suppress": False,
+            "request_to_speak_timestamp": None,
         }
         if member is not None:
             data["member"] = payloads.member(self.world, member)

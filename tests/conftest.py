@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
-from marketplace.storage.migrate import upgrade, upgrade_async
+from marketplace.storage.migrate import upgrade
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -149,12 +150,25 @@ def sqlite_url_for(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "tutorbot.db"
+    _in_fresh_thread(lambda: upgrade(sqlite_url_for(path)))
+    return path
+
+
 @pytest.fixture
-async def sqlite_url(tmp_path: Path) -> str:
-    """A fresh SQLite file under `tmp_path`, upgraded to head by the real migrations."""
-    url = sqlite_url_for(tmp_path / "tutorbot.db")
-    await upgrade_async(url)
-    return url
+def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh SQLite file under `tmp_path`, upgraded to head by the real migrations.
+
+    The migrations run once per session; each test gets its own copy of the result.
+    """
+    path = tmp_path / "tutorbot.db"
+    for suffix in ("", "-wal"):  # Alembic's last connection normally folds the WAL back in
+        source = _sqlite_template.with_name(_sqlite_template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, path.with_name(path.name + suffix))
+    return sqlite_url_for(path)
 
 
 # --- Either backend ----------------------------------------------------------------------

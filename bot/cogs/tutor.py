@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot import texts
 from bot.actors import guild_of
 from bot.client import TutorBot
-from bot.flows.tutor_apply import TutorApplyView
+from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
 from marketplace.services import onboarding, profiles
 
 
@@ -28,7 +28,7 @@ class TutorCog(commands.Cog):
         services = self.bot.services
         subjects = await onboarding.catalogue(guild.id, guild.name, services)
         card = await profiles.view(guild.id, interaction.user.id, services)
-        view = TutorApplyView(interaction.user.id, services, subjects, card.tutor)
+        view = TutorApplyView(interaction.user.id, services, subjects, ApplyDraft.from_card(card))
         await interaction.response.send_message(texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
 
     @tutor.command(name="pause", description="Stop new bookings and hide from search for now")

@@ -10,7 +10,7 @@ from bot.flows.base import OwnedView, SafeModal
 from bot.presenters.onboarding import onboarded_embed
 from marketplace.domain.members import Subject
 from marketplace.domain.profiles import Level, Role
-from marketplace.domain.timezones import suggest_zones, validate_zone
+from marketplace.domain.timezones import COMMON_ZONES, validate_zone
 from marketplace.services import onboarding
 from marketplace.services.commands import StartOnboarding
 from marketplace.services.context import ServiceContext
@@ -72,7 +72,7 @@ class ZoneSelect(discord.ui.Select[StartView]):
     """Common time zones; the "Other" button takes any IANA name."""
 
     def __init__(self, wizard: StartView, current: str | None) -> None:
-        zones = suggest_zones("")[: MAX_SELECT_OPTIONS - 1]
+        zones = list(COMMON_ZONES[: MAX_SELECT_OPTIONS - 1])
         if current and current not in zones:
             zones = [current, *zones]
         options = [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
@@ -99,7 +99,7 @@ class SubjectSelect(discord.ui.Select[StartView]):
         self.wizard = wizard
         super().__init__(
             custom_id="start:subjects",
-            placeholder="Subjects I'm interested in…",
+            placeholder="Subjects (to learn or to teach)…",
             options=options,
             min_values=1,
             max_values=min(10, len(options)),
@@ -181,7 +181,7 @@ class SaveButton(discord.ui.Button[StartView]):
         view = self.wizard
         if view.role is None or view.zone is None or view.level is None or not view.subject_keys:
             await interaction.response.send_message(
-                texts.START_MISSING.format(missing=", ".join(view.missing())), ephemeral=True
+                texts.START_MISSING.format(missing=texts.human_join(view.missing())), ephemeral=True
             )
             return
         result = await onboarding.start(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot import texts
@@ -10,58 +12,80 @@ from bot.flows.base import OwnedView, SafeModal
 from bot.presenters.profiles import profile_embed
 from marketplace.domain.members import Subject
 from marketplace.domain.money import format_money
-from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat, TutorProfile
+from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
 from marketplace.services import profiles
 from marketplace.services.commands import ApplyAsTutor
 from marketplace.services.context import ServiceContext
+from marketplace.services.results import ProfileCard
 
 MAX_SELECT_OPTIONS = 25
+RATE_MAX_CHARS = 20
+NOT_TEACHING_MAX_CHARS = 300
+
+
+@dataclass
+class ApplyDraft:
+    """What the tutor has picked and typed so far; survives a rejected form."""
+
+    subject_keys: tuple[str, ...] = ()
+    level: Level | None = None
+    formats: frozenset[SessionFormat] = frozenset()
+    instant: bool = False
+    rate: str = ""
+    bio: str = ""
+    not_teaching: str = ""
+
+    @classmethod
+    def from_card(cls, card: ProfileCard) -> ApplyDraft:
+        """Start from the current tutor profile, else from the picks made at /start."""
+        tutor, member = card.tutor, card.member
+        if tutor is not None:
+            return cls(
+                subject_keys=tuple(s.subject_key for s in tutor.subjects),
+                level=max((s.level for s in tutor.subjects), default=None),
+                formats=tutor.formats,
+                instant=tutor.instant_booking,
+                rate=format_money(tutor.rate),
+                bio=tutor.bio,
+                not_teaching=", ".join(card.subject_names.get(k, k) for k in tutor.not_teaching),
+            )
+        if member is not None:
+            return cls(subject_keys=member.interests, level=member.level)
+        return cls()
+
+    def missing(self) -> list[str]:
+        """The choices still to make, in the words the user sees."""
+        wanted = {"subjects": self.subject_keys, "a level": self.level, "a format": self.formats}
+        return [name for name, value in wanted.items() if not value]
 
 
 class TutorApplyView(OwnedView):
     """Subjects, level, formats and instant booking; Continue opens the modal."""
 
     def __init__(
-        self,
-        owner_id: int,
-        services: ServiceContext,
-        subjects: list[Subject],
-        current: TutorProfile | None,
+        self, owner_id: int, services: ServiceContext, subjects: list[Subject], draft: ApplyDraft
     ) -> None:
         super().__init__(owner_id)
         self.services = services
-        self.current = current
-        self.subject_keys: tuple[str, ...] = (
-            tuple(s.subject_key for s in current.subjects) if current else ()
-        )
-        self.level: Level | None = (
-            current.subjects[0].level if current and current.subjects else None
-        )
-        self.formats: frozenset[SessionFormat] = current.formats if current else frozenset()
-        self.instant = current.instant_booking if current else False
-        self.add_item(TeachSubjectsSelect(self, subjects, self.subject_keys))
-        self.add_item(TeachLevelSelect(self, self.level))
-        self.add_item(FormatsSelect(self, self.formats))
-        self.add_item(InstantSelect(self, self.instant))
+        self.draft = draft
+        self.add_item(TeachSubjectsSelect(draft, subjects))
+        self.add_item(TeachLevelSelect(draft))
+        self.add_item(FormatsSelect(draft))
+        self.add_item(InstantSelect(draft))
         self.add_item(ContinueButton(self))
-
-    def missing(self) -> list[str]:
-        """The choices still to make."""
-        wanted = {"subjects": self.subject_keys, "a level": self.level, "a format": self.formats}
-        return [name for name, value in wanted.items() if not value]
 
 
 class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
     """Subjects the tutor teaches."""
 
-    def __init__(
-        self, wizard: TutorApplyView, subjects: list[Subject], chosen: tuple[str, ...]
-    ) -> None:
+    def __init__(self, draft: ApplyDraft, subjects: list[Subject]) -> None:
+        self.draft = draft
         options = [
-            discord.SelectOption(label=s.name[:100], value=s.key, default=s.key in chosen)
+            discord.SelectOption(
+                label=s.name[:100], value=s.key, default=s.key in draft.subject_keys
+            )
             for s in subjects[:MAX_SELECT_OPTIONS]
         ]
-        self.wizard = wizard
         super().__init__(
             custom_id="apply:subjects",
             placeholder="Subjects I teach…",
@@ -72,68 +96,68 @@ class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the subjects."""
-        self.wizard.subject_keys = tuple(self.values)
+        self.draft.subject_keys = tuple(self.values)
         await interaction.response.defer()
 
 
 class TeachLevelSelect(discord.ui.Select[TutorApplyView]):
     """The highest level the tutor teaches."""
 
-    def __init__(self, wizard: TutorApplyView, current: Level | None) -> None:
+    def __init__(self, draft: ApplyDraft) -> None:
+        self.draft = draft
         options = [
-            discord.SelectOption(label=f"Up to {label.lower()}", value=v, default=v == current)
+            discord.SelectOption(label=f"Up to {label.lower()}", value=v, default=v == draft.level)
             for v, label in texts.LEVEL_LABELS.items()
         ]
-        self.wizard = wizard
         super().__init__(
             custom_id="apply:level", placeholder="I teach up to…", options=options, row=1
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the level."""
-        self.wizard.level = Level(self.values[0])
+        self.draft.level = Level(self.values[0])
         await interaction.response.defer()
 
 
 class FormatsSelect(discord.ui.Select[TutorApplyView]):
     """Text, voice, or both."""
 
-    def __init__(self, wizard: TutorApplyView, current: frozenset[SessionFormat]) -> None:
+    def __init__(self, draft: ApplyDraft) -> None:
+        self.draft = draft
         options = [
-            discord.SelectOption(label=label, value=v, default=SessionFormat(v) in current)
+            discord.SelectOption(label=label, value=v, default=SessionFormat(v) in draft.formats)
             for v, label in texts.FORMAT_LABELS.items()
         ]
-        self.wizard = wizard
         super().__init__(
             custom_id="apply:formats",
             placeholder="Session formats…",
             options=options,
-            max_values=2,
+            max_values=len(options),
             row=2,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the formats."""
-        self.wizard.formats = frozenset(SessionFormat(v) for v in self.values)
+        self.draft.formats = frozenset(SessionFormat(v) for v in self.values)
         await interaction.response.defer()
 
 
 class InstantSelect(discord.ui.Select[TutorApplyView]):
     """Whether requests confirm at once."""
 
-    def __init__(self, wizard: TutorApplyView, current: bool) -> None:
+    def __init__(self, draft: ApplyDraft) -> None:
+        self.draft = draft
         options = [
-            discord.SelectOption(label=label, value=v, default=(v == "on") == current)
+            discord.SelectOption(label=label, value=v, default=(v == "on") == draft.instant)
             for v, label in texts.INSTANT_LABELS.items()
         ]
-        self.wizard = wizard
         super().__init__(
             custom_id="apply:instant", placeholder="Instant booking…", options=options, row=3
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the choice."""
-        self.wizard.instant = self.values[0] == "on"
+        self.draft.instant = self.values[0] == "on"
         await interaction.response.defer()
 
 
@@ -143,22 +167,19 @@ class ContinueButton(discord.ui.Button[TutorApplyView]):
     def __init__(self, wizard: TutorApplyView) -> None:
         self.wizard = wizard
         super().__init__(
-            custom_id="apply:continue",
-            label="Continue",
-            style=discord.ButtonStyle.primary,
-            row=4,
+            custom_id="apply:continue", label="Continue", style=discord.ButtonStyle.primary, row=4
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the modal, or say what is missing."""
-        view = self.wizard
-        if view.level is None or view.missing():
+        draft = self.wizard.draft
+        if draft.level is None or draft.missing():
             await interaction.response.send_message(
-                texts.TUTOR_APPLY_MISSING.format(missing=", ".join(view.missing())),
+                texts.TUTOR_APPLY_MISSING.format(missing=texts.human_join(draft.missing())),
                 ephemeral=True,
             )
             return
-        await interaction.response.send_modal(TutorApplyModal(view, view.level))
+        await interaction.response.send_modal(TutorApplyModal(self.wizard, draft.level))
 
 
 class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
@@ -168,49 +189,52 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
         super().__init__()
         self.wizard = wizard
         self.level = level
-        current = wizard.current
+        draft = wizard.draft
         self.rate: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="rate",
             label="Hourly rate (0 for free)",
             placeholder="e.g. 25 or 25.50",
-            default=format_money(current.rate) if current else None,
-            max_length=20,
+            default=draft.rate or None,
+            max_length=RATE_MAX_CHARS,
         )
         self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="bio",
             label="Bio",
             style=discord.TextStyle.paragraph,
             placeholder="Who you are, what you teach, how you teach.",
-            default=current.bio if current and current.bio else None,
+            default=draft.bio or None,
             max_length=BIO_MAX,
         )
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="not_teaching",
             label="Subjects you don't teach (optional)",
             placeholder="Comma-separated, e.g. Statistics, Organic Chemistry",
+            default=draft.not_teaching or None,
             required=False,
-            max_length=300,
+            max_length=NOT_TEACHING_MAX_CHARS,
         )
         for item in (self.rate, self.bio, self.not_teaching):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save the whole application at once and show the profile card."""
-        wizard = self.wizard
+        draft = self.wizard.draft
+        draft.rate, draft.bio = self.rate.value, self.bio.value
+        draft.not_teaching = self.not_teaching.value
         card = await profiles.apply_as_tutor(
             ApplyAsTutor(
                 actor=actor_of(interaction),
-                subject_keys=wizard.subject_keys,
+                subject_keys=draft.subject_keys,
                 level=self.level,
-                rate=self.rate.value,
-                bio=self.bio.value,
-                formats=wizard.formats,
-                instant_booking=wizard.instant,
-                not_teaching=self.not_teaching.value,
+                rate=draft.rate,
+                bio=draft.bio,
+                formats=draft.formats,
+                instant_booking=draft.instant,
+                not_teaching=draft.not_teaching,
             ),
-            wizard.services,
+            self.wizard.services,
         )
-        wizard.stop()
+        self.wizard.stop()
         embed = profile_embed(card, interaction.user.display_name, viewer_is_owner=True)
         await interaction.response.send_message(
             texts.TUTOR_APPLY_SAVED, embed=embed, ephemeral=True

@@ -21,11 +21,16 @@ def _subjects(items: tuple[SubjectLevel, ...], names: dict[str, str]) -> str:
 
 
 def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) -> str:
-    rate = format_money(tutor.rate) + " / hour" if tutor.rate.minor else texts.PROFILE_FREE
+    if not tutor.rate.minor:
+        rate = texts.PROFILE_FREE
+    elif payments_on:
+        rate = texts.PROFILE_RATE.format(rate=format_money(tutor.rate))
+    else:
+        rate = texts.PROFILE_RATE_UNPAID.format(rate=format_money(tutor.rate))
     formats = ", ".join(texts.FORMAT_LABELS[f.value] for f in sorted(tutor.formats))
     lines = [
         f"**Teaches:** {_subjects(tutor.subjects, names)}",
-        f"**Rate:** {rate if payments_on or tutor.rate.minor else texts.PROFILE_FREE}",
+        f"**Rate:** {rate}",
         f"**Formats:** {formats}",
         f"**Instant booking:** {'on' if tutor.instant_booking else 'off'}",
     ]

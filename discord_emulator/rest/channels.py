@@ -9,7 +9,14 @@ from aiohttp import web
 from discord_emulator import errors as err
 from discord_emulator.backend import Backend
 from discord_emulator.models import Channel
+from discord_emulator.permissions import MANAGE_ROLES, VIEW_CHANNEL
 from discord_emulator.rest.common import JSON, Routes, int_param, param, read_body
+from discord_emulator.rest.guards import (
+    manage_permission,
+    require_in_channel,
+    send_permission,
+    thread_permission,
+)
 
 routes = Routes()
 
@@ -31,12 +38,19 @@ async def get_channel(b: Backend, r: web.Request) -> JSON:
 @routes("PATCH", "/channels/{channel_id}")
 async def edit_channel(b: Backend, r: web.Request) -> JSON:
     body, _ = await read_body(r)
-    return b.channel_payload(b.edit_channel(_channel(b, r), body))
+    channel = _channel(b, r)
+    owner_edit = channel.is_thread and channel.owner_id == b.world.bot_user.id
+    require_in_channel(b, channel, VIEW_CHANNEL if owner_edit else manage_permission(channel))
+    if "permission_overwrites" in body:
+        require_in_channel(b, channel, MANAGE_ROLES)
+    return b.channel_payload(b.edit_channel(channel, body))
 
 
 @routes("DELETE", "/channels/{channel_id}")
 async def delete_channel(b: Backend, r: web.Request) -> JSON:
-    return b.delete_channel(_channel(b, r))
+    channel = _channel(b, r)
+    require_in_channel(b, channel, manage_permission(channel))
+    return b.delete_channel(channel)
 
 
 # ---- messages ----
@@ -57,6 +71,7 @@ async def list_messages(b: Backend, r: web.Request) -> list[Any]:
 async def create_message(b: Backend, r: web.Request) -> JSON:
     channel = _channel(b, r)
     body, files = await read_body(r)
+    require_in_channel(b, channel, send_permission(channel, bool(files)))
     msg = b.create_message(channel, b.world.bot_user.id, body, files)
     return b.message_payload(msg)
 
@@ -91,6 +106,7 @@ async def delete_message(b: Backend, r: web.Request) -> None:
 async def put_overwrite(b: Backend, r: web.Request) -> None:
     channel = _channel(b, r)
     body, _ = await read_body(r)
+    require_in_channel(b, channel, MANAGE_ROLES)
     b.set_overwrite(channel, int_param(r, "target"), body)
 
 
@@ -98,6 +114,7 @@ async def put_overwrite(b: Backend, r: web.Request) -> None:
 async def delete_overwrite(b: Backend, r: web.Request) -> None:
     channel = _channel(b, r)
     target = int_param(r, "target")
+    require_in_channel(b, channel, MANAGE_ROLES)
     if all(o.id != target for o in channel.permission_overwrites):
         raise err.unknown("Overwrite", err.UNKNOWN_OVERWRITE)
     b.delete_overwrite(channel, target)
@@ -107,7 +124,9 @@ async def delete_overwrite(b: Backend, r: web.Request) -> None:
 @routes("POST", "/channels/{channel_id}/threads")
 async def create_thread(b: Backend, r: web.Request) -> JSON:
     body, _ = await read_body(r)
-    thread = b.create_thread(_channel(b, r), body, b.world.bot_user.id)
+    parent = _channel(b, r)
+    require_in_channel(b, parent, thread_permission(int(body.get("type") or 12)))
+    thread = b.create_thread(parent, body, b.world.bot_user.id)
     return b.channel_payload(thread)
 
 
@@ -118,6 +137,7 @@ async def create_thread_from_message(b: Backend, r: web.Request) -> JSON:
         raise err.DiscordAPIError(400, 160004, "A thread has already been created for this message")
     body, _ = await read_body(r)
     body.setdefault("type", 11)
+    require_in_channel(b, _channel(b, r), thread_permission(11))
     thread = b.create_thread(_channel(b, r), body, b.world.bot_user.id, message_id=msg.id)
     return b.channel_payload(thread)
 
@@ -135,8 +155,10 @@ async def remove_thread_member(b: Backend, r: web.Request) -> None:
 @routes("GET", "/channels/{channel_id}/thread-members")
 async def list_thread_members(b: Backend, r: web.Request) -> list[Any]:
     thread = _channel(b, r)
-    return [{"id": str(thread.id), "user_id": str(u), "join_timestamp": thread.created_at,
-             "flags": 0} for u in thread.member_ids]
+    return [
+        {"id": str(thread.id), "user_id": str(u), "join_timestamp": thread.created_at, "flags": 0}
+        for u in thread.member_ids
+    ]
 
 
 @routes("GET", "/channels/{channel_id}/threads/archived/{kind}")
@@ -144,8 +166,11 @@ async def archived_threads(b: Backend, r: web.Request) -> JSON:
     parent = _channel(b, r)
     want_private = param(r, "kind") == "private"
     threads = [
-        c for c in b.world.channels.values()
-        if c.parent_id == parent.id and c.is_thread and c.archived
+        c
+        for c in b.world.channels.values()
+        if c.parent_id == parent.id
+        and c.is_thread
+        and c.archived
         and (c.type == 12) == want_private
     ]
     return {"threads": [b.channel_payload(t) for t in threads], "members": [], "has_more": False}

@@ -67,8 +67,9 @@ def build_modal(p: PendingInteraction, data: JSON) -> Modal:
 async def callback(b: Backend, r: web.Request) -> JSON | None:
     body, files = await read_body(r)
     now = asyncio.get_running_loop().time()
-    pending = b.interactions.for_callback(param(r, "interaction_id"),
-                                          param(r, "interaction_token"), now)
+    pending = b.interactions.for_callback(
+        param(r, "interaction_id"), param(r, "interaction_token"), now
+    )
     cb_type = check_callback_type(pending, body.get("type"))
     data: JSON = body.get("data") or {}
     channel = b.world.channels[pending.channel_id]
@@ -78,10 +79,16 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
     if cb_type in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
         loading = cb_type == DEFERRED_CHANNEL_MESSAGE
         msg = b.create_message(
-            channel, bot.id, {"flags": data.get("flags")} if loading else data, files,
-            prefix=["data"], message_type=20 if pending.type == APPLICATION_COMMAND else 0,
-            webhook_id=app_id, interaction=_interaction_meta(pending),
-            extra_flags=LOADING if loading else 0, check_dm=False,
+            channel,
+            bot.id,
+            {"flags": data.get("flags")} if loading else data,
+            files,
+            prefix=["data"],
+            message_type=20 if pending.type == APPLICATION_COMMAND else 0,
+            webhook_id=app_id,
+            interaction=_interaction_meta(pending),
+            extra_flags=LOADING if loading else 0,
+            check_dm=False,
         )
         pending.original_message_id = msg.id
         pending.loading = loading
@@ -101,8 +108,13 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
         limits.check_modal(data)
         pending.modal = build_modal(pending, data)
         labels = [f.label or f.custom_id for f in pending.modal.fields]
-        b.say(b.bot_name(), "opens", render.modal_text(pending.modal.title, labels),
-              where=b.where(channel), ephemeral=True)
+        b.say(
+            b.bot_name(),
+            "opens",
+            render.modal_text(pending.modal.title, labels),
+            where=b.where(channel),
+            ephemeral=True,
+        )
     pending.response_type = cb_type
     pending.touch()
     b.notify()
@@ -125,8 +137,9 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
 
 def _pending(b: Backend, r: web.Request) -> PendingInteraction:
     app_id = b.world.bot.application_id if b.world.bot else 0
-    return b.interactions.for_webhook(param(r, "application_id"), param(r, "token"), app_id,
-                                      asyncio.get_running_loop().time())
+    return b.interactions.for_webhook(
+        param(r, "application_id"), param(r, "token"), app_id, asyncio.get_running_loop().time()
+    )
 
 
 def _webhook_message(b: Backend, p: PendingInteraction, raw_id: str) -> Message:
@@ -158,8 +171,15 @@ async def followup(b: Backend, r: web.Request) -> JSON | None:
     else:
         channel = b.world.channels[pending.channel_id]
         bot = b.world.bot_user
-        msg = b.create_message(channel, bot.id, body, files, webhook_id=int(param(r, "application_id")),
-                               interaction=_interaction_meta(pending), check_dm=False)
+        msg = b.create_message(
+            channel,
+            bot.id,
+            body,
+            files,
+            webhook_id=int(param(r, "application_id")),
+            interaction=_interaction_meta(pending),
+            check_dm=False,
+        )
     pending.followups.append(msg)
     pending.touch()
     if not flag(r, "wait"):

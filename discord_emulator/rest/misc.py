@@ -10,7 +10,9 @@ from discord_emulator import errors as err
 from discord_emulator import payloads
 from discord_emulator.backend import Backend
 from discord_emulator.errors import DiscordAPIError, FormErrors
+from discord_emulator.permissions import MANAGE_CHANNELS, MANAGE_ROLES
 from discord_emulator.rest.common import JSON, Routes, int_param, param, read_body
+from discord_emulator.rest.guards import overwrite_bits, require_in_guild
 
 routes = Routes()
 
@@ -34,8 +36,17 @@ async def open_dm(b: Backend, r: web.Request) -> JSON:
 
 @routes("GET", "/users/@me/guilds")
 async def my_guilds(b: Backend, _: web.Request) -> list[Any]:
-    return [{"id": str(g.id), "name": g.name, "icon": None, "owner": False, "permissions": "0",
-             "features": []} for g in b.world.guilds.values()]
+    return [
+        {
+            "id": str(g.id),
+            "name": g.name,
+            "icon": None,
+            "owner": False,
+            "permissions": "0",
+            "features": [],
+        }
+        for g in b.world.guilds.values()
+    ]
 
 
 @routes("GET", "/gateway")
@@ -48,8 +59,12 @@ async def gateway_bot(b: Backend, _: web.Request) -> JSON:
     return {
         "url": b.gateway_url,
         "shards": 1,
-        "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
-                                "max_concurrency": 1},
+        "session_start_limit": {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 0,
+            "max_concurrency": 1,
+        },
     }
 
 
@@ -97,7 +112,9 @@ def _check_app(b: Backend, r: web.Request) -> None:
         raise DiscordAPIError(403, 50001, "Missing Access")
 
 
-def _normalise_commands(b: Backend, body: Any, existing: list[JSON], guild_id: int | None) -> list[JSON]:
+def _normalise_commands(
+    b: Backend, body: Any, existing: list[JSON], guild_id: int | None
+) -> list[JSON]:
     if not isinstance(body, list):
         raise DiscordAPIError(400, 50035, "Invalid Form Body")
     errors = FormErrors()
@@ -114,8 +131,11 @@ def _normalise_commands(b: Backend, body: Any, existing: list[JSON], guild_id: i
         if kind == 1 and len(cmd.get("description", "")) > 100:
             errors.max_length([i, "description"], 100)
         if (name, kind) in seen:
-            errors.add([i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                       f"Application command names must be unique: {name}")
+            errors.add(
+                [i, "name"],
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique: {name}",
+            )
         seen.add((name, kind))
         old = by_key.get((name, kind))
         bot = b.world.bot
@@ -151,7 +171,9 @@ async def put_global_commands(b: Backend, r: web.Request) -> list[Any]:
     body = await r.json()
     b.world.global_commands = _normalise_commands(b, body, b.world.global_commands, None)
     b.commands_synced_event(None).set()
-    b.say_system(f"commands synced globally: {', '.join('/' + c['name'] for c in b.world.global_commands)}")
+    b.say_system(
+        f"commands synced globally: {', '.join('/' + c['name'] for c in b.world.global_commands)}"
+    )
     b.notify()
     return b.world.global_commands
 
@@ -202,8 +224,10 @@ async def guild_channels(b: Backend, r: web.Request) -> list[Any]:
 @routes("GET", "/guilds/{guild_id}/threads/active")
 async def active_threads(b: Backend, r: web.Request) -> JSON:
     guild = b.world.get_guild(param(r, "guild_id"))
-    return {"threads": [b.channel_payload(c) for c in b.world.active_threads(guild.id)],
-            "members": []}
+    return {
+        "threads": [b.channel_payload(c) for c in b.world.active_threads(guild.id)],
+        "members": [],
+    }
 
 
 @routes("GET", "/guilds/{guild_id}/members")
@@ -240,4 +264,6 @@ async def guild_role(b: Backend, r: web.Request) -> JSON:
 async def create_channel(b: Backend, r: web.Request) -> JSON:
     guild = b.world.get_guild(param(r, "guild_id"))
     body, _ = await read_body(r)
+    granted = overwrite_bits(body.get("permission_overwrites"))
+    require_in_guild(b, guild, MANAGE_CHANNELS | (MANAGE_ROLES if granted else 0), granted)
     return b.channel_payload(b.create_guild_channel(guild, body))

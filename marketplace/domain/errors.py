@@ -6,6 +6,7 @@ The ``str()`` of every error is meant for logs and developers only.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -29,6 +30,17 @@ class Problem(StrEnum):
     UNKNOWN_CHOICE = "unknown_choice"
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
+    # Times and intervals (availability, booking, natural-language time input).
+    UNPARSEABLE = "unparseable"
+    MISSING_TIME = "missing_time"
+    MISSING_END = "missing_end"
+    END_BEFORE_START = "end_before_start"
+    ZERO_LENGTH = "zero_length"
+    IN_THE_PAST = "in_the_past"
+    TOO_SOON = "too_soon"
+    TOO_FAR_AHEAD = "too_far_ahead"
+    NONEXISTENT_TIME = "nonexistent_time"
+    AMBIGUOUS_TIME = "ambiguous_time"
 
 
 class DomainError(Exception):
@@ -126,3 +138,36 @@ class ConflictError(DomainError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"conflict: {reason}")
+
+
+class NonexistentTimeError(InputError):
+    """``local`` (naive wall-clock) never happens in ``zone``: it falls in a spring-forward gap.
+
+    An :class:`InputError` on field ``"when"`` with problem ``nonexistent_time``, so a
+    caller that only knows input errors still answers sensibly; the presenter should ask
+    the user to pick another time.
+    """
+
+    def __init__(self, local: datetime, zone: str) -> None:
+        self.local = local
+        self.zone = zone
+        super().__init__("when", Problem.NONEXISTENT_TIME)
+        self.args = (f"{local.isoformat()} does not exist in {zone}",)
+
+
+class AmbiguousTimeError(InputError):
+    """``local`` (naive wall-clock) happens twice in ``zone`` (fall back).
+
+    ``earlier_utc`` and ``later_utc`` are the two aware UTC instants it may mean, so the
+    presenter can ask which one. Field ``"when"``, problem ``ambiguous_time``.
+    """
+
+    def __init__(
+        self, local: datetime, zone: str, earlier_utc: datetime, later_utc: datetime
+    ) -> None:
+        self.local = local
+        self.zone = zone
+        self.earlier_utc = earlier_utc
+        self.later_utc = later_utc
+        super().__init__("when", Problem.AMBIGUOUS_TIME)
+        self.args = (f"{local.isoformat()} is ambiguous in {zone}",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace.domain.profiles import Role
+from marketplace.domain.profiles import Level, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,8 @@ class Member:
     user_id: int
     role: Role
     started_at: datetime
+    interests: tuple[str, ...] = ()
+    level: Level | None = None
 
     @property
     def is_tutor(self) -> bool:

@@ -57,7 +57,12 @@ async def start(cmd: StartOnboarding, ctx: ServiceContext) -> Onboarded:
         subjects = await resolve_subjects(uow, actor.guild_id, cmd.subject_keys)
         existing = await uow.members.get(actor.guild_id, actor.user_id)
         member = Member(
-            actor.guild_id, actor.user_id, cmd.role, existing.started_at if existing else now
+            actor.guild_id,
+            actor.user_id,
+            cmd.role,
+            existing.started_at if existing else now,
+            interests=tuple(s.key for s in subjects),
+            level=cmd.level,
         )
         await uow.members.save(member, now)
         await uow.users.set_timezone(actor.user_id, zone, now)

@@ -102,9 +102,9 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
             payouts_enabled=old.payouts_enabled if old else False,
         )
         existing = await uow.members.get(actor.guild_id, actor.user_id)
-        role = TUTOR_ROLE_AFTER[existing.role] if existing else Role.TUTOR
-        started = existing.started_at if existing else now
-        await uow.members.save(Member(actor.guild_id, actor.user_id, role, started), now)
+        member = existing or Member(actor.guild_id, actor.user_id, Role.TUTOR, now)
+        member = replace(member, role=TUTOR_ROLE_AFTER[member.role])
+        await uow.members.save(member, now)
         await uow.tutors.save(actor.guild_id, actor.user_id, profile, now)
         await uow.commit()
     return await view(actor.guild_id, actor.user_id, ctx)

@@ -77,6 +77,8 @@ class MemberRow(Base):
         BigInteger, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(16))
+    interests: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

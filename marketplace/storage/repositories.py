@@ -106,7 +106,14 @@ class SqlMemberRepository:
         row = await self._session.get(MemberRow, (guild_id, user_id))
         if row is None:
             return None
-        return Member(guild_id, user_id, Role(row.role), row.started_at)
+        return Member(
+            guild_id,
+            user_id,
+            Role(row.role),
+            row.started_at,
+            interests=tuple(k for k in row.interests.split(",") if k),
+            level=Level(row.level) if row.level else None,
+        )
 
     async def save(self, member: Member, now: datetime) -> None:
         """Insert or update the member."""
@@ -117,12 +124,16 @@ class SqlMemberRepository:
                     guild_id=member.guild_id,
                     user_id=member.user_id,
                     role=member.role.value,
+                    interests=",".join(member.interests),
+                    level=member.level.value if member.level else None,
                     started_at=member.started_at,
                     updated_at=now,
                 )
             )
         else:
             row.role = member.role.value
+            row.interests = ",".join(member.interests)
+            row.level = member.level.value if member.level else None
             row.updated_at = now
         await self._session.flush()
 

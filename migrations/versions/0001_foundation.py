@@ -1,8 +1,8 @@
-"""foundation: guilds, users, profiles, subjects, audit log
+"""foundation: guilds, users, members, profiles, subjects, audit log
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:56:44.169975
+Create Date: 2026-11-26 07:06:17.148617
 """
 
 from collections.abc import Sequence
@@ -53,6 +53,8 @@ def upgrade() -> None:
     sa.Column('guild_id', sa.BigInteger(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('interests', sa.Text(), nullable=False),
+    sa.Column('level', sa.String(length=16), nullable=True),
     sa.Column('started_at', marketplace.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', marketplace.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['guild_id'], ['guild.id'], name=op.f('fk_member_guild_id_guild'), ondelete='CASCADE'),

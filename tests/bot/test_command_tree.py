@@ -47,13 +47,13 @@ def _walk(
 
 async def test_every_command_and_option_has_a_description(tree) -> None:
     for item in _walk(tree.get_commands()):
-        assert item.description and item.description != "…", item.qualified_name
+        assert item.description, item.qualified_name
+        assert item.description != "…", item.qualified_name
         assert len(item.description) <= 100, item.qualified_name
         if isinstance(item, app_commands.Command):
             for param in item.parameters:
-                assert param.description and param.description != "…", (
-                    f"{item.qualified_name} {param.name}"
-                )
+                assert param.description, f"{item.qualified_name} {param.name}"
+                assert param.description != "…", f"{item.qualified_name} {param.name}"
 
 
 async def test_command_names_are_unique_and_valid(tree) -> None:

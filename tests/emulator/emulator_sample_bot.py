@@ -14,11 +14,16 @@ from discord.webhook.async_ import async_context, interaction_response_params
 ZONES = ["Europe/Berlin", "Europe/Belgrade", "Europe/Brussels", "America/New_York", "Asia/Tokyo"]
 
 
-class AcceptBooking(discord.ui.DynamicItem[discord.ui.Button], template=r"booking:accept:(?P<id>\d+)"):
+class AcceptBooking(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"booking:accept:(?P<id>\d+)"
+):
     def __init__(self, booking_id: int) -> None:
         super().__init__(
-            discord.ui.Button(label="Accept", style=discord.ButtonStyle.success,
-                              custom_id=f"booking:accept:{booking_id}")
+            discord.ui.Button(
+                label="Accept",
+                style=discord.ButtonStyle.success,
+                custom_id=f"booking:accept:{booking_id}",
+            )
         )
         self.booking_id = booking_id
 
@@ -40,7 +45,8 @@ class FeedbackModal(discord.ui.Modal, title="Session feedback"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
-            f"Thanks! rating={self.rating.value} comment={self.comment.value or '-'}", ephemeral=True
+            f"Thanks! rating={self.rating.value} comment={self.comment.value or '-'}",
+            ephemeral=True,
         )
 
 
@@ -63,10 +69,15 @@ class PanelView(discord.ui.View):
         await asyncio.sleep(0.05)
         await interaction.edit_original_response(content="slow edit done", view=None)
 
-    @discord.ui.select(custom_id="panel:subject", placeholder="Pick subjects", min_values=1,
-                       max_values=2,
-                       options=[discord.SelectOption(label=s, value=s.lower()) for s in
-                                ("Math", "Physics", "Chemistry")])
+    @discord.ui.select(
+        custom_id="panel:subject",
+        placeholder="Pick subjects",
+        min_values=1,
+        max_values=2,
+        options=[
+            discord.SelectOption(label=s, value=s.lower()) for s in ("Math", "Physics", "Chemistry")
+        ],
+    )
     async def subject(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         self.picked = list(select.values)
         await interaction.response.edit_message(content=f"Subjects: {', '.join(select.values)}")
@@ -95,6 +106,14 @@ class SampleBot(commands.Bot):
 
 
 def register_commands(bot: SampleBot) -> None:
+    register_basic(bot)
+    register_components(bot)
+    register_failures(bot)
+    register_channels(bot)
+    register_webhook_edits(bot)
+
+
+def register_basic(bot: SampleBot) -> None:
     tree = bot.tree
 
     @tree.command(description="Say pong")
@@ -102,16 +121,19 @@ def register_commands(bot: SampleBot) -> None:
         await interaction.response.send_message("pong")
 
     @tree.command(description="Echo text")
-    async def echo(interaction: discord.Interaction, text: str, times: int = 1,
-                   secret: bool = False) -> None:
+    async def echo(
+        interaction: discord.Interaction, text: str, times: int = 1, secret: bool = False
+    ) -> None:
         await interaction.response.send_message(" ".join([text] * times), ephemeral=secret)
 
     profile = app_commands.Group(name="profile", description="Profiles")
 
     @profile.command(name="view", description="View a profile")
     async def profile_view(interaction: discord.Interaction, user: discord.Member) -> None:
-        embed = discord.Embed(title=f"Profile of {user.display_name}",
-                              description=f"Roles: {', '.join(r.name for r in user.roles[1:]) or 'none'}")
+        embed = discord.Embed(
+            title=f"Profile of {user.display_name}",
+            description=f"Roles: {', '.join(r.name for r in user.roles[1:]) or 'none'}",
+        )
         embed.add_field(name="Is member", value=str(isinstance(user, discord.Member)))
         embed.set_footer(text=f"asked by {interaction.user.name}")
         await interaction.response.send_message(embed=embed)
@@ -129,6 +151,10 @@ def register_commands(bot: SampleBot) -> None:
         return [app_commands.Choice(name=z, value=z) for z in ZONES if z.startswith(current)]
 
     tree.add_command(timezone)
+
+
+def register_components(bot: SampleBot) -> None:
+    tree = bot.tree
 
     @tree.command(description="Show the panel")
     async def panel(interaction: discord.Interaction) -> None:
@@ -148,8 +174,14 @@ def register_commands(bot: SampleBot) -> None:
     async def slow(interaction: discord.Interaction, secret: bool = False) -> None:
         await interaction.response.defer(ephemeral=secret, thinking=True)
         await asyncio.sleep(0.1)
-        await interaction.followup.send("done thinking", file=discord.File(io.BytesIO(b"hello"), "notes.txt"))
+        await interaction.followup.send(
+            "done thinking", file=discord.File(io.BytesIO(b"hello"), "notes.txt")
+        )
         await interaction.followup.send("second followup")
+
+
+def register_failures(bot: SampleBot) -> None:
+    tree = bot.tree
 
     @tree.command(description="Responds too late")
     async def late(interaction: discord.Interaction) -> None:
@@ -165,7 +197,8 @@ def register_commands(bot: SampleBot) -> None:
         params = interaction_response_params(4, {"content": "second"})
         try:
             await async_context.get().create_interaction_response(
-                interaction.id, interaction.token, session=interaction._session, params=params)
+                interaction.id, interaction.token, session=interaction._session, params=params
+            )
         except discord.HTTPException as exc:
             bot.failures.append(exc)
 
@@ -175,9 +208,15 @@ def register_commands(bot: SampleBot) -> None:
             await user.send(f"Hello {user.name}, from {interaction.user.name}")
         except discord.Forbidden as exc:
             bot.failures.append(exc)
-            await interaction.response.send_message(f"Cannot DM {user.name} ({exc.code})", ephemeral=True)
+            await interaction.response.send_message(
+                f"Cannot DM {user.name} ({exc.code})", ephemeral=True
+            )
             return
         await interaction.response.send_message("sent", ephemeral=True)
+
+
+def register_channels(bot: SampleBot) -> None:
+    tree = bot.tree
 
     @tree.command(description="Make a private session channel")
     async def room(interaction: discord.Interaction, name: str) -> None:
@@ -191,7 +230,9 @@ def register_commands(bot: SampleBot) -> None:
         }
         try:
             category = discord.utils.get(guild.categories, name="Sessions")
-            channel = await guild.create_text_channel(name, overwrites=overwrites, category=category)
+            channel = await guild.create_text_channel(
+                name, overwrites=overwrites, category=category
+            )
         except discord.HTTPException as exc:
             bot.failures.append(exc)
             await interaction.followup.send(f"failed: {exc.code}", ephemeral=True)
@@ -204,7 +245,8 @@ def register_commands(bot: SampleBot) -> None:
         assert isinstance(interaction.channel, discord.TextChannel)
         try:
             thread = await interaction.channel.create_thread(
-                name=name, type=discord.ChannelType.private_thread, invitable=False)
+                name=name, type=discord.ChannelType.private_thread, invitable=False
+            )
             await thread.add_user(interaction.user)
             await thread.add_user(partner)
             await thread.send("Huddle started")
@@ -238,3 +280,24 @@ def register_commands(bot: SampleBot) -> None:
         assert isinstance(interaction.channel, discord.TextChannel)
         await interaction.channel.send(text)
         await interaction.followup.send("announced", ephemeral=True)
+
+
+def register_webhook_edits(bot: SampleBot) -> None:
+    tree = bot.tree
+
+    @tree.command(description="Edit and delete via the interaction webhook")
+    async def edits(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("v1")
+        await interaction.edit_original_response(content="v2")
+        original = await interaction.original_response()
+        follow = await interaction.followup.send(f"follow of {original.content}", wait=True)
+        await follow.edit(content="follow edited")
+        await interaction.delete_original_response()
+
+    @tree.command(description="Send twice with the same nonce")
+    async def nonce(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        assert isinstance(interaction.channel, discord.TextChannel)
+        first = await interaction.channel.send("once", nonce=12345)
+        second = await interaction.channel.send("once", nonce=12345)
+        await interaction.followup.send(f"same={first.id == second.id}", ephemeral=True)

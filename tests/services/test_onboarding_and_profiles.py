@@ -90,6 +90,8 @@ async def test_a_new_student_gets_their_zone_subjects_and_a_checklist(service_co
 
     assert result.member.role is Role.STUDENT
     assert result.member.started_at == clock.now()
+    assert result.member.interests == ("calculus", "physics")
+    assert result.member.level is Level.BEGINNER
     assert result.timezone == "Europe/Berlin"
     assert result.subjects == (Subject("calculus", "Calculus"), Subject("physics", "Physics"))
     assert [(step.key, step.done) for step in result.checklist] == [
@@ -148,9 +150,7 @@ async def test_a_subject_picked_twice_counts_once(service_context):
     assert result.subjects == (Subject("calculus", "Calculus"),)
 
 
-async def test_an_unknown_time_zone_is_refused_and_nothing_is_written(
-    service_context, uow_factory
-):
+async def test_an_unknown_time_zone_is_refused_and_nothing_is_written(service_context, uow_factory):
     with pytest.raises(UnknownTimeZoneError) as caught:
         await onboarding.start(start_cmd(timezone="Mars/Olympus_Mons"), service_context)
     assert caught.value.zone == "Mars/Olympus_Mons"
@@ -222,6 +222,7 @@ async def test_applying_as_a_tutor_makes_a_student_both(service_context):
     card = await profiles.apply_as_tutor(application(), service_context)
 
     assert card.member.role is Role.BOTH
+    assert card.member.interests == ("calculus", "physics")
     assert card.student is not None
     assert card.tutor is not None
 
@@ -398,9 +399,7 @@ async def test_changing_a_setting_is_audited(service_context, uow_factory, clock
     ]
 
 
-async def test_a_member_without_manage_server_cannot_change_settings(
-    service_context, uow_factory
-):
+async def test_a_member_without_manage_server_cannot_change_settings(service_context, uow_factory):
     with pytest.raises(PermissionDeniedError) as caught:
         await guild_admin.change_setting(
             ChangeSetting(STUDENT, "platform_fee_bps", "0"), service_context
@@ -409,9 +408,7 @@ async def test_a_member_without_manage_server_cannot_change_settings(
     assert await row_counts(uow_factory) == {}
 
 
-async def test_a_member_without_manage_server_cannot_view_the_config(
-    service_context, uow_factory
-):
+async def test_a_member_without_manage_server_cannot_view_the_config(service_context, uow_factory):
     with pytest.raises(PermissionDeniedError):
         await guild_admin.view_config(STUDENT, service_context)
     assert await row_counts(uow_factory) == {}
@@ -419,9 +416,7 @@ async def test_a_member_without_manage_server_cannot_view_the_config(
 
 async def test_a_moderator_is_not_an_admin(service_context, uow_factory):
     await guild_admin.change_setting(
-        ChangeSetting(
-            ADMIN, "moderator_role_id", f"<@&{MOD_ROLE}>", role_ids=frozenset({MOD_ROLE})
-        ),
+        ChangeSetting(ADMIN, "moderator_role", f"<@&{MOD_ROLE}>", role_ids=frozenset({MOD_ROLE})),
         service_context,
     )
     moderator = actor(2, role_ids=frozenset({MOD_ROLE}))
@@ -429,7 +424,7 @@ async def test_a_moderator_is_not_an_admin(service_context, uow_factory):
 
     with pytest.raises(PermissionDeniedError):
         await guild_admin.change_setting(
-            ChangeSetting(moderator, "moderator_role_id", "none"), service_context
+            ChangeSetting(moderator, "moderator_role", "none"), service_context
         )
     with pytest.raises(PermissionDeniedError):
         await guild_admin.view_config(moderator, service_context)
@@ -440,21 +435,19 @@ async def test_a_moderator_is_not_an_admin(service_context, uow_factory):
 
     assert await row_counts(uow_factory) == before
     config = await guild_admin.view_config(ADMIN, service_context)
-    assert config.policy.moderator_role_id == MOD_ROLE
+    assert config.policy.moderator_role == MOD_ROLE
 
 
 async def test_a_role_that_is_not_in_the_guild_is_refused(service_context, uow_factory):
     with pytest.raises(InvalidSettingError):
         await guild_admin.change_setting(
-            ChangeSetting(ADMIN, "moderator_role_id", "777", role_ids=frozenset({MOD_ROLE})),
+            ChangeSetting(ADMIN, "moderator_role", "777", role_ids=frozenset({MOD_ROLE})),
             service_context,
         )
     assert await audit_details(uow_factory) == []
 
 
-async def test_an_invalid_setting_changes_nothing_and_is_not_audited(
-    service_context, uow_factory
-):
+async def test_an_invalid_setting_changes_nothing_and_is_not_audited(service_context, uow_factory):
     await guild_admin.view_config(ADMIN, service_context)
     before = await row_counts(uow_factory)
 

@@ -78,3 +78,24 @@ async def test_many_first_looks_at_a_new_guilds_catalogue_seed_it_once(
     async with uow_factory(read_only=True) as uow:
         query = select(func.count()).select_from(SubjectRow).where(SubjectRow.guild_id == GUILD)
         assert await uow.session.scalar(query) == len(DEFAULT_SUBJECTS)
+
+
+async def test_a_double_clicked_start_in_a_known_guild_records_the_member_once(
+    service_context, uow_factory
+):
+    await onboarding.catalogue(GUILD, "New campus", service_context)
+
+    results = await asyncio.wait_for(
+        asyncio.gather(
+            *(onboarding.start(_arrival(7), service_context) for _ in range(2)),
+            return_exceptions=True,
+        ),
+        timeout=30,
+    )
+
+    assert _failures(results) == {}
+    async with uow_factory(read_only=True) as uow:
+        members = (
+            await uow.session.scalars(select(MemberRow.user_id).where(MemberRow.guild_id == GUILD))
+        ).all()
+    assert members == [7]

@@ -76,7 +76,7 @@ async def test_only_settings_that_differ_from_the_defaults_are_stored(uow_factor
         DEFAULT_POLICY,
         platform_fee_bps=1000,
         languages=("en", "fr"),
-        moderator_role_id=MAX_SNOWFLAKE,
+        moderator_role=MAX_SNOWFLAKE,
         payments_enabled=False,
         currency="EUR",
         buffer_minutes=DEFAULT_POLICY.buffer_minutes,
@@ -89,7 +89,7 @@ async def test_only_settings_that_differ_from_the_defaults_are_stored(uow_factor
     assert await _stored_settings(uow_factory, GUILD) == {
         "platform_fee_bps": 1000,
         "languages": ["en", "fr"],
-        "moderator_role_id": MAX_SNOWFLAKE,
+        "moderator_role": MAX_SNOWFLAKE,
         "payments_enabled": False,
         "currency": "EUR",
     }
@@ -170,24 +170,29 @@ async def test_setting_a_time_zone_creates_the_user_and_later_replaces_it(uow_fa
 
 async def test_a_member_round_trips_and_keeps_when_they_started(uow_factory):
     started = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    first = Member(
+        GUILD,
+        MAX_SNOWFLAKE,
+        Role.STUDENT,
+        started,
+        interests=("calculus", "linear-algebra"),
+        level=Level.BEGINNER,
+    )
     async with uow_factory() as uow:
-        assert await uow.members.get(GUILD, 1) is None
+        assert await uow.members.get(GUILD, MAX_SNOWFLAKE) is None
         await uow.guilds.ensure(GUILD, "Campus", NOW)
         await uow.users.ensure(MAX_SNOWFLAKE, NOW)
-        await uow.members.save(Member(GUILD, MAX_SNOWFLAKE, Role.STUDENT, started), NOW)
+        await uow.members.save(first, NOW)
         await uow.commit()
 
+    changed = replace(first, role=Role.BOTH, started_at=LATER, interests=(), level=None)
     async with uow_factory() as uow:
-        assert await uow.members.get(GUILD, MAX_SNOWFLAKE) == Member(
-            GUILD, MAX_SNOWFLAKE, Role.STUDENT, started
-        )
-        await uow.members.save(Member(GUILD, MAX_SNOWFLAKE, Role.BOTH, LATER), LATER)
+        assert await uow.members.get(GUILD, MAX_SNOWFLAKE) == first
+        await uow.members.save(changed, LATER)
         await uow.commit()
 
     async with uow_factory(read_only=True) as uow:
-        assert await uow.members.get(GUILD, MAX_SNOWFLAKE) == Member(
-            GUILD, MAX_SNOWFLAKE, Role.BOTH, started
-        )
+        assert await uow.members.get(GUILD, MAX_SNOWFLAKE) == replace(changed, started_at=started)
         assert await uow.members.get(OTHER_GUILD, MAX_SNOWFLAKE) is None
 
 

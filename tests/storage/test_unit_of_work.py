@@ -17,7 +17,7 @@ GUILD = 100
 ACTOR = Actor(guild_id=GUILD, guild_name="Campus", user_id=7)
 
 
-class Boom(Exception):
+class BoomError(Exception):
     pass
 
 
@@ -36,12 +36,16 @@ async def test_changes_vanish_without_a_commit(uow_factory):
     assert await _count(uow_factory, UserRow) == 0
 
 
+async def _write_then_fail(uow_factory) -> None:
+    async with uow_factory() as uow:
+        await uow.guilds.ensure(GUILD, "Campus", NOW)
+        await uow.users.set_timezone(1, "Europe/Paris", NOW)
+        raise BoomError
+
+
 async def test_changes_vanish_when_an_exception_escapes(uow_factory):
-    with pytest.raises(Boom):
-        async with uow_factory() as uow:
-            await uow.guilds.ensure(GUILD, "Campus", NOW)
-            await uow.users.set_timezone(1, "Europe/Paris", NOW)
-            raise Boom
+    with pytest.raises(BoomError):
+        await _write_then_fail(uow_factory)
 
     assert await _count(uow_factory, GuildRow) == 0
     assert await _count(uow_factory, UserRow) == 0
@@ -56,14 +60,18 @@ async def test_changes_persist_after_commit(uow_factory):
         assert await uow.users.timezone(1) == "Europe/Paris"
 
 
+async def _commit_write_then_fail(uow_factory) -> None:
+    async with uow_factory() as uow:
+        await uow.users.set_timezone(1, "Europe/Paris", NOW)
+        await uow.commit()
+        await uow.users.set_timezone(1, "Asia/Tokyo", NOW)
+        await uow.users.set_timezone(2, "UTC", NOW)
+        raise BoomError
+
+
 async def test_only_what_follows_the_last_commit_is_lost_on_an_exception(uow_factory):
-    with pytest.raises(Boom):
-        async with uow_factory() as uow:
-            await uow.users.set_timezone(1, "Europe/Paris", NOW)
-            await uow.commit()
-            await uow.users.set_timezone(1, "Asia/Tokyo", NOW)
-            await uow.users.set_timezone(2, "UTC", NOW)
-            raise Boom
+    with pytest.raises(BoomError):
+        await _commit_write_then_fail(uow_factory)
 
     async with uow_factory(read_only=True) as uow:
         assert await uow.users.timezone(1) == "Europe/Paris"

@@ -1,0 +1,410 @@
+"""Tutor availability: weekly wall-clock rules, one-off windows, days off, and slots.
+
+Weekly rules are wall-clock times in the tutor's zone, expanded per local date, so a
+Monday 17:00 rule is 17:00 local on both sides of a daylight-saving change (its UTC
+instant moves by the zone's shift). Everything returned is aware UTC.
+
+How wall-clock times that do not map to exactly one instant are resolved:
+
+- a time inside a spring-forward gap moves to the first instant after the gap (for a
+  window's start and for its end), so 02:30 on a night that jumps 02:00→03:00 is 03:00;
+- a time inside a fall-back fold uses the first occurrence (``fold=0``) for a window's
+  start and the second (``fold=1``) for its end, so a window touching the repeated hour
+  keeps every moment the tutor's clock showed: its real length grows by the shift
+  (01:00–01:30 on the fall-back night in New York lasts 1 h 30 min);
+- a window that comes out empty or negative after that (02:00–02:30 on a spring-forward
+  night) is dropped; windows are never shorter than zero.
+
+Rule times: ``end <= start`` means the window ends on the next local date, so
+``22:00–01:00`` is overnight and an ``end`` of ``time(0)`` means midnight at the end of
+the day (``18:00–00:00`` runs to 24:00). ``start == end`` is rejected by
+:func:`validate_rule` as ambiguous (zero or 24 hours); at most 24 h minus a minute can
+be expressed, which tutoring never needs.
+
+A :class:`DayOff` removes all availability, weekly and one-off, on that local date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from marketplace.domain.errors import InputError, Problem, UnknownTimeZoneError
+
+__all__ = [
+    "MAX_WINDOW",
+    "Busy",
+    "DayOff",
+    "OneOffWindow",
+    "Slot",
+    "WeeklyRule",
+    "Window",
+    "expand_slots",
+    "expand_windows",
+    "overlaps_with_buffer",
+    "resolve_end",
+    "resolve_start",
+    "validate_day_off",
+    "validate_rule",
+    "validate_window",
+    "wall_clock_instants",
+    "zone_info",
+]
+
+Window = tuple[datetime, datetime]
+MAX_WINDOW = timedelta(hours=24)
+_DAY = timedelta(days=1)
+_FIELD = "when"
+
+
+def zone_info(zone: str) -> zoneinfo.ZoneInfo:
+    """Return the ``ZoneInfo`` for an IANA name; raise :class:`UnknownTimeZoneError`."""
+    try:
+        return zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UnknownTimeZoneError(zone) from None
+
+
+def _require_aware(*values: datetime) -> None:
+    for value in values:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("datetimes must be timezone-aware")
+
+
+def _wall(instant: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def wall_clock_instants(local: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, ...]:
+    """Return the UTC instants at which a clock in ``zone`` reads the naive ``local``.
+
+    One instant normally, two (earlier first) in a fall-back fold, none in a
+    spring-forward gap.
+    """
+    found = set()
+    for fold in (0, 1):
+        instant = local.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        if _wall(instant, zone) == local:
+            found.add(instant)
+    return tuple(sorted(found))
+
+
+def _after_gap(local: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """The first instant whose wall clock is past ``local``, which lies in a gap."""
+    bounds = sorted(local.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
+    low, high = bounds[0], bounds[1]
+    # Offsets change on whole seconds: bisect the seconds between the two readings.
+    while high - low > timedelta(seconds=1):
+        middle = low + timedelta(seconds=(high - low).total_seconds() // 2)
+        if _wall(middle, zone) > local:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def resolve_start(local: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """Return the UTC instant a window starting at naive ``local`` starts.
+
+    In a gap: the first instant after it. In a fold: the first occurrence.
+    """
+    instants = wall_clock_instants(local, zone)
+    return instants[0] if instants else _after_gap(local, zone)
+
+
+def resolve_end(local: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """Return the UTC instant a window ending at naive ``local`` ends.
+
+    In a gap: the first instant after it. In a fold: the second occurrence.
+    """
+    instants = wall_clock_instants(local, zone)
+    return instants[-1] if instants else _after_gap(local, zone)
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyRule:
+    """Every ``weekday`` (0 = Monday) from ``start`` to ``end``, wall clock in ``zone``.
+
+    ``end <= start`` ends on the next local date. ``valid_from``/``valid_until`` bound the
+    local dates (inclusive) the rule starts on.
+    """
+
+    weekday: int
+    start: time
+    end: time
+    zone: str
+    valid_from: date | None = None
+    valid_until: date | None = None
+    rule_id: int | None = None
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """True when the window ends on the local date after the one it starts on."""
+        return self.end <= self.start
+
+    def applies_on(self, day: date) -> bool:
+        """Tell whether the rule opens a window starting on local date ``day``."""
+        if day.weekday() != self.weekday:
+            return False
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_until is None or day <= self.valid_until
+
+    def window_on(self, day: date) -> Window:
+        """Return the UTC window opened on local date ``day`` (may be empty in a gap)."""
+        zone = zone_info(self.zone)
+        end_day = day + _DAY if self.crosses_midnight else day
+        start = resolve_start(datetime.combine(day, self.start), zone)
+        end = resolve_end(datetime.combine(end_day, self.end), zone)
+        return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class OneOffWindow:
+    """A single extra window of availability, in UTC."""
+
+    start: datetime
+    end: datetime
+    window_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayOff:
+    """The tutor is unavailable for the whole local date ``day`` in ``zone``."""
+
+    day: date
+    zone: str
+
+    def window(self) -> Window:
+        """Return the UTC interval the local date covers (23, 24 or 25 hours)."""
+        zone = zone_info(self.zone)
+        start = resolve_start(datetime.combine(self.day, time(0)), zone)
+        end = resolve_start(datetime.combine(self.day + _DAY, time(0)), zone)
+        return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """An interval already taken (an existing booking), in UTC."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Slot:
+    """A bookable interval, in UTC."""
+
+    start: datetime
+    end: datetime
+
+
+def overlaps_with_buffer(
+    a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime, buffer: timedelta
+) -> bool:
+    """Tell whether ``[a_start, a_end)`` widened by ``buffer`` each side meets ``[b_start, b_end)``.
+
+    Intervals are half-open: ones that only touch once the buffer is added do not overlap.
+    """
+    return a_start - buffer < b_end and b_start < a_end + buffer
+
+
+def _first_day(rule: WeeklyRule, earliest: date) -> date:
+    return earliest + timedelta(days=(rule.weekday - earliest.weekday()) % 7)
+
+
+def _rule_windows(rule: WeeklyRule, start: datetime, end: datetime) -> Iterator[Window]:
+    zone = zone_info(rule.zone)
+    # A window opened the local day before ``start`` may still be running at ``start``.
+    day = _first_day(rule, _wall(start, zone).date() - _DAY)
+    last = _wall(end, zone).date()
+    while day <= last:
+        if rule.applies_on(day):
+            window = rule.window_on(day)
+            if window[0] < window[1] and window[0] < end and start < window[1]:
+                yield window
+        day += timedelta(days=7)
+
+
+def _subtract(window: Window, blocked: Sequence[Window]) -> Iterator[Window]:
+    """Yield what is left of ``window`` after removing ``blocked`` (sorted by start)."""
+    start, end = window
+    for block_start, block_end in blocked:
+        if block_end <= start or block_start >= end:
+            continue
+        if block_start > start:
+            yield start, block_start
+        start = max(start, block_end)
+    if start < end:
+        yield start, end
+
+
+def _merge(windows: Iterable[Window]) -> list[Window]:
+    merged: list[Window] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _pieces(
+    rules: Iterable[WeeklyRule],
+    one_offs: Iterable[OneOffWindow],
+    days_off: Iterable[DayOff],
+    start: datetime,
+    end: datetime,
+) -> list[Window]:
+    """Unmerged, unclipped availability windows meeting ``[start, end)``, days off removed."""
+    raw = [w for rule in rules for w in _rule_windows(rule, start, end)]
+    raw += [
+        (o.start.astimezone(UTC), o.end.astimezone(UTC))
+        for o in one_offs
+        if o.start < end and start < o.end and o.start < o.end
+    ]
+    blocked = _merge(off.window() for off in days_off)
+    return sorted(piece for window in raw for piece in _subtract(window, blocked))
+
+
+def expand_windows(
+    rules: Iterable[WeeklyRule],
+    one_offs: Iterable[OneOffWindow],
+    days_off: Iterable[DayOff],
+    *,
+    start: datetime,
+    end: datetime,
+) -> list[Window]:
+    """Return the tutor's availability within ``[start, end)`` as sorted UTC windows.
+
+    Windows that touch or overlap are merged; each is clipped to ``[start, end)`` and is
+    never empty. See the module docstring for daylight-saving behaviour.
+    """
+    _require_aware(start, end)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    pieces = _pieces(rules, one_offs, days_off, start, end)
+    clipped = ((max(s, start), min(e, end)) for s, e in pieces)
+    return [(s, e) for s, e in _merge(clipped) if s < e]
+
+
+class _BusyIndex:
+    """Answers "does this interval, widened by the buffer, meet any busy one?" in log time."""
+
+    def __init__(self, busy: Iterable[Busy], buffer: timedelta) -> None:
+        items = sorted((b.start.astimezone(UTC), b.end.astimezone(UTC)) for b in busy)
+        self._starts = [s for s, _ in items]
+        self._max_end: list[datetime] = []
+        for _, end in items:
+            self._max_end.append(max(end, self._max_end[-1]) if self._max_end else end)
+        self._buffer = buffer
+
+    def clashes(self, start: datetime, end: datetime) -> bool:
+        # Busy intervals starting before end + buffer: does any end after start - buffer?
+        count = bisect.bisect_left(self._starts, end + self._buffer)
+        return count > 0 and self._max_end[count - 1] > start - self._buffer
+
+
+def _containing(merged: list[Window], instant: datetime) -> Window:
+    index = bisect.bisect_right(merged, (instant, datetime.max.replace(tzinfo=UTC))) - 1
+    return merged[index]
+
+
+def _aligned_from(anchor: datetime, earliest: datetime, step: timedelta) -> datetime:
+    if anchor >= earliest:
+        return anchor
+    return anchor + step * -((anchor - earliest) // step)
+
+
+def expand_slots(
+    rules: Iterable[WeeklyRule],
+    one_offs: Iterable[OneOffWindow],
+    days_off: Iterable[DayOff],
+    busy: Iterable[Busy],
+    *,
+    duration: timedelta,
+    buffer: timedelta,
+    now: datetime,
+    min_notice: timedelta,
+    horizon: timedelta,
+    step: timedelta = timedelta(minutes=30),
+) -> list[Slot]:
+    """Return every bookable slot of ``duration``, sorted, without duplicates, in UTC.
+
+    Slot starts are ``step`` apart counted from the start of each availability window (so
+    the grid does not depend on ``now``); a slot lies wholly inside the merged
+    availability; ``now + min_notice <= start <= now + horizon``; and the slot widened by
+    ``buffer`` on both sides meets no ``busy`` interval.
+    """
+    _require_aware(now)
+    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
+        raise ValueError("duration and step must be positive, buffer not negative")
+    # UTC arithmetic: adding a timedelta to a zoned datetime would move its wall clock.
+    now = now.astimezone(UTC)
+    earliest, latest = now + min_notice, now + horizon
+    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration)
+    merged, index = _merge(pieces), _BusyIndex(busy, buffer)
+    found: set[Slot] = set()
+    for anchor, _ in pieces:
+        limit = _containing(merged, anchor)[1]
+        slot_start = _aligned_from(anchor, earliest, step)
+        while slot_start <= latest and slot_start + duration <= limit:
+            if not index.clashes(slot_start, slot_start + duration):
+                found.add(Slot(slot_start, slot_start + duration))
+            slot_start += step
+    return sorted(found)
+
+
+def validate_rule(rule: WeeklyRule) -> WeeklyRule:
+    """Return ``rule`` if a tutor may save it.
+
+    Raises :class:`UnknownTimeZoneError` for an unknown zone, and ``InputError`` on field
+    ``"when"``: ``out_of_range`` (weekday not 0–6, or a time carrying a zone),
+    ``zero_length`` (``start == end``), ``end_before_start`` (``valid_until`` before
+    ``valid_from``).
+    """
+    zone_info(rule.zone)
+    if not 0 <= rule.weekday <= 6 or rule.start.tzinfo or rule.end.tzinfo:
+        raise InputError(_FIELD, Problem.OUT_OF_RANGE)
+    if rule.start == rule.end:
+        raise InputError(_FIELD, Problem.ZERO_LENGTH)
+    if rule.valid_from and rule.valid_until and rule.valid_until < rule.valid_from:
+        raise InputError(_FIELD, Problem.END_BEFORE_START)
+    return rule
+
+
+def validate_window(window: OneOffWindow, *, now: datetime, horizon: timedelta) -> OneOffWindow:
+    """Return ``window`` if a tutor may save it at ``now``.
+
+    ``InputError`` on field ``"when"``: ``end_before_start`` (end not after start),
+    ``too_long`` (over 24 h; limit in minutes), ``in_the_past`` (already over),
+    ``too_far_ahead`` (starts after ``now + horizon``). A window already running is
+    accepted; slots still honour the minimum notice.
+    """
+    _require_aware(window.start, window.end, now)
+    if window.end <= window.start:
+        raise InputError(_FIELD, Problem.END_BEFORE_START)
+    if window.end - window.start > MAX_WINDOW:
+        raise InputError(_FIELD, Problem.TOO_LONG, MAX_WINDOW // timedelta(minutes=1))
+    if window.end <= now:
+        raise InputError(_FIELD, Problem.IN_THE_PAST)
+    if window.start > now + horizon:
+        raise InputError(_FIELD, Problem.TOO_FAR_AHEAD, horizon.days)
+    return window
+
+
+def validate_day_off(day_off: DayOff, *, now: datetime, horizon: timedelta) -> DayOff:
+    """Return ``day_off`` if a tutor may save it at ``now``.
+
+    Raises :class:`UnknownTimeZoneError`, or ``InputError("when", ...)``: ``in_the_past``
+    (the local date is over), ``too_far_ahead`` (it starts after ``now + horizon``).
+    """
+    _require_aware(now)
+    start, end = day_off.window()
+    if end <= now:
+        raise InputError(_FIELD, Problem.IN_THE_PAST)
+    if start > now + horizon:
+        raise InputError(_FIELD, Problem.TOO_FAR_AHEAD, horizon.days)
+    return day_off
