@@ -6,7 +6,13 @@ import asyncio
 from typing import Any
 
 from discord_emulator import payloads
-from discord_emulator.build import Resolved, command_options, describe_value, find_command
+from discord_emulator.build import (
+    Resolved,
+    check_availability,
+    command_options,
+    describe_value,
+    find_command,
+)
 from discord_emulator.ids import new_token
 from discord_emulator.interactions import (
     APPLICATION_COMMAND,
@@ -192,7 +198,8 @@ class Actions(WorldBuilding):
     ) -> tuple[JSON, str]:
         names = command.split()
         cmd = find_command(self.world, channel.guild_id, names[0])
-        resolved = Resolved(self.world, channel.guild_id)
+        check_availability(self.world, cmd, user, channel)
+        resolved = Resolved(self.world, channel.guild_id, channel)
         opts = command_options(cmd, names[1:], options, resolved, user.id, focused=focused)
         data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": opts}
         if resolved.data:

@@ -76,7 +76,7 @@ class ComponentActions(Actions):
         if comp.get("disabled"):
             raise ValueError("select is disabled")
         channel = self.world.get_channel(msg.channel_id)
-        resolved = Resolved(self.world, channel.guild_id)
+        resolved = Resolved(self.world, channel.guild_id, channel)
         raw: list[str] = []
         shown: list[str] = []
         options = comp.get("options") or []

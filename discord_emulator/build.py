@@ -7,6 +7,7 @@ from typing import Any
 
 from discord_emulator import payloads
 from discord_emulator.models import JSON, Attachment, Channel, Role, User
+from discord_emulator.permissions import ALL
 from discord_emulator.world import World
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
@@ -17,6 +18,7 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT =
 class Resolved:
     world: World
     guild_id: int | None
+    where: Channel | None = None
     data: JSON = field(default_factory=dict)
 
     def user(self, user: User) -> str:
@@ -24,8 +26,9 @@ class Resolved:
         if self.guild_id is not None:
             member = self.world.members.get((self.guild_id, user.id))
             if member is not None:
+                perms = self.world.permissions_in(user.id, self.where) if self.where else 0
                 self.data.setdefault("members", {})[str(user.id)] = payloads.member(
-                    self.world, member, with_user=False, permissions=0
+                    self.world, member, with_user=False, permissions=perms
                 )
         return str(user.id)
 
@@ -55,6 +58,22 @@ def describe_value(value: Any) -> str:
     if isinstance(value, Attachment):
         return value.filename
     return str(value)
+
+
+def check_availability(world: World, cmd: JSON, user: User, channel: Channel) -> None:
+    """Refuse commands the Discord client would not offer this user here."""
+    name = cmd["name"]
+    if channel.guild_id is None:
+        contexts = cmd.get("contexts")
+        if cmd.get("dm_permission") is False or (contexts is not None and 1 not in contexts):
+            raise PermissionError(f"/{name} cannot be used in DMs")
+        return
+    required = cmd.get("default_member_permissions")
+    if required is None:
+        return
+    perms = world.permissions_in(user.id, channel)
+    if perms & int(required) != int(required) or (int(required) == 0 and perms != ALL):
+        raise PermissionError(f"/{name} is hidden from {user.name}: needs permissions {required}")
 
 
 def find_command(world: World, guild_id: int | None, name: str) -> JSON:

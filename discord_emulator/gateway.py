@@ -37,6 +37,7 @@ class Connection:
     ws: web.WebSocketResponse
     queue: asyncio.Queue[Frame | None] = field(default_factory=asyncio.Queue)
     session: GatewaySession | None = None
+    dropped: bool = False
 
     def send(self, op: int, d: Any) -> None:
         self.queue.put_nowait({"op": op, "d": d, "s": None, "t": None})
@@ -123,7 +124,8 @@ class GatewayHub:
             self.connections.remove(conn)
             if conn.session is not None and conn.session.connection is conn:
                 conn.session.connection = None
-                if ws.close_code in (1000, 1001):  # a clean close ends the session
+                if not conn.dropped and ws.close_code in (1000, 1001):
+                    # the client closed cleanly: Discord ends the session
                     self.sessions.pop(conn.session.session_id, None)
             if not self.connected:
                 self.ready.clear()
@@ -228,6 +230,7 @@ class GatewayHub:
         if invalidate:
             self.sessions.clear()
         for conn in list(self.connections):
+            conn.dropped = True
             with contextlib.suppress(Exception):
                 await conn.ws.close(code=code)
 

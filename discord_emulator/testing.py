@@ -60,9 +60,12 @@ async def running_bot(
     If the bot task dies during start-up (bad token, crash in ``setup_hook``) its
     exception is raised here.
     """
-    if emu.world.bot is None:
+    identity = emu.world.bot
+    if identity is None:
         emu.add_bot(token=token or "tkn")
-    bot_token = token or emu.world.bot.token if emu.world.bot else "tkn"
+        identity = emu.world.bot
+        assert identity is not None  # noqa: S101 - add_bot sets it
+    bot_token = token or identity.token
     point_discord_py_at(emu.api_base, emu.gateway_url)
     if fast_ready:
         bot._connection.guild_ready_timeout = min(bot._connection.guild_ready_timeout, 0.05)
@@ -72,12 +75,20 @@ async def running_bot(
         yield bot
     finally:
         await bot.close()
-        try:
-            await asyncio.wait_for(task, timeout=10)
-        except (asyncio.CancelledError, TimeoutError):
-            task.cancel()
-        except Exception:
-            log.exception("bot task ended with an error")
+        await _finish(task)
+
+
+async def _finish(task: asyncio.Task[None]) -> None:
+    if task.done():
+        if not task.cancelled():
+            task.exception()  # already reported by _wait_started; mark it retrieved
+        return
+    try:
+        await asyncio.wait_for(task, timeout=10)
+    except (asyncio.CancelledError, TimeoutError):
+        task.cancel()
+    except Exception:
+        log.exception("the bot task ended with an error")
 
 
 async def _wait_started(

@@ -7,6 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.members import Member, Subject
@@ -24,6 +28,7 @@ from marketplace.domain.profiles import (
 )
 from marketplace.storage.models import (
     AuditLogRow,
+    Base,
     GuildRow,
     MemberRow,
     StudentProfileRow,
@@ -35,6 +40,14 @@ from marketplace.storage.models import (
 )
 
 
+def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
+    """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)
+
+
 class SqlGuildRepository:
     """Guild rows and their policy overrides."""
 
@@ -43,16 +56,20 @@ class SqlGuildRepository:
 
     async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
         """Create the guild row if it is missing (True then); keep its name current."""
-        row = await self._session.get(GuildRow, guild_id)
-        if row is None:
-            self._session.add(
-                GuildRow(id=guild_id, name=name[:100], settings={}, created_at=now, updated_at=now)
-            )
-            await self._session.flush()
+        # ON CONFLICT: two first contacts at once must not both insert (or both seed).
+        inserted = await self._session.scalar(
+            upsert(self._session, GuildRow)
+            .values(id=guild_id, name=name[:100], settings={}, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=[GuildRow.id])
+            .returning(GuildRow.id)
+        )
+        if inserted is not None:
             return True
-        if row.name != name[:100]:
-            row.name = name[:100]
-            await self._session.flush()
+        await self._session.execute(
+            update(GuildRow)
+            .where(GuildRow.id == guild_id, GuildRow.name != name[:100])
+            .values(name=name[:100], updated_at=now)
+        )
         return False
 
     async def policy(self, guild_id: int) -> GuildPolicy:
@@ -78,10 +95,19 @@ class SqlUserRepository:
         self._session = session
 
     async def ensure(self, user_id: int, now: datetime) -> None:
-        """Create the user row if it is missing."""
-        if await self._session.get(UserRow, user_id) is None:
-            self._session.add(UserRow(id=user_id, timezone=None, created_at=now, updated_at=now))
-            await self._session.flush()
+        """Create the user row if it is missing, and hold it for this transaction.
+
+        The row lock makes one user's concurrent writes (a double click) take turns on
+        PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers.
+        """
+        await self._session.execute(
+            upsert(self._session, UserRow)
+            .values(id=user_id, timezone=None, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=[UserRow.id])
+        )
+        await self._session.execute(
+            select(UserRow.id).where(UserRow.id == user_id).with_for_update()
+        )
 
     async def timezone(self, user_id: int) -> str | None:
         """The user's IANA zone, if they set one."""
@@ -155,16 +181,14 @@ class SqlSubjectRepository:
 
     async def add(self, guild_id: int, subject: Subject) -> None:
         """Add a subject (or reactivate and rename it)."""
-        row = await self._session.scalar(
-            select(SubjectRow).where(SubjectRow.guild_id == guild_id, SubjectRow.key == subject.key)
-        )
-        if row is None:
-            self._session.add(
-                SubjectRow(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
+        await self._session.execute(
+            upsert(self._session, SubjectRow)
+            .values(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
+            .on_conflict_do_update(
+                index_elements=[SubjectRow.guild_id, SubjectRow.key],
+                set_={"name": subject.name, "active": True},
             )
-        else:
-            row.active, row.name = True, subject.name
-        await self._session.flush()
+        )
 
     async def remove(self, guild_id: int, key: str) -> bool:
         """Deactivate a subject; False if it was not there."""

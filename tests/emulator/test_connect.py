@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import discord
-from emulator_sample_bot import SampleBot
 
 from discord_emulator import Emulator, point_discord_py_at
 from discord_emulator.testing import running_bot
+from tests.emulator.sample_bot import SampleBot
 
 
 async def test_bot_connects_and_caches_guilds(campus):

@@ -149,4 +149,23 @@ async def test_enforced_nonce_sends_once(campus):
     assert r.text == "same=True"
     general = emu.channel_named(campus.guild, "general")
     assert [m.content for m in emu.messages(general) if not m.ephemeral] == ["once"]
-    assert emu.messages(general)[-2].nonce == "12345"
+    assert next(m for m in emu.messages(general) if m.content == "once").nonce == "12345"
+
+
+async def test_command_visibility_follows_default_member_permissions(campus):
+    import discord
+    import pytest
+
+    bot, emu = campus.bot, campus.emu
+
+    @discord.app_commands.command(description="Moderators only")
+    @discord.app_commands.default_permissions(manage_guild=True)
+    async def modonly(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("hi mod")
+
+    bot.tree.add_command(modonly)
+    await bot.tree.sync()
+    with pytest.raises(PermissionError):
+        await emu.slash(campus.alice, campus.guild, "modonly")
+    r = await emu.slash(campus.bob, campus.guild, "modonly")  # bob has the Moderator role
+    assert r.text == "hi mod"

@@ -4,11 +4,10 @@ import time
 
 import discord
 import pytest
-from conftest import build_campus
-from emulator_sample_bot import SampleBot
 
 from discord_emulator import Emulator
 from discord_emulator.testing import running_bot, running_emulator
+from tests.emulator.sample_bot import SampleBot, build_campus
 
 
 async def test_late_response_gets_10062():

@@ -11,6 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.webhook.async_ import async_context, interaction_response_params
 
+from discord_emulator import Emulator, Guild, Role, User
+
 ZONES = ["Europe/Berlin", "Europe/Belgrade", "Europe/Brussels", "America/New_York", "Asia/Tokyo"]
 
 
@@ -301,3 +303,16 @@ def register_webhook_edits(bot: SampleBot) -> None:
         first = await interaction.channel.send("once", nonce=12345)
         second = await interaction.channel.send("once", nonce=12345)
         await interaction.followup.send(f"same={first.id == second.id}", ephemeral=True)
+
+
+async def build_campus(emu: Emulator) -> tuple[Guild, User, User, Role]:
+    emu.add_bot(token="tkn", name="TutorBot")
+    owner = emu.add_user("olga")
+    alice = emu.add_user("alice")
+    bob = emu.add_user("bob")
+    guild = emu.add_guild("Campus", owner=owner)
+    mod = emu.add_role(guild, "Moderator", permissions=1 << 5)
+    emu.add_member(guild, alice)
+    emu.add_member(guild, bob, roles=[mod])
+    emu.add_category(guild, "Sessions")
+    return guild, alice, bob, mod

@@ -1,0 +1,107 @@
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marketplace.domain.errors import InputError
+from marketplace.domain.ranking import TutorCandidate, rank
+
+SOON = datetime(2026, 9, 2, 15, tzinfo=UTC)
+BASE = TutorCandidate(
+    tutor_id=1, subject_level_match=0, rating=4.5, review_count=10, completion_rate=0.95,
+    median_response_minutes=30.0, late_cancel_penalty=False, rate_minor=2500, next_slot=SOON,
+)  # fmt: skip
+
+
+def tutor(tutor_id: int, **changes) -> TutorCandidate:
+    return dataclasses.replace(BASE, tutor_id=tutor_id, **changes)
+
+
+def ids(candidates) -> list[int]:
+    return [c.tutor_id for c in candidates]
+
+
+def test_exact_level_ranks_before_a_better_rated_farther_match():
+    candidates = [tutor(1, subject_level_match=1, rating=5.0), tutor(2, rating=3.5)]
+    assert ids(rank(candidates, "best", 3)) == [2, 1]
+
+
+def test_higher_rating_ranks_first_with_enough_reviews():
+    assert ids(rank([tutor(1, rating=4.0), tutor(2, rating=4.8)], "best", 3)) == [2, 1]
+
+
+def test_rating_with_too_few_reviews_counts_as_neutral():
+    lucky = tutor(1, rating=5.0, review_count=1)
+    solid = tutor(2, rating=4.2, review_count=20)
+    poor = tutor(3, rating=2.0, review_count=20)
+    assert ids(rank([lucky, solid, poor], "best", 3)) == [2, 1, 3]
+
+
+def test_completion_rate_breaks_a_rating_tie():
+    assert ids(
+        rank([tutor(1, completion_rate=0.8), tutor(2, completion_rate=0.99)], "best", 3)
+    ) == [
+        2,
+        1,
+    ]
+
+
+def test_faster_response_breaks_a_completion_tie():
+    candidates = [tutor(1, median_response_minutes=300.0), tutor(2, median_response_minutes=5.0)]
+    assert ids(rank(candidates, "best", 3)) == [2, 1]
+
+
+def test_penalised_tutor_goes_after_unpenalised_ones_of_the_same_relevance():
+    candidates = [tutor(1, rating=5.0, late_cancel_penalty=True), tutor(2, rating=3.9)]
+    assert ids(rank(candidates, "best", 3)) == [2, 1]
+
+
+def test_equal_tutors_are_ordered_by_id():
+    assert ids(rank([tutor(9), tutor(3), tutor(5)], "best", 3)) == [3, 5, 9]
+
+
+def test_price_sort_puts_the_cheapest_first():
+    candidates = [tutor(1, rate_minor=3000), tutor(2, rate_minor=1500, rating=3.0)]
+    assert ids(rank(candidates, "price", 3)) == [2, 1]
+
+
+def test_soonest_sort_puts_tutors_without_slots_last():
+    candidates = [
+        tutor(1, next_slot=None),
+        tutor(2, next_slot=SOON + timedelta(days=2)),
+        tutor(3, next_slot=SOON),
+        tutor(4, next_slot=None, rating=5.0),
+    ]
+    assert ids(rank(candidates, "soonest", 3)) == [3, 2, 4, 1]
+
+
+def test_unknown_sort_is_refused():
+    with pytest.raises(InputError) as caught:
+        rank([], "cheapest", 3)
+    assert (caught.value.field, caught.value.problem) == ("sort", "unknown_choice")
+
+
+candidates = st.builds(
+    TutorCandidate,
+    tutor_id=st.integers(1, 10_000),
+    subject_level_match=st.integers(0, 2),
+    rating=st.none() | st.floats(1, 5),
+    review_count=st.integers(0, 20),
+    completion_rate=st.none() | st.floats(0, 1),
+    median_response_minutes=st.none() | st.floats(0, 5000),
+    late_cancel_penalty=st.booleans(),
+    rate_minor=st.integers(0, 10_000),
+    next_slot=st.none() | st.just(SOON),
+)
+
+
+@given(st.lists(candidates, max_size=12, unique_by=lambda c: c.tutor_id), st.randoms())
+def test_ranking_is_a_deterministic_permutation(items, random):
+    for sort in ("best", "price", "soonest"):
+        shuffled = list(items)
+        random.shuffle(shuffled)
+        ranked = rank(items, sort, 3)
+        assert ranked == rank(shuffled, sort, 3)
+        assert sorted(ids(ranked)) == sorted(ids(items))
