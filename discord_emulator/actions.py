@@ -18,6 +18,7 @@ from discord_emulator.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     PendingInteraction,
+    handler_tasks,
 )
 from discord_emulator.models import JSON, Channel, Guild, InteractionResult, Message, User
 from discord_emulator.world_api import WorldBuilding
@@ -120,6 +121,7 @@ class Actions(WorldBuilding):
 
     async def _await_response(self, p: PendingInteraction, payload: JSON) -> InteractionResult:
         loop = asyncio.get_running_loop()
+        p.tasks_before = handler_tasks()
         self.dispatch("INTERACTION_CREATE", payload)
         while p.response_type is None and not await self._wait(p, p.deadline - loop.time()):
             pass
@@ -137,7 +139,7 @@ class Actions(WorldBuilding):
             end = loop.time() + self.deferred_wait
 
             def done() -> bool:
-                if p.followups or p.completed:
+                if p.followups or p.completed or p.handlers_finished:
                     return True
                 if p.kind == "deferred":
                     return not p.loading
@@ -198,7 +200,8 @@ class Actions(WorldBuilding):
     ) -> tuple[JSON, str]:
         names = command.split()
         cmd = find_command(self.world, channel.guild_id, names[0])
-        check_availability(self.world, cmd, user, channel)
+        if self.enforce_command_permissions:
+            check_availability(self.world, cmd, user, channel)
         resolved = Resolved(self.world, channel.guild_id, channel)
         opts = command_options(cmd, names[1:], options, resolved, user.id, focused=focused)
         data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": opts}

@@ -24,6 +24,9 @@ class EmulatorCore:
         self.interaction_deadline = interaction_deadline
         self.deferred_wait = 10.0
         self.enforce_permissions = True
+        # Guild admins can override command permissions in Discord, so by default any member
+        # may run any command; set True to refuse commands the client would hide.
+        self.enforce_command_permissions = False
         self.host = host
         self.port = 0
         self.world = World()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from discord_emulator.actions_components import ComponentActions
+from discord_emulator.interactions import handler_tasks
 from discord_emulator.models import Channel, ErrorRecord, Guild, Member, Message, Overwrite, User
 from discord_emulator.server import Server
 
@@ -90,6 +91,20 @@ class Emulator(ComponentActions):
             remaining = end - loop.time()
             if remaining <= 0 or not await self.wait_changed(remaining):
                 raise TimeoutError(f"the bot never hit error {code} within {timeout}s")
+
+    async def settle(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - public harness API
+        """Wait until the in-process bot has finished every running interaction handler.
+
+        Useful after a ``message``/``update`` result when the handler goes on to send
+        followups, create channels or DM people after its initial response.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while tasks := handler_tasks():
+            remaining = end - loop.time()
+            if remaining <= 0:
+                raise TimeoutError("bot interaction handlers still running")
+            await asyncio.wait(tasks, timeout=remaining)
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109 - public harness API
         """Wait until `condition()` is true (re-checked whenever the world changes)."""

@@ -36,6 +36,26 @@ ALLOWED_CALLBACKS: dict[int, tuple[int, ...]] = {
 }
 
 
+# Names discord.py gives the tasks that run interaction handlers (app_commands/tree.py,
+# ui/view.py, ui/modal.py, client.py for on_interaction listeners).
+HANDLER_TASK_PREFIXES = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-dynamic-item-",
+    "discord-ui-modal-dispatch-",
+    "discord.py: on_interaction",
+)
+
+
+def handler_tasks() -> set[asyncio.Task[Any]]:
+    """Running discord.py interaction-handler tasks (only visible for an in-process bot)."""
+    return {
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith(HANDLER_TASK_PREFIXES) and not t.done()
+    }
+
+
 @dataclass
 class PendingInteraction:
     id: int
@@ -59,6 +79,19 @@ class PendingInteraction:
     choices: list[JSON] = field(default_factory=list)
     modal: Modal | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks_before: set[asyncio.Task[Any]] = field(default_factory=set)
+    handlers: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def capture_handlers(self) -> None:
+        """Remember the bot's handler tasks for this interaction (called at callback time)."""
+        self.handlers = [t for t in handler_tasks() if t not in self.tasks_before]
+        self.tasks_before = set()
+        for task in self.handlers:
+            task.add_done_callback(lambda _: self.touch())
+
+    @property
+    def handlers_finished(self) -> bool:
+        return bool(self.handlers) and all(t.done() for t in self.handlers)
 
     @property
     def kind(self) -> str:

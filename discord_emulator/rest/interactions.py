@@ -116,6 +116,7 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
             ephemeral=True,
         )
     pending.response_type = cb_type
+    pending.capture_handlers()
     pending.touch()
     b.notify()
     if not flag(r, "with_response"):

@@ -40,7 +40,9 @@ async def test_start_lists_next_steps_for_a_tutor(campus) -> None:
 
 async def test_saving_start_before_choosing_says_what_is_missing_and_writes_nothing(campus) -> None:
     menu = await campus.emu.slash(campus.student, campus.guild, "start")
-    await campus.emu.select(campus.student, menu.message, custom_id="start:role", values=["student"])
+    await campus.emu.select(
+        campus.student, menu.message, custom_id="start:role", values=["student"]
+    )
     result = await campus.emu.click(campus.student, menu.message, custom_id="start:save")
     assert result.ephemeral
     assert "a time zone, at least one subject and a level" in result.text
@@ -50,7 +52,9 @@ async def test_saving_start_before_choosing_says_what_is_missing_and_writes_noth
 
 async def test_other_time_zone_modal_refuses_an_unknown_zone(campus) -> None:
     menu = await campus.emu.slash(campus.student, campus.guild, "start")
-    modal = (await campus.emu.click(campus.student, menu.message, custom_id="start:other_zone")).modal
+    modal = (
+        await campus.emu.click(campus.student, menu.message, custom_id="start:other_zone")
+    ).modal
     assert modal is not None
     result = await campus.emu.submit_modal(campus.student, modal, {"zone": "Atlantis/Capital"})
     assert "don't know the time zone" in result.text
@@ -73,7 +77,9 @@ async def test_timezone_autocomplete_suggests_iana_zones(campus) -> None:
 
 
 async def test_timezone_set_accepts_any_case_and_stores_the_canonical_name(campus) -> None:
-    result = await campus.emu.slash(campus.student, campus.guild, "timezone set", zone="asia/kolkata")
+    result = await campus.emu.slash(
+        campus.student, campus.guild, "timezone set", zone="asia/kolkata"
+    )
     assert "Asia/Kolkata" in result.text
     card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
     assert card.timezone == "Asia/Kolkata"

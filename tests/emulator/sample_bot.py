@@ -284,8 +284,25 @@ def register_channels(bot: SampleBot) -> None:
         await interaction.followup.send("announced", ephemeral=True)
 
 
+class AckView(discord.ui.View):
+    @discord.ui.button(label="Ack", custom_id="ack:only")
+    async def ack(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()  # acknowledge, change nothing
+        await asyncio.sleep(0.05)
+
+
 def register_webhook_edits(bot: SampleBot) -> None:
     tree = bot.tree
+
+    @tree.command(description="A button that only acknowledges")
+    async def ackpanel(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ack panel", view=AckView())
+
+    @tree.command(description="Respond, then keep working")
+    async def background(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("started")
+        await asyncio.sleep(0.1)
+        await interaction.followup.send("finished later")
 
     @tree.command(description="Edit and delete via the interaction webhook")
     async def edits(interaction: discord.Interaction) -> None:

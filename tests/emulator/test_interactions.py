@@ -165,7 +165,30 @@ async def test_command_visibility_follows_default_member_permissions(campus):
 
     bot.tree.add_command(modonly)
     await bot.tree.sync()
+    emu.enforce_command_permissions = True
     with pytest.raises(PermissionError):
         await emu.slash(campus.alice, campus.guild, "modonly")
     r = await emu.slash(campus.bob, campus.guild, "modonly")  # bob has the Moderator role
     assert r.text == "hi mod"
+
+
+async def test_deferred_update_without_edit_settles_when_the_handler_ends(campus):
+    import time
+
+    emu = campus.emu
+    panel = (await emu.slash(campus.alice, campus.guild, "ackpanel")).message
+    started = time.monotonic()
+    r = await emu.click(campus.alice, panel, label="Ack")
+    assert r.kind == "deferred_update"
+    assert time.monotonic() - started < 2  # not the 10 s deferred_wait
+    assert r.message.id == panel.id
+    assert r.message.content == "ack panel"
+
+
+async def test_settle_waits_for_work_after_the_initial_response(campus):
+    emu = campus.emu
+    r = await emu.slash(campus.alice, campus.guild, "background")
+    assert r.text == "started"
+    assert r.followups == []
+    await emu.settle()
+    assert [m.content for m in r.followups] == ["finished later"]
