@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import discord
 from discord.ext import commands
 
 from bot.errors import handle_interaction_error
+from bot.flows.booking_buttons import PERSISTENT_BUTTONS
+from marketplace.jobs.runner import JobRunner
 from marketplace.services import onboarding
 from marketplace.services.context import ServiceContext
 
@@ -18,6 +21,9 @@ EXTENSIONS = (
     "bot.cogs.profile",
     "bot.cogs.tutor",
     "bot.cogs.admin",
+    "bot.cogs.find",
+    "bot.cogs.bookings",
+    "bot.cogs.safety",
 )
 
 
@@ -25,7 +31,12 @@ class TutorBot(commands.Bot):
     """TutorBot's client. It holds the services; cogs stay thin and call them."""
 
     def __init__(
-        self, services: ServiceContext, *, dev_guild_id: int | None = None, sync: bool = True
+        self,
+        services: ServiceContext,
+        *,
+        dev_guild_id: int | None = None,
+        sync: bool = True,
+        start_jobs: Callable[[TutorBot], JobRunner] | None = None,
     ) -> None:
         intents = discord.Intents.default()
         super().__init__(
@@ -37,14 +48,26 @@ class TutorBot(commands.Bot):
         self.services = services
         self.dev_guild_id = dev_guild_id
         self._sync = sync
+        self._start_jobs = start_jobs
+        self.jobs: JobRunner | None = None
 
     async def setup_hook(self) -> None:
         """Load every cog, route errors to the one handler, and sync commands."""
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.add_dynamic_items(*PERSISTENT_BUTTONS)
         if self._sync:
             await self.sync_commands()
+        if self._start_jobs is not None:
+            self.jobs = self._start_jobs(self)
+
+    async def close(self) -> None:
+        """Stop the job runner first, so no handler talks to a closed client."""
+        if self.jobs is not None:
+            await self.jobs.stop()
+            self.jobs = None
+        await super().close()
 
     async def sync_commands(self) -> int:
         """Sync to `DEV_GUILD_ID` when set (instant), else globally; return how many."""

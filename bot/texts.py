@@ -6,11 +6,13 @@ Keep replies short, friendly and specific: say what happened and what to do next
 from __future__ import annotations
 
 from marketplace.domain.errors import (
+    AmbiguousTimeError,
     ConflictError,
     DomainError,
     InputError,
     InvalidSettingError,
     InvalidTransitionError,
+    NonexistentTimeError,
     NotFoundError,
     PermissionDeniedError,
     UnknownSettingError,
@@ -47,6 +49,33 @@ PROBLEMS = {
     "conflict": "clashes with something else.",
 }
 
+WHEN_PROBLEMS = {
+    "unparseable": (
+        "I couldn't read that time. Try something like `tomorrow 3pm-5pm`, "
+        "`Mondays 17:00-19:00` or `2026-12-03 14:00`."
+    ),
+    "missing_time": "Please add a time, like `Friday 4pm`.",
+    "missing_end": "Please give a start and an end, like `Mondays 17:00-19:00`.",
+    "end_before_start": "The end must come after the start.",
+    "zero_length": "The start and end are the same; give a range, like `15:00-17:00`.",
+    "in_the_past": "That time has already passed.",
+    "too_soon": "Sessions need at least {limit} minutes' notice. Pick a later time.",
+    "too_far_ahead": "You can book up to {limit} days ahead. Pick an earlier date.",
+    "too_long": "That's too long; keep it under {limit} characters.",
+    "empty": "Please say when, like `tomorrow 3pm`.",
+    "out_of_range": "That time is out of range.",
+}
+DURATION_PROBLEM = "Sessions can be {choices} minutes long."
+NONEXISTENT = (
+    "{local} doesn't exist in {zone}: the clocks jump forward then. "
+    "Pick a time after the change, like one hour later."
+)
+AMBIGUOUS = (
+    "{local} happens twice in {zone} (the clocks go back). "
+    "Did you mean the first (<t:{earlier}:t>) or the second (<t:{later}:t>)? "
+    "Say it with a time just before or after, like 00:59 or 02:00."
+)
+
 NEEDS = {
     "admin": "Only server admins (Manage Server) can do that.",
     "moderator": "Only moderators can do that.",
@@ -57,6 +86,12 @@ ENTITY_NAMES = {
     "member": "You haven't set up your profile here yet. Run `/start` first.",
     "tutor_profile": "You don't have a tutor profile yet. Run `/tutor apply` first.",
     "subject": "I couldn't find that subject.",
+    "timezone": "Set your time zone first with `/timezone set`, so I read times right.",
+    "availability": (
+        "I couldn't find that availability entry. `/tutor availability list` shows them."
+    ),
+    "booking": "I couldn't find that booking among yours.",
+    "tutor": "That person isn't offering tutoring here.",
 }
 
 UNEXPECTED = (
@@ -77,6 +112,19 @@ def human_join(items: list[str]) -> str:
 def describe_error(error: DomainError) -> str:  # noqa: PLR0911 - one case per error kind
     """One short sentence telling the user what was wrong and how to fix it."""
     match error:
+        case NonexistentTimeError(local=local, zone=zone):
+            return NONEXISTENT.format(local=f"{local:%a %d %b %H:%M}", zone=zone)
+        case AmbiguousTimeError(local=local, zone=zone, earlier_utc=a, later_utc=b):
+            return AMBIGUOUS.format(
+                local=f"{local:%a %d %b %H:%M}",
+                zone=zone,
+                earlier=int(a.timestamp()),
+                later=int(b.timestamp()),
+            )
+        case InputError(field="when", problem=problem, limit=limit):
+            return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
+        case InputError(field="duration"):
+            return DURATION_PROBLEM.format(choices="30, 60 or 90")
         case InputError(field=field, problem=problem, limit=limit):
             return _input_problem(field, problem, limit)
         case UnknownTimeZoneError(zone=zone):
@@ -93,10 +141,13 @@ def describe_error(error: DomainError) -> str:  # noqa: PLR0911 - one case per e
             return NEEDS.get(needed, NEEDS["admin"])
         case NotFoundError(entity=entity):
             return ENTITY_NAMES.get(entity, "I couldn't find that. It may have been removed.")
-        case InvalidTransitionError():
-            return "That can't be done any more; things have moved on. Refresh and try again."
-        case ConflictError():
-            return "That clashes with something that just changed. Please try again."
+        case InvalidTransitionError(action=action, from_state=state):
+            return ALREADY.get(
+                (action, str(state)),
+                "That can't be done any more; things have moved on. Check `/bookings`.",
+            )
+        case ConflictError(reason=reason):
+            return CONFLICTS.get(reason, "That clashes with something that just changed.")
     return UNEXPECTED
 
 
@@ -255,3 +306,131 @@ SUBJECT_ADDED = "Added **{name}** to this server's subjects."
 SUBJECT_REMOVED = "Removed **{name}** from this server's subjects."
 SUBJECT_NOT_FOUND = "There's no subject called “{name}” here."
 NOT_SET = "not set"
+
+# --- bookings -------------------------------------------------------------------------------
+NOTICE_TITLES = {
+    "booking_requested": "📬 New session request",
+    "booking_confirmed": "✅ Session confirmed",
+    "booking_declined": "Request declined",
+    "booking_expired": "⌛ Request expired",
+    "booking_cancelled": "Session cancelled",
+    "reschedule_requested": "🔁 New time proposed",
+    "booking_rescheduled": "🔁 Session moved",
+    "reschedule_declined": "New time declined",
+    "reminder": "⏰ Reminder",
+    "nudge": "Ready for your first session?",
+}
+NOTICE_BODIES = {
+    "booking_requested": "<@{student}> would like a **{subject}** session with you.",
+    "booking_confirmed": "Your **{subject}** session with <@{other}> is on.",
+    "booking_declined": (
+        "<@{other}> can't take your **{subject}** request. Nothing was charged. "
+        "Try another time or tutor with `/find`."
+    ),
+    "booking_expired": (
+        "The **{subject}** request between you and <@{other}> wasn't answered in time, "
+        "so it expired. Nothing was charged."
+    ),
+    "booking_cancelled": "The **{subject}** session with <@{other}> was cancelled by {who}.",
+    "reschedule_requested": "<@{other}> proposes a new time for your **{subject}** session.",
+    "booking_rescheduled": "Your **{subject}** session with <@{other}> has a new time.",
+    "reschedule_declined": "<@{other}> kept the original time for your **{subject}** session.",
+    "reminder": "Your **{subject}** session with <@{other}> starts {relative}.",
+    "nudge": (
+        "You set up TutorBot a few days ago. Find a tutor in a minute with `/find`, "
+        "then press **Book**."
+    ),
+}
+WHO_CANCELLED = {"student": "the student", "tutor": "the tutor", "system": "TutorBot",
+                 "moderator": "a moderator"}  # fmt: skip
+WHEN_LINE = "**When:** <t:{start}:F> (<t:{start}:R>) · {minutes} min"
+PROPOSED_LINE = "**Proposed:** <t:{start}:F> (<t:{start}:R>)"
+NOTE_LINE = "**Note:** {note}"
+EXPIRES_LINE = "Answer by <t:{expires}:f>, or the request expires."
+GCAL_LINK = "[Add to Google Calendar]({url})"
+FREE_SESSION = "This session is free."
+FALLBACK_PREFIX = "<@{user}> I couldn't DM you (your DMs are closed), so here it is:"
+ACCEPTED = "Accepted. You're both booked; details are in your DMs."
+DECLINED = "Declined. The student has been told."
+ALREADY = {
+    ("accept", "confirmed"): "You already accepted this one. ✅",
+    ("decline", "declined"): "You already declined this one.",
+    ("accept", "declined"): "You declined this request earlier.",
+    ("decline", "confirmed"): "You accepted this already; use Cancel booking if plans changed.",
+    ("accept", "expired"): "This request expired before it was answered.",
+    ("decline", "expired"): "This request expired before it was answered.",
+    ("accept", "cancelled"): "The student cancelled this request.",
+    ("decline", "cancelled"): "The student cancelled this request.",
+    ("cancel", "cancelled"): "This booking is already cancelled.",
+}
+CONFLICTS = {
+    "slot_taken": "That slot was just taken. Pick another time with `/find`.",
+    "not_available": "That tutor isn't available then. Their open times are on `/find`.",
+    "tutor_paused": "That tutor is taking a break and isn't accepting bookings right now.",
+    "restricted": "Booking isn't possible for this account right now. Contact a moderator.",
+    "self_booking": "You can't book yourself. 🙂",
+    "request_expired": "This request has expired.",
+    "same_time": "That's the time it already has.",
+    "not_yet_expired": "This request hasn't expired yet.",
+}
+RESCHEDULE_ACCEPTED = "New time accepted. Updated calendar details are in your DMs."
+RESCHEDULE_KEPT = "Kept the original time. They've been told."
+CANCEL_PREVIEW = (
+    "Cancel your **{subject}** session <t:{start}:F>?\n{outcome}\nPress **Confirm** to cancel."
+)
+CANCEL_OUTCOMES = {
+    "free": "It's a free session, so nothing changes hands.",
+    "full": "You'll get a full refund.",
+    "partial": "You'll get {refund}% back; the tutor receives {share}% of their rate.",
+    "none": "It has already started, so there's no refund.",
+    "tutor": "The student gets a full refund.",
+    "tutor_late": "The student gets a full refund. This counts as a late cancellation.",
+}
+CANCELLED = "Cancelled. You both have the calendar update in your DMs."
+KEEP = "Kept. Nothing changed."
+RESCHEDULE_MODAL_TITLE = "Pick a new time"
+RESCHEDULE_LABEL = "New time"
+RESCHEDULE_PLACEHOLDER = "e.g. Thursday 4pm"
+RESCHEDULED = "Moved to <t:{start}:F>. You both have the update in your DMs."
+RESCHEDULE_PROPOSED = "Proposed <t:{start}:F>. I'll let you know when they answer."
+BOOKINGS_UPCOMING = "Your upcoming sessions"
+BOOKINGS_PAST = "Your past sessions"
+BOOKINGS_NONE = "Nothing here yet. Find a tutor with `/find`."
+BOOKINGS_FALLBACK = (
+    "{count} message(s) reached you only in the server's help channel because your DMs are "
+    "closed. Open DMs from server members to get them privately."
+)
+NO_OPEN_SLOT = "no open times soon"
+FIND_TITLE = "{subject} tutors ({count})"
+FIND_NONE = (
+    "No tutors match yet. Try another level or time, or remove the price limit. "
+    "New tutors join all the time."
+)
+FIND_WINDOW = "Free at"
+FIND_FOOTER = "Page {page} of {pages} · press Book to pick a time"
+BOOK_PICK_INTRO = "Book <@{tutor}>: pick a length and one of their open times."
+BOOK_NO_SLOTS = "<@{tutor}> has no open times in the next {days} days for that length."
+BOOK_REQUESTED = (
+    "Request sent to <@{tutor}> for <t:{start}:F>. They have until <t:{expires}:f> to accept; "
+    "I'll DM you either way."
+)
+BOOK_CONFIRMED = "Booked! <t:{start}:F> with <@{tutor}>. The details are in your DMs."
+BLOCKED = "Blocked. You and <@{user}> won't see each other in search or bookings."
+UNBLOCKED = "Unblocked <@{user}>."
+NOT_BLOCKED = "You hadn't blocked <@{user}>."
+AVAILABILITY_PREVIEW_TITLE = "Is this right?"
+AVAILABILITY_WEEKLY = "Every **{day}**, {start}–{end} ({zone})"
+AVAILABILITY_UNTIL = " until {until}"
+AVAILABILITY_WINDOW = "<t:{start}:F> – <t:{end}:t>"
+AVAILABILITY_DAY_OFF = "Day off: **{day}** ({zone})"
+AVAILABILITY_SAVED = "Saved. Students can now book you at these times."
+AVAILABILITY_DISCARDED = "Not saved."
+AVAILABILITY_LIST_TITLE = "Your availability"
+AVAILABILITY_NONE = (
+    "You haven't published any times yet. Try `/tutor availability add when:Mondays 17:00-19:00`."
+)
+AVAILABILITY_REMOVED = "Removed."
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CONFLICTS["self_block"] = "You can't block yourself."
+BOOK_PICKED = "Picked <t:{start}:F> (your local time). Press **Confirm** to send the request."
+BOOK_PICK_FIRST = "Pick one of the open times first."

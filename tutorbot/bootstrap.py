@@ -9,13 +9,17 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.adapters.notifier import DiscordNotifier
 from bot.client import TutorBot
 from bot.endpoint import use_discord_endpoint
-from marketplace.ports import SystemClock
+from marketplace.jobs.runner import JobRunner
+from marketplace.ports import Clock, Notifier, SystemClock
 from marketplace.services.context import ServiceContext
+from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.migrate import upgrade_async
+from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from web.checkout.app import create_app
 
@@ -30,6 +34,18 @@ class MissingSettingError(Exception):
         super().__init__(name)
 
 
+class JobWaker:
+    """Lets services wake the job runner, which is built after them."""
+
+    def __init__(self) -> None:
+        self.runner: JobRunner | None = None
+
+    def __call__(self) -> None:
+        """Ask for a sweep now, if a runner is running in this process."""
+        if self.runner is not None:
+            self.runner.kick()
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """The wired parts of one process."""
@@ -37,26 +53,47 @@ class Runtime:
     settings: Settings
     database: Database
     services: ServiceContext
+    waker: JobWaker
 
 
-async def build_runtime(settings: Settings, *, auto_migrate: bool | None = None) -> Runtime:
+async def build_runtime(
+    settings: Settings, *, auto_migrate: bool | None = None, clock: Clock | None = None
+) -> Runtime:
     """Open the database (upgrading SQLite automatically) and build the services."""
     if auto_migrate if auto_migrate is not None else settings.is_sqlite:
         await upgrade_async(settings.database_url)
     database = create_database(settings.database_url)
+    waker = JobWaker()
     services = ServiceContext(
         uow=UnitOfWorkFactory(database),
-        clock=SystemClock(),
+        clock=clock or SystemClock(),
         payments_configured=settings.payments_configured,
+        wake_jobs=waker,
     )
-    return Runtime(settings, database, services)
+    return Runtime(settings, database, services, waker)
 
 
-def build_bot(runtime: Runtime) -> TutorBot:
-    """The Discord client, pointed at the configured Discord-compatible endpoint."""
+def start_jobs(runtime: Runtime, notifier: Notifier) -> JobRunner:
+    """Start the durable job runner: APScheduler ticks it, services wake it."""
+    handlers = Handlers(runtime.services, notifier).by_kind()
+    queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
+    runner = JobRunner(queue, handlers, runtime.services.clock)
+    runner.start(runtime.settings.sweep_interval_seconds)
+    runtime.waker.runner = runner
+    return runner
+
+
+def build_bot(runtime: Runtime, *, with_jobs: bool = True) -> TutorBot:
+    """The Discord client, pointed at the configured endpoint; it starts the job runner."""
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
-    return TutorBot(runtime.services, dev_guild_id=settings.dev_guild_id)
+    return TutorBot(
+        runtime.services,
+        dev_guild_id=settings.dev_guild_id,
+        start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services)))
+        if with_jobs
+        else None,
+    )
 
 
 def discord_token(settings: Settings) -> str:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import texts
-from bot.actors import guild_of
+from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
+from bot.flows.availability_confirm import ConfirmAvailabilityView, draft_lines, entry_text
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
-from marketplace.services import onboarding, profiles
+from marketplace.services import availability, onboarding, profiles
 
 
 class TutorCog(commands.Cog):
     """Tutor self-service."""
 
     tutor = app_commands.Group(name="tutor", description="Tutor tools", guild_only=True)
+    availability = app_commands.Group(
+        name="availability", description="When students can book you", parent=tutor
+    )
 
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
@@ -44,6 +50,63 @@ class TutorCog(commands.Cog):
         guild = guild_of(interaction)
         await profiles.set_paused(guild.id, interaction.user.id, False, self.bot.services)
         await interaction.response.send_message(texts.TUTOR_RESUMED, ephemeral=True)
+
+    @availability.command(name="add", description="Publish times students can book")
+    @app_commands.describe(
+        when="e.g. 'Mondays 17:00-19:00' or 'tomorrow 3pm-5pm' (your time zone)",
+        repeat="weekly: every week; none: just this once",
+        until="Last date for a weekly time (optional), e.g. 'Dec 19'",
+        day_off="Mark this date as a day off instead",
+    )
+    async def availability_add(
+        self,
+        interaction: discord.Interaction,
+        when: str,
+        repeat: Literal["weekly", "none"] | None = None,
+        until: str | None = None,
+        day_off: bool = False,
+    ) -> None:
+        """Echo what was understood; Confirm saves it."""
+        actor = actor_of(interaction)
+        draft = await availability.read(
+            actor, when, self.bot.services, repeat=repeat, until=until, day_off=day_off
+        )
+        text = f"**{texts.AVAILABILITY_PREVIEW_TITLE}**\n" + "\n".join(draft_lines(draft))
+        view = ConfirmAvailabilityView(actor, draft, self.bot.services)
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+    @availability.command(name="list", description="Your published times and days off")
+    async def availability_list(self, interaction: discord.Interaction) -> None:
+        """List entries with their ids."""
+        found = await availability.entries(actor_of(interaction), self.bot.services)
+        lines = [entry_text(e) for e in found] or [texts.AVAILABILITY_NONE]
+        embed = discord.Embed(title=texts.AVAILABILITY_LIST_TITLE, description="\n".join(lines))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @availability.command(name="remove", description="Remove one of your published times")
+    @app_commands.describe(entry="Which one (start typing to see them)")
+    async def availability_remove(self, interaction: discord.Interaction, entry: str) -> None:
+        """Remove an entry."""
+        await availability.remove(actor_of(interaction), entry, self.bot.services)
+        await interaction.response.send_message(texts.AVAILABILITY_REMOVED, ephemeral=True)
+
+    @availability_remove.autocomplete("entry")
+    async def entry_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The caller's entries."""
+        found = await availability.entries(actor_of(interaction), self.bot.services)
+        choices = []
+        for entry in found:
+            label = _plain(entry_text(entry))[:100]
+            if current.casefold() in label.casefold():
+                choices.append(app_commands.Choice(name=label, value=entry.entry_id))
+        return choices[:25]
+
+
+def _plain(text: str) -> str:
+    """Entry text without Markdown, for autocomplete labels."""
+    return text.replace("`", "").replace("**", "")
 
 
 async def setup(bot: TutorBot) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from marketplace.domain.members import Subject
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from marketplace.services.commands import Actor
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +22,11 @@ class ServiceContext:
     uow: UnitOfWorkFactory
     clock: Clock
     payments_configured: bool = False
+    wake_jobs: Callable[[], None] = _nothing
+
+    def after_commit(self) -> None:
+        """Work was scheduled for now: let the job runner deliver it without waiting a tick."""
+        self.wake_jobs()
 
 
 async def enter_guild(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> None:

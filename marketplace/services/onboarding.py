@@ -13,6 +13,7 @@ from marketplace.domain.profiles import (
 )
 from marketplace.domain.timezones import validate_zone
 from marketplace.ports import UnitOfWork
+from marketplace.services import scheduling
 from marketplace.services.commands import StartOnboarding
 from marketplace.services.context import ServiceContext, ensure_guild, enter_guild
 from marketplace.services.results import Onboarded
@@ -73,6 +74,10 @@ async def start(cmd: StartOnboarding, ctx: ServiceContext) -> Onboarded:
                 goals=old.goals if old else "",
             )
             await uow.students.save(actor.guild_id, actor.user_id, profile, now)
+            policy = await uow.guilds.policy(actor.guild_id)
+            await scheduling.schedule_nudge(
+                uow, actor.guild_id, actor.user_id, member.started_at, policy
+            )
         tutor = await uow.tutors.get(actor.guild_id, actor.user_id)
         await uow.commit()
     completeness = (
@@ -102,3 +107,10 @@ async def current_timezone(user_id: int, ctx: ServiceContext) -> str | None:
     """The user's stored zone, if any."""
     async with ctx.uow(read_only=True) as uow:
         return await uow.users.timezone(user_id)
+
+
+async def subject_name(guild_id: int, key: str, ctx: ServiceContext) -> str:
+    """The display name of a subject key (the key itself if it was retired)."""
+    async with ctx.uow(read_only=True) as uow:
+        names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
+    return names.get(key, key)

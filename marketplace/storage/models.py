@@ -6,18 +6,20 @@ Discord snowflakes are stored as BIGINT.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -151,6 +153,8 @@ class TutorProfileRow(Base):
     verification: Mapped[str] = mapped_column(String(24), default="none")
     status: Mapped[str] = mapped_column(String(16), default="active")
     payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_slot_at: Mapped[datetime | None]
+    penalty_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -187,3 +191,187 @@ class AuditLogRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
+
+
+class AvailabilityRuleRow(Base):
+    """A weekly wall-clock window in the tutor's zone."""
+
+    __tablename__ = "availability_rule"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["guild_id", "tutor_id"],
+            ["tutor_profile.guild_id", "tutor_profile.user_id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_availability_rule_tutor", "guild_id", "tutor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_minute: Mapped[int] = mapped_column(SmallInteger)
+    end_minute: Mapped[int] = mapped_column(SmallInteger)
+    zone: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    # Minutes since Monday 00:00 UTC, widened by an hour each way for daylight saving:
+    # a coarse, indexable pre-filter for "available at <when>" searches.
+    utc_week_start: Mapped[int] = mapped_column(SmallInteger)
+    utc_week_end: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime]
+
+
+class AvailabilityWindowRow(Base):
+    """A one-off window (UTC), or a day off when `is_day_off`."""
+
+    __tablename__ = "availability_window"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["guild_id", "tutor_id"],
+            ["tutor_profile.guild_id", "tutor_profile.user_id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_availability_window_tutor_end", "guild_id", "tutor_id", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    is_day_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    day: Mapped[date | None] = mapped_column(Date)
+    zone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class BookingRow(Base):
+    """One session between a student and a tutor.
+
+    `block_start`/`block_end` are the tutor's occupied range, the buffer after the end
+    included; PostgreSQL enforces that live bookings never overlap with an exclusion
+    constraint (migration 0002), SQLite through BEGIN IMMEDIATE and a check in the service.
+    """
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        Index("ix_booking_tutor_block", "guild_id", "tutor_id", "block_start"),
+        Index("ix_booking_student_start", "guild_id", "student_id", "start_at"),
+        Index("ix_booking_state_expires", "state", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(BigInteger)
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    subject_key: Mapped[str] = mapped_column(String(80))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    block_start: Mapped[datetime]
+    block_end: Mapped[datetime]
+    live: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancelled_at: Mapped[datetime | None]
+    cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_after_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposed_start: Mapped[datetime | None]
+    proposed_end: Mapped[datetime | None]
+    proposed_by: Mapped[str | None] = mapped_column(String(16))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    instant: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScheduledActionRow(Base):
+    """Durable due work: reminders, expiry, nudges. Claimed with a lease by the sweeper."""
+
+    __tablename__ = "scheduled_action"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_scheduled_action_dedupe_key"),
+        Index("ix_scheduled_action_due", "state", "due_at"),
+        Index("ix_scheduled_action_booking", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    dedupe_key: Mapped[str] = mapped_column(String(120))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeliveryRow(Base):
+    """A message the bot owed someone: how it went out (DM or fallback) and when.
+
+    `nonce` is deterministic per message, so a retry after a crash never posts twice.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("nonce", name="uq_delivery_nonce"),
+        Index("ix_delivery_user", "guild_id", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(25))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class DmStatusRow(Base):
+    """A user whose DMs are closed: the bot stops trying them until `retry_after`."""
+
+    __tablename__ = "dm_status"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    closed_at: Mapped[datetime]
+    retry_after: Mapped[datetime]
+
+
+class UserBlockRow(Base):
+    """`/block`: the two users never see each other in search or bookings."""
+
+    __tablename__ = "user_block"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    blocker_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    blocked_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class RestrictionRow(Base):
+    """A moderator restriction: the user cannot book or be booked until `until`."""
+
+    __tablename__ = "restriction"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    until: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]

@@ -7,7 +7,14 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.storage.availability_repository import SqlAvailabilityRepository
+from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.engine import Database
+from marketplace.storage.marketplace_repositories import (
+    SqlBlockRepository,
+    SqlDeliveryLog,
+    SqlSearchIndex,
+)
 from marketplace.storage.repositories import (
     SqlAuditLog,
     SqlGuildRepository,
@@ -17,6 +24,7 @@ from marketplace.storage.repositories import (
     SqlTutorRepository,
     SqlUserRepository,
 )
+from marketplace.storage.scheduled_actions import SqlScheduledActions
 
 
 class SqlUnitOfWork:
@@ -29,6 +37,12 @@ class SqlUnitOfWork:
     students: SqlStudentRepository
     tutors: SqlTutorRepository
     audit: SqlAuditLog
+    availability: SqlAvailabilityRepository
+    bookings: SqlBookingRepository
+    search: SqlSearchIndex
+    blocks: SqlBlockRepository
+    deliveries: SqlDeliveryLog
+    scheduled: SqlScheduledActions
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -52,6 +66,12 @@ class SqlUnitOfWork:
         self.students = SqlStudentRepository(session)
         self.tutors = SqlTutorRepository(session)
         self.audit = SqlAuditLog(session)
+        self.availability = SqlAvailabilityRepository(session)
+        self.bookings = SqlBookingRepository(session)
+        self.search = SqlSearchIndex(session)
+        self.blocks = SqlBlockRepository(session)
+        self.deliveries = SqlDeliveryLog(session)
+        self.scheduled = SqlScheduledActions(session)
         return self
 
     async def __aexit__(

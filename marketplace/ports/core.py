@@ -1,15 +1,23 @@
-"""Protocols the services depend on. Storage and Discord adapters implement them."""
+"""Core ports: the unit of work and its profile repositories, the clock, the job queue."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import StudentProfile, TutorProfile
+from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.ports.bookings import (
+    AvailabilityRepository,
+    BlockRepository,
+    BookingRepository,
+    DeliveryLog,
+    SearchIndex,
+)
 
 
 class Clock(Protocol):
@@ -128,6 +136,42 @@ class AuditLog(Protocol):
         ...
 
 
+class ScheduledActions(Protocol):
+    """Durable due work, scheduled inside the caller's transaction."""
+
+    async def schedule(self, action: NewAction) -> bool:
+        """Add the action unless one with its dedupe key exists; True if added."""
+        ...
+
+    async def skip_pending(
+        self, booking_id: int, kinds: frozenset[ActionKind] | None, now: datetime
+    ) -> int:
+        """Mark a booking's pending actions (of these kinds, or all) skipped; return how many."""
+        ...
+
+
+class ActionQueue(Protocol):
+    """What the job runner needs: claim due rows with a lease, and finish them."""
+
+    async def claim_due(
+        self, now: datetime, owner: str, lease: timedelta, limit: int
+    ) -> list[ClaimedAction]:
+        """Lease up to `limit` due pending rows to `owner`; no row is leased twice."""
+        ...
+
+    async def finish(
+        self, action_id: int, owner: str, state: ActionState, outcome: str, now: datetime
+    ) -> bool:
+        """Close a row this owner still leases; False if the lease was lost."""
+        ...
+
+    async def retry_later(
+        self, action_id: int, owner: str, due_at: datetime, outcome: str, max_attempts: int
+    ) -> bool:
+        """Give the row back for another try at `due_at` (or fail it after max attempts)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. It rolls back on exit unless `commit()` was called."""
 
@@ -159,6 +203,36 @@ class UnitOfWork(Protocol):
     @property
     def tutors(self) -> TutorRepository:
         """The tutors repository of this transaction."""
+        ...
+
+    @property
+    def availability(self) -> AvailabilityRepository:
+        """The availability repository of this transaction."""
+        ...
+
+    @property
+    def bookings(self) -> BookingRepository:
+        """The booking repository of this transaction."""
+        ...
+
+    @property
+    def search(self) -> SearchIndex:
+        """The search index of this transaction."""
+        ...
+
+    @property
+    def blocks(self) -> BlockRepository:
+        """Blocks and restrictions, inside this transaction."""
+        ...
+
+    @property
+    def deliveries(self) -> DeliveryLog:
+        """The delivery log, inside this transaction."""
+        ...
+
+    @property
+    def scheduled(self) -> ScheduledActions:
+        """The scheduled-action queue, inside this transaction."""
         ...
 
     @property

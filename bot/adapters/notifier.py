@@ -1,0 +1,71 @@
+"""The Discord Notifier: DMs first; closed DMs fall back to the guild's fallback channel."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot import texts
+from bot.presenters.notices import RenderedNotice, ics_file, render_notice
+from marketplace.ports import DeliveryOutcome, Notice
+from marketplace.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+DM_CLOSED = 50007
+
+
+class DiscordNotifier:
+    """Delivers notices with a deterministic nonce, so a retried send never posts twice."""
+
+    def __init__(self, bot: discord.Client, services: ServiceContext) -> None:
+        self.bot = bot
+        self.services = services
+
+    async def deliver(self, notice: Notice) -> DeliveryOutcome:
+        """DM the user; on 50007 mention them in the fallback channel instead."""
+        subject, fallback_id = await self._context(notice)
+        rendered = render_notice(notice, subject, self.services.clock.now())
+        if notice.try_dm:
+            try:
+                user = self.bot.get_user(notice.user_id) or await self.bot.fetch_user(
+                    notice.user_id
+                )
+                await user.send(
+                    embed=rendered.embed,
+                    view=rendered.view or discord.utils.MISSING,
+                    file=ics_file(rendered) or discord.utils.MISSING,
+                    nonce=notice.nonce,
+                )
+            except discord.Forbidden as error:
+                if error.code != DM_CLOSED:
+                    raise
+                log.info("DMs closed for user %s; using the fallback channel", notice.user_id)
+            else:
+                return DeliveryOutcome("dm")
+        return await self._fallback(notice, rendered, fallback_id)
+
+    async def _context(self, notice: Notice) -> tuple[str, int | None]:
+        async with self.services.uow(read_only=True) as uow:
+            policy = await uow.guilds.policy(notice.guild_id)
+            names = {s.key: s.name for s in await uow.subjects.all(notice.guild_id)}
+        key = notice.booking.subject_key if notice.booking else ""
+        return names.get(key, key), policy.fallback_channel
+
+    async def _fallback(
+        self, notice: Notice, rendered: RenderedNotice, channel_id: int | None
+    ) -> DeliveryOutcome:
+        if channel_id is None:
+            log.warning("no fallback channel in guild %s; notice not delivered", notice.guild_id)
+            return DeliveryOutcome("none", dm_closed=True)
+        channel = self.bot.get_partial_messageable(channel_id)
+        await channel.send(
+            texts.FALLBACK_PREFIX.format(user=notice.user_id),
+            embed=rendered.embed,
+            view=rendered.view or discord.utils.MISSING,
+            file=ics_file(rendered) or discord.utils.MISSING,
+            nonce=notice.nonce,
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(notice.user_id)]),
+        )
+        return DeliveryOutcome("fallback", dm_closed=True)

@@ -1,0 +1,150 @@
+"""`/book`, `/bookings`, `/cancel`, `/reschedule`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.actors import actor_of, guild_of
+from bot.client import TutorBot
+from bot.cogs.find import subject_choices
+from bot.flows.booking_buttons import ManageButton
+from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
+from bot.flows.find_results import booked_text
+from bot.presenters.bookings import bookings_embed, is_live
+from marketplace.domain.booking import Booking
+from marketplace.services import bookings, onboarding
+
+AUTOCOMPLETE_LIMIT = 25
+
+
+class BookingCog(commands.Cog):
+    """Booking and managing sessions."""
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="book", description="Request a session with a tutor")
+    @app_commands.describe(
+        tutor="The tutor to book",
+        when="When, in your time zone, e.g. 'Thursday 4pm'",
+        duration="Length in minutes",
+        subject="The subject (defaults to one you both share)",
+        note="Anything the tutor should know (optional)",
+    )
+    @app_commands.guild_only()
+    async def book(  # noqa: PLR0917 - slash command options are positional
+        self,
+        interaction: discord.Interaction,
+        tutor: discord.User,
+        when: str,
+        duration: Literal[30, 60, 90] = 60,
+        subject: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Book a typed time."""
+        booking = await bookings.book(
+            bookings.BookSession(
+                actor_of(interaction), tutor.id, duration, when=when,
+                subject_key=subject, note=note or "",
+            ),
+            self.bot.services,
+        )  # fmt: skip
+        await interaction.response.send_message(booked_text(booking), ephemeral=True)
+
+    @book.autocomplete("subject")
+    async def book_subject(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest subjects."""
+        return await subject_choices(self.bot, interaction, current)
+
+    @app_commands.command(name="bookings", description="Your sessions, with buttons to manage them")
+    @app_commands.describe(scope="upcoming (default) or past")
+    @app_commands.guild_only()
+    async def list_bookings(
+        self, interaction: discord.Interaction, scope: Literal["upcoming", "past"] = "upcoming"
+    ) -> None:
+        """List the caller's bookings."""
+        actor = actor_of(interaction)
+        upcoming = scope == "upcoming"
+        listing = await bookings.list_for(actor, upcoming=upcoming, ctx=self.bot.services)
+        catalogue = await onboarding.catalogue(actor.guild_id, actor.guild_name, self.bot.services)
+        names = {s.key: s.name for s in catalogue}
+        embed = bookings_embed(
+            listing.bookings, actor.user_id, names,
+            upcoming=upcoming, fallback_count=len(listing.fallback_notices),
+        )  # fmt: skip
+        view = _manage_view(listing.bookings) if upcoming else None
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
+
+    @app_commands.command(
+        name="cancel", description="Cancel a session (you'll see the refund first)"
+    )
+    @app_commands.describe(booking="Which booking", reason="Why (optional, shared with them)")
+    @app_commands.guild_only()
+    async def cancel(
+        self, interaction: discord.Interaction, booking: int, reason: str | None = None
+    ) -> None:
+        """Show the policy outcome and ask to confirm."""
+        del reason  # shown to moderators with disputes, in a later release
+        await confirm_cancellation(interaction, actor_of(interaction), booking)
+
+    @app_commands.command(name="reschedule", description="Move a session to a new time")
+    @app_commands.describe(booking="Which booking", when="The new time, e.g. 'Friday 5pm'")
+    @app_commands.guild_only()
+    async def reschedule(self, interaction: discord.Interaction, booking: int, when: str) -> None:
+        """Move the booking (or propose the time)."""
+        await reschedule_and_reply(
+            interaction, actor_of(interaction), booking, when, self.bot.services
+        )
+
+    @cancel.autocomplete("booking")
+    @reschedule.autocomplete("booking")
+    async def booking_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The caller's live bookings."""
+        actor = actor_of(interaction)
+        guild = guild_of(interaction)
+        listing = await bookings.list_for(actor, upcoming=True, ctx=self.bot.services)
+        choices = []
+        for b in listing.bookings[:AUTOCOMPLETE_LIMIT]:
+            label = _choice_label(b, guild, actor.user_id)
+            if current.strip().lstrip("#") in label:
+                choices.append(app_commands.Choice(name=label, value=b.booking_id))
+        return choices
+
+
+def _choice_label(booking: Booking, guild: discord.Guild, viewer: int) -> str:
+    other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
+    other = guild.get_member(other_id)
+    name = other.display_name if other else "someone"
+    return f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC"[:100]
+
+
+def _manage_view(items: list[Booking]) -> discord.ui.View | None:
+    view = discord.ui.View(timeout=None)
+    for row, booking in enumerate([b for b in items if is_live(b)][:5]):
+        tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=f"#{booking.booking_id}",
+            disabled=True,
+            row=row,
+            custom_id=f"bookings:tag:{booking.booking_id}",
+        )
+        view.add_item(tag)
+        for action in ("resched", "cancel"):
+            button = ManageButton(action, booking.guild_id, booking.booking_id)
+            button.row = row
+            view.add_item(button)
+    return view if view.children else None
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(BookingCog(bot))

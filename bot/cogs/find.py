@@ -1,0 +1,83 @@
+"""`/find`: search tutors by subject, level, time and price."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.actors import actor_of, guild_of
+from bot.client import TutorBot
+from bot.flows.find_results import ResultsView
+from marketplace.domain.profiles import Level
+from marketplace.domain.subjects import match_subjects
+from marketplace.services import onboarding, search
+
+AUTOCOMPLETE_LIMIT = 25
+
+
+async def subject_choices(
+    bot: TutorBot, interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The guild's subjects matching what was typed."""
+    guild = guild_of(interaction)
+    catalogue = await onboarding.catalogue(guild.id, guild.name, bot.services)
+    by_name = {s.name: s.key for s in catalogue}
+    names = match_subjects(current[:60], by_name, limit=AUTOCOMPLETE_LIMIT)
+    return [app_commands.Choice(name=n, value=by_name[n]) for n in names]
+
+
+class FindCog(commands.Cog):
+    """Finding tutors."""
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="find", description="Find a tutor for a subject")
+    @app_commands.describe(
+        subject="The subject you want help with",
+        level="Your level (defaults to the one you picked at /start)",
+        when="Only tutors free then, e.g. 'tomorrow 4pm' or 'Friday 14:00-16:00'",
+        max_price="The most you want to pay per hour, e.g. 20",
+        sort="best (default), price (cheapest first) or soonest (next free first)",
+    )
+    @app_commands.guild_only()
+    async def find(  # noqa: PLR0917 - slash command options are positional
+        self,
+        interaction: discord.Interaction,
+        subject: str,
+        level: Literal["beginner", "intermediate", "advanced"] | None = None,
+        when: str | None = None,
+        max_price: str | None = None,
+        sort: Literal["best", "price", "soonest"] = "best",
+    ) -> None:
+        """Search, rank and show the first page."""
+        actor = actor_of(interaction)
+        ctx = self.bot.services
+        results = await search.find(
+            search.FindTutors(
+                actor, subject, Level(level) if level else None, when, max_price, sort
+            ),
+            ctx,
+        )
+        guild = guild_of(interaction)
+        names = {
+            hit.tutor_id: (m.display_name if (m := guild.get_member(hit.tutor_id)) else "Tutor")
+            for hit in results.hits
+        }
+        view = ResultsView(actor.user_id, ctx, results, names)
+        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+
+    @find.autocomplete("subject")
+    async def subject_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest subjects."""
+        return await subject_choices(self.bot, interaction, current)
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(FindCog(bot))

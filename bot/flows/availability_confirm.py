@@ -1,0 +1,91 @@
+"""The availability echo: what we understood, with Confirm before anything is saved."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import texts
+from bot.flows.base import OwnedView
+from marketplace.domain.availability import WeeklyRule
+from marketplace.ports.bookings import AvailabilityEntry
+from marketplace.services import availability
+from marketplace.services.availability import AvailabilityDraft
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+
+
+def draft_lines(draft: AvailabilityDraft) -> list[str]:
+    """The draft in plain words, times as Discord timestamps."""
+    lines = [rule_text(rule) for rule in draft.rules]
+    if draft.window is not None:
+        lines.append(
+            texts.AVAILABILITY_WINDOW.format(
+                start=int(draft.window.start.timestamp()), end=int(draft.window.end.timestamp())
+            )
+        )
+    if draft.day_off is not None:
+        lines.append(
+            texts.AVAILABILITY_DAY_OFF.format(
+                day=f"{draft.day_off.day:%A %d %B %Y}", zone=draft.day_off.zone
+            )
+        )
+    return lines
+
+
+def rule_text(rule: WeeklyRule) -> str:
+    """A weekly rule as "Every Monday, 17:00–19:00 (Europe/Berlin)"."""
+    text = texts.AVAILABILITY_WEEKLY.format(
+        day=texts.WEEKDAYS[rule.weekday],
+        start=f"{rule.start:%H:%M}",
+        end=f"{rule.end:%H:%M}",
+        zone=rule.zone,
+    )
+    if rule.valid_until:
+        text += texts.AVAILABILITY_UNTIL.format(until=f"{rule.valid_until:%d %B %Y}")
+    return text
+
+
+def entry_text(entry: AvailabilityEntry) -> str:
+    """One line of the list."""
+    if entry.rule is not None:
+        return f"`{entry.entry_id}` {rule_text(entry.rule)}"
+    if entry.window is not None:
+        window = texts.AVAILABILITY_WINDOW.format(
+            start=int(entry.window.start.timestamp()), end=int(entry.window.end.timestamp())
+        )
+        return f"`{entry.entry_id}` {window}"
+    if entry.day_off is not None:
+        day_off = texts.AVAILABILITY_DAY_OFF.format(
+            day=f"{entry.day_off.day:%A %d %B %Y}", zone=entry.day_off.zone
+        )
+        return f"`{entry.entry_id}` {day_off}"
+    return f"`{entry.entry_id}`"
+
+
+class ConfirmAvailabilityView(OwnedView):
+    """Confirm saves the draft; Cancel drops it."""
+
+    def __init__(self, actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> None:
+        super().__init__(actor.user_id)
+        self.actor, self.draft, self.ctx = actor, draft, ctx
+
+    @discord.ui.button(
+        label="Confirm", style=discord.ButtonStyle.success, custom_id="avail:confirm"
+    )
+    async def confirm(
+        self, interaction: discord.Interaction, _b: discord.ui.Button[ConfirmAvailabilityView]
+    ) -> None:
+        """Save it."""
+        await availability.save(self.actor, self.draft, self.ctx)
+        self.stop()
+        await interaction.response.edit_message(content=texts.AVAILABILITY_SAVED, view=None)
+
+    @discord.ui.button(
+        label="Cancel", style=discord.ButtonStyle.secondary, custom_id="avail:cancel"
+    )
+    async def cancel(
+        self, interaction: discord.Interaction, _b: discord.ui.Button[ConfirmAvailabilityView]
+    ) -> None:
+        """Drop it."""
+        self.stop()
+        await interaction.response.edit_message(content=texts.AVAILABILITY_DISCARDED, view=None)

@@ -1,0 +1,132 @@
+"""Persistent booking buttons (DynamicItem): they keep working after a restart.
+
+Each custom_id carries the guild and the booking; the services refuse anyone who is not
+the right party to that booking, so a button carrying someone else's booking does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.booking_manage import ask_new_time, confirm_cancellation
+from marketplace.ports import Notice, NoticeKind
+from marketplace.services import bookings
+from marketplace.services.commands import Actor
+
+ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
+MANAGE_KINDS = frozenset(
+    {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.REMINDER}
+)
+
+
+def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
+    """The clicker as an Actor of the booking's guild (buttons also live in DMs)."""
+    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
+
+
+def services_of(interaction: discord.Interaction) -> Any:
+    """The bot's services (the client is our TutorBot)."""
+    return interaction.client.services  # type: ignore[attr-defined]
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"(?P<what>booking|resched):(?P<answer>accept|decline):(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Accept or Decline: a request (tutor) or a proposed new time (the other side)."""
+
+    def __init__(self, what: str, answer: str, guild_id: int, booking_id: int) -> None:
+        self.what, self.answer, self.guild_id, self.booking_id = what, answer, guild_id, booking_id
+        accept = answer == "accept"
+        super().__init__(
+            discord.ui.Button(
+                label="Accept" if accept else "Decline",
+                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+                custom_id=f"{what}:{answer}:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(match["what"], match["answer"], int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Make the one transition; a second click gets a friendly 'already done'."""
+        try:
+            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+            accepted = self.answer == "accept"
+            if self.what == "resched":
+                await bookings.answer_reschedule(self.booking_id, actor, accepted, ctx)
+                reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
+            elif accepted:
+                await bookings.accept(self.booking_id, actor, ctx)
+                reply = texts.ACCEPTED
+            else:
+                await bookings.decline(self.booking_id, actor, ctx)
+                reply = texts.DECLINED
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_message(reply, ephemeral=True)
+
+
+class ManageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"manage:(?P<action>cancel|resched):(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Cancel booking / Reschedule, on confirmations, reminders and `/bookings`."""
+
+    def __init__(self, action: str, guild_id: int, booking_id: int) -> None:
+        self.action, self.guild_id, self.booking_id = action, guild_id, booking_id
+        cancel = action == "cancel"
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel booking" if cancel else "Reschedule",
+                style=discord.ButtonStyle.danger if cancel else discord.ButtonStyle.secondary,
+                custom_id=f"manage:{action}:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(match["action"], int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the cancellation outcome to confirm, or ask for the new time."""
+        actor = actor_for(interaction, self.guild_id)
+        try:
+            if self.action == "cancel":
+                await confirm_cancellation(interaction, actor, self.booking_id)
+            else:
+                await ask_new_time(interaction, actor, self.booking_id)
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+
+
+PERSISTENT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AnswerButton, ManageButton)
+
+
+def notice_view(notice: Notice) -> discord.ui.View | None:
+    """The buttons a notice carries, if any."""
+    booking = notice.booking
+    if booking is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    if what := ANSWER_KINDS.get(notice.kind):
+        view.add_item(AnswerButton(what, "accept", booking.guild_id, booking.booking_id))
+        view.add_item(AnswerButton(what, "decline", booking.guild_id, booking.booking_id))
+    elif notice.kind in MANAGE_KINDS:
+        view.add_item(ManageButton("resched", booking.guild_id, booking.booking_id))
+        view.add_item(ManageButton("cancel", booking.guild_id, booking.booking_id))
+    return view if view.children else None

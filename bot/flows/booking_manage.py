@@ -1,0 +1,96 @@
+"""Cancel (with the policy outcome shown first) and reschedule, from buttons or commands."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import texts
+from bot.flows.base import OwnedView, SafeModal
+from bot.presenters.bookings import cancellation_text
+from marketplace.services import bookings, onboarding
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+
+
+def _services(interaction: discord.Interaction) -> ServiceContext:
+    services: ServiceContext = interaction.client.services  # type: ignore[attr-defined]
+    return services
+
+
+async def confirm_cancellation(
+    interaction: discord.Interaction, actor: Actor, booking_id: int
+) -> None:
+    """Show what cancelling means, then wait for Confirm."""
+    ctx = _services(interaction)
+    booking, outcome = await bookings.cancellation_preview(booking_id, actor, ctx)
+    subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
+    text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
+    view = ConfirmCancelView(actor, booking_id, ctx)
+    await interaction.response.send_message(text, view=view, ephemeral=True)
+
+
+class ConfirmCancelView(OwnedView):
+    """Confirm / Keep for one cancellation."""
+
+    def __init__(self, actor: Actor, booking_id: int, ctx: ServiceContext) -> None:
+        super().__init__(actor.user_id)
+        self.actor, self.booking_id, self.ctx = actor, booking_id, ctx
+
+    @discord.ui.button(
+        label="Confirm", style=discord.ButtonStyle.danger, custom_id="cancel:confirm"
+    )
+    async def confirm(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmCancelView]
+    ) -> None:
+        """Cancel for real."""
+        await bookings.cancel(self.booking_id, self.actor, self.ctx)
+        self.stop()
+        await interaction.response.edit_message(content=texts.CANCELLED, view=None)
+
+    @discord.ui.button(label="Keep", style=discord.ButtonStyle.secondary, custom_id="cancel:keep")
+    async def keep(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmCancelView]
+    ) -> None:
+        """Change nothing."""
+        self.stop()
+        await interaction.response.edit_message(content=texts.KEEP, view=None)
+
+
+async def ask_new_time(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
+    """Open the new-time modal."""
+    await interaction.response.send_modal(
+        RescheduleModal(actor, booking_id, _services(interaction))
+    )
+
+
+class RescheduleModal(SafeModal, title=texts.RESCHEDULE_MODAL_TITLE):
+    """One field: the new time, in the caller's words."""
+
+    when: discord.ui.TextInput[RescheduleModal] = discord.ui.TextInput(
+        custom_id="when",
+        label=texts.RESCHEDULE_LABEL,
+        placeholder=texts.RESCHEDULE_PLACEHOLDER,
+        max_length=100,
+    )
+
+    def __init__(self, actor: Actor, booking_id: int, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.actor, self.booking_id, self.ctx = actor, booking_id, ctx
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Move the booking, or propose the time to the other side."""
+        await reschedule_and_reply(
+            interaction, self.actor, self.booking_id, self.when.value, self.ctx
+        )
+
+
+async def reschedule_and_reply(
+    interaction: discord.Interaction, actor: Actor, booking_id: int, when: str, ctx: ServiceContext
+) -> None:
+    """Reschedule and say what happened."""
+    booking = await bookings.reschedule(booking_id, actor, when, ctx)
+    if booking.proposed_start is not None:
+        text = texts.RESCHEDULE_PROPOSED.format(start=int(booking.proposed_start.timestamp()))
+    else:
+        text = texts.RESCHEDULED.format(start=int(booking.start.timestamp()))
+    await interaction.response.send_message(text, ephemeral=True)

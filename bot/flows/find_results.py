@@ -1,0 +1,200 @@
+"""`/find` results: pages of tutors, each with a Book button, and the booking picker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot import texts
+from bot.actors import actor_of
+from bot.flows.base import OwnedView
+from bot.presenters.bookings import results_embed, ts
+from marketplace.domain.booking import Booking
+from marketplace.services import bookings
+from marketplace.services.context import ServiceContext
+from marketplace.services.search import SearchResults
+
+DEFAULT_MINUTES = 60
+
+
+class ResultsView(OwnedView):
+    """One page of results; Prev / Next page through them."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        ctx: ServiceContext,
+        results: SearchResults,
+        names: dict[int, str],
+        page: int = 0,
+    ) -> None:
+        super().__init__(owner_id)
+        self.ctx, self.results, self.names, self.page = ctx, results, names, page
+        self._build()
+
+    def embed(self) -> discord.Embed:
+        """The current page."""
+        return results_embed(self.results, self.page)
+
+    def _build(self) -> None:
+        self.clear_items()
+        offset = self.page * len(self.results.page(0))
+        for row, hit in enumerate(self.results.page(self.page)):
+            name = self.names.get(hit.tutor_id, "Tutor")[:60]
+            self.add_item(
+                discord.ui.Button(
+                    label=f"{offset + row + 1}. {name}",
+                    disabled=True,
+                    style=discord.ButtonStyle.secondary,
+                    row=row,
+                    custom_id=f"find:name:{hit.tutor_id}",
+                )
+            )
+            self.add_item(BookButton(self, hit.tutor_id, row))
+        if self.results.pages > 1:
+            self.add_item(PageButton(self, -1))
+            self.add_item(PageButton(self, +1))
+
+
+class BookButton(discord.ui.Button[ResultsView]):
+    """Opens the booking picker for one tutor."""
+
+    def __init__(self, results: ResultsView, tutor_id: int, row: int) -> None:
+        self.results, self.tutor_id = results, tutor_id
+        super().__init__(
+            label="Book",
+            style=discord.ButtonStyle.primary,
+            row=row,
+            custom_id=f"find:book:{tutor_id}",
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the tutor's open times."""
+        picker = BookingPicker(interaction.user.id, self.results.ctx, self.tutor_id)
+        await picker.load(interaction, DEFAULT_MINUTES)
+        await interaction.response.send_message(picker.text(), view=picker, ephemeral=True)
+
+
+class PageButton(discord.ui.Button[ResultsView]):
+    """Previous or next page."""
+
+    def __init__(self, results: ResultsView, step: int) -> None:
+        self.results, self.step = results, step
+        last = results.results.pages - 1
+        super().__init__(
+            label="◀ Prev" if step < 0 else "Next ▶",
+            style=discord.ButtonStyle.secondary,
+            row=4,
+            custom_id=f"find:page:{step}",
+            disabled=(results.page == 0) if step < 0 else (results.page >= last),
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Turn the page."""
+        view = self.results
+        view.page = max(0, min(view.results.pages - 1, view.page + self.step))
+        view._build()
+        await interaction.response.edit_message(embed=view.embed(), view=view)
+
+
+class BookingPicker(OwnedView):
+    """Pick a length and an open time, then Confirm."""
+
+    def __init__(self, owner_id: int, ctx: ServiceContext, tutor_id: int) -> None:
+        super().__init__(owner_id)
+        self.ctx, self.tutor_id = ctx, tutor_id
+        self.minutes = DEFAULT_MINUTES
+        self.starts: list[datetime] = []
+        self.chosen: datetime | None = None
+        self.days = bookings.PICKER_DAYS
+
+    def text(self) -> str:
+        """The picker's prompt."""
+        if not self.starts:
+            return texts.BOOK_NO_SLOTS.format(tutor=self.tutor_id, days=self.days)
+        return texts.BOOK_PICK_INTRO.format(tutor=self.tutor_id)
+
+    async def load(self, interaction: discord.Interaction, minutes: int) -> None:
+        """Fetch open times for `minutes` and rebuild the selects."""
+        actor = actor_of(interaction)
+        durations = await bookings.allowed_durations(actor.guild_id, self.ctx)
+        self.minutes = minutes if minutes in durations else durations[0]
+        self.starts = await bookings.open_times(actor, self.tutor_id, self.minutes, self.ctx)
+        self.chosen = None
+        self.clear_items()
+        self.add_item(DurationSelect(self, durations))
+        if self.starts:
+            self.add_item(SlotSelect(self))
+            self.add_item(ConfirmBookingButton(self))
+
+
+class DurationSelect(discord.ui.Select[BookingPicker]):
+    """30, 60 or 90 minutes (whatever the guild offers)."""
+
+    def __init__(self, picker: BookingPicker, durations: tuple[int, ...]) -> None:
+        self.picker = picker
+        options = [
+            discord.SelectOption(label=f"{m} minutes", value=str(m), default=m == picker.minutes)
+            for m in durations
+        ]
+        super().__init__(custom_id="book:duration", placeholder="Length…", options=options, row=0)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Reload the open times for the new length."""
+        await self.picker.load(interaction, int(self.values[0]))
+        await interaction.response.edit_message(content=self.picker.text(), view=self.picker)
+
+
+class SlotSelect(discord.ui.Select[BookingPicker]):
+    """The tutor's next open start times, shown in each reader's own time zone."""
+
+    def __init__(self, picker: BookingPicker) -> None:
+        self.picker = picker
+        options = [
+            discord.SelectOption(label=f"{s:%a %d %b %H:%M} UTC", value=str(ts(s)))
+            for s in picker.starts
+        ]
+        super().__init__(custom_id="book:slot", placeholder="Open times…", options=options, row=1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember the time and echo it back as a local-time stamp."""
+        chosen = next(s for s in self.picker.starts if str(ts(s)) == self.values[0])
+        self.picker.chosen = chosen
+        await interaction.response.send_message(
+            texts.BOOK_PICKED.format(start=ts(chosen)), ephemeral=True
+        )
+
+
+class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
+    """Sends the request (or books at once with instant booking)."""
+
+    def __init__(self, picker: BookingPicker) -> None:
+        self.picker = picker
+        super().__init__(
+            label="Confirm", style=discord.ButtonStyle.success, row=2, custom_id="book:confirm"
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Book the chosen time."""
+        picker = self.picker
+        if picker.chosen is None:
+            await interaction.response.send_message(texts.BOOK_PICK_FIRST, ephemeral=True)
+            return
+        booking = await bookings.book(
+            bookings.BookSession(
+                actor_of(interaction), picker.tutor_id, picker.minutes, start=picker.chosen
+            ),
+            picker.ctx,
+        )
+        picker.stop()
+        await interaction.response.edit_message(content=booked_text(booking), view=None)
+
+
+def booked_text(booking: Booking) -> str:
+    """What the student reads right after booking."""
+    if booking.state == "confirmed":
+        return texts.BOOK_CONFIRMED.format(start=ts(booking.start), tutor=booking.tutor_id)
+    return texts.BOOK_REQUESTED.format(
+        start=ts(booking.start), tutor=booking.tutor_id, expires=ts(booking.expires_at)
+    )

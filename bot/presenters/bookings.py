@@ -1,0 +1,114 @@
+"""Bookings, search results and cancellation previews as Discord text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot import texts
+from bot.presenters.onboarding import BRAND_COLOUR
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.cancellation import CancellationOutcome
+from marketplace.domain.money import format_money
+from marketplace.services.search import SearchResults, TutorHit
+
+STATE_LABELS = {
+    "requested": "⏳ waiting for the tutor",
+    "awaiting_payment": "💳 awaiting payment",
+    "confirmed": "✅ confirmed",
+    "declined": "declined",
+    "expired": "expired",
+    "cancelled": "cancelled",
+    "completed": "completed",
+}
+
+
+def ts(moment: datetime) -> int:
+    """Unix seconds for Discord timestamps."""
+    return int(moment.timestamp())
+
+
+def cancellation_text(
+    booking: Booking, outcome: CancellationOutcome, subject: str, by_tutor: bool
+) -> str:
+    """What cancelling means, in one short paragraph."""
+    if by_tutor:
+        key = "tutor_late" if outcome.late else "tutor"
+    elif booking.price is None:
+        key = "free"
+    elif outcome.after_start:
+        key = "none"
+    elif outcome.refund_percent == 100:
+        key = "full"
+    else:
+        key = "partial"
+    result = texts.CANCEL_OUTCOMES[key].format(
+        refund=outcome.refund_percent, share=outcome.tutor_share_percent
+    )
+    return texts.CANCEL_PREVIEW.format(subject=subject, start=ts(booking.start), outcome=result)
+
+
+def booking_line(booking: Booking, viewer_id: int, names: dict[str, str]) -> str:
+    """One booking as the viewer sees it."""
+    other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
+    role = "with tutor" if viewer_id == booking.student_id else "with student"
+    line = (
+        f"**#{booking.booking_id}** {names.get(booking.subject_key, booking.subject_key)} "
+        f"{role} <@{other}> · <t:{ts(booking.start)}:F> (<t:{ts(booking.start)}:R>) · "
+        f"{STATE_LABELS.get(booking.state, booking.state)}"
+    )
+    if booking.proposed_start is not None:
+        line += f"\n  ↪ new time proposed: <t:{ts(booking.proposed_start)}:F>"
+    return line
+
+
+def bookings_embed(
+    items: list[Booking],
+    viewer_id: int,
+    names: dict[str, str],
+    *,
+    upcoming: bool,
+    fallback_count: int,
+) -> discord.Embed:
+    """The `/bookings` card."""
+    title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
+    lines = [booking_line(b, viewer_id, names) for b in items] or [texts.BOOKINGS_NONE]
+    embed = discord.Embed(title=title, description="\n".join(lines)[:4000], colour=BRAND_COLOUR)
+    if fallback_count:
+        embed.set_footer(text=texts.BOOKINGS_FALLBACK.format(count=fallback_count))
+    return embed
+
+
+def hit_line(hit: TutorHit, number: int, payments_on: bool) -> str:
+    """One search result."""
+    badge = texts.VERIFICATION_BADGES.get(hit.verification, "")
+    price = format_money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
+    nxt = f"next free <t:{ts(hit.next_slot)}:F>" if hit.next_slot else texts.NO_OPEN_SLOT
+    instant = " · ⚡ instant" if hit.instant_booking else ""
+    level = texts.LEVEL_LABELS[hit.level.value]
+    return f"**{number}.** <@{hit.tutor_id}> · up to {level} · {price} · {nxt}{instant} · {badge}"
+
+
+def results_embed(results: SearchResults, page: int) -> discord.Embed:
+    """One page of `/find` results."""
+    hits = results.page(page)
+    start = page * len(results.page(0)) if results.hits else 0
+    lines = [hit_line(h, start + i + 1, results.payments_on) for i, h in enumerate(hits)]
+    embed = discord.Embed(
+        title=texts.FIND_TITLE.format(subject=results.subject_name, count=len(results.hits)),
+        description="\n".join(lines) or texts.FIND_NONE,
+        colour=BRAND_COLOUR,
+    )
+    if results.window is not None:
+        embed.add_field(
+            name=texts.FIND_WINDOW,
+            value=f"<t:{ts(results.window[0])}:F> – <t:{ts(results.window[1])}:t>",
+        )
+    embed.set_footer(text=texts.FIND_FOOTER.format(page=page + 1, pages=results.pages))
+    return embed
+
+
+def is_live(booking: Booking) -> bool:
+    """Whether the booking can still be cancelled or moved."""
+    return booking.state in (BookingState.REQUESTED, BookingState.CONFIRMED)

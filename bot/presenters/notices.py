@@ -1,0 +1,99 @@
+"""Notices (DMs the marketplace sends on its own) as Discord messages."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+
+from bot import texts
+from bot.flows.booking_buttons import notice_view
+from bot.presenters.onboarding import BRAND_COLOUR
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.calendar import google_calendar_link, ics_event
+from marketplace.ports import Notice, NoticeKind
+
+CALENDAR_KINDS = frozenset(
+    {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.BOOKING_CANCELLED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedNotice:
+    """Everything one Discord message needs."""
+
+    embed: discord.Embed
+    view: discord.ui.View | None
+    ics: tuple[str, bytes] | None
+
+
+def ts(moment: datetime) -> int:
+    """Unix seconds, for Discord's <t:…> timestamps."""
+    return int(moment.timestamp())
+
+
+def when_line(booking: Booking) -> str:
+    """The booking's time as every reader's local time, and its length."""
+    minutes = int((booking.end - booking.start).total_seconds() // 60)
+    return texts.WHEN_LINE.format(start=ts(booking.start), minutes=minutes)
+
+
+def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedNotice:
+    """The embed, buttons and calendar file for a notice."""
+    booking = notice.booking
+    body = texts.NOTICE_BODIES[notice.kind].format(
+        student=booking.student_id if booking else "",
+        other=notice.counterpart_id or "",
+        subject=subject_name,
+        who=texts.WHO_CANCELLED.get(booking.cancelled_by or "", "someone") if booking else "",
+        relative=f"<t:{ts(booking.start)}:R>" if booking else "",
+    )
+    embed = discord.Embed(
+        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+    )
+    if booking is None:
+        return RenderedNotice(embed, None, None)
+    lines = [when_line(booking)]
+    if notice.kind is NoticeKind.RESCHEDULE_REQUESTED and booking.proposed_start:
+        lines.append(texts.PROPOSED_LINE.format(start=ts(booking.proposed_start)))
+    if notice.kind is NoticeKind.BOOKING_REQUESTED:
+        if booking.note:
+            lines.append(texts.NOTE_LINE.format(note=booking.note))
+        lines.append(texts.EXPIRES_LINE.format(expires=ts(booking.expires_at)))
+    if notice.kind in CALENDAR_KINDS and booking.state is not BookingState.CANCELLED:
+        title = f"Tutoring: {subject_name}"
+        lines.append(
+            texts.GCAL_LINK.format(
+                url=google_calendar_link(booking.start, booking.end, title, "TutorBot session")
+            )
+        )
+    embed.add_field(name="\u200b", value="\n".join(lines), inline=False)
+    embed.set_footer(text=f"Booking #{booking.booking_id}")
+    return RenderedNotice(embed, notice_view(notice), _ics(notice, booking, subject_name, now))
+
+
+def _ics(notice: Notice, booking: Booking, subject: str, now: datetime) -> tuple[str, bytes] | None:
+    if notice.kind not in CALENDAR_KINDS:
+        return None
+    cancelled = booking.state is BookingState.CANCELLED
+    body = ics_event(
+        f"booking-{booking.booking_id}@tutorbot",
+        booking.sequence,
+        booking.start,
+        booking.end,
+        summary=f"Tutoring: {subject}",
+        description=f"TutorBot booking #{booking.booking_id}",
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        now=now,
+    )
+    return f"tutorbot-booking-{booking.booking_id}.ics", body.encode()
+
+
+def ics_file(rendered: RenderedNotice) -> discord.File | None:
+    """A fresh discord.File for the calendar attachment (files can be sent only once)."""
+    if rendered.ics is None:
+        return None
+    name, data = rendered.ics
+    return discord.File(io.BytesIO(data), filename=name)

@@ -1,0 +1,59 @@
+"""Durable due work: what kinds exist and what one row of it carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class ActionKind(StrEnum):
+    """Kinds of scheduled work; each has one handler."""
+
+    NOTIFY = "notify"  # deliver one message now (outbox): payload {"notice": ..., "to": user_id}
+    REMINDER = "reminder"  # payload {"offset_minutes": 120 | 15}
+    EXPIRE_REQUEST = "expire_request"
+    NUDGE = "nudge"  # a student who hasn't booked within N days of /start
+    REFRESH_NEXT_SLOT = "refresh_next_slot"  # recompute a tutor's cached next open slot
+
+
+class ActionState(StrEnum):
+    """Where a row is: waiting, finished (done or skipped), or given up on."""
+
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class NewAction:
+    """Work to schedule. `dedupe_key` makes scheduling idempotent."""
+
+    kind: ActionKind
+    dedupe_key: str
+    guild_id: int
+    due_at: datetime
+    booking_id: int | None = None
+    user_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedAction:
+    """A row this worker holds a lease on."""
+
+    action_id: int
+    kind: ActionKind
+    guild_id: int
+    due_at: datetime
+    booking_id: int | None
+    user_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+    @property
+    def nonce(self) -> str:
+        """A deterministic Discord nonce (≤ 25 chars): a retry never posts twice."""
+        return f"tb{self.action_id}"

@@ -1,0 +1,243 @@
+"""The job runner: sweeps due rows off the durable queue and runs one handler per kind.
+
+All state lives in the queue's table. A sweep leases a batch of due rows, runs their
+handlers, and closes each row with a compare-and-set on its lease, so any number of
+runners, in one process or many, can share a database and each row is handled once
+while its lease holds. A handler that raises is retried with backoff and given up on
+after `max_attempts`. APScheduler only drives the periodic tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
+from marketplace.ports import ActionQueue, Clock
+
+logger = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(minutes=30)
+OWNER_LENGTH = 64  # the width of scheduled_action.lease_owner
+SWEEP_JOB_ID = "tutorbot-sweep"
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerResult:
+    """How a handler closed its row: DONE (it acted) or SKIPPED (nothing left to do)."""
+
+    state: ActionState
+    outcome: str
+
+    def __post_init__(self) -> None:
+        if self.state not in (ActionState.DONE, ActionState.SKIPPED):
+            msg = f"a handler ends a row DONE or SKIPPED, not {self.state}"
+            raise ValueError(msg)
+
+
+Handler = Callable[[ClaimedAction], Awaitable[HandlerResult]]
+"""Acts on one claimed row. Raising means "try again later"."""
+
+Backoff = Callable[[int], timedelta]
+"""How long to wait before the next try, given how many attempts were made."""
+
+
+def exponential_backoff(attempts: int) -> timedelta:
+    """30 s after the first failure, doubling each time, never more than 30 minutes."""
+    if attempts <= 1:
+        return FIRST_RETRY
+    doublings = min(attempts - 1, 16)  # 30 s · 2¹⁶ is far past the cap already
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+
+
+def default_owner() -> str:
+    """A lease owner unique to this process: host, pid and a random suffix."""
+    suffix = f"-{os.getpid()}-{secrets.token_hex(4)}"
+    return socket.gethostname()[: OWNER_LENGTH - len(suffix)] + suffix
+
+
+class JobRunner:
+    """Runs due scheduled actions through their handlers, at most one sweep at a time."""
+
+    def __init__(
+        self,
+        queue: ActionQueue,
+        handlers: Mapping[ActionKind, Handler],
+        clock: Clock,
+        *,
+        owner: str | None = None,
+        lease: timedelta = timedelta(minutes=2),
+        batch: int = 20,
+        max_attempts: int = 5,
+        backoff: Backoff = exponential_backoff,
+        concurrency: int = 4,
+    ) -> None:
+        self._queue = queue
+        self._handlers = dict(handlers)
+        self._clock = clock
+        self.owner = (owner or default_owner())[:OWNER_LENGTH]
+        self._lease = lease
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._concurrency = max(1, concurrency)
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._stopping = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._kick_task: asyncio.Task[int] | None = None
+        self._scheduler: Any = None
+
+    async def sweep(self) -> int:
+        """Handle every due row this runner can lease; return how many it handled.
+
+        Sweeps in one runner never overlap. A `kick()` during a sweep makes it go round
+        once more. Nothing raises out of a sweep: failures are logged and retried later.
+        """
+        async with self._lock:
+            handled = 0
+            while not self._stopping:
+                self._again = False
+                handled += await self._drain()
+                if not self._again:
+                    break
+            return handled
+
+    def kick(self) -> None:
+        """Ask for a sweep now, without waiting for the next tick; call it on the loop."""
+        if self._stopping:
+            return
+        self._again = True
+        if self._lock.locked() or (self._kick_task is not None and not self._kick_task.done()):
+            return  # the running (or queued) sweep sees `_again` and goes round once more
+        self._kick_task = self._spawn(self.sweep())
+
+    def start(self, interval_seconds: float) -> None:
+        """Sweep now and then every `interval_seconds` on the running event loop."""
+        if self._scheduler is not None:
+            msg = "the job runner is already started"
+            raise RuntimeError(msg)
+        self._stopping = False
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=interval_seconds, timezone=UTC),
+            id=SWEEP_JOB_ID,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),  # overdue work runs right at startup
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    async def stop(self) -> None:
+        """Stop ticking and wait for any sweep in progress to finish."""
+        self._stopping = True
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.pause()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        async with self._lock:  # a sweep someone awaited directly
+            pass
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # the asyncio scheduler shuts down on the next loop turn
+
+    async def _tick(self) -> None:
+        if self._stopping:
+            return
+        # Shielded: shutting the scheduler down cancels its jobs, never a sweep mid-handler.
+        await asyncio.shield(self._spawn(self.sweep()))
+
+    def _spawn(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _drain(self) -> int:
+        """Claim and run batches until a claim comes back short."""
+        handled = 0
+        while not self._stopping:
+            now = self._clock.now()
+            try:
+                claimed = await self._queue.claim_due(now, self.owner, self._lease, self._batch)
+            except Exception:
+                logger.exception("claiming due actions failed; the next sweep tries again")
+                break
+            await self._run_batch(claimed, lease_until=now + self._lease)
+            handled += len(claimed)
+            if len(claimed) < self._batch:
+                break
+        return handled
+
+    async def _run_batch(self, claimed: list[ClaimedAction], lease_until: datetime) -> None:
+        slots = asyncio.Semaphore(self._concurrency)
+
+        async def run(action: ClaimedAction) -> None:
+            async with slots:
+                await self._run_one(action, lease_until)
+
+        await asyncio.gather(*(run(action) for action in claimed))
+
+    async def _run_one(self, action: ClaimedAction, lease_until: datetime) -> None:
+        if self._clock.now() >= lease_until:
+            # Another runner may hold it by now; leave it to whoever claims it next.
+            logger.warning("lease on action %s ran out before its turn", action.action_id)
+            return
+        handler = self._handlers.get(action.kind)
+        if handler is None:
+            await self._close(action, ActionState.FAILED, f"no handler for {action.kind}")
+            return
+        try:
+            result = await handler(action)
+        except Exception as error:
+            await self._retry(action, error)
+            return
+        await self._close(action, result.state, result.outcome)
+
+    async def _close(self, action: ClaimedAction, state: ActionState, outcome: str) -> None:
+        try:
+            closed = await self._queue.finish(
+                action.action_id, self.owner, state, outcome, self._clock.now()
+            )
+        except Exception:
+            logger.exception("closing action %s failed; its lease will lapse", action.action_id)
+            return
+        if not closed:
+            logger.warning("action %s was taken over before it could close", action.action_id)
+
+    async def _retry(self, action: ClaimedAction, error: Exception) -> None:
+        final = action.attempts >= self._max_attempts
+        logger.error(
+            "%s action %s failed (attempt %s of %s)%s",
+            action.kind,
+            action.action_id,
+            action.attempts,
+            self._max_attempts,
+            "; giving up" if final else "; will retry",
+            exc_info=error,
+        )
+        due_at = self._clock.now() + self._backoff(action.attempts)
+        outcome = f"{type(error).__name__}: {error}"
+        try:
+            await self._queue.retry_later(
+                action.action_id, self.owner, due_at, outcome, self._max_attempts
+            )
+        except Exception:
+            logger.exception(
+                "rescheduling action %s failed; its lease will lapse", action.action_id
+            )

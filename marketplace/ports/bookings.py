@@ -1,0 +1,197 @@
+"""Ports for availability, bookings, search, blocks and deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from marketplace.domain.availability import Busy, DayOff, OneOffWindow, WeeklyRule
+from marketplace.domain.booking import Booking
+from marketplace.domain.profiles import Level
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityEntry:
+    """One line of `/tutor availability list`: `entry_id` is "r<id>", "w<id>" or "d<id>"."""
+
+    entry_id: str
+    rule: WeeklyRule | None = None
+    window: OneOffWindow | None = None
+    day_off: DayOff | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCandidate:
+    """A tutor who teaches the subject at the level, with what ranking needs."""
+
+    tutor_id: int
+    level: Level
+    rate_minor: int
+    currency: str
+    verification: str
+    instant_booking: bool
+    next_slot_at: datetime | None
+    penalty_until: datetime | None
+
+
+class AvailabilityRepository(Protocol):
+    """A tutor's weekly rules, one-off windows and days off."""
+
+    async def rules(self, guild_id: int, tutor_id: int) -> list[WeeklyRule]:
+        """Every weekly rule of the tutor."""
+        ...
+
+    async def one_offs(self, guild_id: int, tutor_id: int, after: datetime) -> list[OneOffWindow]:
+        """One-off windows that end after `after`."""
+        ...
+
+    async def days_off(self, guild_id: int, tutor_id: int, after: date) -> list[DayOff]:
+        """Days off on or after `after`."""
+        ...
+
+    async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
+        """Store a weekly rule; return its entry id."""
+        ...
+
+    async def add_window(
+        self, guild_id: int, tutor_id: int, window: OneOffWindow, now: datetime
+    ) -> str:
+        """Store a one-off window; return its entry id."""
+        ...
+
+    async def add_day_off(
+        self, guild_id: int, tutor_id: int, day_off: DayOff, now: datetime
+    ) -> str:
+        """Store a day off; return its entry id."""
+        ...
+
+    async def entries(self, guild_id: int, tutor_id: int, now: datetime) -> list[AvailabilityEntry]:
+        """Everything still relevant, weekly rules first."""
+        ...
+
+    async def remove(self, guild_id: int, tutor_id: int, entry_id: str) -> bool:
+        """Delete one of the tutor's entries; False if it is not theirs or not there."""
+        ...
+
+    async def maybe_free(
+        self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
+    ) -> set[int]:
+        """A cheap superset of the tutors whose availability could cover [start, end)."""
+        ...
+
+
+class BookingRepository(Protocol):
+    """Bookings; `add`/`save` raise ConflictError("slot_taken") on an overlap."""
+
+    async def add(self, booking: Booking, buffer: timedelta) -> Booking:
+        """Insert a new booking and return it with its id."""
+        ...
+
+    async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
+        """The booking, locked for this transaction when `for_update`."""
+        ...
+
+    async def save(self, booking: Booking, buffer: timedelta, now: datetime) -> None:
+        """Store the booking's new state and times."""
+        ...
+
+    async def tutor_busy(
+        self, guild_id: int, tutor_id: int, start: datetime, end: datetime, exclude: int | None
+    ) -> list[Busy]:
+        """The tutor's live bookings touching [start, end), buffer not included."""
+        ...
+
+    async def for_user(
+        self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
+    ) -> list[Booking]:
+        """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+        ...
+
+    async def late_cancels_by_tutor(
+        self, guild_id: int, tutor_id: int, since: datetime
+    ) -> list[datetime]:
+        """When the tutor cancelled late since `since`."""
+        ...
+
+    async def student_has_booked(self, guild_id: int, student_id: int) -> bool:
+        """Whether the student ever made a booking in this guild."""
+        ...
+
+
+class SearchIndex(Protocol):
+    """The search side of tutor profiles."""
+
+    async def candidates(
+        self,
+        guild_id: int,
+        subject_key: str,
+        *,
+        level: Level,
+        max_rate_minor: int | None,
+        viewer_id: int,
+        now: datetime,
+    ) -> list[SearchCandidate]:
+        """Active, unrestricted, unblocked tutors who teach the subject at the level."""
+        ...
+
+    async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
+        """Cache the tutor's next open slot (None: nothing open)."""
+        ...
+
+    async def set_penalty(self, guild_id: int, tutor_id: int, until: datetime | None) -> None:
+        """Record until when late cancellations lower the tutor's ranking."""
+        ...
+
+
+class BlockRepository(Protocol):
+    """Blocks between users and moderator restrictions."""
+
+    async def block(self, guild_id: int, blocker_id: int, blocked_id: int, now: datetime) -> None:
+        """Block, idempotently."""
+        ...
+
+    async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
+        """Lift a block; False if there was none."""
+        ...
+
+    async def between(self, guild_id: int, a: int, b: int) -> bool:
+        """Whether either user blocked the other."""
+        ...
+
+    async def restricted(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """Whether a moderator restriction is in force."""
+        ...
+
+
+class DeliveryLog(Protocol):
+    """What the bot sent, how, and whose DMs are closed."""
+
+    async def record(
+        self,
+        *,
+        nonce: str,
+        guild_id: int,
+        user_id: int,
+        booking_id: int | None,
+        kind: str,
+        channel: str,
+        now: datetime,
+    ) -> None:
+        """Remember one delivery (idempotent on the nonce)."""
+        ...
+
+    async def dms_closed(self, user_id: int, now: datetime) -> bool:
+        """Whether to skip DMs to this user for now."""
+        ...
+
+    async def mark_dms_closed(self, user_id: int, now: datetime, retry_after: datetime) -> None:
+        """Stop trying DMs to this user until `retry_after`."""
+        ...
+
+    async def fallbacks_for(
+        self, guild_id: int, user_id: int, limit: int
+    ) -> list[tuple[str, int | None, datetime]]:
+        """Recent notices that reached the user only in the fallback channel."""
+        ...

@@ -1,0 +1,54 @@
+"""The Notifier port: how services reach people (Discord DMs, or a fallback channel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from marketplace.domain.booking import Booking
+
+
+class NoticeKind(StrEnum):
+    """Every message the marketplace sends on its own; presenters word them."""
+
+    BOOKING_REQUESTED = "booking_requested"  # to the tutor, with Accept / Decline
+    BOOKING_CONFIRMED = "booking_confirmed"  # to both, with the calendar file
+    BOOKING_DECLINED = "booking_declined"  # to the student
+    BOOKING_EXPIRED = "booking_expired"  # to the student (and the tutor)
+    BOOKING_CANCELLED = "booking_cancelled"  # to the other side
+    RESCHEDULE_REQUESTED = "reschedule_requested"  # to the other side, Accept / Decline
+    BOOKING_RESCHEDULED = "booking_rescheduled"  # to both, with the updated calendar file
+    RESCHEDULE_DECLINED = "reschedule_declined"  # to whoever proposed it
+    REMINDER = "reminder"  # to both, 2 h and 15 min before
+    NUDGE = "nudge"  # to a student who has not booked yet
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One message for one person. `nonce` is deterministic so a retry never posts twice."""
+
+    kind: NoticeKind
+    guild_id: int
+    user_id: int
+    nonce: str
+    booking: Booking | None = None
+    counterpart_id: int | None = None
+    try_dm: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """How the message went out: by DM, in the fallback channel, or not at all."""
+
+    channel: str  # "dm" | "fallback" | "none"
+    dm_closed: bool = False
+
+
+class Notifier(Protocol):
+    """Sends a notice; never raises for a closed DM (it falls back instead)."""
+
+    async def deliver(self, notice: Notice) -> DeliveryOutcome:
+        """Deliver the notice and say how."""
+        ...

@@ -1,0 +1,182 @@
+"""`/tutor availability`: read natural-language time, confirm it, store it, list, remove."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from marketplace.domain.availability import (
+    DayOff,
+    OneOffWindow,
+    WeeklyRule,
+    expand_slots,
+    validate_day_off,
+    validate_rule,
+    validate_window,
+)
+from marketplace.domain.errors import InputError, NotFoundError, Problem
+from marketplace.domain.policy import GuildPolicy
+from marketplace.ports import UnitOfWork
+from marketplace.ports.bookings import AvailabilityEntry
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.timeparse import ParsedWhen, WhenKind, parse_when
+
+MAX_ENTRIES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityDraft:
+    """What the tutor's words were read as; saved only after they confirm."""
+
+    zone: str
+    rules: tuple[WeeklyRule, ...] = ()
+    window: OneOffWindow | None = None
+    day_off: DayOff | None = None
+
+
+async def tutor_zone(uow: UnitOfWork, actor: Actor) -> str:
+    """The tutor's zone; availability can't be read without one."""
+    if await uow.tutors.get(actor.guild_id, actor.user_id) is None:
+        raise NotFoundError("tutor_profile", str(actor.user_id))
+    zone = await uow.users.timezone(actor.user_id)
+    if zone is None:
+        raise NotFoundError("timezone", str(actor.user_id))
+    return zone
+
+
+async def read(
+    actor: Actor,
+    when: str,
+    ctx: ServiceContext,
+    *,
+    repeat: str | None = None,
+    until: str | None = None,
+    day_off: bool = False,
+) -> AvailabilityDraft:
+    """Interpret `when` in the tutor's zone; nothing is stored (the tutor confirms first)."""
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        zone = await tutor_zone(uow, actor)
+        policy = await uow.guilds.policy(actor.guild_id)
+    horizon = timedelta(days=policy.booking_horizon_days)
+    languages = policy.languages
+    if day_off:
+        parsed = parse_when(f"{when} 12:00", zone=zone, now=now, languages=languages)
+        if parsed.local_start is None:
+            raise InputError("when", Problem.UNPARSEABLE)
+        off = DayOff(parsed.local_start.date(), zone)
+        return AvailabilityDraft(zone, day_off=validate_day_off(off, now=now, horizon=horizon))
+    parsed = parse_when(when, zone=zone, now=now, languages=languages)
+    valid_until = _until(until, zone, now, languages)
+    if parsed.kind is WhenKind.WEEKLY or repeat == "weekly":
+        rules = _as_weekly(parsed, valid_until)
+        return AvailabilityDraft(zone, rules=tuple(validate_rule(r) for r in rules))
+    if parsed.kind is not WhenKind.RANGE or parsed.start is None or parsed.end is None:
+        raise InputError("when", Problem.MISSING_END)
+    window = validate_window(OneOffWindow(parsed.start, parsed.end), now=now, horizon=horizon)
+    return AvailabilityDraft(zone, window=window)
+
+
+def _as_weekly(parsed: ParsedWhen, valid_until: date | None) -> tuple[WeeklyRule, ...]:
+    if parsed.kind is WhenKind.WEEKLY:
+        return parsed.weekly_rules(valid_until=valid_until)
+    if parsed.local_start is None or parsed.local_end is None:
+        raise InputError("when", Problem.MISSING_END)
+    start, end = parsed.local_start, parsed.local_end
+    return (WeeklyRule(start.weekday(), start.time(), end.time(), parsed.zone, None, valid_until),)
+
+
+def _until(text: str | None, zone: str, now: datetime, languages: tuple[str, ...]) -> date | None:
+    if not text or not text.strip():
+        return None
+    parsed = parse_when(f"{text} 12:00", zone=zone, now=now, languages=languages)
+    return parsed.local_start.date() if parsed.local_start else None
+
+
+async def save(actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> list[str]:
+    """Store a confirmed draft; return the new entry ids."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        await tutor_zone(uow, actor)
+        existing = await uow.availability.entries(actor.guild_id, actor.user_id, now)
+        if len(existing) + max(1, len(draft.rules)) > MAX_ENTRIES:
+            raise InputError("availability", Problem.TOO_MANY, MAX_ENTRIES)
+        ids = [
+            await uow.availability.add_rule(actor.guild_id, actor.user_id, rule, now)
+            for rule in draft.rules
+        ]
+        if draft.window is not None:
+            ids.append(
+                await uow.availability.add_window(actor.guild_id, actor.user_id, draft.window, now)
+            )
+        if draft.day_off is not None:
+            ids.append(
+                await uow.availability.add_day_off(
+                    actor.guild_id, actor.user_id, draft.day_off, now
+                )
+            )
+        policy = await uow.guilds.policy(actor.guild_id)
+        await refresh_next_slot(uow, actor.guild_id, actor.user_id, policy, now)
+        await uow.commit()
+    return ids
+
+
+async def entries(actor: Actor, ctx: ServiceContext) -> list[AvailabilityEntry]:
+    """The tutor's current availability entries."""
+    async with ctx.uow(read_only=True) as uow:
+        return await uow.availability.entries(actor.guild_id, actor.user_id, ctx.clock.now())
+
+
+async def remove(actor: Actor, entry_id: str, ctx: ServiceContext) -> None:
+    """Delete one of the caller's entries."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        if not await uow.availability.remove(actor.guild_id, actor.user_id, entry_id.strip()):
+            raise NotFoundError("availability", entry_id[:20])
+        policy = await uow.guilds.policy(actor.guild_id)
+        await refresh_next_slot(uow, actor.guild_id, actor.user_id, policy, now)
+        await uow.commit()
+
+
+async def open_slots(
+    uow: UnitOfWork,
+    guild_id: int,
+    tutor_id: int,
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    duration: timedelta,
+    within: tuple[datetime, datetime] | None = None,
+    exclude_booking: int | None = None,
+) -> list[datetime]:
+    """Start times the tutor can take a session of `duration`, optionally within a range."""
+    horizon = timedelta(days=policy.booking_horizon_days)
+    start, end = within or (now, now + horizon)
+    rules = await uow.availability.rules(guild_id, tutor_id)
+    one_offs = await uow.availability.one_offs(guild_id, tutor_id, start)
+    days_off = await uow.availability.days_off(
+        guild_id, tutor_id, (start - timedelta(days=1)).date()
+    )
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    busy = await uow.bookings.tutor_busy(
+        guild_id, tutor_id, start - buffer - duration, end + duration + buffer, exclude_booking
+    )
+    slots = expand_slots(
+        rules, one_offs, days_off, busy,
+        duration=duration, buffer=buffer, now=now,
+        min_notice=timedelta(minutes=policy.min_notice_minutes),
+        horizon=horizon,
+    )  # fmt: skip
+    return [s.start for s in slots if start <= s.start < end]
+
+
+async def refresh_next_slot(
+    uow: UnitOfWork, guild_id: int, tutor_id: int, policy: GuildPolicy, now: datetime
+) -> datetime | None:
+    """Recompute and cache the tutor's next open slot (shortest allowed session)."""
+    duration = timedelta(minutes=min(policy.allowed_durations_minutes))
+    slots = await open_slots(uow, guild_id, tutor_id, policy, now, duration=duration)
+    first = slots[0] if slots else None
+    await uow.search.set_next_slot(guild_id, tutor_id, first)
+    return first

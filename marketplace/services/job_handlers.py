@@ -1,0 +1,152 @@
+"""What each kind of scheduled work does. Each acts only if the booking still expects it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
+from marketplace.jobs.runner import Handler, HandlerResult
+from marketplace.ports import Notice, NoticeKind, Notifier
+from marketplace.services import scheduling
+from marketplace.services.availability import refresh_next_slot
+from marketplace.services.context import ServiceContext
+
+DM_RETRY_AFTER = timedelta(hours=24)
+
+
+def _skip(why: str) -> HandlerResult:
+    return HandlerResult(ActionState.SKIPPED, why)
+
+
+def _done(what: str) -> HandlerResult:
+    return HandlerResult(ActionState.DONE, what)
+
+
+class Handlers:
+    """Handlers bound to the services and a notifier."""
+
+    def __init__(self, ctx: ServiceContext, notifier: Notifier) -> None:
+        self.ctx = ctx
+        self.notifier = notifier
+
+    def by_kind(self) -> Mapping[ActionKind, Handler]:
+        """The handler for each kind the runner may claim."""
+        return {
+            ActionKind.NOTIFY: self.notify,
+            ActionKind.REMINDER: self.remind,
+            ActionKind.EXPIRE_REQUEST: self.expire,
+            ActionKind.NUDGE: self.nudge,
+        }
+
+    async def _deliver(
+        self,
+        action: ClaimedAction,
+        *,
+        kind: NoticeKind,
+        user_id: int,
+        booking: Booking | None,
+        nonce: str,
+        extra: dict[str, object] | None = None,
+    ) -> str:
+        """Send one notice, then record how it went out (and closed DMs)."""
+        now = self.ctx.clock.now()
+        async with self.ctx.uow(read_only=True) as uow:
+            try_dm = not await uow.deliveries.dms_closed(user_id, now)
+        counterpart = None
+        if booking is not None:
+            counterpart = booking.tutor_id if user_id == booking.student_id else booking.student_id
+        outcome = await self.notifier.deliver(
+            Notice(kind, action.guild_id, user_id, nonce, booking, counterpart, try_dm, extra or {})
+        )
+        async with self.ctx.uow() as uow:
+            await uow.deliveries.record(
+                nonce=nonce, guild_id=action.guild_id, user_id=user_id,
+                booking_id=booking.booking_id if booking else None, kind=kind.value,
+                channel=outcome.channel, now=now,
+            )  # fmt: skip
+            if outcome.dm_closed:
+                await uow.deliveries.mark_dms_closed(user_id, now, now + DM_RETRY_AFTER)
+            await uow.commit()
+        return outcome.channel
+
+    async def _booking(self, action: ClaimedAction) -> Booking | None:
+        if action.booking_id is None:
+            return None
+        async with self.ctx.uow(read_only=True) as uow:
+            return await uow.bookings.get(action.booking_id)
+
+    async def notify(self, action: ClaimedAction) -> HandlerResult:
+        """Deliver a queued message (the outbox)."""
+        if action.user_id is None:
+            return _skip("no recipient")
+        booking = await self._booking(action)
+        kind = NoticeKind(str(action.payload.get("notice")))
+        channel = await self._deliver(
+            action, kind=kind, user_id=action.user_id, booking=booking, nonce=action.nonce
+        )
+        return _done(f"{kind} via {channel}")
+
+    async def remind(self, action: ClaimedAction) -> HandlerResult:
+        """Remind both sides, if the booking is still on at that time and it still helps."""
+        booking = await self._booking(action)
+        now = self.ctx.clock.now()
+        if booking is None or booking.state is not BookingState.CONFIRMED:
+            return _skip("booking not confirmed")
+        if action.payload.get("sequence") != booking.sequence:
+            return _skip("booking moved")
+        offset = int(action.payload.get("offset_minutes", 0))
+        if not await self._still_useful(booking, offset, now):
+            return _skip("too late to be useful")
+        extra: dict[str, object] = {"offset_minutes": offset}
+        for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
+            await self._deliver(
+                action,
+                kind=NoticeKind.REMINDER,
+                user_id=user,
+                booking=booking,
+                nonce=f"{action.nonce}{suffix}",
+                extra=extra,
+            )
+        return _done("reminded both")
+
+    async def _still_useful(self, booking: Booking, offset: int, now: datetime) -> bool:
+        async with self.ctx.uow(read_only=True) as uow:
+            policy = await uow.guilds.policy(booking.guild_id)
+        later = [o for o in policy.reminder_offsets_minutes if o < offset]
+        useful_until = booking.start - timedelta(minutes=max(later, default=0))
+        return now < useful_until
+
+    async def expire(self, action: ClaimedAction) -> HandlerResult:
+        """Expire a request nobody answered; the student is told."""
+        if action.booking_id is None:
+            return _skip("no booking")
+        now = self.ctx.clock.now()
+        async with self.ctx.uow() as uow:
+            booking = await uow.bookings.get(action.booking_id, for_update=True)
+            if booking is None or booking.state is not BookingState.REQUESTED:
+                return _skip("no longer requested")
+            if now < booking.expires_at:
+                return _skip("not yet due")
+            policy = await uow.guilds.policy(booking.guild_id)
+            booking, _ = booking.expire(now)
+            await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+            for user in (booking.student_id, booking.tutor_id):
+                await scheduling.notify(uow, booking, NoticeKind.BOOKING_EXPIRED, user, now)
+            await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
+            await uow.commit()
+        self.ctx.after_commit()
+        return _done("expired")
+
+    async def nudge(self, action: ClaimedAction) -> HandlerResult:
+        """Nudge a student who still hasn't booked."""
+        if action.user_id is None:
+            return _skip("no student")
+        async with self.ctx.uow(read_only=True) as uow:
+            if await uow.bookings.student_has_booked(action.guild_id, action.user_id):
+                return _skip("already booked")
+        channel = await self._deliver(
+            action, kind=NoticeKind.NUDGE, user_id=action.user_id, booking=None, nonce=action.nonce
+        )
+        return _done(f"nudged via {channel}")

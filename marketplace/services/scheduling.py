@@ -1,0 +1,83 @@
+"""What a booking change schedules: messages now, reminders and expiry later."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from marketplace.domain.booking import Booking
+from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.ports import NoticeKind, UnitOfWork
+
+BOOKING_WORK = frozenset({ActionKind.REMINDER, ActionKind.EXPIRE_REQUEST})
+
+
+async def notify(
+    uow: UnitOfWork, booking: Booking, kind: NoticeKind, to_user: int, now: datetime
+) -> None:
+    """Queue one message to `to_user` about `booking`, once per booking version."""
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.NOTIFY,
+            dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}",
+            guild_id=booking.guild_id,
+            due_at=now,
+            booking_id=booking.booking_id,
+            user_id=to_user,
+            payload={"notice": kind.value},
+        )
+    )
+
+
+async def notify_both(uow: UnitOfWork, booking: Booking, kind: NoticeKind, now: datetime) -> None:
+    """Queue the same message to the student and the tutor."""
+    for user in (booking.student_id, booking.tutor_id):
+        await notify(uow, booking, kind, user, now)
+
+
+async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:
+    """Expire the request if nobody answers in time."""
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.EXPIRE_REQUEST,
+            dedupe_key=f"expire:{booking.booking_id}",
+            guild_id=booking.guild_id,
+            due_at=booking.expires_at,
+            booking_id=booking.booking_id,
+        )
+    )
+
+
+async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
+    """Remind both sides at each configured offset before the start (for this start time)."""
+    for offset in policy.reminder_offsets_minutes:
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=ActionKind.REMINDER,
+                dedupe_key=f"reminder:{booking.booking_id}:{offset}:{booking.sequence}",
+                guild_id=booking.guild_id,
+                due_at=booking.start - timedelta(minutes=offset),
+                booking_id=booking.booking_id,
+                payload={"offset_minutes": offset, "sequence": booking.sequence},
+            )
+        )
+
+
+async def drop_booking_work(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
+    """The booking moved or ended: its pending reminders and expiry no longer apply."""
+    await uow.scheduled.skip_pending(booking.booking_id, BOOKING_WORK, now)
+
+
+async def schedule_nudge(
+    uow: UnitOfWork, guild_id: int, student_id: int, started_at: datetime, policy: GuildPolicy
+) -> None:
+    """Nudge a student who has not booked within N days of /start (once per guild)."""
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.NUDGE,
+            dedupe_key=f"nudge:{guild_id}:{student_id}",
+            guild_id=guild_id,
+            due_at=started_at + timedelta(days=policy.booking_nudge_days),
+            user_id=student_id,
+        )
+    )

@@ -1,0 +1,166 @@
+"""`/find`: candidate tutors from one query, ranked by the domain, paginated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marketplace.domain.errors import InputError, Problem
+from marketplace.domain.money import Money, parse_money
+from marketplace.domain.profiles import Level
+from marketplace.domain.ranking import TutorCandidate, rank
+from marketplace.ports import UnitOfWork
+from marketplace.ports.bookings import SearchCandidate
+from marketplace.services.availability import open_slots
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.timeparse import WhenKind, parse_when
+
+PAGE_SIZE = 4
+DEFAULT_WINDOW = timedelta(hours=1)
+MAX_EXACT_CHECKS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FindTutors:
+    """`/find subject: [level] [when] [max_price] [sort]`."""
+
+    actor: Actor
+    subject_key: str
+    level: Level | None = None
+    when: str | None = None
+    max_price: str | None = None
+    sort: str = "best"
+
+
+@dataclass(frozen=True, slots=True)
+class TutorHit:
+    """One search result."""
+
+    tutor_id: int
+    level: Level
+    rate: Money
+    verification: str
+    instant_booking: bool
+    next_slot: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """All ranked hits; the presenter pages through them."""
+
+    subject_key: str
+    subject_name: str
+    hits: tuple[TutorHit, ...]
+    window: tuple[datetime, datetime] | None
+    payments_on: bool
+
+    def page(self, number: int) -> tuple[TutorHit, ...]:
+        """Hits on page `number` (0-based)."""
+        return self.hits[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-len(self.hits) // PAGE_SIZE))
+
+
+async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
+    """Rank the tutors who fit; with `when`, only those free then (first free start shown)."""
+    actor, now = query.actor, ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        known = {s.key: s.name for s in await uow.subjects.all(actor.guild_id)}
+        if query.subject_key not in known:
+            raise InputError("subject", Problem.UNKNOWN_CHOICE)
+        policy = await uow.guilds.policy(actor.guild_id)
+        level = query.level or await _student_level(uow, actor, query.subject_key)
+        max_minor = parse_money(query.max_price, policy.currency).minor if query.max_price else None
+        found = await uow.search.candidates(
+            actor.guild_id, query.subject_key, level=level, max_rate_minor=max_minor,
+            viewer_id=actor.user_id, now=now,
+        )  # fmt: skip
+        window = await _window(uow, actor, query.when, policy.languages, now)
+        next_slots = {c.tutor_id: c.next_slot_at for c in found}
+        if window is not None:
+            next_slots = await _free_in(uow, actor.guild_id, found, window, now)
+            found = [c for c in found if c.tutor_id in next_slots]
+    ranked = rank(
+        (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
+        query.sort,
+        policy.min_reviews_for_rating,
+    )
+    by_id = {c.tutor_id: c for c in found}
+    hits = tuple(_hit(by_id[r.tutor_id], r.next_slot) for r in ranked)
+    payments_on = policy.payments_enabled and ctx.payments_configured
+    return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
+
+
+async def _student_level(uow: UnitOfWork, actor: Actor, subject_key: str) -> Level:
+    student = await uow.students.get(actor.guild_id, actor.user_id)
+    for subject in student.subjects if student else ():
+        if subject.subject_key == subject_key:
+            return subject.level
+    return Level.BEGINNER
+
+
+async def _window(
+    uow: UnitOfWork, actor: Actor, when: str | None, languages: tuple[str, ...], now: datetime
+) -> tuple[datetime, datetime] | None:
+    if not when or not when.strip():
+        return None
+    zone = await uow.users.timezone(actor.user_id) or "UTC"
+    parsed = parse_when(when, zone=zone, now=now, languages=languages)
+    if parsed.kind is WhenKind.WEEKLY or parsed.start is None:
+        raise InputError("when", Problem.UNPARSEABLE)
+    return parsed.start, parsed.end or parsed.start + DEFAULT_WINDOW
+
+
+async def _free_in(
+    uow: UnitOfWork,
+    guild_id: int,
+    found: list[SearchCandidate],
+    window: tuple[datetime, datetime],
+    now: datetime,
+) -> dict[int, datetime | None]:
+    """The first free start within the window, for each tutor who has one."""
+    policy = await uow.guilds.policy(guild_id)
+    shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
+    start, end = window
+    maybe = await uow.availability.maybe_free(
+        guild_id, [c.tutor_id for c in found], start, start + shortest
+    )
+    result: dict[int, datetime | None] = {}
+    for tutor_id in sorted(maybe)[:MAX_EXACT_CHECKS]:
+        starts = await open_slots(
+            uow, guild_id, tutor_id, policy, now, duration=shortest, within=(start, end)
+        )
+        if starts:
+            result[tutor_id] = starts[0]
+    return result
+
+
+def _candidate(
+    c: SearchCandidate, wanted: Level, next_slot: datetime | None, now: datetime
+) -> TutorCandidate:
+    return TutorCandidate(
+        tutor_id=c.tutor_id,
+        subject_level_match=c.level.rank - wanted.rank,
+        rating=None,
+        review_count=0,
+        completion_rate=None,
+        median_response_minutes=None,
+        late_cancel_penalty=c.penalty_until is not None and c.penalty_until > now,
+        rate_minor=c.rate_minor,
+        next_slot=next_slot if next_slot is None or next_slot > now else None,
+    )
+
+
+def _hit(c: SearchCandidate, next_slot: datetime | None) -> TutorHit:
+    return TutorHit(
+        tutor_id=c.tutor_id,
+        level=c.level,
+        rate=Money(c.rate_minor, c.currency),
+        verification=c.verification,
+        instant_booking=c.instant_booking,
+        next_slot=next_slot,
+    )

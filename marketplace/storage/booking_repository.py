@@ -1,0 +1,187 @@
+"""Booking rows ↔ domain bookings, with the no-overlap guarantee."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.availability import Busy
+from marketplace.domain.booking import TERMINAL_STATES, Booking, BookingState
+from marketplace.domain.cancellation import Party
+from marketplace.domain.errors import ConflictError
+from marketplace.domain.money import Money
+from marketplace.storage.models import BookingRow
+
+OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
+LIVE_STATES = frozenset(BookingState) - TERMINAL_STATES - {BookingState.COMPLETED}
+
+
+def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
+    return {
+        "guild_id": booking.guild_id,
+        "student_id": booking.student_id,
+        "tutor_id": booking.tutor_id,
+        "subject_key": booking.subject_key,
+        "start_at": booking.start,
+        "end_at": booking.end,
+        "block_start": booking.start,
+        "block_end": booking.end + buffer,
+        "live": booking.state in LIVE_STATES,
+        "state": booking.state.value,
+        "created_at": booking.created_at,
+        "expires_at": booking.expires_at,
+        "note": booking.note,
+        "price_minor": booking.price.minor if booking.price else None,
+        "currency": booking.price.currency if booking.price else None,
+        "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
+        "cancelled_at": booking.cancelled_at,
+        "cancelled_late": booking.cancelled_late,
+        "cancelled_after_start": booking.cancelled_after_start,
+        "proposed_start": booking.proposed_start,
+        "proposed_end": booking.proposed_end,
+        "proposed_by": booking.proposed_by.value if booking.proposed_by else None,
+        "sequence": booking.sequence,
+        "instant": booking.instant,
+    }
+
+
+def to_booking(row: BookingRow) -> Booking:
+    """The domain booking a row stores."""
+    price = (
+        Money(row.price_minor, row.currency)
+        if row.price_minor is not None and row.currency
+        else None
+    )
+    return Booking(
+        booking_id=row.id,
+        guild_id=row.guild_id,
+        student_id=row.student_id,
+        tutor_id=row.tutor_id,
+        subject_key=row.subject_key,
+        start=row.start_at,
+        end=row.end_at,
+        state=BookingState(row.state),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        note=row.note,
+        price=price,
+        cancelled_by=Party(row.cancelled_by) if row.cancelled_by else None,
+        cancelled_at=row.cancelled_at,
+        cancelled_late=row.cancelled_late,
+        cancelled_after_start=row.cancelled_after_start,
+        proposed_start=row.proposed_start,
+        proposed_end=row.proposed_end,
+        proposed_by=Party(row.proposed_by) if row.proposed_by else None,
+        sequence=row.sequence,
+        instant=row.instant,
+    )
+
+
+class SqlBookingRepository:
+    """Bookings in SQL. PostgreSQL's exclusion constraint is the last line against overlap."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _flush(self) -> None:
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            if OVERLAP_CONSTRAINT in str(error.orig):
+                raise ConflictError("slot_taken") from error
+            raise
+
+    async def add(self, booking: Booking, buffer: timedelta) -> Booking:
+        """Insert a new booking and return it with its id."""
+        now = booking.created_at
+        row = BookingRow(**_columns(booking, buffer), updated_at=now, version=0)
+        self._session.add(row)
+        await self._flush()
+        return to_booking(row)
+
+    async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
+        """The booking, locked for this transaction when `for_update`."""
+        query = select(BookingRow).where(BookingRow.id == booking_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return to_booking(row) if row else None
+
+    async def save(self, booking: Booking, buffer: timedelta, now: datetime) -> None:
+        """Store the booking's new state and times."""
+        await self._session.execute(
+            update(BookingRow)
+            .where(BookingRow.id == booking.booking_id)
+            .values(
+                **_columns(booking, buffer),
+                updated_at=now,
+                version=BookingRow.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await self._flush()
+
+    async def tutor_busy(
+        self, guild_id: int, tutor_id: int, start: datetime, end: datetime, exclude: int | None
+    ) -> list[Busy]:
+        """The tutor's live bookings touching [start, end), buffer not included."""
+        query = select(BookingRow.start_at, BookingRow.end_at).where(
+            BookingRow.guild_id == guild_id,
+            BookingRow.tutor_id == tutor_id,
+            BookingRow.live.is_(True),
+            BookingRow.block_start < end,
+            BookingRow.block_end > start,
+        )
+        if exclude is not None:
+            query = query.where(BookingRow.id != exclude)
+        return [Busy(s, e) for s, e in await self._session.execute(query)]
+
+    async def for_user(
+        self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
+    ) -> list[Booking]:
+        """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+        mine = or_(BookingRow.student_id == user_id, BookingRow.tutor_id == user_id)
+        query = select(BookingRow).where(BookingRow.guild_id == guild_id, mine)
+        if upcoming:
+            query = query.where(BookingRow.end_at > now, BookingRow.live.is_(True)).order_by(
+                BookingRow.start_at
+            )
+        else:
+            query = query.where(or_(BookingRow.end_at <= now, BookingRow.live.is_(False))).order_by(
+                BookingRow.start_at.desc()
+            )
+        rows = await self._session.scalars(query.limit(limit))
+        return [to_booking(row) for row in rows]
+
+    async def late_cancels_by_tutor(
+        self, guild_id: int, tutor_id: int, since: datetime
+    ) -> list[datetime]:
+        """When the tutor cancelled late since `since`."""
+        rows = await self._session.scalars(
+            select(BookingRow.cancelled_at).where(
+                and_(
+                    BookingRow.guild_id == guild_id,
+                    BookingRow.tutor_id == tutor_id,
+                    BookingRow.cancelled_by == Party.TUTOR.value,
+                    BookingRow.cancelled_late.is_(True),
+                    BookingRow.cancelled_at >= since,
+                )
+            )
+        )
+        return [at for at in rows if at is not None]
+
+    async def student_has_booked(self, guild_id: int, student_id: int) -> bool:
+        """Whether the student ever made a booking in this guild."""
+        return bool(
+            await self._session.scalar(
+                select(
+                    exists().where(
+                        BookingRow.guild_id == guild_id, BookingRow.student_id == student_id
+                    )
+                )
+            )
+        )

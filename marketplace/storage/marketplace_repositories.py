@@ -1,0 +1,217 @@
+"""Search over tutor profiles, blocks and restrictions, and the delivery log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.profiles import Level
+from marketplace.ports.bookings import SearchCandidate
+from marketplace.storage.models import (
+    DeliveryRow,
+    DmStatusRow,
+    RestrictionRow,
+    TutorProfileRow,
+    TutorSubjectRow,
+    UserBlockRow,
+)
+from marketplace.storage.repositories import upsert
+
+LEVELS_AT_LEAST = {
+    Level.BEGINNER: (Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED),
+    Level.INTERMEDIATE: (Level.INTERMEDIATE, Level.ADVANCED),
+    Level.ADVANCED: (Level.ADVANCED,),
+}
+
+
+class SqlSearchIndex:
+    """Finds candidate tutors with one indexed query."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def candidates(
+        self,
+        guild_id: int,
+        subject_key: str,
+        *,
+        level: Level,
+        max_rate_minor: int | None,
+        viewer_id: int,
+        now: datetime,
+    ) -> list[SearchCandidate]:
+        """Active, unrestricted, unblocked tutors who teach the subject at the level."""
+        p, s = TutorProfileRow, TutorSubjectRow
+        blocked = exists().where(
+            UserBlockRow.guild_id == guild_id,
+            or_(
+                and_(UserBlockRow.blocker_id == viewer_id, UserBlockRow.blocked_id == p.user_id),
+                and_(UserBlockRow.blocker_id == p.user_id, UserBlockRow.blocked_id == viewer_id),
+            ),
+        )
+        restricted = exists().where(
+            RestrictionRow.guild_id == guild_id,
+            RestrictionRow.user_id == p.user_id,
+            or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
+        )
+        query = (
+            select(
+                p.user_id,
+                s.level,
+                p.rate_minor,
+                p.currency,
+                p.verification,
+                p.instant_booking,
+                p.next_slot_at,
+                p.penalty_until,
+            )
+            .join(s, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
+            .where(
+                p.guild_id == guild_id,
+                p.status == "active",
+                p.user_id != viewer_id,
+                s.subject_key == subject_key,
+                s.teaches.is_(True),
+                s.level.in_([lv.value for lv in LEVELS_AT_LEAST[level]]),
+                ~blocked,
+                ~restricted,
+            )
+        )
+        if max_rate_minor is not None:
+            query = query.where(p.rate_minor <= max_rate_minor)
+        rows = await self._session.execute(query)
+        return [
+            SearchCandidate(uid, Level(lv), rate, cur, ver, inst, nxt, pen)
+            for uid, lv, rate, cur, ver, inst, nxt, pen in rows
+        ]
+
+    async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
+        """Cache the tutor's next open slot (None: nothing open)."""
+        await self._session.execute(
+            update(TutorProfileRow)
+            .where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == tutor_id)
+            .values(next_slot_at=at)
+        )
+
+    async def set_penalty(self, guild_id: int, tutor_id: int, until: datetime | None) -> None:
+        """Record until when late cancellations lower the tutor's ranking."""
+        await self._session.execute(
+            update(TutorProfileRow)
+            .where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == tutor_id)
+            .values(penalty_until=until)
+        )
+
+
+class SqlBlockRepository:
+    """User blocks and moderator restrictions."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def block(self, guild_id: int, blocker_id: int, blocked_id: int, now: datetime) -> None:
+        """Block, idempotently."""
+        await self._session.execute(
+            upsert(self._session, UserBlockRow)
+            .values(guild_id=guild_id, blocker_id=blocker_id, blocked_id=blocked_id, created_at=now)
+            .on_conflict_do_nothing()
+        )
+
+    async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
+        """Lift a block; False if there was none."""
+        result = await self._session.execute(
+            delete(UserBlockRow).where(
+                UserBlockRow.guild_id == guild_id,
+                UserBlockRow.blocker_id == blocker_id,
+                UserBlockRow.blocked_id == blocked_id,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def between(self, guild_id: int, a: int, b: int) -> bool:
+        """Whether either user blocked the other."""
+        pair = or_(
+            and_(UserBlockRow.blocker_id == a, UserBlockRow.blocked_id == b),
+            and_(UserBlockRow.blocker_id == b, UserBlockRow.blocked_id == a),
+        )
+        query = select(exists().where(UserBlockRow.guild_id == guild_id, pair))
+        return bool(await self._session.scalar(query))
+
+    async def restricted(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """Whether a moderator restriction is in force."""
+        query = select(
+            exists().where(
+                RestrictionRow.guild_id == guild_id,
+                RestrictionRow.user_id == user_id,
+                or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
+            )
+        )
+        return bool(await self._session.scalar(query))
+
+
+class SqlDeliveryLog:
+    """Deliveries and closed DMs."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(
+        self,
+        *,
+        nonce: str,
+        guild_id: int,
+        user_id: int,
+        booking_id: int | None,
+        kind: str,
+        channel: str,
+        now: datetime,
+    ) -> None:
+        """Remember one delivery (idempotent on the nonce)."""
+        await self._session.execute(
+            upsert(self._session, DeliveryRow)
+            .values(
+                nonce=nonce,
+                guild_id=guild_id,
+                user_id=user_id,
+                booking_id=booking_id,
+                kind=kind,
+                channel=channel,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[DeliveryRow.nonce])
+        )
+
+    async def dms_closed(self, user_id: int, now: datetime) -> bool:
+        """Whether to skip DMs to this user for now."""
+        query = select(
+            exists().where(DmStatusRow.user_id == user_id, DmStatusRow.retry_after > now)
+        )
+        return bool(await self._session.scalar(query))
+
+    async def mark_dms_closed(self, user_id: int, now: datetime, retry_after: datetime) -> None:
+        """Stop trying DMs to this user until `retry_after`."""
+        await self._session.execute(
+            upsert(self._session, DmStatusRow)
+            .values(user_id=user_id, closed_at=now, retry_after=retry_after)
+            .on_conflict_do_update(
+                index_elements=[DmStatusRow.user_id],
+                set_={"closed_at": now, "retry_after": retry_after},
+            )
+        )
+
+    async def fallbacks_for(
+        self, guild_id: int, user_id: int, limit: int
+    ) -> list[tuple[str, int | None, datetime]]:
+        """Recent notices that reached the user only in the fallback channel."""
+        rows = await self._session.execute(
+            select(DeliveryRow.kind, DeliveryRow.booking_id, DeliveryRow.created_at)
+            .where(
+                DeliveryRow.guild_id == guild_id,
+                DeliveryRow.user_id == user_id,
+                DeliveryRow.channel == "fallback",
+            )
+            .order_by(DeliveryRow.created_at.desc())
+            .limit(limit)
+        )
+        return [(kind, booking, at) for kind, booking, at in rows]
