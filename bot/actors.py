@@ -27,6 +27,7 @@ def actor_of(interaction: discord.Interaction) -> Actor:
         role_ids=role_ids,
         has_manage_guild=interaction.permissions.manage_guild,
         is_owner=guild.owner_id == user.id,
+        display_name=user.display_name,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.client import TutorBot
 from discord_emulator import Channel, Emulator, Guild, Role, User
+from marketplace.ports import Clock
 from marketplace.settings import load_settings
 from tutorbot.bootstrap import Runtime, build_bot, build_runtime
 
@@ -37,7 +38,7 @@ class Campus:
 
 @contextlib.asynccontextmanager
 async def running_campus(
-    database_url: str, *, interaction_deadline: float = 3.0
+    database_url: str, *, interaction_deadline: float = 3.0, clock: Clock | None = None
 ) -> AsyncIterator[Campus]:
     """Start the emulator, build the campus server, run TutorBot on it, and tear it all down."""
     emu = Emulator(interaction_deadline=interaction_deadline)
@@ -58,7 +59,7 @@ async def running_campus(
         dev_guild_id=guild.id,
         database_url=database_url,
     )
-    runtime = await build_runtime(settings)
+    runtime = await build_runtime(settings, clock=clock)
     bot = build_bot(runtime)
     task = asyncio.create_task(bot.start(BOT_TOKEN), name="tutorbot")
     try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from demo.campus import Campus
-from discord_emulator import InteractionResult
+from discord_emulator import InteractionResult, Message, User
 
 
 class DemoStepFailedError(Exception):
@@ -133,9 +135,127 @@ async def student_looks_at_the_tutor(c: Campus) -> None:
         raise DemoStepFailedError("another user's completeness must stay private")
 
 
+def option_values(message: Message, custom_id: str) -> list[str]:
+    """The values a select on the message offers."""
+    for select in message.selects:
+        if select.get("custom_id") == custom_id:
+            return [o["value"] for o in select.get("options", [])]
+    raise DemoStepFailedError(f"no select {custom_id} on the message")
+
+
+def seen(c: Campus, user: User) -> set[int]:
+    """Ids of the DMs `user` already has."""
+    return {m.id for m in c.emu.dm_messages(user)} if c.emu.dm_channel(user) else set()
+
+
+async def dm(c: Campus, user: User, fragment: str, *, old: set[int] | None = None) -> Message:
+    """A DM to `user` containing `fragment` that is not in `old` (waits for the job runner)."""
+    skip = old or set()
+
+    def wanted(message: Message) -> bool:
+        return message.id not in skip and fragment.casefold() in message.text.casefold()
+
+    try:
+        await c.emu.wait_for(lambda: c.emu.dm_channel(user) is not None, timeout=10)
+        return await c.emu.wait_for_message(user, wanted, timeout=10)
+    except TimeoutError as error:
+        raise DemoStepFailedError(f"{user.name} got no DM with {fragment!r}") from error
+
+
+async def tutor_publishes_availability(c: Campus) -> None:
+    """Theo publishes his weekly hours; the bot echoes them back before saving."""
+    emu, g, theo = c.emu, c.guild, c.tutor
+    bad = await emu.slash(theo, g, "tutor availability add", when="whenever I feel like it")
+    expect(bad, "couldn't read that time")
+    preview = expect(
+        await emu.slash(theo, g, "tutor availability add", when="daily 08:00-22:00"),
+        "Is this right?",
+        "Every day, 08:00–22:00 (America/New_York)",
+    )
+    assert preview.message is not None
+    expect(await emu.click(theo, preview.message, custom_id="avail:confirm"), "Saved")
+    expect(await emu.slash(theo, g, "tutor availability list"), "Every Sunday")
+
+
+async def student_finds_and_books(c: Campus) -> None:
+    """Maya searches for calculus, picks a time, and the tutor accepts from his DMs."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    results = expect(await emu.slash(maya, g, "find", subject="calculus"), "Calculus tutors (1)")
+    assert results.message is not None
+    picker = expect(
+        await emu.click(maya, results.message, custom_id=f"find:book:{theo.id}"), "open times"
+    )
+    assert picker.message is not None
+    first = option_values(picker.message, "book:slot")[0]
+    await emu.select(maya, picker.message, custom_id="book:slot", values=[first])
+    expect(await emu.click(maya, picker.message, custom_id="book:confirm"), "Request sent")
+    request = await dm(c, theo, "New session request")
+    expect(await emu.click(theo, request, label="Accept"), "Accepted")
+    expect(await emu.click(theo, request, label="Accept"), "already accepted")
+    confirmation = await dm(c, maya, "Session confirmed")
+    if not any(name.endswith(".ics") for name in confirmation.attachment_names):
+        raise DemoStepFailedError("the confirmation has no calendar file")
+    expect(await emu.slash(maya, g, "bookings"), "confirmed", "Theo")
+
+
+async def student_reschedules_then_cancels(c: Campus) -> None:
+    """Maya moves the session (Theo accepts), then cancels it and sees the outcome first."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    listing = await emu.slash(maya, g, "bookings")
+    assert listing.message is not None
+    booking_id = int(
+        next(
+            cid for _, cid, _ in listing.message.buttons if cid and cid.startswith("manage:")
+        ).split(":")[-1]
+    )
+    moved = await emu.slash(maya, g, "reschedule", booking=booking_id, when="in 3 days at 6pm")
+    expect(moved, "Proposed")
+    proposal = await dm(c, theo, "New time proposed")
+    expect(await emu.click(theo, proposal, label="Accept"), "New time accepted")
+    await dm(c, maya, "Session moved")
+    preview = expect(
+        await emu.slash(maya, g, "cancel", booking=booking_id), "Cancel your", "Confirm"
+    )
+    assert preview.message is not None
+    expect(await emu.click(maya, preview.message, label="Confirm"), "Cancelled")
+    await dm(c, theo, "Session cancelled")
+
+
+async def closed_dms_fall_back_to_the_help_channel(c: Campus) -> None:
+    """Sam's DMs are closed: his confirmation is posted in #tutorbot-help as a mention."""
+    emu, g, sam, theo, ines = c.emu, c.guild, c.member, c.tutor, c.admin
+    expect(
+        await emu.slash(
+            ines, g, "admin config", setting="fallback_channel", value=f"<#{c.help_desk.id}>"
+        ),
+        "fallback_channel",
+    )
+    await emu.slash(sam, g, "timezone set", zone="Europe/London")
+    emu.close_dms(sam)
+    old = seen(c, theo)
+    result = await emu.slash(sam, g, "book", tutor=theo, when="in 2 days at 3pm", duration=30)
+    expect(result, "Request sent")
+    request = await dm(c, theo, "New session request", old=old)
+    await emu.click(theo, request, label="Accept")
+    try:
+        await emu.wait_for_message(c.help_desk, lambda m: "couldn't DM you" in m.text, timeout=10)
+    except TimeoutError as error:
+        raise DemoStepFailedError("no fallback message in #tutorbot-help") from error
+    for _attempt in range(20):
+        listing = await emu.slash(sam, g, "bookings")
+        if "DMs are closed" in listing.text:
+            break
+        await asyncio.sleep(0.1)
+    expect(listing, "DMs are closed")
+
+
 STEPS = (
     admin_configures_the_server,
     student_onboards,
     tutor_onboards,
     student_looks_at_the_tutor,
+    tutor_publishes_availability,
+    student_finds_and_books,
+    student_reschedules_then_cancels,
+    closed_dms_fall_back_to_the_help_channel,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -91,8 +92,45 @@ def components_text(components: Sequence[JSON]) -> list[str]:
     return lines
 
 
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_TIMESTAMP_FORMATS = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%d/%m/%Y",
+    "D": "%d %B %Y",
+    "f": "%d %B %Y %H:%M",
+    "F": "%A %d %B %Y %H:%M",
+}
+
+
+def relative(moment: datetime) -> str:
+    """'in 3 hours' / '2 days ago', as Discord shows <t:…:R>."""
+    seconds = (moment - datetime.now(UTC)).total_seconds()
+    size = abs(seconds)
+    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if size >= length:
+            count = round(size / length)
+            amount = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {amount}" if seconds > 0 else f"{amount} ago"
+    return "now"
+
+
+def resolve_timestamps(text: str) -> str:
+    """Show <t:unix:style> as a Discord client would for a reader in UTC (R as an absolute)."""
+
+    def sub(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match[1]), tz=UTC)
+        style = match[2] or "f"
+        if style == "R":
+            return relative(moment)
+        return f"{moment.strftime(_TIMESTAMP_FORMATS[style])} UTC"
+
+    return _TIMESTAMP.sub(sub, text)
+
+
 def resolve_mentions(text: str, resolve: MentionResolver | None) -> str:
-    """Replace <@id>, <@&id> and <#id> with readable names when they are known."""
+    """Replace <@id>, <@&id> and <#id> with readable names, and timestamps with UTC times."""
+    text = resolve_timestamps(text)
     if resolve is None:
         return text
 

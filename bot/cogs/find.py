@@ -62,12 +62,7 @@ class FindCog(commands.Cog):
             ),
             ctx,
         )
-        guild = guild_of(interaction)
-        names = {
-            hit.tutor_id: (m.display_name if (m := guild.get_member(hit.tutor_id)) else "Tutor")
-            for hit in results.hits
-        }
-        view = ResultsView(actor.user_id, ctx, results, names)
+        view = ResultsView(actor.user_id, ctx, results)
         await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
 
     @find.autocomplete("subject")

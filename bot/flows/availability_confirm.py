@@ -16,7 +16,7 @@ from marketplace.services.context import ServiceContext
 
 def draft_lines(draft: AvailabilityDraft) -> list[str]:
     """The draft in plain words, times as Discord timestamps."""
-    lines = [rule_text(rule) for rule in draft.rules]
+    lines = weekly_lines(draft.rules)
     if draft.window is not None:
         lines.append(
             texts.AVAILABILITY_WINDOW.format(
@@ -32,10 +32,33 @@ def draft_lines(draft: AvailabilityDraft) -> list[str]:
     return lines
 
 
-def rule_text(rule: WeeklyRule) -> str:
+def days_label(weekdays: list[int]) -> str:
+    """Name the days: "day", "weekday", "weekend day" or "Monday and Wednesday"."""
+    chosen = sorted(set(weekdays))
+    named = {tuple(range(7)): "day", tuple(range(5)): "weekday", (5, 6): "weekend day"}
+    if label := named.get(tuple(chosen)):
+        return label
+    return texts.human_join([texts.WEEKDAYS[d] for d in chosen])
+
+
+def weekly_lines(rules: tuple[WeeklyRule, ...]) -> list[str]:
+    """Weekly rules with the same hours folded into one line ("Every weekday, …")."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for rule in rules:
+        groups.setdefault((rule.start, rule.end, rule.zone, rule.valid_until), []).append(
+            rule.weekday
+        )
+    lines = []
+    for key, days in groups.items():
+        first = next(r for r in rules if (r.start, r.end, r.zone, r.valid_until) == key)
+        lines.append(rule_text(first, days_label(days)))
+    return lines
+
+
+def rule_text(rule: WeeklyRule, days: str | None = None) -> str:
     """A weekly rule as "Every Monday, 17:00–19:00 (Europe/Berlin)"."""
     text = texts.AVAILABILITY_WEEKLY.format(
-        day=texts.WEEKDAYS[rule.weekday],
+        day=days or texts.WEEKDAYS[rule.weekday],
         start=f"{rule.start:%H:%M}",
         end=f"{rule.end:%H:%M}",
         zone=rule.zone,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -11,7 +12,7 @@ from bot.actors import actor_of
 from bot.flows.base import OwnedView
 from bot.presenters.bookings import results_embed, ts
 from marketplace.domain.booking import Booking
-from marketplace.services import bookings
+from marketplace.services import bookings, onboarding
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import SearchResults
 
@@ -26,11 +27,10 @@ class ResultsView(OwnedView):
         owner_id: int,
         ctx: ServiceContext,
         results: SearchResults,
-        names: dict[int, str],
         page: int = 0,
     ) -> None:
         super().__init__(owner_id)
-        self.ctx, self.results, self.names, self.page = ctx, results, names, page
+        self.ctx, self.results, self.page = ctx, results, page
         self._build()
 
     def embed(self) -> discord.Embed:
@@ -41,7 +41,7 @@ class ResultsView(OwnedView):
         self.clear_items()
         offset = self.page * len(self.results.page(0))
         for row, hit in enumerate(self.results.page(self.page)):
-            name = self.names.get(hit.tutor_id, "Tutor")[:60]
+            name = hit.name[:60]
             self.add_item(
                 discord.ui.Button(
                     label=f"{offset + row + 1}. {name}",
@@ -108,6 +108,7 @@ class BookingPicker(OwnedView):
         self.starts: list[datetime] = []
         self.chosen: datetime | None = None
         self.days = bookings.PICKER_DAYS
+        self.zone = "UTC"
 
     def text(self) -> str:
         """The picker's prompt."""
@@ -121,6 +122,7 @@ class BookingPicker(OwnedView):
         durations = await bookings.allowed_durations(actor.guild_id, self.ctx)
         self.minutes = minutes if minutes in durations else durations[0]
         self.starts = await bookings.open_times(actor, self.tutor_id, self.minutes, self.ctx)
+        self.zone = await onboarding.current_timezone(actor.user_id, self.ctx) or "UTC"
         self.chosen = None
         self.clear_items()
         self.add_item(DurationSelect(self, durations))
@@ -151,11 +153,17 @@ class SlotSelect(discord.ui.Select[BookingPicker]):
 
     def __init__(self, picker: BookingPicker) -> None:
         self.picker = picker
+        zone = ZoneInfo(picker.zone)
         options = [
-            discord.SelectOption(label=f"{s:%a %d %b %H:%M} UTC", value=str(ts(s)))
+            discord.SelectOption(label=f"{s.astimezone(zone):%a %d %b, %H:%M}", value=str(ts(s)))
             for s in picker.starts
         ]
-        super().__init__(custom_id="book:slot", placeholder="Open times…", options=options, row=1)
+        super().__init__(
+            custom_id="book:slot",
+            placeholder=f"Open times ({picker.zone})…",
+            options=options,
+            row=1,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the time and echo it back as a local-time stamp."""

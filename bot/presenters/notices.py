@@ -69,7 +69,7 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
                 url=google_calendar_link(booking.start, booking.end, title, "TutorBot session")
             )
         )
-    embed.add_field(name="\u200b", value="\n".join(lines), inline=False)
+    embed.description = f"{body}\n\n" + "\n".join(lines)
     embed.set_footer(text=f"Booking #{booking.booking_id}")
     return RenderedNotice(embed, notice_view(notice), _ics(notice, booking, subject_name, now))
 

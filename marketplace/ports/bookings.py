@@ -27,6 +27,7 @@ class SearchCandidate:
     """A tutor who teaches the subject at the level, with what ranking needs."""
 
     tutor_id: int
+    display_name: str
     level: Level
     rate_minor: int
     currency: str

@@ -55,8 +55,8 @@ class GuildRepository(Protocol):
 class UserRepository(Protocol):
     """Users across guilds."""
 
-    async def ensure(self, user_id: int, now: datetime) -> None:
-        """Create the user row if it is missing."""
+    async def ensure(self, user_id: int, now: datetime, display_name: str = "") -> None:
+        """Create the user row if it is missing; keep a given display name current."""
         ...
 
     async def timezone(self, user_id: int) -> str | None:

@@ -17,6 +17,7 @@ class Actor:
     role_ids: frozenset[int] = frozenset()
     has_manage_guild: bool = False
     is_owner: bool = False
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

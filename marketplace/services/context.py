@@ -35,7 +35,7 @@ async def enter_guild(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> Non
     A guild seen for the first time gets the starter subject catalogue.
     """
     await ensure_guild(uow, actor.guild_id, actor.guild_name, ctx)
-    await uow.users.ensure(actor.user_id, ctx.clock.now())
+    await uow.users.ensure(actor.user_id, ctx.clock.now(), actor.display_name)
 
 
 async def ensure_guild(uow: UnitOfWork, guild_id: int, name: str, ctx: ServiceContext) -> None:

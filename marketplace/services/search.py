@@ -38,6 +38,7 @@ class TutorHit:
     """One search result."""
 
     tutor_id: int
+    name: str
     level: Level
     rate: Money
     verification: str
@@ -158,6 +159,7 @@ def _candidate(
 def _hit(c: SearchCandidate, next_slot: datetime | None) -> TutorHit:
     return TutorHit(
         tutor_id=c.tutor_id,
+        name=c.display_name or "Tutor",
         level=c.level,
         rate=Money(c.rate_minor, c.currency),
         verification=c.verification,

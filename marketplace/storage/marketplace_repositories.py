@@ -16,6 +16,7 @@ from marketplace.storage.models import (
     TutorProfileRow,
     TutorSubjectRow,
     UserBlockRow,
+    UserRow,
 )
 from marketplace.storage.repositories import upsert
 
@@ -59,6 +60,7 @@ class SqlSearchIndex:
         query = (
             select(
                 p.user_id,
+                UserRow.display_name,
                 s.level,
                 p.rate_minor,
                 p.currency,
@@ -68,6 +70,7 @@ class SqlSearchIndex:
                 p.penalty_until,
             )
             .join(s, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
+            .join(UserRow, UserRow.id == p.user_id)
             .where(
                 p.guild_id == guild_id,
                 p.status == "active",
@@ -83,8 +86,8 @@ class SqlSearchIndex:
             query = query.where(p.rate_minor <= max_rate_minor)
         rows = await self._session.execute(query)
         return [
-            SearchCandidate(uid, Level(lv), rate, cur, ver, inst, nxt, pen)
-            for uid, lv, rate, cur, ver, inst, nxt, pen in rows
+            SearchCandidate(uid, name, Level(lv), rate, cur, ver, inst, nxt, pen)
+            for uid, name, lv, rate, cur, ver, inst, nxt, pen in rows
         ]
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:

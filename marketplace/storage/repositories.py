@@ -94,7 +94,7 @@ class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def ensure(self, user_id: int, now: datetime) -> None:
+    async def ensure(self, user_id: int, now: datetime, display_name: str = "") -> None:
         """Create the user row if it is missing, and hold it for this transaction.
 
         The row lock makes one user's concurrent writes (a double click) take turns on
@@ -108,6 +108,12 @@ class SqlUserRepository:
         await self._session.execute(
             select(UserRow.id).where(UserRow.id == user_id).with_for_update()
         )
+        if display_name:
+            await self._session.execute(
+                update(UserRow)
+                .where(UserRow.id == user_id, UserRow.display_name != display_name[:100])
+                .values(display_name=display_name[:100])
+            )
 
     async def timezone(self, user_id: int) -> str | None:
         """The user's IANA zone, if they set one."""

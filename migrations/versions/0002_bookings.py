@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 07:16:47.285087
+Create Date: 2026-11-26 07:25:03.986786
 """
 
 from collections.abc import Sequence
@@ -156,6 +156,9 @@ def upgrade() -> None:
     with op.batch_alter_table('availability_window', schema=None) as batch_op:
         batch_op.create_index('ix_availability_window_tutor_end', ['guild_id', 'tutor_id', 'end_at'], unique=False)
 
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('display_name', sa.String(length=100), server_default='', nullable=False))
+
     with op.batch_alter_table('tutor_profile', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_slot_at', marketplace.storage.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('penalty_until', marketplace.storage.types.UTCDateTime(timezone=True), nullable=True))
@@ -176,6 +179,9 @@ def downgrade() -> None:
     with op.batch_alter_table('tutor_profile', schema=None) as batch_op:
         batch_op.drop_column('penalty_until')
         batch_op.drop_column('next_slot_at')
+
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('display_name')
 
     with op.batch_alter_table('availability_window', schema=None) as batch_op:
         batch_op.drop_index('ix_availability_window_tutor_end')
