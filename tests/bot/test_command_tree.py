@@ -11,17 +11,28 @@ from bot.client import TutorBot
 from marketplace.ports import SystemClock
 from marketplace.services.context import ServiceContext
 
-SPEC_COMMANDS = {
-    "start",
-    "help",
-    "profile view",
-    "profile edit",
-    "timezone set",
-    "tutor apply",
-    "tutor pause",
-    "tutor resume",
-    "admin config",
+SPEC_OPTIONS = {
+    "start": [],
+    "help": [],
+    "profile view": ["user"],
+    "profile edit": [],
+    "timezone set": ["zone"],
+    "tutor apply": [],
+    "tutor pause": [],
+    "tutor resume": [],
+    "tutor availability add": ["when", "repeat", "until"],
+    "tutor availability list": [],
+    "tutor availability remove": [],
+    "find": ["subject", "level", "when", "max_price", "sort"],
+    "book": ["tutor", "when", "duration", "subject", "note"],
+    "bookings": ["scope"],
+    "cancel": ["booking", "reason"],
+    "reschedule": ["booking", "when"],
+    "block": ["user"],
+    "unblock": ["user"],
+    "admin config": [],
 }
+SPEC_COMMANDS = set(SPEC_OPTIONS)
 
 
 def _unused_uow(**_kwargs: object) -> object:
@@ -86,3 +97,25 @@ async def test_admin_commands_default_to_manage_server(tree) -> None:
     assert admin is not None
     assert admin.default_permissions is not None
     assert admin.default_permissions.manage_guild
+
+
+async def test_spec_option_names_are_kept(tree) -> None:
+    commands = {
+        item.qualified_name: item
+        for item in _walk(tree.get_commands())
+        if isinstance(item, app_commands.Command)
+    }
+    for name, options in SPEC_OPTIONS.items():
+        have = [p.name for p in commands[name].parameters]
+        assert have[: len(options)] == options, name
+
+
+async def test_spec_choices_are_offered(tree) -> None:
+    find = tree.get_command("find")
+    book = tree.get_command("book")
+    assert isinstance(find, app_commands.Command)
+    assert isinstance(book, app_commands.Command)
+    sort = next(p for p in find.parameters if p.name == "sort")
+    duration = next(p for p in book.parameters if p.name == "duration")
+    assert [c.value for c in sort.choices] == ["best", "price", "soonest"]
+    assert [c.value for c in duration.choices] == [30, 60, 90]

@@ -1,0 +1,285 @@
+"""`/find`: who shows up, filters, sorting, the `when` filter and paging."""
+
+from datetime import timedelta
+
+import pytest
+
+from marketplace.domain.errors import InputError, Problem
+from marketplace.domain.money import Money
+from marketplace.domain.profiles import Level
+from marketplace.services import bookings, profiles, safety, search
+from marketplace.services.search import PAGE_SIZE, FindTutors
+from marketplace.storage.models import RestrictionRow
+from tests.services.marketplace_world import (
+    GUILD,
+    NOW,
+    STUDENT_ID,
+    actor,
+    add_student,
+    add_tutor,
+    at,
+    book_cmd,
+)
+
+STUDENT = actor(STUDENT_ID)
+
+
+@pytest.fixture
+async def ctx(service_context, clock):
+    """The clock at NOW and a beginner calculus student."""
+    clock.set(NOW)
+    await add_student(service_context, STUDENT_ID)
+    return service_context
+
+
+async def find(ctx, who=STUDENT, subject="calculus", **options) -> list[int]:
+    results = await search.find(FindTutors(who, subject, **options), ctx)
+    return [hit.tutor_id for hit in results.hits]
+
+
+async def restrict(uow_factory, user_id: int, until=None) -> None:
+    async with uow_factory() as uow:
+        uow.session.add(
+            RestrictionRow(
+                guild_id=GUILD,
+                user_id=user_id,
+                until=until,
+                reason="test",
+                created_by=1,
+                created_at=NOW,
+            )
+        )
+        await uow.commit()
+
+
+# --- Who shows up --------------------------------------------------------------------------
+
+
+async def test_only_active_unrestricted_unblocked_tutors_of_the_subject_show_up(
+    ctx, uow_factory
+):
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22)
+    await add_tutor(ctx, 23)
+    await add_tutor(ctx, 24)
+    await add_tutor(ctx, 25, subjects=("physics",))
+    await add_tutor(ctx, 26, subjects=("calculus", "physics"), not_teaching="Calculus")
+    await profiles.set_paused(GUILD, 22, True, ctx)
+    await restrict(uow_factory, 23)
+    await safety.block(STUDENT, 24, ctx)
+
+    assert await find(ctx) == [21]
+    assert await find(ctx, subject="physics") == [25, 26]
+
+
+async def test_a_block_by_the_tutor_hides_them_too(ctx):
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22)
+
+    await safety.block(actor(22), STUDENT_ID, ctx)
+
+    assert await find(ctx) == [21]
+
+
+async def test_a_resumed_tutor_and_a_lapsed_restriction_show_up_again(ctx, uow_factory, clock):
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22)
+    await profiles.set_paused(GUILD, 21, True, ctx)
+    await restrict(uow_factory, 22, until=NOW + timedelta(days=1))
+    assert await find(ctx) == []
+
+    await profiles.set_paused(GUILD, 21, False, ctx)
+    clock.set(NOW + timedelta(days=1, minutes=1))
+
+    assert await find(ctx) == [21, 22]
+
+
+async def test_the_viewer_never_finds_themselves(ctx):
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22)
+
+    assert await find(ctx, who=actor(21)) == [22]
+
+
+async def test_tutors_teach_at_or_above_the_wanted_level(ctx):
+    await add_tutor(ctx, 21, level=Level.BEGINNER)
+    await add_tutor(ctx, 22, level=Level.INTERMEDIATE)
+    await add_tutor(ctx, 23, level=Level.ADVANCED)
+
+    # The closest level ranks first.
+    assert await find(ctx) == [21, 22, 23]
+    assert await find(ctx, level=Level.INTERMEDIATE) == [22, 23]
+    assert await find(ctx, level=Level.ADVANCED) == [23]
+
+
+async def test_the_students_own_level_is_the_default(ctx):
+    await add_student(ctx, 12, level=Level.INTERMEDIATE)
+    await add_tutor(ctx, 21, level=Level.BEGINNER)
+    await add_tutor(ctx, 22, level=Level.ADVANCED)
+
+    assert await find(ctx, who=actor(12)) == [22]
+
+
+# --- Price and sorting ---------------------------------------------------------------------
+
+
+async def test_max_price_keeps_tutors_at_or_under_it(ctx):
+    await add_tutor(ctx, 21, rate="$25")
+    await add_tutor(ctx, 22, rate="$15")
+    await add_tutor(ctx, 23, rate="$20")
+
+    assert await find(ctx, max_price="$20") == [22, 23]
+    assert await find(ctx, max_price="20.00") == [22, 23]
+    assert await find(ctx, max_price="$10") == []
+
+
+@pytest.mark.parametrize("price", ["cheap", "-5", "$1e9", "€20"])
+async def test_a_bad_max_price_is_refused(ctx, price):
+    await add_tutor(ctx, 21)
+
+    with pytest.raises(InputError) as refused:
+        await find(ctx, max_price=price)
+
+    assert refused.value.field == "money"
+
+
+async def test_sort_by_price_puts_the_cheapest_first(ctx):
+    await add_tutor(ctx, 21, rate="$25")
+    await add_tutor(ctx, 22, rate="$15")
+    await add_tutor(ctx, 23, rate="$20")
+
+    results = await search.find(FindTutors(STUDENT, "calculus", sort="price"), ctx)
+
+    assert [(h.tutor_id, h.rate) for h in results.hits] == [
+        (22, Money(1500, "USD")),
+        (23, Money(2000, "USD")),
+        (21, Money(2500, "USD")),
+    ]
+
+
+async def test_sort_by_soonest_puts_the_first_open_slot_first(ctx):
+    await add_tutor(ctx, 21, available=("2026-12-05 10:00-12:00",))
+    await add_tutor(ctx, 22, available=("tomorrow 15:00-17:00",))
+    await add_tutor(ctx, 23, available=())
+
+    results = await search.find(FindTutors(STUDENT, "calculus", sort="soonest"), ctx)
+
+    assert [(h.tutor_id, h.next_slot) for h in results.hits] == [
+        (22, at(2, 14)),
+        (21, at(5, 9)),
+        (23, None),
+    ]
+
+
+async def test_an_unknown_sort_is_refused(ctx):
+    await add_tutor(ctx, 21)
+
+    with pytest.raises(InputError) as refused:
+        await find(ctx, sort="random")
+
+    assert (refused.value.field, refused.value.problem) == ("sort", Problem.UNKNOWN_CHOICE)
+
+
+# --- When ----------------------------------------------------------------------------------
+
+
+async def test_when_keeps_only_tutors_free_then_with_their_first_free_start(ctx):
+    await add_tutor(ctx, 21)  # daily 08:00-22:00 Berlin
+    await add_tutor(ctx, 22, available=("tomorrow 15:00-17:00",))
+    await add_tutor(ctx, 23, available=("tomorrow 09:00-11:00",))
+    await add_tutor(ctx, 24)
+    await bookings.book(book_cmd(STUDENT, 24, at(2, 14)), ctx)  # 15:00-16:00 Berlin
+
+    results = await search.find(FindTutors(STUDENT, "calculus", when="tomorrow 15:00"), ctx)
+
+    # "tomorrow 15:00" is the hour from 15:00 Berlin: 14:00-15:00 UTC.
+    assert results.window == (at(2, 14), at(2, 15))
+    assert [(h.tutor_id, h.next_slot) for h in results.hits] == [
+        (21, at(2, 14)),
+        (22, at(2, 14)),
+    ]
+
+
+async def test_a_when_range_shows_each_tutors_first_free_start_in_it(ctx):
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22, available=("tomorrow 13:00-15:00",))
+    await add_tutor(ctx, 23, available=("tomorrow 18:00-20:00",))
+
+    results = await search.find(
+        FindTutors(STUDENT, "calculus", when="tomorrow 11:00-15:00"), ctx
+    )
+
+    # Tutor 22 is free from 13:00 Berlin (12:00 UTC), inside the asked-for range.
+    assert [(h.tutor_id, h.next_slot) for h in results.hits] == [
+        (21, at(2, 10)),
+        (22, at(2, 12)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("when", "problem"),
+    [
+        ("whenever", Problem.UNPARSEABLE),
+        ("Mondays 17:00-19:00", Problem.UNPARSEABLE),
+        ("y" * 101, Problem.TOO_LONG),
+    ],
+)
+async def test_a_bad_when_is_refused(ctx, when, problem):
+    await add_tutor(ctx, 21)
+
+    with pytest.raises(InputError) as refused:
+        await find(ctx, when=when)
+
+    assert (refused.value.field, refused.value.problem) == ("when", problem)
+
+
+# --- Subjects and pages --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subject", ["astrology", "", "CALCULUS", "calculus'--"])
+async def test_an_unknown_subject_is_refused(ctx, subject):
+    await add_tutor(ctx, 21)
+
+    with pytest.raises(InputError) as refused:
+        await find(ctx, subject=subject)
+
+    assert (refused.value.field, refused.value.problem) == ("subject", Problem.UNKNOWN_CHOICE)
+
+
+async def test_results_come_in_pages(ctx):
+    tutor_ids = list(range(21, 21 + 2 * PAGE_SIZE + 1))
+    for tutor_id in tutor_ids:
+        await add_tutor(ctx, tutor_id, available=())
+
+    results = await search.find(FindTutors(STUDENT, "calculus"), ctx)
+
+    assert results.subject_name == "Calculus"
+    assert results.pages == 3
+    pages = [[hit.tutor_id for hit in results.page(n)] for n in range(4)]
+    assert pages == [
+        tutor_ids[:PAGE_SIZE],
+        tutor_ids[PAGE_SIZE : 2 * PAGE_SIZE],
+        tutor_ids[2 * PAGE_SIZE :],
+        [],
+    ]
+
+
+async def test_no_tutors_is_one_empty_page(ctx):
+    results = await search.find(FindTutors(STUDENT, "calculus"), ctx)
+
+    assert results.hits == ()
+    assert results.pages == 1
+    assert results.page(0) == ()
+
+
+async def test_hits_carry_rate_level_verification_instant_and_next_slot(ctx):
+    await add_tutor(ctx, 21, instant=True, rate="$30", level=Level.INTERMEDIATE)
+
+    (hit,) = (await search.find(FindTutors(STUDENT, "calculus"), ctx)).hits
+
+    assert hit.tutor_id == 21
+    assert hit.rate == Money(3000, "USD")
+    assert hit.level is Level.INTERMEDIATE
+    assert hit.verification == "none"
+    assert hit.instant_booking is True
+    assert hit.next_slot == at(1, 11)
