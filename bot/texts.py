@@ -434,3 +434,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 CONFLICTS["self_block"] = "You can't block yourself."
 BOOK_PICKED = "Picked <t:{start}:F> (your local time). Press **Confirm** to send the request."
 BOOK_PICK_FIRST = "Pick one of the open times first."
+NOTHING_CHANGED = "Okay, nothing changed."
+BOOK_CONFIRM = (
+    "Request a {minutes}-minute session with <@{tutor}> on <t:{start}:F> (<t:{start}:R>)? "
+    "That's your local time."
+)
+RESCHEDULE_CONFIRM = "Move booking #{booking} to <t:{start}:F> (<t:{start}:R>)?"

@@ -208,8 +208,12 @@ async def student_reschedules_then_cancels(c: Campus) -> None:
             cid for _, cid, _ in listing.message.buttons if cid and cid.startswith("manage:")
         ).split(":")[-1]
     )
-    moved = await emu.slash(maya, g, "reschedule", booking=booking_id, when="in 3 days at 6pm")
-    expect(moved, "Proposed")
+    moved = expect(
+        await emu.slash(maya, g, "reschedule", booking=booking_id, when="in 3 days at 6pm"),
+        f"Move booking #{booking_id}",
+    )
+    assert moved.message is not None
+    expect(await emu.click(maya, moved.message, label="Confirm"), "Proposed")
     proposal = await dm(c, theo, "New time proposed")
     expect(await emu.click(theo, proposal, label="Accept"), "New time accepted")
     await dm(c, maya, "Session moved")
@@ -234,7 +238,9 @@ async def closed_dms_fall_back_to_the_help_channel(c: Campus) -> None:
     emu.close_dms(sam)
     old = seen(c, theo)
     result = await emu.slash(sam, g, "book", tutor=theo, when="in 2 days at 3pm", duration=30)
-    expect(result, "Request sent")
+    expect(result, "Request a 30-minute session", "local time")
+    assert result.message is not None
+    expect(await emu.click(sam, result.message, label="Confirm"), "Request sent")
     request = await dm(c, theo, "New session request", old=old)
     await emu.click(theo, request, label="Accept")
     try:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.cogs.find import subject_choices
 from bot.flows.booking_buttons import ManageButton
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.find_results import booked_text
+from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import bookings_embed, is_live
 from marketplace.domain.booking import Booking
 from marketplace.services import bookings, onboarding
@@ -45,15 +48,23 @@ class BookingCog(commands.Cog):
         subject: str | None = None,
         note: str | None = None,
     ) -> None:
-        """Book a typed time."""
-        booking = await bookings.book(
-            bookings.BookSession(
-                actor_of(interaction), tutor.id, duration, when=when,
-                subject_key=subject, note=note or "",
-            ),
-            self.bot.services,
-        )  # fmt: skip
-        await interaction.response.send_message(booked_text(booking), ephemeral=True)
+        """Echo the time back; Confirm sends the request."""
+        ctx = self.bot.services
+        actor = actor_of(interaction)
+        cmd = bookings.BookSession(
+            actor, tutor.id, duration, when=when, subject_key=subject, note=note or ""
+        )
+        start = await bookings.check_bookable(cmd, ctx)
+
+        async def send() -> str:
+            booked = await bookings.book(replace(cmd, when=None, start=start), ctx)
+            return booked_text(booked)
+
+        prompt = texts.BOOK_CONFIRM.format(
+            minutes=duration, tutor=tutor.id, start=int(start.timestamp())
+        )
+        view = ConfirmTimeView(actor.user_id, send)
+        await interaction.response.send_message(prompt, view=view, ephemeral=True)
 
     @book.autocomplete("subject")
     async def book_subject(

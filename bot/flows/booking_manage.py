@@ -6,6 +6,7 @@ import discord
 
 from bot import texts
 from bot.flows.base import OwnedView, SafeModal
+from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import cancellation_text
 from marketplace.services import bookings, onboarding
 from marketplace.services.commands import Actor
@@ -87,10 +88,15 @@ class RescheduleModal(SafeModal, title=texts.RESCHEDULE_MODAL_TITLE):
 async def reschedule_and_reply(
     interaction: discord.Interaction, actor: Actor, booking_id: int, when: str, ctx: ServiceContext
 ) -> None:
-    """Reschedule and say what happened."""
-    booking = await bookings.reschedule(booking_id, actor, when, ctx)
-    if booking.proposed_start is not None:
-        text = texts.RESCHEDULE_PROPOSED.format(start=int(booking.proposed_start.timestamp()))
-    else:
-        text = texts.RESCHEDULED.format(start=int(booking.start.timestamp()))
-    await interaction.response.send_message(text, ephemeral=True)
+    """Echo the new time; Confirm moves the booking (or proposes the time)."""
+    start = await bookings.read_time(actor, when, ctx)
+
+    async def move() -> str:
+        booking = await bookings.reschedule(booking_id, actor, start, ctx)
+        if booking.proposed_start is not None:
+            return texts.RESCHEDULE_PROPOSED.format(start=int(booking.proposed_start.timestamp()))
+        return texts.RESCHEDULED.format(start=int(booking.start.timestamp()))
+
+    prompt = texts.RESCHEDULE_CONFIRM.format(booking=booking_id, start=int(start.timestamp()))
+    view = ConfirmTimeView(actor.user_id, move)
+    await interaction.response.send_message(prompt, view=view, ephemeral=True)

@@ -154,6 +154,25 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     return booking
 
 
+async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
+    """Every check `book` makes, without booking: the start to echo back for Confirm."""
+    actor, now = cmd.actor, ctx.clock.now()
+    clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(actor.guild_id)
+        start = await _start_of(uow, cmd, policy, now)
+        end = validate_booking_time(start, cmd.duration_minutes, now, policy)
+        tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
+        await _subject_for(uow, cmd, tutor)
+        draft, _event = Booking.request(
+            booking_id=0, guild_id=actor.guild_id, student_id=actor.user_id,
+            tutor_id=cmd.tutor_id, subject_key="", start=start, end=end, now=now,
+            policy=policy,
+        )  # fmt: skip
+        await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
+    return start
+
+
 async def _mine(
     uow: UnitOfWork, booking_id: int, actor: Actor, action: str
 ) -> tuple[Booking, Party]:
@@ -235,13 +254,29 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
     return booking
 
 
-async def reschedule(booking_id: int, actor: Actor, when: str, ctx: ServiceContext) -> Booking:
-    """Move a confirmed booking: at once with instant booking, else the other side answers."""
+async def read_time(actor: Actor, when: str, ctx: ServiceContext) -> datetime:
+    """What `when` means in the caller's zone (UTC), to echo back before anything is saved."""
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(actor.guild_id)
+        return await _start_of(uow, BookSession(actor, 0, 0, when=when), policy, now)
+
+
+async def reschedule(
+    booking_id: int, actor: Actor, when: str | datetime, ctx: ServiceContext
+) -> Booking:
+    """Move a confirmed booking: at once with instant booking, else the other side answers.
+
+    `when` is the caller's words, or the start they already confirmed.
+    """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await _mine(uow, booking_id, actor, "request_reschedule")
         policy = await uow.guilds.policy(actor.guild_id)
-        cmd = BookSession(actor, booking.tutor_id, 0, when=when)
+        start = when if isinstance(when, datetime) else None
+        cmd = BookSession(
+            actor, booking.tutor_id, 0, when=None if start else str(when), start=start
+        )
         new_start = await _start_of(uow, cmd, policy, now)
         minutes = int((booking.end - booking.start).total_seconds() // 60)
         new_end = validate_booking_time(new_start, minutes, now, policy)

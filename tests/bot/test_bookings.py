@@ -320,7 +320,9 @@ async def test_reminders_reach_both_sides_two_hours_and_fifteen_minutes_before(s
         result = await campus.emu.slash(
             campus.student, campus.guild, "book", tutor=campus.tutor, when="2026-12-01 16:00"
         )
-        assert "Request sent" in result.text
+        assert "Request a 60-minute session" in result.text
+        sent = await campus.emu.click(campus.student, result.message, label="Confirm")
+        assert "Request sent" in sent.text
         request = await dm(campus, campus.tutor, "New session request")
         await campus.emu.click(campus.tutor, request, label="Accept")
         clock.set(datetime(2026, 12, 1, 13, 0, tzinfo=UTC))  # 2 h before (16:00 Berlin = 15:00 UTC)
@@ -333,3 +335,40 @@ async def test_reminders_reach_both_sides_two_hours_and_fifteen_minutes_before(s
         await campus.bot.jobs.sweep()
         reminders = [m for m in campus.emu.dm_messages(campus.student) if "Reminder" in m.text]
         assert len(reminders) == 2
+
+
+async def test_a_typed_booking_time_is_echoed_and_cancel_books_nothing(campus) -> None:
+    await ready_tutor(campus)
+    result = await campus.emu.slash(
+        campus.student, campus.guild, "book", tutor=campus.tutor, when="in 2 days at 3pm"
+    )
+    assert "Request a 60-minute session" in result.text
+    assert await live_bookings(campus, campus.student) == []
+    cancelled = await campus.emu.click(campus.student, result.message, label="Cancel")
+    assert "nothing changed" in cancelled.text
+    assert await live_bookings(campus, campus.student) == []
+
+
+async def test_reschedule_is_echoed_then_proposed_to_the_tutor(campus) -> None:
+    await ready_tutor(campus)
+    await request_first_slot(campus)
+    request = await dm(campus, campus.tutor, "New session request")
+    await campus.emu.click(campus.tutor, request, label="Accept")
+    [booking] = await live_bookings(campus, campus.student)
+    echo = await campus.emu.slash(
+        campus.student,
+        campus.guild,
+        "reschedule",
+        booking=booking.booking_id,
+        when="in 3 days at 11am",
+    )
+    assert f"Move booking #{booking.booking_id}" in echo.text
+    proposed = await campus.emu.click(campus.student, echo.message, label="Confirm")
+    assert "Proposed" in proposed.text
+    proposal = await dm(campus, campus.tutor, "New time proposed")
+    declined = await campus.emu.click(campus.tutor, proposal, label="Decline")
+    assert "Kept the original time" in declined.text
+    kept = await dm(campus, campus.student, "kept the original time")
+    assert kept
+    [after] = await live_bookings(campus, campus.student)
+    assert after.start == booking.start

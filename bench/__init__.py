@@ -1,0 +1,1 @@
+"""TutorBot benchmarks: `python -m bench` prints one JSON object per line."""

@@ -1,0 +1,360 @@
+"""The search data set: one guild, N tutors, ~10 weekly rules each, a year of bookings.
+
+Built once per (scale, seed, schema head, generator version) into `bench/.cache/` and
+reused while it is fresh (its "now" is the moment it was built; bookings run from a year
+before that to 60 days after, so a file older than `MAX_AGE` is rebuilt). The file is
+built under a temporary name and renamed when complete, so an interrupted build never
+leaves a half-built cache behind.
+
+Rows go in through SQLAlchemy Core `insert(table)` with lists of dicts (executemany),
+in one transaction per table, on a plain synchronous sqlite3 engine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, insert
+from sqlalchemy.engine import Engine
+
+from bench import rows
+from bench.common import CACHE_DIR, SEED, Scale, migrate, sqlite_url
+from marketplace.storage.availability_repository import MINUTES_PER_WEEK
+from marketplace.storage.migrate import alembic_config
+
+log = logging.getLogger("bench.dataset")
+
+GENERATOR_VERSION = 1
+MAX_AGE = timedelta(days=3)
+BATCH = 20_000
+
+# Where the users live (weights roughly like a European/US/Asian campus mix).
+ZONES = (
+    ("America/New_York", 18),
+    ("America/Chicago", 6),
+    ("America/Los_Angeles", 8),
+    ("America/Sao_Paulo", 3),
+    ("Europe/London", 10),
+    ("Europe/Berlin", 14),
+    ("Europe/Madrid", 5),
+    ("Africa/Lagos", 3),
+    ("Asia/Kolkata", 12),
+    ("Asia/Tokyo", 5),
+    ("Australia/Sydney", 6),
+    ("UTC", 2),
+)
+LEVELS = ("beginner", "intermediate", "advanced")
+# Local wall-clock blocks a rule may start in: four a day, four hours apart, so rules
+# (at most 3.5 h long) never overlap and every one can hold a 90-minute session.
+BLOCK_STARTS = (7 * 60, 11 * 60, 15 * 60, 19 * 60)
+PAST_SHARE = 0.88
+PAST_STATES = (("completed", 80), ("cancelled", 12), ("declined", 4), ("expired", 4))
+FUTURE_STATES = (("confirmed", 75), ("requested", 15), ("cancelled", 10))
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """What was built, and where; stored next to the file as JSON."""
+
+    path: str
+    scale: str
+    seed: int
+    head: str
+    generator: int
+    built_at: str
+    build_seconds: float
+    guild_id: int
+    tutors: int
+    rules: int
+    bookings: int
+    students: int
+    student_ids: list[int]
+
+    @property
+    def built(self) -> datetime:
+        return datetime.fromisoformat(self.built_at)
+
+
+def schema_head() -> str:
+    """The Alembic head revision (part of the cache key: a new migration rebuilds)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return str(script.get_current_head())
+
+
+def _cache_stem(scale: Scale, head: str) -> str:
+    return f"search-{scale.name}-seed{SEED}-rev{head}-gen{GENERATOR_VERSION}"
+
+
+def ensure_search_db(scale: Scale) -> DatasetInfo:
+    """The cached data set for `scale`, built first when missing or stale (blocking)."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    ignore = CACHE_DIR / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    head = schema_head()
+    stem = _cache_stem(scale, head)
+    path, meta = CACHE_DIR / f"{stem}.db", CACHE_DIR / f"{stem}.json"
+    if path.exists() and meta.exists():
+        info = DatasetInfo(**json.loads(meta.read_text(encoding="utf-8")))
+        age = datetime.now(UTC) - info.built
+        if age < MAX_AGE:
+            log.info("search data set: reusing %s (built %s ago)", path.name, age)
+            return info
+        log.info("search data set: %s is %s old; rebuilding", path.name, age)
+    for old in CACHE_DIR.glob(f"search-{scale.name}-*"):
+        old.unlink()
+    info = _build(scale, head, path)
+    meta.write_text(json.dumps(asdict(info), indent=1), encoding="utf-8")
+    return info
+
+
+def _fast_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=OFF")  # built under a temporary name
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-262144")
+        cursor.close()
+
+    return engine
+
+
+def _build(scale: Scale, head: str, path: Path) -> DatasetInfo:
+    started = time.perf_counter()
+    building = path.with_name(path.name + ".building")
+    for leftover in path.parent.glob(building.name + "*"):
+        leftover.unlink()
+    migrate(sqlite_url(building))
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    log.info(
+        "search data set: building %s tutors, %s rules, %s bookings (scale %s, seed %s)",
+        f"{scale.tutors:,}",
+        f"{scale.rules:,}",
+        f"{scale.bookings:,}",
+        scale.name,
+        SEED,
+    )
+    generator = _Generator(scale, now)
+    engine = _fast_engine(building)
+    try:
+        for table, batch in generator.tables():
+            with engine.begin() as connection:
+                for start in range(0, len(batch), BATCH):
+                    connection.execute(insert(rows.TABLES[table]), batch[start : start + BATCH])
+            log.info("  %-17s %9s rows  (%.1f s)", table, f"{len(batch):,}", _since(started))
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    finally:
+        engine.dispose()
+    building.rename(path)
+    seconds = round(_since(started), 1)
+    log.info("search data set: built %s in %.1f s", path.name, seconds)
+    return DatasetInfo(
+        path=str(path),
+        scale=scale.name,
+        seed=SEED,
+        head=head,
+        generator=GENERATOR_VERSION,
+        built_at=now.isoformat(),
+        build_seconds=seconds,
+        guild_id=rows.GUILD_ID,
+        tutors=scale.tutors,
+        rules=generator.rule_count,
+        bookings=generator.booking_count,
+        students=scale.students,
+        student_ids=generator.student_ids[:200],
+    )
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+class _Generator:
+    """Deterministic rows for one scale and seed, table by table in foreign-key order."""
+
+    def __init__(self, scale: Scale, now: datetime) -> None:
+        self.scale = scale
+        self.now = now
+        self.rng = random.Random(f"{SEED}:{scale.name}")
+        zones, weights = zip(*ZONES, strict=True)
+        self.tutor_ids = [rows.FIRST_USER_ID + n for n in range(scale.tutors)]
+        self.student_ids = [
+            rows.FIRST_USER_ID + scale.tutors + n for n in range(scale.students)
+        ]
+        everyone = self.tutor_ids + self.student_ids
+        self.zone_of = dict(
+            zip(everyone, self.rng.choices(zones, weights, k=len(everyone)), strict=True)
+        )
+        self.rule_count = 0
+        self.booking_count = 0
+        # Monday 00:00 UTC of the current week: bookings are placed on weekly offsets.
+        self.week_zero = (now - timedelta(days=now.weekday())).replace(hour=0)
+
+    def tables(self) -> Any:
+        g, now, rng = rows.GUILD_ID, self.now, self.rng
+        yield "guild", [rows.guild(now - timedelta(days=400))]
+        yield "subject", rows.subjects(g)
+        joined = now - timedelta(days=380)
+        yield "app_user", [rows.user(u, self.zone_of[u], joined) for u in self.zone_of]
+        tutor_subjects = {t: self._pick_subjects() for t in self.tutor_ids}
+        student_subjects = {s: self._pick_subjects() for s in self.student_ids}
+        members = [
+            rows.member(t, "both" if rng.random() < 0.1 else "tutor", [k for k, _ in subs],
+                        subs[0][1], joined, g)
+            for t, subs in tutor_subjects.items()
+        ]  # fmt: skip
+        members += [
+            rows.member(s, "student", [k for k, _ in subs], subs[0][1], joined, g)
+            for s, subs in student_subjects.items()
+        ]
+        yield "member", members
+        yield "student_profile", [rows.student_profile(s, joined, g) for s in self.student_ids]
+        yield "student_subject", [
+            rows.student_subject(s, key, level, g)
+            for s, subs in student_subjects.items()
+            for key, level in subs
+        ]
+        rules_by_tutor = {t: self._rules(t) for t in self.tutor_ids}
+        bookings: list[rows.Row] = []
+        profiles: list[rows.Row] = []
+        for tutor in self.tutor_ids:
+            profile, tutor_bookings = self._tutor(tutor, rules_by_tutor[tutor], tutor_subjects)
+            profiles.append(profile)
+            bookings.extend(tutor_bookings)
+        yield "tutor_profile", profiles
+        yield "tutor_subject", [
+            rows.tutor_subject(t, key, level, g)
+            for t, subs in tutor_subjects.items()
+            for key, level in subs
+        ]
+        all_rules = [r for rs in rules_by_tutor.values() for r in rs]
+        self.rule_count = len(all_rules)
+        yield "availability_rule", all_rules
+        rng.shuffle(bookings)  # ids in no particular per-tutor order, as in real life
+        self.booking_count = len(bookings)
+        yield "booking", bookings
+        yield "user_block", self._blocks()
+        yield "restriction", self._restrictions()
+
+    def _pick_subjects(self) -> list[tuple[str, str]]:
+        keys = self.rng.sample(rows.SUBJECT_KEYS, self.rng.choice((1, 1, 2, 2, 2, 3)))
+        return [(key, self.rng.choice(LEVELS)) for key in keys]
+
+    def _rules(self, tutor: int) -> list[rows.Row]:
+        count = min(self.scale.rules_per_tutor, 7 * len(BLOCK_STARTS))
+        picks = self.rng.sample(range(7 * len(BLOCK_STARTS)), count)
+        result = []
+        for pick in sorted(picks):
+            weekday, block = divmod(pick, len(BLOCK_STARTS))
+            start = BLOCK_STARTS[block] + self.rng.choice((0, 30))
+            end = start + self.rng.choice((120, 150, 180))
+            zone = self.zone_of[tutor]
+            result.append(rows.rule(tutor, weekday, start, end, zone, self.now, rows.GUILD_ID))
+        return result
+
+    def _tutor(
+        self,
+        tutor: int,
+        rules: list[rows.Row],
+        tutor_subjects: dict[int, list[tuple[str, str]]],
+    ) -> tuple[rows.Row, list[rows.Row]]:
+        rng, now = self.rng, self.now
+        rate = rng.randrange(1000, 6001, 250)
+        instant = rng.random() < 0.3
+        # The rule's UTC start as minutes into the week (utc_week_range widened it by 1 h).
+        minutes = [(r["utc_week_start"] + 60) % MINUTES_PER_WEEK for r in rules]
+        past, future = [], []
+        for week in range(-53, 10):
+            for minute in minutes:
+                start = self.week_zero + timedelta(weeks=week, minutes=minute)
+                if now - timedelta(days=365) <= start < now - timedelta(hours=3):
+                    past.append(start)
+                elif now + timedelta(hours=3) <= start <= now + timedelta(days=59):
+                    future.append(start)
+        share = self.scale.bookings // self.scale.tutors
+        future_count = min(len(future), round(share * (1 - PAST_SHARE)))
+        taken = sorted(rng.sample(future, future_count))
+        chosen = [(start, False) for start in rng.sample(past, min(len(past), share - future_count))]
+        chosen += [(start, True) for start in taken]
+        subjects = [key for key, _ in tutor_subjects[tutor]]
+        bookings = [
+            self._booking(tutor, start, upcoming, rate, instant, rng.choice(subjects))
+            for start, upcoming in chosen
+        ]
+        busy = {b["start_at"] for b in bookings if b["live"]}
+        free = [s for s in sorted(future) if s not in busy and s >= now + timedelta(hours=2)]
+        next_slot = free[0] if free and rng.random() > 0.03 else None
+        status = "paused" if rng.random() < 0.03 else "active"
+        penalty = now + timedelta(days=rng.randint(1, 20)) if rng.random() < 0.02 else None
+        verification = rng.choices(("none", "campus-email", "moderator-verified"), (6, 3, 1))[0]
+        profile = rows.tutor_profile(
+            tutor, now - timedelta(days=rng.randint(30, 380)), rows.GUILD_ID,
+            rate_minor=rate, instant=instant, verification=verification, status=status,
+            next_slot_at=next_slot, penalty_until=penalty,
+        )  # fmt: skip
+        return profile, bookings
+
+    def _booking(
+        self, tutor: int, start: datetime, upcoming: bool, rate: int, instant: bool, subject: str
+    ) -> rows.Row:
+        rng = self.rng
+        states, weights = zip(*(FUTURE_STATES if upcoming else PAST_STATES), strict=True)
+        state = rng.choices(states, weights)[0]
+        if upcoming:
+            created = self.now - timedelta(hours=rng.randint(1, 20 if state == "requested" else 300))
+        else:
+            created = start - timedelta(hours=rng.randint(4, 336))
+        cancelled_by = cancelled_at = None
+        if state == "cancelled":
+            cancelled_by = rng.choice(("student", "student", "tutor"))
+            latest = min(start, self.now) - created
+            cancelled_at = created + latest * rng.random()
+        return rows.booking(
+            guild_id=rows.GUILD_ID, student_id=rng.choice(self.student_ids), tutor_id=tutor,
+            subject=subject, start=start, minutes=rng.choice((30, 60, 60, 90)), state=state,
+            created_at=created, rate_minor=rate, instant=instant,
+            cancelled_by=cancelled_by, cancelled_at=cancelled_at,
+        )  # fmt: skip
+
+    def _blocks(self) -> list[rows.Row]:
+        result, seen = [], set()
+        for student in self.student_ids[: max(10, len(self.student_ids) // 20)]:
+            for tutor in self.rng.sample(self.tutor_ids, 2):
+                if (student, tutor) not in seen:
+                    seen.add((student, tutor))
+                    result.append(
+                        {
+                            "guild_id": rows.GUILD_ID,
+                            "blocker_id": student,
+                            "blocked_id": tutor,
+                            "created_at": self.now,
+                        }
+                    )
+        return result
+
+    def _restrictions(self) -> list[rows.Row]:
+        picked = self.rng.sample(self.tutor_ids, max(1, len(self.tutor_ids) // 200))
+        return [
+            {
+                "guild_id": rows.GUILD_ID,
+                "user_id": tutor,
+                "until": self.now + timedelta(days=14),
+                "reason": "bench",
+                "created_by": rows.FIRST_USER_ID,
+                "created_at": self.now,
+            }
+            for tutor in picked
+        ]
