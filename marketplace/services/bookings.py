@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from marketplace.domain.availability import overlaps_with_buffer
 from marketplace.domain.booking import (
     ALLOWED_FROM,
     Booking,
@@ -106,20 +107,29 @@ async def ensure_free(
     policy: GuildPolicy,
     now: datetime,
 ) -> None:
-    """Refuse a time the tutor is not available or already booked for."""
+    """Refuse a time the tutor is already booked for, or is not available at.
+
+    A clash with a booking is checked both before and after the availability check, so a
+    booking committed by a racer in between is still reported as "slot_taken".
+    """
     buffer = timedelta(minutes=policy.buffer_minutes)
-    clash = await uow.bookings.tutor_busy(
-        booking.guild_id, booking.tutor_id, start - buffer, end + buffer, booking.booking_id or None
-    )
-    if clash:
+    exclude = booking.booking_id or None
+
+    async def clash() -> bool:
+        busy = await uow.bookings.tutor_busy(
+            booking.guild_id, booking.tutor_id, start - buffer, end + buffer, exclude
+        )
+        return any(overlaps_with_buffer(b.start, b.end, start, end, buffer) for b in busy)
+
+    if await clash():
         raise ConflictError("slot_taken")
     starts = await open_slots(
         uow, booking.guild_id, booking.tutor_id, policy, now,
         duration=end - start, within=(start, start + timedelta(minutes=1)),
-        exclude_booking=booking.booking_id or None,
+        exclude_booking=exclude,
     )  # fmt: skip
     if start not in starts:
-        raise ConflictError("not_available")
+        raise ConflictError("slot_taken" if await clash() else "not_available")
 
 
 async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:

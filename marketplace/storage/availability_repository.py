@@ -14,6 +14,7 @@ from marketplace.storage.models import AvailabilityRuleRow, AvailabilityWindowRo
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 DST_SLACK_MINUTES = 60
+MAX_ID_DIGITS = 18  # ids beyond a signed 64-bit integer cannot exist
 
 
 def _minutes(t: time) -> int:
@@ -184,7 +185,9 @@ class SqlAvailabilityRepository:
     async def remove(self, guild_id: int, tutor_id: int, entry_id: str) -> bool:
         """Delete one of the tutor's entries; False if it is not theirs or not there."""
         kind, number = entry_id[:1], entry_id[1:]
-        if not number.isdigit() or kind not in {"r", "w", "d"}:
+        if not number.isascii() or not number.isdigit() or len(number) > MAX_ID_DIGITS:
+            return False
+        if kind not in {"r", "w", "d"}:
             return False
         model = AvailabilityRuleRow if kind == "r" else AvailabilityWindowRow
         result = await self._session.execute(
