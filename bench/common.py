@@ -46,6 +46,7 @@ class Scale:
     ack_users: int
     ack_rounds: int
     race_attempts: int
+    race_rounds: int
     throughput_bookings: int
     throughput_concurrency: int
     sweeper_actions: int
@@ -63,10 +64,11 @@ SCALES = {
         bookings=100_000,
         students=2_000,
         search_queries=200,
-        search_when_queries=60,
+        search_when_queries=30,
         ack_users=50,
         ack_rounds=3,
         race_attempts=50,
+        race_rounds=4,
         throughput_bookings=150,
         throughput_concurrency=10,
         sweeper_actions=1_000,
@@ -78,10 +80,11 @@ SCALES = {
         bookings=1_000_000,
         students=20_000,
         search_queries=200,
-        search_when_queries=200,
+        search_when_queries=60,
         ack_users=50,
         ack_rounds=10,
         race_attempts=50,
+        race_rounds=10,
         throughput_bookings=1_000,
         throughput_concurrency=20,
         sweeper_actions=10_000,
@@ -162,7 +165,7 @@ _sqlite_template: Path | None = None
 async def _migrated_sqlite_template() -> Path:
     """One migrated empty SQLite file per run; scratch files are copies of it."""
     global _sqlite_template  # noqa: PLW0603 - a per-process memo
-    if _sqlite_template is None or not _sqlite_template.exists():
+    if _sqlite_template is None or not await asyncio.to_thread(_sqlite_template.exists):
         folder = Path(tempfile.mkdtemp(prefix="tutorbot-bench-template-"))
         path = folder / "template.db"
         await asyncio.to_thread(migrate, sqlite_url(path))

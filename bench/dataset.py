@@ -12,27 +12,30 @@ in one transaction per table, on a plain synchronous sqlite3 engine.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, create_engine, event, insert
+from sqlalchemy.engine import Connection, Engine
 
 from bench import rows
 from bench.common import CACHE_DIR, SEED, Scale, migrate, sqlite_url
 from marketplace.storage.availability_repository import MINUTES_PER_WEEK
 from marketplace.storage.migrate import alembic_config
+from marketplace.storage.types import UTCDateTime
 
 log = logging.getLogger("bench.dataset")
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MAX_AGE = timedelta(days=3)
 BATCH = 20_000
 
@@ -56,8 +59,17 @@ LEVELS = ("beginner", "intermediate", "advanced")
 # (at most 3.5 h long) never overlap and every one can hold a 90-minute session.
 BLOCK_STARTS = (7 * 60, 11 * 60, 15 * 60, 19 * 60)
 PAST_SHARE = 0.88
-PAST_STATES = (("completed", 80), ("cancelled", 12), ("declined", 4), ("expired", 4))
-FUTURE_STATES = (("confirmed", 75), ("requested", 15), ("cancelled", 10))
+# (state, cumulative share): most past sessions happened, most upcoming ones are confirmed.
+PAST_STATES = (("completed", 0.80), ("cancelled", 0.92), ("declined", 0.96), ("expired", 1.0))
+FUTURE_STATES = (("confirmed", 0.75), ("requested", 0.90), ("cancelled", 1.0))
+DURATIONS = (30, 60, 60, 90)
+
+
+def _weighted(table: tuple[tuple[str, float], ...], draw: float) -> str:
+    for value, upto in table:
+        if draw < upto:
+            return value
+    return table[-1][0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +96,15 @@ class DatasetInfo:
 
 
 def schema_head() -> str:
-    """The Alembic head revision (part of the cache key: a new migration rebuilds)."""
+    """The Alembic head and a digest of every migration file (part of the cache key).
+
+    The digest catches a migration edited in place as well as a new one.
+    """
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return str(script.get_current_head())
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(Path(script.versions).glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{script.get_current_head()}-{digest.hexdigest()[:8]}"
 
 
 def _cache_stem(scale: Scale, head: str) -> str:
@@ -151,8 +169,7 @@ def _build(scale: Scale, head: str, path: Path) -> DatasetInfo:
     try:
         for table, batch in generator.tables():
             with engine.begin() as connection:
-                for start in range(0, len(batch), BATCH):
-                    connection.execute(insert(rows.TABLES[table]), batch[start : start + BATCH])
+                bulk_insert(connection, rows.TABLES[table], batch)
             log.info("  %-17s %9s rows  (%.1f s)", table, f"{len(batch):,}", _since(started))
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
@@ -178,6 +195,62 @@ def _build(scale: Scale, head: str, path: Path) -> DatasetInfo:
     )
 
 
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """What SQLAlchemy stores for an aware datetime on SQLite (checked in `bulk_insert`)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_PROBES = (
+    datetime(2026, 3, 8, 7, 0, tzinfo=UTC),
+    datetime(2025, 12, 31, 23, 59, 59, 999, tzinfo=UTC),
+)
+
+
+def bulk_insert(connection: Connection, table: Table, batch: list[rows.Row]) -> None:
+    """`insert(table)` with a list of dicts, through the DB-API's executemany.
+
+    Each column's value goes through SQLAlchemy's own bind processor for this dialect,
+    except aware datetimes, which are formatted directly once a probe has shown that the
+    result is identical to SQLAlchemy's (else its processor is used for them too): the
+    processor chain is most of the cost of a million-row insert.
+    """
+    if not batch:
+        return
+    dialect = connection.dialect
+    keys = list(batch[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    order = compiled.positiontup or []
+    missing = [key for key in order if key not in batch[0]]
+    if missing:  # a column default SQLAlchemy would fill in: let it
+        for start in range(0, len(batch), BATCH):
+            connection.execute(insert(table), batch[start : start + BATCH])
+        return
+    converters: list[Callable[[Any], Any] | None] = []
+    for key in order:
+        column_type = table.c[key].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if isinstance(column_type, UTCDateTime) and processor is not None:
+            same = all(processor(p) == _sqlite_datetime(p) for p in _PROBES)
+            converters.append(_sqlite_datetime if same else processor)
+        else:
+            converters.append(processor)
+    pairs = list(zip(order, converters, strict=True))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(batch), BATCH):
+            params = [
+                tuple(row[k] if f is None else f(row[k]) for k, f in pairs)
+                for row in batch[start : start + BATCH]
+            ]
+            cursor.executemany(compiled.string, params)
+    finally:
+        cursor.close()
+
+
 def _since(started: float) -> float:
     return time.perf_counter() - started
 
@@ -191,9 +264,7 @@ class _Generator:
         self.rng = random.Random(f"{SEED}:{scale.name}")
         zones, weights = zip(*ZONES, strict=True)
         self.tutor_ids = [rows.FIRST_USER_ID + n for n in range(scale.tutors)]
-        self.student_ids = [
-            rows.FIRST_USER_ID + scale.tutors + n for n in range(scale.students)
-        ]
+        self.student_ids = [rows.FIRST_USER_ID + scale.tutors + n for n in range(scale.students)]
         everyone = self.tutor_ids + self.student_ids
         self.zone_of = dict(
             zip(everyone, self.rng.choices(zones, weights, k=len(everyone)), strict=True)
@@ -201,7 +272,15 @@ class _Generator:
         self.rule_count = 0
         self.booking_count = 0
         # Monday 00:00 UTC of the current week: bookings are placed on weekly offsets.
-        self.week_zero = (now - timedelta(days=now.weekday())).replace(hour=0)
+        week_zero = (now - timedelta(days=now.weekday())).replace(hour=0)
+        self.week_starts = [week_zero + timedelta(weeks=week) for week in range(-53, 10)]
+        self.bounds = (
+            now - timedelta(days=365),
+            now - timedelta(hours=3),
+            now + timedelta(hours=3),
+            now + timedelta(days=59),
+        )
+        self.two_hours = now + timedelta(hours=2)
 
     def tables(self) -> Any:
         g, now, rng = rows.GUILD_ID, self.now, self.rng
@@ -212,21 +291,28 @@ class _Generator:
         tutor_subjects = {t: self._pick_subjects() for t in self.tutor_ids}
         student_subjects = {s: self._pick_subjects() for s in self.student_ids}
         members = [
-            rows.member(t, "both" if rng.random() < 0.1 else "tutor", [k for k, _ in subs],
-                        subs[0][1], joined, g)
+            rows.member(
+                t, "both" if rng.random() < 0.1 else "tutor", [k for k, _ in subs],
+                level=subs[0][1], now=joined, guild_id=g,
+            )
             for t, subs in tutor_subjects.items()
         ]  # fmt: skip
         members += [
-            rows.member(s, "student", [k for k, _ in subs], subs[0][1], joined, g)
+            rows.member(
+                s, "student", [k for k, _ in subs], level=subs[0][1], now=joined, guild_id=g
+            )
             for s, subs in student_subjects.items()
         ]
         yield "member", members
         yield "student_profile", [rows.student_profile(s, joined, g) for s in self.student_ids]
-        yield "student_subject", [
-            rows.student_subject(s, key, level, g)
-            for s, subs in student_subjects.items()
-            for key, level in subs
-        ]
+        yield (
+            "student_subject",
+            [
+                rows.student_subject(s, key, level, g)
+                for s, subs in student_subjects.items()
+                for key, level in subs
+            ],
+        )
         rules_by_tutor = {t: self._rules(t) for t in self.tutor_ids}
         bookings: list[rows.Row] = []
         profiles: list[rows.Row] = []
@@ -235,11 +321,14 @@ class _Generator:
             profiles.append(profile)
             bookings.extend(tutor_bookings)
         yield "tutor_profile", profiles
-        yield "tutor_subject", [
-            rows.tutor_subject(t, key, level, g)
-            for t, subs in tutor_subjects.items()
-            for key, level in subs
-        ]
+        yield (
+            "tutor_subject",
+            [
+                rows.tutor_subject(t, key, level, g)
+                for t, subs in tutor_subjects.items()
+                for key, level in subs
+            ],
+        )
         all_rules = [r for rs in rules_by_tutor.values() for r in rs]
         self.rule_count = len(all_rules)
         yield "availability_rule", all_rules
@@ -262,7 +351,11 @@ class _Generator:
             start = BLOCK_STARTS[block] + self.rng.choice((0, 30))
             end = start + self.rng.choice((120, 150, 180))
             zone = self.zone_of[tutor]
-            result.append(rows.rule(tutor, weekday, start, end, zone, self.now, rows.GUILD_ID))
+            result.append(
+                rows.rule(
+                    tutor, weekday, start, end, zone=zone, now=self.now, guild_id=rows.GUILD_ID
+                )
+            )
         return result
 
     def _tutor(
@@ -275,27 +368,32 @@ class _Generator:
         rate = rng.randrange(1000, 6001, 250)
         instant = rng.random() < 0.3
         # The rule's UTC start as minutes into the week (utc_week_range widened it by 1 h).
-        minutes = [(r["utc_week_start"] + 60) % MINUTES_PER_WEEK for r in rules]
+        offsets = [timedelta(minutes=(r["utc_week_start"] + 60) % MINUTES_PER_WEEK) for r in rules]
+        past_from, past_to, soon, last = self.bounds
         past, future = [], []
-        for week in range(-53, 10):
-            for minute in minutes:
-                start = self.week_zero + timedelta(weeks=week, minutes=minute)
-                if now - timedelta(days=365) <= start < now - timedelta(hours=3):
+        for offset in offsets:
+            for week_start in self.week_starts:
+                start = week_start + offset
+                if past_from <= start < past_to:
                     past.append(start)
-                elif now + timedelta(hours=3) <= start <= now + timedelta(days=59):
+                elif soon <= start <= last:
                     future.append(start)
         share = self.scale.bookings // self.scale.tutors
         future_count = min(len(future), round(share * (1 - PAST_SHARE)))
         taken = sorted(rng.sample(future, future_count))
-        chosen = [(start, False) for start in rng.sample(past, min(len(past), share - future_count))]
+        chosen = [
+            (start, False) for start in rng.sample(past, min(len(past), share - future_count))
+        ]
         chosen += [(start, True) for start in taken]
         subjects = [key for key, _ in tutor_subjects[tutor]]
         bookings = [
-            self._booking(tutor, start, upcoming, rate, instant, rng.choice(subjects))
+            self._booking(
+                tutor, start, upcoming, rate, instant, subjects[int(rng.random() * len(subjects))]
+            )
             for start, upcoming in chosen
         ]
         busy = {b["start_at"] for b in bookings if b["live"]}
-        free = [s for s in sorted(future) if s not in busy and s >= now + timedelta(hours=2)]
+        free = [s for s in sorted(future) if s not in busy and s >= self.two_hours]
         next_slot = free[0] if free and rng.random() > 0.03 else None
         status = "paused" if rng.random() < 0.03 else "active"
         penalty = now + timedelta(days=rng.randint(1, 20)) if rng.random() < 0.02 else None
@@ -307,24 +405,26 @@ class _Generator:
         )  # fmt: skip
         return profile, bookings
 
-    def _booking(
+    def _booking(  # noqa: PLR0917 - one call site, all positional for speed
         self, tutor: int, start: datetime, upcoming: bool, rate: int, instant: bool, subject: str
     ) -> rows.Row:
         rng = self.rng
-        states, weights = zip(*(FUTURE_STATES if upcoming else PAST_STATES), strict=True)
-        state = rng.choices(states, weights)[0]
+        state = _weighted(FUTURE_STATES if upcoming else PAST_STATES, rng.random())
         if upcoming:
-            created = self.now - timedelta(hours=rng.randint(1, 20 if state == "requested" else 300))
+            hours = 1 + int(rng.random() * (20 if state == "requested" else 300))
+            created = self.now - timedelta(hours=hours)
         else:
-            created = start - timedelta(hours=rng.randint(4, 336))
+            created = start - timedelta(hours=4 + int(rng.random() * 332))
         cancelled_by = cancelled_at = None
         if state == "cancelled":
-            cancelled_by = rng.choice(("student", "student", "tutor"))
+            cancelled_by = "tutor" if rng.random() < 1 / 3 else "student"
             latest = min(start, self.now) - created
             cancelled_at = created + latest * rng.random()
+        students = self.student_ids
         return rows.booking(
-            guild_id=rows.GUILD_ID, student_id=rng.choice(self.student_ids), tutor_id=tutor,
-            subject=subject, start=start, minutes=rng.choice((30, 60, 60, 90)), state=state,
+            guild_id=rows.GUILD_ID, student_id=students[int(rng.random() * len(students))],
+            tutor_id=tutor, subject=subject, start=start,
+            minutes=DURATIONS[int(rng.random() * len(DURATIONS))], state=state,
             created_at=created, rate_minor=rate, instant=instant,
             cancelled_by=cancelled_by, cancelled_at=cancelled_at,
         )  # fmt: skip

@@ -68,12 +68,15 @@ def subjects(guild_id: int = GUILD_ID) -> list[Row]:
     ]
 
 
-def user(user_id: int, zone: str | None, now: datetime) -> Row:
-    return {"id": user_id, "timezone": zone, "created_at": now, "updated_at": now}
+def user(user_id: int, zone: str | None, now: datetime, name: str = "") -> Row:
+    row: Row = {"id": user_id, "timezone": zone, "created_at": now, "updated_at": now}
+    if "display_name" in TABLES["app_user"].c:
+        row["display_name"] = name or f"User {user_id - FIRST_USER_ID}"
+    return row
 
 
 def member(
-    user_id: int, role: str, interests: Iterable[str], level: str, now: datetime, guild_id: int
+    user_id: int, role: str, interests: Iterable[str], *, level: str, now: datetime, guild_id: int
 ) -> Row:
     return {
         "guild_id": guild_id,
@@ -139,6 +142,7 @@ def rule(
     weekday: int,
     start_minute: int,
     end_minute: int,
+    *,
     zone: str,
     now: datetime,
     guild_id: int,

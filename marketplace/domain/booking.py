@@ -46,6 +46,7 @@ __all__ = [
     "Party",
     "RescheduleDeclined",
     "RescheduleRequested",
+    "earliest_start",
     "request_expiry",
     "validate_booking_time",
 ]
@@ -419,3 +420,20 @@ class Booking:
             self, proposed_start=None, proposed_end=None, proposed_by=None
         )
         return booking, RescheduleDeclined(self.booking_id, by, now)
+
+
+ANSWER_WINDOW = timedelta(minutes=30)
+
+
+def earliest_start(now: datetime, policy: GuildPolicy, *, instant: bool) -> datetime:
+    """Return the earliest start a student may pick now.
+
+    Instant bookings need only the minimum notice. A request must also leave the tutor
+    :data:`ANSWER_WINDOW` to answer before it expires ``request_expiry_before_start_minutes``
+    ahead of the start; otherwise it would be created already expired.
+    """
+    notice = timedelta(minutes=policy.min_notice_minutes)
+    if instant:
+        return now + notice
+    answer = timedelta(minutes=policy.request_expiry_before_start_minutes) + ANSWER_WINDOW
+    return now + max(notice, answer)

@@ -79,7 +79,7 @@ class AvailabilityRepository(Protocol):
     async def maybe_free(
         self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
     ) -> set[int]:
-        """A cheap superset of the tutors whose availability could cover [start, end)."""
+        """A cheap superset of the tutors whose availability meets [start, end)."""
         ...
 
 
@@ -108,6 +108,12 @@ class BookingRepository(Protocol):
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
     ) -> list[Booking]:
         """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+        ...
+
+    async def student_clash(
+        self, guild_id: int, student_id: int, start: datetime, end: datetime, exclude: int | None
+    ) -> bool:
+        """Whether the student already has a live session overlapping [start, end)."""
         ...
 
     async def late_cancels_by_tutor(
@@ -181,6 +187,10 @@ class DeliveryLog(Protocol):
         now: datetime,
     ) -> None:
         """Remember one delivery (idempotent on the nonce)."""
+        ...
+
+    async def delivered(self, nonce: str) -> bool:
+        """Whether a message with this nonce already went out."""
         ...
 
     async def dms_closed(self, user_id: int, now: datetime) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from marketplace.domain.availability import (
     DayOff,
@@ -16,6 +17,7 @@ from marketplace.domain.availability import (
 )
 from marketplace.domain.errors import InputError, NotFoundError, Problem
 from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import AvailabilityEntry
 from marketplace.services.commands import Actor
@@ -91,7 +93,12 @@ def _until(text: str | None, zone: str, now: datetime, languages: tuple[str, ...
     if not text or not text.strip():
         return None
     parsed = parse_when(f"{text} 12:00", zone=zone, now=now, languages=languages)
-    return parsed.local_start.date() if parsed.local_start else None
+    if parsed.local_start is None:
+        raise InputError("until", Problem.UNPARSEABLE)
+    until = parsed.local_start.date()
+    if until < now.astimezone(ZoneInfo(zone)).date():
+        raise InputError("when", Problem.IN_THE_PAST)
+    return until
 
 
 async def save(actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> list[str]:
@@ -179,4 +186,15 @@ async def refresh_next_slot(
     slots = await open_slots(uow, guild_id, tutor_id, policy, now, duration=duration)
     first = slots[0] if slots else None
     await uow.search.set_next_slot(guild_id, tutor_id, first)
+    if first is not None:
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=ActionKind.REFRESH_NEXT_SLOT,
+                dedupe_key=f"refresh:{guild_id}:{tutor_id}:{int(first.timestamp())}",
+                guild_id=guild_id,
+                # The cached slot stops being bookable just after this moment.
+                due_at=first - timedelta(minutes=policy.min_notice_minutes - 1),
+                user_id=tutor_id,
+            )
+        )
     return first

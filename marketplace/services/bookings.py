@@ -10,6 +10,7 @@ from marketplace.domain.booking import (
     ALLOWED_FROM,
     Booking,
     BookingState,
+    earliest_start,
     validate_booking_time,
 )
 from marketplace.domain.cancellation import (
@@ -98,6 +99,25 @@ async def _subject_for(uow: UnitOfWork, cmd: BookSession, tutor: TutorProfile) -
     return taught[0]
 
 
+async def ensure_answerable(
+    uow: UnitOfWork,
+    booking: Booking,
+    *,
+    start: datetime,
+    end: datetime,
+    policy: GuildPolicy,
+    now: datetime,
+) -> None:
+    """Refuse a request the tutor could not answer in time, or that double-books the student."""
+    earliest = earliest_start(now, policy, instant=booking.instant)
+    if start < earliest:
+        minutes = int((earliest - now).total_seconds() // 60)
+        raise InputError("when", Problem.TOO_SOON, minutes)
+    exclude = booking.booking_id or None
+    if await uow.bookings.student_clash(booking.guild_id, booking.student_id, start, end, exclude):
+        raise ConflictError("student_busy")
+
+
 async def ensure_free(
     uow: UnitOfWork,
     booking: Booking,
@@ -132,23 +152,41 @@ async def ensure_free(
         raise ConflictError("slot_taken" if await clash() else "not_available")
 
 
+async def _prepare(
+    uow: UnitOfWork, cmd: BookSession, now: datetime, note: str
+) -> tuple[Booking, GuildPolicy]:
+    """Every check a booking must pass; the draft booking (no id yet) and the policy."""
+    actor = cmd.actor
+    policy = await uow.guilds.policy(actor.guild_id)
+    start = await _start_of(uow, cmd, policy, now)
+    end = validate_booking_time(start, cmd.duration_minutes, now, policy)
+    tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
+    subject = await _subject_for(uow, cmd, tutor)
+    draft, _event = Booking.request(
+        booking_id=0, guild_id=actor.guild_id, student_id=actor.user_id,
+        tutor_id=cmd.tutor_id, subject_key=subject, start=start, end=end, now=now,
+        policy=policy, note=note, instant=tutor.instant_booking,
+    )  # fmt: skip
+    await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
+    await ensure_answerable(uow, draft, start=start, end=end, policy=policy, now=now)
+    return draft, policy
+
+
+async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
+    """Every check `book` makes, without booking: the start to echo back for Confirm."""
+    note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
+    async with ctx.uow(read_only=True) as uow:
+        draft, _policy = await _prepare(uow, cmd, ctx.clock.now(), note)
+    return draft.start
+
+
 async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     """Request a session (or confirm it at once with instant booking)."""
     actor, now = cmd.actor, ctx.clock.now()
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
         await enter_guild(uow, actor, ctx)
-        policy = await uow.guilds.policy(actor.guild_id)
-        start = await _start_of(uow, cmd, policy, now)
-        end = validate_booking_time(start, cmd.duration_minutes, now, policy)
-        tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
-        subject = await _subject_for(uow, cmd, tutor)
-        draft, _event = Booking.request(
-            booking_id=0, guild_id=actor.guild_id, student_id=actor.user_id,
-            tutor_id=cmd.tutor_id, subject_key=subject, start=start, end=end, now=now,
-            policy=policy, note=note, instant=tutor.instant_booking,
-        )  # fmt: skip
-        await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
+        draft, policy = await _prepare(uow, cmd, now, note)
         booking = await uow.bookings.add(draft, timedelta(minutes=policy.buffer_minutes))
         if booking.state is BookingState.CONFIRMED:
             await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
@@ -162,25 +200,6 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
         await uow.commit()
     ctx.after_commit()
     return booking
-
-
-async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
-    """Every check `book` makes, without booking: the start to echo back for Confirm."""
-    actor, now = cmd.actor, ctx.clock.now()
-    clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
-    async with ctx.uow(read_only=True) as uow:
-        policy = await uow.guilds.policy(actor.guild_id)
-        start = await _start_of(uow, cmd, policy, now)
-        end = validate_booking_time(start, cmd.duration_minutes, now, policy)
-        tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
-        await _subject_for(uow, cmd, tutor)
-        draft, _event = Booking.request(
-            booking_id=0, guild_id=actor.guild_id, student_id=actor.user_id,
-            tutor_id=cmd.tutor_id, subject_key="", start=start, end=end, now=now,
-            policy=policy,
-        )  # fmt: skip
-        await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
-    return start
 
 
 async def _mine(
@@ -291,6 +310,11 @@ async def reschedule(
         minutes = int((booking.end - booking.start).total_seconds() // 60)
         new_end = validate_booking_time(new_start, minutes, now, policy)
         await ensure_free(uow, booking, start=new_start, end=new_end, policy=policy, now=now)
+        exclude = booking.booking_id
+        if await uow.bookings.student_clash(
+            booking.guild_id, booking.student_id, new_start, new_end, exclude
+        ):
+            raise ConflictError("student_busy")
         tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
         instant = by is Party.STUDENT and tutor is not None and tutor.instant_booking
         booking, _ = booking.request_reschedule(new_start, new_end, by, now, instant=instant)
@@ -310,11 +334,13 @@ async def answer_reschedule(
         booking, by = await _mine(uow, booking_id, actor, action)
         policy = await uow.guilds.policy(actor.guild_id)
         if not accepted:
-            proposer = booking.proposed_by
+            proposer, proposed = booking.proposed_by, booking.proposed_start
             booking, _ = booking.decline_reschedule(by, now)
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
             to = booking.tutor_id if proposer is Party.TUTOR else booking.student_id
-            await scheduling.notify(uow, booking, NoticeKind.RESCHEDULE_DECLINED, to, now)
+            await scheduling.notify(
+                uow, booking, NoticeKind.RESCHEDULE_DECLINED, to, now, about=proposed
+            )
         else:
             if booking.proposed_start and booking.proposed_end:
                 await ensure_free(
@@ -349,7 +375,9 @@ async def _after_time_change(
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
     else:
         other = booking.student_id if proposer is Party.TUTOR else booking.tutor_id
-        await scheduling.notify(uow, booking, NoticeKind.RESCHEDULE_REQUESTED, other, now)
+        await scheduling.notify(
+            uow, booking, NoticeKind.RESCHEDULE_REQUESTED, other, now, about=booking.proposed_start
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,13 +412,14 @@ async def open_times(
         policy = await uow.guilds.policy(actor.guild_id)
         if duration_minutes not in policy.allowed_durations_minutes:
             raise InputError("duration", Problem.UNKNOWN_CHOICE)
-        await _bookable_tutor(uow, actor, tutor_id, now)
+        tutor = await _bookable_tutor(uow, actor, tutor_id, now)
+        earliest = earliest_start(now, policy, instant=tutor.instant_booking)
         starts = await open_slots(
             uow, actor.guild_id, tutor_id, policy, now,
             duration=timedelta(minutes=duration_minutes),
             within=(now, now + timedelta(days=min(PICKER_DAYS, policy.booking_horizon_days))),
         )  # fmt: skip
-    return starts[:PICKER_LIMIT]
+    return [s for s in starts if s >= earliest][:PICKER_LIMIT]
 
 
 async def allowed_durations(guild_id: int, ctx: ServiceContext) -> tuple[int, ...]:

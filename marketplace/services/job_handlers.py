@@ -38,6 +38,7 @@ class Handlers:
             ActionKind.REMINDER: self.remind,
             ActionKind.EXPIRE_REQUEST: self.expire,
             ActionKind.NUDGE: self.nudge,
+            ActionKind.REFRESH_NEXT_SLOT: self.refresh_next_slot,
         }
 
     async def _deliver(
@@ -71,6 +72,10 @@ class Handlers:
             await uow.commit()
         return outcome.channel
 
+    async def _already_sent(self, nonce: str) -> bool:
+        async with self.ctx.uow(read_only=True) as uow:
+            return await uow.deliveries.delivered(nonce)
+
     async def _booking(self, action: ClaimedAction) -> Booking | None:
         if action.booking_id is None:
             return None
@@ -101,6 +106,8 @@ class Handlers:
             return _skip("too late to be useful")
         extra: dict[str, object] = {"offset_minutes": offset}
         for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
+            if await self._already_sent(f"{action.nonce}{suffix}"):
+                continue  # a retry after the other side failed: this side has it already
             await self._deliver(
                 action,
                 kind=NoticeKind.REMINDER,
@@ -138,6 +145,19 @@ class Handlers:
             await uow.commit()
         self.ctx.after_commit()
         return _done("expired")
+
+    async def refresh_next_slot(self, action: ClaimedAction) -> HandlerResult:
+        """The cached next slot is about to pass: recompute it (and schedule the next refresh)."""
+        if action.user_id is None:
+            return _skip("no tutor")
+        now = self.ctx.clock.now()
+        async with self.ctx.uow() as uow:
+            if await uow.tutors.get(action.guild_id, action.user_id) is None:
+                return _skip("no longer a tutor")
+            policy = await uow.guilds.policy(action.guild_id)
+            await refresh_next_slot(uow, action.guild_id, action.user_id, policy, now)
+            await uow.commit()
+        return _done("refreshed")
 
     async def nudge(self, action: ClaimedAction) -> HandlerResult:
         """Nudge a student who still hasn't booked."""

@@ -13,13 +13,23 @@ BOOKING_WORK = frozenset({ActionKind.REMINDER, ActionKind.EXPIRE_REQUEST})
 
 
 async def notify(
-    uow: UnitOfWork, booking: Booking, kind: NoticeKind, to_user: int, now: datetime
+    uow: UnitOfWork,
+    booking: Booking,
+    kind: NoticeKind,
+    to_user: int,
+    now: datetime,
+    *,
+    about: datetime | None = None,
 ) -> None:
-    """Queue one message to `to_user` about `booking`, once per booking version."""
+    """Queue one message to `to_user` about `booking`, once per booking version.
+
+    `about` tells apart messages that don't change the version (each proposed time).
+    """
+    tag = f":{int(about.timestamp())}" if about else ""
     await uow.scheduled.schedule(
         NewAction(
             kind=ActionKind.NOTIFY,
-            dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}",
+            dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}{tag}",
             guild_id=booking.guild_id,
             due_at=now,
             booking_id=booking.booking_id,

@@ -75,13 +75,14 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             raise InputError("subject", Problem.UNKNOWN_CHOICE)
         policy = await uow.guilds.policy(actor.guild_id)
         level = query.level or await _student_level(uow, actor, query.subject_key)
-        max_minor = parse_money(query.max_price, policy.currency).minor if query.max_price else None
+        max_minor = _max_price(query.max_price, policy.currency)
         found = await uow.search.candidates(
             actor.guild_id, query.subject_key, level=level, max_rate_minor=max_minor,
             viewer_id=actor.user_id, now=now,
         )  # fmt: skip
         window = await _window(uow, actor, query.when, policy.languages, now)
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
+        next_slots.update(await _recompute_stale(uow, actor.guild_id, found, now))
         if window is not None:
             next_slots = await _free_in(uow, actor.guild_id, found, window, now)
             found = [c for c in found if c.tutor_id in next_slots]
@@ -96,12 +97,39 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
 
 
+def _max_price(text: str | None, currency: str) -> int | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_money(text, currency).minor
+    except InputError as error:
+        raise InputError("max_price", error.problem, error.limit) from error
+
+
 async def _student_level(uow: UnitOfWork, actor: Actor, subject_key: str) -> Level:
     student = await uow.students.get(actor.guild_id, actor.user_id)
     for subject in student.subjects if student else ():
         if subject.subject_key == subject_key:
             return subject.level
     return Level.BEGINNER
+
+
+async def _recompute_stale(
+    uow: UnitOfWork, guild_id: int, found: list[SearchCandidate], now: datetime
+) -> dict[int, datetime | None]:
+    """Fresh next slots for tutors whose cached one can no longer be booked.
+
+    The refresh job normally keeps the cache current; this covers a job that is late.
+    """
+    policy = await uow.guilds.policy(guild_id)
+    earliest = now + timedelta(minutes=policy.min_notice_minutes)
+    shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
+    stale = [c for c in found if c.next_slot_at is not None and c.next_slot_at < earliest]
+    fresh: dict[int, datetime | None] = {}
+    for candidate in stale[:MAX_EXACT_CHECKS]:
+        starts = await open_slots(uow, guild_id, candidate.tutor_id, policy, now, duration=shortest)
+        fresh[candidate.tutor_id] = starts[0] if starts else None
+    return fresh
 
 
 async def _window(
@@ -127,9 +155,7 @@ async def _free_in(
     policy = await uow.guilds.policy(guild_id)
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     start, end = window
-    maybe = await uow.availability.maybe_free(
-        guild_id, [c.tutor_id for c in found], start, start + shortest
-    )
+    maybe = await uow.availability.maybe_free(guild_id, [c.tutor_id for c in found], start, end)
     result: dict[int, datetime | None] = {}
     for tutor_id in sorted(maybe)[:MAX_EXACT_CHECKS]:
         starts = await open_slots(

@@ -200,7 +200,7 @@ class SqlAvailabilityRepository:
     async def maybe_free(
         self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
     ) -> set[int]:
-        """A cheap superset of the tutors whose availability could cover [start, end)."""
+        """A cheap superset of the tutors whose availability meets [start, end)."""
         if not tutor_ids:
             return set()
         s, e = week_minute(start), week_minute(start) + int((end - start).total_seconds() // 60)
@@ -212,8 +212,8 @@ class SqlAvailabilityRepository:
                 AvailabilityRuleRow.tutor_id.in_(tutor_ids),
                 or_(
                     *(
-                        (AvailabilityRuleRow.utc_week_start <= lo)
-                        & (AvailabilityRuleRow.utc_week_end >= hi)
+                        (AvailabilityRuleRow.utc_week_start < hi)
+                        & (AvailabilityRuleRow.utc_week_end > lo)
                         for lo, hi in wraps
                     )
                 ),
@@ -226,8 +226,8 @@ class SqlAvailabilityRepository:
                 AvailabilityWindowRow.guild_id == guild_id,
                 AvailabilityWindowRow.tutor_id.in_(tutor_ids),
                 AvailabilityWindowRow.is_day_off.is_(False),
-                AvailabilityWindowRow.start_at <= start,
-                AvailabilityWindowRow.end_at >= end,
+                AvailabilityWindowRow.start_at < end,
+                AvailabilityWindowRow.end_at > start,
             )
             .distinct()
         )

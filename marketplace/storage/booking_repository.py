@@ -157,6 +157,22 @@ class SqlBookingRepository:
         rows = await self._session.scalars(query.limit(limit))
         return [to_booking(row) for row in rows]
 
+    async def student_clash(
+        self, guild_id: int, student_id: int, start: datetime, end: datetime, exclude: int | None
+    ) -> bool:
+        """Whether the student already has a live session overlapping [start, end)."""
+        query = select(
+            exists().where(
+                BookingRow.guild_id == guild_id,
+                BookingRow.student_id == student_id,
+                BookingRow.live.is_(True),
+                BookingRow.start_at < end,
+                BookingRow.end_at > start,
+                BookingRow.id != (exclude or 0),
+            )
+        )
+        return bool(await self._session.scalar(query))
+
     async def late_cancels_by_tutor(
         self, guild_id: int, tutor_id: int, since: datetime
     ) -> list[datetime]:

@@ -185,6 +185,11 @@ class SqlDeliveryLog:
             .on_conflict_do_nothing(index_elements=[DeliveryRow.nonce])
         )
 
+    async def delivered(self, nonce: str) -> bool:
+        """Whether a message with this nonce already went out."""
+        query = select(exists().where(DeliveryRow.nonce == nonce))
+        return bool(await self._session.scalar(query))
+
     async def dms_closed(self, user_id: int, now: datetime) -> bool:
         """Whether to skip DMs to this user for now."""
         query = select(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from marketplace.domain.profiles import Level, Role, SessionFormat
 from marketplace.ports import DeliveryOutcome, Notice, NoticeKind
@@ -166,10 +166,17 @@ def failure_summary(results: list[Any]) -> Counter[str]:
 # --- Reading what was stored ---------------------------------------------------------------
 
 
+async def _detached(uow: UnitOfWorkFactory, query: Select[Any]) -> list[Any]:
+    """The rows `query` selects, loaded and detached (readable after the session closes)."""
+    async with uow(read_only=True) as work:
+        found = list(await work.session.scalars(query))
+        work.session.expunge_all()
+    return found
+
+
 async def booking_rows(uow: UnitOfWorkFactory) -> list[BookingRow]:
     """Every booking row, by id."""
-    async with uow(read_only=True) as work:
-        return list(await work.session.scalars(select(BookingRow).order_by(BookingRow.id)))
+    return await _detached(uow, select(BookingRow).order_by(BookingRow.id))
 
 
 async def action_rows(uow: UnitOfWorkFactory, kind: str | None = None) -> list[ScheduledActionRow]:
@@ -177,8 +184,7 @@ async def action_rows(uow: UnitOfWorkFactory, kind: str | None = None) -> list[S
     query = select(ScheduledActionRow).order_by(ScheduledActionRow.id)
     if kind is not None:
         query = query.where(ScheduledActionRow.kind == kind)
-    async with uow(read_only=True) as work:
-        return list(await work.session.scalars(query))
+    return await _detached(uow, query)
 
 
 async def pending(uow: UnitOfWorkFactory, kind: str) -> list[ScheduledActionRow]:
@@ -188,8 +194,7 @@ async def pending(uow: UnitOfWorkFactory, kind: str) -> list[ScheduledActionRow]
 
 async def delivery_rows(uow: UnitOfWorkFactory) -> list[DeliveryRow]:
     """Every delivery row, by id."""
-    async with uow(read_only=True) as work:
-        return list(await work.session.scalars(select(DeliveryRow).order_by(DeliveryRow.id)))
+    return await _detached(uow, select(DeliveryRow).order_by(DeliveryRow.id))
 
 
 # --- A notifier that remembers -------------------------------------------------------------

@@ -146,25 +146,27 @@ async def test_a_tutor_without_a_time_zone_is_asked_for_one_first(service_contex
 # --- Bad input -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("when", "problem"),
-    [
-        ("purple monkey dishwasher", Problem.UNPARSEABLE),
-        ("x" * 101, Problem.TOO_LONG),
-        ("   ", Problem.EMPTY),
-        ("today 07:00-09:00", Problem.IN_THE_PAST),  # local now is 10:00
-        ("2027-03-01 10:00-12:00", Problem.TOO_FAR_AHEAD),  # beyond the 60-day horizon
-        ("tomorrow 17:00-15:00", Problem.END_BEFORE_START),
-        ("Mondays 17:00", Problem.MISSING_END),
-    ],
-)
-async def test_bad_availability_text_is_refused_with_a_reason(
-    tutor, service_context, when, problem
-):
-    with pytest.raises(InputError) as refused:
-        await availability.read(tutor, when, service_context)
+BAD_TEXT = {
+    "purple monkey dishwasher": Problem.UNPARSEABLE,
+    "x" * 101: Problem.TOO_LONG,
+    "   ": Problem.EMPTY,
+    "today 07:00-09:00": Problem.IN_THE_PAST,  # local now is 10:00
+    "2027-03-01 10:00-12:00": Problem.TOO_FAR_AHEAD,  # beyond the 60-day horizon
+    "tomorrow 17:00-15:00": Problem.END_BEFORE_START,
+    "Mondays 17:00": Problem.MISSING_END,
+    "tomorrow 3pm": Problem.MISSING_END,
+    "Mondays 17:00-17:00": Problem.ZERO_LENGTH,
+}
 
-    assert (refused.value.field, refused.value.problem) == ("when", problem)
+
+async def test_bad_availability_text_is_refused_with_a_reason(tutor, service_context):
+    problems = {}
+    for when in BAD_TEXT:
+        with pytest.raises(InputError) as refused:
+            await availability.read(tutor, when, service_context)
+        problems[when] = (refused.value.field, refused.value.problem)
+
+    assert problems == {when: ("when", problem) for when, problem in BAD_TEXT.items()}
     assert await availability.entries(tutor, service_context) == []
 
 
@@ -193,6 +195,14 @@ async def test_a_time_repeated_by_fall_back_is_questioned_not_guessed(service_co
         at(25, 1, 30, month=10),
     )
     assert await availability.entries(tutor, service_context) == []
+
+
+async def test_a_weekly_rule_ending_in_the_past_is_refused(tutor, service_context):
+    # A rule that can never open a window is a time in the past, not a silent no-op.
+    with pytest.raises(InputError) as refused:
+        await availability.read(tutor, "Mondays 17:00-19:00", service_context, until="2026-11-01")
+
+    assert refused.value.problem == Problem.IN_THE_PAST
 
 
 async def test_a_day_off_in_the_past_is_refused(tutor, service_context):
@@ -224,8 +234,20 @@ async def test_nobody_removes_another_tutors_entry(tutor, service_context):
     assert [e.entry_id for e in await availability.entries(tutor, service_context)] == [entry_id]
 
 
-@pytest.mark.parametrize("entry_id", ["", "r", "x1", "r999999", "w-1", "1; DROP TABLE x"])
-async def test_removing_an_unknown_entry_is_not_found(tutor, service_context, entry_id):
+async def test_removing_an_unknown_entry_is_not_found(tutor, service_context):
+    await publish(service_context, tutor, "Mondays 17:00-19:00")
+
+    for entry_id in ("", "r", "x1", "r999999", "w-1", "d1", "1; DROP TABLE x"):
+        with pytest.raises(NotFoundError):
+            await availability.remove(tutor, entry_id, service_context)
+
+    assert len(await availability.entries(tutor, service_context)) == 1
+
+
+@pytest.mark.parametrize("entry_id", ["r" + "9" * 40, "w²", "r١٢"])
+async def test_a_hostile_entry_id_is_not_found_rather_than_a_crash(
+    tutor, service_context, entry_id
+):
     await publish(service_context, tutor, "Mondays 17:00-19:00")
 
     with pytest.raises(NotFoundError):

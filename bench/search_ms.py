@@ -1,0 +1,153 @@
+"""`search_ms`: `search.find` latency on the seeded data set (SQLite).
+
+Goes through the real service: `ServiceContext(uow=UnitOfWorkFactory(database),
+clock=SystemClock())` and an `Actor` for a random student. Three lines: subject + level
+sorted best (the issue's target, p95 <= 20 ms at full scale), the same sorted soonest,
+and with `when` set. Each reports how many SQL statements one query issued on average
+and how long the candidate query alone took (`sql_p50`), to show where the time goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+
+from bench import rows
+from bench.common import SEED, Emit, Scale, log, ms, percentile, sqlite_url, summary_ms
+from bench.dataset import DatasetInfo, ensure_search_db
+from marketplace.domain.profiles import Level
+from marketplace.ports import SystemClock
+from marketplace.services import search
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.storage.engine import Database, create_database
+from marketplace.storage.unit_of_work import UnitOfWorkFactory
+
+TARGET_P95_MS = 20.0
+WARM_UP = 20
+WHEN_TEXTS = (
+    "tomorrow 4pm",
+    "tomorrow 10am-12pm",
+    "Friday 17:00",
+    "next Monday 9am",
+    "Saturday 14:00-16:00",
+    "Wednesday 7pm",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str
+    sort: str
+    with_when: bool
+
+
+VARIANTS = (
+    Variant("best", "best", with_when=False),
+    Variant("soonest", "soonest", with_when=False),
+    Variant("when", "best", with_when=True),
+)
+
+
+class StatementCounter:
+    """Counts SQL statements sent through the engine (a cursor-execute listener)."""
+
+    def __init__(self, database: Database) -> None:
+        self.count = 0
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: Any) -> None:
+        self.count += 1
+
+
+def queries(info: DatasetInfo, count: int, variant: Variant, seed: str) -> list[search.FindTutors]:
+    rng = random.Random(f"{SEED}:{seed}:{variant.name}")
+    levels = list(Level)
+    return [
+        search.FindTutors(
+            actor=Actor(rows.GUILD_ID, rows.GUILD_NAME, rng.choice(info.student_ids)),
+            subject_key=rng.choice(rows.SUBJECT_KEYS),
+            level=rng.choice(levels),
+            when=rng.choice(WHEN_TEXTS) if variant.with_when else None,
+            sort=variant.sort,
+        )
+        for _ in range(count)
+    ]
+
+
+async def _time_find(
+    ctx: ServiceContext, batch: list[search.FindTutors], counter: StatementCounter
+) -> tuple[list[float], list[int], int]:
+    durations, hits = [], []
+    before = counter.count
+    for query in batch:
+        started = time.perf_counter()
+        results = await search.find(query, ctx)
+        durations.append(time.perf_counter() - started)
+        hits.append(len(results.hits))
+    return durations, hits, counter.count - before
+
+
+async def _time_candidates(ctx: ServiceContext, batch: list[search.FindTutors]) -> list[float]:
+    """The candidate query alone, through the repository, in one read-only unit of work."""
+    durations = []
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        for query in batch:
+            started = time.perf_counter()
+            await uow.search.candidates(
+                query.actor.guild_id, query.subject_key, level=query.level or Level.BEGINNER,
+                max_rate_minor=None, viewer_id=query.actor.user_id, now=now,
+            )  # fmt: skip
+            durations.append(time.perf_counter() - started)
+    return durations
+
+
+async def run(scale: Scale, out: Emit) -> None:
+    started = time.perf_counter()
+    info = await asyncio.to_thread(ensure_search_db, scale)
+    prepared = time.perf_counter() - started
+    database = create_database(sqlite_url(info.path))
+    counter = StatementCounter(database)
+    ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
+    try:
+        for variant in VARIANTS:
+            count = scale.search_when_queries if variant.with_when else scale.search_queries
+            await _time_find(ctx, queries(info, WARM_UP, variant, "warm"), counter)
+            batch = queries(info, count, variant, "measure")
+            log.info("search_ms: %s queries, %s", count, variant.name)
+            durations, hits, statements = await _time_find(ctx, batch, counter)
+            sql = await _time_candidates(ctx, batch)
+            p95 = ms(percentile(durations, 95))
+            out(
+                {
+                    "metric": "search_ms",
+                    "backend": "sqlite",
+                    "scale": scale.name,
+                    "variant": variant.name,
+                    "sort": variant.sort,
+                    "when": variant.with_when,
+                    "tutors": info.tutors,
+                    "rules": info.rules,
+                    "bookings": info.bookings,
+                    "queries": count,
+                    **summary_ms(durations, 50, 95, 99),
+                    "max": ms(max(durations)),
+                    "sql_p50": ms(percentile(sql, 50)),
+                    "statements_per_query": round(statements / count, 1),
+                    "hits_mean": round(sum(hits) / count, 1),
+                    "target_p95_ms": TARGET_P95_MS,
+                    "target_met": p95 <= TARGET_P95_MS,
+                    "data_set_seconds": round(prepared, 1),
+                    "data_set_built_seconds": info.build_seconds,
+                    "load1": round(os.getloadavg()[0], 2),
+                }
+            )
+    finally:
+        await database.dispose()
