@@ -124,6 +124,9 @@ def _bare_replay(path: Path, transactions: list[list[Statement]]) -> float:
 def _plan(
     built: world.World, starts: list[tuple[Actor, datetime]]
 ) -> list[tuple[Actor, Actor, datetime]]:
+    """Pair each slot with a student. With as many students as tutors, student n always
+    books tutor n, so no student is ever booked twice at once (the service refuses that).
+    """
     students = built.students
     return [(students[n % len(students)], tutor, start) for n, (tutor, start) in enumerate(starts)]
 

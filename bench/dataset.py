@@ -12,6 +12,7 @@ in one transaction per table, on a plain synchronous sqlite3 engine.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -29,14 +30,22 @@ from sqlalchemy.engine import Connection, Engine
 
 from bench import rows
 from bench.common import CACHE_DIR, SEED, Scale, migrate, sqlite_url
+from marketplace.domain.scheduled import ActionKind
+from marketplace.jobs import JobRunner
+from marketplace.services.context import ServiceContext
+from marketplace.services.job_handlers import Handlers
 from marketplace.storage.availability_repository import MINUTES_PER_WEEK
+from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import alembic_config
+from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.types import UTCDateTime
+from marketplace.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("bench.dataset")
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MAX_AGE = timedelta(days=3)
+FRESH_FOR = timedelta(minutes=30)  # cached next slots stay current this long after a run starts
 BATCH = 20_000
 
 # Where the users live (weights roughly like a European/US/Asian campus mix).
@@ -125,13 +134,57 @@ def ensure_search_db(scale: Scale) -> DatasetInfo:
         age = datetime.now(UTC) - info.built
         if age < MAX_AGE:
             log.info("search data set: reusing %s (built %s ago)", path.name, age)
+            _freshen(info)
             return info
         log.info("search data set: %s is %s old; rebuilding", path.name, age)
     for old in CACHE_DIR.glob(f"search-{scale.name}-*"):
         old.unlink()
     info = _build(scale, head, path)
     meta.write_text(json.dumps(asdict(info), indent=1), encoding="utf-8")
+    _freshen(info)
     return info
+
+
+def _freshen(info: DatasetInfo) -> None:
+    started = time.perf_counter()
+    refreshed = asyncio.run(freshen(info))
+    log.info(
+        "search data set: %s tutors' next slot refreshed by the job runner (%.1f s)",
+        refreshed,
+        _since(started),
+    )
+
+
+class _AheadClock:
+    """The real clock, `ahead` in the future."""
+
+    def __init__(self, ahead: timedelta) -> None:
+        self.ahead = ahead
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+async def freshen(info: DatasetInfo, ahead: timedelta = FRESH_FOR) -> int:
+    """Run the REFRESH_NEXT_SLOT work that is due (or falls due within `ahead`).
+
+    In production the job runner refreshes each tutor's cached next slot just before it
+    stops being bookable; a cached data set has had no runner since it was built. This
+    runs the product's own runner and handler over those rows, with a clock `ahead` in
+    the future, so every cached slot stays current for the benchmark run (searches would
+    otherwise recompute stale ones inline). Returns how many tutors were refreshed.
+    """
+    database = create_database(sqlite_url(info.path))
+    try:
+        clock = _AheadClock(ahead)
+        ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=clock)
+        handler = Handlers(ctx, notifier=None).by_kind()[ActionKind.REFRESH_NEXT_SLOT]  # type: ignore[arg-type]
+        runner = JobRunner(
+            SqlActionQueue(database, clock=clock), {ActionKind.REFRESH_NEXT_SLOT: handler}, clock
+        )
+        return await runner.sweep()
+    finally:
+        await database.dispose()
 
 
 def _fast_engine(path: Path) -> Engine:
@@ -280,7 +333,9 @@ class _Generator:
             now + timedelta(hours=3),
             now + timedelta(days=59),
         )
-        self.two_hours = now + timedelta(hours=2)
+        # The first free slot at least the 2 h notice after the moment the set is used
+        # (`now` is the start of the hour it was built in).
+        self.two_hours = now + timedelta(hours=3)
 
     def tables(self) -> Any:
         g, now, rng = rows.GUILD_ID, self.now, self.rng
@@ -321,6 +376,15 @@ class _Generator:
             profiles.append(profile)
             bookings.extend(tutor_bookings)
         yield "tutor_profile", profiles
+        notice = timedelta(hours=2)
+        yield (
+            "scheduled_action",
+            [
+                rows.refresh_action(p["user_id"], p["next_slot_at"], notice, g)
+                for p in profiles
+                if p["next_slot_at"] is not None
+            ],
+        )
         yield (
             "tutor_subject",
             [

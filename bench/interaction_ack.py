@@ -7,10 +7,12 @@ data-set ids (the emulator's id factory is wrapped so the next ids it hands out 
 those; everything else keeps the emulator's own ids), so the bot finds their profiles.
 
 All 50 users act at once, each running `rounds` × (`/help`, `/profile view`,
-`/find subject:<random> level:<random>`) in a shuffled order, one after another, with
-no pause between (a closed loop: latency there is mostly waiting for the others, since
-one event loop serves everyone). Before that, one user alone runs each command
-`ALONE_ROUNDS` times: `alone_p50`/`alone_p99` are the cost of a command by itself.
+`/find subject:<random> level:<random>`) in a shuffled order, one after another:
+`pattern: closed-loop` with no pause between commands (50 interactions always in
+flight: latency there is mostly waiting for the others, since one event loop serves
+everyone), then `pattern: paced` with a random pause (mean `PACED_THINK_S`) before each
+command. Before both, one user alone runs each command `ALONE_ROUNDS` times:
+`alone_p50`/`alone_p99` are the cost of a command by itself.
 `to_bot_*` is INTERACTION_CREATE → discord.py's `on_interaction` in the bot: the
 earliest moment a handler could defer.
 
@@ -54,6 +56,7 @@ TARGET_P99_MS = 100.0
 MEASURED = "emulator: INTERACTION_CREATE queued to the gateway -> callback request received"
 COMMANDS = ("help", "profile view", "find")
 ALONE_ROUNDS = 20
+PACED_THINK_S = 1.0  # mean pause before each command in the paced pattern
 
 
 class PinnedIds:
@@ -65,6 +68,17 @@ class PinnedIds:
 
     def next(self) -> int:
         return self.queue.popleft() if self.queue else int(self.inner.next())
+
+
+@dataclass
+class Pattern:
+    """How the 50 users act: back to back (closed loop) or with pauses (paced)."""
+
+    name: str
+    think: float
+    per_command: bool
+    samples: list[Sample] = field(default_factory=list)
+    span: float = 0.0
 
 
 @dataclass
@@ -156,12 +170,14 @@ async def _session(
     guild: Guild,
     *,
     plan: list[str],
-    gate: asyncio.Event,
     rng: random.Random,
+    think: float = 0.0,
 ) -> list[Sample]:
-    await gate.wait()
+    """Run `plan` one command after another; with `think`, pause uniform(0, 2·think) first."""
     samples = []
     for command in plan:
+        if think:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
         began = time.perf_counter()
         result = await _call(emu, user, guild, command, rng)
         round_trip = time.perf_counter() - began
@@ -176,6 +192,30 @@ async def _session(
             )
         )
     return samples
+
+
+async def _everyone(
+    emu: Emulator,
+    clock: AckClock,
+    guild: Guild,
+    users: list[User],
+    *,
+    rounds: int,
+    think: float,
+) -> tuple[list[Sample], float]:
+    """Every user at once, each `rounds` × COMMANDS shuffled; the samples and the span."""
+    tasks = []
+    for n, user in enumerate(users):
+        rng = random.Random(f"{SEED}:{n}:{think}")
+        plan = list(COMMANDS) * rounds
+        rng.shuffle(plan)
+        session = _session(emu, clock, user, guild, plan=plan, rng=rng, think=think)
+        tasks.append(session)
+    began = time.perf_counter()
+    results = await asyncio.gather(*tasks)
+    span = time.perf_counter() - began
+    await emu.settle()
+    return [sample for batch in results for sample in batch], span
 
 
 def _rss_mb() -> dict[str, float]:
@@ -193,7 +233,13 @@ def _p(values: list[float], pct: int) -> float | None:
 
 
 def _line(
-    scale: Scale, info: DatasetInfo, command: str, samples: list[Sample], alone: list[Sample]
+    scale: Scale,
+    info: DatasetInfo,
+    command: str,
+    samples: list[Sample],
+    *,
+    alone: list[Sample],
+    pattern: Pattern,
 ) -> dict[str, Any]:
     acks = [s.ack for s in samples if s.ack is not None]
     to_bot = [s.to_bot for s in samples if s.to_bot is not None]
@@ -205,13 +251,16 @@ def _line(
         "backend": "sqlite",
         "scale": scale.name,
         "command": command,
+        "pattern": pattern.name,
+        "think_s": pattern.think,
         "p50": _p(acks, 50),
         "p95": _p(acks, 95),
         "p99": p99,
         "max": ms(max(acks)) if acks else None,
         "n": len(acks),
-        "failed": len(samples) - len(acks) + sum(1 for s in samples if s.errors),
+        "failed": sum(1 for s in samples if s.ack is None or s.errors),
         "concurrency": scale.ack_users,
+        "per_second": round(len(samples) / pattern.span, 1) if pattern.span else None,
         "kinds": dict(Counter(s.kind for s in samples)),
         "harness_p50": _p(trips, 50),
         "harness_p99": _p(trips, 99),
@@ -236,15 +285,16 @@ async def run(scale: Scale, out: Emit) -> None:
         emu = Emulator(interaction_deadline=3.0)
         await emu.start()
         try:
-            alone, samples = await _measure(emu, info, scale, sqlite_url(path))
+            alone, patterns = await _measure(emu, info, scale, sqlite_url(path))
             memory = _rss_mb()
         finally:
             await emu.stop()
-    for command in ("all", *COMMANDS):
-        chosen = [s for s in samples if command in ("all", s.command)]
-        single = [s for s in alone if command in ("all", s.command)]
-        line = _line(scale, info, command, chosen, single)
-        out(line | {"load1": round(os.getloadavg()[0], 2)})
+    for pattern in patterns:
+        for command in ("all", *COMMANDS) if pattern.per_command else ("all",):
+            chosen = [s for s in pattern.samples if command in ("all", s.command)]
+            single = [s for s in alone if command in ("all", s.command)]
+            line = _line(scale, info, command, chosen, alone=single, pattern=pattern)
+            out(line | {"load1": round(os.getloadavg()[0], 2)})
     out(
         {
             "metric": "rss_mb",
@@ -261,7 +311,7 @@ async def run(scale: Scale, out: Emit) -> None:
 
 async def _measure(
     emu: Emulator, info: DatasetInfo, scale: Scale, url: str
-) -> tuple[list[Sample], list[Sample]]:
+) -> tuple[list[Sample], list[Pattern]]:
     guild, users = build_world(emu, info, scale.ack_users)
     settings = load_settings(
         discord_token=BOT_TOKEN,
@@ -272,6 +322,10 @@ async def _measure(
         log_level="WARNING",
     )
     runtime = await build_runtime(settings)
+    patterns = [
+        Pattern("closed-loop", think=0.0, per_command=True),
+        Pattern("paced", think=PACED_THINK_S, per_command=False),
+    ]
     try:
         bot = build_bot(runtime)
         async with running_bot(emu, bot, BOT_TOKEN):
@@ -281,32 +335,19 @@ async def _measure(
             for command in COMMANDS * 2:  # warm up every path once or twice
                 await _call(emu, users[0], guild, command, rng)
             # One user alone: what each command costs without anyone else in the queue.
-            alone_gate = asyncio.Event()
-            alone_gate.set()
             alone = await _session(
-                emu, clock, users[1], guild,
-                plan=list(COMMANDS) * ALONE_ROUNDS, gate=alone_gate, rng=rng,
-            )  # fmt: skip
-            plans = []
-            for _ in users:
-                plan = list(COMMANDS) * scale.ack_rounds
-                rng.shuffle(plan)
-                plans.append(plan)
-            gate = asyncio.Event()
-            tasks = []
-            for n, (user, plan) in enumerate(zip(users, plans, strict=True)):
-                rng_n = random.Random(f"{SEED}:{n}")
-                session = _session(emu, clock, user, guild, plan=plan, gate=gate, rng=rng_n)
-                tasks.append(asyncio.create_task(session))
-            log.info(
-                "interaction_ack_ms: %s users x %s interactions",
-                len(users),
-                len(plans[0]) if plans else 0,
+                emu, clock, users[1], guild, plan=list(COMMANDS) * ALONE_ROUNDS, rng=rng
             )
-            await asyncio.sleep(0.05)
-            gate.set()
-            results = await asyncio.gather(*tasks)
-            await emu.settle()
+            for pattern in patterns:
+                log.info(
+                    "interaction_ack_ms: %s users x %s interactions, %s",
+                    len(users),
+                    len(COMMANDS) * scale.ack_rounds,
+                    pattern.name,
+                )
+                pattern.samples, pattern.span = await _everyone(
+                    emu, clock, guild, users, rounds=scale.ack_rounds, think=pattern.think
+                )
     finally:
         await runtime.database.dispose()
-    return alone, [sample for batch in results for sample in batch]
+    return alone, patterns

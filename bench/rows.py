@@ -22,6 +22,7 @@ from marketplace.storage.models import (
     GuildRow,
     MemberRow,
     RestrictionRow,
+    ScheduledActionRow,
     StudentProfileRow,
     StudentSubjectRow,
     SubjectRow,
@@ -54,6 +55,7 @@ TABLES: dict[str, Table] = {
     "booking": BookingRow.__table__,  # type: ignore[dict-item]
     "user_block": UserBlockRow.__table__,  # type: ignore[dict-item]
     "restriction": RestrictionRow.__table__,  # type: ignore[dict-item]
+    "scheduled_action": ScheduledActionRow.__table__,  # type: ignore[dict-item]
 }
 
 
@@ -166,6 +168,21 @@ def rule(
         "utc_week_start": week_start,
         "utc_week_end": week_end,
         "created_at": now,
+    }
+
+
+def refresh_action(tutor_id: int, next_slot: datetime, notice: timedelta, guild_id: int) -> Row:
+    """The pending REFRESH_NEXT_SLOT row `refresh_next_slot` leaves behind for a tutor."""
+    return {
+        "kind": "refresh_next_slot",
+        "dedupe_key": f"refresh:{guild_id}:{tutor_id}:{int(next_slot.timestamp())}",
+        "guild_id": guild_id,
+        "booking_id": None,
+        "user_id": tutor_id,
+        "due_at": next_slot - (notice - timedelta(minutes=1)),
+        "payload": {},
+        "state": "pending",
+        "attempts": 0,
     }
 
 

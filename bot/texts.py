@@ -224,15 +224,21 @@ ALL_DONE = "Everything's done. Nice!"
 HELP_TITLE = "TutorBot help"
 HELP_SECTIONS = (
     (
-        "Everyone",
-        "`/start` set up your profile · `/profile view` · `/profile edit` · "
-        "`/timezone set` · `/help`",
+        "Getting started",
+        "`/start` set up your profile · `/timezone set` · `/profile view` · `/profile edit`",
+    ),
+    (
+        "Students",
+        "`/find subject:` find a tutor, then press **Book** · `/book tutor: when:` · "
+        "`/bookings` · `/reschedule` · `/cancel`",
     ),
     (
         "Tutors",
-        "`/tutor apply` create or update your tutor profile · "
-        "`/tutor pause` / `/tutor resume` hide or show you in search",
+        "`/tutor apply` your tutor profile · `/tutor availability add|list|remove` when "
+        "you're free · `/tutor pause` / `/tutor resume` · requests arrive in your DMs "
+        "with **Accept** / **Decline**",
     ),
+    ("Safety", "`/block user:` / `/unblock user:` hide someone from your search and bookings"),
     ("Admins", "`/admin config` view or change this server's settings · `/admin subjects`"),
 )
 HELP_FOOTER = "Replies about you are only visible to you."
