@@ -1,0 +1,54 @@
+"""How a session's money settles: the price, and who gets what for each outcome.
+
+All amounts are integer minor units. A session's price is the tutor's hourly rate for its
+length; the student pays that plus the platform fee (basis points of it, rounded half up).
+An outcome is a refund percentage of the total and a tutor share of the price; the
+platform keeps the rest. For every outcome: refund + tutor + platform == total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.domain.money import Money, Quote, div_half_up, quote, share
+
+MINUTES_PER_HOUR = 60
+
+
+def session_quote(hourly_rate: Money, minutes: int, fee_bps: int) -> Quote:
+    """The price of `minutes` at `hourly_rate` (rounded half up), the fee, and the total."""
+    price = Money(div_half_up(hourly_rate.minor * minutes, MINUTES_PER_HOUR), hourly_rate.currency)
+    return quote(price, fee_bps)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """Where the total goes: back to the student, to the tutor, or to the platform."""
+
+    refund: Money
+    tutor: Money
+    platform: Money
+
+    @property
+    def kept(self) -> Money:
+        """What is captured in the end: the total minus the refund."""
+        return self.tutor + self.platform
+
+
+def settle(price: Quote, refund_percent: int, tutor_share_percent: int) -> Settlement:
+    """Split the total for an outcome (see the module docstring).
+
+    `refund_percent` applies to the total, `tutor_share_percent` to the price (the rate).
+    Raises ValueError when the two together would pay out more than the total.
+    """
+    refund = share(price.total, refund_percent)
+    tutor = share(price.rate, tutor_share_percent)
+    platform = price.total - refund - tutor
+    if platform.minor < 0:
+        msg = "refund and tutor share exceed the total"
+        raise ValueError(msg)
+    return Settlement(refund, tutor, platform)
+
+
+FULL_REFUND = (100, 0)
+PAID_IN_FULL = (0, 100)
