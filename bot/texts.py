@@ -26,6 +26,7 @@ FIELD_NAMES = {
     "rate": "The rate",
     "max_price": "The price limit",
     "note": "The note",
+    "reason": "The reason",
     "subjects": "Subjects",
     "subject": "The subject name",
     "formats": "Session format",
@@ -354,6 +355,7 @@ WHO_CANCELLED = {"student": "the student", "tutor": "the tutor", "system": "Tuto
 WHEN_LINE = "**When:** <t:{start}:F> (<t:{start}:R>) · {minutes} min"
 PROPOSED_LINE = "**Proposed:** <t:{start}:F> (<t:{start}:R>)"
 NOTE_LINE = "**Note:** {note}"
+REASON_LINE = "**Reason:** {reason}"
 EXPIRES_LINE = "Answer by <t:{expires}:f>, or the request expires."
 GCAL_LINK = "[Add to Google Calendar]({url})"
 FREE_SESSION = "This session is free."

@@ -97,14 +97,13 @@ class BookingCog(commands.Cog):
     @app_commands.command(
         name="cancel", description="Cancel a session (you'll see the refund first)"
     )
-    @app_commands.describe(booking="Which booking", reason="Why (optional, shared with them)")
+    @app_commands.describe(booking="Which booking", reason="Why (optional; they will see it)")
     @app_commands.guild_only()
     async def cancel(
         self, interaction: discord.Interaction, booking: int, reason: str | None = None
     ) -> None:
         """Show the policy outcome and ask to confirm."""
-        del reason  # shown to moderators with disputes, in a later release
-        await confirm_cancellation(interaction, actor_of(interaction), booking)
+        await confirm_cancellation(interaction, actor_of(interaction), booking, reason or "")
 
     @app_commands.command(name="reschedule", description="Move a session to a new time")
     @app_commands.describe(booking="Which booking", when="The new time, e.g. 'Friday 5pm'")

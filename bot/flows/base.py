@@ -8,6 +8,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
+from marketplace.services.context import ServiceContext
 
 MENU_TIMEOUT_SECONDS = 600
 
@@ -41,3 +42,9 @@ class SafeModal(discord.ui.Modal):
     ) -> None:
         """Route errors to the one handler."""
         await handle_interaction_error(interaction, error)
+
+
+def services_of(interaction: discord.Interaction) -> ServiceContext:
+    """The bot's services (the client is our TutorBot)."""
+    services: ServiceContext = interaction.client.services  # type: ignore[attr-defined]
+    return services

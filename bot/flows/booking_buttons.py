@@ -13,6 +13,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
+from bot.flows.base import services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from marketplace.ports import Notice, NoticeKind
 from marketplace.services import bookings
@@ -27,11 +28,6 @@ MANAGE_KINDS = frozenset(
 def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
     """The clicker as an Actor of the booking's guild (buttons also live in DMs)."""
     return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
-
-
-def services_of(interaction: discord.Interaction) -> Any:
-    """The bot's services (the client is our TutorBot)."""
-    return interaction.client.services  # type: ignore[attr-defined]
 
 
 class AnswerButton(

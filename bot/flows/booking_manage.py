@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot import texts
-from bot.flows.base import OwnedView, SafeModal
+from bot.flows.base import OwnedView, SafeModal, services_of
 from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import cancellation_text
 from marketplace.services import bookings, onboarding
@@ -13,29 +13,26 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 
-def _services(interaction: discord.Interaction) -> ServiceContext:
-    services: ServiceContext = interaction.client.services  # type: ignore[attr-defined]
-    return services
-
-
 async def confirm_cancellation(
-    interaction: discord.Interaction, actor: Actor, booking_id: int
+    interaction: discord.Interaction, actor: Actor, booking_id: int, reason: str = ""
 ) -> None:
     """Show what cancelling means, then wait for Confirm."""
-    ctx = _services(interaction)
+    ctx = services_of(interaction)
     booking, outcome = await bookings.cancellation_preview(booking_id, actor, ctx)
     subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
     text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
-    view = ConfirmCancelView(actor, booking_id, ctx)
+    view = ConfirmCancelView(actor, booking_id, ctx, reason)
     await interaction.response.send_message(text, view=view, ephemeral=True)
 
 
 class ConfirmCancelView(OwnedView):
     """Confirm / Keep for one cancellation."""
 
-    def __init__(self, actor: Actor, booking_id: int, ctx: ServiceContext) -> None:
+    def __init__(
+        self, actor: Actor, booking_id: int, ctx: ServiceContext, reason: str = ""
+    ) -> None:
         super().__init__(actor.user_id)
-        self.actor, self.booking_id, self.ctx = actor, booking_id, ctx
+        self.actor, self.booking_id, self.ctx, self.reason = actor, booking_id, ctx, reason
 
     @discord.ui.button(
         label="Confirm", style=discord.ButtonStyle.danger, custom_id="cancel:confirm"
@@ -44,7 +41,7 @@ class ConfirmCancelView(OwnedView):
         self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmCancelView]
     ) -> None:
         """Cancel for real."""
-        await bookings.cancel(self.booking_id, self.actor, self.ctx)
+        await bookings.cancel(self.booking_id, self.actor, self.ctx, self.reason)
         self.stop()
         await interaction.response.edit_message(content=texts.CANCELLED, view=None)
 
@@ -60,7 +57,7 @@ class ConfirmCancelView(OwnedView):
 async def ask_new_time(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """Open the new-time modal."""
     await interaction.response.send_modal(
-        RescheduleModal(actor, booking_id, _services(interaction))
+        RescheduleModal(actor, booking_id, services_of(interaction))
     )
 
 

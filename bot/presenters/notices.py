@@ -58,6 +58,8 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
     lines = [when_line(booking)]
     if notice.kind is NoticeKind.RESCHEDULE_REQUESTED and booking.proposed_start:
         lines.append(texts.PROPOSED_LINE.format(start=ts(booking.proposed_start)))
+    if reason := str(notice.extra.get("reason", "")):
+        lines.append(texts.REASON_LINE.format(reason=reason))
     if notice.kind is NoticeKind.BOOKING_REQUESTED:
         if booking.note:
             lines.append(texts.NOTE_LINE.format(note=booking.note))

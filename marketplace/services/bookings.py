@@ -259,16 +259,19 @@ async def cancellation_preview(
     return booking, cancellation_outcome(by, booking.start, now, policy)
 
 
-async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
-    """Cancel by policy; the other side is told, a late tutor cancellation is counted."""
+async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str = "") -> Booking:
+    """Cancel by policy; both sides are told (with the reason), late tutor cancels count."""
     now = ctx.clock.now()
+    reason = clean_text(reason, field="reason", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
         booking, by = await _mine(uow, booking_id, actor, "cancel")
         policy = await uow.guilds.policy(actor.guild_id)
         booking, event = booking.cancel(by, now, policy)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
         await scheduling.drop_booking_work(uow, booking, now)
-        await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CANCELLED, now)
+        await scheduling.notify_both(
+            uow, booking, NoticeKind.BOOKING_CANCELLED, now, extra={"reason": reason}
+        )
         if by is Party.TUTOR and event.late:
             since = now - timedelta(days=policy.late_cancel_window_days)
             late = await uow.bookings.late_cancels_by_tutor(

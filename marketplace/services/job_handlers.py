@@ -88,8 +88,14 @@ class Handlers:
             return _skip("no recipient")
         booking = await self._booking(action)
         kind = NoticeKind(str(action.payload.get("notice")))
+        extra = {k: v for k, v in action.payload.items() if k != "notice"}
         channel = await self._deliver(
-            action, kind=kind, user_id=action.user_id, booking=booking, nonce=action.nonce
+            action,
+            kind=kind,
+            user_id=action.user_id,
+            booking=booking,
+            nonce=action.nonce,
+            extra=extra,
         )
         return _done(f"{kind} via {channel}")
 

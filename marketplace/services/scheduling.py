@@ -20,6 +20,7 @@ async def notify(
     now: datetime,
     *,
     about: datetime | None = None,
+    extra: dict[str, str] | None = None,
 ) -> None:
     """Queue one message to `to_user` about `booking`, once per booking version.
 
@@ -34,15 +35,22 @@ async def notify(
             due_at=now,
             booking_id=booking.booking_id,
             user_id=to_user,
-            payload={"notice": kind.value},
+            payload={**(extra or {}), "notice": kind.value},
         )
     )
 
 
-async def notify_both(uow: UnitOfWork, booking: Booking, kind: NoticeKind, now: datetime) -> None:
+async def notify_both(
+    uow: UnitOfWork,
+    booking: Booking,
+    kind: NoticeKind,
+    now: datetime,
+    *,
+    extra: dict[str, str] | None = None,
+) -> None:
     """Queue the same message to the student and the tutor."""
     for user in (booking.student_id, booking.tutor_id):
-        await notify(uow, booking, kind, user, now)
+        await notify(uow, booking, kind, user, now, extra=extra)
 
 
 async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:

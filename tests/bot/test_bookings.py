@@ -372,3 +372,16 @@ async def test_reschedule_is_echoed_then_proposed_to_the_tutor(campus) -> None:
     assert kept
     [after] = await live_bookings(campus, campus.student)
     assert after.start == booking.start
+
+
+async def test_the_cancel_reason_reaches_the_other_side(campus) -> None:
+    await ready_tutor(campus)
+    await request_first_slot(campus)
+    [booking] = await live_bookings(campus, campus.student)
+    preview = await campus.emu.slash(
+        campus.student, campus.guild, "cancel", booking=booking.booking_id, reason="I'm ill, sorry"
+    )
+    old = seen(campus, campus.tutor)
+    await campus.emu.click(campus.student, preview.message, label="Confirm")
+    cancelled = await dm(campus, campus.tutor, "Session cancelled", old=old)
+    assert "Reason: I'm ill, sorry" in cancelled.text.replace("**", "")
