@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@PYTHON=$(PYTHON) bash scripts/localstripe.sh
 
 demo: setup
 	$(PY) -m demo
@@ -39,4 +40,4 @@ bench: setup postgres
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-out
+	rm -rf $(VENV) .venv-localstripe .pytest_cache .mypy_cache .ruff_cache demo-out

@@ -124,11 +124,11 @@ def _bare_replay(path: Path, transactions: list[list[Statement]]) -> float:
 def _plan(
     built: world.World, starts: list[tuple[Actor, datetime]]
 ) -> list[tuple[Actor, Actor, datetime]]:
-    """Pair each slot with a student. With as many students as tutors, student n always
-    books tutor n, so no student is ever booked twice at once (the service refuses that).
+    """Pair each slot with a student: student n always books tutor n (there are as many of
+    each), so no student is ever booked twice at once (the service refuses that).
     """
-    students = built.students
-    return [(students[n % len(students)], tutor, start) for n, (tutor, start) in enumerate(starts)]
+    student_of = dict(zip((t.user_id for t in built.tutors), built.students, strict=True))
+    return [(student_of[tutor.user_id], tutor, start) for tutor, start in starts]
 
 
 async def measure(backend: str, url: str, scale: Scale) -> list[dict[str, Any]]:

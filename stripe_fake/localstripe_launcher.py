@@ -6,7 +6,8 @@ localstripe's aiohttp application instead, binds a loopback socket (port 0 picks
 one), keeps the state in memory only, and writes ``PORT <n>`` on stdout once bound.
 
 It imports nothing from this repository, so it runs under
-``.venv-localstripe/bin/python stripe_fake/localstripe_launcher.py [--port N]``.
+``.venv-localstripe/bin/python -I stripe_fake/localstripe_launcher.py [--port N]`` (``-I`` keeps
+this folder, whose ``localstripe.py`` would shadow the real package, off ``sys.path``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import socket
 import sys
 
 from aiohttp import web
+from localstripe import resources
+from localstripe.server import app
 
 
 def _keep_state_in_memory() -> None:
-    from localstripe import resources
-
     def _no_dump(_store: object) -> None:
         return None
 
@@ -43,8 +44,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     _keep_state_in_memory()
-    from localstripe.server import app
-
     sock = _loopback_socket(args.port)
     sys.stdout.write(f"PORT {sock.getsockname()[1]}\n")
     sys.stdout.flush()

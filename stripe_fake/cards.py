@@ -1,0 +1,89 @@
+"""Stripe's test card numbers and what each does when charged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stripe_fake.errors import card_declined
+
+SUCCESS_CARD = "4242424242424242"
+GENERIC_DECLINE_CARD = "4000000000000002"
+
+
+@dataclass(frozen=True)
+class Decline:
+    """How a test card fails: the error code, decline code and customer-facing message."""
+
+    code: str
+    decline_code: str
+    message: str
+
+
+DECLINES: dict[str, Decline] = {
+    GENERIC_DECLINE_CARD: Decline("card_declined", "generic_decline", "Your card was declined."),
+    "4000000000009995": Decline(
+        "card_declined", "insufficient_funds", "Your card has insufficient funds."
+    ),
+    "4000000000009987": Decline("card_declined", "lost_card", "Your card was declined."),
+    "4000000000009979": Decline("card_declined", "stolen_card", "Your card was declined."),
+    "4000000000000069": Decline("expired_card", "expired_card", "Your card has expired."),
+    "4000000000000127": Decline(
+        "incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect."
+    ),
+    "4000000000000119": Decline(
+        "processing_error",
+        "processing_error",
+        "An error occurred while processing your card. Try again in a little bit.",
+    ),
+}
+
+# Smallest chargeable amounts (minor units) for the common currencies; others: 1.
+MINIMUM_AMOUNTS: dict[str, int] = {
+    "usd": 50,
+    "eur": 50,
+    "gbp": 30,
+    "cad": 50,
+    "aud": 50,
+    "nzd": 50,
+    "chf": 50,
+    "sgd": 50,
+    "hkd": 400,
+    "jpy": 50,
+    "sek": 300,
+    "nok": 300,
+    "dkk": 250,
+}
+
+
+def minimum_amount(currency: str) -> int:
+    """The least Stripe will charge in `currency`."""
+    return MINIMUM_AMOUNTS.get(currency, 1)
+
+
+def _luhn_ok(number: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def normalize(number: str) -> str:
+    """Digits only; a 402 ``incorrect_number`` when it is not a valid card number."""
+    digits = "".join(char for char in number if char not in " -")
+    if not digits.isdigit() or not 13 <= len(digits) <= 19 or not _luhn_ok(digits):
+        raise card_declined(
+            "Your card number is incorrect.", code="incorrect_number", decline_code=None
+        )
+    return digits
+
+
+def brand(number: str) -> str:
+    """The card brand Stripe reports for a test number."""
+    if number.startswith(("34", "37")):
+        return "amex"
+    if number.startswith(("51", "52", "53", "54", "55", "2")):
+        return "mastercard"
+    return "visa"

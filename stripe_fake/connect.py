@@ -1,0 +1,197 @@
+"""Connect Express accounts, onboarding links, and transfers to connected accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stripe_fake.errors import StripeFakeError, invalid, no_such, unsupported
+from stripe_fake.ids import random_part
+from stripe_fake.params import (
+    Params,
+    get_currency,
+    get_dict,
+    get_metadata,
+    get_str,
+    reject_unknown,
+    require_int,
+    require_str,
+)
+from stripe_fake.refunds import refundable, require_balance
+from stripe_fake.store import Obj, Store
+
+ACCOUNT_PARAMS = ("type", "country", "email", "capabilities", "business_type", "metadata")
+LINK_TTL = 300  # Stripe's account links expire after a few minutes
+ONBOARDING_DUE = [
+    "business_profile.url",
+    "external_account",
+    "individual.dob.day",
+    "tos_acceptance.date",
+]
+
+
+@dataclass
+class OnboardingLink:
+    """A single-use onboarding link behind an ``account_link`` url."""
+
+    account: str
+    return_url: str
+    refresh_url: str
+    expires_at: int
+    used: bool = False
+
+
+def create_account(store: Store, params: Params) -> Obj:
+    """``POST /v1/accounts`` (``type=express`` only)."""
+    reject_unknown(params, ACCOUNT_PARAMS)
+    account_type = require_str(params, "type", choices=("express", "standard", "custom"))
+    if account_type != "express":
+        raise unsupported(f"type={account_type} accounts", param="type")
+    requested = get_dict(params, "capabilities")
+    wanted = [
+        n for n, v in requested.items() if isinstance(v, dict) and v.get("requested") == "true"
+    ]
+    capabilities = dict.fromkeys(wanted or ["transfers"], "inactive")
+    return store.create(
+        "account",
+        business_type=get_str(params, "business_type"),
+        capabilities=capabilities,
+        charges_enabled=False,
+        country=(get_str(params, "country") or "US").upper(),
+        created=store.now(),
+        default_currency="usd",
+        details_submitted=False,
+        email=get_str(params, "email"),
+        metadata=get_metadata(params),
+        payouts_enabled=False,
+        requirements={
+            "currently_due": list(ONBOARDING_DUE),
+            "disabled_reason": "requirements.past_due",
+            "eventually_due": list(ONBOARDING_DUE),
+            "past_due": list(ONBOARDING_DUE),
+        },
+        type="express",
+    )
+
+
+def set_payouts(store: Store, account_id: str, *, enabled: bool) -> Obj:
+    """Onboarding finished (or the account got restricted): fires ``account.updated``."""
+    account = store.get("account", account_id)
+    before = {
+        key: account[key]
+        for key in ("capabilities", "charges_enabled", "details_submitted", "payouts_enabled")
+    }
+    due = [] if enabled else list(ONBOARDING_DUE)
+    account.update(
+        capabilities=dict.fromkeys(account["capabilities"], "active" if enabled else "inactive"),
+        charges_enabled=enabled,
+        details_submitted=enabled or account["details_submitted"],
+        payouts_enabled=enabled,
+        requirements={
+            "currently_due": due,
+            "disabled_reason": None if enabled else "requirements.past_due",
+            "eventually_due": due,
+            "past_due": due,
+        },
+    )
+    store.emit("account.updated", account, before)
+    return account
+
+
+def create_account_link(
+    store: Store, params: Params, base_url: str, links: dict[str, OnboardingLink]
+) -> Obj:
+    """``POST /v1/account_links``: a hosted onboarding url on the fake."""
+    reject_unknown(params, ("account", "refresh_url", "return_url", "type", "collect"))
+    account_id = require_str(params, "account")
+    link_type = require_str(params, "type", choices=("account_onboarding", "account_update"))
+    return_url = require_str(params, "return_url")
+    refresh_url = require_str(params, "refresh_url")
+    account = store.get("account", account_id, param="account")
+    if link_type == "account_update" and account["type"] == "express":
+        raise invalid("Express accounts cannot use account_update links.", param="type")
+    token = random_part(32)
+    expires_at = store.now() + LINK_TTL
+    links[token] = OnboardingLink(account_id, return_url, refresh_url, expires_at)
+    return {
+        "object": "account_link",
+        "created": store.now(),
+        "expires_at": expires_at,
+        "url": f"{base_url}/connect/onboarding/{token}",
+    }
+
+
+def _check_source(store: Store, source_id: str, amount: int) -> None:
+    charge = store.get("charge", source_id, param="source_transaction")
+    already = sum(
+        t["amount"] for t in store.all("transfer") if t["source_transaction"] == source_id
+    )
+    if amount > refundable(store, charge) - already:
+        raise invalid(
+            f"The transfer amount ({amount}) exceeds what is left of source transaction "
+            f"{source_id}.",
+            param="amount",
+        )
+
+
+def create_transfer(store: Store, params: Params) -> Obj:
+    """``POST /v1/transfers`` to a connected account that can receive payouts."""
+    reject_unknown(
+        params,
+        (
+            "amount",
+            "currency",
+            "destination",
+            "transfer_group",
+            "source_transaction",
+            "metadata",
+            "description",
+        ),
+    )
+    amount = require_int(params, "amount", minimum=1)
+    currency = get_currency(params)
+    destination = require_str(params, "destination")
+    account = store.objects.get(destination)
+    if account is None or account["object"] != "account":
+        raise no_such("destination", destination, param="destination")
+    if not account["payouts_enabled"] or account["capabilities"].get("transfers") != "active":
+        raise StripeFakeError(
+            400,
+            "Your destination account needs to have at least one of the following capabilities "
+            "enabled: transfers, crypto_transfers, legacy_payments",
+            code="insufficient_capabilities_for_transfer",
+            param="destination",
+        )
+    source = get_str(params, "source_transaction")
+    if source is not None:
+        _check_source(store, source, amount)
+    require_balance(store, amount, currency)
+    transfer = store.create(
+        "transfer",
+        amount=amount,
+        amount_reversed=0,
+        created=store.now(),
+        currency=currency,
+        description=get_str(params, "description"),
+        destination=destination,
+        destination_payment="py_" + random_part(24),
+        livemode=False,
+        metadata=get_metadata(params),
+        reversed=False,
+        source_transaction=source,
+        transfer_group=get_str(params, "transfer_group"),
+    )
+    store.emit("transfer.created", transfer)
+    return transfer
+
+
+def list_transfers(store: Store, params: Params) -> list[Obj]:
+    """``GET /v1/transfers`` filtered by ``transfer_group`` and/or ``destination``."""
+    reject_unknown(params, ("transfer_group", "destination", "limit"))
+    group = get_str(params, "transfer_group")
+    destination = get_str(params, "destination")
+    return [
+        t
+        for t in reversed(store.all("transfer"))
+        if (group is None or t["transfer_group"] == group)
+        and (destination is None or t["destination"] == destination)
+    ]

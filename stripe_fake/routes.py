@@ -1,0 +1,116 @@
+"""The ``/v1`` endpoints the product uses, wired to the domain modules."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from stripe_fake import checkout, connect, payments, refunds
+from stripe_fake.api import ApiRouter, Backend, render, retrieve
+from stripe_fake.errors import no_such
+from stripe_fake.params import Params, get_int, get_str, reject_unknown
+from stripe_fake.store import Obj
+
+
+def _create_session(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    session = checkout.create_session(backend.store, params, backend.base_url)
+    return render(backend, session, params)
+
+
+def _expire_session(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reject_unknown(params, ())
+    return render(backend, checkout.expire_session(backend.store, match["id"]), params)
+
+
+def _session_line_items(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reject_unknown(params, ("limit", "starting_after", "ending_before"))
+    return checkout.line_items(backend.store.get("checkout.session", match["id"]))
+
+
+def _capture(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    return render(backend, payments.capture(backend.store, match["id"], params), params)
+
+
+def _cancel(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    return render(backend, payments.cancel(backend.store, match["id"], params), params)
+
+
+def _create_refund(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return render(backend, refunds.create_refund(backend.store, params), params)
+
+
+def _create_account(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return render(backend, connect.create_account(backend.store, params), params)
+
+
+def _create_account_link(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return connect.create_account_link(backend.store, params, backend.base_url, backend.links)
+
+
+def _create_transfer(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return render(backend, connect.create_transfer(backend.store, params), params)
+
+
+def _as_list(backend: Backend, url: str, items: list[Obj], params: Params) -> Obj:
+    limit = get_int(params, "limit", minimum=1) or 10
+    return {
+        "object": "list",
+        "data": [render(backend, item, {}) for item in items[:limit]],
+        "has_more": len(items) > limit,
+        "url": url,
+    }
+
+
+def _list_transfers(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    found = connect.list_transfers(backend.store, params)
+    return _as_list(backend, "/v1/transfers", found, params)
+
+
+def _list_events(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    reject_unknown(params, ("type", "limit"))
+    wanted = get_str(params, "type")
+    found = [e for e in reversed(backend.store.events) if wanted in (None, e["type"])]
+    return _as_list(backend, "/v1/events", found, params)
+
+
+def _retrieve_event(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reject_unknown(params, ())
+    for event in backend.store.events:
+        if event["id"] == match["id"]:
+            return dict(event)
+    raise no_such("event", match["id"])
+
+
+def _balance(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    reject_unknown(params, ())
+    currencies = sorted({c["currency"] for c in backend.store.all("charge")} | {"usd"})
+    available = [
+        {"amount": refunds.available_balance(backend.store, cur), "currency": cur}
+        for cur in currencies
+    ]
+    return {"object": "balance", "available": available, "pending": [], "livemode": False}
+
+
+def add_api_routes(backend: Backend, app: web.Application) -> None:
+    """Every supported endpoint, then the "Unrecognized request URL" fallback."""
+    api = ApiRouter(backend, app)
+    api.add("POST", "/v1/checkout/sessions", _create_session)
+    api.add("GET", "/v1/checkout/sessions/{id}", retrieve("checkout.session"))
+    api.add("POST", "/v1/checkout/sessions/{id}/expire", _expire_session)
+    api.add("GET", "/v1/checkout/sessions/{id}/line_items", _session_line_items)
+    api.add("GET", "/v1/payment_intents/{id}", retrieve("payment_intent"))
+    api.add("POST", "/v1/payment_intents/{id}/capture", _capture)
+    api.add("POST", "/v1/payment_intents/{id}/cancel", _cancel)
+    api.add("GET", "/v1/charges/{id}", retrieve("charge"))
+    api.add("POST", "/v1/refunds", _create_refund)
+    api.add("GET", "/v1/refunds/{id}", retrieve("refund"))
+    api.add("GET", "/v1/disputes/{id}", retrieve("dispute"))
+    api.add("POST", "/v1/accounts", _create_account)
+    api.add("GET", "/v1/accounts/{id}", retrieve("account"))
+    api.add("POST", "/v1/account_links", _create_account_link)
+    api.add("POST", "/v1/transfers", _create_transfer)
+    api.add("GET", "/v1/transfers", _list_transfers)
+    api.add("GET", "/v1/transfers/{id}", retrieve("transfer"))
+    api.add("GET", "/v1/events", _list_events)
+    api.add("GET", "/v1/events/{id}", _retrieve_event)
+    api.add("GET", "/v1/balance", _balance)
+    api.add_fallback()
