@@ -23,6 +23,17 @@ from marketplace.ports.core import (
     UserRepository,
 )
 from marketplace.ports.notify import DeliveryOutcome, Notice, NoticeKind, Notifier
+from marketplace.ports.payments import (
+    CaptureMethod,
+    CheckoutRef,
+    CheckoutRequest,
+    IntentState,
+    PaymentGateway,
+    PaymentGatewayError,
+    PayoutAccount,
+    SessionState,
+    SessionStatus,
+)
 
 __all__ = [
     "ActionQueue",
@@ -30,16 +41,25 @@ __all__ = [
     "AvailabilityRepository",
     "BlockRepository",
     "BookingRepository",
+    "CaptureMethod",
+    "CheckoutRef",
+    "CheckoutRequest",
     "Clock",
     "DeliveryLog",
     "DeliveryOutcome",
     "GuildRepository",
+    "IntentState",
     "MemberRepository",
     "Notice",
     "NoticeKind",
     "Notifier",
+    "PaymentGateway",
+    "PaymentGatewayError",
+    "PayoutAccount",
     "ScheduledActions",
     "SearchIndex",
+    "SessionState",
+    "SessionStatus",
     "StudentRepository",
     "SubjectRepository",
     "SystemClock",

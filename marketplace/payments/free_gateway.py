@@ -1,0 +1,231 @@
+"""`FreeGateway`: the PaymentGateway port for free mode, where no money moves.
+
+Used when no Stripe key is set or a guild turns payments off, so the services run the
+very same loop (checkout → held → capture or void → payout) without a provider. It keeps
+everything in memory and makes deterministic ids (``free_cs_b42_1``, ``free_pi_b42_1``,
+...). A checkout is ``complete`` at once; its intent, for amount 0, is already
+``requires_capture`` (manual capture) or ``succeeded`` (automatic). Any attempt to move a
+positive amount is refused as Stripe would (``amount_too_large``, ``balance_insufficient``),
+and idempotency keys behave as on Stripe: same key and arguments → the same answer, same
+key with other arguments → ``idempotency_error``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from marketplace.domain.money import Money
+from marketplace.ports.payments import (
+    CANCELED,
+    REQUIRES_CAPTURE,
+    SUCCEEDED,
+    CheckoutRef,
+    CheckoutRequest,
+    IntentState,
+    PaymentGateway,
+    PaymentGatewayError,
+    PayoutAccount,
+    SessionState,
+)
+
+T = TypeVar("T")
+FREE_PREFIX = "free_"
+
+
+def _refused(code: str, message: str) -> PaymentGatewayError:
+    return PaymentGatewayError(code, kind="invalid_request", message=message)
+
+
+def _missing(what: str, object_id: str) -> PaymentGatewayError:
+    return _refused("resource_missing", f"no such {what}: {object_id}")
+
+
+class FreeGateway(PaymentGateway):
+    """An in-memory PaymentGateway where every payment is free (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, SessionState] = {}
+        self._expiry: dict[str, datetime] = {}
+        self._intents: dict[str, IntentState] = {}
+        self._accounts: dict[str, PayoutAccount] = {}
+        self._keys: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._counter = 0
+
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    def _once(self, key: str, fingerprint: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """Replay the first answer for `key`; refuse the key with other arguments."""
+        saved = self._keys.get(key)
+        if saved is not None:
+            if saved[0] != fingerprint:
+                raise PaymentGatewayError(
+                    "idempotency_error",
+                    kind="idempotency",
+                    message="the key was first used with other arguments",
+                )
+            result: T = saved[1]
+            return result
+        result = make()
+        self._keys[key] = (fingerprint, result)
+        return result
+
+    def _intent(self, intent_id: str) -> IntentState:
+        try:
+            return self._intents[intent_id]
+        except KeyError:
+            raise _missing("payment", intent_id) from None
+
+    # --- checkout ---------------------------------------------------------------------
+
+    async def create_checkout(self, request: CheckoutRequest, idempotency_key: str) -> CheckoutRef:
+        """A checkout that is complete at once; refused for a positive amount."""
+        if request.amount.minor != 0:
+            raise _refused("not_free", "free mode takes no payment; the amount must be 0")
+        return self._once(
+            idempotency_key, ("checkout", request), lambda: self._new_checkout(request)
+        )
+
+    def _new_checkout(self, request: CheckoutRequest) -> CheckoutRef:
+        number = self._next()
+        session_id = f"{FREE_PREFIX}cs_b{request.booking_id}_{number}"
+        intent_id = f"{FREE_PREFIX}pi_b{request.booking_id}_{number}"
+        held = request.capture == "manual"
+        self._intents[intent_id] = IntentState(
+            intent_id=intent_id,
+            status=REQUIRES_CAPTURE if held else SUCCEEDED,
+            amount=0,
+            amount_capturable=0,
+            amount_received=0,
+            amount_refunded=0,
+            latest_charge_id=f"{FREE_PREFIX}ch_b{request.booking_id}_{number}",
+            currency=request.amount.currency,
+        )
+        self._sessions[session_id] = SessionState(
+            session_id=session_id,
+            status="complete",
+            payment_intent_id=intent_id,
+            booking_id=request.booking_id,
+        )
+        self._expiry[session_id] = request.expires_at
+        return CheckoutRef(
+            session_id=session_id,
+            url=request.success_url,
+            payment_intent_id=intent_id,
+            expires_at=request.expires_at,
+        )
+
+    async def checkout(self, session_id: str) -> SessionState:
+        """The session (always ``complete``)."""
+        try:
+            return self._sessions[session_id]
+        except KeyError:
+            raise _missing("checkout session", session_id) from None
+
+    async def expire_checkout(self, session_id: str) -> SessionState:
+        """Nothing to expire: a free session is complete, and is returned as it is."""
+        return await self.checkout(session_id)
+
+    # --- payments ---------------------------------------------------------------------
+
+    async def intent(self, intent_id: str) -> IntentState:
+        """The free payment's state."""
+        return self._intent(intent_id)
+
+    async def capture(self, intent_id: str, amount_minor: int, idempotency_key: str) -> IntentState:
+        """Capture 0 of a held free payment (anything more is ``amount_too_large``)."""
+        return self._once(
+            idempotency_key,
+            ("capture", intent_id, amount_minor),
+            lambda: self._capture(intent_id, amount_minor),
+        )
+
+    def _capture(self, intent_id: str, amount_minor: int) -> IntentState:
+        intent = self._intent(intent_id)
+        if intent.status != REQUIRES_CAPTURE:
+            raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
+        if not 0 <= amount_minor <= intent.amount_capturable:
+            raise _refused("amount_too_large", "more than the amount capturable")
+        captured = dataclasses.replace(intent, status=SUCCEEDED, amount_capturable=0)
+        self._intents[intent_id] = captured
+        return captured
+
+    async def cancel(self, intent_id: str, idempotency_key: str) -> IntentState:
+        """Void a held free payment."""
+        return self._once(idempotency_key, ("cancel", intent_id), lambda: self._cancel(intent_id))
+
+    def _cancel(self, intent_id: str) -> IntentState:
+        intent = self._intent(intent_id)
+        if intent.status != REQUIRES_CAPTURE:
+            raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
+        canceled = dataclasses.replace(intent, status=CANCELED, amount_capturable=0)
+        self._intents[intent_id] = canceled
+        return canceled
+
+    async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
+        """A refund of 0 of a captured free payment (anything more is ``amount_too_large``)."""
+        return self._once(
+            idempotency_key,
+            ("refund", intent_id, amount_minor),
+            lambda: self._refund(intent_id, amount_minor),
+        )
+
+    def _refund(self, intent_id: str, amount_minor: int) -> str:
+        intent = self._intent(intent_id)
+        if intent.status != SUCCEEDED:
+            raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
+        if not 0 <= amount_minor <= intent.kept:
+            raise _refused("amount_too_large", "more than is left of the captured amount")
+        return f"{FREE_PREFIX}re_{self._next()}"
+
+    # --- payouts ----------------------------------------------------------------------
+
+    async def create_payout_account(self, user_ref: str, idempotency_key: str) -> str:
+        """A payout account that is ready at once (there is nothing to pay out)."""
+        return self._once(
+            idempotency_key, ("account", user_ref), lambda: self._new_account(user_ref)
+        )
+
+    def _new_account(self, user_ref: str) -> str:
+        account_id = f"{FREE_PREFIX}acct_{self._next()}"
+        self._accounts[account_id] = PayoutAccount(account_id, True, details_submitted=True)
+        return account_id
+
+    async def onboarding_link(self, account_id: str, return_url: str, refresh_url: str) -> str:
+        """No onboarding in free mode: the link is the return page itself."""
+        await self.payout_account(account_id)
+        return return_url
+
+    async def payout_account(self, account_id: str) -> PayoutAccount:
+        """The free payout account (payouts always enabled)."""
+        try:
+            return self._accounts[account_id]
+        except KeyError:
+            raise _missing("payout account", account_id) from None
+
+    async def transfer(
+        self,
+        amount: Money,
+        account_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        *,
+        source_charge_id: str | None = None,
+    ) -> str:
+        """A transfer of 0 (the platform holds nothing to transfer in free mode)."""
+        fingerprint = ("transfer", amount, account_id, transfer_group, source_charge_id)
+        return self._once(idempotency_key, fingerprint, lambda: self._transfer(amount, account_id))
+
+    def _transfer(self, amount: Money, account_id: str) -> str:
+        if account_id not in self._accounts:
+            raise _missing("payout account", account_id)
+        if amount.minor != 0:
+            raise _refused("balance_insufficient", "free mode holds no money to transfer")
+        return f"{FREE_PREFIX}tr_{self._next()}"
+
+    async def close(self) -> None:
+        """Nothing to release."""

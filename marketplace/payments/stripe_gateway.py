@@ -1,0 +1,398 @@
+"""`StripeGateway`: the PaymentGateway port on Stripe (`StripeClient`, async via aiohttp).
+
+Checkout Sessions take the payment (``mode=payment``, one ``price_data`` line item in minor
+units); PaymentIntents are captured, partially captured, canceled or refunded; tutors are
+paid through Connect Express accounts and transfers with ``transfer_group``. Every Stripe
+exception becomes a `PaymentGatewayError`. The secret key is handed to the client and never
+kept, logged or shown in a repr.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import stripe
+from pydantic import SecretStr
+from stripe.params.checkout import SessionCreateParams
+
+from marketplace.domain.money import Money
+from marketplace.ports.payments import (
+    CheckoutRef,
+    CheckoutRequest,
+    IntentState,
+    PaymentGateway,
+    PaymentGatewayError,
+    PayoutAccount,
+    SessionState,
+    SessionStatus,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_NETWORK_RETRIES = 2  # safe: every POST that moves money carries an idempotency key
+_SESSION_STATUSES: tuple[SessionStatus, ...] = ("open", "complete", "expired")
+_EXPAND_CHARGE = ["latest_charge"]
+# (exception class, kind, retryable): the first match wins, so subclasses come first.
+_ERROR_KINDS: tuple[tuple[type[stripe.StripeError], str, bool], ...] = (
+    (stripe.CardError, "card", False),
+    (stripe.IdempotencyError, "idempotency", False),
+    (stripe.InvalidRequestError, "invalid_request", False),
+    (stripe.AuthenticationError, "authentication", False),
+    (stripe.PermissionError, "permission", False),
+    (stripe.RateLimitError, "rate_limit", True),
+    (stripe.APIConnectionError, "network", True),
+    (stripe.APIError, "api", True),
+)
+_KIND_CODES = {"idempotency": "idempotency_error"}
+
+
+def gateway_error(error: stripe.StripeError) -> PaymentGatewayError:
+    """The `PaymentGatewayError` for a Stripe exception (see its docstring for codes)."""
+    kind, retryable = "api", True
+    for error_type, error_kind, error_retryable in _ERROR_KINDS:
+        if isinstance(error, error_type):
+            kind, retryable = error_kind, error_retryable
+            break
+    status = error.http_status or 0
+    if status == 409 or status >= 500:  # a concurrent request on the key, or Stripe trouble
+        retryable = True
+    code = _KIND_CODES.get(kind) or error.code or kind
+    if kind == "card" and error.error is not None and error.error.decline_code:
+        message = f"declined ({error.error.decline_code})"
+    elif kind == "authentication":
+        message = "Stripe refused the API key"  # its message can quote part of the key
+    else:
+        message = error.user_message or ""
+    return PaymentGatewayError(code, retryable, kind=kind, message=message)
+
+
+def _secret(key: SecretStr | str) -> str:
+    value = key.get_secret_value() if isinstance(key, SecretStr) else key
+    if not value.strip():
+        msg = "StripeGateway needs a secret key; without one use FreeGateway (free mode)"
+        raise ValueError(msg)
+    return value
+
+
+def _id_of(field: Any) -> str | None:
+    """The id of an expandable field, whether Stripe sent the id or the object."""
+    if field is None or isinstance(field, str):
+        return field
+    return str(field["id"])
+
+
+def _field(obj: Any, name: str) -> Any:
+    """A field of a Stripe object (or dict), None when absent: stand-ins omit some."""
+    return obj[name] if obj is not None and name in obj else None
+
+
+def _opt_int(obj: Any, name: str) -> int | None:
+    value = _field(obj, name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _timestamp(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+def _booking_id(metadata: Any) -> int | None:
+    raw = _field(metadata, "booking_id")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def session_state(session: stripe.checkout.Session) -> SessionState:
+    """The port's view of a Checkout Session."""
+    status = session.status if session.status in _SESSION_STATUSES else "open"
+    return SessionState(
+        session_id=session.id,
+        status=status,
+        payment_intent_id=_id_of(_field(session, "payment_intent")),
+        booking_id=_booking_id(_field(session, "metadata")),
+        url=_field(session, "url"),
+    )
+
+
+def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentState:
+    """The port's view of a PaymentIntent and its latest charge.
+
+    A charge's ``amount_refunded`` includes a released hold (the uncaptured rest of a
+    partial capture, or a canceled authorization); only refunds of captured money count
+    here. Fields a Stripe stand-in leaves out (localstripe has no ``amount_capturable``,
+    ``amount_received`` or ``amount_captured``) are derived from the status and the charge.
+    """
+    amount = int(intent.amount)
+    status = str(intent.status)
+    capturable = _opt_int(intent, "amount_capturable")
+    if capturable is None:
+        capturable = amount if status == "requires_capture" else 0
+    captured_flag = bool(charge is not None and _field(charge, "captured"))
+    charge_amount = _opt_int(charge, "amount") or 0
+    charge_refunded = _opt_int(charge, "amount_refunded") or 0
+    received = _opt_int(intent, "amount_received")
+    if received is None:
+        received = _opt_int(charge, "amount_captured")
+    if received is None:  # exact only until the first refund (stand-ins only)
+        received = charge_amount - charge_refunded if captured_flag else 0
+    refunded = max(charge_refunded - (charge_amount - received), 0) if captured_flag else 0
+    error = _field(intent, "last_payment_error")
+    failure = _field(error, "decline_code") or _field(error, "code")
+    return IntentState(
+        intent_id=intent.id,
+        status=status,
+        amount=amount,
+        amount_capturable=capturable,
+        amount_received=received,
+        amount_refunded=refunded,
+        latest_charge_id=_id_of(_field(intent, "latest_charge")),
+        currency=str(intent.currency).upper(),
+        failure_code=failure,
+    )
+
+
+def checkout_params(request: CheckoutRequest) -> SessionCreateParams:
+    """The Checkout Session parameters for `request`."""
+    metadata = {"booking_id": str(request.booking_id), "guild_id": str(request.guild_id)}
+    return {
+        "mode": "payment",
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": request.amount.currency.lower(),
+                    "unit_amount": request.amount.minor,
+                    "product_data": {"name": request.description},
+                },
+                "quantity": 1,
+            }
+        ],
+        "payment_intent_data": {
+            "capture_method": request.capture,
+            "transfer_group": request.transfer_group,
+            "metadata": metadata,
+            "description": request.description,
+        },
+        "metadata": metadata,
+        "client_reference_id": f"booking-{request.booking_id}",
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "expires_at": _timestamp(request.expires_at),
+    }
+
+
+class StripeGateway(PaymentGateway):
+    """The PaymentGateway port on Stripe, or on anything answering at `api_base`.
+
+    `api_base` is ``STRIPE_API_BASE`` (no ``/v1``). Network retries are on by default:
+    every money-moving POST carries the caller's idempotency key, so Stripe answers a
+    retried request with the first result. Call `close` when done.
+    """
+
+    def __init__(
+        self,
+        secret_key: SecretStr | str,
+        api_base: str = "https://api.stripe.com",
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        max_network_retries: int = DEFAULT_NETWORK_RETRIES,
+    ) -> None:
+        self.api_base = api_base
+        self._http = stripe.AIOHTTPClient(timeout=timeout_seconds)
+        self._client = stripe.StripeClient(
+            _secret(secret_key),
+            base_addresses={"api": api_base},
+            http_client=self._http,
+            max_network_retries=max_network_retries,
+        )
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"StripeGateway(api_base={self.api_base!r})"
+
+    async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except stripe.StripeError as error:
+            mapped = gateway_error(error)
+            level = logging.WARNING if mapped.retryable else logging.INFO
+            log.log(level, "stripe %s refused: %s (%s)", what, mapped.code, mapped.kind)
+            raise mapped from error
+
+    # --- checkout ---------------------------------------------------------------------
+
+    async def create_checkout(self, request: CheckoutRequest, idempotency_key: str) -> CheckoutRef:
+        """Create a Checkout Session (the same key returns the same session)."""
+        session = await self._call(
+            "create_checkout",
+            lambda: self._client.v1.checkout.sessions.create_async(
+                params=checkout_params(request), options={"idempotency_key": idempotency_key}
+            ),
+        )
+        if not session.url:
+            raise PaymentGatewayError("invalid_response", kind="api", message="session has no url")
+        return CheckoutRef(
+            session_id=session.id,
+            url=session.url,
+            payment_intent_id=_id_of(_field(session, "payment_intent")),
+            expires_at=datetime.fromtimestamp(session.expires_at, UTC),
+        )
+
+    async def checkout(self, session_id: str) -> SessionState:
+        """Re-read a Checkout Session."""
+        session = await self._call(
+            "checkout", lambda: self._client.v1.checkout.sessions.retrieve_async(session_id)
+        )
+        return session_state(session)
+
+    async def expire_checkout(self, session_id: str) -> SessionState:
+        """Expire an open session; one already expired or complete is returned as it is."""
+        try:
+            session = await self._call(
+                "expire_checkout",
+                lambda: self._client.v1.checkout.sessions.expire_async(session_id),
+            )
+        except PaymentGatewayError as error:
+            if error.kind != "invalid_request":
+                raise
+            current = await self.checkout(session_id)
+            if current.status == "open":
+                raise
+            return current
+        return session_state(session)
+
+    # --- payments ---------------------------------------------------------------------
+
+    async def _with_charge(self, intent: stripe.PaymentIntent) -> IntentState:
+        charge = _field(intent, "latest_charge")
+        if isinstance(charge, str):
+            charge_id = charge
+            charge = await self._call(
+                "charge", lambda: self._client.v1.charges.retrieve_async(charge_id)
+            )
+        return intent_state(intent, charge)
+
+    async def intent(self, intent_id: str) -> IntentState:
+        """Re-read a PaymentIntent (with its latest charge)."""
+        intent = await self._call(
+            "intent",
+            lambda: self._client.v1.payment_intents.retrieve_async(
+                intent_id, params={"expand": _EXPAND_CHARGE}
+            ),
+        )
+        return await self._with_charge(intent)
+
+    async def capture(self, intent_id: str, amount_minor: int, idempotency_key: str) -> IntentState:
+        """Capture `amount_minor` of the hold; Stripe releases the rest."""
+        intent = await self._call(
+            "capture",
+            lambda: self._client.v1.payment_intents.capture_async(
+                intent_id,
+                params={"amount_to_capture": amount_minor, "expand": _EXPAND_CHARGE},
+                options={"idempotency_key": idempotency_key},
+            ),
+        )
+        return await self._with_charge(intent)
+
+    async def cancel(self, intent_id: str, idempotency_key: str) -> IntentState:
+        """Cancel an uncaptured PaymentIntent (the hold is released)."""
+        intent = await self._call(
+            "cancel",
+            lambda: self._client.v1.payment_intents.cancel_async(
+                intent_id,
+                params={"expand": _EXPAND_CHARGE},
+                options={"idempotency_key": idempotency_key},
+            ),
+        )
+        return await self._with_charge(intent)
+
+    async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
+        """Refund part of the captured amount; return the Refund id."""
+        refund = await self._call(
+            "refund",
+            lambda: self._client.v1.refunds.create_async(
+                params={"payment_intent": intent_id, "amount": amount_minor},
+                options={"idempotency_key": idempotency_key},
+            ),
+        )
+        return refund.id
+
+    # --- payouts ----------------------------------------------------------------------
+
+    async def create_payout_account(self, user_ref: str, idempotency_key: str) -> str:
+        """Create a Connect Express account that can receive transfers."""
+        account = await self._call(
+            "create_payout_account",
+            lambda: self._client.v1.accounts.create_async(
+                params={
+                    "type": "express",
+                    "capabilities": {"transfers": {"requested": True}},
+                    "metadata": {"user_ref": user_ref},
+                },
+                options={"idempotency_key": idempotency_key},
+            ),
+        )
+        return account.id
+
+    async def onboarding_link(self, account_id: str, return_url: str, refresh_url: str) -> str:
+        """An ``account_onboarding`` Account Link for the account."""
+        link = await self._call(
+            "onboarding_link",
+            lambda: self._client.v1.account_links.create_async(
+                params={
+                    "account": account_id,
+                    "type": "account_onboarding",
+                    "return_url": return_url,
+                    "refresh_url": refresh_url,
+                }
+            ),
+        )
+        return link.url
+
+    async def payout_account(self, account_id: str) -> PayoutAccount:
+        """Re-read a Connect account."""
+        account = await self._call(
+            "payout_account", lambda: self._client.v1.accounts.retrieve_async(account_id)
+        )
+        return PayoutAccount(
+            account_id=account.id,
+            payouts_enabled=bool(_field(account, "payouts_enabled")),
+            details_submitted=bool(_field(account, "details_submitted")),
+        )
+
+    async def transfer(
+        self,
+        amount: Money,
+        account_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        *,
+        source_charge_id: str | None = None,
+    ) -> str:
+        """Transfer `amount` to a connected account; return the Transfer id."""
+        params: stripe.params.TransferCreateParams = {
+            "amount": amount.minor,
+            "currency": amount.currency.lower(),
+            "destination": account_id,
+            "transfer_group": transfer_group,
+        }
+        if source_charge_id is not None:
+            params["source_transaction"] = source_charge_id
+        transfer = await self._call(
+            "transfer",
+            lambda: self._client.v1.transfers.create_async(
+                params=params, options={"idempotency_key": idempotency_key}
+            ),
+        )
+        return transfer.id
+
+    async def close(self) -> None:
+        """Close the aiohttp session (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            await self._http.close_async()  # type: ignore[no-untyped-call]

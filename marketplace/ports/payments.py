@@ -1,0 +1,232 @@
+"""The PaymentGateway port: how services move money (Stripe, or free mode).
+
+Everything here is plain data; no Stripe type crosses the port. Amounts are integer minor
+units. Every call that moves money takes an `idempotency_key` the caller derives from the
+booking (e.g. ``booking-42-capture``), so a retry after a crash never moves it twice: the
+same key with the same arguments answers the first result again, and the same key with
+different arguments raises ``PaymentGatewayError("idempotency_error")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from marketplace.domain.money import Money
+
+CaptureMethod = Literal["manual", "automatic"]
+SessionStatus = Literal["open", "complete", "expired"]
+
+# PaymentIntent statuses the services act on (Stripe has a few more in between).
+REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+REQUIRES_CAPTURE = "requires_capture"
+SUCCEEDED = "succeeded"
+CANCELED = "canceled"
+
+
+class PaymentGatewayError(Exception):
+    """A payment provider refused or failed a call; raised instead of provider exceptions.
+
+    `code` is the provider's specific code when it gave one (``card_declined``,
+    ``amount_too_large``, ``charge_already_refunded``, ``balance_insufficient``,
+    ``insufficient_capabilities_for_transfer``, ``payment_intent_unexpected_state``,
+    ``resource_missing``, ...), otherwise the `kind`. `kind` is one of ``card``,
+    ``invalid_request``, ``idempotency``, ``authentication``, ``permission``,
+    ``rate_limit``, ``network`` or ``api``. `retryable` is True when the same call, with
+    the same idempotency key, may succeed later (network trouble, rate limits, provider
+    errors). The message never holds secrets or request payloads.
+    """
+
+    def __init__(
+        self, code: str, retryable: bool = False, *, kind: str = "", message: str = ""
+    ) -> None:
+        self.code = code
+        self.retryable = retryable
+        self.kind = kind or code
+        self.message = message
+        super().__init__(f"{code}: {message}" if message else code)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    """One hosted checkout page for one booking.
+
+    `capture` is ``manual`` (an authorization hold, captured at completion) or
+    ``automatic`` (captured at payment, held on the platform). `expires_at` must be aware
+    and, for Stripe, 30 minutes to 24 hours ahead. `transfer_group` ties the payment to the
+    tutor's later transfer (``booking_<id>``).
+    """
+
+    booking_id: int
+    guild_id: int
+    amount: Money
+    description: str
+    capture: CaptureMethod
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+    transfer_group: str
+
+    def __post_init__(self) -> None:
+        if self.amount.minor < 0:
+            msg = "a checkout amount cannot be negative"
+            raise ValueError(msg)
+        if self.capture not in ("manual", "automatic"):
+            msg = f"unknown capture method {self.capture!r}"
+            raise ValueError(msg)
+        if self.expires_at.tzinfo is None or self.expires_at.utcoffset() is None:
+            msg = "expires_at must be an aware datetime"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRef:
+    """A created checkout: where to send the payer, and until when it is open.
+
+    `payment_intent_id` is None until the payer submits a card (Stripe makes the intent
+    then); read it later through `PaymentGateway.checkout`.
+    """
+
+    session_id: str
+    url: str
+    payment_intent_id: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """A checkout as the provider sees it now.
+
+    `booking_id` comes from the session's metadata (None when absent or not a number).
+    `url` is set while the session is open, so reopening the link resumes it.
+    """
+
+    session_id: str
+    status: SessionStatus
+    payment_intent_id: str | None
+    booking_id: int | None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntentState:
+    """A payment (PaymentIntent) as the provider sees it now, in minor units of `currency`.
+
+    `status` is Stripe's: ``requires_payment_method`` (unpaid, or the last card was
+    declined: see `failure_code`), ``requires_capture`` (held), ``succeeded`` (captured),
+    ``canceled`` (voided), or an in-between state. `amount_received` is what was captured;
+    `amount_refunded` is what refunds gave back of it (a released hold, or the uncaptured
+    rest of a partial capture, is not counted as refunded).
+    """
+
+    intent_id: str
+    status: str
+    amount: int
+    amount_capturable: int
+    amount_received: int
+    amount_refunded: int
+    latest_charge_id: str | None
+    currency: str = ""
+    failure_code: str | None = None
+
+    @property
+    def held(self) -> bool:
+        """Authorized and waiting for capture."""
+        return self.status == REQUIRES_CAPTURE
+
+    @property
+    def failed(self) -> bool:
+        """The last attempt to pay was declined."""
+        return self.status == REQUIRES_PAYMENT_METHOD and self.failure_code is not None
+
+    @property
+    def kept(self) -> int:
+        """Captured and not refunded."""
+        return self.amount_received - self.amount_refunded
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutAccount:
+    """A tutor's payout (Connect Express) account, and whether it can receive transfers."""
+
+    account_id: str
+    payouts_enabled: bool
+    details_submitted: bool = False
+
+
+class PaymentGateway(Protocol):
+    """Moves money for bookings: checkout, hold, capture, void, refund, tutor payouts.
+
+    Implementations: `marketplace.payments.StripeGateway` and, for free mode,
+    `marketplace.payments.FreeGateway`. Every method raises `PaymentGatewayError` on a
+    refusal or failure; nothing else escapes for a provider problem.
+    """
+
+    async def create_checkout(self, request: CheckoutRequest, idempotency_key: str) -> CheckoutRef:
+        """Open a hosted checkout for `request` (the same key returns the same session)."""
+        ...
+
+    async def checkout(self, session_id: str) -> SessionState:
+        """Re-read a checkout session."""
+        ...
+
+    async def expire_checkout(self, session_id: str) -> SessionState:
+        """Close an open checkout so it can no longer be paid; return its state.
+
+        A session that is already expired or complete is returned as it is (check
+        `status`: a ``complete`` one was paid and must be voided or refunded instead).
+        """
+        ...
+
+    async def intent(self, intent_id: str) -> IntentState:
+        """Re-read a payment."""
+        ...
+
+    async def capture(self, intent_id: str, amount_minor: int, idempotency_key: str) -> IntentState:
+        """Capture `amount_minor` of a held payment; the rest of the hold is released."""
+        ...
+
+    async def cancel(self, intent_id: str, idempotency_key: str) -> IntentState:
+        """Void a payment that was not captured (the hold is released)."""
+        ...
+
+    async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
+        """Refund `amount_minor` of a captured payment; return the refund id.
+
+        Refusing more than is left of the captured amount (``amount_too_large`` or
+        ``charge_already_refunded``).
+        """
+        ...
+
+    async def create_payout_account(self, user_ref: str, idempotency_key: str) -> str:
+        """Create a payout account for a tutor (`user_ref` is kept in its metadata)."""
+        ...
+
+    async def onboarding_link(self, account_id: str, return_url: str, refresh_url: str) -> str:
+        """A single-use link where the tutor sets up payouts."""
+        ...
+
+    async def payout_account(self, account_id: str) -> PayoutAccount:
+        """Re-read a payout account."""
+        ...
+
+    async def transfer(
+        self,
+        amount: Money,
+        account_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        *,
+        source_charge_id: str | None = None,
+    ) -> str:
+        """Pay `amount` to a payout account; return the transfer id.
+
+        `source_charge_id` (the booking's charge) funds it from that payment rather than
+        the platform's available balance. Refused before payouts are enabled.
+        """
+        ...
+
+    async def close(self) -> None:
+        """Release network resources (idempotent)."""
+        ...
