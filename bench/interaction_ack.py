@@ -273,6 +273,7 @@ def _line(
         "tutors": info.tutors,
         "bookings": info.bookings,
         "target_p99_ms": TARGET_P99_MS,
+        "target_scale": "full",
         "target_met": p99 is not None and p99 <= TARGET_P99_MS,
     }
 

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
+from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.services import onboarding
 from marketplace.services.context import ServiceContext
@@ -42,6 +43,7 @@ class TutorBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
+            tree_cls=TutorTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
         )

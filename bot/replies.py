@@ -11,14 +11,18 @@ async def reply(
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
     ephemeral: bool = True,
 ) -> None:
     """Answer the interaction; follow up instead if it was deferred or answered already."""
     if interaction.response.is_done():
         await interaction.followup.send(
-            content or MISSING, embed=embed or MISSING, ephemeral=ephemeral
+            content or MISSING,
+            embed=embed or MISSING,
+            view=view or MISSING,
+            ephemeral=ephemeral,
         )
     else:
         await interaction.response.send_message(
-            content, embed=embed or MISSING, ephemeral=ephemeral
+            content, embed=embed or MISSING, view=view or MISSING, ephemeral=ephemeral
         )

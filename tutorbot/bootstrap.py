@@ -25,6 +25,8 @@ from web.checkout.app import create_app
 
 log = logging.getLogger(__name__)
 
+JOB_CONCURRENCY = 4
+
 
 class MissingSettingError(Exception):
     """A setting needed for the requested mode is not set; `name` says which."""
@@ -77,7 +79,9 @@ def start_jobs(runtime: Runtime, notifier: Notifier) -> JobRunner:
     """Start the durable job runner: APScheduler ticks it, services wake it."""
     handlers = Handlers(runtime.services, notifier).by_kind()
     queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
-    runner = JobRunner(queue, handlers, runtime.services.clock)
+    # One writer at a time on SQLite anyway: parallel handlers would only queue.
+    concurrency = 1 if runtime.database.is_sqlite else JOB_CONCURRENCY
+    runner = JobRunner(queue, handlers, runtime.services.clock, concurrency=concurrency)
     runner.start(runtime.settings.sweep_interval_seconds)
     runtime.waker.runner = runner
     return runner

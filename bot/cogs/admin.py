@@ -12,6 +12,7 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.presenters.admin import config_embed, setting_value_text
+from bot.replies import reply
 from marketplace.domain.policy import setting_keys
 from marketplace.domain.subjects import match_subjects
 from marketplace.services import guild_admin, onboarding
@@ -48,7 +49,7 @@ class AdminCog(commands.Cog):
         actor = actor_of(interaction)
         if setting is None or value is None:
             current = await guild_admin.view_config(actor, self.bot.services)
-            await interaction.response.send_message(embed=config_embed(current), ephemeral=True)
+            await reply(interaction, embed=config_embed(current), ephemeral=True)
             return
         guild = guild_of(interaction)
         key = setting.strip().lower()
@@ -63,9 +64,7 @@ class AdminCog(commands.Cog):
             self.bot.services,
         )
         shown = setting_value_text(key, asdict(updated.policy)[key])
-        await interaction.response.send_message(
-            texts.CONFIG_CHANGED.format(key=key, value=shown), ephemeral=True
-        )
+        await reply(interaction, texts.CONFIG_CHANGED.format(key=key, value=shown), ephemeral=True)
 
     @config.autocomplete("setting")
     async def setting_autocomplete(
@@ -80,9 +79,7 @@ class AdminCog(commands.Cog):
     async def subject_add(self, interaction: discord.Interaction, name: str) -> None:
         """Add a subject."""
         subject = await guild_admin.add_subject(actor_of(interaction), name, self.bot.services)
-        await interaction.response.send_message(
-            texts.SUBJECT_ADDED.format(name=subject.name), ephemeral=True
-        )
+        await reply(interaction, texts.SUBJECT_ADDED.format(name=subject.name), ephemeral=True)
 
     @subjects.command(name="remove", description="Retire a subject (existing profiles keep it)")
     @app_commands.describe(subject="The subject to retire")
@@ -92,7 +89,7 @@ class AdminCog(commands.Cog):
             actor_of(interaction), subject, self.bot.services
         )
         template = texts.SUBJECT_REMOVED if removed else texts.SUBJECT_NOT_FOUND
-        await interaction.response.send_message(template.format(name=subject[:60]), ephemeral=True)
+        await reply(interaction, template.format(name=subject[:60]), ephemeral=True)
 
     @subject_remove.autocomplete("subject")
     async def subject_autocomplete(

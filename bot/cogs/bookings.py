@@ -18,6 +18,7 @@ from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.find_results import booked_text
 from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import bookings_embed, is_live
+from bot.replies import reply
 from marketplace.domain.booking import Booking
 from marketplace.services import bookings, onboarding
 
@@ -64,7 +65,7 @@ class BookingCog(commands.Cog):
             minutes=duration, tutor=tutor.id, start=int(start.timestamp())
         )
         view = ConfirmTimeView(actor.user_id, send)
-        await interaction.response.send_message(prompt, view=view, ephemeral=True)
+        await reply(interaction, prompt, view=view, ephemeral=True)
 
     @book.autocomplete("subject")
     async def book_subject(
@@ -90,9 +91,7 @@ class BookingCog(commands.Cog):
             upcoming=upcoming, fallback_count=len(listing.fallback_notices),
         )  # fmt: skip
         view = _manage_view(listing.bookings) if upcoming else None
-        await interaction.response.send_message(
-            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
-        )
+        await reply(interaction, embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
 
     @app_commands.command(
         name="cancel", description="Cancel a session (you'll see the refund first)"

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.find_results import ResultsView
+from bot.replies import reply
 from marketplace.domain.profiles import Level
 from marketplace.domain.subjects import match_subjects
 from marketplace.services import onboarding, search
@@ -63,7 +64,7 @@ class FindCog(commands.Cog):
             ctx,
         )
         view = ResultsView(actor.user_id, ctx, results)
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await reply(interaction, embed=view.embed(), view=view, ephemeral=True)
 
     @find.autocomplete("subject")
     async def subject_autocomplete(

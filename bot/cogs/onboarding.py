@@ -11,6 +11,7 @@ from bot.actors import guild_of
 from bot.client import TutorBot
 from bot.flows.start_wizard import StartView
 from bot.presenters.onboarding import help_embed
+from bot.replies import reply
 from marketplace.domain.timezones import suggest_zones
 from marketplace.services import onboarding
 
@@ -34,21 +35,19 @@ class OnboardingCog(commands.Cog):
         subjects = await onboarding.catalogue(guild.id, guild.name, services)
         current_zone = await onboarding.current_timezone(interaction.user.id, services)
         view = StartView(interaction.user.id, services, subjects, current_zone)
-        await interaction.response.send_message(texts.START_INTRO, view=view, ephemeral=True)
+        await reply(interaction, texts.START_INTRO, view=view, ephemeral=True)
 
     @app_commands.command(name="help", description="What TutorBot can do, and how")
     async def help(self, interaction: discord.Interaction) -> None:
         """Show the command overview."""
-        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+        await reply(interaction, embed=help_embed(), ephemeral=True)
 
     @timezone.command(name="set", description="Set your time zone (IANA name, e.g. Europe/Berlin)")
     @app_commands.describe(zone="Start typing a city or region, e.g. Berlin or America/")
     async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
         """Store the caller's zone."""
         canonical = await onboarding.set_timezone(interaction.user.id, zone, self.bot.services)
-        await interaction.response.send_message(
-            texts.ZONE_SET.format(zone=canonical), ephemeral=True
-        )
+        await reply(interaction, texts.ZONE_SET.format(zone=canonical), ephemeral=True)
 
     @timezone_set.autocomplete("zone")
     async def zone_autocomplete(

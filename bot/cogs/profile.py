@@ -11,6 +11,7 @@ from bot.actors import guild_of
 from bot.client import TutorBot
 from bot.flows.profile_edit import ProfileEditModal
 from bot.presenters.profiles import profile_embed
+from bot.replies import reply
 from marketplace.services import profiles
 
 
@@ -40,10 +41,10 @@ class ProfileCog(commands.Cog):
                 if is_self
                 else texts.NO_PROFILE_OTHER.format(name=target.display_name[:80])
             )
-            await interaction.response.send_message(text, ephemeral=True)
+            await reply(interaction, text, ephemeral=True)
             return
         embed = profile_embed(card, target.display_name, viewer_is_owner=is_self)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     @profile.command(name="edit", description="Edit your goals, bio or rate")
     async def edit(self, interaction: discord.Interaction) -> None:
@@ -51,7 +52,7 @@ class ProfileCog(commands.Cog):
         guild = guild_of(interaction)
         card = await profiles.view(guild.id, interaction.user.id, self.bot.services)
         if card.student is None and card.tutor is None:
-            await interaction.response.send_message(texts.PROFILE_EDIT_NOTHING, ephemeral=True)
+            await reply(interaction, texts.PROFILE_EDIT_NOTHING, ephemeral=True)
             return
         await interaction.response.send_modal(ProfileEditModal(card, self.bot.services))
 

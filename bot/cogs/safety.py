@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot import texts
 from bot.actors import actor_of
 from bot.client import TutorBot
+from bot.replies import reply
 from marketplace.services import safety
 
 
@@ -24,7 +25,7 @@ class SafetyCog(commands.Cog):
     async def block(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Block a user."""
         await safety.block(actor_of(interaction), user.id, self.bot.services)
-        await interaction.response.send_message(texts.BLOCKED.format(user=user.id), ephemeral=True)
+        await reply(interaction, texts.BLOCKED.format(user=user.id), ephemeral=True)
 
     @app_commands.command(name="unblock", description="Lift a block you made")
     @app_commands.describe(user="Who to unblock")
@@ -33,7 +34,7 @@ class SafetyCog(commands.Cog):
         """Unblock a user."""
         lifted = await safety.unblock(actor_of(interaction), user.id, self.bot.services)
         template = texts.UNBLOCKED if lifted else texts.NOT_BLOCKED
-        await interaction.response.send_message(template.format(user=user.id), ephemeral=True)
+        await reply(interaction, template.format(user=user.id), ephemeral=True)
 
 
 async def setup(bot: TutorBot) -> None:

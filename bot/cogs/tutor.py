@@ -13,6 +13,7 @@ from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.availability_confirm import ConfirmAvailabilityView, draft_lines, entry_text
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
+from bot.replies import reply
 from marketplace.services import availability, onboarding, profiles
 
 
@@ -35,21 +36,21 @@ class TutorCog(commands.Cog):
         subjects = await onboarding.catalogue(guild.id, guild.name, services)
         card = await profiles.view(guild.id, interaction.user.id, services)
         view = TutorApplyView(interaction.user.id, services, subjects, ApplyDraft.from_card(card))
-        await interaction.response.send_message(texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
+        await reply(interaction, texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
 
     @tutor.command(name="pause", description="Stop new bookings and hide from search for now")
     async def pause(self, interaction: discord.Interaction) -> None:
         """Pause the caller's tutor profile."""
         guild = guild_of(interaction)
         await profiles.set_paused(guild.id, interaction.user.id, True, self.bot.services)
-        await interaction.response.send_message(texts.TUTOR_PAUSED, ephemeral=True)
+        await reply(interaction, texts.TUTOR_PAUSED, ephemeral=True)
 
     @tutor.command(name="resume", description="Show up in search and take bookings again")
     async def resume(self, interaction: discord.Interaction) -> None:
         """Resume the caller's tutor profile."""
         guild = guild_of(interaction)
         await profiles.set_paused(guild.id, interaction.user.id, False, self.bot.services)
-        await interaction.response.send_message(texts.TUTOR_RESUMED, ephemeral=True)
+        await reply(interaction, texts.TUTOR_RESUMED, ephemeral=True)
 
     @availability.command(name="add", description="Publish times students can book")
     @app_commands.describe(
@@ -73,7 +74,7 @@ class TutorCog(commands.Cog):
         )
         text = f"**{texts.AVAILABILITY_PREVIEW_TITLE}**\n" + "\n".join(draft_lines(draft))
         view = ConfirmAvailabilityView(actor, draft, self.bot.services)
-        await interaction.response.send_message(text, view=view, ephemeral=True)
+        await reply(interaction, text, view=view, ephemeral=True)
 
     @availability.command(name="list", description="Your published times and days off")
     async def availability_list(self, interaction: discord.Interaction) -> None:
@@ -81,14 +82,14 @@ class TutorCog(commands.Cog):
         found = await availability.entries(actor_of(interaction), self.bot.services)
         lines = [entry_text(e) for e in found] or [texts.AVAILABILITY_NONE]
         embed = discord.Embed(title=texts.AVAILABILITY_LIST_TITLE, description="\n".join(lines))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     @availability.command(name="remove", description="Remove one of your published times")
     @app_commands.describe(entry="Which one (start typing to see them)")
     async def availability_remove(self, interaction: discord.Interaction, entry: str) -> None:
         """Remove an entry."""
         await availability.remove(actor_of(interaction), entry, self.bot.services)
-        await interaction.response.send_message(texts.AVAILABILITY_REMOVED, ephemeral=True)
+        await reply(interaction, texts.AVAILABILITY_REMOVED, ephemeral=True)
 
     @availability_remove.autocomplete("entry")
     async def entry_autocomplete(

@@ -8,6 +8,7 @@ from bot import texts
 from bot.flows.base import OwnedView, SafeModal, services_of
 from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import cancellation_text
+from bot.replies import reply
 from marketplace.services import bookings, onboarding
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -22,7 +23,7 @@ async def confirm_cancellation(
     subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
     text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
     view = ConfirmCancelView(actor, booking_id, ctx, reason)
-    await interaction.response.send_message(text, view=view, ephemeral=True)
+    await reply(interaction, text, view=view, ephemeral=True)
 
 
 class ConfirmCancelView(OwnedView):
@@ -96,4 +97,4 @@ async def reschedule_and_reply(
 
     prompt = texts.RESCHEDULE_CONFIRM.format(booking=booking_id, start=int(start.timestamp()))
     view = ConfirmTimeView(actor.user_id, move)
-    await interaction.response.send_message(prompt, view=view, ephemeral=True)
+    await reply(interaction, prompt, view=view, ephemeral=True)

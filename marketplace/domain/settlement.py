@@ -38,16 +38,19 @@ class Settlement:
 def settle(price: Quote, refund_percent: int, tutor_share_percent: int) -> Settlement:
     """Split the total for an outcome (see the module docstring).
 
-    `refund_percent` applies to the total, `tutor_share_percent` to the price (the rate).
-    Raises ValueError when the two together would pay out more than the total.
+    `refund_percent` applies to the total, `tutor_share_percent` to the price (the rate),
+    each rounded half up. When both roundings together would exceed the total by a minor
+    unit, the tutor's share gives that unit up. Raises ValueError when the percentages
+    themselves would pay out more than the total.
     """
-    refund = share(price.total, refund_percent)
-    tutor = share(price.rate, tutor_share_percent)
-    platform = price.total - refund - tutor
-    if platform.minor < 0:
+    total, rate = price.total.minor, price.rate.minor
+    if refund_percent * total + tutor_share_percent * rate > 100 * total:
         msg = "refund and tutor share exceed the total"
         raise ValueError(msg)
-    return Settlement(refund, tutor, platform)
+    refund = share(price.total, refund_percent)
+    tutor = share(price.rate, tutor_share_percent)
+    tutor = Money(min(tutor.minor, total - refund.minor), tutor.currency)
+    return Settlement(refund, tutor, price.total - refund - tutor)
 
 
 FULL_REFUND = (100, 0)

@@ -169,13 +169,41 @@ async def open_slots(
     busy = await uow.bookings.tutor_busy(
         guild_id, tutor_id, start - buffer - duration, end + duration + buffer, exclude_booking
     )
+    # Expand only the window asked for: the grid is anchored on the windows, not on `now`,
+    # so narrowing notice and horizon to the window gives the same starts, much faster.
     slots = expand_slots(
         rules, one_offs, days_off, busy,
         duration=duration, buffer=buffer, now=now,
-        min_notice=timedelta(minutes=policy.min_notice_minutes),
-        horizon=horizon,
+        min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
+        horizon=min(horizon, end - now),
     )  # fmt: skip
     return [s.start for s in slots if start <= s.start < end]
+
+
+NEXT_SLOT_WINDOWS_DAYS = (3, 14)
+
+
+async def first_open_slot(
+    uow: UnitOfWork,
+    guild_id: int,
+    tutor_id: int,
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    duration: timedelta,
+) -> datetime | None:
+    """The tutor's first open start, looking 3 days ahead, then 14, then the whole horizon."""
+    horizon = timedelta(days=policy.booking_horizon_days)
+    for days in (*NEXT_SLOT_WINDOWS_DAYS, policy.booking_horizon_days):
+        reach = min(timedelta(days=days), horizon)
+        starts = await open_slots(
+            uow, guild_id, tutor_id, policy, now, duration=duration, within=(now, now + reach)
+        )
+        if starts:
+            return starts[0]
+        if reach >= horizon:
+            break
+    return None
 
 
 async def refresh_next_slot(
@@ -183,8 +211,7 @@ async def refresh_next_slot(
 ) -> datetime | None:
     """Recompute and cache the tutor's next open slot (shortest allowed session)."""
     duration = timedelta(minutes=min(policy.allowed_durations_minutes))
-    slots = await open_slots(uow, guild_id, tutor_id, policy, now, duration=duration)
-    first = slots[0] if slots else None
+    first = await first_open_slot(uow, guild_id, tutor_id, policy, now, duration=duration)
     await uow.search.set_next_slot(guild_id, tutor_id, first)
     if first is not None:
         await uow.scheduled.schedule(

@@ -11,7 +11,7 @@ from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import TutorCandidate, rank
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
-from marketplace.services.availability import open_slots
+from marketplace.services.availability import first_open_slot, open_slots
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import WhenKind, parse_when
@@ -19,6 +19,7 @@ from marketplace.timeparse import WhenKind, parse_when
 PAGE_SIZE = 4
 DEFAULT_WINDOW = timedelta(hours=1)
 MAX_EXACT_CHECKS = 200
+MAX_STALE_RECOMPUTE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +127,12 @@ async def _recompute_stale(
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     stale = [c for c in found if c.next_slot_at is not None and c.next_slot_at < earliest]
     fresh: dict[int, datetime | None] = {}
-    for candidate in stale[:MAX_EXACT_CHECKS]:
-        starts = await open_slots(uow, guild_id, candidate.tutor_id, policy, now, duration=shortest)
-        fresh[candidate.tutor_id] = starts[0] if starts else None
+    for candidate in stale[:MAX_STALE_RECOMPUTE]:
+        fresh[candidate.tutor_id] = await first_open_slot(
+            uow, guild_id, candidate.tutor_id, policy, now, duration=shortest
+        )
+    for candidate in stale[MAX_STALE_RECOMPUTE:]:
+        fresh[candidate.tutor_id] = None  # unknown for now; the refresh job catches up
     return fresh
 
 

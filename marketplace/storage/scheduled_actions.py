@@ -175,9 +175,17 @@ class SqlActionQueue:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        # The writer's BEGIN IMMEDIATE takes SQLite's write lock before the claim reads.
-        async with self._database.writer() as session, session.begin():
-            yield session
+        # The writer's BEGIN IMMEDIATE takes SQLite's write lock before the claim reads;
+        # the in-process lock queues this process's writers fairly (see Database).
+        lock = self._database.write_lock
+        if lock is not None:
+            await lock.acquire()
+        try:
+            async with self._database.writer() as session, session.begin():
+                yield session
+        finally:
+            if lock is not None:
+                lock.release()
 
 
 def _due_ids(session: AsyncSession, now: datetime, limit: int) -> Select[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -44,8 +45,13 @@ class SqlUnitOfWork:
     deliveries: SqlDeliveryLog
     scheduled: SqlScheduledActions
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        write_lock: asyncio.Lock | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._write_lock = write_lock
         self._session: AsyncSession | None = None
 
     @property
@@ -57,6 +63,8 @@ class SqlUnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
+        if self._write_lock is not None:
+            await self._write_lock.acquire()
         session = self._session_factory()
         self._session = session
         self.guilds = SqlGuildRepository(session)
@@ -85,6 +93,8 @@ class SqlUnitOfWork:
             await session.rollback()
         finally:
             await session.close()
+            if self._write_lock is not None:
+                self._write_lock.release()
 
     async def commit(self) -> None:
         """Make the changes durable."""
@@ -99,5 +109,6 @@ class UnitOfWorkFactory:
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work; a read-only one never takes SQLite's write lock."""
-        factory = self._database.reader if read_only else self._database.writer
-        return SqlUnitOfWork(factory)
+        if read_only:
+            return SqlUnitOfWork(self._database.reader)
+        return SqlUnitOfWork(self._database.writer, self._database.write_lock)

@@ -105,13 +105,7 @@ def test_every_outcome_splits_the_total_exactly(rate, minutes, fee_bps, refund, 
 
 
 def share_sum_exceeds(price, refund, tutor) -> bool:
-    return settle_parts(price, refund, tutor) > price.total.minor
-
-
-def settle_parts(price, refund, tutor) -> int:
-    from marketplace.domain.money import share
-
-    return share(price.total, refund).minor + share(price.rate, tutor).minor
+    return refund * price.total.minor + tutor * price.rate.minor > 100 * price.total.minor
 
 
 @given(rates, bps, percents, st.booleans())
