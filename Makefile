@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)
 
-.PHONY: setup demo test lint format pytest postgres bench clean
+.PHONY: setup demo test lint format pytest postgres bench bench-full clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
@@ -38,6 +38,9 @@ pytest: setup
 
 bench: setup postgres
 	$(PY) -m bench
+
+bench-full: setup postgres
+	BENCH_SCALE=full $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .venv-localstripe .pytest_cache .mypy_cache .ruff_cache demo-out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,13 +19,18 @@ MAX_SUBJECTS = 10
 BIO_COMPLETE_MIN = 40
 
 
+@functools.cache
+def _ranks(enum: type[StrEnum]) -> dict[StrEnum, int]:
+    return {member: index for index, member in enumerate(enum)}
+
+
 class RankedStrEnum(StrEnum):
     """A ``StrEnum`` whose members order by declaration, not alphabetically."""
 
     @property
     def rank(self) -> int:
         """Position of the member in declaration order, from 0."""
-        return list(type(self)).index(self)
+        return _ranks(type(self))[self]
 
     def at_least(self, other: RankedStrEnum) -> bool:
         """Tell whether this member is ``other`` or ranks above it."""
