@@ -44,6 +44,24 @@ class AvailabilityRepository(Protocol):
         """Every weekly rule of the tutor."""
         ...
 
+    async def rules_of(
+        self, guild_id: int, tutor_ids: Sequence[int]
+    ) -> dict[int, list[WeeklyRule]]:
+        """Every weekly rule of each tutor, in one query."""
+        ...
+
+    async def one_offs_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: datetime
+    ) -> dict[int, list[OneOffWindow]]:
+        """Each tutor's one-off windows that end after `after`, in one query."""
+        ...
+
+    async def days_off_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: date
+    ) -> dict[int, list[DayOff]]:
+        """Each tutor's days off on or after `after`, in one query."""
+        ...
+
     async def one_offs(self, guild_id: int, tutor_id: int, after: datetime) -> list[OneOffWindow]:
         """One-off windows that end after `after`."""
         ...
@@ -104,6 +122,17 @@ class BookingRepository(Protocol):
         """The tutor's live bookings touching [start, end), buffer not included."""
         ...
 
+    async def busy_of(
+        self,
+        guild_id: int,
+        tutor_ids: Sequence[int],
+        start: datetime,
+        end: datetime,
+        exclude: int | None = None,
+    ) -> dict[int, list[Busy]]:
+        """Each tutor's live bookings touching [start, end), in one query."""
+        ...
+
     async def for_user(
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
     ) -> list[Booking]:
@@ -139,8 +168,13 @@ class SearchIndex(Protocol):
         max_rate_minor: int | None,
         viewer_id: int,
         now: datetime,
+        sort: str = "best",
+        limit: int | None = None,
     ) -> list[SearchCandidate]:
-        """Active, unrestricted, unblocked tutors who teach the subject at the level."""
+        """Active, unrestricted, unblocked tutors who teach the subject at the level.
+
+        With `limit`, the first `limit` of them in a coarse `sort` order.
+        """
         ...
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:

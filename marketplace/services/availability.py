@@ -158,26 +158,48 @@ async def open_slots(
     exclude_booking: int | None = None,
 ) -> list[datetime]:
     """Start times the tutor can take a session of `duration`, optionally within a range."""
+    found = await open_slots_of(
+        uow, guild_id, [tutor_id], policy, now,
+        duration=duration, within=within, exclude_booking=exclude_booking,
+    )  # fmt: skip
+    return found.get(tutor_id, [])
+
+
+async def open_slots_of(
+    uow: UnitOfWork,
+    guild_id: int,
+    tutor_ids: list[int],
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    duration: timedelta,
+    within: tuple[datetime, datetime] | None = None,
+    exclude_booking: int | None = None,
+) -> dict[int, list[datetime]]:
+    """Open start times for several tutors at once: four queries, whatever their number."""
     horizon = timedelta(days=policy.booking_horizon_days)
     start, end = within or (now, now + horizon)
-    rules = await uow.availability.rules(guild_id, tutor_id)
-    one_offs = await uow.availability.one_offs(guild_id, tutor_id, start)
-    days_off = await uow.availability.days_off(
-        guild_id, tutor_id, (start - timedelta(days=1)).date()
-    )
     buffer = timedelta(minutes=policy.buffer_minutes)
-    busy = await uow.bookings.tutor_busy(
-        guild_id, tutor_id, start - buffer - duration, end + duration + buffer, exclude_booking
+    rules = await uow.availability.rules_of(guild_id, tutor_ids)
+    one_offs = await uow.availability.one_offs_of(guild_id, tutor_ids, start)
+    days_off = await uow.availability.days_off_of(
+        guild_id, tutor_ids, (start - timedelta(days=1)).date()
     )
-    # Expand only the window asked for: the grid is anchored on the windows, not on `now`,
-    # so narrowing notice and horizon to the window gives the same starts, much faster.
-    slots = expand_slots(
-        rules, one_offs, days_off, busy,
-        duration=duration, buffer=buffer, now=now,
-        min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
-        horizon=min(horizon, end - now),
-    )  # fmt: skip
-    return [s.start for s in slots if start <= s.start < end]
+    busy = await uow.bookings.busy_of(
+        guild_id, tutor_ids, start - buffer - duration, end + duration + buffer, exclude_booking
+    )
+    found: dict[int, list[datetime]] = {}
+    for tutor_id in tutor_ids:
+        # Expand only the window asked for: the grid is anchored on the windows, not on
+        # `now`, so narrowing notice and horizon to the window gives the same starts.
+        slots = expand_slots(
+            rules.get(tutor_id, []), one_offs.get(tutor_id, []), days_off.get(tutor_id, []),
+            busy.get(tutor_id, []), duration=duration, buffer=buffer, now=now,
+            min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
+            horizon=min(horizon, end - now),
+        )  # fmt: skip
+        found[tutor_id] = [s.start for s in slots if start <= s.start < end]
+    return found
 
 
 NEXT_SLOT_WINDOWS_DAYS = (3, 14)

@@ -11,7 +11,7 @@ from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import TutorCandidate, rank
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
-from marketplace.services.availability import first_open_slot, open_slots
+from marketplace.services.availability import first_open_slot, open_slots_of
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import WhenKind, parse_when
@@ -19,6 +19,7 @@ from marketplace.timeparse import WhenKind, parse_when
 PAGE_SIZE = 4
 DEFAULT_WINDOW = timedelta(hours=1)
 MAX_EXACT_CHECKS = 200
+MAX_RESULTS = 100  # 25 pages; nobody pages further, and ranking 10k rows costs time
 MAX_STALE_RECOMPUTE = 10
 
 
@@ -77,11 +78,12 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
         policy = await uow.guilds.policy(actor.guild_id)
         level = query.level or await _student_level(uow, actor, query.subject_key)
         max_minor = _max_price(query.max_price, policy.currency)
+        window = await _window(uow, actor, query.when, policy.languages, now)
         found = await uow.search.candidates(
             actor.guild_id, query.subject_key, level=level, max_rate_minor=max_minor,
-            viewer_id=actor.user_id, now=now,
+            viewer_id=actor.user_id, now=now, sort=query.sort,
+            limit=None if window else MAX_RESULTS,
         )  # fmt: skip
-        window = await _window(uow, actor, query.when, policy.languages, now)
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
         next_slots.update(await _recompute_stale(uow, actor.guild_id, found, now))
         if window is not None:
@@ -160,14 +162,11 @@ async def _free_in(
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     start, end = window
     maybe = await uow.availability.maybe_free(guild_id, [c.tutor_id for c in found], start, end)
-    result: dict[int, datetime | None] = {}
-    for tutor_id in sorted(maybe)[:MAX_EXACT_CHECKS]:
-        starts = await open_slots(
-            uow, guild_id, tutor_id, policy, now, duration=shortest, within=(start, end)
-        )
-        if starts:
-            result[tutor_id] = starts[0]
-    return result
+    checked = sorted(maybe)[:MAX_EXACT_CHECKS]
+    free = await open_slots_of(
+        uow, guild_id, checked, policy, now, duration=shortest, within=(start, end)
+    )
+    return {tutor_id: starts[0] for tutor_id, starts in free.items() if starts}
 
 
 def _candidate(

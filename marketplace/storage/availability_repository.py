@@ -53,14 +53,24 @@ class SqlAvailabilityRepository:
 
     async def rules(self, guild_id: int, tutor_id: int) -> list[WeeklyRule]:
         """Every weekly rule of the tutor."""
+        return (await self.rules_of(guild_id, [tutor_id])).get(tutor_id, [])
+
+    async def rules_of(
+        self, guild_id: int, tutor_ids: Sequence[int]
+    ) -> dict[int, list[WeeklyRule]]:
+        """Every weekly rule of each tutor, in one query."""
         rows = await self._session.scalars(
             select(AvailabilityRuleRow)
             .where(
-                AvailabilityRuleRow.guild_id == guild_id, AvailabilityRuleRow.tutor_id == tutor_id
+                AvailabilityRuleRow.guild_id == guild_id,
+                AvailabilityRuleRow.tutor_id.in_(tutor_ids),
             )
             .order_by(AvailabilityRuleRow.weekday, AvailabilityRuleRow.start_minute)
         )
-        return [self._rule(row) for row in rows]
+        found: dict[int, list[WeeklyRule]] = {}
+        for row in rows:
+            found.setdefault(row.tutor_id, []).append(self._rule(row))
+        return found
 
     @staticmethod
     def _rule(row: AvailabilityRuleRow) -> WeeklyRule:
@@ -76,29 +86,51 @@ class SqlAvailabilityRepository:
 
     async def one_offs(self, guild_id: int, tutor_id: int, after: datetime) -> list[OneOffWindow]:
         """One-off windows that end after `after`."""
+        return (await self.one_offs_of(guild_id, [tutor_id], after)).get(tutor_id, [])
+
+    async def one_offs_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: datetime
+    ) -> dict[int, list[OneOffWindow]]:
+        """Each tutor's one-off windows that end after `after`, in one query."""
         rows = await self._session.scalars(
-            self._windows(guild_id, tutor_id, day_off=False).where(
+            self._windows(guild_id, tutor_ids, day_off=False).where(
                 AvailabilityWindowRow.end_at > after
             )
         )
-        return [OneOffWindow(row.start_at, row.end_at, window_id=row.id) for row in rows]
+        found: dict[int, list[OneOffWindow]] = {}
+        for row in rows:
+            window = OneOffWindow(row.start_at, row.end_at, window_id=row.id)
+            found.setdefault(row.tutor_id, []).append(window)
+        return found
 
     async def days_off(self, guild_id: int, tutor_id: int, after: date) -> list[DayOff]:
         """Days off on or after `after`."""
+        return (await self.days_off_of(guild_id, [tutor_id], after)).get(tutor_id, [])
+
+    async def days_off_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: date
+    ) -> dict[int, list[DayOff]]:
+        """Each tutor's days off on or after `after`, in one query."""
         rows = await self._session.scalars(
-            self._windows(guild_id, tutor_id, day_off=True).where(
+            self._windows(guild_id, tutor_ids, day_off=True).where(
                 AvailabilityWindowRow.day >= after
             )
         )
-        return [DayOff(row.day, row.zone) for row in rows if row.day and row.zone]
+        found: dict[int, list[DayOff]] = {}
+        for row in rows:
+            if row.day and row.zone:
+                found.setdefault(row.tutor_id, []).append(DayOff(row.day, row.zone))
+        return found
 
     @staticmethod
-    def _windows(guild_id: int, tutor_id: int, *, day_off: bool) -> Select[AvailabilityWindowRow]:
+    def _windows(
+        guild_id: int, tutor_ids: Sequence[int], *, day_off: bool
+    ) -> Select[AvailabilityWindowRow]:
         return (
             select(AvailabilityWindowRow)
             .where(
                 AvailabilityWindowRow.guild_id == guild_id,
-                AvailabilityWindowRow.tutor_id == tutor_id,
+                AvailabilityWindowRow.tutor_id.in_(tutor_ids),
                 AvailabilityWindowRow.is_day_off.is_(day_off),
             )
             .order_by(AvailabilityWindowRow.start_at)

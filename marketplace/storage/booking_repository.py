@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -129,16 +130,31 @@ class SqlBookingRepository:
         self, guild_id: int, tutor_id: int, start: datetime, end: datetime, exclude: int | None
     ) -> list[Busy]:
         """The tutor's live bookings touching [start, end), buffer not included."""
-        query = select(BookingRow.start_at, BookingRow.end_at).where(
+        found = await self.busy_of(guild_id, [tutor_id], start, end, exclude)
+        return found.get(tutor_id, [])
+
+    async def busy_of(
+        self,
+        guild_id: int,
+        tutor_ids: Sequence[int],
+        start: datetime,
+        end: datetime,
+        exclude: int | None = None,
+    ) -> dict[int, list[Busy]]:
+        """Each tutor's live bookings touching [start, end), in one query."""
+        query = select(BookingRow.tutor_id, BookingRow.start_at, BookingRow.end_at).where(
             BookingRow.guild_id == guild_id,
-            BookingRow.tutor_id == tutor_id,
+            BookingRow.tutor_id.in_(tutor_ids),
             BookingRow.live.is_(True),
             BookingRow.block_start < end,
             BookingRow.block_end > start,
         )
         if exclude is not None:
             query = query.where(BookingRow.id != exclude)
-        return [Busy(s, e) for s, e in await self._session.execute(query)]
+        found: dict[int, list[Busy]] = {}
+        for tutor, s, e in await self._session.execute(query):
+            found.setdefault(tutor, []).append(Busy(s, e))
+        return found
 
     async def for_user(
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import SQLColumnExpression, and_, case, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.profiles import Level
@@ -27,6 +28,18 @@ LEVELS_AT_LEAST = {
 }
 
 
+def _order(sort: str, now: datetime) -> list[SQLColumnExpression[Any]]:
+    p, s = TutorProfileRow, TutorSubjectRow
+    level_rank = case({lv.value: lv.rank for lv in Level}, value=s.level, else_=9)
+    penalised = case((p.penalty_until > now, 1), else_=0)
+    best = [level_rank, penalised, p.user_id]
+    if sort == "price":
+        return [p.rate_minor, *best]
+    if sort == "soonest":
+        return [p.next_slot_at.is_(None), p.next_slot_at, *best]
+    return best
+
+
 class SqlSearchIndex:
     """Finds candidate tutors with one indexed query."""
 
@@ -42,8 +55,15 @@ class SqlSearchIndex:
         max_rate_minor: int | None,
         viewer_id: int,
         now: datetime,
+        sort: str = "best",
+        limit: int | None = None,
     ) -> list[SearchCandidate]:
-        """Active, unrestricted, unblocked tutors who teach the subject at the level."""
+        """Active, unrestricted, unblocked tutors who teach the subject at the level.
+
+        With `limit`, only the first `limit` in a coarse `sort` order (the domain's ranking
+        then orders them exactly): best = closest level, unpenalised, oldest id; price;
+        soonest next open slot.
+        """
         p, s = TutorProfileRow, TutorSubjectRow
         blocked = exists().where(
             UserBlockRow.guild_id == guild_id,
@@ -84,6 +104,8 @@ class SqlSearchIndex:
         )
         if max_rate_minor is not None:
             query = query.where(p.rate_minor <= max_rate_minor)
+        if limit is not None:
+            query = query.order_by(*_order(sort, now)).limit(limit)
         rows = await self._session.execute(query)
         return [
             SearchCandidate(uid, name, Level(lv), rate, cur, ver, inst, nxt, pen)
