@@ -23,6 +23,8 @@ class EmulatorCore:
     def __init__(self, *, interaction_deadline: float = 3.0, host: str = "127.0.0.1") -> None:
         self.interaction_deadline = interaction_deadline
         self.deferred_wait = 10.0
+        # Show "(thinking…)" acknowledgements in the transcript (off: only the answers).
+        self.transcript_deferrals = False
         self.enforce_permissions = True
         # Guild admins can override command permissions in Discord, so by default any member
         # may run any command; set True to refuse commands the client would hide.

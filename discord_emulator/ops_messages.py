@@ -104,6 +104,8 @@ class MessageOps(EmulatorCore):
         return msg
 
     def record_message(self, msg: Message, action: str = "") -> None:
+        if msg.flags & LOADING and not self.transcript_deferrals:
+            return  # the follow-up that replaces "thinking…" is what readers care about
         text = "(thinking…)" if msg.flags & LOADING else msg.text
         self.say(
             self.bot_name()
