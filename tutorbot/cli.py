@@ -1,4 +1,4 @@
-"""`tutorbot run | bot | web | migrate`."""
+"""`tutorbot run | bot | web | migrate | ledger verify`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import asyncio
 import logging
 import sys
 
+from marketplace.ports import SystemClock
+from marketplace.services import ledger
+from marketplace.services.context import ServiceContext
 from marketplace.settings import load_settings
+from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import upgrade
+from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from tutorbot.bootstrap import MissingSettingError, serve
 
 MISSING_HELP = {
@@ -32,7 +37,29 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("web", help="run only the checkout web app")
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
+    ledger_parser = sub.add_parser("ledger", help="inspect the payments ledger")
+    ledger_sub = ledger_parser.add_subparsers(dest="ledger_command", required=True)
+    verify = ledger_sub.add_parser(
+        "verify", help="check captured = refunded + released + fees + held everywhere"
+    )
+    verify.add_argument("--guild", type=int, default=None, help="check only this guild id")
     return parser
+
+
+async def _verify_ledger(database_url: str, guild_id: int | None) -> ledger.LedgerReport:
+    database = create_database(database_url)
+    try:
+        ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
+        return await ledger.verify(ctx, guild_id)
+    finally:
+        await database.dispose()
+
+
+def _ledger_verify(database_url: str, guild_id: int | None) -> int:
+    """Print the verification summary; 0 when the ledger balances, 1 otherwise."""
+    report = asyncio.run(_verify_ledger(database_url, guild_id))
+    sys.stdout.write(report.summary() + "\n")
+    return 0 if report.ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url, args.revision)
         logging.getLogger("tutorbot").info("database is at %s", args.revision)
         return 0
+    if args.command == "ledger":
+        return _ledger_verify(settings.database_url, args.guild)
     parts = {"run": (True, True), "bot": (True, False), "web": (False, True)}[args.command]
     try:
         asyncio.run(serve(settings, with_bot=parts[0], with_web=parts[1]))

@@ -18,6 +18,13 @@ from marketplace.ports.bookings import (
     DeliveryLog,
     SearchIndex,
 )
+from marketplace.ports.ledger import (
+    CheckoutTokens,
+    Ledger,
+    PaymentRepository,
+    PayoutAccounts,
+    WebhookEvents,
+)
 
 
 class Clock(Protocol):
@@ -238,6 +245,31 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog:
         """The audit repository of this transaction."""
+        ...
+
+    @property
+    def payments(self) -> PaymentRepository:
+        """Bookings' payments, inside this transaction."""
+        ...
+
+    @property
+    def ledger(self) -> Ledger:
+        """The double-entry ledger, inside this transaction."""
+        ...
+
+    @property
+    def webhook_events(self) -> WebhookEvents:
+        """Handled provider events (webhook dedupe), inside this transaction."""
+        ...
+
+    @property
+    def checkout_tokens(self) -> CheckoutTokens:
+        """Checkout link tokens, inside this transaction."""
+        ...
+
+    @property
+    def payout_accounts(self) -> PayoutAccounts:
+        """Tutors' payout accounts, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
+from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import TutorCandidate, rank
 from marketplace.ports import UnitOfWork
@@ -85,9 +86,11 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             limit=None if window else MAX_RESULTS,
         )  # fmt: skip
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
-        next_slots.update(await _recompute_stale(uow, actor.guild_id, found, now))
+        next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
         if window is not None:
-            next_slots = await _free_in(uow, actor.guild_id, found, window, now)
+            next_slots = await _free_in(
+                uow, policy, actor.guild_id, found=found, window=window, now=now
+            )
             found = [c for c in found if c.tutor_id in next_slots]
     ranked = rank(
         (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
@@ -118,13 +121,16 @@ async def _student_level(uow: UnitOfWork, actor: Actor, subject_key: str) -> Lev
 
 
 async def _recompute_stale(
-    uow: UnitOfWork, guild_id: int, found: list[SearchCandidate], now: datetime
+    uow: UnitOfWork,
+    policy: GuildPolicy,
+    guild_id: int,
+    found: list[SearchCandidate],
+    now: datetime,
 ) -> dict[int, datetime | None]:
     """Fresh next slots for tutors whose cached one can no longer be booked.
 
     The refresh job normally keeps the cache current; this covers a job that is late.
     """
-    policy = await uow.guilds.policy(guild_id)
     earliest = now + timedelta(minutes=policy.min_notice_minutes)
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     stale = [c for c in found if c.next_slot_at is not None and c.next_slot_at < earliest]
@@ -152,13 +158,14 @@ async def _window(
 
 async def _free_in(
     uow: UnitOfWork,
+    policy: GuildPolicy,
     guild_id: int,
+    *,
     found: list[SearchCandidate],
     window: tuple[datetime, datetime],
     now: datetime,
 ) -> dict[int, datetime | None]:
     """The first free start within the window, for each tutor who has one."""
-    policy = await uow.guilds.policy(guild_id)
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     start, end = window
     maybe = await uow.availability.maybe_free(guild_id, [c.tutor_id for c in found], start, end)

@@ -376,3 +376,98 @@ class RestrictionRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+
+
+class PaymentRow(Base):
+    """The money side of one booking: the price, what the card holds, what moved since.
+
+    `version` goes up by one on every save, so a stale writer can be detected.
+    """
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("checkout_session_id", name="uq_payment_checkout_session_id"),
+        UniqueConstraint("payment_intent_id", name="uq_payment_payment_intent_id"),
+        Index("ix_payment_guild", "guild_id"),
+    )
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    rate_minor: Mapped[int] = mapped_column(BigInteger)
+    fee_minor: Mapped[int] = mapped_column(BigInteger)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    capture: Mapped[str] = mapped_column(String(16))
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255))
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    authorized: Mapped[int] = mapped_column(BigInteger, default=0)
+    captured: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    released: Mapped[int] = mapped_column(BigInteger, default=0)
+    fees: Mapped[int] = mapped_column(BigInteger, default=0)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    dispute_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    payout_due_at: Mapped[datetime | None]
+    transfer_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LedgerEntryRow(Base):
+    """One double-entry movement of a booking's money; `reference` makes it happen once."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("reference", name="uq_ledger_entry_reference"),
+        Index("ix_ledger_entry_guild_booking", "guild_id", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime]
+
+
+class StripeEventRow(Base):
+    """A webhook event already handled; inserted in the transaction of its state change."""
+
+    __tablename__ = "stripe_event"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime]
+    object_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class CheckoutTokenRow(Base):
+    """An unguessable link token (≥ 128 random bits) that opens one booking's checkout."""
+
+    __tablename__ = "checkout_token"
+    __table_args__ = (Index("ix_checkout_token_booking", "booking_id"),)
+
+    token: Mapped[str] = mapped_column(String(128), primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class PayoutAccountRow(Base):
+    """A tutor's Stripe Connect account in one guild, and whether it can receive payouts."""
+
+    __tablename__ = "payout_account"
+    __table_args__ = (UniqueConstraint("account_id", name="uq_payout_account_account_id"),)
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(255))
+    payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]

@@ -38,6 +38,7 @@ from marketplace.storage.models import (
     TutorSubjectRow,
     UserRow,
 )
+from marketplace.storage.read_cache import CacheAccess
 
 
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
@@ -49,10 +50,11 @@ def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
 
 
 class SqlGuildRepository:
-    """Guild rows and their policy overrides."""
+    """Guild rows and their policy overrides (the policy is cached per process)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
         self._session = session
+        self._cache = cache
 
     async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
         """Create the guild row if it is missing (True then); keep its name current."""
@@ -74,13 +76,21 @@ class SqlGuildRepository:
 
     async def policy(self, guild_id: int) -> GuildPolicy:
         """The guild's policy: defaults overlaid with what its admins set."""
+        key = ("policy", guild_id)
+        if self._cache and (cached := self._cache.get(key)) is not None:
+            return cached  # type: ignore[no-any-return]
         overrides = await self._session.scalar(
             select(GuildRow.settings).where(GuildRow.id == guild_id)
         )
-        return apply_overrides(overrides or {})
+        policy = apply_overrides(overrides or {})
+        if self._cache:
+            self._cache.put(key, policy)
+        return policy
 
     async def save_policy(self, guild_id: int, policy: GuildPolicy, now: datetime) -> None:
         """Store the policy's non-default values."""
+        if self._cache:
+            self._cache.changed(("policy", guild_id))
         await self._session.execute(
             update(GuildRow)
             .where(GuildRow.id == guild_id)
@@ -171,22 +181,31 @@ class SqlMemberRepository:
 
 
 class SqlSubjectRepository:
-    """A guild's subject catalogue."""
+    """A guild's subject catalogue (cached per process)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
         self._session = session
+        self._cache = cache
 
     async def all(self, guild_id: int) -> list[Subject]:
         """Every active subject, by name."""
+        key = ("subjects", guild_id)
+        if self._cache and (cached := self._cache.get(key)) is not None:
+            return list(cached)
         rows = await self._session.execute(
             select(SubjectRow.key, SubjectRow.name)
             .where(SubjectRow.guild_id == guild_id, SubjectRow.active.is_(True))
             .order_by(SubjectRow.name)
         )
-        return [Subject(key, name) for key, name in rows]
+        subjects = [Subject(key, name) for key, name in rows]
+        if self._cache and subjects:
+            self._cache.put(key, tuple(subjects))
+        return subjects
 
     async def add(self, guild_id: int, subject: Subject) -> None:
         """Add a subject (or reactivate and rename it)."""
+        if self._cache:
+            self._cache.changed(("subjects", guild_id))
         await self._session.execute(
             upsert(self._session, SubjectRow)
             .values(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
@@ -198,6 +217,8 @@ class SqlSubjectRepository:
 
     async def remove(self, guild_id: int, key: str) -> bool:
         """Deactivate a subject; False if it was not there."""
+        if self._cache:
+            self._cache.changed(("subjects", guild_id))
         result = await self._session.execute(
             update(SubjectRow)
             .where(SubjectRow.guild_id == guild_id, SubjectRow.key == key, SubjectRow.active)

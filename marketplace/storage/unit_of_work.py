@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -16,6 +17,14 @@ from marketplace.storage.marketplace_repositories import (
     SqlDeliveryLog,
     SqlSearchIndex,
 )
+from marketplace.storage.payment_repository import (
+    SqlCheckoutTokens,
+    SqlLedger,
+    SqlPaymentRepository,
+    SqlPayoutAccounts,
+    SqlWebhookEvents,
+)
+from marketplace.storage.read_cache import CacheAccess, ReadCache
 from marketplace.storage.repositories import (
     SqlAuditLog,
     SqlGuildRepository,
@@ -44,14 +53,25 @@ class SqlUnitOfWork:
     blocks: SqlBlockRepository
     deliveries: SqlDeliveryLog
     scheduled: SqlScheduledActions
+    payments: SqlPaymentRepository
+    ledger: SqlLedger
+    webhook_events: SqlWebhookEvents
+    checkout_tokens: SqlCheckoutTokens
+    payout_accounts: SqlPayoutAccounts
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         write_lock: asyncio.Lock | None = None,
+        cache: ReadCache | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self._session_factory = session_factory
         self._write_lock = write_lock
+        self._cache = cache
+        self._read_only = read_only
+        self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -67,10 +87,13 @@ class SqlUnitOfWork:
             await self._write_lock.acquire()
         session = self._session_factory()
         self._session = session
-        self.guilds = SqlGuildRepository(session)
+        cache = None
+        if self._cache is not None:
+            cache = CacheAccess(self._cache, self._read_only, self._after_commit.append)
+        self.guilds = SqlGuildRepository(session, cache)
         self.users = SqlUserRepository(session)
         self.members = SqlMemberRepository(session)
-        self.subjects = SqlSubjectRepository(session)
+        self.subjects = SqlSubjectRepository(session, cache)
         self.students = SqlStudentRepository(session)
         self.tutors = SqlTutorRepository(session)
         self.audit = SqlAuditLog(session)
@@ -80,6 +103,11 @@ class SqlUnitOfWork:
         self.blocks = SqlBlockRepository(session)
         self.deliveries = SqlDeliveryLog(session)
         self.scheduled = SqlScheduledActions(session)
+        self.payments = SqlPaymentRepository(session)
+        self.ledger = SqlLedger(session)
+        self.webhook_events = SqlWebhookEvents(session)
+        self.checkout_tokens = SqlCheckoutTokens(session)
+        self.payout_accounts = SqlPayoutAccounts(session)
         return self
 
     async def __aexit__(
@@ -97,18 +125,22 @@ class SqlUnitOfWork:
                 self._write_lock.release()
 
     async def commit(self) -> None:
-        """Make the changes durable."""
+        """Make the changes durable (and drop what they made stale in the read cache)."""
         await self.session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
 
 class UnitOfWorkFactory:
     """Builds units of work on one database; `read_only=True` for plain reads."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cache: ReadCache | None = None) -> None:
         self._database = database
+        self._cache = cache or ReadCache()
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work; a read-only one never takes SQLite's write lock."""
         if read_only:
-            return SqlUnitOfWork(self._database.reader)
-        return SqlUnitOfWork(self._database.writer, self._database.write_lock)
+            return SqlUnitOfWork(self._database.reader, None, self._cache, read_only=True)
+        return SqlUnitOfWork(self._database.writer, self._database.write_lock, self._cache)

@@ -1,0 +1,367 @@
+"""SQL payment storage: payments, the ledger, webhook dedupe, checkout tokens, payouts.
+
+Inserts that must happen once (a ledger reference, a webhook event id) use
+``INSERT … ON CONFLICT DO NOTHING RETURNING``: a duplicate, even a concurrent one on
+PostgreSQL, is a quiet no-op rather than an IntegrityError that would poison the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.ledger import Account, Balance, Entry
+from marketplace.domain.money import Money, Quote
+from marketplace.domain.payment import Payment
+from marketplace.ports.ledger import MAX_TOKEN_LENGTH
+from marketplace.ports.payments import CaptureMethod, PayoutAccount
+from marketplace.storage.models import (
+    CheckoutTokenRow,
+    LedgerEntryRow,
+    PaymentRow,
+    PayoutAccountRow,
+    StripeEventRow,
+)
+from marketplace.storage.repositories import upsert
+
+TOKEN_BYTES = 32  # 256 random bits; 43 url-safe characters
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def to_payment(row: PaymentRow) -> Payment:
+    """The domain payment a row stores."""
+    currency = row.currency
+    price = Quote(
+        rate=Money(row.rate_minor, currency),
+        fee=Money(row.fee_minor, currency),
+        total=Money(row.total_minor, currency),
+    )
+    return Payment(
+        booking_id=row.booking_id,
+        price=price,
+        authorized=row.authorized,
+        captured=row.captured,
+        refunded=row.refunded,
+        released=row.released,
+        fees=row.fees,
+        voided=row.voided,
+        failed=row.failed,
+        dispute_open=row.dispute_open,
+    )
+
+
+def _state(payment: Payment) -> dict[str, Any]:
+    return {
+        "authorized": payment.authorized,
+        "captured": payment.captured,
+        "refunded": payment.refunded,
+        "released": payment.released,
+        "fees": payment.fees,
+        "voided": payment.voided,
+        "failed": payment.failed,
+        "dispute_open": payment.dispute_open,
+    }
+
+
+class SqlPaymentRepository:
+    """Payment rows ↔ domain payments.
+
+    The version read by `get` (or written by `add`/`save`) in this unit of work is
+    remembered, so `save` refuses to overwrite a row another transaction changed since.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._versions: dict[int, int] = {}
+
+    async def get(self, booking_id: int, *, for_update: bool = False) -> Payment | None:
+        """The booking's payment, locked for this transaction when `for_update`."""
+        query = select(PaymentRow).where(PaymentRow.booking_id == booking_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        if row is None:
+            return None
+        self._versions[booking_id] = row.version
+        return to_payment(row)
+
+    async def add(
+        self, payment: Payment, guild_id: int, capture: CaptureMethod, now: datetime
+    ) -> None:
+        """Insert a new payment (version 0)."""
+        price = payment.price
+        self._session.add(
+            PaymentRow(
+                booking_id=payment.booking_id,
+                guild_id=guild_id,
+                currency=price.total.currency,
+                rate_minor=price.rate.minor,
+                fee_minor=price.fee.minor,
+                total_minor=price.total.minor,
+                capture=capture,
+                created_at=now,
+                updated_at=now,
+                version=0,
+                **_state(payment),
+            )
+        )
+        await self._session.flush()
+        self._versions[payment.booking_id] = 0
+
+    async def save(self, payment: Payment, now: datetime) -> None:
+        """Store the payment's amounts and flags, bumping its version (see the class)."""
+        booking_id = payment.booking_id
+        query = update(PaymentRow).where(PaymentRow.booking_id == booking_id)
+        seen = self._versions.get(booking_id)
+        if seen is not None:
+            query = query.where(PaymentRow.version == seen)
+        result = await self._session.execute(
+            query.values(**_state(payment), updated_at=now, version=PaymentRow.version + 1)
+            .returning(PaymentRow.version)
+            .execution_options(synchronize_session=False)
+        )
+        version = result.scalar_one_or_none()
+        if version is None:
+            if seen is not None:
+                raise ConflictError("payment_changed")
+            raise NotFoundError("payment", str(booking_id))
+        self._versions[booking_id] = version
+
+    async def by_intent(self, intent_id: str) -> int | None:
+        """The booking id whose payment has this PaymentIntent."""
+        return await self._session.scalar(
+            select(PaymentRow.booking_id).where(PaymentRow.payment_intent_id == intent_id)
+        )
+
+    async def by_session(self, session_id: str) -> int | None:
+        """The booking id whose payment has this Checkout Session."""
+        return await self._session.scalar(
+            select(PaymentRow.booking_id).where(PaymentRow.checkout_session_id == session_id)
+        )
+
+    async def set_refs(
+        self, booking_id: int, session_id: str | None, intent_id: str | None
+    ) -> None:
+        """Record the provider references; a None leaves the stored value as it is."""
+        values: dict[str, str] = {}
+        if session_id is not None:
+            values["checkout_session_id"] = session_id
+        if intent_id is not None:
+            values["payment_intent_id"] = intent_id
+        if values:
+            await self._session.execute(
+                update(PaymentRow)
+                .where(PaymentRow.booking_id == booking_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def in_guild(self, guild_id: int) -> dict[int, Payment]:
+        """Every payment of the guild, by booking id."""
+        rows = await self._session.scalars(
+            select(PaymentRow).where(PaymentRow.guild_id == guild_id)
+        )
+        return {row.booking_id: to_payment(row) for row in rows}
+
+    async def guild_ids(self) -> list[int]:
+        """The guilds that have at least one payment, ascending."""
+        rows = await self._session.scalars(
+            select(PaymentRow.guild_id).distinct().order_by(PaymentRow.guild_id)
+        )
+        return list(rows)
+
+
+def _net(account: Account) -> ColumnElement[Any]:
+    """SUM of what flowed into `account` minus what flowed out of it."""
+    amount = LedgerEntryRow.amount_minor
+    flow = case(
+        (LedgerEntryRow.target == account.value, amount),
+        (LedgerEntryRow.source == account.value, -amount),
+        else_=0,
+    )
+    return func.coalesce(func.sum(flow), 0)
+
+
+_BALANCE_COLUMNS = (
+    _net(Account.STUDENT),
+    _net(Account.REFUNDED),
+    _net(Account.TUTOR),
+    _net(Account.PLATFORM),
+    _net(Account.HELD),
+)
+
+
+def _balance(student: Any, refunded: Any, tutor: Any, platform: Any, held: Any) -> Balance:
+    # PostgreSQL sums BIGINT as NUMERIC (a Decimal): back to exact ints.
+    return Balance(
+        captured=-int(student),
+        refunded=int(refunded),
+        released=int(tutor),
+        fees=int(platform),
+        held=int(held),
+    )
+
+
+class SqlLedger:
+    """Ledger entries; balances are summed per account by the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, entry: Entry, guild_id: int, at: datetime) -> bool:
+        """Append the entry; False (and nothing written) if its reference already exists."""
+        inserted = await self._session.scalar(
+            upsert(self._session, LedgerEntryRow)
+            .values(
+                guild_id=guild_id,
+                booking_id=entry.booking_id,
+                source=entry.source.value,
+                target=entry.target.value,
+                amount_minor=entry.amount.minor,
+                currency=entry.amount.currency,
+                reference=entry.reference,
+                at=at,
+            )
+            .on_conflict_do_nothing(index_elements=[LedgerEntryRow.reference])
+            .returning(LedgerEntryRow.id)
+        )
+        return inserted is not None
+
+    async def entries(self, booking_id: int) -> list[Entry]:
+        """The booking's entries, oldest first."""
+        rows = await self._session.scalars(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.booking_id == booking_id)
+            .order_by(LedgerEntryRow.id)
+        )
+        return [
+            Entry(
+                booking_id=row.booking_id,
+                source=Account(row.source),
+                target=Account(row.target),
+                amount=Money(row.amount_minor, row.currency),
+                reference=row.reference,
+            )
+            for row in rows
+        ]
+
+    async def guild_balance(self, guild_id: int) -> Balance:
+        """Totals per account over every entry of the guild."""
+        row = (
+            await self._session.execute(
+                select(*_BALANCE_COLUMNS).where(LedgerEntryRow.guild_id == guild_id)
+            )
+        ).one()
+        return _balance(*row)
+
+    async def booking_balances(self, guild_id: int) -> dict[int, Balance]:
+        """Totals per account for each booking of the guild that has entries."""
+        rows = await self._session.execute(
+            select(LedgerEntryRow.booking_id, *_BALANCE_COLUMNS)
+            .where(LedgerEntryRow.guild_id == guild_id)
+            .group_by(LedgerEntryRow.booking_id)
+        )
+        return {booking_id: _balance(*sums) for booking_id, *sums in rows}
+
+    async def guild_ids(self) -> list[int]:
+        """The guilds that have at least one entry, ascending."""
+        rows = await self._session.scalars(
+            select(LedgerEntryRow.guild_id).distinct().order_by(LedgerEntryRow.guild_id)
+        )
+        return list(rows)
+
+
+class SqlWebhookEvents:
+    """The webhook dedupe table: an event id is stored once, with the change it caused."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def first_time(
+        self, event_id: str, type: str, object_id: str | None, at: datetime
+    ) -> bool:
+        """Store the event id; False when it was stored before (already handled).
+
+        On PostgreSQL a concurrent insert of the same id waits for the other transaction
+        and then does nothing, so exactly one handler sees True.
+        """
+        inserted = await self._session.scalar(
+            upsert(self._session, StripeEventRow)
+            .values(event_id=event_id, type=type, object_id=object_id, received_at=at)
+            .on_conflict_do_nothing(index_elements=[StripeEventRow.event_id])
+            .returning(StripeEventRow.event_id)
+        )
+        return inserted is not None
+
+
+class SqlCheckoutTokens:
+    """Checkout link tokens: 256 random bits each, bound to one booking, expiring."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def issue(self, booking_id: int, expires_at: datetime, now: datetime) -> str:
+        """A new url-safe token (43 characters) for the booking."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self._session.add(
+            CheckoutTokenRow(
+                token=token, booking_id=booking_id, expires_at=expires_at, created_at=now
+            )
+        )
+        await self._session.flush()
+        return token
+
+    async def resolve(self, token: str, now: datetime) -> int | None:
+        """The token's booking id; None when unknown, expired or malformed."""
+        if not 0 < len(token) <= MAX_TOKEN_LENGTH or not _TOKEN_CHARS.fullmatch(token):
+            return None
+        return await self._session.scalar(
+            select(CheckoutTokenRow.booking_id).where(
+                CheckoutTokenRow.token == token, CheckoutTokenRow.expires_at > now
+            )
+        )
+
+
+class SqlPayoutAccounts:
+    """Tutors' Connect accounts; `details_submitted` is not stored (reads back False)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, guild_id: int, user_id: int) -> PayoutAccount | None:
+        """The tutor's account in this guild, if they started onboarding."""
+        row = await self._session.get(PayoutAccountRow, (guild_id, user_id), populate_existing=True)
+        return PayoutAccount(row.account_id, row.payouts_enabled) if row else None
+
+    async def save(
+        self, guild_id: int, user_id: int, account: PayoutAccount, now: datetime
+    ) -> None:
+        """Insert or update the tutor's account."""
+        values = {"account_id": account.account_id, "payouts_enabled": account.payouts_enabled}
+        statement = upsert(self._session, PayoutAccountRow).values(
+            guild_id=guild_id, user_id=user_id, updated_at=now, **values
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[PayoutAccountRow.guild_id, PayoutAccountRow.user_id],
+                set_={**values, "updated_at": now},
+            )
+        )
+
+    async def by_account(self, account_id: str) -> tuple[int, int] | None:
+        """(guild id, user id) of the tutor owning this account."""
+        row = (
+            await self._session.execute(
+                select(PayoutAccountRow.guild_id, PayoutAccountRow.user_id).where(
+                    PayoutAccountRow.account_id == account_id
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
