@@ -48,6 +48,15 @@ class JobWaker:
             self.runner.kick()
 
 
+class WebStartError(Exception):
+    """The web app could not listen where WEB_HOST/WEB_PORT say."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        self.address = address
+        self.reason = reason
+        super().__init__(f"{address}: {reason}")
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """The wired parts of one process."""
@@ -112,8 +121,13 @@ async def start_web(runtime: Runtime) -> web.AppRunner:
     """Start the web app on WEB_HOST:WEB_PORT."""
     runner = web.AppRunner(create_app(runtime.services), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, runtime.settings.web_host, runtime.settings.web_port)
-    await site.start()
+    host, port = runtime.settings.web_host, runtime.settings.web_port
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise WebStartError(f"{host}:{port}", str(error)) from error
     log.info("web app listening on %s:%s", runtime.settings.web_host, runtime.settings.web_port)
     return runner
 

@@ -7,14 +7,17 @@ import asyncio
 import logging
 import sys
 
+import aiohttp
+import discord
+
 from marketplace.ports import SystemClock
 from marketplace.services import ledger
 from marketplace.services.context import ServiceContext
-from marketplace.settings import load_settings
+from marketplace.settings import Settings, load_settings
 from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import upgrade
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
-from tutorbot.bootstrap import MissingSettingError, serve
+from tutorbot.bootstrap import MissingSettingError, WebStartError, serve
 
 MISSING_HELP = {
     "DISCORD_TOKEN": (
@@ -25,6 +28,14 @@ MISSING_HELP = {
         "Reset Token. See README.md, 'Running on a real Discord server'."
     ),
 }
+
+
+LOGIN_REFUSED_HELP = (
+    "Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal "
+    "(your app → Bot → Reset Token) into DISCORD_TOKEN."
+)
+CANNOT_LISTEN = "The web app cannot listen on {address} ({reason}). Change WEB_HOST or WEB_PORT."
+UNREACHABLE = "Could not reach Discord at {base}: {error}. Check DISCORD_API_BASE and the network."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,12 +87,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "ledger":
         return _ledger_verify(settings.database_url, args.guild)
-    parts = {"run": (True, True), "bot": (True, False), "web": (False, True)}[args.command]
+    return _serve(settings, args.command)
+
+
+def _serve(settings: Settings, command: str) -> int:
+    """Run the chosen parts; turn start-up failures into one plain sentence and a code."""
+    with_bot, with_web = {"run": (True, True), "bot": (True, False), "web": (False, True)}[command]
     try:
-        asyncio.run(serve(settings, with_bot=parts[0], with_web=parts[1]))
+        asyncio.run(serve(settings, with_bot=with_bot, with_web=with_web))
     except MissingSettingError as missing:
         sys.stderr.write(MISSING_HELP.get(missing.name, f"{missing.name} is not set.") + "\n")
         return 2
+    except WebStartError as failed:
+        message = CANNOT_LISTEN.format(address=failed.address, reason=failed.reason)
+        sys.stderr.write(message + "\n")
+        return 1
+    except discord.LoginFailure:
+        sys.stderr.write(LOGIN_REFUSED_HELP + "\n")
+        return 2
+    except (OSError, aiohttp.ClientError) as error:
+        sys.stderr.write(UNREACHABLE.format(base=settings.discord_api_base, error=error) + "\n")
+        return 1
     except KeyboardInterrupt:
         return 0
     return 0
