@@ -15,8 +15,8 @@ from bot.client import TutorBot
 from bot.cogs.find import subject_choices
 from bot.flows.booking_buttons import ManageButton
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
+from bot.flows.confirm import ConfirmView
 from bot.flows.find_results import booked_text
-from bot.flows.time_confirm import ConfirmTimeView
 from bot.presenters.bookings import bookings_embed, is_live
 from bot.replies import reply
 from marketplace.domain.booking import Booking
@@ -64,7 +64,7 @@ class BookingCog(commands.Cog):
         prompt = texts.BOOK_CONFIRM.format(
             minutes=duration, tutor=tutor.id, start=int(start.timestamp())
         )
-        view = ConfirmTimeView(actor.user_id, send)
+        view = ConfirmView(actor.user_id, send, key="time")
         await reply(interaction, prompt, view=view, ephemeral=True)
 
     @book.autocomplete("subject")

@@ -11,8 +11,9 @@ from discord.ext import commands
 from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
-from bot.flows.availability_confirm import ConfirmAvailabilityView, draft_lines, entry_text
+from bot.flows.confirm import ConfirmView
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
+from bot.presenters.availability import draft_lines, entry_text
 from bot.replies import reply
 from marketplace.services import availability, onboarding, profiles
 
@@ -73,7 +74,12 @@ class TutorCog(commands.Cog):
             actor, when, self.bot.services, repeat=repeat, until=until, day_off=day_off
         )
         text = f"**{texts.AVAILABILITY_PREVIEW_TITLE}**\n" + "\n".join(draft_lines(draft))
-        view = ConfirmAvailabilityView(actor, draft, self.bot.services)
+
+        async def save() -> str:
+            await availability.save(actor, draft, self.bot.services)
+            return texts.AVAILABILITY_SAVED
+
+        view = ConfirmView(actor.user_id, save, key="avail", back_text=texts.AVAILABILITY_DISCARDED)
         await reply(interaction, text, view=view, ephemeral=True)
 
     @availability.command(name="list", description="Your published times and days off")

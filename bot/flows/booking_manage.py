@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot import texts
-from bot.flows.base import OwnedView, SafeModal, services_of
-from bot.flows.time_confirm import ConfirmTimeView
+from bot.flows.base import SafeModal, services_of
+from bot.flows.confirm import ConfirmView
 from bot.presenters.bookings import cancellation_text
 from bot.replies import reply
 from marketplace.services import bookings, onboarding
@@ -22,37 +22,15 @@ async def confirm_cancellation(
     booking, outcome = await bookings.cancellation_preview(booking_id, actor, ctx)
     subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
     text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
-    view = ConfirmCancelView(actor, booking_id, ctx, reason)
-    await reply(interaction, text, view=view, ephemeral=True)
 
+    async def cancel() -> str:
+        await bookings.cancel(booking_id, actor, ctx, reason)
+        return texts.CANCELLED
 
-class ConfirmCancelView(OwnedView):
-    """Confirm / Keep for one cancellation."""
-
-    def __init__(
-        self, actor: Actor, booking_id: int, ctx: ServiceContext, reason: str = ""
-    ) -> None:
-        super().__init__(actor.user_id)
-        self.actor, self.booking_id, self.ctx, self.reason = actor, booking_id, ctx, reason
-
-    @discord.ui.button(
-        label="Confirm", style=discord.ButtonStyle.danger, custom_id="cancel:confirm"
+    view = ConfirmView(
+        actor.user_id, cancel, key="cancel", back_label="Keep", back_text=texts.KEEP, danger=True
     )
-    async def confirm(
-        self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmCancelView]
-    ) -> None:
-        """Cancel for real."""
-        await bookings.cancel(self.booking_id, self.actor, self.ctx, self.reason)
-        self.stop()
-        await interaction.response.edit_message(content=texts.CANCELLED, view=None)
-
-    @discord.ui.button(label="Keep", style=discord.ButtonStyle.secondary, custom_id="cancel:keep")
-    async def keep(
-        self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmCancelView]
-    ) -> None:
-        """Change nothing."""
-        self.stop()
-        await interaction.response.edit_message(content=texts.KEEP, view=None)
+    await reply(interaction, text, view=view, ephemeral=True)
 
 
 async def ask_new_time(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
@@ -96,5 +74,5 @@ async def reschedule_and_reply(
         return texts.RESCHEDULED.format(start=int(booking.start.timestamp()))
 
     prompt = texts.RESCHEDULE_CONFIRM.format(booking=booking_id, start=int(start.timestamp()))
-    view = ConfirmTimeView(actor.user_id, move)
+    view = ConfirmView(actor.user_id, move, key="time")
     await reply(interaction, prompt, view=view, ephemeral=True)

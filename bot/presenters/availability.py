@@ -1,17 +1,11 @@
-"""The availability echo: what we understood, with Confirm before anything is saved."""
+"""Availability as people read it: the echo before saving, and the list."""
 
 from __future__ import annotations
 
-import discord
-
 from bot import texts
-from bot.flows.base import OwnedView
 from marketplace.domain.availability import WeeklyRule
 from marketplace.ports.bookings import AvailabilityEntry
-from marketplace.services import availability
 from marketplace.services.availability import AvailabilityDraft
-from marketplace.services.commands import Actor
-from marketplace.services.context import ServiceContext
 
 
 def draft_lines(draft: AvailabilityDraft) -> list[str]:
@@ -83,32 +77,3 @@ def entry_text(entry: AvailabilityEntry) -> str:
         )
         return f"`{entry.entry_id}` {day_off}"
     return f"`{entry.entry_id}`"
-
-
-class ConfirmAvailabilityView(OwnedView):
-    """Confirm saves the draft; Cancel drops it."""
-
-    def __init__(self, actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> None:
-        super().__init__(actor.user_id)
-        self.actor, self.draft, self.ctx = actor, draft, ctx
-
-    @discord.ui.button(
-        label="Confirm", style=discord.ButtonStyle.success, custom_id="avail:confirm"
-    )
-    async def confirm(
-        self, interaction: discord.Interaction, _b: discord.ui.Button[ConfirmAvailabilityView]
-    ) -> None:
-        """Save it."""
-        await availability.save(self.actor, self.draft, self.ctx)
-        self.stop()
-        await interaction.response.edit_message(content=texts.AVAILABILITY_SAVED, view=None)
-
-    @discord.ui.button(
-        label="Cancel", style=discord.ButtonStyle.secondary, custom_id="avail:cancel"
-    )
-    async def cancel(
-        self, interaction: discord.Interaction, _b: discord.ui.Button[ConfirmAvailabilityView]
-    ) -> None:
-        """Drop it."""
-        self.stop()
-        await interaction.response.edit_message(content=texts.AVAILABILITY_DISCARDED, view=None)

@@ -1,0 +1,60 @@
+"""Confirm / back: the one two-button question used before anything is saved or changed.
+
+Typed times, availability and cancellations are echoed back first; nothing happens until
+the owner presses Confirm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot import texts
+from bot.flows.base import OwnedView
+
+OnConfirm = Callable[[], Awaitable[str]]
+
+
+class ConfirmView(OwnedView):
+    """Confirm runs `on_confirm` and shows its answer; the back button changes nothing."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        on_confirm: OnConfirm,
+        *,
+        key: str,
+        back_label: str = "Cancel",
+        back_text: str = texts.NOTHING_CHANGED,
+        danger: bool = False,
+    ) -> None:
+        super().__init__(owner_id)
+        self.on_confirm, self.back_text = on_confirm, back_text
+        style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
+        self.add_item(_Answer(self, "Confirm", style, f"{key}:confirm", confirm=True))
+        back_id = f"{key}:{back_label.lower()}"
+        self.add_item(_Answer(self, back_label, discord.ButtonStyle.secondary, back_id))
+
+    async def answer(self, interaction: discord.Interaction, *, confirm: bool) -> None:
+        """Do it (or not), then replace the question with the outcome."""
+        text = await self.on_confirm() if confirm else self.back_text
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+
+class _Answer(discord.ui.Button[ConfirmView]):
+    def __init__(
+        self,
+        question: ConfirmView,
+        label: str,
+        style: discord.ButtonStyle,
+        custom_id: str,
+        *,
+        confirm: bool = False,
+    ) -> None:
+        super().__init__(label=label, style=style, custom_id=custom_id)
+        self.question, self.confirm = question, confirm
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.question.answer(interaction, confirm=self.confirm)
