@@ -10,6 +10,7 @@ import discord
 
 from bot import texts
 from bot.flows.booking_buttons import notice_view
+from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
@@ -27,11 +28,6 @@ class RenderedNotice:
     embed: discord.Embed
     view: discord.ui.View | None
     ics: tuple[str, bytes] | None
-
-
-def ts(moment: datetime) -> int:
-    """Unix seconds, for Discord's <t:…> timestamps."""
-    return int(moment.timestamp())
 
 
 def when_line(booking: Booking) -> str:

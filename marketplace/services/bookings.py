@@ -203,9 +203,9 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
 
 
 async def _mine(
-    uow: UnitOfWork, booking_id: int, actor: Actor, action: str
+    uow: UnitOfWork, booking_id: int, actor: Actor, action: str, *, for_update: bool = True
 ) -> tuple[Booking, Party]:
-    booking = await uow.bookings.get(booking_id, for_update=True)
+    booking = await uow.bookings.get(booking_id, for_update=for_update)
     if booking is None or booking.guild_id != actor.guild_id:
         raise NotFoundError("booking", str(booking_id))
     return booking, booking.party_of(actor.user_id, action)
@@ -249,10 +249,7 @@ async def cancellation_preview(
     """What cancelling now would mean, shown before the user confirms."""
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
-        booking = await uow.bookings.get(booking_id)
-        if booking is None or booking.guild_id != actor.guild_id:
-            raise NotFoundError("booking", str(booking_id))
-        by = booking.party_of(actor.user_id, "cancel")
+        booking, by = await _mine(uow, booking_id, actor, "cancel", for_update=False)
         policy = await uow.guilds.policy(actor.guild_id)
     if booking.state not in ALLOWED_FROM["cancel"]:
         raise InvalidTransitionError("booking", booking.state, "cancel")
