@@ -13,7 +13,8 @@ from bot.adapters.notifier import DiscordNotifier
 from bot.client import TutorBot
 from bot.endpoint import use_discord_endpoint
 from marketplace.jobs.runner import JobRunner
-from marketplace.ports import Clock, Notifier, SystemClock
+from marketplace.payments import StripeGateway
+from marketplace.ports import Clock, Notifier, PaymentGateway, SystemClock
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
@@ -78,10 +79,27 @@ async def build_runtime(
     services = ServiceContext(
         uow=UnitOfWorkFactory(database),
         clock=clock or SystemClock(),
-        payments_configured=settings.payments_configured,
+        gateway=payment_gateway(settings),
+        public_base_url=settings.public_base_url,
         wake_jobs=waker,
     )
     return Runtime(settings, database, services, waker)
+
+
+def payment_gateway(settings: Settings) -> PaymentGateway | None:
+    """Stripe when STRIPE_SECRET_KEY is set; otherwise None (every guild is free)."""
+    if not settings.payments_configured or settings.stripe_secret_key is None:
+        return None
+    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    """Release the payment client and the database pool (safe to call twice)."""
+    if runtime.services.gateway is not None:
+        with contextlib.suppress(Exception):
+            await runtime.services.gateway.close()
+    with contextlib.suppress(Exception):
+        await runtime.database.dispose()
 
 
 def start_jobs(runtime: Runtime, notifier: Notifier) -> JobRunner:
@@ -119,7 +137,9 @@ def discord_token(settings: Settings) -> str:
 
 async def start_web(runtime: Runtime) -> web.AppRunner:
     """Start the web app on WEB_HOST:WEB_PORT."""
-    runner = web.AppRunner(create_app(runtime.services), access_log=None)
+    secret = runtime.settings.stripe_webhook_secret
+    app = create_app(runtime.services, webhook_secret=secret.get_secret_value() if secret else "")
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     host, port = runtime.settings.web_host, runtime.settings.web_port
     site = web.TCPSite(runner, host, port)
@@ -147,5 +167,4 @@ async def serve(settings: Settings, *, with_bot: bool, with_web: bool) -> None:
     finally:
         if runner is not None:
             await runner.cleanup()
-        with contextlib.suppress(Exception):
-            await runtime.database.dispose()
+        await close_runtime(runtime)

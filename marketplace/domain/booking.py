@@ -5,10 +5,10 @@ Events are past-tense records for the outbox. Any transition from a state not li
 :data:`ALLOWED_FROM` raises :class:`InvalidTransitionError`; an actor who may not take
 the action raises :class:`PermissionDeniedError` (needed ``"owner"``).
 
-States reserved for later issues: ``awaiting_payment`` (a paid guild's request before the
-hold exists) and ``completed``; session states (in progress, no-show, disputed) will be
-added as new members and new entries in :data:`ALLOWED_FROM`, without changing the
-existing ones. A pending reschedule is not a state: a confirmed booking carries
+In a paid guild a request starts in ``awaiting_payment``, holding the slot until the
+checkout expires; once the payment is held it becomes ``requested`` (or ``confirmed``
+with instant booking). A session that was on ends ``completed`` or ``no_show``, with its
+:class:`Outcome`. A pending reschedule is not a state: a confirmed booking carries
 ``proposed_start``/``proposed_end`` until the counterparty answers.
 """
 
@@ -30,6 +30,7 @@ from marketplace.domain.errors import (
 )
 from marketplace.domain.money import Money
 from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.settlement import Outcome
 
 __all__ = [
     "ALLOWED_FROM",
@@ -43,9 +44,11 @@ __all__ = [
     "BookingRequested",
     "BookingRescheduled",
     "BookingState",
+    "Outcome",
     "Party",
     "RescheduleDeclined",
     "RescheduleRequested",
+    "SessionEnded",
     "earliest_start",
     "request_expiry",
     "validate_booking_time",
@@ -58,12 +61,13 @@ class BookingState(StrEnum):
     """Where a booking is in its life."""
 
     REQUESTED = "requested"
-    AWAITING_PAYMENT = "awaiting_payment"  # reserved for payments
+    AWAITING_PAYMENT = "awaiting_payment"  # a paid guild's request until the hold exists
     CONFIRMED = "confirmed"
     DECLINED = "declined"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
-    COMPLETED = "completed"  # reserved for sessions
+    COMPLETED = "completed"  # the session happened (possibly with a late start)
+    NO_SHOW = "no_show"  # one side did not come: see `Booking.outcome`
 
 
 _S = BookingState
@@ -71,10 +75,13 @@ TERMINAL_STATES = frozenset({_S.DECLINED, _S.EXPIRED, _S.CANCELLED})
 
 ALLOWED_FROM: MappingProxyType[str, frozenset[BookingState]] = MappingProxyType(
     {
+        "pay": frozenset({_S.AWAITING_PAYMENT}),
         "accept": frozenset({_S.REQUESTED}),
         "decline": frozenset({_S.REQUESTED}),
-        "expire": frozenset({_S.REQUESTED}),
-        "cancel": frozenset({_S.REQUESTED, _S.CONFIRMED}),
+        "expire": frozenset({_S.REQUESTED, _S.AWAITING_PAYMENT}),
+        "cancel": frozenset({_S.AWAITING_PAYMENT, _S.REQUESTED, _S.CONFIRMED}),
+        "complete": frozenset({_S.CONFIRMED}),
+        "no_show": frozenset({_S.CONFIRMED}),
         "request_reschedule": frozenset({_S.CONFIRMED}),
         "accept_reschedule": frozenset({_S.CONFIRMED}),
         "decline_reschedule": frozenset({_S.CONFIRMED}),
@@ -137,6 +144,15 @@ class BookingCancelled:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionEnded:
+    """A session that was on is over: completed (maybe late), or someone did not come."""
+
+    booking_id: int
+    outcome: Outcome
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RescheduleRequested:
     """One side proposed a new time; the other must answer."""
 
@@ -178,6 +194,7 @@ BookingEvent = (
     | RescheduleRequested
     | BookingRescheduled
     | RescheduleDeclined
+    | SessionEnded
 )
 
 
@@ -247,6 +264,7 @@ class Booking:
     proposed_by: Party | None = None
     sequence: int = 0
     instant: bool = False
+    outcome: Outcome | None = None
 
     @classmethod
     def request(
@@ -264,8 +282,12 @@ class Booking:
         note: str = "",
         price: Money | None = None,
         instant: bool = False,
+        pay_by: datetime | None = None,
     ) -> tuple[Booking, BookingRequested | BookingConfirmed]:
         """Create a booking request; with ``instant`` it is confirmed at once.
+
+        With ``pay_by`` (a paid session) it awaits payment until then instead, and
+        becomes a request (or is confirmed) once :meth:`pay` records the hold.
 
         Raises ``ConflictError("self_booking")`` when student and tutor are the same
         person and ``InputError("when", "end_before_start")`` for an empty interval.
@@ -276,13 +298,15 @@ class Booking:
         if end <= start:
             raise InputError("when", Problem.END_BEFORE_START)
         state = _S.CONFIRMED if instant else _S.REQUESTED
+        expires_at = request_expiry(now, start, policy)
+        if pay_by is not None:
+            state, expires_at = _S.AWAITING_PAYMENT, pay_by
         booking = cls(
             booking_id=booking_id, guild_id=guild_id, student_id=student_id,
             tutor_id=tutor_id, subject_key=subject_key, start=start, end=end, state=state,
-            created_at=now, expires_at=request_expiry(now, start, policy), note=note,
-            price=price, instant=instant,
+            created_at=now, expires_at=expires_at, note=note, price=price, instant=instant,
         )  # fmt: skip
-        if instant:
+        if state is _S.CONFIRMED:
             return booking, BookingConfirmed(booking_id, start, end, instant=True, at=now)
         return booking, BookingRequested(
             booking_id, student_id, tutor_id, start, end, booking.expires_at, now
@@ -316,6 +340,40 @@ class Booking:
     def _only(self, action: str, by: Party, *allowed: Party) -> None:
         if by not in allowed:
             raise PermissionDeniedError(action, _OWNER)
+
+    def pay(
+        self, now: datetime, policy: GuildPolicy
+    ) -> tuple[Booking, BookingRequested | BookingConfirmed]:
+        """The payment is held: the request goes to the tutor (or is confirmed if instant).
+
+        The tutor's answer window starts now, as for a free request.
+        """
+        self._check("pay")
+        if self.instant:
+            booking = dataclasses.replace(self, state=_S.CONFIRMED)
+            return booking, BookingConfirmed(self.booking_id, self.start, self.end, True, now)
+        expires_at = request_expiry(now, self.start, policy)
+        booking = dataclasses.replace(self, state=_S.REQUESTED, expires_at=expires_at)
+        event = BookingRequested(
+            self.booking_id, self.student_id, self.tutor_id, self.start, self.end, expires_at, now
+        )
+        return booking, event
+
+    def end_session(self, outcome: Outcome, now: datetime) -> tuple[Booking, SessionEnded]:
+        """Record how a confirmed session ended; only once it has started.
+
+        Raises ``ConflictError("not_started")`` before the start.
+        """
+        action = "complete" if outcome in (Outcome.COMPLETED, Outcome.LATE_START) else "no_show"
+        self._check(action)
+        if now < self.start:
+            raise ConflictError("not_started")
+        state = _S.COMPLETED if action == "complete" else _S.NO_SHOW
+        booking = dataclasses.replace(
+            self, state=state, outcome=outcome, proposed_start=None, proposed_end=None,
+            proposed_by=None,
+        )  # fmt: skip
+        return booking, SessionEnded(self.booking_id, outcome, now)
 
     def accept(self, by: Party, now: datetime) -> tuple[Booking, BookingConfirmed]:
         """The tutor accepts a request before it expires.
@@ -425,15 +483,20 @@ class Booking:
 ANSWER_WINDOW = timedelta(minutes=30)
 
 
-def earliest_start(now: datetime, policy: GuildPolicy, *, instant: bool) -> datetime:
+def earliest_start(
+    now: datetime, policy: GuildPolicy, *, instant: bool, paying: bool = False
+) -> datetime:
     """Return the earliest start a student may pick now.
 
     Instant bookings need only the minimum notice. A request must also leave the tutor
     :data:`ANSWER_WINDOW` to answer before it expires ``request_expiry_before_start_minutes``
-    ahead of the start; otherwise it would be created already expired.
+    ahead of the start; otherwise it would be created already expired. A paid request
+    reaches the tutor only after checkout, which may take ``checkout_expiry_minutes``.
     """
     notice = timedelta(minutes=policy.min_notice_minutes)
     if instant:
         return now + notice
     answer = timedelta(minutes=policy.request_expiry_before_start_minutes) + ANSWER_WINDOW
+    if paying:
+        answer += timedelta(minutes=policy.checkout_expiry_minutes)
     return now + max(notice, answer)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from marketplace.domain.errors import InvalidTransitionError
-from marketplace.domain.money import Quote
+from marketplace.domain.ledger import Account, Entry
+from marketplace.domain.money import Money, Quote
 from marketplace.domain.settlement import Settlement
 
 
@@ -125,6 +126,10 @@ class Payment:
             self, released=settlement.tutor.minor, fees=settlement.platform.minor
         )
 
+    def open_dispute(self) -> Payment:
+        """The student disputed the charge with their bank: the payout is frozen."""
+        return dataclasses.replace(self, dispute_open=True)
+
     def plan(self, settlement: Settlement) -> list[GatewayOp]:
         """The gateway moves that settle this payment by `settlement` (refund part only).
 
@@ -139,3 +144,68 @@ class Payment:
             return [Void()] if kept == 0 else [Capture(kept)]
         owed_back = self.captured - self.refunded - kept
         return [Refund(owed_back)] if owed_back > 0 else []
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """A payment as the provider reports it now (re-read, never taken from an event).
+
+    `held` is the amount authorized and waiting for capture, `captured` what was charged,
+    `refunded` what refunds gave back of that (a released hold is not a refund).
+    """
+
+    intent_id: str
+    amount: int
+    held: int
+    captured: int
+    refunded: int
+    canceled: bool
+    failed: bool
+
+
+def reconcile(payment: Payment, seen: Observed) -> tuple[Payment, list[Entry]]:
+    """Bring `payment` up to what the provider reports; the ledger entries for the difference.
+
+    Order-proof and repeatable: whatever order events arrive in, and however often, the
+    result only depends on the provider's current state, and each entry's reference is
+    derived from it, so an entry already recorded is never recorded twice. Raises
+    `InvalidTransitionError` when the provider reports something this payment cannot
+    become (a different amount, or more refunded than is held).
+    """
+    entries: list[Entry] = []
+    currency = payment.price.total.currency
+    if (seen.held or seen.captured) and not payment.authorized:
+        payment = payment.authorize(seen.amount)
+    if seen.captured > payment.captured:
+        amount = seen.captured - payment.captured
+        payment = payment.capture(seen.captured)
+        entries.append(
+            Entry(payment.booking_id, Account.STUDENT, Account.HELD, Money(amount, currency),
+                  f"capture:{seen.intent_id}")
+        )  # fmt: skip
+    if seen.refunded > payment.refunded:
+        amount = seen.refunded - payment.refunded
+        payment = payment.refund(amount)
+        entries.append(
+            Entry(payment.booking_id, Account.HELD, Account.REFUNDED, Money(amount, currency),
+                  f"refund:{seen.intent_id}:{seen.refunded}")
+        )  # fmt: skip
+    if seen.canceled and not payment.captured and not payment.voided:
+        payment = payment.void()
+    if seen.failed and not payment.authorized and not payment.failed:
+        payment = dataclasses.replace(payment, failed=True)
+    return payment, entries
+
+
+def payout_entries(payment: Payment, transfer_ref: str) -> list[Entry]:
+    """The ledger entries of a payout: the tutor's share and the platform fee leave `held`."""
+    currency = payment.price.total.currency
+    moves = (
+        (Account.TUTOR, payment.released, f"payout:{transfer_ref}"),
+        (Account.PLATFORM, payment.fees, f"fee:{payment.booking_id}"),
+    )
+    return [
+        Entry(payment.booking_id, Account.HELD, target, Money(amount, currency), ref)
+        for target, amount, ref in moves
+        if amount > 0
+    ]

@@ -16,6 +16,8 @@ class ActionKind(StrEnum):
     EXPIRE_REQUEST = "expire_request"
     NUDGE = "nudge"  # a student who hasn't booked within N days of /start
     REFRESH_NEXT_SLOT = "refresh_next_slot"  # recompute a tutor's cached next open slot
+    MOVE_MONEY = "move_money"  # payload {"op": "capture" | "void" | "refund", "amount": n}
+    PAY_OUT = "pay_out"  # after the dispute window: payload {"tutor": n, "platform": n}
 
 
 class ActionState(StrEnum):

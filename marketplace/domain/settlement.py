@@ -9,8 +9,10 @@ platform keeps the rest. For every outcome: refund + tutor + platform == total.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from marketplace.domain.money import Money, Quote, div_half_up, quote, share
+from marketplace.domain.policy import GuildPolicy
 
 MINUTES_PER_HOUR = 60
 
@@ -55,3 +57,27 @@ def settle(price: Quote, refund_percent: int, tutor_share_percent: int) -> Settl
 
 FULL_REFUND = (100, 0)
 PAID_IN_FULL = (0, 100)
+
+
+class Outcome(StrEnum):
+    """How a session that was on ended, for money and for the record."""
+
+    COMPLETED = "completed"
+    LATE_START = "late_start"  # the tutor came more than the no-show limit late
+    TUTOR_NO_SHOW = "tutor_no_show"
+    STUDENT_NO_SHOW = "student_no_show"
+
+
+def outcome_split(outcome: Outcome, policy: GuildPolicy) -> tuple[int, int]:
+    """(refund % of the total, tutor share % of the rate) for how a session ended.
+
+    SPEC.md "Attendance": a tutor no-show is a full refund; a late start refunds
+    ``late_start_refund_percent`` and the tutor receives the rest of the rate; a student
+    no-show and a completed session pay the tutor in full.
+    """
+    if outcome is Outcome.TUTOR_NO_SHOW:
+        return FULL_REFUND
+    if outcome is Outcome.LATE_START:
+        refund = policy.late_start_refund_percent
+        return refund, 100 - refund
+    return PAID_IN_FULL

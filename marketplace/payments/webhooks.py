@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import stripe
+
+from marketplace.ports.payments import ProviderEvent
 
 DEFAULT_TOLERANCE_SECONDS = 300
 
@@ -23,19 +22,8 @@ class InvalidWebhookError(Exception):
         super().__init__(f"invalid webhook: {reason}")
 
 
-@dataclass(frozen=True, slots=True)
-class VerifiedEvent:
-    """An authentic Stripe event: its id, type, and the object it is about.
-
-    `data` is the event's ``data.object`` as plain JSON (a snapshot at the time of the
-    event; re-read the object from Stripe before acting on it).
-    """
-
-    event_id: str
-    type: str
-    object_id: str
-    object_type: str
-    data: dict[str, Any]
+VerifiedEvent = ProviderEvent
+"""An authentic Stripe event (the port's `ProviderEvent`)."""
 
 
 def verify_event(

@@ -31,6 +31,7 @@ from marketplace.ports.payments import (
     PaymentGateway,
     PaymentGatewayError,
     PayoutAccount,
+    ProviderEvent,
     SessionState,
     SessionStatus,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "PaymentGateway",
     "PaymentGatewayError",
     "PayoutAccount",
+    "ProviderEvent",
     "ScheduledActions",
     "SearchIndex",
     "SessionState",

@@ -70,6 +70,10 @@ class UserRepository(Protocol):
         """The user's IANA zone, if they set one."""
         ...
 
+    async def display_name(self, user_id: int) -> str:
+        """The name last seen for the user ("" when never seen)."""
+        ...
+
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
         """Store the user's IANA zone."""
         ...

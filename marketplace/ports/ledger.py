@@ -42,6 +42,10 @@ class PaymentRepository(Protocol):
         """The booking id whose payment has this PaymentIntent."""
         ...
 
+    async def refs(self, booking_id: int) -> tuple[str | None, str | None]:
+        """(checkout session id, payment intent id) recorded for the booking's payment."""
+        ...
+
     async def by_session(self, session_id: str) -> int | None:
         """The booking id whose payment has this Checkout Session."""
         ...

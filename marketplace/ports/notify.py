@@ -22,6 +22,10 @@ class NoticeKind(StrEnum):
     RESCHEDULE_DECLINED = "reschedule_declined"  # to whoever proposed it
     REMINDER = "reminder"  # to both, 2 h and 15 min before
     NUDGE = "nudge"  # to a student who has not booked yet
+    PAYMENT_RELEASED = "payment_released"  # to the student: paid too late, hold released
+    PAYOUT_SENT = "payout_sent"  # to the tutor: their share is on its way
+    PAYOUTS_NEEDED = "payouts_needed"  # to the tutor: set up payouts to receive a payout
+    PAYMENT_DISPUTED = "payment_disputed"  # to the tutor: a card dispute froze the payout
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from marketplace.domain.money import Money
 
@@ -144,6 +144,21 @@ class IntentState:
     def kept(self) -> int:
         """Captured and not refunded."""
         return self.amount_received - self.amount_refunded
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEvent:
+    """An authentic (signature-checked) provider event: its id, type and object.
+
+    `data` is the object as it was when the event was made; services use it only to find
+    which booking or account it is about, and re-read the current state before acting.
+    """
+
+    event_id: str
+    type: str
+    object_id: str
+    object_type: str
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

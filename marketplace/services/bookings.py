@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from marketplace.domain.availability import overlaps_with_buffer
@@ -26,11 +26,13 @@ from marketplace.domain.errors import (
     NotFoundError,
     Problem,
 )
+from marketplace.domain.money import Quote
+from marketplace.domain.payment import Payment
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
 from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind, UnitOfWork
-from marketplace.services import scheduling
+from marketplace.services import payments, scheduling
 from marketplace.services.availability import open_slots, refresh_next_slot
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -109,7 +111,8 @@ async def ensure_answerable(
     now: datetime,
 ) -> None:
     """Refuse a request the tutor could not answer in time, or that double-books the student."""
-    earliest = earliest_start(now, policy, instant=booking.instant)
+    paying = booking.state is BookingState.AWAITING_PAYMENT
+    earliest = earliest_start(now, policy, instant=booking.instant, paying=paying)
     if start < earliest:
         minutes = int((earliest - now).total_seconds() // 60)
         raise InputError("when", Problem.TOO_SOON, minutes)
@@ -152,43 +155,60 @@ async def ensure_free(
         raise ConflictError("slot_taken" if await clash() else "not_available")
 
 
-async def _prepare(
-    uow: UnitOfWork, cmd: BookSession, now: datetime, note: str
-) -> tuple[Booking, GuildPolicy]:
-    """Every check a booking must pass; the draft booking (no id yet) and the policy."""
-    actor = cmd.actor
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    booking: Booking
+    policy: GuildPolicy
+    price: Quote | None
+
+
+async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceContext) -> _Draft:
+    """Every check a booking must pass; the draft booking (no id yet), policy and price."""
+    actor, now = cmd.actor, ctx.clock.now()
     policy = await uow.guilds.policy(actor.guild_id)
     start = await _start_of(uow, cmd, policy, now)
     end = validate_booking_time(start, cmd.duration_minutes, now, policy)
     tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
     subject = await _subject_for(uow, cmd, tutor)
+    price = payments.price_of(tutor, cmd.duration_minutes, policy, ctx)
+    if price is not None:
+        await payments.ensure_can_be_paid(uow, actor.guild_id, cmd.tutor_id)
+    pay_by = now + timedelta(minutes=policy.checkout_expiry_minutes) if price else None
     draft, _event = Booking.request(
         booking_id=0, guild_id=actor.guild_id, student_id=actor.user_id,
         tutor_id=cmd.tutor_id, subject_key=subject, start=start, end=end, now=now,
         policy=policy, note=note, instant=tutor.instant_booking,
+        price=price.total if price else None, pay_by=pay_by,
     )  # fmt: skip
     await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
     await ensure_answerable(uow, draft, start=start, end=end, policy=policy, now=now)
-    return draft, policy
+    return _Draft(draft, policy, price)
 
 
 async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
     """Every check `book` makes, without booking: the start to echo back for Confirm."""
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
     async with ctx.uow(read_only=True) as uow:
-        draft, _policy = await _prepare(uow, cmd, ctx.clock.now(), note)
-    return draft.start
+        draft = await _prepare(uow, cmd, note, ctx)
+    return draft.booking.start
 
 
 async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
-    """Request a session (or confirm it at once with instant booking)."""
+    """Request a session (or confirm it at once with instant booking).
+
+    In a paid guild the booking awaits payment first: it holds the slot until the
+    checkout expires, and reaches the tutor once the payment is held.
+    """
     actor, now = cmd.actor, ctx.clock.now()
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
         await enter_guild(uow, actor, ctx)
-        draft, policy = await _prepare(uow, cmd, now, note)
-        booking = await uow.bookings.add(draft, timedelta(minutes=policy.buffer_minutes))
-        if booking.state is BookingState.CONFIRMED:
+        draft = await _prepare(uow, cmd, note, ctx)
+        policy = draft.policy
+        booking = await uow.bookings.add(draft.booking, timedelta(minutes=policy.buffer_minutes))
+        if draft.price is not None:
+            await payments.open_payment(uow, booking, draft.price, policy, now)
+        elif booking.state is BookingState.CONFIRMED:
             await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
             await scheduling.schedule_reminders(uow, booking, policy)
         else:
@@ -222,6 +242,7 @@ async def accept(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
         await scheduling.drop_booking_work(uow, booking, now)
         await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
         await scheduling.schedule_reminders(uow, booking, policy)
+        await payments.capture_if_far(uow, booking, policy, now)
         await uow.commit()
     ctx.after_commit()
     return booking
@@ -236,6 +257,7 @@ async def decline(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking
         booking, _ = booking.decline(by, now)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
         await scheduling.drop_booking_work(uow, booking, now)
+        await payments.release_hold(uow, booking, policy, now)
         await scheduling.notify(uow, booking, NoticeKind.BOOKING_DECLINED, booking.student_id, now)
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
         await uow.commit()
@@ -266,6 +288,8 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str
         booking, event = booking.cancel(by, now, policy)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
         await scheduling.drop_booking_work(uow, booking, now)
+        split = (event.refund_percent, event.tutor_share_percent)
+        await payments.settle_booking(uow, booking, split, policy, now)
         await scheduling.notify_both(
             uow, booking, NoticeKind.BOOKING_CANCELLED, now, extra={"reason": reason}
         )
@@ -371,6 +395,7 @@ async def _after_time_change(
     if moved:
         await scheduling.drop_booking_work(uow, booking, now)
         await scheduling.schedule_reminders(uow, booking, policy)
+        await payments.capture_if_far(uow, booking, policy, now)
         await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
     else:
@@ -386,6 +411,7 @@ class BookingList:
 
     bookings: list[Booking]
     fallback_notices: list[tuple[str, int | None, datetime]]
+    payments: dict[int, Payment] = field(default_factory=dict)
 
 
 async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> BookingList:
@@ -396,7 +422,13 @@ async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> Book
             actor.guild_id, actor.user_id, upcoming=upcoming, now=now, limit=LIST_LIMIT
         )
         fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
-    return BookingList(bookings, fallbacks)
+        paid = {}
+        for booking in bookings:
+            if booking.price is not None:
+                payment = await uow.payments.get(booking.booking_id)
+                if payment is not None:
+                    paid[booking.booking_id] = payment
+    return BookingList(bookings, fallbacks, paid)
 
 
 PICKER_DAYS = 14
@@ -413,7 +445,8 @@ async def open_times(
         if duration_minutes not in policy.allowed_durations_minutes:
             raise InputError("duration", Problem.UNKNOWN_CHOICE)
         tutor = await _bookable_tutor(uow, actor, tutor_id, now)
-        earliest = earliest_start(now, policy, instant=tutor.instant_booking)
+        paying = payments.price_of(tutor, duration_minutes, policy, ctx) is not None
+        earliest = earliest_start(now, policy, instant=tutor.instant_booking, paying=paying)
         starts = await open_slots(
             uow, actor.guild_id, tutor_id, policy, now,
             duration=timedelta(minutes=duration_minutes),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from marketplace.domain.members import Subject
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
-from marketplace.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from marketplace.ports import Clock, PaymentGateway, UnitOfWork, UnitOfWorkFactory
 from marketplace.services.commands import Actor
 
 
@@ -21,8 +21,18 @@ class ServiceContext:
 
     uow: UnitOfWorkFactory
     clock: Clock
-    payments_configured: bool = False
+    gateway: PaymentGateway | None = None  # None: no Stripe key, every guild is free
+    public_base_url: str = "http://127.0.0.1:8080"
     wake_jobs: Callable[[], None] = _nothing
+
+    @property
+    def payments_configured(self) -> bool:
+        """Whether money can move at all (a guild may still turn payments off)."""
+        return self.gateway is not None
+
+    def link(self, path: str) -> str:
+        """An absolute link to the web app (`PUBLIC_BASE_URL` + `path`)."""
+        return self.public_base_url.rstrip("/") + path
 
     def after_commit(self) -> None:
         """Work was scheduled for now: let the job runner deliver it without waiting a tick."""

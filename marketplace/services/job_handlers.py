@@ -9,11 +9,12 @@ from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier
-from marketplace.services import scheduling
+from marketplace.services import checkout, money_jobs, payments, scheduling
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.context import ServiceContext
 
 DM_RETRY_AFTER = timedelta(hours=24)
+EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
 
 
 def _skip(why: str) -> HandlerResult:
@@ -39,6 +40,8 @@ class Handlers:
             ActionKind.EXPIRE_REQUEST: self.expire,
             ActionKind.NUDGE: self.nudge,
             ActionKind.REFRESH_NEXT_SLOT: self.refresh_next_slot,
+            ActionKind.MOVE_MONEY: lambda action: money_jobs.move_money(action, self.ctx),
+            ActionKind.PAY_OUT: lambda action: money_jobs.pay_out(action, self.ctx),
         }
 
     async def _deliver(
@@ -132,25 +135,44 @@ class Handlers:
         return now < useful_until
 
     async def expire(self, action: ClaimedAction) -> HandlerResult:
-        """Expire a request nobody answered; the student is told."""
+        """Expire a request nobody answered (or paid for); any hold is released."""
         if action.booking_id is None:
             return _skip("no booking")
+        if await self._paid_at_the_last_minute(action.booking_id):
+            return _skip("paid just in time")
         now = self.ctx.clock.now()
         async with self.ctx.uow() as uow:
             booking = await uow.bookings.get(action.booking_id, for_update=True)
-            if booking is None or booking.state is not BookingState.REQUESTED:
+            if booking is None or booking.state not in EXPIRABLE:
                 return _skip("no longer requested")
             if now < booking.expires_at:
                 return _skip("not yet due")
             policy = await uow.guilds.policy(booking.guild_id)
             booking, _ = booking.expire(now)
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+            await payments.release_hold(uow, booking, policy, now)
             for user in (booking.student_id, booking.tutor_id):
                 await scheduling.notify(uow, booking, NoticeKind.BOOKING_EXPIRED, user, now)
             await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
             await uow.commit()
         self.ctx.after_commit()
         return _done("expired")
+
+    async def _paid_at_the_last_minute(self, booking_id: int) -> bool:
+        """Close an unpaid checkout before expiring its booking; True if it was paid."""
+        gateway = self.ctx.gateway
+        async with self.ctx.uow(read_only=True) as uow:
+            booking = await uow.bookings.get(booking_id)
+            session_id, _intent = await uow.payments.refs(booking_id)
+        if gateway is None or session_id is None or booking is None:
+            return False
+        if booking.state is not BookingState.AWAITING_PAYMENT:
+            return False
+        state = await gateway.expire_checkout(session_id)
+        if state.status != "complete":
+            return False
+        await checkout.sync_booking(booking_id, self.ctx)
+        return True
 
     async def refresh_next_slot(self, action: ClaimedAction) -> HandlerResult:
         """The cached next slot is about to pass: recompute it (and schedule the next refresh)."""

@@ -54,11 +54,11 @@ async def notify_both(
 
 
 async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:
-    """Expire the request if nobody answers in time."""
+    """Expire the request if nobody answers (or, awaiting payment, nobody pays) in time."""
     await uow.scheduled.schedule(
         NewAction(
             kind=ActionKind.EXPIRE_REQUEST,
-            dedupe_key=f"expire:{booking.booking_id}",
+            dedupe_key=f"expire:{booking.booking_id}:{booking.state}",
             guild_id=booking.guild_id,
             due_at=booking.expires_at,
             booking_id=booking.booking_id,

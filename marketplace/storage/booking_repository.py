@@ -15,10 +15,12 @@ from marketplace.domain.booking import TERMINAL_STATES, Booking, BookingState
 from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
+from marketplace.domain.settlement import Outcome
 from marketplace.storage.models import BookingRow
 
+_S = BookingState
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
-LIVE_STATES = frozenset(BookingState) - TERMINAL_STATES - {BookingState.COMPLETED}
+LIVE_STATES = frozenset(BookingState) - TERMINAL_STATES - {_S.COMPLETED, _S.NO_SHOW}
 
 
 def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
@@ -47,6 +49,7 @@ def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
         "proposed_by": booking.proposed_by.value if booking.proposed_by else None,
         "sequence": booking.sequence,
         "instant": booking.instant,
+        "outcome": booking.outcome.value if booking.outcome else None,
     }
 
 
@@ -79,6 +82,7 @@ def to_booking(row: BookingRow) -> Booking:
         proposed_by=Party(row.proposed_by) if row.proposed_by else None,
         sequence=row.sequence,
         instant=row.instant,
+        outcome=Outcome(row.outcome) if row.outcome else None,
     )
 
 

@@ -288,6 +288,7 @@ class BookingRow(Base):
     proposed_by: Mapped[str | None] = mapped_column(String(16))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     instant: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(24))
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 

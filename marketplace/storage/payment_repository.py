@@ -140,6 +140,17 @@ class SqlPaymentRepository:
             select(PaymentRow.booking_id).where(PaymentRow.payment_intent_id == intent_id)
         )
 
+    async def refs(self, booking_id: int) -> tuple[str | None, str | None]:
+        """(checkout session id, payment intent id) recorded for the booking's payment."""
+        row = (
+            await self._session.execute(
+                select(PaymentRow.checkout_session_id, PaymentRow.payment_intent_id).where(
+                    PaymentRow.booking_id == booking_id
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row else (None, None)
+
     async def by_session(self, session_id: str) -> int | None:
         """The booking id whose payment has this Checkout Session."""
         return await self._session.scalar(

@@ -129,6 +129,11 @@ class SqlUserRepository:
         """The user's IANA zone, if they set one."""
         return await self._session.scalar(select(UserRow.timezone).where(UserRow.id == user_id))
 
+    async def display_name(self, user_id: int) -> str:
+        """The name last seen for the user ("" when never seen)."""
+        name = await self._session.scalar(select(UserRow.display_name).where(UserRow.id == user_id))
+        return name or ""
+
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
         """Store the user's IANA zone."""
         await self.ensure(user_id, now)

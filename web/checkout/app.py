@@ -14,7 +14,7 @@ async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def create_app(services: ServiceContext) -> web.Application:
+def create_app(services: ServiceContext, *, webhook_secret: str = "") -> web.Application:
     """Build the web application around the shared services."""
     app = web.Application(client_max_size=256 * 1024)
     app[SERVICES_KEY] = services

@@ -1,0 +1,251 @@
+"""Money inside booking changes: price a paid request, settle by outcome, reconcile.
+
+Decisions are made inside the booking's own transaction and written as durable
+``move_money`` / ``pay_out`` actions, so a crash between deciding and moving can never
+lose or repeat a movement: the job runner performs each move with an idempotency key
+derived from the booking, then `apply_observed` records what the provider now reports.
+Webhooks, the checkout return page and the money jobs all go through `apply_observed`,
+which is order-proof and repeatable (see `marketplace.domain.payment.reconcile`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.errors import ConflictError
+from marketplace.domain.money import Quote
+from marketplace.domain.payment import (
+    Capture,
+    GatewayOp,
+    Observed,
+    Payment,
+    Refund,
+    Void,
+    reconcile,
+)
+from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.profiles import TutorProfile
+from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
+from marketplace.ports import IntentState, NoticeKind, UnitOfWork
+from marketplace.services import scheduling
+from marketplace.services.context import ServiceContext
+
+LINK_DAYS_AFTER_END = 30
+"""A checkout/status link keeps working this long after the session ends."""
+
+CHECKOUT_SESSION_LIFETIME = timedelta(hours=23)
+"""The provider's checkout lives this long after the booking (Stripe allows 30 min–24 h).
+
+Our own expiry job closes it when the booking's payment window ends; the long life only
+lets a resumed link always reach the same session, and a late payment is voided.
+"""
+
+
+def payments_on(policy: GuildPolicy, ctx: ServiceContext) -> bool:
+    """Whether this guild takes payments (a Stripe key is set and the guild wants them)."""
+    return policy.payments_enabled and ctx.payments_configured
+
+
+def price_of(
+    tutor: TutorProfile, minutes: int, policy: GuildPolicy, ctx: ServiceContext
+) -> Quote | None:
+    """The session's price, fee and total; None for a free session."""
+    if not payments_on(policy, ctx) or tutor.rate.minor <= 0:
+        return None
+    return session_quote(tutor.rate, minutes, policy.platform_fee_bps)
+
+
+async def ensure_can_be_paid(uow: UnitOfWork, guild_id: int, tutor_id: int) -> None:
+    """A paid session needs a tutor who can receive payouts."""
+    account = await uow.payout_accounts.get(guild_id, tutor_id)
+    if account is None or not account.payouts_enabled:
+        raise ConflictError("tutor_not_accepting_payments")
+
+
+async def open_payment(
+    uow: UnitOfWork, booking: Booking, price: Quote, policy: GuildPolicy, now: datetime
+) -> None:
+    """A paid request was made: its payment awaits checkout until the booking's deadline."""
+    await uow.payments.add(Payment(booking.booking_id, price), booking.guild_id, "manual", now)
+    await scheduling.schedule_expiry(uow, booking)
+
+
+async def issue_link(uow: UnitOfWork, booking: Booking, now: datetime) -> str:
+    """A fresh token for the booking's checkout and status pages."""
+    expires = max(booking.end, now) + timedelta(days=LINK_DAYS_AFTER_END)
+    return await uow.checkout_tokens.issue(booking.booking_id, expires, now)
+
+
+def capture_deadline(payment_created: datetime, policy: GuildPolicy) -> datetime:
+    """Until when a card hold may simply wait for the session's end.
+
+    Counted from when the payment was opened, which is never after the authorization,
+    so the hold is always captured before the card network drops it.
+    """
+    return payment_created + timedelta(days=policy.hold_max_days)
+
+
+async def capture_if_far(
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+) -> None:
+    """A confirmed booking ending after the hold window is captured now and held.
+
+    Run when the booking is confirmed and whenever it moves (rescheduling keeps the
+    payment, so a move past the window captures it then).
+    """
+    payment = await uow.payments.get(booking.booking_id)
+    if payment is None or payment.captured or payment.voided or not payment.authorized:
+        return
+    if booking.end > capture_deadline(booking.created_at, policy):
+        await _move(uow, booking, Capture(payment.authorized), "hold-window", now)
+
+
+async def settle_booking(
+    uow: UnitOfWork,
+    booking: Booking,
+    split: tuple[int, int],
+    policy: GuildPolicy,
+    now: datetime,
+) -> Settlement | None:
+    """Settle the booking's payment by (refund %, tutor share %); None when it has none.
+
+    Schedules the gateway moves (void, capture of part, or refund) now, and the payout
+    of what is kept once the dispute window after the end has closed.
+    """
+    payment = await uow.payments.get(booking.booking_id, for_update=True)
+    if payment is None:
+        return None
+    settlement = settle(payment.price, *split)
+    tag = booking.state.value
+    for op in payment.plan(settlement):
+        await _move(uow, booking, op, tag, now)
+    if settlement.kept.minor and payment.authorized:
+        due = max(now, booking.end) + timedelta(hours=policy.dispute_window_hours)
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=ActionKind.PAY_OUT,
+                dedupe_key=f"payout:{booking.booking_id}",
+                guild_id=booking.guild_id,
+                due_at=due,
+                booking_id=booking.booking_id,
+                user_id=booking.tutor_id,
+                payload={"tutor": settlement.tutor.minor, "platform": settlement.platform.minor},
+            )
+        )
+    return settlement
+
+
+async def release_hold(
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+) -> None:
+    """Decline, expiry or a late payment: give everything back at no cost."""
+    await settle_booking(uow, booking, FULL_REFUND, policy, now)
+
+
+def _op_name(op: GatewayOp) -> tuple[str, int]:
+    match op:
+        case Capture(amount):
+            return "capture", amount
+        case Refund(amount):
+            return "refund", amount
+        case Void():
+            return "void", 0
+
+
+async def _move(uow: UnitOfWork, booking: Booking, op: GatewayOp, tag: str, now: datetime) -> None:
+    """Schedule one gateway move now; `tag` (why) makes its idempotency key."""
+    name, amount = _op_name(op)
+    key = f"booking-{booking.booking_id}-{name}-{tag}"
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.MOVE_MONEY,
+            dedupe_key=f"money:{booking.booking_id}:{name}:{tag}",
+            guild_id=booking.guild_id,
+            due_at=now,
+            booking_id=booking.booking_id,
+            payload={"op": name, "amount": amount, "key": key},
+        )
+    )
+
+
+def observed(intent: IntentState) -> Observed:
+    """The provider's report, as the domain reads it."""
+    return Observed(
+        intent_id=intent.intent_id,
+        amount=intent.amount,
+        held=intent.amount_capturable if intent.held else 0,
+        captured=intent.amount_received,
+        refunded=intent.amount_refunded,
+        canceled=intent.status == "canceled",
+        failed=intent.failed,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What `apply_observed` changed."""
+
+    booking: Booking
+    payment: Payment
+    newly_held: bool
+    late: bool
+
+
+async def apply_observed(
+    uow: UnitOfWork,
+    booking_id: int,
+    intent: IntentState,
+    now: datetime,
+    *,
+    session_id: str | None = None,
+) -> Applied | None:
+    """Record the provider's current state of a booking's payment, inside `uow`.
+
+    Writes the ledger entries for what moved; a payment newly held sends the request to
+    the tutor (or confirms it with instant booking); a payment held for a booking that is
+    already over (expired, declined, cancelled) is released again. None when the booking
+    has no payment.
+    """
+    booking = await uow.bookings.get(booking_id, for_update=True)
+    payment = await uow.payments.get(booking_id, for_update=True)
+    if booking is None or payment is None:
+        return None
+    await uow.payments.set_refs(booking_id, session_id, intent.intent_id)
+    was_held = bool(payment.authorized)
+    updated, entries = reconcile(payment, observed(intent))
+    if updated != payment:
+        await uow.payments.save(updated, now)
+    for entry in entries:
+        await uow.ledger.record(entry, booking.guild_id, now)
+    newly_held = bool(updated.authorized) and not was_held
+    policy = await uow.guilds.policy(booking.guild_id)
+    late = False
+    if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
+        booking = await _payment_arrived(uow, booking, policy, now)
+    elif updated.authorized and booking.terminal and not (updated.voided or updated.refunded):
+        late = True
+        await release_hold(uow, booking, policy, now)
+        if newly_held:
+            await scheduling.notify(
+                uow, booking, NoticeKind.PAYMENT_RELEASED, booking.student_id, now
+            )
+    return Applied(booking, updated, newly_held, late)
+
+
+async def _payment_arrived(
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+) -> Booking:
+    booking, _ = booking.pay(now, policy)
+    await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+    await scheduling.drop_booking_work(uow, booking, now)
+    if booking.state is BookingState.CONFIRMED:
+        await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
+        await scheduling.schedule_reminders(uow, booking, policy)
+        await capture_if_far(uow, booking, policy, now)
+    else:
+        await scheduling.notify(uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now)
+        await scheduling.schedule_expiry(uow, booking)
+    return booking

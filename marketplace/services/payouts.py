@@ -1,0 +1,57 @@
+"""`/tutor payouts`: a tutor sets up where their share of paid sessions goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.ports import PaymentGatewayError
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.services.payments import payments_on
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutSetup:
+    """Whether payouts already work; if not, the single-use onboarding link."""
+
+    enabled: bool
+    url: str | None = None
+
+
+async def payout_setup(actor: Actor, ctx: ServiceContext) -> PayoutSetup:
+    """The tutor's payout status, with a fresh onboarding link while it is not enabled.
+
+    Raises `NotFoundError("tutor")` for a non-tutor, `ConflictError("payments_off")` in a
+    free guild and `ConflictError("payment_unavailable")` when the provider is down.
+    """
+    gateway = ctx.gateway
+    async with ctx.uow(read_only=True) as uow:
+        if await uow.tutors.get(actor.guild_id, actor.user_id) is None:
+            raise NotFoundError("tutor", str(actor.user_id))
+        policy = await uow.guilds.policy(actor.guild_id)
+        account = await uow.payout_accounts.get(actor.guild_id, actor.user_id)
+    if gateway is None or not payments_on(policy, ctx):
+        raise ConflictError("payments_off")
+    try:
+        if account is not None:
+            account = await gateway.payout_account(account.account_id)
+        else:
+            account_id = await gateway.create_payout_account(
+                f"{actor.guild_id}:{actor.user_id}",
+                f"payout-account-{actor.guild_id}-{actor.user_id}",
+            )
+            account = await gateway.payout_account(account_id)
+        async with ctx.uow() as uow:
+            await uow.payout_accounts.save(actor.guild_id, actor.user_id, account, ctx.clock.now())
+            await uow.commit()
+        if account.payouts_enabled:
+            return PayoutSetup(enabled=True)
+        url = await gateway.onboarding_link(
+            account.account_id,
+            return_url=ctx.link(f"/payouts/return/{account.account_id}"),
+            refresh_url=ctx.link("/payouts/refresh"),
+        )
+    except PaymentGatewayError as error:
+        raise ConflictError("payment_unavailable") from error
+    return PayoutSetup(enabled=False, url=url)

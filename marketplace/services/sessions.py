@@ -1,0 +1,43 @@
+"""How a session that was on ends: completed (maybe with a late start) or a no-show.
+
+Each outcome settles the money by SPEC.md "Attendance" (see
+`marketplace.domain.settlement.outcome_split`): the capture or refund happens now, the
+tutor's payout once the dispute window after the end has closed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace.domain.booking import Booking
+from marketplace.domain.errors import NotFoundError
+from marketplace.domain.settlement import Outcome, outcome_split
+from marketplace.services import payments
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+
+
+async def complete(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
+    """Mark complete: either side, once the session has started."""
+    async with ctx.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
+    if booking is None or booking.guild_id != actor.guild_id:
+        raise NotFoundError("booking", str(booking_id))
+    booking.party_of(actor.user_id, "complete")
+    return await record_outcome(booking_id, Outcome.COMPLETED, ctx)
+
+
+async def record_outcome(booking_id: int, outcome: Outcome, ctx: ServiceContext) -> Booking:
+    """The system records how the session ended and settles its money."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await uow.bookings.get(booking_id, for_update=True)
+        if booking is None:
+            raise NotFoundError("booking", str(booking_id))
+        policy = await uow.guilds.policy(booking.guild_id)
+        booking, _ = booking.end_session(outcome, now)
+        await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+        await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
+        await uow.commit()
+    ctx.after_commit()
+    return booking
