@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
 
 from bot.client import TutorBot
 from discord_emulator import Channel, Emulator, Guild, Role, User
 from marketplace.ports import Clock
 from marketplace.settings import load_settings
-from tutorbot.bootstrap import Runtime, build_bot, build_runtime
+from stripe_fake import TEST_API_KEY, StripeFake
+from tutorbot.bootstrap import Runtime, build_bot, build_runtime, close_runtime, start_web
 
 BOT_TOKEN = "emulated-bot-token"  # noqa: S105 - the emulator accepts any token
 
@@ -34,13 +39,49 @@ class Campus:
     help_desk: Channel
     bot: TutorBot
     runtime: Runtime
+    stripe: StripeFake | None = None
+    web_url: str = ""
+
+
+WEBHOOK_SECRET = "whsec_campus_demo"  # noqa: S105 - signs the Stripe fake's deliveries
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _payment_settings(stripe: StripeFake | None) -> dict[str, Any]:
+    """Stripe keys pointing at the fake, and the web app on a free loopback port."""
+    if stripe is None:
+        return {}
+    port = free_port()
+    stripe.add_webhook_endpoint(f"http://127.0.0.1:{port}/stripe/webhook", WEBHOOK_SECRET)
+    return {
+        "stripe_secret_key": TEST_API_KEY,
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": stripe.base_url,
+        "web_host": "127.0.0.1",
+        "web_port": port,
+        "public_base_url": f"http://127.0.0.1:{port}",
+    }
 
 
 @contextlib.asynccontextmanager
 async def running_campus(
-    database_url: str, *, interaction_deadline: float = 3.0, clock: Clock | None = None
+    database_url: str,
+    *,
+    interaction_deadline: float = 3.0,
+    clock: Clock | None = None,
+    stripe: StripeFake | None = None,
 ) -> AsyncIterator[Campus]:
-    """Start the emulator, build the campus server, run TutorBot on it, and tear it all down."""
+    """Start the emulator, build the campus server, run TutorBot on it, and tear it all down.
+
+    With `stripe` (a started Stripe fake) payments are configured: the checkout web app
+    runs too, and the fake delivers its signed webhooks to it.
+    """
     emu = Emulator(interaction_deadline=interaction_deadline)
     await emu.start()
     emu.add_bot(token=BOT_TOKEN, name="TutorBot")
@@ -58,20 +99,25 @@ async def running_campus(
         discord_gateway_url=emu.gateway_url,
         dev_guild_id=guild.id,
         database_url=database_url,
+        **_payment_settings(stripe),
     )
     runtime = await build_runtime(settings, clock=clock)
+    site: web.AppRunner | None = await start_web(runtime) if stripe else None
     bot = build_bot(runtime)
     task = asyncio.create_task(bot.start(BOT_TOKEN), name="tutorbot")
     try:
         await asyncio.wait_for(emu.wait_until_ready(), timeout=15)
         await asyncio.wait_for(emu.wait_for_commands_synced(guild), timeout=15)
         yield Campus(
-            emu, guild, admin, student, tutor, member, moderators, sessions, help_desk, bot, runtime
-        )
+            emu, guild, admin, student, tutor, member, moderators, sessions, help_desk, bot,
+            runtime, stripe, settings.public_base_url if stripe else "",
+        )  # fmt: skip
     finally:
         await bot.close()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
-        await runtime.database.dispose()
+        if site is not None:
+            await site.cleanup()
+        await close_runtime(runtime)
         await emu.stop()

@@ -6,6 +6,7 @@ and the webhook event that caused it commit (or roll back) together.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -126,4 +127,8 @@ class PayoutAccounts(Protocol):
 
     async def by_account(self, account_id: str) -> tuple[int, int] | None:
         """(guild id, user id) of the tutor owning this account."""
+        ...
+
+    async def enabled_among(self, guild_id: int, user_ids: Collection[int]) -> set[int]:
+        """Which of these tutors can receive payouts in this guild (one query)."""
         ...

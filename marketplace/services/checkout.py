@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.money import Quote
-from marketplace.domain.payment import PaymentStatus
+from marketplace.domain.payment import Payment, PaymentStatus
 from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import (
     CheckoutRequest,
@@ -35,7 +35,8 @@ class CheckoutPage:
     """Everything the checkout and status pages show for one booking.
 
     `zone` is the student's IANA zone (None: show UTC). `payable` is True while the
-    booking awaits payment and the link may open the hosted checkout.
+    booking awaits payment and the link may open the hosted checkout. `refunded_minor` is
+    what went back to the student: refunds, plus any part of the hold never charged.
     """
 
     token: str
@@ -92,10 +93,18 @@ async def checkout_page(token: str, ctx: ServiceContext) -> CheckoutPage:
             price=payment.price,
             fee_bps=policy.platform_fee_bps,
             status=payment.status,
-            refunded_minor=payment.refunded,
+            refunded_minor=_given_back(payment),
             policy=policy,
             now=now,
         )
+
+
+def _given_back(payment: Payment) -> int:
+    # A released hold (a void, or the rest of a partial capture) is no refund in the
+    # ledger, but it is money back for the student, as `Payment.status` counts it.
+    if payment.captured or (payment.voided and payment.authorized):
+        return payment.price.total.minor - (payment.captured - payment.refunded)
+    return payment.refunded
 
 
 async def start_checkout(token: str, ctx: ServiceContext) -> str:

@@ -104,8 +104,9 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     if payment.dispute_open:
         return _skip("a dispute is open: payout frozen")
     if payment.held_on_platform != tutor_minor + platform_minor:
+        await _record(ctx, booking_id, await gateway.intent(intent_id))  # a capture not seen yet?
         msg = f"booking {booking_id}: {payment.held_on_platform} held, payout expects more"
-        raise RuntimeError(msg)  # the capture has not been recorded yet: retried later
+        raise RuntimeError(msg)  # the runner tries again after a backoff
     currency = payment.price.total.currency
     transfer_ref = f"none-{booking_id}"
     if tutor_minor:

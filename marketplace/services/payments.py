@@ -225,13 +225,11 @@ async def apply_observed(
     late = False
     if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
         booking = await _payment_arrived(uow, booking, policy, now)
-    elif updated.authorized and booking.terminal and not (updated.voided or updated.refunded):
+    elif newly_held and booking.terminal:
         late = True
         await release_hold(uow, booking, policy, now)
-        if newly_held:
-            await scheduling.notify(
-                uow, booking, NoticeKind.PAYMENT_RELEASED, booking.student_id, now
-            )
+        to = booking.student_id
+        await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
     return Applied(booking, updated, newly_held, late)
 
 

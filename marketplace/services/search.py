@@ -47,6 +47,7 @@ class TutorHit:
     verification: str
     instant_booking: bool
     next_slot: datetime | None
+    accepting_payments: bool = True  # False: a paid tutor who cannot receive payouts yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +93,17 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
                 uow, policy, actor.guild_id, found=found, window=window, now=now
             )
             found = [c for c in found if c.tutor_id in next_slots]
+        payments_on = policy.payments_enabled and ctx.payments_configured
+        paid = [c.tutor_id for c in found if c.rate_minor > 0] if payments_on else []
+        accepting = await uow.payout_accounts.enabled_among(actor.guild_id, paid)
     ranked = rank(
         (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
         query.sort,
         policy.min_reviews_for_rating,
     )
     by_id = {c.tutor_id: c for c in found}
-    hits = tuple(_hit(by_id[r.tutor_id], r.next_slot) for r in ranked)
-    payments_on = policy.payments_enabled and ctx.payments_configured
+    unpaid = set(paid) - accepting
+    hits = tuple(_hit(by_id[r.tutor_id], r.next_slot, r.tutor_id not in unpaid) for r in ranked)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
 
 
@@ -192,7 +196,7 @@ def _candidate(
     )
 
 
-def _hit(c: SearchCandidate, next_slot: datetime | None) -> TutorHit:
+def _hit(c: SearchCandidate, next_slot: datetime | None, accepting: bool) -> TutorHit:
     return TutorHit(
         tutor_id=c.tutor_id,
         name=c.display_name or "Tutor",
@@ -201,4 +205,5 @@ def _hit(c: SearchCandidate, next_slot: datetime | None) -> TutorHit:
         verification=c.verification,
         instant_booking=c.instant_booking,
         next_slot=next_slot,
+        accepting_payments=accepting,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -376,3 +377,17 @@ class SqlPayoutAccounts:
             )
         ).first()
         return (row[0], row[1]) if row else None
+
+    async def enabled_among(self, guild_id: int, user_ids: Collection[int]) -> set[int]:
+        """Which of these tutors can receive payouts in this guild (one query)."""
+        wanted = set(user_ids)
+        if not wanted:
+            return set()
+        rows = await self._session.scalars(
+            select(PayoutAccountRow.user_id).where(
+                PayoutAccountRow.guild_id == guild_id,
+                PayoutAccountRow.user_id.in_(wanted),
+                PayoutAccountRow.payouts_enabled.is_(True),
+            )
+        )
+        return set(rows)
