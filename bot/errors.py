@@ -22,11 +22,11 @@ def unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def message_for(error: BaseException) -> str:
-    """The user-facing sentence for any error raised while handling an interaction."""
+def message_for(error: BaseException, viewer_id: int | None = None) -> str:
+    """The user-facing sentence for any error raised while `viewer_id` interacted."""
     match error:
         case DomainError():
-            return texts.describe_error(error)
+            return texts.describe_error(error, viewer_id)
         case app_commands.NoPrivateMessage() | NotInGuildError():
             return texts.GUILD_ONLY
         case app_commands.MissingPermissions():
@@ -46,7 +46,7 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
     else:
         log.error("error in %s", _where(interaction), exc_info=original)
     try:
-        await reply(interaction, message_for(original))
+        await reply(interaction, message_for(original, interaction.user.id))
     except discord.HTTPException:
         log.warning("could not tell the user about an error in %s", _where(interaction))
 

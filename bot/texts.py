@@ -95,7 +95,11 @@ ENTITY_NAMES = {
     ),
     "booking": "I couldn't find that booking among yours.",
     "tutor": "That person isn't offering tutoring here.",
+    "checkout": "That payment link isn't valid any more. Get a fresh one from `/bookings`.",
+    "payment": "That booking has no payment.",
+    "payout_account": "I couldn't find that payout account. Run `/tutor payouts` again.",
 }
+NOT_A_TUTOR_YOURSELF = "You don't have a tutor profile here yet. Run `/tutor apply` first."
 
 UNEXPECTED = (
     "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
@@ -112,8 +116,10 @@ def human_join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def describe_error(error: DomainError) -> str:  # noqa: PLR0911 - one case per error kind
-    """One short sentence telling the user what was wrong and how to fix it."""
+def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
+    error: DomainError, viewer_id: int | None = None
+) -> str:
+    """One short sentence telling the user (`viewer_id`) what was wrong and how to fix it."""
     match error:
         case NonexistentTimeError(local=local, zone=zone):
             return NONEXISTENT.format(local=f"{local:%a %d %b %H:%M}", zone=zone)
@@ -142,6 +148,8 @@ def describe_error(error: DomainError) -> str:  # noqa: PLR0911 - one case per e
             return _setting_problem(error)
         case PermissionDeniedError(needed=needed):
             return NEEDS.get(needed, NEEDS["admin"])
+        case NotFoundError(entity="tutor", key=key) if key == str(viewer_id):
+            return NOT_A_TUTOR_YOURSELF
         case NotFoundError(entity=entity):
             return ENTITY_NAMES.get(entity, "I couldn't find that. It may have been removed.")
         case InvalidTransitionError(action=action, from_state=state):
@@ -236,8 +244,8 @@ HELP_SECTIONS = (
     (
         "Tutors",
         "`/tutor apply` your tutor profile · `/tutor availability add|list|remove` when "
-        "you're free · `/tutor pause` / `/tutor resume` · requests arrive in your DMs "
-        "with **Accept** / **Decline**",
+        "you're free · `/tutor payouts` to get paid · `/tutor pause` / `/tutor resume` · "
+        "requests arrive in your DMs with **Accept** / **Decline**",
     ),
     ("Safety", "`/block user:` / `/unblock user:` hide someone from your search and bookings"),
     ("Admins", "`/admin config` view or change this server's settings · `/admin subjects`"),
@@ -328,6 +336,10 @@ NOTICE_TITLES = {
     "reschedule_declined": "New time declined",
     "reminder": "⏰ Reminder",
     "nudge": "Ready for your first session?",
+    "payment_released": "💳 Card hold released",
+    "payout_sent": "💸 Payout sent",
+    "payouts_needed": "💸 A payout is waiting for you",
+    "payment_disputed": "⚠️ Payment disputed",
 }
 NOTICE_BODIES = {
     "booking_requested": "<@{student}> would like a **{subject}** session with you.",
@@ -349,7 +361,33 @@ NOTICE_BODIES = {
         "You set up TutorBot a few days ago. Find a tutor in a minute with `/find`, "
         "then press **Book**."
     ),
+    "booking_expired_unpaid": (
+        "The time for your **{subject}** session with <@{other}> was released because it "
+        "wasn't paid in time. Nothing was charged. Book again with `/find`."
+    ),
+    "payment_released": (
+        "Your payment for the **{subject}** session with <@{other}> arrived after the "
+        "booking had closed, so I released the hold on your card. Nothing was charged."
+    ),
+    "payout_sent": (
+        "**{amount}** for your **{subject}** session with <@{other}> is on its way to your "
+        "payout account. Thanks for tutoring!"
+    ),
+    "payouts_needed": (
+        "Your share for the **{subject}** session with <@{other}> is ready, but you haven't "
+        "set up payouts yet. Run `/tutor payouts` in the server; I'll send it once that's done."
+    ),
+    "payment_disputed": (
+        "The student's bank disputed the charge for your **{subject}** session with "
+        "<@{other}>. Your payout for it is on hold while the moderators look into it; "
+        "they'll contact you if they need anything."
+    ),
 }
+PAID_HELD_LINE = (
+    "💳 **Paid and held:** the student's payment is held until the session is done, "
+    "then your share is paid out."
+)
+PAYMENT_HELD_LINE = "💳 Your payment of **{total}** is held until the session is done."
 WHO_CANCELLED = {"student": "the student", "tutor": "the tutor", "system": "TutorBot",
                  "moderator": "a moderator"}  # fmt: skip
 WHEN_LINE = "**When:** <t:{start}:F> (<t:{start}:R>) · {minutes} min"
@@ -372,6 +410,16 @@ ALREADY = {
     ("accept", "cancelled"): "The student cancelled this request.",
     ("decline", "cancelled"): "The student cancelled this request.",
     ("cancel", "cancelled"): "This booking is already cancelled.",
+    ("cancel", "declined"): "The tutor declined this request, so there's nothing to cancel.",
+    ("cancel", "expired"): "This request expired, so there's nothing to cancel.",
+    ("cancel", "completed"): "This session is already completed, so it can't be cancelled.",
+    ("cancel", "no_show"): "This session is already closed, so it can't be cancelled.",
+    ("complete", "completed"): "This session is already marked complete. ✅",
+    ("complete", "no_show"): "This session was already closed as a no-show.",
+    ("complete", "cancelled"): "This booking was cancelled, so it can't be completed.",
+    ("complete", "requested"): "The tutor hasn't accepted this request yet.",
+    ("complete", "awaiting_payment"): "This booking hasn't been paid for yet.",
+    ("accept", "completed"): "This session is already over.",
 }
 CONFLICTS = {
     "slot_taken": "That slot was just taken. Pick another time with `/find`.",
@@ -383,6 +431,21 @@ CONFLICTS = {
     "request_expired": "This request has expired.",
     "same_time": "That's the time it already has.",
     "not_yet_expired": "This request hasn't expired yet.",
+    "tutor_not_accepting_payments": (
+        "That tutor isn't accepting paid bookings yet (their payouts aren't set up). "
+        "Pick another tutor with `/find`, or try them again later."
+    ),
+    "payments_off": "Payments are off in this server: every session here is free.",
+    "payment_unavailable": (
+        "I can't reach the payment service right now. Nothing was charged; "
+        "please try again in a minute."
+    ),
+    "checkout_closed": (
+        "This booking can't be paid any more: it's paid already, or its payment window "
+        "closed. Check `/bookings`."
+    ),
+    "not_started": "This session hasn't started yet. Mark it complete once it's under way.",
+    "payment_changed": "The payment changed just now. Please try again.",
 }
 RESCHEDULE_ACCEPTED = "New time accepted. Updated calendar details are in your DMs."
 RESCHEDULE_KEPT = "Kept the original time. They've been told."
@@ -391,6 +454,7 @@ CANCEL_PREVIEW = (
 )
 CANCEL_OUTCOMES = {
     "free": "It's a free session, so nothing changes hands.",
+    "unpaid": "It hasn't been paid for yet, so nothing is charged.",
     "full": "You'll get a full refund.",
     "partial": "You'll get {refund}% back; the tutor receives {share}% of their rate.",
     "none": "It has already started, so there's no refund.",
@@ -451,3 +515,41 @@ BOOK_CONFIRM = (
     "That's your local time."
 )
 RESCHEDULE_CONFIRM = "Move booking #{booking} to <t:{start}:F> (<t:{start}:R>)?"
+
+# --- payments -------------------------------------------------------------------------------
+NOT_ACCEPTING_PAYMENTS = "not accepting paid bookings yet"
+BOOK_AWAITING_PAYMENT = (
+    "Almost there! Pay **{total}** for your session with <@{tutor}> on <t:{start}:F>. "
+    "Please pay by <t:{deadline}:t> (<t:{deadline}:R>), or the time is released.\n"
+    "Your card is only held (authorized), not charged, until the session. "
+    "The request goes to <@{tutor}> once it's paid."
+)
+PAY_LABEL = "Pay"
+PAY_BY = "pay by <t:{deadline}:t> (<t:{deadline}:R>)"
+PAYMENT_LABELS = {
+    "awaiting_payment": "💳 awaiting payment",
+    "held": "💳 held",
+    "released": "💳 released to tutor",
+    "refunded": "💳 refunded",
+    "partially_refunded": "💳 partially refunded",
+    "failed": "💳 payment failed",
+    "voided": "💳 hold released, nothing charged",
+    "unpaid": "💳 not paid, nothing charged",
+}
+PAYMENT_FREE = "free"
+PAYOUTS_SETUP = (
+    "To get paid for sessions here, connect a payout account. It takes a few minutes "
+    "on Stripe's secure page: press **Set up payouts**.\n"
+    "Until then students see you as not accepting paid bookings yet."
+)
+PAYOUTS_SETUP_LABEL = "Set up payouts"
+PAYOUTS_ON = (
+    "Payouts are on ✅. Your share of each paid session is sent to your payout account "
+    "once the session's dispute window has closed."
+)
+MARK_COMPLETE_LABEL = "Mark complete"
+COMPLETED = (
+    "Marked complete. ✅ Thanks! The payment is released to the tutor once the dispute "
+    "window has closed."
+)
+COMPLETED_FREE = "Marked complete. ✅ Thanks!"

@@ -13,11 +13,11 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.cogs.find import subject_choices
-from bot.flows.booking_buttons import ManageButton
+from bot.flows.booking_list import bookings_view
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
-from bot.flows.confirm import ConfirmView
-from bot.flows.find_results import booked_text
-from bot.presenters.bookings import bookings_embed, is_live
+from bot.flows.confirm import Answer, ConfirmView
+from bot.flows.pay import booked_answer
+from bot.presenters.bookings import bookings_embed
 from bot.replies import reply
 from marketplace.domain.booking import Booking
 from marketplace.services import bookings, onboarding
@@ -57,9 +57,9 @@ class BookingCog(commands.Cog):
         )
         start = await bookings.check_bookable(cmd, ctx)
 
-        async def send() -> str:
+        async def send() -> Answer:
             booked = await bookings.book(replace(cmd, when=None, start=start), ctx)
-            return booked_text(booked)
+            return await booked_answer(booked, actor, ctx)
 
         prompt = texts.BOOK_CONFIRM.format(
             minutes=duration, tutor=tutor.id, start=int(start.timestamp())
@@ -87,10 +87,10 @@ class BookingCog(commands.Cog):
         catalogue = await onboarding.catalogue(actor.guild_id, actor.guild_name, self.bot.services)
         names = {s.key: s.name for s in catalogue}
         embed = bookings_embed(
-            listing.bookings, actor.user_id, names,
-            upcoming=upcoming, fallback_count=len(listing.fallback_notices),
+            listing.bookings, actor.user_id, names, upcoming=upcoming,
+            fallback_count=len(listing.fallback_notices), payments=listing.payments,
         )  # fmt: skip
-        view = _manage_view(listing.bookings) if upcoming else None
+        view = await bookings_view(listing.bookings, actor, self.bot.services)
         await reply(interaction, embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
 
     @app_commands.command(
@@ -135,23 +135,6 @@ def _choice_label(booking: Booking, guild: discord.Guild, viewer: int) -> str:
     other = guild.get_member(other_id)
     name = other.display_name if other else "someone"
     return f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC"[:100]
-
-
-def _manage_view(items: list[Booking]) -> discord.ui.View | None:
-    view = discord.ui.View(timeout=None)
-    for row, booking in enumerate([b for b in items if is_live(b)][:5]):
-        tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=f"#{booking.booking_id}",
-            disabled=True,
-            row=row,
-            custom_id=f"bookings:tag:{booking.booking_id}",
-        )
-        view.add_item(tag)
-        for action in ("resched", "cancel"):
-            button = ManageButton(action, booking.guild_id, booking.booking_id)
-            button.row = row
-            view.add_item(button)
-    return view if view.children else None
 
 
 async def setup(bot: TutorBot) -> None:

@@ -1,4 +1,4 @@
-"""`/tutor apply`, `/tutor pause`, `/tutor resume`."""
+"""`/tutor apply`, `/tutor pause`, `/tutor resume`, `/tutor payouts`, `/tutor availability`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.confirm import ConfirmView
+from bot.flows.pay import link_view
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
 from bot.presenters.availability import draft_lines, entry_text
 from bot.replies import reply
+from marketplace.domain.errors import ConflictError
 from marketplace.services import availability, onboarding, profiles
+from marketplace.services.payouts import payout_setup
 
 
 class TutorCog(commands.Cog):
@@ -52,6 +55,18 @@ class TutorCog(commands.Cog):
         guild = guild_of(interaction)
         await profiles.set_paused(guild.id, interaction.user.id, False, self.bot.services)
         await reply(interaction, texts.TUTOR_RESUMED, ephemeral=True)
+
+    @tutor.command(name="payouts", description="Set up where your share of paid sessions goes")
+    async def payouts(self, interaction: discord.Interaction) -> None:
+        """Payouts on, or the link to set them up (Stripe Connect onboarding)."""
+        setup = await payout_setup(actor_of(interaction), self.bot.services)
+        if setup.enabled:
+            await reply(interaction, texts.PAYOUTS_ON, ephemeral=True)
+            return
+        if not setup.url:  # no onboarding link came back: as good as the provider being down
+            raise ConflictError("payment_unavailable")
+        view = link_view(texts.PAYOUTS_SETUP_LABEL, setup.url)
+        await reply(interaction, texts.PAYOUTS_SETUP, view=view, ephemeral=True)
 
     @availability.command(name="add", description="Publish times students can book")
     @app_commands.describe(

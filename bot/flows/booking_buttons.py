@@ -16,7 +16,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.base import services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from marketplace.ports import Notice, NoticeKind
-from marketplace.services import bookings
+from marketplace.services import bookings, sessions
 from marketplace.services.commands import Actor
 
 ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
@@ -110,7 +110,46 @@ class ManageButton(
             await handle_interaction_error(interaction, error)
 
 
-PERSISTENT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AnswerButton, ManageButton)
+class MarkCompleteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"session:complete:(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Mark complete: either side ends a session that has started; the money follows."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        self.guild_id, self.booking_id = guild_id, booking_id
+        super().__init__(
+            discord.ui.Button(
+                label=texts.MARK_COMPLETE_LABEL,
+                style=discord.ButtonStyle.success,
+                custom_id=f"session:complete:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Complete once; a second click gets a friendly 'already marked complete'."""
+        try:
+            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+            booking = await sessions.complete(self.booking_id, actor, ctx)
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        done = texts.COMPLETED if booking.price is not None else texts.COMPLETED_FREE
+        await interaction.response.send_message(done, ephemeral=True)
+
+
+PERSISTENT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton,
+    ManageButton,
+    MarkCompleteButton,
+)
 
 
 def notice_view(notice: Notice) -> discord.ui.View | None:

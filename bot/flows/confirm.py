@@ -7,13 +7,23 @@ the owner presses Confirm.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import discord
 
 from bot import texts
 from bot.flows.base import OwnedView
 
-OnConfirm = Callable[[], Awaitable[str]]
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What replaces the question: text, and buttons to go on with (a Pay link, say)."""
+
+    text: str
+    view: discord.ui.View | None = None
+
+
+OnConfirm = Callable[[], Awaitable[str | Answer]]
 
 
 class ConfirmView(OwnedView):
@@ -32,18 +42,20 @@ class ConfirmView(OwnedView):
         super().__init__(owner_id)
         self.on_confirm, self.back_text = on_confirm, back_text
         style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
-        self.add_item(_Answer(self, "Confirm", style, f"{key}:confirm", confirm=True))
+        self.add_item(_AnswerButton(self, "Confirm", style, f"{key}:confirm", confirm=True))
         back_id = f"{key}:{back_label.lower()}"
-        self.add_item(_Answer(self, back_label, discord.ButtonStyle.secondary, back_id))
+        self.add_item(_AnswerButton(self, back_label, discord.ButtonStyle.secondary, back_id))
 
     async def answer(self, interaction: discord.Interaction, *, confirm: bool) -> None:
         """Do it (or not), then replace the question with the outcome."""
-        text = await self.on_confirm() if confirm else self.back_text
+        answer = await self.on_confirm() if confirm else self.back_text
+        if isinstance(answer, str):
+            answer = Answer(answer)
         self.stop()
-        await interaction.response.edit_message(content=text, view=None)
+        await interaction.response.edit_message(content=answer.text, view=answer.view)
 
 
-class _Answer(discord.ui.Button[ConfirmView]):
+class _AnswerButton(discord.ui.Button[ConfirmView]):
     def __init__(
         self,
         question: ConfirmView,

@@ -10,11 +10,11 @@ import discord
 from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import OwnedView
+from bot.flows.pay import booked_answer
 from bot.presenters.bookings import results_embed, ts
-from marketplace.domain.booking import Booking
 from marketplace.services import bookings, onboarding
 from marketplace.services.context import ServiceContext
-from marketplace.services.search import SearchResults
+from marketplace.services.search import SearchResults, TutorHit
 
 DEFAULT_MINUTES = 60
 
@@ -51,7 +51,7 @@ class ResultsView(OwnedView):
                     custom_id=f"find:name:{hit.tutor_id}",
                 )
             )
-            self.add_item(BookButton(self, hit.tutor_id, row))
+            self.add_item(BookButton(self, hit, row))
         if self.results.pages > 1:
             self.add_item(PageButton(self, -1))
             self.add_item(PageButton(self, +1))
@@ -60,17 +60,23 @@ class ResultsView(OwnedView):
 class BookButton(discord.ui.Button[ResultsView]):
     """Opens the booking picker for one tutor."""
 
-    def __init__(self, results: ResultsView, tutor_id: int, row: int) -> None:
-        self.results, self.tutor_id = results, tutor_id
+    def __init__(self, results: ResultsView, hit: TutorHit, row: int) -> None:
+        self.results, self.tutor_id = results, hit.tutor_id
+        self.accepting_payments = hit.accepting_payments
+        style = discord.ButtonStyle.primary if hit.accepting_payments else discord.ButtonStyle.grey
         super().__init__(
             label="Book",
-            style=discord.ButtonStyle.primary,
+            style=style,
             row=row,
-            custom_id=f"find:book:{tutor_id}",
+            custom_id=f"find:book:{hit.tutor_id}",
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Show the tutor's open times."""
+        """Show the tutor's open times (or say they can't take paid bookings yet)."""
+        if not self.accepting_payments:
+            message = texts.CONFLICTS["tutor_not_accepting_payments"]
+            await interaction.response.send_message(message, ephemeral=True)
+            return
         picker = BookingPicker(interaction.user.id, self.results.ctx, self.tutor_id)
         await picker.load(interaction, DEFAULT_MINUTES)
         await interaction.response.send_message(picker.text(), view=picker, ephemeral=True)
@@ -189,20 +195,11 @@ class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
         if picker.chosen is None:
             await interaction.response.send_message(texts.BOOK_PICK_FIRST, ephemeral=True)
             return
+        actor = actor_of(interaction)
         booking = await bookings.book(
-            bookings.BookSession(
-                actor_of(interaction), picker.tutor_id, picker.minutes, start=picker.chosen
-            ),
+            bookings.BookSession(actor, picker.tutor_id, picker.minutes, start=picker.chosen),
             picker.ctx,
         )
+        answer = await booked_answer(booking, actor, picker.ctx)
         picker.stop()
-        await interaction.response.edit_message(content=booked_text(booking), view=None)
-
-
-def booked_text(booking: Booking) -> str:
-    """What the student reads right after booking."""
-    if booking.state == "confirmed":
-        return texts.BOOK_CONFIRMED.format(start=ts(booking.start), tutor=booking.tutor_id)
-    return texts.BOOK_REQUESTED.format(
-        start=ts(booking.start), tutor=booking.tutor_id, expires=ts(booking.expires_at)
-    )
+        await interaction.response.edit_message(content=answer.text, view=answer.view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import discord
@@ -11,6 +12,7 @@ from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.money import format_money
+from marketplace.domain.payment import Payment, PaymentStatus
 from marketplace.services.search import SearchResults, TutorHit
 
 STATE_LABELS = {
@@ -20,7 +22,8 @@ STATE_LABELS = {
     "declined": "declined",
     "expired": "expired",
     "cancelled": "cancelled",
-    "completed": "completed",
+    "completed": "✅ completed",
+    "no_show": "missed (no-show)",
 }
 
 
@@ -33,7 +36,9 @@ def cancellation_text(
     booking: Booking, outcome: CancellationOutcome, subject: str, by_tutor: bool
 ) -> str:
     """What cancelling means, in one short paragraph."""
-    if by_tutor:
+    if booking.state is BookingState.AWAITING_PAYMENT:
+        key = "unpaid"
+    elif by_tutor:
         key = "tutor_late" if outcome.late else "tutor"
     elif booking.price is None:
         key = "free"
@@ -49,15 +54,35 @@ def cancellation_text(
     return texts.CANCEL_PREVIEW.format(subject=subject, start=ts(booking.start), outcome=result)
 
 
-def booking_line(booking: Booking, viewer_id: int, names: dict[str, str]) -> str:
-    """One booking as the viewer sees it."""
+def payment_label(booking: Booking, payment: Payment | None) -> str:
+    """The money side as both parties see it: "free", or the payment's state."""
+    if booking.price is None:
+        return texts.PAYMENT_FREE
+    status = payment.status if payment else PaymentStatus.AWAITING_PAYMENT
+    key = status.value
+    if payment is not None and payment.voided and not payment.captured:
+        key = "voided"  # an authorization let go: nothing was ever charged
+    elif status is PaymentStatus.AWAITING_PAYMENT and booking.terminal:
+        key = "unpaid"
+    return f"{texts.PAYMENT_LABELS[key]} ({format_money(booking.price)})"
+
+
+def booking_line(
+    booking: Booking, viewer_id: int, names: dict[str, str], payment: Payment | None = None
+) -> str:
+    """One booking as the viewer sees it, with its payment state."""
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = "with tutor" if viewer_id == booking.student_id else "with student"
+    states = [payment_label(booking, payment)]
+    if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
+        states.insert(0, STATE_LABELS.get(booking.state, booking.state))
     line = (
         f"**#{booking.booking_id}** {names.get(booking.subject_key, booking.subject_key)} "
         f"{role} <@{other}> · <t:{ts(booking.start)}:F> (<t:{ts(booking.start)}:R>) · "
-        f"{STATE_LABELS.get(booking.state, booking.state)}"
+        + " · ".join(states)
     )
+    if booking.state is BookingState.AWAITING_PAYMENT and viewer_id == booking.student_id:
+        line += " · " + texts.PAY_BY.format(deadline=ts(booking.expires_at))
     if booking.proposed_start is not None:
         line += f"\n  ↪ new time proposed: <t:{ts(booking.proposed_start)}:F>"
     return line
@@ -70,10 +95,13 @@ def bookings_embed(
     *,
     upcoming: bool,
     fallback_count: int,
+    payments: Mapping[int, Payment] | None = None,
 ) -> discord.Embed:
     """The `/bookings` card."""
     title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
-    lines = [booking_line(b, viewer_id, names) for b in items] or [texts.BOOKINGS_NONE]
+    paid = payments or {}
+    lines = [booking_line(b, viewer_id, names, paid.get(b.booking_id)) for b in items]
+    lines = lines or [texts.BOOKINGS_NONE]
     embed = discord.Embed(title=title, description="\n".join(lines)[:4000], colour=BRAND_COLOUR)
     if fallback_count:
         embed.set_footer(text=texts.BOOKINGS_FALLBACK.format(count=fallback_count))
@@ -84,6 +112,8 @@ def hit_line(hit: TutorHit, number: int, payments_on: bool) -> str:
     """One search result."""
     badge = texts.VERIFICATION_BADGES.get(hit.verification, "")
     price = format_money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
+    if not hit.accepting_payments:
+        price = texts.NOT_ACCEPTING_PAYMENTS
     nxt = f"next free <t:{ts(hit.next_slot)}:F>" if hit.next_slot else texts.NO_OPEN_SLOT
     instant = " · ⚡ instant" if hit.instant_booking else ""
     level = texts.LEVEL_LABELS[hit.level.value]
@@ -109,6 +139,30 @@ def results_embed(results: SearchResults, page: int) -> discord.Embed:
     return embed
 
 
+LIVE_STATES = frozenset(
+    {BookingState.AWAITING_PAYMENT, BookingState.REQUESTED, BookingState.CONFIRMED}
+)
+
+
 def is_live(booking: Booking) -> bool:
-    """Whether the booking can still be cancelled or moved."""
-    return booking.state in (BookingState.REQUESTED, BookingState.CONFIRMED)
+    """Whether the booking can still be cancelled."""
+    return booking.state in LIVE_STATES
+
+
+def can_mark_complete(booking: Booking, now: datetime) -> bool:
+    """A confirmed session that has started can be marked complete by either side."""
+    return booking.state is BookingState.CONFIRMED and booking.start <= now
+
+
+def booked_text(booking: Booking) -> str:
+    """What the student reads right after booking (a paid one: how to pay)."""
+    if booking.state is BookingState.AWAITING_PAYMENT and booking.price is not None:
+        return texts.BOOK_AWAITING_PAYMENT.format(
+            total=format_money(booking.price), tutor=booking.tutor_id,
+            start=ts(booking.start), deadline=ts(booking.expires_at),
+        )  # fmt: skip
+    if booking.state is BookingState.CONFIRMED:
+        return texts.BOOK_CONFIRMED.format(start=ts(booking.start), tutor=booking.tutor_id)
+    return texts.BOOK_REQUESTED.format(
+        start=ts(booking.start), tutor=booking.tutor_id, expires=ts(booking.expires_at)
+    )

@@ -14,6 +14,7 @@ from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
+from marketplace.domain.money import Money, format_money
 from marketplace.ports import Notice, NoticeKind
 
 CALENDAR_KINDS = frozenset(
@@ -39,12 +40,13 @@ def when_line(booking: Booking) -> str:
 def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedNotice:
     """The embed, buttons and calendar file for a notice."""
     booking = notice.booking
-    body = texts.NOTICE_BODIES[notice.kind].format(
+    body = texts.NOTICE_BODIES[_body_key(notice)].format(
         student=booking.student_id if booking else "",
         other=notice.counterpart_id or "",
         subject=subject_name,
         who=texts.WHO_CANCELLED.get(booking.cancelled_by or "", "someone") if booking else "",
         relative=f"<t:{ts(booking.start)}:R>" if booking else "",
+        amount=_amount(notice),
     )
     embed = discord.Embed(
         title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
@@ -59,7 +61,15 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
     if notice.kind is NoticeKind.BOOKING_REQUESTED:
         if booking.note:
             lines.append(texts.NOTE_LINE.format(note=booking.note))
+        if booking.price is not None:
+            lines.append(texts.PAID_HELD_LINE)
         lines.append(texts.EXPIRES_LINE.format(expires=ts(booking.expires_at)))
+    if (
+        notice.kind is NoticeKind.BOOKING_CONFIRMED
+        and booking.price is not None
+        and notice.user_id == booking.student_id
+    ):
+        lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price)))
     if notice.kind in CALENDAR_KINDS and booking.state is not BookingState.CANCELLED:
         title = f"Tutoring: {subject_name}"
         lines.append(
@@ -70,6 +80,22 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
     embed.description = f"{body}\n\n" + "\n".join(lines)
     embed.set_footer(text=f"Booking #{booking.booking_id}")
     return RenderedNotice(embed, notice_view(notice), _ics(notice, booking, subject_name, now))
+
+
+def _body_key(notice: Notice) -> str:
+    """The notice's wording; an unpaid request that lapsed gets its own."""
+    if notice.kind is NoticeKind.BOOKING_EXPIRED and notice.extra.get("unpaid"):
+        return "booking_expired_unpaid"
+    return notice.kind.value
+
+
+def _amount(notice: Notice) -> str:
+    """A payout's amount, as people read it ("Your share" if the notice lacks a valid one)."""
+    minor, currency = notice.extra.get("amount"), notice.extra.get("currency")
+    try:
+        return format_money(Money(int(str(minor)), str(currency).upper()))
+    except (TypeError, ValueError):
+        return "Your share"
 
 
 def _ics(notice: Notice, booking: Booking, subject: str, now: datetime) -> tuple[str, bytes] | None:

@@ -1,9 +1,11 @@
-"""User journeys the bot tests share: onboarding and applying as a tutor."""
+"""User journeys the bot tests share: onboarding, applying as a tutor, booking a slot."""
 
 from __future__ import annotations
 
 from demo.campus import Campus
+from demo.journey import option_values
 from discord_emulator import User
+from marketplace.services import bookings as booking_service
 
 
 async def onboard(
@@ -43,3 +45,42 @@ async def apply_as_tutor(
     assert form.modal is not None
     saved = await c.emu.submit_modal(user, form.modal, {"rate": rate, "bio": bio})
     assert "tutor profile is saved" in saved.text
+
+
+async def publish(campus, when="daily 08:00-22:00"):
+    """The tutor publishes availability and confirms it."""
+    preview = await campus.emu.slash(
+        campus.tutor, campus.guild, "tutor availability add", when=when
+    )
+    assert "Is this right?" in preview.text
+    saved = await campus.emu.click(campus.tutor, preview.message, custom_id="avail:confirm")
+    assert "Saved" in saved.text
+
+
+async def ready_tutor(campus):
+    """A tutor with a profile and open times, and an onboarded student."""
+    await onboard(
+        campus, campus.tutor, "tutor", ["calculus"], zone="Europe/Berlin", level="advanced"
+    )
+    await apply_as_tutor(campus, campus.tutor)
+    await publish(campus)
+    await onboard(campus, campus.student, "student", ["calculus"], zone="Europe/Berlin")
+
+
+async def request_first_slot(campus, student=None):
+    """/find → Book → the first open time → Confirm; the Confirm result."""
+    student = student or campus.student
+    results = await campus.emu.slash(student, campus.guild, "find", subject="calculus")
+    picker = await campus.emu.click(
+        student, results.message, custom_id=f"find:book:{campus.tutor.id}"
+    )
+    first = option_values(picker.message, "book:slot")[0]
+    await campus.emu.select(student, picker.message, custom_id="book:slot", values=[first])
+    return await campus.emu.click(student, picker.message, custom_id="book:confirm")
+
+
+async def live_bookings(campus, user):
+    """The user's upcoming bookings, read through the service."""
+    actor = booking_service.Actor(campus.guild.id, "x", user.id)
+    listing = await booking_service.list_for(actor, upcoming=True, ctx=campus.runtime.services)
+    return listing.bookings

@@ -9,44 +9,16 @@ import pytest
 
 from bot import texts
 from demo.campus import running_campus
-from demo.journey import dm, option_values, seen
+from demo.journey import dm, seen
 from marketplace.services import bookings as booking_service
-from tests.bot.journeys import apply_as_tutor, onboard
-
-
-async def publish(campus, when="daily 08:00-22:00"):
-    preview = await campus.emu.slash(
-        campus.tutor, campus.guild, "tutor availability add", when=when
-    )
-    assert "Is this right?" in preview.text
-    saved = await campus.emu.click(campus.tutor, preview.message, custom_id="avail:confirm")
-    assert "Saved" in saved.text
-
-
-async def ready_tutor(campus):
-    await onboard(
-        campus, campus.tutor, "tutor", ["calculus"], zone="Europe/Berlin", level="advanced"
-    )
-    await apply_as_tutor(campus, campus.tutor)
-    await publish(campus)
-    await onboard(campus, campus.student, "student", ["calculus"], zone="Europe/Berlin")
-
-
-async def request_first_slot(campus, student=None):
-    student = student or campus.student
-    results = await campus.emu.slash(student, campus.guild, "find", subject="calculus")
-    picker = await campus.emu.click(
-        student, results.message, custom_id=f"find:book:{campus.tutor.id}"
-    )
-    first = option_values(picker.message, "book:slot")[0]
-    await campus.emu.select(student, picker.message, custom_id="book:slot", values=[first])
-    return await campus.emu.click(student, picker.message, custom_id="book:confirm")
-
-
-async def live_bookings(campus, user):
-    actor = booking_service.Actor(campus.guild.id, "x", user.id)
-    listing = await booking_service.list_for(actor, upcoming=True, ctx=campus.runtime.services)
-    return listing.bookings
+from tests.bot.journeys import (
+    apply_as_tutor,
+    live_bookings,
+    onboard,
+    publish,
+    ready_tutor,
+    request_first_slot,
+)
 
 
 async def test_availability_is_echoed_and_only_saved_after_confirm(campus) -> None:

@@ -20,6 +20,7 @@ SPEC_OPTIONS = {
     "tutor apply": [],
     "tutor pause": [],
     "tutor resume": [],
+    "tutor payouts": [],
     "tutor availability add": ["when", "repeat", "until"],
     "tutor availability list": [],
     "tutor availability remove": [],

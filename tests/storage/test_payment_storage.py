@@ -284,3 +284,17 @@ async def test_a_payout_account_is_stored_then_updated_in_place(uow_factory, clo
         assert await uow.payout_accounts.get(OTHER_GUILD, 2) is None
         assert await uow.payout_accounts.by_account("acct_1") == (GUILD, 2)
         assert await uow.payout_accounts.by_account("acct_other") is None
+
+
+async def test_enabled_among_names_only_this_guilds_tutors_with_payouts_on(uow_factory, clock):
+    now = clock.now()
+    async with uow_factory() as uow:
+        await uow.payout_accounts.save(GUILD, 2, PayoutAccount("acct_on", True), now)
+        await uow.payout_accounts.save(GUILD, 3, PayoutAccount("acct_off", False), now)
+        await uow.payout_accounts.save(OTHER_GUILD, 4, PayoutAccount("acct_else", True), now)
+        await uow.commit()
+
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.payout_accounts.enabled_among(GUILD, [2, 3, 4, 5]) == {2}
+        assert await uow.payout_accounts.enabled_among(OTHER_GUILD, [2, 4]) == {4}
+        assert await uow.payout_accounts.enabled_among(GUILD, []) == set()

@@ -1,0 +1,59 @@
+"""`/bookings` buttons: per booking, what its viewer can do with it right now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot import texts
+from bot.flows.booking_buttons import ManageButton, MarkCompleteButton
+from bot.flows.pay import awaits_payment, link_button, pay_url
+from bot.presenters.bookings import can_mark_complete, is_live
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+
+MAX_ROWS = 5  # Discord's limit of action rows per message
+
+
+def _actionable(booking: Booking, now: datetime) -> bool:
+    return is_live(booking) or can_mark_complete(booking, now)
+
+
+async def _row_items(
+    booking: Booking, actor: Actor, now: datetime, ctx: ServiceContext
+) -> list[discord.ui.Item[Any]]:
+    """The buttons after the booking's tag, in reading order."""
+    guild_id, booking_id = booking.guild_id, booking.booking_id
+    items: list[discord.ui.Item[Any]] = []
+    if awaits_payment(booking) and actor.user_id == booking.student_id:
+        items.append(link_button(texts.PAY_LABEL, await pay_url(booking, actor, ctx)))
+    if can_mark_complete(booking, now):
+        items.append(MarkCompleteButton(guild_id, booking_id))
+    elif booking.state is not BookingState.AWAITING_PAYMENT:
+        items.append(ManageButton("resched", guild_id, booking_id))
+    if is_live(booking):
+        items.append(ManageButton("cancel", guild_id, booking_id))
+    return items
+
+
+async def bookings_view(
+    items: list[Booking], actor: Actor, ctx: ServiceContext
+) -> discord.ui.View | None:
+    """One row per booking that has something to do: Pay, Mark complete, Reschedule, Cancel."""
+    now = ctx.clock.now()
+    view = discord.ui.View(timeout=None)
+    for row, booking in enumerate([b for b in items if _actionable(b, now)][:MAX_ROWS]):
+        tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=f"#{booking.booking_id}",
+            disabled=True,
+            row=row,
+            custom_id=f"bookings:tag:{booking.booking_id}",
+        )
+        view.add_item(tag)
+        for item in await _row_items(booking, actor, now, ctx):
+            item.row = row
+            view.add_item(item)
+    return view if view.children else None
