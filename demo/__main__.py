@@ -1,57 +1,83 @@
-"""`make demo`: run TutorBot against the local Discord emulator and print the transcript."""
+"""`make demo`: run TutorBot against the local Discord emulator and print the transcript.
+
+Two servers: a free one (no Stripe key), then a paid one whose bot talks to the in-repo
+Stripe fake, with the checkout web app and the job runner running on the same SQLite file.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from demo.campus import running_campus
+from demo.campus import Campus, running_campus
+from demo.clock import DemoClock
 from demo.journey import STEPS, DemoStepFailedError
+from demo.paid_journey import PAID_STEPS
+from stripe_fake import running_stripe_fake
 
 OUT = Path("demo-out")
 DM_CLOSED = 50007  # expected: Sam closes his DMs on purpose
 
+Step = Callable[[Campus], Awaitable[None]]
 
-def fresh_database() -> Path:
+
+def fresh_database(name: str) -> Path:
     """A path for a brand-new SQLite file, with any earlier demo's file removed."""
     OUT.mkdir(exist_ok=True)
-    for leftover in OUT.glob("tutorbot-demo.db*"):
+    for leftover in OUT.glob(f"{name}.db*"):
         leftover.unlink()
-    return OUT / "tutorbot-demo.db"
+    return OUT / f"{name}.db"
 
 
-async def run_demo(database: Path) -> int:
-    """Run every journey step on a fresh SQLite file; 0 when all went as users expect."""
-    async with running_campus(f"sqlite+aiosqlite:///{database}") as campus:
-        failure: str | None = None
-        try:
-            for step in STEPS:
-                campus.emu.say_system(f"── {step.__doc__ or step.__name__}")
-                await step(campus)
-        except DemoStepFailedError as error:
-            failure = str(error)
-        transcript = campus.emu.format_transcript()
-        await asyncio.to_thread(
-            (OUT / "transcript.txt").write_text, transcript + "\n", encoding="utf-8"
-        )
-        surprises = [e for e in campus.emu.unexpected_errors if e.code != DM_CLOSED]
+async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[str, str | None]:
+    """Run `steps` on `campus`; (transcript, failure or None)."""
+    campus.emu.say_system(f"════ {title}")
+    failure: str | None = None
+    try:
+        for step in steps:
+            campus.emu.say_system(f"── {step.__doc__ or step.__name__}")
+            await step(campus)
+    except DemoStepFailedError as error:
+        failure = str(error)
+    surprises = [e for e in campus.emu.unexpected_errors if e.code != DM_CLOSED]
+    if failure is None and surprises:
+        failure = f"the bot hit Discord errors: {surprises}"
+    return campus.emu.format_transcript(), failure
+
+
+async def run_demo(free_db: Path, paid_db: Path) -> int:
+    """Run the free and the paid journeys, each on a fresh SQLite file; 0 when all went well."""
+    async with running_campus(f"sqlite+aiosqlite:///{free_db}") as campus:
+        free, failure = await run_steps(campus, "A free server (no Stripe key)", STEPS)
+    paid = ""
+    if failure is None:
+        clock = DemoClock()
+        async with (
+            running_stripe_fake(clock=clock.timestamp) as stripe,
+            running_campus(f"sqlite+aiosqlite:///{paid_db}", clock=clock, stripe=stripe) as campus,
+        ):
+            title = "A paid server (Stripe: the in-repo fake)"
+            paid, failure = await run_steps(campus, title, PAID_STEPS)
+    transcript = f"{free}\n\n{paid}".strip()
+    await asyncio.to_thread(
+        (OUT / "transcript.txt").write_text, transcript + "\n", encoding="utf-8"
+    )
     sys.stdout.write(transcript + "\n")
     if failure:
         sys.stderr.write(f"\nDEMO FAILED: {failure}\n")
         return 1
-    if surprises:
-        sys.stderr.write(f"\nDEMO FAILED: the bot hit Discord errors: {surprises}\n")
-        return 1
-    sys.stdout.write(f"\nDemo finished: {len(STEPS)} journeys, database at {database}.\n")
+    journeys = len(STEPS) + len(PAID_STEPS)
+    sys.stdout.write(f"\nDemo finished: {journeys} journeys; databases {free_db}, {paid_db}.\n")
     return 0
 
 
 def main() -> int:
     """Entry point for `python -m demo`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return asyncio.run(run_demo(fresh_database()))
+    return asyncio.run(run_demo(fresh_database("tutorbot-demo"), fresh_database("tutorbot-paid")))
 
 
 if __name__ == "__main__":

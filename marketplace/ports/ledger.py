@@ -6,7 +6,7 @@ and the webhook event that caused it commit (or roll back) together.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -57,6 +57,10 @@ class PaymentRepository(Protocol):
         """Record the provider references; a None leaves the stored value as it is."""
         ...
 
+    async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
+        """The payments of these bookings (those that have one), by booking id."""
+        ...
+
     async def in_guild(self, guild_id: int) -> dict[int, Payment]:
         """Every payment of the guild, by booking id."""
         ...
@@ -105,6 +109,10 @@ class CheckoutTokens(Protocol):
 
     async def issue(self, booking_id: int, expires_at: datetime, now: datetime) -> str:
         """A new url-safe token carrying at least 128 random bits."""
+        ...
+
+    async def current(self, booking_id: int, now: datetime) -> str | None:
+        """The booking's newest token that has not expired, if any."""
         ...
 
     async def resolve(self, token: str, now: datetime) -> int | None:

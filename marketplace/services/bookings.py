@@ -422,12 +422,8 @@ async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> Book
             actor.guild_id, actor.user_id, upcoming=upcoming, now=now, limit=LIST_LIMIT
         )
         fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
-        paid = {}
-        for booking in bookings:
-            if booking.price is not None:
-                payment = await uow.payments.get(booking.booking_id)
-                if payment is not None:
-                    paid[booking.booking_id] = payment
+        priced = [b.booking_id for b in bookings if b.price is not None]
+        paid = await uow.payments.of_bookings(priced) if priced else {}
     return BookingList(bookings, fallbacks, paid)
 
 

@@ -148,11 +148,18 @@ class Handlers:
             if now < booking.expires_at:
                 return _skip("not yet due")
             policy = await uow.guilds.policy(booking.guild_id)
+            unpaid = booking.state is BookingState.AWAITING_PAYMENT
             booking, _ = booking.expire(now)
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
             await payments.release_hold(uow, booking, policy, now)
-            for user in (booking.student_id, booking.tutor_id):
-                await scheduling.notify(uow, booking, NoticeKind.BOOKING_EXPIRED, user, now)
+            if unpaid:  # the tutor never saw it
+                extra = {"unpaid": "1"}
+                await scheduling.notify(
+                    uow, booking, NoticeKind.BOOKING_EXPIRED, booking.student_id, now, extra=extra
+                )
+            else:
+                for user in (booking.student_id, booking.tutor_id):
+                    await scheduling.notify(uow, booking, NoticeKind.BOOKING_EXPIRED, user, now)
             await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
             await uow.commit()
         self.ctx.after_commit()

@@ -14,8 +14,9 @@ from marketplace.domain.profiles import (
 from marketplace.domain.timezones import validate_zone
 from marketplace.ports import UnitOfWork
 from marketplace.services import scheduling
-from marketplace.services.commands import StartOnboarding
+from marketplace.services.commands import Actor, StartOnboarding
 from marketplace.services.context import ServiceContext, ensure_guild, enter_guild
+from marketplace.services.payments import payments_on
 from marketplace.services.results import Onboarded
 
 
@@ -79,6 +80,7 @@ async def start(cmd: StartOnboarding, ctx: ServiceContext) -> Onboarded:
                 uow, actor.guild_id, actor.user_id, member.started_at, policy
             )
         tutor = await uow.tutors.get(actor.guild_id, actor.user_id)
+        payouts = await _payouts_step(uow, actor, ctx) if tutor else None
         await uow.commit()
     completeness = (
         tutor_completeness(tutor, timezone_set=True, has_availability=False) if tutor else None
@@ -90,8 +92,17 @@ async def start(cmd: StartOnboarding, ctx: ServiceContext) -> Onboarded:
         tutor_profile_complete=completeness,
         has_availability=False,
         has_bookings=False,
+        payouts_enabled=payouts,
     )
     return Onboarded(member, zone, subjects, cmd.level, tuple(steps))
+
+
+async def _payouts_step(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> bool | None:
+    """Whether the tutor can be paid; None when the guild takes no payments."""
+    if not payments_on(await uow.guilds.policy(actor.guild_id), ctx):
+        return None
+    account = await uow.payout_accounts.get(actor.guild_id, actor.user_id)
+    return account is not None and account.payouts_enabled
 
 
 async def set_timezone(user_id: int, zone: str, ctx: ServiceContext) -> str:

@@ -74,7 +74,10 @@ async def open_payment(
 
 
 async def issue_link(uow: UnitOfWork, booking: Booking, now: datetime) -> str:
-    """A fresh token for the booking's checkout and status pages."""
+    """The token for the booking's checkout and status pages (one per booking while valid)."""
+    current = await uow.checkout_tokens.current(booking.booking_id, now)
+    if current is not None:
+        return current
     expires = max(booking.end, now) + timedelta(days=LINK_DAYS_AFTER_END)
     return await uow.checkout_tokens.issue(booking.booking_id, expires, now)
 

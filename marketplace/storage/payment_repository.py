@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -175,6 +175,13 @@ class SqlPaymentRepository:
                 .execution_options(synchronize_session=False)
             )
 
+    async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
+        """The payments of these bookings (those that have one), by booking id."""
+        rows = await self._session.scalars(
+            select(PaymentRow).where(PaymentRow.booking_id.in_(list(booking_ids)))
+        )
+        return {row.booking_id: to_payment(row) for row in rows}
+
     async def in_guild(self, guild_id: int) -> dict[int, Payment]:
         """Every payment of the guild, by booking id."""
         rows = await self._session.scalars(
@@ -329,6 +336,15 @@ class SqlCheckoutTokens:
         )
         await self._session.flush()
         return token
+
+    async def current(self, booking_id: int, now: datetime) -> str | None:
+        """The booking's newest token that has not expired, if any."""
+        return await self._session.scalar(
+            select(CheckoutTokenRow.token)
+            .where(CheckoutTokenRow.booking_id == booking_id, CheckoutTokenRow.expires_at > now)
+            .order_by(CheckoutTokenRow.expires_at.desc())
+            .limit(1)
+        )
 
     async def resolve(self, token: str, now: datetime) -> int | None:
         """The token's booking id; None when unknown, expired or malformed."""
