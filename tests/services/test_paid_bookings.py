@@ -12,11 +12,14 @@ from datetime import timedelta
 import pytest
 
 from marketplace.domain.booking import BookingState
+from marketplace.domain.checklist import StepKey
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.payment import PaymentStatus
+from marketplace.domain.profiles import Level, Role
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
-from marketplace.services import bookings, checkout, sessions, webhooks
+from marketplace.services import bookings, checkout, onboarding, sessions, webhooks
+from marketplace.services.commands import StartOnboarding
 from tests.services.marketplace_world import at
 from tests.services.paid_world import (
     FEE_MINOR,
@@ -386,3 +389,38 @@ async def test_only_the_student_gets_a_checkout_link(paid):
 
     with pytest.raises(NotFoundError):
         await checkout.link_for(booking.booking_id, paid.tutor, paid.ctx)
+
+
+async def test_an_unpaid_request_that_lapses_tells_only_the_student(paid):
+    booking = await paid.book(SOON)
+
+    await paid.later(timedelta(minutes=31))
+
+    expired = paid.notifier.of(NoticeKind.BOOKING_EXPIRED)
+    assert [(n.user_id, n.extra.get("unpaid")) for n in expired] == [(paid.student.user_id, "1")]
+    assert (await paid.booking(booking.booking_id)).state is BookingState.EXPIRED
+
+
+async def test_the_checkout_link_is_one_per_booking(paid):
+    booking = await paid.book(SOON)
+
+    first = await checkout.link_for(booking.booking_id, paid.student, paid.ctx)
+    again = await checkout.link_for(booking.booking_id, paid.student, paid.ctx)
+
+    assert first == again
+    assert len(first.rsplit("/", 1)[1]) >= 22  # at least 128 random bits, url-safe
+
+
+async def test_a_tutors_checklist_asks_for_payouts_in_a_paid_guild(paid):
+    restart = StartOnboarding(
+        paid.tutor, Role.TUTOR, "Europe/Berlin", subject_keys=("calculus",), level=Level.ADVANCED
+    )
+    with_payouts = await onboarding.start(restart, paid.ctx)
+    assert (StepKey.PAYOUTS, True) in [(s.key, s.done) for s in with_payouts.checklist]
+
+    async with paid.ctx.uow(read_only=True) as uow:
+        account = await uow.payout_accounts.get(paid.tutor.guild_id, paid.tutor.user_id)
+    await paid.fake.disable_payouts(account.account_id)
+    await paid.deliver()
+    without = await onboarding.start(restart, paid.ctx)
+    assert (StepKey.PAYOUTS, False) in [(s.key, s.done) for s in without.checklist]
