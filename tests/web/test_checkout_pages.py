@@ -103,7 +103,7 @@ async def test_the_policy_and_fee_follow_the_guilds_own_numbers(client, ctx, clo
     assert "You cancel 1 hour or more before the start: full refund." in text
     assert "30% of the total back, and the tutor gets 60% of their rate." in text
     assert "The tutor starts more than 10 minutes late: 40% of the total back." in text
-    assert "up to 72 hours after the session ends" in text
+    assert "within 72 hours after the session ends" in text
 
 
 async def test_pay_sends_the_student_to_the_hosted_checkout(client, paid, fake: StripeFake):
