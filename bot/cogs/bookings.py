@@ -20,7 +20,7 @@ from bot.flows.pay import booked_answer
 from bot.presenters.bookings import bookings_embed
 from bot.replies import reply
 from marketplace.domain.booking import Booking
-from marketplace.services import bookings, onboarding
+from marketplace.services import booking_views, bookings, onboarding
 
 AUTOCOMPLETE_LIMIT = 25
 
@@ -83,7 +83,7 @@ class BookingCog(commands.Cog):
         """List the caller's bookings."""
         actor = actor_of(interaction)
         upcoming = scope == "upcoming"
-        listing = await bookings.list_for(actor, upcoming=upcoming, ctx=self.bot.services)
+        listing = await booking_views.list_for(actor, upcoming=upcoming, ctx=self.bot.services)
         catalogue = await onboarding.catalogue(actor.guild_id, actor.guild_name, self.bot.services)
         names = {s.key: s.name for s in catalogue}
         embed = bookings_embed(
@@ -121,7 +121,7 @@ class BookingCog(commands.Cog):
         """The caller's live bookings."""
         actor = actor_of(interaction)
         guild = guild_of(interaction)
-        listing = await bookings.list_for(actor, upcoming=True, ctx=self.bot.services)
+        listing = await booking_views.list_for(actor, upcoming=True, ctx=self.bot.services)
         choices = []
         for b in listing.bookings[:AUTOCOMPLETE_LIMIT]:
             label = _choice_label(b, guild, actor.user_id)

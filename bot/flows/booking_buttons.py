@@ -16,7 +16,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.base import services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from marketplace.ports import Notice, NoticeKind
-from marketplace.services import bookings, sessions
+from marketplace.services import bookings, rescheduling, sessions
 from marketplace.services.commands import Actor
 
 ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
@@ -60,7 +60,7 @@ class AnswerButton(
             actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
             accepted = self.answer == "accept"
             if self.what == "resched":
-                await bookings.answer_reschedule(self.booking_id, actor, accepted, ctx)
+                await rescheduling.answer_reschedule(self.booking_id, actor, accepted, ctx)
                 reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
             elif accepted:
                 await bookings.accept(self.booking_id, actor, ctx)

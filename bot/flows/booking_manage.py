@@ -9,7 +9,7 @@ from bot.flows.base import SafeModal, services_of
 from bot.flows.confirm import ConfirmView
 from bot.presenters.bookings import cancellation_text
 from bot.replies import reply
-from marketplace.services import bookings, onboarding
+from marketplace.services import bookings, onboarding, rescheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
@@ -65,10 +65,10 @@ async def reschedule_and_reply(
     interaction: discord.Interaction, actor: Actor, booking_id: int, when: str, ctx: ServiceContext
 ) -> None:
     """Echo the new time; Confirm moves the booking (or proposes the time)."""
-    start = await bookings.read_time(actor, when, ctx)
+    start = await rescheduling.read_time(actor, when, ctx)
 
     async def move() -> str:
-        booking = await bookings.reschedule(booking_id, actor, start, ctx)
+        booking = await rescheduling.reschedule(booking_id, actor, start, ctx)
         if booking.proposed_start is not None:
             return texts.RESCHEDULE_PROPOSED.format(start=int(booking.proposed_start.timestamp()))
         return texts.RESCHEDULED.format(start=int(booking.start.timestamp()))

@@ -12,7 +12,7 @@ from bot.actors import actor_of
 from bot.flows.base import OwnedView
 from bot.flows.pay import booked_answer
 from bot.presenters.bookings import results_embed, ts
-from marketplace.services import bookings, onboarding
+from marketplace.services import booking_views, bookings, onboarding
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import SearchResults, TutorHit
 
@@ -113,7 +113,7 @@ class BookingPicker(OwnedView):
         self.minutes = DEFAULT_MINUTES
         self.starts: list[datetime] = []
         self.chosen: datetime | None = None
-        self.days = bookings.PICKER_DAYS
+        self.days = booking_views.PICKER_DAYS
         self.zone = "UTC"
 
     def text(self) -> str:
@@ -125,9 +125,9 @@ class BookingPicker(OwnedView):
     async def load(self, interaction: discord.Interaction, minutes: int) -> None:
         """Fetch open times for `minutes` and rebuild the selects."""
         actor = actor_of(interaction)
-        durations = await bookings.allowed_durations(actor.guild_id, self.ctx)
+        durations = await booking_views.allowed_durations(actor.guild_id, self.ctx)
         self.minutes = minutes if minutes in durations else durations[0]
-        self.starts = await bookings.open_times(actor, self.tutor_id, self.minutes, self.ctx)
+        self.starts = await booking_views.open_times(actor, self.tutor_id, self.minutes, self.ctx)
         self.zone = await onboarding.current_timezone(actor.user_id, self.ctx) or "UTC"
         self.chosen = None
         self.clear_items()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.domain.availability import overlaps_with_buffer
@@ -27,7 +27,6 @@ from marketplace.domain.errors import (
     Problem,
 )
 from marketplace.domain.money import Quote
-from marketplace.domain.payment import Payment
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
 from marketplace.domain.text import clean_text
@@ -39,7 +38,6 @@ from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.timeparse import WhenKind, parse_when
 
 NOTE_MAX = 300
-LIST_LIMIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +53,10 @@ class BookSession:
     note: str = ""
 
 
-async def _start_of(
+async def start_of(
     uow: UnitOfWork, cmd: BookSession, policy: GuildPolicy, now: datetime
 ) -> datetime:
+    """The start the command picked, or its typed `when` read in the caller's zone."""
     if cmd.start is not None:
         return cmd.start
     if not cmd.when:
@@ -71,9 +70,10 @@ async def _start_of(
     return parsed.start
 
 
-async def _bookable_tutor(
+async def bookable_tutor(
     uow: UnitOfWork, actor: Actor, tutor_id: int, now: datetime
 ) -> TutorProfile:
+    """The tutor `actor` may book, or the reason they may not (not found, paused, restricted)."""
     tutor = await uow.tutors.get(actor.guild_id, tutor_id)
     if tutor is None or await uow.blocks.between(actor.guild_id, actor.user_id, tutor_id):
         raise NotFoundError("tutor", str(tutor_id))
@@ -166,9 +166,9 @@ async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceCon
     """Every check a booking must pass; the draft booking (no id yet), policy and price."""
     actor, now = cmd.actor, ctx.clock.now()
     policy = await uow.guilds.policy(actor.guild_id)
-    start = await _start_of(uow, cmd, policy, now)
+    start = await start_of(uow, cmd, policy, now)
     end = validate_booking_time(start, cmd.duration_minutes, now, policy)
-    tutor = await _bookable_tutor(uow, actor, cmd.tutor_id, now)
+    tutor = await bookable_tutor(uow, actor, cmd.tutor_id, now)
     subject = await _subject_for(uow, cmd, tutor)
     price = payments.price_of(tutor, cmd.duration_minutes, policy, ctx)
     if price is not None:
@@ -222,9 +222,10 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     return booking
 
 
-async def _mine(
+async def owned_booking(
     uow: UnitOfWork, booking_id: int, actor: Actor, action: str, *, for_update: bool = True
 ) -> tuple[Booking, Party]:
+    """The booking in the actor's guild, and which side of it they are (else NotFound)."""
     booking = await uow.bookings.get(booking_id, for_update=for_update)
     if booking is None or booking.guild_id != actor.guild_id:
         raise NotFoundError("booking", str(booking_id))
@@ -235,7 +236,7 @@ async def accept(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
     """The tutor accepts a request; both sides get the confirmation."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking, by = await _mine(uow, booking_id, actor, "accept")
+        booking, by = await owned_booking(uow, booking_id, actor, "accept")
         policy = await uow.guilds.policy(actor.guild_id)
         booking, _ = booking.accept(by, now)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
@@ -252,7 +253,7 @@ async def decline(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking
     """The tutor declines a request; the student is told and the time frees up."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking, by = await _mine(uow, booking_id, actor, "decline")
+        booking, by = await owned_booking(uow, booking_id, actor, "decline")
         policy = await uow.guilds.policy(actor.guild_id)
         booking, _ = booking.decline(by, now)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
@@ -271,7 +272,7 @@ async def cancellation_preview(
     """What cancelling now would mean, shown before the user confirms."""
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
-        booking, by = await _mine(uow, booking_id, actor, "cancel", for_update=False)
+        booking, by = await owned_booking(uow, booking_id, actor, "cancel", for_update=False)
         policy = await uow.guilds.policy(actor.guild_id)
     if booking.state not in ALLOWED_FROM["cancel"]:
         raise InvalidTransitionError("booking", booking.state, "cancel")
@@ -283,7 +284,7 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str
     now = ctx.clock.now()
     reason = clean_text(reason, field="reason", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
-        booking, by = await _mine(uow, booking_id, actor, "cancel")
+        booking, by = await owned_booking(uow, booking_id, actor, "cancel")
         policy = await uow.guilds.policy(actor.guild_id)
         booking, event = booking.cancel(by, now, policy)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
@@ -305,153 +306,3 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str
         await uow.commit()
     ctx.after_commit()
     return booking
-
-
-async def read_time(actor: Actor, when: str, ctx: ServiceContext) -> datetime:
-    """What `when` means in the caller's zone (UTC), to echo back before anything is saved."""
-    now = ctx.clock.now()
-    async with ctx.uow(read_only=True) as uow:
-        policy = await uow.guilds.policy(actor.guild_id)
-        return await _start_of(uow, BookSession(actor, 0, 0, when=when), policy, now)
-
-
-async def reschedule(
-    booking_id: int, actor: Actor, when: str | datetime, ctx: ServiceContext
-) -> Booking:
-    """Move a confirmed booking: at once with instant booking, else the other side answers.
-
-    `when` is the caller's words, or the start they already confirmed.
-    """
-    now = ctx.clock.now()
-    async with ctx.uow() as uow:
-        booking, by = await _mine(uow, booking_id, actor, "request_reschedule")
-        policy = await uow.guilds.policy(actor.guild_id)
-        start = when if isinstance(when, datetime) else None
-        cmd = BookSession(
-            actor, booking.tutor_id, 0, when=None if start else str(when), start=start
-        )
-        new_start = await _start_of(uow, cmd, policy, now)
-        minutes = int((booking.end - booking.start).total_seconds() // 60)
-        new_end = validate_booking_time(new_start, minutes, now, policy)
-        await ensure_free(uow, booking, start=new_start, end=new_end, policy=policy, now=now)
-        exclude = booking.booking_id
-        if await uow.bookings.student_clash(
-            booking.guild_id, booking.student_id, new_start, new_end, exclude
-        ):
-            raise ConflictError("student_busy")
-        tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
-        instant = by is Party.STUDENT and tutor is not None and tutor.instant_booking
-        booking, _ = booking.request_reschedule(new_start, new_end, by, now, instant=instant)
-        await _after_time_change(uow, booking, policy, now, moved=instant, proposer=by)
-        await uow.commit()
-    ctx.after_commit()
-    return booking
-
-
-async def answer_reschedule(
-    booking_id: int, actor: Actor, accepted: bool, ctx: ServiceContext
-) -> Booking:
-    """The other side accepts or declines a proposed new time."""
-    now = ctx.clock.now()
-    action = "accept_reschedule" if accepted else "decline_reschedule"
-    async with ctx.uow() as uow:
-        booking, by = await _mine(uow, booking_id, actor, action)
-        policy = await uow.guilds.policy(actor.guild_id)
-        if not accepted:
-            proposer, proposed = booking.proposed_by, booking.proposed_start
-            booking, _ = booking.decline_reschedule(by, now)
-            await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
-            to = booking.tutor_id if proposer is Party.TUTOR else booking.student_id
-            await scheduling.notify(
-                uow, booking, NoticeKind.RESCHEDULE_DECLINED, to, now, about=proposed
-            )
-        else:
-            if booking.proposed_start and booking.proposed_end:
-                await ensure_free(
-                    uow,
-                    booking,
-                    start=booking.proposed_start,
-                    end=booking.proposed_end,
-                    policy=policy,
-                    now=now,
-                )
-            booking, _ = booking.accept_reschedule(by, now)
-            await _after_time_change(uow, booking, policy, now, moved=True, proposer=None)
-        await uow.commit()
-    ctx.after_commit()
-    return booking
-
-
-async def _after_time_change(
-    uow: UnitOfWork,
-    booking: Booking,
-    policy: GuildPolicy,
-    now: datetime,
-    *,
-    moved: bool,
-    proposer: Party | None,
-) -> None:
-    await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
-    if moved:
-        await scheduling.drop_booking_work(uow, booking, now)
-        await scheduling.schedule_reminders(uow, booking, policy)
-        await payments.capture_if_far(uow, booking, policy, now)
-        await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
-        await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
-    else:
-        other = booking.student_id if proposer is Party.TUTOR else booking.tutor_id
-        await scheduling.notify(
-            uow, booking, NoticeKind.RESCHEDULE_REQUESTED, other, now, about=booking.proposed_start
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class BookingList:
-    """`/bookings`: the caller's bookings, and notices that only reached the fallback channel."""
-
-    bookings: list[Booking]
-    fallback_notices: list[tuple[str, int | None, datetime]]
-    payments: dict[int, Payment] = field(default_factory=dict)
-
-
-async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> BookingList:
-    """The caller's bookings in this guild."""
-    now = ctx.clock.now()
-    async with ctx.uow(read_only=True) as uow:
-        bookings = await uow.bookings.for_user(
-            actor.guild_id, actor.user_id, upcoming=upcoming, now=now, limit=LIST_LIMIT
-        )
-        fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
-        priced = [b.booking_id for b in bookings if b.price is not None]
-        paid = await uow.payments.of_bookings(priced) if priced else {}
-    return BookingList(bookings, fallbacks, paid)
-
-
-PICKER_DAYS = 14
-PICKER_LIMIT = 25
-
-
-async def open_times(
-    actor: Actor, tutor_id: int, duration_minutes: int, ctx: ServiceContext
-) -> list[datetime]:
-    """The tutor's next open start times for a session of this length (for the picker)."""
-    now = ctx.clock.now()
-    async with ctx.uow(read_only=True) as uow:
-        policy = await uow.guilds.policy(actor.guild_id)
-        if duration_minutes not in policy.allowed_durations_minutes:
-            raise InputError("duration", Problem.UNKNOWN_CHOICE)
-        tutor = await _bookable_tutor(uow, actor, tutor_id, now)
-        paying = payments.price_of(tutor, duration_minutes, policy, ctx) is not None
-        earliest = earliest_start(now, policy, instant=tutor.instant_booking, paying=paying)
-        starts = await open_slots(
-            uow, actor.guild_id, tutor_id, policy, now,
-            duration=timedelta(minutes=duration_minutes),
-            within=(now, now + timedelta(days=min(PICKER_DAYS, policy.booking_horizon_days))),
-        )  # fmt: skip
-    return [s for s in starts if s >= earliest][:PICKER_LIMIT]
-
-
-async def allowed_durations(guild_id: int, ctx: ServiceContext) -> tuple[int, ...]:
-    """The session lengths this guild offers."""
-    async with ctx.uow(read_only=True) as uow:
-        return (await uow.guilds.policy(guild_id)).allowed_durations_minutes

@@ -13,13 +13,14 @@ from datetime import timedelta
 
 from marketplace.domain.errors import InvalidTransitionError
 from marketplace.domain.money import Money
-from marketplace.domain.payment import payout_entries
+from marketplace.domain.payment import Capture, GatewayOp, Refund, Void, payout_entries
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import IntentState, NoticeKind, PaymentGateway, PaymentGatewayError
 from marketplace.services import payments, scheduling
 from marketplace.services.context import ServiceContext
+from marketplace.services.payments import Applied
 
 log = logging.getLogger(__name__)
 
@@ -43,44 +44,82 @@ def _gateway(ctx: ServiceContext) -> PaymentGateway | None:
     return ctx.gateway
 
 
-async def _record(ctx: ServiceContext, booking_id: int, intent: IntentState) -> None:
+MAX_MOVES = 3
+"""A target is reached in at most two moves (capture, then refund); one spare."""
+
+
+async def _record(ctx: ServiceContext, booking_id: int, intent: IntentState) -> Applied | None:
     async with ctx.uow() as uow:
-        await payments.apply_observed(uow, booking_id, intent, ctx.clock.now())
+        applied = await payments.apply_observed(uow, booking_id, intent, ctx.clock.now())
         await uow.commit()
     ctx.after_commit()
+    return applied
+
+
+async def perform(gateway: PaymentGateway, intent_id: str, op: GatewayOp, key: str) -> None:
+    """Make one gateway move with its idempotency key."""
+    match op:
+        case Capture(amount):
+            await gateway.capture(intent_id, amount, key)
+        case Refund(amount):
+            await gateway.refund(intent_id, amount, key)
+        case Void():
+            await gateway.cancel(intent_id, key)
+
+
+def _name(op: GatewayOp) -> str:
+    match op:
+        case Capture(amount):
+            return f"capture-{amount}"
+        case Refund(amount):
+            return f"refund-{amount}"
+        case Void():
+            return "void"
+
+
+def move_key(booking_id: int, op: GatewayOp, tag: str) -> str:
+    """The idempotency key of one move: the booking, the move and amount, and why."""
+    return f"booking-{booking_id}-{_name(op)}-{tag}"
 
 
 async def move_money(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
-    """Capture, void or refund, then record what the provider reports."""
+    """Bring the payment to the action's target: re-read, plan the next move, make it.
+
+    The plan is made from what Stripe reports now, never from the state when the target
+    was set, so moves scheduled by earlier changes (a capture at acceptance, say) that
+    ran in between are taken into account. The idempotency key names the move and the
+    reason, so a retry after a crash replays Stripe's first answer.
+    """
     gateway = _gateway(ctx)
     if gateway is None or action.booking_id is None:
         return _skip("payments are not configured")
+    booking_id = action.booking_id
     async with ctx.uow(read_only=True) as uow:
-        _session, intent_id = await uow.payments.refs(action.booking_id)
+        _session, intent_id = await uow.payments.refs(booking_id)
     if intent_id is None:
         return _skip("nothing was paid")
-    op, amount, key = (
-        str(action.payload["op"]),
-        int(action.payload["amount"]),
-        str(action.payload["key"]),
-    )
-    try:
-        if op == "capture":
-            await gateway.capture(intent_id, amount, key)
-        elif op == "void":
-            await gateway.cancel(intent_id, key)
-        else:
-            await gateway.refund(intent_id, amount, key)
-    except PaymentGatewayError as error:
-        if error.retryable or error.code not in _ALREADY_DONE:
-            raise
-        log.info(
-            "booking %s %s: %s; recording the current state", action.booking_id, op, error.code
-        )
-        await _record(ctx, action.booking_id, await gateway.intent(intent_id))
-        return _skip(f"{op}: {error.code}")
-    await _record(ctx, action.booking_id, await gateway.intent(intent_id))
-    return _done(f"{op} {amount}")
+    tag, done = str(action.payload.get("tag", "")), list[str]()
+    for _ in range(MAX_MOVES):
+        applied = await _record(ctx, booking_id, await gateway.intent(intent_id))
+        if applied is None:
+            return _skip("no payment")
+        ops = payments.moves_needed(applied.payment, applied.booking, action.payload)
+        if not ops:
+            return (
+                _done(", ".join(done) or "nothing left to move")
+                if done
+                else _skip("nothing left to move")
+            )
+        name = _name(ops[0])
+        try:
+            await perform(gateway, intent_id, ops[0], move_key(booking_id, ops[0], tag))
+        except PaymentGatewayError as error:
+            if error.retryable or error.code not in _ALREADY_DONE:
+                raise
+            log.info("booking %s %s: %s; re-reading", booking_id, name, error.code)
+        done.append(name)
+    msg = f"booking {booking_id}: money did not reach its target after {MAX_MOVES} moves"
+    raise RuntimeError(msg)  # retried after a backoff
 
 
 async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:  # noqa: PLR0911

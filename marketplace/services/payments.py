@@ -10,6 +10,7 @@ which is order-proof and repeatable (see `marketplace.domain.payment.reconcile`)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,8 +22,6 @@ from marketplace.domain.payment import (
     GatewayOp,
     Observed,
     Payment,
-    Refund,
-    Void,
     reconcile,
 )
 from marketplace.domain.policy import GuildPolicy
@@ -103,7 +102,7 @@ async def capture_if_far(
     if payment is None or payment.captured or payment.voided or not payment.authorized:
         return
     if booking.end > capture_deadline(booking.created_at, policy):
-        await _move(uow, booking, Capture(payment.authorized), "hold-window", now)
+        await _schedule_move(uow, booking, {"capture_all": True}, "hold-window", now)
 
 
 async def settle_booking(
@@ -112,20 +111,25 @@ async def settle_booking(
     split: tuple[int, int],
     policy: GuildPolicy,
     now: datetime,
+    *,
+    tag: str = "",
 ) -> Settlement | None:
     """Settle the booking's payment by (refund %, tutor share %); None when it has none.
 
-    Schedules the gateway moves (void, capture of part, or refund) now, and the payout
-    of what is kept once the dispute window after the end has closed.
+    Schedules the gateway moves now (`money_jobs.move_money` works out which: void,
+    capture of part, or refund), and the payout of what is kept once the dispute window
+    after the end has closed. `tag` (default: the booking's state) names the reason.
     """
     payment = await uow.payments.get(booking.booking_id, for_update=True)
     if payment is None:
         return None
     settlement = settle(payment.price, *split)
-    tag = booking.state.value
-    for op in payment.plan(settlement):
-        await _move(uow, booking, op, tag, now)
-    if settlement.kept.minor and payment.authorized:
+    if not payment.authorized:
+        return settlement  # nothing was paid; a payment arriving later is released
+    refund, share = split
+    target = {"refund_percent": refund, "tutor_share_percent": share}
+    await _schedule_move(uow, booking, target, tag or booking.state.value, now)
+    if settlement.kept.minor:
         due = max(now, booking.end) + timedelta(hours=policy.dispute_window_hours)
         await uow.scheduled.schedule(
             NewAction(
@@ -142,36 +146,39 @@ async def settle_booking(
 
 
 async def release_hold(
-    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime, *, tag: str = ""
 ) -> None:
     """Decline, expiry or a late payment: give everything back at no cost."""
-    await settle_booking(uow, booking, FULL_REFUND, policy, now)
+    await settle_booking(uow, booking, FULL_REFUND, policy, now, tag=tag)
 
 
-def _op_name(op: GatewayOp) -> tuple[str, int]:
-    match op:
-        case Capture(amount):
-            return "capture", amount
-        case Refund(amount):
-            return "refund", amount
-        case Void():
-            return "void", 0
-
-
-async def _move(uow: UnitOfWork, booking: Booking, op: GatewayOp, tag: str, now: datetime) -> None:
-    """Schedule one gateway move now; `tag` (why) makes its idempotency key."""
-    name, amount = _op_name(op)
-    key = f"booking-{booking.booking_id}-{name}-{tag}"
+async def _schedule_move(
+    uow: UnitOfWork, booking: Booking, target: Mapping[str, object], tag: str, now: datetime
+) -> None:
+    """Schedule the money moves that bring the payment to `target`; `tag` says why."""
     await uow.scheduled.schedule(
         NewAction(
             kind=ActionKind.MOVE_MONEY,
-            dedupe_key=f"money:{booking.booking_id}:{name}:{tag}",
+            dedupe_key=f"money:{booking.booking_id}:{tag}",
             guild_id=booking.guild_id,
             due_at=now,
             booking_id=booking.booking_id,
-            payload={"op": name, "amount": amount, "key": key},
+            payload={**target, "tag": tag},
         )
     )
+
+
+def moves_needed(
+    payment: Payment, booking: Booking, target: Mapping[str, object]
+) -> list[GatewayOp]:
+    """What is still to do to reach a `move_money` target, from the payment as recorded."""
+    if target.get("capture_all"):
+        live = booking.state is BookingState.CONFIRMED
+        waiting = payment.authorized and not (payment.captured or payment.voided)
+        return [Capture(payment.authorized)] if live and waiting else []
+    refund = int(str(target["refund_percent"]))
+    share = int(str(target["tutor_share_percent"]))
+    return payment.plan(settle(payment.price, refund, share))
 
 
 def observed(intent: IntentState) -> Observed:
@@ -230,7 +237,7 @@ async def apply_observed(
         booking = await _payment_arrived(uow, booking, policy, now)
     elif newly_held and booking.terminal:
         late = True
-        await release_hold(uow, booking, policy, now)
+        await release_hold(uow, booking, policy, now, tag="late-payment")
         to = booking.student_id
         await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
     return Applied(booking, updated, newly_held, late)

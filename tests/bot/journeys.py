@@ -5,7 +5,8 @@ from __future__ import annotations
 from demo.campus import Campus
 from demo.journey import option_values
 from discord_emulator import User
-from marketplace.services import bookings as booking_service
+from marketplace.services import booking_views
+from marketplace.services.commands import Actor
 
 
 async def onboard(
@@ -81,6 +82,6 @@ async def request_first_slot(campus, student=None):
 
 async def live_bookings(campus, user):
     """The user's upcoming bookings, read through the service."""
-    actor = booking_service.Actor(campus.guild.id, "x", user.id)
-    listing = await booking_service.list_for(actor, upcoming=True, ctx=campus.runtime.services)
+    actor = Actor(campus.guild.id, "x", user.id)
+    listing = await booking_views.list_for(actor, upcoming=True, ctx=campus.runtime.services)
     return listing.bookings

@@ -16,7 +16,7 @@ from marketplace.domain.errors import (
     PermissionDeniedError,
     Problem,
 )
-from marketplace.services import bookings, profiles, safety, search
+from marketplace.services import booking_views, bookings, profiles, rescheduling, safety, search
 from marketplace.services.search import FindTutors
 from marketplace.storage.models import RestrictionRow, TutorProfileRow
 from tests.services.marketplace_world import (
@@ -273,7 +273,7 @@ async def test_a_request_expires_after_24_hours_or_2_hours_before_the_start(worl
 async def test_the_booked_time_leaves_the_tutors_open_slots(world):
     await book(world.ctx, at(1, 12))
 
-    starts = await bookings.open_times(STUDENT, TUTOR_ID, 60, world.ctx)
+    starts = await booking_views.open_times(STUDENT, TUTOR_ID, 60, world.ctx)
 
     # A request needs 2 h 30 min (2 h expiry + 30 min to answer): nothing before 11:30.
     # 12:00-13:00 is taken; with the 10-minute buffer the next hour starts at 13:30.
@@ -344,7 +344,7 @@ async def test_a_stranger_cannot_preview_or_reschedule_someone_elses_booking(wor
     with pytest.raises(PermissionDeniedError):
         await bookings.cancellation_preview(booking.booking_id, actor(99), world.ctx)
     with pytest.raises(PermissionDeniedError):
-        await bookings.reschedule(booking.booking_id, actor(99), "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(booking.booking_id, actor(99), "2026-12-03 12:00", world.ctx)
     with pytest.raises(NotFoundError):
         await bookings.cancellation_preview(booking.booking_id, actor(99, OTHER_GUILD), world.ctx)
 
@@ -530,7 +530,7 @@ async def test_early_tutor_and_late_student_cancellations_do_not_penalise_the_tu
 async def test_a_student_reschedule_with_instant_booking_moves_at_once(instant_world, uow_factory):
     booking = await book(instant_world.ctx)
 
-    moved = await bookings.reschedule(
+    moved = await rescheduling.reschedule(
         booking.booking_id, STUDENT, "2026-12-03 12:00", instant_world.ctx
     )
 
@@ -555,7 +555,9 @@ async def test_a_student_reschedule_with_instant_booking_moves_at_once(instant_w
 async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow_factory):
     booking = await confirmed(world.ctx)
 
-    proposed = await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    proposed = await rescheduling.reschedule(
+        booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx
+    )
 
     assert (proposed.start, proposed.sequence) == (booking.start, 0)
     assert (proposed.proposed_start, proposed.proposed_end) == (at(3, 11), at(3, 12))
@@ -563,9 +565,9 @@ async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow
     assert ("reschedule_requested", TUTOR_ID, "pending") in await notices(uow_factory)
     assert [r[2] for r in await reminders(uow_factory)] == [0, 0]
     with pytest.raises(PermissionDeniedError):
-        await bookings.answer_reschedule(booking.booking_id, STUDENT, True, world.ctx)
+        await rescheduling.answer_reschedule(booking.booking_id, STUDENT, True, world.ctx)
 
-    moved = await bookings.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+    moved = await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
 
     assert moved.booking_id == booking.booking_id
     assert (moved.start, moved.end, moved.sequence) == (at(3, 11), at(3, 12), 1)
@@ -578,9 +580,9 @@ async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow
 
 async def test_a_declined_reschedule_keeps_the_time(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
 
-    kept = await bookings.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    kept = await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
 
     assert (kept.start, kept.end, kept.sequence) == (booking.start, booking.end, 0)
     assert kept.proposed_start is None
@@ -590,16 +592,16 @@ async def test_a_declined_reschedule_keeps_the_time(world, uow_factory):
         (TOMORROW_10 - timedelta(minutes=15), 15, 0),
     ]
     with pytest.raises(InvalidTransitionError):
-        await bookings.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+        await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
 
 
 async def test_a_second_proposal_and_its_refusal_are_sent_too(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
-    await bookings.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
 
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-04 12:00", world.ctx)
-    await bookings.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-04 12:00", world.ctx)
+    await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
 
     # Each proposal and each refusal is its own message.
     sent = [n for n in await notices(uow_factory) if n[0].startswith("reschedule_")]
@@ -614,13 +616,15 @@ async def test_a_second_proposal_and_its_refusal_are_sent_too(world, uow_factory
 async def test_a_tutor_reschedule_needs_the_students_answer(instant_world, uow_factory):
     booking = await book(instant_world.ctx)
 
-    proposed = await bookings.reschedule(
+    proposed = await rescheduling.reschedule(
         booking.booking_id, TUTOR, "2026-12-03 12:00", instant_world.ctx
     )
 
     assert (proposed.start, proposed.proposed_by) == (booking.start, Party.TUTOR)
     assert ("reschedule_requested", STUDENT_ID, "pending") in await notices(uow_factory)
-    moved = await bookings.answer_reschedule(booking.booking_id, STUDENT, True, instant_world.ctx)
+    moved = await rescheduling.answer_reschedule(
+        booking.booking_id, STUDENT, True, instant_world.ctx
+    )
     assert (moved.start, moved.sequence) == (at(3, 11), 1)
 
 
@@ -629,7 +633,7 @@ async def test_rescheduling_into_a_taken_slot_is_refused(world, uow_factory):
     await book(world.ctx, at(3, 11), student=actor(12))
 
     with pytest.raises(ConflictError) as refused:
-        await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
 
     assert refused.value.reason == "slot_taken"
     (row, _other) = await booking_rows(uow_factory)
@@ -638,11 +642,11 @@ async def test_rescheduling_into_a_taken_slot_is_refused(world, uow_factory):
 
 async def test_accepting_a_proposal_whose_time_was_taken_meanwhile_is_refused(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
     await book(world.ctx, at(3, 11), student=actor(12))
 
     with pytest.raises(ConflictError) as refused:
-        await bookings.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+        await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
 
     assert refused.value.reason == "slot_taken"
     (row, _other) = await booking_rows(uow_factory)
@@ -652,7 +656,7 @@ async def test_accepting_a_proposal_whose_time_was_taken_meanwhile_is_refused(wo
 async def test_rescheduling_to_half_an_hour_later_overlapping_itself_is_fine(instant_world):
     booking = await book(instant_world.ctx)
 
-    moved = await bookings.reschedule(
+    moved = await rescheduling.reschedule(
         booking.booking_id, STUDENT, "tomorrow 11:30", instant_world.ctx
     )
 
@@ -671,7 +675,7 @@ async def test_a_bad_reschedule_is_refused_and_keeps_the_time(instant_world, uow
         "gibberish",
     ):
         with pytest.raises((ConflictError, InputError)) as refused:
-            await bookings.reschedule(booking.booking_id, STUDENT, when, instant_world.ctx)
+            await rescheduling.reschedule(booking.booking_id, STUDENT, when, instant_world.ctx)
         error = refused.value
         refusals[when] = getattr(error, "reason", None) or getattr(error, "problem", None)
 
@@ -690,7 +694,7 @@ async def test_a_request_cannot_be_rescheduled_before_it_is_accepted(world):
     booking = await book(world.ctx)
 
     with pytest.raises(InvalidTransitionError):
-        await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
 
 
 # --- Listing -------------------------------------------------------------------------------
@@ -700,6 +704,6 @@ async def test_both_sides_see_the_booking_in_their_list(world):
     booking = await confirmed(world.ctx)
 
     for who in (STUDENT, TUTOR):
-        listed = await bookings.list_for(who, upcoming=True, ctx=world.ctx)
+        listed = await booking_views.list_for(who, upcoming=True, ctx=world.ctx)
         assert [b.booking_id for b in listed.bookings] == [booking.booking_id]
-    assert (await bookings.list_for(actor(12), upcoming=True, ctx=world.ctx)).bookings == []
+    assert (await booking_views.list_for(actor(12), upcoming=True, ctx=world.ctx)).bookings == []

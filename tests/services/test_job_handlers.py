@@ -13,7 +13,7 @@ from marketplace.domain.booking import BookingState
 from marketplace.domain.scheduled import ActionKind
 from marketplace.jobs import JobRunner
 from marketplace.ports import DeliveryOutcome, Notice, NoticeKind
-from marketplace.services import bookings
+from marketplace.services import booking_views, bookings, rescheduling
 from marketplace.services.job_handlers import DM_RETRY_AFTER, Handlers
 from marketplace.storage.models import DmStatusRow, ScheduledActionRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -282,7 +282,7 @@ async def test_a_moved_booking_is_reminded_at_its_new_time_only(
 ):
     world = await build_world(service_context, clock, instant=True)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
     new_start = at(3, 11)
 
     await sweep_at(runner, clock, BEFORE_120)
@@ -306,7 +306,7 @@ async def test_a_reminder_for_an_older_time_of_the_booking_is_skipped(
 ):
     world = await build_world(service_context, clock, instant=True)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await bookings.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
+    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
     await revive(uow_factory, "reminder")  # the sequence-0 reminders
 
     await sweep_at(runner, clock, BEFORE_120)
@@ -434,7 +434,7 @@ async def test_closed_dms_fall_back_and_the_next_notice_skips_the_dm(
         status = await uow.session.get(DmStatusRow, STUDENT_ID)
         assert (status.closed_at, status.retry_after) == (NOW, NOW + DM_RETRY_AFTER)
         assert await uow.session.get(DmStatusRow, TUTOR_ID) is None
-    listed = await bookings.list_for(STUDENT, upcoming=True, ctx=service_context)
+    listed = await booking_views.list_for(STUDENT, upcoming=True, ctx=service_context)
     assert listed.fallback_notices == [("booking_confirmed", booking.booking_id, NOW)]
 
     notifier.clear()

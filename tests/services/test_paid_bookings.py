@@ -18,7 +18,7 @@ from marketplace.domain.payment import PaymentStatus
 from marketplace.domain.profiles import Level, Role
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
-from marketplace.services import bookings, checkout, onboarding, sessions, webhooks
+from marketplace.services import bookings, checkout, onboarding, rescheduling, sessions, webhooks
 from marketplace.services.commands import StartOnboarding
 from tests.services.marketplace_world import at
 from tests.services.paid_world import (
@@ -275,8 +275,8 @@ async def test_reschedule_keeps_the_payment_and_captures_when_moved_past_the_win
     async with paid.ctx.uow(read_only=True) as uow:
         refs_before = await uow.payments.refs(booking.booking_id)
 
-    moved = await bookings.reschedule(booking.booking_id, paid.student, FAR, paid.ctx)
-    await bookings.answer_reschedule(moved.booking_id, paid.tutor, True, paid.ctx)
+    moved = await rescheduling.reschedule(booking.booking_id, paid.student, FAR, paid.ctx)
+    await rescheduling.answer_reschedule(moved.booking_id, paid.tutor, True, paid.ctx)
     await paid.sweep()
 
     async with paid.ctx.uow(read_only=True) as uow:

@@ -1,0 +1,118 @@
+"""Moving a confirmed booking: propose a new time, and the other side's answer.
+
+The booking and its payment stay the same; only the time changes (and a move past the
+card-hold window captures the payment then).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from marketplace.domain.booking import Booking, validate_booking_time
+from marketplace.domain.cancellation import Party
+from marketplace.domain.errors import ConflictError
+from marketplace.domain.policy import GuildPolicy
+from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.services import payments, scheduling
+from marketplace.services.availability import refresh_next_slot
+from marketplace.services.bookings import BookSession, ensure_free, owned_booking, start_of
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+
+
+async def read_time(actor: Actor, when: str, ctx: ServiceContext) -> datetime:
+    """What `when` means in the caller's zone (UTC), to echo back before anything is saved."""
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(actor.guild_id)
+        return await start_of(uow, BookSession(actor, 0, 0, when=when), policy, now)
+
+
+async def reschedule(
+    booking_id: int, actor: Actor, when: str | datetime, ctx: ServiceContext
+) -> Booking:
+    """Move a confirmed booking: at once with instant booking, else the other side answers.
+
+    `when` is the caller's words, or the start they already confirmed.
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking, by = await owned_booking(uow, booking_id, actor, "request_reschedule")
+        policy = await uow.guilds.policy(actor.guild_id)
+        start = when if isinstance(when, datetime) else None
+        cmd = BookSession(
+            actor, booking.tutor_id, 0, when=None if start else str(when), start=start
+        )
+        new_start = await start_of(uow, cmd, policy, now)
+        minutes = int((booking.end - booking.start).total_seconds() // 60)
+        new_end = validate_booking_time(new_start, minutes, now, policy)
+        await ensure_free(uow, booking, start=new_start, end=new_end, policy=policy, now=now)
+        exclude = booking.booking_id
+        if await uow.bookings.student_clash(
+            booking.guild_id, booking.student_id, new_start, new_end, exclude
+        ):
+            raise ConflictError("student_busy")
+        tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
+        instant = by is Party.STUDENT and tutor is not None and tutor.instant_booking
+        booking, _ = booking.request_reschedule(new_start, new_end, by, now, instant=instant)
+        await _after_time_change(uow, booking, policy, now, moved=instant, proposer=by)
+        await uow.commit()
+    ctx.after_commit()
+    return booking
+
+
+async def answer_reschedule(
+    booking_id: int, actor: Actor, accepted: bool, ctx: ServiceContext
+) -> Booking:
+    """The other side accepts or declines a proposed new time."""
+    now = ctx.clock.now()
+    action = "accept_reschedule" if accepted else "decline_reschedule"
+    async with ctx.uow() as uow:
+        booking, by = await owned_booking(uow, booking_id, actor, action)
+        policy = await uow.guilds.policy(actor.guild_id)
+        if not accepted:
+            proposer, proposed = booking.proposed_by, booking.proposed_start
+            booking, _ = booking.decline_reschedule(by, now)
+            await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+            to = booking.tutor_id if proposer is Party.TUTOR else booking.student_id
+            await scheduling.notify(
+                uow, booking, NoticeKind.RESCHEDULE_DECLINED, to, now, about=proposed
+            )
+        else:
+            if booking.proposed_start and booking.proposed_end:
+                await ensure_free(
+                    uow,
+                    booking,
+                    start=booking.proposed_start,
+                    end=booking.proposed_end,
+                    policy=policy,
+                    now=now,
+                )
+            booking, _ = booking.accept_reschedule(by, now)
+            await _after_time_change(uow, booking, policy, now, moved=True, proposer=None)
+        await uow.commit()
+    ctx.after_commit()
+    return booking
+
+
+async def _after_time_change(
+    uow: UnitOfWork,
+    booking: Booking,
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    moved: bool,
+    proposer: Party | None,
+) -> None:
+    await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+    if moved:
+        await scheduling.drop_booking_work(uow, booking, now)
+        await scheduling.schedule_reminders(uow, booking, policy)
+        await payments.capture_if_far(uow, booking, policy, now)
+        await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
+        await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
+    else:
+        other = booking.student_id if proposer is Party.TUTOR else booking.tutor_id
+        await scheduling.notify(
+            uow, booking, NoticeKind.RESCHEDULE_REQUESTED, other, now, about=booking.proposed_start
+        )
