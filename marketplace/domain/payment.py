@@ -161,6 +161,7 @@ class Observed:
     refunded: int
     canceled: bool
     failed: bool
+    disputed: bool = False
 
 
 def reconcile(payment: Payment, seen: Observed) -> tuple[Payment, list[Entry]]:
@@ -194,6 +195,8 @@ def reconcile(payment: Payment, seen: Observed) -> tuple[Payment, list[Entry]]:
         payment = payment.void()
     if seen.failed and not payment.authorized and not payment.failed:
         payment = dataclasses.replace(payment, failed=True)
+    if seen.disputed and not payment.dispute_open:
+        payment = payment.open_dispute()
     return payment, entries
 
 

@@ -154,6 +154,7 @@ def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentStat
         latest_charge_id=_id_of(_field(intent, "latest_charge")),
         currency=str(intent.currency).upper(),
         failure_code=failure,
+        disputed=bool(_field(charge, "disputed")),
     )
 
 

@@ -129,6 +129,7 @@ class IntentState:
     latest_charge_id: str | None
     currency: str = ""
     failure_code: str | None = None
+    disputed: bool = False  # the charge has a dispute (open, or decided)
 
     @property
     def held(self) -> bool:

@@ -123,35 +123,39 @@ async def move_money(action: ClaimedAction, ctx: ServiceContext) -> HandlerResul
 
 
 async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:  # noqa: PLR0911
-    """The dispute window closed: transfer the tutor's share and book the platform fee."""
+    """The dispute window closed: transfer the tutor's share and book the platform fee.
+
+    The payment is re-read from Stripe first, so a dispute whose webhook has not arrived
+    yet still freezes the payout.
+    """
     gateway = _gateway(ctx)
     if gateway is None or action.booking_id is None:
         return _skip("payments are not configured")
     booking_id = action.booking_id
     tutor_minor, platform_minor = int(action.payload["tutor"]), int(action.payload["platform"])
     async with ctx.uow(read_only=True) as uow:
-        booking = await uow.bookings.get(booking_id)
-        payment = await uow.payments.get(booking_id)
         _session, intent_id = await uow.payments.refs(booking_id)
-        account = (
-            await uow.payout_accounts.get(booking.guild_id, booking.tutor_id) if booking else None
-        )
-    if booking is None or payment is None or intent_id is None:
+    if intent_id is None:
         return _skip("no payment")
+    intent = await gateway.intent(intent_id)
+    applied = await _record(ctx, booking_id, intent)
+    if applied is None:
+        return _skip("no payment")
+    booking, payment = applied.booking, applied.payment
     if payment.released or payment.fees:
         return _skip("already paid out")
     if payment.dispute_open:
         return _skip("a dispute is open: payout frozen")
     if payment.held_on_platform != tutor_minor + platform_minor:
-        await _record(ctx, booking_id, await gateway.intent(intent_id))  # a capture not seen yet?
-        msg = f"booking {booking_id}: {payment.held_on_platform} held, payout expects more"
-        raise RuntimeError(msg)  # the runner tries again after a backoff
+        msg = f"booking {booking_id}: {payment.held_on_platform} held, not the payout's amount"
+        raise RuntimeError(msg)  # a move not made yet: the runner tries again after a backoff
     currency = payment.price.total.currency
     transfer_ref = f"none-{booking_id}"
     if tutor_minor:
+        async with ctx.uow(read_only=True) as uow:
+            account = await uow.payout_accounts.get(booking.guild_id, booking.tutor_id)
         if account is None or not account.payouts_enabled:
             return await _wait_for_payouts(action, ctx)
-        intent = await gateway.intent(intent_id)
         transfer_ref = await gateway.transfer(
             Money(tutor_minor, currency),
             account.account_id,

@@ -32,6 +32,9 @@ from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.services import scheduling
 from marketplace.services.context import ServiceContext
 
+SYSTEM_ACTOR = 0
+"""The audit log's actor id for what TutorBot does on its own."""
+
 LINK_DAYS_AFTER_END = 30
 """A checkout/status link keeps working this long after the session ends."""
 
@@ -191,6 +194,7 @@ def observed(intent: IntentState) -> Observed:
         refunded=intent.amount_refunded,
         canceled=intent.status == "canceled",
         failed=intent.failed,
+        disputed=intent.disputed,
     )
 
 
@@ -231,6 +235,8 @@ async def apply_observed(
     for entry in entries:
         await uow.ledger.record(entry, booking.guild_id, now)
     newly_held = bool(updated.authorized) and not was_held
+    if updated.dispute_open and not payment.dispute_open:
+        await _dispute_opened(uow, booking, intent.intent_id, now)
     policy = await uow.guilds.policy(booking.guild_id)
     late = False
     if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
@@ -241,6 +247,13 @@ async def apply_observed(
         to = booking.student_id
         await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
     return Applied(booking, updated, newly_held, late)
+
+
+async def _dispute_opened(uow: UnitOfWork, booking: Booking, intent_id: str, now: datetime) -> None:
+    """The student's bank disputed the charge: the payout stays frozen, moderators see it."""
+    detail = {"booking": booking.booking_id, "payment_intent": intent_id}
+    await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "payment_disputed", detail, now)
+    await scheduling.notify(uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now)
 
 
 async def _payment_arrived(

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from marketplace.ports import IntentState, NoticeKind, PaymentGateway, ProviderEvent, UnitOfWork
-from marketplace.services import payments, scheduling
+from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
+from marketplace.services import payments
 from marketplace.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,6 @@ PAYMENT_EVENTS = frozenset(
     }
 )
 ACCOUNT_EVENTS = frozenset({"account.updated"})
-SYSTEM_ACTOR = 0
 
 
 class NotReadyError(Exception):
@@ -141,25 +139,9 @@ async def _apply(
             await payments.apply_observed(uow, booking_id, intent, now, session_id=session_id)
         elif session_id is not None:
             await uow.payments.set_refs(booking_id, session_id, None)
-        if event.type == "charge.dispute.created":
-            await _dispute_opened(uow, booking_id, event, now)
         await uow.commit()
     ctx.after_commit()
     return EventResult("applied", event.type)
-
-
-async def _dispute_opened(
-    uow: UnitOfWork, booking_id: int, event: ProviderEvent, now: datetime
-) -> None:
-    """A card dispute freezes the payout; moderators see it in the audit log."""
-    booking = await uow.bookings.get(booking_id, for_update=True)
-    payment = await uow.payments.get(booking_id, for_update=True)
-    if booking is None or payment is None or payment.dispute_open:
-        return
-    await uow.payments.save(payment.open_dispute(), now)
-    detail = {"booking": booking_id, "dispute": event.object_id, "reason": event.data.get("reason")}
-    await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "payment_disputed", detail, now)
-    await scheduling.notify(uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now)
 
 
 async def _account_updated(event: ProviderEvent, ctx: ServiceContext) -> EventResult:

@@ -424,3 +424,22 @@ async def test_a_tutors_checklist_asks_for_payouts_in_a_paid_guild(paid):
     await paid.deliver()
     without = await onboarding.start(restart, paid.ctx)
     assert (StepKey.PAYOUTS, False) in [(s.key, s.done) for s in without.checklist]
+
+
+async def test_a_dispute_whose_webhook_is_late_still_freezes_the_payout(paid):
+    booking = await _confirmed(paid)
+    paid.clock.set(SOON + timedelta(minutes=61))
+    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await paid.sweep()
+    await paid.deliver()
+    await paid.fake.dispute((await paid.intent(booking.booking_id))["id"])
+    paid.new_events()  # the dispute's webhook is lost for now
+
+    await paid.later(timedelta(days=3))
+
+    payment = await paid.payment(booking.booking_id)
+    assert payment.dispute_open
+    assert payment.released == 0
+    transfers = [o for o in paid.fake.store.objects.values() if o.get("object") == "transfer"]
+    assert transfers == []
+    assert paid.notifier.sent(NoticeKind.PAYMENT_DISPUTED) == {paid.tutor.user_id: 1}
