@@ -37,7 +37,7 @@ def awaits_payment(booking: Booking) -> bool:
 
 
 async def pay_url(booking: Booking, actor: Actor, ctx: ServiceContext) -> str:
-    """A fresh link to the booking's checkout page (the student's own booking only)."""
+    """The link to the booking's checkout page (the student's own booking only)."""
     return await checkout.link_for(booking.booking_id, actor, ctx)
 
 
