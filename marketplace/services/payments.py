@@ -99,13 +99,18 @@ async def capture_if_far(
     """A confirmed booking ending after the hold window is captured now and held.
 
     Run when the booking is confirmed and whenever it moves (rescheduling keeps the
-    payment, so a move past the window captures it then).
+    payment, so a move past the window captures it then). A hold that may wait is still
+    captured at the window's end if the session has not been settled by then, so the
+    card network never drops it.
     """
     payment = await uow.payments.get(booking.booking_id)
     if payment is None or payment.captured or payment.voided or not payment.authorized:
         return
-    if booking.end > capture_deadline(booking.created_at, policy):
+    deadline = capture_deadline(booking.created_at, policy)
+    if booking.end > deadline:
         await _schedule_move(uow, booking, {"capture_all": True}, "hold-window", now)
+    else:
+        await _schedule_move(uow, booking, {"capture_all": True}, "hold-deadline", deadline)
 
 
 async def settle_booking(

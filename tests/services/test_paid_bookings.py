@@ -443,3 +443,27 @@ async def test_a_dispute_whose_webhook_is_late_still_freezes_the_payout(paid):
     transfers = [o for o in paid.fake.store.objects.values() if o.get("object") == "transfer"]
     assert transfers == []
     assert paid.notifier.sent(NoticeKind.PAYMENT_DISPUTED) == {paid.tutor.user_id: 1}
+
+
+async def test_a_hold_nobody_settles_is_captured_before_the_card_drops_it(paid):
+    booking = await _confirmed(paid)  # inside the window: only held
+    assert (await paid.payment(booking.booking_id)).captured == 0
+
+    await paid.later(timedelta(days=6))  # nobody marked it complete
+
+    payment = await paid.payment(booking.booking_id)
+    assert payment.captured == TOTAL_MINOR
+    assert payment.status is PaymentStatus.HELD
+    assert (await paid.ledger()).ok
+
+
+async def test_a_released_hold_is_not_captured_at_the_deadline(paid):
+    booking = await _confirmed(paid)
+    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)  # 25 h ahead: full refund
+    await paid.sweep()
+
+    await paid.later(timedelta(days=7))
+
+    payment = await paid.payment(booking.booking_id)
+    assert payment.voided
+    assert payment.captured == 0
