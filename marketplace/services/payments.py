@@ -205,12 +205,10 @@ def observed(intent: IntentState) -> Observed:
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """What `apply_observed` changed."""
+    """The booking and its payment once the provider's state is recorded."""
 
     booking: Booking
     payment: Payment
-    newly_held: bool
-    late: bool
 
 
 async def apply_observed(
@@ -243,15 +241,13 @@ async def apply_observed(
     if updated.dispute_open and not payment.dispute_open:
         await _dispute_opened(uow, booking, intent.intent_id, now)
     policy = await uow.guilds.policy(booking.guild_id)
-    late = False
     if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
         booking = await _payment_arrived(uow, booking, policy, now)
-    elif newly_held and booking.terminal:
-        late = True
+    elif newly_held and booking.terminal:  # paid after it expired or was cancelled
         await release_hold(uow, booking, policy, now, tag="late-payment")
         to = booking.student_id
         await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
-    return Applied(booking, updated, newly_held, late)
+    return Applied(booking, updated)
 
 
 async def _dispute_opened(uow: UnitOfWork, booking: Booking, intent_id: str, now: datetime) -> None:

@@ -8,15 +8,12 @@ not have yet raises `NotReadyError` (the web layer answers 5xx and the provider 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
 from marketplace.services import payments
 from marketplace.services.context import ServiceContext
-
-log = logging.getLogger(__name__)
 
 PAYMENT_EVENTS = frozenset(
     {
