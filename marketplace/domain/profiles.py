@@ -154,7 +154,6 @@ class TutorProfile:
     instant_booking: bool
     verification: VerificationLevel
     status: TutorStatus
-    payouts_enabled: bool = False
 
     def teaches(self, subject_key: str, level: Level) -> bool:
         """Tell whether this tutor covers ``subject_key`` for a student at ``level``.
@@ -272,7 +271,6 @@ def validate_tutor_profile(
     instant_booking: bool = False,
     verification: VerificationLevel = VerificationLevel.NONE,
     status: TutorStatus = TutorStatus.ACTIVE,
-    payouts_enabled: bool = False,
 ) -> TutorProfile:
     """Build a :class:`TutorProfile` from user input, or raise :class:`InputError`.
 
@@ -292,7 +290,6 @@ def validate_tutor_profile(
         instant_booking=instant_booking,
         verification=verification,
         status=status,
-        payouts_enabled=payouts_enabled,
     )
 
 

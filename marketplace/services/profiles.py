@@ -99,7 +99,6 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
             instant_booking=cmd.instant_booking,
             verification=old.verification if old else VerificationLevel.NONE,
             status=old.status if old else TutorStatus.ACTIVE,
-            payouts_enabled=old.payouts_enabled if old else False,
         )
         existing = await uow.members.get(actor.guild_id, actor.user_id)
         member = existing or Member(actor.guild_id, actor.user_id, Role.TUTOR, now)

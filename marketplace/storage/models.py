@@ -153,7 +153,6 @@ class TutorProfileRow(Base):
     instant_booking: Mapped[bool] = mapped_column(Boolean, default=False)
     verification: Mapped[str] = mapped_column(String(24), default="none")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     next_slot_at: Mapped[datetime | None]
     penalty_until: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -310,7 +310,6 @@ class SqlTutorRepository:
             instant_booking=row.instant_booking,
             verification=VerificationLevel(row.verification),
             status=TutorStatus(row.status),
-            payouts_enabled=row.payouts_enabled,
         )
 
     async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
@@ -323,7 +322,6 @@ class SqlTutorRepository:
             "instant_booking": profile.instant_booking,
             "verification": profile.verification.value,
             "status": profile.status.value,
-            "payouts_enabled": profile.payouts_enabled,
             "updated_at": now,
         }
         row = await self._session.get(TutorProfileRow, (guild_id, user_id))

@@ -311,7 +311,6 @@ def _tutor(**changes) -> TutorProfile:
         instant_booking=True,
         verification=VerificationLevel.CAMPUS_EMAIL,
         status=TutorStatus.PAUSED,
-        payouts_enabled=True,
     )
     return replace(profile, **changes)
 
@@ -347,7 +346,6 @@ async def test_a_tutor_profile_with_one_format_and_defaults_round_trips(uow_fact
         instant_booking=False,
         verification=VerificationLevel.NONE,
         status=TutorStatus.ACTIVE,
-        payouts_enabled=False,
     )
     async with uow_factory() as uow:
         await _onboard(uow, GUILD, 1, Role.TUTOR)

@@ -161,7 +161,6 @@ def test_validated_tutor_profile_is_cleaned_and_defaults_sensibly():
     assert profile.status is TutorStatus.ACTIVE
     assert profile.verification is VerificationLevel.NONE
     assert profile.not_teaching == frozenset()
-    assert profile.payouts_enabled is False
 
 
 @pytest.mark.parametrize(
