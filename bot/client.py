@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
+from bot.flows.case_buttons import ResolveCaseButton
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.services import onboarding
@@ -25,6 +26,7 @@ EXTENSIONS = (
     "bot.cogs.find",
     "bot.cogs.bookings",
     "bot.cogs.safety",
+    "bot.cogs.moderation",
 )
 
 
@@ -58,7 +60,7 @@ class TutorBot(commands.Bot):
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(*PERSISTENT_BUTTONS)
+        self.add_dynamic_items(*PERSISTENT_BUTTONS, ResolveCaseButton)
         if self._sync:
             await self.sync_commands()
         if self._start_jobs is not None:

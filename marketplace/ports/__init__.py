@@ -22,6 +22,7 @@ from marketplace.ports.core import (
     UnitOfWorkFactory,
     UserRepository,
 )
+from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notify import DeliveryOutcome, Notice, NoticeKind, Notifier
 from marketplace.ports.payments import (
     CaptureMethod,
@@ -43,6 +44,7 @@ __all__ = [
     "BlockRepository",
     "BookingRepository",
     "CaptureMethod",
+    "CaseRepository",
     "CheckoutRef",
     "CheckoutRequest",
     "Clock",

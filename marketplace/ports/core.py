@@ -25,6 +25,7 @@ from marketplace.ports.ledger import (
     PayoutAccounts,
     WebhookEvents,
 )
+from marketplace.ports.moderation import CaseRepository
 
 
 class Clock(Protocol):
@@ -144,6 +145,12 @@ class AuditLog(Protocol):
 
     async def recent(self, guild_id: int, limit: int) -> Sequence[tuple[datetime, int, str]]:
         """The latest entries: when, who, what."""
+        ...
+
+    async def of_action(
+        self, guild_id: int, action: str, limit: int
+    ) -> Sequence[tuple[datetime, dict[str, Any]]]:
+        """The latest entries of one action, newest first: when, and the detail."""
         ...
 
 
@@ -274,6 +281,11 @@ class UnitOfWork(Protocol):
     @property
     def payout_accounts(self) -> PayoutAccounts:
         """Tutors' payout accounts, inside this transaction."""
+        ...
+
+    @property
+    def cases(self) -> CaseRepository:
+        """Moderation cases, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

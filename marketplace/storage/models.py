@@ -471,3 +471,29 @@ class PayoutAccountRow(Base):
     account_id: Mapped[str] = mapped_column(String(255))
     payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]
+
+
+class CaseRow(Base):
+    """A moderation case: a member's report, and how a moderator closed it."""
+
+    __tablename__ = "moderation_case"
+    __table_args__ = (
+        Index("ix_moderation_case_guild_status", "guild_id", "status", "created_at"),
+        Index("ix_moderation_case_guild_target", "guild_id", "target_id"),
+        Index("ix_moderation_case_guild_reporter", "guild_id", "reporter_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(BigInteger)
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_at: Mapped[datetime | None]
+    action: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -386,3 +386,15 @@ class SqlAuditLog:
             .limit(limit)
         )
         return [(at, actor, action) for at, actor, action in rows]
+
+    async def of_action(
+        self, guild_id: int, action: str, limit: int
+    ) -> Sequence[tuple[datetime, dict[str, Any]]]:
+        """The latest entries of one action, newest first: when, and the detail."""
+        rows = await self._session.execute(
+            select(AuditLogRow.at, AuditLogRow.detail)
+            .where(AuditLogRow.guild_id == guild_id, AuditLogRow.action == action)
+            .order_by(AuditLogRow.id.desc())
+            .limit(limit)
+        )
+        return [(at, dict(detail or {})) for at, detail in rows]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
 from marketplace.storage.booking_repository import SqlBookingRepository
+from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.engine import Database
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     webhook_events: SqlWebhookEvents
     checkout_tokens: SqlCheckoutTokens
     payout_accounts: SqlPayoutAccounts
+    cases: SqlCaseRepository
 
     def __init__(
         self,
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
         self.webhook_events = SqlWebhookEvents(session)
         self.checkout_tokens = SqlCheckoutTokens(session)
         self.payout_accounts = SqlPayoutAccounts(session)
+        self.cases = SqlCaseRepository(session)
         return self
 
     async def __aexit__(

@@ -8,6 +8,7 @@ import pytest
 from discord import app_commands
 
 from bot.client import TutorBot
+from marketplace.domain.cases import CaseAction
 from marketplace.ports import SystemClock
 from marketplace.services.context import ServiceContext
 
@@ -32,6 +33,10 @@ SPEC_OPTIONS = {
     "block": ["user"],
     "unblock": ["user"],
     "admin config": [],
+    "report": ["target", "reason", "booking"],
+    "mod queue": [],
+    "mod resolve": ["case", "action", "note"],
+    "mod history": ["user"],
 }
 SPEC_COMMANDS = set(SPEC_OPTIONS)
 
@@ -120,3 +125,9 @@ async def test_spec_choices_are_offered(tree) -> None:
     duration = next(p for p in book.parameters if p.name == "duration")
     assert [c.value for c in sort.choices] == ["best", "price", "soonest"]
     assert [c.value for c in duration.choices] == [30, 60, 90]
+
+
+async def test_mod_resolve_offers_the_domains_actions(tree) -> None:
+    resolve = tree.get_command("mod").get_command("resolve")
+    action = next(p for p in resolve.parameters if p.name == "action")
+    assert [c.value for c in action.choices] == [a.value for a in CaseAction]

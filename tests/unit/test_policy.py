@@ -60,6 +60,7 @@ SPEC_DEFAULTS = {
     "message_rate_per_minute": 20,
     "referral_credit_minor": 500,
     "allowed_email_domains": (),
+    "reports_per_day": 10,
 }
 
 

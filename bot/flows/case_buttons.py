@@ -1,0 +1,108 @@
+"""The moderator queue's persistent Resolve buttons and the modal they open.
+
+A button's custom_id carries the guild and the case, so it still works after a restart;
+the service checks the clicker's moderator rights again on every submit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot import texts
+from bot.actors import actor_of
+from bot.errors import handle_interaction_error
+from bot.flows.base import SafeModal, services_of
+from bot.presenters.moderation import action_name
+from marketplace.domain.cases import NOTE_MAX_LEN, Case, CaseAction
+from marketplace.domain.errors import NotFoundError
+from marketplace.services import moderation
+
+
+class ResolveCaseModal(SafeModal):
+    """Pick an action and say why; submitting closes the case."""
+
+    def __init__(self, guild_id: int, case_id: int) -> None:
+        super().__init__(
+            title=texts.MOD_RESOLVE_TITLE.format(case=case_id),
+            custom_id=f"case:modal:{guild_id}:{case_id}",
+        )
+        self.case_id = case_id
+        self.action: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="case:action",
+            options=[
+                discord.SelectOption(label=texts.MOD_ACTIONS[a.value], value=a.value)
+                for a in CaseAction
+            ],
+        )
+        self.note: discord.ui.TextInput[ResolveCaseModal] = discord.ui.TextInput(
+            label=texts.MOD_NOTE_LABEL,
+            custom_id="case:note",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.MOD_NOTE_PLACEHOLDER,
+            max_length=NOTE_MAX_LEN,
+            required=False,
+        )
+        self.add_item(discord.ui.Label(text=texts.MOD_ACTION_LABEL, component=self.action))
+        self.add_item(self.note)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Resolve the case with the picked action and the note."""
+        picked = self.action.values[0] if self.action.values else ""
+        cmd = moderation.ResolveCase(actor_of(interaction), self.case_id, picked, self.note.value)
+        case = await moderation.resolve_case(cmd, services_of(interaction))
+        await interaction.response.send_message(resolved_text(case), ephemeral=True)
+
+
+def resolved_text(case: Case) -> str:
+    """The moderator's confirmation that a case is closed."""
+    action = action_name(case.action.value if case.action else "")
+    return texts.MOD_RESOLVED.format(case=case.case_id, action=action)
+
+
+class ResolveCaseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"case:resolve:(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Resolve #N: opens the modal, for moderators only."""
+
+    def __init__(self, guild_id: int, case_id: int) -> None:
+        self.guild_id, self.case_id = guild_id, case_id
+        super().__init__(
+            discord.ui.Button(
+                label=texts.MOD_RESOLVE_LABEL.format(case=case_id),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"case:resolve:{guild_id}:{case_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the clicker moderates this guild, then ask for the action and note."""
+        try:
+            actor = actor_of(interaction)
+            if actor.guild_id != self.guild_id:
+                raise NotFoundError("case", str(self.case_id))
+            await moderation.check_moderator(actor, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(ResolveCaseModal(self.guild_id, self.case_id))
+
+
+def queue_view(guild_id: int, cases: list[Case]) -> discord.ui.View | None:
+    """One Resolve button per listed case."""
+    if not cases:
+        return None
+    view = discord.ui.View(timeout=None)
+    for case in cases:
+        view.add_item(ResolveCaseButton(guild_id, case.case_id))
+    return view

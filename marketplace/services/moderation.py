@@ -1,0 +1,165 @@
+"""Reports and the moderator queue: open a case, list, resolve, look back at a user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marketplace.domain.cases import (
+    Case,
+    check_report_quota,
+    open_case,
+    parse_action,
+    resolve,
+)
+from marketplace.domain.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError
+from marketplace.ports import UnitOfWork
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.guild_admin import rights
+
+QUEUE_PAGE_SIZE = 5
+HISTORY_LIMIT = 15
+CARD_DISPUTES_SHOWN = 5
+CARD_DISPUTE_ACTION = "payment_disputed"  # written by the payments service
+
+
+@dataclass(frozen=True, slots=True)
+class ReportUser:
+    """`/report target: reason: [booking]`."""
+
+    actor: Actor
+    target_id: int
+    reason: str
+    booking_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveCase:
+    """`/mod resolve case: action: [note]`, or the Resolve button's modal."""
+
+    actor: Actor
+    case_id: int
+    action: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardDispute:
+    """A bank dispute the payments service recorded (read-only in the queue)."""
+
+    booking_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ModQueue:
+    """One page of open cases, oldest first, plus recent card disputes."""
+
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+    card_disputes: list[CardDispute]
+
+
+async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
+    """Refuse anyone without the moderator role or Manage Server, server-side."""
+    if not (await rights(uow, actor)).is_moderator:
+        raise PermissionDeniedError(action, "moderator")
+
+
+async def check_moderator(actor: Actor, ctx: ServiceContext) -> None:
+    """Raise PermissionDeniedError unless the actor moderates their guild."""
+    async with ctx.uow(read_only=True) as uow:
+        await require_moderator(uow, actor, "mod")
+
+
+async def report(cmd: ReportUser, ctx: ServiceContext) -> Case:
+    """Open a case for the moderators; the reporter's daily quota is enforced."""
+    actor, now = cmd.actor, ctx.clock.now()
+    case = open_case(actor.guild_id, actor.user_id, cmd.target_id, cmd.booking_id, cmd.reason, now)
+    async with ctx.uow() as uow:
+        await enter_guild(uow, actor, ctx)
+        policy = await uow.guilds.policy(actor.guild_id)
+        made = await uow.cases.reported_since(
+            actor.guild_id, actor.user_id, now - timedelta(days=1)
+        )
+        check_report_quota(made, policy.reports_per_day)
+        if cmd.booking_id is not None:
+            await _check_booking(uow, actor, cmd.booking_id)
+        stored = await uow.cases.add(case)
+        await uow.audit.record(
+            actor.guild_id,
+            actor.user_id,
+            "case.report",
+            {"case": stored.case_id, "target": cmd.target_id, "booking": cmd.booking_id},
+            now,
+        )
+        await uow.commit()
+    return stored
+
+
+async def _check_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> None:
+    """A reported booking must be one of the reporter's own, in this guild."""
+    booking = await uow.bookings.get(booking_id)
+    parties = () if booking is None else (booking.student_id, booking.tutor_id)
+    if booking is None or booking.guild_id != actor.guild_id or actor.user_id not in parties:
+        raise NotFoundError("booking", str(booking_id))
+
+
+async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
+    """One page (1-based) of the guild's open cases, for a moderator."""
+    async with ctx.uow(read_only=True) as uow:
+        await require_moderator(uow, actor, "mod_queue")
+        total = await uow.cases.count_open(actor.guild_id)
+        pages = max(1, -(-total // QUEUE_PAGE_SIZE))
+        page = min(max(1, page), pages)
+        cases = await uow.cases.open_cases(
+            actor.guild_id, limit=QUEUE_PAGE_SIZE, offset=(page - 1) * QUEUE_PAGE_SIZE
+        )
+        entries = await uow.audit.of_action(
+            actor.guild_id, CARD_DISPUTE_ACTION, CARD_DISPUTES_SHOWN
+        )
+    disputes = [
+        CardDispute(int(detail["booking"]), at)
+        for at, detail in entries
+        if isinstance(detail.get("booking"), int)
+    ]
+    return ModQueue(cases, total, page, pages, disputes)
+
+
+async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:
+    """Close an open case with a recorded action; the decision goes into the audit log."""
+    actor, now = cmd.actor, ctx.clock.now()
+    async with ctx.uow() as uow:
+        await require_moderator(uow, actor, "mod_resolve")
+        action = parse_action(cmd.action)
+        case = await uow.cases.get(actor.guild_id, cmd.case_id)
+        if case is None:
+            raise NotFoundError("case", str(cmd.case_id))
+        closed = resolve(case, actor.user_id, action, cmd.note, now)
+        if not await uow.cases.close(closed):
+            raise InvalidTransitionError("case", "resolved", "resolve")
+        await enter_guild(uow, actor, ctx)
+        await uow.audit.record(
+            actor.guild_id,
+            actor.user_id,
+            "case.resolve",
+            {
+                "case": closed.case_id,
+                "target": closed.target_id,
+                "action": action.value,
+                "note": closed.note,
+            },
+            now,
+        )
+        await uow.commit()
+    return closed
+
+
+async def history(actor: Actor, user_id: int, ctx: ServiceContext) -> list[Case]:
+    """The user's past cases (as the reported party), newest first, for a moderator."""
+    async with ctx.uow(read_only=True) as uow:
+        await require_moderator(uow, actor, "mod_history")
+        return await uow.cases.about(actor.guild_id, user_id, HISTORY_LIMIT)

@@ -1,0 +1,122 @@
+"""Moderation cases in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.cases import Case, CaseAction, CaseStatus
+from marketplace.storage.models import CaseRow
+
+
+def _case(row: CaseRow) -> Case:
+    return Case(
+        case_id=row.id,
+        guild_id=row.guild_id,
+        reporter_id=row.reporter_id,
+        target_id=row.target_id,
+        booking_id=row.booking_id,
+        reason=row.reason,
+        created_at=row.created_at,
+        status=CaseStatus(row.status),
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        action=None if row.action is None else CaseAction(row.action),
+        note=row.note,
+    )
+
+
+class SqlCaseRepository:
+    """A guild's moderation cases."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, case: Case) -> Case:
+        """Store a new case; return it with its id."""
+        row = CaseRow(
+            guild_id=case.guild_id,
+            reporter_id=case.reporter_id,
+            target_id=case.target_id,
+            booking_id=case.booking_id,
+            reason=case.reason,
+            status=case.status.value,
+            created_at=case.created_at,
+            note=case.note,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _case(row)
+
+    async def get(self, guild_id: int, case_id: int) -> Case | None:
+        """The case, if it exists in this guild."""
+        row = await self._session.scalar(
+            select(CaseRow).where(CaseRow.guild_id == guild_id, CaseRow.id == case_id)
+        )
+        return None if row is None else _case(row)
+
+    async def close(self, case: Case) -> bool:
+        """Store a resolved case, only if it is still open; False if someone closed it first."""
+        result = await self._session.execute(
+            update(CaseRow)
+            .where(
+                CaseRow.guild_id == case.guild_id,
+                CaseRow.id == case.case_id,
+                CaseRow.status == CaseStatus.OPEN.value,
+            )
+            .values(
+                status=case.status.value,
+                resolved_by=case.resolved_by,
+                resolved_at=case.resolved_at,
+                action=None if case.action is None else case.action.value,
+                note=case.note,
+            )
+            .execution_options(synchronize_session=False)
+            .returning(CaseRow.id)
+        )
+        return result.first() is not None
+
+    async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
+        """Open cases, oldest first."""
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value)
+            .order_by(CaseRow.created_at, CaseRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_case(row) for row in rows]
+
+    async def count_open(self, guild_id: int) -> int:
+        """How many cases are open."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(CaseRow)
+            .where(CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value)
+        )
+        return int(count or 0)
+
+    async def reported_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
+        """How many cases this reporter opened since `since`."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(CaseRow)
+            .where(
+                CaseRow.guild_id == guild_id,
+                CaseRow.reporter_id == reporter_id,
+                CaseRow.created_at >= since,
+            )
+        )
+        return int(count or 0)
+
+    async def about(self, guild_id: int, target_id: int, limit: int) -> list[Case]:
+        """Cases whose target is this user, newest first."""
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(CaseRow.guild_id == guild_id, CaseRow.target_id == target_id)
+            .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())
+            .limit(limit)
+        )
+        return [_case(row) for row in rows]

@@ -1,0 +1,177 @@
+"""/report and /mod through the emulator: reports reach moderators, moderators act on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+from tests.bot.journeys import ready_tutor, request_first_slot
+
+
+async def _make_moderator(campus) -> None:
+    await campus.emu.slash(
+        campus.admin,
+        campus.guild,
+        "admin config",
+        setting="moderator_role",
+        value=f"<@&{campus.moderators.id}>",
+    )
+    campus.emu.add_member(campus.guild, campus.member, roles=[campus.moderators])
+
+
+async def _report(campus, reason="Asked me to pay them off-platform", **options):
+    return await campus.emu.slash(
+        campus.student, campus.guild, "report", target=campus.tutor, reason=reason, **options
+    )
+
+
+async def _open_cases(campus) -> int:
+    async with campus.runtime.services.uow(read_only=True) as uow:
+        return await uow.cases.count_open(campus.guild.id)
+
+
+async def test_a_report_is_acknowledged_at_once_and_privately(campus) -> None:
+    result = await _report(campus)
+    assert result.ephemeral
+    assert "Thanks, the moderators have your report #1" in result.text
+    assert await _open_cases(campus) == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"), [(" \u200b ", "can't be empty"), ("r" * 600, "too long")]
+)
+async def test_a_bad_report_reason_gets_a_clear_answer_and_writes_nothing(
+    campus, reason, expected
+) -> None:
+    result = await _report(campus, reason)
+    assert expected in result.text
+    assert texts.UNEXPECTED not in result.text
+    assert await _open_cases(campus) == 0
+
+
+async def test_reporting_yourself_is_refused_politely(campus) -> None:
+    result = await campus.emu.slash(
+        campus.student, campus.guild, "report", target=campus.student, reason="me"
+    )
+    assert result.text == texts.CONFLICTS["self_report"]
+    assert await _open_cases(campus) == 0
+
+
+async def test_a_booking_can_be_reported_and_is_suggested(campus) -> None:
+    await ready_tutor(campus)
+    await request_first_slot(campus)
+    choices = await campus.emu.autocomplete(
+        campus.student, campus.guild, "report", focused="booking", booking=""
+    )
+    assert choices
+    booking = choices[0]["value"]
+    result = await _report(campus, booking=booking)
+    assert "your report #1" in result.text
+    await _make_moderator(campus)
+    queue = await campus.emu.slash(campus.member, campus.guild, "mod queue")
+    assert f"Booking:** #{booking}" in queue.text
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("mod queue", {}),
+        ("mod resolve", {"case": 1, "action": "warned"}),
+        ("mod history", {"user": "tutor"}),
+    ],
+)
+async def test_a_non_moderator_is_refused_every_mod_command(campus, command, options) -> None:
+    await _report(campus)
+    if options.get("user") == "tutor":
+        options = {"user": campus.tutor}
+    result = await campus.emu.slash(campus.member, campus.guild, command, **options)
+    assert result.ephemeral
+    assert result.text == texts.NEEDS["moderator"]
+    assert await _open_cases(campus) == 1
+
+
+async def test_a_moderator_resolves_a_case_from_the_queue_with_the_modal(campus) -> None:
+    await _report(campus)
+    await _make_moderator(campus)
+    queue = await campus.emu.slash(campus.member, campus.guild, "mod queue")
+    assert queue.ephemeral
+    assert "Case #1" in queue.text
+    assert "Asked me to pay them off-platform" in queue.text
+    form = await campus.emu.click(
+        campus.member, queue.message, custom_id=f"case:resolve:{campus.guild.id}:1"
+    )
+    assert form.modal is not None
+    done = await campus.emu.submit_modal(
+        campus.member, form.modal, {"case:action": ["warned"], "case:note": "First warning"}
+    )
+    assert "Case #1 resolved: **Warned**" in done.text
+    assert await _open_cases(campus) == 0
+    async with campus.runtime.services.uow(read_only=True) as uow:
+        entries = await uow.audit.recent(campus.guild.id, 1)
+    assert entries[0][1:] == (campus.member.id, "case.resolve")
+    again = await campus.emu.slash(campus.member, campus.guild, "mod queue")
+    assert texts.MOD_QUEUE_EMPTY in again.text
+
+
+async def test_a_non_moderator_cannot_open_the_resolve_modal(campus) -> None:
+    await _report(campus)
+    queue = await campus.emu.slash(campus.admin, campus.guild, "mod queue")
+    form = await campus.emu.click(
+        campus.member, queue.message, custom_id=f"case:resolve:{campus.guild.id}:1"
+    )
+    assert form.modal is None
+    assert form.text == texts.NEEDS["moderator"]
+
+
+async def test_a_forged_action_on_the_modal_is_refused_and_changes_nothing(campus) -> None:
+    await _report(campus)
+    queue = await campus.emu.slash(campus.admin, campus.guild, "mod queue")
+    form = await campus.emu.click(
+        campus.admin, queue.message, custom_id=f"case:resolve:{campus.guild.id}:1"
+    )
+    result = await campus.emu.submit_modal(campus.admin, form.modal, {"case:action": ["banish"]})
+    assert "The action isn't one of the options" in result.text
+    assert await _open_cases(campus) == 1
+
+
+async def test_resolve_by_command_then_twice_says_already_resolved(campus) -> None:
+    await _report(campus)
+    await _make_moderator(campus)
+    first = await campus.emu.slash(
+        campus.member,
+        campus.guild,
+        "mod resolve",
+        case=1,
+        action="no_action",
+        note="Misunderstanding",
+    )
+    assert "Case #1 resolved: **No action**" in first.text
+    second = await campus.emu.slash(
+        campus.member, campus.guild, "mod resolve", case=1, action="warned"
+    )
+    assert second.text == "That case is already resolved."
+    missing = await campus.emu.slash(
+        campus.member, campus.guild, "mod resolve", case=99, action="warned"
+    )
+    assert missing.text == texts.ENTITY_NAMES["case"]
+
+
+async def test_a_too_long_note_is_refused(campus) -> None:
+    await _report(campus)
+    result = await campus.emu.slash(
+        campus.admin, campus.guild, "mod resolve", case=1, action="warned", note="n" * 600
+    )
+    assert "The note is too long" in result.text
+    assert await _open_cases(campus) == 1
+
+
+async def test_history_lists_a_users_cases_newest_first(campus) -> None:
+    await _report(campus, "First time")
+    await _report(campus, "Second time")
+    await campus.emu.slash(campus.admin, campus.guild, "mod resolve", case=1, action="warned")
+    result = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.tutor)
+    assert result.ephemeral
+    assert result.text.index("#2") < result.text.index("#1")
+    assert "Warned by" in result.text
+    empty = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.member)
+    assert "has no cases here" in empty.text
