@@ -255,6 +255,30 @@ async def closed_dms_fall_back_to_the_help_channel(c: Campus) -> None:
     expect(listing, "DMs are closed")
 
 
+async def a_report_reaches_the_moderators(c: Campus) -> None:
+    """Maya reports Theo; Sam (no moderator role) can't see the queue; Ines resolves it."""
+    emu, g, ines = c.emu, c.guild, c.admin
+    reason = "He asked me to pay him on Venmo instead of here."
+    expect(
+        await emu.slash(c.student, g, "report", target=c.tutor, reason=reason),
+        "Thanks, the moderators have your report #1",
+    )
+    expect(await emu.slash(c.member, g, "mod queue"), "Only moderators")
+    queue = expect(await emu.slash(ines, g, "mod queue"), "Case #1", "Venmo")
+    assert queue.message is not None
+    form = await emu.click(ines, queue.message, label="Resolve #1")
+    if form.modal is None:
+        raise DemoStepFailedError("Resolve did not open the moderator's form")
+    note = "Reminded him that payments stay on TutorBot."
+    expect(
+        await emu.submit_modal(ines, form.modal, {"case:action": ["warned"], "case:note": note}),
+        "Case #1 resolved",
+        "Warned",
+    )
+    expect(await emu.slash(ines, g, "mod history", user=c.tutor), "#1", "Warned")
+    expect(await emu.slash(ines, g, "mod queue"), "No open cases")
+
+
 STEPS = (
     admin_configures_the_server,
     student_onboards,
@@ -264,4 +288,5 @@ STEPS = (
     student_finds_and_books,
     student_reschedules_then_cancels,
     closed_dms_fall_back_to_the_help_channel,
+    a_report_reaches_the_moderators,
 )
