@@ -138,6 +138,11 @@ def discord_token(settings: Settings) -> str:
 async def start_web(runtime: Runtime) -> web.AppRunner:
     """Start the web app on WEB_HOST:WEB_PORT."""
     secret = runtime.settings.stripe_webhook_secret
+    if runtime.services.payments_configured and secret is None:
+        log.warning(
+            "STRIPE_WEBHOOK_SECRET is not set: Stripe's webhooks will be refused, and "
+            "payments are only recorded when a student comes back from checkout"
+        )
     app = create_app(runtime.services, webhook_secret=secret.get_secret_value() if secret else "")
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
