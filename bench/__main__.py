@@ -24,6 +24,7 @@ METRICS = {
     "interaction_ack_ms": "bench.interaction_ack",
     "booking_throughput": "bench.booking_throughput",
     "sweeper": "bench.sweeper",
+    "webhook_ms": "bench.webhook_ms",
 }
 
 
