@@ -239,7 +239,7 @@ HELP_SECTIONS = (
     (
         "Students",
         "`/find subject:` find a tutor, then press **Book** · `/book tutor: when:` · "
-        "`/bookings` · `/reschedule` · `/cancel`",
+        "`/bookings` · `/reschedule` · `/cancel` · `/review` after a session",
     ),
     (
         "Tutors",
@@ -596,3 +596,108 @@ MOD_HISTORY_OPEN = "open"
 REPORT_BOOKING_CHOICE = "#{booking} · {start} UTC · you were the {role}"
 MOD_HISTORY_BOOKING = " · booking #{booking}"
 MOD_HISTORY_CLOSED = "{action} by <@{by}>"
+
+# --- reviews --------------------------------------------------------------------------------
+REVIEW_LEAVE_LABEL = "Leave review"
+REVIEW_MODAL_TITLE = "Review your session #{booking}"
+REVIEW_EDIT_TITLE = "Edit your review of #{booking}"
+REVIEW_STARS_LABEL = "Stars"
+REVIEW_STARS_PLACEHOLDER = "How was it overall?"
+STAR_LABELS = {
+    "1": "★ 1: poor",
+    "2": "★★ 2: below expectations",
+    "3": "★★★ 3: okay",
+    "4": "★★★★ 4: good",
+    "5": "★★★★★ 5: excellent",
+}
+REVIEW_ASPECTS_LABEL = "What was true? (tick all that apply)"
+REVIEW_ASPECTS_PLACEHOLDER = "Tick what applies; leave the rest"
+ASPECT_LABELS = {
+    "on_time": "On time",
+    "explained_clearly": "Explained clearly",
+    "helped_understand": "Helped me understand",
+    "would_book_again": "I'd book again",
+}
+REVIEW_TEXT_LABEL = "Comment (optional)"
+REVIEW_TEXT_PLACEHOLDER = "What went well, what could be better?"
+REVIEW_SAVED = (
+    "Thanks! Your review of <@{tutor}> is saved. You can change it with `/review` "
+    "until <t:{until}:f>."
+)
+REVIEW_UPDATED = "Updated. You can keep changing it until <t:{until}:f>."
+REVIEW_HELD = (
+    "Thanks. Your review is saved, but some of its wording needs a moderator's look first, "
+    "so it won't show or count until then."
+)
+REVIEW_TITLE = "{stars} Review of session #{booking}"
+REVIEW_BY = "By <@{student}> · <t:{at}:D>"
+REVIEW_YES = "✅"
+REVIEW_NO = "❌"
+REVIEW_TUTOR_REPLY = "**Tutor's reply:** {reply}"
+REVIEW_NONE_YET = "<@{student}> hasn't reviewed this session yet."
+REVIEW_HELD_FOR_TUTOR = "The review of this session is waiting for a moderator."
+REVIEW_REPLY_LABEL = "Reply"
+REPLY_MODAL_TITLE = "Reply to the review of #{booking}"
+REPLY_TEXT_LABEL = "Your reply (you can reply once)"
+REPLY_SAVED = "Your reply is posted under the review. Thanks for answering!"
+PROFILE_RATING = "⭐ {rating:.1f} / 5 from {count} reviews"
+MOD_HELD_REVIEWS = "Held reviews (release with `/mod release booking:`)"
+MOD_HELD_REVIEW = "Held review on booking #{booking}"
+MOD_REVIEW_RELEASED = "The review on booking #{booking} is released: it now shows and counts."
+NOTICE_TITLES["review_received"] = "⭐ New review"
+NOTICE_BODIES["review_received"] = (
+    "<@{other}> reviewed your **{subject}** session. Press **Reply** to answer once "
+    "(or use `/review` on that booking)."
+)
+CONFLICTS["already_reviewed"] = (
+    "You've already reviewed this session. Use `/review` on it to change your review."
+)
+CONFLICTS["review_locked"] = "This review can no longer be edited: its edit window has closed."
+CONFLICTS["only_students_review"] = (
+    "Only the student reviews a session. As the tutor, use `/review` on it to see the "
+    "review and reply."
+)
+CONFLICTS["already_replied"] = "You've already replied to this review; a reply can't be changed."
+CONFLICTS["reply_abusive"] = "Please keep replies respectful; some of that wording isn't allowed."
+ENTITY_NAMES["review"] = "There's no review on that session yet."
+FIELD_NAMES["stars"] = "The star rating"
+FIELD_NAMES["aspects"] = "The ratings"
+FIELD_NAMES["review_text"] = "Your comment"
+FIELD_NAMES["reply"] = "Your reply"
+for _state in ("requested", "awaiting_payment", "confirmed", "declined", "expired", "cancelled"):
+    ALREADY[("review", _state)] = "You can review a session once it has been completed."
+ALREADY[("review", "no_show")] = "This session was closed as a no-show, so it can't be reviewed."
+ALREADY[("reply", "held")] = "This review is waiting for a moderator; you can reply once it shows."
+ALREADY[("release", "visible")] = "That review isn't held; it already shows."
+
+# --- attendance -----------------------------------------------------------------------------
+CHECK_IN_LABEL = "Check in"
+CHECKED_IN = "You're checked in. ✅ Have a good session!"
+ALREADY_CHECKED_IN = "You're already checked in."
+CHECK_IN_NOT_YOURS = "Only the student and the tutor of this session can check in."
+CONFLICTS["check_in_too_early"] = (
+    "It's too early to check in. Check in opens shortly before the start; "
+    "the 15-minute reminder has the button."
+)
+CONFLICTS["check_in_closed"] = "This session has ended, so check-in is closed."
+ALREADY[("check_in", "completed")] = "This session is already complete. ✅"
+ALREADY[("check_in", "no_show")] = "This session was already closed as a no-show."
+ALREADY[("check_in", "cancelled")] = (
+    "This booking was cancelled, so there's nothing to check in to."
+)
+ALREADY[("check_in", "requested")] = "The tutor hasn't accepted this request yet."
+ALREADY[("check_in", "awaiting_payment")] = "This booking hasn't been paid for yet."
+NOTICE_TITLES["no_show_recorded"] = "🚫 No-show recorded"
+NOTICE_BODIES["no_show_recorded_tutor"] = (
+    "The tutor didn't check in to the **{subject}** session with <@{other}>, so I recorded "
+    "a tutor no-show."
+)
+NOTICE_BODIES["no_show_recorded_student"] = (
+    "The student didn't check in to the **{subject}** session with <@{other}>, so I recorded "
+    "a student no-show."
+)
+NO_SHOW_MONEY = {
+    "tutor": "💳 The student gets a full refund.",
+    "student": "💳 No refund for a missed session: the tutor is paid as booked.",
+}
+NO_SHOW_DISPUTE = "If this is wrong, tell a moderator with `/report`."

@@ -167,6 +167,24 @@ async def student_pays_and_the_session_is_completed(c: Campus) -> None:
     expect(await emu.slash(theo, g, "bookings", scope="past"), "released to tutor")
 
 
+async def the_student_reviews_the_tutor(c: Campus) -> None:
+    """Maya leaves a review from /bookings; Theo is told and can reply once."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    old = seen(c, theo)
+    past = await emu.slash(maya, g, "bookings", scope="past")
+    assert past.message is not None
+    form = await emu.click(maya, past.message, label="Leave review")
+    if form.modal is None:
+        raise DemoStepFailedError("Leave review did not open the review form")
+    values = {
+        "review:stars": ["5"],
+        "review:aspects": ["on_time", "explained_clearly", "helped_understand"],
+        "review:text": "Patient, and the pictures-first approach finally made limits click.",
+    }
+    expect(await emu.submit_modal(maya, form.modal, values), "Your review of")
+    await dm(c, theo, "New review", old=old)
+
+
 async def a_late_cancellation_gets_a_partial_refund(c: Campus) -> None:
     """Maya books and pays again, then cancels five hours before: 50% comes back."""
     emu, g, maya = c.emu, c.guild, c.student
@@ -209,6 +227,7 @@ PAID_STEPS = (
     tutor_publishes_availability,
     tutor_sets_up_payouts,
     student_pays_and_the_session_is_completed,
+    the_student_reviews_the_tutor,
     a_late_cancellation_gets_a_partial_refund,
     the_ledger_verifies,
 )

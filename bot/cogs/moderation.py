@@ -13,7 +13,7 @@ from bot.flows.case_buttons import queue_view, resolved_text
 from bot.presenters.moderation import history_embed, queue_embed
 from bot.replies import reply
 from marketplace.domain.cases import CaseAction
-from marketplace.services import moderation
+from marketplace.services import moderation, reviews
 
 ACTION_CHOICES = [
     app_commands.Choice(name=texts.MOD_ACTIONS[a.value], value=a.value) for a in CaseAction
@@ -66,6 +66,15 @@ class ModerationCog(commands.Cog):
         cmd = moderation.ResolveCase(actor_of(interaction), case, action.value, note or "")
         closed = await moderation.resolve_case(cmd, self.bot.services)
         await reply(interaction, resolved_text(closed), ephemeral=True)
+
+    @mod.command(name="release", description="Let a held review through so it shows and counts")
+    @app_commands.describe(booking="The booking number of the held review (from /mod queue)")
+    async def release(
+        self, interaction: discord.Interaction, booking: app_commands.Range[int, 1]
+    ) -> None:
+        """Release one held review."""
+        await reviews.release(actor_of(interaction), booking, self.bot.services)
+        await reply(interaction, texts.MOD_REVIEW_RELEASED.format(booking=booking), ephemeral=True)
 
     @mod.command(name="history", description="A user's past cases, newest first")
     @app_commands.describe(user="Whose cases to show")

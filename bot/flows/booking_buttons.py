@@ -15,14 +15,17 @@ from bot import texts
 from bot.errors import handle_interaction_error
 from bot.flows.base import services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
+from bot.flows.reviews import ReplyButton
+from marketplace.domain.errors import PermissionDeniedError
 from marketplace.ports import Notice, NoticeKind
-from marketplace.services import bookings, rescheduling, sessions
+from marketplace.services import attendance, bookings, rescheduling, sessions
 from marketplace.services.commands import Actor
 
 ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
 MANAGE_KINDS = frozenset(
     {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.REMINDER}
 )
+CHECK_IN_REMINDER_MINUTES = 15  # the reminder this close to the start carries Check in
 
 
 def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
@@ -145,10 +148,49 @@ class MarkCompleteButton(
         await interaction.response.send_message(done, ephemeral=True)
 
 
+class CheckInButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"session:checkin:(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Check in: either participant says they are there; the time is kept as evidence."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        self.guild_id, self.booking_id = guild_id, booking_id
+        super().__init__(
+            discord.ui.Button(
+                label=texts.CHECK_IN_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"session:checkin:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check in once; a second click gets "already checked in"."""
+        try:
+            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+            recorded = await attendance.check_in(self.booking_id, actor, ctx)
+        except PermissionDeniedError:
+            await interaction.response.send_message(texts.CHECK_IN_NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        done = texts.CHECKED_IN if recorded else texts.ALREADY_CHECKED_IN
+        await interaction.response.send_message(done, ephemeral=True)
+
+
 PERSISTENT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     ManageButton,
     MarkCompleteButton,
+    CheckInButton,
 )
 
 
@@ -161,7 +203,19 @@ def notice_view(notice: Notice) -> discord.ui.View | None:
     if what := ANSWER_KINDS.get(notice.kind):
         view.add_item(AnswerButton(what, "accept", booking.guild_id, booking.booking_id))
         view.add_item(AnswerButton(what, "decline", booking.guild_id, booking.booking_id))
+    elif notice.kind is NoticeKind.REVIEW_RECEIVED:
+        view.add_item(ReplyButton(booking.guild_id, booking.booking_id))
     elif notice.kind in MANAGE_KINDS:
+        if _checks_in(notice):
+            view.add_item(CheckInButton(booking.guild_id, booking.booking_id))
         view.add_item(ManageButton("resched", booking.guild_id, booking.booking_id))
         view.add_item(ManageButton("cancel", booking.guild_id, booking.booking_id))
     return view if view.children else None
+
+
+def _checks_in(notice: Notice) -> bool:
+    """The last reminder before the start carries Check in."""
+    if notice.kind is not NoticeKind.REMINDER:
+        return False
+    offset = notice.extra.get("offset_minutes")
+    return isinstance(offset, int) and offset <= CHECK_IN_REMINDER_MINUTES

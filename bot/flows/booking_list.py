@@ -8,10 +8,12 @@ from typing import Any
 import discord
 
 from bot import texts
-from bot.flows.booking_buttons import ManageButton, MarkCompleteButton
+from bot.flows.booking_buttons import CheckInButton, ManageButton, MarkCompleteButton
 from bot.flows.pay import awaits_payment, link_button, pay_url
+from bot.flows.reviews import LeaveReviewButton
 from bot.presenters.bookings import can_mark_complete, is_live
 from marketplace.domain.booking import Booking, BookingState
+from marketplace.services import attendance
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
@@ -19,15 +21,22 @@ MAX_ROWS = 5  # Discord's limit of action rows per message
 
 
 def _actionable(booking: Booking, now: datetime) -> bool:
-    return is_live(booking) or can_mark_complete(booking, now)
+    reviewable = booking.state is BookingState.COMPLETED
+    return is_live(booking) or can_mark_complete(booking, now) or reviewable
 
 
 async def _row_items(
-    booking: Booking, actor: Actor, now: datetime, ctx: ServiceContext
+    booking: Booking, actor: Actor, now: datetime, ctx: ServiceContext, *, check_in: bool
 ) -> list[discord.ui.Item[Any]]:
     """The buttons after the booking's tag, in reading order."""
     guild_id, booking_id = booking.guild_id, booking.booking_id
     items: list[discord.ui.Item[Any]] = []
+    if booking.state is BookingState.COMPLETED:
+        if actor.user_id == booking.student_id:
+            items.append(LeaveReviewButton(guild_id, booking_id))
+        return items
+    if check_in:
+        items.append(CheckInButton(guild_id, booking_id))
     if awaits_payment(booking) and actor.user_id == booking.student_id:
         items.append(link_button(texts.PAY_LABEL, await pay_url(booking, actor, ctx)))
     if can_mark_complete(booking, now):
@@ -42,10 +51,12 @@ async def _row_items(
 async def bookings_view(
     items: list[Booking], actor: Actor, ctx: ServiceContext
 ) -> discord.ui.View | None:
-    """One row per booking that has something to do: Pay, Mark complete, Reschedule, Cancel."""
+    """One row per booking to act on: Check in, Pay, Mark complete, Reschedule, Cancel."""
     now = ctx.clock.now()
     view = discord.ui.View(timeout=None)
-    for row, booking in enumerate([b for b in items if _actionable(b, now)][:MAX_ROWS]):
+    shown = [b for b in items if _actionable(b, now)][:MAX_ROWS]
+    check_in = await attendance.check_in_open(shown, actor.guild_id, ctx)
+    for row, booking in enumerate(shown):
         tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(
             label=f"#{booking.booking_id}",
             disabled=True,
@@ -53,7 +64,10 @@ async def bookings_view(
             custom_id=f"bookings:tag:{booking.booking_id}",
         )
         view.add_item(tag)
-        for item in await _row_items(booking, actor, now, ctx):
+        row_items = await _row_items(
+            booking, actor, now, ctx, check_in=booking.booking_id in check_in
+        )
+        for item in row_items:
             item.row = row
             view.add_item(item)
     return view if view.children else None

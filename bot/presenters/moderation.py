@@ -27,7 +27,7 @@ def action_name(action: str) -> str:
 def queue_embed(queue: ModQueue) -> discord.Embed:
     """Open cases, oldest first, with who reported whom and why; then card disputes."""
     embed = discord.Embed(title=texts.MOD_QUEUE_TITLE, colour=BRAND_COLOUR)
-    if not queue.cases:
+    if not queue.cases and not queue.held_reviews:
         embed.description = texts.MOD_QUEUE_EMPTY
     for case in queue.cases:
         embed.add_field(
@@ -46,6 +46,9 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             for d in queue.card_disputes
         ]
         embed.add_field(name=texts.MOD_CARD_DISPUTES, value="\n".join(lines), inline=False)
+    if queue.held_reviews:
+        lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
+        embed.add_field(name=texts.MOD_HELD_REVIEWS, value="\n".join(lines), inline=False)
     footer = texts.MOD_QUEUE_PAGE if queue.page < queue.pages else texts.MOD_QUEUE_LAST_PAGE
     embed.set_footer(
         text=footer.format(

@@ -70,6 +70,8 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         and notice.user_id == booking.student_id
     ):
         lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price)))
+    if notice.kind is NoticeKind.NO_SHOW_RECORDED:
+        lines.extend(_no_show_lines(notice, booking))
     if notice.kind in CALENDAR_KINDS and booking.state is not BookingState.CANCELLED:
         title = f"Tutoring: {subject_name}"
         lines.append(
@@ -86,7 +88,20 @@ def _body_key(notice: Notice) -> str:
     """The notice's wording; an unpaid request that lapsed gets its own."""
     if notice.kind is NoticeKind.BOOKING_EXPIRED and notice.extra.get("unpaid"):
         return "booking_expired_unpaid"
+    if notice.kind is NoticeKind.NO_SHOW_RECORDED:
+        return f"no_show_recorded_{_absent(notice)}"
     return notice.kind.value
+
+
+def _absent(notice: Notice) -> str:
+    """Who missed the session ("tutor" unless the notice says "student")."""
+    return "student" if notice.extra.get("absent") == "student" else "tutor"
+
+
+def _no_show_lines(notice: Notice, booking: Booking) -> list[str]:
+    """What a no-show means for the money (paid sessions), and where to object."""
+    money = [texts.NO_SHOW_MONEY[_absent(notice)]] if booking.price is not None else []
+    return [*money, texts.NO_SHOW_DISPUTE]
 
 
 def _amount(notice: Notice) -> str:

@@ -6,6 +6,7 @@ import discord
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.reviews import rating_line
 from marketplace.domain.money import format_money
 from marketplace.domain.profiles import SubjectLevel, TutorProfile, TutorStatus
 from marketplace.services.results import ProfileCard
@@ -57,6 +58,8 @@ def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool
             value=_tutor_lines(card.tutor, card.subject_names, card.payments_on),
             inline=False,
         )
+        if rating := rating_line(card.rating, card.review_count):
+            embed.add_field(name="Rating", value=rating)
         if card.tutor.bio:
             embed.add_field(name="Bio", value=card.tutor.bio[:1024], inline=False)
     if card.student:

@@ -18,6 +18,8 @@ class ActionKind(StrEnum):
     REFRESH_NEXT_SLOT = "refresh_next_slot"  # recompute a tutor's cached next open slot
     MOVE_MONEY = "move_money"  # payload {"op": "capture" | "void" | "refund", "amount": n}
     PAY_OUT = "pay_out"  # after the dispute window: payload {"tutor": n, "platform": n}
+    ATTENDANCE_CHECK = "attendance_check"  # start + no-show limit: payload {"sequence": n}
+    AUTO_COMPLETE = "auto_complete"  # at the end, if both checked in: payload {"sequence": n}
 
 
 class ActionState(StrEnum):

@@ -36,6 +36,7 @@ from marketplace.ports.payments import (
     SessionState,
     SessionStatus,
 )
+from marketplace.ports.reviews import RatingStats, ReviewRepository
 
 __all__ = [
     "ActionQueue",
@@ -60,6 +61,8 @@ __all__ = [
     "PaymentGatewayError",
     "PayoutAccount",
     "ProviderEvent",
+    "RatingStats",
+    "ReviewRepository",
     "ScheduledActions",
     "SearchIndex",
     "SessionState",

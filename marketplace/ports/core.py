@@ -11,6 +11,7 @@ from marketplace.domain.members import Member, Subject
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import StudentProfile, TutorProfile
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.ports.attendance import AttendanceLog
 from marketplace.ports.bookings import (
     AvailabilityRepository,
     BlockRepository,
@@ -26,6 +27,7 @@ from marketplace.ports.ledger import (
     WebhookEvents,
 )
 from marketplace.ports.moderation import CaseRepository
+from marketplace.ports.reviews import ReviewRepository
 
 
 class Clock(Protocol):
@@ -286,6 +288,16 @@ class UnitOfWork(Protocol):
     @property
     def cases(self) -> CaseRepository:
         """Moderation cases, inside this transaction."""
+        ...
+
+    @property
+    def reviews(self) -> ReviewRepository:
+        """Reviews of bookings, inside this transaction."""
+        ...
+
+    @property
+    def attendance(self) -> AttendanceLog:
+        """Session check-ins, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -9,7 +9,7 @@ from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier
-from marketplace.services import checkout, money_jobs, payments, scheduling
+from marketplace.services import attendance, checkout, money_jobs, payments, scheduling
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.context import ServiceContext
 
@@ -42,6 +42,10 @@ class Handlers:
             ActionKind.REFRESH_NEXT_SLOT: self.refresh_next_slot,
             ActionKind.MOVE_MONEY: lambda action: money_jobs.move_money(action, self.ctx),
             ActionKind.PAY_OUT: lambda action: money_jobs.pay_out(action, self.ctx),
+            ActionKind.ATTENDANCE_CHECK: lambda action: attendance.check_attendance(
+                action, self.ctx
+            ),
+            ActionKind.AUTO_COMPLETE: lambda action: attendance.auto_complete(action, self.ctx),
         }
 
     async def _deliver(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from marketplace.domain.cases import (
@@ -13,6 +13,7 @@ from marketplace.domain.cases import (
     resolve,
 )
 from marketplace.domain.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError
+from marketplace.domain.reviews import Review
 from marketplace.ports import UnitOfWork
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -22,6 +23,7 @@ QUEUE_PAGE_SIZE = 5
 HISTORY_LIMIT = 15
 CARD_DISPUTES_SHOWN = 5
 CARD_DISPUTE_ACTION = "payment_disputed"  # written by the payments service
+HELD_REVIEWS_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class ModQueue:
     page: int
     pages: int
     card_disputes: list[CardDispute]
+    held_reviews: list[Review] = field(default_factory=list)
 
 
 async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
@@ -121,12 +124,13 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         entries = await uow.audit.of_action(
             actor.guild_id, CARD_DISPUTE_ACTION, CARD_DISPUTES_SHOWN
         )
+        held = await uow.reviews.held(actor.guild_id, HELD_REVIEWS_SHOWN)
     disputes = [
         CardDispute(int(detail["booking"]), at)
         for at, detail in entries
         if isinstance(detail.get("booking"), int)
     ]
-    return ModQueue(cases, total, page, pages, disputes)
+    return ModQueue(cases, total, page, pages, disputes, held)
 
 
 async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:

@@ -19,6 +19,7 @@ from marketplace.domain.profiles import (
     tutor_completeness,
     validate_tutor_profile,
 )
+from marketplace.domain.reviews import counted_rating
 from marketplace.domain.subjects import subject_key
 from marketplace.domain.text import clean_text
 from marketplace.ports import UnitOfWork
@@ -39,6 +40,7 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         tutor = await uow.tutors.get(guild_id, user_id)
         names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
         policy = await uow.guilds.policy(guild_id)
+        stats = (await uow.reviews.stats_of(guild_id, [user_id])).get(user_id) if tutor else None
     completeness = (
         tutor_completeness(tutor, timezone_set=zone is not None, has_availability=False)
         if tutor
@@ -53,6 +55,10 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         completeness=completeness,
         subject_names=names,
         payments_on=policy.payments_enabled and ctx.payments_configured,
+        rating=None
+        if stats is None
+        else counted_rating(stats.mean, stats.count, policy.min_reviews_for_rating),
+        review_count=0 if stats is None else stats.count,
     )
 
 

@@ -22,6 +22,8 @@ class ProfileCard:
     completeness: Completeness | None
     subject_names: dict[str, str]
     payments_on: bool
+    rating: float | None = None  # shown once `min_reviews_for_rating` reviews count
+    review_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

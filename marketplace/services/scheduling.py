@@ -9,7 +9,14 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import NoticeKind, UnitOfWork
 
-BOOKING_WORK = frozenset({ActionKind.REMINDER, ActionKind.EXPIRE_REQUEST})
+BOOKING_WORK = frozenset(
+    {
+        ActionKind.REMINDER,
+        ActionKind.EXPIRE_REQUEST,
+        ActionKind.ATTENDANCE_CHECK,
+        ActionKind.AUTO_COMPLETE,
+    }
+)
 
 
 async def notify(
@@ -79,10 +86,37 @@ async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPol
                 payload={"offset_minutes": offset, "sequence": booking.sequence},
             )
         )
+    await schedule_session_checks(uow, booking, policy)
+
+
+async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
+    """The attendance check (start + no-show limit) and auto-completion (the end).
+
+    Keyed by the booking's sequence: a moved booking gets fresh checks, and the old ones
+    are skipped (dropped with the booking's work, and by the handlers' sequence check).
+    """
+    checks = (
+        (
+            ActionKind.ATTENDANCE_CHECK,
+            booking.start + timedelta(minutes=policy.no_show_after_minutes),
+        ),
+        (ActionKind.AUTO_COMPLETE, booking.end),
+    )
+    for kind, due in checks:
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=kind,
+                dedupe_key=f"{kind}:{booking.booking_id}:{booking.sequence}",
+                guild_id=booking.guild_id,
+                due_at=due,
+                booking_id=booking.booking_id,
+                payload={"sequence": booking.sequence},
+            )
+        )
 
 
 async def drop_booking_work(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
-    """The booking moved or ended: its pending reminders and expiry no longer apply."""
+    """The booking moved or ended: its pending reminders, expiry and checks no longer apply."""
     await uow.scheduled.skip_pending(booking.booking_id, BOOKING_WORK, now)
 
 

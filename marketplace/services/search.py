@@ -12,6 +12,7 @@ from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import TutorCandidate, rank
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
+from marketplace.ports.reviews import RatingStats
 from marketplace.services.availability import first_open_slot, open_slots_of
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -96,8 +97,12 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
         payments_on = policy.payments_enabled and ctx.payments_configured
         paid = [c.tutor_id for c in found if c.rate_minor > 0] if payments_on else []
         accepting = await uow.payout_accounts.enabled_among(actor.guild_id, paid)
+        stats = await uow.reviews.stats_of(actor.guild_id, [c.tutor_id for c in found])
     ranked = rank(
-        (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
+        (
+            _candidate(c, level, next_slots.get(c.tutor_id), now, stats.get(c.tutor_id))
+            for c in found
+        ),
         query.sort,
         policy.min_reviews_for_rating,
     )
@@ -181,13 +186,18 @@ async def _free_in(
 
 
 def _candidate(
-    c: SearchCandidate, wanted: Level, next_slot: datetime | None, now: datetime
+    c: SearchCandidate,
+    wanted: Level,
+    next_slot: datetime | None,
+    now: datetime,
+    stats: RatingStats | None,
 ) -> TutorCandidate:
+    """Ranking's view of a tutor; the review threshold is applied by the ranking itself."""
     return TutorCandidate(
         tutor_id=c.tutor_id,
         subject_level_match=c.level.rank - wanted.rank,
-        rating=None,
-        review_count=0,
+        rating=None if stats is None else stats.mean,
+        review_count=0 if stats is None else stats.count,
         completion_rate=None,
         median_response_minutes=None,
         late_cancel_penalty=c.penalty_until is not None and c.penalty_until > now,

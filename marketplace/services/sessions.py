@@ -7,24 +7,31 @@ tutor's payout once the dispute window after the end has closed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from marketplace.domain.attendance import Attendance, completion_outcome
 from marketplace.domain.booking import Booking
 from marketplace.domain.errors import NotFoundError
 from marketplace.domain.settlement import Outcome, outcome_split
+from marketplace.ports import UnitOfWork
 from marketplace.services import payments
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 
 async def complete(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
-    """Mark complete: either side, once the session has started."""
+    """Mark complete: either side, once the session has started.
+
+    A tutor who checked in after the no-show limit makes it a late start.
+    """
     async with ctx.uow(read_only=True) as uow:
         booking = await uow.bookings.get(booking_id)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
-    booking.party_of(actor.user_id, "complete")
-    return await record_outcome(booking_id, Outcome.COMPLETED, ctx)
+        if booking is None or booking.guild_id != actor.guild_id:
+            raise NotFoundError("booking", str(booking_id))
+        booking.party_of(actor.user_id, "complete")
+        policy = await uow.guilds.policy(booking.guild_id)
+        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking_id))
+    return await record_outcome(booking_id, completion_outcome(booking, attendance, policy), ctx)
 
 
 async def record_outcome(booking_id: int, outcome: Outcome, ctx: ServiceContext) -> Booking:
@@ -34,10 +41,18 @@ async def record_outcome(booking_id: int, outcome: Outcome, ctx: ServiceContext)
         booking = await uow.bookings.get(booking_id, for_update=True)
         if booking is None:
             raise NotFoundError("booking", str(booking_id))
-        policy = await uow.guilds.policy(booking.guild_id)
-        booking, _ = booking.end_session(outcome, now)
-        await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
-        await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
+        booking = await end_session(uow, booking, outcome, now)
         await uow.commit()
     ctx.after_commit()
+    return booking
+
+
+async def end_session(
+    uow: UnitOfWork, booking: Booking, outcome: Outcome, now: datetime
+) -> Booking:
+    """Inside the caller's transaction: end the session with `outcome` and settle its money."""
+    policy = await uow.guilds.policy(booking.guild_id)
+    booking, _ = booking.end_session(outcome, now)
+    await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+    await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
     return booking

@@ -497,3 +497,43 @@ class CaseRow(Base):
     resolved_at: Mapped[datetime | None]
     action: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewRow(Base):
+    """One side's review of one booking: stars, four yes/no ratings, text, one reply."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "reviewer_id", name="uq_review_booking_reviewer"),
+        Index("ix_review_guild_reviewee_status", "guild_id", "reviewee_id", "status"),
+        Index("ix_review_guild_status", "guild_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(BigInteger)
+    reviewee_id: Mapped[int] = mapped_column(BigInteger)
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    on_time: Mapped[bool] = mapped_column(Boolean)
+    explained_clearly: Mapped[bool] = mapped_column(Boolean)
+    helped_understand: Mapped[bool] = mapped_column(Boolean)
+    would_book_again: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None]
+
+
+class AttendanceRow(Base):
+    """A participant's check-in to a session, with its time (evidence for disputes)."""
+
+    __tablename__ = "attendance"
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    checked_in_at: Mapped[datetime]

@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.storage.attendance_repository import SqlAttendanceLog
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
 from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.case_repository import SqlCaseRepository
@@ -35,6 +36,7 @@ from marketplace.storage.repositories import (
     SqlTutorRepository,
     SqlUserRepository,
 )
+from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
 
 
@@ -60,6 +62,8 @@ class SqlUnitOfWork:
     checkout_tokens: SqlCheckoutTokens
     payout_accounts: SqlPayoutAccounts
     cases: SqlCaseRepository
+    reviews: SqlReviewRepository
+    attendance: SqlAttendanceLog
 
     def __init__(
         self,
@@ -111,6 +115,8 @@ class SqlUnitOfWork:
         self.checkout_tokens = SqlCheckoutTokens(session)
         self.payout_accounts = SqlPayoutAccounts(session)
         self.cases = SqlCaseRepository(session)
+        self.reviews = SqlReviewRepository(session)
+        self.attendance = SqlAttendanceLog(session)
         return self
 
     async def __aexit__(

@@ -37,6 +37,8 @@ SPEC_OPTIONS = {
     "mod queue": [],
     "mod resolve": ["case", "action", "note"],
     "mod history": ["user"],
+    "review": ["booking"],
+    "mod release": ["booking"],
 }
 SPEC_COMMANDS = set(SPEC_OPTIONS)
 

@@ -1,0 +1,56 @@
+"""`/review booking:`: review a completed session, or (as its tutor) read and reply."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.actors import actor_of, guild_of
+from bot.client import TutorBot
+from bot.flows.reviews import open_review_flow
+from marketplace.domain.booking import Booking
+from marketplace.services import reviews
+
+
+class ReviewCog(commands.Cog):
+    """Reviews of completed sessions."""
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="review", description="Review a completed session (tutors: read it and reply)"
+    )
+    @app_commands.describe(booking="Which completed session")
+    @app_commands.guild_only()
+    async def review(self, interaction: discord.Interaction, booking: int) -> None:
+        """Open the review modal, or show the review to its tutor."""
+        await open_review_flow(interaction, actor_of(interaction), booking)
+
+    @review.autocomplete("booking")
+    async def booking_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The caller's completed sessions, newest first."""
+        actor = actor_of(interaction)
+        guild = guild_of(interaction)
+        wanted = current.strip().lstrip("#")
+        choices = []
+        for b in await reviews.reviewable(actor, self.bot.services):
+            label = _label(b, guild, actor.user_id)
+            if wanted in label:
+                choices.append(app_commands.Choice(name=label, value=b.booking_id))
+        return choices
+
+
+def _label(booking: Booking, guild: discord.Guild, viewer: int) -> str:
+    other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
+    other = guild.get_member(other_id)
+    name = other.display_name if other else "someone"
+    return f"#{booking.booking_id} with {name} · {booking.start:%a %d %b} UTC"[:100]
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ReviewCog(bot))

@@ -1,0 +1,206 @@
+"""The review flow: one modal (stars, the four ratings, a comment) and the tutor's reply.
+
+`/review booking:` and the persistent **Leave review** button open the same modal; a
+student who reviewed already gets it prefilled to edit while the window is open. The
+tutor gets the review with a persistent **Reply** button (also on the DM they receive).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.base import SafeModal, services_of
+from bot.presenters.reviews import review_embed
+from bot.replies import reply
+from marketplace.domain.reviews import REPLY_MAX_LEN, TEXT_MAX_LEN, Aspect
+from marketplace.services import reviews
+from marketplace.services.commands import Actor
+from marketplace.services.reviews import ReviewPrompt
+
+
+def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
+    """The clicker as an Actor of the booking's guild (the Reply button lives in DMs)."""
+    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
+
+
+class ReviewModal(SafeModal):
+    """Stars and the four yes/no ratings as selects, then an optional comment."""
+
+    def __init__(self, guild_id: int, prompt: ReviewPrompt) -> None:
+        existing = prompt.existing
+        booking_id = prompt.booking.booking_id
+        title = texts.REVIEW_EDIT_TITLE if existing else texts.REVIEW_MODAL_TITLE
+        # No fixed custom_id: two forms opened side by side must each reach their handler.
+        super().__init__(title=title.format(booking=booking_id))
+        self.guild_id, self.booking_id, self.editing = guild_id, booking_id, existing is not None
+        stars = existing.content.stars if existing else None
+        yes = existing.content.yes if existing else frozenset()
+        self.stars: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="review:stars",
+            placeholder=texts.REVIEW_STARS_PLACEHOLDER,
+            options=[
+                discord.SelectOption(label=label, value=value, default=str(stars) == value)
+                for value, label in texts.STAR_LABELS.items()
+            ],
+        )
+        self.aspects: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="review:aspects",
+            placeholder=texts.REVIEW_ASPECTS_PLACEHOLDER,
+            min_values=0,
+            max_values=len(Aspect),
+            required=False,
+            options=[
+                discord.SelectOption(
+                    label=texts.ASPECT_LABELS[a.value], value=a.value, default=a in yes
+                )
+                for a in Aspect
+            ],
+        )
+        self.comment: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+            label=texts.REVIEW_TEXT_LABEL,
+            custom_id="review:text",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.REVIEW_TEXT_PLACEHOLDER,
+            default=existing.content.text if existing and existing.content.text else None,
+            max_length=TEXT_MAX_LEN,
+            required=False,
+        )
+        self.add_item(discord.ui.Label(text=texts.REVIEW_STARS_LABEL, component=self.stars))
+        self.add_item(discord.ui.Label(text=texts.REVIEW_ASPECTS_LABEL, component=self.aspects))
+        self.add_item(self.comment)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Save (or change) the review; every value is checked again by the service."""
+        cmd = reviews.WriteReview(
+            _actor(interaction, self.guild_id),
+            self.booking_id,
+            stars=self.stars.values[0] if self.stars.values else "",
+            aspects=tuple(self.aspects.values),
+            text=self.comment.value,
+        )
+        ctx = services_of(interaction)
+        saved = await (reviews.edit if self.editing else reviews.leave)(cmd, ctx)
+        until = int(saved.editable_until.timestamp())
+        if not saved.review.counts:
+            text = texts.REVIEW_HELD
+        elif self.editing:
+            text = texts.REVIEW_UPDATED.format(until=until)
+        else:
+            text = texts.REVIEW_SAVED.format(tutor=saved.review.reviewee_id, until=until)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def open_review_flow(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
+    """The student gets the review modal; the tutor sees the review, with Reply if open."""
+    prompt = await reviews.open_review(actor, booking_id, services_of(interaction))
+    if prompt.as_student:
+        await interaction.response.send_modal(ReviewModal(actor.guild_id, prompt))
+        return
+    review = prompt.existing
+    if review is None:
+        await reply(interaction, texts.REVIEW_NONE_YET.format(student=prompt.booking.student_id))
+        return
+    if not review.counts:
+        await reply(interaction, texts.REVIEW_HELD_FOR_TUTOR)
+        return
+    view = discord.ui.View(timeout=None)
+    if review.replied_at is None:
+        view.add_item(ReplyButton(actor.guild_id, booking_id))
+    await reply(interaction, embed=review_embed(review), view=view if view.children else None)
+
+
+class LeaveReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:leave:(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Leave review, on completed sessions in `/bookings`."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        self.guild_id, self.booking_id = guild_id, booking_id
+        super().__init__(
+            discord.ui.Button(
+                label=texts.REVIEW_LEAVE_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"review:leave:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the review modal (or say why not)."""
+        try:
+            await open_review_flow(interaction, _actor(interaction, self.guild_id), self.booking_id)
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+
+
+class ReplyModal(SafeModal):
+    """The tutor's one reply to a review."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        super().__init__(
+            title=texts.REPLY_MODAL_TITLE.format(booking=booking_id),
+            custom_id=f"review:replymodal:{booking_id}",
+        )
+        self.guild_id, self.booking_id = guild_id, booking_id
+        self.text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
+            label=texts.REPLY_TEXT_LABEL,
+            custom_id="review:reply",
+            style=discord.TextStyle.paragraph,
+            max_length=REPLY_MAX_LEN,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Post the reply once."""
+        actor = _actor(interaction, self.guild_id)
+        await reviews.reply(actor, self.booking_id, self.text.value, services_of(interaction))
+        await interaction.response.send_message(texts.REPLY_SAVED, ephemeral=True)
+
+
+class ReplyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:reply:(?P<guild>\d+):(?P<id>\d+)",
+):
+    """Reply, under the review the tutor sees (in `/review` and in the review DM)."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        self.guild_id, self.booking_id = guild_id, booking_id
+        super().__init__(
+            discord.ui.Button(
+                label=texts.REVIEW_REPLY_LABEL,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"review:reply:{guild_id}:{booking_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the tutor may still reply, then ask for the reply."""
+        try:
+            actor = _actor(interaction, self.guild_id)
+            await reviews.open_reply(actor, self.booking_id, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(ReplyModal(self.guild_id, self.booking_id))
+
+
+REVIEW_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (LeaveReviewButton, ReplyButton)

@@ -1,0 +1,49 @@
+"""The reviews port: one review per booking per side, and the figures ranking needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from marketplace.domain.reviews import Review
+
+
+@dataclass(frozen=True, slots=True)
+class RatingStats:
+    """A reviewee's visible reviews: how many, and their mean stars."""
+
+    count: int
+    mean: float
+
+
+class ReviewRepository(Protocol):
+    """Reviews of bookings."""
+
+    async def add(self, review: Review) -> Review:
+        """Store a new review; ConflictError("already_reviewed") if this side already did."""
+        ...
+
+    async def of_booking(self, booking_id: int, reviewer_id: int) -> Review | None:
+        """The review this reviewer left on this booking, if any."""
+        ...
+
+    async def get(self, guild_id: int, review_id: int) -> Review | None:
+        """The review, if it exists in this guild."""
+        ...
+
+    async def save(self, review: Review) -> None:
+        """Store the review's content, status and reply."""
+        ...
+
+    async def reviewed_among(self, reviewer_id: int, booking_ids: Sequence[int]) -> set[int]:
+        """Which of these bookings the reviewer has reviewed already (one query)."""
+        ...
+
+    async def stats_of(self, guild_id: int, reviewee_ids: Sequence[int]) -> dict[int, RatingStats]:
+        """Visible-review figures of each reviewee that has any, in one grouped query."""
+        ...
+
+    async def held(self, guild_id: int, limit: int) -> list[Review]:
+        """Reviews waiting for a moderator, oldest first."""
+        ...

@@ -1,0 +1,128 @@
+"""Attendance: Check in, the no-show check after the start, and completion at the end.
+
+SPEC.md "Attendance". Each check-in is stored with its time; each absence found by the
+check is written to the audit log with its time, so a dispute has the evidence. The money
+moves through `sessions.end_session` (the same path as Mark complete). Voice presence is
+not counted yet: only the Check in button.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from marketplace.domain.attendance import (
+    Attendance,
+    both_present,
+    can_check_in,
+    completion_outcome,
+    ensure_check_in_allowed,
+    no_show_verdict,
+)
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.errors import NotFoundError
+from marketplace.domain.scheduled import ActionState, ClaimedAction
+from marketplace.domain.settlement import Outcome
+from marketplace.jobs.runner import HandlerResult
+from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.services import scheduling, sessions
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.services.payments import SYSTEM_ACTOR
+
+log = logging.getLogger(__name__)
+
+ABSENT_PARTY = {Outcome.TUTOR_NO_SHOW: "tutor", Outcome.STUDENT_NO_SHOW: "student"}
+
+
+async def check_in(booking_id: int, actor: Actor, ctx: ServiceContext) -> bool:
+    """Check the actor in to their session; False if they already were.
+
+    Refuses anyone but the two participants (`PermissionDeniedError`), a booking that is
+    not confirmed (`InvalidTransitionError`) and a time outside the window (`ConflictError`
+    "check_in_too_early" / "check_in_closed").
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await uow.bookings.get(booking_id)
+        if booking is None or booking.guild_id != actor.guild_id:
+            raise NotFoundError("booking", str(booking_id))
+        booking.party_of(actor.user_id, "check_in")
+        ensure_check_in_allowed(booking, await uow.guilds.policy(booking.guild_id), now)
+        recorded = await uow.attendance.check_in(booking_id, actor.user_id, now)
+        await uow.commit()
+    return recorded
+
+
+async def check_in_open(bookings: list[Booking], guild_id: int, ctx: ServiceContext) -> set[int]:
+    """Which of these bookings (of one guild) take check-ins right now."""
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(guild_id)
+    return {b.booking_id for b in bookings if can_check_in(b, policy, now)}
+
+
+async def _current(uow: UnitOfWork, action: ClaimedAction) -> Booking | None:
+    """The booking, locked, if it is still confirmed at the time the check was made for."""
+    if action.booking_id is None:
+        return None
+    booking = await uow.bookings.get(action.booking_id, for_update=True)
+    if booking is None or booking.state is not BookingState.CONFIRMED:
+        return None
+    if action.payload.get("sequence") != booking.sequence:
+        return None
+    return booking
+
+
+async def _record_absences(
+    uow: UnitOfWork, booking: Booking, attendance: Attendance, now: datetime
+) -> None:
+    for role, user, at in (
+        ("tutor", booking.tutor_id, attendance.tutor_at),
+        ("student", booking.student_id, attendance.student_at),
+    ):
+        if at is None:
+            detail = {"booking": booking.booking_id, "user": user, "role": role,
+                      "checked_at": now.isoformat()}  # fmt: skip
+            await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "absence", detail, now)
+
+
+async def check_attendance(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
+    """At start + the no-show limit: record a no-show when exactly one side is missing."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await _current(uow, action)
+        if booking is None:
+            return HandlerResult(ActionState.SKIPPED, "booking not confirmed at this time")
+        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+        await _record_absences(uow, booking, attendance, now)
+        verdict = no_show_verdict(attendance)
+        if verdict is not None:
+            booking = await sessions.end_session(uow, booking, verdict, now)
+            extra = {"absent": ABSENT_PARTY[verdict]}
+            await scheduling.notify_both(
+                uow, booking, NoticeKind.NO_SHOW_RECORDED, now, extra=extra
+            )
+        elif not both_present(attendance):
+            log.info("booking %s: nobody checked in; left to the participants", booking.booking_id)
+        await uow.commit()
+    ctx.after_commit()
+    return HandlerResult(ActionState.DONE, str(verdict or "no no-show"))
+
+
+async def auto_complete(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
+    """At the end: complete a session both sides checked in to (late start if so)."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await _current(uow, action)
+        if booking is None:
+            return HandlerResult(ActionState.SKIPPED, "booking not confirmed at this time")
+        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+        if not both_present(attendance):
+            return HandlerResult(ActionState.SKIPPED, "not both checked in")
+        policy = await uow.guilds.policy(booking.guild_id)
+        outcome = completion_outcome(booking, attendance, policy)
+        await sessions.end_session(uow, booking, outcome, now)
+        await uow.commit()
+    ctx.after_commit()
+    return HandlerResult(ActionState.DONE, str(outcome))

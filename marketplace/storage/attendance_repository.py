@@ -1,0 +1,39 @@
+"""SQL storage of session check-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.storage.models import AttendanceRow
+from marketplace.storage.repositories import upsert
+
+
+class SqlAttendanceLog:
+    """One row per (booking, participant): the first check-in wins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def check_in(self, booking_id: int, user_id: int, at: datetime) -> bool:
+        """Record the check-in unless the user already has one; True if recorded now."""
+        inserted = await self._session.scalar(
+            upsert(self._session, AttendanceRow)
+            .values(booking_id=booking_id, user_id=user_id, checked_in_at=at)
+            .on_conflict_do_nothing(
+                index_elements=[AttendanceRow.booking_id, AttendanceRow.user_id]
+            )
+            .returning(AttendanceRow.user_id)
+        )
+        return inserted is not None
+
+    async def check_ins(self, booking_id: int) -> dict[int, datetime]:
+        """Each checked-in user of the booking, with when they checked in."""
+        rows = await self._session.execute(
+            select(AttendanceRow.user_id, AttendanceRow.checked_in_at).where(
+                AttendanceRow.booking_id == booking_id
+            )
+        )
+        return {row.user_id: row.checked_in_at for row in rows}

@@ -1,0 +1,99 @@
+"""Check in through the bot: from /bookings and the 15-minute reminder, and the no-show DM.
+
+A free campus on a FixedClock, so a test can step to the session's start.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from demo.campus import running_campus
+from demo.journey import dm
+from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def campus(sqlite_url, clock):
+    async with running_campus(sqlite_url, clock=clock) as running:
+        yield running
+        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
+
+
+async def _confirmed(c):
+    await ready_tutor(c)
+    await request_first_slot(c)
+    request = await dm(c, c.tutor, "New session request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    [booking] = await live_bookings(c, c.student)
+    return booking
+
+
+async def _bookings_of(c, user):
+    return await c.emu.slash(user, c.guild, "bookings", scope="upcoming")
+
+
+def _labels(result):
+    return [label for label, _, _ in result.message.buttons]
+
+
+async def test_check_in_from_bookings_once_and_not_for_strangers(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    clock.set(booking.start - timedelta(hours=1))
+    assert "Check in" not in _labels(await _bookings_of(c, c.student))
+
+    clock.set(booking.start - timedelta(minutes=5))
+    listing = await _bookings_of(c, c.student)
+    assert "Check in" in _labels(listing)
+    done = await c.emu.click(c.student, listing.message, label="Check in")
+    assert "You're checked in" in done.text
+    again = await c.emu.click(c.student, listing.message, label="Check in")
+    assert "You're already checked in." in again.text
+    stranger = await c.emu.click(c.member, listing.message, label="Check in")
+    assert "Only the student and the tutor" in stranger.text
+
+    async with c.runtime.services.uow(read_only=True) as uow:
+        stored = await uow.attendance.check_ins(booking.booking_id)
+    assert stored == {c.student.id: booking.start - timedelta(minutes=5)}
+
+
+async def test_check_in_outside_the_window_says_why(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    clock.set(booking.start)
+    listing = await _bookings_of(c, c.tutor)
+
+    clock.set(booking.start - timedelta(hours=1))
+    early = await c.emu.click(c.tutor, listing.message, label="Check in")
+    assert "too early to check in" in early.text
+    clock.set(booking.end + timedelta(minutes=1))
+    late = await c.emu.click(c.tutor, listing.message, label="Check in")
+    assert "check-in is closed" in late.text
+
+
+async def test_the_last_reminder_checks_in_and_a_missing_tutor_is_a_no_show(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    clock.set(booking.start - timedelta(minutes=15))
+    await c.bot.jobs.sweep()
+    reminder = await dm(c, c.student, "Reminder")
+    assert "Check in" in [label for label, _, _ in reminder.buttons]
+    done = await c.emu.click(c.student, reminder, label="Check in")
+    assert "You're checked in" in done.text
+
+    clock.set(booking.start + timedelta(minutes=15))
+    while await c.bot.jobs.sweep():
+        pass
+
+    for user in (c.student, c.tutor):
+        notice = await dm(c, user, "No-show recorded")
+        assert "tutor no-show" in notice.text
+    assert await live_bookings(c, c.student) == []

@@ -1,0 +1,171 @@
+"""Reviews through the bot: Leave review, /review, editing, the tutor's reply, held text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import texts
+from demo.campus import running_campus
+from demo.journey import dm
+from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def campus(sqlite_url, clock):
+    async with running_campus(sqlite_url, clock=clock) as running:
+        yield running
+        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
+
+
+async def confirmed_session(c):
+    """A booked and accepted session; its booking."""
+    await ready_tutor(c)
+    await request_first_slot(c)
+    request = await dm(c, c.tutor, "New session request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    [booking] = await live_bookings(c, c.student)
+    return booking
+
+
+async def completed_session(c, clock):
+    """A session that started and was marked complete by the tutor; its booking id."""
+    booking = await confirmed_session(c)
+    clock.set(booking.start + timedelta(minutes=1))
+    listing = await c.emu.slash(c.tutor, c.guild, "bookings")
+    done = await c.emu.click(c.tutor, listing.message, label="Mark complete")
+    assert "Marked complete" in done.text
+    return booking.booking_id
+
+
+async def review_form(c, booking_id, user=None):
+    form = await c.emu.slash(user or c.student, c.guild, "review", booking=booking_id)
+    assert form.modal is not None, form.text
+    return form.modal
+
+
+async def submit(c, modal, stars="5", aspects=("on_time", "would_book_again"), text=""):
+    values = {"review:stars": [stars], "review:aspects": list(aspects), "review:text": text}
+    return await c.emu.submit_modal(c.student, modal, values)
+
+
+async def test_a_review_is_refused_before_the_session_is_completed(campus) -> None:
+    booking = await confirmed_session(campus)
+    result = await campus.emu.slash(
+        campus.student, campus.guild, "review", booking=booking.booking_id
+    )
+    assert result.modal is None
+    assert result.text == "You can review a session once it has been completed."
+
+
+async def test_leave_review_button_then_the_tutor_replies_once(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    past = await c.emu.slash(c.student, c.guild, "bookings", scope="past")
+    form = await c.emu.click(c.student, past.message, label="Leave review")
+    assert form.modal is not None
+    saved = await submit(c, form.modal, "4", text="Patient and clear.")
+    assert "Your review of" in saved.text
+    assert "until" in saved.text
+    note = await dm(c, c.tutor, "New review")
+    assert "Reply" in [label for label, _, _ in note.buttons]
+
+    shown = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "★★★★☆" in shown.text
+    assert "Patient and clear." in shown.text
+    reply_form = await c.emu.click(c.tutor, shown.message, label="Reply")
+    assert reply_form.modal is not None
+    posted = await c.emu.submit_modal(
+        c.tutor, reply_form.modal, {"review:reply": "Thanks, good luck!"}
+    )
+    assert posted.text == texts.REPLY_SAVED
+    again = await c.emu.click(c.tutor, note, label="Reply")
+    assert again.modal is None
+    assert "already replied" in again.text
+    after = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "Thanks, good luck!" in after.text
+    assert "Reply" not in [label for label, _, _ in after.message.buttons]
+
+
+async def test_review_by_command_then_edit_within_24h_then_locked(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    choices = await c.emu.autocomplete(c.student, c.guild, "review", focused="booking")
+    assert [choice["value"] for choice in choices] == [booking_id]
+    saved = await submit(c, await review_form(c, booking_id))
+    assert "Your review of" in saved.text
+
+    clock.set(clock.now() + timedelta(hours=23))
+    modal = await review_form(c, booking_id)
+    assert "Edit your review" in modal.title
+    updated = await submit(c, modal, "2", aspects=(), text="On reflection, rushed.")
+    assert "Updated" in updated.text
+    shown = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "★★☆☆☆" in shown.text
+
+    clock.set(clock.now() + timedelta(hours=2))
+    locked = await c.emu.slash(c.student, c.guild, "review", booking=booking_id)
+    assert locked.modal is None
+    assert "can no longer be edited" in locked.text
+
+
+async def test_a_second_review_of_the_same_session_is_refused(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    first, second = await review_form(c, booking_id), await review_form(c, booking_id)
+    assert "Your review of" in (await submit(c, first)).text
+    refused = await submit(c, second, "1")
+    assert "already reviewed" in refused.text
+    shown = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "★★★★★" in shown.text
+
+
+async def test_the_tutor_cannot_review_and_strangers_cannot_open_the_form(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    tutor_view = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "hasn't reviewed this session yet" in tutor_view.text
+    stranger = await c.emu.slash(c.member, c.guild, "review", booking=booking_id)
+    assert stranger.modal is None
+    assert stranger.text == texts.NEEDS["owner"]
+
+
+async def test_abusive_text_is_held_until_a_moderator_releases_it(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    held = await submit(c, await review_form(c, booking_id), text="What an idiot")
+    assert held.text == texts.REVIEW_HELD
+    tutor_view = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert tutor_view.text == texts.REVIEW_HELD_FOR_TUTOR
+    queue = await c.emu.slash(c.admin, c.guild, "mod queue")
+    assert f"Held review on booking #{booking_id}" in queue.text
+    refused = await c.emu.slash(c.member, c.guild, "mod release", booking=booking_id)
+    assert refused.text == texts.NEEDS["moderator"]
+    released = await c.emu.slash(c.admin, c.guild, "mod release", booking=booking_id)
+    assert "released" in released.text
+    shown = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    assert "What an idiot" in shown.text
+
+
+async def test_bad_input_on_the_review_modal_is_refused(campus, clock) -> None:
+    c = campus
+    booking_id = await completed_session(c, clock)
+    forged = await submit(c, await review_form(c, booking_id), stars="9")
+    assert "The star rating isn't one of the options" in forged.text
+    forged = await submit(c, await review_form(c, booking_id), aspects=("bribed_me",))
+    assert "The ratings isn't one of the options" in forged.text
+    with pytest.raises(ValueError, match="at most"):
+        await submit(c, await review_form(c, booking_id), text="x" * 1001)
+    blank = await submit(c, await review_form(c, booking_id), text=" \u200b ")
+    assert "Your review of" in blank.text
+    reply_form = await c.emu.slash(c.tutor, c.guild, "review", booking=booking_id)
+    modal = (await c.emu.click(c.tutor, reply_form.message, label="Reply")).modal
+    empty = await c.emu.submit_modal(c.tutor, modal, {"review:reply": " \u200b "})
+    assert "Your reply can't be empty" in empty.text

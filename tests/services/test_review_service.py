@@ -1,0 +1,187 @@
+"""Reviews through the services on a real SQLite file: leave, edit, reply, hold, rank."""
+
+from datetime import timedelta
+
+import pytest
+
+from marketplace.domain.booking import Booking
+from marketplace.domain.errors import (
+    ConflictError,
+    InputError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from marketplace.domain.policy import with_setting
+from marketplace.domain.reviews import TEXT_MAX_LEN, ReviewStatus
+from marketplace.services import bookings, moderation, profiles, reviews, search, sessions
+from marketplace.services.commands import Actor
+from marketplace.services.reviews import WriteReview
+from marketplace.services.search import FindTutors
+from tests.services.marketplace_world import (
+    GUILD,
+    STUDENT_ID,
+    TUTOR_ID,
+    action_rows,
+    actor,
+    add_tutor,
+    at,
+    book_cmd,
+    build_world,
+)
+
+STUDENT = actor(STUDENT_ID)
+TUTOR = actor(TUTOR_ID)
+OTHER_TUTOR_ID = 22
+MODERATOR = Actor(guild_id=GUILD, guild_name="Campus", user_id=50, has_manage_guild=True)
+STARTS = (at(2, 10), at(2, 12), at(2, 14))
+
+
+@pytest.fixture
+async def ctx(service_context, clock):
+    await build_world(service_context, clock)
+    return service_context
+
+
+async def completed_all(ctx, clock, starts=STARTS[:1], tutor_id=TUTOR_ID) -> list[Booking]:
+    """Book and accept a session at each start, then complete them all after the last."""
+    booked = [await bookings.book(book_cmd(STUDENT, tutor_id, start), ctx) for start in starts]
+    for booking in booked:
+        await bookings.accept(booking.booking_id, actor(tutor_id), ctx)
+    clock.set(max(starts) + timedelta(minutes=5))
+    return [await sessions.complete(b.booking_id, STUDENT, ctx) for b in booked]
+
+
+async def completed(ctx, clock) -> Booking:
+    [done] = await completed_all(ctx, clock)
+    return done
+
+
+def write(booking_id, stars="5", aspects=("on_time", "would_book_again"), text="", who=STUDENT):
+    return WriteReview(who, booking_id, stars, tuple(aspects), text)
+
+
+async def test_a_review_is_refused_before_the_session_is_completed(ctx):
+    booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
+    await bookings.accept(booking.booking_id, TUTOR, ctx)
+    with pytest.raises(InvalidTransitionError) as caught:
+        await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    assert caught.value.from_state == "confirmed"
+    with pytest.raises(InvalidTransitionError):
+        await reviews.leave(write(booking.booking_id), ctx)
+
+
+async def test_the_student_reviews_once_and_the_tutor_is_told(ctx, clock, uow_factory):
+    booking = await completed(ctx, clock)
+    prompt = await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    assert prompt.as_student
+    assert prompt.existing is None
+    saved = await reviews.leave(write(booking.booking_id, text="Clear and patient"), ctx)
+    assert saved.review.counts
+    assert saved.editable_until == saved.review.created_at + timedelta(hours=24)
+    kinds = [(r.payload["notice"], r.user_id) for r in await action_rows(uow_factory, "notify")]
+    assert ("review_received", TUTOR_ID) in kinds
+    with pytest.raises(ConflictError, match="already_reviewed"):
+        await reviews.leave(write(booking.booking_id, stars="1"), ctx)
+    again = await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    assert again.existing == saved.review
+
+
+async def test_edit_within_the_window_then_it_is_locked(ctx, clock):
+    booking = await completed(ctx, clock)
+    saved = await reviews.leave(write(booking.booking_id), ctx)
+    clock.set(saved.review.created_at + timedelta(hours=23))
+    changed = await reviews.edit(write(booking.booking_id, stars="3", aspects=()), ctx)
+    assert changed.review.content.stars == 3
+    assert changed.review.content.yes == frozenset()
+    clock.set(saved.review.created_at + timedelta(hours=25))
+    with pytest.raises(ConflictError, match="review_locked"):
+        await reviews.edit(write(booking.booking_id, stars="1"), ctx)
+    with pytest.raises(ConflictError, match="review_locked"):
+        await reviews.open_review(STUDENT, booking.booking_id, ctx)
+
+
+async def test_the_tutor_replies_once_and_cannot_review(ctx, clock):
+    booking = await completed(ctx, clock)
+    with pytest.raises(NotFoundError):
+        await reviews.open_reply(TUTOR, booking.booking_id, ctx)
+    await reviews.leave(write(booking.booking_id), ctx)
+    with pytest.raises(ConflictError, match="only_students_review"):
+        await reviews.leave(write(booking.booking_id, who=TUTOR), ctx)
+    await reviews.open_reply(TUTOR, booking.booking_id, ctx)
+    answered = await reviews.reply(TUTOR, booking.booking_id, "Thanks! Good luck.", ctx)
+    assert answered.reply == "Thanks! Good luck."
+    assert answered.content.stars == 5
+    with pytest.raises(ConflictError, match="already_replied"):
+        await reviews.reply(TUTOR, booking.booking_id, "Another", ctx)
+    with pytest.raises(ConflictError, match="already_replied"):
+        await reviews.open_reply(TUTOR, booking.booking_id, ctx)
+    with pytest.raises(PermissionDeniedError):
+        await reviews.reply(STUDENT, booking.booking_id, "Me?", ctx)
+
+
+async def test_bad_input_is_refused_and_nothing_is_stored(ctx, clock):
+    booking = await completed(ctx, clock)
+    bad = [
+        write(booking.booking_id, stars="7"),
+        write(booking.booking_id, aspects=("on_time", "free_pizza")),
+        write(booking.booking_id, text="x" * (TEXT_MAX_LEN + 1)),
+    ]
+    for cmd in bad:
+        with pytest.raises(InputError):
+            await reviews.leave(cmd, ctx)
+    assert (await reviews.open_review(STUDENT, booking.booking_id, ctx)).existing is None
+    with pytest.raises(PermissionDeniedError):
+        await reviews.leave(write(booking.booking_id, who=actor(99)), ctx)
+
+
+async def test_abusive_text_is_held_listed_for_moderators_and_released(ctx, clock, uow_factory):
+    booking = await completed(ctx, clock)
+    saved = await reviews.leave(write(booking.booking_id, text="Total scammer"), ctx)
+    assert saved.review.status is ReviewStatus.HELD
+    notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
+    assert "review_received" not in notified
+    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 0
+    listing = await moderation.queue(MODERATOR, 1, ctx)
+    assert [r.booking_id for r in listing.held_reviews] == [booking.booking_id]
+    with pytest.raises(PermissionDeniedError):
+        await reviews.release(STUDENT, booking.booking_id, ctx)
+    released = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    assert released.counts
+    assert (await moderation.queue(MODERATOR, 1, ctx)).held_reviews == []
+    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
+
+
+async def _find(ctx) -> list[int]:
+    found = await search.find(FindTutors(STUDENT, "calculus"), ctx)
+    return [hit.tutor_id for hit in found.hits]
+
+
+async def test_the_rating_ranks_and_shows_once_enough_reviews_count(ctx, clock, uow_factory):
+    await add_tutor(ctx, OTHER_TUTOR_ID)
+    assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+    done = await completed_all(ctx, clock, STARTS, OTHER_TUTOR_ID)
+    for booking in done[:2]:
+        await reviews.leave(write(booking.booking_id, stars="5"), ctx)
+    await reviews.leave(write(done[2].booking_id, stars="5", text="stupid"), ctx)  # held
+    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    assert (card.rating, card.review_count) == (None, 2)
+    assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+    await reviews.release(MODERATOR, done[2].booking_id, ctx)
+    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    assert (card.rating, card.review_count) == (5.0, 3)
+    assert await _find(ctx) == [OTHER_TUTOR_ID, TUTOR_ID]
+    async with uow_factory() as uow:
+        policy = with_setting(await uow.guilds.policy(GUILD), "min_reviews_for_rating", 4)
+        await uow.guilds.save_policy(GUILD, policy, clock.now())
+        await uow.commit()
+    assert (await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)).rating is None
+    assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+
+
+async def test_autocomplete_offers_only_completed_sessions(ctx, clock):
+    done = await completed(ctx, clock)
+    await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(4, 10)), ctx)
+    offered = await reviews.reviewable(STUDENT, ctx)
+    assert [b.booking_id for b in offered] == [done.booking_id]
+    assert await reviews.reviewed_among(STUDENT, [done.booking_id], ctx) == set()
