@@ -12,6 +12,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
 from bot.flows.reviews import REVIEW_BUTTONS
+from bot.flows.survey import SURVEY_BUTTONS
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.services import onboarding
@@ -62,7 +63,9 @@ class TutorBot(commands.Bot):
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(*PERSISTENT_BUTTONS, ResolveCaseButton, *REVIEW_BUTTONS)
+        self.add_dynamic_items(
+            *PERSISTENT_BUTTONS, ResolveCaseButton, *REVIEW_BUTTONS, *SURVEY_BUTTONS
+        )
         if self._sync:
             await self.sync_commands()
         if self._start_jobs is not None:

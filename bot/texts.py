@@ -701,3 +701,25 @@ NO_SHOW_MONEY = {
     "student": "💳 No refund for a missed session: the tutor is paid as booked.",
 }
 NO_SHOW_DISPUTE = "If this is wrong, tell a moderator with `/report`."
+
+# --- survey ---------------------------------------------------------------------------------
+NOTICE_TITLES["survey"] = "📝 How did it go?"
+NOTICE_BODIES["survey"] = (
+    "How did your **{subject}** session with <@{other}> go? One tap is enough; "
+    "it helps us match people well."
+)
+SURVEY_LABELS = {"helped": "Helped", "partially": "Partially", "not_helpful": "Not helpful"}
+SURVEY_THANKS = "Thanks for answering! 🙏"
+SURVEY_NOT_YOURS = "Only the student and the tutor of this session can answer its survey."
+SURVEY_REASON_TITLE = "Not helpful: session #{booking}"
+SURVEY_REASON_LABEL = "What went wrong? (optional)"
+SURVEY_REASON_PLACEHOLDER = "A few words help us improve; you can leave this empty."
+SURVEY_SORRY = "Thanks for telling us, and sorry the session didn't help."
+SURVEY_SUGGESTIONS = "Other tutors of this subject you could try: {names}."
+SURVEY_FIND_HINT = "Use `/find` to see their times and book one."
+CONFLICTS["survey_answered"] = "Thanks, you already answered."
+FIELD_NAMES["survey_reason"] = "Your reason"
+FIELD_NAMES["survey_answer"] = "The answer"
+for _state in ("requested", "awaiting_payment", "confirmed", "declined", "expired", "cancelled"):
+    ALREADY[("survey", _state)] = "The survey opens once the session has been completed."
+ALREADY[("survey", "no_show")] = "This session was closed as a no-show, so it has no survey."

@@ -168,8 +168,10 @@ async def student_pays_and_the_session_is_completed(c: Campus) -> None:
 
 
 async def the_student_reviews_the_tutor(c: Campus) -> None:
-    """Maya leaves a review from /bookings; Theo is told and can reply once."""
+    """Maya answers the one-tap survey, then leaves a review; Theo is told and may reply."""
     emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    survey = await dm(c, maya, "How did your **Calculus** session")
+    expect(await emu.click(maya, survey, label="Helped"), "Thanks for answering")
     old = seen(c, theo)
     past = await emu.slash(maya, g, "bookings", scope="past")
     assert past.message is not None

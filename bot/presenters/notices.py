@@ -10,6 +10,7 @@ import discord
 
 from bot import texts
 from bot.flows.booking_buttons import notice_view
+from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.booking import Booking, BookingState
@@ -81,7 +82,14 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         )
     embed.description = f"{body}\n\n" + "\n".join(lines)
     embed.set_footer(text=f"Booking #{booking.booking_id}")
-    return RenderedNotice(embed, notice_view(notice), _ics(notice, booking, subject_name, now))
+    return RenderedNotice(embed, _view(notice, booking), _ics(notice, booking, subject_name, now))
+
+
+def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
+    """The notice's buttons: the survey's three answers, or the booking's own."""
+    if notice.kind is NoticeKind.SURVEY:
+        return survey_view(booking.guild_id, booking.booking_id)
+    return notice_view(notice)
 
 
 def _body_key(notice: Notice) -> str:

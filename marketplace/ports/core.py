@@ -28,6 +28,7 @@ from marketplace.ports.ledger import (
 )
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.reviews import ReviewRepository
+from marketplace.ports.survey import SurveyRepository
 
 
 class Clock(Protocol):
@@ -298,6 +299,11 @@ class UnitOfWork(Protocol):
     @property
     def attendance(self) -> AttendanceLog:
         """Session check-ins, inside this transaction."""
+        ...
+
+    @property
+    def surveys(self) -> SurveyRepository:
+        """Post-session survey answers, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -28,6 +28,7 @@ class NoticeKind(StrEnum):
     PAYMENT_DISPUTED = "payment_disputed"  # to the tutor: a card dispute froze the payout
     REVIEW_RECEIVED = "review_received"  # to the tutor: a student reviewed them, with Reply
     NO_SHOW_RECORDED = "no_show_recorded"  # to both: extra {"absent": "tutor" | "student"}
+    SURVEY = "survey"  # to both after a session took place: Helped / Partially / Not helpful
 
 
 @dataclass(frozen=True, slots=True)

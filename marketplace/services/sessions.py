@@ -14,7 +14,7 @@ from marketplace.domain.booking import Booking
 from marketplace.domain.errors import NotFoundError
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
-from marketplace.services import payments
+from marketplace.services import payments, survey
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
@@ -50,9 +50,14 @@ async def record_outcome(booking_id: int, outcome: Outcome, ctx: ServiceContext)
 async def end_session(
     uow: UnitOfWork, booking: Booking, outcome: Outcome, now: datetime
 ) -> Booking:
-    """Inside the caller's transaction: end the session with `outcome` and settle its money."""
+    """Inside the caller's transaction: end the session with `outcome` and settle its money.
+
+    A session that took place (completed, or a late start) also queues the survey to both.
+    """
     policy = await uow.guilds.policy(booking.guild_id)
     booking, _ = booking.end_session(outcome, now)
     await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
     await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
+    if outcome in (Outcome.COMPLETED, Outcome.LATE_START):
+        await survey.schedule_surveys(uow, booking, now)
     return booking

@@ -537,3 +537,19 @@ class AttendanceRow(Base):
     )
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     checked_in_at: Mapped[datetime]
+
+
+class SurveyResponseRow(Base):
+    """One participant's post-session survey answer, with its time."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "user_id", name="uq_survey_response_booking_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    answer: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime]

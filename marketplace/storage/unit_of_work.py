@@ -38,6 +38,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
+from marketplace.storage.survey_repository import SqlSurveyRepository
 
 
 class SqlUnitOfWork:
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
     cases: SqlCaseRepository
     reviews: SqlReviewRepository
     attendance: SqlAttendanceLog
+    surveys: SqlSurveyRepository
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(session)
         self.reviews = SqlReviewRepository(session)
         self.attendance = SqlAttendanceLog(session)
+        self.surveys = SqlSurveyRepository(session)
         return self
 
     async def __aexit__(

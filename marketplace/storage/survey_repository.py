@@ -1,0 +1,48 @@
+"""SQL storage of post-session survey answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.survey import Answer, SurveyResponse
+from marketplace.storage.models import SurveyResponseRow
+from marketplace.storage.repositories import upsert
+
+
+class SqlSurveyRepository:
+    """One row per (booking, participant): the first answer wins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, response: SurveyResponse) -> bool:
+        """Store the answer unless this person already answered; True if stored now."""
+        inserted = await self._session.scalar(
+            upsert(self._session, SurveyResponseRow)
+            .values(
+                booking_id=response.booking_id,
+                user_id=response.user_id,
+                answer=response.answer.value,
+                reason=response.reason,
+                answered_at=response.answered_at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[SurveyResponseRow.booking_id, SurveyResponseRow.user_id]
+            )
+            .returning(SurveyResponseRow.id)
+        )
+        return inserted is not None
+
+    async def of_booking(self, booking_id: int, user_id: int) -> SurveyResponse | None:
+        """This person's answer about this booking, if they gave one."""
+        row = await self._session.scalar(
+            select(SurveyResponseRow).where(
+                SurveyResponseRow.booking_id == booking_id, SurveyResponseRow.user_id == user_id
+            )
+        )
+        if row is None:
+            return None
+        return SurveyResponse(
+            row.booking_id, row.user_id, Answer(row.answer), row.reason, row.answered_at
+        )
