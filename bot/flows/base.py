@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar, Self
 
 import discord
 
@@ -48,3 +49,46 @@ def services_of(interaction: discord.Interaction) -> ServiceContext:
     """The bot's services (the client is our TutorBot)."""
     services: ServiceContext = interaction.client.services  # type: ignore[attr-defined]
     return services
+
+
+class RecordButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"(?!)",  # never matches: only subclasses are registered
+):
+    """A persistent button acting on one record (a booking, a case) of one guild.
+
+    Its custom_id is ``<prefix>:<guild id>:<record id>``, so it survives a restart.
+    Subclasses give the prefix as a class argument and set `label` and `style`:
+    ``class CheckInButton(RecordButton, prefix="session:checkin"): ...``.
+    """
+
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(template=rf"{re.escape(prefix)}:(?P<guild>\d+):(?P<id>\d+)")
+        cls.prefix = prefix
+
+    prefix: ClassVar[str]
+
+    def __init__(self, guild_id: int, record_id: int) -> None:
+        self.guild_id, self.record_id = guild_id, record_id
+        super().__init__(
+            discord.ui.Button(
+                label=self.label_for(record_id),
+                style=self.style,
+                custom_id=f"{self.prefix}:{guild_id}:{record_id}",
+            )
+        )
+
+    @classmethod
+    def label_for(cls, record_id: int) -> str:
+        """The button's label (the same for every record unless overridden)."""
+        return cls.label
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        return cls(int(match["guild"]), int(match["id"]))

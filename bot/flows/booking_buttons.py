@@ -13,7 +13,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import services_of
+from bot.flows.base import RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from bot.flows.reviews import ReplyButton
 from marketplace.domain.errors import PermissionDeniedError
@@ -113,34 +113,17 @@ class ManageButton(
             await handle_interaction_error(interaction, error)
 
 
-class MarkCompleteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"session:complete:(?P<guild>\d+):(?P<id>\d+)",
-):
+class MarkCompleteButton(RecordButton, prefix="session:complete"):
     """Mark complete: either side ends a session that has started; the money follows."""
 
-    def __init__(self, guild_id: int, booking_id: int) -> None:
-        self.guild_id, self.booking_id = guild_id, booking_id
-        super().__init__(
-            discord.ui.Button(
-                label=texts.MARK_COMPLETE_LABEL,
-                style=discord.ButtonStyle.success,
-                custom_id=f"session:complete:{guild_id}:{booking_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom_id (after a restart too)."""
-        return cls(int(match["guild"]), int(match["id"]))
+    label = texts.MARK_COMPLETE_LABEL
+    style = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Complete once; a second click gets a friendly 'already marked complete'."""
         try:
             actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-            booking = await sessions.complete(self.booking_id, actor, ctx)
+            booking = await sessions.complete(self.record_id, actor, ctx)
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
@@ -148,34 +131,17 @@ class MarkCompleteButton(
         await interaction.response.send_message(done, ephemeral=True)
 
 
-class CheckInButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"session:checkin:(?P<guild>\d+):(?P<id>\d+)",
-):
+class CheckInButton(RecordButton, prefix="session:checkin"):
     """Check in: either participant says they are there; the time is kept as evidence."""
 
-    def __init__(self, guild_id: int, booking_id: int) -> None:
-        self.guild_id, self.booking_id = guild_id, booking_id
-        super().__init__(
-            discord.ui.Button(
-                label=texts.CHECK_IN_LABEL,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"session:checkin:{guild_id}:{booking_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom_id (after a restart too)."""
-        return cls(int(match["guild"]), int(match["id"]))
+    label = texts.CHECK_IN_LABEL
+    style = discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check in once; a second click gets "already checked in"."""
         try:
             actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-            recorded = await attendance.check_in(self.booking_id, actor, ctx)
+            recorded = await attendance.check_in(self.record_id, actor, ctx)
         except PermissionDeniedError:
             await interaction.response.send_message(texts.CHECK_IN_NOT_YOURS, ephemeral=True)
             return

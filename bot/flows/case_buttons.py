@@ -6,15 +6,14 @@ the service checks the clicker's moderator rights again on every submit.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 
 from bot import texts
 from bot.actors import actor_of
 from bot.errors import handle_interaction_error
-from bot.flows.base import SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, services_of
 from bot.presenters.moderation import action_name
 from marketplace.domain.cases import NOTE_MAX_LEN, Case, CaseAction
 from marketplace.domain.errors import NotFoundError
@@ -62,40 +61,25 @@ def resolved_text(case: Case) -> str:
     return texts.MOD_RESOLVED.format(case=case.case_id, action=action)
 
 
-class ResolveCaseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"case:resolve:(?P<guild>\d+):(?P<id>\d+)",
-):
+class ResolveCaseButton(RecordButton, prefix="case:resolve"):
     """Resolve #N: opens the modal, for moderators only."""
 
-    def __init__(self, guild_id: int, case_id: int) -> None:
-        self.guild_id, self.case_id = guild_id, case_id
-        super().__init__(
-            discord.ui.Button(
-                label=texts.MOD_RESOLVE_LABEL.format(case=case_id),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"case:resolve:{guild_id}:{case_id}",
-            )
-        )
-
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom_id (after a restart too)."""
-        return cls(int(match["guild"]), int(match["id"]))
+    def label_for(cls, record_id: int) -> str:
+        """Resolve #N: the case number is on the button."""
+        return texts.MOD_RESOLVE_LABEL.format(case=record_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the clicker moderates this guild, then ask for the action and note."""
         try:
             actor = actor_of(interaction)
             if actor.guild_id != self.guild_id:
-                raise NotFoundError("case", str(self.case_id))
+                raise NotFoundError("case", str(self.record_id))
             await moderation.check_moderator(actor, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ResolveCaseModal(self.guild_id, self.case_id))
+        await interaction.response.send_modal(ResolveCaseModal(self.guild_id, self.record_id))
 
 
 def queue_view(guild_id: int, cases: list[Case]) -> discord.ui.View | None:

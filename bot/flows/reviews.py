@@ -7,14 +7,13 @@ tutor gets the review with a persistent **Reply** button (also on the DM they re
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, services_of
 from bot.presenters.reviews import review_embed
 from bot.replies import reply
 from marketplace.domain.reviews import REPLY_MAX_LEN, TEXT_MAX_LEN, Aspect
@@ -114,33 +113,16 @@ async def open_review_flow(interaction: discord.Interaction, actor: Actor, booki
     await reply(interaction, embed=review_embed(review), view=view if view.children else None)
 
 
-class LeaveReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"review:leave:(?P<guild>\d+):(?P<id>\d+)",
-):
+class LeaveReviewButton(RecordButton, prefix="review:leave"):
     """Leave review, on completed sessions in `/bookings`."""
 
-    def __init__(self, guild_id: int, booking_id: int) -> None:
-        self.guild_id, self.booking_id = guild_id, booking_id
-        super().__init__(
-            discord.ui.Button(
-                label=texts.REVIEW_LEAVE_LABEL,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"review:leave:{guild_id}:{booking_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom_id (after a restart too)."""
-        return cls(int(match["guild"]), int(match["id"]))
+    label = texts.REVIEW_LEAVE_LABEL
+    style = discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the review modal (or say why not)."""
         try:
-            await open_review_flow(interaction, _actor(interaction, self.guild_id), self.booking_id)
+            await open_review_flow(interaction, _actor(interaction, self.guild_id), self.record_id)
         except Exception as error:
             await handle_interaction_error(interaction, error)
 
@@ -169,38 +151,21 @@ class ReplyModal(SafeModal):
         await interaction.response.send_message(texts.REPLY_SAVED, ephemeral=True)
 
 
-class ReplyButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"review:reply:(?P<guild>\d+):(?P<id>\d+)",
-):
+class ReplyButton(RecordButton, prefix="review:reply"):
     """Reply, under the review the tutor sees (in `/review` and in the review DM)."""
 
-    def __init__(self, guild_id: int, booking_id: int) -> None:
-        self.guild_id, self.booking_id = guild_id, booking_id
-        super().__init__(
-            discord.ui.Button(
-                label=texts.REVIEW_REPLY_LABEL,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"review:reply:{guild_id}:{booking_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom_id (after a restart too)."""
-        return cls(int(match["guild"]), int(match["id"]))
+    label = texts.REVIEW_REPLY_LABEL
+    style = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the tutor may still reply, then ask for the reply."""
         try:
             actor = _actor(interaction, self.guild_id)
-            await reviews.open_reply(actor, self.booking_id, services_of(interaction))
+            await reviews.open_reply(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ReplyModal(self.guild_id, self.booking_id))
+        await interaction.response.send_modal(ReplyModal(self.guild_id, self.record_id))
 
 
 REVIEW_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (LeaveReviewButton, ReplyButton)
