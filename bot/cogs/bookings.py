@@ -17,12 +17,9 @@ from bot.flows.booking_list import bookings_view
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.confirm import Answer, ConfirmView
 from bot.flows.pay import booked_answer
-from bot.presenters.bookings import bookings_embed
+from bot.presenters.bookings import booking_choices, bookings_embed
 from bot.replies import reply
-from marketplace.domain.booking import Booking
 from marketplace.services import booking_views, bookings, onboarding
-
-AUTOCOMPLETE_LIMIT = 25
 
 
 class BookingCog(commands.Cog):
@@ -122,19 +119,7 @@ class BookingCog(commands.Cog):
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         listing = await booking_views.list_for(actor, upcoming=True, ctx=self.bot.services)
-        choices = []
-        for b in listing.bookings[:AUTOCOMPLETE_LIMIT]:
-            label = _choice_label(b, guild, actor.user_id)
-            if current.strip().lstrip("#") in label:
-                choices.append(app_commands.Choice(name=label, value=b.booking_id))
-        return choices
-
-
-def _choice_label(booking: Booking, guild: discord.Guild, viewer: int) -> str:
-    other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
-    other = guild.get_member(other_id)
-    name = other.display_name if other else "someone"
-    return f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC"[:100]
+        return booking_choices(listing.bookings, guild, actor.user_id, current)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.reviews import open_review_flow
-from marketplace.domain.booking import Booking
+from bot.presenters.bookings import booking_choices
 from marketplace.services import reviews
 
 
@@ -35,20 +35,8 @@ class ReviewCog(commands.Cog):
         """The caller's completed sessions, newest first."""
         actor = actor_of(interaction)
         guild = guild_of(interaction)
-        wanted = current.strip().lstrip("#")
-        choices = []
-        for b in await reviews.reviewable(actor, self.bot.services):
-            label = _label(b, guild, actor.user_id)
-            if wanted in label:
-                choices.append(app_commands.Choice(name=label, value=b.booking_id))
-        return choices
-
-
-def _label(booking: Booking, guild: discord.Guild, viewer: int) -> str:
-    other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
-    other = guild.get_member(other_id)
-    name = other.display_name if other else "someone"
-    return f"#{booking.booking_id} with {name} · {booking.start:%a %d %b} UTC"[:100]
+        reviewable = await reviews.reviewable(actor, self.bot.services)
+        return booking_choices(reviewable, guild, actor.user_id, current)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import discord
+from discord import app_commands
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
@@ -166,3 +167,26 @@ def booked_text(booking: Booking) -> str:
     return texts.BOOK_REQUESTED.format(
         start=ts(booking.start), tutor=booking.tutor_id, expires=ts(booking.expires_at)
     )
+
+
+CHOICES_MAX = 25  # Discord shows at most 25 autocomplete choices
+
+
+def booking_choices(
+    bookings: Iterable[Booking], guild: discord.Guild, viewer: int, typed: str
+) -> list[app_commands.Choice[int]]:
+    """Autocomplete choices for a `booking:` option: "#12 with Theo · Mon 07 Dec 15:00 UTC".
+
+    The other person's name comes from the member cache ("someone" without it); only
+    labels containing what was typed (a leading "#" ignored) are offered.
+    """
+    wanted = typed.strip().lstrip("#")
+    choices = []
+    for booking in bookings:
+        other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
+        other = guild.get_member(other_id)
+        name = other.display_name if other else "someone"
+        label = f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC"[:100]
+        if wanted in label:
+            choices.append(app_commands.Choice(name=label, value=booking.booking_id))
+    return choices[:CHOICES_MAX]
