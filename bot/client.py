@@ -8,10 +8,13 @@ from collections.abc import Callable
 import discord
 from discord.ext import commands
 
+from bot.adapters.spaces import DiscordSessionSpaces
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
+from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
+from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
@@ -30,6 +33,8 @@ EXTENSIONS = (
     "bot.cogs.safety",
     "bot.cogs.moderation",
     "bot.cogs.reviews",
+    "bot.cogs.notes",
+    "bot.cogs.sessions",
 )
 
 
@@ -44,7 +49,7 @@ class TutorBot(commands.Bot):
         sync: bool = True,
         start_jobs: Callable[[TutorBot], JobRunner] | None = None,
     ) -> None:
-        intents = discord.Intents.default()
+        intents = discord.Intents.default()  # with voice states: joining counts as check-in
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -57,6 +62,7 @@ class TutorBot(commands.Bot):
         self._sync = sync
         self._start_jobs = start_jobs
         self.jobs: JobRunner | None = None
+        self.spaces = DiscordSessionSpaces(self)
 
     async def setup_hook(self) -> None:
         """Load every cog, route errors to the one handler, and sync commands."""
@@ -64,7 +70,12 @@ class TutorBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(
-            *PERSISTENT_BUTTONS, ResolveCaseButton, *REVIEW_BUTTONS, *SURVEY_BUTTONS
+            *PERSISTENT_BUTTONS,
+            ResolveCaseButton,
+            *REVIEW_BUTTONS,
+            *SURVEY_BUTTONS,
+            *SPACE_BUTTONS,
+            *NOTES_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

@@ -612,16 +612,19 @@ STAR_LABELS = {
 }
 REVIEW_ASPECTS_LABEL = "What was true? (tick all that apply)"
 REVIEW_ASPECTS_PLACEHOLDER = "Tick what applies; leave the rest"
-ASPECT_LABELS = {
+ASPECT_LABELS = {  # a student rates the first four of the tutor, a tutor the student's
     "on_time": "On time",
     "explained_clearly": "Explained clearly",
     "helped_understand": "Helped me understand",
     "would_book_again": "I'd book again",
+    "prepared": "Came prepared",
+    "respectful": "Respectful and engaged",
+    "would_teach_again": "I'd teach them again",
 }
 REVIEW_TEXT_LABEL = "Comment (optional)"
 REVIEW_TEXT_PLACEHOLDER = "What went well, what could be better?"
 REVIEW_SAVED = (
-    "Thanks! Your review of <@{tutor}> is saved. You can change it with `/review` "
+    "Thanks! Your review of <@{reviewee}> is saved. You can change it with `/review` "
     "until <t:{until}:f>."
 )
 REVIEW_UPDATED = "Updated. You can keep changing it until <t:{until}:f>."
@@ -630,12 +633,14 @@ REVIEW_HELD = (
     "so it won't show or count until then."
 )
 REVIEW_TITLE = "{stars} Review of session #{booking}"
-REVIEW_BY = "By <@{student}> · <t:{at}:D>"
+REVIEW_BY = "By <@{reviewer}> · <t:{at}:D>"
 REVIEW_YES = "✅"
 REVIEW_NO = "❌"
-REVIEW_TUTOR_REPLY = "**Tutor's reply:** {reply}"
-REVIEW_NONE_YET = "<@{student}> hasn't reviewed this session yet."
-REVIEW_HELD_FOR_TUTOR = "The review of this session is waiting for a moderator."
+REVIEW_REPLY_BY = {  # by the reviewee's side
+    "tutor": "**Tutor's reply:** {reply}",
+    "student": "**Student's reply:** {reply}",
+}
+REVIEW_HELD_FOR_REVIEWEE = "The review of you on this session is waiting for a moderator."
 REVIEW_REPLY_LABEL = "Reply"
 REPLY_MODAL_TITLE = "Reply to the review of #{booking}"
 REPLY_TEXT_LABEL = "Your reply (you can reply once)"
@@ -643,7 +648,12 @@ REPLY_SAVED = "Your reply is posted under the review. Thanks for answering!"
 PROFILE_RATING = "⭐ {rating:.1f} / 5 from {count} reviews"
 MOD_HELD_REVIEWS = "Held reviews (release with `/mod release booking:`)"
 MOD_HELD_REVIEW = "Held review on booking #{booking}"
-MOD_REVIEW_RELEASED = "The review on booking #{booking} is released: it now shows and counts."
+MOD_REVIEW_RELEASED = (
+    "The held review on booking #{booking} is released (both sides' if both were held): "
+    "it now shows and counts."
+)
+STUDENT_STANDING_RATED = "🎓 Past tutors rate this student ⭐ {rating:.1f} / 5 ({count} reviews)"
+STUDENT_STANDING_FEW = "🎓 Past tutors' reviews of this student: {count}, too few for a rating yet"
 NOTICE_TITLES["review_received"] = "⭐ New review"
 NOTICE_BODIES["review_received"] = (
     "<@{other}> reviewed your **{subject}** session. Press **Reply** to answer once "
@@ -653,10 +663,6 @@ CONFLICTS["already_reviewed"] = (
     "You've already reviewed this session. Use `/review` on it to change your review."
 )
 CONFLICTS["review_locked"] = "This review can no longer be edited: its edit window has closed."
-CONFLICTS["only_students_review"] = (
-    "Only the student reviews a session. As the tutor, use `/review` on it to see the "
-    "review and reply."
-)
 CONFLICTS["already_replied"] = "You've already replied to this review; a reply can't be changed."
 CONFLICTS["reply_abusive"] = "Please keep replies respectful; some of that wording isn't allowed."
 ENTITY_NAMES["review"] = "There's no review on that session yet."
@@ -702,6 +708,59 @@ NO_SHOW_MONEY = {
 }
 NO_SHOW_DISPUTE = "If this is wrong, tell a moderator with `/report`."
 
+# --- session spaces -------------------------------------------------------------------------
+SPACE_THREAD_NAME = "Session #{booking} · {subject}"
+SPACE_VOICE_NAME = "🔊 Session #{booking}"
+SPACE_TEXT_CHANNEL_NAME = "session-{booking}"
+SPACES_CATEGORY = "TutorBot sessions"
+SPACES_OVERFLOW_CATEGORY = "TutorBot sessions {n}"
+SPACE_NOTICE_TITLE = "👋 Your session space"
+SPACE_NOTICE_BODY = (
+    "<@{student}> and <@{tutor}>: this private space is for your **{subject}** session, "
+    "{start} ({relative}). Only the two of you{moderators} can see it."
+)
+SPACE_NOTICE_MODERATORS = " and the moderators"
+SPACE_CONDUCT_TITLE = "Before you start"
+SPACE_CONDUCT = (
+    "• Be kind and respectful; no harassment of any kind.\n"
+    "• Keep contact and payments on TutorBot: no phone numbers, emails or outside payments.\n"
+    "• {recording}\n"
+    "• Something wrong? Press **Report**: only moderators see it."
+)
+SPACE_RECORDING_PROHIBITED = "Recording is **not allowed**, of voice or screen."
+SPACE_RECORDING_ALLOWED = "Recording is allowed only if you both say yes first."
+SPACE_VOICE_HINT = "Press **I agree** to accept these rules and open the voice channel {voice}."
+SPACE_TEXT_HINT = "Press **I agree** to accept these rules, then **Check in** when you're here."
+SPACE_AGREE_LABEL = "I agree"
+SPACE_REPORT_LABEL = "Report"
+SPACE_AGREED_VOICE = "Thanks! The voice channel <#{voice}> is open to you now. 🎧"
+SPACE_AGREED = "Thanks for agreeing. Have a good session!"
+SPACE_ALREADY_AGREED = "You've already agreed. The voice channel <#{voice}> is open to you."
+SPACE_ALREADY_AGREED_TEXT = "You've already agreed. Have a good session!"
+SPACE_NOT_YOURS = "Only the student and the tutor of this session can press this."
+SPACE_REPORT_TITLE = "Report: session #{booking}"
+SPACE_REPORT_LABEL_FIELD = "What happened?"
+SPACE_REPORT_PLACEHOLDER = "Only moderators see this. Say what happened and when."
+SPACE_CLOSED_MESSAGE = (
+    "This session space is now closed. Thanks, both of you! "
+    "`/review` and `/notes` still work for this booking."
+)
+SPACE_JOIN_LABEL = "Open session space"
+SPACE_ALERTS = {
+    "no_sessions_channel": (
+        "⚠️ I couldn't open a private space for session #{booking}: no sessions channel is "
+        "set. An admin can set one with `/admin config setting:sessions_channel`."
+    ),
+    "missing_permissions": (
+        "⚠️ I couldn't open a private space for session #{booking}: I'm missing permissions. "
+        "Please let me Manage Channels, Manage Roles, Create Private Threads, Manage Threads "
+        "and Send Messages in the sessions channel."
+    ),
+}
+SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
+CONFLICTS["space_closed"] = "This session space is closed."
+FIELD_NAMES["report_reason"] = "What happened"
+
 # --- survey ---------------------------------------------------------------------------------
 NOTICE_TITLES["survey"] = "📝 How did it go?"
 NOTICE_BODIES["survey"] = (
@@ -723,3 +782,61 @@ FIELD_NAMES["survey_answer"] = "The answer"
 for _state in ("requested", "awaiting_payment", "confirmed", "declined", "expired", "cancelled"):
     ALREADY[("survey", _state)] = "The survey opens once the session has been completed."
 ALREADY[("survey", "no_show")] = "This session was closed as a no-show, so it has no survey."
+
+# --- notes ----------------------------------------------------------------------------------
+NOTES_TITLE = "📒 Session notes · {subject}"
+NOTES_SHARED = (
+    "Shared by <@{student}> (student) and <@{tutor}> (tutor), across all your sessions "
+    "together. Only you two can see them."
+)
+NOTES_GOALS_HEADING = "**🎯 Goals**"
+NOTES_NO_GOALS = "No goals yet. Press **Edit goals** to write down what you're working towards."
+NOTES_GOALS_EDITED = "_Last edited by <@{user}> <t:{at}:R>_"
+NOTES_NONE_HEADING = "Progress notes"
+NOTES_NONE = "No notes yet. Press **Add note** after a session to record what you covered."
+NOTE_FIELD_BOOKING = " · session #{booking}"
+NOTE_CONTINUED = "↳ continued"
+NOTE_BODY = "<@{author}> · <t:{at}:f>\n{text}"
+NOTE_ROLES = {"student": "🎓 Student", "tutor": "🧑‍🏫 Tutor"}
+NOTES_PAGE = "Notes {first}–{last} of {total}, newest first · page {page} of {pages}"
+NOTES_MORE_THAN_LOADED = " · only the latest {loaded} are shown here"
+NOTES_EDIT_GOALS_LABEL = "Edit goals"
+NOTES_ADD_LABEL = "Add note"
+NOTES_NEWER_LABEL = "◀ Newer"
+NOTES_OLDER_LABEL = "Older ▶"
+NOTES_GOALS_MODAL_TITLE = "Shared goals (session #{booking})"
+NOTES_GOALS_LABEL = "Goals (both of you can edit these)"
+NOTES_GOALS_PLACEHOLDER = "e.g. Pass the calculus midterm; get confident with integrals."
+NOTE_MODAL_TITLE = "Add a note (session #{booking})"
+NOTE_LABEL = "Your note"
+NOTE_PLACEHOLDER = "What did you cover? What's next? Both of you will see it."
+NOTES_GOALS_SAVED = "✅ Goals saved."
+NOTES_GOALS_CLEARED = "✅ Goals cleared."
+NOTE_ADDED = "✅ Note added."
+NOTES_TEMPLATE_MODAL_TITLE = "Notes template: {subject}"
+NOTES_TEMPLATE_LABEL = "Template (leave empty to remove it)"
+NOTES_TEMPLATE_PLACEHOLDER = "e.g.\nGoals:\nTopics covered:\nHomework:"
+NOTES_TEMPLATE_SAVED = (
+    "✅ Template saved. Your **Add note** form starts with it on your **{subject}** sessions."
+)
+NOTES_TEMPLATE_REMOVED = "Template removed: your **{subject}** notes start empty again."
+CONFLICTS["goals_changed"] = (
+    "The other person changed the goals while you were editing. Press **Edit goals** "
+    "again to see their version, then make your change."
+)
+CONFLICTS["note_is_template"] = "Your note is still just the template. Fill it in, then save."
+CONFLICTS["template_subject_not_taught"] = (
+    "You can only set templates for subjects you teach. Pick one from the list, or add it "
+    "with `/tutor apply`."
+)
+FIELD_NAMES["notes_goals"] = "The goals"
+FIELD_NAMES["progress_note"] = "Your note"
+FIELD_NAMES["note_template"] = "The template"
+ALREADY[("notes", "awaiting_payment")] = "Notes open once this booking is paid for."
+ALREADY[("notes", "declined")] = (
+    "This request was declined, so it has no notes. Pick a booking you actually had with them."
+)
+ALREADY[("notes", "expired")] = (
+    "This request expired unanswered, so it has no notes. Pick a booking you actually had "
+    "with them."
+)

@@ -8,7 +8,17 @@ from typing import Any
 
 from discord_emulator.actions_components import ComponentActions
 from discord_emulator.interactions import handler_tasks
-from discord_emulator.models import Channel, ErrorRecord, Guild, Member, Message, Overwrite, User
+from discord_emulator.models import (
+    Channel,
+    ChannelType,
+    ErrorRecord,
+    Guild,
+    Member,
+    Message,
+    Overwrite,
+    User,
+)
+from discord_emulator.permissions import MANAGE_THREADS, VIEW_CHANNEL
 from discord_emulator.server import Server
 
 MessagePredicate = Callable[[Message], bool]
@@ -159,6 +169,18 @@ class Emulator(ComponentActions):
     def permissions_for(self, user: User, channel: Channel) -> int:
         """Effective permission bits of `user` in `channel`."""
         return self.world.permissions_in(user.id, channel)
+
+    def can_see(self, user: User, channel: Channel) -> bool:
+        """Whether `user` sees `channel`.
+
+        A private thread shows only to its members and to those who manage threads.
+        """
+        perms = self.world.permissions_in(user.id, channel)
+        if not perms & VIEW_CHANNEL:
+            return False
+        if channel.type == ChannelType.PRIVATE_THREAD:
+            return user.id in channel.member_ids or bool(perms & MANAGE_THREADS)
+        return True
 
     def member(self, guild: Guild, user: User) -> Member | None:
         return self.world.members.get((guild.id, user.id))

@@ -181,6 +181,10 @@ class Message:
         return render.buttons(self.components)
 
     @property
+    def links(self) -> list[tuple[str, str]]:
+        return render.links(self.components)
+
+    @property
     def selects(self) -> list[JSON]:
         return render.selects(self.components)
 

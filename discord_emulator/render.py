@@ -43,6 +43,15 @@ def buttons(components: Sequence[JSON]) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def links(components: Sequence[JSON]) -> list[tuple[str, str]]:
+    """Return (label, url) for each link button."""
+    return [
+        (comp.get("label") or "", str(comp["url"]))
+        for comp in walk_components(components)
+        if comp.get("type") == BUTTON and comp.get("url")
+    ]
+
+
 def selects(components: Sequence[JSON]) -> list[JSON]:
     return [c for c in walk_components(components) if c.get("type") in SELECT_TYPES]
 

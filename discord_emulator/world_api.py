@@ -8,7 +8,7 @@ from typing import Any
 from discord_emulator import payloads
 from discord_emulator.backend import Backend
 from discord_emulator.models import Channel, ChannelType, Guild, Member, Overwrite, Role, User
-from discord_emulator.permissions import BOT_DEFAULT, EVERYONE_DEFAULT
+from discord_emulator.permissions import BOT_DEFAULT, CONNECT, EVERYONE_DEFAULT, VIEW_CHANNEL
 from discord_emulator.ratelimit import RateLimitRule
 from discord_emulator.world import BotIdentity
 
@@ -203,8 +203,12 @@ class WorldBuilding(Backend):
         )
 
     def voice_join(self, user: User, channel: Channel) -> None:
+        """Join a voice channel, as the Discord client allows: View Channel and Connect."""
         if channel.guild_id is None:
             raise ValueError("voice channels belong to guilds")
+        needed = VIEW_CHANNEL | CONNECT
+        if self.world.permissions_in(user.id, channel) & needed != needed:
+            raise PermissionError(f"{user.name} may not connect to {channel.name}")
         self.world.voice_states[(channel.guild_id, user.id)] = channel.id
         self._voice_event(channel.guild_id, user, channel.id)
         self.say(user.name, f"joined voice 🔊 {channel.name}", kind="user")

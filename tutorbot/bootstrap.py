@@ -14,7 +14,7 @@ from bot.client import TutorBot
 from bot.endpoint import use_discord_endpoint
 from marketplace.jobs.runner import JobRunner
 from marketplace.payments import StripeGateway
-from marketplace.ports import Clock, Notifier, PaymentGateway, SystemClock
+from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, SystemClock
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
@@ -102,9 +102,9 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.database.dispose()
 
 
-def start_jobs(runtime: Runtime, notifier: Notifier) -> JobRunner:
+def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> JobRunner:
     """Start the durable job runner: APScheduler ticks it, services wake it."""
-    handlers = Handlers(runtime.services, notifier).by_kind()
+    handlers = Handlers(runtime.services, notifier, spaces).by_kind()
     queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
     # One writer at a time on SQLite anyway: parallel handlers would only queue.
     concurrency = 1 if runtime.database.is_sqlite else JOB_CONCURRENCY
@@ -121,7 +121,9 @@ def build_bot(runtime: Runtime, *, with_jobs: bool = True) -> TutorBot:
     return TutorBot(
         runtime.services,
         dev_guild_id=settings.dev_guild_id,
-        start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services)))
+        start_jobs=(
+            lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), bot.spaces)
+        )
         if with_jobs
         else None,
     )

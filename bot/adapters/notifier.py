@@ -1,4 +1,8 @@
-"""The Discord Notifier: DMs first; closed DMs fall back to the guild's fallback channel."""
+"""The Discord Notifier: DMs first, and a fallback for closed DMs.
+
+A closed DM goes to the booking's session space when one is open, else to the guild's
+fallback channel, with a mention.
+"""
 
 from __future__ import annotations
 
@@ -47,10 +51,14 @@ class DiscordNotifier:
         return await self._fallback(notice, rendered, fallback_id)
 
     async def _context(self, notice: Notice) -> tuple[str, int | None]:
+        """The subject's name, and where a closed DM goes instead."""
         async with self.services.uow(read_only=True) as uow:
             policy = await uow.guilds.policy(notice.guild_id)
             names = {s.key: s.name for s in await uow.subjects.all(notice.guild_id)}
+            space = await uow.spaces.get(notice.booking.booking_id) if notice.booking else None
         key = notice.booking.subject_key if notice.booking else ""
+        if space is not None and space.is_live and space.text_id is not None:
+            return names.get(key, key), space.text_id
         return names.get(key, key), policy.fallback_channel
 
     async def _fallback(

@@ -1,4 +1,4 @@
-"""`/review booking:`: review a completed session, or (as its tutor) read and reply."""
+"""`/review booking:`: review the other side of a completed session, read and reply."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ class ReviewCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="review", description="Review a completed session (tutors: read it and reply)"
+        name="review", description="Review a completed session, or read and answer a review of you"
     )
     @app_commands.describe(booking="Which completed session")
     @app_commands.guild_only()
     async def review(self, interaction: discord.Interaction, booking: int) -> None:
-        """Open the review modal, or show the review to its tutor."""
+        """Open the review modal, or show the review of the caller with Reply."""
         await open_review_flow(interaction, actor_of(interaction), booking)
 
     @review.autocomplete("booking")

@@ -152,6 +152,14 @@ class CheckInButton(RecordButton, prefix="session:checkin"):
         await interaction.response.send_message(done, ephemeral=True)
 
 
+def space_link(guild_id: int, channel_id: int) -> discord.ui.Button[Any]:
+    """One click to the session space (a thread or channel of the guild)."""
+    return discord.ui.Button(
+        label=texts.SPACE_JOIN_LABEL,
+        url=f"https://discord.com/channels/{guild_id}/{channel_id}",
+    )
+
+
 PERSISTENT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     ManageButton,
@@ -174,6 +182,8 @@ def notice_view(notice: Notice) -> discord.ui.View | None:
     elif notice.kind in MANAGE_KINDS:
         if _checks_in(notice):
             view.add_item(CheckInButton(booking.guild_id, booking.booking_id))
+        if isinstance(space := notice.extra.get("space_id"), int):
+            view.add_item(space_link(booking.guild_id, space))
         view.add_item(ManageButton("resched", booking.guild_id, booking.booking_id))
         view.add_item(ManageButton("cancel", booking.guild_id, booking.booking_id))
     return view if view.children else None

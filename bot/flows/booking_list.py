@@ -32,9 +32,7 @@ async def _row_items(
     guild_id, booking_id = booking.guild_id, booking.booking_id
     items: list[discord.ui.Item[Any]] = []
     if booking.state is BookingState.COMPLETED:
-        if actor.user_id == booking.student_id:
-            items.append(LeaveReviewButton(guild_id, booking_id))
-        return items
+        return [LeaveReviewButton(guild_id, booking_id)]  # each side reviews the other
     if check_in:
         items.append(CheckInButton(guild_id, booking_id))
     if awaits_payment(booking) and actor.user_id == booking.student_id:

@@ -1,8 +1,10 @@
-"""The review flow: one modal (stars, the four ratings, a comment) and the tutor's reply.
+"""The review flow: one modal (stars, four ratings, a comment) and the reviewee's reply.
 
-`/review booking:` and the persistent **Leave review** button open the same modal; a
-student who reviewed already gets it prefilled to edit while the window is open. The
-tutor gets the review with a persistent **Reply** button (also on the DM they receive).
+Each side of a completed session reviews the other: the student rates the tutor, the
+tutor the student, each on their side's four ratings. The persistent **Leave review**
+button opens the modal, prefilled to edit while the window is open. `/review booking:`
+opens it too, unless the other side has reviewed the caller: then it shows that review
+with a persistent **Reply** button (also on the "New review" DM) and Leave review.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, services_of
 from bot.presenters.reviews import review_embed
 from bot.replies import reply
-from marketplace.domain.reviews import REPLY_MAX_LEN, TEXT_MAX_LEN, Aspect
+from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
 from marketplace.services import reviews
 from marketplace.services.commands import Actor
 from marketplace.services.reviews import ReviewPrompt
@@ -28,10 +30,11 @@ def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
 
 
 class ReviewModal(SafeModal):
-    """Stars and the four yes/no ratings as selects, then an optional comment."""
+    """Stars and the reviewed side's four yes/no ratings as selects, then a comment."""
 
     def __init__(self, guild_id: int, prompt: ReviewPrompt) -> None:
-        existing = prompt.existing
+        existing = prompt.own
+        aspects = ASPECTS[prompt.about]
         booking_id = prompt.booking.booking_id
         title = texts.REVIEW_EDIT_TITLE if existing else texts.REVIEW_MODAL_TITLE
         # No fixed custom_id: two forms opened side by side must each reach their handler.
@@ -51,13 +54,13 @@ class ReviewModal(SafeModal):
             custom_id="review:aspects",
             placeholder=texts.REVIEW_ASPECTS_PLACEHOLDER,
             min_values=0,
-            max_values=len(Aspect),
+            max_values=len(aspects),
             required=False,
             options=[
                 discord.SelectOption(
                     label=texts.ASPECT_LABELS[a.value], value=a.value, default=a in yes
                 )
-                for a in Aspect
+                for a in aspects
             ],
         )
         self.comment: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
@@ -90,45 +93,49 @@ class ReviewModal(SafeModal):
         elif self.editing:
             text = texts.REVIEW_UPDATED.format(until=until)
         else:
-            text = texts.REVIEW_SAVED.format(tutor=saved.review.reviewee_id, until=until)
+            text = texts.REVIEW_SAVED.format(reviewee=saved.review.reviewee_id, until=until)
         await interaction.response.send_message(text, ephemeral=True)
 
 
 async def open_review_flow(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
-    """The student gets the review modal; the tutor sees the review, with Reply if open."""
+    """`/review`: the review of the caller if there is one (Reply, Leave review), else the form."""
     prompt = await reviews.open_review(actor, booking_id, services_of(interaction))
-    if prompt.as_student:
+    received = prompt.received
+    if received is None:
+        reviews.check_writable(prompt)
         await interaction.response.send_modal(ReviewModal(actor.guild_id, prompt))
         return
-    review = prompt.existing
-    if review is None:
-        await reply(interaction, texts.REVIEW_NONE_YET.format(student=prompt.booking.student_id))
-        return
-    if not review.counts:
-        await reply(interaction, texts.REVIEW_HELD_FOR_TUTOR)
-        return
     view = discord.ui.View(timeout=None)
-    if review.replied_at is None:
+    if received.counts and received.replied_at is None:
         view.add_item(ReplyButton(actor.guild_id, booking_id))
-    await reply(interaction, embed=review_embed(review), view=view if view.children else None)
+    if prompt.writable:
+        view.add_item(LeaveReviewButton(actor.guild_id, booking_id))
+    buttons = view if view.children else None
+    if not received.counts:
+        await reply(interaction, texts.REVIEW_HELD_FOR_REVIEWEE, view=buttons)
+        return
+    await reply(interaction, embed=review_embed(received), view=buttons)
 
 
 class LeaveReviewButton(RecordButton, prefix="review:leave"):
-    """Leave review, on completed sessions in `/bookings`."""
+    """Leave review, on completed sessions in `/bookings` (either side) and under `/review`."""
 
     label = texts.REVIEW_LEAVE_LABEL
     style = discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Open the review modal (or say why not)."""
+        """Open the caller's review modal (or say why not)."""
         try:
-            await open_review_flow(interaction, _actor(interaction, self.guild_id), self.record_id)
+            actor = _actor(interaction, self.guild_id)
+            prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(ReviewModal(self.guild_id, prompt))
 
 
 class ReplyModal(SafeModal):
-    """The tutor's one reply to a review."""
+    """The reviewee's one reply to the review of them."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
         super().__init__(
@@ -152,13 +159,13 @@ class ReplyModal(SafeModal):
 
 
 class ReplyButton(RecordButton, prefix="review:reply"):
-    """Reply, under the review the tutor sees (in `/review` and in the review DM)."""
+    """Reply, under the review its reviewee sees (in `/review` and in the review DM)."""
 
     label = texts.REVIEW_REPLY_LABEL
     style = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Check the tutor may still reply, then ask for the reply."""
+        """Check the reviewee may still reply, then ask for the reply."""
         try:
             actor = _actor(interaction, self.guild_id)
             await reviews.open_reply(actor, self.record_id, services_of(interaction))

@@ -13,6 +13,7 @@ from bot.flows.booking_buttons import notice_view
 from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.reviews import student_standing_line
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
 from marketplace.domain.money import Money, format_money
@@ -62,6 +63,8 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
     if notice.kind is NoticeKind.BOOKING_REQUESTED:
         if booking.note:
             lines.append(texts.NOTE_LINE.format(note=booking.note))
+        if standing := student_standing_line(notice.extra):
+            lines.append(standing)
         if booking.price is not None:
             lines.append(texts.PAID_HELD_LINE)
         lines.append(texts.EXPIRES_LINE.format(expires=ts(booking.expires_at)))

@@ -1,9 +1,10 @@
 """Reviews of a completed session (SPEC.md section 3 "Reviews").
 
-A student reviews the tutor once per booking: 1-5 stars, four yes/no ratings and an
-optional text. The review can be edited for ``review_edit_hours``; the tutor can reply
-once and never changes the score. Text with an abusive word is *held*: stored, but not
-shown or counted until a moderator releases it.
+Each side of a completed booking reviews the other once: the student the tutor, and the
+tutor the student. A review is 1-5 stars, four yes/no ratings (each side has its own
+four, see :data:`ASPECTS`) and an optional text. It can be edited for
+``review_edit_hours``; the reviewee can reply once and never changes the score. Text with
+an abusive word is *held*: stored, but not shown or counted until a moderator releases it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.booking import Booking, BookingState, Party
 from marketplace.domain.errors import (
     ConflictError,
     InputError,
@@ -43,12 +44,33 @@ class ReviewStatus(StrEnum):
 
 
 class Aspect(StrEnum):
-    """The four structured ratings, each a yes or a no."""
+    """A structured rating, a yes or a no; each side answers four (see ASPECTS)."""
 
     ON_TIME = "on_time"
     EXPLAINED_CLEARLY = "explained_clearly"
     HELPED_UNDERSTAND = "helped_understand"
     WOULD_BOOK_AGAIN = "would_book_again"
+    PREPARED = "prepared"
+    RESPECTFUL = "respectful"
+    WOULD_TEACH_AGAIN = "would_teach_again"
+
+
+# What is asked about the reviewee, in a fixed order: storage keeps the i-th answer of
+# either side in the same i-th yes/no column, so the order is part of the schema.
+ASPECTS: dict[Party, tuple[Aspect, ...]] = {
+    Party.TUTOR: (
+        Aspect.ON_TIME,
+        Aspect.EXPLAINED_CLEARLY,
+        Aspect.HELPED_UNDERSTAND,
+        Aspect.WOULD_BOOK_AGAIN,
+    ),
+    Party.STUDENT: (
+        Aspect.ON_TIME,
+        Aspect.PREPARED,
+        Aspect.RESPECTFUL,
+        Aspect.WOULD_TEACH_AGAIN,
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +84,18 @@ class ReviewContent:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """One side's review of one booking; ``review_id`` is 0 until it is stored."""
+    """One side's review of one booking; ``review_id`` is 0 until it is stored.
+
+    ``about`` is the reviewee's side: ``Party.TUTOR`` for a student's review of the
+    tutor (the only kind that feeds ranking), ``Party.STUDENT`` for the tutor's review.
+    """
 
     review_id: int
     guild_id: int
     booking_id: int
     reviewer_id: int
     reviewee_id: int
+    about: Party
     content: ReviewContent
     status: ReviewStatus
     created_at: datetime
@@ -100,11 +127,20 @@ def parse_stars(raw: str) -> int:
 
 
 def parse_aspects(raw: Iterable[str]) -> frozenset[Aspect]:
-    """The aspects ticked in a select; InputError("aspects", unknown_choice) on a forgery."""
+    """The aspects ticked in a select; InputError("aspects", unknown_choice) on a forgery.
+
+    Whether they fit the side being reviewed is checked when the review is made.
+    """
     try:
         return frozenset(Aspect(value) for value in raw)
     except ValueError:
         raise InputError("aspects", Problem.UNKNOWN_CHOICE) from None
+
+
+def _check_aspects(content: ReviewContent, about: Party) -> None:
+    """InputError("aspects", unknown_choice) for a rating the other side is asked."""
+    if not content.yes <= frozenset(ASPECTS[about]):
+        raise InputError("aspects", Problem.UNKNOWN_CHOICE)
 
 
 def make_content(stars: int, yes: Iterable[Aspect], text: str = "") -> ReviewContent:
@@ -121,6 +157,19 @@ def _status_for(content: ReviewContent, words: Iterable[str]) -> ReviewStatus:
     return ReviewStatus.HELD if is_abusive(content.text, words) else ReviewStatus.VISIBLE
 
 
+def reviewee_side(booking: Booking, reviewer_id: int) -> Party:
+    """The side ``reviewer_id`` reviews (the other one); PermissionDeniedError for others."""
+    mine = booking.party_of(reviewer_id, "review")
+    return Party.STUDENT if mine is Party.TUTOR else Party.TUTOR
+
+
+def counterpart_of(booking: Booking, user_id: int) -> int:
+    """The other participant of the booking; PermissionDeniedError for non-parties."""
+    if reviewee_side(booking, user_id) is Party.TUTOR:
+        return booking.tutor_id
+    return booking.student_id
+
+
 def new_review(
     booking: Booking,
     reviewer_id: int,
@@ -128,22 +177,23 @@ def new_review(
     now: datetime,
     words: Iterable[str] = ABUSIVE_WORDS,
 ) -> Review:
-    """The student's review of the tutor of a completed booking.
+    """One side's review of the other side of a completed booking.
 
-    Raises PermissionDeniedError for a non-party, ConflictError("only_students_review")
-    for the tutor, InvalidTransitionError("booking", state, "review") before completion.
+    The student reviews the tutor and the tutor the student. Raises
+    PermissionDeniedError for a non-party, InvalidTransitionError("booking", state,
+    "review") before completion, InputError("aspects") for the other side's ratings.
     """
-    booking.party_of(reviewer_id, "review")
-    if reviewer_id != booking.student_id:
-        raise ConflictError("only_students_review")
+    about = reviewee_side(booking, reviewer_id)
     if booking.state is not BookingState.COMPLETED:
         raise InvalidTransitionError("booking", booking.state.value, "review")
+    _check_aspects(content, about)
     return Review(
         review_id=0,
         guild_id=booking.guild_id,
         booking_id=booking.booking_id,
         reviewer_id=reviewer_id,
-        reviewee_id=booking.tutor_id,
+        reviewee_id=booking.tutor_id if about is Party.TUTOR else booking.student_id,
+        about=about,
         content=content,
         status=_status_for(content, words),
         created_at=now,
@@ -166,6 +216,7 @@ def edit(  # noqa: PLR0917 - an edit has this many facts
         raise PermissionDeniedError("edit_review", "owner")
     if now > review.editable_until(edit_hours):
         raise ConflictError("review_locked")
+    _check_aspects(content, review.about)
     held = review.status is ReviewStatus.HELD or is_abusive(content.text, words)
     status = ReviewStatus.HELD if held else ReviewStatus.VISIBLE
     return replace(review, content=content, status=status, edited_at=now)

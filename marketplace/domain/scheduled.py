@@ -20,6 +20,9 @@ class ActionKind(StrEnum):
     PAY_OUT = "pay_out"  # after the dispute window: payload {"tutor": n, "platform": n}
     ATTENDANCE_CHECK = "attendance_check"  # start + no-show limit: payload {"sequence": n}
     AUTO_COMPLETE = "auto_complete"  # at the end, if both checked in: payload {"sequence": n}
+    OPEN_SPACE = "open_space"  # before the start: payload {"sequence": n}
+    CLOSE_SPACE = "close_space"  # after the end + grace, or at once when the booking is off
+    SWEEP_SPACES = "sweep_spaces"  # the reconciler: close any space whose booking is over
 
 
 class ActionState(StrEnum):

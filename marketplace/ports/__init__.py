@@ -23,6 +23,7 @@ from marketplace.ports.core import (
     UserRepository,
 )
 from marketplace.ports.moderation import CaseRepository
+from marketplace.ports.notes import NotesRepository
 from marketplace.ports.notify import DeliveryOutcome, Notice, NoticeKind, Notifier
 from marketplace.ports.payments import (
     CaptureMethod,
@@ -37,6 +38,13 @@ from marketplace.ports.payments import (
     SessionStatus,
 )
 from marketplace.ports.reviews import RatingStats, ReviewRepository
+from marketplace.ports.spaces import (
+    OpenedSpace,
+    SessionSpaces,
+    SpacePlan,
+    SpaceRepository,
+    SpaceUnavailableError,
+)
 
 __all__ = [
     "ActionQueue",
@@ -54,9 +62,11 @@ __all__ = [
     "GuildRepository",
     "IntentState",
     "MemberRepository",
+    "NotesRepository",
     "Notice",
     "NoticeKind",
     "Notifier",
+    "OpenedSpace",
     "PaymentGateway",
     "PaymentGatewayError",
     "PayoutAccount",
@@ -65,8 +75,12 @@ __all__ = [
     "ReviewRepository",
     "ScheduledActions",
     "SearchIndex",
+    "SessionSpaces",
     "SessionState",
     "SessionStatus",
+    "SpacePlan",
+    "SpaceRepository",
+    "SpaceUnavailableError",
     "StudentRepository",
     "SubjectRepository",
     "SystemClock",

@@ -27,7 +27,9 @@ from marketplace.ports.ledger import (
     WebhookEvents,
 )
 from marketplace.ports.moderation import CaseRepository
+from marketplace.ports.notes import NotesRepository
 from marketplace.ports.reviews import ReviewRepository
+from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.survey import SurveyRepository
 
 
@@ -304,6 +306,16 @@ class UnitOfWork(Protocol):
     @property
     def surveys(self) -> SurveyRepository:
         """Post-session survey answers, inside this transaction."""
+        ...
+
+    @property
+    def notes(self) -> NotesRepository:
+        """Session notes and note templates, inside this transaction."""
+        ...
+
+    @property
+    def spaces(self) -> SpaceRepository:
+        """Session spaces, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

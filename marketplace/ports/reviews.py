@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from marketplace.domain.booking import Party
 from marketplace.domain.reviews import Review
 
 
@@ -40,8 +41,14 @@ class ReviewRepository(Protocol):
         """Which of these bookings the reviewer has reviewed already (one query)."""
         ...
 
-    async def stats_of(self, guild_id: int, reviewee_ids: Sequence[int]) -> dict[int, RatingStats]:
-        """Visible-review figures of each reviewee that has any, in one grouped query."""
+    async def stats_of(
+        self, guild_id: int, reviewee_ids: Sequence[int], *, about: Party = Party.TUTOR
+    ) -> dict[int, RatingStats]:
+        """Visible-review figures of each reviewee that has any, in one grouped query.
+
+        Only reviews of them as ``about`` count: by default their reviews as a tutor, so
+        ranking and the tutor card never mix in what tutors said of them as a student.
+        """
         ...
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:

@@ -31,7 +31,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
 from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind, UnitOfWork
-from marketplace.services import payments, scheduling
+from marketplace.services import payments, reviews, scheduling
 from marketplace.services.availability import open_slots, refresh_next_slot
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -212,8 +212,9 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
             await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
             await scheduling.schedule_reminders(uow, booking, policy)
         else:
+            standing = await reviews.student_standing(uow, booking, policy)
             await scheduling.notify(
-                uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now
+                uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now, extra=standing
             )
             await scheduling.schedule_expiry(uow, booking)
         await refresh_next_slot(uow, actor.guild_id, cmd.tutor_id, policy, now)
@@ -289,6 +290,7 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str
         booking, event = booking.cancel(by, now, policy)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
         await scheduling.drop_booking_work(uow, booking, now)
+        await scheduling.close_space_soon(uow, booking, now)
         split = (event.refund_percent, event.tutor_share_percent)
         await payments.settle_booking(uow, booking, split, policy, now)
         await scheduling.notify_both(

@@ -8,8 +8,15 @@ from datetime import datetime, timedelta
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.jobs.runner import Handler, HandlerResult
-from marketplace.ports import Notice, NoticeKind, Notifier
-from marketplace.services import attendance, checkout, money_jobs, payments, scheduling
+from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
+from marketplace.services import (
+    attendance,
+    checkout,
+    money_jobs,
+    payments,
+    scheduling,
+    spaces,
+)
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.context import ServiceContext
 
@@ -26,11 +33,17 @@ def _done(what: str) -> HandlerResult:
 
 
 class Handlers:
-    """Handlers bound to the services and a notifier."""
+    """Handlers bound to the services, a notifier and the session spaces.
 
-    def __init__(self, ctx: ServiceContext, notifier: Notifier) -> None:
+    Without session spaces (None) the space work is skipped.
+    """
+
+    def __init__(
+        self, ctx: ServiceContext, notifier: Notifier, spaces: SessionSpaces | None = None
+    ) -> None:
         self.ctx = ctx
         self.notifier = notifier
+        self.spaces = spaces
 
     def by_kind(self) -> Mapping[ActionKind, Handler]:
         """The handler for each kind the runner may claim."""
@@ -46,7 +59,31 @@ class Handlers:
                 action, self.ctx
             ),
             ActionKind.AUTO_COMPLETE: lambda action: attendance.auto_complete(action, self.ctx),
+            ActionKind.OPEN_SPACE: self.open_space,
+            ActionKind.CLOSE_SPACE: self.close_space,
+            ActionKind.SWEEP_SPACES: self.sweep_spaces,
         }
+
+    async def open_space(self, action: ClaimedAction) -> HandlerResult:
+        """Open the session's space, if the booking still has this time."""
+        booking = await self._booking(action)
+        if self.spaces is None:
+            return _skip("no session spaces")
+        if booking is None or action.payload.get("sequence") != booking.sequence:
+            return _skip("booking moved or gone")
+        return _done(await spaces.open_space(booking.booking_id, self.ctx, self.spaces))
+
+    async def close_space(self, action: ClaimedAction) -> HandlerResult:
+        """Close the session's space if it no longer serves the booking."""
+        if self.spaces is None or action.booking_id is None:
+            return _skip("no session spaces")
+        return _done(await spaces.close_space(action.booking_id, self.ctx, self.spaces))
+
+    async def sweep_spaces(self, action: ClaimedAction) -> HandlerResult:
+        """The reconciler: close spaces whose booking is over, then come back later."""
+        if self.spaces is None:
+            return _skip("no session spaces")
+        return await spaces.sweep_job(action, self.ctx, self.spaces)
 
     async def _deliver(
         self,
@@ -118,6 +155,10 @@ class Handlers:
         if not await self._still_useful(booking, offset, now):
             return _skip("too late to be useful")
         extra: dict[str, object] = {"offset_minutes": offset}
+        if self.spaces is not None:
+            await spaces.open_space(booking.booking_id, self.ctx, self.spaces)  # if it is due
+        if (space := await spaces.live_space(booking.booking_id, self.ctx)) and space.text_id:
+            extra["space_id"] = space.text_id
         for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
             if await self._already_sent(f"{action.nonce}{suffix}"):
                 continue  # a retry after the other side failed: this side has it already

@@ -29,7 +29,7 @@ from marketplace.domain.profiles import TutorProfile
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
-from marketplace.services import scheduling
+from marketplace.services import reviews, scheduling
 from marketplace.services.context import ServiceContext
 
 SYSTEM_ACTOR = 0
@@ -268,6 +268,9 @@ async def _payment_arrived(
         await scheduling.schedule_reminders(uow, booking, policy)
         await capture_if_far(uow, booking, policy, now)
     else:
-        await scheduling.notify(uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now)
+        standing = await reviews.student_standing(uow, booking, policy)
+        await scheduling.notify(
+            uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now, extra=standing
+        )
         await scheduling.schedule_expiry(uow, booking)
     return booking

@@ -107,6 +107,7 @@ async def _after_time_change(
     await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
     if moved:
         await scheduling.drop_booking_work(uow, booking, now)
+        await scheduling.close_space_soon(uow, booking, now)
         await scheduling.schedule_reminders(uow, booking, policy)
         await payments.capture_if_far(uow, booking, policy, now)
         await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)

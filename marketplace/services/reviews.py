@@ -1,8 +1,10 @@
 """Reviews: leave one after a completed session, edit it for a while, reply once, moderate.
 
-The student reviews the tutor (SPEC.md section 3 "Reviews"); a tutor → student review is
-not offered yet. A review whose text is abusive is stored *held*: it is neither shown nor
-counted in the tutor's rating until a moderator releases it.
+Each side reviews the other once per booking (SPEC.md section 3 "Reviews"): the student
+the tutor, and the tutor the student. A review whose text is abusive is stored *held*:
+it is neither shown nor counted until a moderator releases it. Only reviews of tutors
+feed ranking and the tutor card; what tutors said of a student reaches the tutor a
+student asks to book (`student_standing`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marketplace.domain import reviews as rules
-from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.booking import Booking, BookingState, Party
 from marketplace.domain.errors import (
     ConflictError,
     InvalidTransitionError,
     NotFoundError,
-    PermissionDeniedError,
 )
-from marketplace.domain.reviews import Review
+from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.reviews import Review, ReviewStatus
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
 from marketplace.services.commands import Actor
@@ -43,16 +45,19 @@ class WriteReview:
 
 @dataclass(frozen=True, slots=True)
 class ReviewPrompt:
-    """What the review flow opens on: the booking, and the caller's side of it.
+    """Where the caller stands on a completed booking's two reviews.
 
-    `existing` is the caller's own review (student) or the review of them (tutor);
-    `editable_until` is set only while the student may still change theirs.
+    `about` is the side the caller reviews (the other one). `own` is the caller's review,
+    changeable until `editable_until`; `writable` says whether the form may still open.
+    `received` is the other side's review of the caller, held or not.
     """
 
     booking: Booking
-    as_student: bool
-    existing: Review | None
+    about: Party
+    own: Review | None
+    received: Review | None
     editable_until: datetime | None
+    writable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +91,33 @@ def _completed(booking: Booking) -> None:
 
 
 async def open_review(actor: Actor, booking_id: int, ctx: ServiceContext) -> ReviewPrompt:
-    """What `/review` or Leave review shows; refuses before completion and after the window."""
+    """Both reviews of the caller's completed booking, as `/review` shows them.
+
+    Refuses strangers and sessions that were not completed.
+    """
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         booking = await _booking_of(uow, actor, booking_id)
         _completed(booking)
         policy = await uow.guilds.policy(actor.guild_id)
-        review = await uow.reviews.of_booking(booking_id, booking.student_id)
-    if actor.user_id != booking.student_id:
-        return ReviewPrompt(booking, False, review, None)
-    until = None if review is None else review.editable_until(policy.review_edit_hours)
-    if until is not None and now > until:
+        own = await uow.reviews.of_booking(booking_id, actor.user_id)
+        other = rules.counterpart_of(booking, actor.user_id)
+        received = await uow.reviews.of_booking(booking_id, other)
+    until = None if own is None else own.editable_until(policy.review_edit_hours)
+    about = rules.reviewee_side(booking, actor.user_id)
+    return ReviewPrompt(booking, about, own, received, until, until is None or now <= until)
+
+
+def check_writable(prompt: ReviewPrompt) -> ReviewPrompt:
+    """The prompt, if its review form may open; ConflictError("review_locked") if not."""
+    if not prompt.writable:
         raise ConflictError("review_locked")
-    return ReviewPrompt(booking, True, review, until)
+    return prompt
+
+
+async def open_form(actor: Actor, booking_id: int, ctx: ServiceContext) -> ReviewPrompt:
+    """What the review form opens on; refuses before completion and after the edit window."""
+    return check_writable(await open_review(actor, booking_id, ctx))
 
 
 def _content(cmd: WriteReview) -> rules.ReviewContent:
@@ -107,7 +126,7 @@ def _content(cmd: WriteReview) -> rules.ReviewContent:
 
 
 async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
-    """Store the student's review once; the tutor is told (unless it is held)."""
+    """Store the caller's review of the other side once; they are told (unless it is held)."""
     actor, now = cmd.actor, ctx.clock.now()
     content = _content(cmd)
     async with ctx.uow() as uow:
@@ -119,7 +138,9 @@ async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
         policy = await uow.guilds.policy(actor.guild_id)
         stored = await uow.reviews.add(review)
         if stored.counts:
-            await scheduling.notify(uow, booking, NoticeKind.REVIEW_RECEIVED, booking.tutor_id, now)
+            await scheduling.notify(
+                uow, booking, NoticeKind.REVIEW_RECEIVED, stored.reviewee_id, now
+            )
         await uow.commit()
     ctx.after_commit()
     return SavedReview(stored, stored.editable_until(policy.review_edit_hours))
@@ -142,13 +163,10 @@ async def edit(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
 
 
 async def open_reply(actor: Actor, booking_id: int, ctx: ServiceContext) -> Review:
-    """The review the tutor is about to answer; refuses a second reply or a held review."""
-    prompt = await open_review(actor, booking_id, ctx)
-    review = prompt.existing
+    """The review of the caller they are about to answer; refuses a second reply or a held one."""
+    review = (await open_review(actor, booking_id, ctx)).received
     if review is None:
         raise NotFoundError("review", str(booking_id))
-    if prompt.as_student:
-        raise PermissionDeniedError("reply_review", "owner")
     if review.replied_at is not None:
         raise ConflictError("already_replied")
     if not review.counts:
@@ -157,11 +175,12 @@ async def open_reply(actor: Actor, booking_id: int, ctx: ServiceContext) -> Revi
 
 
 async def reply(actor: Actor, booking_id: int, text: str, ctx: ServiceContext) -> Review:
-    """The tutor's one reply to the review of their session."""
+    """The caller's one reply to the other side's review of them."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await _booking_of(uow, actor, booking_id)
-        review = await uow.reviews.of_booking(booking.booking_id, booking.student_id)
+        other = rules.counterpart_of(booking, actor.user_id)
+        review = await uow.reviews.of_booking(booking.booking_id, other)
         if review is None:
             raise NotFoundError("review", str(booking_id))
         answered = rules.add_reply(review, actor.user_id, text, now)
@@ -170,23 +189,34 @@ async def reply(actor: Actor, booking_id: int, text: str, ctx: ServiceContext) -
     return answered
 
 
-async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> Review:
-    """A moderator lets a held review through; it then shows and counts."""
+async def _both_reviews(uow: UnitOfWork, booking: Booking) -> list[Review]:
+    """The student's and the tutor's review of the booking, those that exist."""
+    found = [
+        await uow.reviews.of_booking(booking.booking_id, reviewer)
+        for reviewer in (booking.student_id, booking.tutor_id)
+    ]
+    return [review for review in found if review is not None]
+
+
+async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> list[Review]:
+    """A moderator lets the booking's held reviews (either side's) through; they now count."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_release_review")
         booking = await uow.bookings.get(booking_id)
         if booking is None or booking.guild_id != actor.guild_id:
             raise NotFoundError("booking", str(booking_id))
-        review = await uow.reviews.of_booking(booking_id, booking.student_id)
-        if review is None:
+        found = await _both_reviews(uow, booking)
+        if not found:
             raise NotFoundError("review", str(booking_id))
-        released = rules.release(review)
-        await uow.reviews.save(released)
+        released = [rules.release(r) for r in found if r.status is ReviewStatus.HELD]
+        if not released:
+            raise InvalidTransitionError("review", ReviewStatus.VISIBLE.value, "release")
+        for review in released:
+            await uow.reviews.save(review)
         await enter_guild(uow, actor, ctx)
-        await uow.audit.record(
-            actor.guild_id, actor.user_id, "review.release", {"booking": booking_id}, now
-        )
+        detail = {"booking": booking_id, "reviewers": [r.reviewer_id for r in released]}
+        await uow.audit.record(actor.guild_id, actor.user_id, "review.release", detail, now)
         await uow.commit()
     return released
 
@@ -211,7 +241,7 @@ async def ratings_of(
     uow: UnitOfWork, guild_id: int, tutor_ids: Sequence[int], min_reviews: int
 ) -> dict[int, TutorRating]:
     """Each tutor's counted rating and visible review count, in one query."""
-    stats = await uow.reviews.stats_of(guild_id, tutor_ids)
+    stats = await uow.reviews.stats_of(guild_id, tutor_ids, about=Party.TUTOR)
     return {
         tutor: TutorRating(rules.counted_rating(s.mean, s.count, min_reviews), s.count)
         for tutor, s in stats.items()
@@ -221,3 +251,23 @@ async def ratings_of(
 async def held(uow: UnitOfWork, guild_id: int) -> list[Review]:
     """Held reviews for the moderator queue, oldest first."""
     return await uow.reviews.held(guild_id, HELD_SHOWN)
+
+
+async def student_standing(
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy
+) -> dict[str, str]:
+    """Inside the caller's transaction: what tutors said of the booking's student.
+
+    As notice extras for the tutor's request DM: ``student_reviews`` (visible reviews of
+    them as a student) and, once ``min_reviews_for_rating`` count, ``student_rating``.
+    Empty for a student no tutor has reviewed yet.
+    """
+    stats = await uow.reviews.stats_of(booking.guild_id, [booking.student_id], about=Party.STUDENT)
+    found = stats.get(booking.student_id)
+    if found is None:
+        return {}
+    extra = {"student_reviews": str(found.count)}
+    rating = rules.counted_rating(found.mean, found.count, policy.min_reviews_for_rating)
+    if rating is not None:
+        extra["student_rating"] = f"{rating:.2f}"
+    return extra

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from marketplace.domain.booking import Booking
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.domain.spaces import closes_at, opens_at
 from marketplace.ports import NoticeKind, UnitOfWork
 
 BOOKING_WORK = frozenset(
@@ -15,6 +16,7 @@ BOOKING_WORK = frozenset(
         ActionKind.EXPIRE_REQUEST,
         ActionKind.ATTENDANCE_CHECK,
         ActionKind.AUTO_COMPLETE,
+        ActionKind.OPEN_SPACE,
     }
 )
 
@@ -90,12 +92,14 @@ async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPol
 
 
 async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
-    """The attendance check (start + no-show limit) and auto-completion (the end).
+    """The session space (open, close), the attendance check and auto-completion.
 
     Keyed by the booking's sequence: a moved booking gets fresh checks, and the old ones
     are skipped (dropped with the booking's work, and by the handlers' sequence check).
     """
     checks = (
+        (ActionKind.OPEN_SPACE, opens_at(booking, policy)),
+        (ActionKind.CLOSE_SPACE, closes_at(booking, policy)),
         (
             ActionKind.ATTENDANCE_CHECK,
             booking.start + timedelta(minutes=policy.no_show_after_minutes),
@@ -118,6 +122,19 @@ async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: Gui
 async def drop_booking_work(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
     """The booking moved or ended: its pending reminders, expiry and checks no longer apply."""
     await uow.scheduled.skip_pending(booking.booking_id, BOOKING_WORK, now)
+
+
+async def close_space_soon(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
+    """The booking was cancelled or moved: close its space now if it no longer serves it."""
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.CLOSE_SPACE,
+            dedupe_key=f"{ActionKind.CLOSE_SPACE}:{booking.booking_id}:{booking.sequence}:now",
+            guild_id=booking.guild_id,
+            due_at=now,
+            booking_id=booking.booking_id,
+        )
+    )
 
 
 async def schedule_nudge(

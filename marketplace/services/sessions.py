@@ -19,6 +19,16 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 
+async def counterpart(booking_id: int, actor: Actor, ctx: ServiceContext) -> int:
+    """The other participant of the actor's session (`PermissionDeniedError` if not theirs)."""
+    async with ctx.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
+    if booking is None or booking.guild_id != actor.guild_id:
+        raise NotFoundError("booking", str(booking_id))
+    booking.party_of(actor.user_id, "report")
+    return booking.tutor_id if actor.user_id == booking.student_id else booking.student_id
+
+
 async def complete(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
     """Mark complete: either side, once the session has started.
 

@@ -17,11 +17,13 @@ class SqlAttendanceLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def check_in(self, booking_id: int, user_id: int, at: datetime) -> bool:
+    async def check_in(
+        self, booking_id: int, user_id: int, at: datetime, via: str = "button"
+    ) -> bool:
         """Record the check-in unless the user already has one; True if recorded now."""
         inserted = await self._session.scalar(
             upsert(self._session, AttendanceRow)
-            .values(booking_id=booking_id, user_id=user_id, checked_in_at=at)
+            .values(booking_id=booking_id, user_id=user_id, checked_in_at=at, via=via)
             .on_conflict_do_nothing(
                 index_elements=[AttendanceRow.booking_id, AttendanceRow.user_id]
             )

@@ -537,6 +537,7 @@ class AttendanceRow(Base):
     )
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     checked_in_at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(String(8), default="button", server_default="button")
 
 
 class SurveyResponseRow(Base):
@@ -553,3 +554,83 @@ class SurveyResponseRow(Base):
     answer: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime]
+
+
+class SessionSpaceRow(Base):
+    """A booking's session space on Discord: its thread or channel, voice, and consent."""
+
+    __tablename__ = "session_space"
+    __table_args__ = (
+        Index("ix_session_space_status_claimed", "status", "claimed_at"),
+        Index("ix_session_space_voice", "guild_id", "voice_id"),
+    )
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime]
+    text_place: Mapped[str] = mapped_column(String(16), default="none")
+    text_id: Mapped[int | None] = mapped_column(BigInteger)
+    voice_id: Mapped[int | None] = mapped_column(BigInteger)
+    fallback: Mapped[str] = mapped_column(String(64), default="")
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    student_agreed_at: Mapped[datetime | None]
+    tutor_agreed_at: Mapped[datetime | None]
+
+
+class NoteGoalsRow(Base):
+    """The goals a student and a tutor share; `version` makes concurrent edits safe."""
+
+    __tablename__ = "note_goals"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tutor_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class ProgressNoteRow(Base):
+    """One progress note of a student-tutor pair, with its author, time and booking."""
+
+    __tablename__ = "progress_note"
+    __table_args__ = (
+        Index("ix_progress_note_pair", "guild_id", "student_id", "tutor_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(BigInteger)
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
+    )
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class NoteTemplateRow(Base):
+    """A tutor's starting text for the notes they add on one subject's bookings."""
+
+    __tablename__ = "note_template"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["guild_id", "tutor_id"],
+            ["tutor_profile.guild_id", "tutor_profile.user_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tutor_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

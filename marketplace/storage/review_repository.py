@@ -1,33 +1,48 @@
-"""Reviews in SQL."""
+"""Reviews in SQL.
+
+Both sides' reviews share the table. Which side a row is about is not stored: it is the
+tutor's side when the reviewee is the booking's tutor, so reads join the booking. The
+four yes/no columns hold the i-th rating of ``ASPECTS[side]`` (a tutor's review of a
+student keeps "prepared" in ``explained_clearly``, and so on).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.domain.booking import Party
 from marketplace.domain.errors import ConflictError
-from marketplace.domain.reviews import Aspect, Review, ReviewContent, ReviewStatus
+from marketplace.domain.reviews import ASPECTS, Review, ReviewContent, ReviewStatus
 from marketplace.ports.reviews import RatingStats
-from marketplace.storage.models import ReviewRow
+from marketplace.storage.models import BookingRow, ReviewRow
+
+ASPECT_COLUMNS = ("on_time", "explained_clearly", "helped_understand", "would_book_again")
 
 
-def _review(row: ReviewRow) -> Review:
-    flags = {
-        Aspect.ON_TIME: row.on_time,
-        Aspect.EXPLAINED_CLEARLY: row.explained_clearly,
-        Aspect.HELPED_UNDERSTAND: row.helped_understand,
-        Aspect.WOULD_BOOK_AGAIN: row.would_book_again,
-    }
+def _with_tutor() -> Select[ReviewRow, int]:
+    """Review rows with their booking's tutor, which tells the side they are about."""
+    return select(ReviewRow, BookingRow.tutor_id).join(
+        BookingRow, BookingRow.id == ReviewRow.booking_id
+    )
+
+
+def _review(row: ReviewRow, tutor_id: int) -> Review:
+    about = Party.TUTOR if row.reviewee_id == tutor_id else Party.STUDENT
+    flags = (row.on_time, row.explained_clearly, row.helped_understand, row.would_book_again)
+    yes = frozenset(a for a, on in zip(ASPECTS[about], flags, strict=True) if on)
     return Review(
         review_id=row.id,
         guild_id=row.guild_id,
         booking_id=row.booking_id,
         reviewer_id=row.reviewer_id,
         reviewee_id=row.reviewee_id,
-        content=ReviewContent(row.stars, frozenset(a for a, on in flags.items() if on), row.text),
+        about=about,
+        content=ReviewContent(row.stars, yes, row.text),
         status=ReviewStatus(row.status),
         created_at=row.created_at,
         edited_at=row.edited_at,
@@ -36,14 +51,12 @@ def _review(row: ReviewRow) -> Review:
     )
 
 
-def _values(review: Review) -> dict[str, object]:
+def _values(review: Review) -> dict[str, Any]:
     yes = review.content.yes
+    aspects = ASPECTS[review.about]
     return {
         "stars": review.content.stars,
-        "on_time": Aspect.ON_TIME in yes,
-        "explained_clearly": Aspect.EXPLAINED_CLEARLY in yes,
-        "helped_understand": Aspect.HELPED_UNDERSTAND in yes,
-        "would_book_again": Aspect.WOULD_BOOK_AGAIN in yes,
+        **{column: a in yes for column, a in zip(ASPECT_COLUMNS, aspects, strict=True)},
         "text": review.content.text,
         "status": review.status.value,
         "edited_at": review.edited_at,
@@ -74,23 +87,26 @@ class SqlReviewRepository:
                 await self._session.flush()
         except IntegrityError:
             raise ConflictError("already_reviewed") from None
-        return _review(row)
+        tutor_id = review.reviewee_id if review.about is Party.TUTOR else review.reviewer_id
+        return _review(row, tutor_id)
+
+    async def _one(self, query: Select[ReviewRow, int]) -> Review | None:
+        found = (await self._session.execute(query)).first()
+        return None if found is None else _review(*found)
 
     async def of_booking(self, booking_id: int, reviewer_id: int) -> Review | None:
         """The review this reviewer left on this booking, if any."""
-        row = await self._session.scalar(
-            select(ReviewRow).where(
+        return await self._one(
+            _with_tutor().where(
                 ReviewRow.booking_id == booking_id, ReviewRow.reviewer_id == reviewer_id
             )
         )
-        return None if row is None else _review(row)
 
     async def get(self, guild_id: int, review_id: int) -> Review | None:
         """The review, if it exists in this guild."""
-        row = await self._session.scalar(
-            select(ReviewRow).where(ReviewRow.guild_id == guild_id, ReviewRow.id == review_id)
+        return await self._one(
+            _with_tutor().where(ReviewRow.guild_id == guild_id, ReviewRow.id == review_id)
         )
-        return None if row is None else _review(row)
 
     async def save(self, review: Review) -> None:
         """Store the review's content, status and reply."""
@@ -112,16 +128,24 @@ class SqlReviewRepository:
         )
         return set(found)
 
-    async def stats_of(self, guild_id: int, reviewee_ids: Sequence[int]) -> dict[int, RatingStats]:
-        """Visible-review figures of each reviewee that has any, in one grouped query."""
+    async def stats_of(
+        self, guild_id: int, reviewee_ids: Sequence[int], *, about: Party = Party.TUTOR
+    ) -> dict[int, RatingStats]:
+        """Visible-review figures of each reviewee that has any, in one grouped query.
+
+        Only reviews of them as ``about`` (by default: as a tutor) count.
+        """
         if not reviewee_ids:
             return {}
+        side = BookingRow.tutor_id if about is Party.TUTOR else BookingRow.student_id
         rows = await self._session.execute(
             select(ReviewRow.reviewee_id, func.count(), func.avg(ReviewRow.stars))
+            .join(BookingRow, BookingRow.id == ReviewRow.booking_id)
             .where(
                 ReviewRow.guild_id == guild_id,
                 ReviewRow.status == ReviewStatus.VISIBLE.value,
                 ReviewRow.reviewee_id.in_(reviewee_ids),
+                ReviewRow.reviewee_id == side,
             )
             .group_by(ReviewRow.reviewee_id)
         )
@@ -129,10 +153,10 @@ class SqlReviewRepository:
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:
         """Reviews waiting for a moderator, oldest first."""
-        rows = await self._session.scalars(
-            select(ReviewRow)
+        rows = await self._session.execute(
+            _with_tutor()
             .where(ReviewRow.guild_id == guild_id, ReviewRow.status == ReviewStatus.HELD.value)
             .order_by(ReviewRow.created_at, ReviewRow.id)
             .limit(limit)
         )
-        return [_review(row) for row in rows]
+        return [_review(row, tutor_id) for row, tutor_id in rows]

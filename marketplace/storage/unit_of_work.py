@@ -26,6 +26,7 @@ from marketplace.storage.payment_repository import (
     SqlPayoutAccounts,
     SqlWebhookEvents,
 )
+from marketplace.storage.notes_repository import SqlNotesRepository
 from marketplace.storage.read_cache import CacheAccess, ReadCache
 from marketplace.storage.repositories import (
     SqlAuditLog,
@@ -38,6 +39,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
+from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.survey_repository import SqlSurveyRepository
 
 
@@ -66,6 +68,8 @@ class SqlUnitOfWork:
     reviews: SqlReviewRepository
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
+    notes: SqlNotesRepository
+    spaces: SqlSpaceRepository
 
     def __init__(
         self,
@@ -120,6 +124,8 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)
+        self.notes = SqlNotesRepository(session)
+        self.spaces = SqlSpaceRepository(session)
         return self
 
     async def __aexit__(

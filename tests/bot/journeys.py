@@ -35,13 +35,14 @@ async def apply_as_tutor(
     *,
     rate: str = "25",
     bio: str = "I have tutored calculus for three years and love worked examples.",
+    formats: tuple[str, ...] = ("text",),
 ) -> None:
     """Run /tutor apply as `user` with sensible choices."""
     menu = await c.emu.slash(user, c.guild, "tutor apply")
     assert menu.message is not None
     await c.emu.select(user, menu.message, custom_id="apply:subjects", values=["calculus"])
     await c.emu.select(user, menu.message, custom_id="apply:level", values=["advanced"])
-    await c.emu.select(user, menu.message, custom_id="apply:formats", values=["text"])
+    await c.emu.select(user, menu.message, custom_id="apply:formats", values=list(formats))
     form = await c.emu.click(user, menu.message, custom_id="apply:continue")
     assert form.modal is not None
     saved = await c.emu.submit_modal(user, form.modal, {"rate": rate, "bio": bio})
@@ -58,12 +59,12 @@ async def publish(campus, when="daily 08:00-22:00"):
     assert "Saved" in saved.text
 
 
-async def ready_tutor(campus):
+async def ready_tutor(campus, formats=("text",)):
     """A tutor with a profile and open times, and an onboarded student."""
     await onboard(
         campus, campus.tutor, "tutor", ["calculus"], zone="Europe/Berlin", level="advanced"
     )
-    await apply_as_tutor(campus, campus.tutor)
+    await apply_as_tutor(campus, campus.tutor, formats=formats)
     await publish(campus)
     await onboard(campus, campus.student, "student", ["calculus"], zone="Europe/Berlin")
 

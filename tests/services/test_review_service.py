@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.domain.booking import Booking
+from marketplace.domain.booking import Booking, Party
 from marketplace.domain.errors import (
     ConflictError,
     InputError,
@@ -13,7 +13,7 @@ from marketplace.domain.errors import (
     PermissionDeniedError,
 )
 from marketplace.domain.policy import with_setting
-from marketplace.domain.reviews import TEXT_MAX_LEN, ReviewStatus
+from marketplace.domain.reviews import TEXT_MAX_LEN, Aspect, ReviewStatus
 from marketplace.services import bookings, moderation, profiles, reviews, search, sessions
 from marketplace.services.commands import Actor
 from marketplace.services.reviews import WriteReview
@@ -24,6 +24,7 @@ from tests.services.marketplace_world import (
     TUTOR_ID,
     action_rows,
     actor,
+    add_student,
     add_tutor,
     at,
     book_cmd,
@@ -74,8 +75,8 @@ async def test_a_review_is_refused_before_the_session_is_completed(ctx):
 async def test_the_student_reviews_once_and_the_tutor_is_told(ctx, clock, uow_factory):
     booking = await completed(ctx, clock)
     prompt = await reviews.open_review(STUDENT, booking.booking_id, ctx)
-    assert prompt.as_student
-    assert prompt.existing is None
+    assert prompt.about is Party.TUTOR
+    assert (prompt.own, prompt.received, prompt.writable) == (None, None, True)
     saved = await reviews.leave(write(booking.booking_id, text="Clear and patient"), ctx)
     assert saved.review.counts
     assert saved.editable_until == saved.review.created_at + timedelta(hours=24)
@@ -83,8 +84,9 @@ async def test_the_student_reviews_once_and_the_tutor_is_told(ctx, clock, uow_fa
     assert ("review_received", TUTOR_ID) in kinds
     with pytest.raises(ConflictError, match="already_reviewed"):
         await reviews.leave(write(booking.booking_id, stars="1"), ctx)
-    again = await reviews.open_review(STUDENT, booking.booking_id, ctx)
-    assert again.existing == saved.review
+    again = await reviews.open_form(STUDENT, booking.booking_id, ctx)
+    assert again.own == saved.review
+    assert (await reviews.open_review(TUTOR, booking.booking_id, ctx)).received == saved.review
 
 
 async def test_edit_within_the_window_then_it_is_locked(ctx, clock):
@@ -98,16 +100,15 @@ async def test_edit_within_the_window_then_it_is_locked(ctx, clock):
     with pytest.raises(ConflictError, match="review_locked"):
         await reviews.edit(write(booking.booking_id, stars="1"), ctx)
     with pytest.raises(ConflictError, match="review_locked"):
-        await reviews.open_review(STUDENT, booking.booking_id, ctx)
+        await reviews.open_form(STUDENT, booking.booking_id, ctx)
+    assert not (await reviews.open_review(STUDENT, booking.booking_id, ctx)).writable
 
 
-async def test_the_tutor_replies_once_and_cannot_review(ctx, clock):
+async def test_the_tutor_replies_once(ctx, clock):
     booking = await completed(ctx, clock)
     with pytest.raises(NotFoundError):
         await reviews.open_reply(TUTOR, booking.booking_id, ctx)
     await reviews.leave(write(booking.booking_id), ctx)
-    with pytest.raises(ConflictError, match="only_students_review"):
-        await reviews.leave(write(booking.booking_id, who=TUTOR), ctx)
     await reviews.open_reply(TUTOR, booking.booking_id, ctx)
     answered = await reviews.reply(TUTOR, booking.booking_id, "Thanks! Good luck.", ctx)
     assert answered.reply == "Thanks! Good luck."
@@ -116,8 +117,10 @@ async def test_the_tutor_replies_once_and_cannot_review(ctx, clock):
         await reviews.reply(TUTOR, booking.booking_id, "Another", ctx)
     with pytest.raises(ConflictError, match="already_replied"):
         await reviews.open_reply(TUTOR, booking.booking_id, ctx)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # the tutor has not reviewed the student
         await reviews.reply(STUDENT, booking.booking_id, "Me?", ctx)
+    with pytest.raises(PermissionDeniedError):
+        await reviews.reply(actor(99), booking.booking_id, "Me?", ctx)
 
 
 async def test_bad_input_is_refused_and_nothing_is_stored(ctx, clock):
@@ -130,7 +133,7 @@ async def test_bad_input_is_refused_and_nothing_is_stored(ctx, clock):
     for cmd in bad:
         with pytest.raises(InputError):
             await reviews.leave(cmd, ctx)
-    assert (await reviews.open_review(STUDENT, booking.booking_id, ctx)).existing is None
+    assert (await reviews.open_review(STUDENT, booking.booking_id, ctx)).own is None
     with pytest.raises(PermissionDeniedError):
         await reviews.leave(write(booking.booking_id, who=actor(99)), ctx)
 
@@ -146,7 +149,7 @@ async def test_abusive_text_is_held_listed_for_moderators_and_released(ctx, cloc
     assert [r.booking_id for r in listing.held_reviews] == [booking.booking_id]
     with pytest.raises(PermissionDeniedError):
         await reviews.release(STUDENT, booking.booking_id, ctx)
-    released = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
     assert released.counts
     assert (await moderation.queue(MODERATOR, 1, ctx)).held_reviews == []
     assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
@@ -185,3 +188,112 @@ async def test_autocomplete_offers_only_completed_sessions(ctx, clock):
     offered = await reviews.reviewable(STUDENT, ctx)
     assert [b.booking_id for b in offered] == [done.booking_id]
     assert await reviews.reviewed_among(STUDENT, [done.booking_id], ctx) == set()
+
+
+def of_student(booking_id, stars="4", aspects=("prepared", "respectful"), text=""):
+    return write(booking_id, stars, aspects, text, who=TUTOR)
+
+
+def notices(rows, kind):
+    return [r.user_id for r in rows if r.payload["notice"] == kind]
+
+
+async def test_the_tutor_reviews_the_student_once_after_completion(ctx, clock, uow_factory):
+    booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
+    await bookings.accept(booking.booking_id, TUTOR, ctx)
+    with pytest.raises(InvalidTransitionError):
+        await reviews.open_form(TUTOR, booking.booking_id, ctx)
+    with pytest.raises(InvalidTransitionError):
+        await reviews.leave(of_student(booking.booking_id), ctx)
+    clock.set(STARTS[0] + timedelta(minutes=5))
+    await sessions.complete(booking.booking_id, STUDENT, ctx)
+
+    prompt = await reviews.open_form(TUTOR, booking.booking_id, ctx)
+    assert (prompt.about, prompt.own, prompt.received) == (Party.STUDENT, None, None)
+    saved = await reviews.leave(of_student(booking.booking_id, text="Came prepared"), ctx)
+    assert (saved.review.reviewee_id, saved.review.about) == (STUDENT_ID, Party.STUDENT)
+    assert saved.review.content.yes == {Aspect.PREPARED, Aspect.RESPECTFUL}
+    assert notices(await action_rows(uow_factory, "notify"), "review_received") == [STUDENT_ID]
+    with pytest.raises(ConflictError, match="already_reviewed"):
+        await reviews.leave(of_student(booking.booking_id, stars="1"), ctx)
+    with pytest.raises(InputError):  # the student's own ratings are not offered here
+        await reviews.edit(of_student(booking.booking_id, aspects=("explained_clearly",)), ctx)
+    clock.set(saved.review.created_at + timedelta(hours=25))
+    with pytest.raises(ConflictError, match="review_locked"):
+        await reviews.edit(of_student(booking.booking_id, stars="2"), ctx)
+
+
+async def test_both_sides_review_and_each_replies_once(ctx, clock):
+    booking = await completed(ctx, clock)
+    await reviews.leave(write(booking.booking_id, stars="5"), ctx)
+    await reviews.leave(of_student(booking.booking_id, stars="3"), ctx)
+    seen_by_student = await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    assert seen_by_student.own is not None
+    assert seen_by_student.own.content.stars == 5
+    assert seen_by_student.received is not None
+    assert seen_by_student.received.content.stars == 3
+    await reviews.open_reply(STUDENT, booking.booking_id, ctx)
+    answered = await reviews.reply(STUDENT, booking.booking_id, "Thanks, will do.", ctx)
+    assert (answered.reviewer_id, answered.reply) == (TUTOR_ID, "Thanks, will do.")
+    assert answered.content.stars == 3
+    with pytest.raises(ConflictError, match="already_replied"):
+        await reviews.open_reply(STUDENT, booking.booking_id, ctx)
+    with pytest.raises(ConflictError, match="already_replied"):
+        await reviews.reply(STUDENT, booking.booking_id, "Once more", ctx)
+    tutor_side = await reviews.reply(TUTOR, booking.booking_id, "Thank you!", ctx)
+    assert tutor_side.reviewer_id == STUDENT_ID
+
+
+async def test_an_abusive_review_of_a_student_is_held_then_released(ctx, clock, uow_factory):
+    booking = await completed(ctx, clock)
+    saved = await reviews.leave(of_student(booking.booking_id, text="Rude and stupid"), ctx)
+    assert saved.review.status is ReviewStatus.HELD
+    assert notices(await action_rows(uow_factory, "notify"), "review_received") == []
+    with pytest.raises(InvalidTransitionError):
+        await reviews.open_reply(STUDENT, booking.booking_id, ctx)
+    await reviews.leave(write(booking.booking_id, text="You scammer"), ctx)
+    listing = await moderation.queue(MODERATOR, 1, ctx)
+    assert sorted(r.reviewer_id for r in listing.held_reviews) == [STUDENT_ID, TUTOR_ID]
+    released = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    assert sorted(r.reviewer_id for r in released) == [STUDENT_ID, TUTOR_ID]
+    assert all(r.counts for r in released)
+    with pytest.raises(InvalidTransitionError):
+        await reviews.release(MODERATOR, booking.booking_id, ctx)
+
+
+async def test_reviews_of_a_student_never_move_their_tutor_ranking(ctx, clock):
+    """User 22 tutors calculus and also studies: five stars as a student count for nothing."""
+    await add_student(ctx, OTHER_TUTOR_ID)
+    await add_tutor(ctx, OTHER_TUTOR_ID)
+    as_student = actor(OTHER_TUTOR_ID)
+    assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+    booked = [await bookings.book(book_cmd(as_student, TUTOR_ID, s), ctx) for s in STARTS]
+    for booking in booked:
+        await bookings.accept(booking.booking_id, TUTOR, ctx)
+    clock.set(max(STARTS) + timedelta(minutes=5))
+    for booking in booked:
+        await sessions.complete(booking.booking_id, as_student, ctx)
+        await reviews.leave(of_student(booking.booking_id, stars="5"), ctx)
+    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    assert (card.rating, card.review_count) == (None, 0)
+    assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+    async with ctx.uow(read_only=True) as uow:
+        standing = await reviews.student_standing(uow, booked[0], await uow.guilds.policy(GUILD))
+    assert standing == {"student_reviews": "3", "student_rating": "5.00"}
+
+
+async def test_the_request_dm_to_a_tutor_carries_what_tutors_said_of_the_student(
+    ctx, clock, uow_factory
+):
+    booking = await completed(ctx, clock)
+    first = await action_rows(uow_factory, "notify")
+    assert [r.payload for r in first if r.payload["notice"] == "booking_requested"] == [
+        {"notice": "booking_requested"}
+    ]
+    await reviews.leave(of_student(booking.booking_id, stars="4"), ctx)
+    await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(4, 10)), ctx)
+    requests = [
+        r.payload for r in await action_rows(uow_factory, "notify")
+        if r.payload["notice"] == "booking_requested"
+    ]  # fmt: skip
+    assert requests[-1] == {"notice": "booking_requested", "student_reviews": "1"}

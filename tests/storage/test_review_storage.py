@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.domain.booking import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.reviews import Aspect, Review, ReviewContent, ReviewStatus, add_reply
 from marketplace.services import bookings
@@ -34,7 +35,14 @@ async def booking_ids(service_context, clock):
 
 def _review(booking_id, stars=5, reviewee=TUTOR_ID, status=ReviewStatus.VISIBLE, at=NOW):
     content = ReviewContent(stars, frozenset({Aspect.ON_TIME, Aspect.HELPED_UNDERSTAND}), "Nice")
-    return Review(0, GUILD, booking_id, STUDENT_ID, reviewee, content, status, at)
+    return Review(0, GUILD, booking_id, STUDENT_ID, reviewee, Party.TUTOR, content, status, at)
+
+
+def _of_student(booking_id, stars=2, tutor=TUTOR_ID):
+    content = ReviewContent(stars, frozenset({Aspect.PREPARED, Aspect.WOULD_TEACH_AGAIN}), "Ok")
+    return Review(
+        0, GUILD, booking_id, tutor, STUDENT_ID, Party.STUDENT, content, ReviewStatus.VISIBLE, NOW
+    )
 
 
 async def _add(uow_factory, review):
@@ -91,3 +99,30 @@ async def test_stats_are_grouped_per_tutor_and_skip_held_reviews(uow_factory, bo
     assert stats[TUTOR_ID].count == 2
     assert stats[TUTOR_ID].mean == pytest.approx(3.5)
     assert [r.booking_id for r in held] == [booking_ids[2]]
+
+
+async def test_the_tutors_review_of_the_student_keeps_its_own_ratings_and_side(
+    uow_factory, booking_ids
+):
+    stored = await _add(uow_factory, _of_student(booking_ids[0]))
+    await _add(uow_factory, _review(booking_ids[0], stars=4))
+    async with uow_factory(read_only=True) as uow:
+        got = await uow.reviews.of_booking(booking_ids[0], TUTOR_ID)
+        held = await uow.reviews.held(GUILD, 5)
+    assert got == stored
+    assert got.about is Party.STUDENT
+    assert got.content.yes == {Aspect.PREPARED, Aspect.WOULD_TEACH_AGAIN}
+    assert held == []
+
+
+async def test_stats_count_each_side_apart(uow_factory, booking_ids):
+    await _add(uow_factory, _review(booking_ids[0], stars=5))
+    await _add(uow_factory, _of_student(booking_ids[0], stars=1))
+    await _add(uow_factory, _of_student(booking_ids[2], stars=3, tutor=22))
+    async with uow_factory(read_only=True) as uow:
+        as_tutor = await uow.reviews.stats_of(GUILD, [TUTOR_ID, STUDENT_ID])
+        as_student = await uow.reviews.stats_of(GUILD, [TUTOR_ID, STUDENT_ID], about=Party.STUDENT)
+    assert {k: (v.count, v.mean) for k, v in as_tutor.items()} == {TUTOR_ID: (1, 5.0)}
+    assert set(as_student) == {STUDENT_ID}
+    assert as_student[STUDENT_ID].count == 2
+    assert as_student[STUDENT_ID].mean == pytest.approx(2.0)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.booking import Booking, BookingState, Party
 from marketplace.domain.errors import (
     ConflictError,
     InputError,
@@ -13,6 +13,7 @@ from marketplace.domain.errors import (
     PermissionDeniedError,
 )
 from marketplace.domain.reviews import (
+    ASPECTS,
     REPLY_MAX_LEN,
     TEXT_MAX_LEN,
     Aspect,
@@ -26,6 +27,7 @@ from marketplace.domain.reviews import (
     parse_aspects,
     parse_stars,
     release,
+    reviewee_side,
 )
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -45,9 +47,15 @@ def _review(text: str = "Great session", stars: int = 5):
     return new_review(_booking(), STUDENT, content, NOW)
 
 
+def _student_review(text: str = "Well prepared", stars: int = 4):
+    content = make_content(stars, {Aspect.PREPARED, Aspect.WOULD_TEACH_AGAIN}, text)
+    return new_review(_booking(), TUTOR, content, NOW)
+
+
 def test_the_student_reviews_the_tutor_of_a_completed_session():
     review = _review()
     assert (review.reviewer_id, review.reviewee_id, review.booking_id) == (STUDENT, TUTOR, 5)
+    assert review.about is Party.TUTOR
     assert review.status is ReviewStatus.VISIBLE
     assert review.counts
     assert review.content.yes == {Aspect.ON_TIME, Aspect.WOULD_BOOK_AGAIN}
@@ -63,12 +71,42 @@ def test_a_session_that_was_not_completed_cannot_be_reviewed(state):
     assert caught.value.action == "review"
 
 
-def test_only_the_student_reviews_and_strangers_are_refused():
-    content = make_content(4, set())
-    with pytest.raises(ConflictError, match="only_students_review"):
-        new_review(_booking(), TUTOR, content, NOW)
+def test_the_tutor_reviews_the_student_of_a_completed_session():
+    review = _student_review()
+    assert (review.reviewer_id, review.reviewee_id, review.about) == (TUTOR, STUDENT, Party.STUDENT)
+    assert review.counts
+    assert review.content.yes == {Aspect.PREPARED, Aspect.WOULD_TEACH_AGAIN}
+
+
+def test_each_side_answers_four_ratings_of_its_own_and_on_time_is_shared():
+    assert len(ASPECTS[Party.TUTOR]) == len(ASPECTS[Party.STUDENT]) == 4
+    assert set(ASPECTS[Party.TUTOR]) & set(ASPECTS[Party.STUDENT]) == {Aspect.ON_TIME}
+    assert set(ASPECTS[Party.TUTOR]) | set(ASPECTS[Party.STUDENT]) == set(Aspect)
+    assert reviewee_side(_booking(), STUDENT) is Party.TUTOR
+    assert reviewee_side(_booking(), TUTOR) is Party.STUDENT
+
+
+def test_a_rating_meant_for_the_other_side_is_refused():
+    with pytest.raises(InputError) as caught:
+        new_review(_booking(), TUTOR, make_content(4, {Aspect.EXPLAINED_CLEARLY}), NOW)
+    assert caught.value.field == "aspects"
+    with pytest.raises(InputError):
+        new_review(_booking(), STUDENT, make_content(4, {Aspect.PREPARED}), NOW)
+    with pytest.raises(InputError):
+        edit(_student_review(), TUTOR, make_content(4, {Aspect.WOULD_BOOK_AGAIN}), NOW, 24)
+
+
+@pytest.mark.parametrize(
+    "state", [BookingState.CONFIRMED, BookingState.CANCELLED, BookingState.NO_SHOW]
+)
+def test_the_tutor_cannot_review_a_session_that_was_not_completed(state):
+    with pytest.raises(InvalidTransitionError):
+        new_review(_booking(state), TUTOR, make_content(4, set()), NOW)
+
+
+def test_strangers_cannot_review():
     with pytest.raises(PermissionDeniedError):
-        new_review(_booking(), 99, content, NOW)
+        new_review(_booking(), 99, make_content(4, set()), NOW)
 
 
 @pytest.mark.parametrize("raw", ["0", "6", "", "five", "4.5", "-1"])
@@ -111,6 +149,16 @@ def test_editing_works_inside_the_window_and_is_refused_after():
 def test_only_the_author_edits():
     with pytest.raises(PermissionDeniedError):
         edit(_review(), TUTOR, make_content(1, set()), NOW, 24)
+    with pytest.raises(PermissionDeniedError):
+        edit(_student_review(), STUDENT, make_content(1, set()), NOW, 24)
+
+
+def test_the_tutor_edits_their_review_of_the_student_for_24_hours():
+    review = _student_review()
+    later = make_content(2, {Aspect.ON_TIME}, "Came without the exercises")
+    assert edit(review, TUTOR, later, NOW + timedelta(hours=24), 24).content == later
+    with pytest.raises(ConflictError, match="review_locked"):
+        edit(review, TUTOR, later, NOW + timedelta(hours=24, seconds=1), 24)
 
 
 def test_the_tutor_replies_once():
@@ -123,6 +171,25 @@ def test_the_tutor_replies_once():
         add_reply(_review(), STUDENT, "Me too", NOW)
     with pytest.raises(InputError):
         add_reply(_review(), TUTOR, "r" * (REPLY_MAX_LEN + 1), NOW)
+
+
+def test_the_student_replies_once_to_the_tutors_review():
+    replied = add_reply(_student_review(), STUDENT, "Thanks, I'll bring the sheet next time", NOW)
+    assert replied.reply.startswith("Thanks")
+    assert replied.content.stars == 4
+    with pytest.raises(ConflictError, match="already_replied"):
+        add_reply(replied, STUDENT, "Again", NOW)
+    with pytest.raises(PermissionDeniedError):
+        add_reply(_student_review(), TUTOR, "My own", NOW)
+
+
+def test_an_abusive_review_of_a_student_is_held():
+    held = _student_review("Lazy loser")
+    assert held.status is ReviewStatus.HELD
+    assert not held.counts
+    with pytest.raises(InvalidTransitionError):
+        add_reply(held, STUDENT, "Hm", NOW)
+    assert release(held).counts
 
 
 def test_abusive_text_is_held_and_released_by_a_moderator():

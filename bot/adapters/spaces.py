@@ -1,0 +1,262 @@
+"""The Discord SessionSpaces: a private thread, a private voice channel, and their fallbacks.
+
+- The thread is private (`invitable=False`) in the guild's sessions channel, with the two
+  participants added (and the moderators the bot knows of, when the guild allows it).
+  When the guild has too many active threads (160006) a private text channel stands in.
+- The voice channel sits in a "TutorBot sessions" category; a full category (50 channels)
+  overflows into "TutorBot sessions 2", 3, …; at the guild's channel cap (30013) the
+  session goes on in text only. Its overwrites: nobody but the two participants (and the
+  moderator role, if allowed) sees it, and a participant may connect and speak only after
+  pressing **I agree**.
+- Missing permissions raise `SpaceUnavailableError`, after removing whatever was made.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Literal, TypeVar
+
+import discord
+
+from bot import texts
+from bot.flows.space_buttons import space_notice
+from marketplace.domain.spaces import SessionSpace, TextPlace
+from marketplace.ports import OpenedSpace, SpacePlan, SpaceUnavailableError
+
+log = logging.getLogger(__name__)
+
+MAX_CHANNELS = 30013
+MAX_ACTIVE_THREADS = 160006
+INVALID_FORM = 50035
+MAX_OVERFLOW_CATEGORIES = 10
+ARCHIVE_AFTER_MINUTES: Literal[1440] = 1440
+
+Made = list[discord.abc.GuildChannel | discord.Thread]
+C = TypeVar("C", bound=discord.abc.GuildChannel)
+
+
+def _is(error: discord.HTTPException, code: int) -> bool:
+    return error.code == code
+
+
+def _category_full(error: discord.HTTPException) -> bool:
+    return error.code == INVALID_FORM and "parent_id" in error.text
+
+
+class DiscordSessionSpaces:
+    """Makes and closes session spaces with the bot's own Discord client."""
+
+    def __init__(self, bot: discord.Client) -> None:
+        self.bot = bot
+
+    async def open(self, plan: SpacePlan) -> OpenedSpace:
+        """Make the space and post the consent notice; undo everything on failure."""
+        guild = self.bot.get_guild(plan.guild_id)
+        parent = guild.get_channel(plan.sessions_channel_id or 0) if guild else None
+        if guild is None or not isinstance(parent, discord.TextChannel):
+            raise SpaceUnavailableError("no_sessions_channel")
+        made: Made = []
+        try:
+            place, text, fallback = await self._text_place(guild, parent, plan, made)
+            voice, voice_fallback = await self._voice(guild, plan, made)
+            if text is not None:
+                await self._post_notice(text, plan, voice)
+        except discord.Forbidden as error:
+            await self._undo(made)
+            raise SpaceUnavailableError("missing_permissions", error.text) from error
+        except BaseException:
+            await self._undo(made)
+            raise
+        return OpenedSpace(
+            text_place=place,
+            text_id=text.id if text else None,
+            voice_id=voice.id if voice else None,
+            fallback="+".join(f for f in (fallback, voice_fallback) if f),
+        )
+
+    async def _text_place(
+        self, guild: discord.Guild, parent: discord.TextChannel, plan: SpacePlan, made: Made
+    ) -> tuple[TextPlace, discord.Thread | discord.TextChannel | None, str]:
+        """The private thread, or a private text channel when threads are at their cap."""
+        name = texts.SPACE_THREAD_NAME.format(booking=plan.booking_id, subject=plan.subject)
+        try:
+            thread = await parent.create_thread(
+                name=name[:100],
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=ARCHIVE_AFTER_MINUTES,
+            )
+        except discord.HTTPException as error:
+            if not _is(error, MAX_ACTIVE_THREADS):
+                raise
+        else:
+            made.append(thread)
+            for user_id in (plan.student_id, plan.tutor_id, *self._moderators(guild, plan)):
+                await thread.add_user(discord.Object(user_id))
+            return TextPlace.THREAD, thread, ""
+        channel_name = texts.SPACE_TEXT_CHANNEL_NAME.format(booking=plan.booking_id)
+        channel = await self._in_category(
+            guild, made, lambda category: category.create_text_channel(
+                channel_name, overwrites=self._overwrites(guild, plan, text=True)
+            )
+        )  # fmt: skip
+        if channel is None:
+            return TextPlace.NONE, None, "thread_cap+channel_cap"
+        return TextPlace.CHANNEL, channel, "thread_cap"
+
+    async def _voice(
+        self, guild: discord.Guild, plan: SpacePlan, made: Made
+    ) -> tuple[discord.VoiceChannel | None, str]:
+        if not plan.with_voice:
+            return None, ""
+        name = texts.SPACE_VOICE_NAME.format(booking=plan.booking_id)
+        voice = await self._in_category(
+            guild, made, lambda category: category.create_voice_channel(
+                name, overwrites=self._overwrites(guild, plan, text=False)
+            )
+        )  # fmt: skip
+        return voice, "" if voice is not None else "voice_channel_cap"
+
+    async def _in_category(
+        self,
+        guild: discord.Guild,
+        made: Made,
+        create: Callable[[discord.CategoryChannel], Awaitable[C]],
+    ) -> C | None:
+        """Create a channel in the first sessions category with room; None at the cap."""
+        for n in range(1, MAX_OVERFLOW_CATEGORIES + 1):
+            name = texts.SPACES_CATEGORY if n == 1 else texts.SPACES_OVERFLOW_CATEGORY.format(n=n)
+            try:
+                category = discord.utils.get(guild.categories, name=name)
+                if category is None:
+                    category = await guild.create_category(name, overwrites=self._hidden(guild))
+                channel = await create(category)
+            except discord.HTTPException as error:
+                if _is(error, MAX_CHANNELS):
+                    return None
+                if _category_full(error):
+                    continue
+                raise
+            made.append(channel)
+            return channel
+        return None
+
+    def _hidden(
+        self, guild: discord.Guild
+    ) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
+        return {
+            guild.default_role: discord.PermissionOverwrite(view_channel=False, connect=False),
+            guild.me: discord.PermissionOverwrite(view_channel=True, connect=True),
+        }
+
+    def _overwrites(
+        self, guild: discord.Guild, plan: SpacePlan, *, text: bool
+    ) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
+        """Exactly the participants (and moderators, if allowed); voice opens on I agree."""
+        participant = (
+            discord.PermissionOverwrite(
+                view_channel=True, send_messages=True, read_message_history=True
+            )
+            if text
+            else discord.PermissionOverwrite(view_channel=True, connect=False, speak=False)
+        )
+        overwrites = self._hidden(guild)
+        overwrites[guild.me] = discord.PermissionOverwrite(
+            view_channel=True, connect=True, send_messages=True, read_message_history=True
+        )
+        overwrites[discord.Object(plan.student_id)] = participant
+        overwrites[discord.Object(plan.tutor_id)] = participant
+        role = guild.get_role(plan.moderator_role_id or 0)
+        if role is not None:
+            overwrites[role] = discord.PermissionOverwrite(
+                view_channel=True, connect=True, send_messages=True, read_message_history=True
+            )
+        return overwrites
+
+    def _moderators(self, guild: discord.Guild, plan: SpacePlan) -> list[int]:
+        """Moderators the bot knows of, when the guild lets moderators see spaces."""
+        role = guild.get_role(plan.moderator_role_id or 0)
+        if role is None:
+            return []
+        return [m.id for m in role.members if m.id not in (plan.student_id, plan.tutor_id)]
+
+    async def _post_notice(
+        self,
+        where: discord.Thread | discord.TextChannel,
+        plan: SpacePlan,
+        voice: discord.VoiceChannel | None,
+    ) -> None:
+        embed, view = space_notice(plan, voice.id if voice else None)
+        mentions = discord.AllowedMentions(
+            users=[discord.Object(plan.student_id), discord.Object(plan.tutor_id)]
+        )
+        await where.send(
+            f"<@{plan.student_id}> <@{plan.tutor_id}>",
+            embed=embed,
+            view=view,
+            allowed_mentions=mentions,
+            nonce=f"space-{plan.booking_id}",
+        )
+
+    async def _undo(self, made: Made) -> None:
+        for thing in reversed(made):
+            try:
+                await thing.delete()
+            except discord.HTTPException:
+                log.warning("could not remove %s after a failed opening", thing.id)
+
+    async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
+        """Let a participant who agreed connect to and speak in the voice channel."""
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(voice_id) if guild else None
+        if guild is None or not isinstance(channel, discord.VoiceChannel):
+            return  # closed meanwhile: nothing to open
+        member = guild.get_member(user_id) or await guild.fetch_member(user_id)
+        await channel.set_permissions(member, view_channel=True, connect=True, speak=True)
+
+    async def close(self, space: SessionSpace) -> None:
+        """Say goodbye, lock and archive the thread, delete the channels."""
+        if space.text_place is TextPlace.THREAD and space.text_id is not None:
+            await self._archive(space.text_id)
+        doomed = [space.voice_id]
+        if space.text_place is TextPlace.CHANNEL:
+            doomed.append(space.text_id)
+        for channel_id in doomed:
+            if channel_id is not None:
+                await self._delete(channel_id)
+
+    async def _archive(self, thread_id: int) -> None:
+        try:
+            thread = await self.bot.fetch_channel(thread_id)
+            if not isinstance(thread, discord.Thread):
+                return
+            if not thread.archived:
+                await thread.send(texts.SPACE_CLOSED_MESSAGE, nonce=f"space-closed-{thread_id}")
+            await thread.edit(archived=True, locked=True)
+        except discord.NotFound:
+            log.info("session thread %s is already gone", thread_id)
+
+    async def _delete(self, channel_id: int) -> None:
+        try:
+            channel = await self.bot.fetch_channel(channel_id)
+            if isinstance(channel, discord.abc.GuildChannel):
+                await channel.delete()
+        except discord.NotFound:
+            log.info("session channel %s is already gone", channel_id)
+
+    async def alert_admins(
+        self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int
+    ) -> None:
+        """Post in the fallback channel, or DM the owner when there is none."""
+        text = texts.SPACE_ALERTS.get(reason, texts.SPACE_ALERT_OTHER).format(booking=booking_id)
+        try:
+            if fallback_channel_id is not None:
+                await self.bot.get_partial_messageable(fallback_channel_id).send(text)
+                return
+            guild = self.bot.get_guild(guild_id)
+            if guild is not None and guild.owner_id is not None:
+                owner = guild.owner or await self.bot.fetch_user(guild.owner_id)
+                await owner.send(text)
+        except discord.HTTPException:
+            log.warning("could not tell the admins of guild %s: %s", guild_id, reason)

@@ -1,0 +1,231 @@
+"""The notes flow: the `/notes` card, its Edit goals / Add note buttons, pages and modals.
+
+The card's buttons are persistent (`notes:<what>:<guild>:<booking>`), so a card left open
+keeps working, even after a restart; each click is checked again by the service. After a
+save the card is redrawn in place with the new goals or note.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.presenters.notes import note_pages, notes_embed
+from bot.replies import reply
+from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_LEN
+from marketplace.services import notes
+from marketplace.services.commands import Actor
+from marketplace.services.notes import NotesCard, TemplatePrompt
+
+
+def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
+    """The clicker as an Actor of the booking's guild."""
+    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
+
+
+def notes_view(card: NotesCard, page: int = 0) -> discord.ui.View:
+    """Edit goals and Add note, plus Newer / Older when the notes run over one page."""
+    guild_id, booking_id = card.booking.guild_id, card.booking.booking_id
+    view = discord.ui.View(timeout=None)
+    view.add_item(EditGoalsButton(guild_id, booking_id))
+    view.add_item(AddNoteButton(guild_id, booking_id))
+    last = len(note_pages(card)) - 1
+    if last > 0:
+        page = max(0, min(page, last))
+        newer = NotesPageButton(guild_id, booking_id, max(page - 1, 0), older=False)
+        older = NotesPageButton(guild_id, booking_id, min(page + 1, last), older=True)
+        newer.item.disabled, older.item.disabled = page == 0, page == last
+        view.add_item(newer)
+        view.add_item(older)
+    return view
+
+
+async def show_notes(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
+    """`/notes booking:`: the card, for one of the two participants."""
+    card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    await reply(interaction, embed=notes_embed(card), view=notes_view(card))
+
+
+async def _redraw(interaction: discord.Interaction, card: NotesCard, text: str) -> None:
+    """Show the saved card in place of the one the form was opened from."""
+    if interaction.message is not None:
+        await interaction.response.edit_message(
+            content=text, embed=notes_embed(card), view=notes_view(card)
+        )
+    else:
+        await reply(interaction, text, embed=notes_embed(card), view=notes_view(card))
+
+
+class GoalsModal(SafeModal):
+    """The pair's goals, prefilled with the current text; empty clears them."""
+
+    def __init__(self, guild_id: int, card: NotesCard) -> None:
+        booking_id = card.booking.booking_id
+        super().__init__(title=texts.NOTES_GOALS_MODAL_TITLE.format(booking=booking_id)[:45])
+        self.guild_id, self.booking_id = guild_id, booking_id
+        self.seen_version = card.goals.version
+        self.goals: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
+            label=texts.NOTES_GOALS_LABEL,
+            custom_id="notes:goals",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.NOTES_GOALS_PLACEHOLDER,
+            default=card.goals.text or None,
+            max_length=GOALS_MAX_LEN,
+            required=False,
+        )
+        self.add_item(self.goals)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Save the goals unless the other side changed them meanwhile."""
+        actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
+        cmd = notes.SetGoals(actor, self.booking_id, self.goals.value, self.seen_version)
+        saved = await notes.set_goals(cmd, ctx)
+        card = await notes.open_notes(actor, self.booking_id, ctx)
+        await _redraw(
+            interaction, card, texts.NOTES_GOALS_SAVED if saved.text else texts.NOTES_GOALS_CLEARED
+        )
+
+
+class NoteModal(SafeModal):
+    """One progress note; the tutor's form starts with their template for the subject."""
+
+    def __init__(self, guild_id: int, card: NotesCard) -> None:
+        booking_id = card.booking.booking_id
+        super().__init__(title=texts.NOTE_MODAL_TITLE.format(booking=booking_id)[:45])
+        self.guild_id, self.booking_id = guild_id, booking_id
+        self.text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label=texts.NOTE_LABEL,
+            custom_id="notes:text",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.NOTE_PLACEHOLDER,
+            default=card.prefill or None,
+            max_length=NOTE_MAX_LEN,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Append the note, then show it on the card."""
+        actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
+        await notes.add_note(notes.AddNote(actor, self.booking_id, self.text.value), ctx)
+        card = await notes.open_notes(actor, self.booking_id, ctx)
+        await _redraw(interaction, card, texts.NOTE_ADDED)
+
+
+class EditGoalsButton(RecordButton, prefix="notes:goals"):
+    """Edit goals, on the `/notes` card."""
+
+    label = texts.NOTES_EDIT_GOALS_LABEL
+    style = discord.ButtonStyle.primary
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the goals form on the goals as they are now."""
+        try:
+            actor = _actor(interaction, self.guild_id)
+            card = await notes.open_notes(actor, self.record_id, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(GoalsModal(self.guild_id, card))
+
+
+class AddNoteButton(RecordButton, prefix="notes:add"):
+    """Add note, on the `/notes` card."""
+
+    label = texts.NOTES_ADD_LABEL
+    style = discord.ButtonStyle.success
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the note form (prefilled from the tutor's template)."""
+        try:
+            actor = _actor(interaction, self.guild_id)
+            card = await notes.open_notes(actor, self.record_id, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(NoteModal(self.guild_id, card))
+
+
+class NotesPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"notes:(?P<way>newer|older):(?P<guild>\d+):(?P<id>\d+):(?P<page>\d+)",
+):
+    """Newer / Older on a card whose notes run over one page; the page is in the custom_id."""
+
+    def __init__(self, guild_id: int, booking_id: int, page: int, *, older: bool) -> None:
+        self.guild_id, self.booking_id, self.page = guild_id, booking_id, page
+        way = "older" if older else "newer"
+        super().__init__(
+            discord.ui.Button(
+                label=texts.NOTES_OLDER_LABEL if older else texts.NOTES_NEWER_LABEL,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"notes:{way}:{guild_id}:{booking_id}:{page}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom_id (after a restart too)."""
+        older = match["way"] == "older"
+        return cls(int(match["guild"]), int(match["id"]), int(match["page"]), older=older)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show that page of the card, read afresh."""
+        try:
+            actor = _actor(interaction, self.guild_id)
+            card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.edit_message(
+            embed=notes_embed(card, self.page), view=notes_view(card, self.page)
+        )
+
+
+class TemplateModal(SafeModal):
+    """A tutor's notes template for one subject, prefilled with the current one."""
+
+    def __init__(self, guild_id: int, prompt: TemplatePrompt) -> None:
+        title = texts.NOTES_TEMPLATE_MODAL_TITLE.format(subject=prompt.subject_name)
+        super().__init__(title=title[:45])
+        self.guild_id, self.prompt = guild_id, prompt
+        self.text: discord.ui.TextInput[TemplateModal] = discord.ui.TextInput(
+            label=texts.NOTES_TEMPLATE_LABEL,
+            custom_id="notes:template",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.NOTES_TEMPLATE_PLACEHOLDER,
+            default=prompt.text or None,
+            max_length=TEMPLATE_MAX_LEN,
+            required=False,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Save (or remove) the template."""
+        actor = _actor(interaction, self.guild_id)
+        saved = await notes.set_template(
+            actor, self.prompt.subject_key, self.text.value, services_of(interaction)
+        )
+        done = texts.NOTES_TEMPLATE_SAVED if saved.text else texts.NOTES_TEMPLATE_REMOVED
+        await interaction.response.send_message(
+            done.format(subject=self.prompt.subject_name), ephemeral=True
+        )
+
+
+async def open_template_form(interaction: discord.Interaction, actor: Actor, subject: str) -> None:
+    """`/notes-template subject:`: the template form, for a tutor of that subject."""
+    prompt = await notes.open_template(actor, subject, services_of(interaction))
+    await interaction.response.send_modal(TemplateModal(actor.guild_id, prompt))
+
+
+NOTES_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    EditGoalsButton,
+    AddNoteButton,
+    NotesPageButton,
+)

@@ -1,0 +1,147 @@
+"""The session space's opening notice and its persistent buttons: I agree and Report.
+
+The notice also carries Check in and Mark complete (from booking_buttons). Every button's
+custom_id carries the guild and the booking, so it works after a restart; the services
+refuse anyone but the two participants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.booking_buttons import CheckInButton, MarkCompleteButton, actor_for
+from bot.presenters.bookings import ts
+from bot.presenters.onboarding import BRAND_COLOUR
+from marketplace.domain.cases import REASON_MAX_LEN
+from marketplace.domain.errors import PermissionDeniedError
+from marketplace.ports import SessionSpaces, SpacePlan
+from marketplace.services import moderation, sessions, spaces
+
+
+def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
+    """The consent and conduct notice that opens a space, with its buttons."""
+    moderators = texts.SPACE_NOTICE_MODERATORS if plan.moderator_role_id else ""
+    embed = discord.Embed(
+        title=texts.SPACE_NOTICE_TITLE,
+        description=texts.SPACE_NOTICE_BODY.format(
+            student=plan.student_id,
+            tutor=plan.tutor_id,
+            subject=plan.subject,
+            start=f"<t:{ts(plan.start)}:F>",
+            relative=f"<t:{ts(plan.start)}:R>",
+            moderators=moderators,
+        ),  # fmt: skip
+        colour=BRAND_COLOUR,
+    )
+    recording = (
+        texts.SPACE_RECORDING_ALLOWED
+        if plan.recording_allowed
+        else texts.SPACE_RECORDING_PROHIBITED
+    )
+    embed.add_field(
+        name=texts.SPACE_CONDUCT_TITLE,
+        value=texts.SPACE_CONDUCT.format(recording=recording),
+        inline=False,
+    )
+    hint = (
+        texts.SPACE_VOICE_HINT.format(voice=f"<#{voice_id}>") if voice_id else texts.SPACE_TEXT_HINT
+    )
+    embed.add_field(name="\u200b", value=hint, inline=False)
+    view = discord.ui.View(timeout=None)
+    view.add_item(AgreeButton(plan.guild_id, plan.booking_id))
+    view.add_item(CheckInButton(plan.guild_id, plan.booking_id))
+    view.add_item(MarkCompleteButton(plan.guild_id, plan.booking_id))
+    view.add_item(ReportSessionButton(plan.guild_id, plan.booking_id))
+    return embed, view
+
+
+def spaces_of(interaction: discord.Interaction) -> SessionSpaces:
+    """The bot's session spaces adapter (the client is our TutorBot)."""
+    adapter: SessionSpaces = interaction.client.spaces  # type: ignore[attr-defined]
+    return adapter
+
+
+class AgreeButton(RecordButton, prefix="space:agree"):
+    """I agree: accept the conduct notice; the voice channel opens to the presser."""
+
+    label = texts.SPACE_AGREE_LABEL
+    style = discord.ButtonStyle.success
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the agreement and open the voice channel to the presser."""
+        try:
+            actor = actor_for(interaction, self.guild_id)
+            agreement = await spaces.agree_to_notice(
+                self.record_id, actor, services_of(interaction), spaces_of(interaction)
+            )
+        except PermissionDeniedError:
+            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        voice = agreement.voice_id
+        if agreement.first_time:
+            done = texts.SPACE_AGREED_VOICE if voice else texts.SPACE_AGREED
+        else:
+            done = texts.SPACE_ALREADY_AGREED if voice else texts.SPACE_ALREADY_AGREED_TEXT
+        await interaction.response.send_message(done.format(voice=voice), ephemeral=True)
+
+
+class ReportSessionModal(SafeModal):
+    """What happened in the session: becomes a case about the other participant."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        super().__init__(
+            title=texts.SPACE_REPORT_TITLE.format(booking=booking_id),
+            custom_id=f"space:report-modal:{guild_id}:{booking_id}",
+        )
+        self.guild_id, self.booking_id = guild_id, booking_id
+        self.reason: discord.ui.TextInput[ReportSessionModal] = discord.ui.TextInput(
+            label=texts.SPACE_REPORT_LABEL_FIELD,
+            custom_id="space:report-reason",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.SPACE_REPORT_PLACEHOLDER,
+            max_length=REASON_MAX_LEN,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Open the case and acknowledge it at once."""
+        ctx = services_of(interaction)
+        actor = actor_for(interaction, self.guild_id)
+        other = await sessions.counterpart(self.booking_id, actor, ctx)
+        cmd = moderation.ReportUser(actor, other, self.reason.value, self.booking_id)
+        case = await moderation.report(cmd, ctx)
+        await interaction.response.send_message(
+            texts.REPORT_THANKS.format(case=case.case_id), ephemeral=True
+        )
+
+
+class ReportSessionButton(RecordButton, prefix="space:report"):
+    """Report: a participant tells the moderators about the session."""
+
+    label = texts.SPACE_REPORT_LABEL
+    style = discord.ButtonStyle.danger
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the presser is a participant, then ask what happened."""
+        try:
+            await sessions.counterpart(
+                self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
+            )
+        except PermissionDeniedError:
+            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(ReportSessionModal(self.guild_id, self.record_id))
+
+
+SPACE_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AgreeButton, ReportSessionButton)

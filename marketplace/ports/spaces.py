@@ -1,0 +1,95 @@
+"""The SessionSpaces port: private places on the chat platform where a session happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from marketplace.domain.spaces import SessionSpace, TextPlace
+
+
+@dataclass(frozen=True, slots=True)
+class SpacePlan:
+    """What to open for one booking: who is in it and what the guild allows."""
+
+    guild_id: int
+    booking_id: int
+    student_id: int
+    tutor_id: int
+    subject: str
+    start: datetime
+    end: datetime
+    sessions_channel_id: int | None
+    with_voice: bool
+    moderator_role_id: int | None  # set only when the guild lets moderators see spaces
+    recording_allowed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSpace:
+    """What was made. `fallback` says why it is less than a thread plus voice, if it is."""
+
+    text_place: TextPlace
+    text_id: int | None
+    voice_id: int | None
+    fallback: str = ""
+
+
+class SpaceUnavailableError(Exception):
+    """Nothing could be made: `reason` is "no_sessions_channel" or "missing_permissions"."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class SessionSpaces(Protocol):
+    """Creates, opens up and closes session spaces. Every method is safe to repeat."""
+
+    async def open(self, plan: SpacePlan) -> OpenedSpace:
+        """Make the space, post the consent notice in it, or raise `SpaceUnavailableError`."""
+        ...
+
+    async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
+        """Let a participant who agreed join and speak in the voice channel."""
+        ...
+
+    async def close(self, space: SessionSpace) -> None:
+        """Lock and archive the thread, delete the channels; gone already is fine."""
+        ...
+
+    async def alert_admins(
+        self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int
+    ) -> None:
+        """Tell the guild's admins a space could not be made, and what to fix."""
+        ...
+
+
+class SpaceRepository(Protocol):
+    """Session spaces, one per booking, inside a transaction."""
+
+    async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
+        """Take the right to open this booking's space; False if someone else holds it.
+
+        Free to take: no space yet, a failed or closed one, or an opener that has been
+        silent for `CLAIM_TIMEOUT`.
+        """
+        ...
+
+    async def get(self, booking_id: int) -> SessionSpace | None:
+        """The booking's space, if it ever had one."""
+        ...
+
+    async def by_voice(self, guild_id: int, voice_id: int) -> SessionSpace | None:
+        """The open space whose voice channel this is."""
+        ...
+
+    async def save(self, space: SessionSpace) -> None:
+        """Store the space as it is now."""
+        ...
+
+    async def live(self, limit: int) -> list[SessionSpace]:
+        """Open spaces, oldest first (the reconciler checks whether they should close)."""
+        ...

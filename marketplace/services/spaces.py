@@ -1,0 +1,250 @@
+"""Session spaces: open before the start, consent, voice presence, close after the end.
+
+SPEC.md section 1 step 6 and "Attendance". Opening is claimed in the database first
+(one opener per booking, even with a reminder and the scheduled opening racing), then
+made on Discord through the `SessionSpaces` port, then recorded. Closing happens at the
+end plus the grace, at once when a booking is cancelled or moved, and in the reconciler,
+which closes any open space whose booking is over.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from marketplace.domain.attendance import can_check_in
+from marketplace.domain.booking import Booking
+from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.spaces import (
+    SessionSpace,
+    SpaceStatus,
+    agree,
+    should_close,
+    should_open,
+    with_voice,
+)
+from marketplace.jobs.runner import HandlerResult
+from marketplace.ports import SessionSpaces, SpacePlan, SpaceUnavailableError, UnitOfWork
+from marketplace.services.commands import Actor
+from marketplace.services.context import ServiceContext
+from marketplace.services.payments import SYSTEM_ACTOR
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(minutes=10)
+SWEEP_BATCH = 200
+ALERT_AGAIN_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What pressing I agree did."""
+
+    first_time: bool
+    voice_id: int | None
+
+
+async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
+    policy = await uow.guilds.policy(booking.guild_id)
+    tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
+    names = {s.key: s.name for s in await uow.subjects.all(booking.guild_id)}
+    return SpacePlan(
+        guild_id=booking.guild_id,
+        booking_id=booking.booking_id,
+        student_id=booking.student_id,
+        tutor_id=booking.tutor_id,
+        subject=names.get(booking.subject_key, booking.subject_key),
+        start=booking.start,
+        end=booking.end,
+        sessions_channel_id=policy.sessions_channel,
+        with_voice=tutor is not None and with_voice(tutor.formats),
+        moderator_role_id=policy.moderator_role if policy.moderators_see_spaces else None,
+        recording_allowed=policy.recording_allowed,
+    )
+
+
+async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:
+    """Open the booking's space if it is due and nobody has; say what happened.
+
+    A space that cannot be made is recorded as failed and the admins are told (once a
+    day per guild and reason). Any other error releases the claim and propagates, so the
+    scheduled work tries again.
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await uow.bookings.get(booking_id)
+        if booking is None:
+            return "no booking"
+        policy = await uow.guilds.policy(booking.guild_id)
+        if not should_open(booking, policy, now):
+            return "not due"
+        if not await uow.spaces.claim(booking_id, booking.guild_id, now):
+            return "already open or opening"
+        plan = await _plan(uow, booking)
+        await uow.commit()
+    try:
+        opened = await spaces.open(plan)
+    except SpaceUnavailableError as error:
+        await _fail(booking, error.reason, ctx, spaces, policy.fallback_channel)
+        return f"failed: {error.reason}"
+    except Exception:
+        await _fail(booking, "error", ctx, None, None)
+        raise
+    async with ctx.uow() as uow:
+        space = await uow.spaces.get(booking_id)
+        if space is None:  # the booking was deleted meanwhile
+            return "booking gone"
+        space = replace(
+            space, status=SpaceStatus.OPEN, text_place=opened.text_place,
+            text_id=opened.text_id, voice_id=opened.voice_id, fallback=opened.fallback,
+            opened_at=now,
+        )  # fmt: skip
+        await uow.spaces.save(space)
+        detail = {"booking": booking_id, "place": opened.text_place.value,
+                  "voice": opened.voice_id is not None, "fallback": opened.fallback}  # fmt: skip
+        await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_opened", detail, now)
+        await schedule_sweep(uow, now)  # the reconciler runs while any space is open
+        await uow.commit()
+    return f"opened ({opened.fallback})" if opened.fallback else "opened"
+
+
+async def _fail(
+    booking: Booking,
+    reason: str,
+    ctx: ServiceContext,
+    spaces: SessionSpaces | None,
+    fallback_channel: int | None,
+) -> None:
+    """Record the failure; tell the admins unless they heard about it in the last day."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        space = await uow.spaces.get(booking.booking_id)
+        if space is not None:
+            await uow.spaces.save(replace(space, status=SpaceStatus.FAILED, fallback=reason))
+        recent = await uow.audit.of_action(booking.guild_id, "space_failed", 20)
+        told = any(d.get("reason") == reason and now - at < ALERT_AGAIN_AFTER for at, d in recent)
+        detail = {"booking": booking.booking_id, "reason": reason}
+        await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_failed", detail, now)
+        await uow.commit()
+    if spaces is not None and not told:
+        await spaces.alert_admins(booking.guild_id, fallback_channel, reason, booking.booking_id)
+
+
+async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:
+    """Close the booking's space if it is open and no longer serves its session."""
+    now = ctx.clock.now()
+    async with ctx.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking_id)
+        if space is None or not space.is_live:
+            return "no open space"
+        booking = await uow.bookings.get(booking_id)
+        policy = await uow.guilds.policy(space.guild_id)
+    if not should_close(booking, policy, now):
+        return "still in use"
+    await spaces.close(space)
+    async with ctx.uow() as uow:
+        await uow.spaces.save(replace(space, status=SpaceStatus.CLOSED, closed_at=now))
+        detail = {"booking": booking_id}
+        await uow.audit.record(space.guild_id, SYSTEM_ACTOR, "space_closed", detail, now)
+        await uow.commit()
+    return "closed"
+
+
+async def sweep(ctx: ServiceContext, spaces: SessionSpaces) -> tuple[int, int]:
+    """The reconciler: close every open space whose booking is over.
+
+    Returns how many it closed and how many stay open.
+    """
+    async with ctx.uow(read_only=True) as uow:
+        live = await uow.spaces.live(SWEEP_BATCH)
+    closed = 0
+    for space in live:
+        try:
+            closed += await close_space(space.booking_id, ctx, spaces) == "closed"
+        except Exception:  # one broken space must not stop the others
+            log.exception("closing the space of booking %s failed", space.booking_id)
+    return closed, len(live) - closed
+
+
+async def schedule_sweep(uow: UnitOfWork, now: datetime) -> None:
+    """Queue the next reconciler run (once per period, however many ask for it)."""
+    period = int(SWEEP_EVERY.total_seconds())
+    due = datetime.fromtimestamp((int(now.timestamp()) // period + 1) * period, tz=now.tzinfo)
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.SWEEP_SPACES,
+            dedupe_key=f"{ActionKind.SWEEP_SPACES}:{int(due.timestamp())}",
+            guild_id=0,
+            due_at=due,
+        )
+    )
+
+
+async def sweep_job(
+    action: ClaimedAction, ctx: ServiceContext, spaces: SessionSpaces
+) -> HandlerResult:
+    """Run the reconciler; come back later while spaces are still open."""
+    closed, still_open = await sweep(ctx, spaces)
+    if still_open:
+        async with ctx.uow() as uow:
+            await schedule_sweep(uow, ctx.clock.now())
+            await uow.commit()
+    return HandlerResult(ActionState.DONE, f"closed {closed}, {still_open} still open")
+
+
+async def live_space(booking_id: int, ctx: ServiceContext) -> SessionSpace | None:
+    """The booking's space if it is open now."""
+    async with ctx.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking_id)
+    return space if space is not None and space.is_live else None
+
+
+async def agree_to_notice(
+    booking_id: int, actor: Actor, ctx: ServiceContext, spaces: SessionSpaces
+) -> Agreement:
+    """A participant agreed to the conduct notice: record it, then let them speak.
+
+    Refuses anyone but the participants (`PermissionDeniedError`) and a space that is
+    not open (`ConflictError("space_closed")`). Pressing again is harmless, and repairs
+    the voice permission if the first try did not get through.
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        booking = await uow.bookings.get(booking_id)
+        if booking is None or booking.guild_id != actor.guild_id:
+            raise NotFoundError("booking", str(booking_id))
+        space = await uow.spaces.get(booking_id)
+        if space is None or not space.is_live:
+            booking.party_of(actor.user_id, "agree")
+            raise ConflictError("space_closed")
+        agreed = agree(space, booking, actor.user_id, now)
+        if agreed != space:
+            await uow.spaces.save(agreed)
+            detail = {"booking": booking_id, "user": actor.user_id}
+            await uow.audit.record(booking.guild_id, actor.user_id, "space_agreed", detail, now)
+        await uow.commit()
+    if space.voice_id is not None:
+        await spaces.let_speak(space.guild_id, space.voice_id, actor.user_id)
+    return Agreement(first_time=agreed != space, voice_id=space.voice_id)
+
+
+async def voice_joined(guild_id: int, channel_id: int, user_id: int, ctx: ServiceContext) -> bool:
+    """Someone joined a voice channel; True if it checked a participant in just now.
+
+    Joining the session's own voice channel counts as a check-in (SPEC.md "Attendance").
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        space = await uow.spaces.by_voice(guild_id, channel_id)
+        if space is None:
+            return False
+        booking = await uow.bookings.get(space.booking_id)
+        if booking is None or user_id not in (booking.student_id, booking.tutor_id):
+            return False
+        if not can_check_in(booking, await uow.guilds.policy(guild_id), now):
+            return False
+        recorded = await uow.attendance.check_in(booking.booking_id, user_id, now, via="voice")
+        await uow.commit()
+    return recorded

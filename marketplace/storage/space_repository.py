@@ -1,0 +1,115 @@
+"""SQL storage of session spaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
+from marketplace.storage.models import SessionSpaceRow
+from marketplace.storage.repositories import upsert
+
+FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
+
+
+def _space(row: SessionSpaceRow) -> SessionSpace:
+    return SessionSpace(
+        booking_id=row.booking_id,
+        guild_id=row.guild_id,
+        status=SpaceStatus(row.status),
+        claimed_at=row.claimed_at,
+        text_id=row.text_id,
+        text_place=TextPlace(row.text_place),
+        voice_id=row.voice_id,
+        fallback=row.fallback,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        student_agreed_at=row.student_agreed_at,
+        tutor_agreed_at=row.tutor_agreed_at,
+    )
+
+
+class SqlSpaceRepository:
+    """One row per booking; opening is claimed with a compare-and-set."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
+        """Take the right to open this booking's space; False if someone else holds it."""
+        inserted = await self._session.scalar(
+            upsert(self._session, SessionSpaceRow)
+            .values(
+                booking_id=booking_id,
+                guild_id=guild_id,
+                status=SpaceStatus.OPENING.value,
+                claimed_at=now,
+                text_place=TextPlace.NONE.value,
+                fallback="",
+            )
+            .on_conflict_do_nothing(index_elements=[SessionSpaceRow.booking_id])
+            .returning(SessionSpaceRow.booking_id)
+        )
+        if inserted is not None:
+            return True
+        taken = await self._session.scalar(
+            update(SessionSpaceRow)
+            .where(
+                SessionSpaceRow.booking_id == booking_id,
+                or_(
+                    SessionSpaceRow.status.in_(FREE_TO_CLAIM),
+                    (SessionSpaceRow.status == SpaceStatus.OPENING.value)
+                    & (SessionSpaceRow.claimed_at <= now - CLAIM_TIMEOUT),
+                ),
+            )
+            .values(status=SpaceStatus.OPENING.value, claimed_at=now)
+            .returning(SessionSpaceRow.booking_id)
+        )
+        return taken is not None
+
+    async def get(self, booking_id: int) -> SessionSpace | None:
+        """The booking's space, if it ever had one."""
+        row = await self._session.get(SessionSpaceRow, booking_id, populate_existing=True)
+        return _space(row) if row is not None else None
+
+    async def by_voice(self, guild_id: int, voice_id: int) -> SessionSpace | None:
+        """The open space whose voice channel this is."""
+        row = await self._session.scalar(
+            select(SessionSpaceRow).where(
+                SessionSpaceRow.guild_id == guild_id,
+                SessionSpaceRow.voice_id == voice_id,
+                SessionSpaceRow.status == SpaceStatus.OPEN.value,
+            )
+        )
+        return _space(row) if row is not None else None
+
+    async def save(self, space: SessionSpace) -> None:
+        """Store the space as it is now."""
+        await self._session.execute(
+            update(SessionSpaceRow)
+            .where(SessionSpaceRow.booking_id == space.booking_id)
+            .values(
+                status=space.status.value,
+                claimed_at=space.claimed_at,
+                text_place=space.text_place.value,
+                text_id=space.text_id,
+                voice_id=space.voice_id,
+                fallback=space.fallback,
+                opened_at=space.opened_at,
+                closed_at=space.closed_at,
+                student_agreed_at=space.student_agreed_at,
+                tutor_agreed_at=space.tutor_agreed_at,
+            )
+        )
+
+    async def live(self, limit: int) -> list[SessionSpace]:
+        """Open spaces, oldest first."""
+        rows = await self._session.scalars(
+            select(SessionSpaceRow)
+            .where(SessionSpaceRow.status == SpaceStatus.OPEN.value)
+            .order_by(SessionSpaceRow.claimed_at)
+            .limit(limit)
+        )
+        return [_space(row) for row in rows]

@@ -1,0 +1,281 @@
+"""Session spaces through the real bot on the emulator: open, consent, voice, close, caps.
+
+A free campus on a FixedClock, so a test can step to the opening and past the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from demo.campus import running_campus
+from demo.journey import dm
+from discord_emulator.permissions import CONNECT, SPEAK, VIEW_CHANNEL
+from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
+from tests.conftest import FixedClock
+from tutorbot.bootstrap import build_bot
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def campus(sqlite_url, clock):
+    async with running_campus(sqlite_url, clock=clock) as running:
+        yield running
+        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
+
+
+async def _set(c, setting, value):
+    result = await c.emu.slash(c.admin, c.guild, "admin config", setting=setting, value=value)
+    assert f"`{setting}` is now" in result.text, result.text
+
+
+async def _confirmed(c, formats=("text", "voice")):
+    await _set(c, "sessions_channel", f"<#{c.sessions.id}>")
+    await ready_tutor(c, formats=formats)
+    await request_first_slot(c)
+    request = await dm(c, c.tutor, "New session request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    [booking] = await live_bookings(c, c.student)
+    return booking
+
+
+async def _run_jobs(c):
+    while await c.bot.jobs.sweep():
+        pass
+    await c.emu.settle()
+
+
+async def _open(c, clock, booking):
+    clock.set(booking.start - timedelta(minutes=15))
+    await _run_jobs(c)
+
+
+def _space_channels(c):
+    threads = [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")]
+    voices = [ch for ch in c.emu.channels(c.guild) if ch.name.startswith("🔊 Session #")]
+    return threads, voices
+
+
+def _notice(c, thread):
+    [message] = [m for m in c.emu.messages(thread) if m.embeds]
+    return message
+
+
+async def test_a_space_opens_private_with_consent_and_voice_only_after_i_agree(
+    campus, clock
+) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    clock.set(booking.start - timedelta(minutes=20))
+    await _run_jobs(c)
+    assert _space_channels(c) == ([], []), "nothing opens before its time"
+
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    assert thread.type == 12 and thread.invitable is False and thread.parent_id == c.sessions.id
+    assert set(thread.member_ids) - {c.emu.world.bot.user.id} == {c.student.id, c.tutor.id}
+    assert c.emu.can_see(c.student, thread) and c.emu.can_see(c.tutor, thread)
+    assert not c.emu.can_see(c.member, thread)
+    assert c.emu.channel(voice.parent_id).name == "TutorBot sessions"
+
+    # exactly the participants see the voice channel; nobody may speak before agreeing
+    for user in (c.student, c.tutor):
+        perms = c.emu.permissions_for(user, voice)
+        assert perms & VIEW_CHANNEL and not perms & CONNECT
+    assert not c.emu.permissions_for(c.member, voice) & VIEW_CHANNEL
+    member_overwrites = {o.id for o in c.emu.permission_overwrites(voice) if o.type == 1}
+    assert member_overwrites - {c.emu.world.bot.user.id} == {c.student.id, c.tutor.id}
+    with pytest.raises(PermissionError):
+        c.emu.voice_join(c.student, voice)
+
+    notice = _notice(c, thread)
+    assert "Recording is **not allowed**" in notice.text
+    labels = [label for label, _, _ in notice.buttons]
+    assert labels == ["I agree", "Check in", "Mark complete", "Report"]
+
+    stranger = await c.emu.click(c.member, notice, label="I agree")
+    assert "Only the student and the tutor" in stranger.text
+    agreed = await c.emu.click(c.student, notice, label="I agree")
+    assert "voice channel" in agreed.text and "open to you" in agreed.text
+    assert c.emu.permissions_for(c.student, voice) & (CONNECT | SPEAK) == CONNECT | SPEAK
+    assert not c.emu.permissions_for(c.tutor, voice) & CONNECT
+    again = await c.emu.click(c.student, notice, label="I agree")
+    assert "already agreed" in again.text
+
+    # joining the voice channel checks the student in, with its time and how
+    clock.set(booking.start - timedelta(minutes=2))
+    c.emu.voice_join(c.student, voice)
+    stored = await _eventually_checked_in(c, booking.booking_id)
+    async with c.runtime.services.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking.booking_id)
+    assert stored == {c.student.id: booking.start - timedelta(minutes=2)}
+    assert space is not None and space.student_agreed_at == booking.start - timedelta(minutes=15)
+    assert space.tutor_agreed_at is None
+
+
+async def _eventually_checked_in(c, booking_id):
+    """The check-ins once there are any (the voice event reaches the bot asynchronously)."""
+    for _ in range(50):
+        async with c.runtime.services.uow(read_only=True) as uow:
+            if stored := await uow.attendance.check_ins(booking_id):
+                return stored
+        await asyncio.sleep(0.1)
+    raise AssertionError("nobody was checked in")
+
+
+async def test_the_reminder_links_the_space_and_the_space_closes_after_the_end(
+    campus, clock
+) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    reminder = [m for m in c.emu.dm_messages(c.student) if "Reminder" in m.text][-1]
+    links = [url for label, url in reminder.links if label == "Open session space"]
+    assert links == [f"https://discord.com/channels/{c.guild.id}/{thread.id}"]
+
+    clock.set(booking.end + timedelta(minutes=29))
+    await _run_jobs(c)
+    assert not c.emu.channel(thread.id).archived, "still open during the grace period"
+    clock.set(booking.end + timedelta(minutes=30))
+    await _run_jobs(c)
+    closed = c.emu.channel(thread.id)
+    assert closed.archived and closed.locked
+    assert voice.id not in {ch.id for ch in c.emu.channels(c.guild)}
+    assert "space is now closed" in c.emu.messages(thread)[-1].text
+
+
+async def test_cancelling_closes_the_open_space_at_once(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c, formats=("text",))
+    await _open(c, clock, booking)
+    [thread], voices = _space_channels(c)
+    assert voices == [], "a text-only tutor gets no voice channel"
+    asked = await c.emu.slash(c.tutor, c.guild, "cancel", booking=booking.booking_id)
+    await c.emu.click(c.tutor, asked.message, label="Confirm")
+    await _run_jobs(c)
+    assert c.emu.channel(thread.id).archived
+
+
+async def test_at_the_thread_cap_a_private_channel_stands_in(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c, formats=("text",))
+    c.emu.world.guilds[c.guild.id].max_active_threads = len(c.emu.world.active_threads(c.guild.id))
+    await _open(c, clock, booking)
+    assert [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")] == []
+    channel = c.emu.channel_named(c.guild, f"session-{booking.booking_id}")
+    assert c.emu.can_see(c.student, channel) and c.emu.can_see(c.tutor, channel)
+    assert not c.emu.can_see(c.member, channel)
+    assert "I agree" in [label for label, _, _ in _notice(c, channel).buttons]
+    async with c.runtime.services.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking.booking_id)
+    assert space is not None and space.fallback == "thread_cap"
+    c.emu.errors.clear()  # the 160006 was expected
+
+
+async def test_at_the_channel_cap_the_session_goes_on_in_the_thread_only(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    c.emu.world.guilds[c.guild.id].max_channels = len(c.emu.channels(c.guild))
+    await _open(c, clock, booking)
+    [thread], voices = _space_channels(c)
+    assert voices == []
+    notice = _notice(c, thread)
+    assert "Check in" in [label for label, _, _ in notice.buttons]
+    agreed = await c.emu.click(c.student, notice, label="I agree")
+    assert "Thanks for agreeing" in agreed.text
+    c.emu.errors.clear()  # the 30013 was expected
+
+
+async def test_a_full_category_overflows_into_the_next(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    full = c.emu.add_category(c.guild, "TutorBot sessions")
+    c.emu.add_voice_channel(c.guild, "someone else's", full)
+    c.emu.world.guilds[c.guild.id].max_channels_per_category = 1
+    await _open(c, clock, booking)
+    [_thread], [voice] = _space_channels(c)
+    assert c.emu.channel(voice.parent_id).name == "TutorBot sessions 2"
+    c.emu.errors.clear()  # the 50035 was expected
+
+
+async def test_without_a_sessions_channel_the_admins_are_told_once(campus, clock) -> None:
+    c = campus
+    await ready_tutor(c)
+    for _ in range(2):
+        await request_first_slot(c)
+        request = await dm(c, c.tutor, "New session request")
+        await c.emu.click(c.tutor, request, label="Accept")
+    bookings = await live_bookings(c, c.student)
+    clock.set(min(b.start for b in bookings) - timedelta(minutes=15))
+    await _run_jobs(c)
+    alerts = [m for m in c.emu.dm_messages(c.admin) if "private space" in m.text]
+    assert len(alerts) == 1 and "sessions_channel" in alerts[0].text
+
+
+async def test_missing_permissions_are_reported_and_nothing_is_left_behind(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    bot_role = c.emu.bot_role(c.guild)
+    c.emu.set_bot_permissions(c.guild, bot_role.permissions & ~(1 << 4))  # no Manage Channels
+    await _open(c, clock, booking)
+    threads, voices = _space_channels(c)
+    assert voices == [] and threads == []
+    alerts = [m for m in c.emu.dm_messages(c.admin) if "missing permissions" in m.text]
+    assert len(alerts) == 1
+    c.emu.errors.clear()  # the 50013 was expected
+
+
+async def test_the_report_button_opens_a_case_about_the_other_side(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c, formats=("text",))
+    await _open(c, clock, booking)
+    [thread], _ = _space_channels(c)
+    notice = _notice(c, thread)
+    refused = await c.emu.click(c.member, notice, label="Report")
+    assert "Only the student and the tutor" in refused.text
+    form = await c.emu.click(c.student, notice, label="Report")
+    assert form.modal is not None
+    thanks = await c.emu.submit_modal(c.student, form.modal, {"space:report-reason": "Rude."})
+    assert "the moderators have your report #1" in thanks.text
+    async with c.runtime.services.uow(read_only=True) as uow:
+        cases = await uow.cases.open_cases(c.guild.id, limit=10, offset=0)
+    assert [(x.target_id, x.booking_id) for x in cases] == [(c.tutor.id, booking.booking_id)]
+
+
+async def test_space_buttons_keep_working_after_a_restart(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    notice = _notice(c, thread)
+    await c.bot.close()
+    bot = build_bot(c.runtime)
+    task = asyncio.create_task(bot.start("emulated-bot-token"))
+    try:
+        await c.emu.wait_until_ready()
+        agreed = await c.emu.click(c.tutor, notice, label="I agree")
+        assert "open to you" in agreed.text
+        assert c.emu.permissions_for(c.tutor, voice) & CONNECT
+        clock.set(booking.start)
+        checked = await c.emu.click(c.tutor, notice, label="Check in")
+        assert "checked in" in checked.text
+    finally:
+        await bot.close()
+        task.cancel()
+
+
+async def test_with_dms_closed_the_reminder_goes_to_the_session_thread(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c, formats=("text",))
+    c.emu.close_dms(c.student)
+    await _open(c, clock, booking)
+    [thread], _ = _space_channels(c)
+    [reminder] = [m for m in c.emu.messages(thread) if "Reminder" in m.text]
+    assert reminder.content.startswith(f"<@{c.student.id}>")
+    c.emu.errors.clear()  # the 50007 was expected
