@@ -239,15 +239,24 @@ HELP_SECTIONS = (
     (
         "Students",
         "`/find subject:` find a tutor, then press **Book** · `/book tutor: when:` · "
-        "`/bookings` · `/reschedule` · `/cancel` · `/review` after a session",
+        "`/bookings` · `/reschedule` · `/cancel` · `/review` and `/notes` for your sessions",
     ),
     (
         "Tutors",
         "`/tutor apply` your tutor profile · `/tutor availability add|list|remove` when "
         "you're free · `/tutor payouts` to get paid · `/tutor pause` / `/tutor resume` · "
-        "requests arrive in your DMs with **Accept** / **Decline**",
+        "requests arrive in your DMs with **Accept** / **Decline** · `/notes-template`",
     ),
-    ("Safety", "`/block user:` / `/unblock user:` hide someone from your search and bookings"),
+    (
+        "Sessions",
+        "Each session gets a private thread (and voice channel) 15 minutes before the start: "
+        "press **I agree**, then **Check in** · **Report** reaches the moderators",
+    ),
+    (
+        "Safety",
+        "`/block user:` / `/unblock user:` hide someone from your search and bookings · "
+        "`/report` a problem to the moderators",
+    ),
     ("Admins", "`/admin config` view or change this server's settings · `/admin subjects`"),
 )
 HELP_FOOTER = "Replies about you are only visible to you."
@@ -799,6 +808,8 @@ NOTE_CONTINUED = "↳ continued"
 NOTE_BODY = "<@{author}> · <t:{at}:f>\n{text}"
 NOTE_ROLES = {"student": "🎓 Student", "tutor": "🧑‍🏫 Tutor"}
 NOTES_PAGE = "Notes {first}–{last} of {total}, newest first · page {page} of {pages}"
+NOTES_COUNT = "{total} notes, newest first"
+NOTES_COUNT_ONE = "1 note"
 NOTES_MORE_THAN_LOADED = " · only the latest {loaded} are shown here"
 NOTES_EDIT_GOALS_LABEL = "Edit goals"
 NOTES_ADD_LABEL = "Add note"

@@ -35,7 +35,7 @@ def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, 
             start=f"<t:{ts(plan.start)}:F>",
             relative=f"<t:{ts(plan.start)}:R>",
             moderators=moderators,
-        ),  # fmt: skip
+        ),
         colour=BRAND_COLOUR,
     )
     recording = (

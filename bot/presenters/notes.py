@@ -86,12 +86,20 @@ def notes_embed(card: NotesCard, page: int = 0) -> discord.Embed:
     for note in pages[page]:
         for name, value in note_fields(note, card.booking.student_id):
             embed.add_field(name=name, value=value, inline=False)
-    first = sum(len(p) for p in pages[:page]) + 1
-    footer = texts.NOTES_PAGE.format(
-        first=first, last=first + len(pages[page]) - 1, total=card.total,
-        page=page + 1, pages=len(pages),
-    )  # fmt: skip
+    embed.set_footer(text=_footer(card, pages, page))
+    return embed
+
+
+def _footer(card: NotesCard, pages: list[list[ProgressNote]], page: int) -> str:
+    if len(pages) == 1:
+        one = card.total == 1
+        footer = texts.NOTES_COUNT_ONE if one else texts.NOTES_COUNT.format(total=card.total)
+    else:
+        first = sum(len(p) for p in pages[:page]) + 1
+        footer = texts.NOTES_PAGE.format(
+            first=first, last=first + len(pages[page]) - 1, total=card.total,
+            page=page + 1, pages=len(pages),
+        )  # fmt: skip
     if card.total > len(card.notes):
         footer += texts.NOTES_MORE_THAN_LOADED.format(loaded=NOTES_LOADED)
-    embed.set_footer(text=footer)
-    return embed
+    return footer

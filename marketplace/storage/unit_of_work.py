@@ -19,6 +19,7 @@ from marketplace.storage.marketplace_repositories import (
     SqlDeliveryLog,
     SqlSearchIndex,
 )
+from marketplace.storage.notes_repository import SqlNotesRepository
 from marketplace.storage.payment_repository import (
     SqlCheckoutTokens,
     SqlLedger,
@@ -26,7 +27,6 @@ from marketplace.storage.payment_repository import (
     SqlPayoutAccounts,
     SqlWebhookEvents,
 )
-from marketplace.storage.notes_repository import SqlNotesRepository
 from marketplace.storage.read_cache import CacheAccess, ReadCache
 from marketplace.storage.repositories import (
     SqlAuditLog,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot import texts
+from bot.presenters.notes import note_pages, notes_embed
 from demo.journey import dm, seen
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, Goals, Pair, ProgressNote
 from marketplace.services import notes
 from marketplace.services.commands import Actor
+from marketplace.services.notes import NOTES_LOADED, NotesCard
 from tests.bot.journeys import live_bookings, onboard, ready_tutor, request_first_slot
 
 TEMPLATE = "Goals:\nTopics covered:\nHomework:"
@@ -77,7 +83,7 @@ async def test_both_sides_see_and_edit_the_same_goals_and_notes(campus) -> None:
     assert goals_form.field("notes:goals").value == "Pass the midterm"
     again = await notes_card(c, c.student, booking.booking_id)
     assert "Covered limits." in again.text
-    assert "Notes 1–1 of 1" in again.text
+    assert "— 1 note" in again.text
 
 
 async def test_notes_are_shared_across_the_pairs_bookings_but_not_with_another_pair(
@@ -114,6 +120,13 @@ async def test_a_stranger_and_an_unknown_booking_are_refused(campus) -> None:
     assert await c.emu.autocomplete(c.member, c.guild, "notes", focused="booking") == []
     unknown = await c.emu.slash(c.student, c.guild, "notes", booking=booking.booking_id + 999)
     assert unknown.text == texts.ENTITY_NAMES["booking"]
+
+    # Someone else's card buttons (they carry the guild and booking) are refused too.
+    card = await notes_card(c, c.student, booking.booking_id)
+    for label in (texts.NOTES_EDIT_GOALS_LABEL, texts.NOTES_ADD_LABEL):
+        forged = await c.emu.click(c.member, card.message, label=label)
+        assert forged.modal is None
+        assert forged.text == texts.NEEDS["owner"]
 
 
 async def test_the_tutors_template_prefills_their_add_note_form(campus) -> None:
@@ -202,3 +215,28 @@ async def test_many_long_notes_page_within_discords_limits(campus) -> None:
     assert "Note 6 " not in page.text
     back = await c.emu.click(c.student, page.message, label=texts.NOTES_NEWER_LABEL)
     assert "Note 0 " not in back.text
+
+
+def test_every_page_of_the_largest_notes_fits_discords_embed_limits() -> None:
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    snowflake = 2**63 - 1
+    booking = Booking(
+        booking_id=10**9, guild_id=1, student_id=snowflake, tutor_id=snowflake - 1,
+        subject_key="s", start=now, end=now + timedelta(hours=1),
+        state=BookingState.CONFIRMED, created_at=now, expires_at=now,
+    )  # fmt: skip
+    pair = Pair.of(booking)
+    goals = Goals(pair, "g" * GOALS_MAX_LEN, 9, snowflake, now)
+    loaded = [
+        ProgressNote(n, pair, 10**9, snowflake - n % 2, "n" * NOTE_MAX_LEN, now)
+        for n in range(NOTES_LOADED)
+    ]
+    card = NotesCard(booking, "S" * 80, goals, loaded, total=10**6, prefill="")
+    pages = note_pages(card)
+    assert sum(len(p) for p in pages) == NOTES_LOADED
+    for number in range(len(pages)):
+        embed = notes_embed(card, number)
+        assert len(embed) <= 6000
+        assert len(embed.fields) <= 25
+        assert all(len(f.value or "") <= 1024 for f in embed.fields)
+        assert len(embed.description or "") <= 4096

@@ -51,7 +51,9 @@ async def review_form(c, booking_id, user=None):
     return form.modal
 
 
-async def submit(c, modal, stars="5", aspects=("on_time", "would_book_again"), text="", user=None):
+async def submit(
+    c, modal, stars="5", aspects=("on_time", "would_book_again"), text="", *, user=None
+):
     values = {"review:stars": [stars], "review:aspects": list(aspects), "review:text": text}
     return await c.emu.submit_modal(user or c.student, modal, values)
 

@@ -17,6 +17,7 @@ from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
 from tests.conftest import FixedClock
 from tutorbot.bootstrap import build_bot
 
+
 @pytest.fixture
 def clock():
     return FixedClock(datetime.now(UTC).replace(microsecond=0))
@@ -77,16 +78,20 @@ async def test_a_space_opens_private_with_consent_and_voice_only_after_i_agree(
 
     await _open(c, clock, booking)
     [thread], [voice] = _space_channels(c)
-    assert thread.type == 12 and thread.invitable is False and thread.parent_id == c.sessions.id
+    assert thread.type == 12
+    assert thread.invitable is False
+    assert thread.parent_id == c.sessions.id
     assert set(thread.member_ids) - {c.emu.world.bot.user.id} == {c.student.id, c.tutor.id}
-    assert c.emu.can_see(c.student, thread) and c.emu.can_see(c.tutor, thread)
+    assert c.emu.can_see(c.student, thread)
+    assert c.emu.can_see(c.tutor, thread)
     assert not c.emu.can_see(c.member, thread)
     assert c.emu.channel(voice.parent_id).name == "TutorBot sessions"
 
     # exactly the participants see the voice channel; nobody may speak before agreeing
     for user in (c.student, c.tutor):
         perms = c.emu.permissions_for(user, voice)
-        assert perms & VIEW_CHANNEL and not perms & CONNECT
+        assert perms & VIEW_CHANNEL
+        assert not perms & CONNECT
     assert not c.emu.permissions_for(c.member, voice) & VIEW_CHANNEL
     member_overwrites = {o.id for o in c.emu.permission_overwrites(voice) if o.type == 1}
     assert member_overwrites - {c.emu.world.bot.user.id} == {c.student.id, c.tutor.id}
@@ -101,7 +106,8 @@ async def test_a_space_opens_private_with_consent_and_voice_only_after_i_agree(
     stranger = await c.emu.click(c.member, notice, label="I agree")
     assert "Only the student and the tutor" in stranger.text
     agreed = await c.emu.click(c.student, notice, label="I agree")
-    assert "voice channel" in agreed.text and "open to you" in agreed.text
+    assert "voice channel" in agreed.text
+    assert "open to you" in agreed.text
     assert c.emu.permissions_for(c.student, voice) & (CONNECT | SPEAK) == CONNECT | SPEAK
     assert not c.emu.permissions_for(c.tutor, voice) & CONNECT
     again = await c.emu.click(c.student, notice, label="I agree")
@@ -114,7 +120,8 @@ async def test_a_space_opens_private_with_consent_and_voice_only_after_i_agree(
     async with c.runtime.services.uow(read_only=True) as uow:
         space = await uow.spaces.get(booking.booking_id)
     assert stored == {c.student.id: booking.start - timedelta(minutes=2)}
-    assert space is not None and space.student_agreed_at == booking.start - timedelta(minutes=15)
+    assert space is not None
+    assert space.student_agreed_at == booking.start - timedelta(minutes=15)
     assert space.tutor_agreed_at is None
 
 
@@ -145,7 +152,8 @@ async def test_the_reminder_links_the_space_and_the_space_closes_after_the_end(
     clock.set(booking.end + timedelta(minutes=30))
     await _run_jobs(c)
     closed = c.emu.channel(thread.id)
-    assert closed.archived and closed.locked
+    assert closed.archived
+    assert closed.locked
     assert voice.id not in {ch.id for ch in c.emu.channels(c.guild)}
     assert "space is now closed" in c.emu.messages(thread)[-1].text
 
@@ -169,12 +177,14 @@ async def test_at_the_thread_cap_a_private_channel_stands_in(campus, clock) -> N
     await _open(c, clock, booking)
     assert [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")] == []
     channel = c.emu.channel_named(c.guild, f"session-{booking.booking_id}")
-    assert c.emu.can_see(c.student, channel) and c.emu.can_see(c.tutor, channel)
+    assert c.emu.can_see(c.student, channel)
+    assert c.emu.can_see(c.tutor, channel)
     assert not c.emu.can_see(c.member, channel)
     assert "I agree" in [label for label, _, _ in _notice(c, channel).buttons]
     async with c.runtime.services.uow(read_only=True) as uow:
         space = await uow.spaces.get(booking.booking_id)
-    assert space is not None and space.fallback == "thread_cap"
+    assert space is not None
+    assert space.fallback == "thread_cap"
     c.emu.errors.clear()  # the 160006 was expected
 
 
@@ -215,7 +225,8 @@ async def test_without_a_sessions_channel_the_admins_are_told_once(campus, clock
     clock.set(min(b.start for b in bookings) - timedelta(minutes=15))
     await _run_jobs(c)
     alerts = [m for m in c.emu.dm_messages(c.admin) if "private space" in m.text]
-    assert len(alerts) == 1 and "sessions_channel" in alerts[0].text
+    assert len(alerts) == 1
+    assert "sessions_channel" in alerts[0].text
 
 
 async def test_missing_permissions_are_reported_and_nothing_is_left_behind(campus, clock) -> None:
@@ -225,7 +236,8 @@ async def test_missing_permissions_are_reported_and_nothing_is_left_behind(campu
     c.emu.set_bot_permissions(c.guild, bot_role.permissions & ~(1 << 4))  # no Manage Channels
     await _open(c, clock, booking)
     threads, voices = _space_channels(c)
-    assert voices == [] and threads == []
+    assert voices == []
+    assert threads == []
     alerts = [m for m in c.emu.dm_messages(c.admin) if "missing permissions" in m.text]
     assert len(alerts) == 1
     c.emu.errors.clear()  # the 50013 was expected
