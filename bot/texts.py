@@ -719,7 +719,7 @@ NO_SHOW_DISPUTE = "If this is wrong, tell a moderator with `/report`."
 
 # --- session spaces -------------------------------------------------------------------------
 SPACE_THREAD_NAME = "Session #{booking} · {subject}"
-SPACE_VOICE_NAME = "🔊 Session #{booking}"
+SPACE_VOICE_NAME = "Session #{booking} voice"
 SPACE_TEXT_CHANNEL_NAME = "session-{booking}"
 SPACES_CATEGORY = "TutorBot sessions"
 SPACES_OVERFLOW_CATEGORY = "TutorBot sessions {n}"

@@ -50,7 +50,7 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
 
 async def run_demo(free_db: Path, paid_db: Path) -> int:
     """Run the free and the paid journeys, each on a fresh SQLite file; 0 when all went well."""
-    async with running_campus(f"sqlite+aiosqlite:///{free_db}") as campus:
+    async with running_campus(f"sqlite+aiosqlite:///{free_db}", clock=DemoClock()) as campus:
         free, failure = await run_steps(campus, "A free server (no Stripe key)", STEPS)
     paid = ""
     if failure is None:

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.client import TutorBot
 from discord_emulator import Channel, Emulator, Guild, Role, User
+from discord_emulator.render import set_reader_clock
 from marketplace.ports import Clock
 from marketplace.settings import load_settings
 from stripe_fake import TEST_API_KEY, StripeFake
@@ -84,6 +85,7 @@ async def running_campus(
     """
     emu = Emulator(interaction_deadline=interaction_deadline)
     await emu.start()
+    set_reader_clock(clock.now if clock else None)  # "in 15 minutes" by the story's time
     emu.add_bot(token=BOT_TOKEN, name="TutorBot")
     admin = emu.add_user("Ines")
     guild = emu.add_guild("Campus Study Hall", owner=admin)
@@ -121,3 +123,4 @@ async def running_campus(
             await site.cleanup()
         await close_runtime(runtime)
         await emu.stop()
+        set_reader_clock(None)

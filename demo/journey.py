@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import timedelta
 
 from demo.campus import Campus
-from discord_emulator import InteractionResult, Message, User
+from demo.clock import DemoClock
+from discord_emulator import Channel, InteractionResult, Message, User
+from marketplace.domain.booking import Booking
 
 
 class DemoStepFailedError(Exception):
@@ -279,6 +283,130 @@ async def a_report_reaches_the_moderators(c: Campus) -> None:
     expect(await emu.slash(ines, g, "mod queue"), "No open cases")
 
 
+def demo_clock(c: Campus) -> DemoClock:
+    """The campus clock, which the demo moves on when the story skips ahead."""
+    clock = c.runtime.services.clock
+    assert isinstance(clock, DemoClock)
+    return clock
+
+
+async def wake_jobs(c: Campus) -> None:
+    """Time moved on: run the job runner's due work now instead of at its next tick."""
+    jobs = c.bot.jobs
+    if jobs is None:
+        raise DemoStepFailedError("the job runner is not running")
+    while await jobs.sweep():
+        pass
+    if c.stripe is not None:
+        await c.stripe.settle()
+    await c.emu.settle()
+
+
+async def booking_of(c: Campus, booking_id: int) -> Booking:
+    """A booking as stored."""
+    async with c.runtime.services.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
+    if booking is None:
+        raise DemoStepFailedError(f"booking #{booking_id} is not stored")
+    return booking
+
+
+def _space_of(c: Campus, booking_id: int) -> tuple[Channel, Message, Channel | None]:
+    """The session's thread, its opening notice, and its voice channel if any."""
+    prefix = f"Session #{booking_id} "
+    threads = [t for t in c.emu.threads(c.guild) if t.name.startswith(prefix)]
+    if not threads:
+        raise DemoStepFailedError(f"no session thread for booking #{booking_id}")
+    notice = next((m for m in c.emu.messages(threads[0]) if m.embeds), None)
+    if notice is None:
+        raise DemoStepFailedError("the session thread has no consent notice")
+    voice = next(
+        (ch for ch in c.emu.channels(c.guild) if ch.name == f"Session #{booking_id} voice"), None
+    )
+    return threads[0], notice, voice
+
+
+async def both_meet_in_the_session_space(c: Campus, booking_id: int) -> Message:
+    """15 minutes before: the space opens; both agree to the rules, join and check in.
+
+    Returns the opening notice (its buttons stay usable for the rest of the session).
+    """
+    emu, maya, theo = c.emu, c.student, c.tutor
+    booking = await booking_of(c, booking_id)
+    demo_clock(c).set(booking.start - timedelta(minutes=15))
+    emu.say_system("⏩ 15 minutes before the session: its private space opens.")
+    await wake_jobs(c)
+    reminder = await dm(c, maya, "starts")
+    if "Open session space" not in [label for label, _ in reminder.links]:
+        raise DemoStepFailedError("the 15-minute reminder has no link to the session space")
+    thread, notice, voice = _space_of(c, booking_id)
+    if emu.can_see(c.member, thread):
+        raise DemoStepFailedError("someone outside the session can see its thread")
+    if "Recording is **not allowed**" not in notice.text:
+        raise DemoStepFailedError("the consent notice does not prohibit recording")
+    expect(await emu.click(c.member, notice, label="I agree"), "Only the student and the tutor")
+    if voice is not None:
+        expect(await emu.click(maya, notice, label="I agree"), "open to you")
+        emu.voice_join(maya, voice)  # joining the voice channel checks Maya in
+        expect(await emu.click(theo, notice, label="I agree"), "open to you")
+        emu.voice_join(theo, voice)
+    else:
+        expect(await emu.click(maya, notice, label="I agree"), "Thanks for agreeing")
+        expect(await emu.click(theo, notice, label="I agree"), "Thanks for agreeing")
+    demo_clock(c).set(booking.start)
+    emu.say_system("⏩ The session starts.")
+    expect(await emu.click(theo, notice, label="Check in"), "checked in")
+    expect(await emu.click(maya, notice, label="Check in"), "already checked in")
+    return notice
+
+
+async def the_space_closes_after_the_grace(c: Campus, booking_id: int) -> None:
+    """30 minutes after the end the thread is locked and archived, the voice channel gone."""
+    booking = await booking_of(c, booking_id)
+    demo_clock(c).set(booking.end + timedelta(minutes=30))
+    c.emu.say_system("⏩ 30 minutes after the end: the space closes.")
+    await wake_jobs(c)
+    thread = next(t for t in c.emu.threads(c.guild) if t.name.startswith(f"Session #{booking_id} "))
+    if not (thread.archived and thread.locked):
+        raise DemoStepFailedError("the session thread was not locked and archived")
+    if any(ch.name == f"Session #{booking_id} voice" for ch in c.emu.channels(c.guild)):
+        raise DemoStepFailedError("the session voice channel was not deleted")
+
+
+async def a_free_session_from_space_to_review(c: Campus) -> None:
+    """Maya books again; the session happens in its private space; survey and review follow."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    old = seen(c, theo)
+    results = expect(await emu.slash(maya, g, "find", subject="calculus"), "Calculus tutors")
+    assert results.message is not None
+    picker = await emu.click(maya, results.message, custom_id=f"find:book:{theo.id}")
+    assert picker.message is not None
+    first = option_values(picker.message, "book:slot")[0]
+    await emu.select(maya, picker.message, custom_id="book:slot", values=[first])
+    expect(await emu.click(maya, picker.message, custom_id="book:confirm"), "Request sent")
+    request = await dm(c, theo, "New session request", old=old)
+    expect(await emu.click(theo, request, label="Accept"), "Accepted")
+    booking_id = int(re.findall(r"Booking #(\d+)", request.text)[-1])
+    notice = await both_meet_in_the_session_space(c, booking_id)
+    booking = await booking_of(c, booking_id)
+    demo_clock(c).set(booking.end - timedelta(minutes=2))
+    emu.say_system("⏩ Nearly the end: Theo marks the session complete in the thread.")
+    expect(await emu.click(theo, notice, label="Mark complete"), "Marked complete")
+    await wake_jobs(c)
+    survey = await dm(c, maya, "How did your **Calculus** session")
+    expect(await emu.click(maya, survey, label="Helped"), "Thanks for answering")
+    review = await emu.slash(maya, g, "review", booking=booking_id)
+    if review.modal is None:
+        raise DemoStepFailedError("/review did not open the review form")
+    values = {
+        "review:stars": ["5"],
+        "review:aspects": ["on_time", "explained_clearly", "would_book_again"],
+        "review:text": "Clear and friendly; we got through all my limit questions.",
+    }
+    expect(await emu.submit_modal(maya, review.modal, values), "Your review of")
+    await the_space_closes_after_the_grace(c, booking_id)
+
+
 STEPS = (
     admin_configures_the_server,
     student_onboards,
@@ -289,4 +417,5 @@ STEPS = (
     student_reschedules_then_cancels,
     closed_dms_fall_back_to_the_help_channel,
     a_report_reaches_the_moderators,
+    a_free_session_from_space_to_review,
 )

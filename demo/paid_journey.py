@@ -18,24 +18,23 @@ from datetime import timedelta
 import aiohttp
 
 from demo.campus import Campus
-from demo.clock import DemoClock
 from demo.journey import (
     DemoStepFailedError,
+    admin_configures_the_server,
+    booking_of,
+    both_meet_in_the_session_space,
+    demo_clock,
     dm,
     expect,
     option_values,
     seen,
     student_onboards,
+    the_space_closes_after_the_grace,
     tutor_onboards,
     tutor_publishes_availability,
+    wake_jobs,
 )
 from discord_emulator import Message
-
-
-def _clock(c: Campus) -> DemoClock:
-    clock = c.runtime.services.clock
-    assert isinstance(clock, DemoClock)
-    return clock
 
 
 def link_buttons(message: Message | None) -> dict[str, str]:
@@ -76,17 +75,6 @@ def show(c: Campus, text: str, *fragments: str) -> None:
         msg = f"the page does not say {missing!r}: {text[:300]!r}"
         raise DemoStepFailedError(msg)
     c.emu.say_system("   the page shows: " + " · ".join(f"“{f}”" for f in fragments))
-
-
-async def wake_jobs(c: Campus) -> None:
-    """Time moved on: run the job runner's due work now instead of at its next tick."""
-    jobs = c.bot.jobs
-    if jobs is None:
-        raise DemoStepFailedError("the job runner is not running")
-    while await jobs.sweep():
-        pass
-    if c.stripe is not None:
-        await c.stripe.settle()
 
 
 async def tutor_sets_up_payouts(c: Campus) -> None:
@@ -140,28 +128,27 @@ async def book_and_pay(c: Campus, http: aiohttp.ClientSession, slot: int = 0) ->
     expect(await emu.slash(maya, g, "bookings"), "💳 held ($28.75)")
     async with c.runtime.services.uow(read_only=True) as uow:
         mine = await uow.bookings.for_user(
-            g.id, maya.id, upcoming=True, now=_clock(c).now(), limit=10
+            g.id, maya.id, upcoming=True, now=demo_clock(c).now(), limit=10
         )
     return max(b.booking_id for b in mine)
 
 
 async def student_pays_and_the_session_is_completed(c: Campus) -> None:
-    """Maya pays through the checkout page, then marks the session complete; Theo is paid."""
+    """Maya pays through the checkout page; they meet in the session space; Theo is paid."""
     emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
-    clock = _clock(c)
+    clock = demo_clock(c)
     async with aiohttp.ClientSession() as http:
         booking_id = await book_and_pay(c, http)
-    async with c.runtime.services.uow(read_only=True) as uow:
-        booking = await uow.bookings.get(booking_id)
-    assert booking is not None
+    notice = await both_meet_in_the_session_space(c, booking_id)
+    booking = await booking_of(c, booking_id)
     clock.set(booking.end + timedelta(minutes=5))
     emu.say_system("⏩ The session took place; it is now just after its end.")
-    listing = await emu.slash(maya, g, "bookings", scope="past")
-    assert listing.message is not None
-    expect(await emu.click(maya, listing.message, label="Mark complete"), "Marked complete")
+    expect(await emu.click(maya, notice, label="Mark complete"), "Marked complete")
+    completed_at = clock.now()
     await wake_jobs(c)
-    clock.advance(timedelta(hours=48, minutes=1))
-    emu.say_system("⏩ 48 hours later: the dispute window has closed.")
+    await the_space_closes_after_the_grace(c, booking_id)
+    clock.set(completed_at + timedelta(hours=48, minutes=1))
+    emu.say_system("⏩ 48 hours after completion: the dispute window has closed.")
     await wake_jobs(c)
     await dm(c, theo, "on its way to your payout account")
     expect(await emu.slash(theo, g, "bookings", scope="past"), "released to tutor")
@@ -190,7 +177,7 @@ async def the_student_reviews_the_tutor(c: Campus) -> None:
 async def a_late_cancellation_gets_a_partial_refund(c: Campus) -> None:
     """Maya books and pays again, then cancels five hours before: 50% comes back."""
     emu, g, maya = c.emu, c.guild, c.student
-    clock = _clock(c)
+    clock = demo_clock(c)
     async with aiohttp.ClientSession() as http:
         booking_id = await book_and_pay(c, http)
         async with c.runtime.services.uow(read_only=True) as uow:
@@ -210,6 +197,30 @@ async def a_late_cancellation_gets_a_partial_refund(c: Campus) -> None:
         show(c, text, "Partially refunded", "$14.38")
 
 
+async def a_tutor_no_show_is_refunded_in_full(c: Campus) -> None:
+    """Maya books and pays; Theo never turns up: 15 minutes in, a no-show, full refund."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    clock = demo_clock(c)
+    async with aiohttp.ClientSession() as http:
+        booking_id = await book_and_pay(c, http)
+    booking = await booking_of(c, booking_id)
+    clock.set(booking.start - timedelta(minutes=15))
+    emu.say_system("⏩ 15 minutes before the session: its space opens; only Maya comes.")
+    await wake_jobs(c)
+    thread = next(t for t in emu.threads(g) if t.name.startswith(f"Session #{booking_id} "))
+    notice = next(m for m in emu.messages(thread) if m.embeds)
+    clock.set(booking.start)
+    expect(await emu.click(maya, notice, label="Check in"), "checked in")
+    old_student, old_tutor = seen(c, maya), seen(c, theo)
+    clock.set(booking.start + timedelta(minutes=15))
+    emu.say_system("⏩ 15 minutes after the start, Theo still hasn't checked in.")
+    await wake_jobs(c)
+    await dm(c, maya, "tutor no-show", old=old_student)
+    await dm(c, theo, "tutor no-show", old=old_tutor)
+    expect(await emu.slash(maya, g, "bookings", scope="past"), "refunded ($28.75)")
+    await the_space_closes_after_the_grace(c, booking_id)
+
+
 async def the_ledger_verifies(c: Campus) -> None:
     """An operator runs `tutorbot ledger verify` on the database: every cent accounted for."""
     env = {**os.environ, "DATABASE_URL": c.runtime.settings.database_url}
@@ -224,6 +235,7 @@ async def the_ledger_verifies(c: Campus) -> None:
 
 
 PAID_STEPS = (
+    admin_configures_the_server,
     student_onboards,
     tutor_onboards,
     tutor_publishes_availability,
@@ -231,5 +243,6 @@ PAID_STEPS = (
     student_pays_and_the_session_is_completed,
     the_student_reviews_the_tutor,
     a_late_cancellation_gets_a_partial_refund,
+    a_tutor_no_show_is_refunded_in_full,
     the_ledger_verifies,
 )

@@ -112,9 +112,22 @@ _TIMESTAMP_FORMATS = {
 }
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+_reader_clock: Callable[[], datetime] = _wall_clock
+
+
+def set_reader_clock(now: Callable[[], datetime] | None) -> None:
+    """Render <t:…:R> against `now` (a story's clock) instead of the wall clock; None resets."""
+    global _reader_clock  # noqa: PLW0603 - one reader per process, like one Discord client
+    _reader_clock = now or _wall_clock
+
+
 def relative(moment: datetime) -> str:
     """'in 3 hours' / '2 days ago', as Discord shows <t:…:R>."""
-    seconds = (moment - datetime.now(UTC)).total_seconds()
+    seconds = (moment - _reader_clock()).total_seconds()
     size = abs(seconds)
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if size >= length:

@@ -43,15 +43,14 @@ def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, 
         if plan.recording_allowed
         else texts.SPACE_RECORDING_PROHIBITED
     )
-    embed.add_field(
-        name=texts.SPACE_CONDUCT_TITLE,
-        value=texts.SPACE_CONDUCT.format(recording=recording),
-        inline=False,
-    )
     hint = (
         texts.SPACE_VOICE_HINT.format(voice=f"<#{voice_id}>") if voice_id else texts.SPACE_TEXT_HINT
     )
-    embed.add_field(name="\u200b", value=hint, inline=False)
+    embed.add_field(
+        name=texts.SPACE_CONDUCT_TITLE,
+        value=texts.SPACE_CONDUCT.format(recording=recording) + "\n\n" + hint,
+        inline=False,
+    )
     view = discord.ui.View(timeout=None)
     view.add_item(AgreeButton(plan.guild_id, plan.booking_id))
     view.add_item(CheckInButton(plan.guild_id, plan.booking_id))

@@ -58,7 +58,11 @@ async def _open(c, clock, booking):
 
 def _space_channels(c):
     threads = [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")]
-    voices = [ch for ch in c.emu.channels(c.guild) if ch.name.startswith("🔊 Session #")]
+    voices = [
+        ch
+        for ch in c.emu.channels(c.guild)
+        if ch.name.startswith("Session #") and ch.name.endswith(" voice")
+    ]
     return threads, voices
 
 
