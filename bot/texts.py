@@ -755,6 +755,7 @@ SPACE_CLOSED_MESSAGE = (
     "`/review` and `/notes` still work for this booking."
 )
 SPACE_JOIN_LABEL = "Open session space"
+JOIN_LABEL = "Join"
 SPACE_ALERTS = {
     "no_sessions_channel": (
         "⚠️ I couldn't open a private space for session #{booking}: no sessions channel is "

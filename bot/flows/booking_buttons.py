@@ -152,10 +152,12 @@ class CheckInButton(RecordButton, prefix="session:checkin"):
         await interaction.response.send_message(done, ephemeral=True)
 
 
-def space_link(guild_id: int, channel_id: int) -> discord.ui.Button[Any]:
+def space_link(
+    guild_id: int, channel_id: int, label: str = texts.SPACE_JOIN_LABEL
+) -> discord.ui.Button[Any]:
     """One click to the session space (a thread or channel of the guild)."""
     return discord.ui.Button(
-        label=texts.SPACE_JOIN_LABEL,
+        label=label,
         url=f"https://discord.com/channels/{guild_id}/{channel_id}",
     )
 

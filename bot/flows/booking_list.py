@@ -8,12 +8,17 @@ from typing import Any
 import discord
 
 from bot import texts
-from bot.flows.booking_buttons import CheckInButton, ManageButton, MarkCompleteButton
+from bot.flows.booking_buttons import (
+    CheckInButton,
+    ManageButton,
+    MarkCompleteButton,
+    space_link,
+)
 from bot.flows.pay import awaits_payment, link_button, pay_url
 from bot.flows.reviews import LeaveReviewButton
 from bot.presenters.bookings import can_mark_complete, is_live
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.services import attendance
+from marketplace.services import attendance, spaces
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
@@ -35,6 +40,8 @@ async def _row_items(
         return [LeaveReviewButton(guild_id, booking_id)]  # each side reviews the other
     if check_in:
         items.append(CheckInButton(guild_id, booking_id))
+    if (space := await spaces.live_space(booking_id, ctx)) and space.text_id is not None:
+        items.append(space_link(guild_id, space.text_id, texts.JOIN_LABEL))
     if awaits_payment(booking) and actor.user_id == booking.student_id:
         items.append(link_button(texts.PAY_LABEL, await pay_url(booking, actor, ctx)))
     if can_mark_complete(booking, now):
@@ -49,7 +56,7 @@ async def _row_items(
 async def bookings_view(
     items: list[Booking], actor: Actor, ctx: ServiceContext
 ) -> discord.ui.View | None:
-    """One row per booking to act on: Check in, Pay, Mark complete, Reschedule, Cancel."""
+    """One row per booking to act on: Check in, Join, Pay, Mark complete, Reschedule, Cancel."""
     now = ctx.clock.now()
     view = discord.ui.View(timeout=None)
     shown = [b for b in items if _actionable(b, now)][:MAX_ROWS]

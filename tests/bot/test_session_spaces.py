@@ -149,6 +149,8 @@ async def test_the_reminder_links_the_space_and_the_space_closes_after_the_end(
     reminder = [m for m in c.emu.dm_messages(c.student) if "Reminder" in m.text][-1]
     links = [url for label, url in reminder.links if label == "Open session space"]
     assert links == [f"https://discord.com/channels/{c.guild.id}/{thread.id}"]
+    listing = await c.emu.slash(c.tutor, c.guild, "bookings")
+    assert ("Join", links[0]) in listing.message.links
 
     clock.set(booking.end + timedelta(minutes=29))
     await _run_jobs(c)
