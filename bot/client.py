@@ -13,6 +13,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
 from bot.flows.notes import NOTES_BUTTONS
+from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
@@ -75,6 +76,7 @@ class TutorBot(commands.Bot):
             *REVIEW_BUTTONS,
             *SURVEY_BUTTONS,
             *SPACE_BUTTONS,
+            *REPORT_BUTTONS,
             *NOTES_BUTTONS,
         )
         if self._sync:

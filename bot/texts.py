@@ -748,6 +748,7 @@ SPACE_ALREADY_AGREED = "You've already agreed. The voice channel <#{voice}> is o
 SPACE_ALREADY_AGREED_TEXT = "You've already agreed. Have a good session!"
 SPACE_NOT_YOURS = "Only the student and the tutor of this session can press this."
 SPACE_REPORT_TITLE = "Report: session #{booking}"
+PROFILE_REPORT_TITLE = "Report this person"
 SPACE_REPORT_LABEL_FIELD = "What happened?"
 SPACE_REPORT_PLACEHOLDER = "Only moderators see this. Say what happened and when."
 SPACE_CLOSED_MESSAGE = (

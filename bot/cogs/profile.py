@@ -10,6 +10,7 @@ from bot import texts
 from bot.actors import guild_of
 from bot.client import TutorBot
 from bot.flows.profile_edit import ProfileEditModal
+from bot.flows.report import ReportProfileButton
 from bot.presenters.profiles import profile_embed
 from bot.replies import reply
 from marketplace.services import profiles
@@ -44,7 +45,11 @@ class ProfileCog(commands.Cog):
             await reply(interaction, text, ephemeral=True)
             return
         embed = profile_embed(card, target.display_name, viewer_is_owner=is_self)
-        await reply(interaction, embed=embed, ephemeral=True)
+        view = None
+        if not is_self:  # every profile can be reported (SPEC.md "Safety")
+            view = discord.ui.View(timeout=None)
+            view.add_item(ReportProfileButton(guild.id, target.id))
+        await reply(interaction, embed=embed, view=view, ephemeral=True)
 
     @profile.command(name="edit", description="Edit your goals, bio or rate")
     async def edit(self, interaction: discord.Interaction) -> None:

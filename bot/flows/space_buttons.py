@@ -13,14 +13,14 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.base import RecordButton, services_of
 from bot.flows.booking_buttons import CheckInButton, MarkCompleteButton, actor_for
+from bot.flows.report import ReportSessionButton
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
-from marketplace.domain.cases import REASON_MAX_LEN
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.ports import SessionSpaces, SpacePlan
-from marketplace.services import moderation, sessions, spaces
+from marketplace.services import spaces
 
 
 def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
@@ -92,55 +92,4 @@ class AgreeButton(RecordButton, prefix="space:agree"):
         await interaction.response.send_message(done.format(voice=voice), ephemeral=True)
 
 
-class ReportSessionModal(SafeModal):
-    """What happened in the session: becomes a case about the other participant."""
-
-    def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(
-            title=texts.SPACE_REPORT_TITLE.format(booking=booking_id),
-            custom_id=f"space:report-modal:{guild_id}:{booking_id}",
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
-        self.reason: discord.ui.TextInput[ReportSessionModal] = discord.ui.TextInput(
-            label=texts.SPACE_REPORT_LABEL_FIELD,
-            custom_id="space:report-reason",
-            style=discord.TextStyle.paragraph,
-            placeholder=texts.SPACE_REPORT_PLACEHOLDER,
-            max_length=REASON_MAX_LEN,
-        )
-        self.add_item(self.reason)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Open the case and acknowledge it at once."""
-        ctx = services_of(interaction)
-        actor = actor_for(interaction, self.guild_id)
-        other = await sessions.counterpart(self.booking_id, actor, ctx)
-        cmd = moderation.ReportUser(actor, other, self.reason.value, self.booking_id)
-        case = await moderation.report(cmd, ctx)
-        await interaction.response.send_message(
-            texts.REPORT_THANKS.format(case=case.case_id), ephemeral=True
-        )
-
-
-class ReportSessionButton(RecordButton, prefix="space:report"):
-    """Report: a participant tells the moderators about the session."""
-
-    label = texts.SPACE_REPORT_LABEL
-    style = discord.ButtonStyle.danger
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Check the presser is a participant, then ask what happened."""
-        try:
-            await sessions.counterpart(
-                self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
-            )
-        except PermissionDeniedError:
-            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
-            return
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
-        await interaction.response.send_modal(ReportSessionModal(self.guild_id, self.record_id))
-
-
-SPACE_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AgreeButton, ReportSessionButton)
+SPACE_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AgreeButton,)

@@ -259,7 +259,7 @@ async def test_the_report_button_opens_a_case_about_the_other_side(campus, clock
     assert "Only the student and the tutor" in refused.text
     form = await c.emu.click(c.student, notice, label="Report")
     assert form.modal is not None
-    thanks = await c.emu.submit_modal(c.student, form.modal, {"space:report-reason": "Rude."})
+    thanks = await c.emu.submit_modal(c.student, form.modal, {"report:reason": "Rude."})
     assert "the moderators have your report #1" in thanks.text
     async with c.runtime.services.uow(read_only=True) as uow:
         cases = await uow.cases.open_cases(c.guild.id, limit=10, offset=0)
@@ -297,3 +297,25 @@ async def test_with_dms_closed_the_reminder_goes_to_the_session_thread(campus, c
     [reminder] = [m for m in c.emu.messages(thread) if "Reminder" in m.text]
     assert reminder.content.startswith(f"<@{c.student.id}>")
     c.emu.errors.clear()  # the 50007 was expected
+
+
+async def test_a_profile_can_be_reported_but_not_your_own(campus) -> None:
+    c = campus
+    await ready_tutor(c)
+    own = await c.emu.slash(c.tutor, c.guild, "profile view")
+    assert "Report" not in [label for label, _, _ in own.message.buttons]
+    card = await c.emu.slash(c.student, c.guild, "profile view", user=c.tutor)
+    form = await c.emu.click(c.student, card.message, label="Report")
+    assert form.modal is not None
+    blank = await c.emu.submit_modal(c.student, form.modal, {"report:reason": "   "})
+    assert "reason" in blank.text.lower()
+    assert blank.message.ephemeral
+    thanks = await c.emu.submit_modal(
+        c.student, form.modal, {"report:reason": "Asked me for my phone number."}
+    )
+    assert "the moderators have your report #1" in thanks.text
+    async with c.runtime.services.uow(read_only=True) as uow:
+        cases = await uow.cases.open_cases(c.guild.id, limit=10, offset=0)
+    assert [(x.reporter_id, x.target_id, x.booking_id) for x in cases] == [
+        (c.student.id, c.tutor.id, None)
+    ]

@@ -1,0 +1,91 @@
+"""The Report form and the Report buttons on a profile card and in a session space.
+
+Both open the same modal: what happened (only moderators see it). Submitting opens a
+case and acknowledges it at once; the service checks everything again (no self-reports,
+the daily quota, the booking being the reporter's own).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.booking_buttons import actor_for
+from marketplace.domain.cases import REASON_MAX_LEN
+from marketplace.domain.errors import ConflictError, PermissionDeniedError
+from marketplace.services import moderation, sessions
+
+
+class ReportModal(SafeModal):
+    """What happened: becomes a case about `target_id` (in `booking_id`, if given)."""
+
+    def __init__(self, guild_id: int, target_id: int, booking_id: int | None = None) -> None:
+        title = (
+            texts.SPACE_REPORT_TITLE.format(booking=booking_id)
+            if booking_id
+            else texts.PROFILE_REPORT_TITLE
+        )
+        super().__init__(title=title, custom_id=f"report:modal:{guild_id}:{target_id}")
+        self.guild_id, self.target_id, self.booking_id = guild_id, target_id, booking_id
+        self.reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
+            label=texts.SPACE_REPORT_LABEL_FIELD,
+            custom_id="report:reason",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.SPACE_REPORT_PLACEHOLDER,
+            max_length=REASON_MAX_LEN,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Open the case and acknowledge it at once."""
+        actor = actor_for(interaction, self.guild_id)
+        cmd = moderation.ReportUser(actor, self.target_id, self.reason.value, self.booking_id)
+        case = await moderation.report(cmd, services_of(interaction))
+        await interaction.response.send_message(
+            texts.REPORT_THANKS.format(case=case.case_id), ephemeral=True
+        )
+
+
+class ReportProfileButton(RecordButton, prefix="profile:report"):
+    """Report on someone's profile card: a case about them."""
+
+    label = texts.SPACE_REPORT_LABEL
+    style = discord.ButtonStyle.danger
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Ask what happened (reporting yourself is refused before the form)."""
+        if interaction.user.id == self.record_id:
+            await handle_interaction_error(interaction, ConflictError("self_report"))
+            return
+        await interaction.response.send_modal(ReportModal(self.guild_id, self.record_id))
+
+
+class ReportSessionButton(RecordButton, prefix="space:report"):
+    """Report in a session space: a participant tells the moderators about the other."""
+
+    label = texts.SPACE_REPORT_LABEL
+    style = discord.ButtonStyle.danger
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the presser is a participant, then ask what happened."""
+        try:
+            other = await sessions.counterpart(
+                self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
+            )
+        except PermissionDeniedError:
+            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await interaction.response.send_modal(ReportModal(self.guild_id, other, self.record_id))
+
+
+REPORT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    ReportProfileButton,
+    ReportSessionButton,
+)
