@@ -31,6 +31,10 @@ class CaseRepository(Protocol):
         """How many cases are open."""
         ...
 
+    async def open_about_booking(self, booking_id: int) -> int:
+        """How many open cases name this booking (a participant objected)."""
+        ...
+
     async def reported_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
         """How many cases this reporter opened since `since`."""
         ...

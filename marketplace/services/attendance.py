@@ -3,7 +3,7 @@
 SPEC.md "Attendance". Each check-in is stored with its time; each absence found by the
 check is written to the audit log with its time, so a dispute has the evidence. The money
 moves through `sessions.end_session` (the same path as Mark complete). Voice presence is
-not counted yet: only the Check in button.
+counted too (`spaces.voice_joined`).
 """
 
 from __future__ import annotations
@@ -111,7 +111,10 @@ async def check_attendance(action: ClaimedAction, ctx: ServiceContext) -> Handle
 
 
 async def auto_complete(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
-    """At the end: complete a session both sides checked in to (late start if so)."""
+    """At the end: complete a session both sides checked in to (late start if so).
+
+    Nobody may have objected: an open report about the booking leaves it to the moderators.
+    """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await _current(uow, action)
@@ -120,6 +123,8 @@ async def auto_complete(action: ClaimedAction, ctx: ServiceContext) -> HandlerRe
         attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
         if not both_present(attendance):
             return HandlerResult(ActionState.SKIPPED, "not both checked in")
+        if await uow.cases.open_about_booking(booking.booking_id):
+            return HandlerResult(ActionState.SKIPPED, "reported: left to the moderators")
         policy = await uow.guilds.policy(booking.guild_id)
         outcome = completion_outcome(booking, attendance, policy)
         await sessions.end_session(uow, booking, outcome, now)

@@ -99,7 +99,7 @@ async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
         space = replace(
             space, status=SpaceStatus.OPEN, text_place=opened.text_place,
             text_id=opened.text_id, voice_id=opened.voice_id, fallback=opened.fallback,
-            opened_at=now,
+            opened_at=now, closed_at=None,
         )  # fmt: skip
         await uow.spaces.save(space)
         detail = {"booking": booking_id, "place": opened.text_place.value,
@@ -123,10 +123,13 @@ async def _fail(
         space = await uow.spaces.get(booking.booking_id)
         if space is not None:
             await uow.spaces.save(replace(space, status=SpaceStatus.FAILED, fallback=reason))
-        recent = await uow.audit.of_action(booking.guild_id, "space_failed", 20)
+        # the last alerts, not the last failures: a fault that persists is reported daily
+        recent = await uow.audit.of_action(booking.guild_id, "space_alerted", 20)
         told = any(d.get("reason") == reason and now - at < ALERT_AGAIN_AFTER for at, d in recent)
         detail = {"booking": booking.booking_id, "reason": reason}
         await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_failed", detail, now)
+        if spaces is not None and not told:
+            await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_alerted", detail, now)
         await uow.commit()
     if spaces is not None and not told:
         await spaces.alert_admins(booking.guild_id, fallback_channel, reason, booking.booking_id)

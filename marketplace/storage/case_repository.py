@@ -78,6 +78,15 @@ class SqlCaseRepository:
         )
         return result.first() is not None
 
+    async def open_about_booking(self, booking_id: int) -> int:
+        """How many open cases name this booking (a participant objected)."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(CaseRow)
+            .where(CaseRow.booking_id == booking_id, CaseRow.status == CaseStatus.OPEN.value)
+        )
+        return int(count or 0)
+
     async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
         """Open cases, oldest first."""
         rows = await self._session.scalars(

@@ -481,6 +481,7 @@ class CaseRow(Base):
         Index("ix_moderation_case_guild_status", "guild_id", "status", "created_at"),
         Index("ix_moderation_case_guild_target", "guild_id", "target_id"),
         Index("ix_moderation_case_guild_reporter", "guild_id", "reporter_id", "created_at"),
+        Index("ix_moderation_case_booking", "booking_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

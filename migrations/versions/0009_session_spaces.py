@@ -1,5 +1,5 @@
 """session spaces: each booking's private thread / voice channel and the consent times;
-how a check-in was made (button or voice)
+how a check-in was made (button or voice); open cases found by booking
 
 Revision ID: 0009
 Revises: 0008
@@ -50,6 +50,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_session_space_voice", "session_space", ["guild_id", "voice_id"], unique=False
     )
+    op.create_index(
+        "ix_moderation_case_booking", "moderation_case", ["booking_id", "status"], unique=False
+    )
     with op.batch_alter_table("attendance", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("via", sa.String(length=8), server_default="button", nullable=False)
@@ -59,6 +62,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("attendance", schema=None) as batch_op:
         batch_op.drop_column("via")
+    op.drop_index("ix_moderation_case_booking", table_name="moderation_case")
     op.drop_index("ix_session_space_voice", table_name="session_space")
     op.drop_index("ix_session_space_status_claimed", table_name="session_space")
     op.drop_table("session_space")

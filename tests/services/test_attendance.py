@@ -14,7 +14,7 @@ from marketplace.domain.errors import ConflictError, InvalidTransitionError, Per
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
-from marketplace.services import attendance, bookings, rescheduling, sessions
+from marketplace.services import attendance, bookings, moderation, rescheduling, sessions
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import ScheduledActionRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -291,3 +291,22 @@ async def test_check_in_opens_with_the_session_space(world, service_context, clo
     assert await attendance.check_in_open([stored], booking.guild_id, service_context) == {
         booking.booking_id
     }
+
+
+async def test_a_reported_session_is_not_completed_automatically(
+    world, service_context, clock, runner, uow_factory
+):
+    booking = await _booked(world, service_context)
+    await _check_in(service_context, clock, world.student, booking, START)
+    await _check_in(service_context, clock, world.tutor, booking, START + timedelta(minutes=1))
+    await moderation.report(
+        moderation.ReportUser(
+            world.student, TUTOR_ID, "He left after ten minutes.", booking.booking_id
+        ),
+        service_context,
+    )
+    await _sweep_at(runner, clock, END)
+
+    assert (await _stored(service_context, booking)).state is BookingState.CONFIRMED
+    (row,) = await action_rows(uow_factory, "auto_complete")
+    assert (row.state, row.outcome) == ("skipped", "reported: left to the moderators")
