@@ -1,7 +1,8 @@
 """The Discord SessionSpaces: a private thread, a private voice channel, and their fallbacks.
 
 - The thread is private (`invitable=False`) in the guild's sessions channel, with the two
-  participants added (and the moderators the bot knows of, when the guild allows it).
+  participants added. Moderators see session threads when the guild allows it, through
+  their role's Manage Threads in the sessions channel.
   When the guild has too many active threads (160006) a private text channel stands in.
 - The voice channel sits in a "TutorBot sessions" category; a full category (50 channels)
   overflows into "TutorBot sessions 2", 3, …; at the guild's channel cap (30013) the
@@ -92,8 +93,9 @@ class DiscordSessionSpaces:
                 raise
         else:
             made.append(thread)
-            for user_id in (plan.student_id, plan.tutor_id, *self._moderators(guild, plan)):
+            for user_id in (plan.student_id, plan.tutor_id):
                 await thread.add_user(discord.Object(user_id))
+            await self._moderators_see_threads(guild, parent, plan)
             return TextPlace.THREAD, thread, ""
         channel_name = texts.SPACE_TEXT_CHANNEL_NAME.format(booking=plan.booking_id)
         channel = await self._in_category(
@@ -168,18 +170,28 @@ class DiscordSessionSpaces:
         overwrites[discord.Object(plan.student_id)] = participant
         overwrites[discord.Object(plan.tutor_id)] = participant
         role = guild.get_role(plan.moderator_role_id or 0)
-        if role is not None:
+        if role is not None and plan.moderators_see:
             overwrites[role] = discord.PermissionOverwrite(
                 view_channel=True, connect=True, send_messages=True, read_message_history=True
             )
         return overwrites
 
-    def _moderators(self, guild: discord.Guild, plan: SpacePlan) -> list[int]:
-        """Moderators the bot knows of, when the guild lets moderators see spaces."""
+    async def _moderators_see_threads(
+        self, guild: discord.Guild, parent: discord.TextChannel, plan: SpacePlan
+    ) -> None:
+        """Keep the moderator role's Manage Threads in the sessions channel as the guild says.
+
+        Private threads show to their members and to whoever manages threads in the
+        parent, so this one overwrite lets moderators see every session thread, or not.
+        """
         role = guild.get_role(plan.moderator_role_id or 0)
         if role is None:
-            return []
-        return [m.id for m in role.members if m.id not in (plan.student_id, plan.tutor_id)]
+            return
+        current = parent.overwrites_for(role)
+        if bool(current.manage_threads) == plan.moderators_see:
+            return
+        current.update(manage_threads=True if plan.moderators_see else None)
+        await parent.set_permissions(role, overwrite=None if current.is_empty() else current)
 
     async def _post_notice(
         self,

@@ -25,7 +25,9 @@ from marketplace.services import spaces
 
 def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
     """The consent and conduct notice that opens a space, with its buttons."""
-    moderators = texts.SPACE_NOTICE_MODERATORS if plan.moderator_role_id else ""
+    moderators = (
+        texts.SPACE_NOTICE_MODERATORS if plan.moderators_see and plan.moderator_role_id else ""
+    )
     embed = discord.Embed(
         title=texts.SPACE_NOTICE_TITLE,
         description=texts.SPACE_NOTICE_BODY.format(

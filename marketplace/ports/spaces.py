@@ -22,7 +22,8 @@ class SpacePlan:
     end: datetime
     sessions_channel_id: int | None
     with_voice: bool
-    moderator_role_id: int | None  # set only when the guild lets moderators see spaces
+    moderator_role_id: int | None  # the guild's moderator role, if it has one
+    moderators_see: bool  # whether the guild lets that role see session spaces
     recording_allowed: bool
 
 

@@ -60,7 +60,8 @@ async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
         end=booking.end,
         sessions_channel_id=policy.sessions_channel,
         with_voice=tutor is not None and with_voice(tutor.formats),
-        moderator_role_id=policy.moderator_role if policy.moderators_see_spaces else None,
+        moderator_role_id=policy.moderator_role,
+        moderators_see=policy.moderators_see_spaces,
         recording_allowed=policy.recording_allowed,
     )
 

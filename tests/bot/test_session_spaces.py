@@ -319,3 +319,33 @@ async def test_a_profile_can_be_reported_but_not_your_own(campus) -> None:
     assert [(x.reporter_id, x.target_id, x.booking_id) for x in cases] == [
         (c.student.id, c.tutor.id, None)
     ]
+
+
+async def test_moderators_see_spaces_only_when_the_guild_allows_it(campus, clock) -> None:
+    c = campus
+    mod = c.emu.add_user("Mo")
+    c.emu.add_member(c.guild, mod, roles=[c.moderators])
+    await _set(c, "moderator_role", f"<@&{c.moderators.id}>")
+    await _set(c, "moderators_see_spaces", "on")
+    await _set(c, "recording_allowed", "on")
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    assert c.emu.can_see(mod, thread)
+    assert c.emu.permissions_for(mod, voice) & (VIEW_CHANNEL | CONNECT) == VIEW_CHANNEL | CONNECT
+    assert not c.emu.can_see(c.member, thread)
+    notice = _notice(c, thread)
+    assert "and the moderators can see it" in notice.text
+    assert "Recording is allowed only if you both say yes" in notice.text
+
+
+async def test_without_the_setting_moderators_do_not_see_spaces(campus, clock) -> None:
+    c = campus
+    mod = c.emu.add_user("Mo")
+    c.emu.add_member(c.guild, mod, roles=[c.moderators])
+    await _set(c, "moderator_role", f"<@&{c.moderators.id}>")
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    assert not c.emu.can_see(mod, thread)
+    assert not c.emu.permissions_for(mod, voice) & VIEW_CHANNEL
