@@ -91,6 +91,10 @@ class SpaceRepository(Protocol):
         """Store the space as it is now."""
         ...
 
+    async def mark_closed(self, booking_id: int, now: datetime) -> bool:
+        """Open → closed, once: False if it was not open (someone else is closing it)."""
+        ...
+
     async def live(self, limit: int) -> list[SessionSpace]:
         """Open spaces, oldest first (the reconciler checks whether they should close)."""
         ...

@@ -156,9 +156,9 @@ class Handlers:
             return _skip("too late to be useful")
         extra: dict[str, object] = {"offset_minutes": offset}
         if self.spaces is not None:
-            await spaces.open_space(booking.booking_id, self.ctx, self.spaces)  # if it is due
-        if (space := await spaces.live_space(booking.booking_id, self.ctx)) and space.text_id:
-            extra["space_id"] = space.text_id
+            space = await spaces.opened_for_reminder(booking.booking_id, self.ctx, self.spaces)
+            if space is not None and space.text_id is not None:
+                extra["space_id"] = space.text_id
         for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
             if await self._already_sent(f"{action.nonce}{suffix}"):
                 continue  # a retry after the other side failed: this side has it already

@@ -9,6 +9,7 @@ which closes any open space whose booking is over.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_BATCH = 200
 ALERT_AGAIN_AFTER = timedelta(hours=24)
+OPENING_POLLS = 40  # × 0.25 s: how long a reminder waits for a space being opened
+OPENING_POLL_SECONDS = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,22 +140,31 @@ async def _fail(
 
 
 async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:
-    """Close the booking's space if it is open and no longer serves its session."""
+    """Close the booking's space if it is open and no longer serves its session.
+
+    The row is marked closed first (once, however many closers race); if Discord then
+    fails, it is marked open again so the close is tried again later.
+    """
     now = ctx.clock.now()
-    async with ctx.uow(read_only=True) as uow:
+    async with ctx.uow() as uow:
         space = await uow.spaces.get(booking_id)
         if space is None or not space.is_live:
             return "no open space"
         booking = await uow.bookings.get(booking_id)
-        policy = await uow.guilds.policy(space.guild_id)
-    if not should_close(booking, policy, now):
-        return "still in use"
-    await spaces.close(space)
-    async with ctx.uow() as uow:
-        await uow.spaces.save(replace(space, status=SpaceStatus.CLOSED, closed_at=now))
+        if not should_close(booking, await uow.guilds.policy(space.guild_id), now):
+            return "still in use"
+        if not await uow.spaces.mark_closed(booking_id, now):
+            return "already closing"
         detail = {"booking": booking_id}
         await uow.audit.record(space.guild_id, SYSTEM_ACTOR, "space_closed", detail, now)
         await uow.commit()
+    try:
+        await spaces.close(space)
+    except Exception:
+        async with ctx.uow() as uow:
+            await uow.spaces.save(space)  # open again: the next close or sweep retries
+            await uow.commit()
+        raise
     return "closed"
 
 
@@ -196,6 +208,24 @@ async def sweep_job(
             await schedule_sweep(uow, ctx.clock.now())
             await uow.commit()
     return HandlerResult(ActionState.DONE, f"closed {closed}, {still_open} still open")
+
+
+async def opened_for_reminder(
+    booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
+) -> SessionSpace | None:
+    """Open the space if it is due, and wait (briefly) for another opener to finish.
+
+    The last reminder and the scheduled opening fall due together; whichever runs second
+    waits for the first, so the reminder can carry the link.
+    """
+    await open_space(booking_id, ctx, spaces)
+    for _ in range(OPENING_POLLS):
+        async with ctx.uow(read_only=True) as uow:
+            space = await uow.spaces.get(booking_id)
+        if space is None or space.status is not SpaceStatus.OPENING:
+            break
+        await asyncio.sleep(OPENING_POLL_SECONDS)
+    return space if space is not None and space.is_live else None
 
 
 async def live_space(booking_id: int, ctx: ServiceContext) -> SessionSpace | None:

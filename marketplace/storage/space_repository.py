@@ -104,6 +104,19 @@ class SqlSpaceRepository:
             )
         )
 
+    async def mark_closed(self, booking_id: int, now: datetime) -> bool:
+        """Open → closed, once: False if it was not open (someone else is closing it)."""
+        closed = await self._session.scalar(
+            update(SessionSpaceRow)
+            .where(
+                SessionSpaceRow.booking_id == booking_id,
+                SessionSpaceRow.status == SpaceStatus.OPEN.value,
+            )
+            .values(status=SpaceStatus.CLOSED.value, closed_at=now)
+            .returning(SessionSpaceRow.booking_id)
+        )
+        return closed is not None
+
     async def live(self, limit: int) -> list[SessionSpace]:
         """Open spaces, oldest first."""
         rows = await self._session.scalars(

@@ -72,13 +72,17 @@ async def test_a_booking_can_be_reported_and_is_suggested(campus) -> None:
     assert f"Booking:** #{booking}" in queue.text
 
 
+MOD_COMMANDS = [
+    pytest.param("mod queue", {}),
+    pytest.param("mod resolve", {"case": 1, "action": "warned"}),
+    pytest.param("mod history", {"user": "tutor"}),
+    pytest.param("mod release", {"booking": 1}),
+]
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
-    [
-        ("mod queue", {}),
-        ("mod resolve", {"case": 1, "action": "warned"}),
-        ("mod history", {"user": "tutor"}),
-    ],
+    MOD_COMMANDS,
 )
 async def test_a_non_moderator_is_refused_every_mod_command(campus, command, options) -> None:
     await _report(campus)
@@ -88,6 +92,13 @@ async def test_a_non_moderator_is_refused_every_mod_command(campus, command, opt
     assert result.ephemeral
     assert result.text == texts.NEEDS["moderator"]
     assert await _open_cases(campus) == 1
+
+
+async def test_the_refusal_test_covers_every_mod_command(campus) -> None:
+    [mod] = [c for c in campus.emu.commands(campus.guild) if c["name"] == "mod"]
+    names = {f"mod {sub['name']}" for sub in mod["options"]}
+    covered = {case.values[0] for case in MOD_COMMANDS}
+    assert names == covered
 
 
 async def test_a_moderator_resolves_a_case_from_the_queue_with_the_modal(campus) -> None:
