@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot import texts
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
@@ -17,6 +19,7 @@ from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
+from bot.replies import reply
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.services import onboarding
@@ -64,6 +67,7 @@ class TutorBot(commands.Bot):
         self._start_jobs = start_jobs
         self.jobs: JobRunner | None = None
         self.spaces = DiscordSessionSpaces(self)
+        self._unclaimed_forms: set[int] = set()
 
     async def setup_hook(self) -> None:
         """Load every cog, route errors to the one handler, and sync commands."""
@@ -83,6 +87,35 @@ class TutorBot(commands.Bot):
             await self.sync_commands()
         if self._start_jobs is not None:
             self.jobs = self._start_jobs(self)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Dispatch as usual, noting a submitted form that no open form claims.
+
+        discord.py drops such a submission silently (a form that timed out, was already
+        sent, was open before a restart, or was forged), so the user would only see
+        "This interaction failed"; `on_interaction` answers it instead. The check runs
+        here, synchronously, right after discord.py looked the form up.
+        """
+        if event_name == "interaction" and args and self._is_unclaimed_form(args[0]):
+            self._unclaimed_forms.add(args[0].id)
+        super().dispatch(event_name, *args, **kwargs)
+
+    def _is_unclaimed_form(self, interaction: discord.Interaction) -> bool:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return False
+        data: dict[str, Any] = dict(interaction.data or {})
+        return data.get("custom_id") not in self._connection._view_store._modals
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Tell the user a form nobody is waiting for has expired."""
+        if interaction.id not in self._unclaimed_forms:
+            return
+        self._unclaimed_forms.discard(interaction.id)
+        log.info("answered the submission of an unknown form (user %s)", interaction.user.id)
+        try:
+            await reply(interaction, texts.FORM_EXPIRED)
+        except discord.HTTPException:
+            log.warning("could not answer the submission of an unknown form")
 
     async def close(self) -> None:
         """Stop the job runner first, so no handler talks to a closed client."""

@@ -32,6 +32,7 @@ FIELD_NAMES = {
     "formats": "Session format",
     "not_teaching": "“Subjects you don't teach”",
     "timezone": "The time zone",
+    "zone": "The time zone",
     "role": "Role",
     "level": "Level",
 }
@@ -68,6 +69,11 @@ WHEN_PROBLEMS = {
     "empty": "Please say when, like `tomorrow 3pm`.",
     "out_of_range": "That time is out of range.",
 }
+ZONE_MISSING = "Please type a time zone, like `Europe/Berlin` or `America/New_York`."
+NOT_TEACHING_EVERYTHING = (
+    "That leaves no subject to teach: every subject you picked is also under "
+    "“Subjects you don't teach”. Remove it there, or pick another subject."
+)
 DURATION_PROBLEM = "Sessions can be {choices} minutes long."
 NONEXISTENT = (
     "{local} doesn't exist in {zone}: the clocks jump forward then. "
@@ -107,6 +113,8 @@ UNEXPECTED = (
 GUILD_ONLY = "TutorBot works inside a server. Please use this command there."
 NOT_YOURS = "This menu belongs to someone else. Run the command yourself to get your own."
 EXPIRED_MENU = "This menu has expired. Run the command again."
+FORM_NOT_YOURS = "This form was opened by someone else. Open your own to fill it in."
+FORM_EXPIRED = "This form has expired or was already sent. Please open it again."
 
 
 def human_join(items: list[str]) -> str:
@@ -134,8 +142,12 @@ def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
             return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
         case InputError(field="duration"):
             return DURATION_PROBLEM.format(choices="30, 60 or 90")
+        case InputError(field="not_teaching", problem="conflict"):
+            return NOT_TEACHING_EVERYTHING
         case InputError(field=field, problem=problem, limit=limit):
             return _input_problem(field, problem, limit)
+        case UnknownTimeZoneError(zone=""):
+            return ZONE_MISSING
         case UnknownTimeZoneError(zone=zone):
             shown = zone if len(zone) <= 40 else zone[:40] + "…"
             return (

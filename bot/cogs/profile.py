@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot import texts
 from bot.actors import guild_of
 from bot.client import TutorBot
+from bot.flows.base import open_form
 from bot.flows.profile_edit import ProfileEditModal
 from bot.flows.report import ReportProfileButton
 from bot.presenters.profiles import profile_embed
@@ -59,7 +60,7 @@ class ProfileCog(commands.Cog):
         if card.student is None and card.tutor is None:
             await reply(interaction, texts.PROFILE_EDIT_NOTHING, ephemeral=True)
             return
-        await interaction.response.send_modal(ProfileEditModal(card, self.bot.services))
+        await open_form(interaction, ProfileEditModal(card, self.bot.services))
 
 
 async def setup(bot: TutorBot) -> None:

@@ -6,12 +6,14 @@ import re
 from typing import Any, ClassVar, Self
 
 import discord
+from discord.utils import MISSING
 
 from bot import texts
 from bot.errors import handle_interaction_error
 from marketplace.services.context import ServiceContext
 
 MENU_TIMEOUT_SECONDS = 600
+FORM_TIMEOUT_SECONDS = 3600
 
 
 class OwnedView(discord.ui.View):
@@ -36,13 +38,39 @@ class OwnedView(discord.ui.View):
 
 
 class SafeModal(discord.ui.Modal):
-    """A modal whose errors go through the one handler."""
+    """A form only its opener may submit, whose errors go through the one handler.
+
+    Open it with :func:`open_form`, which records who opened it. A submission by anyone
+    else (a forged or replayed form) is refused before `on_submit` runs. The form leaves
+    discord.py's store after `FORM_TIMEOUT_SECONDS`; a later submission is answered by
+    `bot.client` as expired.
+    """
+
+    owner_id: int | None = None
+
+    def __init__(
+        self, *, title: str = MISSING, timeout: float | None = FORM_TIMEOUT_SECONDS
+    ) -> None:
+        super().__init__(title=title, timeout=timeout)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse anyone but the user the form was opened for, politely."""
+        if self.owner_id is None or interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(texts.FORM_NOT_YOURS, ephemeral=True)
+        return False
 
     async def on_error(  # type: ignore[override]  # Modal narrows BaseView's signature
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
         """Route errors to the one handler."""
         await handle_interaction_error(interaction, error)
+
+
+async def open_form(interaction: discord.Interaction, modal: SafeModal) -> None:
+    """Show `modal` to the user of `interaction`; only they may submit it."""
+    modal.owner_id = interaction.user.id
+    await interaction.response.send_modal(modal)
 
 
 def services_of(interaction: discord.Interaction) -> ServiceContext:

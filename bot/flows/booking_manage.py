@@ -5,13 +5,14 @@ from __future__ import annotations
 import discord
 
 from bot import texts
-from bot.flows.base import SafeModal, services_of
+from bot.flows.base import SafeModal, open_form, services_of
 from bot.flows.confirm import ConfirmView
 from bot.presenters.bookings import cancellation_text
 from bot.replies import reply
 from marketplace.services import bookings, onboarding, rescheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
+from marketplace.timeparse import MAX_WHEN_LENGTH
 
 
 async def confirm_cancellation(
@@ -35,9 +36,7 @@ async def confirm_cancellation(
 
 async def ask_new_time(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """Open the new-time modal."""
-    await interaction.response.send_modal(
-        RescheduleModal(actor, booking_id, services_of(interaction))
-    )
+    await open_form(interaction, RescheduleModal(actor, booking_id, services_of(interaction)))
 
 
 class RescheduleModal(SafeModal, title=texts.RESCHEDULE_MODAL_TITLE):
@@ -47,7 +46,7 @@ class RescheduleModal(SafeModal, title=texts.RESCHEDULE_MODAL_TITLE):
         custom_id="when",
         label=texts.RESCHEDULE_LABEL,
         placeholder=texts.RESCHEDULE_PLACEHOLDER,
-        max_length=100,
+        max_length=MAX_WHEN_LENGTH,
     )
 
     def __init__(self, actor: Actor, booking_id: int, ctx: ServiceContext) -> None:
@@ -65,7 +64,7 @@ async def reschedule_and_reply(
     interaction: discord.Interaction, actor: Actor, booking_id: int, when: str, ctx: ServiceContext
 ) -> None:
     """Echo the new time; Confirm moves the booking (or proposes the time)."""
-    start = await rescheduling.read_time(actor, when, ctx)
+    start = await rescheduling.read_time(actor, booking_id, when, ctx)
 
     async def move() -> str:
         booking = await rescheduling.reschedule(booking_id, actor, start, ctx)

@@ -13,7 +13,7 @@ import discord
 from bot import texts
 from bot.actors import actor_of
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.moderation import action_name
 from marketplace.domain.cases import NOTE_MAX_LEN, Case, CaseAction
 from marketplace.domain.errors import NotFoundError
@@ -24,10 +24,8 @@ class ResolveCaseModal(SafeModal):
     """Pick an action and say why; submitting closes the case."""
 
     def __init__(self, guild_id: int, case_id: int) -> None:
-        super().__init__(
-            title=texts.MOD_RESOLVE_TITLE.format(case=case_id),
-            custom_id=f"case:modal:{guild_id}:{case_id}",
-        )
+        # No fixed custom_id: two moderators may open the same case; each gets an answer.
+        super().__init__(title=texts.MOD_RESOLVE_TITLE.format(case=case_id))
         self.case_id = case_id
         self.action: discord.ui.Select[Any] = discord.ui.Select(
             custom_id="case:action",
@@ -49,7 +47,7 @@ class ResolveCaseModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Resolve the case with the picked action and the note."""
-        picked = self.action.values[0] if self.action.values else ""
+        picked = ",".join(self.action.values)  # exactly one option, or the service refuses
         cmd = moderation.ResolveCase(actor_of(interaction), self.case_id, picked, self.note.value)
         case = await moderation.resolve_case(cmd, services_of(interaction))
         await interaction.response.send_message(resolved_text(case), ephemeral=True)
@@ -79,7 +77,7 @@ class ResolveCaseButton(RecordButton, prefix="case:resolve"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ResolveCaseModal(self.guild_id, self.record_id))
+        await open_form(interaction, ResolveCaseModal(self.guild_id, self.record_id))
 
 
 def queue_view(guild_id: int, cases: list[Case]) -> discord.ui.View | None:

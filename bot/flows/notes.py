@@ -14,7 +14,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.notes import note_pages, notes_embed
 from bot.replies import reply
 from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_LEN
@@ -130,7 +130,7 @@ class EditGoalsButton(RecordButton, prefix="notes:goals"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(GoalsModal(self.guild_id, card))
+        await open_form(interaction, GoalsModal(self.guild_id, card))
 
 
 class AddNoteButton(RecordButton, prefix="notes:add"):
@@ -147,7 +147,7 @@ class AddNoteButton(RecordButton, prefix="notes:add"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(NoteModal(self.guild_id, card))
+        await open_form(interaction, NoteModal(self.guild_id, card))
 
 
 class NotesPageButton(
@@ -221,7 +221,7 @@ class TemplateModal(SafeModal):
 async def open_template_form(interaction: discord.Interaction, actor: Actor, subject: str) -> None:
     """`/notes-template subject:`: the template form, for a tutor of that subject."""
     prompt = await notes.open_template(actor, subject, services_of(interaction))
-    await interaction.response.send_modal(TemplateModal(actor.guild_id, prompt))
+    await open_form(interaction, TemplateModal(actor.guild_id, prompt))
 
 
 NOTES_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

@@ -13,7 +13,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.flows.booking_buttons import actor_for
 from marketplace.domain.cases import REASON_MAX_LEN
 from marketplace.domain.errors import ConflictError, PermissionDeniedError
@@ -29,7 +29,8 @@ class ReportModal(SafeModal):
             if booking_id
             else texts.PROFILE_REPORT_TITLE
         )
-        super().__init__(title=title, custom_id=f"report:modal:{guild_id}:{target_id}")
+        # No fixed custom_id: two people reporting the same user must each reach their form.
+        super().__init__(title=title)
         self.guild_id, self.target_id, self.booking_id = guild_id, target_id, booking_id
         self.reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
             label=texts.SPACE_REPORT_LABEL_FIELD,
@@ -61,7 +62,7 @@ class ReportProfileButton(RecordButton, prefix="profile:report"):
         if interaction.user.id == self.record_id:
             await handle_interaction_error(interaction, ConflictError("self_report"))
             return
-        await interaction.response.send_modal(ReportModal(self.guild_id, self.record_id))
+        await open_form(interaction, ReportModal(self.guild_id, self.record_id))
 
 
 class ReportSessionButton(RecordButton, prefix="space:report"):
@@ -82,7 +83,7 @@ class ReportSessionButton(RecordButton, prefix="space:report"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ReportModal(self.guild_id, other, self.record_id))
+        await open_form(interaction, ReportModal(self.guild_id, other, self.record_id))
 
 
 REPORT_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

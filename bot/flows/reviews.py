@@ -15,7 +15,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, services_of
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.reviews import review_embed
 from bot.replies import reply
 from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
@@ -81,7 +81,7 @@ class ReviewModal(SafeModal):
         cmd = reviews.WriteReview(
             _actor(interaction, self.guild_id),
             self.booking_id,
-            stars=self.stars.values[0] if self.stars.values else "",
+            stars=",".join(self.stars.values),  # exactly one option, or the service refuses
             aspects=tuple(self.aspects.values),
             text=self.comment.value,
         )
@@ -103,7 +103,7 @@ async def open_review_flow(interaction: discord.Interaction, actor: Actor, booki
     received = prompt.received
     if received is None:
         reviews.check_writable(prompt)
-        await interaction.response.send_modal(ReviewModal(actor.guild_id, prompt))
+        await open_form(interaction, ReviewModal(actor.guild_id, prompt))
         return
     view = discord.ui.View(timeout=None)
     if received.counts and received.replied_at is None:
@@ -131,17 +131,14 @@ class LeaveReviewButton(RecordButton, prefix="review:leave"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ReviewModal(self.guild_id, prompt))
+        await open_form(interaction, ReviewModal(self.guild_id, prompt))
 
 
 class ReplyModal(SafeModal):
     """The reviewee's one reply to the review of them."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(
-            title=texts.REPLY_MODAL_TITLE.format(booking=booking_id),
-            custom_id=f"review:replymodal:{booking_id}",
-        )
+        super().__init__(title=texts.REPLY_MODAL_TITLE.format(booking=booking_id))
         self.guild_id, self.booking_id = guild_id, booking_id
         self.text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=texts.REPLY_TEXT_LABEL,
@@ -172,7 +169,7 @@ class ReplyButton(RecordButton, prefix="review:reply"):
         except Exception as error:
             await handle_interaction_error(interaction, error)
             return
-        await interaction.response.send_modal(ReplyModal(self.guild_id, self.record_id))
+        await open_form(interaction, ReplyModal(self.guild_id, self.record_id))
 
 
 REVIEW_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (LeaveReviewButton, ReplyButton)

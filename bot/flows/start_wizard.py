@@ -6,11 +6,11 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.flows.base import OwnedView, SafeModal
+from bot.flows.base import OwnedView, SafeModal, open_form
 from bot.presenters.onboarding import onboarded_embed
 from marketplace.domain.members import Subject
 from marketplace.domain.profiles import Level, Role
-from marketplace.domain.timezones import COMMON_ZONES, validate_zone
+from marketplace.domain.timezones import COMMON_ZONES, MAX_ZONE_INPUT, validate_zone
 from marketplace.services import onboarding
 from marketplace.services.commands import StartOnboarding
 from marketplace.services.context import ServiceContext
@@ -142,7 +142,7 @@ class OtherZoneButton(discord.ui.Button[StartView]):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Ask for the zone by name."""
-        await interaction.response.send_modal(ZoneModal(self.wizard))
+        await open_form(interaction, ZoneModal(self.wizard))
 
 
 class ZoneModal(SafeModal, title=texts.ZONE_MODAL_TITLE):
@@ -152,7 +152,7 @@ class ZoneModal(SafeModal, title=texts.ZONE_MODAL_TITLE):
         custom_id="zone",
         label=texts.ZONE_MODAL_LABEL,
         placeholder=texts.ZONE_MODAL_PLACEHOLDER,
-        max_length=64,
+        max_length=MAX_ZONE_INPUT,
     )
 
     def __init__(self, wizard: StartView) -> None:

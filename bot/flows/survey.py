@@ -14,7 +14,7 @@ import discord
 
 from bot import texts
 from bot.errors import handle_interaction_error
-from bot.flows.base import SafeModal, services_of
+from bot.flows.base import SafeModal, open_form, services_of
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
@@ -49,10 +49,7 @@ class SurveyReasonModal(SafeModal):
     """The optional reason behind a student's "not helpful"."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(
-            title=texts.SURVEY_REASON_TITLE.format(booking=booking_id),
-            custom_id=f"survey:reasonmodal:{booking_id}",
-        )
+        super().__init__(title=texts.SURVEY_REASON_TITLE.format(booking=booking_id))
         self.guild_id, self.booking_id = guild_id, booking_id
         self.reason: discord.ui.TextInput[SurveyReasonModal] = discord.ui.TextInput(
             label=texts.SURVEY_REASON_LABEL,
@@ -104,9 +101,7 @@ class SurveyButton(
         actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
         try:
             if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
-                await interaction.response.send_modal(
-                    SurveyReasonModal(self.guild_id, self.booking_id)
-                )
+                await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
                 return
             answered = await survey.answer(AnswerSurvey(actor, self.booking_id, self.answer), ctx)
         except PermissionDeniedError:

@@ -8,7 +8,7 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.flows.base import OwnedView, SafeModal
+from bot.flows.base import OwnedView, SafeModal, open_form
 from bot.presenters.profiles import profile_embed
 from marketplace.domain.members import Subject
 from marketplace.domain.money import format_money
@@ -179,7 +179,7 @@ class ContinueButton(discord.ui.Button[TutorApplyView]):
                 ephemeral=True,
             )
             return
-        await interaction.response.send_modal(TutorApplyModal(self.wizard, draft.level))
+        await open_form(interaction, TutorApplyModal(self.wizard, draft.level))
 
 
 class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):

@@ -274,16 +274,21 @@ def validate_tutor_profile(
 ) -> TutorProfile:
     """Build a :class:`TutorProfile` from user input, or raise :class:`InputError`.
 
-    Promises: 1–:data:`MAX_SUBJECTS` subjects with valid, distinct keys; a rate from zero
-    to :data:`~marketplace.domain.money.MAX_MAJOR_UNITS` major units; a cleaned multiline
-    bio of at most :data:`BIO_MAX` characters (may be empty); at least one format.
+    Promises: 1–:data:`MAX_SUBJECTS` subjects with valid, distinct keys, at least one of
+    them not in ``not_teaching`` (else ``InputError("not_teaching", "conflict")``); a rate
+    from zero to :data:`~marketplace.domain.money.MAX_MAJOR_UNITS` major units; a cleaned
+    multiline bio of at most :data:`BIO_MAX` characters (may be empty); at least one format.
     """
     chosen_formats = frozenset(formats)
     if not chosen_formats:
         raise InputError("formats", Problem.EMPTY)
+    checked = _check_subjects(subjects, required=True)
+    skipped = frozenset(not_teaching)
+    if all(item.subject_key in skipped for item in checked):
+        raise InputError("not_teaching", Problem.CONFLICT)
     return TutorProfile(
-        subjects=_check_subjects(subjects, required=True),
-        not_teaching=frozenset(not_teaching),
+        subjects=checked,
+        not_teaching=skipped,
         rate=_check_rate(rate),
         bio=clean_text(bio, field="bio", max_len=BIO_MAX, required=False, multiline=True),
         formats=chosen_formats,

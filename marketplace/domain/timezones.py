@@ -6,6 +6,7 @@ import functools
 import zoneinfo
 
 from marketplace.domain.errors import InputError, Problem, UnknownTimeZoneError
+from marketplace.domain.text import is_unsafe_char
 
 MAX_ZONE_INPUT = 64
 AUTOCOMPLETE_LIMIT = 25
@@ -92,11 +93,15 @@ def validate_zone(name: str) -> str:
 
     Spaces count as underscores; a few abbreviations (``UTC``, ``EST``, ``PST``...) map to
     real zones; a bare city (``"london"``) is accepted when exactly one zone has it.
-    Raises ``InputError("zone", "too_long", 64)`` for absurd input and
+    Raises ``InputError("zone", "too_long", 64)`` for absurd input,
+    ``InputError("zone", "bad_characters")`` for invisible, bidi or control characters
+    (never part of a name; the error must not echo them) and
     :class:`UnknownTimeZoneError` when nothing matches.
     """
     if len(name) > MAX_ZONE_INPUT:
         raise InputError("zone", Problem.TOO_LONG, MAX_ZONE_INPUT)
+    if any(is_unsafe_char(c, multiline=True) for c in name):
+        raise InputError("zone", Problem.BAD_CHARACTERS)
     folded = _normalise(name)
     if folded in ZONE_ALIASES:
         return ZONE_ALIASES[folded]

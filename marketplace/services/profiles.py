@@ -9,6 +9,7 @@ from marketplace.domain.errors import InputError, NotFoundError
 from marketplace.domain.members import Member
 from marketplace.domain.money import parse_money
 from marketplace.domain.profiles import (
+    BIO_MAX,
     GOALS_MAX,
     Role,
     StudentProfile,
@@ -75,7 +76,7 @@ async def edit(cmd: EditProfile, ctx: ServiceContext) -> ProfileCard:
         tutor = await uow.tutors.get(actor.guild_id, actor.user_id)
         if tutor is not None and (cmd.bio is not None or cmd.rate is not None):
             policy = await uow.guilds.policy(actor.guild_id)
-            bio = tutor.bio if cmd.bio is None else cmd.bio
+            bio = tutor.bio if cmd.bio is None else _typed_bio(cmd.bio)
             rate = tutor.rate if cmd.rate is None else parse_money(cmd.rate, policy.currency)
             tutor = validate_tutor_profile(**_fields_of(replace(tutor, bio=bio, rate=rate)))
             await uow.tutors.save(actor.guild_id, actor.user_id, tutor, now)
@@ -100,7 +101,7 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
             subjects=tuple(SubjectLevel(s.key, cmd.level) for s in subjects),
             not_teaching=not_teaching,
             rate=parse_money(cmd.rate, policy.currency),
-            bio=cmd.bio,
+            bio=_typed_bio(cmd.bio),
             formats=cmd.formats,
             instant_booking=cmd.instant_booking,
             verification=old.verification if old else VerificationLevel.NONE,
@@ -124,6 +125,11 @@ async def set_paused(guild_id: int, user_id: int, paused: bool, ctx: ServiceCont
         status = TutorStatus.PAUSED if paused else TutorStatus.ACTIVE
         await uow.tutors.save(guild_id, user_id, replace(tutor, status=status), ctx.clock.now())
         await uow.commit()
+
+
+def _typed_bio(text: str) -> str:
+    """A bio typed in the form, which requires one: blank (once cleaned) is refused."""
+    return clean_text(text, field="bio", max_len=BIO_MAX, multiline=True)
 
 
 def _fields_of(profile: TutorProfile) -> dict[str, Any]:

@@ -20,12 +20,22 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 
-async def read_time(actor: Actor, when: str, ctx: ServiceContext) -> datetime:
-    """What `when` means in the caller's zone (UTC), to echo back before anything is saved."""
+async def read_time(actor: Actor, booking_id: int, when: str, ctx: ServiceContext) -> datetime:
+    """What `when` means in the caller's zone (UTC), to echo back before anything is saved.
+
+    Refuses, before the echo, a booking that is not the caller's and a time the booking
+    could not move to (past, too soon, too far ahead); `reschedule` checks all again.
+    """
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
+        booking, _ = await owned_booking(
+            uow, booking_id, actor, "request_reschedule", for_update=False
+        )
         policy = await uow.guilds.policy(actor.guild_id)
-        return await start_of(uow, BookSession(actor, 0, 0, when=when), policy, now)
+        start = await start_of(uow, BookSession(actor, 0, 0, when=when), policy, now)
+    minutes = int((booking.end - booking.start).total_seconds() // 60)
+    validate_booking_time(start, minutes, now, policy)
+    return start
 
 
 async def reschedule(
