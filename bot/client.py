@@ -10,7 +10,6 @@ import discord
 from discord.ext import commands
 
 from bot import texts
-from bot.adapters.spaces import DiscordSessionSpaces
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
@@ -22,6 +21,7 @@ from bot.flows.survey import SURVEY_BUTTONS
 from bot.replies import reply
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
+from marketplace.ports import SessionSpaces
 from marketplace.services import onboarding
 from marketplace.services.context import ServiceContext
 
@@ -66,7 +66,7 @@ class TutorBot(commands.Bot):
         self._sync = sync
         self._start_jobs = start_jobs
         self.jobs: JobRunner | None = None
-        self.spaces = DiscordSessionSpaces(self)
+        self.spaces: SessionSpaces | None = None  # wired by the composition root
         self._unclaimed_forms: set[int] = set()
 
     async def setup_hook(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.adapters.notifier import DiscordNotifier
+from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import TutorBot
 from bot.endpoint import use_discord_endpoint
 from marketplace.jobs.runner import JobRunner
@@ -118,15 +119,15 @@ def build_bot(runtime: Runtime, *, with_jobs: bool = True) -> TutorBot:
     """The Discord client, pointed at the configured endpoint; it starts the job runner."""
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
-    return TutorBot(
+    bot = TutorBot(
         runtime.services,
         dev_guild_id=settings.dev_guild_id,
-        start_jobs=(
-            lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), bot.spaces)
-        )
+        start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), spaces))
         if with_jobs
         else None,
     )
+    spaces = bot.spaces = DiscordSessionSpaces(bot)
+    return bot
 
 
 def discord_token(settings: Settings) -> str:

@@ -63,7 +63,10 @@ def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, 
 
 def spaces_of(interaction: discord.Interaction) -> SessionSpaces:
     """The bot's session spaces adapter (the client is our TutorBot)."""
-    adapter: SessionSpaces = interaction.client.spaces  # type: ignore[attr-defined]
+    adapter: SessionSpaces | None = interaction.client.spaces  # type: ignore[attr-defined]
+    if adapter is None:
+        msg = "this bot was started without session spaces"
+        raise RuntimeError(msg)
     return adapter
 
 
