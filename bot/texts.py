@@ -296,6 +296,7 @@ PROFILE_PAUSED = "⏸️ Paused: not taking new bookings"
 PROFILE_FREE = "Free"
 PROFILE_RATE = "{rate} / hour"
 PROFILE_RATE_UNPAID = "{rate} / hour (sessions are free here while payments are off)"
+PROFILE_SESSIONS = "{count} {sessions} · {percent}% completed"
 PROFILE_EDIT_TITLE = "Edit your profile"
 PROFILE_EDIT_NOTHING = (
     "There's nothing to edit yet. Run `/start` to set up a student profile "
@@ -780,6 +781,11 @@ SPACE_ALERTS = {
         "and Send Messages in the sessions channel."
     ),
 }
+SPACE_ALERTS["server_full"] = (
+    "⚠️ I couldn't open a private space for session #{booking}: the server is at Discord's "
+    "limits for channels and active threads. Deleting unused channels or archiving old "
+    "threads makes room."
+)
 SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
 CONFLICTS["space_closed"] = "This session space is closed."
 FIELD_NAMES["report_reason"] = "What happened"

@@ -9,7 +9,8 @@
   session goes on in text only. Its overwrites: nobody but the two participants (and the
   moderator role, if allowed) sees it, and a participant may connect and speak only after
   pressing **I agree**.
-- Missing permissions raise `SpaceUnavailableError`, after removing whatever was made.
+- Missing permissions, or a server so full that nothing could be made, raise
+  `SpaceUnavailableError`, after removing whatever was made.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class DiscordSessionSpaces:
         try:
             place, text, fallback = await self._text_place(guild, parent, plan, made)
             voice, voice_fallback = await self._voice(guild, plan, made)
+            if text is None and voice is None:
+                raise SpaceUnavailableError("server_full")
             if text is not None:
                 await self._post_notice(text, plan, voice)
         except discord.Forbidden as error:

@@ -38,7 +38,10 @@ class OpenedSpace:
 
 
 class SpaceUnavailableError(Exception):
-    """Nothing could be made: `reason` is "no_sessions_channel" or "missing_permissions"."""
+    """Nothing could be made.
+
+    `reason` is "no_sessions_channel", "missing_permissions" or "server_full".
+    """
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)

@@ -349,3 +349,20 @@ async def test_without_the_setting_moderators_do_not_see_spaces(campus, clock) -
     [thread], [voice] = _space_channels(c)
     assert not c.emu.can_see(mod, thread)
     assert not c.emu.permissions_for(mod, voice) & VIEW_CHANNEL
+
+
+async def test_a_server_at_every_cap_gets_no_space_and_the_admins_are_told(campus, clock) -> None:
+    c = campus
+    booking = await _confirmed(c, formats=("text",))
+    limits = c.emu.world.guilds[c.guild.id]
+    limits.max_active_threads = len(c.emu.world.active_threads(c.guild.id))
+    limits.max_channels = len(c.emu.channels(c.guild))
+    await _open(c, clock, booking)
+    assert _space_channels(c) == ([], [])
+    alerts = [m for m in c.emu.dm_messages(c.admin) if "Discord's limits" in m.text]
+    assert len(alerts) == 1
+    async with c.runtime.services.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking.booking_id)
+    assert space is not None
+    assert (space.status.value, space.fallback) == ("failed", "server_full")
+    c.emu.errors.clear()  # the 160006 and 30013 were expected
