@@ -43,7 +43,7 @@ from marketplace.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("bench.dataset")
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MAX_AGE = timedelta(days=3)
 FRESH_FOR = timedelta(minutes=30)  # cached next slots stay current this long after a run starts
 BATCH = 20_000
@@ -462,10 +462,14 @@ class _Generator:
         status = "paused" if rng.random() < 0.03 else "active"
         penalty = now + timedelta(days=rng.randint(1, 20)) if rng.random() < 0.02 else None
         verification = rng.choices(("none", "campus-email", "moderator-verified"), (6, 3, 1))[0]
+        # The completion counts the product keeps (every tutor cancel taken as confirmed).
+        held = sum(b["state"] == "completed" for b in bookings)
+        dropped = sum(b["cancelled_by"] == "tutor" for b in bookings)
         profile = rows.tutor_profile(
             tutor, now - timedelta(days=rng.randint(30, 380)), rows.GUILD_ID,
             rate_minor=rate, instant=instant, verification=verification, status=status,
             next_slot_at=next_slot, penalty_until=penalty,
+            sessions_held=held, sessions_dropped=dropped,
         )  # fmt: skip
         return profile, bookings
 

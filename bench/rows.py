@@ -110,6 +110,8 @@ def tutor_profile(
     status: str = "active",
     next_slot_at: datetime | None = None,
     penalty_until: datetime | None = None,
+    sessions_held: int = 0,
+    sessions_dropped: int = 0,
 ) -> Row:
     return {
         "guild_id": guild_id,
@@ -124,6 +126,8 @@ def tutor_profile(
         "payouts_enabled": False,
         "next_slot_at": next_slot_at,
         "penalty_until": penalty_until,
+        "sessions_held": sessions_held,
+        "sessions_dropped": sessions_dropped,
         "created_at": now,
         "updated_at": now,
     }

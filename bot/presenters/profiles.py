@@ -9,6 +9,7 @@ from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import rating_line
 from marketplace.domain.money import format_money
 from marketplace.domain.profiles import SubjectLevel, TutorProfile, TutorStatus
+from marketplace.domain.ranking import CompletionCounts
 from marketplace.services.results import ProfileCard
 
 
@@ -43,6 +44,22 @@ def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) 
     return "\n".join(lines)
 
 
+def sessions_line(completion: CompletionCounts | None) -> str | None:
+    """The tutor's record, like "12 sessions · 91% completed"; None before the first.
+
+    The sessions are those that ended on the tutor (see `marketplace.domain.ranking`); the
+    percentage is rounded down, so 100% means every one of them was held.
+    """
+    if completion is None or not completion.ended:
+        return None
+    count = completion.ended
+    return texts.PROFILE_SESSIONS.format(
+        count=count,
+        sessions="session" if count == 1 else "sessions",
+        percent=100 * completion.held // count,
+    )
+
+
 def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool) -> discord.Embed:
     """The profile card; completeness and what is missing are shown to the owner only."""
     embed = discord.Embed(title=display_name[:200], colour=BRAND_COLOUR)
@@ -60,6 +77,8 @@ def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool
         )
         if rating := rating_line(card.rating, card.review_count):
             embed.add_field(name="Rating", value=rating)
+        if sessions := sessions_line(card.completion):
+            embed.add_field(name="Sessions", value=sessions)
         if card.tutor.bio:
             embed.add_field(name="Bio", value=card.tutor.bio[:1024], inline=False)
     if card.student:

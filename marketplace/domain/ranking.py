@@ -8,13 +8,31 @@
 3. rating, higher first, counted only with at least ``min_reviews_for_rating`` reviews;
    a tutor with fewer is given :data:`NEUTRAL_RATING`. Ratings are compared to one
    decimal so that near-equal ones let the next criteria decide;
-4. completion rate, higher first, to the whole percent (unknown: :data:`NEUTRAL_COMPLETION`);
+4. completion rate, higher first, to the whole percent (unknown: :data:`NEUTRAL_COMPLETION`;
+   see "Completion rate" below);
 5. median response time, faster first, in :data:`RESPONSE_BUCKET_MINUTES` buckets
    (unknown: :data:`NEUTRAL_RESPONSE_MINUTES`);
 6. ``tutor_id``, so the order is deterministic.
 
 ``price`` orders by ``rate_minor`` then the ``best`` order; ``soonest`` by ``next_slot``
 (tutors with no open slot last) then the ``best`` order.
+
+Completion rate
+---------------
+A tutor's completion rate is the sessions they *held* divided by the sessions that
+*ended on them*:
+
+- held: sessions that ended ``completed`` or ``late_start``;
+- ended on them: those, plus ``tutor_no_show`` sessions, plus confirmed bookings the
+  tutor cancelled (at any time, late or not).
+
+A student no-show, a student's cancellation, and a cancellation by a moderator or the
+system don't count for or against the tutor, and neither does a tutor cancelling a
+request that was never confirmed. The rate is unknown (``None``) until at least one
+session ended on the tutor. :func:`session_tally` and :func:`cancel_tally` say what one
+event adds to a tutor's :class:`CompletionCounts`; storage keeps the two counts on the
+tutor's profile, updated in the transaction that records the event, so search never
+counts bookings.
 """
 
 from __future__ import annotations
@@ -24,22 +42,75 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import InputError, Problem
+from marketplace.domain.settlement import Outcome
 
 __all__ = [
     "NEUTRAL_COMPLETION",
     "NEUTRAL_RATING",
     "NEUTRAL_RESPONSE_MINUTES",
     "RESPONSE_BUCKET_MINUTES",
+    "CompletionCounts",
     "RankSort",
     "TutorCandidate",
+    "cancel_tally",
     "rank",
+    "session_tally",
 ]
 
 NEUTRAL_RATING = 3.0
 NEUTRAL_COMPLETION = 0.9
 NEUTRAL_RESPONSE_MINUTES = 240.0
 RESPONSE_BUCKET_MINUTES = 15
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionCounts:
+    """Sessions a tutor held, and those that ended on them without being held.
+
+    ``dropped`` counts tutor no-shows and confirmed bookings the tutor cancelled; the
+    sessions that ended on the tutor are ``held + dropped`` (see the module docstring).
+    """
+
+    held: int = 0
+    dropped: int = 0
+
+    @property
+    def ended(self) -> int:
+        """Every session that ended on the tutor, held or not."""
+        return self.held + self.dropped
+
+    @property
+    def rate(self) -> float | None:
+        """``held / ended``, from 0 to 1; ``None`` before the first session that counts."""
+        return self.held / self.ended if self.ended else None
+
+
+HELD_OUTCOMES = frozenset({Outcome.COMPLETED, Outcome.LATE_START})
+
+
+def session_tally(outcome: Outcome) -> CompletionCounts:
+    """What a session that ended with ``outcome`` adds to its tutor's counts.
+
+    Held for ``completed`` and ``late_start``, dropped for ``tutor_no_show``, nothing for
+    ``student_no_show``.
+    """
+    if outcome in HELD_OUTCOMES:
+        return CompletionCounts(held=1)
+    if outcome is Outcome.TUTOR_NO_SHOW:
+        return CompletionCounts(dropped=1)
+    return CompletionCounts()
+
+
+def cancel_tally(by: Party, *, was_confirmed: bool) -> CompletionCounts:
+    """What a cancellation by ``by`` adds to the tutor's counts.
+
+    Dropped when the tutor called off a confirmed booking; nothing otherwise.
+    """
+    if by is Party.TUTOR and was_confirmed:
+        return CompletionCounts(dropped=1)
+    return CompletionCounts()
 
 
 class RankSort(StrEnum):

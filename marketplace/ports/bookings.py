@@ -10,6 +10,7 @@ from typing import Protocol
 from marketplace.domain.availability import Busy, DayOff, OneOffWindow, WeeklyRule
 from marketplace.domain.booking import Booking
 from marketplace.domain.profiles import Level
+from marketplace.domain.ranking import CompletionCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class SearchCandidate:
     instant_booking: bool
     next_slot_at: datetime | None
     penalty_until: datetime | None
+    completion: CompletionCounts
 
 
 class AvailabilityRepository(Protocol):
@@ -183,6 +185,14 @@ class SearchIndex(Protocol):
 
     async def set_penalty(self, guild_id: int, tutor_id: int, until: datetime | None) -> None:
         """Record until when late cancellations lower the tutor's ranking."""
+        ...
+
+    async def add_completion(self, guild_id: int, tutor_id: int, tally: CompletionCounts) -> None:
+        """Add `tally` to the tutor's completion counts (atomically; no profile: nothing)."""
+        ...
+
+    async def completion_of(self, guild_id: int, tutor_id: int) -> CompletionCounts:
+        """The tutor's completion counts (zero without a profile)."""
         ...
 
 

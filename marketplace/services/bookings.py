@@ -29,6 +29,7 @@ from marketplace.domain.errors import (
 from marketplace.domain.money import Quote
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
+from marketplace.domain.ranking import cancel_tally
 from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, reviews, scheduling
@@ -281,14 +282,20 @@ async def cancellation_preview(
 
 
 async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str = "") -> Booking:
-    """Cancel by policy; both sides are told (with the reason), late tutor cancels count."""
+    """Cancel by policy; both sides are told (with the reason), late tutor cancels count.
+
+    A tutor calling off a confirmed booking also counts against their completion rate.
+    """
     now = ctx.clock.now()
     reason = clean_text(reason, field="reason", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "cancel")
         policy = await uow.guilds.policy(actor.guild_id)
+        was_confirmed = booking.state is BookingState.CONFIRMED
         booking, event = booking.cancel(by, now, policy)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+        tally = cancel_tally(by, was_confirmed=was_confirmed)
+        await uow.search.add_completion(booking.guild_id, booking.tutor_id, tally)
         await scheduling.drop_booking_work(uow, booking, now)
         await scheduling.close_space_soon(uow, booking, now)
         split = (event.refund_percent, event.tutor_share_percent)

@@ -42,6 +42,7 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
         policy = await uow.guilds.policy(guild_id)
         stats = (await uow.reviews.stats_of(guild_id, [user_id])).get(user_id) if tutor else None
+        completion = await uow.search.completion_of(guild_id, user_id) if tutor else None
     completeness = (
         tutor_completeness(tutor, timezone_set=zone is not None, has_availability=False)
         if tutor
@@ -60,6 +61,7 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         if stats is None
         else counted_rating(stats.mean, stats.count, policy.min_reviews_for_rating),
         review_count=0 if stats is None else stats.count,
+        completion=completion,
     )
 
 

@@ -8,6 +8,7 @@ from marketplace.domain.checklist import Step
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Completeness, Level, StudentProfile, TutorProfile
+from marketplace.domain.ranking import CompletionCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class ProfileCard:
     payments_on: bool
     rating: float | None = None  # shown once `min_reviews_for_rating` reviews count
     review_count: int = 0
+    completion: CompletionCounts | None = None  # a tutor's; None for a student
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,13 +192,16 @@ def _candidate(
     now: datetime,
     stats: RatingStats | None,
 ) -> TutorCandidate:
-    """Ranking's view of a tutor; the review threshold is applied by the ranking itself."""
+    """Ranking's view of a tutor; the review threshold is applied by the ranking itself.
+
+    The completion rate comes from the counts cached on the profile (no booking is read).
+    """
     return TutorCandidate(
         tutor_id=c.tutor_id,
         subject_level_match=c.level.rank - wanted.rank,
         rating=None if stats is None else stats.mean,
         review_count=0 if stats is None else stats.count,
-        completion_rate=None,
+        completion_rate=c.completion.rate,
         median_response_minutes=None,
         late_cancel_penalty=c.penalty_until is not None and c.penalty_until > now,
         rate_minor=c.rate_minor,

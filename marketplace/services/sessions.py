@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from marketplace.domain.attendance import Attendance, completion_outcome
 from marketplace.domain.booking import Booking
 from marketplace.domain.errors import NotFoundError
+from marketplace.domain.ranking import session_tally
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
 from marketplace.services import payments, survey
@@ -63,6 +64,8 @@ async def end_session(
     """Inside the caller's transaction: end the session with `outcome` and settle its money.
 
     A session that took place (completed, or a late start) also queues the survey to both.
+    The tutor's completion counts take the outcome in the same transaction, once: a second
+    end of the same session is refused by the booking's state machine before any of this.
     """
     policy = await uow.guilds.policy(booking.guild_id)
     booking, _ = booking.end_session(outcome, now)
@@ -70,4 +73,5 @@ async def end_session(
     await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
     if outcome in (Outcome.COMPLETED, Outcome.LATE_START):
         await survey.schedule_surveys(uow, booking, now)
+    await uow.search.add_completion(booking.guild_id, booking.tutor_id, session_tally(outcome))
     return booking

@@ -9,6 +9,7 @@ from sqlalchemy import SQLColumnExpression, and_, case, delete, exists, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.profiles import Level
+from marketplace.domain.ranking import CompletionCounts
 from marketplace.ports.bookings import SearchCandidate
 from marketplace.storage.models import (
     DeliveryRow,
@@ -88,6 +89,8 @@ class SqlSearchIndex:
                 p.instant_booking,
                 p.next_slot_at,
                 p.penalty_until,
+                p.sessions_held,
+                p.sessions_dropped,
             )
             .join(s, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
             .join(UserRow, UserRow.id == p.user_id)
@@ -108,8 +111,10 @@ class SqlSearchIndex:
             query = query.order_by(*_order(sort, now)).limit(limit)
         rows = await self._session.execute(query)
         return [
-            SearchCandidate(uid, name, Level(lv), rate, cur, ver, inst, nxt, pen)
-            for uid, name, lv, rate, cur, ver, inst, nxt, pen in rows
+            SearchCandidate(
+                uid, name, Level(lv), rate, cur, ver, inst, nxt, pen, CompletionCounts(held, drop)
+            )
+            for uid, name, lv, rate, cur, ver, inst, nxt, pen, held, drop in rows
         ]
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
@@ -127,6 +132,35 @@ class SqlSearchIndex:
             .where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == tutor_id)
             .values(penalty_until=until)
         )
+
+    async def add_completion(self, guild_id: int, tutor_id: int, tally: CompletionCounts) -> None:
+        """Add `tally` to the tutor's completion counts (atomically; no profile: nothing).
+
+        One `UPDATE ... SET n = n + k`, so concurrent sessions of one tutor never lose a count.
+        """
+        if not tally.ended:
+            return
+        p = TutorProfileRow
+        await self._session.execute(
+            update(p)
+            .where(p.guild_id == guild_id, p.user_id == tutor_id)
+            .values(
+                sessions_held=p.sessions_held + tally.held,
+                sessions_dropped=p.sessions_dropped + tally.dropped,
+            )
+        )
+
+    async def completion_of(self, guild_id: int, tutor_id: int) -> CompletionCounts:
+        """The tutor's completion counts (zero without a profile)."""
+        p = TutorProfileRow
+        row = (
+            await self._session.execute(
+                select(p.sessions_held, p.sessions_dropped).where(
+                    p.guild_id == guild_id, p.user_id == tutor_id
+                )
+            )
+        ).first()
+        return CompletionCounts() if row is None else CompletionCounts(*row)
 
 
 class SqlBlockRepository:

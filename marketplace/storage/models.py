@@ -155,6 +155,10 @@ class TutorProfileRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     next_slot_at: Mapped[datetime | None]
     penalty_until: Mapped[datetime | None]
+    # The completion rate's counts (marketplace.domain.ranking), kept up to date by the
+    # transactions that end a session or cancel a booking (migration 0011).
+    sessions_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sessions_dropped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -5,8 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import InputError
-from marketplace.domain.ranking import TutorCandidate, rank
+from marketplace.domain.ranking import (
+    CompletionCounts,
+    TutorCandidate,
+    cancel_tally,
+    rank,
+    session_tally,
+)
+from marketplace.domain.settlement import Outcome
 
 SOON = datetime(2026, 9, 2, 15, tzinfo=UTC)
 BASE = TutorCandidate(
@@ -46,6 +54,47 @@ def test_completion_rate_breaks_a_rating_tie():
         2,
         1,
     ]
+
+
+def test_an_unknown_completion_rate_ranks_as_neutral():
+    candidates = [tutor(1, completion_rate=0.8), tutor(2, completion_rate=None), tutor(3)]
+    assert ids(rank(candidates, "best", 3)) == [3, 2, 1]
+
+
+def test_completion_rates_within_a_percent_let_the_next_criteria_decide():
+    candidates = [
+        tutor(1, completion_rate=0.951, median_response_minutes=300.0),
+        tutor(2, completion_rate=0.949, median_response_minutes=5.0),
+    ]
+    assert ids(rank(candidates, "best", 3)) == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "tally"),
+    [
+        (Outcome.COMPLETED, CompletionCounts(held=1)),
+        (Outcome.LATE_START, CompletionCounts(held=1)),
+        (Outcome.TUTOR_NO_SHOW, CompletionCounts(dropped=1)),
+        (Outcome.STUDENT_NO_SHOW, CompletionCounts()),
+    ],
+)
+def test_held_sessions_and_tutor_no_shows_count_a_student_no_show_does_not(outcome, tally):
+    assert session_tally(outcome) == tally
+
+
+@pytest.mark.parametrize("by", list(Party))
+@pytest.mark.parametrize("was_confirmed", [True, False])
+def test_only_a_tutor_calling_off_a_confirmed_booking_counts(by, was_confirmed):
+    counted = by is Party.TUTOR and was_confirmed
+    expected = CompletionCounts(dropped=1) if counted else CompletionCounts()
+    assert cancel_tally(by, was_confirmed=was_confirmed) == expected
+
+
+def test_the_completion_rate_is_unknown_until_a_session_counts():
+    assert CompletionCounts().rate is None
+    assert CompletionCounts(dropped=1).rate == 0.0
+    assert CompletionCounts(held=3, dropped=1).rate == 0.75
+    assert CompletionCounts(held=3).rate == 1.0
 
 
 def test_faster_response_breaks_a_completion_tie():
