@@ -43,7 +43,7 @@ from marketplace.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("bench.dataset")
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 MAX_AGE = timedelta(days=3)
 FRESH_FOR = timedelta(minutes=30)  # cached next slots stay current this long after a run starts
 BATCH = 20_000
@@ -72,6 +72,12 @@ PAST_SHARE = 0.88
 PAST_STATES = (("completed", 0.80), ("cancelled", 0.92), ("declined", 0.96), ("expired", 1.0))
 FUTURE_STATES = (("confirmed", 0.75), ("requested", 0.90), ("cancelled", 1.0))
 DURATIONS = (30, 60, 60, 90)
+# Shares of completed sessions the student reviews (the tutor), and the tutor reviews (the
+# student); a few reviews are held for a moderator.
+STUDENT_REVIEWS = 0.4
+TUTOR_REVIEWS = 0.15
+HELD_REVIEWS = 0.03
+DAY = timedelta(days=1)
 
 
 def _weighted(table: tuple[tuple[str, float], ...], draw: float) -> str:
@@ -324,6 +330,7 @@ class _Generator:
         )
         self.rule_count = 0
         self.booking_count = 0
+        self.review_drafts: list[tuple[rows.Row, int, int, int, str]] = []
         # Monday 00:00 UTC of the current week: bookings are placed on weekly offsets.
         week_zero = (now - timedelta(days=now.weekday())).replace(hour=0)
         self.week_starts = [week_zero + timedelta(weeks=week) for week in range(-53, 10)]
@@ -397,8 +404,11 @@ class _Generator:
         self.rule_count = len(all_rules)
         yield "availability_rule", all_rules
         rng.shuffle(bookings)  # ids in no particular per-tutor order, as in real life
+        for booking_id, booking in enumerate(bookings, 1):
+            booking["id"] = booking_id  # for the reviews to point at
         self.booking_count = len(bookings)
         yield "booking", bookings
+        yield "review", self._review_rows()
         yield "user_block", self._blocks()
         yield "restriction", self._restrictions()
 
@@ -462,16 +472,50 @@ class _Generator:
         status = "paused" if rng.random() < 0.03 else "active"
         penalty = now + timedelta(days=rng.randint(1, 20)) if rng.random() < 0.02 else None
         verification = rng.choices(("none", "campus-email", "moderator-verified"), (6, 3, 1))[0]
-        # The completion counts the product keeps (every tutor cancel taken as confirmed).
+        # The completion and rating counts the product keeps (every tutor cancel taken as
+        # confirmed; visible reviews of the tutor only).
         held = sum(b["state"] == "completed" for b in bookings)
         dropped = sum(b["cancelled_by"] == "tutor" for b in bookings)
+        drafts = self._reviews_of(tutor, bookings)
+        counted = [stars for _b, _r, e, stars, st in drafts if e == tutor and st == "visible"]
         profile = rows.tutor_profile(
             tutor, now - timedelta(days=rng.randint(30, 380)), rows.GUILD_ID,
             rate_minor=rate, instant=instant, verification=verification, status=status,
             next_slot_at=next_slot, penalty_until=penalty,
             sessions_held=held, sessions_dropped=dropped,
+            review_count=len(counted), review_star_sum=sum(counted),
         )  # fmt: skip
         return profile, bookings
+
+    def _reviews_of(
+        self, tutor: int, bookings: list[rows.Row]
+    ) -> list[tuple[rows.Row, int, int, int, str]]:
+        """Reviews of the tutor's completed sessions, both sides, kept for `_review_rows`.
+
+        Each tutor has a typical grade, so ratings spread out as they would in real life.
+        """
+        rng = self.rng
+        typical = 2.5 + 2.5 * rng.random()
+        drafts = []
+        for booking in bookings:
+            if booking["state"] != "completed":
+                continue
+            student = booking["student_id"]
+            if rng.random() < STUDENT_REVIEWS:
+                stars = min(5, max(1, round(typical + rng.random() * 2 - 1)))
+                status = "held" if rng.random() < HELD_REVIEWS else "visible"
+                drafts.append((booking, student, tutor, stars, status))
+            if rng.random() < TUTOR_REVIEWS:
+                drafts.append((booking, tutor, student, rng.choice((3, 4, 4, 5, 5)), "visible"))
+        self.review_drafts.extend(drafts)
+        return drafts
+
+    def _review_rows(self) -> list[rows.Row]:
+        """The drafted reviews, once their bookings have ids, a day after each session."""
+        return [
+            rows.review(booking, reviewer, reviewee, stars, status, booking["end_at"] + DAY)
+            for booking, reviewer, reviewee, stars, status in self.review_drafts
+        ]
 
     def _booking(  # noqa: PLR0917 - one call site, all positional for speed
         self, tutor: int, start: datetime, upcoming: bool, rate: int, instant: bool, subject: str

@@ -22,6 +22,7 @@ from marketplace.storage.models import (
     GuildRow,
     MemberRow,
     RestrictionRow,
+    ReviewRow,
     ScheduledActionRow,
     StudentProfileRow,
     StudentSubjectRow,
@@ -53,6 +54,7 @@ TABLES: dict[str, Table] = {
     "tutor_subject": TutorSubjectRow.__table__,  # type: ignore[dict-item]
     "availability_rule": AvailabilityRuleRow.__table__,  # type: ignore[dict-item]
     "booking": BookingRow.__table__,  # type: ignore[dict-item]
+    "review": ReviewRow.__table__,  # type: ignore[dict-item]
     "user_block": UserBlockRow.__table__,  # type: ignore[dict-item]
     "restriction": RestrictionRow.__table__,  # type: ignore[dict-item]
     "scheduled_action": ScheduledActionRow.__table__,  # type: ignore[dict-item]
@@ -112,6 +114,8 @@ def tutor_profile(
     penalty_until: datetime | None = None,
     sessions_held: int = 0,
     sessions_dropped: int = 0,
+    review_count: int = 0,
+    review_star_sum: int = 0,
 ) -> Row:
     return {
         "guild_id": guild_id,
@@ -128,6 +132,8 @@ def tutor_profile(
         "penalty_until": penalty_until,
         "sessions_held": sessions_held,
         "sessions_dropped": sessions_dropped,
+        "review_count": review_count,
+        "review_star_sum": review_star_sum,
         "created_at": now,
         "updated_at": now,
     }
@@ -238,6 +244,30 @@ def booking(
         "sequence": 1 if cancelled_by else 0,
         "instant": instant,
         "version": 1 if state != "requested" else 0,
+    }
+
+
+def review(  # noqa: PLR0917 - one call site, positional for speed
+    booking: Row, reviewer_id: int, reviewee_id: int, stars: int, status: str, at: datetime
+) -> Row:
+    """A review of `booking` (which must carry its `id`); the four ratings follow the stars."""
+    good = stars >= 4
+    return {
+        "guild_id": booking["guild_id"],
+        "booking_id": booking["id"],
+        "reviewer_id": reviewer_id,
+        "reviewee_id": reviewee_id,
+        "stars": stars,
+        "on_time": stars >= 3,
+        "explained_clearly": good,
+        "helped_understand": good,
+        "would_book_again": good,
+        "text": "",
+        "status": status,
+        "created_at": at,
+        "edited_at": None,
+        "reply": "",
+        "replied_at": None,
     }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from bench import rows
 from bench.common import SEED, Emit, Scale, log, ms, percentile, sqlite_url, summary_ms
 from bench.dataset import DatasetInfo, ensure_search_db
+from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Level
 from marketplace.ports import SystemClock
 from marketplace.services import search
@@ -30,6 +31,7 @@ from marketplace.storage.engine import Database, create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 
 TARGET_P95_MS = 20.0
+MIN_REVIEWS = GuildPolicy().min_reviews_for_rating  # the bench guild keeps the default
 WARM_UP = 20
 WHEN_TEXTS = (
     "tomorrow 4pm",
@@ -104,6 +106,7 @@ async def _time_candidates(ctx: ServiceContext, batch: list[search.FindTutors]) 
             await uow.search.candidates(
                 query.actor.guild_id, query.subject_key, level=query.level or Level.BEGINNER,
                 max_rate_minor=None, viewer_id=query.actor.user_id, now=now,
+                min_reviews_for_rating=MIN_REVIEWS,
             )  # fmt: skip
             durations.append(time.perf_counter() - started)
     return durations

@@ -5,17 +5,23 @@
 1. relevance: ``subject_level_match`` ascending (0 is the exact level);
 2. the late-cancellation penalty: a penalised tutor goes after every unpenalised one of
    the same relevance (a plain last tie-breaker would almost never bite);
-3. rating, higher first, counted only with at least ``min_reviews_for_rating`` reviews;
-   a tutor with fewer is given :data:`NEUTRAL_RATING`. Ratings are compared to one
-   decimal so that near-equal ones let the next criteria decide;
-4. completion rate, higher first, to the whole percent (unknown: :data:`NEUTRAL_COMPLETION`;
-   see "Completion rate" below);
+3. rating, higher first, counted only with at least ``min_reviews_for_rating`` reviews
+   (and at least one); a tutor with fewer is given :data:`NEUTRAL_RATING_TENTHS`. Ratings
+   are compared in tenths of a star, rounded half up (:func:`rating_tenths`), so that
+   near-equal ones let the next criteria decide;
+4. completion rate, higher first, in whole percent rounded half up
+   (:func:`completion_percent`; unknown: :data:`NEUTRAL_COMPLETION_PERCENT`; see
+   "Completion rate" below);
 5. median response time, faster first, in :data:`RESPONSE_BUCKET_MINUTES` buckets
    (unknown: :data:`NEUTRAL_RESPONSE_MINUTES`);
 6. ``tutor_id``, so the order is deterministic.
 
 ``price`` orders by ``rate_minor`` then the ``best`` order; ``soonest`` by ``next_slot``
 (tutors with no open slot last) then the ``best`` order.
+
+The rating and completion keys are integer arithmetic on the counts (never a rounded
+float), so the search's SQL can compute exactly the same figures to pick which tutors
+this ranking sees (``marketplace/storage/marketplace_repositories.py``).
 
 Completion rate
 ---------------
@@ -47,20 +53,23 @@ from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.settlement import Outcome
 
 __all__ = [
-    "NEUTRAL_COMPLETION",
-    "NEUTRAL_RATING",
+    "NEUTRAL_COMPLETION_PERCENT",
+    "NEUTRAL_RATING_TENTHS",
     "NEUTRAL_RESPONSE_MINUTES",
     "RESPONSE_BUCKET_MINUTES",
     "CompletionCounts",
     "RankSort",
+    "ReviewCounts",
     "TutorCandidate",
     "cancel_tally",
+    "completion_percent",
     "rank",
+    "rating_tenths",
     "session_tally",
 ]
 
-NEUTRAL_RATING = 3.0
-NEUTRAL_COMPLETION = 0.9
+NEUTRAL_RATING_TENTHS = 30  # 3.0 stars
+NEUTRAL_COMPLETION_PERCENT = 90
 NEUTRAL_RESPONSE_MINUTES = 240.0
 RESPONSE_BUCKET_MINUTES = 15
 
@@ -85,6 +94,50 @@ class CompletionCounts:
     def rate(self) -> float | None:
         """``held / ended``, from 0 to 1; ``None`` before the first session that counts."""
         return self.held / self.ended if self.ended else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCounts:
+    """A tutor's visible reviews as a tutor: how many, and their stars added up.
+
+    Also what one change to a review adds to them (``reviews.rating_change``), which may
+    be negative.
+    """
+
+    count: int = 0
+    stars: int = 0
+
+    def __add__(self, other: ReviewCounts) -> ReviewCounts:
+        return ReviewCounts(self.count + other.count, self.stars + other.stars)
+
+    def __sub__(self, other: ReviewCounts) -> ReviewCounts:
+        return ReviewCounts(self.count - other.count, self.stars - other.stars)
+
+    @property
+    def mean(self) -> float | None:
+        """The mean stars; ``None`` without a review."""
+        return self.stars / self.count if self.count else None
+
+
+def rating_tenths(reviews: ReviewCounts, min_reviews: int) -> int:
+    """The rating ranked on, in tenths of a star rounded half up.
+
+    :data:`NEUTRAL_RATING_TENTHS` with fewer than ``min_reviews`` reviews (or none).
+    """
+    if reviews.count < max(min_reviews, 1):
+        return NEUTRAL_RATING_TENTHS
+    # round(10 * stars / count) half up, in integers: floor((20 * stars + count) / (2 * count))
+    return (20 * reviews.stars + reviews.count) // (2 * reviews.count)
+
+
+def completion_percent(counts: CompletionCounts) -> int:
+    """The completion rate ranked on, in whole percent rounded half up.
+
+    :data:`NEUTRAL_COMPLETION_PERCENT` while it is unknown.
+    """
+    if not counts.ended:
+        return NEUTRAL_COMPLETION_PERCENT
+    return (200 * counts.held + counts.ended) // (2 * counts.ended)
 
 
 HELD_OUTCOMES = frozenset({Outcome.COMPLETED, Outcome.LATE_START})
@@ -127,28 +180,24 @@ class TutorCandidate:
 
     tutor_id: int
     subject_level_match: int
-    rating: float | None
-    review_count: int
-    completion_rate: float | None
+    reviews: ReviewCounts
+    completion: CompletionCounts
     median_response_minutes: float | None
     late_cancel_penalty: bool
     rate_minor: int
     next_slot: datetime | None
 
 
-BestKey = tuple[int, bool, float, int, int, int]
+BestKey = tuple[int, bool, int, int, int, int]
 
 
 def _best_key(candidate: TutorCandidate, min_reviews: int) -> BestKey:
-    counted = candidate.rating is not None and candidate.review_count >= min_reviews
-    rating = candidate.rating if counted and candidate.rating is not None else NEUTRAL_RATING
-    completion = candidate.completion_rate
     response = candidate.median_response_minutes
     return (
         candidate.subject_level_match,
         candidate.late_cancel_penalty,
-        -round(rating, 1),
-        -round(100 * (NEUTRAL_COMPLETION if completion is None else completion)),
+        -rating_tenths(candidate.reviews, min_reviews),
+        -completion_percent(candidate.completion),
         int(
             (NEUTRAL_RESPONSE_MINUTES if response is None else response) // RESPONSE_BUCKET_MINUTES
         ),

@@ -23,6 +23,7 @@ from marketplace.domain.errors import (
     PermissionDeniedError,
     Problem,
 )
+from marketplace.domain.ranking import ReviewCounts
 from marketplace.domain.text import clean_text
 
 STARS_MIN = 1
@@ -247,6 +248,23 @@ def release(review: Review) -> Review:
     if review.status is not ReviewStatus.HELD:
         raise InvalidTransitionError("review", review.status.value, "release")
     return replace(review, status=ReviewStatus.VISIBLE)
+
+
+def _weight(review: Review | None) -> ReviewCounts:
+    """What one review contributes to its reviewee's rating as a tutor."""
+    if review is None or not review.counts or review.about is not Party.TUTOR:
+        return ReviewCounts()
+    return ReviewCounts(1, review.content.stars)
+
+
+def rating_change(before: Review | None, after: Review) -> ReviewCounts:
+    """What storing ``after`` over ``before`` adds to the reviewee's rating as a tutor.
+
+    ``before`` is None for a new review. Only a visible review of a tutor counts, with
+    its stars: holding it takes it out, releasing it puts it back, an edit moves its
+    stars. A review of a student adds nothing.
+    """
+    return _weight(after) - _weight(before)
 
 
 def counted_rating(mean: float | None, count: int, min_reviews: int) -> float | None:

@@ -10,7 +10,7 @@ from typing import Protocol
 from marketplace.domain.availability import Busy, DayOff, OneOffWindow, WeeklyRule
 from marketplace.domain.booking import Booking
 from marketplace.domain.profiles import Level
-from marketplace.domain.ranking import CompletionCounts
+from marketplace.domain.ranking import CompletionCounts, ReviewCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class SearchCandidate:
     next_slot_at: datetime | None
     penalty_until: datetime | None
     completion: CompletionCounts
+    reviews: ReviewCounts
 
 
 class AvailabilityRepository(Protocol):
@@ -170,12 +171,15 @@ class SearchIndex(Protocol):
         max_rate_minor: int | None,
         viewer_id: int,
         now: datetime,
+        min_reviews_for_rating: int,
         sort: str = "best",
         limit: int | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
 
-        With `limit`, the first `limit` of them in a coarse `sort` order.
+        With `limit`, the first `limit` of them in `sort` order: the domain's ranking order
+        on everything it reads from the profile (a rating counts from
+        `min_reviews_for_rating` reviews), so no tutor the ranking would put first is cut.
         """
         ...
 

@@ -22,7 +22,11 @@ class ReviewRepository(Protocol):
     """Reviews of bookings."""
 
     async def add(self, review: Review) -> Review:
-        """Store a new review; ConflictError("already_reviewed") if this side already did."""
+        """Store a new review; ConflictError("already_reviewed") if this side already did.
+
+        A visible review of a tutor is added to the tutor's rating counts in the same
+        transaction.
+        """
         ...
 
     async def of_booking(self, booking_id: int, reviewer_id: int) -> Review | None:
@@ -34,7 +38,11 @@ class ReviewRepository(Protocol):
         ...
 
     async def save(self, review: Review) -> None:
-        """Store the review's content, status and reply."""
+        """Store the review's content, status and reply.
+
+        Like `add`, keeps the reviewee's rating counts as a tutor in step, in the same
+        transaction (`reviews.rating_change`).
+        """
         ...
 
     async def reviewed_among(self, reviewer_id: int, booking_ids: Sequence[int]) -> set[int]:
@@ -44,10 +52,11 @@ class ReviewRepository(Protocol):
     async def stats_of(
         self, guild_id: int, reviewee_ids: Sequence[int], *, about: Party = Party.TUTOR
     ) -> dict[int, RatingStats]:
-        """Visible-review figures of each reviewee that has any, in one grouped query.
+        """Visible-review figures of each reviewee that has any, in one query.
 
         Only reviews of them as ``about`` count: by default their reviews as a tutor, so
         ranking and the tutor card never mix in what tutors said of them as a student.
+        A tutor's figures are the counts kept on their profile, the ones search ranks on.
         """
         ...
 

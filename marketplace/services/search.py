@@ -12,7 +12,6 @@ from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import TutorCandidate, rank
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
-from marketplace.ports.reviews import RatingStats
 from marketplace.services.availability import first_open_slot, open_slots_of
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -85,24 +84,27 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
         found = await uow.search.candidates(
             actor.guild_id, query.subject_key, level=level, max_rate_minor=max_minor,
             viewer_id=actor.user_id, now=now, sort=query.sort,
+            min_reviews_for_rating=policy.min_reviews_for_rating,
             limit=None if window else MAX_RESULTS,
         )  # fmt: skip
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
         next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
         if window is not None:
-            next_slots = await _free_in(
-                uow, policy, actor.guild_id, found=found, window=window, now=now
+            best_first = rank(
+                (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
+                query.sort,
+                policy.min_reviews_for_rating,
             )
+            next_slots = await _free_in(
+                uow, policy, actor.guild_id, ranked=[r.tutor_id for r in best_first],
+                window=window, now=now,
+            )  # fmt: skip
             found = [c for c in found if c.tutor_id in next_slots]
         payments_on = policy.payments_enabled and ctx.payments_configured
         paid = [c.tutor_id for c in found if c.rate_minor > 0] if payments_on else []
         accepting = await uow.payout_accounts.enabled_among(actor.guild_id, paid)
-        stats = await uow.reviews.stats_of(actor.guild_id, [c.tutor_id for c in found])
     ranked = rank(
-        (
-            _candidate(c, level, next_slots.get(c.tutor_id), now, stats.get(c.tutor_id))
-            for c in found
-        ),
+        (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
         query.sort,
         policy.min_reviews_for_rating,
     )
@@ -170,15 +172,19 @@ async def _free_in(
     policy: GuildPolicy,
     guild_id: int,
     *,
-    found: list[SearchCandidate],
+    ranked: list[int],
     window: tuple[datetime, datetime],
     now: datetime,
 ) -> dict[int, datetime | None]:
-    """The first free start within the window, for each tutor who has one."""
+    """The first free start within the window, for each tutor who has one.
+
+    Exact slots are worked out for the best-ranked `MAX_EXACT_CHECKS` of the tutors who
+    may be free (`ranked` is best first), so a good tutor is never cut for a low id.
+    """
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     start, end = window
-    maybe = await uow.availability.maybe_free(guild_id, [c.tutor_id for c in found], start, end)
-    checked = sorted(maybe)[:MAX_EXACT_CHECKS]
+    maybe = await uow.availability.maybe_free(guild_id, ranked, start, end)
+    checked = [tutor_id for tutor_id in ranked if tutor_id in maybe][:MAX_EXACT_CHECKS]
     free = await open_slots_of(
         uow, guild_id, checked, policy, now, duration=shortest, within=(start, end)
     )
@@ -186,22 +192,18 @@ async def _free_in(
 
 
 def _candidate(
-    c: SearchCandidate,
-    wanted: Level,
-    next_slot: datetime | None,
-    now: datetime,
-    stats: RatingStats | None,
+    c: SearchCandidate, wanted: Level, next_slot: datetime | None, now: datetime
 ) -> TutorCandidate:
     """Ranking's view of a tutor; the review threshold is applied by the ranking itself.
 
-    The completion rate comes from the counts cached on the profile (no booking is read).
+    The rating and completion rate come from the counts kept on the profile (no review
+    or booking is read).
     """
     return TutorCandidate(
         tutor_id=c.tutor_id,
         subject_level_match=c.level.rank - wanted.rank,
-        rating=None if stats is None else stats.mean,
-        review_count=0 if stats is None else stats.count,
-        completion_rate=c.completion.rate,
+        reviews=c.reviews,
+        completion=c.completion,
         median_response_minutes=None,
         late_cancel_penalty=c.penalty_until is not None and c.penalty_until > now,
         rate_minor=c.rate_minor,

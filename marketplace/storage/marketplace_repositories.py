@@ -9,7 +9,12 @@ from sqlalchemy import SQLColumnExpression, and_, case, delete, exists, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.profiles import Level
-from marketplace.domain.ranking import CompletionCounts
+from marketplace.domain.ranking import (
+    NEUTRAL_COMPLETION_PERCENT,
+    NEUTRAL_RATING_TENTHS,
+    CompletionCounts,
+    ReviewCounts,
+)
 from marketplace.ports.bookings import SearchCandidate
 from marketplace.storage.models import (
     DeliveryRow,
@@ -29,11 +34,38 @@ LEVELS_AT_LEAST = {
 }
 
 
-def _order(sort: str, now: datetime) -> list[SQLColumnExpression[Any]]:
+def _rating_tenths(min_reviews: int) -> SQLColumnExpression[int]:
+    """`ranking.rating_tenths` on the profile's counts, in the same integer arithmetic."""
+    p = TutorProfileRow
+    counted = p.review_count >= max(min_reviews, 1)
+    exact = (20 * p.review_star_sum + p.review_count) // (2 * p.review_count)
+    return case((counted, exact), else_=NEUTRAL_RATING_TENTHS)
+
+
+def _completion_percent() -> SQLColumnExpression[int]:
+    """`ranking.completion_percent` on the profile's counts, in the same integer arithmetic."""
+    p = TutorProfileRow
+    ended = p.sessions_held + p.sessions_dropped
+    exact = (200 * p.sessions_held + ended) // (2 * ended)
+    return case((ended > 0, exact), else_=NEUTRAL_COMPLETION_PERCENT)
+
+
+def _order(sort: str, now: datetime, min_reviews: int) -> list[SQLColumnExpression[Any]]:
+    """The domain ranking's order (`ranking.rank`) on what the profile row holds.
+
+    best: level, penalty, rating, completion, id. Response times are not recorded yet,
+    so search gives every tutor the same neutral one and that key is left out.
+    """
     p, s = TutorProfileRow, TutorSubjectRow
     level_rank = case({lv.value: lv.rank for lv in Level}, value=s.level, else_=9)
     penalised = case((p.penalty_until > now, 1), else_=0)
-    best = [level_rank, penalised, p.user_id]
+    best = [
+        level_rank,
+        penalised,
+        _rating_tenths(min_reviews).desc(),
+        _completion_percent().desc(),
+        p.user_id,
+    ]
     if sort == "price":
         return [p.rate_minor, *best]
     if sort == "soonest":
@@ -56,14 +88,16 @@ class SqlSearchIndex:
         max_rate_minor: int | None,
         viewer_id: int,
         now: datetime,
+        min_reviews_for_rating: int,
         sort: str = "best",
         limit: int | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
 
-        With `limit`, only the first `limit` in a coarse `sort` order (the domain's ranking
-        then orders them exactly): best = closest level, unpenalised, oldest id; price;
-        soonest next open slot.
+        With `limit`, only the first `limit` in `sort` order, which is the domain ranking's
+        on the profile's columns (see `_order`): best = closest level, unpenalised, rating
+        (counted from `min_reviews_for_rating` reviews), completion rate, id; price then
+        best; soonest next open slot then best.
         """
         p, s = TutorProfileRow, TutorSubjectRow
         blocked = exists().where(
@@ -91,6 +125,8 @@ class SqlSearchIndex:
                 p.penalty_until,
                 p.sessions_held,
                 p.sessions_dropped,
+                p.review_count,
+                p.review_star_sum,
             )
             .join(s, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
             .join(UserRow, UserRow.id == p.user_id)
@@ -108,14 +144,15 @@ class SqlSearchIndex:
         if max_rate_minor is not None:
             query = query.where(p.rate_minor <= max_rate_minor)
         if limit is not None:
-            query = query.order_by(*_order(sort, now)).limit(limit)
+            query = query.order_by(*_order(sort, now, min_reviews_for_rating)).limit(limit)
         rows = await self._session.execute(query)
         return [
             SearchCandidate(
-                uid, name, Level(lv), rate, cur, ver, inst, nxt, pen, CompletionCounts(held, drop)
+                uid, name, Level(lv), rate, cur, ver, inst, nxt, pen,
+                CompletionCounts(held, drop), ReviewCounts(reviews, stars),
             )
-            for uid, name, lv, rate, cur, ver, inst, nxt, pen, held, drop in rows
-        ]
+            for uid, name, lv, rate, cur, ver, inst, nxt, pen, held, drop, reviews, stars in rows
+        ]  # fmt: skip
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
         """Cache the tutor's next open slot (None: nothing open)."""

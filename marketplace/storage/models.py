@@ -159,6 +159,10 @@ class TutorProfileRow(Base):
     # transactions that end a session or cancel a booking (migration 0011).
     sessions_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sessions_dropped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Visible reviews of them as a tutor, and those reviews' stars added up: the rating
+    # search orders and ranks on, kept up to date by the review repository (migration 0012).
+    review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    review_star_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

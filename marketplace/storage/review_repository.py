@@ -4,6 +4,10 @@ Both sides' reviews share the table. Which side a row is about is not stored: it
 tutor's side when the reviewee is the booking's tutor, so reads join the booking. The
 four yes/no columns hold the i-th rating of ``ASPECTS[side]`` (a tutor's review of a
 student keeps "prepared" in ``explained_clearly``, and so on).
+
+Every write also keeps the reviewee's rating counts on their tutor profile
+(``review_count``, ``review_star_sum``) in step, in the same transaction: they are what
+search orders and ranks on, and what a tutor's figures are read from.
 """
 
 from __future__ import annotations
@@ -17,9 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.booking import Party
 from marketplace.domain.errors import ConflictError
-from marketplace.domain.reviews import ASPECTS, Review, ReviewContent, ReviewStatus
+from marketplace.domain.ranking import ReviewCounts
+from marketplace.domain.reviews import (
+    ASPECTS,
+    Review,
+    ReviewContent,
+    ReviewStatus,
+    rating_change,
+)
 from marketplace.ports.reviews import RatingStats
-from marketplace.storage.models import BookingRow, ReviewRow
+from marketplace.storage.models import BookingRow, ReviewRow, TutorProfileRow
 
 ASPECT_COLUMNS = ("on_time", "explained_clearly", "helped_understand", "would_book_again")
 
@@ -65,6 +76,10 @@ def _values(review: Review) -> dict[str, Any]:
     }
 
 
+def _stats(count: int, stars: int) -> RatingStats:
+    return RatingStats(count, stars / count)
+
+
 class SqlReviewRepository:
     """Reviews of bookings."""
 
@@ -87,8 +102,23 @@ class SqlReviewRepository:
                 await self._session.flush()
         except IntegrityError:
             raise ConflictError("already_reviewed") from None
+        await self._add_to_rating(review, rating_change(None, review))
         tutor_id = review.reviewee_id if review.about is Party.TUTOR else review.reviewer_id
         return _review(row, tutor_id)
+
+    async def _add_to_rating(self, review: Review, change: ReviewCounts) -> None:
+        """Add `change` to the reviewee's rating counts (one atomic `UPDATE`)."""
+        if change == ReviewCounts():
+            return
+        p = TutorProfileRow
+        await self._session.execute(
+            update(p)
+            .where(p.guild_id == review.guild_id, p.user_id == review.reviewee_id)
+            .values(
+                review_count=p.review_count + change.count,
+                review_star_sum=p.review_star_sum + change.stars,
+            )
+        )
 
     async def _one(self, query: Select[ReviewRow, int]) -> Review | None:
         found = (await self._session.execute(query)).first()
@@ -109,13 +139,26 @@ class SqlReviewRepository:
         )
 
     async def save(self, review: Review) -> None:
-        """Store the review's content, status and reply."""
+        """Store the review's content, status and reply; the tutor's counts follow.
+
+        The stored review is read under a row lock first, so two changes of one review
+        at once (a double click) each count against what the other left.
+        """
+        before = await self._one(
+            _with_tutor()
+            .where(ReviewRow.id == review.review_id)
+            .with_for_update(of=ReviewRow)
+            .execution_options(populate_existing=True)
+        )
+        if before is None:
+            return  # nothing stored to change
         await self._session.execute(
             update(ReviewRow)
             .where(ReviewRow.id == review.review_id)
             .values(**_values(review))
             .execution_options(synchronize_session=False)
         )
+        await self._add_to_rating(review, rating_change(before, review))
 
     async def reviewed_among(self, reviewer_id: int, booking_ids: Sequence[int]) -> set[int]:
         """Which of these bookings the reviewer has reviewed already (one query)."""
@@ -131,25 +174,37 @@ class SqlReviewRepository:
     async def stats_of(
         self, guild_id: int, reviewee_ids: Sequence[int], *, about: Party = Party.TUTOR
     ) -> dict[int, RatingStats]:
-        """Visible-review figures of each reviewee that has any, in one grouped query.
+        """Visible-review figures of each reviewee that has any, in one query.
 
-        Only reviews of them as ``about`` (by default: as a tutor) count.
+        Only reviews of them as ``about`` count (by default: as a tutor). A tutor's are the
+        counts on their profile (the ones search ranks on); a student's, with no such
+        counts, are grouped from the reviews.
         """
         if not reviewee_ids:
             return {}
-        side = BookingRow.tutor_id if about is Party.TUTOR else BookingRow.student_id
+        if about is Party.TUTOR:
+            return await self._tutor_stats(guild_id, reviewee_ids)
         rows = await self._session.execute(
-            select(ReviewRow.reviewee_id, func.count(), func.avg(ReviewRow.stars))
+            select(ReviewRow.reviewee_id, func.count(), func.sum(ReviewRow.stars))
             .join(BookingRow, BookingRow.id == ReviewRow.booking_id)
             .where(
                 ReviewRow.guild_id == guild_id,
                 ReviewRow.status == ReviewStatus.VISIBLE.value,
                 ReviewRow.reviewee_id.in_(reviewee_ids),
-                ReviewRow.reviewee_id == side,
+                ReviewRow.reviewee_id == BookingRow.student_id,
             )
             .group_by(ReviewRow.reviewee_id)
         )
-        return {int(r): RatingStats(int(n), float(avg)) for r, n, avg in rows}
+        return {int(r): _stats(int(n), int(total)) for r, n, total in rows}
+
+    async def _tutor_stats(self, guild_id: int, tutor_ids: Sequence[int]) -> dict[int, RatingStats]:
+        p = TutorProfileRow
+        rows = await self._session.execute(
+            select(p.user_id, p.review_count, p.review_star_sum).where(
+                p.guild_id == guild_id, p.user_id.in_(tutor_ids), p.review_count > 0
+            )
+        )
+        return {int(t): _stats(n, total) for t, n, total in rows}
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:
         """Reviews waiting for a moderator, oldest first."""

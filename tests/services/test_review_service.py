@@ -163,6 +163,8 @@ async def _find(ctx) -> list[int]:
 async def test_the_rating_ranks_and_shows_once_enough_reviews_count(ctx, clock, uow_factory):
     await add_tutor(ctx, OTHER_TUTOR_ID)
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
+    # Both held every session they had, so only the rating can set them apart.
+    await completed_all(ctx, clock, (at(2, 7),), TUTOR_ID)
     done = await completed_all(ctx, clock, STARTS, OTHER_TUTOR_ID)
     for booking in done[:2]:
         await reviews.leave(write(booking.booking_id, stars="5"), ctx)

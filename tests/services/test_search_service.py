@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money
 from marketplace.domain.profiles import Level
 from marketplace.services import bookings, profiles, safety, search
 from marketplace.services.search import PAGE_SIZE, FindTutors
-from marketplace.storage.models import RestrictionRow
+from marketplace.storage.models import RestrictionRow, TutorProfileRow
 from tests.services.marketplace_world import (
     GUILD,
     NOW,
@@ -209,6 +210,24 @@ async def test_when_keeps_only_tutors_free_then_with_their_first_free_start(ctx)
         (21, at(2, 14)),
         (22, at(2, 14)),
     ]
+
+
+async def test_with_when_the_exact_checks_go_to_the_best_ranked_not_the_lowest_ids(
+    ctx, uow_factory, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_EXACT_CHECKS", 1)
+    await add_tutor(ctx, 21)
+    await add_tutor(ctx, 22)
+    async with uow_factory() as uow:  # 22 held all ten of their sessions, 21 dropped half
+        for tutor_id, held, dropped in ((21, 5, 5), (22, 10, 0)):
+            await uow.session.execute(
+                update(TutorProfileRow)
+                .where(TutorProfileRow.guild_id == GUILD, TutorProfileRow.user_id == tutor_id)
+                .values(sessions_held=held, sessions_dropped=dropped)
+            )
+        await uow.commit()
+
+    assert await find(ctx, when="tomorrow 15:00") == [22]
 
 
 async def test_a_when_range_shows_each_tutors_first_free_start_in_it(ctx):

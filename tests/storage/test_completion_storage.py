@@ -50,7 +50,7 @@ async def test_additions_accumulate_and_reach_the_search_candidates(
     async with uow_factory(read_only=True) as uow:
         (candidate,) = await uow.search.candidates(
             GUILD, "calculus", level=Level.BEGINNER, max_rate_minor=None,
-            viewer_id=STUDENT_ID, now=NOW,
+            viewer_id=STUDENT_ID, now=NOW, min_reviews_for_rating=3,
         )  # fmt: skip
     assert candidate.completion == CompletionCounts(held=2, dropped=1)
 

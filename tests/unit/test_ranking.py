@@ -8,23 +8,41 @@ from hypothesis import strategies as st
 from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import InputError
 from marketplace.domain.ranking import (
+    NEUTRAL_COMPLETION_PERCENT,
+    NEUTRAL_RATING_TENTHS,
     CompletionCounts,
+    ReviewCounts,
     TutorCandidate,
     cancel_tally,
+    completion_percent,
     rank,
+    rating_tenths,
     session_tally,
 )
 from marketplace.domain.settlement import Outcome
 
 SOON = datetime(2026, 9, 2, 15, tzinfo=UTC)
 BASE = TutorCandidate(
-    tutor_id=1, subject_level_match=0, rating=4.5, review_count=10, completion_rate=0.95,
-    median_response_minutes=30.0, late_cancel_penalty=False, rate_minor=2500, next_slot=SOON,
+    tutor_id=1, subject_level_match=0, reviews=ReviewCounts(10, 45),
+    completion=CompletionCounts(held=19, dropped=1), median_response_minutes=30.0,
+    late_cancel_penalty=False, rate_minor=2500, next_slot=SOON,
 )  # fmt: skip
 
 
-def tutor(tutor_id: int, **changes) -> TutorCandidate:
-    return dataclasses.replace(BASE, tutor_id=tutor_id, **changes)
+def tutor(
+    tutor_id: int,
+    rating: float = 4.5,
+    review_count: int = 10,
+    completion_rate: float | None = 0.95,
+    **changes,
+) -> TutorCandidate:
+    """BASE with a mean `rating` over `review_count` reviews and a completion rate."""
+    reviews = ReviewCounts(review_count, round(rating * review_count))
+    held = None if completion_rate is None else round(1000 * completion_rate)
+    completion = CompletionCounts() if held is None else CompletionCounts(held, 1000 - held)
+    return dataclasses.replace(
+        BASE, tutor_id=tutor_id, reviews=reviews, completion=completion, **changes
+    )
 
 
 def ids(candidates) -> list[int]:
@@ -45,6 +63,39 @@ def test_rating_with_too_few_reviews_counts_as_neutral():
     solid = tutor(2, rating=4.2, review_count=20)
     poor = tutor(3, rating=2.0, review_count=20)
     assert ids(rank([lucky, solid, poor], "best", 3)) == [2, 1, 3]
+
+
+def test_ratings_are_compared_in_tenths_rounded_half_up():
+    assert rating_tenths(ReviewCounts(4, 17), 3) == 43  # 4.25
+    assert rating_tenths(ReviewCounts(3, 13), 3) == 43  # 4.333...
+    assert rating_tenths(ReviewCounts(20, 83), 3) == 42  # 4.15
+    assert rating_tenths(ReviewCounts(3, 15), 3) == 50
+
+
+def test_ratings_equal_to_a_tenth_let_completion_decide():
+    sloppy = tutor(1, rating=4.3, completion_rate=0.8)
+    reliable = tutor(2, rating=4.25, review_count=4, completion_rate=0.99)
+    assert ids(rank([sloppy, reliable], "best", 3)) == [2, 1]
+
+
+def test_a_rating_needs_the_minimum_reviews_and_at_least_one():
+    assert rating_tenths(ReviewCounts(2, 10), 3) == NEUTRAL_RATING_TENTHS
+    assert rating_tenths(ReviewCounts(), 0) == NEUTRAL_RATING_TENTHS
+    assert rating_tenths(ReviewCounts(1, 5), 0) == 50
+
+
+def test_completion_is_compared_in_whole_percent_rounded_half_up():
+    assert completion_percent(CompletionCounts(held=1, dropped=7)) == 13  # 12.5
+    assert completion_percent(CompletionCounts(held=3, dropped=5)) == 38  # 37.5
+    assert completion_percent(CompletionCounts(held=2, dropped=1)) == 67
+    assert completion_percent(CompletionCounts()) == NEUTRAL_COMPLETION_PERCENT
+
+
+def test_review_counts_add_up_and_give_the_mean():
+    assert ReviewCounts(2, 9) + ReviewCounts(1, 3) == ReviewCounts(3, 12)
+    assert ReviewCounts(3, 12) - ReviewCounts(1, 3) == ReviewCounts(2, 9)
+    assert ReviewCounts(4, 18).mean == 4.5
+    assert ReviewCounts().mean is None
 
 
 def test_completion_rate_breaks_a_rating_tie():
@@ -132,13 +183,15 @@ def test_unknown_sort_is_refused():
     assert (caught.value.field, caught.value.problem) == ("sort", "unknown_choice")
 
 
+reviews = st.integers(0, 20).flatmap(
+    lambda n: st.builds(ReviewCounts, st.just(n), st.integers(n, 5 * n))
+)
 candidates = st.builds(
     TutorCandidate,
     tutor_id=st.integers(1, 10_000),
     subject_level_match=st.integers(0, 2),
-    rating=st.none() | st.floats(1, 5),
-    review_count=st.integers(0, 20),
-    completion_rate=st.none() | st.floats(0, 1),
+    reviews=reviews,
+    completion=st.builds(CompletionCounts, st.integers(0, 50), st.integers(0, 50)),
     median_response_minutes=st.none() | st.floats(0, 5000),
     late_cancel_penalty=st.booleans(),
     rate_minor=st.integers(0, 10_000),

@@ -12,6 +12,7 @@ from marketplace.domain.errors import (
     InvalidTransitionError,
     PermissionDeniedError,
 )
+from marketplace.domain.ranking import ReviewCounts
 from marketplace.domain.reviews import (
     ASPECTS,
     REPLY_MAX_LEN,
@@ -26,6 +27,7 @@ from marketplace.domain.reviews import (
     new_review,
     parse_aspects,
     parse_stars,
+    rating_change,
     release,
     reviewee_side,
 )
@@ -233,3 +235,24 @@ def test_the_rating_counts_only_with_enough_reviews():
 def test_the_edit_window_follows_the_guild_setting():
     review = replace(_review(), created_at=NOW)
     assert review.editable_until(48) == NOW + timedelta(hours=48)
+
+
+def test_a_visible_review_of_a_tutor_adds_its_stars_to_their_rating():
+    assert rating_change(None, _review(stars=4)) == ReviewCounts(1, 4)
+    assert rating_change(None, _review("You idiot", stars=1)) == ReviewCounts()
+
+
+def test_holding_releasing_and_editing_move_the_tutors_rating():
+    visible = _review(stars=4)
+    held = edit(visible, STUDENT, make_content(2, set(), "idiot"), NOW, 48)
+    assert rating_change(visible, held) == ReviewCounts(-1, -4)
+    assert rating_change(held, release(held)) == ReviewCounts(1, 2)
+    restarred = edit(visible, STUDENT, make_content(5, set()), NOW, 48)
+    assert rating_change(visible, restarred) == ReviewCounts(0, 1)
+    assert rating_change(visible, add_reply(visible, TUTOR, "Thanks", NOW)) == ReviewCounts()
+
+
+def test_a_review_of_a_student_never_moves_a_rating():
+    review = _student_review(stars=2)
+    assert rating_change(None, review) == ReviewCounts()
+    assert rating_change(review, replace(review, status=ReviewStatus.HELD)) == ReviewCounts()
