@@ -720,6 +720,14 @@ NOTICE_BODIES["no_show_recorded_tutor"] = (
     "The tutor didn't check in to the **{subject}** session with <@{other}>, so I recorded "
     "a tutor no-show."
 )
+NOTICE_BODIES["no_show_recorded_tutor_you"] = (
+    "You didn't check in to your **{subject}** session with <@{other}> in time, so I "
+    "recorded a tutor no-show."
+)
+NOTICE_BODIES["no_show_recorded_student_you"] = (
+    "You didn't check in to your **{subject}** session with <@{other}> in time, so I "
+    "recorded a student no-show."
+)
 NOTICE_BODIES["no_show_recorded_student"] = (
     "The student didn't check in to the **{subject}** session with <@{other}>, so I recorded "
     "a student no-show."
@@ -765,8 +773,7 @@ PROFILE_REPORT_TITLE = "Report this person"
 SPACE_REPORT_LABEL_FIELD = "What happened?"
 SPACE_REPORT_PLACEHOLDER = "Only moderators see this. Say what happened and when."
 SPACE_CLOSED_MESSAGE = (
-    "This session space is now closed. Thanks, both of you! "
-    "`/review` and `/notes` still work for this booking."
+    "This session space is now closed. Thanks, both of you! Your shared notes stay in `/notes`."
 )
 SPACE_JOIN_LABEL = "Open session space"
 JOIN_LABEL = "Join"

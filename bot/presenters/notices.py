@@ -100,7 +100,10 @@ def _body_key(notice: Notice) -> str:
     if notice.kind is NoticeKind.BOOKING_EXPIRED and notice.extra.get("unpaid"):
         return "booking_expired_unpaid"
     if notice.kind is NoticeKind.NO_SHOW_RECORDED:
-        return f"no_show_recorded_{_absent(notice)}"
+        absent = _absent(notice)
+        booking = notice.booking
+        missed = booking is not None and notice.user_id == getattr(booking, f"{absent}_id")
+        return f"no_show_recorded_{absent}{'_you' if missed else ''}"
     return notice.kind.value
 
 

@@ -93,7 +93,9 @@ async def test_the_last_reminder_checks_in_and_a_missing_tutor_is_a_no_show(camp
     while await c.bot.jobs.sweep():
         pass
 
-    for user in (c.student, c.tutor):
-        notice = await dm(c, user, "No-show recorded")
-        assert "tutor no-show" in notice.text
+    student_notice = await dm(c, c.student, "No-show recorded")
+    assert "The tutor didn't check in" in student_notice.text
+    tutor_notice = await dm(c, c.tutor, "No-show recorded")
+    assert "You didn't check in to your **Calculus** session" in tutor_notice.text
+    assert "tutor no-show" in tutor_notice.text
     assert await live_bookings(c, c.student) == []
