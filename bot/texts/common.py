@@ -1,0 +1,261 @@
+"""Shared wording: field and entity names, problems, and the error → message mapping."""
+
+from __future__ import annotations
+
+from marketplace.domain.errors import (
+    AmbiguousTimeError,
+    ConflictError,
+    DomainError,
+    InputError,
+    InvalidSettingError,
+    InvalidTransitionError,
+    NonexistentTimeError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownSettingError,
+    UnknownTimeZoneError,
+)
+from marketplace.domain.policy import SETTINGS, SettingKind
+
+FIELD_NAMES = {
+    "bio": "Your bio",
+    "goals": "Your goals",
+    "rate": "The rate",
+    "max_price": "The price limit",
+    "note": "The note",
+    "reason": "The reason",
+    "subjects": "Subjects",
+    "subject": "The subject name",
+    "formats": "Session format",
+    "not_teaching": "“Subjects you don't teach”",
+    "timezone": "The time zone",
+    "zone": "The time zone",
+    "role": "Role",
+    "level": "Level",
+}
+
+PROBLEMS = {
+    "empty": "can't be empty.",
+    "too_long": "is too long (at most {limit} characters).",
+    "too_short": "is too short (at least {limit} characters).",
+    "too_many": "has too many items (at most {limit}).",
+    "bad_characters": "has characters I can't use.",
+    "not_a_number": "should be a number, like 25 or 25.50.",
+    "out_of_range": "is out of range{limit_text}.",
+    "negative": "can't be negative.",
+    "too_precise": "has too many decimal places.",
+    "wrong_currency": "is in a different currency from this server's.",
+    "unknown_choice": "isn't one of the options. Pick from the list.",
+    "duplicate": "lists the same thing twice.",
+    "conflict": "clashes with something else.",
+}
+
+WHEN_PROBLEMS = {
+    "unparseable": (
+        "I couldn't read that time. Try something like `tomorrow 3pm-5pm`, "
+        "`Mondays 17:00-19:00` or `2026-12-03 14:00`."
+    ),
+    "missing_time": "Please add a time, like `Friday 4pm`.",
+    "missing_end": "Please give a start and an end, like `Mondays 17:00-19:00`.",
+    "end_before_start": "The end must come after the start.",
+    "zero_length": "The start and end are the same; give a range, like `15:00-17:00`.",
+    "in_the_past": "That time has already passed.",
+    "too_soon": "Sessions need at least {limit} minutes' notice. Pick a later time.",
+    "too_far_ahead": "You can book up to {limit} days ahead. Pick an earlier date.",
+    "too_long": "That's too long; keep it under {limit} characters.",
+    "empty": "Please say when, like `tomorrow 3pm`.",
+    "out_of_range": "That time is out of range.",
+}
+ZONE_MISSING = "Please type a time zone, like `Europe/Berlin` or `America/New_York`."
+NOT_TEACHING_EVERYTHING = (
+    "That leaves no subject to teach: every subject you picked is also under "
+    "“Subjects you don't teach”. Remove it there, or pick another subject."
+)
+DURATION_PROBLEM = "Sessions can be {choices} minutes long."
+NONEXISTENT = (
+    "{local} doesn't exist in {zone}: the clocks jump forward then. "
+    "Pick a time after the change, like one hour later."
+)
+AMBIGUOUS = (
+    "{local} happens twice in {zone} (the clocks go back). "
+    "Did you mean the first (<t:{earlier}:t>) or the second (<t:{later}:t>)? "
+    "Say it with a time just before or after, like 00:59 or 02:00."
+)
+
+NEEDS = {
+    "admin": "Only server admins (Manage Server) can do that.",
+    "moderator": "Only moderators can do that.",
+    "owner": "Only the owner of this can do that.",
+}
+
+ENTITY_NAMES = {
+    "member": "You haven't set up your profile here yet. Run `/start` first.",
+    "tutor_profile": "You don't have a tutor profile yet. Run `/tutor apply` first.",
+    "subject": "I couldn't find that subject.",
+    "timezone": "Set your time zone first with `/timezone set`, so I read times right.",
+    "availability": (
+        "I couldn't find that availability entry. `/tutor availability list` shows them."
+    ),
+    "booking": "I couldn't find that booking among yours.",
+    "tutor": "That person isn't offering tutoring here.",
+    "checkout": "That payment link isn't valid any more. Get a fresh one from `/bookings`.",
+    "payment": "That booking has no payment.",
+    "payout_account": "I couldn't find that payout account. Run `/tutor payouts` again.",
+}
+NOT_A_TUTOR_YOURSELF = "You don't have a tutor profile here yet. Run `/tutor apply` first."
+
+UNEXPECTED = (
+    "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+)
+GUILD_ONLY = "TutorBot works inside a server. Please use this command there."
+NOT_YOURS = "This menu belongs to someone else. Run the command yourself to get your own."
+EXPIRED_MENU = "This menu has expired. Run the command again."
+FORM_NOT_YOURS = "This form was opened by someone else. Open your own to fill it in."
+FORM_EXPIRED = "This form has expired or was already sent. Please open it again."
+
+
+ALREADY = {
+    ("accept", "confirmed"): "You already accepted this one. ✅",
+    ("decline", "declined"): "You already declined this one.",
+    ("accept", "declined"): "You declined this request earlier.",
+    ("decline", "confirmed"): "You accepted this already; use Cancel booking if plans changed.",
+    ("accept", "expired"): "This request expired before it was answered.",
+    ("decline", "expired"): "This request expired before it was answered.",
+    ("accept", "cancelled"): "The student cancelled this request.",
+    ("decline", "cancelled"): "The student cancelled this request.",
+    ("cancel", "cancelled"): "This booking is already cancelled.",
+    ("cancel", "declined"): "The tutor declined this request, so there's nothing to cancel.",
+    ("cancel", "expired"): "This request expired, so there's nothing to cancel.",
+    ("cancel", "completed"): "This session is already completed, so it can't be cancelled.",
+    ("cancel", "no_show"): "This session is already closed, so it can't be cancelled.",
+    ("complete", "completed"): "This session is already marked complete. ✅",
+    ("complete", "no_show"): "This session was already closed as a no-show.",
+    ("complete", "cancelled"): "This booking was cancelled, so it can't be completed.",
+    ("complete", "requested"): "The tutor hasn't accepted this request yet.",
+    ("complete", "awaiting_payment"): "This booking hasn't been paid for yet.",
+    ("accept", "completed"): "This session is already over.",
+}
+
+CONFLICTS = {
+    "slot_taken": "That slot was just taken. Pick another time with `/find`.",
+    "not_available": "That tutor isn't available then. Their open times are on `/find`.",
+    "tutor_paused": "That tutor is taking a break and isn't accepting bookings right now.",
+    "restricted": "Booking isn't possible for this account right now. Contact a moderator.",
+    "self_booking": "You can't book yourself. 🙂",
+    "student_busy": "You already have a session at that time.",
+    "request_expired": "This request has expired.",
+    "same_time": "That's the time it already has.",
+    "not_yet_expired": "This request hasn't expired yet.",
+    "tutor_not_accepting_payments": (
+        "That tutor isn't accepting paid bookings yet (their payouts aren't set up). "
+        "Pick another tutor with `/find`, or try them again later."
+    ),
+    "payments_off": "Payments are off in this server: every session here is free.",
+    "payment_unavailable": (
+        "I can't reach the payment service right now. Nothing was charged; "
+        "please try again in a minute."
+    ),
+    "checkout_closed": (
+        "This booking can't be paid any more: it's paid already, or its payment window "
+        "closed. Check `/bookings`."
+    ),
+    "not_started": "This session hasn't started yet. Mark it complete once it's under way.",
+    "payment_changed": "The payment changed just now. Please try again.",
+}
+
+
+def human_join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
+    error: DomainError, viewer_id: int | None = None
+) -> str:
+    """One short sentence telling the user (`viewer_id`) what was wrong and how to fix it."""
+    match error:
+        case NonexistentTimeError(local=local, zone=zone):
+            return NONEXISTENT.format(local=f"{local:%a %d %b %H:%M}", zone=zone)
+        case AmbiguousTimeError(local=local, zone=zone, earlier_utc=a, later_utc=b):
+            return AMBIGUOUS.format(
+                local=f"{local:%a %d %b %H:%M}",
+                zone=zone,
+                earlier=int(a.timestamp()),
+                later=int(b.timestamp()),
+            )
+        case InputError(field="when", problem=problem, limit=limit):
+            return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
+        case InputError(field="duration"):
+            return DURATION_PROBLEM.format(choices="30, 60 or 90")
+        case InputError(field="not_teaching", problem="conflict"):
+            return NOT_TEACHING_EVERYTHING
+        case InputError(field=field, problem=problem, limit=limit):
+            return _input_problem(field, problem, limit)
+        case UnknownTimeZoneError(zone=""):
+            return ZONE_MISSING
+        case UnknownTimeZoneError(zone=zone):
+            shown = zone if len(zone) <= 40 else zone[:40] + "…"
+            return (
+                f"I don't know the time zone “{shown}”. Use a name like `Europe/Berlin` "
+                "or `America/New_York`; the list suggests names as you type."
+            )
+        case UnknownSettingError(key=key):
+            return f"There's no setting called `{key[:40]}`. Run `/admin config` to see them all."
+        case InvalidSettingError():
+            return _setting_problem(error)
+        case PermissionDeniedError(needed=needed):
+            return NEEDS.get(needed, NEEDS["admin"])
+        case NotFoundError(entity="tutor", key=key) if key == str(viewer_id):
+            return NOT_A_TUTOR_YOURSELF
+        case NotFoundError(entity=entity):
+            return ENTITY_NAMES.get(entity, "I couldn't find that. It may have been removed.")
+        case InvalidTransitionError(action=action, from_state=state):
+            return ALREADY.get(
+                (action, str(state)),
+                "That can't be done any more; things have moved on. Check `/bookings`.",
+            )
+        case ConflictError(reason=reason):
+            return CONFLICTS.get(reason, "That clashes with something that just changed.")
+    return UNEXPECTED
+
+
+def _input_problem(field: str, problem: str, limit: int | None) -> str:
+    name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
+    template = PROBLEMS.get(problem, "isn't valid.")
+    limit_text = f" (at most {limit:,})" if limit is not None else ""
+    return f"{name} {template.format(limit=limit, limit_text=limit_text)}"
+
+
+def _setting_problem(error: InvalidSettingError) -> str:
+    key = f"`{error.key}`"
+    if error.related:
+        return f"{key} can't be set to that: it conflicts with `{error.related}`."
+    if error.problem == "too_long":
+        return f"That value for {key} is too long."
+    if error.problem in ("unknown_channel", "unknown_role"):
+        thing = "channel" if error.problem == "unknown_channel" else "role"
+        return f"I can't find that {thing} in this server. Mention it, like {key}: #sessions."
+    spec = SETTINGS.get(error.key)
+    kind = spec.kind if spec else None
+    shape = SETTING_SHAPES.get(kind, "a valid value") if kind else "a valid value"
+    if spec and spec.minimum is not None and spec.maximum is not None:
+        shape += f" between {spec.minimum:,} and {spec.maximum:,}"
+    if error.problem == "too_many" and error.maximum is not None:
+        shape += f" (at most {error.maximum} items)"
+    return f"{key} must be {shape}."
+
+
+SETTING_SHAPES = {
+    SettingKind.INT: "a whole number",
+    SettingKind.BOOL: "`on` or `off`",
+    SettingKind.CURRENCY: "a currency code such as USD, EUR or GBP",
+    SettingKind.CHANNEL: "a channel: mention it like #sessions, or `none` to clear it",
+    SettingKind.ROLE: "a role: mention it like @Moderators, or `none` to clear it",
+    SettingKind.INT_LIST: "a list of whole numbers, like `120, 15`, each",
+    SettingKind.STR_LIST: "a comma-separated list, like `en, fr`",
+}
+
+BAD_OPTION = "One of the options isn't valid. Check it and try again."
+COOLDOWN = "Slow down a little: try again in {seconds} s."

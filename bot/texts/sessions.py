@@ -1,0 +1,131 @@
+"""Session spaces, attendance and the post-session survey."""
+
+from __future__ import annotations
+
+from bot.texts.bookings import NOTICE_BODIES, NOTICE_TITLES
+from bot.texts.common import (
+    ALREADY,
+    CONFLICTS,
+    FIELD_NAMES,
+)
+
+# --- attendance -----------------------------------------------------------------------------
+CHECK_IN_LABEL = "Check in"
+CHECKED_IN = "You're checked in. ✅ Have a good session!"
+ALREADY_CHECKED_IN = "You're already checked in."
+CHECK_IN_NOT_YOURS = "Only the student and the tutor of this session can check in."
+CONFLICTS["check_in_too_early"] = (
+    "It's too early to check in. Check in opens shortly before the start; "
+    "the 15-minute reminder has the button."
+)
+CONFLICTS["check_in_closed"] = "This session has ended, so check-in is closed."
+ALREADY[("check_in", "completed")] = "This session is already complete. ✅"
+ALREADY[("check_in", "no_show")] = "This session was already closed as a no-show."
+ALREADY[("check_in", "cancelled")] = (
+    "This booking was cancelled, so there's nothing to check in to."
+)
+ALREADY[("check_in", "requested")] = "The tutor hasn't accepted this request yet."
+ALREADY[("check_in", "awaiting_payment")] = "This booking hasn't been paid for yet."
+NOTICE_TITLES["no_show_recorded"] = "🚫 No-show recorded"
+NOTICE_BODIES["no_show_recorded_tutor"] = (
+    "The tutor didn't check in to the **{subject}** session with <@{other}>, so I recorded "
+    "a tutor no-show."
+)
+NOTICE_BODIES["no_show_recorded_tutor_you"] = (
+    "You didn't check in to your **{subject}** session with <@{other}> in time, so I "
+    "recorded a tutor no-show."
+)
+NOTICE_BODIES["no_show_recorded_student_you"] = (
+    "You didn't check in to your **{subject}** session with <@{other}> in time, so I "
+    "recorded a student no-show."
+)
+NOTICE_BODIES["no_show_recorded_student"] = (
+    "The student didn't check in to the **{subject}** session with <@{other}>, so I recorded "
+    "a student no-show."
+)
+NO_SHOW_MONEY = {
+    "tutor": "💳 The student gets a full refund.",
+    "student": "💳 No refund for a missed session: the tutor is paid as booked.",
+}
+NO_SHOW_DISPUTE = "If this is wrong, tell a moderator with `/report`."
+
+# --- session spaces -------------------------------------------------------------------------
+SPACE_THREAD_NAME = "Session #{booking} · {subject}"
+SPACE_VOICE_NAME = "Session #{booking} voice"
+SPACE_TEXT_CHANNEL_NAME = "session-{booking}"
+SPACES_CATEGORY = "TutorBot sessions"
+SPACES_OVERFLOW_CATEGORY = "TutorBot sessions {n}"
+SPACE_NOTICE_TITLE = "👋 Your session space"
+SPACE_NOTICE_BODY = (
+    "<@{student}> and <@{tutor}>: this private space is for your **{subject}** session, "
+    "{start} ({relative}). Only the two of you{moderators} can see it."
+)
+SPACE_NOTICE_MODERATORS = " and the moderators"
+SPACE_CONDUCT_TITLE = "Before you start"
+SPACE_CONDUCT = (
+    "• Be kind and respectful; no harassment of any kind.\n"
+    "• Keep contact and payments on TutorBot: no phone numbers, emails or outside payments.\n"
+    "• {recording}\n"
+    "• Something wrong? Press **Report**: only moderators see it."
+)
+SPACE_RECORDING_PROHIBITED = "Recording is **not allowed**, of voice or screen."
+SPACE_RECORDING_ALLOWED = "Recording is allowed only if you both say yes first."
+SPACE_VOICE_HINT = "Press **I agree** to accept these rules and open the voice channel {voice}."
+SPACE_TEXT_HINT = "Press **I agree** to accept these rules, then **Check in** when you're here."
+SPACE_AGREE_LABEL = "I agree"
+SPACE_REPORT_LABEL = "Report"
+SPACE_AGREED_VOICE = "Thanks! The voice channel <#{voice}> is open to you now. 🎧"
+SPACE_AGREED = "Thanks for agreeing. Have a good session!"
+SPACE_ALREADY_AGREED = "You've already agreed. The voice channel <#{voice}> is open to you."
+SPACE_ALREADY_AGREED_TEXT = "You've already agreed. Have a good session!"
+SPACE_NOT_YOURS = "Only the student and the tutor of this session can press this."
+SPACE_REPORT_TITLE = "Report: session #{booking}"
+PROFILE_REPORT_TITLE = "Report this person"
+SPACE_REPORT_LABEL_FIELD = "What happened?"
+SPACE_REPORT_PLACEHOLDER = "Only moderators see this. Say what happened and when."
+SPACE_CLOSED_MESSAGE = (
+    "This session space is now closed. Thanks, both of you! Your shared notes stay in `/notes`."
+)
+SPACE_JOIN_LABEL = "Open session space"
+JOIN_LABEL = "Join"
+SPACE_ALERTS = {
+    "no_sessions_channel": (
+        "⚠️ I couldn't open a private space for session #{booking}: no sessions channel is "
+        "set. An admin can set one with `/admin config setting:sessions_channel`."
+    ),
+    "missing_permissions": (
+        "⚠️ I couldn't open a private space for session #{booking}: I'm missing permissions. "
+        "Please let me Manage Channels, Manage Roles, Create Private Threads, Manage Threads "
+        "and Send Messages in the sessions channel."
+    ),
+}
+SPACE_ALERTS["server_full"] = (
+    "⚠️ I couldn't open a private space for session #{booking}: the server is at Discord's "
+    "limits for channels and active threads. Deleting unused channels or archiving old "
+    "threads makes room."
+)
+SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
+CONFLICTS["space_closed"] = "This session space is closed."
+FIELD_NAMES["report_reason"] = "What happened"
+
+# --- survey ---------------------------------------------------------------------------------
+NOTICE_TITLES["survey"] = "📝 How did it go?"
+NOTICE_BODIES["survey"] = (
+    "How did your **{subject}** session with <@{other}> go? One tap is enough; "
+    "it helps us match people well."
+)
+SURVEY_LABELS = {"helped": "Helped", "partially": "Partially", "not_helpful": "Not helpful"}
+SURVEY_THANKS = "Thanks for answering! 🙏"
+SURVEY_NOT_YOURS = "Only the student and the tutor of this session can answer its survey."
+SURVEY_REASON_TITLE = "Not helpful: session #{booking}"
+SURVEY_REASON_LABEL = "What went wrong? (optional)"
+SURVEY_REASON_PLACEHOLDER = "A few words help us improve; you can leave this empty."
+SURVEY_SORRY = "Thanks for telling us, and sorry the session didn't help."
+SURVEY_SUGGESTIONS = "Other tutors of this subject you could try: {names}."
+SURVEY_FIND_HINT = "Use `/find` to see their times and book one."
+CONFLICTS["survey_answered"] = "Thanks, you already answered."
+FIELD_NAMES["survey_reason"] = "Your reason"
+FIELD_NAMES["survey_answer"] = "The answer"
+for _state in ("requested", "awaiting_payment", "confirmed", "declined", "expired", "cancelled"):
+    ALREADY[("survey", _state)] = "The survey opens once the session has been completed."
+ALREADY[("survey", "no_show")] = "This session was closed as a no-show, so it has no survey."
