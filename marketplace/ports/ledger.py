@@ -103,6 +103,10 @@ class WebhookEvents(Protocol):
         """Store the event id; False when it was stored before (already handled)."""
         ...
 
+    async def handled(self, event_id: str) -> bool:
+        """Whether the event was handled already (a cheap look before any provider call)."""
+        ...
+
 
 class CheckoutTokens(Protocol):
     """Unguessable link tokens, each opening one booking's checkout until it expires."""

@@ -1,7 +1,8 @@
 """Provider webhooks: find what an event is about, re-read it, record it once.
 
 An event is only a hint. Its id is stored in the same transaction as the change it
-causes, so a duplicate changes nothing; the state itself is re-read from the provider, so
+causes, so a duplicate changes nothing (and a redelivery of a handled event is answered
+before any call to the provider); the state itself is re-read from the provider, so
 the order events arrive in does not matter. An event about a booking this database does
 not have yet raises `NotReadyError` (the web layer answers 5xx and the provider retries).
 """
@@ -104,6 +105,9 @@ async def _booking_for(event: ProviderEvent, ctx: ServiceContext) -> tuple[int |
 
 async def _payment_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult:
     gateway = _gateway(ctx)
+    async with ctx.uow(read_only=True) as uow:
+        if await uow.webhook_events.handled(event.event_id):
+            return EventResult("duplicate")  # a redelivery: no need to ask the provider again
     booking_id, session_id = await _booking_for(event, ctx)
     if booking_id is None:
         if _metadata_booking(event.data) is not None:

@@ -319,6 +319,13 @@ class SqlWebhookEvents:
         )
         return inserted is not None
 
+    async def handled(self, event_id: str) -> bool:
+        """Whether the event was handled already (a cheap look before any provider call)."""
+        found = await self._session.scalar(
+            select(StripeEventRow.event_id).where(StripeEventRow.event_id == event_id)
+        )
+        return found is not None
+
 
 class SqlCheckoutTokens:
     """Checkout link tokens: 256 random bits each, bound to one booking, expiring."""

@@ -187,9 +187,11 @@ async def test_a_duplicate_event_is_acknowledged_and_changes_nothing(
     completed = next(
         d for d in fake.deliveries if d.event_type == "checkout.session.completed" and d.ok
     )
+    calls = len(fake.requests)
     response = await post(client, completed.body, signature_header(completed.body, WEBHOOK_SECRET))
     assert response.status == 200
     assert await response.json() == {"status": "duplicate"}
+    assert len(fake.requests) == calls, "a handled event is not re-read from Stripe"
     redelivered = await fake.redeliver(completed.event_id)
     assert [d.status for d in redelivered] == [200]
     assert await stored(uow_factory) == before
