@@ -105,11 +105,17 @@ async def close_runtime(runtime: Runtime) -> None:
 
 def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> JobRunner:
     """Start the durable job runner: APScheduler ticks it, services wake it."""
-    handlers = Handlers(runtime.services, notifier, spaces).by_kind()
+    handlers = Handlers(runtime.services, notifier, spaces)
     queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
     # One writer at a time on SQLite anyway: parallel handlers would only queue.
     concurrency = 1 if runtime.database.is_sqlite else JOB_CONCURRENCY
-    runner = JobRunner(queue, handlers, runtime.services.clock, concurrency=concurrency)
+    runner = JobRunner(
+        queue,
+        handlers.by_kind(),
+        runtime.services.clock,
+        concurrency=concurrency,
+        on_give_up=handlers.gave_up,
+    )
     runner.start(runtime.settings.sweep_interval_seconds)
     runtime.waker.runner = runner
     return runner

@@ -52,6 +52,9 @@ Handler = Callable[[ClaimedAction], Awaitable[HandlerResult]]
 Backoff = Callable[[int], timedelta]
 """How long to wait before the next try, given how many attempts were made."""
 
+GiveUp = Callable[[ClaimedAction, str], Awaitable[None]]
+"""Told when a row failed its last attempt (with the last error), so a person can act."""
+
 
 def exponential_backoff(attempts: int) -> timedelta:
     """30 s after the first failure, doubling each time, never more than 30 minutes."""
@@ -82,8 +85,10 @@ class JobRunner:
         max_attempts: int = 5,
         backoff: Backoff = exponential_backoff,
         concurrency: int = 4,
+        on_give_up: GiveUp | None = None,
     ) -> None:
         self._queue = queue
+        self._on_give_up = on_give_up
         self._handlers = dict(handlers)
         self._clock = clock
         self.owner = (owner or default_owner())[:OWNER_LENGTH]
@@ -234,10 +239,16 @@ class JobRunner:
         due_at = self._clock.now() + self._backoff(action.attempts)
         outcome = f"{type(error).__name__}: {error}"
         try:
-            await self._queue.retry_later(
+            held = await self._queue.retry_later(
                 action.action_id, self.owner, due_at, outcome, self._max_attempts
             )
         except Exception:
             logger.exception(
                 "rescheduling action %s failed; its lease will lapse", action.action_id
             )
+            return
+        if final and held and self._on_give_up is not None:
+            try:
+                await self._on_give_up(action, outcome)
+            except Exception:
+                logger.exception("reporting the failure of action %s failed", action.action_id)

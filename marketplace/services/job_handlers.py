@@ -19,6 +19,7 @@ from marketplace.services import (
 )
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.context import ServiceContext
+from marketplace.services.payments import SYSTEM_ACTOR
 
 DM_RETRY_AFTER = timedelta(hours=24)
 EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
@@ -63,6 +64,17 @@ class Handlers:
             ActionKind.CLOSE_SPACE: self.close_space,
             ActionKind.SWEEP_SPACES: self.sweep_spaces,
         }
+
+    async def gave_up(self, action: ClaimedAction, error: str) -> None:
+        """A row failed for good: put it in the audit log, where `/mod queue` shows it."""
+        detail = {"kind": action.kind.value, "action": action.action_id, "error": error[:300]}
+        if action.booking_id is not None:
+            detail["booking"] = action.booking_id
+        async with self.ctx.uow() as uow:
+            await uow.audit.record(
+                action.guild_id, SYSTEM_ACTOR, "job_failed", detail, self.ctx.clock.now()
+            )
+            await uow.commit()
 
     async def open_space(self, action: ClaimedAction) -> HandlerResult:
         """Open the session's space, if the booking still has this time."""

@@ -18,6 +18,7 @@ from marketplace.services.job_handlers import DM_RETRY_AFTER, Handlers
 from marketplace.storage.models import DmStatusRow, ScheduledActionRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from tests.services.marketplace_world import (
+    GUILD,
     NOW,
     STUDENT_ID,
     TUTOR_ID,
@@ -157,6 +158,40 @@ async def test_a_failed_delivery_is_retried_later_and_sent_once(
     assert [n.kind for n in flaky.notices] == [NoticeKind.BOOKING_REQUESTED]
     (row,) = await action_rows(uow_factory, "notify")
     assert (row.state, row.attempts) == ("done", 2)
+
+
+class BrokenNotifier(RecordingNotifier):
+    async def deliver(self, notice):
+        msg = "Discord 503"
+        raise RuntimeError(msg)
+
+
+async def test_work_that_fails_its_last_attempt_is_put_in_the_audit_log(
+    service_context, clock, database, uow_factory
+):
+    world = await build_world(service_context, clock)
+    booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
+    handlers = Handlers(service_context, BrokenNotifier())
+    runner = JobRunner(
+        SqlActionQueue(database, clock=clock),
+        handlers.by_kind(),
+        clock,
+        owner="broken",
+        max_attempts=2,
+        on_give_up=handlers.gave_up,
+    )
+    await runner.sweep()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.audit.of_action(GUILD, "job_failed", 5) == []
+    await sweep_at(runner, clock, NOW + timedelta(minutes=1))
+
+    (row,) = await action_rows(uow_factory, "notify")
+    assert (row.state, row.attempts) == ("failed", 2)
+    async with uow_factory(read_only=True) as uow:
+        [(_at, detail)] = await uow.audit.of_action(GUILD, "job_failed", 5)
+    assert detail["kind"] == "notify"
+    assert detail["booking"] == booking.booking_id
+    assert "Discord 503" in detail["error"]
 
 
 async def test_a_reminder_retried_after_one_side_failed_is_not_sent_twice_to_the_other(
