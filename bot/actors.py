@@ -36,3 +36,20 @@ def guild_of(interaction: discord.Interaction) -> discord.Guild:
     if interaction.guild is None:
         raise NotInGuildError
     return interaction.guild
+
+
+def standing_of(user: discord.User | discord.Member, guild: discord.Guild) -> Actor:
+    """Another user's standing in the guild (roles, Manage Server, owner), as an Actor.
+
+    A user who is not a member (any more) has no roles and no permissions here.
+    """
+    member = user if isinstance(user, discord.Member) else None
+    return Actor(
+        guild_id=guild.id,
+        guild_name=guild.name,
+        user_id=user.id,
+        role_ids=frozenset(r.id for r in member.roles) if member else frozenset(),
+        has_manage_guild=member.guild_permissions.manage_guild if member else False,
+        is_owner=guild.owner_id == user.id,
+        display_name=user.display_name,
+    )

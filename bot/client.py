@@ -13,6 +13,7 @@ from bot import texts
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
+from bot.flows.disputes import DISPUTE_BUTTONS
 from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
@@ -37,6 +38,7 @@ EXTENSIONS = (
     "bot.cogs.safety",
     "bot.cogs.moderation",
     "bot.cogs.reviews",
+    "bot.cogs.disputes",
     "bot.cogs.notes",
     "bot.cogs.sessions",
 )
@@ -82,6 +84,7 @@ class TutorBot(commands.Bot):
             *SPACE_BUTTONS,
             *REPORT_BUTTONS,
             *NOTES_BUTTONS,
+            *DISPUTE_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

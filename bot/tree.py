@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-OPENS_A_MODAL = frozenset({("profile", "edit"), ("review",), ("notes-template",)})
+OPENS_A_MODAL = frozenset({("profile", "edit"), ("review",), ("notes-template",), ("dispute",)})
 
 
 def _path(interaction: discord.Interaction) -> tuple[str, ...]:

@@ -1,4 +1,7 @@
-"""`/mod queue`, `/mod resolve`, `/mod history`. Rights are checked by the services."""
+"""`/mod queue`, `/mod resolve`, `/mod history`, `/mod restrict`, `/mod unrestrict`.
+
+Rights are checked by the services.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,26 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import texts
-from bot.actors import actor_of
+from bot.actors import actor_of, guild_of, standing_of
 from bot.client import TutorBot
 from bot.flows.case_buttons import queue_view, resolved_text
-from bot.presenters.moderation import history_embed, queue_embed
+from bot.presenters.moderation import (
+    dispute_decided_text,
+    history_embed,
+    queue_embed,
+    restricted_text,
+)
 from bot.replies import reply
 from marketplace.domain.cases import CaseAction
-from marketplace.services import moderation, reviews
+from marketplace.domain.disputes import DisputeOutcome
+from marketplace.services import disputes, moderation, reviews
 
 ACTION_CHOICES = [
     app_commands.Choice(name=texts.MOD_ACTIONS[a.value], value=a.value) for a in CaseAction
+]
+
+DISPUTE_OUTCOME_CHOICES = [
+    app_commands.Choice(name=texts.DISPUTE_OUTCOMES[o.value], value=o.value) for o in DisputeOutcome
 ]
 
 
@@ -80,8 +93,71 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(user="Whose cases to show")
     async def history(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Show the cases about a user."""
-        cases = await moderation.history(actor_of(interaction), user.id, self.bot.services)
-        await reply(interaction, embed=history_embed(user, cases), ephemeral=True)
+        actor = actor_of(interaction)
+        cases = await moderation.history(actor, user.id, self.bot.services)
+        restriction = await moderation.restriction_of(actor, user.id, self.bot.services)
+        now = self.bot.services.clock.now()
+        embed = history_embed(user, cases, restriction, now)
+        await reply(interaction, embed=embed, ephemeral=True)
+
+    # --- restrictions (keep at the end of the class) ---------------------------------------
+
+    @mod.command(name="restrict", description="Stop a user booking or being booked")
+    @app_commands.describe(
+        user="Who to restrict",
+        reason="Why (they see it in their DM; kept in the audit log)",
+        duration="How long, like 7d, 24h or 2 weeks (at most 365 days); empty = until lifted",
+    )
+    async def restrict(
+        self,
+        interaction: discord.Interaction,
+        user: discord.User,
+        reason: app_commands.Range[str, 1, 500],
+        duration: app_commands.Range[str, 0, 40] | None = None,
+    ) -> None:
+        """Restrict one user (again: replaces their restriction)."""
+        target = standing_of(user, guild_of(interaction))
+        cmd = moderation.RestrictUser(actor_of(interaction), target, duration, reason)
+        done = await moderation.restrict(cmd, self.bot.services)
+        await reply(interaction, restricted_text(done), ephemeral=True)
+
+    @mod.command(name="unrestrict", description="Lift a user's restriction now")
+    @app_commands.describe(user="Whose restriction to lift", note="Why (kept in the audit log)")
+    async def unrestrict(
+        self,
+        interaction: discord.Interaction,
+        user: discord.User,
+        note: app_commands.Range[str, 0, 500] | None = None,
+    ) -> None:
+        """Lift one user's restriction."""
+        actor = actor_of(interaction)
+        await moderation.unrestrict(actor, user.id, self.bot.services, note or "")
+        await reply(interaction, texts.MOD_UNRESTRICTED.format(user=user.id), ephemeral=True)
+
+    # --- platform disputes (keep separate from restrictions) -------------------------------
+
+    @mod.command(name="dispute", description="Decide a dispute: refund a share, or not")
+    @app_commands.describe(
+        case="The dispute number (from /mod queue)",
+        outcome="Your decision",
+        refund_percent="With refund: the share of the total the student gets back (0-100)",
+        note="Why (kept in the audit log)",
+    )
+    @app_commands.choices(outcome=DISPUTE_OUTCOME_CHOICES)
+    async def dispute(
+        self,
+        interaction: discord.Interaction,
+        case: app_commands.Range[int, 1],
+        outcome: app_commands.Choice[str],
+        refund_percent: app_commands.Range[int, 0, 100] | None = None,
+        note: app_commands.Range[str, 0, 500] | None = None,
+    ) -> None:
+        """Decide one open dispute; the money follows and both sides are told."""
+        cmd = disputes.ResolveDispute(
+            actor_of(interaction), case, outcome.value, refund_percent, note or ""
+        )
+        decided = await disputes.resolve_dispute(cmd, self.bot.services)
+        await reply(interaction, dispute_decided_text(decided), ephemeral=True)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -14,20 +14,23 @@ from bot.flows.booking_buttons import (
     MarkCompleteButton,
     space_link,
 )
+from bot.flows.disputes import OpenDisputeButton
 from bot.flows.pay import awaits_payment, link_button, pay_url
 from bot.flows.reviews import LeaveReviewButton
 from bot.presenters.bookings import can_mark_complete, is_live
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.services import attendance, spaces
+from marketplace.services import attendance, disputes, spaces
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 MAX_ROWS = 5  # Discord's limit of action rows per message
+MAX_PER_ROW = 5  # Discord's limit of components per action row (the tag is one)
 
 
-def _actionable(booking: Booking, now: datetime) -> bool:
+def _actionable(booking: Booking, now: datetime, disputable: set[int]) -> bool:
     reviewable = booking.state is BookingState.COMPLETED
-    return is_live(booking) or can_mark_complete(booking, now) or reviewable
+    live = is_live(booking) or can_mark_complete(booking, now)
+    return live or reviewable or booking.booking_id in disputable
 
 
 async def _row_items(
@@ -38,6 +41,8 @@ async def _row_items(
     items: list[discord.ui.Item[Any]] = []
     if booking.state is BookingState.COMPLETED:
         return [LeaveReviewButton(guild_id, booking_id)]  # each side reviews the other
+    if booking.state is BookingState.NO_SHOW:
+        return []  # only Open dispute, while its window lasts
     if check_in:
         items.append(CheckInButton(guild_id, booking_id))
     if (space := await spaces.live_space(booking_id, ctx)) and space.text_id is not None:
@@ -56,10 +61,14 @@ async def _row_items(
 async def bookings_view(
     items: list[Booking], actor: Actor, ctx: ServiceContext
 ) -> discord.ui.View | None:
-    """One row per booking to act on: Check in, Join, Pay, Mark complete, Reschedule, Cancel."""
+    """One row per booking to act on: Check in, Join, Pay, Mark complete, Reschedule, Cancel.
+
+    Open dispute joins a row while the booking's dispute window is open, if there is room.
+    """
     now = ctx.clock.now()
     view = discord.ui.View(timeout=None)
-    shown = [b for b in items if _actionable(b, now)][:MAX_ROWS]
+    disputable = await disputes.open_window(items, actor.guild_id, ctx)
+    shown = [b for b in items if _actionable(b, now, disputable)][:MAX_ROWS]
     check_in = await attendance.check_in_open(shown, actor.guild_id, ctx)
     for row, booking in enumerate(shown):
         tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(
@@ -72,6 +81,8 @@ async def bookings_view(
         row_items = await _row_items(
             booking, actor, now, ctx, check_in=booking.booking_id in check_in
         )
+        if booking.booking_id in disputable and len(row_items) < MAX_PER_ROW - 1:
+            row_items.append(OpenDisputeButton(booking.guild_id, booking.booking_id))
         for item in row_items:
             item.row = row
             view.add_item(item)

@@ -1,14 +1,19 @@
-"""The moderator queue and a user's case history, as embeds."""
+"""The moderator queue, a user's case history and restrictions, as Discord text."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import discord
 
 from bot import texts
+from bot.presenters.notices import restriction_until
 from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.booking import Booking
 from marketplace.domain.cases import Case
-from marketplace.services.moderation import ModQueue
+from marketplace.domain.disputes import Dispute
+from marketplace.domain.restrictions import Restriction
+from marketplace.services.moderation import ModQueue, OpenDisputeLine, Restricted
 
 
 def _ts(case: Case) -> int:
@@ -27,7 +32,7 @@ def action_name(action: str) -> str:
 def queue_embed(queue: ModQueue) -> discord.Embed:
     """Open cases, oldest first, with who reported whom and why; then card disputes."""
     embed = discord.Embed(title=texts.MOD_QUEUE_TITLE, colour=BRAND_COLOUR)
-    if not queue.cases and not queue.held_reviews:
+    if not queue.cases and not queue.held_reviews and not queue.disputes:
         embed.description = texts.MOD_QUEUE_EMPTY
     for case in queue.cases:
         embed.add_field(
@@ -46,6 +51,8 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             for d in queue.card_disputes
         ]
         embed.add_field(name=texts.MOD_CARD_DISPUTES, value="\n".join(lines), inline=False)
+    if queue.disputes:
+        embed.add_field(name=texts.MOD_DISPUTES, value=_dispute_lines(queue.disputes), inline=False)
     if queue.held_reviews:
         lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
         embed.add_field(name=texts.MOD_HELD_REVIEWS, value="\n".join(lines), inline=False)
@@ -58,11 +65,22 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
     return embed
 
 
-def history_embed(user: discord.abc.User, cases: list[Case]) -> discord.Embed:
-    """A user's cases as the reported party, newest first."""
+def history_embed(
+    user: discord.abc.User,
+    cases: list[Case],
+    restriction: Restriction | None = None,
+    now: datetime | None = None,
+) -> discord.Embed:
+    """A user's cases as the reported party, newest first; their last restriction, if any."""
     embed = discord.Embed(
         title=texts.MOD_HISTORY_TITLE.format(name=user.display_name[:80]), colour=BRAND_COLOUR
     )
+    if restriction is not None and now is not None:
+        embed.add_field(
+            name=texts.MOD_RESTRICTION_FIELD,
+            value=restriction_line(restriction, now)[:1024],
+            inline=False,
+        )
     if not cases:
         embed.description = texts.MOD_HISTORY_EMPTY.format(user=user.id)
         return embed
@@ -91,3 +109,64 @@ def booking_choice_label(booking: Booking, viewer: int) -> str:
     return texts.REPORT_BOOKING_CHOICE.format(
         booking=booking.booking_id, start=f"{booking.start:%a %d %b %H:%M}", role=role
     )[:100]
+
+
+def _unix(when: datetime | None) -> str:
+    return "" if when is None else str(int(when.timestamp()))
+
+
+def restriction_line(restriction: Restriction, now: datetime) -> str:
+    """A user's last restriction for `/mod history`: in force until when, or when it ended."""
+    facts = {
+        "by": restriction.created_by,
+        "at": _unix(restriction.created_at),
+        "reason": restriction.reason[:300],
+    }
+    if restriction.active(now):
+        until = restriction_until(_unix(restriction.until))
+        return texts.MOD_RESTRICTION_ACTIVE.format(until=until, **facts)
+    return texts.MOD_RESTRICTION_ENDED.format(ended=_unix(restriction.until), **facts)
+
+
+def restricted_text(done: Restricted) -> str:
+    """The moderator's confirmation of `/mod restrict`: who, until when, what it means."""
+    restriction = done.restriction
+    text = texts.MOD_RESTRICTED.format(
+        user=restriction.user_id, until=restriction_until(_unix(restriction.until))
+    )
+    if done.replaced is not None:
+        was = restriction_until(_unix(done.replaced.until))
+        text += "\n" + texts.MOD_RESTRICTION_REPLACED.format(until=was)
+    return text
+
+
+def _dispute_lines(lines: list[OpenDisputeLine]) -> str:
+    """Open disputes, oldest first, with when each is due against the target."""
+    out = []
+    for line in lines:
+        d = line.dispute
+        target = int((line.due_at - d.created_at).total_seconds() // 3600)
+        out.append(
+            texts.MOD_DISPUTE_LINE.format(
+                dispute=d.dispute_id,
+                booking=d.booking_id,
+                by=d.opened_by,
+                at=int(d.created_at.timestamp()),
+                due=int(line.due_at.timestamp()),
+                late=texts.MOD_DISPUTE_OVERDUE.format(hours=target) if line.overdue else "",
+            )
+        )
+    return "\n".join(out)[:1024]
+
+
+def dispute_decided_text(dispute: Dispute) -> str:
+    """What a moderator is told after deciding a dispute."""
+    outcome = "" if dispute.outcome is None else dispute.outcome.value
+    refund = ""
+    if dispute.refund_percent is not None:
+        refund = texts.MOD_DISPUTE_REFUND.format(percent=dispute.refund_percent)
+    return texts.MOD_DISPUTE_DECIDED.format(
+        dispute=dispute.dispute_id,
+        outcome=texts.DISPUTE_OUTCOMES.get(outcome, outcome),
+        refund=refund,
+    )

@@ -24,6 +24,9 @@ CALENDAR_KINDS = frozenset(
 )
 
 
+RESTRICTION_KINDS = frozenset({NoticeKind.RESTRICTED, NoticeKind.RESTRICTION_LIFTED})
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedNotice:
     """Everything one Discord message needs."""
@@ -41,6 +44,8 @@ def when_line(booking: Booking) -> str:
 
 def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedNotice:
     """The embed, buttons and calendar file for a notice."""
+    if notice.kind in RESTRICTION_KINDS:
+        return RenderedNotice(restriction_notice_embed(notice), None, None)
     booking = notice.booking
     body = texts.NOTICE_BODIES[_body_key(notice)].format(
         student=booking.student_id if booking else "",
@@ -76,6 +81,9 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price)))
     if notice.kind is NoticeKind.NO_SHOW_RECORDED:
         lines.extend(_no_show_lines(notice, booking))
+    if notice.kind is NoticeKind.DISPUTE_RESOLVED:
+        result = texts.DISPUTE_RESULT.get(str(notice.extra.get("outcome")), "")
+        lines.append(result.format(refund=notice.extra.get("refund", "")))
     if notice.kind in CALENDAR_KINDS and booking.state is not BookingState.CANCELLED:
         title = f"Tutoring: {subject_name}"
         lines.append(
@@ -150,3 +158,26 @@ def ics_file(rendered: RenderedNotice) -> discord.File | None:
         return None
     name, data = rendered.ics
     return discord.File(io.BytesIO(data), filename=name)
+
+
+def restriction_until(until: str) -> str:
+    """When a restriction ends (Unix seconds as text, "" = until lifted), for any reader."""
+    if not until:
+        return texts.MOD_RESTRICT_UNTIL_LIFTED
+    return texts.MOD_RESTRICT_UNTIL.format(until=until)
+
+
+def restriction_notice_embed(notice: Notice) -> discord.Embed:
+    """The DM telling a user they were restricted (until when, why, how to appeal) or freed."""
+    guild = str(notice.extra.get("guild") or notice.guild_id)
+    if notice.kind is NoticeKind.RESTRICTED:
+        body = texts.RESTRICTED_NOTICE.format(
+            guild=guild,
+            until=restriction_until(str(notice.extra.get("until", ""))),
+            reason=str(notice.extra.get("reason", "")),
+        )
+    else:
+        body = texts.RESTRICTION_LIFTED_NOTICE.format(guild=guild)
+    return discord.Embed(
+        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+    )

@@ -34,6 +34,10 @@ FIELD_NAMES = {
     "level": "Level",
 }
 
+# Whole sentences for one field's problem, where the generic "<field> <problem>" won't do;
+# areas add their own.
+FIELD_PROBLEMS: dict[tuple[str, str], str] = {}
+
 PROBLEMS = {
     "empty": "can't be empty.",
     "too_long": "is too long (at most {limit} characters).",
@@ -222,6 +226,8 @@ def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
 
 
 def _input_problem(field: str, problem: str, limit: int | None) -> str:
+    if (field, problem) in FIELD_PROBLEMS:
+        return FIELD_PROBLEMS[field, problem].format(limit=limit)
     name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
     template = PROBLEMS.get(problem, "isn't valid.")
     limit_text = f" (at most {limit:,})" if limit is not None else ""

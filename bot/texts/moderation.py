@@ -1,12 +1,14 @@
-"""Reports, the moderator queue and blocking."""
+"""Reports, the moderator queue, restrictions and blocking."""
 
 from __future__ import annotations
 
+from bot.texts.bookings import NOTICE_TITLES
 from bot.texts.common import (
     ALREADY,
     CONFLICTS,
     ENTITY_NAMES,
     FIELD_NAMES,
+    FIELD_PROBLEMS,
 )
 
 # --- moderation -----------------------------------------------------------------------------
@@ -51,3 +53,57 @@ MOD_HISTORY_OPEN = "open"
 REPORT_BOOKING_CHOICE = "#{booking} · {start} UTC · you were the {role}"
 MOD_HISTORY_BOOKING = " · booking #{booking}"
 MOD_HISTORY_CLOSED = "{action} by <@{by}>"
+
+# --- restrictions ---------------------------------------------------------------------------
+_LENGTH_EXAMPLES = "like `7d`, `24h`, `2 weeks` or `1w 3d`; leave it empty for until lifted"
+FIELD_NAMES["restrict_for"] = "The duration"
+FIELD_PROBLEMS[("restrict_for", "unparseable")] = (
+    f"I couldn't read that duration. Write it {_LENGTH_EXAMPLES}."
+)
+FIELD_PROBLEMS[("restrict_for", "negative")] = (
+    f"The duration can't be negative. Write it {_LENGTH_EXAMPLES}."
+)
+FIELD_PROBLEMS[("restrict_for", "zero_length")] = (
+    f"The duration must be longer than zero. Write it {_LENGTH_EXAMPLES}."
+)
+FIELD_PROBLEMS[("restrict_for", "out_of_range")] = (
+    "A restriction can last at most {limit} days. For longer, leave the duration empty: "
+    "it then lasts until a moderator lifts it."
+)
+FIELD_PROBLEMS[("restrict_for", "too_long")] = (
+    f"That duration is too long to read. Write it {_LENGTH_EXAMPLES}."
+)
+CONFLICTS["restrict_self"] = "You can't restrict yourself."
+CONFLICTS["restrict_staff"] = (
+    "That member is a moderator or admin here, so they could lift a restriction themselves. "
+    "Take away their moderator role (or Manage Server) first."
+)
+CONFLICTS["not_restricted"] = "That member isn't restricted right now, so there's nothing to lift."
+MOD_RESTRICT_UNTIL = "until <t:{until}:F> (<t:{until}:R>)"
+MOD_RESTRICT_UNTIL_LIFTED = "until a moderator lifts it"
+MOD_RESTRICTED = (
+    "<@{user}> is restricted {until}: they can't book sessions or be booked. I've told them "
+    "by DM, with the reason and how to appeal. It's in the audit log.\n"
+    "Their confirmed sessions go ahead (cancel them one by one if needed); requests "
+    "involving them can't be accepted and will lapse. `/mod unrestrict` lifts it early."
+)
+MOD_RESTRICTION_REPLACED = "This replaces their earlier restriction, which ran {until}."
+MOD_UNRESTRICTED = (
+    "<@{user}>'s restriction is lifted: they can book and be booked again. "
+    "I've told them by DM, and it's in the audit log."
+)
+MOD_RESTRICTION_FIELD = "Restriction"
+MOD_RESTRICTION_ACTIVE = "**In force** {until} · by <@{by}> <t:{at}:d>: {reason}"
+MOD_RESTRICTION_ENDED = "Last one ended <t:{ended}:d> · by <@{by}> <t:{at}:d>: {reason}"
+NOTICE_TITLES["restricted"] = "⛔ You can't book sessions for now"
+NOTICE_TITLES["restriction_lifted"] = "✅ You can book sessions again"
+RESTRICTED_NOTICE = (
+    "A moderator of **{guild}** restricted your account: you can't book sessions or be "
+    "booked {until}.\n**Reason:** {reason}\n"
+    "Sessions already confirmed go ahead as planned. If you think this is a mistake, "
+    "ask one of the server's moderators to look at it again."
+)
+RESTRICTION_LIFTED_NOTICE = (
+    "A moderator of **{guild}** lifted your restriction. You can book sessions and be "
+    "booked again: find a tutor with `/find`."
+)

@@ -22,6 +22,7 @@ from marketplace.ports.core import (
     UnitOfWorkFactory,
     UserRepository,
 )
+from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.notify import DeliveryOutcome, Notice, NoticeKind, Notifier
@@ -59,6 +60,7 @@ __all__ = [
     "Clock",
     "DeliveryLog",
     "DeliveryOutcome",
+    "DisputeRepository",
     "GuildRepository",
     "IntentState",
     "MemberRepository",

@@ -11,6 +11,7 @@ from marketplace.domain.availability import Busy, DayOff, OneOffWindow, WeeklyRu
 from marketplace.domain.booking import Booking
 from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import CompletionCounts, ReviewCounts
+from marketplace.domain.restrictions import Restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,22 @@ class BlockRepository(Protocol):
         """Whether a moderator restriction is in force."""
         ...
 
+    async def restrict(self, restriction: Restriction) -> None:
+        """Store the user's restriction, replacing any earlier one (active or not)."""
+        ...
+
+    async def lift(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """End an active restriction at `now` (kept for history); False if none was active."""
+        ...
+
+    async def current(self, guild_id: int, user_id: int, now: datetime) -> Restriction | None:
+        """The restriction in force at `now`, if any."""
+        ...
+
+    async def latest(self, guild_id: int, user_id: int) -> Restriction | None:
+        """The user's last restriction, in force or ended (lifted or run out)."""
+        ...
+
 
 class DeliveryLog(Protocol):
     """What the bot sent, how, and whose DMs are closed."""
@@ -253,4 +270,8 @@ class DeliveryLog(Protocol):
         self, guild_id: int, user_id: int, limit: int
     ) -> list[tuple[str, int | None, datetime]]:
         """Recent notices that reached the user only in the fallback channel."""
+        ...
+
+    async def for_booking(self, booking_id: int) -> list[tuple[str, int, str, datetime]]:
+        """What was sent about the booking, oldest first: kind, to whom, how, when."""
         ...

@@ -19,6 +19,7 @@ from marketplace.ports.bookings import (
     DeliveryLog,
     SearchIndex,
 )
+from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.ledger import (
     CheckoutTokens,
     Ledger,
@@ -291,6 +292,11 @@ class UnitOfWork(Protocol):
     @property
     def cases(self) -> CaseRepository:
         """Moderation cases, inside this transaction."""
+        ...
+
+    @property
+    def disputes(self) -> DisputeRepository:
+        """Platform disputes about bookings, inside this transaction."""
         ...
 
     @property

@@ -22,6 +22,8 @@ class NoticeKind(StrEnum):
     RESCHEDULE_DECLINED = "reschedule_declined"  # to whoever proposed it
     REMINDER = "reminder"  # to both, 2 h and 15 min before
     NUDGE = "nudge"  # to a student who has not booked yet
+    RESTRICTED = "restricted"  # to a restricted user: extra {"until": unix | "", "reason"}
+    RESTRICTION_LIFTED = "restriction_lifted"  # to the user a moderator un-restricted
     PAYMENT_RELEASED = "payment_released"  # to the student: paid too late, hold released
     PAYOUT_SENT = "payout_sent"  # to the tutor: their share is on its way
     PAYOUTS_NEEDED = "payouts_needed"  # to the tutor: set up payouts to receive a payout
@@ -29,6 +31,8 @@ class NoticeKind(StrEnum):
     REVIEW_RECEIVED = "review_received"  # to whoever was reviewed, with Reply
     NO_SHOW_RECORDED = "no_show_recorded"  # to both: extra {"absent": "tutor" | "student"}
     SURVEY = "survey"  # to both after a session took place: Helped / Partially / Not helpful
+    DISPUTE_OPENED = "dispute_opened"  # to the other side: a dispute about their session
+    DISPUTE_RESOLVED = "dispute_resolved"  # to both: extra {"outcome": ..., "refund": "30"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,10 +80,17 @@ async def bookable_tutor(
         raise NotFoundError("tutor", str(tutor_id))
     if tutor.status is TutorStatus.PAUSED:
         raise ConflictError("tutor_paused")
-    for user in (actor.user_id, tutor_id):
-        if await uow.blocks.restricted(actor.guild_id, user, now):
-            raise ConflictError("restricted")
+    await ensure_not_restricted(uow, actor.guild_id, (actor.user_id, tutor_id), now)
     return tutor
+
+
+async def ensure_not_restricted(
+    uow: UnitOfWork, guild_id: int, users: tuple[int, ...], now: datetime
+) -> None:
+    """Refuse (ConflictError("restricted")) if a moderator restriction holds any of `users`."""
+    for user in users:
+        if await uow.blocks.restricted(guild_id, user, now):
+            raise ConflictError("restricted")
 
 
 async def _subject_for(uow: UnitOfWork, cmd: BookSession, tutor: TutorProfile) -> str:
@@ -235,10 +242,15 @@ async def owned_booking(
 
 
 async def accept(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
-    """The tutor accepts a request; both sides get the confirmation."""
+    """The tutor accepts a request; both sides get the confirmation.
+
+    Refused while either side is restricted (the tutor can still decline).
+    """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "accept")
+        parties = (booking.tutor_id, booking.student_id)
+        await ensure_not_restricted(uow, booking.guild_id, parties, now)
         policy = await uow.guilds.policy(actor.guild_id)
         booking, _ = booking.accept(by, now)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)

@@ -13,7 +13,14 @@ from datetime import timedelta
 
 from marketplace.domain.errors import InvalidTransitionError
 from marketplace.domain.money import Money
-from marketplace.domain.payment import Capture, GatewayOp, Refund, Void, payout_entries
+from marketplace.domain.payment import (
+    Capture,
+    GatewayOp,
+    Payment,
+    Refund,
+    Void,
+    payout_entries,
+)
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
@@ -144,8 +151,8 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     booking, payment = applied.booking, applied.payment
     if payment.released or payment.fees:
         return _skip("already paid out")
-    if payment.dispute_open:
-        return _skip("a dispute is open: payout frozen")
+    if frozen := await _frozen_by(ctx, payment):
+        return _skip(frozen)
     if payment.held_on_platform != tutor_minor + platform_minor:
         msg = f"booking {booking_id}: {payment.held_on_platform} held, not the payout's amount"
         raise RuntimeError(msg)  # a move not made yet: the runner tries again after a backoff
@@ -186,6 +193,20 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
         await uow.commit()
     ctx.after_commit()
     return _done(f"paid out {tutor_minor} + fee {platform_minor}")
+
+
+async def _frozen_by(ctx: ServiceContext, payment: Payment) -> str:
+    """Why the payout may not go out now: an open card or platform dispute ("" if none).
+
+    A platform dispute's decision schedules a fresh payout, so this one is only skipped.
+    """
+    if payment.dispute_open:
+        return "a dispute is open: payout frozen"
+    async with ctx.uow(read_only=True) as uow:
+        dispute = await uow.disputes.for_booking(payment.booking_id)
+    if dispute is not None and dispute.is_open:
+        return "a platform dispute is open: its decision schedules the payout"
+    return ""
 
 
 async def _wait_for_payouts(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:

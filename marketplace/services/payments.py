@@ -121,12 +121,15 @@ async def settle_booking(
     now: datetime,
     *,
     tag: str = "",
+    payout_key: str = "",
+    payout_due: datetime | None = None,
 ) -> Settlement | None:
     """Settle the booking's payment by (refund %, tutor share %); None when it has none.
 
     Schedules the gateway moves now (`money_jobs.move_money` works out which: void,
     capture of part, or refund), and the payout of what is kept once the dispute window
-    after the end has closed. `tag` (default: the booking's state) names the reason.
+    after the end has closed. `tag` (default: the booking's state) names the reason;
+    `payout_key` and `payout_due` set a re-settlement's own payout (a dispute's decision).
     """
     payment = await uow.payments.get(booking.booking_id, for_update=True)
     if payment is None:
@@ -142,9 +145,9 @@ async def settle_booking(
         await uow.scheduled.schedule(
             NewAction(
                 kind=ActionKind.PAY_OUT,
-                dedupe_key=f"payout:{booking.booking_id}",
+                dedupe_key=payout_key or f"payout:{booking.booking_id}",
                 guild_id=booking.guild_id,
-                due_at=due,
+                due_at=payout_due or due,
                 booking_id=booking.booking_id,
                 user_id=booking.tutor_id,
                 payload={"tutor": settlement.tutor.minor, "platform": settlement.platform.minor},

@@ -15,7 +15,13 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, scheduling
 from marketplace.services.availability import refresh_next_slot
-from marketplace.services.bookings import BookSession, ensure_free, owned_booking, start_of
+from marketplace.services.bookings import (
+    BookSession,
+    ensure_free,
+    ensure_not_restricted,
+    owned_booking,
+    start_of,
+)
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
@@ -43,11 +49,13 @@ async def reschedule(
 ) -> Booking:
     """Move a confirmed booking: at once with instant booking, else the other side answers.
 
-    `when` is the caller's words, or the start they already confirmed.
+    `when` is the caller's words, or the start they already confirmed. A restricted
+    caller is refused: moving a session books a new time.
     """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "request_reschedule")
+        await ensure_not_restricted(uow, booking.guild_id, (actor.user_id,), now)
         policy = await uow.guilds.policy(actor.guild_id)
         start = when if isinstance(when, datetime) else None
         cmd = BookSession(
@@ -89,6 +97,7 @@ async def answer_reschedule(
                 uow, booking, NoticeKind.RESCHEDULE_DECLINED, to, now, about=proposed
             )
         else:
+            await ensure_not_restricted(uow, booking.guild_id, (actor.user_id,), now)
             if booking.proposed_start and booking.proposed_end:
                 await ensure_free(
                     uow,

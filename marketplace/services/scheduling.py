@@ -62,6 +62,29 @@ async def notify_both(
         await notify(uow, booking, kind, user, now, extra=extra)
 
 
+async def notify_user(  # noqa: PLR0917 - a notice has this many facts
+    uow: UnitOfWork,
+    guild_id: int,
+    kind: NoticeKind,
+    to_user: int,
+    now: datetime,
+    key: str,
+    *,
+    extra: dict[str, str] | None = None,
+) -> None:
+    """Queue one message to `to_user` about no booking, once per `key`."""
+    await uow.scheduled.schedule(
+        NewAction(
+            kind=ActionKind.NOTIFY,
+            dedupe_key=f"notify:{kind}:{guild_id}:{to_user}:{key}",
+            guild_id=guild_id,
+            due_at=now,
+            user_id=to_user,
+            payload={**(extra or {}), "notice": kind.value},
+        )
+    )
+
+
 async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:
     """Expire the request if nobody answers (or, awaiting payment, nobody pays) in time."""
     await uow.scheduled.schedule(

@@ -15,6 +15,7 @@ from marketplace.domain.ranking import (
     CompletionCounts,
     ReviewCounts,
 )
+from marketplace.domain.restrictions import Restriction
 from marketplace.ports.bookings import SearchCandidate
 from marketplace.storage.models import (
     DeliveryRow,
@@ -245,6 +246,50 @@ class SqlBlockRepository:
         )
         return bool(await self._session.scalar(query))
 
+    async def restrict(self, restriction: Restriction) -> None:
+        """Store the user's restriction, replacing any earlier one (active or not)."""
+        values = {
+            "until": restriction.until,
+            "reason": restriction.reason,
+            "created_by": restriction.created_by,
+            "created_at": restriction.created_at,
+        }
+        await self._session.execute(
+            upsert(self._session, RestrictionRow)
+            .values(guild_id=restriction.guild_id, user_id=restriction.user_id, **values)
+            .on_conflict_do_update(index_elements=["guild_id", "user_id"], set_=values)
+        )
+
+    async def lift(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """End an active restriction at `now` (kept for history); False if none was active."""
+        result = await self._session.execute(
+            update(RestrictionRow)
+            .where(
+                RestrictionRow.guild_id == guild_id,
+                RestrictionRow.user_id == user_id,
+                or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
+            )
+            .values(until=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def current(self, guild_id: int, user_id: int, now: datetime) -> Restriction | None:
+        """The restriction in force at `now`, if any."""
+        latest = await self.latest(guild_id, user_id)
+        return latest if latest is not None and latest.active(now) else None
+
+    async def latest(self, guild_id: int, user_id: int) -> Restriction | None:
+        """The user's last restriction, in force or ended (lifted or run out)."""
+        r = RestrictionRow
+        row = (
+            await self._session.execute(
+                select(r.until, r.reason, r.created_by, r.created_at).where(
+                    r.guild_id == guild_id, r.user_id == user_id
+                )
+            )
+        ).first()
+        return None if row is None else Restriction(guild_id, user_id, *row)
+
 
 class SqlDeliveryLog:
     """Deliveries and closed DMs."""
@@ -316,3 +361,14 @@ class SqlDeliveryLog:
             .limit(limit)
         )
         return [(kind, booking, at) for kind, booking, at in rows]
+
+    async def for_booking(self, booking_id: int) -> list[tuple[str, int, str, datetime]]:
+        """What was sent about the booking, oldest first: kind, to whom, how, when."""
+        rows = await self._session.execute(
+            select(
+                DeliveryRow.kind, DeliveryRow.user_id, DeliveryRow.channel, DeliveryRow.created_at
+            )
+            .where(DeliveryRow.booking_id == booking_id)
+            .order_by(DeliveryRow.created_at, DeliveryRow.id)
+        )
+        return [(kind, user, channel, at) for kind, user, channel, at in rows]

@@ -508,6 +508,35 @@ class CaseRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class DisputeRow(Base):
+    """A participant's platform dispute about a booking, its evidence, and the decision.
+
+    `statement` and `evidence` are sensitive; they are stored as is for now (encryption at
+    rest is still to do, see docs/architecture.md "Disputes").
+    """
+
+    __tablename__ = "dispute"
+    __table_args__ = (
+        UniqueConstraint("booking_id", name="uq_dispute_booking_id"),
+        Index("ix_dispute_guild_status", "guild_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    opened_by: Mapped[int] = mapped_column(BigInteger)
+    opener_role: Mapped[str] = mapped_column(String(16))
+    statement: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    refund_percent: Mapped[int | None] = mapped_column(SmallInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class ReviewRow(Base):
     """One side's review of one booking: stars, four yes/no ratings, text, one reply."""
 

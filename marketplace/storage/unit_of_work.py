@@ -13,6 +13,7 @@ from marketplace.storage.attendance_repository import SqlAttendanceLog
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
 from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.case_repository import SqlCaseRepository
+from marketplace.storage.dispute_repository import SqlDisputeRepository
 from marketplace.storage.engine import Database
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
     checkout_tokens: SqlCheckoutTokens
     payout_accounts: SqlPayoutAccounts
     cases: SqlCaseRepository
+    disputes: SqlDisputeRepository
     reviews: SqlReviewRepository
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
@@ -121,6 +123,7 @@ class SqlUnitOfWork:
         self.checkout_tokens = SqlCheckoutTokens(session)
         self.payout_accounts = SqlPayoutAccounts(session)
         self.cases = SqlCaseRepository(session)
+        self.disputes = SqlDisputeRepository(session)
         self.reviews = SqlReviewRepository(session)
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)

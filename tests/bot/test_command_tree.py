@@ -39,6 +39,8 @@ SPEC_OPTIONS = {
     "mod history": ["user"],
     "review": ["booking"],
     "mod release": ["booking"],
+    "dispute": ["booking"],
+    "mod dispute": ["case", "outcome", "refund_percent", "note"],
 }
 SPEC_COMMANDS = set(SPEC_OPTIONS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import texts
+from demo.journey import dm
 from tests.bot.journeys import ready_tutor, request_first_slot
 
 
@@ -77,6 +78,9 @@ MOD_COMMANDS = [
     pytest.param("mod resolve", {"case": 1, "action": "warned"}),
     pytest.param("mod history", {"user": "tutor"}),
     pytest.param("mod release", {"booking": 1}),
+    pytest.param("mod dispute", {"case": 1, "outcome": "refund", "refund_percent": 30}),
+    pytest.param("mod restrict", {"user": "tutor", "reason": "Spam"}),
+    pytest.param("mod unrestrict", {"user": "tutor"}),
 ]
 
 
@@ -87,7 +91,7 @@ MOD_COMMANDS = [
 async def test_a_non_moderator_is_refused_every_mod_command(campus, command, options) -> None:
     await _report(campus)
     if options.get("user") == "tutor":
-        options = {"user": campus.tutor}
+        options = {**options, "user": campus.tutor}
     result = await campus.emu.slash(campus.member, campus.guild, command, **options)
     assert result.ephemeral
     assert result.text == texts.NEEDS["moderator"]
@@ -186,3 +190,103 @@ async def test_history_lists_a_users_cases_newest_first(campus) -> None:
     assert "Warned by" in result.text
     empty = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.member)
     assert "has no cases here" in empty.text
+
+
+# --- /mod restrict and /mod unrestrict ------------------------------------------------------
+
+
+async def _restrict(campus, user, by=None, **options):
+    options.setdefault("reason", "Asked for payment off-platform")
+    return await campus.emu.slash(
+        by or campus.member, campus.guild, "mod restrict", user=user, **options
+    )
+
+
+async def _restricted(campus, user) -> bool:
+    async with campus.runtime.services.uow(read_only=True) as uow:
+        return await uow.blocks.restricted(
+            campus.guild.id, user.id, campus.runtime.services.clock.now()
+        )
+
+
+async def test_a_restricted_student_is_told_by_dm_and_cannot_book_until_lifted(campus) -> None:
+    await ready_tutor(campus)
+    await _make_moderator(campus)
+    done = await _restrict(campus, campus.student, duration="7d")
+    assert done.ephemeral
+    assert "@Maya is restricted until" in done.text
+    assert "confirmed sessions go ahead" in done.text
+    notice = await dm(campus, campus.student, "You can't book sessions for now")
+    assert "Asked for payment off-platform" in notice.text
+    assert "ask one of the server's moderators" in notice.text
+    assert campus.guild.name in notice.text
+    results = await campus.emu.slash(campus.student, campus.guild, "find", subject="calculus")
+    picker = await campus.emu.click(
+        campus.student, results.message, custom_id=f"find:book:{campus.tutor.id}"
+    )
+    assert picker.text == texts.CONFLICTS["restricted"]
+    lifted = await campus.emu.slash(
+        campus.member, campus.guild, "mod unrestrict", user=campus.student, note="Appealed"
+    )
+    assert "@Maya's restriction is lifted" in lifted.text
+    await dm(campus, campus.student, "You can book sessions again")
+    sent = await request_first_slot(campus)
+    assert "Request sent" in sent.text
+    async with campus.runtime.services.uow(read_only=True) as uow:
+        entries = await uow.audit.recent(campus.guild.id, 2)
+    assert [entry[1:] for entry in entries] == [
+        (campus.member.id, "restriction.lift"),
+        (campus.member.id, "restriction.add"),
+    ]
+
+
+async def test_restricting_again_says_it_replaces_the_earlier_one(campus) -> None:
+    await _restrict(campus, campus.tutor, by=campus.admin, duration="30d")
+    again = await _restrict(campus, campus.tutor, by=campus.admin)
+    assert "until a moderator lifts it" in again.text
+    assert "This replaces their earlier restriction" in again.text
+    assert await _restricted(campus, campus.tutor)
+
+
+async def test_lifting_when_nobody_is_restricted_is_a_friendly_no(campus) -> None:
+    result = await campus.emu.slash(campus.admin, campus.guild, "mod unrestrict", user=campus.tutor)
+    assert result.ephemeral
+    assert result.text == texts.CONFLICTS["not_restricted"]
+
+
+@pytest.mark.parametrize(
+    ("duration", "expected"),
+    [
+        ("soon", "I couldn't read that duration"),
+        ("0d", "must be longer than zero"),
+        ("400d", "at most 365 days"),
+        ("-3d", "can't be negative"),
+    ],
+)
+async def test_a_bad_duration_gets_a_clear_answer_and_restricts_nobody(
+    campus, duration, expected
+) -> None:
+    result = await _restrict(campus, campus.tutor, by=campus.admin, duration=duration)
+    assert expected in result.text
+    assert texts.UNEXPECTED not in result.text
+    assert not await _restricted(campus, campus.tutor)
+
+
+async def test_yourself_and_the_owner_cannot_be_restricted(campus) -> None:
+    await _make_moderator(campus)
+    himself = await _restrict(campus, campus.member)
+    assert himself.text == texts.CONFLICTS["restrict_self"]
+    owner = await _restrict(campus, campus.admin)
+    assert owner.text == texts.CONFLICTS["restrict_staff"]
+    assert not await _restricted(campus, campus.admin)
+
+
+async def test_history_shows_the_restriction(campus) -> None:
+    await _restrict(campus, campus.tutor, by=campus.admin, duration="2 weeks", reason="Rude")
+    result = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.tutor)
+    assert "Restriction" in result.text
+    assert "In force" in result.text
+    assert "Rude" in result.text
+    await campus.emu.slash(campus.admin, campus.guild, "mod unrestrict", user=campus.tutor)
+    after = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.tutor)
+    assert "Last one ended" in after.text

@@ -1,0 +1,78 @@
+"""The dispute form, and the persistent **Open dispute** button on `/bookings`.
+
+Both `/dispute booking:` and the button check first that the caller may dispute the
+session (the service checks everything again on submit), then ask for the statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import texts
+from bot.errors import handle_interaction_error
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.booking_buttons import actor_for
+from marketplace.domain.disputes import STATEMENT_MAX_LEN
+from marketplace.services import disputes
+from marketplace.services.commands import Actor
+
+
+class DisputeModal(SafeModal):
+    """What went wrong: becomes the booking's dispute (only moderators read it)."""
+
+    def __init__(self, guild_id: int, booking_id: int) -> None:
+        # No fixed custom_id: two forms opened side by side must each reach their handler.
+        super().__init__(title=texts.DISPUTE_MODAL_TITLE.format(booking=booking_id))
+        self.guild_id, self.booking_id = guild_id, booking_id
+        self.statement: discord.ui.TextInput[DisputeModal] = discord.ui.TextInput(
+            label=texts.DISPUTE_STATEMENT_LABEL,
+            custom_id="dispute:statement",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.DISPUTE_STATEMENT_PLACEHOLDER,
+            max_length=STATEMENT_MAX_LEN,
+        )
+        self.add_item(self.statement)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Open the dispute and say what happens next (or what was decided at once)."""
+        ctx = services_of(interaction)
+        actor = actor_for(interaction, self.guild_id)
+        cmd = disputes.OpenDispute(actor, self.booking_id, self.statement.value)
+        opened = await disputes.open_dispute(cmd, ctx)
+        if opened.is_open:
+            hours = await disputes.target_hours(actor, ctx)
+            text = texts.DISPUTE_OPENED.format(dispute=opened.dispute_id, hours=hours)
+        else:
+            text = texts.DISPUTE_DECIDED_AT_ONCE.format(
+                dispute=opened.dispute_id, refund=opened.refund_percent or 0
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def open_dispute_form(
+    interaction: discord.Interaction, actor: Actor, booking_id: int
+) -> None:
+    """Check the caller may dispute the booking, then show the form."""
+    await disputes.check_can_open(actor, booking_id, services_of(interaction))
+    await open_form(interaction, DisputeModal(actor.guild_id, booking_id))
+
+
+class OpenDisputeButton(RecordButton, prefix="booking:dispute"):
+    """Open dispute on a past session in `/bookings`."""
+
+    label = texts.DISPUTE_LABEL
+    style = discord.ButtonStyle.secondary
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Ask what went wrong (refusals are answered before the form)."""
+        try:
+            await open_dispute_form(
+                interaction, actor_for(interaction, self.guild_id), self.record_id
+            )
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+
+
+DISPUTE_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (OpenDisputeButton,)

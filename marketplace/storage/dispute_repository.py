@@ -1,0 +1,112 @@
+"""Platform disputes in SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.cancellation import Party
+from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
+from marketplace.domain.errors import ConflictError
+from marketplace.storage.models import DisputeRow
+
+
+def _dispute(row: DisputeRow) -> Dispute:
+    return Dispute(
+        dispute_id=row.id,
+        guild_id=row.guild_id,
+        booking_id=row.booking_id,
+        opened_by=row.opened_by,
+        opener_role=Party(row.opener_role),
+        statement=row.statement,
+        created_at=row.created_at,
+        evidence=dict(row.evidence or {}),
+        status=DisputeStatus(row.status),
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        outcome=None if row.outcome is None else DisputeOutcome(row.outcome),
+        refund_percent=row.refund_percent,
+        note=row.note,
+    )
+
+
+class SqlDisputeRepository:
+    """A guild's platform disputes; the unique booking id keeps it to one per booking."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, dispute: Dispute) -> Dispute:
+        """Store a new dispute; ConflictError("dispute_exists") if the booking has one."""
+        row = DisputeRow(
+            guild_id=dispute.guild_id,
+            booking_id=dispute.booking_id,
+            opened_by=dispute.opened_by,
+            opener_role=dispute.opener_role.value,
+            statement=dispute.statement,
+            evidence=dict(dispute.evidence),
+            status=dispute.status.value,
+            created_at=dispute.created_at,
+            note=dispute.note,
+        )
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError:
+            raise ConflictError("dispute_exists") from None
+        return _dispute(row)
+
+    async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:
+        """The dispute, if it exists in this guild."""
+        row = await self._session.scalar(
+            select(DisputeRow).where(DisputeRow.guild_id == guild_id, DisputeRow.id == dispute_id)
+        )
+        return None if row is None else _dispute(row)
+
+    async def for_booking(self, booking_id: int) -> Dispute | None:
+        """The booking's dispute, open or decided."""
+        row = await self._session.scalar(
+            select(DisputeRow).where(DisputeRow.booking_id == booking_id)
+        )
+        return None if row is None else _dispute(row)
+
+    async def close(self, dispute: Dispute) -> bool:
+        """Store a decided dispute only if it is still open (compare-and-set on the status)."""
+        result = await self._session.execute(
+            update(DisputeRow)
+            .where(
+                DisputeRow.id == dispute.dispute_id,
+                DisputeRow.status == DisputeStatus.OPEN.value,
+            )
+            .values(
+                status=dispute.status.value,
+                resolved_by=dispute.resolved_by,
+                resolved_at=dispute.resolved_at,
+                outcome=None if dispute.outcome is None else dispute.outcome.value,
+                refund_percent=dispute.refund_percent,
+                note=dispute.note,
+            )
+            .execution_options(synchronize_session=False)
+            .returning(DisputeRow.id)
+        )
+        return result.first() is not None
+
+    async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
+        """Open disputes, oldest first."""
+        rows = await self._session.scalars(
+            select(DisputeRow)
+            .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
+            .order_by(DisputeRow.created_at, DisputeRow.id)
+            .limit(limit)
+        )
+        return [_dispute(row) for row in rows]
+
+    async def count_open(self, guild_id: int) -> int:
+        """How many disputes are open."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(DisputeRow)
+            .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
+        )
+        return int(count or 0)

@@ -1,0 +1,125 @@
+"""Disputes through the bot: Open dispute on /bookings, /dispute, the form, /mod dispute."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import texts
+from demo.campus import running_campus
+from demo.journey import dm
+from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def campus(sqlite_url, clock):
+    async with running_campus(sqlite_url, clock=clock) as running:
+        yield running
+        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
+
+
+async def _confirmed(c):
+    await ready_tutor(c)
+    await request_first_slot(c)
+    request = await dm(c, c.tutor, "New session request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    [booking] = await live_bookings(c, c.student)
+    return booking
+
+
+async def _completed(c, clock):
+    booking = await _confirmed(c)
+    clock.set(booking.start + timedelta(minutes=1))
+    listing = await c.emu.slash(c.tutor, c.guild, "bookings")
+    done = await c.emu.click(c.tutor, listing.message, label="Mark complete")
+    assert "Marked complete" in done.text
+    clock.set(booking.end + timedelta(hours=1))
+    return booking.booking_id
+
+
+async def _make_moderator(c) -> None:
+    await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="moderator_role", value=f"<@&{c.moderators.id}>"
+    )
+    c.emu.add_member(c.guild, c.member, roles=[c.moderators])
+
+
+async def _open_count(c) -> int:
+    async with c.runtime.services.uow(read_only=True) as uow:
+        return await uow.disputes.count_open(c.guild.id)
+
+
+async def test_open_dispute_from_bookings_then_a_moderator_refunds_30_percent(
+    campus, clock
+) -> None:
+    c = campus
+    booking_id = await _completed(c, clock)
+    past = await c.emu.slash(c.student, c.guild, "bookings", scope="past")
+    form = await c.emu.click(c.student, past.message, label=texts.DISPUTE_LABEL)
+    assert form.modal is not None
+    opened = await c.emu.submit_modal(
+        c.student, form.modal, {"dispute:statement": "They spent the hour on their phone."}
+    )
+    assert "Your dispute #1 is open" in opened.text
+    assert opened.ephemeral
+    assert "opened a dispute" in (await dm(c, c.tutor, "Dispute opened")).text
+
+    await _make_moderator(c)
+    queue = await c.emu.slash(c.member, c.guild, "mod queue")
+    assert f"booking #{booking_id}" in queue.text
+    decided = await c.emu.slash(
+        c.member, c.guild, "mod dispute", case=1, outcome="refund", refund_percent=30
+    )
+    assert "Dispute #1 decided: **Refund** (30% back to the student)" in decided.text
+    assert "30%" in (await dm(c, c.student, "Dispute decided")).text
+    assert await _open_count(c) == 0
+    again = await c.emu.slash(c.member, c.guild, "mod dispute", case=1, outcome="dismiss")
+    assert again.text == texts.ALREADY[("decide", "resolved")]
+
+
+async def test_dispute_command_suggests_the_session_and_refuses_a_bad_statement(
+    campus, clock
+) -> None:
+    c = campus
+    booking_id = await _completed(c, clock)
+    choices = await c.emu.autocomplete(c.student, c.guild, "dispute", focused="booking", booking="")
+    assert [choice["value"] for choice in choices] == [booking_id]
+    form = await c.emu.slash(c.student, c.guild, "dispute", booking=booking_id)
+    assert form.modal is not None, form.text
+    blank = await c.emu.submit_modal(c.student, form.modal, {"dispute:statement": " \u200b "})
+    assert "can't be empty" in blank.text
+    assert texts.UNEXPECTED not in blank.text
+    with pytest.raises(ValueError, match="at most"):
+        await c.emu.submit_modal(c.student, form.modal, {"dispute:statement": "x" * 1501})
+    assert await _open_count(c) == 0
+
+
+async def test_a_session_not_started_yet_or_a_stranger_is_refused_before_the_form(
+    campus,
+) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    early = await c.emu.slash(c.student, c.guild, "dispute", booking=booking.booking_id)
+    assert early.modal is None
+    assert early.text == texts.CONFLICTS["dispute_not_held"]
+    stranger = await c.emu.slash(c.member, c.guild, "dispute", booking=booking.booking_id)
+    assert stranger.text == texts.NEEDS["owner"]
+
+
+async def test_a_second_dispute_is_refused_and_non_moderators_cannot_decide(campus, clock) -> None:
+    c = campus
+    booking_id = await _completed(c, clock)
+    form = await c.emu.slash(c.student, c.guild, "dispute", booking=booking_id)
+    await c.emu.submit_modal(c.student, form.modal, {"dispute:statement": "No show."})
+    second = await c.emu.slash(c.tutor, c.guild, "dispute", booking=booking_id)
+    assert second.text == texts.CONFLICTS["dispute_exists"]
+    refused = await c.emu.slash(c.tutor, c.guild, "mod dispute", case=1, outcome="dismiss")
+    assert refused.text == texts.NEEDS["moderator"]
+    assert await _open_count(c) == 1
