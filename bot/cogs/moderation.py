@@ -22,7 +22,7 @@ from bot.presenters.moderation import (
 from bot.replies import reply
 from marketplace.domain.cases import CaseAction
 from marketplace.domain.disputes import DisputeOutcome
-from marketplace.services import disputes, moderation, reviews
+from marketplace.services import disputes, moderation, restrictions, reviews
 
 ACTION_CHOICES = [
     app_commands.Choice(name=texts.MOD_ACTIONS[a.value], value=a.value) for a in CaseAction
@@ -95,7 +95,7 @@ class ModerationCog(commands.Cog):
         """Show the cases about a user."""
         actor = actor_of(interaction)
         cases = await moderation.history(actor, user.id, self.bot.services)
-        restriction = await moderation.restriction_of(actor, user.id, self.bot.services)
+        restriction = await restrictions.restriction_of(actor, user.id, self.bot.services)
         now = self.bot.services.clock.now()
         embed = history_embed(user, cases, restriction, now)
         await reply(interaction, embed=embed, ephemeral=True)
@@ -117,8 +117,8 @@ class ModerationCog(commands.Cog):
     ) -> None:
         """Restrict one user (again: replaces their restriction)."""
         target = standing_of(user, guild_of(interaction))
-        cmd = moderation.RestrictUser(actor_of(interaction), target, duration, reason)
-        done = await moderation.restrict(cmd, self.bot.services)
+        cmd = restrictions.RestrictUser(actor_of(interaction), target, duration, reason)
+        done = await restrictions.restrict(cmd, self.bot.services)
         await reply(interaction, restricted_text(done), ephemeral=True)
 
     @mod.command(name="unrestrict", description="Lift a user's restriction now")
@@ -131,7 +131,7 @@ class ModerationCog(commands.Cog):
     ) -> None:
         """Lift one user's restriction."""
         actor = actor_of(interaction)
-        await moderation.unrestrict(actor, user.id, self.bot.services, note or "")
+        await restrictions.unrestrict(actor, user.id, self.bot.services, note or "")
         await reply(interaction, texts.MOD_UNRESTRICTED.format(user=user.id), ephemeral=True)
 
     # --- platform disputes (keep separate from restrictions) -------------------------------

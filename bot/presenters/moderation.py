@@ -13,7 +13,8 @@ from marketplace.domain.booking import Booking
 from marketplace.domain.cases import Case
 from marketplace.domain.disputes import Dispute
 from marketplace.domain.restrictions import Restriction
-from marketplace.services.moderation import ModQueue, OpenDisputeLine, Restricted
+from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
+from marketplace.services.restrictions import Restricted
 
 
 def _ts(case: Case) -> int:
@@ -32,7 +33,7 @@ def action_name(action: str) -> str:
 def queue_embed(queue: ModQueue) -> discord.Embed:
     """Open cases, oldest first, with who reported whom and why; then card disputes."""
     embed = discord.Embed(title=texts.MOD_QUEUE_TITLE, colour=BRAND_COLOUR)
-    if not queue.cases and not queue.held_reviews and not queue.disputes:
+    if not (queue.cases or queue.held_reviews or queue.disputes or queue.failed_work):
         embed.description = texts.MOD_QUEUE_EMPTY
     for case in queue.cases:
         embed.add_field(
@@ -53,6 +54,10 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         embed.add_field(name=texts.MOD_CARD_DISPUTES, value="\n".join(lines), inline=False)
     if queue.disputes:
         embed.add_field(name=texts.MOD_DISPUTES, value=_dispute_lines(queue.disputes), inline=False)
+    if queue.failed_work:
+        embed.add_field(
+            name=texts.MOD_FAILED_WORK, value=_failed_lines(queue.failed_work), inline=False
+        )
     if queue.held_reviews:
         lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
         embed.add_field(name=texts.MOD_HELD_REVIEWS, value="\n".join(lines), inline=False)
@@ -63,6 +68,20 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         )
     )
     return embed
+
+
+def _failed_lines(failed: list[FailedWork]) -> str:
+    """Work that gave up, newest first: what it was, for which booking, when."""
+    lines = []
+    for work in failed:
+        what = texts.JOB_NAMES.get(work.kind, texts.JOB_NAME_OTHER)
+        booking = (
+            texts.MOD_FAILED_BOOKING.format(booking=work.booking_id) if work.booking_id else ""
+        )
+        lines.append(
+            texts.MOD_FAILED_LINE.format(what=what, booking=booking, at=int(work.at.timestamp()))
+        )
+    return "\n".join(lines)[:1024]
 
 
 def history_embed(

@@ -107,3 +107,15 @@ RESTRICTION_LIFTED_NOTICE = (
     "A moderator of **{guild}** lifted your restriction. You can book sessions and be "
     "booked again: find a tutor with `/find`."
 )
+MOD_FAILED_WORK = "⚠️ Needs attention: work that failed for good"
+MOD_FAILED_LINE = "{what}{booking} gave up <t:{at}:R>; the details are in the logs."
+MOD_FAILED_BOOKING = " for booking #{booking}"
+JOB_NAMES = {
+    "move_money": "A capture or refund",
+    "pay_out": "A tutor payout",
+    "notify": "A message",
+    "reminder": "A reminder",
+    "open_space": "Opening a session space",
+    "close_space": "Closing a session space",
+}
+JOB_NAME_OTHER = "Scheduled work"

@@ -1,6 +1,6 @@
 """Reports and the moderator queue: open a case, list, resolve, look back at a user.
 
-Also restrictions: a moderator stops a user booking or being booked, then lifts it.
+Restrictions are in `marketplace.services.restrictions`.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from marketplace.domain.cases import (
 )
 from marketplace.domain.disputes import Dispute
 from marketplace.domain.errors import (
-    ConflictError,
     InvalidTransitionError,
     NotFoundError,
     PermissionDeniedError,
 )
-from marketplace.domain.restrictions import Restriction, new_restriction, parse_length
 from marketplace.domain.reviews import Review
-from marketplace.domain.text import clean_text
-from marketplace.ports import NoticeKind, UnitOfWork
-from marketplace.services import scheduling
+from marketplace.ports import UnitOfWork
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.guild_admin import rights
@@ -37,6 +33,8 @@ CARD_DISPUTES_SHOWN = 5
 CARD_DISPUTE_ACTION = "payment_disputed"  # written by the payments service
 HELD_REVIEWS_SHOWN = 5
 DISPUTES_SHOWN = 10
+FAILED_WORK_SHOWN = 5
+FAILED_WORK_ACTION = "job_failed"  # written by the job handlers when work gives up
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +66,15 @@ class CardDispute:
 
 
 @dataclass(frozen=True, slots=True)
+class FailedWork:
+    """Scheduled work that failed its last attempt (read-only in the queue)."""
+
+    kind: str
+    booking_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDisputeLine:
     """An open platform dispute in the queue, with when its decision is due."""
 
@@ -78,7 +85,7 @@ class OpenDisputeLine:
 
 @dataclass(frozen=True, slots=True)
 class ModQueue:
-    """One page of open cases, oldest first, plus recent card disputes."""
+    """One page of open cases, oldest first, plus what else needs a moderator's eye."""
 
     cases: list[Case]
     total: int
@@ -87,6 +94,7 @@ class ModQueue:
     card_disputes: list[CardDispute]
     held_reviews: list[Review] = field(default_factory=list)
     disputes: list[OpenDisputeLine] = field(default_factory=list)
+    failed_work: list[FailedWork] = field(default_factory=list)
 
 
 async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
@@ -148,6 +156,7 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
             actor.guild_id, CARD_DISPUTE_ACTION, CARD_DISPUTES_SHOWN
         )
         held = await uow.reviews.held(actor.guild_id, HELD_REVIEWS_SHOWN)
+        gave_up = await uow.audit.of_action(actor.guild_id, FAILED_WORK_ACTION, FAILED_WORK_SHOWN)
         open_disputes = await uow.disputes.open_disputes(actor.guild_id, DISPUTES_SHOWN)
         target = timedelta(
             hours=(await uow.guilds.policy(actor.guild_id)).dispute_resolution_target_hours
@@ -162,7 +171,13 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         OpenDisputeLine(d, d.created_at + target, now > d.created_at + target)
         for d in open_disputes
     ]
-    return ModQueue(cases, total, page, pages, disputes, held, lines)
+    failed = [
+        FailedWork(
+            str(d.get("kind", "")), b if isinstance(b := d.get("booking"), int) else None, at
+        )
+        for at, d in gave_up
+    ]
+    return ModQueue(cases, total, page, pages, disputes, held, lines, failed)
 
 
 async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:
@@ -202,111 +217,3 @@ async def history(actor: Actor, user_id: int, ctx: ServiceContext) -> list[Case]
 
 
 # --- Restrictions -------------------------------------------------------------------------
-
-LIFT_NOTE_MAX_LEN = 500
-
-
-@dataclass(frozen=True, slots=True)
-class RestrictUser:
-    """`/mod restrict user: [duration] reason:`.
-
-    `target` is what Discord says about the user's standing (roles, Manage Server, owner),
-    so staff can be refused; `length` follows `marketplace.domain.restrictions`.
-    """
-
-    actor: Actor
-    target: Actor
-    length: str | None
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Restricted:
-    """The restriction now in force, and the one it replaced (if one was in force)."""
-
-    restriction: Restriction
-    replaced: Restriction | None
-
-
-async def restrict(cmd: RestrictUser, ctx: ServiceContext) -> Restricted:
-    """Restrict a user from booking and being booked; audited, and the user is told by DM.
-
-    Restricting someone already restricted replaces their restriction: the new length
-    counts from now and the new reason stands. Confirmed sessions are left alone.
-    """
-    actor, target, now = cmd.actor, cmd.target, ctx.clock.now()
-    async with ctx.uow() as uow:
-        await require_moderator(uow, actor, "mod_restrict")
-        length = parse_length(cmd.length)
-        staff = (await rights(uow, target)).is_moderator
-        restriction = new_restriction(
-            actor.guild_id, actor.user_id, target.user_id, length, cmd.reason, now,
-            target_is_staff=staff,
-        )  # fmt: skip
-        replaced = await uow.blocks.current(actor.guild_id, target.user_id, now)
-        await enter_guild(uow, actor, ctx)
-        await uow.blocks.restrict(restriction)
-        until = _unix(restriction.until)
-        await uow.audit.record(
-            actor.guild_id,
-            actor.user_id,
-            "restriction.add",
-            {
-                "target": target.user_id,
-                "until": until or None,
-                "reason": restriction.reason,
-                "replaced": replaced is not None,
-            },
-            now,
-        )
-        await scheduling.notify_user(
-            uow, actor.guild_id, NoticeKind.RESTRICTED, target.user_id, now,
-            key=str(int(now.timestamp())),
-            extra={"until": until, "reason": restriction.reason, "guild": actor.guild_name},
-        )  # fmt: skip
-        await uow.commit()
-    ctx.after_commit()
-    return Restricted(restriction, replaced)
-
-
-async def unrestrict(
-    actor: Actor, user_id: int, ctx: ServiceContext, note: str = ""
-) -> Restriction:
-    """Lift the user's restriction now; audited, and the user is told by DM.
-
-    Returns the restriction that was in force; ConflictError("not_restricted") if none was.
-    """
-    now = ctx.clock.now()
-    async with ctx.uow() as uow:
-        await require_moderator(uow, actor, "mod_unrestrict")
-        note = clean_text(note, field="note", max_len=LIFT_NOTE_MAX_LEN, required=False)
-        current = await uow.blocks.current(actor.guild_id, user_id, now)
-        if current is None or not await uow.blocks.lift(actor.guild_id, user_id, now):
-            raise ConflictError("not_restricted")
-        await enter_guild(uow, actor, ctx)
-        await uow.audit.record(
-            actor.guild_id,
-            actor.user_id,
-            "restriction.lift",
-            {"target": user_id, "was_until": _unix(current.until) or None, "note": note},
-            now,
-        )
-        await scheduling.notify_user(
-            uow, actor.guild_id, NoticeKind.RESTRICTION_LIFTED, user_id, now,
-            key=str(int(now.timestamp())), extra={"guild": actor.guild_name},
-        )  # fmt: skip
-        await uow.commit()
-    ctx.after_commit()
-    return current
-
-
-async def restriction_of(actor: Actor, user_id: int, ctx: ServiceContext) -> Restriction | None:
-    """The user's last restriction (in force or ended), for a moderator's `/mod history`."""
-    async with ctx.uow(read_only=True) as uow:
-        await require_moderator(uow, actor, "mod_history")
-        return await uow.blocks.latest(actor.guild_id, user_id)
-
-
-def _unix(when: datetime | None) -> str:
-    """A time as Unix seconds for payloads; "" for none (until lifted)."""
-    return "" if when is None else str(int(when.timestamp()))

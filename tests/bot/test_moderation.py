@@ -290,3 +290,18 @@ async def test_history_shows_the_restriction(campus) -> None:
     await campus.emu.slash(campus.admin, campus.guild, "mod unrestrict", user=campus.tutor)
     after = await campus.emu.slash(campus.admin, campus.guild, "mod history", user=campus.tutor)
     assert "Last one ended" in after.text
+
+
+async def test_work_that_failed_for_good_shows_in_the_queue(campus) -> None:
+    await _make_moderator(campus)
+    empty = await campus.emu.slash(campus.member, campus.guild, "mod queue")
+    assert "Needs attention" not in empty.text
+    now = campus.runtime.services.clock.now()
+    async with campus.runtime.services.uow() as uow:
+        detail = {"kind": "pay_out", "action": 7, "booking": 12, "error": "StripeError: down"}
+        await uow.audit.record(campus.guild.id, 0, "job_failed", detail, now)
+        await uow.commit()
+    queue = await campus.emu.slash(campus.member, campus.guild, "mod queue")
+    assert "Needs attention" in queue.text
+    assert "A tutor payout for booking #12 gave up" in queue.text
+    assert "StripeError" not in queue.text  # details stay in the logs

@@ -9,7 +9,7 @@ from marketplace.domain.errors import ConflictError, InputError, PermissionDenie
 from marketplace.domain.policy import with_setting
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
-from marketplace.services import bookings, moderation, rescheduling, search
+from marketplace.services import bookings, rescheduling, restrictions, search
 from marketplace.services.commands import Actor
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import AuditLogRow
@@ -47,8 +47,8 @@ async def world(service_context, clock, uow_factory):
 
 
 async def _restrict(ctx, user_id, length="7d", reason="Asked for payment off-platform", by=None):
-    cmd = moderation.RestrictUser(by or MODERATOR, who(user_id), length, reason)
-    return await moderation.restrict(cmd, ctx)
+    cmd = restrictions.RestrictUser(by or MODERATOR, who(user_id), length, reason)
+    return await restrictions.restrict(cmd, ctx)
 
 
 async def _audit(uow_factory):
@@ -77,9 +77,9 @@ async def test_non_moderators_can_neither_restrict_nor_lift(
         await _restrict(service_context, TUTOR_ID, by=caller)
     await _restrict(service_context, TUTOR_ID)
     with pytest.raises(PermissionDeniedError):
-        await moderation.unrestrict(caller, TUTOR_ID, service_context)
+        await restrictions.unrestrict(caller, TUTOR_ID, service_context)
     with pytest.raises(PermissionDeniedError):
-        await moderation.restriction_of(caller, TUTOR_ID, service_context)
+        await restrictions.restriction_of(caller, TUTOR_ID, service_context)
     assert [action for _, action, _ in await _audit(uow_factory)] == ["restriction.add"]
 
 
@@ -148,7 +148,7 @@ async def test_a_restricted_student_cannot_book_until_it_is_lifted(
     with pytest.raises(ConflictError) as caught:
         await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     assert caught.value.reason == "restricted"
-    lifted = await moderation.unrestrict(ADMIN, STUDENT_ID, service_context, "Appeal accepted")
+    lifted = await restrictions.unrestrict(ADMIN, STUDENT_ID, service_context, "Appeal accepted")
     assert lifted.until is None
     await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     assert (await _audit(uow_factory))[-1] == (
@@ -197,7 +197,7 @@ async def test_restricting_again_replaces_the_restriction(service_context, clock
     second = await _restrict(service_context, TUTOR_ID, length="2d", reason="Shortened")
     assert second.replaced == first.restriction
     assert second.restriction.until == clock.now() + timedelta(days=2)
-    latest = await moderation.restriction_of(MODERATOR, TUTOR_ID, service_context)
+    latest = await restrictions.restriction_of(MODERATOR, TUTOR_ID, service_context)
     assert latest == second.restriction
 
 
@@ -205,12 +205,12 @@ async def test_lifting_when_not_restricted_is_a_friendly_refusal(
     service_context, uow_factory, clock, world
 ):
     with pytest.raises(ConflictError) as caught:
-        await moderation.unrestrict(MODERATOR, TUTOR_ID, service_context)
+        await restrictions.unrestrict(MODERATOR, TUTOR_ID, service_context)
     assert caught.value.reason == "not_restricted"
     await _restrict(service_context, TUTOR_ID, length="1h")
     clock.advance(timedelta(hours=2))
     with pytest.raises(ConflictError):
-        await moderation.unrestrict(MODERATOR, TUTOR_ID, service_context)
+        await restrictions.unrestrict(MODERATOR, TUTOR_ID, service_context)
     assert [action for _, action, _ in await _audit(uow_factory)] == ["restriction.add"]
 
 
@@ -226,9 +226,9 @@ async def test_lifting_when_not_restricted_is_a_friendly_refusal(
 async def test_yourself_and_staff_cannot_be_restricted(
     service_context, uow_factory, world, target, reason
 ):
-    cmd = moderation.RestrictUser(MODERATOR, target, "7d", "Test")
+    cmd = restrictions.RestrictUser(MODERATOR, target, "7d", "Test")
     with pytest.raises(ConflictError) as caught:
-        await moderation.restrict(cmd, service_context)
+        await restrictions.restrict(cmd, service_context)
     assert caught.value.reason == reason
     assert await _audit(uow_factory) == []
 
