@@ -197,6 +197,48 @@ async def a_late_cancellation_gets_a_partial_refund(c: Campus) -> None:
         show(c, text, "Partially refunded", "$14.38")
 
 
+async def a_dispute_is_decided_by_a_moderator(c: Campus) -> None:
+    """After a completed session Maya disputes it; Ines refunds 30% with /mod dispute."""
+    emu, g, maya, theo, ines = c.emu, c.guild, c.student, c.tutor, c.admin
+    clock = demo_clock(c)
+    async with aiohttp.ClientSession() as http:
+        booking_id = await book_and_pay(c, http)
+    notice = await both_meet_in_the_session_space(c, booking_id)
+    booking = await booking_of(c, booking_id)
+    clock.set(booking.end)
+    emu.say_system("⏩ The session has ended; Theo marks it complete.")
+    expect(await emu.click(theo, notice, label="Mark complete"), "Marked complete")
+    await wake_jobs(c)
+    clock.set(booking.end + timedelta(hours=3))
+    emu.say_system("⏩ Three hours later Maya isn't happy and opens a dispute.")
+    past = await emu.slash(maya, g, "bookings", scope="past")
+    assert past.message is not None
+    form = await emu.click(maya, past.message, label="Open dispute")
+    if form.modal is None:
+        raise DemoStepFailedError("Open dispute did not open the statement form")
+    statement = "Theo left after 35 minutes and we never got to the second topic."
+    opened = expect(
+        await emu.submit_modal(maya, form.modal, {"dispute:statement": statement}),
+        "Your dispute #",
+        "payout waits",
+    )
+    dispute_id = int(re.findall(r"dispute #(\d+)", opened.text)[0])
+    await dm(c, theo, "opened a dispute")
+    expect(await emu.slash(ines, g, "mod queue"), f"#{dispute_id}", f"booking #{booking_id}")
+    old = seen(c, maya)
+    decided = await emu.slash(
+        ines, g, "mod dispute", case=dispute_id, outcome="refund", refund_percent=30,
+        note="The session ran short; a partial refund is fair.",
+    )  # fmt: skip
+    expect(decided, f"Dispute #{dispute_id} decided", "30%")
+    await wake_jobs(c)
+    await dm(c, maya, "Dispute decided", old=old)
+    listing = await emu.slash(maya, g, "bookings", scope="past")
+    line = next((ln for ln in listing.text.splitlines() if f"#{booking_id}**" in ln), "")
+    if "partially refunded" not in line:
+        raise DemoStepFailedError(f"booking #{booking_id} does not show the refund: {line!r}")
+
+
 async def a_tutor_no_show_is_refunded_in_full(c: Campus) -> None:
     """Maya books and pays; Theo never turns up: 15 minutes in, a no-show, full refund."""
     emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
@@ -246,6 +288,7 @@ PAID_STEPS = (
     student_pays_and_the_session_is_completed,
     the_student_reviews_the_tutor,
     a_late_cancellation_gets_a_partial_refund,
+    a_dispute_is_decided_by_a_moderator,
     a_tutor_no_show_is_refunded_in_full,
     the_ledger_verifies,
 )

@@ -256,8 +256,9 @@ async def target_hours(actor: Actor, ctx: ServiceContext) -> int:
 
 
 async def open_window(bookings: list[Booking], guild_id: int, ctx: ServiceContext) -> set[int]:
-    """Which of these bookings (of one guild) may be disputed right now."""
+    """Which of these bookings (of one guild) may be disputed right now (and have none)."""
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         policy = await uow.guilds.policy(guild_id)
-    return {b.booking_id for b in bookings if can_open(b, policy, now)}
+        within = [b.booking_id for b in bookings if can_open(b, policy, now)]
+        return {b for b in within if await uow.disputes.for_booking(b) is None}

@@ -70,6 +70,8 @@ async def test_open_dispute_from_bookings_then_a_moderator_refunds_30_percent(
     assert "Your dispute #1 is open" in opened.text
     assert opened.ephemeral
     assert "opened a dispute" in (await dm(c, c.tutor, "Dispute opened")).text
+    after = await c.emu.slash(c.student, c.guild, "bookings", scope="past")
+    assert texts.DISPUTE_LABEL not in [label for label, _, _ in after.message.buttons]
 
     await _make_moderator(c)
     queue = await c.emu.slash(c.member, c.guild, "mod queue")
