@@ -41,6 +41,7 @@ EXTENSIONS = (
     "bot.cogs.disputes",
     "bot.cogs.notes",
     "bot.cogs.sessions",
+    "bot.cogs.privacy",
 )
 
 

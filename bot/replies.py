@@ -12,6 +12,7 @@ async def reply(
     *,
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
+    file: discord.File | None = None,
     ephemeral: bool = True,
 ) -> None:
     """Answer the interaction; follow up instead if it was deferred or answered already."""
@@ -20,9 +21,14 @@ async def reply(
             content or MISSING,
             embed=embed or MISSING,
             view=view or MISSING,
+            file=file or MISSING,
             ephemeral=ephemeral,
         )
     else:
         await interaction.response.send_message(
-            content, embed=embed or MISSING, view=view or MISSING, ephemeral=ephemeral
+            content,
+            embed=embed or MISSING,
+            view=view or MISSING,
+            file=file or MISSING,
+            ephemeral=ephemeral,
         )

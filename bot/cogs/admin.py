@@ -1,4 +1,4 @@
-"""`/admin config` and `/admin subjects`. Rights are checked by the services, server-side."""
+"""`/admin config`, `/admin stats` and `/admin subjects`; the services check rights."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.presenters.admin import config_embed, setting_value_text
+from bot.presenters.stats import stats_chart_file, stats_embed
 from bot.replies import reply
 from marketplace.domain.policy import setting_keys
+from marketplace.domain.stats import Period
 from marketplace.domain.subjects import match_subjects
-from marketplace.services import guild_admin, onboarding
+from marketplace.services import guild_admin, onboarding, stats
 from marketplace.services.commands import ChangeSetting
 
 AUTOCOMPLETE_LIMIT = 25
@@ -73,6 +75,21 @@ class AdminCog(commands.Cog):
         """Suggest setting names."""
         names = match_subjects(current[:50], setting_keys(), limit=AUTOCOMPLETE_LIMIT)
         return [app_commands.Choice(name=n, value=n) for n in names]
+
+    @admin.command(name="stats", description="Marketplace KPIs and a chart of sessions per day")
+    @app_commands.describe(period="How far back to look (default: the last 30 days)")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name=label, value=value)
+            for value, label in texts.STATS_PERIOD_CHOICES.items()
+        ]
+    )
+    async def stats(self, interaction: discord.Interaction, period: str = Period.MONTH) -> None:
+        """Show the guild's KPIs over the period, with the chart attached."""
+        report = await stats.guild_stats(actor_of(interaction), Period(period), self.bot.services)
+        await reply(
+            interaction, embed=stats_embed(report), file=stats_chart_file(report), ephemeral=True
+        )
 
     @subjects.command(name="add", description="Add a subject students can pick")
     @app_commands.describe(name="The subject's name, e.g. Linear Algebra")

@@ -41,14 +41,27 @@ class ConfirmView(OwnedView):
     ) -> None:
         super().__init__(owner_id)
         self.on_confirm, self.back_text = on_confirm, back_text
+        self.answered = False
         style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
         self.add_item(_AnswerButton(self, "Confirm", style, f"{key}:confirm", confirm=True))
         back_id = f"{key}:{back_label.lower()}"
         self.add_item(_AnswerButton(self, back_label, discord.ButtonStyle.secondary, back_id))
 
     async def answer(self, interaction: discord.Interaction, *, confirm: bool) -> None:
-        """Do it (or not), then replace the question with the outcome."""
-        answer = await self.on_confirm() if confirm else self.back_text
+        """Do it (or not), then replace the question with the outcome.
+
+        A second press while the first is still running (a double click) only acknowledges:
+        the first press's outcome replaces the question.
+        """
+        if self.answered:
+            await interaction.response.defer()
+            return
+        self.answered = True
+        try:
+            answer = await self.on_confirm() if confirm else self.back_text
+        except BaseException:
+            self.answered = False  # refused or failed: the question may be answered again
+            raise
         if isinstance(answer, str):
             answer = Answer(answer)
         self.stop()

@@ -12,6 +12,8 @@ from bot.texts.moderation import *  # noqa: F403
 from bot.texts.notes import *  # noqa: F403
 from bot.texts.onboarding import *  # noqa: F403
 from bot.texts.payments import *  # noqa: F403
+from bot.texts.privacy import *  # noqa: F403
 from bot.texts.profiles import *  # noqa: F403
 from bot.texts.reviews import *  # noqa: F403
 from bot.texts.sessions import *  # noqa: F403
+from bot.texts.stats import *  # noqa: F403

@@ -46,6 +46,7 @@ from marketplace.ports.spaces import (
     SpaceRepository,
     SpaceUnavailableError,
 )
+from marketplace.ports.stats import StatsRepository
 
 __all__ = [
     "ActionQueue",
@@ -83,6 +84,7 @@ __all__ = [
     "SpacePlan",
     "SpaceRepository",
     "SpaceUnavailableError",
+    "StatsRepository",
     "StudentRepository",
     "SubjectRepository",
     "SystemClock",

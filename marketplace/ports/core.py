@@ -29,8 +29,10 @@ from marketplace.ports.ledger import (
 )
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
+from marketplace.ports.privacy import PrivacyRepository
 from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
+from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
 
 
@@ -322,6 +324,16 @@ class UnitOfWork(Protocol):
     @property
     def spaces(self) -> SpaceRepository:
         """Session spaces, inside this transaction."""
+        ...
+
+    @property
+    def privacy(self) -> PrivacyRepository:
+        """One user's data for `/privacy` export and delete, inside this transaction."""
+        ...
+
+    @property
+    def stats(self) -> StatsRepository:
+        """KPI aggregates for `/admin stats`, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -28,6 +28,7 @@ from marketplace.storage.payment_repository import (
     SqlPayoutAccounts,
     SqlWebhookEvents,
 )
+from marketplace.storage.privacy_repository import SqlPrivacyRepository
 from marketplace.storage.read_cache import CacheAccess, ReadCache
 from marketplace.storage.repositories import (
     SqlAuditLog,
@@ -41,6 +42,7 @@ from marketplace.storage.repositories import (
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
 from marketplace.storage.space_repository import SqlSpaceRepository
+from marketplace.storage.stats_repository import SqlStatsRepository
 from marketplace.storage.survey_repository import SqlSurveyRepository
 
 
@@ -72,6 +74,8 @@ class SqlUnitOfWork:
     surveys: SqlSurveyRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
+    privacy: SqlPrivacyRepository
+    stats: SqlStatsRepository
 
     def __init__(
         self,
@@ -129,6 +133,8 @@ class SqlUnitOfWork:
         self.surveys = SqlSurveyRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
+        self.privacy = SqlPrivacyRepository(session)
+        self.stats = SqlStatsRepository(session)
         return self
 
     async def __aexit__(

@@ -41,6 +41,8 @@ SPEC_OPTIONS = {
     "mod release": ["booking"],
     "dispute": ["booking"],
     "mod dispute": ["case", "outcome", "refund_percent", "note"],
+    "privacy export": [],
+    "privacy delete": [],
 }
 SPEC_COMMANDS = set(SPEC_OPTIONS)
 

@@ -1,0 +1,386 @@
+"""SQL storage of `/privacy`: one user's rows in one guild, read out or erased.
+
+The per-table decisions are documented in `marketplace.services.privacy`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Delete, Update
+
+from marketplace.ports.privacy import DeletionObstacles, Record
+from marketplace.storage.models import (
+    AttendanceRow,
+    AvailabilityRuleRow,
+    AvailabilityWindowRow,
+    BookingRow,
+    CaseRow,
+    DeliveryRow,
+    DisputeRow,
+    DmStatusRow,
+    MemberRow,
+    NoteGoalsRow,
+    NoteTemplateRow,
+    PaymentRow,
+    PayoutAccountRow,
+    ProgressNoteRow,
+    RestrictionRow,
+    ReviewRow,
+    StudentProfileRow,
+    StudentSubjectRow,
+    SurveyResponseRow,
+    TutorProfileRow,
+    TutorSubjectRow,
+    UserBlockRow,
+    UserRow,
+)
+
+LIVE_STATES = ("requested", "awaiting_payment", "confirmed")
+
+
+class SqlPrivacyRepository:
+    """Explicit columns everywhere: a new column is never exported by accident."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _rows(self, query: Select[Any]) -> list[Record]:
+        return [dict(row._mapping) for row in await self._session.execute(query)]
+
+    async def records(self, guild_id: int, user_id: int, limit: int) -> dict[str, list[Record]]:
+        """Every section of the user's data, newest first, at most `limit + 1` rows each."""
+        queries = _profile_queries(guild_id, user_id) | _activity_queries(guild_id, user_id)
+        return {name: await self._rows(query.limit(limit + 1)) for name, query in queries.items()}
+
+    async def obstacles(self, guild_id: int, user_id: int, now: datetime) -> DeletionObstacles:
+        """Live bookings not over yet, and open disputes on the user's bookings."""
+        upcoming = await self._session.scalar(
+            select(func.count())
+            .select_from(BookingRow)
+            .where(_party(guild_id, user_id), BookingRow.state.in_(LIVE_STATES))
+            .where(BookingRow.end_at > now)
+        )
+        disputes = await self._session.scalar(
+            select(func.count())
+            .select_from(DisputeRow)
+            .join(BookingRow, BookingRow.id == DisputeRow.booking_id)
+            .where(_party(guild_id, user_id), DisputeRow.status == "open")
+        )
+        return DeletionObstacles(int(upcoming or 0), int(disputes or 0))
+
+    async def erase(self, guild_id: int, user_id: int, anonymous_name: str) -> dict[str, int]:
+        """Erase or blank the user's personal data; how many rows each step changed."""
+        counts = {name: await self._count(s) for name, s in _erasures(guild_id, user_id).items()}
+        counts["display_name"] = await self._count(
+            update(UserRow)
+            .where(UserRow.id == user_id, UserRow.display_name != anonymous_name)
+            .values(display_name=anonymous_name)
+        )
+        elsewhere = await self._session.scalar(
+            select(func.count()).select_from(MemberRow).where(MemberRow.user_id == user_id)
+        )
+        if not elsewhere:  # the zone is global: keep it while another guild still uses it
+            counts["timezone"] = await self._count(
+                update(UserRow)
+                .where(UserRow.id == user_id, UserRow.timezone.is_not(None))
+                .values(timezone=None)
+            )
+        return counts
+
+    async def _count(self, statement: Update | Delete) -> int:
+        result = await self._session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _party(guild_id: int, user_id: int) -> Any:
+    return (BookingRow.guild_id == guild_id) & (
+        (BookingRow.student_id == user_id) | (BookingRow.tutor_id == user_id)
+    )
+
+
+def _in_guild_bookings(guild_id: int) -> Select[Any]:
+    return select(BookingRow.id).where(BookingRow.guild_id == guild_id)
+
+
+def _profile_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
+    return {
+        "user": select(UserRow.display_name, UserRow.timezone, UserRow.created_at).where(
+            UserRow.id == user_id
+        ),
+        "member": select(
+            MemberRow.role, MemberRow.interests, MemberRow.level, MemberRow.started_at
+        ).where(MemberRow.guild_id == guild_id, MemberRow.user_id == user_id),
+        "student_profile": select(StudentProfileRow.goals, StudentProfileRow.updated_at).where(
+            StudentProfileRow.guild_id == guild_id, StudentProfileRow.user_id == user_id
+        ),
+        "student_subjects": select(StudentSubjectRow.subject_key, StudentSubjectRow.level).where(
+            StudentSubjectRow.guild_id == guild_id, StudentSubjectRow.user_id == user_id
+        ),
+        "tutor_profile": select(
+            TutorProfileRow.rate_minor,
+            TutorProfileRow.currency,
+            TutorProfileRow.bio,
+            TutorProfileRow.formats,
+            TutorProfileRow.instant_booking,
+            TutorProfileRow.verification,
+            TutorProfileRow.status,
+            TutorProfileRow.penalty_until,
+            TutorProfileRow.sessions_held,
+            TutorProfileRow.sessions_dropped,
+            TutorProfileRow.review_count,
+            TutorProfileRow.review_star_sum,
+            TutorProfileRow.created_at,
+        ).where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == user_id),
+        "tutor_subjects": select(
+            TutorSubjectRow.subject_key, TutorSubjectRow.level, TutorSubjectRow.teaches
+        ).where(TutorSubjectRow.guild_id == guild_id, TutorSubjectRow.user_id == user_id),
+        "availability_rules": select(
+            AvailabilityRuleRow.weekday,
+            AvailabilityRuleRow.start_minute,
+            AvailabilityRuleRow.end_minute,
+            AvailabilityRuleRow.zone,
+            AvailabilityRuleRow.valid_from,
+            AvailabilityRuleRow.valid_until,
+        )
+        .where(AvailabilityRuleRow.guild_id == guild_id, AvailabilityRuleRow.tutor_id == user_id)
+        .order_by(AvailabilityRuleRow.id.desc()),
+        "availability_windows": select(
+            AvailabilityWindowRow.start_at,
+            AvailabilityWindowRow.end_at,
+            AvailabilityWindowRow.is_day_off,
+            AvailabilityWindowRow.zone,
+        )
+        .where(
+            AvailabilityWindowRow.guild_id == guild_id, AvailabilityWindowRow.tutor_id == user_id
+        )
+        .order_by(AvailabilityWindowRow.start_at.desc()),
+        "note_templates": select(
+            NoteTemplateRow.subject_key, NoteTemplateRow.text, NoteTemplateRow.updated_at
+        ).where(NoteTemplateRow.guild_id == guild_id, NoteTemplateRow.tutor_id == user_id),
+        "payout_account": select(
+            PayoutAccountRow.account_id, PayoutAccountRow.payouts_enabled
+        ).where(PayoutAccountRow.guild_id == guild_id, PayoutAccountRow.user_id == user_id),
+        "dm_status": select(DmStatusRow.closed_at, DmStatusRow.retry_after).where(
+            DmStatusRow.user_id == user_id
+        ),
+        "restrictions": select(
+            RestrictionRow.until, RestrictionRow.reason, RestrictionRow.created_at
+        ).where(RestrictionRow.guild_id == guild_id, RestrictionRow.user_id == user_id),
+        "blocks_made": select(UserBlockRow.blocked_id, UserBlockRow.created_at).where(
+            UserBlockRow.guild_id == guild_id, UserBlockRow.blocker_id == user_id
+        ),
+    }
+
+
+def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
+    guild_bookings = _in_guild_bookings(guild_id)
+    return {
+        "bookings": select(
+            BookingRow.id.label("booking_id"),
+            BookingRow.student_id,
+            BookingRow.tutor_id,
+            BookingRow.subject_key,
+            BookingRow.start_at,
+            BookingRow.end_at,
+            BookingRow.state,
+            BookingRow.outcome,
+            BookingRow.created_at,
+            BookingRow.note,
+            BookingRow.price_minor,
+            BookingRow.currency,
+            BookingRow.cancelled_by,
+            BookingRow.cancelled_at,
+            BookingRow.cancelled_late,
+        )
+        .where(_party(guild_id, user_id))
+        .order_by(BookingRow.start_at.desc()),
+        "payments": select(
+            PaymentRow.booking_id,
+            PaymentRow.currency,
+            PaymentRow.rate_minor,
+            PaymentRow.fee_minor,
+            PaymentRow.total_minor,
+            PaymentRow.authorized,
+            PaymentRow.captured,
+            PaymentRow.refunded,
+            PaymentRow.released,
+            PaymentRow.voided,
+            PaymentRow.failed,
+            PaymentRow.dispute_open,
+            PaymentRow.created_at,
+        )
+        .join(BookingRow, BookingRow.id == PaymentRow.booking_id)
+        .where(_party(guild_id, user_id))
+        .order_by(PaymentRow.booking_id.desc()),
+        "reviews_written": _reviews(with_reply=False).where(
+            ReviewRow.guild_id == guild_id, ReviewRow.reviewer_id == user_id
+        ),
+        "reviews_received": _reviews(with_reply=True).where(
+            ReviewRow.guild_id == guild_id,
+            ReviewRow.reviewee_id == user_id,
+            ReviewRow.status == "visible",
+        ),
+        "survey_answers": select(
+            SurveyResponseRow.booking_id,
+            SurveyResponseRow.answer,
+            SurveyResponseRow.reason,
+            SurveyResponseRow.answered_at,
+        )
+        .where(
+            SurveyResponseRow.user_id == user_id, SurveyResponseRow.booking_id.in_(guild_bookings)
+        )
+        .order_by(SurveyResponseRow.answered_at.desc()),
+        "check_ins": select(
+            AttendanceRow.booking_id, AttendanceRow.checked_in_at, AttendanceRow.via
+        )
+        .where(AttendanceRow.user_id == user_id, AttendanceRow.booking_id.in_(guild_bookings))
+        .order_by(AttendanceRow.checked_in_at.desc()),
+        "notes_written": select(
+            ProgressNoteRow.booking_id,
+            ProgressNoteRow.student_id,
+            ProgressNoteRow.tutor_id,
+            ProgressNoteRow.text,
+            ProgressNoteRow.created_at,
+        )
+        .where(ProgressNoteRow.guild_id == guild_id, ProgressNoteRow.author_id == user_id)
+        .order_by(ProgressNoteRow.created_at.desc()),
+        "shared_goals": select(
+            NoteGoalsRow.student_id,
+            NoteGoalsRow.tutor_id,
+            NoteGoalsRow.text,
+            NoteGoalsRow.updated_by,
+            NoteGoalsRow.updated_at,
+        )
+        .where(
+            NoteGoalsRow.guild_id == guild_id,
+            or_(NoteGoalsRow.student_id == user_id, NoteGoalsRow.tutor_id == user_id),
+        )
+        .order_by(NoteGoalsRow.updated_at.desc()),
+        "disputes_opened": select(
+            DisputeRow.id.label("dispute_id"),
+            DisputeRow.booking_id,
+            DisputeRow.opener_role,
+            DisputeRow.statement,
+            DisputeRow.status,
+            DisputeRow.created_at,
+            DisputeRow.outcome,
+            DisputeRow.refund_percent,
+            DisputeRow.resolved_at,
+        )
+        .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)
+        .order_by(DisputeRow.id.desc()),
+        "reports_made": select(
+            CaseRow.id.label("case_id"),
+            CaseRow.target_id,
+            CaseRow.booking_id,
+            CaseRow.reason,
+            CaseRow.status,
+            CaseRow.created_at,
+            CaseRow.resolved_at,
+            CaseRow.action,
+        )
+        .where(CaseRow.guild_id == guild_id, CaseRow.reporter_id == user_id)
+        .order_by(CaseRow.id.desc()),
+        "messages_to_you": select(
+            DeliveryRow.booking_id,
+            DeliveryRow.kind,
+            DeliveryRow.channel,
+            DeliveryRow.summary,
+            DeliveryRow.created_at,
+        )
+        .where(DeliveryRow.guild_id == guild_id, DeliveryRow.user_id == user_id)
+        .order_by(DeliveryRow.id.desc()),
+    }
+
+
+def _reviews(*, with_reply: bool) -> Select[Any]:
+    """A review's columns; the reply only where the user wrote it (reviews of them)."""
+    columns: list[Any] = [
+        ReviewRow.booking_id,
+        ReviewRow.reviewer_id,
+        ReviewRow.reviewee_id,
+        ReviewRow.stars,
+        ReviewRow.on_time,
+        ReviewRow.explained_clearly,
+        ReviewRow.helped_understand,
+        ReviewRow.would_book_again,
+        ReviewRow.text,
+        ReviewRow.status,
+        ReviewRow.created_at,
+        ReviewRow.edited_at,
+    ]
+    if with_reply:
+        columns += [ReviewRow.reply, ReviewRow.replied_at]
+    return select(*columns).order_by(ReviewRow.id.desc())
+
+
+def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
+    """In order: children before their parents (explicit, not left to the cascades)."""
+    guild_bookings = _in_guild_bookings(guild_id)
+    tutor_rows = (
+        (AvailabilityWindowRow, AvailabilityWindowRow.tutor_id),
+        (AvailabilityRuleRow, AvailabilityRuleRow.tutor_id),
+        (NoteTemplateRow, NoteTemplateRow.tutor_id),
+    )
+    steps: dict[str, Update | Delete] = {
+        model.__tablename__: delete(model).where(model.guild_id == guild_id, column == user_id)
+        for model, column in tutor_rows
+    }
+    for model in (
+        TutorSubjectRow,
+        TutorProfileRow,
+        StudentSubjectRow,
+        StudentProfileRow,
+        MemberRow,
+    ):
+        steps[model.__tablename__] = delete(model).where(
+            model.guild_id == guild_id, model.user_id == user_id
+        )
+    steps |= {
+        "progress_note": delete(ProgressNoteRow).where(
+            ProgressNoteRow.guild_id == guild_id, ProgressNoteRow.author_id == user_id
+        ),
+        "note_goals": update(NoteGoalsRow)
+        .where(
+            NoteGoalsRow.guild_id == guild_id,
+            NoteGoalsRow.updated_by == user_id,
+            NoteGoalsRow.text != "",
+        )
+        .values(text="", updated_by=0, version=NoteGoalsRow.version + 1),
+        "survey_reason": update(SurveyResponseRow)
+        .where(
+            SurveyResponseRow.user_id == user_id,
+            SurveyResponseRow.booking_id.in_(guild_bookings),
+            SurveyResponseRow.reason != "",
+        )
+        .values(reason=""),
+        "review_text": update(ReviewRow)
+        .where(ReviewRow.guild_id == guild_id, ReviewRow.reviewer_id == user_id)
+        .where(ReviewRow.text != "")
+        .values(text=""),
+        "review_reply": update(ReviewRow)
+        .where(ReviewRow.guild_id == guild_id, ReviewRow.reviewee_id == user_id)
+        .where(ReviewRow.reply != "")
+        .values(reply=""),
+        "booking_note": update(BookingRow)
+        .where(BookingRow.guild_id == guild_id, BookingRow.student_id == user_id)
+        .where(BookingRow.note != "")
+        .values(note=""),
+        "dispute_statement": update(DisputeRow)
+        .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)
+        .where(DisputeRow.statement != "")
+        .values(statement=""),
+        "user_block": delete(UserBlockRow).where(
+            UserBlockRow.guild_id == guild_id, UserBlockRow.blocker_id == user_id
+        ),
+        "delivery_summary": update(DeliveryRow)
+        .where(DeliveryRow.guild_id == guild_id, DeliveryRow.user_id == user_id)
+        .where(DeliveryRow.summary != "")
+        .values(summary=""),
+        "dm_status": delete(DmStatusRow).where(DmStatusRow.user_id == user_id),
+    }
+    return steps

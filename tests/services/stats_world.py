@@ -1,0 +1,72 @@
+"""A week of activity for the stats tests, through the real services.
+
+The student (11) and the tutor (21) join at NOW (Tue 1 Dec 09:00 UTC). Then: a session on
+the 2nd completed (survey "helped", five stars from the student), one on the 3rd the tutor
+missed, a request for the 4th declined, one for the 4th cancelled early by the student,
+and a report opened on the 2nd and resolved two hours later. The clock ends at `END`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from marketplace.domain.settlement import Outcome
+from marketplace.domain.survey import Answer
+from marketplace.services import bookings, moderation, reviews, sessions, survey
+from marketplace.services.context import ServiceContext
+from marketplace.services.moderation import ReportUser, ResolveCase
+from marketplace.services.reviews import WriteReview
+from marketplace.services.survey import AnswerSurvey
+from tests.services.marketplace_world import (
+    TUTOR_ID,
+    SettableClock,
+    World,
+    at,
+    book_cmd,
+    build_world,
+)
+
+END = at(5, 9)
+
+
+@dataclass(frozen=True)
+class StatsWorld:
+    """The world and the bookings made in it."""
+
+    world: World
+    completed: int
+    missed: int
+    declined: int
+    cancelled: int
+
+
+async def build_stats_world(ctx: ServiceContext, clock: SettableClock) -> StatsWorld:
+    """Onboard, then play the week described above; the clock is left at `END`."""
+    world = await build_world(ctx, clock)
+    student, tutor = world.student, world.tutor
+    moderator = replace(tutor, user_id=99, has_manage_guild=True)
+
+    done = await bookings.book(book_cmd(student, TUTOR_ID, at(2, 10)), ctx)
+    await bookings.accept(done.booking_id, tutor, ctx)
+    missed = await bookings.book(book_cmd(student, TUTOR_ID, at(3, 10)), ctx)
+    await bookings.accept(missed.booking_id, tutor, ctx)
+    declined = await bookings.book(book_cmd(student, TUTOR_ID, at(4, 10)), ctx)
+    await bookings.decline(declined.booking_id, tutor, ctx)
+    cancelled = await bookings.book(book_cmd(student, TUTOR_ID, at(4, 12)), ctx)
+    await bookings.cancel(cancelled.booking_id, student, ctx)
+
+    clock.set(at(2, 10, 5))
+    await sessions.complete(done.booking_id, student, ctx)
+    await survey.answer(AnswerSurvey(student, done.booking_id, Answer.HELPED.value), ctx)
+    await reviews.leave(WriteReview(student, done.booking_id, "5", ()), ctx)
+    case = await moderation.report(ReportUser(student, TUTOR_ID, "Rude in the session chat"), ctx)
+    clock.set(at(2, 10, 5) + timedelta(hours=2))
+    await moderation.resolve_case(ResolveCase(moderator, case.case_id, "no_action"), ctx)
+
+    clock.set(at(3, 10, 20))
+    await sessions.record_outcome(missed.booking_id, Outcome.TUTOR_NO_SHOW, ctx)
+    clock.set(END)
+    return StatsWorld(
+        world, done.booking_id, missed.booking_id, declined.booking_id, cancelled.booking_id
+    )
