@@ -407,6 +407,23 @@ async def a_free_session_from_space_to_review(c: Campus) -> None:
     await the_space_closes_after_the_grace(c, booking_id)
 
 
+async def a_member_exports_then_deletes_their_data(c: Campus) -> None:
+    """Sam downloads what TutorBot holds about him, then asks for it to be deleted."""
+    emu, g, sam = c.emu, c.guild, c.member
+    export = await emu.slash(sam, g, "privacy export")
+    if export.message is None or not any(
+        a.filename.endswith(".json") for a in export.message.attachments
+    ):
+        raise DemoStepFailedError("/privacy export gave no file")
+    refused = await emu.slash(sam, g, "privacy delete")
+    if refused.message is not None and any(
+        label == "Confirm" for label, _, _ in refused.message.buttons
+    ):
+        expect(await emu.click(sam, refused.message, label="Confirm"), "deleted")
+    else:
+        expect(refused, "cancel")
+
+
 STEPS = (
     admin_configures_the_server,
     student_onboards,
@@ -418,4 +435,5 @@ STEPS = (
     closed_dms_fall_back_to_the_help_channel,
     a_report_reaches_the_moderators,
     a_free_session_from_space_to_review,
+    a_member_exports_then_deletes_their_data,
 )

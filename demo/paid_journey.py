@@ -266,6 +266,16 @@ async def a_tutor_no_show_is_refunded_in_full(c: Campus) -> None:
     await the_space_closes_after_the_grace(c, booking_id)
 
 
+async def the_admin_reads_the_weeks_figures(c: Campus) -> None:
+    """Ines opens /admin stats: the week's KPIs and a chart of bookings per day."""
+    stats = await c.emu.slash(c.admin, c.guild, "admin stats", period="7d")
+    message = stats.message
+    if message is None or not any(a.filename.endswith(".png") for a in message.attachments):
+        raise DemoStepFailedError("/admin stats gave no chart")
+    expect(stats, "Bookings", "Money")
+    expect(await c.emu.slash(c.student, c.guild, "admin stats"), "Only server admins")
+
+
 async def the_ledger_verifies(c: Campus) -> None:
     """An operator runs `tutorbot ledger verify` on the database: every cent accounted for."""
     env = {**os.environ, "DATABASE_URL": c.runtime.settings.database_url}
@@ -290,5 +300,6 @@ PAID_STEPS = (
     a_late_cancellation_gets_a_partial_refund,
     a_dispute_is_decided_by_a_moderator,
     a_tutor_no_show_is_refunded_in_full,
+    the_admin_reads_the_weeks_figures,
     the_ledger_verifies,
 )

@@ -30,7 +30,7 @@ STATS_LINES = {
     ),
     "quality": (
         "Reviews: **{reviews}** · average **{average_rating}**\n"
-        "Survey ({survey_answers} answers): helped **{helped_share}** · "
+        "Survey answers: **{survey_answers}** · helped **{helped_share}** · "
         "partly **{partially_share}** · not helpful **{not_helpful_share}**"
     ),
     "money": "Sales (GMV): **{captured}**\nPlatform fees: **{fees}**\nRefunded: **{refunded}**",
