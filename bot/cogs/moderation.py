@@ -1,4 +1,4 @@
-"""`/mod queue`, `/mod resolve`, `/mod history`, `/mod restrict`, `/mod unrestrict`.
+"""`/mod queue`, `/mod resolve`, `/mod history`, `/mod restrict`, `/mod unrestrict`, `/mod verify`.
 
 Rights are checked by the services.
 """
@@ -19,10 +19,12 @@ from bot.presenters.moderation import (
     queue_embed,
     restricted_text,
 )
+from bot.presenters.notices import verification_level_name
 from bot.replies import reply
 from marketplace.domain.cases import CaseAction
 from marketplace.domain.disputes import DisputeOutcome
-from marketplace.services import disputes, moderation, restrictions, reviews
+from marketplace.domain.profiles import VerificationLevel
+from marketplace.services import disputes, moderation, restrictions, reviews, verification
 
 ACTION_CHOICES = [
     app_commands.Choice(name=texts.MOD_ACTIONS[a.value], value=a.value) for a in CaseAction
@@ -30,6 +32,11 @@ ACTION_CHOICES = [
 
 DISPUTE_OUTCOME_CHOICES = [
     app_commands.Choice(name=texts.DISPUTE_OUTCOMES[o.value], value=o.value) for o in DisputeOutcome
+]
+
+VERIFICATION_CHOICES = [
+    app_commands.Choice(name=verification_level_name(v.value), value=v.value)
+    for v in VerificationLevel
 ]
 
 
@@ -158,6 +165,32 @@ class ModerationCog(commands.Cog):
         )
         decided = await disputes.resolve_dispute(cmd, self.bot.services)
         await reply(interaction, dispute_decided_text(decided), ephemeral=True)
+
+    # --- verification --------------------------------------------------------------------
+
+    @mod.command(name="verify", description="Set a tutor's verification level (a badge in /find)")
+    @app_commands.describe(
+        user="The tutor",
+        level="Their new verification level",
+        note="What you checked (kept in the audit log)",
+    )
+    @app_commands.choices(level=VERIFICATION_CHOICES)
+    async def verify(
+        self,
+        interaction: discord.Interaction,
+        user: discord.User,
+        level: app_commands.Choice[str],
+        note: app_commands.Range[str, 0, 500] | None = None,
+    ) -> None:
+        """Set one tutor's verification level; they are told by DM."""
+        cmd = verification.SetVerification(actor_of(interaction), user.id, level.value, note or "")
+        done = await verification.set_level(cmd, self.bot.services)
+        text = texts.MOD_VERIFICATION_SET.format(
+            user=done.tutor_id,
+            new=verification_level_name(done.new.value),
+            old=verification_level_name(done.old.value),
+        )
+        await reply(interaction, text, ephemeral=True)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -25,6 +25,8 @@ CALENDAR_KINDS = frozenset(
 
 
 RESTRICTION_KINDS = frozenset({NoticeKind.RESTRICTED, NoticeKind.RESTRICTION_LIFTED})
+# Notices about the member's account, not about a booking.
+ACCOUNT_KINDS = RESTRICTION_KINDS | {NoticeKind.VERIFICATION_SET}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,8 @@ def when_line(booking: Booking) -> str:
 
 def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedNotice:
     """The embed, buttons and calendar file for a notice."""
-    if notice.kind in RESTRICTION_KINDS:
-        return RenderedNotice(restriction_notice_embed(notice), None, None)
+    if notice.kind in ACCOUNT_KINDS:
+        return RenderedNotice(account_notice_embed(notice), None, None)
     booking = notice.booking
     body = texts.NOTICE_BODIES[_body_key(notice)].format(
         student=booking.student_id if booking else "",
@@ -178,6 +180,30 @@ def restriction_notice_embed(notice: Notice) -> discord.Embed:
         )
     else:
         body = texts.RESTRICTION_LIFTED_NOTICE.format(guild=guild)
+    return discord.Embed(
+        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+    )
+
+
+def account_notice_embed(notice: Notice) -> discord.Embed:
+    """The DM for a notice about the member's account (restriction or verification)."""
+    if notice.kind in RESTRICTION_KINDS:
+        return restriction_notice_embed(notice)
+    return verification_notice_embed(notice)
+
+
+def verification_level_name(level: str) -> str:
+    """A verification level as people read it (the raw value if unknown)."""
+    return texts.VERIFICATION_LEVEL_NAMES.get(level, level)
+
+
+def verification_notice_embed(notice: Notice) -> discord.Embed:
+    """The DM telling a tutor a moderator changed their verification level."""
+    body = texts.VERIFICATION_SET_NOTICE.format(
+        guild=str(notice.extra.get("guild") or notice.guild_id),
+        new=verification_level_name(str(notice.extra.get("new", ""))),
+        old=verification_level_name(str(notice.extra.get("old", ""))),
+    )
     return discord.Embed(
         title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
     )

@@ -17,3 +17,4 @@ from bot.texts.profiles import *  # noqa: F403
 from bot.texts.reviews import *  # noqa: F403
 from bot.texts.sessions import *  # noqa: F403
 from bot.texts.stats import *  # noqa: F403
+from bot.texts.verification import *  # noqa: F403

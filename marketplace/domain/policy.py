@@ -20,6 +20,7 @@ from marketplace.domain.setting_values import (
     check_value,
     read_value,
 )
+from marketplace.domain.verification import REQUIREMENT_PATTERN
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -85,6 +86,7 @@ class GuildPolicy:
     message_rate_per_minute: int = 20
     session_log_retention_days: int = 30
     allowed_email_domains: tuple[str, ...] = ()
+    verification_required_subjects: tuple[str, ...] = ()
     reports_per_day: int = 10
     # reminders
     reminder_offsets_minutes: tuple[int, ...] = (120, 15)
@@ -139,6 +141,10 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "message_rate_per_minute": _int(_G.SAFETY, 1, 120),
         "session_log_retention_days": _int(_G.SAFETY, 1, 365),
         "allowed_email_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=20, pattern=_DOMAIN),
+        # "calculus" (campus-email or better) or "calculus=moderator-verified"
+        "verification_required_subjects": SettingSpec(
+            _K.STR_LIST, _G.SAFETY, max_items=50, pattern=REQUIREMENT_PATTERN
+        ),
         "reports_per_day": _int(_G.SAFETY, 1, 100),
         "reminder_offsets_minutes": SettingSpec(
             _K.INT_LIST, _G.REMINDERS, 1, 10_080, 0, 5, descending=True

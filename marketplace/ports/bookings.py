@@ -175,8 +175,11 @@ class SearchIndex(Protocol):
         min_reviews_for_rating: int,
         sort: str = "best",
         limit: int | None = None,
+        verification_in: tuple[str, ...] | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
+
+        With `verification_in`, only tutors whose verification level is one of those.
 
         With `limit`, the first `limit` of them in `sort` order: the domain's ranking order
         on everything it reads from the profile (a rating counts from

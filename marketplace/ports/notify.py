@@ -33,6 +33,7 @@ class NoticeKind(StrEnum):
     SURVEY = "survey"  # to both after a session took place: Helped / Partially / Not helpful
     DISPUTE_OPENED = "dispute_opened"  # to the other side: a dispute about their session
     DISPUTE_RESOLVED = "dispute_resolved"  # to both: extra {"outcome": ..., "refund": "30"}
+    VERIFICATION_SET = "verification_set"  # to the tutor: extra {"old", "new", "guild"}
 
 
 @dataclass(frozen=True, slots=True)

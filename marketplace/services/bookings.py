@@ -31,6 +31,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
 from marketplace.domain.ranking import cancel_tally
 from marketplace.domain.text import clean_text
+from marketplace.domain.verification import required_level
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, reviews, scheduling
 from marketplace.services.availability import open_slots, refresh_next_slot
@@ -91,6 +92,13 @@ async def ensure_not_restricted(
     for user in users:
         if await uow.blocks.restricted(guild_id, user, now):
             raise ConflictError("restricted")
+
+
+def ensure_verified_for(tutor: TutorProfile, subject_key: str, policy: GuildPolicy) -> None:
+    """Refuse (ConflictError("tutor_not_verified")) a tutor below the subject's required level."""
+    required = required_level(policy.verification_required_subjects, subject_key)
+    if not tutor.verification.at_least(required):
+        raise ConflictError("tutor_not_verified")
 
 
 async def _subject_for(uow: UnitOfWork, cmd: BookSession, tutor: TutorProfile) -> str:
@@ -178,6 +186,7 @@ async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceCon
     end = validate_booking_time(start, cmd.duration_minutes, now, policy)
     tutor = await bookable_tutor(uow, actor, cmd.tutor_id, now)
     subject = await _subject_for(uow, cmd, tutor)
+    ensure_verified_for(tutor, subject, policy)
     price = payments.price_of(tutor, cmd.duration_minutes, policy, ctx)
     if price is not None:
         await payments.ensure_can_be_paid(uow, actor.guild_id, cmd.tutor_id)

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
 from marketplace.domain.policy import GuildPolicy
-from marketplace.domain.profiles import Level
+from marketplace.domain.profiles import Level, VerificationLevel
 from marketplace.domain.ranking import TutorCandidate, rank
+from marketplace.domain.verification import levels_meeting, required_level
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
 from marketplace.services.availability import first_open_slot, open_slots_of
@@ -86,6 +87,7 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             viewer_id=actor.user_id, now=now, sort=query.sort,
             min_reviews_for_rating=policy.min_reviews_for_rating,
             limit=None if window else MAX_RESULTS,
+            verification_in=_verified_enough(policy, query.subject_key),
         )  # fmt: skip
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
         next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
@@ -112,6 +114,14 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     unpaid = set(paid) - accepting
     hits = tuple(_hit(by_id[r.tutor_id], r.next_slot, r.tutor_id not in unpaid) for r in ranked)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
+
+
+def _verified_enough(policy: GuildPolicy, subject_key: str) -> tuple[str, ...] | None:
+    """The verification levels a tutor needs to be listed (None: the subject needs none)."""
+    required = required_level(policy.verification_required_subjects, subject_key)
+    if required is VerificationLevel.NONE:
+        return None
+    return tuple(level.value for level in levels_meeting(required))
 
 
 def _max_price(text: str | None, currency: str) -> int | None:

@@ -92,6 +92,7 @@ class SqlSearchIndex:
         min_reviews_for_rating: int,
         sort: str = "best",
         limit: int | None = None,
+        verification_in: tuple[str, ...] | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
 
@@ -144,6 +145,8 @@ class SqlSearchIndex:
         )
         if max_rate_minor is not None:
             query = query.where(p.rate_minor <= max_rate_minor)
+        if verification_in is not None:
+            query = query.where(p.verification.in_(verification_in))
         if limit is not None:
             query = query.order_by(*_order(sort, now, min_reviews_for_rating)).limit(limit)
         rows = await self._session.execute(query)

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot import texts
-from demo.campus import running_campus
 from demo.journey import dm
 from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
-from tests.conftest import FixedClock
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
-async def campus(sqlite_url, clock):
-    async with running_campus(sqlite_url, clock=clock) as running:
-        yield running
-        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
 
 
 async def _confirmed(c):

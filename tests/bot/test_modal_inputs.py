@@ -15,14 +15,12 @@ helpful" reason, and the moderator's Resolve form.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import texts
 from bot.flows import profile_edit, tutor_apply
-from demo.campus import running_campus
 from demo.journey import dm
 from discord_emulator import InteractionResult
 from marketplace.domain import cases, reviews
@@ -36,23 +34,10 @@ from tests.bot.journeys import apply_as_tutor, live_bookings, onboard
 from tests.bot.test_notes import confirmed_session, notes_card, open_form
 from tests.bot.test_reviews import completed_session, review_form
 from tests.bot.test_session_spaces import _notice, _open, _space_channels
-from tests.conftest import FixedClock
 
 BIO = "I have tutored calculus for three years and love worked examples."
 HOSTILE = "Hi\u200b \u202eevil\u2066 @everyone @here <@&1> **bold** `code`\x00\x07"
 MAX_REPLY_CHARS = 300
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
-async def campus(sqlite_url, clock):
-    async with running_campus(sqlite_url, clock=clock) as running:
-        yield running
-        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
 
 
 def refused(result: InteractionResult, expected: str | None = None) -> str:

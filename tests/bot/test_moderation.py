@@ -81,6 +81,7 @@ MOD_COMMANDS = [
     pytest.param("mod dispute", {"case": 1, "outcome": "refund", "refund_percent": 30}),
     pytest.param("mod restrict", {"user": "tutor", "reason": "Spam"}),
     pytest.param("mod unrestrict", {"user": "tutor"}),
+    pytest.param("mod verify", {"user": "tutor", "level": "moderator-verified"}),
 ]
 
 
@@ -305,3 +306,58 @@ async def test_work_that_failed_for_good_shows_in_the_queue(campus) -> None:
     assert "Needs attention" in queue.text
     assert "A tutor payout for booking #12 gave up" in queue.text
     assert "StripeError" not in queue.text  # details stay in the logs
+
+
+# --- /mod verify and per-subject requirements ------------------------------------------------
+
+
+async def _verify(campus, level, by=None, **options):
+    return await campus.emu.slash(
+        by or campus.member, campus.guild, "mod verify", user=campus.tutor, level=level, **options
+    )
+
+
+async def test_a_moderator_verifies_a_tutor_who_is_told_and_shown_with_the_badge(campus) -> None:
+    await ready_tutor(campus)
+    await _make_moderator(campus)
+    done = await _verify(campus, "moderator-verified", note="Checked their transcript")
+    assert done.ephemeral
+    assert "@Theo is now **Verified by moderators** (was Not verified)" in done.text
+    notice = await dm(campus, campus.tutor, "Your tutor verification changed")
+    assert "Verified by moderators" in notice.text
+    assert campus.guild.name in notice.text
+    found = await campus.emu.slash(campus.student, campus.guild, "find", subject="calculus")
+    assert texts.VERIFICATION_BADGES["moderator-verified"] in found.text
+    async with campus.runtime.services.uow(read_only=True) as uow:
+        [entry] = await uow.audit.recent(campus.guild.id, 1)
+    assert entry[1:] == (campus.member.id, "verification.set")
+    again = await _verify(campus, "moderator-verified")
+    assert again.text == texts.CONFLICTS["verification_unchanged"]
+
+
+async def test_verifying_someone_who_is_not_a_tutor_says_so(campus) -> None:
+    result = await _verify(campus, "campus-email", by=campus.admin)
+    assert result.ephemeral
+    assert "isn't offering tutoring" in result.text
+
+
+async def test_a_required_subject_hides_and_refuses_unverified_tutors(campus) -> None:
+    await ready_tutor(campus)
+    config = await campus.emu.slash(
+        campus.admin,
+        campus.guild,
+        "admin config",
+        setting="verification_required_subjects",
+        value="calculus",
+    )
+    assert texts.UNEXPECTED not in config.text
+    found = await campus.emu.slash(campus.student, campus.guild, "find", subject="calculus")
+    assert "(0)" in found.text
+    booked = await campus.emu.slash(
+        campus.student, campus.guild, "book", tutor=campus.tutor, when="in 2 days at 3pm"
+    )
+    assert booked.text == texts.CONFLICTS["tutor_not_verified"]
+    await _verify(campus, "campus-email", by=campus.admin)
+    found = await campus.emu.slash(campus.student, campus.guild, "find", subject="calculus")
+    assert "(1)" in found.text
+    assert "Request sent" in (await request_first_slot(campus)).text

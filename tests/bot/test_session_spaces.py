@@ -6,28 +6,14 @@ A free campus on a FixedClock, so a test can step to the opening and past the en
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from demo.campus import running_campus
 from demo.journey import dm
 from discord_emulator.permissions import CONNECT, SPEAK, VIEW_CHANNEL
 from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
-from tests.conftest import FixedClock
 from tutorbot.bootstrap import build_bot
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
-async def campus(sqlite_url, clock):
-    async with running_campus(sqlite_url, clock=clock) as running:
-        yield running
-        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
 
 
 async def _set(c, setting, value):

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
-
 from bot import texts
-from demo.campus import running_campus
 from demo.journey import dm
 from tests.bot.journeys import apply_as_tutor, onboard
 from tests.bot.test_reviews import completed_session
-from tests.conftest import FixedClock
 
 SURVEY = "How did your"
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
-async def campus(sqlite_url, clock):
-    async with running_campus(sqlite_url, clock=clock) as running:
-        yield running
-        assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
 
 
 def labels(message):

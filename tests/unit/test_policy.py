@@ -60,6 +60,7 @@ SPEC_DEFAULTS = {
     "message_rate_per_minute": 20,
     "referral_credit_minor": 500,
     "allowed_email_domains": (),
+    "verification_required_subjects": (),
     "reports_per_day": 10,
 }
 
@@ -251,6 +252,9 @@ def _valid_value(key):
         return by_kind[spec.kind]()
     if key == "languages":
         return st.lists(st.sampled_from(["en", "fr", "de", "pt-br"]), min_size=1, unique=True)
+    if key == "verification_required_subjects":
+        items = ["calculus", "physics=moderator-verified", "linear-algebra=campus-email"]
+        return st.lists(st.sampled_from(items), unique=True)
     return st.lists(st.sampled_from(["uni.edu", "cs.uni.edu", "college.ac.uk"]), unique=True)
 
 
