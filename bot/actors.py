@@ -11,6 +11,11 @@ class NotInGuildError(Exception):
     """The interaction came from a DM; marketplace actions need a guild."""
 
 
+def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
+    """The clicker as an Actor of the record's guild (persistent buttons also live in DMs)."""
+    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
+
+
 def actor_of(interaction: discord.Interaction) -> Actor:
     """Build the service-layer Actor for the interaction's caller in its guild."""
     guild = interaction.guild

@@ -12,6 +12,7 @@ from typing import Any, Self
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
@@ -19,18 +20,12 @@ from bot.flows.reviews import ReplyButton
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.ports import Notice, NoticeKind
 from marketplace.services import attendance, bookings, rescheduling, sessions
-from marketplace.services.commands import Actor
 
 ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
 MANAGE_KINDS = frozenset(
     {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.REMINDER}
 )
 CHECK_IN_REMINDER_MINUTES = 15  # the reminder this close to the start carries Check in
-
-
-def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
-    """The clicker as an Actor of the booking's guild (buttons also live in DMs)."""
-    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
 
 
 class AnswerButton(

@@ -11,9 +11,9 @@ from typing import Any
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
-from bot.flows.booking_buttons import actor_for
 from marketplace.domain.disputes import STATEMENT_MAX_LEN
 from marketplace.services import disputes
 from marketplace.services.commands import Actor

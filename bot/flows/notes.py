@@ -13,6 +13,7 @@ from typing import Any, Self
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.notes import note_pages, notes_embed
@@ -21,11 +22,6 @@ from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_L
 from marketplace.services import notes
 from marketplace.services.commands import Actor
 from marketplace.services.notes import NotesCard, TemplatePrompt
-
-
-def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
-    """The clicker as an Actor of the booking's guild."""
-    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
 
 
 def notes_view(card: NotesCard, page: int = 0) -> discord.ui.View:
@@ -82,7 +78,7 @@ class GoalsModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save the goals unless the other side changed them meanwhile."""
-        actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         cmd = notes.SetGoals(actor, self.booking_id, self.goals.value, self.seen_version)
         saved = await notes.set_goals(cmd, ctx)
         card = await notes.open_notes(actor, self.booking_id, ctx)
@@ -110,7 +106,7 @@ class NoteModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Append the note, then show it on the card."""
-        actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         await notes.add_note(notes.AddNote(actor, self.booking_id, self.text.value), ctx)
         card = await notes.open_notes(actor, self.booking_id, ctx)
         await _redraw(interaction, card, texts.NOTE_ADDED)
@@ -125,7 +121,7 @@ class EditGoalsButton(RecordButton, prefix="notes:goals"):
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the goals form on the goals as they are now."""
         try:
-            actor = _actor(interaction, self.guild_id)
+            actor = actor_for(interaction, self.guild_id)
             card = await notes.open_notes(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
@@ -142,7 +138,7 @@ class AddNoteButton(RecordButton, prefix="notes:add"):
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the note form (prefilled from the tutor's template)."""
         try:
-            actor = _actor(interaction, self.guild_id)
+            actor = actor_for(interaction, self.guild_id)
             card = await notes.open_notes(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
@@ -178,7 +174,7 @@ class NotesPageButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show that page of the card, read afresh."""
         try:
-            actor = _actor(interaction, self.guild_id)
+            actor = actor_for(interaction, self.guild_id)
             card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
@@ -208,7 +204,7 @@ class TemplateModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save (or remove) the template."""
-        actor = _actor(interaction, self.guild_id)
+        actor = actor_for(interaction, self.guild_id)
         saved = await notes.set_template(
             actor, self.prompt.subject_key, self.text.value, services_of(interaction)
         )

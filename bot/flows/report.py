@@ -12,9 +12,9 @@ from typing import Any
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
-from bot.flows.booking_buttons import actor_for
 from marketplace.domain.cases import REASON_MAX_LEN
 from marketplace.domain.errors import ConflictError, PermissionDeniedError
 from marketplace.services import moderation, sessions

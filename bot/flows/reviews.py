@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.reviews import review_embed
@@ -22,11 +23,6 @@ from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
 from marketplace.services import reviews
 from marketplace.services.commands import Actor
 from marketplace.services.reviews import ReviewPrompt
-
-
-def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
-    """The clicker as an Actor of the booking's guild (the Reply button lives in DMs)."""
-    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
 
 
 class ReviewModal(SafeModal):
@@ -79,7 +75,7 @@ class ReviewModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save (or change) the review; every value is checked again by the service."""
         cmd = reviews.WriteReview(
-            _actor(interaction, self.guild_id),
+            actor_for(interaction, self.guild_id),
             self.booking_id,
             stars=",".join(self.stars.values),  # exactly one option, or the service refuses
             aspects=tuple(self.aspects.values),
@@ -126,7 +122,7 @@ class LeaveReviewButton(RecordButton, prefix="review:leave"):
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the caller's review modal (or say why not)."""
         try:
-            actor = _actor(interaction, self.guild_id)
+            actor = actor_for(interaction, self.guild_id)
             prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)
@@ -150,7 +146,7 @@ class ReplyModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Post the reply once."""
-        actor = _actor(interaction, self.guild_id)
+        actor = actor_for(interaction, self.guild_id)
         await reviews.reply(actor, self.booking_id, self.text.value, services_of(interaction))
         await interaction.response.send_message(texts.REPLY_SAVED, ephemeral=True)
 
@@ -164,7 +160,7 @@ class ReplyButton(RecordButton, prefix="review:reply"):
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the reviewee may still reply, then ask for the reply."""
         try:
-            actor = _actor(interaction, self.guild_id)
+            actor = actor_for(interaction, self.guild_id)
             await reviews.open_reply(actor, self.record_id, services_of(interaction))
         except Exception as error:
             await handle_interaction_error(interaction, error)

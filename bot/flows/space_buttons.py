@@ -12,9 +12,10 @@ from typing import Any
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
-from bot.flows.booking_buttons import CheckInButton, MarkCompleteButton, actor_for
+from bot.flows.booking_buttons import CheckInButton, MarkCompleteButton
 from bot.flows.report import ReportSessionButton
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR

@@ -13,12 +13,12 @@ from typing import Any, Self
 import discord
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import SafeModal, open_form, services_of
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
-from marketplace.services.commands import Actor
 from marketplace.services.survey import AnswerSurvey, SurveyAnswered
 
 STYLES = {
@@ -26,11 +26,6 @@ STYLES = {
     Answer.PARTIALLY: discord.ButtonStyle.secondary,
     Answer.NOT_HELPFUL: discord.ButtonStyle.danger,
 }
-
-
-def _actor(interaction: discord.Interaction, guild_id: int) -> Actor:
-    """The clicker as an Actor of the booking's guild (the survey lives in DMs)."""
-    return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
 
 
 def answered_text(answered: SurveyAnswered) -> str:
@@ -64,7 +59,7 @@ class SurveyReasonModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Store "not helpful" with the reason, then suggest other tutors."""
         cmd = AnswerSurvey(
-            _actor(interaction, self.guild_id),
+            actor_for(interaction, self.guild_id),
             self.booking_id,
             Answer.NOT_HELPFUL.value,
             self.reason.value,
@@ -98,7 +93,7 @@ class SurveyButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Answer once (the student's "not helpful" asks for a reason first)."""
-        actor, ctx = _actor(interaction, self.guild_id), services_of(interaction)
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         try:
             if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
                 await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
