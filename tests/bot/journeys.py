@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from demo.campus import Campus
-from demo.journey import option_values
+from demo.journey import dm, option_values
 from discord_emulator import User
 from marketplace.services import booking_views
 from marketplace.services.commands import Actor
@@ -86,3 +88,35 @@ async def live_bookings(campus, user):
     actor = Actor(campus.guild.id, "x", user.id)
     listing = await booking_views.list_for(actor, upcoming=True, ctx=campus.runtime.services)
     return listing.bookings
+
+
+async def confirmed_session(campus, formats=("text",)):
+    """A ready tutor, a requested slot, the tutor's Accept; the confirmed booking."""
+    await ready_tutor(campus, formats=formats)
+    await request_first_slot(campus)
+    request = await dm(campus, campus.tutor, "New session request")
+    await campus.emu.click(campus.tutor, request, label="Accept")
+    [booking] = await live_bookings(campus, campus.student)
+    return booking
+
+
+async def completed_session(campus, clock):
+    """A confirmed session the tutor marked complete a minute in; its booking id."""
+    booking = await confirmed_session(campus)
+    clock.set(booking.start + timedelta(minutes=1))
+    listing = await campus.emu.slash(campus.tutor, campus.guild, "bookings")
+    done = await campus.emu.click(campus.tutor, listing.message, label="Mark complete")
+    assert "Marked complete" in done.text
+    return booking.booking_id
+
+
+async def make_moderator(campus) -> None:
+    """Sam gets the guild's moderator role (configured by Ines)."""
+    await campus.emu.slash(
+        campus.admin,
+        campus.guild,
+        "admin config",
+        setting="moderator_role",
+        value=f"<@&{campus.moderators.id}>",
+    )
+    campus.emu.add_member(campus.guild, campus.member, roles=[campus.moderators])

@@ -8,16 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from demo.journey import dm
-from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
-
-
-async def _confirmed(c):
-    await ready_tutor(c)
-    await request_first_slot(c)
-    request = await dm(c, c.tutor, "New session request")
-    await c.emu.click(c.tutor, request, label="Accept")
-    [booking] = await live_bookings(c, c.student)
-    return booking
+from tests.bot.journeys import (
+    confirmed_session,
+    live_bookings,
+)
 
 
 async def _bookings_of(c, user):
@@ -30,7 +24,7 @@ def _labels(result):
 
 async def test_check_in_from_bookings_once_and_not_for_strangers(campus, clock) -> None:
     c = campus
-    booking = await _confirmed(c)
+    booking = await confirmed_session(c)
     clock.set(booking.start - timedelta(hours=1))
     assert "Check in" not in _labels(await _bookings_of(c, c.student))
 
@@ -51,7 +45,7 @@ async def test_check_in_from_bookings_once_and_not_for_strangers(campus, clock) 
 
 async def test_check_in_outside_the_window_says_why(campus, clock) -> None:
     c = campus
-    booking = await _confirmed(c)
+    booking = await confirmed_session(c)
     clock.set(booking.start)
     listing = await _bookings_of(c, c.tutor)
 
@@ -65,7 +59,7 @@ async def test_check_in_outside_the_window_says_why(campus, clock) -> None:
 
 async def test_the_last_reminder_checks_in_and_a_missing_tutor_is_a_no_show(campus, clock) -> None:
     c = campus
-    booking = await _confirmed(c)
+    booking = await confirmed_session(c)
     clock.set(booking.start - timedelta(minutes=15))
     await c.bot.jobs.sweep()
     reminder = await dm(c, c.student, "Reminder")

@@ -8,33 +8,19 @@ import pytest
 
 from bot import texts
 from demo.journey import dm
-from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
-
-
-async def _confirmed(c):
-    await ready_tutor(c)
-    await request_first_slot(c)
-    request = await dm(c, c.tutor, "New session request")
-    await c.emu.click(c.tutor, request, label="Accept")
-    [booking] = await live_bookings(c, c.student)
-    return booking
+from tests.bot.journeys import (
+    completed_session,
+    confirmed_session,
+    make_moderator,
+)
 
 
 async def _completed(c, clock):
-    booking = await _confirmed(c)
-    clock.set(booking.start + timedelta(minutes=1))
-    listing = await c.emu.slash(c.tutor, c.guild, "bookings")
-    done = await c.emu.click(c.tutor, listing.message, label="Mark complete")
-    assert "Marked complete" in done.text
+    booking_id = await completed_session(c, clock)
+    async with c.runtime.services.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
     clock.set(booking.end + timedelta(hours=1))
-    return booking.booking_id
-
-
-async def _make_moderator(c) -> None:
-    await c.emu.slash(
-        c.admin, c.guild, "admin config", setting="moderator_role", value=f"<@&{c.moderators.id}>"
-    )
-    c.emu.add_member(c.guild, c.member, roles=[c.moderators])
+    return booking_id
 
 
 async def _open_count(c) -> int:
@@ -59,7 +45,7 @@ async def test_open_dispute_from_bookings_then_a_moderator_refunds_30_percent(
     after = await c.emu.slash(c.student, c.guild, "bookings", scope="past")
     assert texts.DISPUTE_LABEL not in [label for label, _, _ in after.message.buttons]
 
-    await _make_moderator(c)
+    await make_moderator(c)
     queue = await c.emu.slash(c.member, c.guild, "mod queue")
     assert f"booking #{booking_id}" in queue.text
     decided = await c.emu.slash(
@@ -93,7 +79,7 @@ async def test_a_session_not_started_yet_or_a_stranger_is_refused_before_the_for
     campus,
 ) -> None:
     c = campus
-    booking = await _confirmed(c)
+    booking = await confirmed_session(c)
     early = await c.emu.slash(c.student, c.guild, "dispute", booking=booking.booking_id)
     assert early.modal is None
     assert early.text == texts.CONFLICTS["dispute_not_held"]

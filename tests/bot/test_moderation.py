@@ -6,18 +6,11 @@ import pytest
 
 from bot import texts
 from demo.journey import dm
-from tests.bot.journeys import ready_tutor, request_first_slot
-
-
-async def _make_moderator(campus) -> None:
-    await campus.emu.slash(
-        campus.admin,
-        campus.guild,
-        "admin config",
-        setting="moderator_role",
-        value=f"<@&{campus.moderators.id}>",
-    )
-    campus.emu.add_member(campus.guild, campus.member, roles=[campus.moderators])
+from tests.bot.journeys import (
+    make_moderator,
+    ready_tutor,
+    request_first_slot,
+)
 
 
 async def _report(campus, reason="Asked me to pay them off-platform", **options):
@@ -68,7 +61,7 @@ async def test_a_booking_can_be_reported_and_is_suggested(campus) -> None:
     booking = choices[0]["value"]
     result = await _report(campus, booking=booking)
     assert "your report #1" in result.text
-    await _make_moderator(campus)
+    await make_moderator(campus)
     queue = await campus.emu.slash(campus.member, campus.guild, "mod queue")
     assert f"Booking:** #{booking}" in queue.text
 
@@ -108,7 +101,7 @@ async def test_the_refusal_test_covers_every_mod_command(campus) -> None:
 
 async def test_a_moderator_resolves_a_case_from_the_queue_with_the_modal(campus) -> None:
     await _report(campus)
-    await _make_moderator(campus)
+    await make_moderator(campus)
     queue = await campus.emu.slash(campus.member, campus.guild, "mod queue")
     assert queue.ephemeral
     assert "Case #1" in queue.text
@@ -152,7 +145,7 @@ async def test_a_forged_action_on_the_modal_is_refused_and_changes_nothing(campu
 
 async def test_resolve_by_command_then_twice_says_already_resolved(campus) -> None:
     await _report(campus)
-    await _make_moderator(campus)
+    await make_moderator(campus)
     first = await campus.emu.slash(
         campus.member,
         campus.guild,
@@ -212,7 +205,7 @@ async def _restricted(campus, user) -> bool:
 
 async def test_a_restricted_student_is_told_by_dm_and_cannot_book_until_lifted(campus) -> None:
     await ready_tutor(campus)
-    await _make_moderator(campus)
+    await make_moderator(campus)
     done = await _restrict(campus, campus.student, duration="7d")
     assert done.ephemeral
     assert "@Maya is restricted until" in done.text
@@ -274,7 +267,7 @@ async def test_a_bad_duration_gets_a_clear_answer_and_restricts_nobody(
 
 
 async def test_yourself_and_the_owner_cannot_be_restricted(campus) -> None:
-    await _make_moderator(campus)
+    await make_moderator(campus)
     himself = await _restrict(campus, campus.member)
     assert himself.text == texts.CONFLICTS["restrict_self"]
     owner = await _restrict(campus, campus.admin)
@@ -294,7 +287,7 @@ async def test_history_shows_the_restriction(campus) -> None:
 
 
 async def test_work_that_failed_for_good_shows_in_the_queue(campus) -> None:
-    await _make_moderator(campus)
+    await make_moderator(campus)
     empty = await campus.emu.slash(campus.member, campus.guild, "mod queue")
     assert "Needs attention" not in empty.text
     now = campus.runtime.services.clock.now()
@@ -319,7 +312,7 @@ async def _verify(campus, level, by=None, **options):
 
 async def test_a_moderator_verifies_a_tutor_who_is_told_and_shown_with_the_badge(campus) -> None:
     await ready_tutor(campus)
-    await _make_moderator(campus)
+    await make_moderator(campus)
     done = await _verify(campus, "moderator-verified", note="Checked their transcript")
     assert done.ephemeral
     assert "@Theo is now **Verified by moderators** (was Not verified)" in done.text

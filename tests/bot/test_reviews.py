@@ -8,27 +8,11 @@ import pytest
 
 from bot import texts
 from demo.journey import dm, seen
-from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
-
-
-async def confirmed_session(c):
-    """A booked and accepted session; its booking."""
-    await ready_tutor(c)
-    await request_first_slot(c)
-    request = await dm(c, c.tutor, "New session request")
-    await c.emu.click(c.tutor, request, label="Accept")
-    [booking] = await live_bookings(c, c.student)
-    return booking
-
-
-async def completed_session(c, clock):
-    """A session that started and was marked complete by the tutor; its booking id."""
-    booking = await confirmed_session(c)
-    clock.set(booking.start + timedelta(minutes=1))
-    listing = await c.emu.slash(c.tutor, c.guild, "bookings")
-    done = await c.emu.click(c.tutor, listing.message, label="Mark complete")
-    assert "Marked complete" in done.text
-    return booking.booking_id
+from tests.bot.journeys import (
+    completed_session,
+    confirmed_session,
+    request_first_slot,
+)
 
 
 async def review_form(c, booking_id, user=None):

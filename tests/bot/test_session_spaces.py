@@ -12,7 +12,12 @@ import pytest
 
 from demo.journey import dm
 from discord_emulator.permissions import CONNECT, SPEAK, VIEW_CHANNEL
-from tests.bot.journeys import live_bookings, ready_tutor, request_first_slot
+from tests.bot.journeys import (
+    confirmed_session,
+    live_bookings,
+    ready_tutor,
+    request_first_slot,
+)
 from tutorbot.bootstrap import build_bot
 
 
@@ -23,12 +28,7 @@ async def _set(c, setting, value):
 
 async def _confirmed(c, formats=("text", "voice")):
     await _set(c, "sessions_channel", f"<#{c.sessions.id}>")
-    await ready_tutor(c, formats=formats)
-    await request_first_slot(c)
-    request = await dm(c, c.tutor, "New session request")
-    await c.emu.click(c.tutor, request, label="Accept")
-    [booking] = await live_bookings(c, c.student)
-    return booking
+    return await confirmed_session(c, formats=formats)
 
 
 async def _run_jobs(c):
