@@ -9,9 +9,7 @@ from marketplace.domain.ranking import CompletionCounts
 from marketplace.domain.settlement import Outcome
 from marketplace.services import bookings, sessions
 from marketplace.services.context import ServiceContext
-from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import downgrade, upgrade
-from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from tests.services.marketplace_world import (
     GUILD,
     NOW,
@@ -23,6 +21,7 @@ from tests.services.marketplace_world import (
     book_cmd,
     build_world,
 )
+from tests.storage.opened import units_of_work
 
 START = at(2, 10)
 HOUR = timedelta(hours=1)
@@ -112,21 +111,14 @@ EXPECTED = {
 
 
 async def _all_counts(url: str) -> dict[int, CompletionCounts]:
-    database = create_database(url)
-    try:
-        factory = UnitOfWorkFactory(database)
+    async with units_of_work(url) as factory:
         return {tutor: await _counts(factory, tutor) for tutor in EXPECTED}
-    finally:
-        await database.dispose()
 
 
 async def test_the_migration_backfills_the_counts_the_services_keep(empty_database_url, clock):
     await asyncio.to_thread(upgrade, empty_database_url)
-    database = create_database(empty_database_url)
-    try:
-        await _history(ServiceContext(uow=UnitOfWorkFactory(database), clock=clock), clock)
-    finally:
-        await database.dispose()
+    async with units_of_work(empty_database_url) as factory:
+        await _history(ServiceContext(uow=factory, clock=clock), clock)
     kept = await _all_counts(empty_database_url)
 
     await asyncio.to_thread(downgrade, empty_database_url, "0010")

@@ -15,10 +15,8 @@ from marketplace.services import bookings, reviews, sessions
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.reviews import WriteReview
-from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import downgrade, upgrade
 from marketplace.storage.models import BookingRow, ReviewRow, TutorProfileRow
-from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from tests.services.marketplace_world import (
     GUILD,
     STUDENT_ID,
@@ -29,6 +27,7 @@ from tests.services.marketplace_world import (
     book_cmd,
     build_world,
 )
+from tests.storage.opened import units_of_work
 
 STUDENT = actor(STUDENT_ID)
 TUTOR = actor(TUTOR_ID)
@@ -137,20 +136,14 @@ async def test_changes_of_one_review_at_once_never_count_twice(service_context, 
 
 
 async def _kept_at(url: str) -> dict[int, ReviewCounts]:
-    database = create_database(url)
-    try:
-        return await kept(UnitOfWorkFactory(database))
-    finally:
-        await database.dispose()
+    async with units_of_work(url) as factory:
+        return await kept(factory)
 
 
 async def test_the_migration_backfills_the_counts_the_repository_keeps(empty_database_url, clock):
     await asyncio.to_thread(upgrade, empty_database_url)
-    database = create_database(empty_database_url)
-    try:
-        await history(ServiceContext(uow=UnitOfWorkFactory(database), clock=clock), clock)
-    finally:
-        await database.dispose()
+    async with units_of_work(empty_database_url) as factory:
+        await history(ServiceContext(uow=factory, clock=clock), clock)
     before = await _kept_at(empty_database_url)
 
     await asyncio.to_thread(downgrade, empty_database_url, "0011")
