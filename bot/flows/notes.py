@@ -8,6 +8,7 @@ save the card is redrawn in place with the new goals or note.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Self
 
 import discord
@@ -112,6 +113,22 @@ class NoteModal(SafeModal):
         await _redraw(interaction, card, texts.NOTE_ADDED)
 
 
+async def _open_on_card(
+    interaction: discord.Interaction,
+    guild_id: int,
+    booking_id: int,
+    form: Callable[[int, NotesCard], SafeModal],
+) -> None:
+    """Read the card as it is now (refusing non-participants), then open `form` on it."""
+    try:
+        actor = actor_for(interaction, guild_id)
+        card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    except Exception as error:
+        await handle_interaction_error(interaction, error)
+        return
+    await open_form(interaction, form(guild_id, card))
+
+
 class EditGoalsButton(RecordButton, prefix="notes:goals"):
     """Edit goals, on the `/notes` card."""
 
@@ -120,13 +137,7 @@ class EditGoalsButton(RecordButton, prefix="notes:goals"):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the goals form on the goals as they are now."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            card = await notes.open_notes(actor, self.record_id, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
-        await open_form(interaction, GoalsModal(self.guild_id, card))
+        await _open_on_card(interaction, self.guild_id, self.record_id, GoalsModal)
 
 
 class AddNoteButton(RecordButton, prefix="notes:add"):
@@ -137,13 +148,7 @@ class AddNoteButton(RecordButton, prefix="notes:add"):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the note form (prefilled from the tutor's template)."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            card = await notes.open_notes(actor, self.record_id, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
-        await open_form(interaction, NoteModal(self.guild_id, card))
+        await _open_on_card(interaction, self.guild_id, self.record_id, NoteModal)
 
 
 class NotesPageButton(
