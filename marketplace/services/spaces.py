@@ -69,6 +69,18 @@ async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
     )
 
 
+async def _nothing_to_open(booking_id: int, ctx: ServiceContext, now: datetime) -> str | None:
+    """Why there is nothing to open now, if so; read-only, so most callers take no lock."""
+    async with ctx.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
+        if booking is None:
+            return "no booking"
+        if not should_open(booking, await uow.guilds.policy(booking.guild_id), now):
+            return "not due"
+        space = await uow.spaces.get(booking_id)
+    return "already open or opening" if space is not None and space.is_live else None
+
+
 async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:
     """Open the booking's space if it is due and nobody has; say what happened.
 
@@ -77,12 +89,12 @@ async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
     scheduled work tries again.
     """
     now = ctx.clock.now()
+    if why_not := await _nothing_to_open(booking_id, ctx, now):
+        return why_not
     async with ctx.uow() as uow:
         booking = await uow.bookings.get(booking_id)
-        if booking is None:
-            return "no booking"
-        policy = await uow.guilds.policy(booking.guild_id)
-        if not should_open(booking, policy, now):
+        policy = await uow.guilds.policy(booking.guild_id) if booking else None
+        if booking is None or policy is None or not should_open(booking, policy, now):
             return "not due"
         if not await uow.spaces.claim(booking_id, booking.guild_id, now):
             return "already open or opening"
