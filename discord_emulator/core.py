@@ -37,6 +37,12 @@ class EmulatorCore:
         self.rate_limits = RateLimitRules()
         self.transcript: list[TranscriptEntry] = []
         self.errors: list[ErrorRecord] = []
+        # Requests Discord would refuse as malformed (its OpenAPI schemas and documented
+        # limits): the bot's bugs. Tests and the demo fail on any (see contract_requests).
+        self.contract_violations: list[ErrorRecord] = []
+        # What the emulator itself sent that Discord's response schemas reject: emulator
+        # bugs (see contract_responses).
+        self.emulator_faults: list[str] = []
         self.requests: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
         self._commands_synced: dict[int | None, asyncio.Event] = {}

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from discord_emulator import contract_requests, contract_responses
 from discord_emulator import errors as err
 from discord_emulator.backend import Backend
 from discord_emulator.errors import DiscordAPIError
@@ -89,6 +90,7 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
                     injected=True,
                     body=body,
                 )
+            await contract_requests.check(b, method, template, request)
             result = await fn(b, request)
         except DiscordAPIError as exc:
             return _error_response(b, exc, request, template, ok_headers(template))
@@ -99,7 +101,9 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
         if isinstance(result, web.StreamResponse):
             return result
         if result is None:
+            contract_responses.check(b, method, template, request, status=204, payload=None)
             return web.Response(status=204, headers=ok_headers(template))
+        contract_responses.check(b, method, template, request, status=200, payload=result)
         return json_response(result, headers=ok_headers(template))
 
     return handler
