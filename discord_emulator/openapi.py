@@ -34,8 +34,11 @@ def document() -> JSON:
 
 @cache
 def _registry() -> Registry[Any]:
-    resource = Resource.from_contents(document(), default_specification=DRAFT202012)
-    return Registry().with_resource(SPEC_URI, resource)
+    resource: Resource[Any] = Resource.from_contents(
+        document(), default_specification=DRAFT202012
+    )
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
 
 
 @cache
