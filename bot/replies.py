@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 from discord.utils import MISSING
 
@@ -11,15 +13,20 @@ async def reply(
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,
+    embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View | None = None,
     file: discord.File | None = None,
     ephemeral: bool = True,
 ) -> None:
-    """Answer the interaction; follow up instead if it was deferred or answered already."""
+    """Answer the interaction; follow up instead if it was deferred or answered already.
+
+    Give one `embed`, or several `embeds` (at most 10, 6,000 characters together).
+    """
+    cards = [embed] if embed is not None else list(embeds)
     if interaction.response.is_done():
         await interaction.followup.send(
             content or MISSING,
-            embed=embed or MISSING,
+            embeds=cards or MISSING,
             view=view or MISSING,
             file=file or MISSING,
             ephemeral=ephemeral,
@@ -27,7 +34,7 @@ async def reply(
     else:
         await interaction.response.send_message(
             content,
-            embed=embed or MISSING,
+            embeds=cards or MISSING,
             view=view or MISSING,
             file=file or MISSING,
             ephemeral=ephemeral,

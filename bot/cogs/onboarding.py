@@ -33,6 +33,9 @@ class OnboardingCog(commands.Cog):
         guild = guild_of(interaction)
         services = self.bot.services
         subjects = await onboarding.catalogue(guild.id, guild.name, services)
+        if not subjects:
+            await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+            return
         current_zone = await onboarding.current_timezone(interaction.user.id, services)
         view = StartView(interaction.user.id, services, subjects, current_zone)
         await reply(interaction, texts.START_INTRO, view=view, ephemeral=True)

@@ -14,7 +14,7 @@ from bot.client import TutorBot
 from bot.flows.confirm import ConfirmView
 from bot.flows.pay import link_view
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
-from bot.presenters.availability import draft_lines, entry_text
+from bot.presenters.availability import availability_embeds, draft_lines, entry_choices
 from bot.replies import reply
 from marketplace.domain.errors import ConflictError
 from marketplace.services import availability, onboarding, profiles
@@ -38,6 +38,9 @@ class TutorCog(commands.Cog):
         guild = guild_of(interaction)
         services = self.bot.services
         subjects = await onboarding.catalogue(guild.id, guild.name, services)
+        if not subjects:
+            await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+            return
         card = await profiles.view(guild.id, interaction.user.id, services)
         view = TutorApplyView(interaction.user.id, services, subjects, ApplyDraft.from_card(card))
         await reply(interaction, texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
@@ -101,9 +104,7 @@ class TutorCog(commands.Cog):
     async def availability_list(self, interaction: discord.Interaction) -> None:
         """List entries with their ids."""
         found = await availability.entries(actor_of(interaction), self.bot.services)
-        lines = [entry_text(e) for e in found] or [texts.AVAILABILITY_NONE]
-        embed = discord.Embed(title=texts.AVAILABILITY_LIST_TITLE, description="\n".join(lines))
-        await reply(interaction, embed=embed, ephemeral=True)
+        await reply(interaction, embeds=availability_embeds(found), ephemeral=True)
 
     @availability.command(name="remove", description="Remove one of your published times")
     @app_commands.describe(entry="Which one (start typing to see them)")
@@ -118,17 +119,7 @@ class TutorCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """The caller's entries."""
         found = await availability.entries(actor_of(interaction), self.bot.services)
-        choices = []
-        for entry in found:
-            label = _plain(entry_text(entry))[:100]
-            if current.casefold() in label.casefold():
-                choices.append(app_commands.Choice(name=label, value=entry.entry_id))
-        return choices[:25]
-
-
-def _plain(text: str) -> str:
-    """Entry text without Markdown, for autocomplete labels."""
-    return text.replace("`", "").replace("**", "")
+        return entry_choices(found, current)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -15,6 +15,7 @@ from bot.actors import actor_of
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.moderation import action_name
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.cases import NOTE_MAX_LEN, Case, CaseAction
 from marketplace.domain.errors import NotFoundError
 from marketplace.services import moderation
@@ -25,7 +26,7 @@ class ResolveCaseModal(SafeModal):
 
     def __init__(self, guild_id: int, case_id: int) -> None:
         # No fixed custom_id: two moderators may open the same case; each gets an answer.
-        super().__init__(title=texts.MOD_RESOLVE_TITLE.format(case=case_id))
+        super().__init__(title=clip(texts.MOD_RESOLVE_TITLE.format(case=case_id), MODAL_TITLE_MAX))
         self.case_id = case_id
         self.action: discord.ui.Select[Any] = discord.ui.Select(
             custom_id="case:action",

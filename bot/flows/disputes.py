@@ -14,6 +14,7 @@ from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.disputes import STATEMENT_MAX_LEN
 from marketplace.services import disputes
 from marketplace.services.commands import Actor
@@ -24,7 +25,9 @@ class DisputeModal(SafeModal):
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
         # No fixed custom_id: two forms opened side by side must each reach their handler.
-        super().__init__(title=texts.DISPUTE_MODAL_TITLE.format(booking=booking_id))
+        super().__init__(
+            title=clip(texts.DISPUTE_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
+        )
         self.guild_id, self.booking_id = guild_id, booking_id
         self.statement: discord.ui.TextInput[DisputeModal] = discord.ui.TextInput(
             label=texts.DISPUTE_STATEMENT_LABEL,

@@ -12,6 +12,7 @@ from bot.actors import actor_of
 from bot.flows.base import OwnedView
 from bot.flows.pay import booked_answer
 from bot.presenters.bookings import results_embed, ts
+from bot.presenters.text_limits import BUTTON_LABEL_MAX, SELECT_PLACEHOLDER_MAX, clip
 from marketplace.services import booking_views, bookings, onboarding
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import SearchResults, TutorHit
@@ -41,10 +42,9 @@ class ResultsView(OwnedView):
         self.clear_items()
         offset = self.page * len(self.results.page(0))
         for row, hit in enumerate(self.results.page(self.page)):
-            name = hit.name[:60]
             self.add_item(
                 discord.ui.Button(
-                    label=f"{offset + row + 1}. {name}",
+                    label=clip(f"{offset + row + 1}. {hit.name}", BUTTON_LABEL_MAX),
                     disabled=True,
                     style=discord.ButtonStyle.secondary,
                     row=row,
@@ -166,7 +166,7 @@ class SlotSelect(discord.ui.Select[BookingPicker]):
         ]
         super().__init__(
             custom_id="book:slot",
-            placeholder=f"Open times ({picker.zone})…",
+            placeholder=clip(f"Open times ({picker.zone})…", SELECT_PLACEHOLDER_MAX),
             options=options,
             row=1,
         )

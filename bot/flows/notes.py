@@ -18,6 +18,7 @@ from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.notes import note_pages, notes_embed
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
 from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_LEN
 from marketplace.services import notes
@@ -63,7 +64,9 @@ class GoalsModal(SafeModal):
 
     def __init__(self, guild_id: int, card: NotesCard) -> None:
         booking_id = card.booking.booking_id
-        super().__init__(title=texts.NOTES_GOALS_MODAL_TITLE.format(booking=booking_id)[:45])
+        super().__init__(
+            title=clip(texts.NOTES_GOALS_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
+        )
         self.guild_id, self.booking_id = guild_id, booking_id
         self.seen_version = card.goals.version
         self.goals: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
@@ -71,7 +74,7 @@ class GoalsModal(SafeModal):
             custom_id="notes:goals",
             style=discord.TextStyle.paragraph,
             placeholder=texts.NOTES_GOALS_PLACEHOLDER,
-            default=card.goals.text or None,
+            default=prefill(card.goals.text, max_length=GOALS_MAX_LEN),
             max_length=GOALS_MAX_LEN,
             required=False,
         )
@@ -93,14 +96,16 @@ class NoteModal(SafeModal):
 
     def __init__(self, guild_id: int, card: NotesCard) -> None:
         booking_id = card.booking.booking_id
-        super().__init__(title=texts.NOTE_MODAL_TITLE.format(booking=booking_id)[:45])
+        super().__init__(
+            title=clip(texts.NOTE_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
+        )
         self.guild_id, self.booking_id = guild_id, booking_id
         self.text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
             label=texts.NOTE_LABEL,
             custom_id="notes:text",
             style=discord.TextStyle.paragraph,
             placeholder=texts.NOTE_PLACEHOLDER,
-            default=card.prefill or None,
+            default=prefill(card.prefill, max_length=NOTE_MAX_LEN),
             max_length=NOTE_MAX_LEN,
         )
         self.add_item(self.text)
@@ -194,14 +199,14 @@ class TemplateModal(SafeModal):
 
     def __init__(self, guild_id: int, prompt: TemplatePrompt) -> None:
         title = texts.NOTES_TEMPLATE_MODAL_TITLE.format(subject=prompt.subject_name)
-        super().__init__(title=title[:45])
+        super().__init__(title=clip(title, MODAL_TITLE_MAX))
         self.guild_id, self.prompt = guild_id, prompt
         self.text: discord.ui.TextInput[TemplateModal] = discord.ui.TextInput(
             label=texts.NOTES_TEMPLATE_LABEL,
             custom_id="notes:template",
             style=discord.TextStyle.paragraph,
             placeholder=texts.NOTES_TEMPLATE_PLACEHOLDER,
-            default=prompt.text or None,
+            default=prefill(prompt.text, max_length=TEMPLATE_MAX_LEN),
             max_length=TEMPLATE_MAX_LEN,
             required=False,
         )

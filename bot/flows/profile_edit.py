@@ -8,6 +8,7 @@ from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import SafeModal
 from bot.presenters.profiles import profile_embed
+from bot.presenters.text_limits import prefill
 from marketplace.domain.money import format_money
 from marketplace.domain.profiles import BIO_MAX, GOALS_MAX
 from marketplace.services import profiles
@@ -32,7 +33,7 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
                 custom_id="goals",
                 label="Your goals",
                 style=discord.TextStyle.paragraph,
-                default=card.student.goals or None,
+                default=prefill(card.student.goals, max_length=GOALS_MAX),
                 required=False,
                 max_length=GOALS_MAX,
                 placeholder="What do you want to get better at?",
@@ -43,14 +44,14 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
                 custom_id="bio",
                 label="Bio",
                 style=discord.TextStyle.paragraph,
-                default=card.tutor.bio or None,
+                default=prefill(card.tutor.bio, max_length=BIO_MAX),
                 max_length=BIO_MAX,
                 placeholder="Who you are, what you teach, how you teach.",
             )
             self.rate = discord.ui.TextInput(
                 custom_id="rate",
                 label="Hourly rate",
-                default=format_money(card.tutor.rate),
+                default=prefill(format_money(card.tutor.rate), max_length=RATE_MAX_CHARS),
                 max_length=RATE_MAX_CHARS,
                 placeholder="e.g. 25 or 25.50",
             )

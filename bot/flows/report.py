@@ -15,6 +15,7 @@ from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.cases import REASON_MAX_LEN
 from marketplace.domain.errors import ConflictError, PermissionDeniedError
 from marketplace.services import moderation, sessions
@@ -30,7 +31,7 @@ class ReportModal(SafeModal):
             else texts.PROFILE_REPORT_TITLE
         )
         # No fixed custom_id: two people reporting the same user must each reach their form.
-        super().__init__(title=title)
+        super().__init__(title=clip(title, MODAL_TITLE_MAX))
         self.guild_id, self.target_id, self.booking_id = guild_id, target_id, booking_id
         self.reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
             label=texts.SPACE_REPORT_LABEL_FIELD,

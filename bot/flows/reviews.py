@@ -18,6 +18,7 @@ from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.reviews import review_embed
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
 from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
 from marketplace.services import reviews
@@ -34,7 +35,7 @@ class ReviewModal(SafeModal):
         booking_id = prompt.booking.booking_id
         title = texts.REVIEW_EDIT_TITLE if existing else texts.REVIEW_MODAL_TITLE
         # No fixed custom_id: two forms opened side by side must each reach their handler.
-        super().__init__(title=title.format(booking=booking_id))
+        super().__init__(title=clip(title.format(booking=booking_id), MODAL_TITLE_MAX))
         self.guild_id, self.booking_id, self.editing = guild_id, booking_id, existing is not None
         stars = existing.content.stars if existing else None
         yes = existing.content.yes if existing else frozenset()
@@ -64,7 +65,7 @@ class ReviewModal(SafeModal):
             custom_id="review:text",
             style=discord.TextStyle.paragraph,
             placeholder=texts.REVIEW_TEXT_PLACEHOLDER,
-            default=existing.content.text if existing and existing.content.text else None,
+            default=prefill(existing.content.text if existing else None, max_length=TEXT_MAX_LEN),
             max_length=TEXT_MAX_LEN,
             required=False,
         )
@@ -134,7 +135,9 @@ class ReplyModal(SafeModal):
     """The reviewee's one reply to the review of them."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(title=texts.REPLY_MODAL_TITLE.format(booking=booking_id))
+        super().__init__(
+            title=clip(texts.REPLY_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
+        )
         self.guild_id, self.booking_id = guild_id, booking_id
         self.text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=texts.REPLY_TEXT_LABEL,

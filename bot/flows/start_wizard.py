@@ -8,6 +8,7 @@ from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import OwnedView, SafeModal, open_form
 from bot.presenters.onboarding import onboarded_embed
+from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip
 from marketplace.domain.members import Subject
 from marketplace.domain.profiles import Level, Role
 from marketplace.domain.timezones import COMMON_ZONES, MAX_ZONE_INPUT, validate_zone
@@ -15,7 +16,7 @@ from marketplace.services import onboarding
 from marketplace.services.commands import StartOnboarding
 from marketplace.services.context import ServiceContext
 
-MAX_SELECT_OPTIONS = 25
+MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX
 
 
 class StartView(OwnedView):
@@ -36,7 +37,8 @@ class StartView(OwnedView):
         self.level: Level | None = None
         self.add_item(RoleSelect(self))
         self.add_item(ZoneSelect(self, current_zone))
-        self.add_item(SubjectSelect(self, subjects))
+        if subjects:  # a select needs at least one option: callers say "none yet" first
+            self.add_item(SubjectSelect(self, subjects))
         self.add_item(LevelSelect(self))
         self.add_item(OtherZoneButton(self))
         self.add_item(SaveButton(self))
@@ -95,7 +97,9 @@ class SubjectSelect(discord.ui.Select[StartView]):
 
     def __init__(self, wizard: StartView, subjects: list[Subject]) -> None:
         shown = subjects[:MAX_SELECT_OPTIONS]
-        options = [discord.SelectOption(label=s.name[:100], value=s.key) for s in shown]
+        options = [
+            discord.SelectOption(label=clip(s.name, OPTION_TEXT_MAX), value=s.key) for s in shown
+        ]
         self.wizard = wizard
         super().__init__(
             custom_id="start:subjects",

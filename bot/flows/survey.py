@@ -16,6 +16,7 @@ from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.base import SafeModal, open_form, services_of
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
@@ -44,7 +45,9 @@ class SurveyReasonModal(SafeModal):
     """The optional reason behind a student's "not helpful"."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(title=texts.SURVEY_REASON_TITLE.format(booking=booking_id))
+        super().__init__(
+            title=clip(texts.SURVEY_REASON_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
+        )
         self.guild_id, self.booking_id = guild_id, booking_id
         self.reason: discord.ui.TextInput[SurveyReasonModal] = discord.ui.TextInput(
             label=texts.SURVEY_REASON_LABEL,

@@ -10,6 +10,7 @@ from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import OwnedView, SafeModal, open_form
 from bot.presenters.profiles import profile_embed
+from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip, prefill
 from marketplace.domain.members import Subject
 from marketplace.domain.money import format_money
 from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
@@ -18,7 +19,7 @@ from marketplace.services.commands import ApplyAsTutor
 from marketplace.services.context import ServiceContext
 from marketplace.services.results import ProfileCard
 
-MAX_SELECT_OPTIONS = 25
+MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX
 RATE_MAX_CHARS = 20
 NOT_TEACHING_MAX_CHARS = 300
 
@@ -47,7 +48,7 @@ class ApplyDraft:
                 instant=tutor.instant_booking,
                 rate=format_money(tutor.rate),
                 bio=tutor.bio,
-                not_teaching=", ".join(card.subject_names.get(k, k) for k in tutor.not_teaching),
+                not_teaching=_not_teaching_text(card),
             )
         if member is not None:
             return cls(subject_keys=member.interests, level=member.level)
@@ -59,6 +60,18 @@ class ApplyDraft:
         return [name for name, value in wanted.items() if not value]
 
 
+def _not_teaching_text(card: ProfileCard) -> str:
+    """The subjects the tutor doesn't teach, as whole names that fit the form's field."""
+    tutor = card.tutor
+    names = [card.subject_names.get(k, k) for k in sorted(tutor.not_teaching)] if tutor else []
+    shown: list[str] = []
+    for name in names:
+        if len(", ".join([*shown, name])) > NOT_TEACHING_MAX_CHARS:
+            break
+        shown.append(name)
+    return ", ".join(shown)
+
+
 class TutorApplyView(OwnedView):
     """Subjects, level, formats and instant booking; Continue opens the modal."""
 
@@ -68,7 +81,8 @@ class TutorApplyView(OwnedView):
         super().__init__(owner_id)
         self.services = services
         self.draft = draft
-        self.add_item(TeachSubjectsSelect(draft, subjects))
+        if subjects:  # a select needs at least one option: callers say "none yet" first
+            self.add_item(TeachSubjectsSelect(draft, subjects))
         self.add_item(TeachLevelSelect(draft))
         self.add_item(FormatsSelect(draft))
         self.add_item(InstantSelect(draft))
@@ -82,7 +96,9 @@ class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
         self.draft = draft
         options = [
             discord.SelectOption(
-                label=s.name[:100], value=s.key, default=s.key in draft.subject_keys
+                label=clip(s.name, OPTION_TEXT_MAX),
+                value=s.key,
+                default=s.key in draft.subject_keys,
             )
             for s in subjects[:MAX_SELECT_OPTIONS]
         ]
@@ -194,7 +210,7 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
             custom_id="rate",
             label="Hourly rate (0 for free)",
             placeholder="e.g. 25 or 25.50",
-            default=draft.rate or None,
+            default=prefill(draft.rate, max_length=RATE_MAX_CHARS),
             max_length=RATE_MAX_CHARS,
         )
         self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
@@ -202,14 +218,14 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
             label="Bio",
             style=discord.TextStyle.paragraph,
             placeholder="Who you are, what you teach, how you teach.",
-            default=draft.bio or None,
+            default=prefill(draft.bio, max_length=BIO_MAX),
             max_length=BIO_MAX,
         )
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="not_teaching",
             label="Subjects you don't teach (optional)",
             placeholder="Comma-separated, e.g. Statistics, Organic Chemistry",
-            default=draft.not_teaching or None,
+            default=prefill(draft.not_teaching, max_length=NOT_TEACHING_MAX_CHARS),
             required=False,
             max_length=NOT_TEACHING_MAX_CHARS,
         )

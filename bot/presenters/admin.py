@@ -8,6 +8,7 @@ import discord
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import FIELD_VALUE_MAX, fit_joined
 from marketplace.domain.policy import SETTINGS, SettingGroup, SettingKind, settings_in_group
 from marketplace.services.results import GuildConfig
 
@@ -41,7 +42,7 @@ def config_embed(config: GuildConfig) -> discord.Embed:
         if lines:
             embed.add_field(
                 name=texts.CONFIG_GROUP_TITLES[group.value],
-                value="\n".join(lines)[:1024],
+                value=fit_joined(lines, FIELD_VALUE_MAX, "\n"),
                 inline=False,
             )
     if not config.payments_available:

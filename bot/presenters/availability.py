@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import discord
+from discord import app_commands
+
 from bot import texts
+from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import (
+    CHOICE_NAME_MAX,
+    CHOICES_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    clip,
+    paged_lines,
+)
 from marketplace.domain.availability import WeeklyRule
 from marketplace.ports.bookings import AvailabilityEntry
 from marketplace.services.availability import AvailabilityDraft
@@ -77,3 +89,37 @@ def entry_text(entry: AvailabilityEntry) -> str:
         )
         return f"`{entry.entry_id}` {day_off}"
     return f"`{entry.entry_id}`"
+
+
+def availability_embeds(entries: list[AvailabilityEntry]) -> list[discord.Embed]:
+    """`/tutor availability list`: every entry, over as many embeds as one message needs.
+
+    Each embed's description stays within Discord's 4,096 characters and all of them
+    within its 6,000 per message; at the 50-entry cap every entry fits, and should one
+    ever not, the last line says how many more there are.
+    """
+    lines = [entry_text(e) for e in entries] or [texts.AVAILABILITY_NONE]
+    titles = (texts.AVAILABILITY_LIST_TITLE, texts.AVAILABILITY_LIST_CONTINUED)
+    # Room for a title on every page: any two pages in a row are over 4,096 together, so
+    # 6,000 characters never make more than three.
+    budget = EMBED_TOTAL_MAX - 3 * max(len(t) for t in titles)
+    pages = paged_lines(lines, page_max=EMBED_DESCRIPTION_MAX, total_max=budget)
+    return [
+        discord.Embed(title=titles[min(i, 1)], description=page, colour=BRAND_COLOUR)
+        for i, page in enumerate(pages)
+    ]
+
+
+def entry_choices(entries: list[AvailabilityEntry], typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for `/tutor availability remove entry:`: the entries matching `typed`."""
+    choices = []
+    for entry in entries:
+        label = clip(_plain(entry_text(entry)), CHOICE_NAME_MAX)
+        if typed.casefold() in label.casefold():
+            choices.append(app_commands.Choice(name=label, value=entry.entry_id))
+    return choices[:CHOICES_MAX]
+
+
+def _plain(text: str) -> str:
+    """Entry text without Markdown, for autocomplete labels."""
+    return text.replace("`", "").replace("**", "")

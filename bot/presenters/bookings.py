@@ -10,6 +10,14 @@ from discord import app_commands
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import (
+    CHOICE_NAME_MAX,
+    CHOICES_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TITLE_MAX,
+    clip,
+    fit_joined,
+)
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.money import format_money
@@ -103,7 +111,8 @@ def bookings_embed(
     paid = payments or {}
     lines = [booking_line(b, viewer_id, names, paid.get(b.booking_id)) for b in items]
     lines = lines or [texts.BOOKINGS_NONE]
-    embed = discord.Embed(title=title, description="\n".join(lines)[:4000], colour=BRAND_COLOUR)
+    description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
+    embed = discord.Embed(title=title, description=description, colour=BRAND_COLOUR)
     if fallback_count:
         embed.set_footer(text=texts.BOOKINGS_FALLBACK.format(count=fallback_count))
     return embed
@@ -127,8 +136,11 @@ def results_embed(results: SearchResults, page: int) -> discord.Embed:
     start = page * len(results.page(0)) if results.hits else 0
     lines = [hit_line(h, start + i + 1, results.payments_on) for i, h in enumerate(hits)]
     embed = discord.Embed(
-        title=texts.FIND_TITLE.format(subject=results.subject_name, count=len(results.hits)),
-        description="\n".join(lines) or texts.FIND_NONE,
+        title=clip(
+            texts.FIND_TITLE.format(subject=results.subject_name, count=len(results.hits)),
+            EMBED_TITLE_MAX,
+        ),
+        description=fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n") or texts.FIND_NONE,
         colour=BRAND_COLOUR,
     )
     if results.window is not None:
@@ -169,9 +181,6 @@ def booked_text(booking: Booking) -> str:
     )
 
 
-CHOICES_MAX = 25  # Discord shows at most 25 autocomplete choices
-
-
 def booking_choices(
     bookings: Iterable[Booking], guild: discord.Guild, viewer: int, typed: str
 ) -> list[app_commands.Choice[int]]:
@@ -186,7 +195,10 @@ def booking_choices(
         other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
         other = guild.get_member(other_id)
         name = other.display_name if other else "someone"
-        label = f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC"[:100]
+        label = clip(
+            f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC",
+            CHOICE_NAME_MAX,
+        )
         if wanted in label:
             choices.append(app_commands.Choice(name=label, value=booking.booking_id))
     return choices[:CHOICES_MAX]

@@ -9,12 +9,23 @@ import discord
 from bot import texts
 from bot.presenters.notices import restriction_until
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import (
+    CHOICE_NAME_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TITLE_MAX,
+    FIELD_VALUE_MAX,
+    clip,
+    fit_joined,
+)
 from marketplace.domain.booking import Booking
 from marketplace.domain.cases import Case
 from marketplace.domain.disputes import Dispute
 from marketplace.domain.restrictions import Restriction
 from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
 from marketplace.services.restrictions import Restricted
+
+HISTORY_REASON_MAX = 120  # a line per case: the start of the reason is enough to recall it
+RESTRICTION_REASON_MAX = 300
 
 
 def _ts(case: Case) -> int:
@@ -38,12 +49,15 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
     for case in queue.cases:
         embed.add_field(
             name=texts.MOD_CASE_TITLE.format(case=case.case_id, at=_ts(case)),
-            value=texts.MOD_CASE_BODY.format(
-                target=case.target_id,
-                reporter=case.reporter_id,
-                booking=_booking(case, texts.MOD_CASE_BOOKING),
-                reason=case.reason,
-            )[:1024],
+            value=clip(
+                texts.MOD_CASE_BODY.format(
+                    target=case.target_id,
+                    reporter=case.reporter_id,
+                    booking=_booking(case, texts.MOD_CASE_BOOKING),
+                    reason=case.reason,
+                ),
+                FIELD_VALUE_MAX,
+            ),
             inline=False,
         )
     if queue.card_disputes:
@@ -51,7 +65,8 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             texts.MOD_CARD_DISPUTE.format(booking=d.booking_id, at=int(d.at.timestamp()))
             for d in queue.card_disputes
         ]
-        embed.add_field(name=texts.MOD_CARD_DISPUTES, value="\n".join(lines), inline=False)
+        value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
+        embed.add_field(name=texts.MOD_CARD_DISPUTES, value=value, inline=False)
     if queue.disputes:
         embed.add_field(name=texts.MOD_DISPUTES, value=_dispute_lines(queue.disputes), inline=False)
     if queue.failed_work:
@@ -60,7 +75,8 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         )
     if queue.held_reviews:
         lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
-        embed.add_field(name=texts.MOD_HELD_REVIEWS, value="\n".join(lines), inline=False)
+        value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
+        embed.add_field(name=texts.MOD_HELD_REVIEWS, value=value, inline=False)
     footer = texts.MOD_QUEUE_PAGE if queue.page < queue.pages else texts.MOD_QUEUE_LAST_PAGE
     embed.set_footer(
         text=footer.format(
@@ -81,7 +97,7 @@ def _failed_lines(failed: list[FailedWork]) -> str:
         lines.append(
             texts.MOD_FAILED_LINE.format(what=what, booking=booking, at=int(work.at.timestamp()))
         )
-    return "\n".join(lines)[:1024]
+    return fit_joined(lines, FIELD_VALUE_MAX, "\n")
 
 
 def history_embed(
@@ -92,12 +108,13 @@ def history_embed(
 ) -> discord.Embed:
     """A user's cases as the reported party, newest first; their last restriction, if any."""
     embed = discord.Embed(
-        title=texts.MOD_HISTORY_TITLE.format(name=user.display_name[:80]), colour=BRAND_COLOUR
+        title=clip(texts.MOD_HISTORY_TITLE.format(name=user.display_name), EMBED_TITLE_MAX),
+        colour=BRAND_COLOUR,
     )
     if restriction is not None and now is not None:
         embed.add_field(
             name=texts.MOD_RESTRICTION_FIELD,
-            value=restriction_line(restriction, now)[:1024],
+            value=clip(restriction_line(restriction, now), FIELD_VALUE_MAX),
             inline=False,
         )
     if not cases:
@@ -115,19 +132,20 @@ def history_embed(
             at=_ts(case),
             status=status,
             booking=_booking(case, texts.MOD_HISTORY_BOOKING),
-            reason=case.reason[:120],
+            reason=clip(case.reason, HISTORY_REASON_MAX),
         )
         lines.append(line)
-    embed.description = "\n".join(lines)[:4096]
+    embed.description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     return embed
 
 
 def booking_choice_label(booking: Booking, viewer: int) -> str:
     """A booking as the reporter picks it in autocomplete."""
     role = "tutor" if viewer == booking.tutor_id else "student"
-    return texts.REPORT_BOOKING_CHOICE.format(
+    label = texts.REPORT_BOOKING_CHOICE.format(
         booking=booking.booking_id, start=f"{booking.start:%a %d %b %H:%M}", role=role
-    )[:100]
+    )
+    return clip(label, CHOICE_NAME_MAX)
 
 
 def _unix(when: datetime | None) -> str:
@@ -139,7 +157,7 @@ def restriction_line(restriction: Restriction, now: datetime) -> str:
     facts = {
         "by": restriction.created_by,
         "at": _unix(restriction.created_at),
-        "reason": restriction.reason[:300],
+        "reason": clip(restriction.reason, RESTRICTION_REASON_MAX),
     }
     if restriction.active(now):
         until = restriction_until(_unix(restriction.until))
@@ -175,7 +193,7 @@ def _dispute_lines(lines: list[OpenDisputeLine]) -> str:
                 late=texts.MOD_DISPUTE_OVERDUE.format(hours=target) if line.overdue else "",
             )
         )
-    return "\n".join(out)[:1024]
+    return fit_joined(out, FIELD_VALUE_MAX, "\n")
 
 
 def dispute_decided_text(dispute: Dispute) -> str:

@@ -8,11 +8,16 @@ import discord
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TITLE_MAX,
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    clip,
+)
 from marketplace.domain.notes import ProgressNote
 from marketplace.services.notes import NOTES_LOADED, NotesCard
 
-FIELD_VALUE_MAX = 1024
-EMBED_TOTAL_MAX = 6000
 FOOTER_ROOM = 160  # the page footer is never longer than this
 NOTES_PER_PAGE = 5
 
@@ -49,7 +54,8 @@ def _header(card: NotesCard) -> tuple[str, str]:
     if goals.text and goals.updated_by is not None and goals.updated_at is not None:
         at = int(goals.updated_at.timestamp())
         lines.append(texts.NOTES_GOALS_EDITED.format(user=goals.updated_by, at=at))
-    return texts.NOTES_TITLE.format(subject=card.subject_name)[:256], "\n".join(lines)
+    description = clip("\n".join(lines), EMBED_DESCRIPTION_MAX)
+    return clip(texts.NOTES_TITLE.format(subject=card.subject_name), EMBED_TITLE_MAX), description
 
 
 def note_pages(card: NotesCard) -> list[list[ProgressNote]]:

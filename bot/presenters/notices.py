@@ -14,6 +14,7 @@ from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import student_standing_line
+from bot.presenters.text_limits import EMBED_DESCRIPTION_MAX, clip
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
 from marketplace.domain.money import Money, format_money
@@ -58,7 +59,9 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         amount=_amount(notice),
     )
     embed = discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+        title=texts.NOTICE_TITLES[notice.kind],
+        description=clip(body, EMBED_DESCRIPTION_MAX),
+        colour=BRAND_COLOUR,
     )
     if booking is None:
         return RenderedNotice(embed, None, None)
@@ -93,7 +96,7 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
                 url=google_calendar_link(booking.start, booking.end, title, "TutorBot session")
             )
         )
-    embed.description = f"{body}\n\n" + "\n".join(lines)
+    embed.description = clip(f"{body}\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)
     embed.set_footer(text=f"Booking #{booking.booking_id}")
     return RenderedNotice(embed, _view(notice, booking), _ics(notice, booking, subject_name, now))
 
@@ -181,7 +184,9 @@ def restriction_notice_embed(notice: Notice) -> discord.Embed:
     else:
         body = texts.RESTRICTION_LIFTED_NOTICE.format(guild=guild)
     return discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+        title=texts.NOTICE_TITLES[notice.kind],
+        description=clip(body, EMBED_DESCRIPTION_MAX),
+        colour=BRAND_COLOUR,
     )
 
 
@@ -205,5 +210,7 @@ def verification_notice_embed(notice: Notice) -> discord.Embed:
         old=verification_level_name(str(notice.extra.get("old", ""))),
     )
     return discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind], description=body, colour=BRAND_COLOUR
+        title=texts.NOTICE_TITLES[notice.kind],
+        description=clip(body, EMBED_DESCRIPTION_MAX),
+        colour=BRAND_COLOUR,
     )

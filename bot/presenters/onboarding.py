@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot import texts
+from bot.presenters.text_limits import EMBED_TITLE_MAX, FIELD_VALUE_MAX, clip, fit_joined
 from marketplace.domain.checklist import Step
 from marketplace.services.results import Onboarded
 
@@ -22,11 +23,11 @@ def checklist_lines(steps: tuple[Step, ...] | list[Step]) -> str:
 def onboarded_embed(result: Onboarded, display_name: str) -> discord.Embed:
     """What `/start` shows once saved: a summary and the next-step checklist."""
     embed = discord.Embed(
-        title=texts.START_SAVED_TITLE.format(name=display_name[:80]),
+        title=clip(texts.START_SAVED_TITLE.format(name=display_name), EMBED_TITLE_MAX),
         description=texts.START_SAVED.format(
             role=texts.ROLE_LABELS[result.member.role.value],
             zone=result.timezone,
-            subjects=", ".join(s.name for s in result.subjects),
+            subjects=fit_joined([s.name for s in result.subjects], FIELD_VALUE_MAX),
             level=texts.LEVEL_LABELS[result.level.value],
         ),
         colour=BRAND_COLOUR,

@@ -7,22 +7,28 @@ import discord
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import rating_line
+from bot.presenters.text_limits import EMBED_TITLE_MAX, FIELD_VALUE_MAX, clip, fit_joined
 from marketplace.domain.money import format_money
-from marketplace.domain.profiles import SubjectLevel, TutorProfile, TutorStatus
+from marketplace.domain.profiles import StudentProfile, SubjectLevel, TutorProfile, TutorStatus
 from marketplace.domain.ranking import CompletionCounts
 from marketplace.services.results import ProfileCard
 
 
-def _subjects(items: tuple[SubjectLevel, ...], names: dict[str, str]) -> str:
-    if not items:
-        return "—"
-    return ", ".join(
+def _subject_labels(items: tuple[SubjectLevel, ...], names: dict[str, str]) -> list[str]:
+    return [
         f"{names.get(s.subject_key, s.subject_key)} ({texts.LEVEL_LABELS[s.level.value]})"
         for s in items
-    )
+    ]
+
+
+def _listed(label: str, items: list[str], room: int) -> str:
+    """A labelled list like "Teaches: a, b, …and 3 more" in `room` characters ("—" if none)."""
+    head = f"**{label}:** "
+    return head + (fit_joined(items, max(room - len(head), 1)) if items else "—")
 
 
 def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) -> str:
+    """The Tutoring field; the two subject lists share what the other lines leave of 1,024."""
     if not tutor.rate.minor:
         rate = texts.PROFILE_FREE
     elif payments_on:
@@ -30,18 +36,31 @@ def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) 
     else:
         rate = texts.PROFILE_RATE_UNPAID.format(rate=format_money(tutor.rate))
     formats = ", ".join(texts.FORMAT_LABELS[f.value] for f in sorted(tutor.formats))
-    lines = [
-        f"**Teaches:** {_subjects(tutor.subjects, names)}",
+    fixed = [
         f"**Rate:** {rate}",
         f"**Formats:** {formats}",
         f"**Instant booking:** {'on' if tutor.instant_booking else 'off'}",
     ]
-    if tutor.not_teaching:
-        skipped = ", ".join(names.get(k, k) for k in sorted(tutor.not_teaching))
-        lines.insert(1, f"**Doesn't teach:** {skipped}")
     if tutor.status is TutorStatus.PAUSED:
-        lines.append(texts.PROFILE_PAUSED)
+        fixed.append(texts.PROFILE_PAUSED)
+    skipped = [names.get(k, k) for k in sorted(tutor.not_teaching)]
+    lists = 2 if skipped else 1
+    room = FIELD_VALUE_MAX - len("\n".join(fixed)) - lists  # a newline before each list
+    teaches = _listed("Teaches", _subject_labels(tutor.subjects, names), room // lists)
+    lines = [teaches, *fixed]
+    if skipped:
+        lines.insert(1, _listed("Doesn't teach", skipped, room - len(teaches)))
     return "\n".join(lines)
+
+
+def _student_lines(student: StudentProfile, names: dict[str, str]) -> str:
+    """The Student field: the goals in full, the subjects in what is left of 1,024."""
+    goals = f"\n**Goals:** {student.goals}" if student.goals else ""
+    goals = clip(goals, FIELD_VALUE_MAX // 2)
+    learning = _listed(
+        "Learning", _subject_labels(student.subjects, names), FIELD_VALUE_MAX - len(goals)
+    )
+    return learning + goals
 
 
 def sessions_line(completion: CompletionCounts | None) -> str | None:
@@ -62,7 +81,7 @@ def sessions_line(completion: CompletionCounts | None) -> str | None:
 
 def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool) -> discord.Embed:
     """The profile card; completeness and what is missing are shown to the owner only."""
-    embed = discord.Embed(title=display_name[:200], colour=BRAND_COLOUR)
+    embed = discord.Embed(title=clip(display_name, EMBED_TITLE_MAX), colour=BRAND_COLOUR)
     if card.member:
         embed.add_field(name="Role", value=texts.ROLE_LABELS[card.member.role.value])
     embed.add_field(name="Time zone", value=card.timezone or "not set")
@@ -80,14 +99,15 @@ def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool
         if sessions := sessions_line(card.completion):
             embed.add_field(name="Sessions", value=sessions)
         if card.tutor.bio:
-            embed.add_field(name="Bio", value=card.tutor.bio[:1024], inline=False)
+            embed.add_field(name="Bio", value=clip(card.tutor.bio, FIELD_VALUE_MAX), inline=False)
     if card.student:
-        learning = f"**Learning:** {_subjects(card.student.subjects, card.subject_names)}"
-        if card.student.goals:
-            learning += f"\n**Goals:** {card.student.goals[:900]}"
-        embed.add_field(name="Student", value=learning, inline=False)
+        embed.add_field(
+            name="Student", value=_student_lines(card.student, card.subject_names), inline=False
+        )
     if viewer_is_owner and card.completeness:
         missing = ", ".join(texts.MISSING_ITEMS.get(m, m) for m in card.completeness.missing)
         value = f"{card.completeness.score}%" + (f" · missing: {missing}" if missing else " 🎉")
-        embed.add_field(name="Profile completeness", value=value[:1024], inline=False)
+        embed.add_field(
+            name="Profile completeness", value=clip(value, FIELD_VALUE_MAX), inline=False
+        )
     return embed

@@ -8,6 +8,7 @@ import discord
 
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
+from bot.presenters.text_limits import EMBED_DESCRIPTION_MAX, fit_joined
 from marketplace.domain.reviews import ASPECTS, Review
 
 
@@ -35,7 +36,7 @@ def review_embed(review: Review) -> discord.Embed:
         lines.append(content.text)
     if review.reply:
         lines.append(texts.REVIEW_REPLY_BY[review.about.value].format(reply=review.reply))
-    embed.description = "\n".join(lines)[:4000]
+    embed.description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     return embed
 
 

@@ -9,6 +9,7 @@ import discord
 from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.stats_chart import render_chart
+from bot.presenters.text_limits import FIELD_VALUE_MAX, clip
 from marketplace.domain.money import Money, format_money
 from marketplace.domain.stats import GuildStats
 from marketplace.services.stats import StatsReport
@@ -47,7 +48,7 @@ def stats_embed(report: StatsReport) -> discord.Embed:
             body = f"{NA} {texts.STATS_FREE_GUILD}"
         else:
             body = texts.STATS_LINES[group].format(**values)
-        embed.add_field(name=title, value=body[:1024], inline=False)
+        embed.add_field(name=title, value=clip(body, FIELD_VALUE_MAX), inline=False)
     embed.set_image(url=f"attachment://{chart_filename(report)}")
     return embed
 

@@ -11,6 +11,9 @@ from marketplace.domain.text import clean_text
 
 SUBJECT_NAME_MAX = 60
 SUBJECT_NAME_MIN = 2
+# A key is stored in 80 characters and sent to Discord as a select or choice value (100).
+# Casefolding can lengthen a name ("ß" → "ss", "ﬃ" → "ffi"), so the key is checked too.
+SUBJECT_KEY_MAX = 80
 AUTOCOMPLETE_LIMIT = 25
 
 DEFAULT_SUBJECTS: tuple[str, ...] = (
@@ -68,7 +71,8 @@ def clean_subject_name(name: str) -> str:
     Raises :class:`InputError` on field ``"subject"``.
     """
     cleaned = clean_text(name, field="subject", max_len=SUBJECT_NAME_MAX, min_len=SUBJECT_NAME_MIN)
-    subject_key(cleaned)
+    if len(subject_key(cleaned)) > SUBJECT_KEY_MAX:
+        raise InputError("subject", Problem.TOO_LONG, SUBJECT_NAME_MAX)
     return cleaned
 
 
