@@ -17,8 +17,11 @@ from stripe_fake.connect import OnboardingLink
 from stripe_fake.errors import StripeFakeError, invalid, unauthorized
 from stripe_fake.idempotency import IdempotencyCache, SavedResponse, fingerprint
 from stripe_fake.ids import new_id
-from stripe_fake.params import Params, decode_form, get_list, reject_unknown
+from stripe_fake.params import Params, decode_form, get_list
+from stripe_fake.payments import lapse_due
+from stripe_fake.schema import schema_of
 from stripe_fake.store import API_VERSION, Obj, RequestContext, Store, public
+from stripe_fake.validation import validate
 
 Handler = Callable[["Backend", Params, dict[str, str]], Obj]
 
@@ -107,16 +110,30 @@ class ApiRouter:
         self.backend = backend
         self.app = app
 
-    def add(self, method: str, path: str, handler: Handler) -> None:
-        """Route ``METHOD /v1/...`` to `handler(backend, params, match_info)`."""
-        self.app.router.add_route(method, path, functools.partial(self.handle, handler))
+    def add(self, method: str, path: str, handler: Handler, params_type: type) -> None:
+        """Route ``METHOD /v1/...`` to `handler(backend, params, match_info)`.
+
+        `params_type` is the stripe library's params TypedDict for the method: every
+        request is checked against it (`stripe_fake.validation`) before `handler` runs.
+        """
+        route = functools.partial(self.handle, handler, params_type)
+        self.app.router.add_route(method, path, route)
 
     def add_fallback(self) -> None:
         """Answer every other ``/v1`` URL with Stripe's "Unrecognized request URL" (last)."""
-        self.app.router.add_route("*", "/v1/{tail:.*}", functools.partial(self.handle, None))
+        route = functools.partial(self.handle, None, None)
+        self.app.router.add_route("*", "/v1/{tail:.*}", route)
 
-    async def handle(self, handler: Handler | None, request: web.Request) -> web.StreamResponse:
-        """Answer one API request."""
+    async def handle(
+        self, handler: Handler | None, params_type: type | None, request: web.Request
+    ) -> web.StreamResponse:
+        """Answer one API request.
+
+        Authorizations whose 7 days have passed lapse first (Stripe does that by itself).
+        Parameters are validated before the idempotency lookup: as on Stripe, a request
+        that fails validation saves no idempotent result.
+        """
+        lapse_due(self.backend.store)
         request_id = new_id("request")
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         params: Params = {}
@@ -124,8 +141,9 @@ class ApiRouter:
         try:
             api_key = _api_key(request)
             params = await _params(request)
-            if handler is None:
+            if handler is None or params_type is None:
                 raise invalid(f"Unrecognized request URL ({request.method}: {request.path}).")
+            validate(schema_of(params_type), params)
             request_print = fingerprint(request.method, request.path, params)
             saved = self.backend.idempotency.lookup(api_key, key, request_print) if key else None
             if saved is not None:
@@ -154,7 +172,6 @@ def retrieve(kind: str) -> Handler:
     """A ``GET /v1/<objects>/{id}`` handler for `kind`."""
 
     def handler(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
-        reject_unknown(params, ())
         return render(backend, backend.store.get(kind, match["id"]), params)
 
     return handler

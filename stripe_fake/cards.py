@@ -37,28 +37,6 @@ DECLINES: dict[str, Decline] = {
     ),
 }
 
-# Smallest chargeable amounts (minor units) for the common currencies; others: 1.
-MINIMUM_AMOUNTS: dict[str, int] = {
-    "usd": 50,
-    "eur": 50,
-    "gbp": 30,
-    "cad": 50,
-    "aud": 50,
-    "nzd": 50,
-    "chf": 50,
-    "sgd": 50,
-    "hkd": 400,
-    "jpy": 50,
-    "sek": 300,
-    "nok": 300,
-    "dkk": 250,
-}
-
-
-def minimum_amount(currency: str) -> int:
-    """The least Stripe will charge in `currency`."""
-    return MINIMUM_AMOUNTS.get(currency, 1)
-
 
 def _luhn_ok(number: str) -> bool:
     total = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stripe_fake import cards
+from stripe_fake import cards, currencies
 from stripe_fake.errors import invalid, unsupported
 from stripe_fake.ids import random_part
 from stripe_fake.params import (
@@ -23,7 +23,7 @@ from stripe_fake.params import (
     get_list,
     get_metadata,
     get_str,
-    reject_unknown,
+    reject_unmodelled,
     require_int,
     require_str,
 )
@@ -90,17 +90,18 @@ def _line_item(raw: Any, index: int, currency: str | None) -> Obj:
         raise invalid(f"Invalid object: {where}", param=where)
     if "price" in raw:
         raise unsupported("line items with a Price id (use price_data)", param=f"{where}[price]")
-    reject_unknown(raw, ("price_data", "quantity"), where)
+    reject_unmodelled(raw, ("price_data", "quantity"), where)
     quantity = require_int(raw, "quantity", prefix=where, minimum=1)
     where = f"{where}[price_data]"
     price_data = get_dict(raw, "price_data", prefix=f"line_items[{index}]")
-    reject_unknown(price_data, ("currency", "unit_amount", "product_data"), where)
+    reject_unmodelled(price_data, ("currency", "unit_amount", "product_data"), where)
     item_currency = get_currency(price_data, prefix=where)
     if currency is not None and item_currency != currency:
         raise invalid("All line items must use the same currency.", param=f"{where}[currency]")
     unit_amount = require_int(price_data, "unit_amount", prefix=where, minimum=0)
     product = get_dict(price_data, "product_data", prefix=where)
-    reject_unknown(product, ("name", "description", "metadata", "images"), f"{where}[product_data]")
+    product_where = f"{where}[product_data]"
+    reject_unmodelled(product, ("name", "description", "metadata", "images"), product_where)
     name = require_str(product, "name", prefix=f"{where}[product_data]")
     total = unit_amount * quantity
     return {
@@ -121,7 +122,7 @@ def _intent_data(params: Params) -> Obj:
     for name in UNSUPPORTED_INTENT_DATA:
         if name in data:
             raise unsupported(f"{where}[{name}]", param=f"{where}[{name}]")
-    reject_unknown(data, INTENT_DATA_PARAMS, where)
+    reject_unmodelled(data, INTENT_DATA_PARAMS, where)
     return {
         "capture_method": get_str(
             data,
@@ -138,7 +139,7 @@ def _intent_data(params: Params) -> Obj:
 
 def create_session(store: Store, params: Params, base_url: str) -> Obj:
     """``POST /v1/checkout/sessions``."""
-    reject_unknown(params, SESSION_PARAMS)
+    reject_unmodelled(params, SESSION_PARAMS)
     mode = require_str(params, "mode", choices=("payment", "setup", "subscription"))
     if mode != "payment":
         raise unsupported(f"mode={mode}", param="mode")
@@ -150,12 +151,19 @@ def create_session(store: Store, params: Params, base_url: str) -> Obj:
         items.append(_line_item(raw, index, items[0]["currency"] if items else None))
     currency = str(items[0]["currency"])
     total = sum(int(item["amount_total"]) for item in items)
-    if total < cards.minimum_amount(currency):
-        raise invalid(
-            "The Checkout Session's total amount due must add up to at least "
-            f"{cards.minimum_amount(currency)} {currency} minor units.",
-            code="amount_too_small",
+    for index, item in enumerate(items):
+        currencies.check_divisibility(
+            int(item["price"]["unit_amount"]),
+            currency,
+            f"line_items[{index}][price_data][unit_amount]",
         )
+    currencies.check_charge_amount(
+        total,
+        currency,
+        "line_items",
+        message="The Checkout Session's total amount due must add up to at least "
+        f"{currencies.minimum_amount(currency)} {currency} minor units.",
+    )
     now = store.now()
     expires_at = get_int(params, "expires_at") or now + EXPIRY_MAX
     if not now + EXPIRY_MIN - EXPIRY_LEEWAY <= expires_at <= now + EXPIRY_MAX:

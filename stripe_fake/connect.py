@@ -12,7 +12,7 @@ from stripe_fake.params import (
     get_dict,
     get_metadata,
     get_str,
-    reject_unknown,
+    reject_unmodelled,
     require_int,
     require_str,
 )
@@ -42,7 +42,7 @@ class OnboardingLink:
 
 def create_account(store: Store, params: Params) -> Obj:
     """``POST /v1/accounts`` (``type=express`` only)."""
-    reject_unknown(params, ACCOUNT_PARAMS)
+    reject_unmodelled(params, ACCOUNT_PARAMS)
     account_type = require_str(params, "type", choices=("express", "standard", "custom"))
     if account_type != "express":
         raise unsupported(f"type={account_type} accounts", param="type")
@@ -101,7 +101,7 @@ def create_account_link(
     store: Store, params: Params, base_url: str, links: dict[str, OnboardingLink]
 ) -> Obj:
     """``POST /v1/account_links``: a hosted onboarding url on the fake."""
-    reject_unknown(params, ("account", "refresh_url", "return_url", "type", "collect"))
+    reject_unmodelled(params, ("account", "refresh_url", "return_url", "type", "collect"))
     account_id = require_str(params, "account")
     link_type = require_str(params, "type", choices=("account_onboarding", "account_update"))
     return_url = require_str(params, "return_url")
@@ -135,7 +135,7 @@ def _check_source(store: Store, source_id: str, amount: int) -> None:
 
 def create_transfer(store: Store, params: Params) -> Obj:
     """``POST /v1/transfers`` to a connected account that can receive payouts."""
-    reject_unknown(
+    reject_unmodelled(
         params,
         (
             "amount",
@@ -186,7 +186,7 @@ def create_transfer(store: Store, params: Params) -> Obj:
 
 def list_transfers(store: Store, params: Params) -> list[Obj]:
     """``GET /v1/transfers`` filtered by ``transfer_group`` and/or ``destination``."""
-    reject_unknown(params, ("transfer_group", "destination", "limit"))
+    reject_unmodelled(params, ("transfer_group", "destination", "limit"))
     group = get_str(params, "transfer_group")
     destination = get_str(params, "destination")
     return [

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stripe_fake.errors import invalid, missing_param, unknown_param
+from stripe_fake.errors import invalid, missing_param, unsupported
 
 Params = dict[str, Any]
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
@@ -57,12 +57,16 @@ def path(prefix: str, name: str) -> str:
     return f"{prefix}[{name}]" if prefix else name
 
 
-def reject_unknown(params: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
-    """Refuse parameters the endpoint does not know (Stripe's ``parameter_unknown``)."""
+def reject_unmodelled(params: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+    """Refuse real Stripe parameters the fake does not model (a 400 that says so).
+
+    Parameters Stripe itself does not know never get here: `stripe_fake.validation`
+    answers those with ``parameter_unknown`` first.
+    """
     known = {*allowed, "expand"}
     for name in params:
         if name not in known:
-            raise unknown_param(path(prefix, name))
+            raise unsupported(f"the parameter {path(prefix, name)}", param=path(prefix, name))
 
 
 def get_str(

@@ -8,9 +8,9 @@ and disputes live in `refunds`.
 
 from __future__ import annotations
 
-from stripe_fake import cards
+from stripe_fake import cards, currencies
 from stripe_fake.errors import invalid, unexpected_state
-from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unknown
+from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unmodelled
 from stripe_fake.store import Obj, Store
 
 CANCELABLE = (
@@ -21,6 +21,9 @@ CANCELABLE = (
     "processing",
 )
 CANCELLATION_REASONS = ("duplicate", "fraudulent", "requested_by_customer", "abandoned")
+# An online card authorization lapses 7 days after it is made: Stripe then cancels the
+# PaymentIntent (cancellation_reason "automatic") and the uncaptured charge expires.
+AUTHORIZATION_SECONDS = 7 * 24 * 3600
 
 
 def new_payment_intent(
@@ -90,7 +93,11 @@ def _new_charge(store: Store, intent: Obj, payment_method: Obj, number: str) -> 
         payment_method=payment_method["id"],
         payment_method_details={
             "type": "card",
-            "card": {"brand": cards.brand(number), "last4": number[-4:]},
+            "card": {
+                "brand": cards.brand(number),
+                "last4": number[-4:],
+                "capture_before": None if automatic else store.now() + AUTHORIZATION_SECONDS,
+            },
         },
         refunded=False,
         status="succeeded",
@@ -167,7 +174,7 @@ def pay_with_card(store: Store, intent: Obj, number: str, email: str | None = No
 
 def capture(store: Store, intent_id: str, params: Params) -> Obj:
     """``POST /v1/payment_intents/{id}/capture``: take all or part of the hold."""
-    reject_unknown(params, ("amount_to_capture", "metadata"))
+    reject_unmodelled(params, ("amount_to_capture", "metadata"))
     intent = store.get("payment_intent", intent_id)
     if intent["status"] != "requires_capture":
         raise unexpected_state(
@@ -184,13 +191,13 @@ def capture(store: Store, intent_id: str, params: Params) -> Obj:
             param="amount_to_capture",
             code="amount_too_large",
         )
-    if amount < cards.minimum_amount(intent["currency"]):
-        raise invalid(
-            f"Amount must be at least {cards.minimum_amount(intent['currency'])} "
-            f"{intent['currency']} minor units.",
-            param="amount_to_capture",
-            code="amount_too_small",
-        )
+    currencies.check_charge_amount(
+        amount,
+        intent["currency"],
+        "amount_to_capture",
+        message=f"Amount must be at least {currencies.minimum_amount(intent['currency'])} "
+        f"{intent['currency']} minor units.",
+    )
     intent["metadata"].update(get_metadata(params))
     charge = store.get("charge", intent["latest_charge"])
     before = {"captured": False, "amount_captured": 0, "amount_refunded": 0}
@@ -209,7 +216,7 @@ def capture(store: Store, intent_id: str, params: Params) -> Obj:
 
 def cancel(store: Store, intent_id: str, params: Params) -> Obj:
     """``POST /v1/payment_intents/{id}/cancel``: void it, releasing any hold."""
-    reject_unknown(params, ("cancellation_reason",))
+    reject_unmodelled(params, ("cancellation_reason",))
     intent = store.get("payment_intent", intent_id)
     reason = get_str(params, "cancellation_reason", choices=CANCELLATION_REASONS)
     if intent["status"] not in CANCELABLE:
@@ -240,3 +247,25 @@ def release_hold(store: Store, intent: Obj, reason: str | None) -> None:
         cancellation_reason=reason,
     )
     store.emit("payment_intent.canceled", intent)
+
+
+def lapse_due(store: Store) -> list[Obj]:
+    """Cancel every held PaymentIntent whose authorization is past its 7 days.
+
+    As on Stripe: the charge expires (``charge.expired``, the hold shown as refunded) and
+    the PaymentIntent is canceled with ``cancellation_reason: "automatic"``
+    (``payment_intent.canceled``); capturing it afterwards fails with
+    ``payment_intent_unexpected_state``. Returns the lapsed PaymentIntents.
+    """
+    lapsed: list[Obj] = []
+    for intent in store.all("payment_intent"):
+        if intent["status"] != "requires_capture":
+            continue
+        charge = store.get("charge", intent["latest_charge"])
+        if charge["payment_method_details"]["card"]["capture_before"] > store.now():
+            continue
+        charge.update(amount_refunded=charge["amount"], refunded=True, _released=charge["amount"])
+        store.emit("charge.expired", charge)
+        release_hold(store, intent, "automatic")
+        lapsed.append(intent)
+    return lapsed

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from stripe_fake import currencies
 from stripe_fake.errors import StripeFakeError, invalid, unexpected_state
-from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unknown
+from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unmodelled
 from stripe_fake.store import Obj, Store
 
 REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
@@ -58,7 +59,7 @@ def _charge_for(store: Store, params: Params) -> Obj:
 
 def create_refund(store: Store, params: Params) -> Obj:
     """``POST /v1/refunds`` with ``payment_intent`` or ``charge`` and an optional amount."""
-    reject_unknown(params, ("charge", "payment_intent", "amount", "reason", "metadata"))
+    reject_unmodelled(params, ("charge", "payment_intent", "amount", "reason", "metadata"))
     charge = _charge_for(store, params)
     reason = get_str(params, "reason", choices=REFUND_REASONS)
     metadata = get_metadata(params)
@@ -79,6 +80,7 @@ def create_refund(store: Store, params: Params) -> Obj:
         )
     amount = get_int(params, "amount", minimum=1)
     amount = left if amount is None else amount
+    currencies.check_divisibility(amount, charge["currency"], "amount")
     if amount > left:
         raise invalid(
             f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",

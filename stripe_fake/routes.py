@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import stripe.params as p
+import stripe.params.checkout as sp
 from aiohttp import web
 
 from stripe_fake import checkout, connect, payments, refunds
 from stripe_fake.api import ApiRouter, Backend, render, retrieve
 from stripe_fake.errors import no_such
-from stripe_fake.params import Params, get_int, get_str, reject_unknown
+from stripe_fake.params import Params, get_int, get_str, reject_unmodelled
 from stripe_fake.store import Obj
 
 
@@ -17,12 +19,12 @@ def _create_session(backend: Backend, params: Params, _match: dict[str, str]) ->
 
 
 def _expire_session(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
-    reject_unknown(params, ())
+    reject_unmodelled(params, ())
     return render(backend, checkout.expire_session(backend.store, match["id"]), params)
 
 
 def _session_line_items(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
-    reject_unknown(params, ("limit", "starting_after", "ending_before"))
+    reject_unmodelled(params, ("limit", "starting_after", "ending_before"))
     return checkout.line_items(backend.store.get("checkout.session", match["id"]))
 
 
@@ -66,14 +68,14 @@ def _list_transfers(backend: Backend, params: Params, _match: dict[str, str]) ->
 
 
 def _list_events(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
-    reject_unknown(params, ("type", "limit"))
+    reject_unmodelled(params, ("type", "limit"))
     wanted = get_str(params, "type")
     found = [e for e in reversed(backend.store.events) if wanted in (None, e["type"])]
     return _as_list(backend, "/v1/events", found, params)
 
 
 def _retrieve_event(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
-    reject_unknown(params, ())
+    reject_unmodelled(params, ())
     for event in backend.store.events:
         if event["id"] == match["id"]:
             return dict(event)
@@ -81,7 +83,7 @@ def _retrieve_event(backend: Backend, params: Params, match: dict[str, str]) -> 
 
 
 def _balance(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
-    reject_unknown(params, ())
+    reject_unmodelled(params, ())
     currencies = sorted({c["currency"] for c in backend.store.all("charge")} | {"usd"})
     available = [
         {"amount": refunds.available_balance(backend.store, cur), "currency": cur}
@@ -91,26 +93,44 @@ def _balance(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
 
 
 def add_api_routes(backend: Backend, app: web.Application) -> None:
-    """Every supported endpoint, then the "Unrecognized request URL" fallback."""
+    """Every supported endpoint, then the "Unrecognized request URL" fallback.
+
+    Each route names the stripe library's params type for its method.
+    """
     api = ApiRouter(backend, app)
-    api.add("POST", "/v1/checkout/sessions", _create_session)
-    api.add("GET", "/v1/checkout/sessions/{id}", retrieve("checkout.session"))
-    api.add("POST", "/v1/checkout/sessions/{id}/expire", _expire_session)
-    api.add("GET", "/v1/checkout/sessions/{id}/line_items", _session_line_items)
-    api.add("GET", "/v1/payment_intents/{id}", retrieve("payment_intent"))
-    api.add("POST", "/v1/payment_intents/{id}/capture", _capture)
-    api.add("POST", "/v1/payment_intents/{id}/cancel", _cancel)
-    api.add("GET", "/v1/charges/{id}", retrieve("charge"))
-    api.add("POST", "/v1/refunds", _create_refund)
-    api.add("GET", "/v1/refunds/{id}", retrieve("refund"))
-    api.add("GET", "/v1/disputes/{id}", retrieve("dispute"))
-    api.add("POST", "/v1/accounts", _create_account)
-    api.add("GET", "/v1/accounts/{id}", retrieve("account"))
-    api.add("POST", "/v1/account_links", _create_account_link)
-    api.add("POST", "/v1/transfers", _create_transfer)
-    api.add("GET", "/v1/transfers", _list_transfers)
-    api.add("GET", "/v1/transfers/{id}", retrieve("transfer"))
-    api.add("GET", "/v1/events", _list_events)
-    api.add("GET", "/v1/events/{id}", _retrieve_event)
-    api.add("GET", "/v1/balance", _balance)
+    api.add("POST", "/v1/checkout/sessions", _create_session, sp.SessionCreateParams)
+    api.add(
+        "GET",
+        "/v1/checkout/sessions/{id}",
+        retrieve("checkout.session"),
+        sp.SessionRetrieveParams,
+    )
+    api.add("POST", "/v1/checkout/sessions/{id}/expire", _expire_session, sp.SessionExpireParams)
+    api.add(
+        "GET",
+        "/v1/checkout/sessions/{id}/line_items",
+        _session_line_items,
+        sp.SessionListLineItemsParams,
+    )
+    api.add(
+        "GET",
+        "/v1/payment_intents/{id}",
+        retrieve("payment_intent"),
+        p.PaymentIntentRetrieveParams,
+    )
+    api.add("POST", "/v1/payment_intents/{id}/capture", _capture, p.PaymentIntentCaptureParams)
+    api.add("POST", "/v1/payment_intents/{id}/cancel", _cancel, p.PaymentIntentCancelParams)
+    api.add("GET", "/v1/charges/{id}", retrieve("charge"), p.ChargeRetrieveParams)
+    api.add("POST", "/v1/refunds", _create_refund, p.RefundCreateParams)
+    api.add("GET", "/v1/refunds/{id}", retrieve("refund"), p.RefundRetrieveParams)
+    api.add("GET", "/v1/disputes/{id}", retrieve("dispute"), p.DisputeRetrieveParams)
+    api.add("POST", "/v1/accounts", _create_account, p.AccountCreateParams)
+    api.add("GET", "/v1/accounts/{id}", retrieve("account"), p.AccountRetrieveParams)
+    api.add("POST", "/v1/account_links", _create_account_link, p.AccountLinkCreateParams)
+    api.add("POST", "/v1/transfers", _create_transfer, p.TransferCreateParams)
+    api.add("GET", "/v1/transfers", _list_transfers, p.TransferListParams)
+    api.add("GET", "/v1/transfers/{id}", retrieve("transfer"), p.TransferRetrieveParams)
+    api.add("GET", "/v1/events", _list_events, p.EventListParams)
+    api.add("GET", "/v1/events/{id}", _retrieve_event, p.EventRetrieveParams)
+    api.add("GET", "/v1/balance", _balance, p.BalanceRetrieveParams)
     api.add_fallback()

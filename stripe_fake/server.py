@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from stripe_fake import checkout, connect, refunds
+from stripe_fake import checkout, connect, payments, refunds
 from stripe_fake.api import Backend, RequestRecord
 from stripe_fake.checkout import Payment
 from stripe_fake.hosted import add_hosted_routes
@@ -148,9 +148,16 @@ class StripeFake:
         return public(session)
 
     async def advance_clock(self, seconds: float) -> list[Obj]:
-        """Move the fake's clock; sessions past ``expires_at`` expire. Returns those."""
+        """Move the fake's clock, then do what Stripe does by itself when time passes.
+
+        Sessions past ``expires_at`` expire (``checkout.session.expired``); held
+        PaymentIntents whose 7-day authorization has passed are canceled
+        (``charge.expired``, ``payment_intent.canceled`` with reason ``automatic``).
+        Returns the expired sessions.
+        """
         self.store.clock_offset += seconds
         expired = checkout.expire_due(self.store)
+        payments.lapse_due(self.store)
         await self.webhooks.settle()
         return [public(s) for s in expired]
 
