@@ -139,6 +139,7 @@ class ComponentActions(Actions):
         )
         text = f"submitted ⧉ {modal.title}: {shown}"
         p = self._new_pending(MODAL_SUBMIT, user, channel, text, source=source)
+        p.trigger_metadata = modal.opened_by
         self.say(user.name, text, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data, message=source))
 

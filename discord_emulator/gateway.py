@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from discord_emulator import payloads
+from discord_emulator import contract_dispatches, intents, payloads
 from discord_emulator.ids import new_token
 
 if TYPE_CHECKING:
@@ -102,10 +102,25 @@ class GatewayHub:
     def connected(self) -> bool:
         return any(c.session is not None and not c.ws.closed for c in self.connections)
 
+    @property
+    def intents(self) -> int:
+        """The intents of the newest session (what REST message reads are shaped by)."""
+        newest = list(self.sessions.values())[-1:]
+        return newest[0].intents if newest else intents.ALL
+
     def dispatch(self, event: str, data: Any) -> None:
         """Send to every session, attached or not (detached ones replay on RESUME)."""
         for session in self.sessions.values():
-            session.dispatch(event, data)
+            self.deliver(session, event, data)
+
+    def deliver(self, session: GatewaySession, event: str, data: Any) -> None:
+        """Dispatch `data` as this session's intents let it see it, checked against the spec."""
+        bot = self.core.world.bot
+        shaped = intents.shape(event, data, session.intents, bot.user.id if bot else None)
+        if shaped is None:
+            return
+        self.core.emulator_faults.extend(contract_dispatches.dispatch_faults(event, shaped))
+        session.dispatch(event, shaped)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -161,7 +176,7 @@ class GatewayHub:
         session.connection = conn
         conn.session = session
         session.replay_after(int(data.get("seq") or 0))
-        session.dispatch("RESUMED", {})
+        self.deliver(session, "RESUMED", {})
         session.call_when_flushed(self.ready.set)
 
     async def _identify(self, conn: Connection, data: JSON) -> None:
@@ -190,35 +205,59 @@ class GatewayHub:
         }
         if "shard" in data:
             ready["shard"] = data["shard"]
-        session.dispatch("READY", ready)
+        self.deliver(session, "READY", ready)
         for guild in world.guilds.values():
-            session.dispatch("GUILD_CREATE", payloads.guild_create(world, guild))
+            self.deliver(session, "GUILD_CREATE", payloads.guild_create(world, guild))
         session.call_when_flushed(self.ready.set)
 
     def _members_chunk(self, session: GatewaySession, data: JSON) -> None:
+        """Answer REQUEST_GUILD_MEMBERS: by user_ids or by name prefix, as Discord allows.
+
+        The whole list (query "" with limit 0) needs GUILD_MEMBERS; without it Discord
+        answers nothing, and neither does the emulator.
+        """
         world = self.core.world
         guild_ids = data.get("guild_id")
         ids = guild_ids if isinstance(guild_ids, list) else [guild_ids]
+        user_ids = data.get("user_ids")
+        query = data.get("query")
+        limit = int(data.get("limit") or 0)
+        whole_list = user_ids is None and not query and limit == 0
+        if whole_list and not intents.has(session.intents, intents.GUILD_MEMBERS):
+            log.info("REQUEST_GUILD_MEMBERS for the whole list without GUILD_MEMBERS")
+            return
         for raw in ids:
             gid = int(str(raw))
-            if gid not in world.guilds:
-                continue
-            query = str(data.get("query") or "").lower()
-            members = [
-                payloads.member(world, m)
-                for m in world.guild_members(gid)
-                if world.users[m.user_id].name.lower().startswith(query)
-            ]
-            chunk: JSON = {
-                "guild_id": str(gid),
-                "members": members,
-                "chunk_index": 0,
-                "chunk_count": 1,
-                "not_found": [],
-            }
-            if data.get("nonce") is not None:
-                chunk["nonce"] = data["nonce"]
-            session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+            if gid in world.guilds:
+                self.deliver(session, "GUILD_MEMBERS_CHUNK", self._chunk(gid, data))
+
+    def _chunk(self, gid: int, data: JSON) -> JSON:
+        world = self.core.world
+        raw_ids = data.get("user_ids")
+        wanted = None
+        if raw_ids is not None:
+            wanted = {int(str(u)) for u in (raw_ids if isinstance(raw_ids, list) else [raw_ids])}
+        query = str(data.get("query") or "").lower()
+        limit = int(data.get("limit") or 0) or (100 if query or wanted is not None else 0)
+        found = [
+            m
+            for m in world.guild_members(gid)
+            if (wanted is None or m.user_id in wanted)
+            and _name_matches(world.users[m.user_id].name, m.nick, query)
+        ]
+        if limit:
+            found = found[:limit]
+        seen = {m.user_id for m in found}
+        chunk: JSON = {
+            "guild_id": str(gid),
+            "members": [payloads.member(world, m) for m in found],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [str(u) for u in sorted(wanted or set()) if u not in seen],
+        }
+        if data.get("nonce") is not None:
+            chunk["nonce"] = data["nonce"]
+        return chunk
 
     async def drop(self, code: int = 4000, *, invalidate: bool = False) -> None:
         """Close every bot connection with `code`; discord.py reconnects and RESUMEs.
@@ -238,3 +277,8 @@ class GatewayHub:
         for conn in list(self.connections):
             with contextlib.suppress(Exception):
                 await conn.ws.close(code=1001)
+
+
+def _name_matches(username: str, nick: str | None, query: str) -> bool:
+    """Discord matches a query as a prefix of the username or the nickname."""
+    return username.lower().startswith(query) or (nick or "").lower().startswith(query)

@@ -198,6 +198,12 @@ class Emulator(ComponentActions):
         """Errors the bot hit that were not injected by `rate_limit`."""
         return [e for e in self.errors if not e.injected]
 
+    def assert_no_faults(self) -> None:
+        """Fail if anything the emulator sent differs from Discord's documented shapes."""
+        if self.emulator_faults:
+            shown = "\n  ".join(dict.fromkeys(self.emulator_faults))
+            raise AssertionError(f"the emulator sent payloads Discord would not:\n  {shown}")
+
     async def post_message(self, user: User, where: Any, content: str) -> Message:
         """Post a message as a user (dispatches MESSAGE_CREATE to the bot)."""
         channel = (

@@ -78,6 +78,8 @@ class PendingInteraction:
     errors: list[int] = field(default_factory=list)
     choices: list[JSON] = field(default_factory=list)
     modal: Modal | None = None
+    # a modal submit's: the interaction_metadata of the interaction that opened the modal
+    trigger_metadata: JSON | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     tasks_before: set[asyncio.Task[Any]] = field(default_factory=set)
     handlers: list[asyncio.Task[Any]] = field(default_factory=list)

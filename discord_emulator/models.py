@@ -159,6 +159,7 @@ class Message:
     interaction_id: int | None = None
     interaction_user_id: int | None = None
     interaction_name: str | None = None
+    interaction_metadata: JSON | None = None
     deleted: bool = False
     resolver: MentionResolver | None = field(default=None, repr=False, compare=False)
 
@@ -189,6 +190,16 @@ class Message:
         return render.selects(self.components)
 
 
+@dataclass(frozen=True)
+class InteractionOrigin:
+    """The interaction a message answers: who ran it, and its `interaction_metadata`."""
+
+    id: int
+    user_id: int
+    name: str
+    metadata: JSON
+
+
 @dataclass
 class ModalField:
     custom_id: str
@@ -211,6 +222,8 @@ class Modal:
     guild_id: int | None
     channel_id: int
     message_id: int | None = None
+    # interaction_metadata of the interaction that opened it (a submit's "triggering" one)
+    opened_by: JSON | None = None
 
     def field(self, key: str) -> ModalField:
         """Find a field by custom_id or label."""

@@ -135,7 +135,9 @@ class ChannelOps(MessageOps):
         del self.world.channels[channel.id]
         self.dispatch(
             "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE",
-            {**data, "guild_id": str(channel.guild_id)} if channel.is_thread else data,
+            {k: data.get(k) for k in ("id", "guild_id", "parent_id", "type")}
+            if channel.is_thread
+            else data,
         )
         self.say(self.bot_name(), f"deleted #{channel.name}")
         self.notify()

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from discord_emulator import errors as err
-from discord_emulator import limits, payloads
+from discord_emulator import intents, limits, payloads
 from discord_emulator.core import EmulatorCore
-from discord_emulator.models import EPHEMERAL, Attachment, Channel, Message, utcnow_iso
+from discord_emulator.models import (
+    EPHEMERAL,
+    Attachment,
+    Channel,
+    InteractionOrigin,
+    Message,
+    utcnow_iso,
+)
 
 JSON = dict[str, Any]
 
@@ -28,6 +35,12 @@ class UploadedFile:
 class MessageOps(EmulatorCore):
     def message_payload(self, message: Message) -> JSON:
         return payloads.message(self.world, message, self.base_url)
+
+    def message_as_read(self, message: Message) -> JSON:
+        """A message as the bot reads it over REST (MESSAGE_CONTENT applies, see intents)."""
+        bot = self.world.bot
+        bot_id = bot.user.id if bot else None
+        return intents.message(self.message_payload(message), self.hub.intents, bot_id)
 
     def _attachments(
         self, payload: JSON, files: Sequence[UploadedFile], existing: Sequence[Attachment] = ()
@@ -59,7 +72,7 @@ class MessageOps(EmulatorCore):
         prefix: Sequence[str] = (),
         message_type: int = 0,
         webhook_id: int | None = None,
-        interaction: tuple[int, int, str] | None = None,
+        interaction: InteractionOrigin | None = None,
         extra_flags: int = 0,
         check_dm: bool = True,
         record: bool = True,
@@ -85,7 +98,7 @@ class MessageOps(EmulatorCore):
             author_id=author_id,
             content=str(payload.get("content") or ""),
             embeds=list(payload.get("embeds") or []),
-            components=list(payload.get("components") or []),
+            components=payloads.numbered_components(list(payload.get("components") or [])),
             flags=flags,
             attachments=self._attachments(payload, files),
             nonce=None if nonce is None else str(nonce),
@@ -94,7 +107,9 @@ class MessageOps(EmulatorCore):
             webhook_id=webhook_id,
         )
         if interaction is not None:
-            msg.interaction_id, msg.interaction_user_id, msg.interaction_name = interaction
+            msg.interaction_id, msg.interaction_user_id = interaction.id, interaction.user_id
+            msg.interaction_name = interaction.name
+            msg.interaction_metadata = interaction.metadata
         self.world.add_message(msg)
         if not msg.ephemeral:
             self.dispatch("MESSAGE_CREATE", self.message_payload(msg))
@@ -135,7 +150,7 @@ class MessageOps(EmulatorCore):
         if "embeds" in payload:
             msg.embeds = list(payload.get("embeds") or [])
         if "components" in payload:
-            msg.components = list(payload.get("components") or [])
+            msg.components = payloads.numbered_components(list(payload.get("components") or []))
         if "flags" in payload and payload["flags"] is not None:
             keep = msg.flags & (EPHEMERAL | (1 << 15))
             msg.flags = keep | (int(payload["flags"]) & ((1 << 2) | (1 << 15)))

@@ -14,9 +14,11 @@ from discord_emulator.models import (
     Role,
     User,
 )
+from discord_emulator.render import walk_components
 from discord_emulator.world import World
 
 JSON = dict[str, Any]
+COMPONENT_INTERACTION, MODAL_SUBMIT_INTERACTION = 3, 5
 
 
 def user(u: User) -> JSON:
@@ -30,7 +32,39 @@ def user(u: User) -> JSON:
         "system": False,
         "public_flags": 0,
         "flags": 0,
+        "banner": None,
+        "accent_color": None,
+        "avatar_decoration_data": None,
+        "collectibles": None,
+        "primary_guild": None,
     }
+
+
+def user_with_pii(u: User) -> JSON:
+    """The current user as GET /users/@me shows it (UserPIIResponse)."""
+    return {**user(u), "mfa_enabled": False, "locale": u.locale, "verified": True}
+
+
+def voice_state(world: World, guild_id: int, user_id: int, channel_id: int | None) -> JSON:
+    """A voice state (VoiceStateResponse) with the fields Discord always sends."""
+    data: JSON = {
+        "guild_id": str(guild_id),
+        "channel_id": None if channel_id is None else str(channel_id),
+        "user_id": str(user_id),
+        "session_id": f"voice-{user_id}",
+        "deaf": False,
+        "mute": False,
+        "self_deaf": False,
+        "self_mute": False,
+        "self_video": False,
+        "self_stream": False,
+        "suppress": False,
+        "request_to_speak_timestamp": None,
+    }
+    found = world.members.get((guild_id, user_id))
+    if found is not None:
+        data["member"] = member(world, found)
+    return data
 
 
 def member(
@@ -41,6 +75,7 @@ def member(
         "joined_at": m.joined_at,
         "nick": m.nick,
         "avatar": None,
+        "banner": None,
         "premium_since": None,
         "deaf": False,
         "mute": False,
@@ -173,8 +208,19 @@ def guild(world: World, g: Guild) -> JSON:
         "premium_subscription_count": 0,
         "preferred_locale": g.preferred_locale,
         "public_updates_channel_id": None,
+        "safety_alerts_channel_id": None,
+        "nsfw": False,
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,
+        "home_header": None,
+        "region": "deprecated",
+        "widget_enabled": False,
+        "widget_channel_id": None,
+        "max_presences": None,
+        "max_members": 500_000,
+        "max_stage_video_channel_users": 50,
+        "max_video_channel_users": 25,
+        "incidents_data": None,
     }
 
 
@@ -187,19 +233,7 @@ def guild_create(world: World, g: Guild) -> JSON:
         unavailable=False,
         member_count=len(members),
         voice_states=[
-            {
-                "user_id": str(u),
-                "channel_id": str(ch),
-                "guild_id": str(g.id),
-                "session_id": "x",
-                "deaf": False,
-                "mute": False,
-                "self_deaf": False,
-                "self_mute": False,
-                "self_video": False,
-                "suppress": False,
-                "request_to_speak_timestamp": None,
-            }
+            {k: v for k, v in voice_state(world, g.id, u, ch).items() if k != "member"}
             for (gid, u), ch in world.voice_states.items()
             if gid == g.id
         ],
@@ -216,15 +250,17 @@ def guild_create(world: World, g: Guild) -> JSON:
 
 def attachment(a: Attachment, base_url: str, channel_id: int) -> JSON:
     url = f"{base_url}/attachments/{channel_id}/{a.id}/{a.filename}"
-    return {
+    data: JSON = {
         "id": str(a.id),
         "filename": a.filename,
         "size": len(a.data),
         "url": url,
         "proxy_url": url,
         "content_type": a.content_type,
-        "description": a.description,
     }
+    if a.description is not None:
+        data["description"] = a.description
+    return data
 
 
 def message(world: World, m: Message, base_url: str = "") -> JSON:
@@ -257,11 +293,53 @@ def message(world: World, m: Message, base_url: str = "") -> JSON:
     if m.webhook_id is not None:
         data["webhook_id"] = str(m.webhook_id)
         data["application_id"] = str(m.webhook_id)
-    if m.interaction_id is not None and m.interaction_user_id is not None:
-        data["interaction_metadata"] = {
-            "id": str(m.interaction_id),
-            "type": 2 if m.type == 20 else 3,
-            "user": user(world.users[m.interaction_user_id]),
-            "authorizing_integration_owners": {},
-        }
+    if m.interaction_metadata is not None:
+        data["interaction_metadata"] = m.interaction_metadata
     return data
+
+
+def interaction_metadata(
+    world: World,
+    *,
+    interaction_id: int,
+    kind: int,
+    user_id: int,
+    guild_id: int | None,
+    interacted_message_id: int | None = None,
+    original_response_message_id: int | None = None,
+    triggering: JSON | None = None,
+) -> JSON:
+    """A message's `interaction_metadata`, by interaction type (command, component, modal)."""
+    owners = {"0": str(guild_id)} if guild_id is not None else {"1": str(user_id)}
+    data: JSON = {
+        "id": str(interaction_id),
+        "type": kind,
+        "user": user(world.users[user_id]),
+        "authorizing_integration_owners": owners,
+    }
+    if original_response_message_id is not None:
+        data["original_response_message_id"] = str(original_response_message_id)
+    if kind == COMPONENT_INTERACTION and interacted_message_id is not None:
+        data["interacted_message_id"] = str(interacted_message_id)
+    if kind == MODAL_SUBMIT_INTERACTION and triggering is not None:
+        data["triggering_interaction_metadata"] = triggering
+    return data
+
+
+def numbered_components(components: list[JSON]) -> list[JSON]:
+    """Components with Discord's numeric `id`s (depth first from 1, existing ids kept)."""
+    used = {c["id"] for c in walk_components(components) if isinstance(c.get("id"), int)}
+    counter = iter(i for i in range(1, 10_000) if i not in used)
+
+    def number(comp: JSON) -> JSON:
+        out = dict(comp)
+        if not isinstance(out.get("id"), int):
+            out["id"] = next(counter)
+        if isinstance(out.get("components"), list):
+            out["components"] = [number(c) for c in out["components"]]
+        for key in ("component", "accessory"):
+            if isinstance(out.get(key), dict):
+                out[key] = number(out[key])
+        return out
+
+    return [number(c) for c in components]

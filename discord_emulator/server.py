@@ -100,11 +100,13 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
             return _error_response(b, crash, request, template)
         if isinstance(result, web.StreamResponse):
             return result
+        status = contract_responses.success_status(
+            method, template, request.path, empty=result is None
+        )
+        contract_responses.check(b, method, template, request, status=status, payload=result)
         if result is None:
-            contract_responses.check(b, method, template, request, status=204, payload=None)
             return web.Response(status=204, headers=ok_headers(template))
-        contract_responses.check(b, method, template, request, status=200, payload=result)
-        return json_response(result, headers=ok_headers(template))
+        return json_response(result, status=status, headers=ok_headers(template))
 
     return handler
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from discord_emulator import payloads
 from discord_emulator.backend import Backend
@@ -220,21 +219,6 @@ class WorldBuilding(Backend):
             self.say(user.name, "left voice", kind="user")
 
     def _voice_event(self, guild_id: int, user: User, channel_id: int | None) -> None:
-        member = self.world.members.get((guild_id, user.id))
-        data: dict[str, Any] = {
-            "guild_id": str(guild_id),
-            "channel_id": None if channel_id is None else str(channel_id),
-            "user_id": str(user.id),
-            "session_id": f"voice-{user.id}",
-            "deaf": False,
-            "mute": False,
-            "self_deaf": False,
-            "self_mute": False,
-            "self_video": False,
-            "suppress": False,
-            "request_to_speak_timestamp": None,
-        }
-        if member is not None:
-            data["member"] = payloads.member(self.world, member)
+        data = payloads.voice_state(self.world, guild_id, user.id, channel_id)
         self.dispatch("VOICE_STATE_UPDATE", data)
         self.notify()

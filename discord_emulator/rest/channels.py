@@ -63,8 +63,8 @@ async def list_messages(b: Backend, r: web.Request) -> list[Any]:
         msgs = [m for m in msgs if m.id < int(r.query["before"])]
     if "after" in r.query:
         msgs = [m for m in msgs if m.id > int(r.query["after"])][:limit]
-        return [b.message_payload(m) for m in reversed(msgs)]
-    return [b.message_payload(m) for m in reversed(msgs[-limit:])]
+        return [b.message_as_read(m) for m in reversed(msgs)]
+    return [b.message_as_read(m) for m in reversed(msgs[-limit:])]
 
 
 @routes("POST", "/channels/{channel_id}/messages")
@@ -81,7 +81,7 @@ async def get_message(b: Backend, r: web.Request) -> JSON:
     msg = b.world.get_message(param(r, "channel_id"), param(r, "message_id"))
     if msg.ephemeral:
         raise err.unknown("Message", err.UNKNOWN_MESSAGE)
-    return b.message_payload(msg)
+    return b.message_as_read(msg)
 
 
 @routes("PATCH", "/channels/{channel_id}/messages/{message_id}")

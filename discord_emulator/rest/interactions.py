@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from discord_emulator import errors as err
-from discord_emulator import limits, render
+from discord_emulator import limits, payloads, render
 from discord_emulator.backend import Backend
 from discord_emulator.interactions import (
     APPLICATION_COMMAND,
@@ -20,20 +20,34 @@ from discord_emulator.interactions import (
     PendingInteraction,
     check_callback_type,
 )
-from discord_emulator.models import EPHEMERAL, Message, Modal, ModalField
+from discord_emulator.models import EPHEMERAL, InteractionOrigin, Message, Modal, ModalField
 from discord_emulator.ops_messages import LOADING
 from discord_emulator.rest.common import JSON, Routes, flag, param, read_body
 
 routes = Routes()
 
 
-def _interaction_meta(p: PendingInteraction) -> tuple[int, int, str]:
-    return (p.id, p.user_id, p.label)
+def _origin(b: Backend, p: PendingInteraction, *, followup: bool = False) -> InteractionOrigin:
+    return InteractionOrigin(p.id, p.user_id, p.label, _metadata(b, p, followup=followup))
 
 
-def build_modal(p: PendingInteraction, data: JSON) -> Modal:
+def _metadata(b: Backend, p: PendingInteraction, *, followup: bool = False) -> JSON:
+    return payloads.interaction_metadata(
+        b.world,
+        interaction_id=p.id,
+        kind=p.type,
+        user_id=p.user_id,
+        guild_id=p.guild_id,
+        interacted_message_id=p.source_message_id,
+        original_response_message_id=p.original_message_id if followup else None,
+        triggering=p.trigger_metadata,
+    )
+
+
+def build_modal(p: PendingInteraction, data: JSON, opened_by: JSON) -> Modal:
     fields: list[ModalField] = []
-    for top in data.get("components", []) or []:
+    numbered = payloads.numbered_components(list(data.get("components", []) or []))
+    for top in numbered:
         label = top.get("label") if top.get("type") == 18 else None
         inner = top.get("components", []) if top.get("type") == 1 else [top.get("component") or {}]
         for comp in inner:
@@ -56,10 +70,11 @@ def build_modal(p: PendingInteraction, data: JSON) -> Modal:
         title=str(data.get("title", "")),
         custom_id=str(data.get("custom_id", "")),
         fields=fields,
-        components=list(data.get("components", []) or []),
+        components=numbered,
         guild_id=p.guild_id,
         channel_id=p.channel_id,
         message_id=p.source_message_id,
+        opened_by=opened_by,
     )
 
 
@@ -86,7 +101,7 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
             prefix=["data"],
             message_type=20 if pending.type == APPLICATION_COMMAND else 0,
             webhook_id=app_id,
-            interaction=_interaction_meta(pending),
+            interaction=_origin(b, pending),
             extra_flags=LOADING if loading else 0,
             check_dm=False,
         )
@@ -106,7 +121,7 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
         pending.choices = list(data.get("choices", []) or [])
     elif cb_type == MODAL:
         limits.check_modal(data)
-        pending.modal = build_modal(pending, data)
+        pending.modal = build_modal(pending, data, _metadata(b, pending))
         labels = [f.label or f.custom_id for f in pending.modal.fields]
         b.say(
             b.bot_name(),
@@ -131,7 +146,8 @@ async def callback(b: Backend, r: web.Request) -> JSON | None:
     }
     if pending.original_message_id is not None and cb_type != AUTOCOMPLETE_RESULT:
         result["interaction"]["response_message_id"] = str(pending.original_message_id)
-    if msg is not None:
+    if msg is not None and cb_type in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
+        # Discord documents a resource for these two (and LAUNCH_ACTIVITY) only.
         result["resource"] = {"type": cb_type, "message": b.message_payload(msg)}
     return result
 
@@ -178,7 +194,7 @@ async def followup(b: Backend, r: web.Request) -> JSON | None:
             body,
             files,
             webhook_id=int(param(r, "application_id")),
-            interaction=_interaction_meta(pending),
+            interaction=_origin(b, pending, followup=True),
             check_dm=False,
         )
     pending.followups.append(msg)

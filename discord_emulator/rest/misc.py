@@ -10,6 +10,7 @@ from discord_emulator import errors as err
 from discord_emulator import payloads
 from discord_emulator.backend import Backend
 from discord_emulator.errors import DiscordAPIError, FormErrors
+from discord_emulator.limits_commands import check_commands
 from discord_emulator.permissions import MANAGE_CHANNELS, MANAGE_ROLES
 from discord_emulator.rest.common import JSON, Routes, int_param, param, read_body
 from discord_emulator.rest.guards import overwrite_bits, require_in_guild
@@ -19,7 +20,7 @@ routes = Routes()
 
 @routes("GET", "/users/@me")
 async def get_me(b: Backend, _: web.Request) -> JSON:
-    return payloads.user(b.world.bot_user)
+    return payloads.user_with_pii(b.world.bot_user)
 
 
 @routes("GET", "/users/{user_id}")
@@ -91,7 +92,13 @@ def application(b: Backend) -> JSON:
         "interactions_endpoint_url": None,
         "role_connections_verification_url": None,
         "approximate_guild_count": len(b.world.guilds),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
         "integration_types_config": {"0": {}},
+        "type": None,
+        "flags_new": str(bot.flags),
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["bot", "applications.commands"],
     }
 
 
@@ -120,6 +127,7 @@ def _normalise_commands(
     errors = FormErrors()
     if len(body) > 100:
         errors.max_length([], 100)
+    check_commands(body, errors)
     by_key = {(c["name"], c.get("type", 1)): c for c in existing}
     out: list[JSON] = []
     seen: set[tuple[str, int]] = set()
@@ -142,10 +150,13 @@ def _normalise_commands(
         data: JSON = {
             "description": "",
             "options": [],
-            "default_member_permissions": None,
             "dm_permission": True,
             "nsfw": False,
             **cmd,
+            "integration_types": cmd.get("integration_types") or [0],
+            "default_member_permissions": _permissions_string(
+                cmd.get("default_member_permissions")
+            ),
             "id": old["id"] if old else str(b.world.ids.next()),
             "application_id": str(bot.application_id if bot else 0),
             "type": kind,
@@ -157,6 +168,11 @@ def _normalise_commands(
     if errors:
         raise DiscordAPIError(400, 50035, "Invalid Form Body", errors.tree)
     return out
+
+
+def _permissions_string(value: Any) -> str | None:
+    """Discord answers a command's permission bits as a string (or null)."""
+    return None if value is None else str(value)
 
 
 @routes("GET", "/applications/{application_id}/commands")

@@ -24,6 +24,7 @@ class Campus:
 async def emu() -> AsyncIterator[Emulator]:
     async with running_emulator() as emu:
         yield emu
+        emu.assert_no_faults()
 
 
 @pytest.fixture
