@@ -16,6 +16,7 @@ from demo.campus import Campus, running_campus
 from demo.clock import DemoClock
 from demo.journey import STEPS, DemoStepFailedError
 from demo.paid_journey import PAID_STEPS
+from discord_emulator.violations import describe_violations
 from stripe_fake import running_stripe_fake
 
 OUT = Path("demo-out")
@@ -42,6 +43,9 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
             await step(campus)
     except DemoStepFailedError as error:
         failure = str(error)
+    violations = campus.emu.take_violations()  # reported here, not again on teardown
+    if violations:
+        failure = f"{failure or 'contract violations'}\n{describe_violations(violations)}"
     surprises = [e for e in campus.emu.unexpected_errors if e.code != DM_CLOSED]
     if failure is None and surprises:
         failure = f"the bot hit Discord errors: {surprises}"

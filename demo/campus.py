@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.client import TutorBot
 from discord_emulator import Channel, Emulator, Guild, Role, User
 from discord_emulator.render import set_reader_clock
+from discord_emulator.violations import describe_violations
 from marketplace.ports import Clock
 from marketplace.settings import load_settings
 from stripe_fake import TEST_API_KEY, StripeFake
@@ -114,6 +115,10 @@ async def running_campus(
             emu, guild, admin, student, tutor, member, moderators, sessions, help_desk, bot,
             runtime, stripe, settings.public_base_url if stripe else "",
         )  # fmt: skip
+    except Exception as exc:
+        if emu.contract_violations:
+            exc.add_note(describe_violations(emu.contract_violations))
+        raise
     finally:
         await bot.close()
         task.cancel()
@@ -124,3 +129,4 @@ async def running_campus(
         await close_runtime(runtime)
         await emu.stop()
         set_reader_clock(None)
+    emu.assert_no_violations()  # a request Discord would refuse fails the test or the demo

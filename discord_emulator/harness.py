@@ -20,11 +20,12 @@ from discord_emulator.models import (
 )
 from discord_emulator.permissions import MANAGE_THREADS, VIEW_CHANNEL
 from discord_emulator.server import Server
+from discord_emulator.violations import ViolationChecks
 
 MessagePredicate = Callable[[Message], bool]
 
 
-class Emulator(ComponentActions):
+class Emulator(ComponentActions, ViolationChecks):
     """A local Discord (REST v10 + Gateway v10) for the real discord.py client."""
 
     def __init__(

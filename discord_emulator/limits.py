@@ -28,6 +28,7 @@ CHOICES_MAX = 25
 CHOICE_NAME_MAX = 100
 V2_COMPONENTS_MAX = 40
 IS_COMPONENTS_V2 = 1 << 15
+CHANNEL_NAME_MAX = 100
 
 _EMBED_STR_LIMITS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("title",), 256),
@@ -235,14 +236,40 @@ def _check_modal_input(comp: JSON, path: Path, errors: FormErrors, seen: set[str
         errors.max_length([*path, "label"], TEXT_INPUT_LABEL_MAX)
     if _str_len(comp.get("placeholder")) > TEXT_INPUT_PLACEHOLDER_MAX:
         errors.max_length([*path, "placeholder"], TEXT_INPUT_PLACEHOLDER_MAX)
-    if _str_len(comp.get("value")) > TEXT_INPUT_LENGTH_MAX:
-        errors.max_length([*path, "value"], TEXT_INPUT_LENGTH_MAX)
+    _check_prefill(comp, path, errors)
     for key in ("min_length", "max_length"):
         value = comp.get(key)
         if isinstance(value, int) and value > TEXT_INPUT_LENGTH_MAX:
             errors.add(
                 [*path, key], "BASE_TYPE_MAX", "int value should be less than or equal to 4000."
             )
+
+
+def _check_prefill(comp: JSON, path: Path, errors: FormErrors) -> None:
+    """A prefilled ``value`` must fit the field's own bounds (and 4,000)."""
+    value = comp.get("value")
+    if not isinstance(value, str) or not value:
+        return
+    most = comp.get("max_length")
+    most = min(most, TEXT_INPUT_LENGTH_MAX) if isinstance(most, int) else TEXT_INPUT_LENGTH_MAX
+    least = comp.get("min_length")
+    if len(value) > most:
+        errors.max_length([*path, "value"], most)
+    elif isinstance(least, int) and len(value) < least:
+        errors.add([*path, "value"], "BASE_TYPE_MIN_LENGTH", f"Must be {least} or more in length.")
+
+
+def check_channel_name(payload: JSON) -> None:
+    """A channel or thread name, where one is given, is 1-100 characters (create and update)."""
+    if "name" not in payload:
+        return
+    name = payload["name"]
+    if not isinstance(name, str) or not 1 <= len(name) <= CHANNEL_NAME_MAX:
+        errors = FormErrors()
+        errors.add(
+            ["name"], "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {CHANNEL_NAME_MAX} in length."
+        )
+        errors.raise_if_any()
 
 
 def check_choices(data: JSON) -> None:

@@ -34,9 +34,7 @@ def document() -> JSON:
 
 @cache
 def _registry() -> Registry[Any]:
-    resource: Resource[Any] = Resource.from_contents(
-        document(), default_specification=DRAFT202012
-    )
+    resource: Resource[Any] = Resource.from_contents(document(), default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
     return registry
 
@@ -47,9 +45,11 @@ def validator_for_ref(ref: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": SPEC_URI + ref}, registry=_registry())
 
 
-def validator_for(schema: JSON) -> Draft202012Validator:
-    """A validator for an inline schema whose ``$ref``s point into the document."""
-    return Draft202012Validator(_anchor_refs(schema), registry=_registry())
+def validator_for(
+    schema: JSON, cls: type[Draft202012Validator] = Draft202012Validator
+) -> Draft202012Validator:
+    """A validator (of class `cls`) for an inline schema whose ``$ref``s point into the document."""
+    return cls(_anchor_refs(schema), registry=_registry())
 
 
 def component_validator(name: str) -> Draft202012Validator:

@@ -113,6 +113,7 @@ class ChannelOps(MessageOps):
         return label
 
     def edit_channel(self, channel: Channel, payload: JSON) -> Channel:
+        limits.check_channel_name(payload)
         if channel.is_thread:
             return self.edit_thread(channel, payload)
         if "name" in payload:

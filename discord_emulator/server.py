@@ -59,6 +59,7 @@ def _error_response(
         body=payload,
     )
     b.record_error(record)
+    contract_requests.record_violation(b, exc, record)
     b.attribute_error(
         record, request.match_info.get("interaction_token") or request.match_info.get("token")
     )

@@ -27,6 +27,7 @@ import discord
 
 from discord_emulator.harness import Emulator
 from discord_emulator.pointing import point_discord_py_at
+from discord_emulator.violations import describe_violations
 
 log = logging.getLogger(__name__)
 ClientT = TypeVar("ClientT", bound=discord.Client)
@@ -34,13 +35,30 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 
 @asynccontextmanager
 async def running_emulator(*, interaction_deadline: float = 3.0) -> AsyncIterator[Emulator]:
-    """Start an emulator on a free loopback port and stop it afterwards."""
+    """Start an emulator on a free loopback port and stop it afterwards.
+
+    Fails (`ContractViolationError`) if the bot sent any request Discord would refuse as
+    malformed and the test did not expect it (``emu.expect_violations()``); when the test
+    already failed, the violations are added to its error as a note.
+    """
     emu = Emulator(interaction_deadline=interaction_deadline)
     await emu.start()
+    async with failing_on_violations(emu):
+        yield emu
+
+
+@asynccontextmanager
+async def failing_on_violations(emu: Emulator) -> AsyncIterator[Emulator]:
+    """Stop `emu` on exit, then fail on any contract violation it recorded."""
     try:
         yield emu
+    except Exception as exc:
+        if emu.contract_violations:
+            exc.add_note(describe_violations(emu.contract_violations))
+        raise
     finally:
         await emu.stop()
+    emu.assert_no_violations()
 
 
 @asynccontextmanager

@@ -216,13 +216,15 @@ async def test_raw_http_error_shapes_and_rate_limit_headers(emu: Emulator):
                 "retry_after": 1.5,
                 "global": False,
             }
-        async with http.post(url, json={"content": "x" * 2001}) as resp:
-            assert resp.status == 400
-            body = await resp.json()
-            assert body["code"] == 50035
-            assert body["errors"]["content"]["_errors"][0]["message"] == (
-                "Must be 2000 or fewer in length."
-            )
+        with emu.expect_violations() as found:
+            async with http.post(url, json={"content": "x" * 2001}) as resp:
+                assert resp.status == 400
+                body = await resp.json()
+        assert [(v.method, v.route) for v in found] == [("POST", "/channels/{channel_id}/messages")]
+        assert body["code"] == 50035
+        assert body["errors"]["content"]["_errors"][0]["message"] == (
+            "Must be 2000 or fewer in length."
+        )
         async with http.post(url, json={"content": "ok"}) as resp:
             assert resp.status == 200
             assert resp.headers["X-RateLimit-Bucket"]

@@ -67,7 +67,9 @@ async def test_channel_cap_30013(campus):
 async def test_category_full_is_a_form_error(campus):
     emu, guild = campus.emu, campus.guild
     emu.set_limits(guild, max_channels_per_category=0)
-    r = await emu.slash(campus.alice, guild, "room", name="room-1")
+    with emu.expect_violations() as found:
+        r = await emu.slash(campus.alice, guild, "room", name="room-1")
+    assert [v.route for v in found] == ["/guilds/{guild_id}/channels"]
     assert r.text == "failed: 50035"
     assert "parent_id" in campus.bot.failures[0].text or campus.bot.failures[0].code == 50035
     assert emu.errors[-1].body["errors"]["parent_id"]["_errors"][0]["code"] == (
@@ -89,7 +91,9 @@ async def test_thread_cap_160006(campus):
 )
 async def test_oversized_output_gets_50035(campus, kind, path):
     campus.emu.interaction_deadline = 0.3  # the bot never manages to respond
-    r = await campus.emu.slash(campus.alice, campus.guild, "big", kind=kind)
+    with campus.emu.expect_violations() as found:
+        r = await campus.emu.slash(campus.alice, campus.guild, "big", kind=kind)
+    assert [v.code for v in found] == [50035]
     assert r.kind == "none"
     exc = campus.bot.failures[0]
     assert exc.status == 400
