@@ -103,6 +103,15 @@ def check(
     payload: Any,
 ) -> None:
     """Record in `b.emulator_faults` any way `payload` differs from the documented response."""
+    path = api_path(request.path)
     b.emulator_faults.extend(
-        response_faults(method, template, request.path, status=status, payload=payload)
+        response_faults(method, template, path, status=status, payload=payload)
     )
+
+
+def api_path(path: str) -> str:
+    """The request path as the description writes it (without /api/v10)."""
+    for prefix in ("/api/v10", "/api/v9"):
+        if path.startswith(prefix + "/"):
+            return path[len(prefix) :]
+    return path

@@ -102,7 +102,7 @@ def _wrap(b: Backend, method: str, template: str, fn: Handler) -> Endpoint:
         if isinstance(result, web.StreamResponse):
             return result
         status = contract_responses.success_status(
-            method, template, request.path, empty=result is None
+            method, template, contract_responses.api_path(request.path), empty=result is None
         )
         contract_responses.check(b, method, template, request, status=status, payload=result)
         if result is None:

@@ -42,6 +42,7 @@ async def my_guilds(b: Backend, _: web.Request) -> list[Any]:
             "id": str(g.id),
             "name": g.name,
             "icon": None,
+            "banner": None,
             "owner": False,
             "permissions": "0",
             "features": [],
@@ -240,9 +241,16 @@ async def guild_channels(b: Backend, r: web.Request) -> list[Any]:
 @routes("GET", "/guilds/{guild_id}/threads/active")
 async def active_threads(b: Backend, r: web.Request) -> JSON:
     guild = b.world.get_guild(param(r, "guild_id"))
+    threads = b.world.active_threads(guild.id)
+    bot_id = b.world.bot_user.id
     return {
-        "threads": [b.channel_payload(c) for c in b.world.active_threads(guild.id)],
-        "members": [],
+        "threads": [b.channel_payload(c) for c in threads],
+        "members": [
+            payloads.thread_member(c, bot_id, c.created_at)
+            for c in threads
+            if bot_id in c.member_ids
+        ],
+        "has_more": False,
     }
 
 

@@ -86,9 +86,15 @@ class PanelView(discord.ui.View):
 
 
 class SampleBot(commands.Bot):
-    def __init__(self, *, sync_guild: discord.abc.Snowflake | None = None) -> None:
-        intents = discord.Intents.default()
-        intents.members = True
+    def __init__(
+        self,
+        *,
+        sync_guild: discord.abc.Snowflake | None = None,
+        intents: discord.Intents | None = None,
+    ) -> None:
+        if intents is None:
+            intents = discord.Intents.default()
+            intents.members = True
         super().__init__(command_prefix="!", intents=intents)
         self.sync_guild = sync_guild
         self.failures: list[discord.HTTPException] = []
