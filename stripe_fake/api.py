@@ -36,6 +36,7 @@ class RequestRecord:
     idempotency_key: str | None
     status: int
     replayed: bool
+    violation: str | None = None  # why the parameters broke the contract, if they did
 
 
 @dataclass
@@ -138,12 +139,17 @@ class ApiRouter:
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         params: Params = {}
         api_key = request_print = ""
+        violation: str | None = None
         try:
             api_key = _api_key(request)
             params = await _params(request)
             if handler is None or params_type is None:
                 raise invalid(f"Unrecognized request URL ({request.method}: {request.path}).")
-            validate(schema_of(params_type), params)
+            try:
+                validate(schema_of(params_type), params)
+            except StripeFakeError as error:
+                error.violation = True
+                raise
             request_print = fingerprint(request.method, request.path, params)
             saved = self.backend.idempotency.lookup(api_key, key, request_print) if key else None
             if saved is not None:
@@ -153,19 +159,28 @@ class ApiRouter:
                 status, body = 200, handler(self.backend, params, dict(request.match_info))
         except StripeFakeError as error:
             status, body = error.status, error.body()
+            violation = f"{error.param}: {error.message}" if error.violation else None
         raw = json.dumps(body, indent=2).encode()
         if key and request_print:
             saved = SavedResponse(request_print, status, raw, request_id)
             self.backend.idempotency.remember(api_key, key, saved)
-        self._record(request, params, key, status, replayed=False)
+        self._record(request, params, key, status, replayed=False, violation=violation)
         return _response(status, raw, request_id)
 
     def _record(
-        self, request: web.Request, params: Params, key: str | None, status: int, *, replayed: bool
+        self,
+        request: web.Request,
+        params: Params,
+        key: str | None,
+        status: int,
+        *,
+        replayed: bool,
+        violation: str | None = None,
     ) -> None:
-        self.backend.requests.append(
-            RequestRecord(request.method, request.path, params, key, status, replayed)
+        record = RequestRecord(
+            request.method, request.path, params, key, status, replayed, violation
         )
+        self.backend.requests.append(record)
 
 
 def retrieve(kind: str) -> Handler:

@@ -171,6 +171,7 @@ def create_session(store: Store, params: Params, base_url: str) -> Obj:
             "The `expires_at` timestamp must be between 30 minutes and 24 hours from "
             "Checkout Session creation.",
             param="expires_at",
+            violation=True,
         )
     session = store.create(
         "checkout.session",

@@ -67,6 +67,7 @@ def check_divisibility(amount: int, currency: str, param: str) -> None:
             "https://stripe.com/docs/currencies#special-cases for more information.",
             param=param,
             code="invalid_charge_amount_no_decimal_compatible",
+            violation=True,
         )
     if currency in THREE_DECIMAL and amount % 10 != 0:
         raise invalid(
@@ -74,6 +75,7 @@ def check_divisibility(amount: int, currency: str, param: str) -> None:
             "end in 0 (round to the nearest ten).",
             param=param,
             code="invalid_charge_amount",
+            violation=True,
         )
 
 
@@ -81,4 +83,4 @@ def check_charge_amount(amount: int, currency: str, param: str, *, message: str)
     """Divisibility, then the minimum (`message` is the ``amount_too_small`` text)."""
     check_divisibility(amount, currency, param)
     if amount < minimum_amount(currency):
-        raise invalid(message, param=param, code="amount_too_small")
+        raise invalid(message, param=param, code="amount_too_small", violation=True)

@@ -21,9 +21,11 @@ class StripeFakeError(Exception):
         error_type: str = "invalid_request_error",
         code: str | None = None,
         param: str | None = None,
+        violation: bool = False,
         **extra: Any,
     ) -> None:
         super().__init__(message)
+        self.violation = violation  # the request broke the API contract (see `violations`)
         self.status = status
         self.message = message
         self.error_type = error_type
@@ -43,9 +45,11 @@ class StripeFakeError(Exception):
         return {"error": error}
 
 
-def invalid(message: str, *, param: str | None = None, code: str | None = None) -> StripeFakeError:
-    """A 400 ``invalid_request_error``."""
-    return StripeFakeError(400, message, param=param, code=code)
+def invalid(
+    message: str, *, param: str | None = None, code: str | None = None, violation: bool = False
+) -> StripeFakeError:
+    """A 400 ``invalid_request_error`` (`violation`: Stripe refuses the request itself)."""
+    return StripeFakeError(400, message, param=param, code=code, violation=violation)
 
 
 def missing_param(param: str) -> StripeFakeError:
@@ -60,7 +64,9 @@ def unknown_param(param: str) -> StripeFakeError:
 
 def unsupported(what: str, *, param: str | None = None) -> StripeFakeError:
     """A real Stripe feature this fake does not model (a 400, so tests notice)."""
-    return invalid(f"stripe_fake does not support {what}.", param=param)
+    return StripeFakeError(
+        400, f"stripe_fake does not support {what}.", param=param, violation=True
+    )
 
 
 def no_such(kind: str, object_id: str, *, param: str | None = None) -> StripeFakeError:

@@ -123,6 +123,15 @@ class StripeFake:
         """Every API request answered, oldest first."""
         return list(self.backend.requests)
 
+    @property
+    def violations(self) -> list[RequestRecord]:
+        """Requests refused for their parameters, not for the state of things.
+
+        Unknown, missing, wrong type, outside an enum (Stripe's contract), or a real
+        Stripe feature the fake does not model.
+        """
+        return [record for record in self.backend.requests if record.violation is not None]
+
     def balance(self, currency: str = "usd") -> int:
         """The platform's available balance in `currency`."""
         return refunds.available_balance(self.store, currency)

@@ -13,18 +13,26 @@ from types import MappingProxyType
 
 from marketplace.domain.errors import InputError, Problem
 
-# Minor-unit exponent per supported ISO 4217 currency (Stripe's presentment set, minus
-# the three-decimal currencies whose amounts Stripe restricts).
+# Minor-unit exponent per supported currency, as Stripe's API counts amounts (its
+# presentment set, minus the three-decimal currencies whose amounts Stripe restricts).
+# Stripe's "special cases" (docs.stripe.com/currencies): ISK and UGX are zero-decimal in
+# practice, but the API keeps them two-decimal, so 5 ISK is 500 and every amount must be
+# whole units (divisible by 100): see WHOLE_UNITS_ONLY. HUF and TWD are charged as
+# ordinary two-decimal amounts.
 CURRENCY_EXPONENTS: MappingProxyType[str, int] = MappingProxyType(
     {
         "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "NZD": 2, "CHF": 2,
         "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2, "CZK": 2, "HUF": 2, "RON": 2,
         "INR": 2, "SGD": 2, "HKD": 2, "MXN": 2, "BRL": 2, "ZAR": 2, "ILS": 2,
         "TRY": 2, "CNY": 2, "TWD": 2, "PHP": 2, "MYR": 2, "THB": 2, "IDR": 2,
-        "AED": 2, "NGN": 2, "KES": 2, "EGP": 2,
-        "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0,
+        "AED": 2, "NGN": 2, "KES": 2, "EGP": 2, "ISK": 2, "UGX": 2,
+        "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0,
     }
 )  # fmt: skip
+
+# Two-decimal in the API, whole units only: amounts are multiples of 100 minor units,
+# typed and shown without decimals.
+WHOLE_UNITS_ONLY: frozenset[str] = frozenset({"ISK", "UGX"})
 
 # Prefix symbols used by format_money; currencies absent here are written "25.00 CHF".
 CURRENCY_SYMBOLS: MappingProxyType[str, str] = MappingProxyType(
@@ -51,6 +59,17 @@ def exponent(currency: str) -> int:
         return CURRENCY_EXPONENTS[currency]
     except KeyError:
         raise ValueError(f"unsupported currency {currency!r}") from None
+
+
+def minor_step(currency: str) -> int:
+    """The smallest amount Stripe accepts in ``currency``, in minor units (100 for ISK)."""
+    exponent(currency)
+    return 100 if currency in WHOLE_UNITS_ONLY else 1
+
+
+def decimals(currency: str) -> int:
+    """How many decimals people type and read for ``currency`` (0 for ISK and JPY)."""
+    return 0 if currency in WHOLE_UNITS_ONLY else exponent(currency)
 
 
 def div_half_up(numerator: int, denominator: int) -> int:
@@ -156,10 +175,10 @@ def parse_money(text: str, currency: str) -> Money:
     Accepts ``25``, ``25.5``, ``25.50``, ``1,234.50``, with the currency's symbol or code
     before or after (``$25``, ``25 USD``). Raises ``InputError`` on field ``"rate"`` with
     problem ``empty``, ``too_long``, ``negative``, ``wrong_currency``, ``not_a_number``,
-    ``too_precise`` (limit = the currency's decimals) or ``out_of_range``
+    ``too_precise`` (limit = the currency's :func:`decimals`) or ``out_of_range``
     (limit = :data:`MAX_MAJOR_UNITS`).
     """
-    places = exponent(currency)
+    places = decimals(currency)
     raw = unicodedata.normalize("NFKC", text).strip()
     if not raw:
         raise InputError("rate", Problem.EMPTY)
@@ -182,7 +201,9 @@ def _to_money(whole: str, frac: str, places: int, currency: str) -> Money:
     major = int(whole.replace(",", ""))
     if major > MAX_MAJOR_UNITS or (major == MAX_MAJOR_UNITS and frac.strip("0")):
         raise InputError("rate", Problem.OUT_OF_RANGE, MAX_MAJOR_UNITS)
-    return Money(major * 10**places + int(frac.ljust(places, "0") or "0"), currency)
+    minor_places = exponent(currency)
+    fraction = frac[:minor_places].ljust(minor_places, "0")
+    return Money(major * 10**minor_places + int(fraction or "0"), currency)
 
 
 def format_money(money: Money) -> str:
@@ -193,7 +214,8 @@ def format_money(money: Money) -> str:
     """
     places = exponent(money.currency)
     whole, part = divmod(abs(money.minor), 10**places)
-    number = f"{whole}.{part:0{places}d}" if places else str(whole)
+    shown = decimals(money.currency) if part == 0 else places
+    number = f"{whole}.{part:0{places}d}" if shown else str(whole)
     sign = "-" if money.minor < 0 else ""
     symbol = CURRENCY_SYMBOLS.get(money.currency)
     if symbol is None:
@@ -209,14 +231,23 @@ def platform_fee(rate: Money, fee_bps: int) -> Money:
     """
     if rate.minor < 0 or fee_bps < 0:
         raise ValueError("rate and fee_bps must not be negative")
-    return Money(div_half_up(rate.minor * fee_bps, 10_000), rate.currency)
+    return portion(rate, fee_bps, 10_000)
 
 
 def share(amount: Money, percent: int) -> Money:
     """Return ``percent`` % of ``amount`` (0–100), rounded half up to the minor unit."""
     if not 0 <= percent <= 100:
         raise ValueError("percent must be within 0..100")
-    return Money(div_half_up(amount.minor * percent, 100), amount.currency)
+    return portion(amount, percent, 100)
+
+
+def portion(amount: Money, numerator: int, denominator: int) -> Money:
+    """``amount × numerator / denominator``, rounded half up to the currency's step.
+
+    The step is :func:`minor_step` (a whole króna for ISK), so Stripe accepts every result.
+    """
+    step = minor_step(amount.currency)
+    return Money(step * div_half_up(amount.minor * numerator, denominator * step), amount.currency)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from marketplace.domain.money import Money, Quote, div_half_up, quote, share
+from marketplace.domain.money import Money, Quote, portion, quote, share
 from marketplace.domain.policy import GuildPolicy
 
 MINUTES_PER_HOUR = 60
@@ -19,8 +19,7 @@ MINUTES_PER_HOUR = 60
 
 def session_quote(hourly_rate: Money, minutes: int, fee_bps: int) -> Quote:
     """The price of `minutes` at `hourly_rate` (rounded half up), the fee, and the total."""
-    price = Money(div_half_up(hourly_rate.minor * minutes, MINUTES_PER_HOUR), hourly_rate.currency)
-    return quote(price, fee_bps)
+    return quote(portion(hourly_rate, minutes, MINUTES_PER_HOUR), fee_bps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,5 +23,8 @@ async def test_the_paid_journey_end_to_end(database_url: str) -> None:
         for step in PAID_STEPS:
             await step(campus)
         assert campus.emu.unexpected_errors == []
+        # Every Stripe request validated against the stripe library's params types.
+        assert stripe.violations == []
+        assert stripe.requests
         transfers = [o for o in stripe.store.objects.values() if o.get("object") == "transfer"]
         assert [t["amount"] for t in transfers] == [2500]  # the completed session's rate

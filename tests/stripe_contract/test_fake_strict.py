@@ -302,3 +302,21 @@ async def test_isk_captures_and_refunds_in_whole_kronur(
         params={"payment_intent": intent_id, "amount": 100_000}
     )
     assert refund.amount == 100_000
+
+
+async def test_violations_are_recorded_apart_from_state_errors(
+    fake: StripeFake, client: stripe.StripeClient
+) -> None:
+    await _refused(new_session(client, surprise="x"))
+    await _refused(new_session(client, allow_promotion_codes=True))
+    await _refused(new_session(client, line_items=_items(currency="isk", unit_amount=150)))
+    session = await new_session(client)
+    await client.v1.checkout.sessions.expire_async(session.id)
+    await _refused(client.v1.checkout.sessions.expire_async(session.id))  # no longer open
+    violations = [record.violation for record in fake.violations]
+    assert violations[:2] == [
+        "surprise: Received unknown parameter: surprise",
+        "allow_promotion_codes: stripe_fake does not support the parameter allow_promotion_codes.",
+    ]
+    assert len(violations) == 3
+    assert str(violations[2]).startswith(f"{ITEM}[unit_amount]: Invalid amount.")

@@ -13,11 +13,13 @@ from marketplace.domain.money import (
     div_half_up,
     exponent,
     format_money,
+    minor_step,
     parse_money,
     platform_fee,
     quote,
     share,
 )
+from marketplace.domain.settlement import session_quote
 
 currencies = st.sampled_from(sorted(CURRENCY_EXPONENTS))
 amounts = st.integers(min_value=0, max_value=10**12)
@@ -167,8 +169,35 @@ def test_formatted_money_parses_back_to_the_same_amount(currency, major):
 
 @given(currencies, st.integers(min_value=0, max_value=MAX_MAJOR_UNITS * 100))
 def test_any_minor_amount_round_trips_through_format_and_parse(currency, minor):
-    money = Money(minor % (MAX_MAJOR_UNITS * 10 ** exponent(currency) + 1), currency)
+    minor %= MAX_MAJOR_UNITS * 10 ** exponent(currency) + 1
+    money = Money(minor - minor % minor_step(currency), currency)  # ISK: whole krónur
     assert parse_money(format_money(money), currency) == money
+
+
+@pytest.mark.parametrize("currency", ["ISK", "UGX"])
+def test_stripe_keeps_isk_and_ugx_two_decimal_in_whole_units(currency):
+    # docs.stripe.com/currencies "Special cases": to charge 5 ISK, send 500.
+    assert exponent(currency) == 2
+    assert minor_step(currency) == 100
+    assert parse_money("5", currency) == Money(500, currency)
+    assert format_money(Money(500_000, currency)) == f"5000 {currency}"
+    with pytest.raises(InputError) as refused:
+        parse_money("5.50", currency)
+    assert refused.value.limit == 0
+
+
+@pytest.mark.parametrize("currency", ["HUF", "TWD"])
+def test_huf_and_twd_are_charged_as_two_decimal_amounts(currency):
+    assert (exponent(currency), minor_step(currency)) == (2, 1)
+    assert parse_money("175.50", currency).minor == 17_550
+
+
+@given(st.sampled_from(["ISK", "UGX"]), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_isk_fees_shares_and_prices_stay_in_whole_units(currency, whole, bps):
+    rate = Money(whole * 100, currency)
+    assert platform_fee(rate, bps).minor % 100 == 0
+    assert share(rate, bps % 101).minor % 100 == 0
+    assert session_quote(rate, 45, bps).total.minor % 100 == 0
 
 
 def test_fee_rounds_half_up_to_the_minor_unit():
