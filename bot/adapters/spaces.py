@@ -11,20 +11,26 @@
   pressing **I agree**.
 - Missing permissions, or a server so full that nothing could be made, raise
   `SpaceUnavailableError`, after removing whatever was made.
+- Closing takes each step on its own (goodbye, lock and archive, delete the channels):
+  a step Discord refuses is reported, not retried; a 5xx or network error is raised
+  once the other steps were tried, so the scheduled work tries again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Literal, TypeVar
 
+import aiohttp
 import discord
 
 from bot import texts
 from bot.flows.space_buttons import space_notice
+from marketplace.domain.scheduled import discord_nonce
 from marketplace.domain.spaces import SessionSpace, TextPlace
-from marketplace.ports import OpenedSpace, SpacePlan, SpaceUnavailableError
+from marketplace.ports import ClosedSpace, OpenedSpace, SpacePlan, SpaceUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,29 @@ def _is(error: discord.HTTPException, code: int) -> bool:
 
 def _category_full(error: discord.HTTPException) -> bool:
     return error.code == INVALID_FORM and "parent_id" in error.text
+
+
+def _refusal(error: discord.HTTPException, what: str) -> list[str]:
+    """A 4xx as the reason a step cannot be done (none when it is gone already).
+
+    Anything else (5xx) is raised again: it may work later.
+    """
+    if not 400 <= error.status < 500:
+        raise error
+    if isinstance(error, discord.NotFound):
+        log.info("%s is already gone", what)
+        return []
+    log.warning("Discord refused %s: %s %s", what, error.status, error.text)
+    return ["missing_permissions" if isinstance(error, discord.Forbidden) else "refused"]
+
+
+async def _attempt(step: Awaitable[object], what: str) -> list[str]:
+    """Run one closing step; a 4xx comes back as the reason it was refused."""
+    try:
+        await step
+    except discord.HTTPException as error:
+        return _refusal(error, what)
+    return []
 
 
 class DiscordSessionSpaces:
@@ -211,7 +240,7 @@ class DiscordSessionSpaces:
             embed=embed,
             view=view,
             allowed_mentions=mentions,
-            nonce=f"space-{plan.booking_id}",
+            nonce=discord_nonce(f"space-{plan.booking_id}"),
         )
 
     async def _undo(self, made: Made) -> None:
@@ -230,35 +259,55 @@ class DiscordSessionSpaces:
         member = guild.get_member(user_id) or await guild.fetch_member(user_id)
         await channel.set_permissions(member, view_channel=True, connect=True, speak=True)
 
-    async def close(self, space: SessionSpace) -> None:
-        """Say goodbye, lock and archive the thread, delete the channels."""
+    async def close(self, space: SessionSpace) -> ClosedSpace:
+        """Say goodbye, lock and archive the thread, delete the channels, each on its own.
+
+        A step Discord refuses (any 4xx) is left for the admins; one that fails for a
+        while (5xx, the network) raises once every other step has been tried.
+        """
+        steps: list[Callable[[], Awaitable[list[str]]]] = []
         if space.text_place is TextPlace.THREAD and space.text_id is not None:
-            await self._archive(space.text_id)
+            steps.append(partial(self._archive, space.text_id))
         doomed = [space.voice_id]
         if space.text_place is TextPlace.CHANNEL:
             doomed.append(space.text_id)
-        for channel_id in doomed:
-            if channel_id is not None:
-                await self._delete(channel_id)
+        steps.extend(partial(self._delete, channel_id) for channel_id in doomed if channel_id)
+        refused: list[str] = []
+        transient: Exception | None = None
+        for step in steps:
+            try:
+                refused += await step()
+            except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+                transient = transient or error  # 5xx or the network: the others go on
+        if transient is not None:
+            raise transient
+        return ClosedSpace(tuple(dict.fromkeys(refused)))
 
-    async def _archive(self, thread_id: int) -> None:
+    async def _archive(self, thread_id: int) -> list[str]:
+        """Post the goodbye, then lock and archive; what Discord refused, if anything."""
         try:
             thread = await self.bot.fetch_channel(thread_id)
-            if not isinstance(thread, discord.Thread):
-                return
-            if not thread.archived:
-                await thread.send(texts.SPACE_CLOSED_MESSAGE, nonce=f"space-closed-{thread_id}")
-            await thread.edit(archived=True, locked=True)
-        except discord.NotFound:
-            log.info("session thread %s is already gone", thread_id)
+        except discord.HTTPException as error:
+            return _refusal(error, f"session thread {thread_id}")
+        if not isinstance(thread, discord.Thread) or (thread.archived and thread.locked):
+            return []
+        refused: list[str] = []
+        if thread.archived:  # archived by hand or by inactivity: reopen it to say goodbye
+            refused += await _attempt(thread.edit(archived=False), f"reopening {thread_id}")
+        if not refused:
+            goodbye = thread.send(texts.SPACE_CLOSED_MESSAGE, nonce=discord_nonce(f"sc{thread_id}"))
+            refused += await _attempt(goodbye, f"goodbye in {thread_id}")
+        refused += await _attempt(thread.edit(archived=True, locked=True), f"locking {thread_id}")
+        return refused
 
-    async def _delete(self, channel_id: int) -> None:
+    async def _delete(self, channel_id: int) -> list[str]:
         try:
             channel = await self.bot.fetch_channel(channel_id)
-            if isinstance(channel, discord.abc.GuildChannel):
-                await channel.delete()
-        except discord.NotFound:
-            log.info("session channel %s is already gone", channel_id)
+        except discord.HTTPException as error:
+            return _refusal(error, f"session channel {channel_id}")
+        if not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        return await _attempt(channel.delete(), f"deleting {channel_id}")
 
     async def alert_admins(
         self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int

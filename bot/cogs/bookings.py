@@ -16,8 +16,9 @@ from bot.cogs.find import subject_choices
 from bot.flows.booking_list import bookings_view
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.confirm import Answer, ConfirmView
+from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.pay import booked_answer
-from bot.presenters.bookings import booking_choices, bookings_embed
+from bot.presenters.bookings import booking_choices, bookings_embed, counterpart
 from bot.replies import reply
 from marketplace.services import booking_views, bookings, onboarding
 
@@ -32,7 +33,7 @@ class BookingCog(commands.Cog):
     @app_commands.describe(
         tutor="The tutor to book",
         when="When, in your time zone, e.g. 'Thursday 4pm'",
-        duration="Length in minutes",
+        duration="Length in minutes (the lengths this server offers)",
         subject="The subject (defaults to one you both share)",
         note="Anything the tutor should know (optional)",
     )
@@ -42,13 +43,18 @@ class BookingCog(commands.Cog):
         interaction: discord.Interaction,
         tutor: discord.User,
         when: str,
-        duration: Literal[30, 60, 90] = 60,
+        duration: int | None = None,
         subject: str | None = None,
         note: str | None = None,
     ) -> None:
         """Echo the time back; Confirm sends the request."""
         ctx = self.bot.services
         actor = actor_of(interaction)
+        offered = await booking_views.allowed_durations(actor.guild_id, ctx)
+        duration = default_duration(offered) if duration is None else duration
+        if refused := refusal(duration, offered):
+            await reply(interaction, refused, ephemeral=True)
+            return
         cmd = bookings.BookSession(
             actor, tutor.id, duration, when=when, subject_key=subject, note=note or ""
         )
@@ -63,6 +69,14 @@ class BookingCog(commands.Cog):
         )
         view = ConfirmView(actor.user_id, send, key="time")
         await reply(interaction, prompt, view=view, ephemeral=True)
+
+    @book.autocomplete("duration")
+    async def book_duration(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The lengths this guild offers."""
+        offered = await booking_views.allowed_durations(guild_of(interaction).id, self.bot.services)
+        return duration_choices(offered, current)
 
     @book.autocomplete("subject")
     async def book_subject(
@@ -119,7 +133,9 @@ class BookingCog(commands.Cog):
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         listing = await booking_views.list_for(actor, upcoming=True, ctx=self.bot.services)
-        return booking_choices(listing.bookings, guild, actor.user_id, current)
+        others = (counterpart(b, actor.user_id) for b in listing.bookings)
+        names = await self.bot.names.many(guild, others)
+        return booking_choices(listing.bookings, names, actor.user_id, current)
 
 
 async def setup(bot: TutorBot) -> None:

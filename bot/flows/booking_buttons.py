@@ -25,7 +25,6 @@ ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_R
 MANAGE_KINDS = frozenset(
     {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.REMINDER}
 )
-CHECK_IN_REMINDER_MINUTES = 15  # the reminder this close to the start carries Check in
 
 
 class AnswerButton(
@@ -187,8 +186,5 @@ def notice_view(notice: Notice) -> discord.ui.View | None:
 
 
 def _checks_in(notice: Notice) -> bool:
-    """The last reminder before the start carries Check in."""
-    if notice.kind is not NoticeKind.REMINDER:
-        return False
-    offset = notice.extra.get("offset_minutes")
-    return isinstance(offset, int) and offset <= CHECK_IN_REMINDER_MINUTES
+    """The reminder the guild's policy picks (the last before the start) carries Check in."""
+    return notice.kind is NoticeKind.REMINDER and notice.extra.get("check_in") is True

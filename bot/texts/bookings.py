@@ -150,3 +150,13 @@ BOOK_CONFIRM = (
     "That's your local time."
 )
 RESCHEDULE_CONFIRM = "Move booking #{booking} to <t:{start}:F> (<t:{start}:R>)?"
+BOOK_DURATION_LABEL = "{minutes} minutes"
+BOOK_DURATION_NOT_OFFERED = (
+    "Sessions here can be {choices} minutes long. Pick one of those lengths for `duration`."
+)
+
+
+def durations_list(durations: tuple[int, ...]) -> str:
+    """The guild's session lengths for a sentence: "45 or 120", "30, 60 or 90"."""
+    words = [str(m) for m in durations]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]

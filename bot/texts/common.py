@@ -75,7 +75,7 @@ NOT_TEACHING_EVERYTHING = (
     "That leaves no subject to teach: every subject you picked is also under "
     "“Subjects you don't teach”. Remove it there, or pick another subject."
 )
-DURATION_PROBLEM = "Sessions can be {choices} minutes long."
+DURATION_PROBLEM = "That session length isn't offered here. Pick one of the lengths offered."
 NONEXISTENT = (
     "{local} doesn't exist in {zone}: the clocks jump forward then. "
     "Pick a time after the change, like one hour later."
@@ -192,7 +192,7 @@ def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
         case InputError(field="when", problem=problem, limit=limit):
             return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
         case InputError(field="duration"):
-            return DURATION_PROBLEM.format(choices="30, 60 or 90")
+            return DURATION_PROBLEM
         case InputError(field="not_teaching", problem="conflict"):
             return NOT_TEACHING_EVERYTHING
         case InputError(field=field, problem=problem, limit=limit):

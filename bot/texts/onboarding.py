@@ -50,7 +50,7 @@ HELP_SECTIONS = (
     ),
     (
         "Sessions",
-        "Each session gets a private thread (and voice channel) 15 minutes before the start: "
+        "Each session gets a private thread (and voice channel) shortly before the start: "
         "press **I agree**, then **Check in** · **Report** reaches the moderators",
     ),
     (

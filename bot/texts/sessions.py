@@ -16,7 +16,7 @@ ALREADY_CHECKED_IN = "You're already checked in."
 CHECK_IN_NOT_YOURS = "Only the student and the tutor of this session can check in."
 CONFLICTS["check_in_too_early"] = (
     "It's too early to check in. Check in opens shortly before the start; "
-    "the 15-minute reminder has the button."
+    "your last reminder before the session has the button."
 )
 CONFLICTS["check_in_closed"] = "This session has ended, so check-in is closed."
 ALREADY[("check_in", "completed")] = "This session is already complete. ✅"
@@ -103,6 +103,19 @@ SPACE_ALERTS["server_full"] = (
     "⚠️ I couldn't open a private space for session #{booking}: the server is at Discord's "
     "limits for channels and active threads. Deleting unused channels or archiving old "
     "threads makes room."
+)
+SPACE_ALERTS["close_missing_permissions"] = (
+    "⚠️ I couldn't fully close the private space of session #{booking}: I'm missing "
+    "permissions. Please let me Manage Threads in the sessions channel and Manage Channels "
+    "in the TutorBot sessions category, then lock its thread and delete its channels."
+)
+SPACE_ALERTS["close_refused"] = (
+    "⚠️ Discord wouldn't let me fully close the private space of session #{booking}. "
+    "Please lock its thread and delete its channels by hand."
+)
+SPACE_ALERTS["close_failed"] = (
+    "⚠️ I couldn't close the private space of session #{booking}: Discord kept failing, "
+    "so I stopped trying. Please lock its thread and delete its channels by hand."
 )
 SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
 CONFLICTS["space_closed"] = "This session space is closed."

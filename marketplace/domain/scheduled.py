@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+NONCE_MAX_LENGTH = 25  # Discord refuses a longer message nonce (400, 50035)
+_HASHED_NONCE_PREFIX = "h"
+
+
+def discord_nonce(key: str) -> str:
+    """A message nonce Discord accepts, the same for the same key (so a retry dedupes).
+
+    A key of at most 25 characters is its own nonce; a longer one becomes "h" and the
+    first 24 hex digits of its SHA-256, which is 25 characters long.
+    """
+    if len(key) <= NONCE_MAX_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return _HASHED_NONCE_PREFIX + digest[: NONCE_MAX_LENGTH - len(_HASHED_NONCE_PREFIX)]
+
+
+def carries_check_in(offset_minutes: int, offsets_minutes: tuple[int, ...]) -> bool:
+    """Whether the reminder this long before the start carries **Check in**.
+
+    The last reminder does: the one at the guild's smallest offset (or closer, when the
+    offsets changed after it was scheduled).
+    """
+    return offset_minutes <= min(offsets_minutes, default=offset_minutes)
 
 
 class ActionKind(StrEnum):
     """Kinds of scheduled work; each has one handler."""
 
     NOTIFY = "notify"  # deliver one message now (outbox): payload {"notice": ..., "to": user_id}
-    REMINDER = "reminder"  # payload {"offset_minutes": 120 | 15}
+    REMINDER = "reminder"  # payload {"offset_minutes": one of the guild's reminder offsets}
     EXPIRE_REQUEST = "expire_request"
     NUDGE = "nudge"  # a student who hasn't booked within N days of /start
     REFRESH_NEXT_SLOT = "refresh_next_slot"  # recompute a tutor's cached next open slot
@@ -63,4 +88,8 @@ class ClaimedAction:
     @property
     def nonce(self) -> str:
         """A deterministic Discord nonce (≤ 25 chars): a retry never posts twice."""
-        return f"tb{self.action_id}"
+        return self.nonce_for("")
+
+    def nonce_for(self, part: str) -> str:
+        """The nonce of one of several messages this row sends (e.g. "s" for the student)."""
+        return discord_nonce(f"tb{self.action_id}{part}")

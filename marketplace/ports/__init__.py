@@ -40,6 +40,7 @@ from marketplace.ports.payments import (
 )
 from marketplace.ports.reviews import RatingStats, ReviewRepository
 from marketplace.ports.spaces import (
+    ClosedSpace,
     OpenedSpace,
     SessionSpaces,
     SpacePlan,
@@ -59,6 +60,7 @@ __all__ = [
     "CheckoutRef",
     "CheckoutRequest",
     "Clock",
+    "ClosedSpace",
     "DeliveryLog",
     "DeliveryOutcome",
     "DisputeRepository",

@@ -20,7 +20,7 @@ class NoticeKind(StrEnum):
     RESCHEDULE_REQUESTED = "reschedule_requested"  # to the other side, Accept / Decline
     BOOKING_RESCHEDULED = "booking_rescheduled"  # to both, with the updated calendar file
     RESCHEDULE_DECLINED = "reschedule_declined"  # to whoever proposed it
-    REMINDER = "reminder"  # to both, 2 h and 15 min before
+    REMINDER = "reminder"  # to both, at each of the guild's reminder offsets before the start
     NUDGE = "nudge"  # to a student who has not booked yet
     RESTRICTED = "restricted"  # to a restricted user: extra {"until": unix | "", "reason"}
     RESTRICTION_LIFTED = "restriction_lifted"  # to the user a moderator un-restricted

@@ -37,6 +37,17 @@ class OpenedSpace:
     fallback: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ClosedSpace:
+    """What closing did. `refused` names the steps the platform would not let happen.
+
+    Each refusal is a reason ("missing_permissions", "refused"): the platform answered
+    that this step cannot be done, so trying again would not help; a person must act.
+    """
+
+    refused: tuple[str, ...] = ()
+
+
 class SpaceUnavailableError(Exception):
     """Nothing could be made.
 
@@ -60,8 +71,12 @@ class SessionSpaces(Protocol):
         """Let a participant who agreed join and speak in the voice channel."""
         ...
 
-    async def close(self, space: SessionSpace) -> None:
-        """Lock and archive the thread, delete the channels; gone already is fine."""
+    async def close(self, space: SessionSpace) -> ClosedSpace:
+        """Lock and archive the thread, delete the channels, each step on its own.
+
+        Gone already is fine. A step the platform refuses is reported in the result; a
+        transient failure (the platform down, the network) raises after the other steps.
+        """
         ...
 
     async def alert_admins(

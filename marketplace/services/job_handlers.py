@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
+from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, carries_check_in
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
 from marketplace.services import (
@@ -66,7 +67,10 @@ class Handlers:
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
-        """A row failed for good: put it in the audit log, where `/mod queue` shows it."""
+        """A row failed for good: put it in the audit log, where `/mod queue` shows it.
+
+        A space that could not be closed stops being retried, and the admins are told.
+        """
         detail = {"kind": action.kind.value, "action": action.action_id, "error": error[:300]}
         if action.booking_id is not None:
             detail["booking"] = action.booking_id
@@ -75,6 +79,8 @@ class Handlers:
                 action.guild_id, SYSTEM_ACTOR, "job_failed", detail, self.ctx.clock.now()
             )
             await uow.commit()
+        if action.kind is ActionKind.CLOSE_SPACE and action.booking_id is not None:
+            await spaces.give_up_closing(action.booking_id, self.ctx, self.spaces)
 
     async def open_space(self, action: ClaimedAction) -> HandlerResult:
         """Open the session's space, if the booking still has this time."""
@@ -95,7 +101,7 @@ class Handlers:
         """The reconciler: close spaces whose booking is over, then come back later."""
         if self.spaces is None:
             return _skip("no session spaces")
-        return await spaces.sweep_job(action, self.ctx, self.spaces)
+        return await spaces.sweep_job(action, self.ctx)
 
     async def _deliver(
         self,
@@ -164,32 +170,29 @@ class Handlers:
         if action.payload.get("sequence") != booking.sequence:
             return _skip("booking moved")
         offset = int(action.payload.get("offset_minutes", 0))
-        if not await self._still_useful(booking, offset, now):
+        async with self.ctx.uow(read_only=True) as uow:
+            policy = await uow.guilds.policy(booking.guild_id)
+        if not _still_useful(booking, offset, policy, now):
             return _skip("too late to be useful")
         extra: dict[str, object] = {"offset_minutes": offset}
+        if carries_check_in(offset, policy.reminder_offsets_minutes):
+            extra["check_in"] = True
         if self.spaces is not None:
             space = await spaces.opened_for_reminder(booking.booking_id, self.ctx, self.spaces)
             if space is not None and space.text_id is not None:
                 extra["space_id"] = space.text_id
         for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
-            if await self._already_sent(f"{action.nonce}{suffix}"):
+            if await self._already_sent(action.nonce_for(suffix)):
                 continue  # a retry after the other side failed: this side has it already
             await self._deliver(
                 action,
                 kind=NoticeKind.REMINDER,
                 user_id=user,
                 booking=booking,
-                nonce=f"{action.nonce}{suffix}",
+                nonce=action.nonce_for(suffix),
                 extra=extra,
             )
         return _done("reminded both")
-
-    async def _still_useful(self, booking: Booking, offset: int, now: datetime) -> bool:
-        async with self.ctx.uow(read_only=True) as uow:
-            policy = await uow.guilds.policy(booking.guild_id)
-        later = [o for o in policy.reminder_offsets_minutes if o < offset]
-        useful_until = booking.start - timedelta(minutes=max(later, default=0))
-        return now < useful_until
 
     async def expire(self, action: ClaimedAction) -> HandlerResult:
         """Expire a request nobody answered (or paid for); any hold is released."""
@@ -262,3 +265,10 @@ class Handlers:
             action, kind=NoticeKind.NUDGE, user_id=action.user_id, booking=None, nonce=action.nonce
         )
         return _done(f"nudged via {channel}")
+
+
+def _still_useful(booking: Booking, offset: int, policy: GuildPolicy, now: datetime) -> bool:
+    """A reminder helps until the next (closer) one is due, or the start."""
+    later = [o for o in policy.reminder_offsets_minutes if o < offset]
+    useful_until = booking.start - timedelta(minutes=max(later, default=0))
+    return now < useful_until

@@ -3,14 +3,15 @@
 SPEC.md section 1 step 6 and "Attendance". Opening is claimed in the database first
 (one opener per booking, even with a reminder and the scheduled opening racing), then
 made on Discord through the `SessionSpaces` port, then recorded. Closing happens at the
-end plus the grace, at once when a booking is cancelled or moved, and in the reconciler,
-which closes any open space whose booking is over.
+end plus the grace, at once when a booking is cancelled or moved, and through the
+reconciler, which queues the closing of any open space whose booking is over. Closing
+is retried a bounded number of times; what Discord refuses, or what never got through,
+is reported to the admins.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -31,8 +32,6 @@ from marketplace.ports import SessionSpaces, SpacePlan, SpaceUnavailableError, U
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import SYSTEM_ACTOR
-
-log = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_BATCH = 200
@@ -139,23 +138,37 @@ async def _fail(
         space = await uow.spaces.get(booking.booking_id)
         if space is not None:
             await uow.spaces.save(replace(space, status=SpaceStatus.FAILED, fallback=reason))
-        # the last alerts, not the last failures: a fault that persists is reported daily
-        recent = await uow.audit.of_action(booking.guild_id, "space_alerted", 20)
-        told = any(d.get("reason") == reason and now - at < ALERT_AGAIN_AFTER for at, d in recent)
         detail = {"booking": booking.booking_id, "reason": reason}
         await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_failed", detail, now)
-        if spaces is not None and not told:
-            await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_alerted", detail, now)
         await uow.commit()
-    if spaces is not None and not told:
-        await spaces.alert_admins(booking.guild_id, fallback_channel, reason, booking.booking_id)
+    if spaces is not None:
+        await _tell_admins(booking.guild_id, booking.booking_id, reason, ctx, spaces)
+
+
+async def _tell_admins(
+    guild_id: int, booking_id: int, reason: str, ctx: ServiceContext, spaces: SessionSpaces
+) -> None:
+    """Alert the guild's admins about a space, once a day per guild and reason."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        # the last alerts, not the last failures: a fault that persists is reported daily
+        recent = await uow.audit.of_action(guild_id, "space_alerted", 20)
+        if any(d.get("reason") == reason and now - at < ALERT_AGAIN_AFTER for at, d in recent):
+            return
+        detail = {"booking": booking_id, "reason": reason}
+        await uow.audit.record(guild_id, SYSTEM_ACTOR, "space_alerted", detail, now)
+        policy = await uow.guilds.policy(guild_id)
+        await uow.commit()
+    await spaces.alert_admins(guild_id, policy.fallback_channel, reason, booking_id)
 
 
 async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:
     """Close the booking's space if it is open and no longer serves its session.
 
-    The row is marked closed first (once, however many closers race); if Discord then
-    fails, it is marked open again so the close is tried again later.
+    The row is marked closed first (once, however many closers race). Steps Discord
+    refuses are not retried: the admins are told what is left. If Discord fails for a
+    while (down, unreachable), the row is marked open again and the error propagates,
+    so the scheduled work tries again a bounded number of times (`give_up_closing`).
     """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
@@ -171,29 +184,78 @@ async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpace
         await uow.audit.record(space.guild_id, SYSTEM_ACTOR, "space_closed", detail, now)
         await uow.commit()
     try:
-        await spaces.close(space)
+        closed = await spaces.close(space)
     except Exception:
         async with ctx.uow() as uow:
-            await uow.spaces.save(space)  # open again: the next close or sweep retries
+            await uow.spaces.save(space)  # open again: the close is retried
             await uow.commit()
         raise
-    return "closed"
+    if not closed.refused:
+        return "closed"
+    await _closed_in_part(space, closed.refused, ctx, spaces)
+    return f"closed in part ({', '.join(closed.refused)})"
 
 
-async def sweep(ctx: ServiceContext, spaces: SessionSpaces) -> tuple[int, int]:
-    """The reconciler: close every open space whose booking is over.
+async def _closed_in_part(
+    space: SessionSpace, refused: tuple[str, ...], ctx: ServiceContext, spaces: SessionSpaces
+) -> None:
+    """Discord refused some of the closing: record it and tell the admins what to fix."""
+    detail = {"booking": space.booking_id, "refused": ",".join(refused)}
+    async with ctx.uow() as uow:
+        await uow.audit.record(
+            space.guild_id, SYSTEM_ACTOR, "space_close_refused", detail, ctx.clock.now()
+        )
+        await uow.commit()
+    for reason in dict.fromkeys(refused):
+        await _tell_admins(space.guild_id, space.booking_id, f"close_{reason}", ctx, spaces)
 
-    Returns how many it closed and how many stay open.
+
+async def give_up_closing(
+    booking_id: int, ctx: ServiceContext, spaces: SessionSpaces | None
+) -> None:
+    """Closing kept failing until its last attempt: stop trying and tell the admins.
+
+    The space is recorded failed ("close_failed"), so the reconciler leaves it alone.
     """
-    async with ctx.uow(read_only=True) as uow:
+    async with ctx.uow() as uow:
+        space = await uow.spaces.get(booking_id)
+        if space is None or not space.is_live:
+            return  # another closer got through meanwhile
+        await uow.spaces.save(replace(space, status=SpaceStatus.FAILED, fallback="close_failed"))
+        await uow.commit()
+    if spaces is not None:
+        await _tell_admins(space.guild_id, booking_id, "close_failed", ctx, spaces)
+
+
+async def sweep(ctx: ServiceContext) -> tuple[int, int]:
+    """The reconciler: queue the closing of every open space whose booking is over.
+
+    Each close runs as scheduled work of its own (retried a bounded number of times),
+    once per opening of the space. Returns how many it queued and how many stay open.
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
         live = await uow.spaces.live(SWEEP_BATCH)
-    closed = 0
-    for space in live:
-        try:
-            closed += await close_space(space.booking_id, ctx, spaces) == "closed"
-        except Exception:  # one broken space must not stop the others
-            log.exception("closing the space of booking %s failed", space.booking_id)
-    return closed, len(live) - closed
+        due = []
+        for space in live:
+            booking = await uow.bookings.get(space.booking_id)
+            if should_close(booking, await uow.guilds.policy(space.guild_id), now):
+                due.append(space)
+        for space in due:
+            await uow.scheduled.schedule(_close_now(space, now))
+        await uow.commit()
+    return len(due), len(live) - len(due)
+
+
+def _close_now(space: SessionSpace, now: datetime) -> NewAction:
+    opened = int(space.opened_at.timestamp()) if space.opened_at else 0
+    return NewAction(
+        kind=ActionKind.CLOSE_SPACE,
+        dedupe_key=f"{ActionKind.CLOSE_SPACE}:{space.booking_id}:swept:{opened}",
+        guild_id=space.guild_id,
+        due_at=now,
+        booking_id=space.booking_id,
+    )
 
 
 async def schedule_sweep(uow: UnitOfWork, now: datetime) -> None:
@@ -210,16 +272,14 @@ async def schedule_sweep(uow: UnitOfWork, now: datetime) -> None:
     )
 
 
-async def sweep_job(
-    action: ClaimedAction, ctx: ServiceContext, spaces: SessionSpaces
-) -> HandlerResult:
+async def sweep_job(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
     """Run the reconciler; come back later while spaces are still open."""
-    closed, still_open = await sweep(ctx, spaces)
-    if still_open:
+    closing, still_open = await sweep(ctx)
+    if closing or still_open:
         async with ctx.uow() as uow:
             await schedule_sweep(uow, ctx.clock.now())
             await uow.commit()
-    return HandlerResult(ActionState.DONE, f"closed {closed}, {still_open} still open")
+    return HandlerResult(ActionState.DONE, f"closing {closing}, {still_open} still open")
 
 
 async def opened_for_reminder(

@@ -9,9 +9,18 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from demo.journey import dm
-from discord_emulator.permissions import CONNECT, SPEAK, VIEW_CHANNEL
+from discord_emulator.permissions import (
+    CONNECT,
+    MANAGE_CHANNELS,
+    MANAGE_THREADS,
+    SPEAK,
+    VIEW_CHANNEL,
+)
+from marketplace.domain.scheduled import NONCE_MAX_LENGTH
+from marketplace.storage.models import ScheduledActionRow
 from tests.bot.journeys import (
     confirmed_session,
     live_bookings,
@@ -148,6 +157,86 @@ async def test_the_reminder_links_the_space_and_the_space_closes_after_the_end(
     assert closed.locked
     assert voice.id not in {ch.id for ch in c.emu.channels(c.guild)}
     assert "space is now closed" in c.emu.messages(thread)[-1].text
+    nonces = [m.nonce for m in c.emu.messages(thread) if m.nonce is not None]
+    assert len(nonces) == 2  # the notice and the goodbye: a retried send dedupes
+    assert all(len(n) <= NONCE_MAX_LENGTH for n in nonces), nonces
+
+
+async def _close_job_outcomes(c, booking):
+    async with c.runtime.services.uow(read_only=True) as uow:
+        rows = await uow.session.execute(
+            select(ScheduledActionRow.state, ScheduledActionRow.outcome).where(
+                ScheduledActionRow.kind == "close_space",
+                ScheduledActionRow.booking_id == booking.booking_id,
+            )
+        )
+    return {tuple(row) for row in rows}
+
+
+def _patches_of(c, channel):
+    return [
+        path for method, path in c.emu.requests if method == "PATCH" and str(channel.id) in path
+    ]
+
+
+async def test_a_bot_that_lost_its_permissions_closes_what_it_can_and_tells_the_admins_once(
+    campus, clock
+) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    bot_role = c.emu.bot_role(c.guild)
+    lost = MANAGE_CHANNELS | MANAGE_THREADS
+    c.emu.set_bot_permissions(c.guild, bot_role.permissions & ~lost)
+
+    clock.set(booking.end + timedelta(minutes=30))
+    await _run_jobs(c)
+    tries = len(_patches_of(c, thread))
+    for minutes in (40, 50, 24 * 60):  # the reconciler comes round again: nothing is retried
+        clock.set(booking.end + timedelta(minutes=minutes))
+        await _run_jobs(c)
+
+    # each step on its own: the voice channel's removal was refused, but the bot may still
+    # say goodbye and lock the thread it made
+    assert "space is now closed" in c.emu.messages(thread)[-1].text
+    closed = c.emu.channel(thread.id)
+    assert (closed.archived, closed.locked) == (True, True)
+    assert voice.id in {ch.id for ch in c.emu.channels(c.guild)}
+    assert len(_patches_of(c, thread)) == tries == 1
+    alerts = [m for m in c.emu.dm_messages(c.admin) if "fully close" in m.text]
+    assert len(alerts) == 1
+    assert f"session #{booking.booking_id}" in alerts[0].text
+    assert "Manage Threads" in alerts[0].text
+    async with c.runtime.services.uow(read_only=True) as uow:
+        space = await uow.spaces.get(booking.booking_id)
+    assert space is not None
+    assert space.status.value == "closed"
+    assert ("done", "closed in part (missing_permissions)") in await _close_job_outcomes(c, booking)
+    assert {e.code for e in c.emu.errors} == {50013}
+    c.emu.errors.clear()  # the 50013s were expected
+
+
+async def test_a_deleted_voice_channel_and_an_archived_thread_still_close_cleanly(
+    campus, clock
+) -> None:
+    c = campus
+    booking = await _confirmed(c)
+    await _open(c, clock, booking)
+    [thread], [voice] = _space_channels(c)
+    c.emu.delete_channel(voice)  # an admin tidied up by hand
+    c.emu.channel(thread.id).archived = True  # and archived the thread, unlocked
+
+    clock.set(booking.end + timedelta(minutes=30))
+    await _run_jobs(c)
+
+    closed = c.emu.channel(thread.id)
+    assert (closed.archived, closed.locked) == (True, True)
+    assert "space is now closed" in c.emu.messages(thread)[-1].text
+    assert [m for m in c.emu.dm_messages(c.admin) if "close" in m.text] == []
+    assert ("done", "closed") in await _close_job_outcomes(c, booking)
+    assert {e.status for e in c.emu.errors} == {404}
+    c.emu.errors.clear()  # the voice channel's 404 was expected
 
 
 async def test_cancelling_closes_the_open_space_at_once(campus, clock) -> None:

@@ -3,7 +3,7 @@
 The clock is a FixedClock: a test moves it, then calls `sweep()` as the runner's tick would.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
@@ -310,6 +310,26 @@ async def test_reminders_go_to_both_sides_2_hours_and_15_minutes_before_once(
     ]
     assert all(n.booking.booking_id == booking.booking_id for n in notifier.notices)
     assert [(row.state, row.outcome) for row in rows] == [("done", "reminded both")] * 2
+
+
+async def test_only_the_last_reminder_of_the_guilds_offsets_carries_check_in(
+    service_context, clock, runner, notifier
+):
+    world = await build_world(service_context, clock, instant=True)
+    async with service_context.uow() as uow:
+        policy = await uow.guilds.policy(GUILD)
+        custom = replace(policy, reminder_offsets_minutes=(240, 45))
+        await uow.guilds.save_policy(GUILD, custom, clock.now())
+        await uow.commit()
+    await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
+
+    for offset in (240, 45):
+        await sweep_at(runner, clock, START - timedelta(minutes=offset))
+        await runner.sweep()
+
+    sent = [(n.extra["offset_minutes"], n.extra.get("check_in")) for n in notifier.notices
+            if n.kind is NoticeKind.REMINDER]  # fmt: skip
+    assert sent == [(240, None), (240, None), (45, True), (45, True)]
 
 
 async def test_a_moved_booking_is_reminded_at_its_new_time_only(

@@ -21,7 +21,7 @@ from marketplace.domain.errors import ConflictError, NotFoundError, PermissionDe
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.domain.spaces import SessionSpace, SpaceStatus, TextPlace
 from marketplace.jobs import JobRunner
-from marketplace.ports import OpenedSpace, SpacePlan, SpaceUnavailableError
+from marketplace.ports import ClosedSpace, OpenedSpace, SpacePlan, SpaceUnavailableError
 from marketplace.services import bookings, rescheduling, spaces
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import AttendanceRow
@@ -54,7 +54,9 @@ class FakeSpaces:
     """A `SessionSpaces` that makes nothing real: it hands out ids and remembers calls.
 
     `failures` are raised by the next `open` calls, one each, before anything is made;
-    `during_open` runs while Discord is "busy" (something else happening meanwhile).
+    `during_open` runs while Discord is "busy" (something else happening meanwhile);
+    `broken_close` bookings fail to close (Discord down), and every close reports
+    `refusals` as the steps Discord refused.
     """
 
     opened: list[SpacePlan] = field(default_factory=list)
@@ -63,6 +65,8 @@ class FakeSpaces:
     alerts: list[tuple[int, int | None, str, int]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
     broken_close: set[int] = field(default_factory=set)
+    refusals: tuple[str, ...] = ()
+    close_calls: int = 0
     during_open: Callable[[], Awaitable[object]] | None = None
     _next_id: int = 90_000
 
@@ -83,10 +87,12 @@ class FakeSpaces:
     async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
         self.speaking.append((guild_id, voice_id, user_id))
 
-    async def close(self, space: SessionSpace) -> None:
+    async def close(self, space: SessionSpace) -> ClosedSpace:
+        self.close_calls += 1
         if space.booking_id in self.broken_close:
             raise RuntimeError("Discord is down")
         self.closed.append(space)
+        return ClosedSpace(self.refusals)
 
     async def alert_admins(
         self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int
@@ -399,24 +405,48 @@ async def test_a_moved_booking_gets_a_new_space_at_its_new_time(world, fake):
     assert new.student_agreed_at == OPENS  # consent is the participant's, per booking
 
 
-# --- The reconciler ------------------------------------------------------------------------
+# --- The reconciler and retries ------------------------------------------------------------
 
 
-async def test_the_sweep_closes_spaces_over_their_time_and_counts_those_still_open(world, fake):
+def _runner(world, fake, database, *, max_attempts=5):
+    """The job runner on the world's queue, retrying at once (no backoff)."""
+    handlers = Handlers(world.ctx, RecordingNotifier(), fake)
+    return JobRunner(
+        SqlActionQueue(database, clock=world.clock), handlers.by_kind(), world.clock,
+        max_attempts=max_attempts, backoff=lambda _attempts: timedelta(0),
+        on_give_up=handlers.gave_up,
+    )  # fmt: skip
+
+
+async def _run_work(runner):
+    while await runner.sweep():
+        pass
+
+
+async def test_the_sweep_queues_the_close_of_spaces_over_their_time_and_counts_the_rest(
+    world, fake, database, uow_factory
+):
     early = await _booked(world)
     late = await _booked(world, at(2, 14))
     await _open(world, fake, early)
     await _open(world, fake, late)
     world.clock.set(at(2, 13, 50))
 
-    assert await spaces.sweep(world.ctx, fake) == (1, 1)
+    assert await spaces.sweep(world.ctx) == (1, 1)
+    assert await spaces.sweep(world.ctx) == (1, 1)  # asking again queues nothing more
 
+    swept = [r.dedupe_key for r in await pending(uow_factory, "close_space")]
+    assert [k for k in swept if ":swept:" in k] == [
+        f"close_space:{early.booking_id}:swept:{int(OPENS.timestamp())}"
+    ]
+    await spaces.close_space(late.booking_id, world.ctx, fake)  # still in use: nothing
+    await _run_work(_runner(world, fake, database))
     assert [s.booking_id for s in fake.closed] == [early.booking_id]
     assert await spaces.live_space(late.booking_id, world.ctx) is not None
 
 
 async def test_a_booking_cancelled_while_its_space_was_being_made_is_closed_by_the_sweep(
-    world, fake, uow_factory
+    world, fake, database, uow_factory
 ):
     booking = await _booked(world)
     early_close = []
@@ -433,11 +463,12 @@ async def test_a_booking_cancelled_while_its_space_was_being_made_is_closed_by_t
     assert early_close == ["no open space"]  # the close job came too early to see it
     [sweep_due] = [r.due_at for r in await pending(uow_factory, "sweep_spaces")]
     world.clock.set(sweep_due)
-    assert await spaces.sweep(world.ctx, fake) == (1, 0)
+    await _run_work(_runner(world, fake, database))
     assert [s.booking_id for s in fake.closed] == [booking.booking_id]
+    assert await spaces.live_space(booking.booking_id, world.ctx) is None
 
 
-async def test_one_space_that_fails_to_close_does_not_stop_the_sweep(world, fake):
+async def test_one_space_that_fails_to_close_does_not_stop_the_others(world, fake, database):
     first = await _booked(world)
     second = await _booked(world, at(2, 12))
     await _open(world, fake, first)
@@ -445,13 +476,73 @@ async def test_one_space_that_fails_to_close_does_not_stop_the_sweep(world, fake
     fake.broken_close.add(first.booking_id)
     world.clock.set(at(2, 20))
 
-    assert await spaces.sweep(world.ctx, fake) == (1, 1)
+    assert await spaces.sweep(world.ctx) == (2, 0)
+    await _runner(world, fake, database, max_attempts=50).sweep()
 
     assert [s.booking_id for s in fake.closed] == [second.booking_id]
-    assert await spaces.live_space(first.booking_id, world.ctx) is not None
+    assert await spaces.live_space(first.booking_id, world.ctx) is not None  # to retry
 
 
-async def test_the_sweep_job_comes_back_only_while_spaces_stay_open(world, fake, uow_factory):
+async def test_a_close_that_keeps_failing_is_tried_a_bounded_number_of_times_then_reported(
+    world, fake, database, uow_factory
+):
+    await _set_policy(world.ctx, fallback_channel=FALLBACK_CHANNEL)
+    booking = await _booked(world)
+    await _open(world, fake, booking)
+    fake.broken_close.add(booking.booking_id)
+    world.clock.set(CLOSES)
+    runner = _runner(world, fake, database, max_attempts=3)
+
+    await _run_work(runner)
+    given_up_after = fake.close_calls
+    for minutes in (10, 20, 30, 24 * 60):  # the reconciler keeps coming round
+        world.clock.set(CLOSES + timedelta(minutes=minutes))
+        await spaces.sweep(world.ctx)
+        await _run_work(runner)
+
+    # the scheduled close and the reconciler's may both try, each at most 3 times
+    assert 3 <= given_up_after <= 6
+    assert fake.close_calls == given_up_after, "after giving up, nobody tries again"
+    stored = await _stored(world.ctx, booking.booking_id)
+    assert (stored.status, stored.fallback) == (SpaceStatus.FAILED, "close_failed")
+    assert fake.alerts == [(GUILD, FALLBACK_CHANNEL, "close_failed", booking.booking_id)]
+    failed = await _audit(world.ctx, "job_failed")
+    assert {(f["kind"], f["booking"]) for f in failed} == {("close_space", booking.booking_id)}
+    assert all("Discord is down" in f["error"] for f in failed)
+    assert await pending(uow_factory, "close_space") == []
+    assert await spaces.sweep(world.ctx) == (0, 0)
+
+
+async def test_a_close_discord_refuses_is_not_retried_and_the_admins_are_told_once_a_day(
+    world, fake, database
+):
+    first = await _booked(world)
+    second = await _booked(world, at(2, 14))
+    await _open(world, fake, first)
+    await _open(world, fake, second)
+    fake.refusals = ("missing_permissions",)
+
+    world.clock.set(CLOSES)
+    done = await spaces.close_space(first.booking_id, world.ctx, fake)
+    world.clock.set(at(2, 15, 30))
+    await spaces.close_space(second.booking_id, world.ctx, fake)
+    await _run_work(_runner(world, fake, database))
+    assert await spaces.sweep(world.ctx) == (0, 0)
+
+    assert done == "closed in part (missing_permissions)"
+    assert len(fake.closed) == 2, "each tried once, never again"
+    for booking in (first, second):
+        assert (await _stored(world.ctx, booking.booking_id)).status is SpaceStatus.CLOSED
+    assert fake.alerts == [(GUILD, None, "close_missing_permissions", first.booking_id)]
+    assert await _audit(world.ctx, "space_close_refused") == [
+        {"booking": second.booking_id, "refused": "missing_permissions"},
+        {"booking": first.booking_id, "refused": "missing_permissions"},
+    ]
+
+
+async def test_the_sweep_job_comes_back_only_while_spaces_stay_open(
+    world, fake, database, uow_factory
+):
     early = await _booked(world)
     late = await _booked(world, at(2, 14))
     await _open(world, fake, early)
@@ -462,13 +553,15 @@ async def test_the_sweep_job_comes_back_only_while_spaces_stay_open(world, fake,
         return [r.due_at for r in await pending(uow_factory, "sweep_spaces") if r.due_at > now]
 
     world.clock.set(at(2, 13, 50))
-    first = await spaces.sweep_job(_sweep_action(at(2, 13, 50)), world.ctx, fake)
-    assert (first.state, first.outcome) == (ActionState.DONE, "closed 1, 1 still open")
+    first = await spaces.sweep_job(_sweep_action(at(2, 13, 50)), world.ctx)
+    assert (first.state, first.outcome) == (ActionState.DONE, "closing 1, 1 still open")
     assert await later_sweeps() == [at(2, 14)]
 
     world.clock.set(at(2, 15, 30))
-    last = await spaces.sweep_job(_sweep_action(at(2, 15, 30)), world.ctx, fake)
-    assert (last.state, last.outcome) == (ActionState.DONE, "closed 1, 0 still open")
+    await spaces.close_space(early.booking_id, world.ctx, fake)
+    await spaces.close_space(late.booking_id, world.ctx, fake)
+    last = await spaces.sweep_job(_sweep_action(at(2, 15, 30)), world.ctx)
+    assert (last.state, last.outcome) == (ActionState.DONE, "closing 0, 0 still open")
     assert await later_sweeps() == []
 
 
