@@ -1,4 +1,4 @@
-"""Check in through the bot: from /bookings and the 15-minute reminder, and the no-show DM.
+"""Check in through the bot: from /bookings and the last reminder, and the no-show DM.
 
 A free campus on a FixedClock, so a test can step to the session's start.
 """
@@ -77,3 +77,26 @@ async def test_the_last_reminder_checks_in_and_a_missing_tutor_is_a_no_show(camp
     assert "You didn't check in to your **Calculus** session" in tutor_notice.text
     assert "tutor no-show" in tutor_notice.text
     assert await live_bookings(c, c.student) == []
+
+
+async def test_check_in_rides_the_last_of_the_guilds_own_reminder_offsets(campus, clock) -> None:
+    c = campus
+    changed = await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="reminder_offsets_minutes", value="45, 240"
+    )
+    assert "`reminder_offsets_minutes` is now" in changed.text, changed.text
+    booking = await confirmed_session(c)
+    for offset in (240, 45):
+        clock.set(max(booking.start - timedelta(minutes=offset), clock.now()))
+        while await c.bot.jobs.sweep():
+            pass
+
+    reminders = [m for m in c.emu.dm_messages(c.student) if "Reminder" in m.text]
+    labels = [[label for label, _, _ in m.buttons] for m in reminders]
+    assert ["Check in" in row for row in labels] == [False, True]
+    early = await c.emu.click(c.student, reminders[-1], label="Check in")
+    assert "too early to check in" in early.text
+    assert "your last reminder before the session has the button" in early.text
+    clock.set(booking.start - timedelta(minutes=5))
+    done = await c.emu.click(c.student, reminders[-1], label="Check in")
+    assert "You're checked in" in done.text

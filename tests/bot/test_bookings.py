@@ -9,7 +9,7 @@ import pytest
 
 from bot import texts
 from demo.campus import running_campus
-from demo.journey import dm, seen
+from demo.journey import dm, option_values, seen
 from marketplace.services import bookings as booking_service
 from tests.bot.journeys import (
     apply_as_tutor,
@@ -357,3 +357,38 @@ async def test_the_cancel_reason_reaches_the_other_side(campus) -> None:
     await campus.emu.click(campus.student, preview.message, label="Confirm")
     cancelled = await dm(campus, campus.tutor, "Session cancelled", old=old)
     assert "Reason: I'm ill, sorry" in cancelled.text.replace("**", "")
+
+
+async def test_book_offers_exactly_the_guilds_durations_and_refuses_others(campus) -> None:
+    c = campus
+    changed = await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="allowed_durations_minutes", value="45, 120"
+    )
+    assert "`allowed_durations_minutes` is now" in changed.text, changed.text
+    await ready_tutor(c)
+
+    offered = await c.emu.autocomplete(
+        c.student, c.guild, "book", focused="duration", tutor=c.tutor, when="in 2 days at 3pm"
+    )
+    assert [(x["name"], x["value"]) for x in offered] == [("45 minutes", 45), ("120 minutes", 120)]
+    typed = await c.emu.autocomplete(
+        c.student, c.guild, "book", focused="duration", duration="1", tutor=c.tutor, when="x"
+    )
+    assert [x["value"] for x in typed] == [120]
+
+    refused = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", duration=60
+    )
+    assert "Sessions here can be 45 or 120 minutes long" in refused.text
+    assert refused.message.ephemeral
+    asked = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", duration=120
+    )
+    assert "Request a 120-minute session" in asked.text
+    default = await c.emu.slash(c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm")
+    assert "Request a 45-minute session" in default.text, "an hour isn't offered here"
+
+    results = await c.emu.slash(c.student, c.guild, "find", subject="calculus")
+    picker = await c.emu.click(c.student, results.message, custom_id=f"find:book:{c.tutor.id}")
+    assert option_values(picker.message, "book:duration") == ["45", "120"]
+    assert await live_bookings(c, c.student) == []
