@@ -19,6 +19,7 @@ from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
+from bot.names import DisplayNames
 from bot.replies import reply
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
@@ -71,6 +72,9 @@ class TutorBot(commands.Bot):
         self.jobs: JobRunner | None = None
         self.spaces: SessionSpaces | None = None  # wired by the composition root
         self._unclaimed_forms: set[int] = set()
+        # Without the members intent the member cache stays nearly empty: names come from
+        # what Discord shows the bot (interactions, messages, voice) or are fetched.
+        self.names = DisplayNames(self)
 
     async def setup_hook(self) -> None:
         """Load every cog, route errors to the one handler, and sync commands."""
@@ -102,7 +106,17 @@ class TutorBot(commands.Bot):
         """
         if event_name == "interaction" and args and self._is_unclaimed_form(args[0]):
             self._unclaimed_forms.add(args[0].id)
+        self._note_names(event_name, args)
         super().dispatch(event_name, *args, **kwargs)
+
+    def _note_names(self, event_name: str, args: tuple[Any, ...]) -> None:
+        """Keep the display names Discord shows us with interactions, messages and voice."""
+        if event_name == "interaction" and args:
+            self.names.note_interaction(args[0])
+        elif event_name == "message" and args:
+            self.names.note(args[0].author)
+        elif event_name == "voice_state_update" and args:
+            self.names.note(args[0])
 
     def _is_unclaimed_form(self, interaction: discord.Interaction) -> bool:
         if interaction.type is not discord.InteractionType.modal_submit:

@@ -49,6 +49,10 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
     surprises = [e for e in campus.emu.unexpected_errors if e.code != DM_CLOSED]
     if failure is None and surprises:
         failure = f"the bot hit Discord errors: {surprises}"
+    if failure is None and campus.emu.emulator_faults:  # an emulator bug, not the bot's
+        failure = "the emulator sent payloads Discord would not: " + "; ".join(
+            dict.fromkeys(campus.emu.emulator_faults)
+        )
     return campus.emu.format_transcript(), failure
 
 

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.disputes import open_dispute_form
-from bot.presenters.bookings import booking_choices
+from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import disputes
 
 
@@ -35,7 +35,9 @@ class DisputeCog(commands.Cog):
         """The caller's sessions that may be disputed now, latest first."""
         actor = actor_of(interaction)
         found = await disputes.disputable(actor, self.bot.services)
-        return booking_choices(found, guild_of(interaction), actor.user_id, current)
+        others = (counterpart(b, actor.user_id) for b in found)
+        names = await self.bot.names.many(guild_of(interaction), others)
+        return booking_choices(found, names, actor.user_id, current)
 
 
 async def setup(bot: TutorBot) -> None:

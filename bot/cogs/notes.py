@@ -15,7 +15,7 @@ from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.cogs.find import subject_choices
 from bot.flows.notes import open_template_form, show_notes
-from bot.presenters.bookings import booking_choices
+from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import notes
 
 
@@ -42,7 +42,8 @@ class NotesCog(commands.Cog):
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         bookings = await notes.note_bookings(actor, self.bot.services)
-        return booking_choices(bookings, guild, actor.user_id, current)
+        names = await self.bot.names.many(guild, (counterpart(b, actor.user_id) for b in bookings))
+        return booking_choices(bookings, names, actor.user_id, current)
 
     @app_commands.command(
         name="notes-template",

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.reviews import open_review_flow
-from bot.presenters.bookings import booking_choices
+from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import reviews
 
 
@@ -36,7 +36,10 @@ class ReviewCog(commands.Cog):
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         reviewable = await reviews.reviewable(actor, self.bot.services)
-        return booking_choices(reviewable, guild, actor.user_id, current)
+        names = await self.bot.names.many(
+            guild, (counterpart(b, actor.user_id) for b in reviewable)
+        )
+        return booking_choices(reviewable, names, actor.user_id, current)
 
 
 async def setup(bot: TutorBot) -> None:

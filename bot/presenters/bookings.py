@@ -181,20 +181,24 @@ def booked_text(booking: Booking) -> str:
     )
 
 
+def counterpart(booking: Booking, viewer: int) -> int:
+    """The other person of a booking, seen from `viewer`."""
+    return booking.tutor_id if viewer == booking.student_id else booking.student_id
+
+
 def booking_choices(
-    bookings: Iterable[Booking], guild: discord.Guild, viewer: int, typed: str
+    bookings: Iterable[Booking], names: Mapping[int, str], viewer: int, typed: str
 ) -> list[app_commands.Choice[int]]:
     """Autocomplete choices for a `booking:` option: "#12 with Theo · Mon 07 Dec 15:00 UTC".
 
-    The other person's name comes from the member cache ("someone" without it); only
-    labels containing what was typed (a leading "#" ignored) are offered.
+    `names` holds the other people's display names (see `bot.names`); only labels
+    containing what was typed (a leading "#" ignored) are offered.
     """
     wanted = typed.strip().lstrip("#")
     choices = []
     for booking in bookings:
-        other_id = booking.tutor_id if viewer == booking.student_id else booking.student_id
-        other = guild.get_member(other_id)
-        name = other.display_name if other else "someone"
+        other_id = counterpart(booking, viewer)
+        name = names.get(other_id) or texts.UNKNOWN_PERSON
         label = clip(
             f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC",
             CHOICE_NAME_MAX,

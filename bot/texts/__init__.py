@@ -13,6 +13,7 @@ from bot.texts.moderation import *  # noqa: F403
 from bot.texts.notes import *  # noqa: F403
 from bot.texts.onboarding import *  # noqa: F403
 from bot.texts.payments import *  # noqa: F403
+from bot.texts.people import *  # noqa: F403
 from bot.texts.privacy import *  # noqa: F403
 from bot.texts.profiles import *  # noqa: F403
 from bot.texts.reviews import *  # noqa: F403

@@ -25,3 +25,4 @@ async def campus(sqlite_url: str, clock: FixedClock) -> AsyncIterator[Campus]:
     async with running_campus(sqlite_url, clock=clock) as running:
         yield running
         assert running.emu.unexpected_errors == [], "the bot hit a Discord error"
+        running.emu.assert_no_faults()
