@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from discord_emulator.models import (
@@ -263,6 +264,20 @@ def attachment(a: Attachment, base_url: str, channel_id: int) -> JSON:
     return data
 
 
+def _mentioned(content: str, kind: str) -> list[int]:
+    """Ids mentioned in `content` as <@id> (users) or <@&id> (roles), once each, in order."""
+    found = re.findall(rf"<{kind}(\d+)>", content)
+    return [int(i) for i in dict.fromkeys(found)]
+
+
+def embed(e: JSON) -> JSON:
+    """An embed as Discord answers it: `type` "rich" and each field's `inline` filled in."""
+    out: JSON = {"type": "rich", **e}
+    if "fields" in e:
+        out["fields"] = [{"inline": False, **f} for f in e["fields"] or []]
+    return out
+
+
 def message(world: World, m: Message, base_url: str = "") -> JSON:
     author = world.users[m.author_id]
     data: JSON = {
@@ -274,10 +289,12 @@ def message(world: World, m: Message, base_url: str = "") -> JSON:
         "edited_timestamp": m.edited_timestamp,
         "tts": False,
         "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
+        "mentions": [
+            user(world.users[u]) for u in _mentioned(m.content, "@!?") if u in world.users
+        ],
+        "mention_roles": [str(r) for r in _mentioned(m.content, "@&") if r in world.roles],
         "attachments": [attachment(a, base_url, m.channel_id) for a in m.attachments],
-        "embeds": m.embeds,
+        "embeds": [embed(e) for e in m.embeds],
         "components": m.components,
         "pinned": False,
         "type": m.type,

@@ -103,6 +103,8 @@ async def test_message_content_is_empty_for_other_peoples_guild_messages(plain: 
     assert created[str(plain_msg.id)]["embeds"] == []
     assert created[str(mention.id)]["content"].endswith(f"<@{emu.world.bot_user.id}>")  # type: ignore[union-attr]
     assert created[str(dm.id)]["content"] == "a private word"
+    mentioned = created[str(mention.id)]["mentions"]
+    assert [u["id"] for u in mentioned] == [str(emu.world.bot_user.id)]  # type: ignore[union-attr,index]
     channel = bot.get_channel(general.id)
     assert isinstance(channel, discord.TextChannel)
     fetched = await channel.fetch_message(plain_msg.id)

@@ -97,7 +97,12 @@ async def _channels_messages_threads(rest: Rest, campus: Campus) -> None:
     await rest.call("GET", "/channels/{channel_id}", f"/channels/{ch}")
     await rest.call("PATCH", "/channels/{channel_id}", f"/channels/{ch}", {"topic": "Labs"})
     messages = "/channels/{channel_id}/messages"
-    msg = await rest.call("POST", messages, f"/channels/{ch}/messages", {"content": "hi"})
+    # a bare embed: Discord answers it with type "rich" and each field's inline filled in
+    raw_embed = {"title": "Plan", "fields": [{"name": "When", "value": "Monday"}]}
+    body = {"content": "hi", "embeds": [raw_embed]}
+    msg = await rest.call("POST", messages, f"/channels/{ch}/messages", body)
+    assert msg["embeds"][0]["type"] == "rich"
+    assert msg["embeds"][0]["fields"][0]["inline"] is False
     one = "/channels/{channel_id}/messages/{message_id}"
     await rest.call("GET", one, f"/channels/{ch}/messages/{msg['id']}")
     await rest.call("PATCH", one, f"/channels/{ch}/messages/{msg['id']}", {"content": "hey"})
