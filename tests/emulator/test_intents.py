@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 import pytest
 
@@ -146,3 +147,24 @@ def test_shape_rules() -> None:
     shaped = intents.shape("THREAD_MEMBERS_UPDATE", own, intents.GUILDS, bot)
     assert shaped is not None
     assert shaped["added_members"] == [{"user_id": "7"}]
+
+
+async def test_the_whole_member_list_needs_guild_members(emu: Emulator) -> None:
+    guild, alice, _, _ = await build_campus(emu)
+    identity = emu.world.bot
+    assert identity is not None
+    async with aiohttp.ClientSession() as http, http.ws_connect(emu.gateway_url) as ws:
+        await ws.receive_json()  # HELLO
+        identify = {"token": identity.token, "intents": intents.GUILDS, "properties": {}}
+        await ws.send_json({"op": 2, "d": identify})
+        while (await ws.receive_json()).get("t") != "GUILD_CREATE":
+            pass
+        whole = {"guild_id": str(guild.id), "query": "", "limit": 0, "nonce": "all"}
+        await ws.send_json({"op": 8, "d": whole})
+        by_id = {"guild_id": str(guild.id), "user_ids": [str(alice.id), "1"], "nonce": "ids"}
+        await ws.send_json({"op": 8, "d": by_id})
+        chunk = await ws.receive_json()
+    assert chunk["t"] == "GUILD_MEMBERS_CHUNK"
+    assert chunk["d"]["nonce"] == "ids"  # the whole-list request got no answer
+    assert [m["user"]["id"] for m in chunk["d"]["members"]] == [str(alice.id)]
+    assert chunk["d"]["not_found"] == ["1"]
