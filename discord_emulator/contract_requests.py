@@ -187,25 +187,44 @@ def _validate(schema: JSON, instance: Any, prefix: list[str | int], errors: Form
     add_schema_errors(errors, _validator(schema).iter_errors(instance), prefix)
 
 
-def _type_or_integer_snowflake(
+def _request_type(
     validator: Draft202012Validator, types: Any, instance: Any, schema: JSON
 ) -> Iterator[ValidationError]:
-    """Discord's ``type`` check, where a snowflake may also be sent as a JSON integer.
+    """The ``type`` check, with the two encodings Discord accepts beyond the document's.
 
-    The document types snowflakes as digit strings, but Discord parses a request's
-    snowflake from an integer too (discord.py sends ``parent_id``, overwrite ``id``s and
-    option ``channel_types`` targets as integers, and Discord accepts them); Discord only
-    *returns* them as strings, for clients whose integers are 53-bit.
+    * A snowflake may be a JSON integer: the document types snowflakes as digit strings,
+      but Discord parses them from integers too (discord.py sends ``parent_id`` and
+      overwrite ``id``s as integers); Discord only *returns* them as strings.
+    * A permission bitfield may be a digit string: "In API v8 and above, all permissions
+      are serialized as strings, including the allow and deny fields in overwrites"
+      (Discord's Permissions topic), while the document types them as integers. Those
+      are the 64-bit integer fields without a ``format`` or ``enum``; their bounds still
+      apply to the number.
     """
-    is_int = isinstance(instance, int) and not isinstance(instance, bool)
-    if schema.get("format") == "snowflake" and is_int and instance >= 0:
+    if _integer_snowflake(instance, schema) or _string_bitfield(instance, schema, types):
         return
     yield from _draft_type(validator, types, instance, schema)
 
 
+def _integer_snowflake(instance: Any, schema: JSON) -> bool:
+    is_int = isinstance(instance, int) and not isinstance(instance, bool)
+    return schema.get("format") == "snowflake" and is_int and instance >= 0
+
+
+def _string_bitfield(instance: Any, schema: JSON, types: Any) -> bool:
+    kinds = types if isinstance(types, list) else [types]
+    if "integer" not in kinds or "format" in schema or "enum" in schema:
+        return False
+    if not isinstance(instance, str) or not _INT.match(instance):
+        return False
+    value = int(instance)
+    low, high = schema.get("minimum", value), schema.get("maximum", value)
+    return bool(low <= value <= high)
+
+
 _draft_type = Draft202012Validator.VALIDATORS["type"]
 RequestValidator: type[Draft202012Validator] = validators.extend(  # type: ignore[no-untyped-call]  # jsonschema leaves extend untyped
-    Draft202012Validator, {"type": _type_or_integer_snowflake}
+    Draft202012Validator, {"type": _request_type}
 )
 
 

@@ -331,3 +331,15 @@ def test_unexpected_violations_fail_with_method_path_and_tree(emu: Emulator):
     assert "POST /api/v10/r → 400 50035" in text
     assert '"BASE_TYPE_MAX_LENGTH"' in text
     emu.contract_violations.clear()
+
+
+async def test_permission_bits_may_be_strings(emu: Emulator, http):
+    guild = emu.add_guild("Campus")
+    general = emu.channels(guild)[0]
+    url = f"{emu.api_base}/channels/{general.id}/permissions/{guild.id}"
+    body = {"type": 0, "allow": "3146752", "deny": "0"}  # strings since API v8
+    async with http.put(url, json=body) as resp:
+        assert resp.status == 204
+    path = f"/channels/{general.id}/permissions/{guild.id}"
+    refusal = await refused(emu, http, "PUT", path, json={"type": 0, "allow": "lots"})
+    assert first_error(refusal, "allow")["code"] == "NUMBER_TYPE_COERCE"
