@@ -18,6 +18,7 @@ from discord_emulator.contract_requests import resolve
 from discord_emulator.errors import DiscordAPIError
 from discord_emulator.limits import check_modal
 from discord_emulator.rest import channels, interactions, misc
+from discord_emulator.testing import running_emulator
 from discord_emulator.violations import ContractViolationError
 
 JSON = dict[str, Any]
@@ -343,3 +344,28 @@ async def test_permission_bits_may_be_strings(emu: Emulator, http):
     path = f"/channels/{general.id}/permissions/{guild.id}"
     refusal = await refused(emu, http, "PUT", path, json={"type": 0, "allow": "lots"})
     assert first_error(refusal, "allow")["code"] == "NUMBER_TYPE_COERCE"
+
+
+async def send_a_bad_path(*, then_fail: bool = False) -> None:
+    """Run an emulator, send it ``GET /channels/abc``, and optionally fail afterwards."""
+    async with running_emulator() as emu:
+        emu.add_bot(token="tkn")
+        headers = {"Authorization": "Bot tkn"}
+        async with (
+            aiohttp.ClientSession(headers=headers) as session,
+            session.get(f"{emu.api_base}/channels/abc") as resp,
+        ):
+            assert resp.status == 400
+        if then_fail:
+            raise RuntimeError("the test's own failure")
+
+
+async def test_running_emulator_fails_on_a_violation_left_at_the_end():
+    with pytest.raises(ContractViolationError, match=r"GET /api/v10/channels/abc → 400 50035"):
+        await send_a_bad_path()
+
+
+async def test_a_failing_test_gets_the_violations_as_a_note():
+    with pytest.raises(RuntimeError) as info:
+        await send_a_bad_path(then_fail=True)
+    assert any("NUMBER_TYPE_COERCE" in note for note in info.value.__notes__)
