@@ -6,6 +6,7 @@ answer (400, 50035, the ``errors`` path and code) and that the violation was rec
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from discord_emulator import Emulator
 from discord_emulator.contract_requests import resolve
 from discord_emulator.errors import DiscordAPIError
+from discord_emulator.interactions import PendingInteraction
 from discord_emulator.limits import check_modal
 from discord_emulator.rest import channels, interactions, misc
 from discord_emulator.testing import running_emulator
@@ -369,3 +371,67 @@ async def test_a_failing_test_gets_the_violations_as_a_note():
     with pytest.raises(RuntimeError) as info:
         await send_a_bad_path(then_fail=True)
     assert any("NUMBER_TYPE_COERCE" in note for note in info.value.__notes__)
+
+
+def pending_interaction(emu: Emulator, channel_id: int, guild_id: int) -> PendingInteraction:
+    """An interaction waiting for its response, as if a user had just run a command."""
+    now = asyncio.get_running_loop().time()
+    pending = PendingInteraction(
+        id=emu.world.ids.next(),
+        token="itoken",
+        type=2,
+        user_id=emu.add_user("alice").id,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        created=now,
+        deadline=now + 60,
+        label="/book",
+    )
+    emu.interactions.add(pending)
+    return pending
+
+
+async def test_interaction_callbacks_are_checked_without_auth(emu: Emulator):
+    emu.add_bot(token="tkn")
+    guild = emu.add_guild("Campus")
+    p = pending_interaction(emu, emu.channels(guild)[0].id, guild.id)
+    text_input = {"type": 4, "custom_id": "bio", "label": "Bio", "style": 2}
+    modal = {
+        "type": 9,
+        "data": {
+            "title": "About you",
+            "custom_id": "profile",
+            "components": [
+                {"type": 1, "components": [{**text_input, "value": "v" * 11, "max_length": 10}]}
+            ],
+        },
+    }
+    path = f"/interactions/{p.id}/{p.token}/callback"
+    async with aiohttp.ClientSession() as anonymous:  # the token is the credential
+        with emu.expect_violations() as found:
+            async with anonymous.post(emu.api_base + path, json=modal) as resp:
+                assert resp.status == 400
+                body = await resp.json()
+        field = first_error(body, "data", "components", 0, "components", 0, "value")
+        assert field["code"] == "BASE_TYPE_MAX_LENGTH"
+        long_title = {**modal, "data": {**modal["data"], "title": "t" * 46}}
+        with emu.expect_violations():
+            async with anonymous.post(emu.api_base + path, json=long_title) as resp:
+                body = await resp.json()
+        assert first_error(body, "data", "title")["code"] == "BASE_TYPE_BAD_LENGTH"
+        reply = {"type": 4, "data": {"content": "ok"}}
+        async with anonymous.post(emu.api_base + path, json=reply) as resp:
+            assert resp.status == 204
+        select = {"type": 3, "custom_id": "s", "options": []}
+        followup = {"content": "pick", "components": [{"type": 1, "components": [select]}]}
+        app = emu.world.bot.application_id
+        with emu.expect_violations():
+            async with anonymous.post(
+                f"{emu.api_base}/webhooks/{app}/{p.token}", json=followup
+            ) as resp:
+                assert resp.status == 400
+                body = await resp.json()
+        assert first_error(body, "components", 0, "components", 0, "options")
+    assert [v.route for v in found] == [
+        "/interactions/{interaction_id}/{interaction_token}/callback"
+    ]
