@@ -58,14 +58,21 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
 
 async def run_demo(free_db: Path, paid_db: Path) -> int:
     """Run the free and the paid journeys, each on a fresh SQLite file; 0 when all went well."""
-    async with running_campus(f"sqlite+aiosqlite:///{free_db}", clock=DemoClock()) as campus:
+    async with running_campus(
+        f"sqlite+aiosqlite:///{free_db}", clock=DemoClock(), check_every_payload=True
+    ) as campus:
         free, failure = await run_steps(campus, "A free server (no Stripe key)", STEPS)
     paid = ""
     if failure is None:
         clock = DemoClock()
         async with (
             running_stripe_fake(clock=clock.timestamp) as stripe,
-            running_campus(f"sqlite+aiosqlite:///{paid_db}", clock=clock, stripe=stripe) as campus,
+            running_campus(
+                f"sqlite+aiosqlite:///{paid_db}",
+                clock=clock,
+                stripe=stripe,
+                check_every_payload=True,
+            ) as campus,
         ):
             title = "A paid server (Stripe: the in-repo fake)"
             paid, failure = await run_steps(campus, title, PAID_STEPS)

@@ -78,13 +78,16 @@ async def running_campus(
     interaction_deadline: float = 3.0,
     clock: Clock | None = None,
     stripe: StripeFake | None = None,
+    check_every_payload: bool = False,
 ) -> AsyncIterator[Campus]:
     """Start the emulator, build the campus server, run TutorBot on it, and tear it all down.
 
     With `stripe` (a started Stripe fake) payments are configured: the checkout web app
-    runs too, and the fake delivers its signed webhooks to it.
+    runs too, and the fake delivers its signed webhooks to it. `check_every_payload`
+    checks every payload the emulator sends against Discord's description, not a sample.
     """
     emu = Emulator(interaction_deadline=interaction_deadline)
+    emu.check_every_payload = check_every_payload
     await emu.start()
     set_reader_clock(clock.now if clock else None)  # "in 15 minutes" by the story's time
     emu.add_bot(token=BOT_TOKEN, name="TutorBot")

@@ -22,7 +22,9 @@ collects every 50035, from here or there, into ``b.contract_violations``.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -58,8 +60,14 @@ async def check(b: Backend, method: str, template: str, request: web.Request) ->
 
 
 def is_violation(exc: DiscordAPIError) -> bool:
-    """A malformed request from the bot: a form error (50035) or a body that is not JSON."""
-    return exc.status == 400 and exc.code in (INVALID_FORM_BODY, INVALID_JSON)
+    """A malformed request from the bot: a form error (50035) or a body that is not JSON.
+
+    A 50035 that only the world's state explains (a full category) is Discord's answer
+    to a well-formed request, so it is not one.
+    """
+    return (
+        exc.status == 400 and exc.code in (INVALID_FORM_BODY, INVALID_JSON) and not exc.from_state
+    )
 
 
 def record_violation(b: Backend, exc: DiscordAPIError, record: ErrorRecord) -> None:
@@ -184,7 +192,28 @@ async def _check_body(op: openapi.Operation, request: web.Request, errors: FormE
 
 
 def _validate(schema: JSON, instance: Any, prefix: list[str | int], errors: FormErrors) -> None:
-    add_schema_errors(errors, _validator(schema).iter_errors(instance), prefix)
+    key = _valid_key(schema, instance)
+    if key in _KNOWN_VALID:
+        _KNOWN_VALID.move_to_end(key)
+        return
+    found = list(_validator(schema).iter_errors(instance))
+    if found:
+        add_schema_errors(errors, found, prefix)
+        return
+    _KNOWN_VALID[key] = None
+    if len(_KNOWN_VALID) > _KNOWN_VALID_MAX:
+        _KNOWN_VALID.popitem(last=False)
+
+
+# A bot sends the same payloads again and again (its command tree at every start, the same
+# buttons and cards), and a whole command tree takes long to validate: a payload already
+# found valid against a schema is not validated again.
+_KNOWN_VALID: OrderedDict[tuple[int, str], None] = OrderedDict()
+_KNOWN_VALID_MAX = 20_000
+
+
+def _valid_key(schema: JSON, instance: Any) -> tuple[int, str]:
+    return id(schema), json.dumps(instance, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _request_type(

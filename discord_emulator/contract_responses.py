@@ -17,7 +17,7 @@ from aiohttp import web
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from discord_emulator import openapi
+from discord_emulator import openapi, sampling
 
 if TYPE_CHECKING:
     from discord_emulator.backend import Backend
@@ -103,6 +103,10 @@ def check(
     payload: Any,
 ) -> None:
     """Record in `b.emulator_faults` any way `payload` differs from the documented response."""
+    if not sampling.wants_check(
+        f"{method} {template} {status}", check_every_payload=b.check_every_payload
+    ):
+        return
     path = api_path(request.path)
     b.emulator_faults.extend(
         response_faults(method, template, path, status=status, payload=payload)

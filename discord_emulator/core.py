@@ -43,6 +43,8 @@ class EmulatorCore:
         # What the emulator itself sent that Discord's response schemas reject: emulator
         # bugs (see contract_responses).
         self.emulator_faults: list[str] = []
+        # Check every payload the emulator sends, not only a sample per kind (`sampling`).
+        self.check_every_payload = False
         self.requests: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
         self._commands_synced: dict[int | None, asyncio.Event] = {}

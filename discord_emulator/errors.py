@@ -11,12 +11,23 @@ JSON = dict[str, Any]
 class DiscordAPIError(Exception):
     """An error response exactly as Discord would send it."""
 
-    def __init__(self, status: int, code: int, message: str, errors: JSON | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        errors: JSON | None = None,
+        *,
+        from_state: bool = False,
+    ) -> None:
         super().__init__(f"{status} {code} {message}")
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors
+        # A refusal caused by the world's state (a full category), not by the request's
+        # form: a well-formed request can get it, so it is no contract violation.
+        self.from_state = from_state
 
     def body(self) -> JSON:
         body: JSON = {"message": self.message, "code": self.code}

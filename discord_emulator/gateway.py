@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from discord_emulator import contract_dispatches, intents, payloads
+from discord_emulator import contract_dispatches, intents, payloads, sampling
 from discord_emulator.ids import new_token
 
 if TYPE_CHECKING:
@@ -119,7 +119,8 @@ class GatewayHub:
         shaped = intents.shape(event, data, session.intents, bot.user.id if bot else None)
         if shaped is None:
             return
-        self.core.emulator_faults.extend(contract_dispatches.dispatch_faults(event, shaped))
+        if sampling.wants_check(event, check_every_payload=self.core.check_every_payload):
+            self.core.emulator_faults.extend(contract_dispatches.dispatch_faults(event, shaped))
         session.dispatch(event, shaped)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:

@@ -300,4 +300,4 @@ def category_full(limit: int) -> DiscordAPIError:
         "CHANNEL_PARENT_MAX_CHANNELS",
         f"Maximum number of channels in category reached ({limit})",
     )
-    return DiscordAPIError(400, 50035, "Invalid Form Body", errors.tree)
+    return DiscordAPIError(400, 50035, "Invalid Form Body", errors.tree, from_state=True)

@@ -28,7 +28,7 @@ import discord
 
 from bot import texts
 from bot.flows.space_buttons import space_notice
-from marketplace.domain.scheduled import discord_nonce
+from marketplace.domain.scheduled import delivery_nonce
 from marketplace.domain.spaces import SessionSpace, TextPlace
 from marketplace.ports import ClosedSpace, OpenedSpace, SpacePlan, SpaceUnavailableError
 
@@ -240,7 +240,7 @@ class DiscordSessionSpaces:
             embed=embed,
             view=view,
             allowed_mentions=mentions,
-            nonce=discord_nonce(f"space-{plan.booking_id}"),
+            nonce=delivery_nonce(f"space-{plan.booking_id}"),
         )
 
     async def _undo(self, made: Made) -> None:
@@ -295,7 +295,8 @@ class DiscordSessionSpaces:
         if thread.archived:  # archived by hand or by inactivity: reopen it to say goodbye
             refused += await _attempt(thread.edit(archived=False), f"reopening {thread_id}")
         if not refused:
-            goodbye = thread.send(texts.SPACE_CLOSED_MESSAGE, nonce=discord_nonce(f"sc{thread_id}"))
+            nonce = delivery_nonce(f"sc{thread_id}")
+            goodbye = thread.send(texts.SPACE_CLOSED_MESSAGE, nonce=nonce)
             refused += await _attempt(goodbye, f"goodbye in {thread_id}")
         refused += await _attempt(thread.edit(archived=True, locked=True), f"locking {thread_id}")
         return refused

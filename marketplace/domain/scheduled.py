@@ -8,12 +8,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-NONCE_MAX_LENGTH = 25  # Discord refuses a longer message nonce (400, 50035)
+NONCE_MAX_LENGTH = 25  # the shortest limit of a channel we deliver to (Discord: 400, 50035)
 _HASHED_NONCE_PREFIX = "h"
 
 
-def discord_nonce(key: str) -> str:
-    """A message nonce Discord accepts, the same for the same key (so a retry dedupes).
+def delivery_nonce(key: str) -> str:
+    """A delivery nonce every channel accepts, the same for the same key (a retry dedupes).
 
     A key of at most 25 characters is its own nonce; a longer one becomes "h" and the
     first 24 hex digits of its SHA-256, which is 25 characters long.
@@ -92,4 +92,4 @@ class ClaimedAction:
 
     def nonce_for(self, part: str) -> str:
         """The nonce of one of several messages this row sends (e.g. "s" for the student)."""
-        return discord_nonce(f"tb{self.action_id}{part}")
+        return delivery_nonce(f"tb{self.action_id}{part}")

@@ -23,6 +23,7 @@ class Campus:
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
     async with running_emulator() as emu:
+        emu.check_every_payload = True
         yield emu
         emu.assert_no_faults()
 

@@ -12,7 +12,7 @@ from marketplace.domain.scheduled import (
     ActionKind,
     ClaimedAction,
     carries_check_in,
-    discord_nonce,
+    delivery_nonce,
 )
 
 LARGEST_ID = 2**63 - 1  # a BIGINT row id, or a snowflake
@@ -27,21 +27,21 @@ def _action(action_id: int) -> ClaimedAction:
 
 
 def test_a_short_key_is_its_own_nonce() -> None:
-    assert discord_nonce("tb42s") == "tb42s"
-    assert discord_nonce("x" * 25) == "x" * 25
+    assert delivery_nonce("tb42s") == "tb42s"
+    assert delivery_nonce("x" * 25) == "x" * 25
 
 
 def test_the_thread_closing_nonce_that_discord_refused_now_fits() -> None:
     key = f"space-closed-{LARGEST_ID}"
     assert len(key) > NONCE_MAX_LENGTH
-    assert len(discord_nonce(key)) == NONCE_MAX_LENGTH
+    assert len(delivery_nonce(key)) == NONCE_MAX_LENGTH
 
 
 @given(st.text(min_size=0, max_size=500))
 def test_every_nonce_fits_and_the_same_key_gives_the_same_nonce(key: str) -> None:
-    nonce = discord_nonce(key)
+    nonce = delivery_nonce(key)
     assert len(nonce) <= NONCE_MAX_LENGTH
-    assert nonce == discord_nonce(key)
+    assert nonce == delivery_nonce(key)
 
 
 @given(st.integers(min_value=1, max_value=LARGEST_ID), st.sampled_from(["", "s", "t"]))
@@ -53,7 +53,7 @@ def test_a_rows_nonces_fit_and_differ_per_recipient(action_id: int, part: str) -
 
 
 def test_long_keys_that_differ_get_different_nonces() -> None:
-    assert discord_nonce("a" * 30) != discord_nonce("a" * 31)
+    assert delivery_nonce("a" * 30) != delivery_nonce("a" * 31)
 
 
 def test_the_last_reminder_carries_check_in_whatever_the_offsets() -> None:
