@@ -57,6 +57,14 @@ class PaymentRepository(Protocol):
         """Record the provider references; a None leaves the stored value as it is."""
         ...
 
+    async def set_capture_before(self, booking_id: int, deadline: datetime | None) -> None:
+        """Record the card authorization's deadline (None leaves the stored one)."""
+        ...
+
+    async def capture_before(self, booking_id: int) -> datetime | None:
+        """The card authorization's deadline as Stripe last reported it (None: unknown)."""
+        ...
+
     async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
         """The payments of these bookings (those that have one), by booking id."""
         ...

@@ -420,6 +420,7 @@ class PaymentRow(Base):
     dispute_open: Mapped[bool] = mapped_column(Boolean, default=False)
     payout_due_at: Mapped[datetime | None]
     transfer_id: Mapped[str | None] = mapped_column(String(255))
+    capture_before: Mapped[datetime | None]  # the card authorization's deadline (Stripe's)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=0)

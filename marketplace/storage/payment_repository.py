@@ -175,6 +175,22 @@ class SqlPaymentRepository:
                 .execution_options(synchronize_session=False)
             )
 
+    async def set_capture_before(self, booking_id: int, deadline: datetime | None) -> None:
+        """Record the card authorization's deadline (None leaves the stored one)."""
+        if deadline is not None:
+            await self._session.execute(
+                update(PaymentRow)
+                .where(PaymentRow.booking_id == booking_id)
+                .values(capture_before=deadline)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def capture_before(self, booking_id: int) -> datetime | None:
+        """The card authorization's deadline as Stripe last reported it (None: unknown)."""
+        return await self._session.scalar(
+            select(PaymentRow.capture_before).where(PaymentRow.booking_id == booking_id)
+        )
+
     async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
         """The payments of these bookings (those that have one), by booking id."""
         rows = await self._session.scalars(
