@@ -9,8 +9,8 @@ from bot.actors import actor_of
 from bot.flows.base import SafeModal
 from bot.presenters.profiles import profile_embed
 from bot.presenters.text_limits import prefill
-from marketplace.domain.money import format_money
 from marketplace.domain.profiles import BIO_MAX, GOALS_MAX
+from marketplace.formatting import format_money
 from marketplace.services import profiles
 from marketplace.services.commands import EditProfile
 from marketplace.services.context import ServiceContext

@@ -12,8 +12,8 @@ from bot.flows.base import OwnedView, SafeModal, open_form
 from bot.presenters.profiles import profile_embed
 from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip, prefill
 from marketplace.domain.members import Subject
-from marketplace.domain.money import format_money
 from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
+from marketplace.formatting import format_money
 from marketplace.services import profiles
 from marketplace.services.commands import ApplyAsTutor
 from marketplace.services.context import ServiceContext

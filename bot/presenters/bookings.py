@@ -20,8 +20,8 @@ from bot.presenters.text_limits import (
 )
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import CancellationOutcome
-from marketplace.domain.money import format_money
 from marketplace.domain.payment import Payment, PaymentStatus
+from marketplace.formatting import format_money
 from marketplace.services.search import SearchResults, TutorHit
 
 STATE_LABELS = {

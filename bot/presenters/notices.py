@@ -17,7 +17,8 @@ from bot.presenters.reviews import student_standing_line
 from bot.presenters.text_limits import EMBED_DESCRIPTION_MAX, clip
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
-from marketplace.domain.money import Money, format_money
+from marketplace.domain.money import Money
+from marketplace.formatting import format_money
 from marketplace.ports import Notice, NoticeKind
 
 CALENDAR_KINDS = frozenset(

@@ -8,9 +8,9 @@ from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import rating_line
 from bot.presenters.text_limits import EMBED_TITLE_MAX, FIELD_VALUE_MAX, clip, fit_joined
-from marketplace.domain.money import format_money
 from marketplace.domain.profiles import StudentProfile, SubjectLevel, TutorProfile, TutorStatus
 from marketplace.domain.ranking import CompletionCounts
+from marketplace.formatting import format_money
 from marketplace.services.results import ProfileCard
 
 

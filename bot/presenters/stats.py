@@ -10,8 +10,9 @@ from bot import texts
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.stats_chart import render_chart
 from bot.presenters.text_limits import FIELD_VALUE_MAX, clip
-from marketplace.domain.money import Money, format_money
+from marketplace.domain.money import Money
 from marketplace.domain.stats import GuildStats
+from marketplace.formatting import format_money
 from marketplace.services.stats import StatsReport
 
 NA = texts.STATS_NOT_APPLICABLE

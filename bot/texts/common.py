@@ -240,6 +240,8 @@ def _setting_problem(error: InvalidSettingError) -> str:
         return f"{key} can't be set to that: it conflicts with `{error.related}`."
     if error.problem == "too_long":
         return f"That value for {key} is too long."
+    if error.problem == "three_decimal_currency":
+        return THREE_DECIMAL_CURRENCY.format(key=key, code=error.value)
     if error.problem in ("unknown_channel", "unknown_role"):
         thing = "channel" if error.problem == "unknown_channel" else "role"
         return f"I can't find that {thing} in this server. Mention it, like {key}: #sessions."
@@ -252,6 +254,11 @@ def _setting_problem(error: InvalidSettingError) -> str:
         shape += f" (at most {error.maximum} items)"
     return f"{key} must be {shape}."
 
+
+THREE_DECIMAL_CURRENCY = (
+    "{key} can't be {code}: it counts in thousandths, and TutorBot only handles currencies "
+    "with two decimals or none. Pick another, such as USD, EUR or GBP."
+)
 
 SETTING_SHAPES = {
     SettingKind.INT: "a whole number",

@@ -28,6 +28,7 @@ class Problem(StrEnum):
     TOO_PRECISE = "too_precise"
     WRONG_CURRENCY = "wrong_currency"
     UNKNOWN_CHOICE = "unknown_choice"
+    THREE_DECIMAL_CURRENCY = "three_decimal_currency"  # BHD, JOD, KWD, OMR, TND: refused
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
     # Times and intervals (availability, booking, natural-language time input).

@@ -11,30 +11,25 @@ import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from marketplace.domain.currencies import CURRENCIES
+from marketplace.domain.currencies import currency as currency_rule
 from marketplace.domain.errors import InputError, Problem
 
-# Minor-unit exponent per supported currency, as Stripe's API counts amounts (its
-# presentment set, minus the three-decimal currencies whose amounts Stripe restricts).
-# Stripe's "special cases" (docs.stripe.com/currencies): ISK and UGX are zero-decimal in
-# practice, but the API keeps them two-decimal, so 5 ISK is 500 and every amount must be
-# whole units (divisible by 100): see WHOLE_UNITS_ONLY. HUF and TWD are charged as
-# ordinary two-decimal amounts.
+# Minor-unit exponent per supported currency, as Stripe's API counts amounts: see
+# marketplace.domain.currencies (the one table, from Stripe's currency documentation).
 CURRENCY_EXPONENTS: MappingProxyType[str, int] = MappingProxyType(
-    {
-        "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "NZD": 2, "CHF": 2,
-        "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2, "CZK": 2, "HUF": 2, "RON": 2,
-        "INR": 2, "SGD": 2, "HKD": 2, "MXN": 2, "BRL": 2, "ZAR": 2, "ILS": 2,
-        "TRY": 2, "CNY": 2, "TWD": 2, "PHP": 2, "MYR": 2, "THB": 2, "IDR": 2,
-        "AED": 2, "NGN": 2, "KES": 2, "EGP": 2, "ISK": 2, "UGX": 2,
-        "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0,
-    }
-)  # fmt: skip
+    {code: rule.exponent for code, rule in CURRENCIES.items()}
+)
 
-# Two-decimal in the API, whole units only: amounts are multiples of 100 minor units,
-# typed and shown without decimals.
-WHOLE_UNITS_ONLY: frozenset[str] = frozenset({"ISK", "UGX"})
+# Two-decimal in the API, whole units only (ISK, UGX): amounts are multiples of 100 minor
+# units, typed and shown without decimals.
+WHOLE_UNITS_ONLY: frozenset[str] = frozenset(
+    code for code, rule in CURRENCIES.items() if rule.charge_step == 100
+)
 
-# Prefix symbols used by format_money; currencies absent here are written "25.00 CHF".
+# Symbols people type before or after an amount, read (and stripped) by parse_money. How
+# amounts are *shown* is the presentation layer's (Babel, in marketplace.formatting); every
+# symbol Babel writes for the "en" locale is here, so a shown amount parses back.
 CURRENCY_SYMBOLS: MappingProxyType[str, str] = MappingProxyType(
     {
         "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩",
@@ -53,23 +48,19 @@ _MINUS_SIGNS = ("-", "−", "(")
 def exponent(currency: str) -> int:
     """Return how many decimal places the minor unit of ``currency`` has.
 
-    Raises ``ValueError`` for a currency outside :data:`CURRENCY_EXPONENTS`.
+    Raises ``UnsupportedCurrencyError`` (a ``ValueError``) outside :data:`CURRENCY_EXPONENTS`.
     """
-    try:
-        return CURRENCY_EXPONENTS[currency]
-    except KeyError:
-        raise ValueError(f"unsupported currency {currency!r}") from None
+    return currency_rule(currency).exponent
 
 
 def minor_step(currency: str) -> int:
     """The smallest amount Stripe accepts in ``currency``, in minor units (100 for ISK)."""
-    exponent(currency)
-    return 100 if currency in WHOLE_UNITS_ONLY else 1
+    return currency_rule(currency).charge_step
 
 
 def decimals(currency: str) -> int:
     """How many decimals people type and read for ``currency`` (0 for ISK and JPY)."""
-    return 0 if currency in WHOLE_UNITS_ONLY else exponent(currency)
+    return currency_rule(currency).shown_decimals
 
 
 def div_half_up(numerator: int, denominator: int) -> int:
@@ -204,23 +195,6 @@ def _to_money(whole: str, frac: str, places: int, currency: str) -> Money:
     minor_places = exponent(currency)
     fraction = frac[:minor_places].ljust(minor_places, "0")
     return Money(major * 10**minor_places + int(fraction or "0"), currency)
-
-
-def format_money(money: Money) -> str:
-    """Write ``money`` as people read it: ``$25.00``, ``€25.00``, ``¥2500``, ``25.00 CHF``.
-
-    No thousands separators; a negative amount starts with ``-``. :func:`parse_money`
-    reads back any non-negative result.
-    """
-    places = exponent(money.currency)
-    whole, part = divmod(abs(money.minor), 10**places)
-    shown = decimals(money.currency) if part == 0 else places
-    number = f"{whole}.{part:0{places}d}" if shown else str(whole)
-    sign = "-" if money.minor < 0 else ""
-    symbol = CURRENCY_SYMBOLS.get(money.currency)
-    if symbol is None:
-        return f"{sign}{number} {money.currency}"
-    return f"{sign}{symbol}{number}"
 
 
 def platform_fee(rate: Money, fee_bps: int) -> Money:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from marketplace.domain.currencies import CURRENCIES, REFUSED_THREE_DECIMAL
 from marketplace.domain.errors import InvalidSettingError, Problem
-from marketplace.domain.money import CURRENCY_EXPONENTS
 
 
 class SettingKind(StrEnum):
@@ -128,7 +128,10 @@ def _check_bool(key: str, value: object) -> bool:
 
 
 def _check_currency(key: str, value: object) -> str:
-    if not isinstance(value, str) or value not in CURRENCY_EXPONENTS:
+    """A supported currency code; a three-decimal one (KWD, BHD…) is refused on its own."""
+    if isinstance(value, str) and value in REFUSED_THREE_DECIMAL:
+        raise InvalidSettingError(key, value, Problem.THREE_DECIMAL_CURRENCY)
+    if not isinstance(value, str) or value not in CURRENCIES:
         raise InvalidSettingError(key, str(value)[:50], Problem.UNKNOWN_CHOICE)
     return value
 

@@ -12,7 +12,6 @@ from marketplace.domain.money import (
     Quote,
     div_half_up,
     exponent,
-    format_money,
     minor_step,
     parse_money,
     platform_fee,
@@ -20,6 +19,7 @@ from marketplace.domain.money import (
     share,
 )
 from marketplace.domain.settlement import session_quote
+from marketplace.formatting import format_money
 
 currencies = st.sampled_from(sorted(CURRENCY_EXPONENTS))
 amounts = st.integers(min_value=0, max_value=10**12)
@@ -150,11 +150,11 @@ def test_parse_money_reports_the_ceiling_for_absurd_amounts():
     [
         (usd(2500), "$25.00"),
         (Money(2500, "EUR"), "€25.00"),
-        (Money(2500, "JPY"), "¥2500"),
-        (Money(2500, "CHF"), "25.00 CHF"),
+        (Money(2500, "JPY"), "¥2,500"),
+        (Money(2500, "CHF"), "CHF25.00"),
         (usd(5), "$0.05"),
         (usd(-1999), "-$19.99"),
-        (Money(123456, "GBP"), "£1234.56"),
+        (Money(123456, "GBP"), "£1,234.56"),
     ],
 )
 def test_format_money_writes_amounts_as_people_read_them(money, text):
@@ -180,7 +180,7 @@ def test_stripe_keeps_isk_and_ugx_two_decimal_in_whole_units(currency):
     assert exponent(currency) == 2
     assert minor_step(currency) == 100
     assert parse_money("5", currency) == Money(500, currency)
-    assert format_money(Money(500_000, currency)) == f"5000 {currency}"
+    assert format_money(Money(500_000, currency)) == f"{currency}5,000"
     with pytest.raises(InputError) as refused:
         parse_money("5.50", currency)
     assert refused.value.limit == 0

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marketplace.domain.money import Money, format_money
+from marketplace.domain.money import Money
 from marketplace.domain.policy import GuildPolicy
+from marketplace.formatting import format_money, guild_locale
 from marketplace.services.checkout import CheckoutPage
 
 
@@ -107,17 +108,18 @@ def percent_of_bps(bps: int) -> str:
 def booking_view(page: CheckoutPage) -> BookingView:
     """The values the pages show for `page`."""
     booking, price = page.booking, page.price
+    locale = guild_locale(page.policy.languages)
     return BookingView(
         token=page.token,
         tutor=page.tutor_name,
         subject=page.subject_name,
         when=session_time(booking.start, booking.end, page.zone),
         booking_state=booking.state.value,
-        rate=format_money(price.rate),
-        fee=format_money(price.fee),
+        rate=format_money(price.rate, locale),
+        fee=format_money(price.fee, locale),
         fee_percent=percent_of_bps(page.fee_bps),
-        total=format_money(price.total),
-        given_back=format_money(Money(page.refunded_minor, price.total.currency)),
+        total=format_money(price.total, locale),
+        given_back=format_money(Money(page.refunded_minor, price.total.currency), locale),
         given_back_minor=page.refunded_minor,
         status=page.status.value,
         payable=page.payable,
