@@ -21,7 +21,7 @@ from bot.presenters.text_limits import (
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.payment import Payment, PaymentStatus
-from marketplace.formatting import format_money
+from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.services.search import SearchResults, TutorHit
 
 STATE_LABELS = {
@@ -63,7 +63,9 @@ def cancellation_text(
     return texts.CANCEL_PREVIEW.format(subject=subject, start=ts(booking.start), outcome=result)
 
 
-def payment_label(booking: Booking, payment: Payment | None) -> str:
+def payment_label(
+    booking: Booking, payment: Payment | None, *, locale: str = DEFAULT_LOCALE
+) -> str:
     """The money side as both parties see it: "free", or the payment's state."""
     if booking.price is None:
         return texts.PAYMENT_FREE
@@ -73,7 +75,7 @@ def payment_label(booking: Booking, payment: Payment | None) -> str:
         key = "voided"  # an authorization let go: nothing was ever charged
     elif status is PaymentStatus.AWAITING_PAYMENT and booking.terminal:
         key = "unpaid"
-    return f"{texts.PAYMENT_LABELS[key]} ({format_money(booking.price)})"
+    return f"{texts.PAYMENT_LABELS[key]} ({format_money(booking.price, locale)})"
 
 
 def booking_line(
@@ -167,11 +169,11 @@ def can_mark_complete(booking: Booking, now: datetime) -> bool:
     return booking.state is BookingState.CONFIRMED and booking.start <= now
 
 
-def booked_text(booking: Booking) -> str:
-    """What the student reads right after booking (a paid one: how to pay)."""
+def booked_text(booking: Booking, *, locale: str = DEFAULT_LOCALE) -> str:
+    """What the student reads right after booking (a paid one: how to pay, in `locale`)."""
     if booking.state is BookingState.AWAITING_PAYMENT and booking.price is not None:
         return texts.BOOK_AWAITING_PAYMENT.format(
-            total=format_money(booking.price), tutor=booking.tutor_id,
+            total=format_money(booking.price, locale), tutor=booking.tutor_id,
             start=ts(booking.start), deadline=ts(booking.expires_at),
         )  # fmt: skip
     if booking.state is BookingState.CONFIRMED:
