@@ -113,6 +113,9 @@ def _body_key(notice: Notice) -> str:
     """The notice's wording; an unpaid request that lapsed gets its own."""
     if notice.kind is NoticeKind.BOOKING_EXPIRED and notice.extra.get("unpaid"):
         return "booking_expired_unpaid"
+    lapsed = notice.kind is NoticeKind.PAYMENT_LAPSED
+    if lapsed and notice.booking and notice.booking.state is not BookingState.CANCELLED:
+        return "payment_lapsed_after_session"
     if notice.kind is NoticeKind.NO_SHOW_RECORDED:
         absent = _absent(notice)
         booking = notice.booking

@@ -22,6 +22,7 @@ NOTICE_TITLES = {
     "payout_sent": "💸 Payout sent",
     "payouts_needed": "💸 A payout is waiting for you",
     "payment_disputed": "⚠️ Payment disputed",
+    "payment_lapsed": "💳 Card hold ran out",
 }
 NOTICE_BODIES = {
     "booking_requested": "<@{student}> would like a **{subject}** session with you.",
@@ -63,6 +64,16 @@ NOTICE_BODIES = {
         "The student's bank disputed the charge for your **{subject}** session with "
         "<@{other}>. Your payout for it is on hold while the moderators look into it; "
         "they'll contact you if they need anything."
+    ),
+    "payment_lapsed": (
+        "The card hold for the **{subject}** session with <@{other}> ran out before it could "
+        "be charged, so nothing was charged and the session is cancelled. You can book "
+        "again with `/find`."
+    ),
+    "payment_lapsed_after_session": (
+        "The card hold for the **{subject}** session with <@{other}> ran out before it could "
+        "be charged, so nothing was charged for it. The server's admins know and will sort "
+        "it out."
     ),
 }
 PAID_HELD_LINE = (

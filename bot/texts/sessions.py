@@ -117,6 +117,17 @@ SPACE_ALERTS["close_failed"] = (
     "⚠️ I couldn't close the private space of session #{booking}: Discord kept failing, "
     "so I stopped trying. Please lock its thread and delete its channels by hand."
 )
+# The same alert path tells the admins about a card hold at risk or lost (`card_holds`).
+SPACE_ALERTS["capture_at_risk"] = (
+    "⚠️ I can't reach Stripe to charge the card hold for session #{booking}, and the hold "
+    "runs out within 12 hours. I keep trying until then; if Stripe stays down, check its "
+    "status page and the session's payment in the Stripe Dashboard."
+)
+SPACE_ALERTS["capture_lapsed"] = (
+    "⚠️ The card hold for session #{booking} ran out before I could charge it, so nothing "
+    "was charged. A session still ahead is cancelled and both sides were told; a session "
+    "that already took place is unpaid. It's listed in `/mod queue`."
+)
 SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
 CONFLICTS["space_closed"] = "This session space is closed."
 FIELD_NAMES["report_reason"] = "What happened"

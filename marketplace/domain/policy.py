@@ -23,7 +23,10 @@ from marketplace.domain.setting_values import (
 from marketplace.domain.verification import REQUIREMENT_PATTERN
 
 __all__ = [
+    "CARD_HOLD_DAYS",
     "DEFAULT_POLICY",
+    "HOLD_MARGIN_DAYS",
+    "HOLD_WINDOW_DAYS",
     "SETTINGS",
     "GuildPolicy",
     "SettingGroup",
@@ -93,6 +96,15 @@ class GuildPolicy:
     booking_nudge_days: int = 7
 
 
+CARD_HOLD_DAYS = 7
+"""A card authorization lapses this long after it is made (Stripe, online card payments)."""
+
+HOLD_MARGIN_DAYS = 1
+"""What the money keeps clear of the lapse: capture retries and a late webhook fit in it."""
+
+HOLD_WINDOW_DAYS = CARD_HOLD_DAYS - HOLD_MARGIN_DAYS
+"""The longest a hold may wait: for the tutor's answer, or for the session's end."""
+
 _K, _G = SettingKind, SettingGroup
 _LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"
 _DOMAIN = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
@@ -112,7 +124,8 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),
         "booking_horizon_days": _int(_G.BOOKING, 1, 365),
         "buffer_minutes": _int(_G.BOOKING, 0, 120),
-        "request_expiry_hours": _int(_G.BOOKING, 1, 168),
+        # A paid request holds the card while it waits: it never outlives the hold.
+        "request_expiry_hours": _int(_G.BOOKING, 1, HOLD_WINDOW_DAYS * 24),
         "request_expiry_before_start_minutes": _int(_G.BOOKING, 0, 1_440),
         "full_refund_notice_hours": _int(_G.CANCELLATION, 0, 336),
         "late_cancel_refund_percent": _int(_G.CANCELLATION, 0, 100),
@@ -128,7 +141,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "payments_enabled": SettingSpec(_K.BOOL, _G.MONEY),
         "platform_fee_bps": _int(_G.MONEY, 0, 5_000),
         # Card authorisations lapse after 7 days; 6 leaves a day of margin.
-        "hold_max_days": _int(_G.MONEY, 0, 6),
+        "hold_max_days": _int(_G.MONEY, 0, HOLD_WINDOW_DAYS),
         # Stripe Checkout Sessions live between 30 minutes and 24 hours.
         "checkout_expiry_minutes": _int(_G.MONEY, 30, 1_440),
         "dispute_window_hours": _int(_G.MONEY, 1, 720),
@@ -152,8 +165,6 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "booking_nudge_days": _int(_G.REMINDERS, 1, 90),
     }
 )
-
-DEFAULT_POLICY = GuildPolicy()
 
 DEFAULT_POLICY = GuildPolicy()
 

@@ -48,6 +48,7 @@ class ActionKind(StrEnum):
     OPEN_SPACE = "open_space"  # before the start: payload {"sequence": n}
     CLOSE_SPACE = "close_space"  # after the end + grace, or at once when the booking is off
     SWEEP_SPACES = "sweep_spaces"  # the reconciler: close any space whose booking is over
+    ALERT_ADMINS = "alert_admins"  # tell the guild's admins: payload {"reason": ...}
 
 
 class ActionState(StrEnum):

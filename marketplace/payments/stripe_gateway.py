@@ -120,6 +120,13 @@ def session_state(session: stripe.checkout.Session) -> SessionState:
     )
 
 
+def capture_before(charge: Any | None) -> datetime | None:
+    """When the charge's card authorization lapses (``payment_method_details.card``)."""
+    card = _field(_field(charge, "payment_method_details"), "card")
+    deadline = _opt_int(card, "capture_before")
+    return None if deadline is None else datetime.fromtimestamp(deadline, UTC)
+
+
 def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentState:
     """The port's view of a PaymentIntent and its latest charge.
 
@@ -155,6 +162,8 @@ def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentStat
         currency=str(intent.currency).upper(),
         failure_code=failure,
         disputed=bool(_field(charge, "disputed")),
+        capture_before=capture_before(charge),
+        cancellation_reason=_field(intent, "cancellation_reason"),
     )
 
 

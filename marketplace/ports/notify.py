@@ -28,6 +28,7 @@ class NoticeKind(StrEnum):
     PAYOUT_SENT = "payout_sent"  # to the tutor: their share is on its way
     PAYOUTS_NEEDED = "payouts_needed"  # to the tutor: set up payouts to receive a payout
     PAYMENT_DISPUTED = "payment_disputed"  # to the tutor: a card dispute froze the payout
+    PAYMENT_LAPSED = "payment_lapsed"  # to both: the card hold lapsed, nothing was charged
     REVIEW_RECEIVED = "review_received"  # to whoever was reviewed, with Reply
     NO_SHOW_RECORDED = "no_show_recorded"  # to both: extra {"absent": "tutor" | "student"}
     SURVEY = "survey"  # to both after a session took place: Helped / Partially / Not helpful

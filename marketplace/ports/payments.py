@@ -117,7 +117,9 @@ class IntentState:
     declined: see `failure_code`), ``requires_capture`` (held), ``succeeded`` (captured),
     ``canceled`` (voided), or an in-between state. `amount_received` is what was captured;
     `amount_refunded` is what refunds gave back of it (a released hold, or the uncaptured
-    rest of a partial capture, is not counted as refunded).
+    rest of a partial capture, is not counted as refunded). `capture_before` is when the
+    card's authorization lapses (the charge's ``payment_method_details.card
+    .capture_before``); Stripe then cancels it with `cancellation_reason` ``automatic``.
     """
 
     intent_id: str
@@ -130,11 +132,18 @@ class IntentState:
     currency: str = ""
     failure_code: str | None = None
     disputed: bool = False  # the charge has a dispute (open, or decided)
+    capture_before: datetime | None = None  # a hold's deadline (the card network's)
+    cancellation_reason: str | None = None  # "automatic": the hold lapsed uncaptured
 
     @property
     def held(self) -> bool:
         """Authorized and waiting for capture."""
         return self.status == REQUIRES_CAPTURE
+
+    @property
+    def lapsed(self) -> bool:
+        """The hold expired uncaptured: the provider voided it, nothing was charged."""
+        return self.status == "canceled" and self.cancellation_reason == "automatic"
 
     @property
     def failed(self) -> bool:

@@ -10,6 +10,9 @@ from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.ports import Clock, PaymentGateway, UnitOfWork, UnitOfWorkFactory
 from marketplace.services.commands import Actor
 
+SYSTEM_ACTOR = 0
+"""The audit log's actor id for what TutorBot does on its own."""
+
 
 def _nothing() -> None:
     return None

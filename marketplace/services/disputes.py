@@ -39,9 +39,8 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, scheduling, sessions
 from marketplace.services.commands import Actor
-from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
-from marketplace.services.payments import SYSTEM_ACTOR
 
 CHOICES_LIMIT = 25
 DELIVERIES_KEPT = 50

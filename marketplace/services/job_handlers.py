@@ -19,8 +19,7 @@ from marketplace.services import (
     spaces,
 )
 from marketplace.services.availability import refresh_next_slot
-from marketplace.services.context import ServiceContext
-from marketplace.services.payments import SYSTEM_ACTOR
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 DM_RETRY_AFTER = timedelta(hours=24)
 EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
@@ -64,6 +63,7 @@ class Handlers:
             ActionKind.OPEN_SPACE: self.open_space,
             ActionKind.CLOSE_SPACE: self.close_space,
             ActionKind.SWEEP_SPACES: self.sweep_spaces,
+            ActionKind.ALERT_ADMINS: self.alert_admins,
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
@@ -81,6 +81,18 @@ class Handlers:
             await uow.commit()
         if action.kind is ActionKind.CLOSE_SPACE and action.booking_id is not None:
             await spaces.give_up_closing(action.booking_id, self.ctx, self.spaces)
+
+    async def alert_admins(self, action: ClaimedAction) -> HandlerResult:
+        """Tell the guild's admins (fallback channel, else the owner) what needs them."""
+        if self.spaces is None:
+            return _skip("no way to reach the admins")
+        reason = str(action.payload.get("reason", ""))
+        async with self.ctx.uow(read_only=True) as uow:
+            policy = await uow.guilds.policy(action.guild_id)
+        await self.spaces.alert_admins(
+            action.guild_id, policy.fallback_channel, reason, action.booking_id or 0
+        )
+        return _done(f"admins told: {reason}")
 
     async def open_space(self, action: ClaimedAction) -> HandlerResult:
         """Open the session's space, if the booking still has this time."""

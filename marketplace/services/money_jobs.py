@@ -25,7 +25,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction,
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import IntentState, NoticeKind, PaymentGateway, PaymentGatewayError
-from marketplace.services import payments, scheduling
+from marketplace.services import card_holds, payments, scheduling
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import Applied
 
@@ -95,7 +95,9 @@ async def move_money(action: ClaimedAction, ctx: ServiceContext) -> HandlerResul
     The plan is made from what Stripe reports now, never from the state when the target
     was set, so moves scheduled by earlier changes (a capture at acceptance, say) that
     ran in between are taken into account. The idempotency key names the move and the
-    reason, so a retry after a crash replays Stripe's first answer.
+    reason, so a retry after a crash replays Stripe's first answer. A move on a card
+    hold that fails while Stripe is unreachable is tried again until the hold's deadline
+    (`card_holds.retry_before_deadline`), not just the job runner's few attempts.
     """
     gateway = _gateway(ctx)
     if gateway is None or action.booking_id is None:
@@ -105,6 +107,30 @@ async def move_money(action: ClaimedAction, ctx: ServiceContext) -> HandlerResul
         _session, intent_id = await uow.payments.refs(booking_id)
     if intent_id is None:
         return _skip("nothing was paid")
+    try:
+        return await _reach_target(action, ctx, gateway, booking_id, intent_id)
+    except PaymentGatewayError as error:
+        if not error.retryable:
+            raise
+        retry = await card_holds.retry_before_deadline(action, ctx, error)
+        if retry is None:
+            raise
+        return retry
+
+
+async def _reach_target(
+    action: ClaimedAction,
+    ctx: ServiceContext,
+    gateway: PaymentGateway,
+    booking_id: int,
+    intent_id: str,
+) -> HandlerResult:
+    """Re-read, plan and move until the target is reached (at most `MAX_MOVES` moves).
+
+    A move Stripe refuses because the payment is not in the state it expected (say,
+    `payment_intent_unexpected_state` after the hold lapsed) is never taken as done: the
+    next round re-reads the PaymentIntent and records what it really is.
+    """
     tag, done = str(action.payload.get("tag", "")), list[str]()
     for _ in range(MAX_MOVES):
         applied = await _record(ctx, booking_id, await gateway.intent(intent_id))
@@ -124,6 +150,7 @@ async def move_money(action: ClaimedAction, ctx: ServiceContext) -> HandlerResul
             if error.retryable or error.code not in _ALREADY_DONE:
                 raise
             log.info("booking %s %s: %s; re-reading", booking_id, name, error.code)
+            name = f"{name} refused ({error.code})"
         done.append(name)
     msg = f"booking {booking_id}: money did not reach its target after {MAX_MOVES} moves"
     raise RuntimeError(msg)  # retried after a backoff

@@ -29,11 +29,8 @@ from marketplace.domain.profiles import TutorProfile
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
-from marketplace.services import reviews, scheduling
-from marketplace.services.context import ServiceContext
-
-SYSTEM_ACTOR = 0
-"""The audit log's actor id for what TutorBot does on its own."""
+from marketplace.services import card_holds, reviews, scheduling
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 LINK_DAYS_AFTER_END = 30
 """A checkout/status link keeps working this long after the session ends."""
@@ -135,8 +132,8 @@ async def settle_booking(
     if payment is None:
         return None
     settlement = settle(payment.price, *split)
-    if not payment.authorized:
-        return settlement  # nothing was paid; a payment arriving later is released
+    if not payment.authorized or payment.voided:
+        return settlement  # nothing was charged; a payment arriving later is released
     refund, share = split
     target = {"refund_percent": refund, "tutor_share_percent": share}
     await _schedule_move(uow, booking, target, tag or booking.state.value, now)
@@ -226,14 +223,16 @@ async def apply_observed(
 
     Writes the ledger entries for what moved; a payment newly held sends the request to
     the tutor (or confirms it with instant booking); a payment held for a booking that is
-    already over (expired, declined, cancelled) is released again. None when the booking
-    has no payment.
+    already over (expired, declined, cancelled) is released again; a hold Stripe let
+    lapse uncaptured leaves the session unpaid (`card_holds.hold_lapsed`). The hold's
+    deadline (`capture_before`) is stored. None when the booking has no payment.
     """
     booking = await uow.bookings.get(booking_id, for_update=True)
     payment = await uow.payments.get(booking_id, for_update=True)
     if booking is None or payment is None:
         return None
     await uow.payments.set_refs(booking_id, session_id, intent.intent_id)
+    await uow.payments.set_capture_before(booking_id, intent.capture_before)
     was_held = bool(payment.authorized)
     updated, entries = reconcile(payment, observed(intent))
     if updated != payment:
@@ -244,8 +243,10 @@ async def apply_observed(
     if updated.dispute_open and not payment.dispute_open:
         await _dispute_opened(uow, booking, intent.intent_id, now)
     policy = await uow.guilds.policy(booking.guild_id)
+    if intent.lapsed and updated.voided and not payment.voided:
+        booking = await card_holds.hold_lapsed(uow, booking, policy, now)
     if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
-        booking = await _payment_arrived(uow, booking, policy, now)
+        booking = await _payment_arrived(uow, booking, policy, now, intent.capture_before)
     elif newly_held and booking.terminal:  # paid after it expired or was cancelled
         await release_hold(uow, booking, policy, now, tag="late-payment")
         to = booking.student_id
@@ -261,9 +262,14 @@ async def _dispute_opened(uow: UnitOfWork, booking: Booking, intent_id: str, now
 
 
 async def _payment_arrived(
-    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+    uow: UnitOfWork,
+    booking: Booking,
+    policy: GuildPolicy,
+    now: datetime,
+    capture_before: datetime | None,
 ) -> Booking:
     booking, _ = booking.pay(now, policy)
+    booking = card_holds.request_deadline(booking, capture_before)
     await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
     await scheduling.drop_booking_work(uow, booking, now)
     if booking.state is BookingState.CONFIRMED:

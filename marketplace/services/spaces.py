@@ -30,8 +30,7 @@ from marketplace.domain.spaces import (
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import SessionSpaces, SpacePlan, SpaceUnavailableError, UnitOfWork
 from marketplace.services.commands import Actor
-from marketplace.services.context import ServiceContext
-from marketplace.services.payments import SYSTEM_ACTOR
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_BATCH = 200

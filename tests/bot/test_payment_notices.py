@@ -98,3 +98,18 @@ def test_every_notice_kind_has_a_title_and_a_body() -> None:
     for kind in NoticeKind:
         text, _ = text_of(kind, TUTOR, extra={"amount": "1", "currency": "USD"})
         assert text.strip()
+
+
+def test_a_lapsed_hold_tells_both_sides_nothing_was_charged_and_the_session_is_off() -> None:
+    for to in (STUDENT, TUTOR):
+        text, _ = text_of(NoticeKind.PAYMENT_LAPSED, to, state=BookingState.CANCELLED)
+        assert "Card hold ran out" in text
+        assert "nothing was charged and the session is cancelled" in text
+        assert "Booking #7" in text
+
+
+def test_a_hold_that_lapsed_after_the_session_says_the_admins_know() -> None:
+    text, _ = text_of(NoticeKind.PAYMENT_LAPSED, TUTOR, state=BookingState.COMPLETED)
+    assert "nothing was charged for it" in text
+    assert "admins know" in text
+    assert "cancelled" not in text
