@@ -54,7 +54,9 @@ async def run(scale: Scale, out: Emit) -> None:
     count = BOOKINGS.get(scale.name, BOOKINGS["quick"])
     async with scratch_database("sqlite", "webhook") as url, running_stripe_fake() as fake:
         database = create_database(url)
-        gateway = StripeGateway(TEST_API_KEY, fake.base_url, max_network_retries=0)
+        gateway = StripeGateway(
+            TEST_API_KEY, fake.base_url, max_network_retries=0, installation="bench"
+        )
         ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock(), gateway=gateway)
         runner = web.AppRunner(create_app(ctx, webhook_secret=SECRET), access_log=None)
         try:

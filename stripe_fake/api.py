@@ -151,7 +151,10 @@ class ApiRouter:
                 error.violation = True
                 raise
             request_print = fingerprint(request.method, request.path, params)
-            saved = self.backend.idempotency.lookup(api_key, key, request_print) if key else None
+            now = self.backend.store.now()
+            saved = (
+                self.backend.idempotency.lookup(api_key, key, request_print, now) if key else None
+            )
             if saved is not None:
                 self._record(request, params, key, saved.status, replayed=True)
                 return _response(saved.status, saved.body, saved.request_id, replayed=True)
@@ -162,7 +165,9 @@ class ApiRouter:
             violation = f"{error.param}: {error.message}" if error.violation else None
         raw = json.dumps(body, indent=2).encode()
         if key and request_print:
-            saved = SavedResponse(request_print, status, raw, request_id)
+            saved = SavedResponse(
+                request_print, status, raw, request_id, saved_at=self.backend.store.now()
+            )
             self.backend.idempotency.remember(api_key, key, saved)
         self._record(request, params, key, status, replayed=False, violation=violation)
         return _response(status, raw, request_id)

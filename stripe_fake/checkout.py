@@ -43,6 +43,7 @@ SESSION_PARAMS = (
     "payment_method_types",
     "locale",
     "submit_type",
+    "adaptive_pricing",
 )
 INTENT_DATA_PARAMS = (
     "capture_method",
@@ -55,6 +56,8 @@ INTENT_DATA_PARAMS = (
 )
 UNSUPPORTED_INTENT_DATA = ("application_fee_amount", "on_behalf_of", "transfer_data", "shipping")
 EXPIRY_MIN, EXPIRY_MAX, EXPIRY_LEEWAY = 30 * 60, 24 * 3600, 10
+DASHBOARD_ADAPTIVE_PRICING = True
+"""The Dashboard setting a session without ``adaptive_pricing[enabled]`` follows."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,14 @@ def _intent_data(params: Params) -> Obj:
     }
 
 
+def _adaptive_pricing(params: Params) -> Obj:
+    """``adaptive_pricing``: whether Stripe may localize the price (the fake never does)."""
+    data = get_dict(params, "adaptive_pricing")
+    reject_unmodelled(data, ("enabled",), "adaptive_pricing")
+    enabled = get_str(data, "enabled", prefix="adaptive_pricing", choices=("true", "false"))
+    return {"enabled": DASHBOARD_ADAPTIVE_PRICING if enabled is None else enabled == "true"}
+
+
 def create_session(store: Store, params: Params, base_url: str) -> Obj:
     """``POST /v1/checkout/sessions``."""
     reject_unmodelled(params, SESSION_PARAMS)
@@ -175,6 +186,7 @@ def create_session(store: Store, params: Params, base_url: str) -> Obj:
         )
     session = store.create(
         "checkout.session",
+        adaptive_pricing=_adaptive_pricing(params),
         amount_subtotal=total,
         amount_total=total,
         cancel_url=_url(params, "cancel_url"),

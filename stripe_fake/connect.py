@@ -97,6 +97,19 @@ def set_payouts(store: Store, account_id: str, *, enabled: bool) -> Obj:
     return account
 
 
+def set_capability(store: Store, account_id: str, name: str, status: str) -> Obj:
+    """One capability changes alone: fires ``account.updated``.
+
+    Stripe can pause ``transfers`` on an account whose payouts are still enabled (a new
+    requirement, say).
+    """
+    account = store.get("account", account_id)
+    before = {"capabilities": dict(account["capabilities"])}
+    account["capabilities"] = {**account["capabilities"], name: status}
+    store.emit("account.updated", account, before)
+    return account
+
+
 def create_account_link(
     store: Store, params: Params, base_url: str, links: dict[str, OnboardingLink]
 ) -> Obj:
@@ -153,7 +166,7 @@ def create_transfer(store: Store, params: Params) -> Obj:
     account = store.objects.get(destination)
     if account is None or account["object"] != "account":
         raise no_such("destination", destination, param="destination")
-    if not account["payouts_enabled"] or account["capabilities"].get("transfers") != "active":
+    if account["capabilities"].get("transfers") != "active":  # payouts_enabled is not asked
         raise StripeFakeError(
             400,
             "Your destination account needs to have at least one of the following capabilities "

@@ -4,7 +4,9 @@ A POST's result is saved under (API key, ``Idempotency-Key``). Repeating the key
 same method, path and parameters replays the saved status and body (with
 ``Idempotent-Replayed: true``); different parameters get a 400 ``idempotency_error``.
 Like Stripe, only requests that ran are saved (2xx, and 402 card errors), not requests that
-failed validation, so a corrected retry with the same key still works.
+failed validation, so a corrected retry with the same key still works. Like Stripe, a key
+is pruned once it is 24 hours old (on the fake's clock): the same key then makes a new
+request, so only a lookup can keep a late retry from moving money twice.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from stripe_fake.errors import idempotency_mismatch, invalid
 from stripe_fake.params import Params
 
 MAX_KEY_LENGTH = 255
+KEY_LIFETIME = 24 * 3600  # seconds; Stripe may prune a key once it is this old
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class SavedResponse:
     status: int
     body: bytes
     request_id: str
+    saved_at: float = 0.0  # the fake's clock, in seconds
 
 
 def fingerprint(method: str, path: str, params: Params) -> str:
@@ -39,14 +43,22 @@ class IdempotencyCache:
 
     saved: dict[tuple[str, str], SavedResponse] = field(default_factory=dict)
 
-    def lookup(self, api_key: str, key: str, request_fingerprint: str) -> SavedResponse | None:
-        """The saved response to replay, None for a new key; raises on a params mismatch."""
+    def lookup(
+        self, api_key: str, key: str, request_fingerprint: str, now: float | None = None
+    ) -> SavedResponse | None:
+        """The saved response to replay, None for a new key; raises on a params mismatch.
+
+        With `now`, a key saved `KEY_LIFETIME` or more before is pruned (a new key again).
+        """
         if len(key) > MAX_KEY_LENGTH:
             raise invalid(
                 f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters long.",
                 param="Idempotency-Key",
             )
         saved = self.saved.get((api_key, key))
+        if saved is not None and now is not None and now - saved.saved_at >= KEY_LIFETIME:
+            del self.saved[(api_key, key)]
+            return None
         if saved is not None and saved.fingerprint != request_fingerprint:
             raise idempotency_mismatch(key)
         return saved

@@ -182,6 +182,12 @@ class StripeFake:
         await self.webhooks.settle()
         return public(account)
 
+    async def set_capability(self, account_id: str, name: str, status: str) -> Obj:
+        """One capability of the account changes alone (``account.updated``)."""
+        account = connect.set_capability(self.store, account_id, name, status)
+        await self.webhooks.settle()
+        return public(account)
+
     async def dispute(
         self, payment_intent_id: str, *, reason: str = "fraudulent", amount: int | None = None
     ) -> Obj:

@@ -20,6 +20,7 @@ from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
 from marketplace.storage.engine import Database, create_database
+from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.migrate import upgrade_async
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
@@ -77,21 +78,30 @@ async def build_runtime(
         await upgrade_async(settings.database_url)
     database = create_database(settings.database_url)
     waker = JobWaker()
+    clock = clock or SystemClock()
+    gateway = None
+    if settings.payments_configured:
+        gateway = payment_gateway(settings, await installation_key_prefix(database, clock.now()))
     services = ServiceContext(
         uow=UnitOfWorkFactory(database),
-        clock=clock or SystemClock(),
-        gateway=payment_gateway(settings),
+        clock=clock,
+        gateway=gateway,
         public_base_url=settings.public_base_url,
         wake_jobs=waker,
     )
     return Runtime(settings, database, services, waker)
 
 
-def payment_gateway(settings: Settings) -> PaymentGateway | None:
-    """Stripe when STRIPE_SECRET_KEY is set; otherwise None (every guild is free)."""
+def payment_gateway(settings: Settings, installation: str) -> PaymentGateway | None:
+    """Stripe when STRIPE_SECRET_KEY is set; otherwise None (every guild is free).
+
+    `installation` is the stored prefix of this installation's idempotency keys.
+    """
     if not settings.payments_configured or settings.stripe_secret_key is None:
         return None
-    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+    return StripeGateway(
+        settings.stripe_secret_key, settings.stripe_api_base, installation=installation
+    )
 
 
 async def close_runtime(runtime: Runtime) -> None:

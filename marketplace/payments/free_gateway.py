@@ -192,7 +192,9 @@ class FreeGateway(PaymentGateway):
 
     def _new_account(self, user_ref: str) -> str:
         account_id = f"{FREE_PREFIX}acct_{self._next()}"
-        self._accounts[account_id] = PayoutAccount(account_id, True, details_submitted=True)
+        self._accounts[account_id] = PayoutAccount(
+            account_id, True, details_submitted=True, transfers_active=True
+        )
         return account_id
 
     async def onboarding_link(self, account_id: str, return_url: str, refresh_url: str) -> str:

@@ -47,6 +47,14 @@ class PaymentRepository(Protocol):
         """(checkout session id, payment intent id) recorded for the booking's payment."""
         ...
 
+    async def set_transfer(self, booking_id: int, transfer_id: str) -> None:
+        """Record the tutor's transfer (in the transaction that books the payout)."""
+        ...
+
+    async def transfer_of(self, booking_id: int) -> str | None:
+        """The id of the tutor's transfer for this booking, once the payout is booked."""
+        ...
+
     async def by_session(self, session_id: str) -> int | None:
         """The booking id whose payment has this Checkout Session."""
         ...

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.checkout_window import checkout_expires_at
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.money import Quote
 from marketplace.domain.payment import Payment, PaymentStatus
@@ -137,7 +138,9 @@ async def start_checkout(token: str, ctx: ServiceContext) -> str:
                 capture="manual",
                 success_url=ctx.link(f"/checkout/{token}/done"),
                 cancel_url=ctx.link(f"/checkout/{token}"),
-                expires_at=booking.created_at + payments.CHECKOUT_SESSION_LIFETIME,
+                expires_at=checkout_expires_at(
+                    booking.created_at + payments.CHECKOUT_SESSION_LIFETIME, ctx.clock.now()
+                ),
                 transfer_group=f"booking_{booking.booking_id}",
             ),
             idempotency_key=f"booking-{booking.booking_id}-checkout",
@@ -200,7 +203,7 @@ async def payout_returned(account_id: str, ctx: ServiceContext) -> bool:
     async with ctx.uow() as uow:
         await uow.payout_accounts.save(*owner, account, ctx.clock.now())
         await uow.commit()
-    return account.payouts_enabled
+    return account.can_receive_transfers
 
 
 async def link_for(booking_id: int, actor: Actor, ctx: ServiceContext) -> str:

@@ -102,7 +102,7 @@ async def _payouts_step(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> b
     if not payments_on(await uow.guilds.policy(actor.guild_id), ctx):
         return None
     account = await uow.payout_accounts.get(actor.guild_id, actor.user_id)
-    return account is not None and account.payouts_enabled
+    return account is not None and account.can_receive_transfers
 
 
 async def set_timezone(user_id: int, zone: str, ctx: ServiceContext) -> str:

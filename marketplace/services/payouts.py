@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.domain.errors import ConflictError, NotFoundError
-from marketplace.ports import PaymentGatewayError
+from marketplace.ports import PaymentGateway, PaymentGatewayError
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import payments_on
@@ -45,13 +45,48 @@ async def payout_setup(actor: Actor, ctx: ServiceContext) -> PayoutSetup:
         async with ctx.uow() as uow:
             await uow.payout_accounts.save(actor.guild_id, actor.user_id, account, ctx.clock.now())
             await uow.commit()
-        if account.payouts_enabled:
+        if account.can_receive_transfers:
             return PayoutSetup(enabled=True)
-        url = await gateway.onboarding_link(
-            account.account_id,
-            return_url=ctx.link(f"/payouts/return/{account.account_id}"),
-            refresh_url=ctx.link("/payouts/refresh"),
-        )
+        url = await _onboarding_link(gateway, account.account_id, ctx)
     except PaymentGatewayError as error:
         raise ConflictError("payment_unavailable") from error
     return PayoutSetup(enabled=False, url=url)
+
+
+async def _onboarding_link(gateway: PaymentGateway, account_id: str, ctx: ServiceContext) -> str:
+    """A new single-use onboarding link for the account.
+
+    When it has expired or was used, Stripe sends the tutor to its `refresh_url`, which
+    makes another (`fresh_onboarding_link`).
+    """
+    return await gateway.onboarding_link(
+        account_id,
+        return_url=ctx.link(f"/payouts/return/{account_id}"),
+        refresh_url=ctx.link(f"/payouts/refresh/{account_id}"),
+    )
+
+
+async def fresh_onboarding_link(account_id: str, ctx: ServiceContext) -> str | None:
+    """The `refresh_url`: a new onboarding link for a tutor's account whose link lapsed.
+
+    None when the account can already receive transfers (nothing left to set up).
+    `NotFoundError` for an account no tutor owns, `ConflictError("payment_unavailable")`
+    when the provider is down (or payments are not configured).
+    """
+    gateway = ctx.gateway
+    async with ctx.uow(read_only=True) as uow:
+        owner = await uow.payout_accounts.by_account(account_id)
+    if owner is None:
+        raise NotFoundError("payout_account", "link")
+    if gateway is None:
+        raise ConflictError("payment_unavailable")
+    try:
+        account = await gateway.payout_account(account_id)
+        async with ctx.uow() as uow:
+            await uow.payout_accounts.save(*owner, account, ctx.clock.now())
+            await uow.commit()
+        if account.can_receive_transfers:
+            return None
+        return await _onboarding_link(gateway, account_id, ctx)
+    except PaymentGatewayError as error:
+        raise ConflictError("payment_unavailable") from error

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -479,7 +480,18 @@ class PayoutAccountRow(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[str] = mapped_column(String(255))
     payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    transfers_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime]
+
+
+class InstallationRow(Base):
+    """This installation's identity (one row): the prefix of its Stripe idempotency keys."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    key_prefix: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
 
 
 class CaseRow(Base):

@@ -152,6 +152,21 @@ class SqlPaymentRepository:
         ).first()
         return (row[0], row[1]) if row else (None, None)
 
+    async def set_transfer(self, booking_id: int, transfer_id: str) -> None:
+        """Record the tutor's transfer (in the transaction that books the payout)."""
+        await self._session.execute(
+            update(PaymentRow)
+            .where(PaymentRow.booking_id == booking_id)
+            .values(transfer_id=transfer_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def transfer_of(self, booking_id: int) -> str | None:
+        """The id of the tutor's transfer for this booking, once the payout is booked."""
+        return await self._session.scalar(
+            select(PaymentRow.transfer_id).where(PaymentRow.booking_id == booking_id)
+        )
+
     async def by_session(self, session_id: str) -> int | None:
         """The booking id whose payment has this Checkout Session."""
         return await self._session.scalar(
@@ -389,13 +404,21 @@ class SqlPayoutAccounts:
     async def get(self, guild_id: int, user_id: int) -> PayoutAccount | None:
         """The tutor's account in this guild, if they started onboarding."""
         row = await self._session.get(PayoutAccountRow, (guild_id, user_id), populate_existing=True)
-        return PayoutAccount(row.account_id, row.payouts_enabled) if row else None
+        if row is None:
+            return None
+        return PayoutAccount(
+            row.account_id, row.payouts_enabled, transfers_active=row.transfers_active
+        )
 
     async def save(
         self, guild_id: int, user_id: int, account: PayoutAccount, now: datetime
     ) -> None:
         """Insert or update the tutor's account."""
-        values = {"account_id": account.account_id, "payouts_enabled": account.payouts_enabled}
+        values = {
+            "account_id": account.account_id,
+            "payouts_enabled": account.payouts_enabled,
+            "transfers_active": account.transfers_active,
+        }
         statement = upsert(self._session, PayoutAccountRow).values(
             guild_id=guild_id, user_id=user_id, updated_at=now, **values
         )
@@ -418,7 +441,7 @@ class SqlPayoutAccounts:
         return (row[0], row[1]) if row else None
 
     async def enabled_among(self, guild_id: int, user_ids: Collection[int]) -> set[int]:
-        """Which of these tutors can receive payouts in this guild (one query)."""
+        """Which of these tutors can receive transfers in this guild (one query)."""
         wanted = set(user_ids)
         if not wanted:
             return set()
@@ -427,6 +450,7 @@ class SqlPayoutAccounts:
                 PayoutAccountRow.guild_id == guild_id,
                 PayoutAccountRow.user_id.in_(wanted),
                 PayoutAccountRow.payouts_enabled.is_(True),
+                PayoutAccountRow.transfers_active.is_(True),
             )
         )
         return set(rows)

@@ -17,6 +17,7 @@ from stripe_fake.localstripe import localstripe_server
 from tests.stripe_contract.support import WebhookReceiver
 
 LOCALSTRIPE_KEY = "sk_test_payments_suite"
+INSTALLATION = "a1b2c3d4e5f60718"  # the idempotency keys' prefix of these tests' installation
 
 
 def checkout_request(
@@ -49,7 +50,9 @@ async def fake() -> AsyncIterator[StripeFake]:
 
 @pytest.fixture
 async def gateway(fake: StripeFake) -> AsyncIterator[StripeGateway]:
-    adapter = StripeGateway(TEST_API_KEY, fake.base_url, max_network_retries=0)
+    adapter = StripeGateway(
+        TEST_API_KEY, fake.base_url, max_network_retries=0, installation=INSTALLATION
+    )
     try:
         yield adapter
     finally:
@@ -87,7 +90,9 @@ async def ls_client(localstripe_base: str) -> AsyncIterator[stripe.StripeClient]
 
 @pytest.fixture
 async def ls_gateway(localstripe_base: str) -> AsyncIterator[StripeGateway]:
-    adapter = StripeGateway(LOCALSTRIPE_KEY, localstripe_base, max_network_retries=0)
+    adapter = StripeGateway(
+        LOCALSTRIPE_KEY, localstripe_base, max_network_retries=0, installation=INSTALLATION
+    )
     try:
         yield adapter
     finally:

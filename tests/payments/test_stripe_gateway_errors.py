@@ -23,7 +23,10 @@ def _closed_port() -> int:
 
 async def test_an_unreachable_stripe_is_a_retryable_network_error() -> None:
     gateway = StripeGateway(
-        "sk_test_x", f"http://127.0.0.1:{_closed_port()}", max_network_retries=0
+        "sk_test_x",
+        f"http://127.0.0.1:{_closed_port()}",
+        max_network_retries=0,
+        installation="tests",
     )
     try:
         with pytest.raises(PaymentGatewayError) as failed:
@@ -42,7 +45,9 @@ async def test_a_refused_key_is_never_shown_or_logged(
     fake: StripeFake, caplog: pytest.LogCaptureFixture
 ) -> None:
     secret = "sk_live_very_secret_value_123"
-    gateway = StripeGateway(SecretStr(secret), fake.base_url, max_network_retries=0)
+    gateway = StripeGateway(
+        SecretStr(secret), fake.base_url, max_network_retries=0, installation="tests"
+    )
     caplog.set_level(logging.DEBUG)
     try:
         with pytest.raises(PaymentGatewayError) as refused:
@@ -56,7 +61,7 @@ async def test_a_refused_key_is_never_shown_or_logged(
 
 def test_an_empty_key_is_refused() -> None:
     with pytest.raises(ValueError, match="FreeGateway"):
-        StripeGateway(SecretStr(" "), "http://127.0.0.1:9")
+        StripeGateway(SecretStr(" "), "http://127.0.0.1:9", installation="tests")
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.services.ledger import LedgerReport, verify
 from marketplace.storage.engine import Database
+from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from stripe_fake import TEST_API_KEY, StripeFake, running_stripe_fake
@@ -167,7 +168,10 @@ async def paid_world(
     """Start the Stripe fake and build the paid guild (time: `NOW`, Tuesday 09:00 UTC)."""
     clock.set(NOW)
     async with running_stripe_fake(clock=lambda: clock.now().timestamp()) as fake:
-        gateway = StripeGateway(TEST_API_KEY, fake.base_url, max_network_retries=0)
+        installation = await installation_key_prefix(database, NOW)
+        gateway = StripeGateway(
+            TEST_API_KEY, fake.base_url, max_network_retries=0, installation=installation
+        )
         ctx = ServiceContext(
             uow=uow_factory, clock=clock, gateway=gateway, public_base_url=BASE_URL
         )

@@ -79,7 +79,8 @@ async def test_pay_opens_one_checkout_session_and_reopening_resumes_it(paid):
     assert session["amount_total"] == TOTAL_MINOR
     request = sessions_made[0]
     assert request.params["payment_intent_data"]["capture_method"] == "manual"
-    assert request.idempotency_key == f"booking-{booking.booking_id}-checkout"
+    prefix = paid.ctx.gateway.installation  # this installation's own, stored
+    assert request.idempotency_key == f"{prefix}-booking-{booking.booking_id}-checkout"
 
 
 async def test_once_the_hold_exists_the_request_reaches_the_tutor(paid):

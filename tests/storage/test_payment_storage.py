@@ -276,22 +276,30 @@ async def test_a_payout_account_is_stored_then_updated_in_place(uow_factory, clo
         await uow.payout_accounts.save(GUILD, 2, PayoutAccount("acct_1", False), clock.now())
         await uow.commit()
     async with uow_factory() as uow:
-        await uow.payout_accounts.save(GUILD, 2, PayoutAccount("acct_1", True), clock.now())
+        ready = PayoutAccount("acct_1", True, transfers_active=True)
+        await uow.payout_accounts.save(GUILD, 2, ready, clock.now())
         await uow.commit()
 
     async with uow_factory(read_only=True) as uow:
-        assert await uow.payout_accounts.get(GUILD, 2) == PayoutAccount("acct_1", True)
+        assert await uow.payout_accounts.get(GUILD, 2) == ready
         assert await uow.payout_accounts.get(OTHER_GUILD, 2) is None
         assert await uow.payout_accounts.by_account("acct_1") == (GUILD, 2)
         assert await uow.payout_accounts.by_account("acct_other") is None
 
 
+def _ready(account_id: str) -> PayoutAccount:
+    return PayoutAccount(account_id, True, transfers_active=True)
+
+
 async def test_enabled_among_names_only_this_guilds_tutors_with_payouts_on(uow_factory, clock):
     now = clock.now()
     async with uow_factory() as uow:
-        await uow.payout_accounts.save(GUILD, 2, PayoutAccount("acct_on", True), now)
+        await uow.payout_accounts.save(GUILD, 2, _ready("acct_on"), now)
         await uow.payout_accounts.save(GUILD, 3, PayoutAccount("acct_off", False), now)
-        await uow.payout_accounts.save(OTHER_GUILD, 4, PayoutAccount("acct_else", True), now)
+        # Payouts on, but Stripe paused the transfers capability: no transfer can go.
+        paused = PayoutAccount("acct_paused", True, transfers_active=False)
+        await uow.payout_accounts.save(GUILD, 5, paused, now)
+        await uow.payout_accounts.save(OTHER_GUILD, 4, _ready("acct_else"), now)
         await uow.commit()
 
     async with uow_factory(read_only=True) as uow:

@@ -7,12 +7,15 @@ to 24 h ahead of the fake's now) agree with the booking times the services compu
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from marketplace.payments import StripeGateway
 from marketplace.services.context import ServiceContext
+from marketplace.storage.engine import Database
+from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from stripe_fake import TEST_API_KEY, StripeFake, running_stripe_fake
 from tests.conftest import FixedClock
@@ -36,8 +39,11 @@ async def fake(clock: FixedClock) -> AsyncIterator[StripeFake]:
 
 
 @pytest.fixture
-async def gateway(fake: StripeFake) -> AsyncIterator[StripeGateway]:
-    adapter = StripeGateway(TEST_API_KEY, fake.base_url, max_network_retries=0)
+async def gateway(fake: StripeFake, database: Database) -> AsyncIterator[StripeGateway]:
+    installation = await installation_key_prefix(database, datetime.now(UTC))
+    adapter = StripeGateway(
+        TEST_API_KEY, fake.base_url, max_network_retries=0, installation=installation
+    )
     try:
         yield adapter
     finally:

@@ -188,7 +188,9 @@ async def test_the_checkout_closes_when_the_payment_window_passes(client, paid, 
 
 
 async def test_an_unreachable_provider_asks_to_try_again_in_a_minute(uow_factory, clock, paid):
-    down = StripeGateway("sk_test_down", "http://127.0.0.1:9", max_network_retries=0)
+    down = StripeGateway(
+        "sk_test_down", "http://127.0.0.1:9", max_network_retries=0, installation="tests"
+    )
     ctx = ServiceContext(uow=uow_factory, clock=clock, gateway=down)
     from aiohttp.test_utils import TestClient, TestServer
 

@@ -68,7 +68,9 @@ async def test_a_webhook_while_the_provider_is_unreachable_asks_for_a_retry(
     client, ctx, paid, uow_factory
 ):
     session_id = await session_of(client, paid)
-    down = StripeGateway("sk_test_down", "http://127.0.0.1:9", max_network_retries=0)
+    down = StripeGateway(
+        "sk_test_down", "http://127.0.0.1:9", max_network_retries=0, installation="tests"
+    )
     async with app_with(ctx, down) as offline:
         response = await send(offline, completed(session_id, paid.booking.booking_id))
         answer = await response.json()
@@ -79,7 +81,8 @@ async def test_a_webhook_while_the_provider_is_unreachable_asks_for_a_retry(
 
 async def test_an_unexpected_error_in_a_webhook_is_a_logged_500(client, ctx, paid, fake, caplog):
     session_id = await session_of(client, paid)
-    async with app_with(ctx, ExplodingGateway("sk_test_x", fake.base_url)) as broken:
+    exploding = ExplodingGateway("sk_test_x", fake.base_url, installation="tests")
+    async with app_with(ctx, exploding) as broken:
         response = await send(broken, completed(session_id, paid.booking.booking_id))
         answer = await response.json()
     assert response.status == 500
@@ -91,7 +94,8 @@ async def test_an_unexpected_error_in_a_webhook_is_a_logged_500(client, ctx, pai
 
 async def test_an_unexpected_error_on_a_page_shows_no_traceback(client, ctx, paid, fake, caplog):
     await session_of(client, paid)
-    async with app_with(ctx, ExplodingGateway("sk_test_x", fake.base_url)) as broken:
+    exploding = ExplodingGateway("sk_test_x", fake.base_url, installation="tests")
+    async with app_with(ctx, exploding) as broken:
         response = await broken.get(f"{paid.path}/done")
         html = await response.text()
     assert response.status == 500
@@ -104,7 +108,9 @@ async def test_an_unexpected_error_on_a_page_shows_no_traceback(client, ctx, pai
 
 async def test_the_return_page_shows_what_is_stored_when_the_provider_is_down(client, ctx, paid):
     await session_of(client, paid)
-    down = StripeGateway("sk_test_down", "http://127.0.0.1:9", max_network_retries=0)
+    down = StripeGateway(
+        "sk_test_down", "http://127.0.0.1:9", max_network_retries=0, installation="tests"
+    )
     async with app_with(ctx, down) as offline:
         response = await offline.get(f"{paid.path}/done")
         text = text_of(await response.text())

@@ -80,7 +80,7 @@ def test_origin_of(url, origin):
 
 
 async def test_real_stripe_allows_only_its_checkout():
-    gateway = StripeGateway("sk_test_x")
+    gateway = StripeGateway("sk_test_x", installation="tests")
     try:
         assert checkout_origins(gateway) == ["https://checkout.stripe.com"]
     finally:

@@ -73,7 +73,9 @@ async def book_paid_session(
     await add_tutor(ctx, TUTOR_ID, rate="$25.55")
     async with ctx.uow() as uow:
         await uow.users.ensure(TUTOR_ID, NOW, TUTOR_NAME)
-        await uow.payout_accounts.save(GUILD, TUTOR_ID, PayoutAccount(PAYOUT_ACCOUNT, True), NOW)
+        await uow.payout_accounts.save(
+            GUILD, TUTOR_ID, PayoutAccount(PAYOUT_ACCOUNT, True, transfers_active=True), NOW
+        )
         if policy_changes:
             policy = await uow.guilds.policy(GUILD)
             await uow.guilds.save_policy(GUILD, replace(policy, **policy_changes), NOW)

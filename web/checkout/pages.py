@@ -10,7 +10,7 @@ import re
 from aiohttp import web
 
 from marketplace.domain.errors import ConflictError, NotFoundError
-from marketplace.services import checkout
+from marketplace.services import checkout, payouts
 from marketplace.services.context import ServiceContext
 from web.checkout.limits import FORM_MAX_BYTES, read_capped
 from web.checkout.render import render
@@ -67,8 +67,22 @@ async def payout_return(request: web.Request) -> web.Response:
 
 
 async def payout_refresh(request: web.Request) -> web.Response:
-    """GET /payouts/refresh: the onboarding link expired or was used."""
+    """GET /payouts/refresh: an old onboarding link (without its account) lapsed."""
     return render(request, "payout_refresh.html")
+
+
+async def payout_relink(request: web.Request) -> web.Response:
+    """GET /payouts/refresh/{account_id}: the onboarding link lapsed; 303 to a new one.
+
+    An account that is already set up shows the return page instead.
+    """
+    account_id = request.match_info["account_id"]
+    if not _ACCOUNT_ID.fullmatch(account_id):
+        raise NotFoundError("payout_account", "link")
+    url = await payouts.fresh_onboarding_link(account_id, _services(request))
+    if url is None:
+        return render(request, "payout.html", enabled=True)
+    raise web.HTTPSeeOther(location=url)
 
 
 def add_page_routes(app: web.Application) -> None:
@@ -79,3 +93,4 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_get("/bookings/{token}", booking_status)
     app.router.add_get("/payouts/return/{account_id}", payout_return)
     app.router.add_get("/payouts/refresh", payout_refresh)
+    app.router.add_get("/payouts/refresh/{account_id}", payout_relink)
