@@ -193,6 +193,8 @@ def checkout_params(request: CheckoutRequest) -> SessionCreateParams:
         "success_url": request.success_url,
         "cancel_url": request.cancel_url,
         "expires_at": _timestamp(request.expires_at),
+        # Charged in the booking's own amount and currency, whatever the Dashboard says.
+        "adaptive_pricing": {"enabled": False},
     }
 
 
@@ -201,7 +203,10 @@ class StripeGateway(PaymentGateway):
 
     `api_base` is ``STRIPE_API_BASE`` (no ``/v1``). Network retries are on by default:
     every money-moving POST carries the caller's idempotency key, so Stripe answers a
-    retried request with the first result. Call `close` when done.
+    retried request with the first result. `installation` (the stored
+    `installation_key_prefix`) goes before every key and into each transfer's metadata,
+    so two deployments on one Stripe account never share a key or a transfer. Call
+    `close` when done.
     """
 
     def __init__(
@@ -211,8 +216,13 @@ class StripeGateway(PaymentGateway):
         *,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         max_network_retries: int = DEFAULT_NETWORK_RETRIES,
+        installation: str,
     ) -> None:
+        if not installation.strip():
+            msg = "StripeGateway needs the installation's key prefix"
+            raise ValueError(msg)
         self.api_base = api_base
+        self.installation = installation
         self._http = stripe.AIOHTTPClient(timeout=timeout_seconds)
         self._client = stripe.StripeClient(
             _secret(secret_key),
@@ -224,6 +234,10 @@ class StripeGateway(PaymentGateway):
 
     def __repr__(self) -> str:
         return f"StripeGateway(api_base={self.api_base!r})"
+
+    def _options(self, idempotency_key: str) -> stripe.RequestOptions:
+        """The request options of a POST: the caller's key under this installation's."""
+        return {"idempotency_key": f"{self.installation}-{idempotency_key}"}
 
     async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
@@ -241,7 +255,7 @@ class StripeGateway(PaymentGateway):
         session = await self._call(
             "create_checkout",
             lambda: self._client.v1.checkout.sessions.create_async(
-                params=checkout_params(request), options={"idempotency_key": idempotency_key}
+                params=checkout_params(request), options=self._options(idempotency_key)
             ),
         )
         if not session.url:
@@ -304,7 +318,7 @@ class StripeGateway(PaymentGateway):
             lambda: self._client.v1.payment_intents.capture_async(
                 intent_id,
                 params={"amount_to_capture": amount_minor, "expand": _EXPAND_CHARGE},
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key),
             ),
         )
         return await self._with_charge(intent)
@@ -316,7 +330,7 @@ class StripeGateway(PaymentGateway):
             lambda: self._client.v1.payment_intents.cancel_async(
                 intent_id,
                 params={"expand": _EXPAND_CHARGE},
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key),
             ),
         )
         return await self._with_charge(intent)
@@ -327,7 +341,7 @@ class StripeGateway(PaymentGateway):
             "refund",
             lambda: self._client.v1.refunds.create_async(
                 params={"payment_intent": intent_id, "amount": amount_minor},
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key),
             ),
         )
         return refund.id
@@ -344,7 +358,7 @@ class StripeGateway(PaymentGateway):
                     "capabilities": {"transfers": {"requested": True}},
                     "metadata": {"user_ref": user_ref},
                 },
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key),
             ),
         )
         return account.id
@@ -373,6 +387,7 @@ class StripeGateway(PaymentGateway):
             account_id=account.id,
             payouts_enabled=bool(_field(account, "payouts_enabled")),
             details_submitted=bool(_field(account, "details_submitted")),
+            transfers_active=_field(_field(account, "capabilities"), "transfers") == "active",
         )
 
     async def transfer(
@@ -384,22 +399,60 @@ class StripeGateway(PaymentGateway):
         *,
         source_charge_id: str | None = None,
     ) -> str:
-        """Transfer `amount` to a connected account; return the Transfer id."""
+        """Transfer `amount` to a connected account, once; return the Transfer id.
+
+        Stripe is asked first for a transfer of `transfer_group` that this installation
+        made with this key (its metadata): a retry after the idempotency key expired (24
+        hours) finds it instead of paying twice. One found for other arguments is an
+        ``idempotency_error``, as a reused key would be.
+        """
+        metadata = {"installation": self.installation, "payout_key": idempotency_key}
+        found = await self._made_transfer(transfer_group, metadata)
+        if found is not None:
+            if (
+                found.amount != amount.minor
+                or found.currency != amount.currency.lower()
+                or _id_of(found.destination) != account_id
+            ):
+                raise PaymentGatewayError(
+                    "idempotency_error",
+                    kind="idempotency",
+                    message="a transfer with this key was made with other arguments",
+                )
+            log.info("transfer %s of %s was already made", found.id, transfer_group)
+            return found.id
         params: stripe.params.TransferCreateParams = {
             "amount": amount.minor,
             "currency": amount.currency.lower(),
             "destination": account_id,
             "transfer_group": transfer_group,
+            "metadata": metadata,
         }
         if source_charge_id is not None:
             params["source_transaction"] = source_charge_id
         transfer = await self._call(
             "transfer",
             lambda: self._client.v1.transfers.create_async(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key)
             ),
         )
         return transfer.id
+
+    async def _made_transfer(
+        self, transfer_group: str, metadata: dict[str, str]
+    ) -> stripe.Transfer | None:
+        """This installation's transfer of `transfer_group` with `metadata`, if made."""
+        page = await self._call(
+            "find_transfer",
+            lambda: self._client.v1.transfers.list_async(
+                params={"transfer_group": transfer_group, "limit": 100}
+            ),
+        )
+        async for transfer in page.auto_paging_iter():
+            made = _field(transfer, "metadata")
+            if all(_field(made, key) == value for key, value in metadata.items()):
+                return transfer
+        return None
 
     async def close(self) -> None:
         """Close the aiohttp session (idempotent)."""

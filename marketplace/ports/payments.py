@@ -4,7 +4,9 @@ Everything here is plain data; no Stripe type crosses the port. Amounts are inte
 units. Every call that moves money takes an `idempotency_key` the caller derives from the
 booking (e.g. ``booking-42-capture``), so a retry after a crash never moves it twice: the
 same key with the same arguments answers the first result again, and the same key with
-different arguments raises ``PaymentGatewayError("idempotency_error")``.
+different arguments raises ``PaymentGatewayError("idempotency_error")``. The Stripe
+gateway puts this installation's own prefix before every key, so two deployments on one
+Stripe account never share one.
 """
 
 from __future__ import annotations
@@ -173,11 +175,22 @@ class ProviderEvent:
 
 @dataclass(frozen=True, slots=True)
 class PayoutAccount:
-    """A tutor's payout (Connect Express) account, and whether it can receive transfers."""
+    """A tutor's payout (Connect Express) account, and whether it can receive transfers.
+
+    Stripe refuses a transfer unless the account's ``transfers`` capability is active,
+    whatever ``payouts_enabled`` says (`transfers_active`); `can_receive_transfers` asks
+    for both, so the tutor can also take the money out to their bank.
+    """
 
     account_id: str
     payouts_enabled: bool
     details_submitted: bool = False
+    transfers_active: bool = False
+
+    @property
+    def can_receive_transfers(self) -> bool:
+        """Transfers may be sent to it: the capability is active and payouts are on."""
+        return self.payouts_enabled and self.transfers_active
 
 
 class PaymentGateway(Protocol):
@@ -247,8 +260,12 @@ class PaymentGateway(Protocol):
     ) -> str:
         """Pay `amount` to a payout account; return the transfer id.
 
+        Exactly once for `transfer_group` and `idempotency_key`, however late it is
+        retried: a transfer this installation already made for them is found and its id
+        returned instead of sending another (idempotency keys alone last only 24 hours).
         `source_charge_id` (the booking's charge) funds it from that payment rather than
-        the platform's available balance. Refused before payouts are enabled.
+        the platform's available balance. Refused before the account can receive
+        transfers (`PayoutAccount.can_receive_transfers`).
         """
         ...
 

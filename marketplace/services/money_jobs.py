@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from marketplace.domain.booking import Booking
 from marketplace.domain.errors import InvalidTransitionError
 from marketplace.domain.money import Money
 from marketplace.domain.payment import (
@@ -160,7 +161,9 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     """The dispute window closed: transfer the tutor's share and book the platform fee.
 
     The payment is re-read from Stripe first, so a dispute whose webhook has not arrived
-    yet still freezes the payout.
+    yet still freezes the payout. The transfer is made once however late it is retried
+    (the gateway finds one already made), and its id is stored in the transaction that
+    books the payout: a crash between the two only repeats the lookup.
     """
     gateway = _gateway(ctx)
     if gateway is None or action.booking_id is None:
@@ -188,7 +191,7 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     if tutor_minor:
         async with ctx.uow(read_only=True) as uow:
             account = await uow.payout_accounts.get(booking.guild_id, booking.tutor_id)
-        if account is None or not account.payouts_enabled:
+        if account is None or not account.can_receive_transfers:
             return await _wait_for_payouts(action, ctx)
         transfer_ref = await gateway.transfer(
             Money(tutor_minor, currency),
@@ -197,12 +200,20 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
             f"booking-{booking_id}-payout",
             source_charge_id=intent.latest_charge_id,
         )
-    now = ctx.clock.now()
     settlement = Settlement(
         Money(0, currency), Money(tutor_minor, currency), Money(platform_minor, currency)
     )
+    return await _book_payout(ctx, booking, settlement, transfer_ref)
+
+
+async def _book_payout(
+    ctx: ServiceContext, booking: Booking, settlement: Settlement, transfer_ref: str
+) -> HandlerResult:
+    """Record the payout, its ledger entries and the transfer id in one transaction."""
+    now = ctx.clock.now()
+    tutor, platform = settlement.tutor, settlement.platform
     async with ctx.uow() as uow:
-        current = await uow.payments.get(booking_id, for_update=True)
+        current = await uow.payments.get(booking.booking_id, for_update=True)
         if current is None or current.released or current.fees:
             return _skip("already paid out")
         try:
@@ -212,14 +223,15 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
         await uow.payments.save(paid, now)
         for entry in payout_entries(paid, transfer_ref):
             await uow.ledger.record(entry, booking.guild_id, now)
-        if tutor_minor:
+        if tutor.minor:
+            await uow.payments.set_transfer(booking.booking_id, transfer_ref)
             await scheduling.notify(
                 uow, booking, NoticeKind.PAYOUT_SENT, booking.tutor_id, now,
-                extra={"amount": str(tutor_minor), "currency": currency},
+                extra={"amount": str(tutor.minor), "currency": tutor.currency},
             )  # fmt: skip
         await uow.commit()
     ctx.after_commit()
-    return _done(f"paid out {tutor_minor} + fee {platform_minor}")
+    return _done(f"paid out {tutor.minor} + fee {platform.minor}")
 
 
 async def _frozen_by(ctx: ServiceContext, payment: Payment) -> str:

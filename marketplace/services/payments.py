@@ -60,7 +60,7 @@ def price_of(
 async def ensure_can_be_paid(uow: UnitOfWork, guild_id: int, tutor_id: int) -> None:
     """A paid session needs a tutor who can receive payouts."""
     account = await uow.payout_accounts.get(guild_id, tutor_id)
-    if account is None or not account.payouts_enabled:
+    if account is None or not account.can_receive_transfers:
         raise ConflictError("tutor_not_accepting_payments")
 
 
