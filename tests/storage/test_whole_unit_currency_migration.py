@@ -3,13 +3,17 @@
 Rows are seeded at 0013 with the old meaning (5000 ISK stored as 5000). What was sent to
 Stripe (a Checkout Session, a PaymentIntent, ledger entries) records Stripe's units and
 must not move, so the ledger still balances; the downgrade gives the old rows back.
+
+The rows go in and come out through Core statements naming only their columns, because
+the ORM's mappings hold the head's columns (later revisions add some); the ledger is
+checked with the ORM once the database is at head.
 """
 
 import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from marketplace.domain.policy import apply_overrides
 from marketplace.services import ledger
@@ -111,11 +115,16 @@ def _layers() -> list[list[Any]]:
     return [guilds + users, members, profiles + bookings, payments + entries]
 
 
+def _set_columns(row: Any) -> dict[str, Any]:
+    """The values a seed row was built with (the table's own defaults fill the rest)."""
+    return {name: value for name, value in vars(row).items() if not name.startswith("_")}
+
+
 async def _seed(url: str) -> None:
     async with units_of_work(url) as factory, factory() as uow:
         for layer in _layers():
-            uow.session.add_all(layer)
-            await uow.session.flush()
+            for row in layer:
+                await uow.session.execute(insert(type(row)).values(**_set_columns(row)))
         await uow.commit()
 
 
@@ -147,7 +156,6 @@ async def test_unsent_isk_and_ugx_amounts_are_rescaled_and_sent_ones_kept(empty_
     await asyncio.to_thread(upgrade, url, "0013")
     await _seed(url)
     before = await _stored(url)
-    assert (await _verified(url)).ok
 
     await asyncio.to_thread(upgrade, url, "0014")
     after = await _stored(url)
@@ -170,6 +178,7 @@ async def test_unsent_isk_and_ugx_amounts_are_rescaled_and_sent_ones_kept(empty_
         EURO: before["payment"][EURO],
     }
     assert after["ledger"] == before["ledger"]
+    await asyncio.to_thread(upgrade, url, "head")
     report = await _verified(url)
     assert report.ok, report.summary()
     assert report.bookings_checked == 4
@@ -180,4 +189,3 @@ async def test_unsent_isk_and_ugx_amounts_are_rescaled_and_sent_ones_kept(empty_
     assert restored["guild"][CAPPED_GUILD] == {"currency": "ISK", "referral_credit_minor": 1000}
     restored["guild"][CAPPED_GUILD] = before["guild"][CAPPED_GUILD]  # the one lossy case
     assert restored == before
-    assert (await _verified(url)).ok
