@@ -14,6 +14,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
 from bot.flows.disputes import DISPUTE_BUTTONS
+from bot.flows.money_buttons import RetryRefundButton, SettledRefundButton, SubmitEvidenceButton
 from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
@@ -84,6 +85,9 @@ class TutorBot(commands.Bot):
         self.add_dynamic_items(
             *PERSISTENT_BUTTONS,
             ResolveCaseButton,
+            SubmitEvidenceButton,
+            RetryRefundButton,
+            SettledRefundButton,
             *REVIEW_BUTTONS,
             *SURVEY_BUTTONS,
             *SPACE_BUTTONS,

@@ -10,6 +10,7 @@ from stripe_fake.params import (
     Params,
     get_currency,
     get_dict,
+    get_int,
     get_metadata,
     get_str,
     reject_unmodelled,
@@ -190,11 +191,50 @@ def create_transfer(store: Store, params: Params) -> Obj:
         livemode=False,
         metadata=get_metadata(params),
         reversed=False,
+        reversals={"object": "list", "data": [], "has_more": False, "total_count": 0,
+                   "url": ""},
         source_transaction=source,
         transfer_group=get_str(params, "transfer_group"),
-    )
+    )  # fmt: skip
+    transfer["reversals"]["url"] = f"/v1/transfers/{transfer['id']}/reversals"
     store.emit("transfer.created", transfer)
     return transfer
+
+
+def reverse_transfer(store: Store, transfer_id: str, params: Params) -> Obj:
+    """``POST /v1/transfers/{id}/reversals``: take (part of) a transfer back."""
+    reject_unmodelled(params, ("amount", "metadata", "description", "refund_application_fee"))
+    transfer = store.get("transfer", transfer_id, param="id")
+    left = int(transfer["amount"]) - int(transfer["amount_reversed"])
+    if left <= 0:
+        raise invalid(f"Transfer {transfer_id} has already been fully reversed.")
+    amount = get_int(params, "amount", minimum=1)
+    amount = left if amount is None else amount
+    if amount > left:
+        raise invalid(
+            f"The amount ({amount}) is greater than the amount left to reverse on this "
+            f"transfer ({left}).",
+            param="amount",
+        )
+    reversal = store.create(
+        "transfer_reversal",
+        amount=amount,
+        balance_transaction=store.create("balance_transaction")["id"],
+        created=store.now(),
+        currency=transfer["currency"],
+        destination_payment_refund=None,
+        metadata=get_metadata(params),
+        source_refund=None,
+        transfer=transfer_id,
+    )
+    before = {"amount_reversed": transfer["amount_reversed"], "reversed": transfer["reversed"]}
+    transfer["amount_reversed"] += amount
+    transfer["reversed"] = transfer["amount_reversed"] >= transfer["amount"]
+    listed = transfer["reversals"]
+    listed["data"].append(reversal)
+    listed["total_count"] = len(listed["data"])
+    store.emit("transfer.reversed", transfer, before)
+    return reversal
 
 
 def list_transfers(store: Store, params: Params) -> list[Obj]:

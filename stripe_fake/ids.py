@@ -23,6 +23,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "destination_payment": ("py_", 24),
     "balance_transaction": ("txn_", 24),
     "account_link": ("acli_", 24),
+    "transfer_reversal": ("trr_", 24),
+    "file": ("file_", 24),
 }
 
 

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from stripe_fake import currencies
+from stripe_fake import currencies, disputes
 from stripe_fake.errors import StripeFakeError, invalid, unexpected_state
 from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unmodelled
 from stripe_fake.store import Obj, Store
 
 REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
-DISPUTE_REASONS = (
-    "fraudulent",
-    "product_not_received",
-    "product_unacceptable",
-    "duplicate",
-    "subscription_canceled",
-    "credit_not_processed",
-    "general",
+FAILURE_REASONS = (
+    "lost_or_stolen_card",
+    "expired_or_canceled_card",
+    "charge_for_pending_refund_disputed",
+    "insufficient_funds",
+    "declined",
+    "merchant_request",
+    "unknown",
 )
-OPEN_DISPUTE = ("warning_needs_response", "needs_response", "under_review", "warning_under_review")
-
-
-def refunded_of_captured(store: Store, charge: Obj) -> int:
-    """What refunds have given back of the captured amount (released holds excluded)."""
-    return sum(
-        refund["amount"]
-        for refund in store.all("refund")
-        if refund["charge"] == charge["id"] and refund["status"] == "succeeded"
-    )
 
 
 def refundable(store: Store, charge: Obj) -> int:
-    """What may still be refunded on `charge`."""
-    return int(charge["amount_captured"]) - refunded_of_captured(store, charge)
+    """What may still be refunded on `charge` (pending and succeeded refunds count)."""
+    return disputes.kept_on_charge(store, charge)
 
 
 def _charge_for(store: Store, params: Params) -> Obj:
@@ -68,11 +58,8 @@ def create_refund(store: Store, params: Params) -> Obj:
             f"Charge {charge['id']} has not been captured; there is nothing to refund.",
             param="charge",
         )
-    if any(d["charge"] == charge["id"] and d["status"] != "won" for d in disputes(store)):
-        raise invalid(
-            f"Charge {charge['id']} has been charged back; it cannot be refunded.",
-            code="charge_disputed",
-        )
+    if (blocked := disputes.refund_blocked(store, charge["id"])) is not None:
+        raise blocked
     left = refundable(store, charge)
     if left <= 0:
         raise invalid(
@@ -96,7 +83,9 @@ def create_refund(store: Store, params: Params) -> Obj:
         metadata=metadata,
         payment_intent=charge["payment_intent"],
         reason=reason,
-        status="succeeded",
+        status="pending" if store.refunds_pending else "succeeded",
+        failure_reason=None,
+        failure_balance_transaction=None,
     )
     before = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
     charge["amount_refunded"] += amount
@@ -106,69 +95,74 @@ def create_refund(store: Store, params: Params) -> Obj:
     return refund
 
 
-def disputes(store: Store) -> list[Obj]:
-    """Every dispute, oldest first."""
-    return store.all("dispute")
+def _refund_changed(store: Store, refund: Obj, before: Obj) -> None:
+    store.emit("refund.updated", refund, before)
+    store.emit("charge.refund.updated", refund, before)
 
 
-def open_dispute(store: Store, intent_id: str, reason: str, amount: int | None) -> Obj:
-    """The customer's bank disputes the captured payment of `intent_id`."""
-    if reason not in DISPUTE_REASONS:
-        raise invalid(f"Invalid reason: must be one of {', '.join(DISPUTE_REASONS)}")
-    intent = store.get("payment_intent", intent_id)
-    charge = store.get("charge", intent["latest_charge"] or "", param="payment_intent")
-    if not charge["captured"]:
-        raise invalid(f"Charge {charge['id']} was never captured, so it cannot be disputed.")
-    disputed = refundable(store, charge) if amount is None else amount
-    if disputed <= 0:
-        raise invalid(f"Charge {charge['id']} has nothing left to dispute.")
-    dispute = store.create(
-        "dispute",
-        amount=disputed,
-        charge=charge["id"],
-        created=store.now(),
-        currency=charge["currency"],
-        evidence_details={"due_by": store.now() + 7 * 86400, "has_evidence": False},
-        is_charge_refundable=False,
-        livemode=False,
-        metadata={},
-        payment_intent=intent["id"],
-        reason=reason,
-        status="needs_response",
-    )
-    charge["disputed"] = True
-    store.emit("charge.dispute.created", dispute)
-    return dispute
+def succeed_refund(store: Store, refund_id: str) -> Obj:
+    """A pending refund reaches the customer."""
+    refund = store.get("refund", refund_id)
+    if refund["status"] != "pending":
+        raise invalid(f"Refund {refund_id} is {refund['status']}, not pending.")
+    before = {"status": refund["status"]}
+    refund["status"] = "succeeded"
+    _refund_changed(store, refund, before)
+    return refund
 
 
-def close_dispute(store: Store, dispute_id: str, outcome: str) -> Obj:
-    """The bank decides: ``won`` gives the money back to the platform, ``lost`` keeps it."""
-    if outcome not in ("won", "lost"):
-        raise invalid("A dispute closes as won or lost.")
-    dispute = store.get("dispute", dispute_id)
-    if dispute["status"] not in OPEN_DISPUTE:
-        raise invalid(f"Dispute {dispute_id} is already closed ({dispute['status']}).")
-    before = {"status": dispute["status"]}
-    dispute["status"] = outcome
-    store.emit("charge.dispute.closed", dispute, before)
-    return dispute
+def fail_refund(store: Store, refund_id: str, reason: str) -> Obj:
+    """A pending or succeeded refund fails: its money is back in the platform's balance."""
+    if reason not in FAILURE_REASONS:
+        raise invalid(f"Invalid failure_reason: must be one of {', '.join(FAILURE_REASONS)}")
+    refund = store.get("refund", refund_id)
+    if refund["status"] not in ("pending", "succeeded"):
+        raise invalid(f"Refund {refund_id} is {refund['status']}; it cannot fail now.")
+    charge = store.get("charge", refund["charge"])
+    before = {"status": refund["status"], "failure_reason": None}
+    refund["status"] = "failed"
+    refund["failure_reason"] = reason
+    refund["failure_balance_transaction"] = store.create("balance_transaction")["id"]
+    charge["amount_refunded"] -= refund["amount"]
+    charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+    store.emit("refund.failed", refund, before)
+    _refund_changed(store, refund, before)
+    return refund
+
+
+def list_refunds(store: Store, params: Params) -> list[Obj]:
+    """``GET /v1/refunds`` filtered by ``payment_intent`` or ``charge``, newest first."""
+    reject_unmodelled(params, ("payment_intent", "charge", "limit"))
+    intent = get_str(params, "payment_intent")
+    charge = get_str(params, "charge")
+    return [
+        r
+        for r in reversed(store.all("refund"))
+        if (intent is None or r["payment_intent"] == intent)
+        and (charge is None or r["charge"] == charge)
+    ]
 
 
 def available_balance(store: Store, currency: str) -> int:
-    """Captured − refunded − transferred − disputed (open or lost) + harness top-ups.
+    """Captured − refunded − transferred (net of reversals) − disputes + harness top-ups.
+
+    Disputes count as their balance transactions say: the amount and fee withdrawn, less
+    any reinstatement.
 
     Stripe's fees and pending periods are not modelled: captured money is available at once.
     """
     captured = sum(c["amount_captured"] for c in store.all("charge") if c["currency"] == currency)
-    refunded = sum(r["amount"] for r in store.all("refund") if r["currency"] == currency)
+    refunded = sum(
+        r["amount"]
+        for r in store.all("refund")
+        if r["currency"] == currency and r["status"] in ("pending", "succeeded")
+    )
     transferred = sum(
         t["amount"] - t["amount_reversed"]
         for t in store.all("transfer")
         if t["currency"] == currency
     )
-    held = sum(
-        d["amount"] for d in disputes(store) if d["currency"] == currency and d["status"] != "won"
-    )
+    held = disputes.withdrawn(store, currency)
     return int(captured - refunded - transferred - held + store.extra_balance.get(currency, 0))
 
 

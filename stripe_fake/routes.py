@@ -6,7 +6,7 @@ import stripe.params as p
 import stripe.params.checkout as sp
 from aiohttp import web
 
-from stripe_fake import checkout, connect, payments, refunds
+from stripe_fake import checkout, connect, disputes, payments, refunds
 from stripe_fake.api import ApiRouter, Backend, render, retrieve
 from stripe_fake.errors import no_such
 from stripe_fake.params import Params, get_int, get_str, reject_unmodelled
@@ -38,6 +38,43 @@ def _cancel(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
 
 def _create_refund(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
     return render(backend, refunds.create_refund(backend.store, params), params)
+
+
+def _list_refunds(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return _as_list(backend, "/v1/refunds", refunds.list_refunds(backend.store, params), params)
+
+
+def _update_dispute(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    return render(backend, disputes.update_dispute(backend.store, match["id"], params), params)
+
+
+def _close_dispute(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reject_unmodelled(params, ())
+    return render(backend, disputes.accept_dispute(backend.store, match["id"]), params)
+
+
+def _list_disputes(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    found = disputes.list_disputes(backend.store, params)
+    return _as_list(backend, "/v1/disputes", found, params)
+
+
+def _create_reversal(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reversal = connect.reverse_transfer(backend.store, match["id"], params)
+    return render(backend, reversal, params)
+
+
+def _list_reversals(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reject_unmodelled(params, ("limit",))
+    transfer = backend.store.get("transfer", match["id"], param="id")
+    found = list(reversed(transfer["reversals"]["data"]))
+    return _as_list(backend, f"/v1/transfers/{match['id']}/reversals", found, params)
+
+
+def _retrieve_reversal(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    reversal = backend.store.get("transfer_reversal", match["reversal"])
+    if reversal["transfer"] != match["id"]:
+        raise no_such("transfer_reversal", match["reversal"])
+    return render(backend, reversal, params)
 
 
 def _create_account(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
@@ -122,14 +159,28 @@ def add_api_routes(backend: Backend, app: web.Application) -> None:
     api.add("POST", "/v1/payment_intents/{id}/cancel", _cancel, p.PaymentIntentCancelParams)
     api.add("GET", "/v1/charges/{id}", retrieve("charge"), p.ChargeRetrieveParams)
     api.add("POST", "/v1/refunds", _create_refund, p.RefundCreateParams)
+    api.add("GET", "/v1/refunds", _list_refunds, p.RefundListParams)
     api.add("GET", "/v1/refunds/{id}", retrieve("refund"), p.RefundRetrieveParams)
+    api.add("GET", "/v1/disputes", _list_disputes, p.DisputeListParams)
     api.add("GET", "/v1/disputes/{id}", retrieve("dispute"), p.DisputeRetrieveParams)
+    api.add("POST", "/v1/disputes/{id}", _update_dispute, p.DisputeUpdateParams)
+    api.add("POST", "/v1/disputes/{id}/close", _close_dispute, p.DisputeCloseParams)
     api.add("POST", "/v1/accounts", _create_account, p.AccountCreateParams)
     api.add("GET", "/v1/accounts/{id}", retrieve("account"), p.AccountRetrieveParams)
     api.add("POST", "/v1/account_links", _create_account_link, p.AccountLinkCreateParams)
     api.add("POST", "/v1/transfers", _create_transfer, p.TransferCreateParams)
     api.add("GET", "/v1/transfers", _list_transfers, p.TransferListParams)
     api.add("GET", "/v1/transfers/{id}", retrieve("transfer"), p.TransferRetrieveParams)
+    api.add(
+        "POST", "/v1/transfers/{id}/reversals", _create_reversal, p.TransferReversalCreateParams
+    )
+    api.add("GET", "/v1/transfers/{id}/reversals", _list_reversals, p.TransferReversalListParams)
+    api.add(
+        "GET",
+        "/v1/transfers/{id}/reversals/{reversal}",
+        _retrieve_reversal,
+        p.TransferReversalRetrieveParams,
+    )
     api.add("GET", "/v1/events", _list_events, p.EventListParams)
     api.add("GET", "/v1/events/{id}", _retrieve_event, p.EventRetrieveParams)
     api.add("GET", "/v1/balance", _balance, p.BalanceRetrieveParams)

@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from stripe_fake import checkout, connect, payments, refunds
+from stripe_fake import checkout, connect, disputes, payments, refunds
 from stripe_fake.api import Backend, RequestRecord
 from stripe_fake.checkout import Payment
 from stripe_fake.hosted import add_hosted_routes
@@ -189,18 +189,44 @@ class StripeFake:
         return public(account)
 
     async def dispute(
-        self, payment_intent_id: str, *, reason: str = "fraudulent", amount: int | None = None
+        self,
+        payment_intent_id: str,
+        *,
+        reason: str = "fraudulent",
+        amount: int | None = None,
+        due_in_days: int = disputes.DUE_DAYS,
     ) -> Obj:
         """The customer's bank disputes the payment (``charge.dispute.created``)."""
-        dispute = refunds.open_dispute(self.store, payment_intent_id, reason, amount)
+        dispute = disputes.open_dispute(self.store, payment_intent_id, reason, amount, due_in_days)
         await self.webhooks.settle()
         return public(dispute)
 
     async def close_dispute(self, dispute_id: str, outcome: str = "lost") -> Obj:
         """The bank decides, ``won`` or ``lost`` (``charge.dispute.closed``)."""
-        dispute = refunds.close_dispute(self.store, dispute_id, outcome)
+        dispute = disputes.close_dispute(self.store, dispute_id, outcome)
         await self.webhooks.settle()
         return public(dispute)
+
+    @property
+    def refunds_pending(self) -> bool:
+        """Whether new refunds start ``pending`` (until `succeed_refund` or `fail_refund`)."""
+        return self.store.refunds_pending
+
+    @refunds_pending.setter
+    def refunds_pending(self, pending: bool) -> None:
+        self.store.refunds_pending = pending
+
+    async def succeed_refund(self, refund_id: str) -> Obj:
+        """A pending refund reaches the customer (``refund.updated``)."""
+        refund = refunds.succeed_refund(self.store, refund_id)
+        await self.webhooks.settle()
+        return public(refund)
+
+    async def fail_refund(self, refund_id: str, reason: str = "expired_or_canceled_card") -> Obj:
+        """A refund fails, pending or already succeeded (``refund.failed``)."""
+        refund = refunds.fail_refund(self.store, refund_id, reason)
+        await self.webhooks.settle()
+        return public(refund)
 
     # --- webhooks ---------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ class Store:
     listeners: list[Callable[[Obj], None]] = field(default_factory=list)
     context: RequestContext = field(default_factory=RequestContext)
     extra_balance: dict[str, int] = field(default_factory=dict)
+    refunds_pending: bool = False  # new refunds start pending (the harness's switch)
 
     def now(self) -> int:
         """The fake's current Unix time in whole seconds."""

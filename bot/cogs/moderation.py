@@ -60,7 +60,7 @@ class ModerationCog(commands.Cog):
         """List open cases."""
         actor = actor_of(interaction)
         listing = await moderation.queue(actor, page, self.bot.services)
-        view = queue_view(actor.guild_id, listing.cases)
+        view = queue_view(actor.guild_id, listing)
         await reply(
             interaction,
             embed=queue_embed(listing),

@@ -14,6 +14,7 @@ from bot import texts
 from bot.actors import actor_of
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.money_buttons import money_items
 from bot.presenters.moderation import action_name
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.cases import NOTE_MAX_LEN, Case, CaseAction
@@ -81,11 +82,15 @@ class ResolveCaseButton(RecordButton, prefix="case:resolve"):
         await open_form(interaction, ResolveCaseModal(self.guild_id, self.record_id))
 
 
-def queue_view(guild_id: int, cases: list[Case]) -> discord.ui.View | None:
-    """One Resolve button per listed case."""
-    if not cases:
+def queue_view(guild_id: int, queue: moderation.ModQueue) -> discord.ui.View | None:
+    """One Resolve button per listed case, then the card-dispute and refund buttons."""
+    items: list[discord.ui.Item[Any]] = [
+        ResolveCaseButton(guild_id, case.case_id) for case in queue.cases
+    ]
+    items += money_items(guild_id, queue)
+    if not items:
         return None
     view = discord.ui.View(timeout=None)
-    for case in cases:
-        view.add_item(ResolveCaseButton(guild_id, case.case_id))
+    for item in items:
+        view.add_item(item)
     return view

@@ -18,9 +18,13 @@ from bot.presenters.text_limits import (
     fit_joined,
 )
 from marketplace.domain.booking import Booking
+from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.cases import Case
 from marketplace.domain.disputes import Dispute
+from marketplace.domain.money import Money
+from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.restrictions import Restriction
+from marketplace.formatting import format_money
 from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
 from marketplace.services.restrictions import Restricted
 
@@ -44,7 +48,14 @@ def action_name(action: str) -> str:
 def queue_embed(queue: ModQueue) -> discord.Embed:
     """Open cases, oldest first, with who reported whom and why; then card disputes."""
     embed = discord.Embed(title=texts.MOD_QUEUE_TITLE, colour=BRAND_COLOUR)
-    if not (queue.cases or queue.held_reviews or queue.disputes or queue.failed_work):
+    if not (
+        queue.cases
+        or queue.held_reviews
+        or queue.disputes
+        or queue.failed_work
+        or queue.card_disputes
+        or queue.refund_failures
+    ):
         embed.description = texts.MOD_QUEUE_EMPTY
     for case in queue.cases:
         embed.add_field(
@@ -61,12 +72,13 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             inline=False,
         )
     if queue.card_disputes:
-        lines = [
-            texts.MOD_CARD_DISPUTE.format(booking=d.booking_id, at=int(d.at.timestamp()))
-            for d in queue.card_disputes
-        ]
+        lines = [_card_dispute_line(d) for d in queue.card_disputes]
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
         embed.add_field(name=texts.MOD_CARD_DISPUTES, value=value, inline=False)
+    if queue.refund_failures:
+        lines = [_refund_failure_line(f) for f in queue.refund_failures]
+        value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
+        embed.add_field(name=texts.MOD_REFUND_FAILURES, value=value, inline=False)
     if queue.disputes:
         embed.add_field(name=texts.MOD_DISPUTES, value=_dispute_lines(queue.disputes), inline=False)
     if queue.failed_work:
@@ -84,6 +96,27 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         )
     )
     return embed
+
+
+def _card_dispute_line(dispute: CardDispute) -> str:
+    """A card dispute: its booking, amount, where it stands and when evidence is due."""
+    amount = format_money(Money(dispute.amount, dispute.currency))
+    status = texts.CARD_DISPUTE_STATUS.get(dispute.status, dispute.status)
+    if dispute.due_by is None:
+        return texts.MOD_CARD_DISPUTE_NO_DUE.format(
+            booking=dispute.booking_id, amount=amount, status=status
+        )
+    return texts.MOD_CARD_DISPUTE.format(
+        booking=dispute.booking_id, amount=amount, status=status,
+        due=int(dispute.due_by.timestamp()),
+    )  # fmt: skip
+
+
+def _refund_failure_line(failure: RefundFailure) -> str:
+    """A failed refund: its booking, amount and the bank's reason."""
+    reason = texts.REFUND_FAILURE_REASONS.get(failure.reason, texts.REFUND_FAILURE_OTHER)
+    amount = format_money(Money(failure.amount, failure.currency))
+    return texts.MOD_REFUND_FAILURE.format(booking=failure.booking_id, amount=amount, reason=reason)
 
 
 def _failed_lines(failed: list[FailedWork]) -> str:

@@ -23,6 +23,9 @@ NOTICE_TITLES = {
     "payouts_needed": "💸 A payout is waiting for you",
     "payment_disputed": "⚠️ Payment disputed",
     "payment_lapsed": "💳 Card hold ran out",
+    "card_dispute_decided": "💳 Card dispute decided",
+    "payout_reversed": "↩️ Payout taken back",
+    "refund_failed": "↩️ Your refund didn't go through",
 }
 NOTICE_BODIES = {
     "booking_requested": "<@{student}> would like a **{subject}** session with you.",
@@ -59,6 +62,25 @@ NOTICE_BODIES = {
     "payouts_needed": (
         "Your share for the **{subject}** session with <@{other}> is ready, but you haven't "
         "set up payouts yet. Run `/tutor payouts` in the server; I'll send it once that's done."
+    ),
+    "card_dispute_decided_won": (
+        "The bank decided the card dispute about your **{subject}** session with <@{other}> "
+        "for us. Your payout goes ahead as usual."
+    ),
+    "card_dispute_decided_lost": (
+        "The bank decided the card dispute about your **{subject}** session with <@{other}> "
+        "for the student, so that money went back to them. If your payout hadn't gone "
+        "out yet, it is smaller or cancelled; the moderators can tell you more."
+    ),
+    "payout_reversed": (
+        "The student's bank took back the payment for your **{subject}** session with "
+        "<@{other}> (a card dispute the bank decided for them), so **{amount}** of your "
+        "payout went back too. If you think the bank got it wrong, talk to a moderator."
+    ),
+    "refund_failed": (
+        "Your refund of **{amount}** for the **{subject}** session with <@{other}> didn't "
+        "reach your card (the bank sent it back). The money is safe with us: a moderator "
+        "will try again or sort it out with you."
     ),
     "payment_disputed": (
         "The student's bank disputed the charge for your **{subject}** session with "

@@ -105,6 +105,8 @@ ENTITY_NAMES = {
     "checkout": "That payment link isn't valid any more. Get a fresh one from `/bookings`.",
     "payment": "That booking has no payment.",
     "payout_account": "I couldn't find that payout account. Run `/tutor payouts` again.",
+    "card_dispute": "That booking has no card dispute. `/mod queue` lists the open ones.",
+    "refund_failure": "That booking has no failed refund waiting. `/mod queue` lists them.",
 }
 NOT_A_TUTOR_YOURSELF = "You don't have a tutor profile here yet. Run `/tutor apply` first."
 
@@ -155,6 +157,10 @@ CONFLICTS = {
         "Pick another tutor with `/find`, or try them again later."
     ),
     "payments_off": "Payments are off in this server: every session here is free.",
+    "evidence_closed": (
+        "Evidence can't be sent for that dispute any more: it was already sent, the bank "
+        "has decided, or the due date has passed."
+    ),
     "payment_unavailable": (
         "I can't reach the payment service right now. Nothing was charged; "
         "please try again in a minute."

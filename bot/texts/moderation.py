@@ -32,8 +32,38 @@ MOD_QUEUE_LAST_PAGE = "Page {page} of {pages} · {total} open reports"
 MOD_CASE_TITLE = "Case #{case} · reported <t:{at}:R>"
 MOD_CASE_BODY = "**Reported:** <@{target}>\n**By:** <@{reporter}>{booking}\n**Reason:** {reason}"
 MOD_CASE_BOOKING = "\n**Booking:** #{booking}"
-MOD_CARD_DISPUTES = "Card disputes (read-only)"
-MOD_CARD_DISPUTE = "Card dispute on booking #{booking} (<t:{at}:R>)"
+MOD_CARD_DISPUTES = "💳 Card disputes (chargebacks)"
+MOD_CARD_DISPUTE = "Booking #{booking}: {amount}, {status}; evidence due <t:{due}:R>"
+MOD_CARD_DISPUTE_NO_DUE = "Booking #{booking}: {amount}, {status}"
+CARD_DISPUTE_STATUS = {
+    "needs_response": "waiting for your evidence",
+    "warning_needs_response": "waiting for your evidence (inquiry)",
+    "under_review": "evidence sent, the bank is deciding",
+    "warning_under_review": "evidence sent, the bank is deciding (inquiry)",
+}
+MOD_SUBMIT_EVIDENCE_LABEL = "Submit evidence #{booking}"
+MOD_EVIDENCE_SENT = (
+    "Evidence for booking #{booking} is with the bank: the session's record, check-ins, "
+    "messages and the cancellation policy. I'll tell the tutor when the bank decides."
+)
+MOD_REFUND_FAILURES = "↩️ Refunds that failed"
+MOD_REFUND_FAILURE = "Booking #{booking}: {amount} didn't reach the student ({reason})"
+REFUND_FAILURE_REASONS = {
+    "lost_or_stolen_card": "the card was reported lost or stolen",
+    "expired_or_canceled_card": "the card expired or was closed",
+    "insufficient_funds": "the bank refused it",
+    "declined": "the bank declined it",
+    "charge_for_pending_refund_disputed": "the charge was disputed",
+    "merchant_request": "it was cancelled",
+}
+REFUND_FAILURE_OTHER = "reason unknown"
+MOD_RETRY_REFUND_LABEL = "Retry refund #{booking}"
+MOD_SETTLED_REFUND_LABEL = "Settled elsewhere #{booking}"
+MOD_REFUND_RETRIED = "I'm asking Stripe for the refund of booking #{booking} again."
+MOD_REFUND_SETTLED = (
+    "Noted: the refund of booking #{booking} was given back another way. "
+    "The ledger counts it as refunded."
+)
 MOD_RESOLVE_LABEL = "Resolve #{case}"
 MOD_RESOLVE_TITLE = "Resolve case #{case}"
 MOD_ACTION_LABEL = "Action"
@@ -117,5 +147,7 @@ JOB_NAMES = {
     "reminder": "A reminder",
     "open_space": "Opening a session space",
     "close_space": "Closing a session space",
+    "retry_refund": "A refund asked for again",
+    "reverse_payout": "Taking a payout back after a chargeback",
 }
 JOB_NAME_OTHER = "Scheduled work"

@@ -128,6 +128,19 @@ SPACE_ALERTS["capture_lapsed"] = (
     "was charged. A session still ahead is cancelled and both sides were told; a session "
     "that already took place is unpaid. It's listed in `/mod queue`."
 )
+SPACE_ALERTS["payment_disputed"] = (
+    "⚠️ The student's bank disputed the payment for session #{booking}. The tutor's payout "
+    "is on hold. An evidence draft is ready: send it with **Submit evidence** in "
+    "`/mod queue` before the bank's due date."
+)
+SPACE_ALERTS["card_dispute_lost"] = (
+    "⚠️ The bank decided the card dispute about session #{booking} for the student. The "
+    "loss is in the ledger; the tutor was told."
+)
+SPACE_ALERTS["refund_failed"] = (
+    "⚠️ A refund for session #{booking} didn't reach the student. It's in `/mod queue`: "
+    "**Retry refund**, or **Settled elsewhere** if you gave it back another way."
+)
 SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
 CONFLICTS["space_closed"] = "This session space is closed."
 FIELD_NAMES["report_reason"] = "What happened"

@@ -1,12 +1,16 @@
 """The double-entry ledger: every movement of money is one entry between two accounts.
 
-Money enters the platform when it is captured (student → held). It leaves `held` only as
-a refund (held → refunded), a release to the tutor (held → tutor) or the platform fee
-(held → platform). So for every booking and every guild, always:
+Money enters the platform when it is captured (student → held), and from the platform's
+own funds when it covers a loss (platform funds → held, or → dispute fees). It leaves
+`held` as a refund (held → refunded), a release to the tutor (held → tutor), the
+platform fee (held → platform) or a card dispute lost (held → charged back). A refund
+that fails comes back (refunded → held), and so does a tutor's share reversed after a
+lost dispute (tutor → held). So for every booking and every guild, always:
 
-    captured = refunded + released + fees + held
+    captured + covered = refunded + released + fees + charged back + dispute fees + held
 
-An authorization hold (manual capture) is not captured money and has no entry.
+with every term on the right never negative. An authorization hold (manual capture) is
+not captured money and has no entry.
 """
 
 from __future__ import annotations
@@ -26,13 +30,21 @@ class Account(StrEnum):
     REFUNDED = "refunded"  # back to the student
     TUTOR = "tutor"  # released to the tutor
     PLATFORM = "platform"  # the platform fee
+    CHARGED_BACK = "charged_back"  # taken back by the student's bank (a dispute lost)
+    DISPUTE_FEES = "dispute_fees"  # what Stripe charged the platform for card disputes
+    PLATFORM_FUNDS = "platform_funds"  # outside: the platform's own money covering a loss
 
 
 MOVES = {
     (Account.STUDENT, Account.HELD),
     (Account.HELD, Account.REFUNDED),
+    (Account.REFUNDED, Account.HELD),  # a refund that failed
     (Account.HELD, Account.TUTOR),
+    (Account.TUTOR, Account.HELD),  # a payout reversed after a lost dispute
     (Account.HELD, Account.PLATFORM),
+    (Account.HELD, Account.CHARGED_BACK),
+    (Account.PLATFORM_FUNDS, Account.HELD),
+    (Account.PLATFORM_FUNDS, Account.DISPUTE_FEES),
 }
 
 
@@ -68,12 +80,27 @@ class Balance:
     released: int
     fees: int
     held: int
+    charged_back: int = 0
+    dispute_fees: int = 0
+    covered: int = 0
+
+    @property
+    def parts(self) -> dict[str, int]:
+        """Where the money that came in is now, by name."""
+        return {
+            "refunded": self.refunded,
+            "released": self.released,
+            "fees": self.fees,
+            "charged back": self.charged_back,
+            "dispute fees": self.dispute_fees,
+            "held": self.held,
+        }
 
     @property
     def balanced(self) -> bool:
-        """Whether captured = refunded + released + fees + held, and nothing is negative."""
-        parts = (self.refunded, self.released, self.fees, self.held)
-        return self.captured == sum(parts) and min(parts) >= 0
+        """Whether captured + covered equals the parts, and no part is negative."""
+        parts = self.parts.values()
+        return self.captured + self.covered == sum(parts) and min(parts) >= 0
 
 
 def balance(entries: Iterable[Entry]) -> Balance:
@@ -82,17 +109,19 @@ def balance(entries: Iterable[Entry]) -> Balance:
     for entry in entries:
         totals[entry.source] -= entry.amount.minor
         totals[entry.target] += entry.amount.minor
-    captured = -totals[Account.STUDENT]
     return Balance(
-        captured=captured,
+        captured=-totals[Account.STUDENT],
         refunded=totals[Account.REFUNDED],
         released=totals[Account.TUTOR],
         fees=totals[Account.PLATFORM],
         held=totals[Account.HELD],
+        charged_back=totals[Account.CHARGED_BACK],
+        dispute_fees=totals[Account.DISPUTE_FEES],
+        covered=-totals[Account.PLATFORM_FUNDS],
     )
 
 
 def discrepancy(entries: Iterable[Entry]) -> int:
-    """How far captured is from refunded + released + fees + held (0 when it balances)."""
+    """How far what came in is from where it is now (0 when it balances)."""
     b = balance(entries)
-    return b.captured - (b.refunded + b.released + b.fees + b.held)
+    return b.captured + b.covered - sum(b.parts.values())

@@ -64,11 +64,24 @@ class Payment:
     voided: bool = False
     failed: bool = False
     dispute_open: bool = False
+    charged_back: int = 0  # taken back by the student's bank (card disputes lost)
+    dispute_fees: int = 0  # Stripe's fees for this payment's card disputes
+    reversed: int = 0  # of `released`, what was taken back from the tutor
+    covered: int = 0  # what the platform put in from its own funds (fees and losses)
+    refunds_failed: int = 0  # refunds recorded and later failed (cumulative)
+    refunded_elsewhere: int = 0  # of `refunded`, given back outside Stripe (a moderator)
 
     @property
     def held_on_platform(self) -> int:
-        """Captured money not yet refunded or paid out."""
-        return self.captured - self.refunded - self.released - self.fees
+        """Money on the platform for this booking: captured and covered, not gone out."""
+        came_in = self.captured + self.covered - self.dispute_fees
+        went_out = self.refunded + self.released - self.reversed + self.fees
+        return came_in - went_out - self.charged_back
+
+    @property
+    def refunded_at_provider(self) -> int:
+        """What the provider's refunds gave back (the refunds given elsewhere aside)."""
+        return self.refunded - self.refunded_elsewhere
 
     @property
     def status(self) -> PaymentStatus:
@@ -126,9 +139,49 @@ class Payment:
             self, released=settlement.tutor.minor, fees=settlement.platform.minor
         )
 
-    def open_dispute(self) -> Payment:
-        """The student disputed the charge with their bank: the payout is frozen."""
-        return dataclasses.replace(self, dispute_open=True)
+    def refund_failed(self, amount: int) -> Payment:
+        """A refund recorded as given came back failed: the money is held again."""
+        if not 0 < amount <= self.refunded_at_provider:
+            raise self._refuse("refund_failed")
+        return dataclasses.replace(
+            self, refunded=self.refunded - amount, refunds_failed=self.refunds_failed + amount
+        )
+
+    def refund_elsewhere(self, amount: int) -> Payment:
+        """A moderator settled a failed refund outside the provider (say, a bank transfer)."""
+        if not 0 < amount <= self.held_on_platform:
+            raise self._refuse("refund_elsewhere")
+        return dataclasses.replace(
+            self,
+            refunded=self.refunded + amount,
+            refunded_elsewhere=self.refunded_elsewhere + amount,
+        )
+
+    def with_dispute_open(self, is_open: bool) -> Payment:
+        """A card dispute opened (the payout is frozen) or every one of them closed."""
+        return dataclasses.replace(self, dispute_open=is_open)
+
+    def cover(self, amount: int) -> Payment:
+        """The platform puts `amount` of its own money in (to cover a loss)."""
+        return dataclasses.replace(self, covered=self.covered + amount)
+
+    def charge_dispute_fee(self, amount: int) -> Payment:
+        """Stripe's fee for a card dispute, paid from the platform's own funds."""
+        return dataclasses.replace(
+            self, covered=self.covered + amount, dispute_fees=self.dispute_fees + amount
+        )
+
+    def charge_back(self, amount: int) -> Payment:
+        """The student's bank took `amount` back (a dispute lost); never more than is held."""
+        if not 0 < amount <= self.held_on_platform:
+            raise self._refuse("charge_back")
+        return dataclasses.replace(self, charged_back=self.charged_back + amount)
+
+    def reverse_payout(self, amount: int) -> Payment:
+        """`amount` of the tutor's payout came back to the platform."""
+        if not 0 < amount <= self.released - self.reversed:
+            raise self._refuse("reverse_payout")
+        return dataclasses.replace(self, reversed=self.reversed + amount)
 
     def plan(self, settlement: Settlement) -> list[GatewayOp]:
         """The gateway moves that settle this payment by `settlement` (refund part only).
@@ -144,6 +197,14 @@ class Payment:
             return [Void()] if kept == 0 else [Capture(kept)]
         owed_back = self.captured - self.refunded - kept
         return [Refund(owed_back)] if owed_back > 0 else []
+
+    def plan_with_pending(self, settlement: Settlement, refunding: int) -> list[GatewayOp]:
+        """`plan`, counting refunds still pending at the provider as already asked for."""
+        ops = self.plan(settlement)
+        if refunding and ops and isinstance(ops[0], Refund):
+            left = ops[0].amount - refunding
+            return [Refund(left)] if left > 0 else []
+        return ops
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +222,7 @@ class Observed:
     refunded: int
     canceled: bool
     failed: bool
-    disputed: bool = False
+    refunding: int = 0  # refunds asked for and not yet succeeded (pending)
 
 
 def reconcile(payment: Payment, seen: Observed) -> tuple[Payment, list[Entry]]:
@@ -184,19 +245,39 @@ def reconcile(payment: Payment, seen: Observed) -> tuple[Payment, list[Entry]]:
             Entry(payment.booking_id, Account.STUDENT, Account.HELD, Money(amount, currency),
                   f"capture:{seen.intent_id}")
         )  # fmt: skip
-    if seen.refunded > payment.refunded:
-        amount = seen.refunded - payment.refunded
-        payment = payment.refund(amount)
-        entries.append(
-            Entry(payment.booking_id, Account.HELD, Account.REFUNDED, Money(amount, currency),
-                  f"refund:{seen.intent_id}:{seen.refunded}")
-        )  # fmt: skip
+    payment, entries = _reconcile_refunds(payment, seen, entries)
     if seen.canceled and not payment.captured and not payment.voided:
         payment = payment.void()
     if seen.failed and not payment.authorized and not payment.failed:
         payment = dataclasses.replace(payment, failed=True)
-    if seen.disputed and not payment.dispute_open:
-        payment = payment.open_dispute()
+    return payment, entries
+
+
+def _reconcile_refunds(
+    payment: Payment, seen: Observed, entries: list[Entry]
+) -> tuple[Payment, list[Entry]]:
+    """Record refunds that succeeded since, and take back any that failed since.
+
+    References count every refund that ever succeeded (`refunds_failed` included), so a
+    refund made again after one failed is a new entry, not a duplicate of the old one.
+    """
+    currency = payment.price.total.currency
+    at_provider = payment.refunded_at_provider
+    if seen.refunded < at_provider:
+        amount = at_provider - seen.refunded
+        payment = payment.refund_failed(amount)
+        entries.append(
+            Entry(payment.booking_id, Account.REFUNDED, Account.HELD, Money(amount, currency),
+                  f"refund-failed:{seen.intent_id}:{payment.refunds_failed}")
+        )  # fmt: skip
+    elif seen.refunded > at_provider:
+        amount = seen.refunded - at_provider
+        payment = payment.refund(amount)
+        ever = seen.refunded + payment.refunds_failed
+        entries.append(
+            Entry(payment.booking_id, Account.HELD, Account.REFUNDED, Money(amount, currency),
+                  f"refund:{seen.intent_id}:{ever}")
+        )  # fmt: skip
     return payment, entries
 
 

@@ -79,6 +79,7 @@ class GuildPolicy:
     checkout_expiry_minutes: int = 30
     dispute_window_hours: int = 48
     dispute_resolution_target_hours: int = 24
+    chargeback_reverses_payout: bool = True
     referral_credit_minor: int = 500
     # reviews
     review_edit_hours: int = 24
@@ -146,6 +147,8 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "checkout_expiry_minutes": _int(_G.MONEY, 30, 1_440),
         "dispute_window_hours": _int(_G.MONEY, 1, 720),
         "dispute_resolution_target_hours": _int(_G.MONEY, 1, 168),
+        # A card dispute lost after the payout takes the tutor's share back from them.
+        "chargeback_reverses_payout": SettingSpec(_K.BOOL, _G.MONEY),
         "referral_credit_minor": _int(_G.MONEY, 0, 100_000),
         "review_edit_hours": _int(_G.REVIEWS, 0, 720),
         "min_reviews_for_rating": _int(_G.REVIEWS, 1, 100),

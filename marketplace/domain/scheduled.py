@@ -49,6 +49,8 @@ class ActionKind(StrEnum):
     CLOSE_SPACE = "close_space"  # after the end + grace, or at once when the booking is off
     SWEEP_SPACES = "sweep_spaces"  # the reconciler: close any space whose booking is over
     ALERT_ADMINS = "alert_admins"  # tell the guild's admins: payload {"reason": ...}
+    RETRY_REFUND = "retry_refund"  # a moderator's decision: payload {"refund": id, "amount": n}
+    REVERSE_PAYOUT = "reverse_payout"  # a dispute lost after the payout: {"dispute", "amount"}
 
 
 class ActionState(StrEnum):

@@ -24,6 +24,7 @@ from marketplace.ports.payments import (
     SUCCEEDED,
     CheckoutRef,
     CheckoutRequest,
+    DisputeState,
     IntentState,
     PaymentGateway,
     PaymentGatewayError,
@@ -181,6 +182,29 @@ class FreeGateway(PaymentGateway):
         if not 0 <= amount_minor <= intent.kept:
             raise _refused("amount_too_large", "more than is left of the captured amount")
         return f"{FREE_PREFIX}re_{self._next()}"
+
+    # --- card disputes (a free payment has none) ----------------------------------------
+
+    async def dispute(self, dispute_id: str) -> DisputeState:
+        """Free payments cannot be disputed: every dispute id is unknown."""
+        raise _missing("dispute", dispute_id)
+
+    async def disputes_of(self, intent_id: str) -> list[DisputeState]:
+        """None: nothing was charged."""
+        self._intent(intent_id)
+        return []
+
+    async def submit_evidence(
+        self, dispute_id: str, evidence: dict[str, str], idempotency_key: str
+    ) -> DisputeState:
+        """Free payments cannot be disputed."""
+        raise _missing("dispute", dispute_id)
+
+    async def reverse_transfer(
+        self, transfer_id: str, amount_minor: int, idempotency_key: str, reason_ref: str
+    ) -> str:
+        """A free transfer moved nothing, so nothing can be reversed."""
+        raise _refused("amount_too_large", "a free transfer moved nothing to reverse")
 
     # --- payouts ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import stripe
 from pydantic import SecretStr
@@ -22,10 +22,12 @@ from marketplace.domain.money import Money
 from marketplace.ports.payments import (
     CheckoutRef,
     CheckoutRequest,
+    DisputeState,
     IntentState,
     PaymentGateway,
     PaymentGatewayError,
     PayoutAccount,
+    RefundState,
     SessionState,
     SessionStatus,
 )
@@ -127,12 +129,44 @@ def capture_before(charge: Any | None) -> datetime | None:
     return None if deadline is None else datetime.fromtimestamp(deadline, UTC)
 
 
-def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentState:
-    """The port's view of a PaymentIntent and its latest charge.
+def refund_state(refund: Any) -> RefundState:
+    """The port's view of a Refund."""
+    return RefundState(
+        refund_id=str(refund["id"]),
+        amount=int(refund["amount"]),
+        status=str(_field(refund, "status") or "succeeded"),
+        failure_reason=_field(refund, "failure_reason"),
+    )
+
+
+def dispute_state(dispute: Any) -> DisputeState:
+    """The port's view of a Dispute: its balance transactions give what it cost."""
+    moves = _field(dispute, "balance_transactions") or []
+    details = _field(dispute, "evidence_details")
+    due_by = _opt_int(details, "due_by")
+    return DisputeState(
+        dispute_id=str(dispute["id"]),
+        intent_id=_id_of(_field(dispute, "payment_intent")),
+        amount=int(dispute["amount"]),
+        currency=str(dispute["currency"]).upper(),
+        reason=str(_field(dispute, "reason") or "general"),
+        status=str(dispute["status"]),
+        due_by=None if due_by is None else datetime.fromtimestamp(due_by, UTC),
+        withdrawn=-sum(int(_field(move, "amount") or 0) for move in moves),
+        fee=sum(int(_field(move, "fee") or 0) for move in moves),
+        submissions=_opt_int(details, "submission_count") or 0,
+    )
+
+
+def intent_state(
+    intent: stripe.PaymentIntent, charge: Any | None, refunds: tuple[RefundState, ...] = ()
+) -> IntentState:
+    """The port's view of a PaymentIntent, its latest charge and the charge's refunds.
 
     A charge's ``amount_refunded`` includes a released hold (the uncaptured rest of a
-    partial capture, or a canceled authorization); only refunds of captured money count
-    here. Fields a Stripe stand-in leaves out (localstripe has no ``amount_capturable``,
+    partial capture, or a canceled authorization) and refunds still pending; only refunds
+    of captured money that succeeded count here (a failed one is no longer in it). Fields
+    a Stripe stand-in leaves out (localstripe has no ``amount_capturable``,
     ``amount_received`` or ``amount_captured``) are derived from the status and the charge.
     """
     amount = int(intent.amount)
@@ -149,6 +183,8 @@ def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentStat
     if received is None:  # exact only until the first refund (stand-ins only)
         received = charge_amount - charge_refunded if captured_flag else 0
     refunded = max(charge_refunded - (charge_amount - received), 0) if captured_flag else 0
+    pending = sum(r.amount for r in refunds if r.status == "pending")
+    refunded = max(refunded - pending, 0)
     error = _field(intent, "last_payment_error")
     failure = _field(error, "decline_code") or _field(error, "code")
     return IntentState(
@@ -164,6 +200,7 @@ def intent_state(intent: stripe.PaymentIntent, charge: Any | None) -> IntentStat
         disputed=bool(_field(charge, "disputed")),
         capture_before=capture_before(charge),
         cancellation_reason=_field(intent, "cancellation_reason"),
+        refunds=refunds,
     )
 
 
@@ -299,7 +336,20 @@ class StripeGateway(PaymentGateway):
             charge = await self._call(
                 "charge", lambda: self._client.v1.charges.retrieve_async(charge_id)
             )
-        return intent_state(intent, charge)
+        refunds: tuple[RefundState, ...] = ()
+        if charge is not None and _field(charge, "captured"):
+            refunds = await self._refunds(intent.id)
+        return intent_state(intent, charge, refunds)
+
+    async def _refunds(self, intent_id: str) -> tuple[RefundState, ...]:
+        """Every refund of the payment, with its status (pending, succeeded, failed)."""
+        page = await self._call(
+            "refunds",
+            lambda: self._client.v1.refunds.list_async(
+                params={"payment_intent": intent_id, "limit": 100}
+            ),
+        )
+        return tuple([refund_state(refund) async for refund in page.auto_paging_iter()])
 
     async def intent(self, intent_id: str) -> IntentState:
         """Re-read a PaymentIntent (with its latest charge)."""
@@ -345,6 +395,54 @@ class StripeGateway(PaymentGateway):
             ),
         )
         return refund.id
+
+    # --- card disputes --------------------------------------------------------------------
+
+    async def dispute(self, dispute_id: str) -> DisputeState:
+        """Re-read a Dispute."""
+        found = await self._call(
+            "dispute", lambda: self._client.v1.disputes.retrieve_async(dispute_id)
+        )
+        return dispute_state(found)
+
+    async def disputes_of(self, intent_id: str) -> list[DisputeState]:
+        """Every Dispute of a PaymentIntent, oldest first."""
+        page = await self._call(
+            "disputes",
+            lambda: self._client.v1.disputes.list_async(
+                params={"payment_intent": intent_id, "limit": 100}
+            ),
+        )
+        found = [dispute_state(d) async for d in page.auto_paging_iter()]
+        return found[::-1]  # Stripe lists newest first
+
+    async def submit_evidence(
+        self, dispute_id: str, evidence: dict[str, str], idempotency_key: str
+    ) -> DisputeState:
+        """Update the Dispute with `evidence` and ``submit=true`` (sent to the bank)."""
+        params = cast("stripe.params.DisputeUpdateParams", {"evidence": evidence, "submit": True})
+        updated = await self._call(
+            "submit_evidence",
+            lambda: self._client.v1.disputes.update_async(
+                dispute_id, params=params, options=self._options(idempotency_key)
+            ),
+        )
+        return dispute_state(updated)
+
+    async def reverse_transfer(
+        self, transfer_id: str, amount_minor: int, idempotency_key: str, reason_ref: str
+    ) -> str:
+        """Create a Transfer Reversal of `amount_minor`; return its id."""
+        metadata = {"installation": self.installation, "reason": reason_ref}
+        reversal = await self._call(
+            "reverse_transfer",
+            lambda: self._client.v1.transfers.reversals.create_async(
+                transfer_id,
+                params={"amount": amount_minor, "metadata": metadata},
+                options=self._options(idempotency_key),
+            ),
+        )
+        return reversal.id
 
     # --- payouts ----------------------------------------------------------------------
 

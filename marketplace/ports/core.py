@@ -19,6 +19,7 @@ from marketplace.ports.bookings import (
     DeliveryLog,
     SearchIndex,
 )
+from marketplace.ports.card_disputes import CardDisputeRepository, RefundFailureRepository
 from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.ledger import (
     CheckoutTokens,
@@ -299,6 +300,16 @@ class UnitOfWork(Protocol):
     @property
     def disputes(self) -> DisputeRepository:
         """Platform disputes about bookings, inside this transaction."""
+        ...
+
+    @property
+    def card_disputes(self) -> CardDisputeRepository:
+        """Card disputes (chargebacks) of bookings' payments, inside this transaction."""
+        ...
+
+    @property
+    def refund_failures(self) -> RefundFailureRepository:
+        """Refunds Stripe reported failed, inside this transaction."""
         ...
 
     @property

@@ -29,6 +29,9 @@ class NoticeKind(StrEnum):
     PAYOUTS_NEEDED = "payouts_needed"  # to the tutor: set up payouts to receive a payout
     PAYMENT_DISPUTED = "payment_disputed"  # to the tutor: a card dispute froze the payout
     PAYMENT_LAPSED = "payment_lapsed"  # to both: the card hold lapsed, nothing was charged
+    CARD_DISPUTE_DECIDED = "card_dispute_decided"  # to the tutor: {"outcome": "won" | "lost"}
+    PAYOUT_REVERSED = "payout_reversed"  # to the tutor: {"amount", "currency"} taken back
+    REFUND_FAILED = "refund_failed"  # to the student: {"amount", "currency"} did not arrive
     REVIEW_RECEIVED = "review_received"  # to whoever was reviewed, with Reply
     NO_SHOW_RECORDED = "no_show_recorded"  # to both: extra {"absent": "tutor" | "student"}
     SURVEY = "survey"  # to both after a session took place: Helped / Partially / Not helpful

@@ -112,6 +112,41 @@ class SessionState:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundState:
+    """One refund as the provider reports it: ``pending``, ``succeeded``, ``failed``...
+
+    `failure_reason` is Stripe's (``expired_or_canceled_card``, ``lost_or_stolen_card``,
+    ...) once it failed.
+    """
+
+    refund_id: str
+    amount: int
+    status: str
+    failure_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeState:
+    """A card dispute as the provider reports it now.
+
+    `status` is Stripe's (``needs_response``, ``under_review``, ``won``, ``lost``, ...).
+    `withdrawn` is what its balance transactions took from the platform net of any
+    reinstatement, `fee` the dispute fees they charged; `due_by` is the evidence deadline.
+    """
+
+    dispute_id: str
+    intent_id: str | None
+    amount: int
+    currency: str
+    reason: str
+    status: str
+    due_by: datetime | None
+    withdrawn: int
+    fee: int
+    submissions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class IntentState:
     """A payment (PaymentIntent) as the provider sees it now, in minor units of `currency`.
 
@@ -136,6 +171,17 @@ class IntentState:
     disputed: bool = False  # the charge has a dispute (open, or decided)
     capture_before: datetime | None = None  # a hold's deadline (the card network's)
     cancellation_reason: str | None = None  # "automatic": the hold lapsed uncaptured
+    refunds: tuple[RefundState, ...] = ()  # every refund of the charge, when it has any
+
+    @property
+    def refunding(self) -> int:
+        """Refunds asked for and not yet succeeded (not counted in `amount_refunded`)."""
+        return sum(r.amount for r in self.refunds if r.status == "pending")
+
+    @property
+    def failed_refunds(self) -> tuple[RefundState, ...]:
+        """The refunds that failed: their money is back on the platform."""
+        return tuple(r for r in self.refunds if r.status == "failed")
 
     @property
     def held(self) -> bool:
@@ -234,6 +280,33 @@ class PaymentGateway(Protocol):
 
         Refusing more than is left of the captured amount (``amount_too_large`` or
         ``charge_already_refunded``).
+        """
+        ...
+
+    async def dispute(self, dispute_id: str) -> DisputeState:
+        """Re-read a card dispute."""
+        ...
+
+    async def disputes_of(self, intent_id: str) -> list[DisputeState]:
+        """Every card dispute of a payment, oldest first."""
+        ...
+
+    async def submit_evidence(
+        self, dispute_id: str, evidence: dict[str, str], idempotency_key: str
+    ) -> DisputeState:
+        """Send the dispute's evidence (text fields) to the bank, once, and submit it.
+
+        Refused (``invalid_request``) once it was submitted, after its due date, or when
+        the dispute is closed.
+        """
+        ...
+
+    async def reverse_transfer(
+        self, transfer_id: str, amount_minor: int, idempotency_key: str, reason_ref: str
+    ) -> str:
+        """Take `amount_minor` of a transfer back from the tutor; return the reversal id.
+
+        `reason_ref` goes into its metadata (the dispute it is for).
         """
         ...
 

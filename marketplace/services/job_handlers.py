@@ -12,6 +12,7 @@ from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
 from marketplace.services import (
     attendance,
+    card_disputes,
     checkout,
     money_jobs,
     payments,
@@ -56,6 +57,10 @@ class Handlers:
             ActionKind.REFRESH_NEXT_SLOT: self.refresh_next_slot,
             ActionKind.MOVE_MONEY: lambda action: money_jobs.move_money(action, self.ctx),
             ActionKind.PAY_OUT: lambda action: money_jobs.pay_out(action, self.ctx),
+            ActionKind.RETRY_REFUND: lambda action: money_jobs.retry_refund(action, self.ctx),
+            ActionKind.REVERSE_PAYOUT: lambda action: card_disputes.reverse_payout(
+                action, self.ctx
+            ),
             ActionKind.ATTENDANCE_CHECK: lambda action: attendance.check_attendance(
                 action, self.ctx
             ),

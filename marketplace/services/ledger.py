@@ -2,8 +2,10 @@
 
 For every guild and every booking with money on the books:
 
-- the ledger balances: captured = refunded + released + fees + held, nothing negative;
-- the ledger's captured, refunded, released and fees equal the payment row's.
+- the ledger balances: captured + covered = refunded + released + fees + charged back +
+  dispute fees + held, and no part is negative (`marketplace.domain.ledger`);
+- the ledger's captured, refunded, released (net of payouts reversed), fees, charged
+  back, dispute fees and covered equal the payment row's.
 
 A problem's `expected` is what should be there (the payment row's amount, or 0 for a
 negative account) and `actual` is what the ledger says.
@@ -62,21 +64,16 @@ class LedgerReport:
 
 
 def balance_problems(guild_id: int, booking_id: int | None, b: Balance) -> list[LedgerProblem]:
-    """The ways `b` breaks captured = refunded + released + fees + held (≥ 0 each)."""
+    """The ways `b` breaks the invariant (see the module docstring)."""
     found = [
         LedgerProblem(guild_id, booking_id, f"{name} is negative", 0, amount)
-        for name, amount in (
-            ("refunded", b.refunded),
-            ("released", b.released),
-            ("fees", b.fees),
-            ("held", b.held),
-        )
+        for name, amount in b.parts.items()
         if amount < 0
     ]
-    parts = b.refunded + b.released + b.fees + b.held
-    if b.captured != parts:
-        what = "captured != refunded + released + fees + held"
-        found.append(LedgerProblem(guild_id, booking_id, what, b.captured, parts))
+    parts = sum(b.parts.values())
+    if b.captured + b.covered != parts:
+        what = "captured + covered != " + " + ".join(b.parts)
+        found.append(LedgerProblem(guild_id, booking_id, what, b.captured + b.covered, parts))
     return found
 
 
@@ -91,8 +88,11 @@ def payment_problems(
     pairs = (
         ("captured", payment.captured, b.captured),
         ("refunded", payment.refunded, b.refunded),
-        ("released", payment.released, b.released),
+        ("released", payment.released - payment.reversed, b.released),
         ("fees", payment.fees, b.fees),
+        ("charged back", payment.charged_back, b.charged_back),
+        ("dispute fees", payment.dispute_fees, b.dispute_fees),
+        ("covered", payment.covered, b.covered),
     )
     return [
         LedgerProblem(guild_id, booking_id, what, expected, actual)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.cases import (
     Case,
     check_report_quota,
@@ -21,6 +22,7 @@ from marketplace.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.reviews import Review
 from marketplace.ports import UnitOfWork
 from marketplace.services.commands import Actor
@@ -30,7 +32,7 @@ from marketplace.services.guild_admin import rights
 QUEUE_PAGE_SIZE = 5
 HISTORY_LIMIT = 15
 CARD_DISPUTES_SHOWN = 5
-CARD_DISPUTE_ACTION = "payment_disputed"  # written by the payments service
+REFUND_FAILURES_SHOWN = 5
 HELD_REVIEWS_SHOWN = 5
 DISPUTES_SHOWN = 10
 FAILED_WORK_SHOWN = 5
@@ -55,14 +57,6 @@ class ResolveCase:
     case_id: int
     action: str
     note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CardDispute:
-    """A bank dispute the payments service recorded (read-only in the queue)."""
-
-    booking_id: int
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +89,7 @@ class ModQueue:
     held_reviews: list[Review] = field(default_factory=list)
     disputes: list[OpenDisputeLine] = field(default_factory=list)
     failed_work: list[FailedWork] = field(default_factory=list)
+    refund_failures: list[RefundFailure] = field(default_factory=list)
 
 
 async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
@@ -152,8 +147,9 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         cases = await uow.cases.open_cases(
             actor.guild_id, limit=QUEUE_PAGE_SIZE, offset=(page - 1) * QUEUE_PAGE_SIZE
         )
-        entries = await uow.audit.of_action(
-            actor.guild_id, CARD_DISPUTE_ACTION, CARD_DISPUTES_SHOWN
+        card_disputes = await uow.card_disputes.open_in_guild(actor.guild_id, CARD_DISPUTES_SHOWN)
+        refund_failures = await uow.refund_failures.open_in_guild(
+            actor.guild_id, REFUND_FAILURES_SHOWN
         )
         held = await uow.reviews.held(actor.guild_id, HELD_REVIEWS_SHOWN)
         gave_up = await uow.audit.of_action(actor.guild_id, FAILED_WORK_ACTION, FAILED_WORK_SHOWN)
@@ -161,11 +157,6 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         target = timedelta(
             hours=(await uow.guilds.policy(actor.guild_id)).dispute_resolution_target_hours
         )
-    disputes = [
-        CardDispute(int(detail["booking"]), at)
-        for at, detail in entries
-        if isinstance(detail.get("booking"), int)
-    ]
     now = ctx.clock.now()
     lines = [
         OpenDisputeLine(d, d.created_at + target, now > d.created_at + target)
@@ -177,7 +168,7 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         )
         for at, d in gave_up
     ]
-    return ModQueue(cases, total, page, pages, disputes, held, lines, failed)
+    return ModQueue(cases, total, page, pages, card_disputes, held, lines, failed, refund_failures)
 
 
 async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:

@@ -12,7 +12,9 @@ import logging
 from datetime import timedelta
 
 from marketplace.domain.booking import Booking
+from marketplace.domain.card_disputes import payout_after_losses
 from marketplace.domain.errors import InvalidTransitionError
+from marketplace.domain.ledger import Account, Entry
 from marketplace.domain.money import Money
 from marketplace.domain.payment import (
     Capture,
@@ -26,7 +28,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction,
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import IntentState, NoticeKind, PaymentGateway, PaymentGatewayError
-from marketplace.services import card_holds, payments, scheduling
+from marketplace.services import card_disputes, card_holds, payments, scheduling
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import Applied
 
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 
 PAYOUT_RETRY_AFTER = timedelta(hours=24)
 """A payout waiting for the tutor to finish payout setup is tried again this much later."""
+
+PAYOUT_RECHECK = timedelta(hours=12)
+"""A payout frozen by an open card dispute or a failed refund is checked again this often."""
 
 _ALREADY_DONE = frozenset(
     {"payment_intent_unexpected_state", "charge_already_refunded", "amount_too_large"}
@@ -134,10 +139,13 @@ async def _reach_target(
     """
     tag, done = str(action.payload.get("tag", "")), list[str]()
     for _ in range(MAX_MOVES):
-        applied = await _record(ctx, booking_id, await gateway.intent(intent_id))
+        intent = await gateway.intent(intent_id)
+        applied = await _record(ctx, booking_id, intent)
         if applied is None:
             return _skip("no payment")
-        ops = payments.moves_needed(applied.payment, applied.booking, action.payload)
+        ops = payments.moves_needed(
+            applied.payment, applied.booking, action.payload, intent.refunding
+        )
         if not ops:
             return (
                 _done(", ".join(done) or "nothing left to move")
@@ -178,12 +186,23 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     applied = await _record(ctx, booking_id, intent)
     if applied is None:
         return _skip("no payment")
+    if intent.disputed:  # a dispute whose webhook has not arrived still freezes the payout
+        await card_disputes.sync(ctx, booking_id, intent_id)
+        applied = await _record(ctx, booking_id, intent)
+        if applied is None:
+            return _skip("no payment")
     booking, payment = applied.booking, applied.payment
     if payment.released or payment.fees:
         return _skip("already paid out")
     if frozen := await _frozen_by(ctx, payment):
-        return _skip(frozen)
-    if payment.held_on_platform != tutor_minor + platform_minor:
+        return await _check_again_later(action, ctx, frozen)
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(booking.guild_id)
+    after = payout_after_losses(
+        payment, tutor_minor, platform_minor, policy.chargeback_reverses_payout
+    )
+    tutor_minor, platform_minor = after.tutor, after.platform
+    if payment.held_on_platform + after.cover != tutor_minor + platform_minor:
         msg = f"booking {booking_id}: {payment.held_on_platform} held, not the payout's amount"
         raise RuntimeError(msg)  # a move not made yet: the runner tries again after a backoff
     currency = payment.price.total.currency
@@ -203,25 +222,41 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     settlement = Settlement(
         Money(0, currency), Money(tutor_minor, currency), Money(platform_minor, currency)
     )
-    return await _book_payout(ctx, booking, settlement, transfer_ref)
+    return await _book_payout(ctx, booking, settlement, transfer_ref, after.cover)
 
 
 async def _book_payout(
-    ctx: ServiceContext, booking: Booking, settlement: Settlement, transfer_ref: str
+    ctx: ServiceContext,
+    booking: Booking,
+    settlement: Settlement,
+    transfer_ref: str,
+    cover: int = 0,
 ) -> HandlerResult:
-    """Record the payout, its ledger entries and the transfer id in one transaction."""
+    """Record the payout, its ledger entries and the transfer id in one transaction.
+
+    `cover` is what the platform puts in first from its own funds, when it bears a lost
+    dispute's loss and pays the tutor in full.
+    """
     now = ctx.clock.now()
     tutor, platform = settlement.tutor, settlement.platform
     async with ctx.uow() as uow:
         current = await uow.payments.get(booking.booking_id, for_update=True)
         if current is None or current.released or current.fees:
             return _skip("already paid out")
+        entries = list[Entry]()
+        if cover:
+            current = current.cover(cover)
+            money = Money(cover, tutor.currency)
+            ref = f"cover:payout:{booking.booking_id}"
+            entries.append(
+                Entry(booking.booking_id, Account.PLATFORM_FUNDS, Account.HELD, money, ref)
+            )
         try:
             paid = current.pay_out(settlement)
         except InvalidTransitionError:
             return _skip("payout no longer matches what is held")
         await uow.payments.save(paid, now)
-        for entry in payout_entries(paid, transfer_ref):
+        for entry in [*entries, *payout_entries(paid, transfer_ref)]:
             await uow.ledger.record(entry, booking.guild_id, now)
         if tutor.minor:
             await uow.payments.set_transfer(booking.booking_id, transfer_ref)
@@ -235,17 +270,62 @@ async def _book_payout(
 
 
 async def _frozen_by(ctx: ServiceContext, payment: Payment) -> str:
-    """Why the payout may not go out now: an open card or platform dispute ("" if none).
+    """Why the payout may not go out now ("" if it may).
 
-    A platform dispute's decision schedules a fresh payout, so this one is only skipped.
+    An open card dispute, or a failed refund waiting for a moderator, freezes it: it is
+    checked again later (`PAYOUT_RECHECK`). A platform dispute's decision schedules a
+    fresh payout, so for one of those this payout is only skipped.
     """
-    if payment.dispute_open:
-        return "a dispute is open: payout frozen"
     async with ctx.uow(read_only=True) as uow:
         dispute = await uow.disputes.for_booking(payment.booking_id)
+        failed = await uow.refund_failures.open_for_booking(payment.booking_id)
     if dispute is not None and dispute.is_open:
-        return "a platform dispute is open: its decision schedules the payout"
+        return PLATFORM_DISPUTE
+    if payment.dispute_open:
+        return "a card dispute is open: payout frozen"
+    if failed:
+        return "a refund failed: waiting for a moderator's decision"
     return ""
+
+
+PLATFORM_DISPUTE = "a platform dispute is open: its decision schedules the payout"
+
+
+async def _check_again_later(action: ClaimedAction, ctx: ServiceContext, why: str) -> HandlerResult:
+    """A frozen payout: look again after `PAYOUT_RECHECK` (a platform dispute's is skipped)."""
+    if why == PLATFORM_DISPUTE:
+        return _skip(why)
+    check = int(action.payload.get("frozen_check", 0)) + 1
+    async with ctx.uow() as uow:
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=ActionKind.PAY_OUT,
+                dedupe_key=f"payout:{action.booking_id}:frozen{check}",
+                guild_id=action.guild_id,
+                due_at=ctx.clock.now() + PAYOUT_RECHECK,
+                booking_id=action.booking_id,
+                user_id=action.user_id,
+                payload={**action.payload, "frozen_check": check},
+            )
+        )
+        await uow.commit()
+    return _skip(f"{why}; checked again in {PAYOUT_RECHECK}")
+
+
+async def retry_refund(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
+    """A moderator's decision: ask for a failed refund again (its own key), then record it."""
+    gateway = _gateway(ctx)
+    if gateway is None or action.booking_id is None:
+        return _skip("payments are not configured")
+    booking_id, refund_id = action.booking_id, str(action.payload["refund"])
+    async with ctx.uow(read_only=True) as uow:
+        _session, intent_id = await uow.payments.refs(booking_id)
+    if intent_id is None:
+        return _skip("no payment")
+    key = f"booking-{booking_id}-refund-retry-{refund_id}"
+    new_id = await gateway.refund(intent_id, int(action.payload["amount"]), key)
+    await _record(ctx, booking_id, await gateway.intent(intent_id))
+    return _done(f"refund {refund_id} asked for again as {new_id}")
 
 
 async def _wait_for_payouts(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:

@@ -29,8 +29,8 @@ from marketplace.domain.profiles import TutorProfile
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
-from marketplace.services import card_holds, reviews, scheduling
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services import card_holds, refund_failures, reviews, scheduling
+from marketplace.services.context import ServiceContext
 
 LINK_DAYS_AFTER_END = 30
 """A checkout/status link keeps working this long after the session ends."""
@@ -177,16 +177,20 @@ async def _schedule_move(
 
 
 def moves_needed(
-    payment: Payment, booking: Booking, target: Mapping[str, object]
+    payment: Payment, booking: Booking, target: Mapping[str, object], refunding: int = 0
 ) -> list[GatewayOp]:
-    """What is still to do to reach a `move_money` target, from the payment as recorded."""
+    """What is still to do to reach a `move_money` target, from the payment as recorded.
+
+    `refunding` is what refunds still pending at the provider will give back: counted as
+    asked for, so a pending refund is never asked for twice.
+    """
     if target.get("capture_all"):
         live = booking.state is BookingState.CONFIRMED
         waiting = payment.authorized and not (payment.captured or payment.voided)
         return [Capture(payment.authorized)] if live and waiting else []
     refund = int(str(target["refund_percent"]))
     share = int(str(target["tutor_share_percent"]))
-    return payment.plan(settle(payment.price, refund, share))
+    return payment.plan_with_pending(settle(payment.price, refund, share), refunding)
 
 
 def observed(intent: IntentState) -> Observed:
@@ -199,7 +203,7 @@ def observed(intent: IntentState) -> Observed:
         refunded=intent.amount_refunded,
         canceled=intent.status == "canceled",
         failed=intent.failed,
-        disputed=intent.disputed,
+        refunding=intent.refunding,
     )
 
 
@@ -240,8 +244,7 @@ async def apply_observed(
     for entry in entries:
         await uow.ledger.record(entry, booking.guild_id, now)
     newly_held = bool(updated.authorized) and not was_held
-    if updated.dispute_open and not payment.dispute_open:
-        await _dispute_opened(uow, booking, intent.intent_id, now)
+    await refund_failures.record(uow, booking, intent, now)
     policy = await uow.guilds.policy(booking.guild_id)
     if intent.lapsed and updated.voided and not payment.voided:
         booking = await card_holds.hold_lapsed(uow, booking, policy, now)
@@ -252,13 +255,6 @@ async def apply_observed(
         to = booking.student_id
         await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
     return Applied(booking, updated)
-
-
-async def _dispute_opened(uow: UnitOfWork, booking: Booking, intent_id: str, now: datetime) -> None:
-    """The student's bank disputed the charge: the payout stays frozen, moderators see it."""
-    detail = {"booking": booking.booking_id, "payment_intent": intent_id}
-    await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "payment_disputed", detail, now)
-    await scheduling.notify(uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now)
 
 
 async def _payment_arrived(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
-from marketplace.services import payments
+from marketplace.services import card_disputes, payments
 from marketplace.services.context import ServiceContext
 
 PAYMENT_EVENTS = frozenset(
@@ -25,7 +25,10 @@ PAYMENT_EVENTS = frozenset(
         "payment_intent.canceled",
         "payment_intent.payment_failed",
         "charge.refunded",
-        "charge.dispute.created",
+        "refund.created",
+        "refund.updated",
+        "refund.failed",
+        "charge.refund.updated",
     }
 )
 ACCOUNT_EVENTS = frozenset({"account.updated"})
@@ -72,6 +75,10 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
     """Handle one verified event (see the module docstring)."""
     if event.type in ACCOUNT_EVENTS:
         return await _account_updated(event, ctx)
+    if event.type in card_disputes.DISPUTE_EVENTS:
+        _gateway(ctx)
+        handled = await card_disputes.handle_event(event, ctx)
+        return EventResult(handled.status, handled.detail)
     if event.type not in PAYMENT_EVENTS:
         return await _only_record(event, ctx, "not an event we act on")
     return await _payment_event(event, ctx)

@@ -422,9 +422,65 @@ class PaymentRow(Base):
     payout_due_at: Mapped[datetime | None]
     transfer_id: Mapped[str | None] = mapped_column(String(255))
     capture_before: Mapped[datetime | None]  # the card authorization's deadline (Stripe's)
+    charged_back: Mapped[int] = mapped_column(BigInteger, default=0)
+    dispute_fees: Mapped[int] = mapped_column(BigInteger, default=0)
+    reversed: Mapped[int] = mapped_column(BigInteger, default=0)
+    covered: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunds_failed: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded_elsewhere: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CardDisputeRow(Base):
+    """A card dispute (chargeback) of a booking's payment, as Stripe last reported it.
+
+    `evidence` is the draft assembled when it opened (Stripe's evidence field names);
+    `reversal_id` is the transfer reversal made when it was lost after the payout.
+    """
+
+    __tablename__ = "card_dispute"
+    __table_args__ = (Index("ix_card_dispute_guild_status", "guild_id", "status"),)
+
+    dispute_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    due_by: Mapped[datetime | None]
+    withdrawn: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    submitted_by: Mapped[int | None] = mapped_column(BigInteger)
+    reversal_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RefundFailureRow(Base):
+    """A refund Stripe reported failed, and what a moderator decided about it.
+
+    `state` is ``open`` (waiting for a moderator), ``retried`` (a new refund was asked
+    for) or ``settled`` (given back outside Stripe).
+    """
+
+    __tablename__ = "refund_failure"
+    __table_args__ = (Index("ix_refund_failure_guild_state", "guild_id", "state"),)
+
+    refund_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class LedgerEntryRow(Base):

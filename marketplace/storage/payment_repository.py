@@ -55,6 +55,12 @@ def to_payment(row: PaymentRow) -> Payment:
         voided=row.voided,
         failed=row.failed,
         dispute_open=row.dispute_open,
+        charged_back=row.charged_back,
+        dispute_fees=row.dispute_fees,
+        reversed=row.reversed,
+        covered=row.covered,
+        refunds_failed=row.refunds_failed,
+        refunded_elsewhere=row.refunded_elsewhere,
     )
 
 
@@ -68,6 +74,12 @@ def _state(payment: Payment) -> dict[str, Any]:
         "voided": payment.voided,
         "failed": payment.failed,
         "dispute_open": payment.dispute_open,
+        "charged_back": payment.charged_back,
+        "dispute_fees": payment.dispute_fees,
+        "reversed": payment.reversed,
+        "covered": payment.covered,
+        "refunds_failed": payment.refunds_failed,
+        "refunded_elsewhere": payment.refunded_elsewhere,
     }
 
 
@@ -239,23 +251,31 @@ def _net(account: Account) -> ColumnElement[Any]:
     return func.coalesce(func.sum(flow), 0)
 
 
-_BALANCE_COLUMNS = (
-    _net(Account.STUDENT),
-    _net(Account.REFUNDED),
-    _net(Account.TUTOR),
-    _net(Account.PLATFORM),
-    _net(Account.HELD),
+_BALANCE_ACCOUNTS = (
+    Account.STUDENT,
+    Account.REFUNDED,
+    Account.TUTOR,
+    Account.PLATFORM,
+    Account.HELD,
+    Account.CHARGED_BACK,
+    Account.DISPUTE_FEES,
+    Account.PLATFORM_FUNDS,
 )
+_BALANCE_COLUMNS = tuple(_net(account) for account in _BALANCE_ACCOUNTS)
 
 
-def _balance(student: Any, refunded: Any, tutor: Any, platform: Any, held: Any) -> Balance:
+def _balance(*sums: Any) -> Balance:
     # PostgreSQL sums BIGINT as NUMERIC (a Decimal): back to exact ints.
+    net = dict(zip(_BALANCE_ACCOUNTS, (int(value) for value in sums), strict=True))
     return Balance(
-        captured=-int(student),
-        refunded=int(refunded),
-        released=int(tutor),
-        fees=int(platform),
-        held=int(held),
+        captured=-net[Account.STUDENT],
+        refunded=net[Account.REFUNDED],
+        released=net[Account.TUTOR],
+        fees=net[Account.PLATFORM],
+        held=net[Account.HELD],
+        charged_back=net[Account.CHARGED_BACK],
+        dispute_fees=net[Account.DISPUTE_FEES],
+        covered=-net[Account.PLATFORM_FUNDS],
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from marketplace.storage.attendance_repository import SqlAttendanceLog
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
 from marketplace.storage.booking_repository import SqlBookingRepository
+from marketplace.storage.card_dispute_repository import SqlCardDisputes, SqlRefundFailures
 from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.dispute_repository import SqlDisputeRepository
 from marketplace.storage.engine import Database
@@ -69,6 +70,8 @@ class SqlUnitOfWork:
     payout_accounts: SqlPayoutAccounts
     cases: SqlCaseRepository
     disputes: SqlDisputeRepository
+    card_disputes: SqlCardDisputes
+    refund_failures: SqlRefundFailures
     reviews: SqlReviewRepository
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
@@ -128,6 +131,8 @@ class SqlUnitOfWork:
         self.payout_accounts = SqlPayoutAccounts(session)
         self.cases = SqlCaseRepository(session)
         self.disputes = SqlDisputeRepository(session)
+        self.card_disputes = SqlCardDisputes(session)
+        self.refund_failures = SqlRefundFailures(session)
         self.reviews = SqlReviewRepository(session)
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)

@@ -160,18 +160,6 @@ async def test_the_queue_lists_open_cases_oldest_first_in_pages(service_context,
     assert beyond.page == 2
 
 
-async def test_the_queue_shows_card_disputes_the_payments_service_recorded(
-    service_context, uow_factory, clock, moderated
-):
-    async with uow_factory() as uow:
-        await uow.audit.record(
-            GUILD, 0, "payment_disputed", {"booking": 7, "payment_intent": "pi_1"}, clock.now()
-        )
-        await uow.commit()
-    listing = await moderation.queue(MODERATOR, 1, service_context)
-    assert [d.booking_id for d in listing.card_disputes] == [7]
-
-
 async def test_a_moderator_resolves_a_case_once_and_it_is_audited(
     service_context, uow_factory, clock, moderated
 ):

@@ -13,7 +13,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import MetaData, Table, insert, select
 
 from marketplace.domain.policy import apply_overrides
 from marketplace.services import ledger
@@ -115,16 +115,31 @@ def _layers() -> list[list[Any]]:
     return [guilds + users, members, profiles + bookings, payments + entries]
 
 
-def _set_columns(row: Any) -> dict[str, Any]:
-    """The values a seed row was built with (the table's own defaults fill the rest)."""
-    return {name: value for name, value in vars(row).items() if not name.startswith("_")}
+def _values(row: Any, stored: Table) -> dict[str, Any]:
+    """A seed row's values for the table as it is at this revision.
+
+    What the row was built with, and the mapping's scalar defaults for the rest of the
+    columns the table has so far (later revisions add some).
+    """
+    values = {name: value for name, value in vars(row).items() if not name.startswith("_")}
+    for column in type(row).__table__.columns:
+        default = column.default
+        missing = column.name in stored.c and column.name not in values
+        if missing and default is not None and default.is_scalar:
+            values[column.name] = default.arg
+    return values
 
 
 async def _seed(url: str) -> None:
     async with units_of_work(url) as factory, factory() as uow:
+        connection = await uow.session.connection()
         for layer in _layers():
             for row in layer:
-                await uow.session.execute(insert(type(row)).values(**_set_columns(row)))
+                name = type(row).__tablename__
+                stored = await connection.run_sync(
+                    lambda sync, name=name: Table(name, MetaData(), autoload_with=sync)
+                )
+                await uow.session.execute(insert(stored).values(**_values(row, stored)))
         await uow.commit()
 
 

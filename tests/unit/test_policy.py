@@ -48,6 +48,7 @@ SPEC_DEFAULTS = {
     "checkout_expiry_minutes": 30,
     "dispute_window_hours": 48,  # "up to 48 h after the scheduled end"
     "dispute_resolution_target_hours": 24,  # "resolution within 24 h"
+    "chargeback_reverses_payout": True,  # "when `chargeback_reverses_payout` is on (the default)"
     "review_edit_hours": 24,  # "It can be edited for 24 h"
     "reminder_offsets_minutes": (120, 15),  # "2 h and 15 min before"
     "booking_nudge_days": 7,  # "hasn't booked within 7 days"

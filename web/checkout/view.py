@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marketplace.domain.money import Money
 from marketplace.domain.policy import GuildPolicy
 from marketplace.formatting import format_money, guild_locale
+from marketplace.policy_words import cancellation_policy_lines
 from marketplace.services.checkout import CheckoutPage
 
 
@@ -50,6 +51,7 @@ class BookingView:
     status: str
     payable: bool
     policy: GuildPolicy
+    policy_lines: list[str]
 
 
 def zone_of(name: str | None) -> tuple[str, tzinfo]:
@@ -124,4 +126,5 @@ def booking_view(page: CheckoutPage) -> BookingView:
         status=page.status.value,
         payable=page.payable,
         policy=page.policy,
+        policy_lines=cancellation_policy_lines(page.policy),
     )

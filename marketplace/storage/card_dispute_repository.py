@@ -1,0 +1,217 @@
+"""Card disputes and failed refunds in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.card_disputes import OPEN_STATUSES, CardDispute
+from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
+from marketplace.storage.models import CardDisputeRow, RefundFailureRow
+from marketplace.storage.repositories import upsert
+
+
+def _dispute(row: CardDisputeRow) -> CardDispute:
+    return CardDispute(
+        dispute_id=row.dispute_id,
+        booking_id=row.booking_id,
+        guild_id=row.guild_id,
+        amount=row.amount,
+        currency=row.currency,
+        reason=row.reason,
+        status=row.status,
+        due_by=row.due_by,
+        withdrawn=row.withdrawn,
+        fee=row.fee,
+        submissions=row.submissions,
+        created_at=row.created_at,
+    )
+
+
+class SqlCardDisputes:
+    """Card disputes, keyed by Stripe's dispute id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, dispute_id: str, *, for_update: bool = False) -> CardDispute | None:
+        """One dispute (locked for this transaction when `for_update`)."""
+        query = select(CardDisputeRow).where(CardDisputeRow.dispute_id == dispute_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return None if row is None else _dispute(row)
+
+    async def save(self, dispute: CardDispute, now: datetime) -> bool:
+        """Insert or update what Stripe reports; True when it is new."""
+        reported = {
+            "status": dispute.status,
+            "amount": dispute.amount,
+            "due_by": dispute.due_by,
+            "withdrawn": dispute.withdrawn,
+            "fee": dispute.fee,
+            "submissions": dispute.submissions,
+            "updated_at": now,
+        }
+        inserted = await self._session.scalar(
+            upsert(self._session, CardDisputeRow)
+            .values(
+                dispute_id=dispute.dispute_id,
+                booking_id=dispute.booking_id,
+                guild_id=dispute.guild_id,
+                currency=dispute.currency,
+                reason=dispute.reason,
+                evidence={},
+                created_at=dispute.created_at,
+                **reported,
+            )
+            .on_conflict_do_nothing(index_elements=[CardDisputeRow.dispute_id])
+            .returning(CardDisputeRow.dispute_id)
+        )
+        if inserted is None:
+            await self._session.execute(
+                update(CardDisputeRow)
+                .where(CardDisputeRow.dispute_id == dispute.dispute_id)
+                .values(**reported)
+            )
+        return inserted is not None
+
+    async def of_booking(self, booking_id: int) -> list[CardDispute]:
+        """The booking's disputes, oldest first."""
+        rows = await self._session.scalars(
+            select(CardDisputeRow)
+            .where(CardDisputeRow.booking_id == booking_id)
+            .order_by(CardDisputeRow.created_at, CardDisputeRow.dispute_id)
+        )
+        return [_dispute(row) for row in rows]
+
+    async def open_in_guild(self, guild_id: int, limit: int) -> list[CardDispute]:
+        """The guild's undecided disputes, soonest due first."""
+        rows = await self._session.scalars(
+            select(CardDisputeRow)
+            .where(
+                CardDisputeRow.guild_id == guild_id,
+                CardDisputeRow.status.in_(sorted(OPEN_STATUSES)),
+            )
+            .order_by(CardDisputeRow.due_by, CardDisputeRow.created_at)
+            .limit(limit)
+        )
+        return [_dispute(row) for row in rows]
+
+    async def _column(self, dispute_id: str, column: Any) -> Any:
+        return await self._session.scalar(
+            select(column).where(CardDisputeRow.dispute_id == dispute_id)
+        )
+
+    async def _set(self, dispute_id: str, **values: Any) -> None:
+        await self._session.execute(
+            update(CardDisputeRow).where(CardDisputeRow.dispute_id == dispute_id).values(**values)
+        )
+
+    async def evidence(self, dispute_id: str) -> dict[str, Any]:
+        """The evidence draft ({} when none)."""
+        return dict(await self._column(dispute_id, CardDisputeRow.evidence) or {})
+
+    async def set_evidence(self, dispute_id: str, evidence: dict[str, Any]) -> None:
+        """Store the evidence draft."""
+        await self._set(dispute_id, evidence=evidence)
+
+    async def set_submitted_by(self, dispute_id: str, user_id: int) -> None:
+        """Record who submitted the evidence."""
+        await self._set(dispute_id, submitted_by=user_id)
+
+    async def set_reversal(self, dispute_id: str, reversal_id: str) -> None:
+        """Record the transfer reversal made for it."""
+        await self._set(dispute_id, reversal_id=reversal_id)
+
+    async def reversal_of(self, dispute_id: str) -> str | None:
+        """The transfer reversal made for it, if any."""
+        found = await self._column(dispute_id, CardDisputeRow.reversal_id)
+        return None if found is None else str(found)
+
+
+def _failure(row: RefundFailureRow) -> RefundFailure:
+    return RefundFailure(
+        refund_id=row.refund_id,
+        booking_id=row.booking_id,
+        guild_id=row.guild_id,
+        amount=row.amount,
+        currency=row.currency,
+        reason=row.reason,
+        state=RefundFailureState(row.state),
+        created_at=row.created_at,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlRefundFailures:
+    """Failed refunds, keyed by Stripe's refund id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, failure: RefundFailure) -> bool:
+        """Store it once; False when its refund id is already stored."""
+        inserted = await self._session.scalar(
+            upsert(self._session, RefundFailureRow)
+            .values(
+                refund_id=failure.refund_id,
+                booking_id=failure.booking_id,
+                guild_id=failure.guild_id,
+                amount=failure.amount,
+                currency=failure.currency,
+                reason=failure.reason,
+                state=failure.state.value,
+                created_at=failure.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=[RefundFailureRow.refund_id])
+            .returning(RefundFailureRow.refund_id)
+        )
+        return inserted is not None
+
+    async def get(self, refund_id: str, *, for_update: bool = False) -> RefundFailure | None:
+        """One failure."""
+        query = select(RefundFailureRow).where(RefundFailureRow.refund_id == refund_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return None if row is None else _failure(row)
+
+    async def save(self, failure: RefundFailure) -> None:
+        """Store a decision."""
+        await self._session.execute(
+            update(RefundFailureRow)
+            .where(RefundFailureRow.refund_id == failure.refund_id)
+            .values(
+                state=failure.state.value,
+                decided_by=failure.decided_by,
+                decided_at=failure.decided_at,
+            )
+        )
+
+    async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
+        """The guild's failures waiting for a moderator, oldest first."""
+        rows = await self._session.scalars(
+            select(RefundFailureRow)
+            .where(
+                RefundFailureRow.guild_id == guild_id,
+                RefundFailureRow.state == RefundFailureState.OPEN.value,
+            )
+            .order_by(RefundFailureRow.created_at, RefundFailureRow.refund_id)
+            .limit(limit)
+        )
+        return [_failure(row) for row in rows]
+
+    async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
+        """The booking's failures waiting for a moderator."""
+        rows = await self._session.scalars(
+            select(RefundFailureRow).where(
+                RefundFailureRow.booking_id == booking_id,
+                RefundFailureRow.state == RefundFailureState.OPEN.value,
+            )
+        )
+        return [_failure(row) for row in rows]
