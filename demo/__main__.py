@@ -15,7 +15,7 @@ from pathlib import Path
 from demo.campus import Campus, running_campus
 from demo.clock import DemoClock
 from demo.journey import STEPS, DemoStepFailedError
-from demo.paid_journey import PAID_STEPS
+from demo.paid_steps import PAID_STEPS
 from discord_emulator.violations import describe_violations
 from stripe_fake import running_stripe_fake
 

@@ -20,7 +20,6 @@ import aiohttp
 from demo.campus import Campus
 from demo.journey import (
     DemoStepFailedError,
-    admin_configures_the_server,
     booking_of,
     both_meet_in_the_session_space,
     demo_clock,
@@ -28,10 +27,7 @@ from demo.journey import (
     expect,
     option_values,
     seen,
-    student_onboards,
     the_space_closes_after_the_grace,
-    tutor_onboards,
-    tutor_publishes_availability,
     wake_jobs,
 )
 from discord_emulator import Message
@@ -287,19 +283,3 @@ async def the_ledger_verifies(c: Campus) -> None:
     c.emu.say_system(f"$ tutorbot ledger verify\n{output.decode().strip()}")
     if process.returncode != 0:
         raise DemoStepFailedError(f"ledger verify exited {process.returncode}")
-
-
-PAID_STEPS = (
-    admin_configures_the_server,
-    student_onboards,
-    tutor_onboards,
-    tutor_publishes_availability,
-    tutor_sets_up_payouts,
-    student_pays_and_the_session_is_completed,
-    the_student_reviews_the_tutor,
-    a_late_cancellation_gets_a_partial_refund,
-    a_dispute_is_decided_by_a_moderator,
-    a_tutor_no_show_is_refunded_in_full,
-    the_admin_reads_the_weeks_figures,
-    the_ledger_verifies,
-)

@@ -15,6 +15,7 @@ from bot.presenters.text_limits import (
     EMBED_TITLE_MAX,
     FIELD_VALUE_MAX,
     clip,
+    fit_embed,
     fit_joined,
 )
 from marketplace.domain.booking import Booking
@@ -95,7 +96,7 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             page=queue.page, pages=queue.pages, total=queue.total, next=queue.page + 1
         )
     )
-    return embed
+    return fit_embed(embed, texts.MOD_QUEUE_MORE)
 
 
 def _card_dispute_line(dispute: CardDispute) -> str:

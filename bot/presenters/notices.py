@@ -116,6 +116,8 @@ def _body_key(notice: Notice) -> str:
     lapsed = notice.kind is NoticeKind.PAYMENT_LAPSED
     if lapsed and notice.booking and notice.booking.state is not BookingState.CANCELLED:
         return "payment_lapsed_after_session"
+    if notice.kind is NoticeKind.PAYMENT_DISPUTED and notice.extra.get("paid_out"):
+        return "payment_disputed_after_payout"
     if notice.kind is NoticeKind.CARD_DISPUTE_DECIDED:
         return f"card_dispute_decided_{'won' if notice.extra.get('outcome') == 'won' else 'lost'}"
     if notice.kind is NoticeKind.NO_SHOW_RECORDED:

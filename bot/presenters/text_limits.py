@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import discord
+
 from bot import texts
 
 ELLIPSIS = "…"
@@ -68,6 +70,20 @@ def kept_items(items: Sequence[str], limit: int, sep: str) -> list[str]:
 def fit_joined(items: Sequence[str], limit: int, sep: str = ", ") -> str:
     """`items` joined by `sep` within `limit` characters; what is left out is counted."""
     return sep.join(kept_items(items, limit, sep))
+
+
+def fit_embed(embed: discord.Embed, more: str) -> discord.Embed:
+    """Keep `embed` within Discord's 6,000 characters.
+
+    Fields are dropped from the end, and a last field says so with `more` (a short line).
+    """
+    dropped = False
+    while len(embed) > EMBED_TOTAL_MAX - len(more) - 1 and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+        dropped = True
+    if dropped:
+        embed.add_field(name="…", value=more, inline=False)
+    return embed
 
 
 def paged_lines(lines: Sequence[str], *, page_max: int, total_max: int) -> list[str]:

@@ -63,6 +63,11 @@ NOTICE_BODIES = {
         "Your share for the **{subject}** session with <@{other}> is ready, but you haven't "
         "set up payouts yet. Run `/tutor payouts` in the server; I'll send it once that's done."
     ),
+    "payment_disputed_after_payout": (
+        "The student's bank disputed the charge for your **{subject}** session with "
+        "<@{other}>. You were paid already; if the bank decides for the student, your "
+        "share may be taken back. The moderators are sending the session's record to the bank."
+    ),
     "card_dispute_decided_won": (
         "The bank decided the card dispute about your **{subject}** session with <@{other}> "
         "for us. Your payout goes ahead as usual."

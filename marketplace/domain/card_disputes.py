@@ -81,9 +81,10 @@ def decide(payment: Payment, dispute: CardDispute, tutor_bears: bool) -> Decided
     """Book a dispute the bank has decided (call once, when it is first seen closed).
 
     The fee is booked whatever the outcome. A lost dispute's amount leaves `held` as
-    charged back: if the tutor was already paid and bears their share, that much is
-    reversed later (`reverse`; the reversal's own entries come back into `held` and out
-    again as charged back), and the platform covers the rest at once.
+    charged back: if the tutor was already paid and bears their share (their part of
+    what was kept, `tutor_part`), that much is reversed later (`reverse`; the
+    reversal's own entries come back into `held` and out again as charged back), and the
+    platform covers the rest at once.
     """
     currency = payment.price.total.currency
     ref, entries = dispute.dispute_id, list[Entry]()
@@ -100,7 +101,7 @@ def decide(payment: Payment, dispute: CardDispute, tutor_bears: bool) -> Decided
     if lost <= 0:
         return Decided(payment, entries, 0)
     paid = payment.released - payment.reversed
-    reverse = min(lost, paid) if tutor_bears and payment.released else 0
+    reverse = min(paid, tutor_part(lost, paid, paid + payment.fees)) if tutor_bears else 0
     now_lost = lost - reverse
     short = max(0, now_lost - payment.held_on_platform)
     if short:
@@ -110,6 +111,11 @@ def decide(payment: Payment, dispute: CardDispute, tutor_bears: bool) -> Decided
         payment = payment.charge_back(now_lost)
         move(Account.HELD, Account.CHARGED_BACK, now_lost, "chargeback")
     return Decided(payment, entries, reverse)
+
+
+def tutor_part(lost: int, tutor: int, kept: int) -> int:
+    """The tutor's share of a loss: the part of what was kept that was theirs (floor)."""
+    return 0 if kept <= 0 else lost * tutor // kept
 
 
 def reversal_entries(payment: Payment, amount: int, reversal_id: str) -> list[Entry]:
@@ -138,15 +144,16 @@ def payout_after_losses(
 ) -> PayoutAfterLosses:
     """Adjust a planned payout (tutor + platform = what was held) for money charged back.
 
-    When the tutor bears their share, their payout shrinks by the loss first and the
-    platform's fee takes the rest; otherwise the tutor is paid in full and the platform
+    When the tutor bears their share, their payout shrinks by their part of the loss and
+    the platform's fee by the rest; otherwise the tutor is paid in full and the platform
     covers what is missing from its own funds.
     """
     held = payment.held_on_platform
     if not payment.charged_back or tutor + platform <= held:
         return PayoutAfterLosses(tutor, platform, 0)
     if tutor_bears:
-        kept_tutor = max(0, min(tutor, held - platform))
+        lost = tutor + platform - held
+        kept_tutor = max(0, tutor - tutor_part(lost, tutor, tutor + platform))
         return PayoutAfterLosses(kept_tutor, max(0, held - kept_tutor), 0)
     cover = max(0, tutor - held)
     return PayoutAfterLosses(tutor, held + cover - tutor, cover)

@@ -136,7 +136,7 @@ async def _apply(uow: UnitOfWork, booking_id: int, state: DisputeState, now: dat
     if before is None:
         draft = await dispute_evidence.draft(uow, booking, payment, now)
         await uow.card_disputes.set_evidence(dispute.dispute_id, draft)
-        await _opened(uow, booking, dispute, now)
+        await _opened(uow, booking, dispute, bool(payment.released), now)
     was_open = before is None or before.is_open
     if was_open and not dispute.is_open:
         policy = await uow.guilds.policy(booking.guild_id)
@@ -150,14 +150,18 @@ async def _apply(uow: UnitOfWork, booking_id: int, state: DisputeState, now: dat
     await uow.payments.save(payment, now)
 
 
-async def _opened(uow: UnitOfWork, booking: Booking, dispute: CardDispute, now: datetime) -> None:
+async def _opened(
+    uow: UnitOfWork, booking: Booking, dispute: CardDispute, paid_out: bool, now: datetime
+) -> None:
+    """Audit it, alert the admins, tell the tutor (whose payout is frozen, or was made)."""
     detail = {"booking": booking.booking_id, "dispute": dispute.dispute_id,
               "amount": dispute.amount, "reason": dispute.reason}  # fmt: skip
     await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, OPENED_ACTION, detail, now)
     await alert_admins(uow, booking, OPENED_ACTION, now)
     await scheduling.notify(
-        uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now, about=now
-    )
+        uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now, about=now,
+        extra={"paid_out": "yes"} if paid_out else None,
+    )  # fmt: skip
 
 
 async def _decided(

@@ -63,6 +63,7 @@ from marketplace.domain import availability as availability_rules
 from marketplace.domain import survey as survey_rules
 from marketplace.domain.booking import BookingState
 from marketplace.domain.cancellation import CancellationOutcome
+from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.checklist import Step
 from marketplace.domain.disputes import Dispute, DisputeOutcome
 from marketplace.domain.members import Member, Subject
@@ -70,6 +71,7 @@ from marketplace.domain.notes import Goals, Pair, ProgressNote
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Completeness, Level, Role
 from marketplace.domain.ranking import CompletionCounts
+from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.restrictions import Restriction
 from marketplace.domain.reviews import Party
 from marketplace.domain.stats import DaySeries, GuildStats, MoneyTotals, Period, Window
@@ -78,7 +80,7 @@ from marketplace.ports import Notice, NoticeKind, SpacePlan
 from marketplace.services import booking_views
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
-from marketplace.services.moderation import CardDispute, FailedWork, ModQueue, OpenDisputeLine
+from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
 from marketplace.services.notes import NOTES_LOADED, NotesCard, TemplatePrompt
 from marketplace.services.restrictions import Restricted
 from marketplace.services.results import GuildConfig, Onboarded, ProfileCard
@@ -411,6 +413,20 @@ def test_search_results_and_the_picker_fit_on_every_page(subject: Subject, name:
 # --- moderation ----------------------------------------------------------------------------
 
 
+def _card_dispute(n: int) -> CardDispute:
+    return CardDispute(
+        f"du_{'x' * 24}{n}", SNOWFLAKE - n, SNOWFLAKE, 10**12, "ISK", "product_unacceptable",
+        "warning_needs_response", NOW, 10**12, 1500, 0, NOW,
+    )  # fmt: skip
+
+
+def _refund_failure(n: int) -> RefundFailure:
+    return RefundFailure(
+        f"re_{'x' * 24}{n}", SNOWFLAKE - 10 - n, SNOWFLAKE, 10**12, "ISK",
+        "charge_for_pending_refund_disputed", RefundFailureState.OPEN, NOW,
+    )  # fmt: skip
+
+
 def _dispute(statement: str, n: int = 0) -> Dispute:
     return Dispute(
         SNOWFLAKE - n, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, Party.STUDENT, statement, NOW,
@@ -426,15 +442,19 @@ def test_the_moderator_queue_and_history_fit_when_full(
     page = [worst.case(reason, SNOWFLAKE - n) for n in range(worst.QUEUE_PAGE)]
     full = ModQueue(
         cases=page, total=SNOWFLAKE, page=SNOWFLAKE - 1, pages=SNOWFLAKE,
-        card_disputes=[CardDispute(SNOWFLAKE, NOW)] * 5,
+        card_disputes=[_card_dispute(n) for n in range(5)],
         held_reviews=[worst.review(Party.TUTOR, "", "")] * 5,
         disputes=[OpenDisputeLine(_dispute(statement, n), NOW, overdue=True) for n in range(10)],
         failed_work=[FailedWork("open_space" * 20, SNOWFLAKE, NOW)] * 5,
+        refund_failures=[_refund_failure(n) for n in range(5)],
     )  # fmt: skip
-    view = case_buttons.queue_view(SNOWFLAKE, page)
+    view = case_buttons.queue_view(SNOWFLAKE, full)
+    assert view is not None
+    assert len(view.children) == worst.QUEUE_PAGE + 5 + 2 * 5  # Resolve, evidence, refunds
     assert_message_fits(embeds=[moderation.queue_embed(full)], view=view)
-    assert_message_fits(embeds=[moderation.queue_embed(ModQueue([], 0, 1, 1, []))])
-    assert case_buttons.queue_view(SNOWFLAKE, []) is None
+    empty = ModQueue([], 0, 1, 1, [])
+    assert_message_fits(embeds=[moderation.queue_embed(empty)])
+    assert case_buttons.queue_view(SNOWFLAKE, empty) is None
     assert_modal_fits(case_buttons.ResolveCaseModal(SNOWFLAKE, SNOWFLAKE))
 
     user = cast(discord.abc.User, _Member("w" * worst.DISPLAY_NAME_MAX))

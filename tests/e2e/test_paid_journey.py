@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from demo.campus import running_campus
 from demo.clock import DemoClock
-from demo.paid_journey import PAID_STEPS
+from demo.paid_steps import PAID_STEPS
 from stripe_fake import running_stripe_fake
 
 

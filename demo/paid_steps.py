@@ -1,0 +1,37 @@
+"""The paid guild's whole journey, in order: from payouts set up to the ledger verified."""
+
+from __future__ import annotations
+
+from demo.chargebacks import CHARGEBACK_STEPS
+from demo.journey import (
+    admin_configures_the_server,
+    student_onboards,
+    tutor_onboards,
+    tutor_publishes_availability,
+)
+from demo.paid_journey import (
+    a_dispute_is_decided_by_a_moderator,
+    a_late_cancellation_gets_a_partial_refund,
+    a_tutor_no_show_is_refunded_in_full,
+    student_pays_and_the_session_is_completed,
+    the_admin_reads_the_weeks_figures,
+    the_ledger_verifies,
+    the_student_reviews_the_tutor,
+    tutor_sets_up_payouts,
+)
+
+PAID_STEPS = (
+    admin_configures_the_server,
+    student_onboards,
+    tutor_onboards,
+    tutor_publishes_availability,
+    tutor_sets_up_payouts,
+    student_pays_and_the_session_is_completed,
+    the_student_reviews_the_tutor,
+    a_late_cancellation_gets_a_partial_refund,
+    a_dispute_is_decided_by_a_moderator,
+    a_tutor_no_show_is_refunded_in_full,
+    the_admin_reads_the_weeks_figures,
+    *CHARGEBACK_STEPS,
+    the_ledger_verifies,
+)
