@@ -14,6 +14,7 @@ from bot import texts
 from bot.presenters.notices import RenderedNotice, ics_file, render_notice
 from marketplace.ports import DeliveryOutcome, Notice
 from marketplace.services.context import ServiceContext
+from marketplace.services.guild_admin import money_locale
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ class DiscordNotifier:
     async def deliver(self, notice: Notice) -> DeliveryOutcome:
         """DM the user; on 50007 mention them in the fallback channel instead."""
         subject, fallback_id = await self._context(notice)
-        rendered = render_notice(notice, subject, self.services.clock.now())
+        locale = await money_locale(notice.guild_id, self.services)
+        rendered = render_notice(notice, subject, self.services.clock.now(), locale)
         if notice.try_dm:
             try:
                 user = self.bot.get_user(notice.user_id) or await self.bot.fetch_user(

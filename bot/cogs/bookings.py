@@ -100,6 +100,7 @@ class BookingCog(commands.Cog):
         embed = bookings_embed(
             listing.bookings, actor.user_id, names, upcoming=upcoming,
             fallback_count=len(listing.fallback_notices), payments=listing.payments,
+            locale=listing.locale,
         )  # fmt: skip
         view = await bookings_view(listing.bookings, actor, self.bot.services)
         await reply(interaction, embed=embed, view=view or discord.utils.MISSING, ephemeral=True)

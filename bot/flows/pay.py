@@ -17,6 +17,7 @@ from marketplace.domain.booking import Booking, BookingState
 from marketplace.services import checkout
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
+from marketplace.services.guild_admin import money_locale
 
 
 def link_button(label: str, url: str, *, row: int | None = None) -> discord.ui.Button[Any]:
@@ -43,7 +44,7 @@ async def pay_url(booking: Booking, actor: Actor, ctx: ServiceContext) -> str:
 
 async def booked_answer(booking: Booking, actor: Actor, ctx: ServiceContext) -> Answer:
     """What the student reads right after booking; a paid booking comes with **Pay**."""
-    text = booked_text(booking)
+    text = booked_text(booking, locale=await money_locale(booking.guild_id, ctx))
     if not awaits_payment(booking):
         return Answer(text)
     return Answer(text, link_view(texts.PAY_LABEL, await pay_url(booking, actor, ctx)))

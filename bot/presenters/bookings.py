@@ -79,12 +79,16 @@ def payment_label(
 
 
 def booking_line(
-    booking: Booking, viewer_id: int, names: dict[str, str], payment: Payment | None = None
+    booking: Booking,
+    viewer_id: int,
+    names: dict[str, str],
+    payment: Payment | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> str:
-    """One booking as the viewer sees it, with its payment state."""
+    """One booking as the viewer sees it, with its payment state (amounts in `locale`)."""
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = "with tutor" if viewer_id == booking.student_id else "with student"
-    states = [payment_label(booking, payment)]
+    states = [payment_label(booking, payment, locale=locale)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
         states.insert(0, STATE_LABELS.get(booking.state, booking.state))
     line = (
@@ -107,11 +111,12 @@ def bookings_embed(
     upcoming: bool,
     fallback_count: int,
     payments: Mapping[int, Payment] | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> discord.Embed:
-    """The `/bookings` card."""
+    """The `/bookings` card (amounts in the guild's `locale`)."""
     title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
     paid = payments or {}
-    lines = [booking_line(b, viewer_id, names, paid.get(b.booking_id)) for b in items]
+    lines = [booking_line(b, viewer_id, names, paid.get(b.booking_id), locale) for b in items]
     lines = lines or [texts.BOOKINGS_NONE]
     description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     embed = discord.Embed(title=title, description=description, colour=BRAND_COLOUR)

@@ -73,11 +73,11 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
             inline=False,
         )
     if queue.card_disputes:
-        lines = [_card_dispute_line(d) for d in queue.card_disputes]
+        lines = [_card_dispute_line(d, queue.locale) for d in queue.card_disputes]
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
         embed.add_field(name=texts.MOD_CARD_DISPUTES, value=value, inline=False)
     if queue.refund_failures:
-        lines = [_refund_failure_line(f) for f in queue.refund_failures]
+        lines = [_refund_failure_line(f, queue.locale) for f in queue.refund_failures]
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
         embed.add_field(name=texts.MOD_REFUND_FAILURES, value=value, inline=False)
     if queue.disputes:
@@ -99,9 +99,9 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
     return fit_embed(embed, texts.MOD_QUEUE_MORE)
 
 
-def _card_dispute_line(dispute: CardDispute) -> str:
+def _card_dispute_line(dispute: CardDispute, locale: str) -> str:
     """A card dispute: its booking, amount, where it stands and when evidence is due."""
-    amount = format_money(Money(dispute.amount, dispute.currency))
+    amount = format_money(Money(dispute.amount, dispute.currency), locale)
     status = texts.CARD_DISPUTE_STATUS.get(dispute.status, dispute.status)
     if dispute.due_by is None:
         return texts.MOD_CARD_DISPUTE_NO_DUE.format(
@@ -113,10 +113,10 @@ def _card_dispute_line(dispute: CardDispute) -> str:
     )  # fmt: skip
 
 
-def _refund_failure_line(failure: RefundFailure) -> str:
+def _refund_failure_line(failure: RefundFailure, locale: str) -> str:
     """A failed refund: its booking, amount and the bank's reason."""
     reason = texts.REFUND_FAILURE_REASONS.get(failure.reason, texts.REFUND_FAILURE_OTHER)
-    amount = format_money(Money(failure.amount, failure.currency))
+    amount = format_money(Money(failure.amount, failure.currency), locale)
     return texts.MOD_REFUND_FAILURE.format(booking=failure.booking_id, amount=amount, reason=reason)
 
 

@@ -18,7 +18,7 @@ from bot.presenters.text_limits import EMBED_DESCRIPTION_MAX, clip
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.calendar import google_calendar_link, ics_event
 from marketplace.domain.money import Money
-from marketplace.formatting import format_money
+from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.ports import Notice, NoticeKind
 
 CALENDAR_KINDS = frozenset(
@@ -46,8 +46,10 @@ def when_line(booking: Booking) -> str:
     return texts.WHEN_LINE.format(start=ts(booking.start), minutes=minutes)
 
 
-def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedNotice:
-    """The embed, buttons and calendar file for a notice."""
+def render_notice(
+    notice: Notice, subject_name: str, now: datetime, locale: str = DEFAULT_LOCALE
+) -> RenderedNotice:
+    """The embed, buttons and calendar file for a notice (amounts in `locale`)."""
     if notice.kind in ACCOUNT_KINDS:
         return RenderedNotice(account_notice_embed(notice), None, None)
     booking = notice.booking
@@ -57,7 +59,7 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         subject=subject_name,
         who=texts.WHO_CANCELLED.get(booking.cancelled_by or "", "someone") if booking else "",
         relative=f"<t:{ts(booking.start)}:R>" if booking else "",
-        amount=_amount(notice),
+        amount=_amount(notice, locale),
     )
     embed = discord.Embed(
         title=texts.NOTICE_TITLES[notice.kind],
@@ -84,7 +86,7 @@ def render_notice(notice: Notice, subject_name: str, now: datetime) -> RenderedN
         and booking.price is not None
         and notice.user_id == booking.student_id
     ):
-        lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price)))
+        lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price, locale)))
     if notice.kind is NoticeKind.NO_SHOW_RECORDED:
         lines.extend(_no_show_lines(notice, booking))
     if notice.kind is NoticeKind.DISPUTE_RESOLVED:
@@ -139,11 +141,11 @@ def _no_show_lines(notice: Notice, booking: Booking) -> list[str]:
     return [*money, texts.NO_SHOW_DISPUTE]
 
 
-def _amount(notice: Notice) -> str:
+def _amount(notice: Notice, locale: str) -> str:
     """A payout's amount, as people read it ("Your share" if the notice lacks a valid one)."""
     minor, currency = notice.extra.get("amount"), notice.extra.get("currency")
     try:
-        return format_money(Money(int(str(minor)), str(currency).upper()))
+        return format_money(Money(int(str(minor)), str(currency).upper()), locale)
     except (TypeError, ValueError):
         return "Your share"
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from marketplace.domain.booking import Booking, earliest_start
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.payment import Payment
+from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.services import payments
 from marketplace.services.availability import open_slots
 from marketplace.services.bookings import bookable_tutor
@@ -24,6 +25,7 @@ class BookingList:
     bookings: list[Booking]
     fallback_notices: list[tuple[str, int | None, datetime]]
     payments: dict[int, Payment] = field(default_factory=dict)
+    locale: str = DEFAULT_LOCALE  # the guild's, for amounts
 
 
 async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> BookingList:
@@ -36,7 +38,8 @@ async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> Book
         fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
         priced = [b.booking_id for b in bookings if b.price is not None]
         paid = await uow.payments.of_bookings(priced) if priced else {}
-    return BookingList(bookings, fallbacks, paid)
+        policy = await uow.guilds.policy(actor.guild_id)
+    return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages))
 
 
 PICKER_DAYS = 14

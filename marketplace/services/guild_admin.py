@@ -6,10 +6,18 @@ from marketplace.domain.errors import InputError, InvalidSettingError, Permissio
 from marketplace.domain.members import Rights, Subject, rights_of
 from marketplace.domain.policy import SETTINGS, SettingKind, parse_setting, with_setting
 from marketplace.domain.subjects import clean_subject_name, subject_key
+from marketplace.formatting import guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.commands import Actor, ChangeSetting
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.results import GuildConfig
+
+
+async def money_locale(guild_id: int, ctx: ServiceContext) -> str:
+    """The locale the guild reads amounts in (its first language Babel knows, else en)."""
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(guild_id)
+    return guild_locale(policy.languages)
 
 
 async def rights(uow: UnitOfWork, actor: Actor) -> Rights:

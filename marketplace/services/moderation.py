@@ -24,6 +24,7 @@ from marketplace.domain.errors import (
 )
 from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.reviews import Review
+from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -90,6 +91,7 @@ class ModQueue:
     disputes: list[OpenDisputeLine] = field(default_factory=list)
     failed_work: list[FailedWork] = field(default_factory=list)
     refund_failures: list[RefundFailure] = field(default_factory=list)
+    locale: str = DEFAULT_LOCALE  # the guild's, for amounts
 
 
 async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
@@ -154,9 +156,8 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         held = await uow.reviews.held(actor.guild_id, HELD_REVIEWS_SHOWN)
         gave_up = await uow.audit.of_action(actor.guild_id, FAILED_WORK_ACTION, FAILED_WORK_SHOWN)
         open_disputes = await uow.disputes.open_disputes(actor.guild_id, DISPUTES_SHOWN)
-        target = timedelta(
-            hours=(await uow.guilds.policy(actor.guild_id)).dispute_resolution_target_hours
-        )
+        policy = await uow.guilds.policy(actor.guild_id)
+    target = timedelta(hours=policy.dispute_resolution_target_hours)
     now = ctx.clock.now()
     lines = [
         OpenDisputeLine(d, d.created_at + target, now > d.created_at + target)
@@ -168,7 +169,10 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         )
         for at, d in gave_up
     ]
-    return ModQueue(cases, total, page, pages, card_disputes, held, lines, failed, refund_failures)
+    return ModQueue(
+        cases, total, page, pages, card_disputes, held, lines, failed, refund_failures,
+        guild_locale(policy.languages),
+    )  # fmt: skip
 
 
 async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:

@@ -293,3 +293,16 @@ async def test_mark_complete_keeps_working_after_a_restart(free_campus, clock) -
     finally:
         await bot.close()
         task.cancel()
+
+
+async def test_amounts_follow_the_guilds_language(paid_campus) -> None:
+    c = paid_campus
+    await ready_tutor(c)
+    await turn_on_payouts(c)
+    changed = await c.emu.slash(c.admin, c.guild, "admin config", setting="languages", value="de, en")
+    assert "de" in changed.text
+    echo = await c.emu.slash(c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm")
+    booked = await c.emu.click(c.student, echo.message, label="Confirm")
+    assert "28,75\xa0$" in booked.text  # Babel's German form of $28.75
+    listing = await bookings_of(c, c.student)
+    assert "28,75\xa0$" in listing.text

@@ -3,7 +3,9 @@
 The real bot on the Discord emulator, the checkout web app on loopback, the job runner,
 and the Stripe fake delivering signed webhooks: the same steps `make demo` runs for the
 paid server (payout onboarding, checkout, hold, accept, completion, payout after the
-dispute window, a late cancellation's partial refund, `tutorbot ledger verify`).
+dispute window, a late cancellation's partial refund, a moderator's dispute decision, a
+tutor no-show, a chargeback lost after the payout and one won with evidence, `tutorbot
+ledger verify`).
 """
 
 from __future__ import annotations
@@ -26,5 +28,14 @@ async def test_the_paid_journey_end_to_end(database_url: str) -> None:
         # Every Stripe request validated against the stripe library's params types.
         assert stripe.violations == []
         assert stripe.requests
-        transfers = [o for o in stripe.store.objects.values() if o.get("object") == "transfer"]
-        assert [t["amount"] for t in transfers] == [2500]  # the completed session's rate
+        objects = list(stripe.store.objects.values())
+        transfers = [o for o in objects if o.get("object") == "transfer"]
+        # completed, then the late cancellation (50 %), the 30 % refund decided by a
+        # moderator (70 % of the rate), and the session whose chargeback was won
+        assert sorted(t["amount"] for t in transfers) == [1250, 1750, 2500, 2500]
+        reversals = [o for o in objects if o.get("object") == "transfer_reversal"]
+        assert [(r["amount"], r["transfer"]) for r in reversals] == [(2500, transfers[0]["id"])]
+        disputes = [o for o in objects if o.get("object") == "dispute"]
+        assert sorted(d["status"] for d in disputes) == ["lost", "won"]
+        won = next(d for d in disputes if d["status"] == "won")
+        assert won["evidence_details"]["submission_count"] == 1
