@@ -299,7 +299,9 @@ async def test_amounts_follow_the_guilds_language(paid_campus) -> None:
     c = paid_campus
     await ready_tutor(c)
     await turn_on_payouts(c)
-    changed = await c.emu.slash(c.admin, c.guild, "admin config", setting="languages", value="de, en")
+    changed = await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="languages", value="de, en"
+    )
     assert "de" in changed.text
     echo = await c.emu.slash(c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm")
     booked = await c.emu.click(c.student, echo.message, label="Confirm")
