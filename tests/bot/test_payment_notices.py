@@ -113,3 +113,43 @@ def test_a_hold_that_lapsed_after_the_session_says_the_admins_know() -> None:
     assert "nothing was charged for it" in text
     assert "admins know" in text
     assert "cancelled" not in text
+
+
+def test_a_dispute_of_a_paid_out_session_says_the_share_may_come_back() -> None:
+    text, _ = text_of(NoticeKind.PAYMENT_DISPUTED, TUTOR, extra={"paid_out": "yes"})
+    assert "You were paid already" in text
+    assert "on hold" not in text
+
+
+@pytest.mark.parametrize(
+    ("outcome", "says"), [("won", "goes ahead"), ("lost", "went back to them")]
+)
+def test_the_banks_decision_reads_as_what_it_means_for_the_tutor(outcome, says) -> None:
+    text, _ = text_of(NoticeKind.CARD_DISPUTE_DECIDED, TUTOR, extra={"outcome": outcome})
+    assert "Card dispute decided" in text
+    assert says in text
+
+
+def test_a_reversed_payout_names_the_amount_and_why() -> None:
+    text, _ = text_of(
+        NoticeKind.PAYOUT_REVERSED, TUTOR, extra={"amount": "2500", "currency": "USD"}
+    )
+    assert "**$25.00** of your payout went back" in text
+    assert "card dispute" in text
+
+
+def test_a_failed_refund_tells_the_student_the_money_is_safe() -> None:
+    text, _ = text_of(
+        NoticeKind.REFUND_FAILED, STUDENT, extra={"amount": "2875", "currency": "USD"}
+    )
+    assert "Your refund of **$28.75**" in text
+    assert "safe with us" in text
+
+
+def test_a_notice_shows_amounts_in_the_guilds_locale() -> None:
+    notice = Notice(
+        NoticeKind.PAYOUT_SENT, 1, TUTOR, "nonce", booking(), counterpart_id=STUDENT,
+        extra={"amount": "2500", "currency": "EUR"},
+    )  # fmt: skip
+    rendered = render_notice(notice, "Calculus", NOW, "de")
+    assert "25,00\xa0€" in (rendered.embed.description or "")
