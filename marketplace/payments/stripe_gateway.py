@@ -432,8 +432,22 @@ class StripeGateway(PaymentGateway):
     async def reverse_transfer(
         self, transfer_id: str, amount_minor: int, idempotency_key: str, reason_ref: str
     ) -> str:
-        """Create a Transfer Reversal of `amount_minor`; return its id."""
+        """Create a Transfer Reversal of `amount_minor`, once; return its id.
+
+        The transfer's reversals are read first: one this installation already made for
+        `reason_ref` is returned (a retry after the 24-hour idempotency window).
+        """
         metadata = {"installation": self.installation, "reason": reason_ref}
+        page = await self._call(
+            "find_reversal",
+            lambda: self._client.v1.transfers.reversals.list_async(
+                transfer_id, params={"limit": 100}
+            ),
+        )
+        async for made in page.auto_paging_iter():
+            found = _field(made, "metadata")
+            if all(_field(found, key) == value for key, value in metadata.items()):
+                return made.id
         reversal = await self._call(
             "reverse_transfer",
             lambda: self._client.v1.transfers.reversals.create_async(

@@ -306,7 +306,8 @@ class PaymentGateway(Protocol):
     ) -> str:
         """Take `amount_minor` of a transfer back from the tutor; return the reversal id.
 
-        `reason_ref` goes into its metadata (the dispute it is for).
+        `reason_ref` goes into its metadata (the dispute it is for); a reversal this
+        installation already made for it is found and returned, however late the retry.
         """
         ...
 

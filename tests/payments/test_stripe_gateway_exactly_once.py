@@ -205,3 +205,27 @@ async def test_checkout_turns_adaptive_pricing_off(
     assert sent.params["adaptive_pricing"] == {"enabled": "false"}
     assert fake.get(ref.session_id)["adaptive_pricing"] == {"enabled": False}
     assert fake.violations == []
+
+
+async def test_a_reversal_retried_after_its_key_expired_is_found_not_made_twice(
+    fake: StripeFake, gateway: StripeGateway, other_gateway: StripeGateway
+) -> None:
+    charge = await _paid_charge(fake, gateway)
+    account_id = await _ready_account(fake, gateway, "tutor-9")
+    transfer = await gateway.transfer(
+        SHARE, account_id, "booking_42", "booking-42-payout", source_charge_id=charge
+    )
+    first = await gateway.reverse_transfer(transfer, 800, "booking-42-reversal-du_1", "du_1")
+
+    await fake.advance_clock(DAY_AND_A_BIT)  # the database write was lost; a day goes by
+    again = await gateway.reverse_transfer(transfer, 800, "booking-42-reversal-du_1", "du_1")
+    assert again == first
+    assert fake.get(transfer)["amount_reversed"] == 800
+
+    # another deployment's reversal for the same dispute id is not taken for this one's
+    theirs = await other_gateway.reverse_transfer(
+        transfer, 300, "booking-42-reversal-du_1", "du_1"
+    )
+    assert theirs != first
+    assert fake.get(transfer)["amount_reversed"] == 1100
+    assert fake.violations == []
