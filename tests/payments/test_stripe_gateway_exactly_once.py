@@ -223,9 +223,7 @@ async def test_a_reversal_retried_after_its_key_expired_is_found_not_made_twice(
     assert fake.get(transfer)["amount_reversed"] == 800
 
     # another deployment's reversal for the same dispute id is not taken for this one's
-    theirs = await other_gateway.reverse_transfer(
-        transfer, 300, "booking-42-reversal-du_1", "du_1"
-    )
+    theirs = await other_gateway.reverse_transfer(transfer, 300, "booking-42-reversal-du_1", "du_1")
     assert theirs != first
     assert fake.get(transfer)["amount_reversed"] == 1100
     assert fake.violations == []
