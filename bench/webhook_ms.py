@@ -63,7 +63,9 @@ async def run(scale: Scale, out: Emit) -> None:
             found = await world.build(ctx, tutors=1, students=1, instant=False)  # distinct times
             async with ctx.uow() as uow:
                 for tutor in found.tutors:
-                    account = PayoutAccount(f"acct_bench{tutor.user_id}", payouts_enabled=True)
+                    account = PayoutAccount(
+                        f"acct_bench{tutor.user_id}", payouts_enabled=True, transfers_active=True
+                    )
                     await uow.payout_accounts.save(
                         tutor.guild_id, tutor.user_id, account, ctx.clock.now()
                     )
