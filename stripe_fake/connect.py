@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stripe_fake.balance import require_balance
 from stripe_fake.errors import StripeFakeError, invalid, no_such, unsupported
 from stripe_fake.ids import random_part
 from stripe_fake.params import (
@@ -17,9 +18,11 @@ from stripe_fake.params import (
     require_int,
     require_str,
 )
-from stripe_fake.refunds import refundable, require_balance
-from stripe_fake.store import Obj, Store
+from stripe_fake.refunds import refundable
+from stripe_fake.store import Obj, Store, changed_from, public
+from stripe_fake.transactions import new_transaction
 
+REVERSALS_SHOWN = 10  # a transfer object carries its 10 most recent reversals
 ACCOUNT_PARAMS = ("type", "country", "email", "capabilities", "business_type", "metadata")
 LINK_TTL = 300  # Stripe's account links expire after a few minutes
 ONBOARDING_DUE = [
@@ -183,6 +186,7 @@ def create_transfer(store: Store, params: Params) -> Obj:
         "transfer",
         amount=amount,
         amount_reversed=0,
+        balance_transaction=None,
         created=store.now(),
         currency=currency,
         description=get_str(params, "description"),
@@ -191,35 +195,66 @@ def create_transfer(store: Store, params: Params) -> Obj:
         livemode=False,
         metadata=get_metadata(params),
         reversed=False,
-        reversals={"object": "list", "data": [], "has_more": False, "total_count": 0,
-                   "url": ""},
+        reversals={},
         source_transaction=source,
+        source_type="card",
         transfer_group=get_str(params, "transfer_group"),
-    )  # fmt: skip
-    transfer["reversals"]["url"] = f"/v1/transfers/{transfer['id']}/reversals"
+    )
+    transfer["reversals"] = _reversal_list(transfer["id"], [])
+    transfer["balance_transaction"] = new_transaction(
+        store,
+        amount=-amount,
+        currency=currency,
+        kind="transfer",
+        category="transfer",
+        source=transfer["id"],
+        description=transfer["description"],
+    )["id"]
     store.emit("transfer.created", transfer)
     return transfer
 
 
+def _reversal_list(transfer_id: str, newest_first: list[Obj]) -> Obj:
+    return {
+        "object": "list",
+        "data": newest_first[:REVERSALS_SHOWN],
+        "has_more": len(newest_first) > REVERSALS_SHOWN,
+        "total_count": len(newest_first),
+        "url": f"/v1/transfers/{transfer_id}/reversals",
+    }
+
+
+def reversals_of(store: Store, transfer_id: str) -> list[Obj]:
+    """Every reversal of a transfer, newest first."""
+    return [r for r in reversed(store.all("transfer_reversal")) if r["transfer"] == transfer_id]
+
+
 def reverse_transfer(store: Store, transfer_id: str, params: Params) -> Obj:
-    """``POST /v1/transfers/{id}/reversals``: take (part of) a transfer back."""
+    """``POST /v1/transfers/{id}/reversals``: take (part of) a transfer back.
+
+    The amount comes back to the platform's available balance (a ``transfer_refund``
+    balance transaction). Connected accounts' own balances are not modelled, so a
+    reversal is never refused for the destination's lack of funds, and
+    ``refund_application_fee`` changes nothing (the fake has no application fees);
+    ``description`` is accepted and, as on the object Stripe returns, not shown.
+    """
     reject_unmodelled(params, ("amount", "metadata", "description", "refund_application_fee"))
     transfer = store.get("transfer", transfer_id, param="id")
+    amount = get_int(params, "amount", minimum=1)
     left = int(transfer["amount"]) - int(transfer["amount_reversed"])
     if left <= 0:
-        raise invalid(f"Transfer {transfer_id} has already been fully reversed.")
-    amount = get_int(params, "amount", minimum=1)
+        raise invalid(f"The transfer {transfer_id} is already fully reversed.")
     amount = left if amount is None else amount
     if amount > left:
         raise invalid(
-            f"The amount ({amount}) is greater than the amount left to reverse on this "
-            f"transfer ({left}).",
+            f"You cannot reverse {amount} of transfer {transfer_id}: only {left} of its "
+            f"{transfer['amount']} is left unreversed.",
             param="amount",
         )
     reversal = store.create(
         "transfer_reversal",
         amount=amount,
-        balance_transaction=store.create("balance_transaction")["id"],
+        balance_transaction=None,
         created=store.now(),
         currency=transfer["currency"],
         destination_payment_refund=None,
@@ -227,19 +262,28 @@ def reverse_transfer(store: Store, transfer_id: str, params: Params) -> Obj:
         source_refund=None,
         transfer=transfer_id,
     )
-    before = {"amount_reversed": transfer["amount_reversed"], "reversed": transfer["reversed"]}
+    reversal["balance_transaction"] = new_transaction(
+        store,
+        amount=amount,
+        currency=transfer["currency"],
+        kind="transfer_refund",
+        category="transfer_reversal",
+        source=reversal["id"],
+        description=f"REVERSAL OF TRANSFER ({transfer_id})",
+    )["id"]
+    before = public(transfer)
     transfer["amount_reversed"] += amount
     transfer["reversed"] = transfer["amount_reversed"] >= transfer["amount"]
-    listed = transfer["reversals"]
-    listed["data"].append(reversal)
-    listed["total_count"] = len(listed["data"])
-    store.emit("transfer.reversed", transfer, before)
+    transfer["reversals"] = _reversal_list(transfer_id, reversals_of(store, transfer_id))
+    store.emit("transfer.reversed", transfer, changed_from(before, public(transfer)))
     return reversal
 
 
 def list_transfers(store: Store, params: Params) -> list[Obj]:
     """``GET /v1/transfers`` filtered by ``transfer_group`` and/or ``destination``."""
-    reject_unmodelled(params, ("transfer_group", "destination", "limit"))
+    reject_unmodelled(
+        params, ("transfer_group", "destination", "limit", "starting_after", "ending_before")
+    )
     group = get_str(params, "transfer_group")
     destination = get_str(params, "destination")
     return [

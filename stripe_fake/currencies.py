@@ -58,6 +58,18 @@ def minimum_amount(currency: str) -> int:
     return MINIMUM_AMOUNTS.get(currency, 1)
 
 
+def amount_step(currency: str) -> int:
+    """What every amount in `currency` must be a multiple of.
+
+    100 for ISK and UGX, 10 for the three-decimal currencies, else 1.
+    """
+    if currency in WHOLE_UNITS_ONLY:
+        return 100
+    if currency in THREE_DECIMAL:
+        return 10
+    return 1
+
+
 def check_divisibility(amount: int, currency: str, param: str) -> None:
     """Refuse an amount the currency's special rules do not allow."""
     if currency in WHOLE_UNITS_ONLY and amount % 100 != 0:

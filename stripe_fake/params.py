@@ -173,6 +173,24 @@ def get_metadata(
     return metadata
 
 
+def merge_metadata(
+    current: Mapping[str, str], params: Mapping[str, Any], name: str = "metadata"
+) -> dict[str, str]:
+    """The metadata after an update, by Stripe's rules.
+
+    Keys sent are set, keys sent empty are unset, and ``metadata=""`` unsets them all.
+    """
+    if params.get(name) == "":
+        return {}
+    merged = {**current, **get_metadata(params, name)}
+    for key, value in get_dict(params, name).items():
+        if value == "":
+            merged.pop(key, None)
+    if len(merged) > 50:
+        raise invalid(f"Invalid {name}: at most 50 keys", param=name)
+    return merged
+
+
 def get_currency(params: Mapping[str, Any], name: str = "currency", *, prefix: str = "") -> str:
     """A required three-letter currency code, lower-cased."""
     value = require_str(params, name, prefix=prefix)

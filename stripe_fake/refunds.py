@@ -1,11 +1,19 @@
-"""Refunds (never more than was captured), disputes, and the platform's available balance."""
+"""Refunds: never more than was captured, pending until they reach the customer, failing.
+
+A refund is ``succeeded`` at once, or ``pending`` while `Store.refunds_pending` is on
+(the harness's switch) until the harness succeeds or fails it. Pending and succeeded
+refunds count in the charge's ``amount_refunded`` and in what may no longer be refunded;
+a ``failed`` one gives its money back to the platform's balance (a balance transaction
+of type ``refund_failure``) and may be refunded again.
+"""
 
 from __future__ import annotations
 
 from stripe_fake import currencies, disputes
-from stripe_fake.errors import StripeFakeError, invalid, unexpected_state
+from stripe_fake.errors import invalid, unexpected_state
 from stripe_fake.params import Params, get_int, get_metadata, get_str, reject_unmodelled
 from stripe_fake.store import Obj, Store
+from stripe_fake.transactions import new_transaction
 
 REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 FAILURE_REASONS = (
@@ -77,16 +85,27 @@ def create_refund(store: Store, params: Params) -> Obj:
     refund = store.create(
         "refund",
         amount=amount,
+        balance_transaction=None,
         charge=charge["id"],
         created=store.now(),
         currency=charge["currency"],
+        description=None,
+        failure_balance_transaction=None,
+        failure_reason=None,
         metadata=metadata,
         payment_intent=charge["payment_intent"],
         reason=reason,
         status="pending" if store.refunds_pending else "succeeded",
-        failure_reason=None,
-        failure_balance_transaction=None,
     )
+    refund["balance_transaction"] = new_transaction(
+        store,
+        amount=-amount,
+        currency=refund["currency"],
+        kind="refund",
+        category="refund",
+        source=refund["id"],
+        description=f"REFUND FOR CHARGE ({charge['id']})",
+    )["id"]
     before = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
@@ -119,10 +138,22 @@ def fail_refund(store: Store, refund_id: str, reason: str) -> Obj:
     if refund["status"] not in ("pending", "succeeded"):
         raise invalid(f"Refund {refund_id} is {refund['status']}; it cannot fail now.")
     charge = store.get("charge", refund["charge"])
-    before = {"status": refund["status"], "failure_reason": None}
+    before = {
+        "status": refund["status"],
+        "failure_balance_transaction": None,
+        "failure_reason": None,
+    }
     refund["status"] = "failed"
     refund["failure_reason"] = reason
-    refund["failure_balance_transaction"] = store.create("balance_transaction")["id"]
+    refund["failure_balance_transaction"] = new_transaction(
+        store,
+        amount=refund["amount"],
+        currency=refund["currency"],
+        kind="refund_failure",
+        category="refund_failure",
+        source=refund["id"],
+        description=f"REFUND FAILURE FOR CHARGE ({charge['id']})",
+    )["id"]
     charge["amount_refunded"] -= refund["amount"]
     charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
     store.emit("refund.failed", refund, before)
@@ -132,7 +163,9 @@ def fail_refund(store: Store, refund_id: str, reason: str) -> Obj:
 
 def list_refunds(store: Store, params: Params) -> list[Obj]:
     """``GET /v1/refunds`` filtered by ``payment_intent`` or ``charge``, newest first."""
-    reject_unmodelled(params, ("payment_intent", "charge", "limit"))
+    reject_unmodelled(
+        params, ("payment_intent", "charge", "limit", "starting_after", "ending_before")
+    )
     intent = get_str(params, "payment_intent")
     charge = get_str(params, "charge")
     return [
@@ -141,38 +174,3 @@ def list_refunds(store: Store, params: Params) -> list[Obj]:
         if (intent is None or r["payment_intent"] == intent)
         and (charge is None or r["charge"] == charge)
     ]
-
-
-def available_balance(store: Store, currency: str) -> int:
-    """Captured − refunded − transferred (net of reversals) − disputes + harness top-ups.
-
-    Disputes count as their balance transactions say: the amount and fee withdrawn, less
-    any reinstatement.
-
-    Stripe's fees and pending periods are not modelled: captured money is available at once.
-    """
-    captured = sum(c["amount_captured"] for c in store.all("charge") if c["currency"] == currency)
-    refunded = sum(
-        r["amount"]
-        for r in store.all("refund")
-        if r["currency"] == currency and r["status"] in ("pending", "succeeded")
-    )
-    transferred = sum(
-        t["amount"] - t["amount_reversed"]
-        for t in store.all("transfer")
-        if t["currency"] == currency
-    )
-    held = disputes.withdrawn(store, currency)
-    return int(captured - refunded - transferred - held + store.extra_balance.get(currency, 0))
-
-
-def require_balance(store: Store, amount: int, currency: str) -> None:
-    """A 400 ``balance_insufficient`` when the platform cannot fund `amount`."""
-    available = available_balance(store, currency)
-    if amount > available:
-        raise StripeFakeError(
-            400,
-            "You have insufficient available funds in your Stripe account "
-            f"({available} {currency} available, {amount} requested).",
-            code="balance_insufficient",
-        )

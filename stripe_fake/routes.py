@@ -6,11 +6,13 @@ import stripe.params as p
 import stripe.params.checkout as sp
 from aiohttp import web
 
-from stripe_fake import checkout, connect, disputes, payments, refunds
+from stripe_fake import balance, checkout, connect, disputes, payments, refunds
 from stripe_fake.api import ApiRouter, Backend, render, retrieve
-from stripe_fake.errors import no_such
+from stripe_fake.errors import invalid, no_such
 from stripe_fake.params import Params, get_int, get_str, reject_unmodelled
 from stripe_fake.store import Obj
+
+PAGING = ("limit", "starting_after", "ending_before")
 
 
 def _create_session(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
@@ -64,9 +66,9 @@ def _create_reversal(backend: Backend, params: Params, match: dict[str, str]) ->
 
 
 def _list_reversals(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
-    reject_unmodelled(params, ("limit",))
-    transfer = backend.store.get("transfer", match["id"], param="id")
-    found = list(reversed(transfer["reversals"]["data"]))
+    reject_unmodelled(params, PAGING)
+    backend.store.get("transfer", match["id"], param="id")
+    found = connect.reversals_of(backend.store, match["id"])
     return _as_list(backend, f"/v1/transfers/{match['id']}/reversals", found, params)
 
 
@@ -89,12 +91,40 @@ def _create_transfer(backend: Backend, params: Params, _match: dict[str, str]) -
     return render(backend, connect.create_transfer(backend.store, params), params)
 
 
+def _cursor(items: list[Obj], params: Params, name: str) -> int | None:
+    object_id = get_str(params, name)
+    if object_id is None:
+        return None
+    for position, item in enumerate(items):
+        if item["id"] == object_id:
+            return position
+    kind = items[0]["object"] if items else "object"
+    raise no_such(kind, object_id, param=name)
+
+
 def _as_list(backend: Backend, url: str, items: list[Obj], params: Params) -> Obj:
+    """One page of `items` (newest first), as Stripe pages lists.
+
+    ``limit`` is 1 to 100 (10 by default); ``starting_after`` gives the items after that
+    id, ``ending_before`` those before it (the page nearest to it).
+    """
     limit = get_int(params, "limit", minimum=1) or 10
+    if limit > 100:
+        raise invalid("This value must be less than or equal to 100.", param="limit")
+    after = _cursor(items, params, "starting_after")
+    before = _cursor(items, params, "ending_before")
+    if after is not None and before is not None:
+        raise invalid("You may only specify one of starting_after and ending_before.")
+    if after is not None:
+        page, has_more = items[after + 1 : after + 1 + limit], len(items) > after + 1 + limit
+    elif before is not None:
+        page, has_more = items[max(before - limit, 0) : before], before > limit
+    else:
+        page, has_more = items[:limit], len(items) > limit
     return {
         "object": "list",
-        "data": [render(backend, item, {}) for item in items[:limit]],
-        "has_more": len(items) > limit,
+        "data": [render(backend, item, {}) for item in page],
+        "has_more": has_more,
         "url": url,
     }
 
@@ -105,7 +135,7 @@ def _list_transfers(backend: Backend, params: Params, _match: dict[str, str]) ->
 
 
 def _list_events(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
-    reject_unmodelled(params, ("type", "limit"))
+    reject_unmodelled(params, ("type", *PAGING))
     wanted = get_str(params, "type")
     found = [e for e in reversed(backend.store.events) if wanted in (None, e["type"])]
     return _as_list(backend, "/v1/events", found, params)
@@ -123,7 +153,7 @@ def _balance(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
     reject_unmodelled(params, ())
     currencies = sorted({c["currency"] for c in backend.store.all("charge")} | {"usd"})
     available = [
-        {"amount": refunds.available_balance(backend.store, cur), "currency": cur}
+        {"amount": balance.available_balance(backend.store, cur), "currency": cur}
         for cur in currencies
     ]
     return {"object": "balance", "available": available, "pending": [], "livemode": False}

@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from stripe_fake import checkout, connect, disputes, payments, refunds
+from stripe_fake import balance, checkout, connect, disputes, payments, refunds
 from stripe_fake.api import Backend, RequestRecord
 from stripe_fake.checkout import Payment
 from stripe_fake.hosted import add_hosted_routes
@@ -134,7 +134,7 @@ class StripeFake:
 
     def balance(self, currency: str = "usd") -> int:
         """The platform's available balance in `currency`."""
-        return refunds.available_balance(self.store, currency)
+        return balance.available_balance(self.store, currency)
 
     def add_balance(self, amount: int, currency: str = "usd") -> None:
         """Top up the platform balance (like Stripe's 4000000000000077 test card)."""
@@ -191,18 +191,26 @@ class StripeFake:
     async def dispute(
         self,
         payment_intent_id: str,
-        *,
         reason: str = "fraudulent",
         amount: int | None = None,
-        due_in_days: int = disputes.DUE_DAYS,
+        *,
+        due_in_days: float = disputes.DUE_DAYS,
     ) -> Obj:
-        """The customer's bank disputes the payment (``charge.dispute.created``)."""
+        """The customer's bank disputes the captured payment, or `amount` of it.
+
+        ``charge.dispute.created`` then ``charge.dispute.funds_withdrawn``: the amount and
+        Stripe's dispute fee leave the balance. Evidence is due `due_in_days` from now.
+        """
         dispute = disputes.open_dispute(self.store, payment_intent_id, reason, amount, due_in_days)
         await self.webhooks.settle()
         return public(dispute)
 
     async def close_dispute(self, dispute_id: str, outcome: str = "lost") -> Obj:
-        """The bank decides, ``won`` or ``lost`` (``charge.dispute.closed``)."""
+        """The bank decides, ``won`` or ``lost``, whether or not evidence came.
+
+        ``won`` reinstates the amount (``charge.dispute.funds_reinstated``), then
+        ``charge.dispute.closed`` either way.
+        """
         dispute = disputes.close_dispute(self.store, dispute_id, outcome)
         await self.webhooks.settle()
         return public(dispute)

@@ -25,6 +25,28 @@ def public(obj: Obj) -> Obj:
     return {key: copy.deepcopy(value) for key, value in obj.items() if not key.startswith("_")}
 
 
+def changed_from(before: Obj, after: Obj) -> Obj:
+    """Stripe's ``previous_attributes``: the old value of every key that changed.
+
+    For a nested object only its changed keys are given; a list that changed is given
+    whole (as Stripe does since API version 2017-04-06). Take `before` with `public`
+    before changing the object.
+    """
+    changed: Obj = {}
+    for key, old in before.items():
+        new = after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed[key] = changed_from(old, new)
+        else:
+            changed[key] = old
+    for key in after.keys() - before.keys():
+        if not key.startswith("_"):
+            changed[key] = None
+    return changed
+
+
 @dataclass
 class RequestContext:
     """The API request an object change comes from (None fields for harness actions)."""
