@@ -7,9 +7,10 @@ import pytest
 import stripe
 
 from stripe_fake import StripeFake, StripeFakeError
-from tests.stripe_contract.support import new_session
+from tests.stripe_contract.support import WebhookReceiver, new_session
 
 AMOUNT = 5750
+WEBHOOK_SECRET = "whsec_refund_contract_secret"
 
 
 async def _paid(fake: StripeFake, client: stripe.StripeClient) -> str:
@@ -197,4 +198,61 @@ async def test_refunds_listed_by_payment_intent(
     assert len(every.data) == 4
     charge = await client.v1.charges.retrieve_async(first.charge)
     assert charge.amount_refunded == 1500 + 500  # the failed one no longer counts
+    assert fake.violations == []
+
+
+async def test_a_failure_is_delivered_signed(
+    fake: StripeFake, client: stripe.StripeClient, receiver: WebhookReceiver
+) -> None:
+    paid = await fake.pay((await new_session(client, capture_method="automatic")).id)
+    fake.refunds_pending = True
+    refund = await client.v1.refunds.create_async(
+        params={"payment_intent": paid.payment_intent["id"], "amount": 2000}
+    )
+    await fake.settle()
+    fake.add_webhook_endpoint(receiver.url, WEBHOOK_SECRET)
+    await fake.succeed_refund(refund.id)
+    await fake.fail_refund(refund.id, "expired_or_canceled_card")
+    events = [
+        stripe.Webhook.construct_event(r.body, r.signature, WEBHOOK_SECRET)
+        for r in receiver.received
+    ]
+    assert [e.type for e in events] == [
+        "refund.updated",
+        "charge.refund.updated",
+        "refund.failed",
+        "refund.updated",
+        "charge.refund.updated",
+    ]
+    for event in events:
+        assert (event.data.object["object"], event.data.object["id"]) == ("refund", refund.id)
+    assert [e.data.object["status"] for e in events] == ["succeeded"] * 2 + ["failed"] * 3
+    assert [e.data.previous_attributes["status"] for e in events] == (
+        ["pending"] * 2 + ["succeeded"] * 3
+    )
+    failed = events[2].data.object
+    assert failed["failure_reason"] == "expired_or_canceled_card"
+    assert events[2].data.previous_attributes["failure_reason"] is None
+
+
+async def test_a_refund_has_its_balance_transaction(
+    fake: StripeFake, client: stripe.StripeClient
+) -> None:
+    paid = await fake.pay((await new_session(client, capture_method="automatic")).id)
+    refund = await client.v1.refunds.create_async(
+        params={"payment_intent": paid.payment_intent["id"], "amount": 1250},
+        options={"idempotency_key": "refund-1250"},
+    )
+    assert (refund.failure_reason, refund.failure_balance_transaction) == (None, None)
+    expanded = await client.v1.refunds.retrieve_async(
+        refund.id, params={"expand": ["balance_transaction"]}
+    )
+    move = expanded.balance_transaction
+    assert isinstance(move, stripe.BalanceTransaction)
+    assert (move.amount, move.net, move.currency) == (-1250, -1250, "usd")
+    assert (move.type, move.reporting_category, move.source) == ("refund", "refund", refund.id)
+    [listed] = (
+        await client.v1.refunds.list_async(params={"payment_intent": paid.payment_intent["id"]})
+    ).data
+    assert listed.to_dict() == refund.to_dict()  # the full object, as retrieved
     assert fake.violations == []

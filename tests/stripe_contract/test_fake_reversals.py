@@ -7,10 +7,11 @@ import pytest
 import stripe
 
 from stripe_fake import StripeFake
-from tests.stripe_contract.support import new_session
+from tests.stripe_contract.support import WebhookReceiver, new_session
 
 PAID = 5750
 SENT = 5000
+WEBHOOK_SECRET = "whsec_reversal_contract_secret"
 
 
 async def _transfer(fake: StripeFake, client: stripe.StripeClient) -> stripe.Transfer:
@@ -178,4 +179,68 @@ async def test_list_and_retrieve_reversals(fake: StripeFake, client: stripe.Stri
 
     embedded = await client.v1.transfers.retrieve_async(transfer.id)
     assert {r.id for r in embedded.reversals.data} == {first.id, second.id}
+    assert fake.violations == []
+
+
+async def _sent(fake: StripeFake, client: stripe.StripeClient, amount: int) -> str:
+    await fake.pay((await new_session(client, capture_method="automatic")).id)
+    account = await client.v1.accounts.create_async(
+        params={"type": "express", "capabilities": {"transfers": {"requested": True}}}
+    )
+    await fake.enable_payouts(account.id)
+    transfer = await client.v1.transfers.create_async(
+        params={"amount": amount, "currency": "usd", "destination": account.id}
+    )
+    return transfer.id
+
+
+async def test_transfer_reversed_is_delivered_signed(
+    fake: StripeFake, client: stripe.StripeClient, receiver: WebhookReceiver
+) -> None:
+    transfer_id = await _sent(fake, client, 5000)
+    fake.add_webhook_endpoint(receiver.url, WEBHOOK_SECRET)
+    part = await client.v1.transfers.reversals.create_async(transfer_id, params={"amount": 2000})
+    rest = await client.v1.transfers.reversals.create_async(transfer_id)
+    await fake.settle()
+    events = [
+        stripe.Webhook.construct_event(r.body, r.signature, WEBHOOK_SECRET)
+        for r in receiver.received
+    ]
+    assert [e.type for e in events] == ["transfer.reversed", "transfer.reversed"]
+    first, second = (e.data.object for e in events)
+    assert (first["amount_reversed"], first["reversed"]) == (2000, False)
+    assert [r["id"] for r in first["reversals"]["data"]] == [part.id]
+    assert (second["amount_reversed"], second["reversed"]) == (5000, True)
+    assert [r["id"] for r in second["reversals"]["data"]] == [rest.id, part.id]
+    assert events[1].data.previous_attributes["reversed"] is False
+
+
+async def test_a_transfer_shows_its_ten_latest_reversals(
+    fake: StripeFake, client: stripe.StripeClient
+) -> None:
+    transfer_id = await _sent(fake, client, 5000)
+    made = [
+        await client.v1.transfers.reversals.create_async(transfer_id, params={"amount": 100})
+        for _ in range(11)
+    ]
+    newest_first = [r.id for r in reversed(made)]
+    transfer = await client.v1.transfers.retrieve_async(transfer_id)
+    shown = transfer.reversals
+    assert [r.id for r in shown.data] == newest_first[:10]
+    assert shown.has_more is True
+    assert shown.to_dict()["total_count"] == 11
+    assert transfer.amount_reversed == 1100
+    [listed] = (
+        await client.v1.transfers.list_async(params={"destination": transfer.destination})
+    ).data
+    assert listed.to_dict() == transfer.to_dict()  # the same object wherever it is shown
+    page = await client.v1.transfers.reversals.list_async(transfer_id, params={"limit": 4})
+    assert [r.id async for r in page.auto_paging_iter()] == newest_first
+    move = (
+        await client.v1.transfers.reversals.retrieve_async(
+            transfer_id, made[0].id, params={"expand": ["balance_transaction"]}
+        )
+    ).balance_transaction
+    assert isinstance(move, stripe.BalanceTransaction)
+    assert (move.reporting_category, move.source) == ("transfer_reversal", made[0].id)
     assert fake.violations == []
