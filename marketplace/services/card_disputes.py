@@ -37,6 +37,7 @@ from marketplace.services import dispute_evidence, scheduling
 from marketplace.services.card_holds import alert_admins
 from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services.event_results import EventResult
 from marketplace.services.moderation import require_moderator
 
 DISPUTE_EVENTS = frozenset(
@@ -55,21 +56,13 @@ LOST_ACTION = "card_dispute_lost"
 """The audit action, and the admins' alert, for a card dispute lost."""
 
 
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """How a dispute event was handled: ``applied``, ``duplicate`` or ``ignored``."""
-
-    status: str
-    detail: str = ""
-
-
 def _gateway(ctx: ServiceContext) -> PaymentGateway:
     if ctx.gateway is None:
         raise ConflictError("payment_unavailable")
     return ctx.gateway
 
 
-async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> Handled:
+async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult:
     """A ``charge.dispute.*`` event: re-read the dispute and record it once.
 
     A dispute of a payment this database does not have is only recorded as seen.
@@ -77,7 +70,7 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> Handled:
     gateway = _gateway(ctx)
     async with ctx.uow(read_only=True) as uow:
         if await uow.webhook_events.handled(event.event_id):
-            return Handled("duplicate")
+            return EventResult("duplicate")
     state = await gateway.dispute(event.object_id)
     async with ctx.uow(read_only=True) as uow:
         booking_id = await uow.payments.by_intent(state.intent_id) if state.intent_id else None
@@ -86,12 +79,12 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> Handled:
         if not await uow.webhook_events.first_time(
             event.event_id, event.type, event.object_id, now
         ):
-            return Handled("duplicate")
+            return EventResult("duplicate")
         if booking_id is not None:
             await _apply(uow, booking_id, state, now)
         await uow.commit()
     ctx.after_commit()
-    return Handled("applied" if booking_id is not None else "ignored", event.type)
+    return EventResult("applied" if booking_id is not None else "ignored", event.type)
 
 
 async def sync(ctx: ServiceContext, booking_id: int, intent_id: str) -> list[CardDispute]:

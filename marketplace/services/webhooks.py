@@ -9,12 +9,12 @@ not have yet raises `NotReadyError` (the web layer answers 5xx and the provider 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
 from marketplace.services import card_disputes, payments
 from marketplace.services.context import ServiceContext
+from marketplace.services.event_results import EventResult
 
 PAYMENT_EVENTS = frozenset(
     {
@@ -36,14 +36,6 @@ ACCOUNT_EVENTS = frozenset({"account.updated"})
 
 class NotReadyError(Exception):
     """The event is about a booking or payment this database does not know yet."""
-
-
-@dataclass(frozen=True, slots=True)
-class EventResult:
-    """How an event was handled: ``applied``, ``duplicate`` or ``ignored`` (and why)."""
-
-    status: str
-    detail: str = ""
 
 
 def _gateway(ctx: ServiceContext) -> PaymentGateway:
@@ -77,8 +69,7 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
         return await _account_updated(event, ctx)
     if event.type in card_disputes.DISPUTE_EVENTS:
         _gateway(ctx)
-        handled = await card_disputes.handle_event(event, ctx)
-        return EventResult(handled.status, handled.detail)
+        return await card_disputes.handle_event(event, ctx)
     if event.type not in PAYMENT_EVENTS:
         return await _only_record(event, ctx, "not an event we act on")
     return await _payment_event(event, ctx)
