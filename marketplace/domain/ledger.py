@@ -15,7 +15,7 @@ not captured money and has no entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -103,22 +103,27 @@ class Balance:
         return self.captured + self.covered == sum(parts) and min(parts) >= 0
 
 
+def balance_of(net: Mapping[Account, int]) -> Balance:
+    """The totals from what flowed into each account, net (missing accounts: 0)."""
+    return Balance(
+        captured=-net.get(Account.STUDENT, 0),
+        refunded=net.get(Account.REFUNDED, 0),
+        released=net.get(Account.TUTOR, 0),
+        fees=net.get(Account.PLATFORM, 0),
+        held=net.get(Account.HELD, 0),
+        charged_back=net.get(Account.CHARGED_BACK, 0),
+        dispute_fees=net.get(Account.DISPUTE_FEES, 0),
+        covered=-net.get(Account.PLATFORM_FUNDS, 0),
+    )
+
+
 def balance(entries: Iterable[Entry]) -> Balance:
     """Sum the entries per account."""
     totals = dict.fromkeys(Account, 0)
     for entry in entries:
         totals[entry.source] -= entry.amount.minor
         totals[entry.target] += entry.amount.minor
-    return Balance(
-        captured=-totals[Account.STUDENT],
-        refunded=totals[Account.REFUNDED],
-        released=totals[Account.TUTOR],
-        fees=totals[Account.PLATFORM],
-        held=totals[Account.HELD],
-        charged_back=totals[Account.CHARGED_BACK],
-        dispute_fees=totals[Account.DISPUTE_FEES],
-        covered=-totals[Account.PLATFORM_FUNDS],
-    )
+    return balance_of(totals)
 
 
 def discrepancy(entries: Iterable[Entry]) -> int:

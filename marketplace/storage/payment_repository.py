@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.errors import ConflictError, NotFoundError
-from marketplace.domain.ledger import Account, Balance, Entry
+from marketplace.domain.ledger import Account, Balance, Entry, balance_of
 from marketplace.domain.money import Money, Quote
 from marketplace.domain.payment import Payment
 from marketplace.ports.ledger import MAX_TOKEN_LENGTH
@@ -251,32 +251,13 @@ def _net(account: Account) -> ColumnElement[Any]:
     return func.coalesce(func.sum(flow), 0)
 
 
-_BALANCE_ACCOUNTS = (
-    Account.STUDENT,
-    Account.REFUNDED,
-    Account.TUTOR,
-    Account.PLATFORM,
-    Account.HELD,
-    Account.CHARGED_BACK,
-    Account.DISPUTE_FEES,
-    Account.PLATFORM_FUNDS,
-)
+_BALANCE_ACCOUNTS = tuple(Account)
 _BALANCE_COLUMNS = tuple(_net(account) for account in _BALANCE_ACCOUNTS)
 
 
 def _balance(*sums: Any) -> Balance:
     # PostgreSQL sums BIGINT as NUMERIC (a Decimal): back to exact ints.
-    net = dict(zip(_BALANCE_ACCOUNTS, (int(value) for value in sums), strict=True))
-    return Balance(
-        captured=-net[Account.STUDENT],
-        refunded=net[Account.REFUNDED],
-        released=net[Account.TUTOR],
-        fees=net[Account.PLATFORM],
-        held=net[Account.HELD],
-        charged_back=net[Account.CHARGED_BACK],
-        dispute_fees=net[Account.DISPUTE_FEES],
-        covered=-net[Account.PLATFORM_FUNDS],
-    )
+    return balance_of(dict(zip(_BALANCE_ACCOUNTS, (int(v) for v in sums), strict=True)))
 
 
 class SqlLedger:
