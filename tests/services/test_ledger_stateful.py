@@ -4,20 +4,25 @@ It books, pays, accepts, declines, cancels, reschedules and ends sessions (compl
 late start, either no-show); lets time pass; delivers the Stripe fake's webhooks late,
 reordered and twice; and crashes between steps: a webhook whose transaction dies before
 commit, and a money job that dies after Stripe moved the money but before it was
-recorded. After every step:
+recorded. Students' banks dispute charges before and after the payout, and decide them
+won or lost (with `chargeback_reverses_payout` on or off for the run); refunds fail after
+they succeeded, and a moderator retries them or settles them elsewhere. After every step:
 
 - the ledger balances and agrees with every payment (`tutorbot ledger verify`);
 - nothing is refunded beyond what was captured, nothing captured beyond the hold;
-- nobody is paid twice: at most one transfer per booking, never more than the rate.
+- nobody is paid twice: at most one transfer per booking, never more than the rate, and
+  never more reversed than was transferred.
 
 At the end every held webhook is delivered and all due work runs; then what the database
-records must equal what Stripe holds, to the cent.
+records must equal what Stripe holds, to the cent, and nothing is frozen forever: a
+payment whose disputes the bank has all decided is no longer held back by one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,10 +49,12 @@ from marketplace.services import (
     bookings,
     money_jobs,
     payments,
+    refund_failures,
     rescheduling,
     sessions,
     webhooks,
 )
+from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import create_database
 from marketplace.storage.models import ScheduledActionRow
@@ -118,8 +125,8 @@ class PaidLoop(RuleBasedStateMachine):
     def run(self, work: Any) -> Any:
         return self.loop.run_until_complete(work)
 
-    @initialize()
-    def start(self) -> None:
+    @initialize(reverses=st.booleans())
+    def start(self, reverses: bool) -> None:
         path = self.workdir / f"loop-{id(self)}.db"
         shutil.copyfile(self.template, path)
         database = create_database(sqlite_url_for(path))
@@ -128,7 +135,18 @@ class PaidLoop(RuleBasedStateMachine):
         self.paid = self.run(
             self.stack.enter_async_context(paid_world(database, UnitOfWorkFactory(database), clock))
         )
+        self.run(self._set_chargeback_policy(reverses))
         self.run(self._two_paid_sessions())
+        self.paid.fake.add_balance(1_000_000)  # other sales: dispute fees can be paid
+
+    async def _set_chargeback_policy(self, reverses: bool) -> None:
+        """Whether a lost dispute takes the tutor's share back (the guild's setting)."""
+        async with self.ctx.uow() as uow:
+            guild_id = self.paid.tutor.guild_id
+            policy = await uow.guilds.policy(guild_id)
+            changed = dataclasses.replace(policy, chargeback_reverses_payout=reverses)
+            await uow.guilds.save_policy(guild_id, changed, self.paid.clock.now())
+            await uow.commit()
 
     async def _two_paid_sessions(self) -> None:
         """Every run starts with two paid sessions the tutor accepted: one inside the hold
@@ -322,6 +340,37 @@ class PaidLoop(RuleBasedStateMachine):
 
         self.run(go())
 
+    def _objects(self, kind: str) -> list[dict[str, Any]]:
+        return [o for o in self.paid.fake.store.objects.values() if o.get("object") == kind]
+
+    @rule(data=st.data(), outcome=st.sampled_from(["won", "lost"]))
+    def the_bank_decides_a_dispute(self, data: st.DataObject, outcome: str) -> None:
+        """The student's bank decides an open dispute, with or without evidence."""
+        open_ones = [d for d in self._objects("dispute") if d["status"] == "needs_response"]
+        if not open_ones:
+            return
+        dispute = data.draw(st.sampled_from(open_ones))
+        self.run(self.paid.fake.close_dispute(dispute["id"], outcome))
+        self._collect()
+
+    @rule(data=st.data())
+    def a_refund_fails(self, data: st.DataObject) -> None:
+        """A refund that had succeeded fails days later (the card was closed)."""
+        done = [r for r in self._objects("refund") if r["status"] == "succeeded"]
+        if not done:
+            return
+        refund = data.draw(st.sampled_from(done))
+        self.run(self.paid.fake.fail_refund(refund["id"], "expired_or_canceled_card"))
+        self._collect()
+
+    @precondition(lambda self: self.booking_ids)
+    @rule(data=st.data(), decision=st.sampled_from(["retry", "settled"]))
+    def a_moderator_decides_a_failed_refund(self, data: st.DataObject, decision: str) -> None:
+        booking_id = data.draw(st.sampled_from(self.booking_ids))
+        admin = Actor(self.paid.tutor.guild_id, "", 900, has_manage_guild=True)
+        cmd = refund_failures.DecideRefund(admin, booking_id, decision)  # type: ignore[arg-type]
+        self.run(self._try(refund_failures.decide(cmd, self.ctx)))
+
     @rule(minutes=st.sampled_from([5, 5, 31, 120, 60 * 25, 60 * 50]))
     def time_passes(self, minutes: int) -> None:
         async def go() -> None:
@@ -433,6 +482,8 @@ class PaidLoop(RuleBasedStateMachine):
                 assert not any(t["transfer_group"] == f"booking_{booking_id}" for t in transfers)
         groups = [t["transfer_group"] for t in transfers]
         assert len(groups) == len(set(groups)), "a booking was paid out twice"
+        for transfer in transfers:
+            assert 0 <= transfer["amount_reversed"] <= transfer["amount"]
 
     async def _settle_everything(self) -> None:
         """Deliver everything, let all work come due, then compare with Stripe."""
@@ -453,7 +504,14 @@ class PaidLoop(RuleBasedStateMachine):
                 continue
             intent = await self.ctx.gateway.intent(intent_id)
             assert payment.captured == intent.amount_received
-            assert payment.refunded == intent.amount_refunded
+            assert payment.refunded == intent.amount_refunded + payment.refunded_elsewhere
+            decided = all(
+                d["status"] in ("won", "lost")
+                for d in self._objects("dispute")
+                if d["payment_intent"] == intent_id
+            )
+            if decided:
+                assert not payment.dispute_open, f"booking {booking_id} is frozen forever"
             booking = await self.paid.booking(booking_id)
             if booking.terminal and booking.cancelled_by is None:
                 assert payment.captured - payment.refunded == 0, "declined/expired kept money"
@@ -467,7 +525,8 @@ class PaidLoop(RuleBasedStateMachine):
             if o.get("object") == "transfer"
         }
         for booking_id in self.disputed:
-            assert f"booking_{booking_id}" not in transfers, "paid out during a dispute"
+            if (await self.paid.payment(booking_id)).dispute_open:
+                assert f"booking_{booking_id}" not in transfers, "paid out during a dispute"
 
 
 def test_money_never_goes_wrong(sqlite_template: Path, tmp_path: Path) -> None:
