@@ -38,7 +38,8 @@ PAYOUT_RETRY_AFTER = timedelta(hours=24)
 """A payout waiting for the tutor to finish payout setup is tried again this much later."""
 
 PAYOUT_RECHECK = timedelta(hours=12)
-"""A payout frozen by an open card dispute or a failed refund is checked again this often."""
+"""A payout frozen by an open card dispute, a failed or a pending refund is checked again
+this often."""
 
 _ALREADY_DONE = frozenset(
     {"payment_intent_unexpected_state", "charge_already_refunded", "amount_too_large"}
@@ -194,7 +195,7 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     booking, payment = applied.booking, applied.payment
     if payment.released or payment.fees:
         return _skip("already paid out")
-    if frozen := await _frozen_by(ctx, payment):
+    if frozen := await _frozen_by(ctx, payment, intent.refunding):
         return await _check_again_later(action, ctx, frozen)
     async with ctx.uow(read_only=True) as uow:
         policy = await uow.guilds.policy(booking.guild_id)
@@ -269,12 +270,14 @@ async def _book_payout(
     return _done(f"paid out {tutor.minor} + fee {platform.minor}")
 
 
-async def _frozen_by(ctx: ServiceContext, payment: Payment) -> str:
+async def _frozen_by(ctx: ServiceContext, payment: Payment, refunding: int) -> str:
     """Why the payout may not go out now ("" if it may).
 
-    An open card dispute, or a failed refund waiting for a moderator, freezes it: it is
-    checked again later (`PAYOUT_RECHECK`). A platform dispute's decision schedules a
-    fresh payout, so for one of those this payout is only skipped.
+    An open card dispute, a failed refund waiting for a moderator, or a refund still
+    pending at the provider (`refunding`: until it succeeds or fails, what is held is not
+    known; it can stay pending for days) freezes it: it is checked again later
+    (`PAYOUT_RECHECK`). A platform dispute's decision schedules a fresh payout, so for
+    one of those this payout is only skipped.
     """
     async with ctx.uow(read_only=True) as uow:
         dispute = await uow.disputes.for_booking(payment.booking_id)
@@ -285,6 +288,8 @@ async def _frozen_by(ctx: ServiceContext, payment: Payment) -> str:
         return "a card dispute is open: payout frozen"
     if failed:
         return "a refund failed: waiting for a moderator's decision"
+    if refunding:
+        return "a refund is still pending: payout waits for it"
     return ""
 
 

@@ -15,11 +15,12 @@ import pytest
 from marketplace.domain.booking import Booking
 from marketplace.domain.errors import InvalidTransitionError, NotFoundError, PermissionDeniedError
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
+from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
-from marketplace.services import bookings, moderation, refund_failures
+from marketplace.services import bookings, moderation, refund_failures, sessions
 from marketplace.services.commands import Actor
 from marketplace.services.refund_failures import DecideRefund
-from tests.services.paid_world import TOTAL_MINOR, PaidWorld, paid_world
+from tests.services.paid_world import RATE_MINOR, TOTAL_MINOR, PaidWorld, paid_world
 from tests.services.test_paid_bookings import FAR, _confirmed
 
 
@@ -152,6 +153,33 @@ async def test_a_pending_refund_that_fails_never_counted_and_is_listed(paid):
     listing = await moderation.queue(_admin(paid), 1, paid.ctx)
     assert [f.reason for f in listing.refund_failures] == ["lost_or_stolen_card"]
     assert (await paid.ledger()).ok
+
+
+async def test_a_payout_waits_for_a_refund_still_pending_and_then_goes_out(paid):
+    """A late start refunds half; while that refund is pending the payout is checked
+    again (not retried a few times and given up), and goes out once it succeeded."""
+    paid.fake.refunds_pending = True
+    booking = await _confirmed(paid, FAR)  # captured when the tutor accepts
+    paid.clock.set(FAR + timedelta(minutes=16))
+    await sessions.record_outcome(booking.booking_id, Outcome.LATE_START, paid.ctx)
+    await paid.sweep()
+    await paid.later(timedelta(hours=49))  # the dispute window closed: the payout is due
+    for _ in range(8):  # well past the job runner's five tries with backoff
+        await paid.later(timedelta(minutes=31))
+    assert [r["status"] for r in _refunds(paid)] == ["pending"]
+    assert (await paid.payment(booking.booking_id)).released == 0
+
+    await paid.fake.succeed_refund(_refunds(paid)[0]["id"])
+    await paid.deliver()
+    await paid.later(timedelta(hours=13))  # the payout's next check
+
+    payment = await paid.payment(booking.booking_id)
+    assert payment.refunded == _refunds(paid)[0]["amount"]
+    assert payment.released == RATE_MINOR // 2
+    assert payment.released + payment.fees == payment.captured - payment.refunded
+    assert payment.held_on_platform == 0
+    report = await paid.ledger()
+    assert report.ok, report.summary()
 
 
 def test_a_decision_is_made_once():
