@@ -26,6 +26,7 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.models import BookingRow
+from tests.data_keys import TEST_DATA_KEYS
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -77,7 +78,7 @@ def _tally(results: list[tuple[str, float]]) -> tuple[int, int, Counter[str]]:
 
 async def race(url: str, attempts: int, rounds: int) -> dict[str, object]:
     """Round 1 is the headline; the repeats (new slots) look for rarer interleavings."""
-    database = create_database(url)
+    database = create_database(url, keys=TEST_DATA_KEYS)
     ctx = world.context(database)
     try:
         built = await world.build(ctx, tutors=1, students=attempts, instant=False)

@@ -35,6 +35,7 @@ from marketplace.services import bookings
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import SQLITE_BUSY_TIMEOUT_MS, Database, create_database
+from tests.data_keys import TEST_DATA_KEYS
 
 BACKENDS = ("sqlite", "postgres")
 TARGET_RATIO = 20.0
@@ -133,7 +134,7 @@ def _plan(
 
 async def measure(backend: str, url: str, scale: Scale) -> list[dict[str, Any]]:
     count, concurrency = scale.throughput_bookings, scale.throughput_concurrency
-    database = create_database(url)
+    database = create_database(url, keys=TEST_DATA_KEYS)
     try:
         ctx = world.context(database)
         built = await world.build(
@@ -152,7 +153,7 @@ async def measure(backend: str, url: str, scale: Scale) -> list[dict[str, Any]]:
             if capture:  # the file as it is now is where the replay starts from
                 path = Path(make_url(url).database or "")
                 await asyncio.to_thread(shutil.copyfile, path, replay)
-            database = create_database(url)
+            database = create_database(url, keys=TEST_DATA_KEYS)
             recorder = Recorder(database) if capture else None
             try:
                 log.info("booking_throughput: %s %s bookings on %s", count, mode, backend)

@@ -40,6 +40,7 @@ from marketplace.storage.migrate import alembic_config
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.types import UTCDateTime
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 
 log = logging.getLogger("bench.dataset")
 
@@ -180,7 +181,7 @@ async def freshen(info: DatasetInfo, ahead: timedelta = FRESH_FOR) -> int:
     the future, so every cached slot stays current for the benchmark run (searches would
     otherwise recompute stale ones inline). Returns how many tutors were refreshed.
     """
-    database = create_database(sqlite_url(info.path))
+    database = create_database(sqlite_url(info.path), keys=TEST_DATA_KEYS)
     try:
         clock = _AheadClock(ahead)
         ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=clock)

@@ -29,6 +29,7 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 
 TARGET_P95_MS = 20.0
 MIN_REVIEWS = GuildPolicy().min_reviews_for_rating  # the bench guild keeps the default
@@ -116,7 +117,7 @@ async def run(scale: Scale, out: Emit) -> None:
     started = time.perf_counter()
     info = await asyncio.to_thread(ensure_search_db, scale)
     prepared = time.perf_counter() - started
-    database = create_database(sqlite_url(info.path))
+    database = create_database(sqlite_url(info.path), keys=TEST_DATA_KEYS)
     counter = StatementCounter(database)
     ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
     try:

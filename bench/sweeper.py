@@ -32,6 +32,7 @@ from marketplace.ports import SystemClock
 from marketplace.storage.engine import create_database
 from marketplace.storage.models import ScheduledActionRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
+from tests.data_keys import TEST_DATA_KEYS
 
 RUNS = (("sqlite", 1), ("postgres", 1), ("postgres", 3))
 
@@ -39,7 +40,7 @@ RUNS = (("sqlite", 1), ("postgres", 1), ("postgres", 3))
 async def seed(url: str, count: int) -> None:
     """`count` pending NOTIFY rows, all due (oldest first), in one transaction."""
     now = datetime.now(UTC)
-    database = create_database(url)
+    database = create_database(url, keys=TEST_DATA_KEYS)
     try:
         new = [
             {
@@ -69,7 +70,7 @@ async def sweep_here(
 
     `on_connected` runs once the database is connected, before the clock starts.
     """
-    database = create_database(url)
+    database = create_database(url, keys=TEST_DATA_KEYS)
     handled: list[int] = []
 
     async def trivial(action: ClaimedAction) -> HandlerResult:
@@ -124,7 +125,7 @@ async def sweep_in_processes(url: str, processes: int) -> tuple[list[int], float
 
 
 async def final_states(url: str) -> tuple[Counter[str], int]:
-    database = create_database(url)
+    database = create_database(url, keys=TEST_DATA_KEYS)
     try:
         async with database.reader() as session:
             counted = await session.execute(

@@ -29,6 +29,7 @@ from marketplace.storage.engine import create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from stripe_fake import TEST_API_KEY, running_stripe_fake
 from stripe_fake.signing import signature_header
+from tests.data_keys import TEST_DATA_KEYS
 from web.checkout.app import create_app
 
 SECRET = "whsec_bench"  # noqa: S105 - signs the benchmark's own deliveries
@@ -53,7 +54,7 @@ async def run(scale: Scale, out: Emit) -> None:
     """Measure on SQLite (the embedded default)."""
     count = BOOKINGS.get(scale.name, BOOKINGS["quick"])
     async with scratch_database("sqlite", "webhook") as url, running_stripe_fake() as fake:
-        database = create_database(url)
+        database = create_database(url, keys=TEST_DATA_KEYS)
         gateway = StripeGateway(
             TEST_API_KEY, fake.base_url, max_network_retries=0, installation="bench"
         )

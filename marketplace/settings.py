@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = None
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Fernet keys for the sealed columns, comma-separated, newest first. Unset on SQLite:
+    # a key is made on first run into a file beside the database (`<db>.key`, owner-only).
+    tutorbot_data_keys: SecretStr | None = None
 
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None

@@ -29,6 +29,7 @@ from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.migrate import upgrade
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CLOCK_START = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -189,7 +190,7 @@ def database_url(backend: str, request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
     """The project's engine and session factories on `database_url`."""
-    db = create_database(database_url)
+    db = create_database(database_url, keys=TEST_DATA_KEYS)
     try:
         yield db
     finally:

@@ -23,6 +23,7 @@ from marketplace.storage.engine import Database, create_database
 from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.migrate import upgrade_async
 from marketplace.storage.scheduled_actions import SqlActionQueue
+from marketplace.storage.sealing import DataKeys, key_file_for, load_or_create_key_file
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from web.checkout.app import create_app
 
@@ -76,7 +77,7 @@ async def build_runtime(
     """Open the database (upgrading SQLite automatically) and build the services."""
     if auto_migrate if auto_migrate is not None else settings.is_sqlite:
         await upgrade_async(settings.database_url)
-    database = create_database(settings.database_url)
+    database = create_database(settings.database_url, keys=data_keys(settings))
     waker = JobWaker()
     clock = clock or SystemClock()
     gateway = None
@@ -90,6 +91,19 @@ async def build_runtime(
         wake_jobs=waker,
     )
     return Runtime(settings, database, services, waker)
+
+
+def data_keys(settings: Settings) -> DataKeys:
+    """The keyring of the sealed columns: `TUTORBOT_DATA_KEYS`, or on SQLite the key file.
+
+    Raises MissingSettingError("TUTORBOT_DATA_KEYS") on PostgreSQL without keys, and
+    DataKeysError for a malformed key.
+    """
+    if settings.tutorbot_data_keys is not None and settings.tutorbot_data_keys.get_secret_value():
+        return DataKeys.parse(settings.tutorbot_data_keys.get_secret_value())
+    if not settings.is_sqlite:
+        raise MissingSettingError("TUTORBOT_DATA_KEYS")
+    return load_or_create_key_file(key_file_for(settings.database_url))
 
 
 def payment_gateway(settings: Settings, installation: str) -> PaymentGateway | None:

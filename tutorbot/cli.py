@@ -1,4 +1,4 @@
-"""`tutorbot run | bot | web | migrate | ledger verify`."""
+"""`tutorbot run | bot | web | migrate | ledger verify | keys generate | keys rotate`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from marketplace.services.context import ServiceContext
 from marketplace.settings import Settings, load_settings
 from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import upgrade
+from marketplace.storage.models import Base
+from marketplace.storage.sealing import DataKeys, DataKeysError, reseal_all
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
-from tutorbot.bootstrap import MissingSettingError, WebStartError, serve
+from tutorbot.bootstrap import MissingSettingError, WebStartError, data_keys, serve
 
 MISSING_HELP = {
     "DISCORD_TOKEN": (
@@ -26,6 +28,13 @@ MISSING_HELP = {
         "    DISCORD_TOKEN=<your bot token>\n"
         "Get the token from https://discord.com/developers/applications → your app → Bot → "
         "Reset Token. See README.md, 'Running on a real Discord server'."
+    ),
+    "TUTORBOT_DATA_KEYS": (
+        "TUTORBOT_DATA_KEYS is not set. On PostgreSQL the keys that encrypt emails, "
+        "statements and session logs must be given:\n"
+        "    tutorbot keys generate   # then TUTORBOT_DATA_KEYS=<that key>\n"
+        "Keep the keys backed up: without them that data cannot be read. See README.md, "
+        "'Data keys'."
     ),
 }
 
@@ -54,11 +63,15 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="check captured = refunded + released + fees + held everywhere"
     )
     verify.add_argument("--guild", type=int, default=None, help="check only this guild id")
+    keys_parser = sub.add_parser("keys", help="the data keys of the encrypted columns")
+    keys_sub = keys_parser.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("generate", help="print a new key (put it first in TUTORBOT_DATA_KEYS)")
+    keys_sub.add_parser("rotate", help="re-encrypt every sealed value under the first key")
     return parser
 
 
-async def _verify_ledger(database_url: str, guild_id: int | None) -> ledger.LedgerReport:
-    database = create_database(database_url)
+async def _verify_ledger(settings: Settings, guild_id: int | None) -> ledger.LedgerReport:
+    database = create_database(settings.database_url, keys=data_keys(settings))
     try:
         ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
         return await ledger.verify(ctx, guild_id)
@@ -66,9 +79,9 @@ async def _verify_ledger(database_url: str, guild_id: int | None) -> ledger.Ledg
         await database.dispose()
 
 
-def _ledger_verify(database_url: str, guild_id: int | None) -> int:
+def _ledger_verify(settings: Settings, guild_id: int | None) -> int:
     """Print the verification summary; 0 when the ledger balances, 1 otherwise."""
-    report = asyncio.run(_verify_ledger(database_url, guild_id))
+    report = asyncio.run(_verify_ledger(settings, guild_id))
     sys.stdout.write(report.summary() + "\n")
     return 0 if report.ok else 1
 
@@ -86,8 +99,42 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("tutorbot").info("database is at %s", args.revision)
         return 0
     if args.command == "ledger":
-        return _ledger_verify(settings.database_url, args.guild)
+        return _ledger_verify(settings, args.guild)
+    if args.command == "keys":
+        return _keys(settings, args.keys_command)
     return _serve(settings, args.command)
+
+
+def _keys(settings: Settings, command: str) -> int:
+    """`keys generate` prints a new key; `keys rotate` reseals every row under the first."""
+    if command == "generate":
+        sys.stdout.write(DataKeys.generate() + "\n")
+        return 0
+    try:
+        keys = data_keys(settings)
+    except MissingSettingError as missing:
+        sys.stderr.write(MISSING_HELP[missing.name] + "\n")
+        return 2
+    except DataKeysError as error:
+        sys.stderr.write(f"{error}.\n")
+        return 2
+    count = asyncio.run(_rotate(settings.database_url, keys))
+    sys.stdout.write(f"resealed {count} values under the first key\n")
+    return 0
+
+
+async def _rotate(database_url: str, keys: DataKeys) -> int:
+    database = create_database(database_url, keys=keys)
+    try:
+        return await reseal_all(database.engine, Base, keys)
+    finally:
+        await database.dispose()
+
+
+def _setup_help(error: MissingSettingError | DataKeysError) -> str:
+    if isinstance(error, DataKeysError):
+        return f"{error}. See README.md, 'Data keys'."
+    return MISSING_HELP.get(error.name, f"{error.name} is not set.")
 
 
 def _serve(settings: Settings, command: str) -> int:
@@ -95,8 +142,8 @@ def _serve(settings: Settings, command: str) -> int:
     with_bot, with_web = {"run": (True, True), "bot": (True, False), "web": (False, True)}[command]
     try:
         asyncio.run(serve(settings, with_bot=with_bot, with_web=with_web))
-    except MissingSettingError as missing:
-        sys.stderr.write(MISSING_HELP.get(missing.name, f"{missing.name} is not set.") + "\n")
+    except (MissingSettingError, DataKeysError) as error:
+        sys.stderr.write(_setup_help(error) + "\n")
         return 2
     except WebStartError as failed:
         message = CANNOT_LISTEN.format(address=failed.address, reason=failed.reason)

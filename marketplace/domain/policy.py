@@ -90,8 +90,13 @@ class GuildPolicy:
     message_rate_per_minute: int = 20
     session_log_retention_days: int = 30
     allowed_email_domains: tuple[str, ...] = ()
+    allowed_link_domains: tuple[str, ...] = ()
+    blocked_words: tuple[str, ...] = ()
     verification_required_subjects: tuple[str, ...] = ()
     reports_per_day: int = 10
+    repeat_offense_threshold: int = 3
+    review_burst_count: int = 3
+    review_burst_hours: int = 24
     # reminders
     reminder_offsets_minutes: tuple[int, ...] = (120, 15)
     booking_nudge_days: int = 7
@@ -109,6 +114,7 @@ HOLD_WINDOW_DAYS = CARD_HOLD_DAYS - HOLD_MARGIN_DAYS
 _K, _G = SettingKind, SettingGroup
 _LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"
 _DOMAIN = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+_WORDS = r"[^\W\d_]+([ '-][^\W\d_]+){0,4}"
 
 
 def _int(group: SettingGroup, minimum: int, maximum: int) -> SettingSpec:
@@ -157,11 +163,19 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "message_rate_per_minute": _int(_G.SAFETY, 1, 120),
         "session_log_retention_days": _int(_G.SAFETY, 1, 365),
         "allowed_email_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=20, pattern=_DOMAIN),
+        "allowed_link_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=50, pattern=_DOMAIN),
+        # words or short phrases; matched as whole words, evasions folded (screening.py)
+        "blocked_words": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=200, pattern=_WORDS),
         # "calculus" (campus-email or better) or "calculus=moderator-verified"
         "verification_required_subjects": SettingSpec(
             _K.STR_LIST, _G.SAFETY, max_items=50, pattern=REQUIREMENT_PATTERN
         ),
         "reports_per_day": _int(_G.SAFETY, 1, 100),
+        # upheld cases + flags + restrictions in 90 days that bring a member to moderators
+        "repeat_offense_threshold": _int(_G.SAFETY, 1, 50),
+        # this many reviews of one tutor in review_burst_hours from new members: held
+        "review_burst_count": _int(_G.REVIEWS, 2, 50),
+        "review_burst_hours": _int(_G.REVIEWS, 1, 168),
         "reminder_offsets_minutes": SettingSpec(
             _K.INT_LIST, _G.REMINDERS, 1, 10_080, 0, 5, descending=True
         ),

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from marketplace.storage.sealing import DataKeys, bind_keys
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BEGIN_MODE_OPTION = "sqlite_begin"
 
@@ -47,8 +49,13 @@ class Database:
         await self.engine.dispose()
 
 
-def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
-    """Build the engine for `url` with the per-backend settings this project relies on."""
+def create_database(
+    url: str, *, keys: DataKeys | None = None, echo: bool = False, pool_size: int = 10
+) -> Database:
+    """Build the engine for `url` with the per-backend settings this project relies on.
+
+    `keys` encrypt and decrypt the sealed columns; without them those columns refuse.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo)
         _configure_sqlite(engine)
@@ -58,6 +65,7 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Dat
             url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
         )
         reader_engine = engine
+    bind_keys(engine, keys)
     return Database(
         engine=engine,
         writer=async_sessionmaker(engine, expire_on_commit=False),
@@ -78,6 +86,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows (expired session logs, erased data) are overwritten, not left in
+        # free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from marketplace.storage.sealing import SealedJSON, SealedText
 from marketplace.storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -454,7 +455,7 @@ class CardDisputeRow(Base):
     withdrawn: Mapped[int] = mapped_column(BigInteger, default=0)
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
     submissions: Mapped[int] = mapped_column(Integer, default=0)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     submitted_by: Mapped[int | None] = mapped_column(BigInteger)
     reversal_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
@@ -568,7 +569,7 @@ class CaseRow(Base):
     booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
     )
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     resolved_by: Mapped[int | None] = mapped_column(BigInteger)
@@ -580,8 +581,7 @@ class CaseRow(Base):
 class DisputeRow(Base):
     """A participant's platform dispute about a booking, its evidence, and the decision.
 
-    `statement` and `evidence` are sensitive; they are stored as is for now (encryption at
-    rest is still to do, see docs/architecture.md "Disputes").
+    `statement` and `evidence` (with the session log and attachments) are sealed.
     """
 
     __tablename__ = "dispute"
@@ -595,8 +595,8 @@ class DisputeRow(Base):
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
     opened_by: Mapped[int] = mapped_column(BigInteger)
     opener_role: Mapped[str] = mapped_column(String(16))
-    statement: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    statement: Mapped[str] = mapped_column(SealedText)
+    evidence: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     resolved_by: Mapped[int | None] = mapped_column(BigInteger)
@@ -632,6 +632,8 @@ class ReviewRow(Base):
     edited_at: Mapped[datetime | None]
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[datetime | None]
+    # why the review is held for moderation instead of counting (burst, retaliation, ...)
+    flag_reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class AttendanceRow(Base):
@@ -741,3 +743,117 @@ class NoteTemplateRow(Base):
     subject_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class EmailCodeRow(Base):
+    """The one-time code a member was sent to prove a campus address (one per member)."""
+
+    __tablename__ = "email_code"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    address: Mapped[str] = mapped_column(SealedText)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    last_sent_at: Mapped[datetime]
+    sends: Mapped[int] = mapped_column(SmallInteger, default=1)
+    sends_since: Mapped[datetime]
+
+
+class VerifiedEmailRow(Base):
+    """A campus address proved by a member: one member per address per guild."""
+
+    __tablename__ = "verified_email"
+    __table_args__ = (Index("ix_verified_email_guild_user", "guild_id", "user_id"),)
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    address: Mapped[str] = mapped_column(SealedText)
+    verified_at: Mapped[datetime]
+
+
+class VerificationRequestRow(Base):
+    """A tutor's request for `moderator-verified`, with their files and a note."""
+
+    __tablename__ = "verification_request"
+    __table_args__ = (
+        Index("ix_verification_request_guild_status", "guild_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(SealedText)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(SealedJSON, default=list)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(SealedText, default="")
+
+
+class SessionMessageRow(Base):
+    """A message written in a session space (its thread or voice text chat), sealed."""
+
+    __tablename__ = "session_message"
+    __table_args__ = (
+        Index("ix_session_message_booking_sent", "booking_id", "sent_at"),
+        Index("ix_session_message_booking_author_sent", "booking_id", "author_id", "sent_at"),
+        Index("ix_session_message_sent", "sent_at"),
+        Index("ix_session_message_guild_author", "guild_id", "author_id"),
+    )
+
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(SealedText)
+    attachments: Mapped[list[str]] = mapped_column(SealedJSON, default=list)
+
+
+class MessageFlagRow(Base):
+    """A screened message (or a burst of them) flagged for moderators, and the decision."""
+
+    __tablename__ = "message_flag"
+    __table_args__ = (
+        Index("ix_message_flag_guild_status", "guild_id", "status", "created_at"),
+        Index("ix_message_flag_guild_author", "guild_id", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    kinds: Mapped[str] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+
+
+class ScreeningReminderRow(Base):
+    """A policy reminder given to a member in a session, once per kind of flag."""
+
+    __tablename__ = "screening_reminder"
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sent_at: Mapped[datetime]

@@ -86,3 +86,36 @@ def test_web_on_a_taken_port_says_so(monkeypatch, capsys, tmp_path):
         assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
     finally:
         taken.close()
+
+
+def test_keys_generate_prints_a_fernet_key(capsys):
+    from marketplace.storage.sealing import DataKeys
+
+    assert main(["keys", "generate"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert DataKeys.parse(key).keys == (key.encode(),)
+
+
+def test_keys_rotate_on_sqlite_uses_the_key_file_made_on_first_run(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TUTORBOT_DATA_KEYS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'campus.db'}")
+    assert main(["migrate"]) == 0
+    assert main(["keys", "rotate"]) == 0
+    assert "resealed 0 values" in capsys.readouterr().out
+    assert (tmp_path / "campus.key").exists()
+
+
+def test_keys_rotate_on_postgresql_without_keys_says_what_to_set(monkeypatch, capsys):
+    monkeypatch.delenv("TUTORBOT_DATA_KEYS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/none")
+    assert main(["keys", "rotate"]) == 2
+    assert "TUTORBOT_DATA_KEYS is not set" in capsys.readouterr().err
+
+
+def test_a_malformed_data_key_is_refused_in_one_sentence(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TUTORBOT_DATA_KEYS", "not-a-key")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    assert main(["keys", "rotate"]) == 2
+    assert "not a Fernet key" in capsys.readouterr().err

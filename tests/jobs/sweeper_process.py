@@ -17,6 +17,7 @@ from marketplace.jobs import HandlerResult, JobRunner, default_owner
 from marketplace.ports import SystemClock
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.scheduled_actions import SqlActionQueue
+from tests.data_keys import TEST_DATA_KEYS
 
 # The scratch table: created and dropped by the test, its primary key refusing a repeat.
 CREATE_SCRATCH = "CREATE TABLE jobs_test_handled (action_id integer PRIMARY KEY, owner text)"
@@ -38,7 +39,7 @@ def recording_handler(database: Database, owner: str):
 
 
 async def main(url: str) -> int:
-    database = create_database(url, pool_size=2)
+    database = create_database(url, pool_size=2, keys=TEST_DATA_KEYS)
     try:
         async with database.engine.connect():  # connect before the start line
             pass

@@ -14,6 +14,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.jobs import HandlerResult, JobRunner
 from marketplace.storage.engine import create_database
 from marketplace.storage.scheduled_actions import SqlActionQueue
+from tests.data_keys import TEST_DATA_KEYS
 from tests.jobs.helpers import rows, schedule_due, states
 from tests.jobs.sweeper_process import CREATE_SCRATCH, DROP_SCRATCH, SELECT_SCRATCH
 
@@ -34,7 +35,9 @@ async def test_ten_runners_sweeping_300_due_actions_handle_each_exactly_once(
         await asyncio.sleep(0)  # let the other runners interleave
         return HandlerResult(ActionState.DONE, "ok")
 
-    engines = [create_database(database_url, pool_size=2) for _ in range(RUNNERS)]
+    engines = [
+        create_database(database_url, pool_size=2, keys=TEST_DATA_KEYS) for _ in range(RUNNERS)
+    ]
     try:
         runners = [
             JobRunner(
@@ -61,7 +64,7 @@ async def test_ten_runners_sweeping_300_due_actions_handle_each_exactly_once(
 
 @pytest.mark.postgres
 async def test_three_processes_sharing_postgres_handle_each_action_exactly_once(postgres_url):
-    database = create_database(postgres_url)
+    database = create_database(postgres_url, keys=TEST_DATA_KEYS)
     try:
         async with database.engine.begin() as connection:
             await connection.execute(text(CREATE_SCRATCH))

@@ -93,6 +93,7 @@ from stripe_fake import TEST_API_KEY
 from stripe_fake.disputes import kept_on_charge
 from stripe_fake.errors import StripeFakeError
 from tests.conftest import FixedClock, sqlite_url_for
+from tests.data_keys import TEST_DATA_KEYS
 from tests.services.marketplace_world import NOW, at
 from tests.services.paid_loop_parts import (
     CrashingFactory,
@@ -150,7 +151,7 @@ class PaidLoop(RuleBasedStateMachine):
     def start(self, reverses: bool, refunds_pending: bool) -> None:
         path = self.workdir / f"loop-{id(self)}.db"
         shutil.copyfile(self.template, path)
-        self.database = create_database(sqlite_url_for(path))
+        self.database = create_database(sqlite_url_for(path), keys=TEST_DATA_KEYS)
         self.stack.push_async_callback(self.database.dispose)
         clock = FixedClock(NOW)
         self.paid = self.run(

@@ -24,6 +24,7 @@ from marketplace.services.job_handlers import Handlers
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 
 SCRATCH = "reminder_test_sent"
 CREATE_SCRATCH = (
@@ -80,7 +81,7 @@ def _wait_for_go() -> None:
 
 
 async def main(url: str, phases: list[datetime]) -> None:
-    database = create_database(url, pool_size=4)
+    database = create_database(url, pool_size=4, keys=TEST_DATA_KEYS)
     try:
         async with database.engine.connect():  # connect before the start line
             pass

@@ -14,13 +14,14 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from marketplace.storage.engine import SQLITE_BUSY_TIMEOUT_MS, Database, create_database
 from marketplace.storage.models import MemberRow, StudentProfileRow, UserRow
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def sqlite_database(sqlite_url: str) -> AsyncIterator[Database]:
-    db = create_database(sqlite_url)
+    db = create_database(sqlite_url, keys=TEST_DATA_KEYS)
     yield db
     await db.dispose()
 

@@ -9,6 +9,7 @@ from marketplace.settings import load_settings
 from marketplace.storage.engine import create_database
 from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.migrate import upgrade
+from tests.data_keys import TEST_DATA_KEYS
 from tests.services.marketplace_world import NOW
 from tutorbot.bootstrap import build_runtime, close_runtime
 
@@ -24,7 +25,7 @@ async def test_the_prefix_is_made_once_and_read_back_by_every_caller(database) -
 
 async def test_two_databases_get_different_prefixes(database, empty_database_url) -> None:
     await asyncio.to_thread(upgrade, empty_database_url)
-    other = create_database(empty_database_url)
+    other = create_database(empty_database_url, keys=TEST_DATA_KEYS)
     try:
         assert await installation_key_prefix(other, NOW) != await installation_key_prefix(
             database, NOW

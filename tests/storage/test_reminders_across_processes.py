@@ -21,6 +21,7 @@ from marketplace.services import bookings
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tests.data_keys import TEST_DATA_KEYS
 from tests.services.marketplace_world import (
     NOW,
     action_rows,
@@ -88,7 +89,7 @@ async def _confirmed_booking(ctx: ServiceContext, n: int) -> None:
 
 @pytest.mark.postgres
 async def test_three_processes_send_each_reminder_exactly_once(postgres_url, clock):
-    database = create_database(postgres_url)
+    database = create_database(postgres_url, keys=TEST_DATA_KEYS)
     ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=clock)
     clock.set(NOW)
     try:
