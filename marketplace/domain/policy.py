@@ -114,7 +114,7 @@ HOLD_WINDOW_DAYS = CARD_HOLD_DAYS - HOLD_MARGIN_DAYS
 _K, _G = SettingKind, SettingGroup
 _LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"
 _DOMAIN = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
-_WORDS = r"[^\W\d_]+([ '-][^\W\d_]+){0,4}"
+_WORD = r"[^\W\d_]+(['-][^\W\d_]+){0,3}"
 
 
 def _int(group: SettingGroup, minimum: int, maximum: int) -> SettingSpec:
@@ -164,8 +164,8 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "session_log_retention_days": _int(_G.SAFETY, 1, 365),
         "allowed_email_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=20, pattern=_DOMAIN),
         "allowed_link_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=50, pattern=_DOMAIN),
-        # words or short phrases; matched as whole words, evasions folded (screening.py)
-        "blocked_words": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=200, pattern=_WORDS),
+        # single words, matched whole with evasions folded (marketplace/screening.py)
+        "blocked_words": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=200, pattern=_WORD),
         # "calculus" (campus-email or better) or "calculus=moderator-verified"
         "verification_required_subjects": SettingSpec(
             _K.STR_LIST, _G.SAFETY, max_items=50, pattern=REQUIREMENT_PATTERN

@@ -61,8 +61,13 @@ SPEC_DEFAULTS = {
     "message_rate_per_minute": 20,
     "referral_credit_minor": 500,
     "allowed_email_domains": (),
+    "allowed_link_domains": (),
+    "blocked_words": (),
     "verification_required_subjects": (),
     "reports_per_day": 10,
+    "repeat_offense_threshold": 3,
+    "review_burst_count": 3,
+    "review_burst_hours": 24,
 }
 
 
@@ -114,6 +119,7 @@ def test_int_settings_have_bounds_around_their_defaults():
         ("languages", "EN, fr, en", ("en", "fr")),
         ("allowed_email_domains", "Uni.edu; cs.uni.edu", ("uni.edu", "cs.uni.edu")),
         ("allowed_email_domains", "none", ()),
+        ("blocked_words", "Scam, rip-off; SCAM", ("scam", "rip-off")),
     ],
 )
 def test_parse_setting_reads_what_admins_type(key, raw, value):
@@ -145,6 +151,8 @@ def test_parse_setting_reads_what_admins_type(key, raw, value):
         ("languages", "", "too_short"),
         ("allowed_email_domains", "not a domain", "bad_characters"),
         ("allowed_email_domains", "@uni.edu", "bad_characters"),
+        ("allowed_link_domains", "https://uni.edu", "bad_characters"),
+        ("blocked_words", "<@123>", "bad_characters"),
         ("min_notice_minutes", "9" * 2000, "too_long"),
     ],
 )
@@ -256,6 +264,8 @@ def _valid_value(key):
     if key == "verification_required_subjects":
         items = ["calculus", "physics=moderator-verified", "linear-algebra=campus-email"]
         return st.lists(st.sampled_from(items), unique=True)
+    if key == "blocked_words":
+        return st.lists(st.sampled_from(["scam", "rip-off", "loser"]), unique=True)
     return st.lists(st.sampled_from(["uni.edu", "cs.uni.edu", "college.ac.uk"]), unique=True)
 
 
