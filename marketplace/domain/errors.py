@@ -172,3 +172,12 @@ class AmbiguousTimeError(InputError):
         self.later_utc = later_utc
         super().__init__("when", Problem.AMBIGUOUS_TIME)
         self.args = (f"{local.isoformat()} is ambiguous in {zone}",)
+
+
+class TooSoonError(DomainError):
+    """``action`` may be done again only after ``retry_after`` seconds (a rate limit)."""
+
+    def __init__(self, action: str, retry_after: int) -> None:
+        self.action = action
+        self.retry_after = retry_after
+        super().__init__(f"{action}: retry after {retry_after} s")

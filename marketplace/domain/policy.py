@@ -90,6 +90,10 @@ class GuildPolicy:
     message_rate_per_minute: int = 20
     session_log_retention_days: int = 30
     allowed_email_domains: tuple[str, ...] = ()
+    email_code_minutes: int = 10
+    email_code_attempts: int = 5
+    email_code_resend_seconds: int = 60
+    email_codes_per_day: int = 5
     allowed_link_domains: tuple[str, ...] = ()
     blocked_words: tuple[str, ...] = ()
     verification_required_subjects: tuple[str, ...] = ()
@@ -163,6 +167,10 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "message_rate_per_minute": _int(_G.SAFETY, 1, 120),
         "session_log_retention_days": _int(_G.SAFETY, 1, 365),
         "allowed_email_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=20, pattern=_DOMAIN),
+        "email_code_minutes": _int(_G.SAFETY, 1, 60),
+        "email_code_attempts": _int(_G.SAFETY, 1, 10),
+        "email_code_resend_seconds": _int(_G.SAFETY, 10, 3_600),
+        "email_codes_per_day": _int(_G.SAFETY, 1, 20),
         "allowed_link_domains": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=50, pattern=_DOMAIN),
         # single words, matched whole with evasions folded (marketplace/screening.py)
         "blocked_words": SettingSpec(_K.STR_LIST, _G.SAFETY, max_items=200, pattern=_WORD),

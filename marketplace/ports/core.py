@@ -35,6 +35,7 @@ from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
+from marketplace.ports.trust import EmailVerifications
 
 
 class Clock(Protocol):
@@ -305,6 +306,11 @@ class UnitOfWork(Protocol):
     @property
     def card_disputes(self) -> CardDisputeRepository:
         """Card disputes (chargebacks) of bookings' payments, inside this transaction."""
+        ...
+
+    @property
+    def emails(self) -> EmailVerifications:
+        """Campus-email codes and proved addresses, inside this transaction."""
         ...
 
     @property

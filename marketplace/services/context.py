@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from marketplace.domain.members import Subject
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.ports import Clock, PaymentGateway, UnitOfWork, UnitOfWorkFactory
+from marketplace.ports.trust import Mailer
 from marketplace.services.commands import Actor
 
 SYSTEM_ACTOR = 0
@@ -27,6 +28,7 @@ class ServiceContext:
     gateway: PaymentGateway | None = None  # None: no Stripe key, every guild is free
     public_base_url: str = "http://127.0.0.1:8080"
     wake_jobs: Callable[[], None] = _nothing
+    mailer: Mailer | None = None  # None: no SMTP settings, `/verify email` is off
 
     @property
     def payments_configured(self) -> bool:

@@ -24,7 +24,7 @@ from marketplace.domain.reviews import counted_rating
 from marketplace.domain.subjects import subject_key
 from marketplace.domain.text import clean_text
 from marketplace.ports import UnitOfWork
-from marketplace.services.commands import ApplyAsTutor, EditProfile
+from marketplace.services.commands import Actor, ApplyAsTutor, EditProfile
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.onboarding import resolve_subjects
 from marketplace.services.results import ProfileCard
@@ -106,7 +106,7 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
             bio=_typed_bio(cmd.bio),
             formats=cmd.formats,
             instant_booking=cmd.instant_booking,
-            verification=old.verification if old else VerificationLevel.NONE,
+            verification=await _verification_of(uow, actor, old),
             status=old.status if old else TutorStatus.ACTIVE,
         )
         existing = await uow.members.get(actor.guild_id, actor.user_id)
@@ -152,3 +152,14 @@ async def _not_teaching(uow: UnitOfWork, guild_id: int, raw: str) -> frozenset[s
     if unknown := keys - known:
         raise InputError("not_teaching", "unknown_choice", len(unknown))
     return frozenset(keys)
+
+
+async def _verification_of(
+    uow: UnitOfWork, actor: Actor, old: TutorProfile | None
+) -> VerificationLevel:
+    """A tutor keeps their level; a new one who proved a campus email starts at campus-email."""
+    if old is not None:
+        return old.verification
+    if await uow.emails.verified_address(actor.guild_id, actor.user_id) is not None:
+        return VerificationLevel.CAMPUS_EMAIL
+    return VerificationLevel.NONE

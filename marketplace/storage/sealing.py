@@ -26,7 +26,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Column, Dialect, Table, Text, select, type_coerce, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -199,3 +199,13 @@ async def reseal_all(engine: AsyncEngine, base: type[DeclarativeBase], keys: Dat
                 )
                 rewritten += 1
     return rewritten
+
+
+def keys_of_session(session: AsyncSession) -> DataKeys:
+    """The keyring of the engine `session` is bound to."""
+    return _keys_of(session.get_bind().dialect)
+
+
+def email_lookup_purpose(guild_id: int) -> str:
+    """What a campus address's keyed hash is made for: one guild's addresses."""
+    return f"email:{guild_id}"

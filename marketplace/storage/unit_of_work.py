@@ -15,6 +15,7 @@ from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.card_dispute_repository import SqlCardDisputes, SqlRefundFailures
 from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.dispute_repository import SqlDisputeRepository
+from marketplace.storage.email_repository import SqlEmailVerifications
 from marketplace.storage.engine import Database
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
     spaces: SqlSpaceRepository
     privacy: SqlPrivacyRepository
     stats: SqlStatsRepository
+    emails: SqlEmailVerifications
 
     def __init__(
         self,
@@ -140,6 +142,7 @@ class SqlUnitOfWork:
         self.spaces = SqlSpaceRepository(session)
         self.privacy = SqlPrivacyRepository(session)
         self.stats = SqlStatsRepository(session)
+        self.emails = SqlEmailVerifications(session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,130 @@
+"""Campus-email codes and verified addresses in SQL (addresses sealed, found by keyed hash)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.email_codes import EmailCode
+from marketplace.storage.models import EmailCodeRow, VerifiedEmailRow
+from marketplace.storage.repositories import upsert
+from marketplace.storage.sealing import email_lookup_purpose, keys_of_session
+
+
+def _code(row: EmailCodeRow) -> EmailCode:
+    return EmailCode(
+        guild_id=row.guild_id,
+        user_id=row.user_id,
+        address=row.address,
+        code_hash=row.code_hash,
+        expires_at=row.expires_at,
+        attempts=row.attempts,
+        last_sent_at=row.last_sent_at,
+        sends=row.sends,
+        sends_since=row.sends_since,
+    )
+
+
+class SqlEmailVerifications:
+    """Pending codes, one per member, and proved addresses, one member per address."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _hashes(self, guild_id: int, address: str) -> tuple[str, ...]:
+        keys = keys_of_session(self._session)
+        return keys.lookup_hashes(email_lookup_purpose(guild_id), address.casefold())
+
+    async def code(
+        self, guild_id: int, user_id: int, *, for_update: bool = False
+    ) -> EmailCode | None:
+        """The member's pending code, if any."""
+        query = select(EmailCodeRow).where(
+            EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
+        )
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return None if row is None else _code(row)
+
+    async def save_code(self, code: EmailCode) -> None:
+        """Insert or replace the member's pending code."""
+        values = {
+            "address": code.address,
+            "address_hash": self._hashes(code.guild_id, code.address)[0],
+            "code_hash": code.code_hash,
+            "expires_at": code.expires_at,
+            "attempts": code.attempts,
+            "last_sent_at": code.last_sent_at,
+            "sends": code.sends,
+            "sends_since": code.sends_since,
+        }
+        await self._session.execute(
+            upsert(self._session, EmailCodeRow)
+            .values(guild_id=code.guild_id, user_id=code.user_id, **values)
+            .on_conflict_do_update(
+                index_elements=[EmailCodeRow.guild_id, EmailCodeRow.user_id], set_=values
+            )
+        )
+
+    async def drop_code(self, guild_id: int, user_id: int) -> None:
+        """Forget the member's pending code."""
+        await self._session.execute(
+            delete(EmailCodeRow).where(
+                EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
+            )
+        )
+
+    async def count_attempt(self, guild_id: int, user_id: int) -> None:
+        """One more wrong try of the pending code."""
+        await self._session.execute(
+            update(EmailCodeRow)
+            .where(EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id)
+            .values(attempts=EmailCodeRow.attempts + 1)
+        )
+
+    async def owner_of(self, guild_id: int, address: str) -> int | None:
+        """Who proved `address` in the guild, if anyone."""
+        return await self._session.scalar(
+            select(VerifiedEmailRow.user_id).where(
+                VerifiedEmailRow.guild_id == guild_id,
+                VerifiedEmailRow.address_hash.in_(self._hashes(guild_id, address)),
+            )
+        )
+
+    async def add_verified(self, guild_id: int, user_id: int, address: str, now: datetime) -> bool:
+        """Record that the member proved `address`; False if someone else holds it.
+
+        A member keeps one proved address per guild: a new one replaces their old one.
+        """
+        owner = await self.owner_of(guild_id, address)
+        if owner is not None:
+            return owner == user_id
+        await self._session.execute(
+            delete(VerifiedEmailRow).where(
+                VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id
+            )
+        )
+        inserted = await self._session.scalar(
+            upsert(self._session, VerifiedEmailRow)
+            .values(
+                guild_id=guild_id,
+                address_hash=self._hashes(guild_id, address)[0],
+                user_id=user_id,
+                address=address.casefold(),
+                verified_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(VerifiedEmailRow.user_id)
+        )
+        return inserted is not None
+
+    async def verified_address(self, guild_id: int, user_id: int) -> str | None:
+        """The address the member proved in the guild, if any."""
+        return await self._session.scalar(
+            select(VerifiedEmailRow.address).where(
+                VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id
+            )
+        )
