@@ -20,6 +20,7 @@ from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
+from bot.flows.verify_email import EnterCodeButton
 from bot.names import DisplayNames
 from bot.replies import reply
 from bot.tree import TutorTree
@@ -44,6 +45,7 @@ EXTENSIONS = (
     "bot.cogs.notes",
     "bot.cogs.sessions",
     "bot.cogs.privacy",
+    "bot.cogs.verify",
 )
 
 
@@ -94,6 +96,7 @@ class TutorBot(commands.Bot):
             *REPORT_BUTTONS,
             *NOTES_BUTTONS,
             *DISPUTE_BUTTONS,
+            EnterCodeButton,
         )
         if self._sync:
             await self.sync_commands()

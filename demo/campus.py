@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.client import TutorBot
+from demo.mailbox import Mailbox
 from discord_emulator import Channel, Emulator, Guild, Role, User
 from discord_emulator.render import set_reader_clock
 from discord_emulator.violations import describe_violations
@@ -43,6 +44,7 @@ class Campus:
     runtime: Runtime
     stripe: StripeFake | None = None
     web_url: str = ""
+    mailbox: Mailbox | None = None
 
 
 WEBHOOK_SECRET = "whsec_campus_demo"  # noqa: S105 - signs the Stripe fake's deliveries
@@ -53,6 +55,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _mail_settings(mailbox: Mailbox | None) -> dict[str, Any]:
+    """SMTP pointing at the loopback mail server (plain SMTP: it is on this machine)."""
+    if mailbox is None:
+        return {}
+    return {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": mailbox.port,
+        "smtp_from": "tutorbot@campus.example.edu",
+        "smtp_security": "none",
+    }
 
 
 def _payment_settings(stripe: StripeFake | None) -> dict[str, Any]:
@@ -79,11 +93,13 @@ async def running_campus(
     clock: Clock | None = None,
     stripe: StripeFake | None = None,
     check_every_payload: bool = False,
+    mailbox: Mailbox | None = None,
 ) -> AsyncIterator[Campus]:
     """Start the emulator, build the campus server, run TutorBot on it, and tear it all down.
 
     With `stripe` (a started Stripe fake) payments are configured: the checkout web app
-    runs too, and the fake delivers its signed webhooks to it. `check_every_payload`
+    runs too, and the fake delivers its signed webhooks to it. With `mailbox` (a running
+    loopback SMTP server) `/verify email` sends its codes there. `check_every_payload`
     checks every payload the emulator sends against Discord's description, not a sample.
     """
     emu = Emulator(interaction_deadline=interaction_deadline)
@@ -106,6 +122,7 @@ async def running_campus(
         dev_guild_id=guild.id,
         database_url=database_url,
         **_payment_settings(stripe),
+        **_mail_settings(mailbox),
     )
     runtime = await build_runtime(settings, clock=clock)
     site: web.AppRunner | None = await start_web(runtime) if stripe else None
@@ -116,7 +133,7 @@ async def running_campus(
         await asyncio.wait_for(emu.wait_for_commands_synced(guild), timeout=15)
         yield Campus(
             emu, guild, admin, student, tutor, member, moderators, sessions, help_desk, bot,
-            runtime, stripe, settings.public_base_url if stripe else "",
+            runtime, stripe, settings.public_base_url if stripe else "", mailbox,
         )  # fmt: skip
     except Exception as exc:
         if emu.contract_violations:

@@ -14,6 +14,7 @@ from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import TutorBot
 from bot.endpoint import use_discord_endpoint
 from marketplace.jobs.runner import JobRunner
+from marketplace.mail import mailer_for
 from marketplace.payments import StripeGateway
 from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, SystemClock
 from marketplace.services.context import ServiceContext
@@ -89,6 +90,7 @@ async def build_runtime(
         gateway=gateway,
         public_base_url=settings.public_base_url,
         wake_jobs=waker,
+        mailer=mailer_for(settings),
     )
     return Runtime(settings, database, services, waker)
 

@@ -51,7 +51,9 @@ class AdminCog(commands.Cog):
         actor = actor_of(interaction)
         if setting is None or value is None:
             current = await guild_admin.view_config(actor, self.bot.services)
-            await reply(interaction, embed=config_embed(current), ephemeral=True)
+            screening = self.bot.intents.message_content
+            embed = config_embed(current, screening_on=screening)
+            await reply(interaction, embed=embed, ephemeral=True)
             return
         guild = guild_of(interaction)
         key = setting.strip().lower()

@@ -29,8 +29,11 @@ def setting_value_text(key: str, value: object) -> str:
     return str(value)
 
 
-def config_embed(config: GuildConfig) -> discord.Embed:
-    """Every setting, grouped, with its current value."""
+def config_embed(config: GuildConfig, *, screening_on: bool = True) -> discord.Embed:
+    """Every setting, grouped, with its current value, then what the host has set up.
+
+    `screening_on`: the bot has the Message Content intent, so session spaces are screened.
+    """
     values = asdict(config.policy)
     embed = discord.Embed(
         title=texts.CONFIG_TITLE, description=texts.CONFIG_HELP, colour=BRAND_COLOUR
@@ -45,6 +48,11 @@ def config_embed(config: GuildConfig) -> discord.Embed:
                 value=fit_joined(lines, FIELD_VALUE_MAX, "\n"),
                 inline=False,
             )
+    setup = [
+        texts.CONFIG_EMAIL_ON if config.email_available else texts.CONFIG_EMAIL_OFF,
+        texts.CONFIG_SCREENING_ON if screening_on else texts.CONFIG_SCREENING_OFF,
+    ]
+    embed.add_field(name=texts.CONFIG_SETUP_TITLE, value="\n".join(setup), inline=False)
     if not config.payments_available:
         embed.set_footer(text=texts.CONFIG_PAYMENTS_OFF)
     return embed

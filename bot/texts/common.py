@@ -12,6 +12,7 @@ from marketplace.domain.errors import (
     NonexistentTimeError,
     NotFoundError,
     PermissionDeniedError,
+    TooSoonError,
     UnknownSettingError,
     UnknownTimeZoneError,
 )
@@ -33,6 +34,9 @@ FIELD_NAMES = {
     "role": "Role",
     "level": "Level",
 }
+
+# What a rate limit says, by `TooSoonError.action` ({seconds}, {minutes}, {hours} left).
+TOO_SOON: dict[str, str] = {}
 
 # Whole sentences for one field's problem, where the generic "<field> <problem>" won't do;
 # areas add their own.
@@ -228,6 +232,11 @@ def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
             )
         case ConflictError(reason=reason):
             return CONFLICTS.get(reason, "That clashes with something that just changed.")
+        case TooSoonError(action=action, retry_after=seconds):
+            template = TOO_SOON.get(action, COOLDOWN)
+            return template.format(
+                seconds=seconds, minutes=-(-seconds // 60), hours=-(-seconds // 3600)
+            )
     return UNEXPECTED
 
 

@@ -58,6 +58,17 @@ CONFIG_HELP = (
     "Numbers are minutes, hours, days or percent as the name says; fees are basis points."
 )
 CONFIG_PAYMENTS_OFF = "💡 No Stripe key is configured, so every session is free for now."
+CONFIG_SETUP_TITLE = "Set up by the host"
+CONFIG_EMAIL_ON = "📧 Email: on. `/verify email` sends codes to `allowed_email_domains`."
+CONFIG_EMAIL_OFF = (
+    "📧 Email: off. Set SMTP_HOST and SMTP_FROM (README, 'Campus email') so `/verify email` "
+    "can send codes."
+)
+CONFIG_SCREENING_ON = "🛡️ Message screening: on in session spaces."
+CONFIG_SCREENING_OFF = (
+    "🛡️ Message screening: off. Switch on the Message Content intent in the Developer "
+    "Portal (README, 'Message screening') and restart the bot."
+)
 CONFIG_CHANGED = "`{key}` is now **{value}**."
 CONFIG_GROUP_TITLES = {
     "general": "General",

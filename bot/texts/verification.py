@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.bookings import NOTICE_TITLES
-from bot.texts.common import CONFLICTS
+from bot.texts.common import CONFLICTS, ENTITY_NAMES, FIELD_NAMES, FIELD_PROBLEMS, TOO_SOON
 
 VERIFICATION_LEVEL_NAMES = {
     "none": "Not verified",
@@ -26,4 +26,62 @@ VERIFICATION_SET_NOTICE = (
     "A moderator of **{guild}** set your verification to **{new}** (it was {old}). "
     "Students see it as a badge next to your name in `/find`; some subjects list only "
     "verified tutors."
+)
+
+# Campus email (`/verify email`)
+EMAIL_CODE_SENT = (
+    "📧 I sent a 6-digit code to **{address}**. It works until <t:{expires}:t> "
+    "(<t:{expires}:R>). Press **Enter code** when you have it. No mail? Check spam, or "
+    "run this again after <t:{resend}:T>."
+)
+ENTER_CODE_LABEL = "Enter code"
+ENTER_CODE_TITLE = "Enter your email code"
+ENTER_CODE_FIELD = "The 6-digit code from the email"
+EMAIL_VERIFIED_TUTOR = (
+    "✅ **{domain}** verified. Your tutor card and `/find` now show the "
+    "**Campus email verified** badge."
+)
+EMAIL_VERIFIED_ALREADY_HIGHER = (
+    "✅ **{domain}** verified. You keep your **Verified by moderators** badge."
+)
+EMAIL_VERIFIED_MEMBER = (
+    "✅ **{domain}** verified. If you offer tutoring with `/tutor apply`, you'll start with "
+    "the **Campus email verified** badge."
+)
+CONFLICTS["email_not_set_up"] = (
+    "This server hasn't set up email yet, so codes can't be sent. Ask an admin, or ask a "
+    "moderator to verify you instead with `/verify request`."
+)
+CONFLICTS["email_domains_not_set"] = (
+    "This server hasn't said which campus email domains count yet. Ask an admin to set "
+    "`allowed_email_domains` in `/admin config`."
+)
+CONFLICTS["email_domain_not_allowed"] = (
+    "That address isn't on one of this server's campus domains. Use your campus email."
+)
+CONFLICTS["email_taken"] = (
+    "That address already verifies another member here. Each address verifies one member."
+)
+CONFLICTS["email_already_verified"] = "You've already verified that address here. ✅"
+CONFLICTS["email_send_failed"] = (
+    "I couldn't send the email just now (the mail server refused it or is down). Check the "
+    "address and try again in a few minutes."
+)
+CONFLICTS["email_code_expired"] = "That code has expired. Run `/verify email` again for a new one."
+CONFLICTS["email_code_locked"] = (
+    "That code has had too many wrong tries. Run `/verify email` again for a new one."
+)
+FIELD_NAMES["address"] = "The email address"
+FIELD_PROBLEMS["address", "bad_characters"] = (
+    "That doesn't look like an email address. Type it like `name@university.edu`."
+)
+FIELD_PROBLEMS["code", "bad_characters"] = "The code is the 6 digits from the email."
+FIELD_PROBLEMS["code", "wrong_code"] = (
+    "That code isn't right. You have {limit} more tries; check the newest email."
+)
+ENTITY_NAMES["email_code"] = "There's no code waiting for you. Run `/verify email` to get one."
+TOO_SOON["email_code_resend"] = "I just sent you a code. You can ask for another in {seconds} s."
+TOO_SOON["email_code_daily"] = (
+    "That's the most codes for today. Try again in about {hours} h, or ask a moderator "
+    "with `/verify request`."
 )

@@ -44,7 +44,7 @@ async def view_config(actor: Actor, ctx: ServiceContext) -> GuildConfig:
         await enter_guild(uow, actor, ctx)
         policy = await uow.guilds.policy(actor.guild_id)
         await uow.commit()
-    return GuildConfig(policy, ctx.payments_configured)
+    return GuildConfig(policy, ctx.payments_configured, ctx.mailer is not None)
 
 
 async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig:
@@ -65,7 +65,7 @@ async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig
             now,
         )
         await uow.commit()
-    return GuildConfig(policy, ctx.payments_configured)
+    return GuildConfig(policy, ctx.payments_configured, ctx.mailer is not None)
 
 
 async def add_subject(actor: Actor, name: str, ctx: ServiceContext) -> Subject:

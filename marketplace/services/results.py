@@ -45,3 +45,4 @@ class GuildConfig:
 
     policy: GuildPolicy
     payments_available: bool
+    email_available: bool = False  # SMTP is set up, so `/verify email` can send codes

@@ -1,0 +1,49 @@
+"""`/verify email address:` (a one-time code by email) and `/verify request` (moderators)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import texts
+from bot.actors import actor_of
+from bot.client import TutorBot
+from bot.flows.verify_email import enter_code_view
+from bot.replies import reply
+from marketplace.services import email_verification
+from marketplace.services.email_verification import ADDRESS_MAX_LEN
+
+
+class VerifyCog(commands.Cog):
+    """How members prove who they are."""
+
+    verify = app_commands.Group(
+        name="verify", description="Verify your campus email or credentials", guild_only=True
+    )
+
+    def __init__(self, bot: TutorBot) -> None:
+        self.bot = bot
+
+    @verify.command(name="email", description="Get a one-time code at your campus email")
+    @app_commands.describe(address="Your campus email address, like name@university.edu")
+    async def email(
+        self,
+        interaction: discord.Interaction,
+        address: app_commands.Range[str, 3, ADDRESS_MAX_LEN],
+    ) -> None:
+        """Send the code; the reply's Enter code button opens the form for it."""
+        actor = actor_of(interaction)
+        cmd = email_verification.SendEmailCode(actor, address)
+        sent = await email_verification.send_code(cmd, self.bot.services)
+        message = texts.EMAIL_CODE_SENT.format(
+            address=sent.shown_address,
+            expires=int(sent.expires_at.timestamp()),
+            resend=int(sent.resend_at.timestamp()),
+        )
+        await reply(interaction, message, view=enter_code_view(actor.guild_id, actor.user_id))
+
+
+async def setup(bot: TutorBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(VerifyCog(bot))
