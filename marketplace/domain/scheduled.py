@@ -51,6 +51,7 @@ class ActionKind(StrEnum):
     ALERT_ADMINS = "alert_admins"  # tell the guild's admins: payload {"reason": ...}
     RETRY_REFUND = "retry_refund"  # a moderator's decision: payload {"refund": id, "amount": n}
     REVERSE_PAYOUT = "reverse_payout"  # a dispute lost after the payout: {"dispute", "amount"}
+    PURGE_SESSION_LOG = "purge_session_log"  # retention: payload {"check": n}
 
 
 class ActionState(StrEnum):

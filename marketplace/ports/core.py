@@ -35,7 +35,7 @@ from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
-from marketplace.ports.trust import EmailVerifications
+from marketplace.ports.trust import EmailVerifications, MessageFlags, SessionLogs
 
 
 class Clock(Protocol):
@@ -311,6 +311,16 @@ class UnitOfWork(Protocol):
     @property
     def emails(self) -> EmailVerifications:
         """Campus-email codes and proved addresses, inside this transaction."""
+        ...
+
+    @property
+    def session_logs(self) -> SessionLogs:
+        """The sealed log of session spaces, inside this transaction."""
+        ...
+
+    @property
+    def message_flags(self) -> MessageFlags:
+        """Screening flags and reminders, inside this transaction."""
         ...
 
     @property

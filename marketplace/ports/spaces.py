@@ -97,6 +97,10 @@ class SpaceRepository(Protocol):
         """
         ...
 
+    async def by_channel(self, guild_id: int, channel_id: int) -> SessionSpace | None:
+        """The open space whose text place or voice channel this is."""
+        ...
+
     async def get(self, booking_id: int) -> SessionSpace | None:
         """The booking's space, if it ever had one."""
         ...

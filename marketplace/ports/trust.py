@@ -1,4 +1,4 @@
-"""Ports of the trust layer: campus-email codes, verified addresses."""
+"""Ports of the trust layer: campus-email codes, mail, session logs and screening flags."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from marketplace.domain.email_codes import EmailCode
+from marketplace.domain.session_log import LoggedMessage, MessageFlag
 
 
 class EmailVerifications(Protocol):
@@ -55,4 +56,76 @@ class Mailer(Protocol):
 
     async def send(self, to: str, subject: str, body: str) -> None:
         """Hand the mail to the mail server; raises MailError if it refuses or is down."""
+        ...
+
+
+class SessionLogs(Protocol):
+    """The sealed log of what was said in session spaces."""
+
+    async def record(self, message: LoggedMessage) -> bool:
+        """Store a message, or its edit; True when it is new."""
+        ...
+
+    async def get(self, message_id: int) -> LoggedMessage | None:
+        """One logged message."""
+        ...
+
+    async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
+        """The session's messages, oldest first."""
+        ...
+
+    async def before(self, booking_id: int, sent_at: datetime, limit: int) -> list[LoggedMessage]:
+        """The `limit` messages of the session just before `sent_at`, oldest first."""
+        ...
+
+    async def count_since(self, booking_id: int, author_id: int, since: datetime) -> int:
+        """How many messages the member wrote in the session since `since`."""
+        ...
+
+    async def of_author(self, guild_id: int, author_id: int) -> list[LoggedMessage]:
+        """Everything the member wrote in the guild's session spaces, oldest first."""
+        ...
+
+    async def erase_author(self, guild_id: int, author_id: int) -> int:
+        """Delete what the member wrote in the guild's session spaces; how many."""
+        ...
+
+    async def purge_booking(self, booking_id: int) -> int:
+        """Delete the session's log and the context of its decided flags; how many messages."""
+        ...
+
+
+class MessageFlags(Protocol):
+    """Flagged messages in the moderator queue, and reminders given once per kind."""
+
+    async def add(self, flag: MessageFlag) -> MessageFlag:
+        """Store a new flag; return it with its id."""
+        ...
+
+    async def get(self, guild_id: int, flag_id: int) -> MessageFlag | None:
+        """One flag of the guild."""
+        ...
+
+    async def close(self, flag: MessageFlag) -> bool:
+        """Store a decided flag, only if it is still open; False if someone decided first."""
+        ...
+
+    async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
+        """The guild's open flags, oldest first."""
+        ...
+
+    async def count_open(self, guild_id: int) -> int:
+        """How many flags wait for a moderator."""
+        ...
+
+    async def of_booking(self, booking_id: int, kind: str) -> MessageFlag | None:
+        """The session's flag of this kind (the rate flag is made once per session)."""
+        ...
+
+    async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
+        """How many of the member's flags were upheld (warned or restricted) since `since`."""
+        ...
+
+    async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
+        """Note a reminder of this kind for the member in the session; False if given before."""
         ...

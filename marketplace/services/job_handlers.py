@@ -17,6 +17,7 @@ from marketplace.services import (
     money_jobs,
     payments,
     scheduling,
+    session_messages,
     spaces,
 )
 from marketplace.services.availability import refresh_next_slot
@@ -69,6 +70,9 @@ class Handlers:
             ActionKind.CLOSE_SPACE: self.close_space,
             ActionKind.SWEEP_SPACES: self.sweep_spaces,
             ActionKind.ALERT_ADMINS: self.alert_admins,
+            ActionKind.PURGE_SESSION_LOG: lambda action: session_messages.purge_log(
+                action, self.ctx
+            ),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:

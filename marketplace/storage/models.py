@@ -672,6 +672,7 @@ class SessionSpaceRow(Base):
     __table_args__ = (
         Index("ix_session_space_status_claimed", "status", "claimed_at"),
         Index("ix_session_space_voice", "guild_id", "voice_id"),
+        Index("ix_session_space_text", "guild_id", "text_id"),
     )
 
     booking_id: Mapped[int] = mapped_column(

@@ -85,6 +85,17 @@ class SqlSpaceRepository:
         )
         return _space(row) if row is not None else None
 
+    async def by_channel(self, guild_id: int, channel_id: int) -> SessionSpace | None:
+        """The open space whose text place or voice channel this is."""
+        row = await self._session.scalar(
+            select(SessionSpaceRow).where(
+                SessionSpaceRow.guild_id == guild_id,
+                or_(SessionSpaceRow.text_id == channel_id, SessionSpaceRow.voice_id == channel_id),
+                SessionSpaceRow.status == SpaceStatus.OPEN.value,
+            )
+        )
+        return _space(row) if row is not None else None
+
     async def save(self, space: SessionSpace) -> None:
         """Store the space as it is now."""
         await self._session.execute(

@@ -43,6 +43,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
+from marketplace.storage.session_log_repository import SqlMessageFlags, SqlSessionLogs
 from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.stats_repository import SqlStatsRepository
 from marketplace.storage.survey_repository import SqlSurveyRepository
@@ -81,6 +82,8 @@ class SqlUnitOfWork:
     privacy: SqlPrivacyRepository
     stats: SqlStatsRepository
     emails: SqlEmailVerifications
+    session_logs: SqlSessionLogs
+    message_flags: SqlMessageFlags
 
     def __init__(
         self,
@@ -143,6 +146,8 @@ class SqlUnitOfWork:
         self.privacy = SqlPrivacyRepository(session)
         self.stats = SqlStatsRepository(session)
         self.emails = SqlEmailVerifications(session)
+        self.session_logs = SqlSessionLogs(session)
+        self.message_flags = SqlMessageFlags(session)
         return self
 
     async def __aexit__(

@@ -134,12 +134,14 @@ def upgrade() -> None:
                existing_nullable=False,
                postgresql_using="evidence::text")
 
+    op.create_index("ix_session_space_text", "session_space", ["guild_id", "text_id"])
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.add_column(sa.Column("flag_reason", sa.String(length=32), nullable=True))
 
 
 
 def downgrade() -> None:
+    op.drop_index("ix_session_space_text", table_name="session_space")
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.drop_column("flag_reason")
 

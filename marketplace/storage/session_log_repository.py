@@ -1,0 +1,265 @@
+"""Session logs, screening flags and screening reminders in SQL (text and context sealed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.domain.session_log import FlagState, LoggedMessage, MessageFlag
+from marketplace.storage.models import MessageFlagRow, ScreeningReminderRow, SessionMessageRow
+from marketplace.storage.repositories import upsert
+
+UPHELD = (FlagState.WARNED.value, FlagState.RESTRICTED.value)
+
+
+def _message(row: SessionMessageRow) -> LoggedMessage:
+    return LoggedMessage(
+        message_id=row.message_id,
+        guild_id=row.guild_id,
+        booking_id=row.booking_id,
+        channel_id=row.channel_id,
+        author_id=row.author_id,
+        sent_at=row.sent_at,
+        text=row.text,
+        attachments=tuple(row.attachments or ()),
+        edited_at=row.edited_at,
+    )
+
+
+def _context_json(message: LoggedMessage) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "author": message.author_id,
+        "at": message.sent_at.isoformat(),
+        "text": message.text,
+        "files": list(message.attachments),
+    }
+
+
+def _context_message(flag: MessageFlagRow, item: dict[str, Any]) -> LoggedMessage:
+    return LoggedMessage(
+        message_id=int(item["id"]),
+        guild_id=flag.guild_id,
+        booking_id=flag.booking_id or 0,
+        channel_id=flag.channel_id,
+        author_id=int(item["author"]),
+        sent_at=datetime.fromisoformat(str(item["at"])).astimezone(UTC),
+        text=str(item["text"]),
+        attachments=tuple(item.get("files", ())),
+    )
+
+
+def _flag(row: MessageFlagRow) -> MessageFlag:
+    context = tuple(_context_message(row, item) for item in row.context.get("messages", []))
+    return MessageFlag(
+        flag_id=row.id,
+        guild_id=row.guild_id,
+        booking_id=row.booking_id,
+        message_id=row.message_id,
+        channel_id=row.channel_id,
+        author_id=row.author_id,
+        kinds=tuple(k for k in row.kinds.split(",") if k),
+        context=context,
+        created_at=row.created_at,
+        state=FlagState(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlSessionLogs:
+    """What was said in session spaces, one row per Discord message."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, message: LoggedMessage) -> bool:
+        """Store a message, or its edit (new text and `edited_at`); True when it is new."""
+        values = {"text": message.text, "attachments": list(message.attachments)}
+        inserted = await self._session.scalar(
+            upsert(self._session, SessionMessageRow)
+            .values(
+                message_id=message.message_id,
+                guild_id=message.guild_id,
+                booking_id=message.booking_id,
+                channel_id=message.channel_id,
+                author_id=message.author_id,
+                sent_at=message.sent_at,
+                edited_at=message.edited_at,
+                **values,
+            )
+            .on_conflict_do_nothing(index_elements=[SessionMessageRow.message_id])
+            .returning(SessionMessageRow.message_id)
+        )
+        if inserted is None:
+            await self._session.execute(
+                update(SessionMessageRow)
+                .where(SessionMessageRow.message_id == message.message_id)
+                .values(edited_at=message.edited_at or message.sent_at, **values)
+            )
+        return inserted is not None
+
+    async def get(self, message_id: int) -> LoggedMessage | None:
+        """One logged message."""
+        row = await self._session.get(SessionMessageRow, message_id, populate_existing=True)
+        return None if row is None else _message(row)
+
+    async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
+        """The session's messages, oldest first."""
+        rows = await self._session.scalars(
+            select(SessionMessageRow)
+            .where(SessionMessageRow.booking_id == booking_id)
+            .order_by(SessionMessageRow.sent_at, SessionMessageRow.message_id)
+            .limit(limit)
+        )
+        return [_message(row) for row in rows]
+
+    async def before(self, booking_id: int, sent_at: datetime, limit: int) -> list[LoggedMessage]:
+        """The `limit` messages of the session just before `sent_at`, oldest first."""
+        rows = await self._session.scalars(
+            select(SessionMessageRow)
+            .where(SessionMessageRow.booking_id == booking_id, SessionMessageRow.sent_at < sent_at)
+            .order_by(SessionMessageRow.sent_at.desc(), SessionMessageRow.message_id.desc())
+            .limit(limit)
+        )
+        return [_message(row) for row in reversed(list(rows))]
+
+    async def count_since(self, booking_id: int, author_id: int, since: datetime) -> int:
+        """How many messages the member wrote in the session since `since`."""
+        count = await self._session.scalar(
+            select(func.count()).where(
+                SessionMessageRow.booking_id == booking_id,
+                SessionMessageRow.author_id == author_id,
+                SessionMessageRow.sent_at >= since,
+            )
+        )
+        return int(count or 0)
+
+    async def of_author(self, guild_id: int, author_id: int) -> list[LoggedMessage]:
+        """Everything the member wrote in the guild's session spaces, oldest first."""
+        rows = await self._session.scalars(
+            select(SessionMessageRow)
+            .where(SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == author_id)
+            .order_by(SessionMessageRow.sent_at)
+        )
+        return [_message(row) for row in rows]
+
+    async def erase_author(self, guild_id: int, author_id: int) -> int:
+        """Delete what the member wrote in the guild's session spaces; how many."""
+        result = await self._session.execute(
+            delete(SessionMessageRow).where(
+                SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == author_id
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def purge_booking(self, booking_id: int) -> int:
+        """Delete the session's log and the context of its decided flags; how many messages."""
+        result = await self._session.execute(
+            delete(SessionMessageRow).where(SessionMessageRow.booking_id == booking_id)
+        )
+        await self._session.execute(
+            update(MessageFlagRow)
+            .where(
+                MessageFlagRow.booking_id == booking_id,
+                MessageFlagRow.status != FlagState.OPEN.value,
+            )
+            .values(context={"messages": [], "purged": True})
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlMessageFlags:
+    """Screening flags of a guild, decided once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, flag: MessageFlag) -> MessageFlag:
+        """Store a new flag; return it with its id."""
+        row = MessageFlagRow(
+            guild_id=flag.guild_id,
+            booking_id=flag.booking_id,
+            message_id=flag.message_id,
+            channel_id=flag.channel_id,
+            author_id=flag.author_id,
+            kinds=",".join(flag.kinds),
+            context={"messages": [_context_json(m) for m in flag.context]},
+            status=flag.state.value,
+            created_at=flag.created_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _flag(row)
+
+    async def get(self, guild_id: int, flag_id: int) -> MessageFlag | None:
+        """One flag of the guild."""
+        row = await self._session.get(MessageFlagRow, flag_id, populate_existing=True)
+        return _flag(row) if row is not None and row.guild_id == guild_id else None
+
+    async def close(self, flag: MessageFlag) -> bool:
+        """Store a decided flag, only if it is still open; False if someone decided first."""
+        closed = await self._session.scalar(
+            update(MessageFlagRow)
+            .where(MessageFlagRow.id == flag.flag_id, MessageFlagRow.status == FlagState.OPEN.value)
+            .values(status=flag.state.value, decided_by=flag.decided_by, decided_at=flag.decided_at)
+            .returning(MessageFlagRow.id)
+        )
+        return closed is not None
+
+    async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
+        """The guild's open flags, oldest first."""
+        rows = await self._session.scalars(
+            select(MessageFlagRow)
+            .where(
+                MessageFlagRow.guild_id == guild_id,
+                MessageFlagRow.status == FlagState.OPEN.value,
+            )
+            .order_by(MessageFlagRow.created_at, MessageFlagRow.id)
+            .limit(limit)
+        )
+        return [_flag(row) for row in rows]
+
+    async def count_open(self, guild_id: int) -> int:
+        """How many flags wait for a moderator."""
+        count = await self._session.scalar(
+            select(func.count()).where(
+                MessageFlagRow.guild_id == guild_id,
+                MessageFlagRow.status == FlagState.OPEN.value,
+            )
+        )
+        return int(count or 0)
+
+    async def of_booking(self, booking_id: int, kind: str) -> MessageFlag | None:
+        """The session's first flag of this kind."""
+        rows = await self._session.scalars(
+            select(MessageFlagRow)
+            .where(MessageFlagRow.booking_id == booking_id)
+            .order_by(MessageFlagRow.id)
+        )
+        return next((_flag(r) for r in rows if kind in r.kinds.split(",")), None)
+
+    async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
+        """How many of the member's flags were upheld (warned or restricted) since `since`."""
+        count = await self._session.scalar(
+            select(func.count()).where(
+                MessageFlagRow.guild_id == guild_id,
+                MessageFlagRow.author_id == author_id,
+                MessageFlagRow.status.in_(UPHELD),
+                MessageFlagRow.created_at >= since,
+            )
+        )
+        return int(count or 0)
+
+    async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
+        """Note a reminder of this kind for the member in the session; False if given before."""
+        inserted = await self._session.scalar(
+            upsert(self._session, ScreeningReminderRow)
+            .values(booking_id=booking_id, user_id=user_id, kind=kind, sent_at=now)
+            .on_conflict_do_nothing()
+            .returning(ScreeningReminderRow.kind)
+        )
+        return inserted is not None
