@@ -14,6 +14,7 @@ from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
 from bot.flows.disputes import DISPUTE_BUTTONS
+from bot.flows.flag_buttons import FLAG_BUTTONS
 from bot.flows.money_buttons import RetryRefundButton, SettledRefundButton, SubmitEvidenceButton
 from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.report import REPORT_BUTTONS
@@ -46,6 +47,7 @@ EXTENSIONS = (
     "bot.cogs.sessions",
     "bot.cogs.privacy",
     "bot.cogs.verify",
+    "bot.cogs.screening",
 )
 
 
@@ -59,8 +61,11 @@ class TutorBot(commands.Bot):
         dev_guild_id: int | None = None,
         sync: bool = True,
         start_jobs: Callable[[TutorBot], JobRunner] | None = None,
+        message_content: bool = True,
     ) -> None:
         intents = discord.Intents.default()  # with voice states: joining counts as check-in
+        # Privileged: screening reads session messages. Without it, screening is off.
+        intents.message_content = message_content
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -97,6 +102,7 @@ class TutorBot(commands.Bot):
             *NOTES_BUTTONS,
             *DISPUTE_BUTTONS,
             EnterCodeButton,
+            *FLAG_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

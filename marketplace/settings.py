@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     discord_api_base: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg"
     dev_guild_id: int | None = None
+    # Ask for the privileged Message Content intent (message screening). If the Developer
+    # Portal doesn't allow it, TutorBot runs without it and says screening is off.
+    discord_message_content: bool = True
 
     database_url: str = DEFAULT_DATABASE_URL
     # Fernet keys for the sealed columns, comma-separated, newest first. Unset on SQLite:

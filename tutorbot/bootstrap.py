@@ -7,6 +7,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+import discord
 from aiohttp import web
 
 from bot.adapters.notifier import DiscordNotifier
@@ -147,13 +148,21 @@ def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> J
     return runner
 
 
-def build_bot(runtime: Runtime, *, with_jobs: bool = True) -> TutorBot:
-    """The Discord client, pointed at the configured endpoint; it starts the job runner."""
+def build_bot(
+    runtime: Runtime, *, with_jobs: bool = True, message_content: bool | None = None
+) -> TutorBot:
+    """The Discord client, pointed at the configured endpoint; it starts the job runner.
+
+    `message_content` (default: DISCORD_MESSAGE_CONTENT) asks for the privileged Message
+    Content intent that message screening needs.
+    """
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
+    wanted = settings.discord_message_content if message_content is None else message_content
     bot = TutorBot(
         runtime.services,
         dev_guild_id=settings.dev_guild_id,
+        message_content=wanted,
         start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), spaces))
         if with_jobs
         else None,
@@ -192,6 +201,27 @@ async def start_web(runtime: Runtime) -> web.AppRunner:
     return runner
 
 
+async def run_bot(runtime: Runtime, token: str) -> None:
+    """Run the bot until it is closed.
+
+    If Discord refuses the Message Content intent (not switched on in the Developer
+    Portal), run without it: screening is off, and `/admin config` and the admins say so.
+    """
+    bot = build_bot(runtime)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.PrivilegedIntentsRequired:
+        log.warning(
+            "Discord refused the Message Content intent: running without it, so session "
+            "spaces are not screened. Switch it on in the Developer Portal (Bot → "
+            "Privileged Gateway Intents) and restart."
+        )
+        bot = build_bot(runtime, message_content=False)
+        async with bot:
+            await bot.start(token)
+
+
 async def serve(settings: Settings, *, with_bot: bool, with_web: bool) -> None:
     """Run the chosen parts until cancelled, then shut them down cleanly."""
     token = discord_token(settings) if with_bot else ""
@@ -199,9 +229,7 @@ async def serve(settings: Settings, *, with_bot: bool, with_web: bool) -> None:
     runner = await start_web(runtime) if with_web else None
     try:
         if with_bot:
-            bot = build_bot(runtime)
-            async with bot:
-                await bot.start(token)
+            await run_bot(runtime, token)
         else:
             await asyncio.Event().wait()
     finally:

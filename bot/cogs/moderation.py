@@ -13,6 +13,8 @@ from bot import texts
 from bot.actors import actor_of, guild_of, standing_of
 from bot.client import TutorBot
 from bot.flows.case_buttons import queue_view, resolved_text
+from bot.flows.flag_buttons import flags_view
+from bot.presenters.flags import flags_embed
 from bot.presenters.moderation import (
     dispute_decided_text,
     history_embed,
@@ -24,7 +26,14 @@ from bot.replies import reply
 from marketplace.domain.cases import CaseAction
 from marketplace.domain.disputes import DisputeOutcome
 from marketplace.domain.profiles import VerificationLevel
-from marketplace.services import disputes, moderation, restrictions, reviews, verification
+from marketplace.services import (
+    disputes,
+    message_flags,
+    moderation,
+    restrictions,
+    reviews,
+    verification,
+)
 
 ACTION_CHOICES = [
     app_commands.Choice(name=texts.MOD_ACTIONS[a.value], value=a.value) for a in CaseAction
@@ -67,6 +76,11 @@ class ModerationCog(commands.Cog):
             view=view or discord.utils.MISSING,
             ephemeral=True,
         )
+        flagged = await message_flags.open_flags(actor, self.bot.services)
+        if flagged.flags:
+            await reply(
+                interaction, embed=flags_embed(flagged), view=flags_view(actor.guild_id, flagged)
+            )
 
     @mod.command(name="resolve", description="Close a case with a recorded action")
     @app_commands.describe(

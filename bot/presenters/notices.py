@@ -28,7 +28,7 @@ CALENDAR_KINDS = frozenset(
 
 RESTRICTION_KINDS = frozenset({NoticeKind.RESTRICTED, NoticeKind.RESTRICTION_LIFTED})
 # Notices about the member's account, not about a booking.
-ACCOUNT_KINDS = RESTRICTION_KINDS | {NoticeKind.VERIFICATION_SET}
+ACCOUNT_KINDS = RESTRICTION_KINDS | {NoticeKind.VERIFICATION_SET, NoticeKind.SCREENING_WARNING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +204,24 @@ def account_notice_embed(notice: Notice) -> discord.Embed:
     """The DM for a notice about the member's account (restriction or verification)."""
     if notice.kind in RESTRICTION_KINDS:
         return restriction_notice_embed(notice)
+    if notice.kind is NoticeKind.SCREENING_WARNING:
+        return screening_warning_embed(notice)
     return verification_notice_embed(notice)
+
+
+def screening_warning_embed(notice: Notice) -> discord.Embed:
+    """The DM telling a member a moderator warned them about a flagged message."""
+    kinds = [texts.MOD_FLAG_KINDS.get(k, k) for k in str(notice.extra.get("kinds", "")).split(",")]
+    body = texts.SCREENING_WARNING_NOTICE.format(
+        guild=str(notice.extra.get("guild") or notice.guild_id),
+        booking=str(notice.extra.get("booking") or "?"),
+        kinds=texts.human_join([k for k in kinds if k]),
+    )
+    return discord.Embed(
+        title=texts.NOTICE_TITLES[notice.kind],
+        description=clip(body, EMBED_DESCRIPTION_MAX),
+        colour=BRAND_COLOUR,
+    )
 
 
 def verification_level_name(level: str) -> str:

@@ -152,3 +152,41 @@ JOB_NAMES = {
     "reverse_payout": "Taking a payout back after a chargeback",
 }
 JOB_NAME_OTHER = "Scheduled work"
+
+# Flagged messages (screening)
+MOD_FLAGS_TITLE = "🚩 Flagged messages in session spaces ({total} open)"
+MOD_FLAG_TITLE = "Flag #{flag} · session #{booking} · <t:{at}:R>"
+MOD_FLAG_BODY = "<@{author}>: {kinds}\n{context}"
+MOD_FLAG_CONTEXT_LINE = "> <@{author}>: {text}"
+MOD_FLAG_FLAGGED_LINE = "> **<@{author}>: {text}**"
+MOD_FLAG_KINDS = {
+    "abuse": "abusive words",
+    "phone": "a phone number",
+    "email": "an email address",
+    "payment": "a payment outside TutorBot",
+    "link": "a link outside the allowed sites",
+    "rate": "too many messages at once",
+}
+MOD_FLAG_PURGED = "(the session's log has been deleted)"
+MOD_FLAG_DISMISS_LABEL = "Dismiss #{flag}"
+MOD_FLAG_WARN_LABEL = "Warn #{flag}"
+MOD_FLAG_RESTRICT_LABEL = "Restrict #{flag}"
+MOD_FLAG_DISMISSED = "Flag #{flag} dismissed. It's in the audit log."
+MOD_FLAG_WARNED = "Flag #{flag}: <@{user}> has been warned by DM. It's in the audit log."
+MOD_FLAG_RESTRICTED = (
+    "Flag #{flag}: <@{user}> is restricted for 7 days (no booking or being booked). "
+    "`/mod unrestrict` lifts it early."
+)
+ALREADY["dismiss", "decided"] = "Someone already decided this flag."
+ALREADY["warn", "decided"] = "Someone already decided this flag."
+ALREADY["restrict", "decided"] = "Someone already decided this flag."
+for _state in ("dismissed", "warned", "restricted"):
+    for _action in ("dismiss", "warn", "restrict"):
+        ALREADY[_action, _state] = f"This flag was already decided ({_state})."
+ENTITY_NAMES["message_flag"] = "That flag isn't in this server's queue. `/mod queue` lists them."
+NOTICE_TITLES["screening_warning"] = "⚠️ A warning from the moderators"
+SCREENING_WARNING_NOTICE = (
+    "A moderator of **{guild}** looked at a message you sent in session #{booking} "
+    "({kinds}) and is warning you about it. Please keep contact and payments inside "
+    "TutorBot and keep it respectful; another one may restrict your account."
+)

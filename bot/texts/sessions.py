@@ -166,3 +166,24 @@ FIELD_NAMES["survey_answer"] = "The answer"
 for _state in ("requested", "awaiting_payment", "confirmed", "declined", "expired", "cancelled"):
     ALREADY[("survey", _state)] = "The survey opens once the session has been completed."
 ALREADY[("survey", "no_show")] = "This session was closed as a no-show, so it has no survey."
+
+# Message screening in session spaces
+SCREENING_REMINDER = "<@{user}>, a quick reminder of this server's rules:\n{lines}"
+SCREENING_REMINDERS = {
+    "phone": "📵 Please keep contact in this space: don't share phone numbers.",
+    "email": "📧 Please keep contact in this space: don't share email addresses.",
+    "payment": (
+        "💳 Please pay only through TutorBot: payments outside it aren't protected, and "
+        "refunds and disputes can't help with them."
+    ),
+    "link": "🔗 Links outside the server's allowed sites are checked by the moderators.",
+    "abuse": "🤝 Please keep it respectful. The moderators have been told.",
+}
+SCREENING_SLOWED = (
+    "🐢 Lots of messages at once: this space is in slow mode ({seconds} s between messages)."
+)
+SPACE_ALERTS["screening_off"] = (
+    "ℹ️ Message screening is off in this server's session spaces: TutorBot doesn't have "
+    "Discord's Message Content intent. The bot's owner can switch it on in the Developer "
+    "Portal (Bot → Privileged Gateway Intents) and restart TutorBot."
+)

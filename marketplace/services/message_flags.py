@@ -80,19 +80,19 @@ async def decide_flag(cmd: DecideFlag, ctx: ServiceContext) -> MessageFlag:
         await restrictions.restrict(
             restrictions.RestrictUser(actor, target, RESTRICT_FOR, reason), ctx
         )
-    await _close(decided, actor, ctx)
+    await _close(decided, action, actor, ctx)
     return decided
 
 
-async def _close(flag: MessageFlag, actor: Actor, ctx: ServiceContext) -> None:
+async def _close(flag: MessageFlag, action: FlagAction, actor: Actor, ctx: ServiceContext) -> None:
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await enter_guild(uow, actor, ctx)
         if not await uow.message_flags.close(flag):
-            raise InvalidTransitionError("message_flag", "decided", flag.state.value)
+            raise InvalidTransitionError("message_flag", "decided", action.value)
         detail = {"flag": flag.flag_id, "target": flag.author_id, "state": flag.state.value}
         await uow.audit.record(actor.guild_id, actor.user_id, "flag.decide", detail, now)
-        if flag.state.value == "warned":
+        if action is FlagAction.WARN:
             await scheduling.notify_user(
                 uow, actor.guild_id, NoticeKind.SCREENING_WARNING, flag.author_id, now,
                 key=f"flag:{flag.flag_id}",

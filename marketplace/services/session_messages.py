@@ -185,3 +185,19 @@ async def _dispute_open(uow: UnitOfWork, booking_id: int) -> bool:
     if dispute is not None and dispute.status is DisputeStatus.OPEN:
         return True
     return any(d.status in OPEN_STATUSES for d in await uow.card_disputes.of_booking(booking_id))
+
+
+async def screening_off(guild_id: int, ctx: ServiceContext) -> None:
+    """The bot runs without the Message Content intent: tell the guild's admins, once ever."""
+    async with ctx.uow() as uow:
+        await uow.scheduled.schedule(
+            NewAction(
+                kind=ActionKind.ALERT_ADMINS,
+                dedupe_key=f"alert:screening_off:{guild_id}",
+                guild_id=guild_id,
+                due_at=ctx.clock.now(),
+                payload={"reason": "screening_off"},
+            )
+        )
+        await uow.commit()
+    ctx.after_commit()
