@@ -44,6 +44,8 @@ from marketplace.services.moderation import require_moderator
 
 CHOICES_LIMIT = 25
 DELIVERIES_KEPT = 50
+SESSION_LOG_KEPT = 500
+"""The session log the evidence carries (sealed, like the statement)."""
 _PAYOUTS = frozenset({ActionKind.PAY_OUT})
 
 
@@ -174,6 +176,7 @@ def _iso(at: datetime | None) -> str | None:
 async def _evidence(uow: UnitOfWork, booking: Booking, attendance: Attendance) -> dict[str, Any]:
     """What the records say about the session when the dispute was opened."""
     sent = await uow.deliveries.for_booking(booking.booking_id)
+    said = await uow.session_logs.of_booking(booking.booking_id, limit=SESSION_LOG_KEPT)
     return {
         "state": booking.state.value,
         "outcome": None if booking.outcome is None else booking.outcome.value,
@@ -184,7 +187,12 @@ async def _evidence(uow: UnitOfWork, booking: Booking, attendance: Attendance) -
             {"kind": kind, "to": user, "channel": channel, "at": at.isoformat()}
             for kind, user, channel, at in sent[-DELIVERIES_KEPT:]
         ],
-    }
+        "session_log": [
+            {"author": m.author_id, "at": m.sent_at.isoformat(), "text": m.text,
+             "files": list(m.attachments)}
+            for m in said
+        ],
+    }  # fmt: skip
 
 
 async def _apply_rule(  # noqa: PLR0917 - the rule needs the whole picture

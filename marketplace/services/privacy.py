@@ -23,6 +23,11 @@ caller's guild except the two global rows, `app_user` and `dm_status`):
 - `dispute`: the ones they opened, with their statement, exported (not the evidence: it
   holds the other side's data); deleting is refused while one is open, afterwards their
   statement is blanked and the decision kept.
+- `session_message`: what they wrote in session spaces (text, times, attachment names)
+  exported; deleted. `message_flag`: the moderators' record of screened messages, with
+  their context; not exported, kept until the session's log is purged.
+- `email_code`, `verified_email`: the address they proved is not exported (it is on
+  their own mailbox); the proof is deleted, so the address is free again.
 - `moderation_case`: reports they made exported (not reports about them); kept, as the
   moderators' record of someone else's conduct.
 - `restriction`: exported without the moderator's id; kept (erasing does not lift it).

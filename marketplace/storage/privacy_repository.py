@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, Text, delete, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
@@ -22,6 +22,7 @@ from marketplace.storage.models import (
     DeliveryRow,
     DisputeRow,
     DmStatusRow,
+    EmailCodeRow,
     MemberRow,
     NoteGoalsRow,
     NoteTemplateRow,
@@ -30,6 +31,7 @@ from marketplace.storage.models import (
     ProgressNoteRow,
     RestrictionRow,
     ReviewRow,
+    SessionMessageRow,
     StudentProfileRow,
     StudentSubjectRow,
     SurveyResponseRow,
@@ -37,6 +39,7 @@ from marketplace.storage.models import (
     TutorSubjectRow,
     UserBlockRow,
     UserRow,
+    VerifiedEmailRow,
 )
 
 LIVE_STATES = ("requested", "awaiting_payment", "confirmed")
@@ -285,6 +288,15 @@ def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
         )
         .where(CaseRow.guild_id == guild_id, CaseRow.reporter_id == user_id)
         .order_by(CaseRow.id.desc()),
+        "session_messages": select(
+            SessionMessageRow.booking_id,
+            SessionMessageRow.sent_at,
+            SessionMessageRow.edited_at,
+            SessionMessageRow.text,
+            SessionMessageRow.attachments,
+        )
+        .where(SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == user_id)
+        .order_by(SessionMessageRow.sent_at.desc()),
         "messages_to_you": select(
             DeliveryRow.booking_id,
             DeliveryRow.kind,
@@ -370,10 +382,20 @@ def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
         .where(BookingRow.guild_id == guild_id, BookingRow.student_id == user_id)
         .where(BookingRow.note != "")
         .values(note=""),
+        # Sealed: a blank is stored as plain "" (a sealed "" never compares equal).
         "dispute_statement": update(DisputeRow)
         .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)
-        .where(DisputeRow.statement != "")
-        .values(statement=""),
+        .where(type_coerce(DisputeRow.statement, Text) != "")
+        .values(statement=type_coerce("", Text)),
+        "session_message": delete(SessionMessageRow).where(
+            SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == user_id
+        ),
+        "email_code": delete(EmailCodeRow).where(
+            EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
+        ),
+        "verified_email": delete(VerifiedEmailRow).where(
+            VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id
+        ),
         "user_block": delete(UserBlockRow).where(
             UserBlockRow.guild_id == guild_id, UserBlockRow.blocker_id == user_id
         ),

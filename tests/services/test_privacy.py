@@ -18,6 +18,7 @@ from marketplace.services import (
     sessions,
 )
 from marketplace.services import survey as surveys
+from marketplace.services.commands import Actor
 from marketplace.services.disputes import OpenDispute
 from marketplace.services.moderation import ReportUser
 from marketplace.services.notes import AddNote, SetGoals
@@ -246,3 +247,47 @@ async def test_the_payout_goes_out_and_the_ledger_verifies_after_both_sides_dele
     doc, _ = await exported(paid.student, paid.ctx)
     [kept] = doc["payments"]
     assert (kept["total_minor"], kept["captured"]) == (2875, payment.captured)
+
+
+async def _log(ctx, booking_id, author, text, message_id):
+    from marketplace.domain.session_log import LoggedMessage
+
+    async with ctx.uow() as uow:
+        await uow.session_logs.record(
+            LoggedMessage(message_id, 700, booking_id, 1, author, ctx.clock.now(), text, ("a.pdf",))
+        )
+        await uow.commit()
+
+
+async def test_the_export_holds_my_session_messages_and_delete_erases_only_mine(ctx, clock):
+    done = await completed(ctx, clock)
+    await _log(ctx, done.booking_id, STUDENT_ID, "my own words in the session", 1)
+    await _log(ctx, done.booking_id, TUTOR_ID, "the tutor's words", 2)
+
+    doc, text = await exported(STUDENT, ctx)
+    assert [m["text"] for m in doc["session_messages"]] == ["my own words in the session"]
+    assert doc["session_messages"][0]["attachments"] == ["a.pdf"]
+    assert "the tutor's words" not in text
+
+    assert (await privacy.delete(STUDENT, ctx)).erased
+    doc, _ = await exported(STUDENT, ctx)
+    assert doc["session_messages"] == []
+    async with ctx.uow(read_only=True) as uow:
+        left = await uow.session_logs.of_booking(done.booking_id)
+    assert [m.text for m in left] == ["the tutor's words"]
+
+
+async def test_a_sealed_dispute_statement_is_blanked_once(ctx, clock, uow_factory):
+    done = await completed(ctx, clock)
+    opened = await disputes.open_dispute(
+        OpenDispute(STUDENT, done.booking_id, "Left after ten minutes"), ctx
+    )
+    moderator = Actor(700, "Campus", 50, has_manage_guild=True)
+    await disputes.resolve_dispute(
+        disputes.ResolveDispute(moderator, opened.dispute_id, "no_refund", None, "checked"), ctx
+    )
+    assert (await privacy.delete(STUDENT, ctx)).erased
+    assert not (await privacy.delete(STUDENT, ctx)).erased
+    async with uow_factory(read_only=True) as uow:
+        dispute = await uow.disputes.for_booking(done.booking_id)
+    assert dispute.statement == ""
