@@ -117,8 +117,9 @@ class ModerationCog(commands.Cog):
         actor = actor_of(interaction)
         cases = await moderation.history(actor, user.id, self.bot.services)
         restriction = await restrictions.restriction_of(actor, user.id, self.bot.services)
+        offenses = await moderation.offenses_of(actor, user.id, self.bot.services)
         now = self.bot.services.clock.now()
-        embed = history_embed(user, cases, restriction, now)
+        embed = history_embed(user, cases, restriction, now, offenses)
         await reply(interaction, embed=embed, ephemeral=True)
 
     # --- restrictions (keep at the end of the class) ---------------------------------------

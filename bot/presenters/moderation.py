@@ -23,10 +23,11 @@ from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.cases import Case
 from marketplace.domain.disputes import Dispute
 from marketplace.domain.money import Money
+from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.restrictions import Restriction
 from marketplace.formatting import format_money
-from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
+from marketplace.services.moderation import FailedWork, ModQueue, OffenseRecord, OpenDisputeLine
 from marketplace.services.restrictions import Restricted
 
 HISTORY_REASON_MAX = 120  # a line per case: the start of the reason is enough to recall it
@@ -56,6 +57,7 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         or queue.failed_work
         or queue.card_disputes
         or queue.refund_failures
+        or queue.repeat_offenders
     ):
         embed.description = texts.MOD_QUEUE_EMPTY
     for case in queue.cases:
@@ -86,6 +88,15 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         embed.add_field(
             name=texts.MOD_FAILED_WORK, value=_failed_lines(queue.failed_work), inline=False
         )
+    if queue.repeat_offenders:
+        lines = [
+            texts.MOD_REPEAT_OFFENDER_LINE.format(
+                user=c.user_id, line=offense_line(c, queue.offense_window_days)
+            )
+            for c in queue.repeat_offenders
+        ]
+        value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
+        embed.add_field(name=texts.MOD_REPEAT_OFFENDERS, value=value, inline=False)
     if queue.held_reviews:
         lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
@@ -134,17 +145,33 @@ def _failed_lines(failed: list[FailedWork]) -> str:
     return fit_joined(lines, FIELD_VALUE_MAX, "\n")
 
 
+def offense_line(counts: OffenseCounts, window_days: int) -> str:
+    """What counts against a member, in one line (upheld cases, flags, restrictions)."""
+    return texts.MOD_OFFENSES.format(
+        cases=counts.upheld_cases,
+        flags=counts.upheld_flags,
+        restrictions=counts.restrictions,
+        days=window_days,
+    )
+
+
 def history_embed(
     user: discord.abc.User,
     cases: list[Case],
     restriction: Restriction | None = None,
     now: datetime | None = None,
+    offenses: OffenseRecord | None = None,
 ) -> discord.Embed:
-    """A user's cases as the reported party, newest first; their last restriction, if any."""
+    """A user's cases (reported party), newest first, their last restriction and record."""
     embed = discord.Embed(
         title=clip(texts.MOD_HISTORY_TITLE.format(name=user.display_name), EMBED_TITLE_MAX),
         colour=BRAND_COLOUR,
     )
+    if offenses is not None:
+        line = offense_line(offenses.counts, offenses.window_days)
+        if offenses.repeat_offender:
+            line = texts.MOD_REPEAT_OFFENDER.format(line=line, threshold=offenses.threshold)
+        embed.add_field(name=texts.MOD_OFFENSES_FIELD, value=clip(line, FIELD_VALUE_MAX))
     if restriction is not None and now is not None:
         embed.add_field(
             name=texts.MOD_RESTRICTION_FIELD,

@@ -190,3 +190,13 @@ SCREENING_WARNING_NOTICE = (
     "({kinds}) and is warning you about it. Please keep contact and payments inside "
     "TutorBot and keep it respectful; another one may restrict your account."
 )
+
+# Repeat offenders
+MOD_OFFENSES_FIELD = "Record"
+MOD_OFFENSES = (
+    "{cases} upheld cases, {flags} upheld flags and {restrictions} restrictions "
+    "in the last {days} days"
+)
+MOD_REPEAT_OFFENDER = "🔁 {line}: at or over this server's limit of {threshold}."
+MOD_REPEAT_OFFENDERS = "🔁 Repeat offenders"
+MOD_REPEAT_OFFENDER_LINE = "<@{user}>: {line} · `/mod history`"

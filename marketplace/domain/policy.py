@@ -99,6 +99,7 @@ class GuildPolicy:
     verification_required_subjects: tuple[str, ...] = ()
     reports_per_day: int = 10
     repeat_offense_threshold: int = 3
+    repeat_offense_window_days: int = 90
     review_burst_count: int = 3
     review_burst_hours: int = 24
     # reminders
@@ -181,6 +182,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "reports_per_day": _int(_G.SAFETY, 1, 100),
         # upheld cases + flags + restrictions in 90 days that bring a member to moderators
         "repeat_offense_threshold": _int(_G.SAFETY, 1, 50),
+        "repeat_offense_window_days": _int(_G.SAFETY, 1, 365),
         # this many reviews of one tutor in review_burst_hours from new members: held
         "review_burst_count": _int(_G.REVIEWS, 2, 50),
         "review_burst_hours": _int(_G.REVIEWS, 1, 168),

@@ -35,7 +35,7 @@ from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
-from marketplace.ports.trust import EmailVerifications, MessageFlags, SessionLogs
+from marketplace.ports.trust import EmailVerifications, MessageFlags, Offenses, SessionLogs
 
 
 class Clock(Protocol):
@@ -321,6 +321,11 @@ class UnitOfWork(Protocol):
     @property
     def message_flags(self) -> MessageFlags:
         """Screening flags and reminders, inside this transaction."""
+        ...
+
+    @property
+    def offenses(self) -> Offenses:
+        """What counts against members, inside this transaction."""
         ...
 
     @property

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from marketplace.domain.email_codes import EmailCode
+from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.session_log import LoggedMessage, MessageFlag
 
 
@@ -128,4 +129,16 @@ class MessageFlags(Protocol):
 
     async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
         """Note a reminder of this kind for the member in the session; False if given before."""
+        ...
+
+
+class Offenses(Protocol):
+    """What counts against members (upheld cases, upheld flags, restrictions)."""
+
+    async def all_since(self, guild_id: int, since: datetime) -> list[OffenseCounts]:
+        """Every member with something against them since `since`, most first."""
+        ...
+
+    async def of_member(self, guild_id: int, user_id: int, since: datetime) -> OffenseCounts:
+        """One member's counts since `since`."""
         ...

@@ -22,6 +22,7 @@ from marketplace.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.reviews import Review
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
@@ -37,6 +38,7 @@ REFUND_FAILURES_SHOWN = 5
 HELD_REVIEWS_SHOWN = 5
 DISPUTES_SHOWN = 10
 FAILED_WORK_SHOWN = 5
+REPEAT_OFFENDERS_SHOWN = 10
 FAILED_WORK_ACTION = "job_failed"  # written by the job handlers when work gives up
 
 
@@ -92,6 +94,8 @@ class ModQueue:
     failed_work: list[FailedWork] = field(default_factory=list)
     refund_failures: list[RefundFailure] = field(default_factory=list)
     locale: str = DEFAULT_LOCALE  # the guild's, for amounts
+    repeat_offenders: list[OffenseCounts] = field(default_factory=list)
+    offense_window_days: int = 90
 
 
 async def require_moderator(uow: UnitOfWork, actor: Actor, action: str) -> None:
@@ -157,6 +161,12 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
         gave_up = await uow.audit.of_action(actor.guild_id, FAILED_WORK_ACTION, FAILED_WORK_SHOWN)
         open_disputes = await uow.disputes.open_disputes(actor.guild_id, DISPUTES_SHOWN)
         policy = await uow.guilds.policy(actor.guild_id)
+        since = ctx.clock.now() - timedelta(days=policy.repeat_offense_window_days)
+        offenders = [
+            c
+            for c in await uow.offenses.all_since(actor.guild_id, since)
+            if c.reaches(policy.repeat_offense_threshold)
+        ][:REPEAT_OFFENDERS_SHOWN]
     target = timedelta(hours=policy.dispute_resolution_target_hours)
     now = ctx.clock.now()
     lines = [
@@ -171,7 +181,7 @@ async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
     ]
     return ModQueue(
         cases, total, page, pages, card_disputes, held, lines, failed, refund_failures,
-        guild_locale(policy.languages),
+        guild_locale(policy.languages), offenders, policy.repeat_offense_window_days,
     )  # fmt: skip
 
 
@@ -209,6 +219,30 @@ async def history(actor: Actor, user_id: int, ctx: ServiceContext) -> list[Case]
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_history")
         return await uow.cases.about(actor.guild_id, user_id, HISTORY_LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class OffenseRecord:
+    """What counts against a member over the guild's window, and whether it is too much."""
+
+    counts: OffenseCounts
+    window_days: int
+    threshold: int
+
+    @property
+    def repeat_offender(self) -> bool:
+        """At or over the guild's `repeat_offense_threshold`."""
+        return self.counts.reaches(self.threshold)
+
+
+async def offenses_of(actor: Actor, user_id: int, ctx: ServiceContext) -> OffenseRecord:
+    """Upheld cases, upheld flags and restrictions of a member, for `/mod history`."""
+    async with ctx.uow(read_only=True) as uow:
+        await require_moderator(uow, actor, "mod_history")
+        policy = await uow.guilds.policy(actor.guild_id)
+        since = ctx.clock.now() - timedelta(days=policy.repeat_offense_window_days)
+        counts = await uow.offenses.of_member(actor.guild_id, user_id, since)
+    return OffenseRecord(counts, policy.repeat_offense_window_days, policy.repeat_offense_threshold)
 
 
 # --- Restrictions -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from marketplace.storage.marketplace_repositories import (
     SqlSearchIndex,
 )
 from marketplace.storage.notes_repository import SqlNotesRepository
+from marketplace.storage.offense_repository import SqlOffenses
 from marketplace.storage.payment_repository import (
     SqlCheckoutTokens,
     SqlLedger,
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
     emails: SqlEmailVerifications
     session_logs: SqlSessionLogs
     message_flags: SqlMessageFlags
+    offenses: SqlOffenses
 
     def __init__(
         self,
@@ -148,6 +150,7 @@ class SqlUnitOfWork:
         self.emails = SqlEmailVerifications(session)
         self.session_logs = SqlSessionLogs(session)
         self.message_flags = SqlMessageFlags(session)
+        self.offenses = SqlOffenses(session)
         return self
 
     async def __aexit__(

@@ -33,6 +33,7 @@ from bot.flows import (
     confirm,
     disputes,
     find_results,
+    flag_buttons,
     notes,
     pay,
     profile_edit,
@@ -42,11 +43,13 @@ from bot.flows import (
     start_wizard,
     survey,
     tutor_apply,
+    verify_email,
 )
 from bot.presenters import (
     admin,
     availability,
     bookings,
+    flags,
     moderation,
     notices,
     onboarding,
@@ -68,19 +71,27 @@ from marketplace.domain.checklist import Step
 from marketplace.domain.disputes import Dispute, DisputeOutcome
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.notes import Goals, Pair, ProgressNote
+from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Completeness, Level, Role
 from marketplace.domain.ranking import CompletionCounts
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.restrictions import Restriction
 from marketplace.domain.reviews import Party
+from marketplace.domain.session_log import (
+    CONTEXT_MESSAGES,
+    LOG_TEXT_MAX,
+    LoggedMessage,
+    MessageFlag,
+)
 from marketplace.domain.stats import DaySeries, GuildStats, MoneyTotals, Period, Window
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.ports import Notice, NoticeKind, SpacePlan
 from marketplace.services import booking_views
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
-from marketplace.services.moderation import FailedWork, ModQueue, OpenDisputeLine
+from marketplace.services.message_flags import FLAGS_SHOWN, FlagQueue
+from marketplace.services.moderation import FailedWork, ModQueue, OffenseRecord, OpenDisputeLine
 from marketplace.services.notes import NOTES_LOADED, NotesCard, TemplatePrompt
 from marketplace.services.restrictions import Restricted
 from marketplace.services.results import GuildConfig, Onboarded, ProfileCard
@@ -447,6 +458,8 @@ def test_the_moderator_queue_and_history_fit_when_full(
         disputes=[OpenDisputeLine(_dispute(statement, n), NOW, overdue=True) for n in range(10)],
         failed_work=[FailedWork("open_space" * 20, SNOWFLAKE, NOW)] * 5,
         refund_failures=[_refund_failure(n) for n in range(5)],
+        repeat_offenders=[OffenseCounts(SNOWFLAKE - n, 10**6, 10**6, 10**6) for n in range(10)],
+        offense_window_days=365,
     )  # fmt: skip
     view = case_buttons.queue_view(SNOWFLAKE, full)
     assert view is not None
@@ -460,8 +473,11 @@ def test_the_moderator_queue_and_history_fit_when_full(
     user = cast(discord.abc.User, _Member("w" * worst.DISPLAY_NAME_MAX))
     history = [worst.case(reason, SNOWFLAKE - n, closed=n % 2 == 0) for n in range(15)]
     restriction = Restriction(SNOWFLAKE, SNOWFLAKE, None, restriction_reason, SNOWFLAKE, NOW)
+    record = OffenseRecord(OffenseCounts(SNOWFLAKE, 10**6, 10**6, 10**6), 365, 1)
     for shown in (history, []):
-        assert_message_fits(embeds=[moderation.history_embed(user, shown, restriction, NOW)])
+        for offenses in (record, None):
+            embed = moderation.history_embed(user, shown, restriction, NOW, offenses)
+            assert_message_fits(embeds=[embed])
     ended = replace(restriction, until=NOW - timedelta(days=1))
     assert moderation.restriction_line(ended, NOW)
     assert_message_fits(moderation.restricted_text(Restricted(restriction, ended)))
@@ -473,6 +489,32 @@ def test_the_moderator_queue_and_history_fit_when_full(
     assert_choices_fit([app_commands.Choice(name=x, value=SNOWFLAKE) for x in labels][:25])
 
 
+def _flag(n: int, text: str) -> MessageFlag:
+    said = tuple(
+        LoggedMessage(SNOWFLAKE - m, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE - m, NOW, text)
+        for m in range(CONTEXT_MESSAGES + 1)
+    )
+    kinds = ("abuse", "phone", "email", "payment", "link", "rate")
+    return MessageFlag(SNOWFLAKE - n, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE,
+                       kinds, said, NOW)  # fmt: skip
+
+
+@WORST
+@given(st.text(worst.WIDE, min_size=LOG_TEXT_MAX, max_size=LOG_TEXT_MAX))
+def test_flagged_messages_and_the_email_code_form_fit(text: str) -> None:
+    full = FlagQueue([_flag(n, text) for n in range(FLAGS_SHOWN)], SNOWFLAKE)
+    view = flag_buttons.flags_view(SNOWFLAKE, full)
+    assert len(view.children) == 3 * FLAGS_SHOWN
+    assert_message_fits(embeds=[flags.flags_embed(full)], view=view)
+    purged = FlagQueue([replace(_flag(0, text), context=())], 1)
+    assert texts.MOD_FLAG_PURGED in str(flags.flags_embed(purged).to_dict())
+    assert_modal_fits(verify_email.EnterCodeModal(SNOWFLAKE))
+    assert_message_fits(
+        texts.EMAIL_CODE_SENT.format(address="x" * 254, expires=SNOWFLAKE, resend=SNOWFLAKE),
+        view=verify_email.enter_code_view(SNOWFLAKE, SNOWFLAKE),
+    )
+
+
 # --- notices (DMs), session spaces, survey ---------------------------------------------------
 
 
@@ -482,7 +524,8 @@ def _extras(reason: str, guild: str) -> dict[str, Any]:
         "new": "moderator-verified", "old": "campus-email", "amount": str(10**14),
         "currency": "EUR", "student_reviews": SNOWFLAKE, "student_rating": 4.99,
         "space_id": SNOWFLAKE, "offset_minutes": 15, "outcome": "refund", "refund": 100,
-        "absent": "student",
+        "absent": "student", "kinds": "abuse,phone,email,payment,link,rate",
+        "booking": str(SNOWFLAKE),
     }  # fmt: skip
 
 
@@ -689,13 +732,13 @@ def test_prefills_fit_their_field() -> None:
 
 
 PRESENTERS = (
-    admin, availability, bookings, moderation, notes_presenter, notices, onboarding,
+    admin, availability, bookings, flags, moderation, notes_presenter, notices, onboarding,
     profiles, reviews_presenter, stats,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
-    find_results, notes, pay, profile_edit, report, reviews, space_buttons, start_wizard,
-    survey, tutor_apply,
+    find_results, flag_buttons, notes, pay, profile_edit, report, reviews, space_buttons,
+    start_wizard, survey, tutor_apply, verify_email,
 )  # fmt: skip
 # Rendered above, or (the bases) only through their subclasses. `bookings_view` asks the
 # services which buttons apply; its fullest rows are built from the same buttons above.
@@ -711,7 +754,9 @@ COVERED = {
     "account_notice_embed", "verification_level_name", "verification_notice_embed",
     "checklist_lines", "onboarded_embed", "help_embed", "sessions_line", "profile_embed",
     "stars_text", "review_embed", "rating_line", "student_standing_line", "percent",
-    "duration", "stats_embed", "chart_filename", "stats_chart_file",
+    "duration", "stats_embed", "chart_filename", "stats_chart_file", "offense_line",
+    "screening_warning_embed", "flags_embed", "flags_view", "EnterCodeModal", "EnterCodeButton",
+    "enter_code_view", "DismissFlagButton", "WarnFlagButton", "RestrictFlagButton",
     # flows
     "OwnedView", "SafeModal", "RecordButton", "open_form", "services_of", "AnswerButton",
     "ManageButton", "MarkCompleteButton", "CheckInButton", "space_link", "notice_view",

@@ -227,3 +227,40 @@ async def test_history_shows_a_users_cases_newest_first(service_context, clock, 
     cases = await moderation.history(MODERATOR, TARGET_ID, service_context)
     assert [c.case_id for c in cases] == [second.case_id, first.case_id]
     assert cases[1].status is CaseStatus.RESOLVED
+
+
+async def _upheld_case(ctx, action="warned", reporter=REPORTER):
+    case = await _report(ctx, who=reporter)
+    await moderation.resolve_case(moderation.ResolveCase(MODERATOR, case.case_id, action), ctx)
+
+
+async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
+    service_context, moderated, clock
+):
+    from marketplace.services import restrictions
+
+    await _upheld_case(service_context)
+    await _upheld_case(service_context, "no_action", reporter=actor(3))  # does not count
+    record = await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)
+    assert (record.counts.upheld_cases, record.counts.total) == (1, 1)
+    assert not record.repeat_offender
+    assert (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders == []
+
+    await _upheld_case(service_context, "removed_content", reporter=actor(4))
+    await restrictions.restrict(
+        restrictions.RestrictUser(MODERATOR, actor(TARGET_ID), "7d", "again"), service_context
+    )
+    record = await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)
+    assert (record.counts.upheld_cases, record.counts.restrictions) == (2, 1)
+    assert record.repeat_offender
+    [offender] = (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders
+    assert offender.user_id == TARGET_ID
+
+    clock.advance(timedelta(days=91))  # the window has moved past all of it
+    assert (await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)).counts.total == 0
+    assert (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders == []
+
+
+async def test_only_moderators_see_a_members_record(service_context, moderated):
+    with pytest.raises(PermissionDeniedError):
+        await moderation.offenses_of(REPORTER, TARGET_ID, service_context)

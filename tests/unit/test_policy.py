@@ -70,6 +70,7 @@ SPEC_DEFAULTS = {
     "verification_required_subjects": (),
     "reports_per_day": 10,
     "repeat_offense_threshold": 3,
+    "repeat_offense_window_days": 90,
     "review_burst_count": 3,
     "review_burst_hours": 24,
 }
