@@ -15,7 +15,9 @@ from pathlib import Path
 from demo.campus import Campus, running_campus
 from demo.clock import DemoClock
 from demo.journey import STEPS, DemoStepFailedError
+from demo.mailbox import running_mailbox
 from demo.paid_steps import PAID_STEPS
+from demo.trust_steps import SEALED_IN_DEMO
 from discord_emulator.violations import describe_violations
 from stripe_fake import running_stripe_fake
 
@@ -23,6 +25,13 @@ OUT = Path("demo-out")
 DM_CLOSED = 50007  # expected: Sam closes his DMs on purpose
 
 Step = Callable[[Campus], Awaitable[None]]
+
+
+def plaintext_found(database: Path, secrets: Sequence[str]) -> str | None:
+    """Which sensitive strings appear as plaintext in the SQLite file (and its WAL), if any."""
+    stored = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    found = [s for s in secrets if s.encode() in stored]
+    return f"plaintext in the database file: {found}" if found else None
 
 
 def fresh_database(name: str) -> Path:
@@ -59,11 +68,18 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
 async def run_demo(free_db: Path, paid_db: Path) -> int:
     """Run the free and the paid journeys, each on a fresh SQLite file; 0 when all went well."""
     checked: list[str] = []
-    async with running_campus(
-        f"sqlite+aiosqlite:///{free_db}", clock=DemoClock(), check_every_payload=True
-    ) as campus:
-        free, failure = await run_steps(campus, "A free server (no Stripe key)", STEPS)
-        checked.append(f"free server: {len(campus.emu.requests)} Discord requests")
+    with running_mailbox() as mailbox:
+        async with running_campus(
+            f"sqlite+aiosqlite:///{free_db}",
+            clock=DemoClock(),
+            check_every_payload=True,
+            mailbox=mailbox,
+        ) as campus:
+            free, failure = await run_steps(campus, "A free server (no Stripe key)", STEPS)
+            checked.append(f"free server: {len(campus.emu.requests)} Discord requests")
+    if failure is None:
+        failure = plaintext_found(free_db, SEALED_IN_DEMO)
+        checked.append(f"no plaintext of {len(SEALED_IN_DEMO)} sensitive strings in {free_db}")
     paid = ""
     if failure is None:
         clock = DemoClock()

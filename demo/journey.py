@@ -8,22 +8,10 @@ from datetime import timedelta
 
 from demo.campus import Campus
 from demo.clock import DemoClock
-from discord_emulator import Channel, InteractionResult, Message, User
+from demo.expect import DemoStepFailedError, expect
+from demo.trust_steps import an_off_platform_attempt_is_flagged, tutor_verifies_a_campus_email
+from discord_emulator import Channel, Message, User
 from marketplace.domain.booking import Booking
-
-
-class DemoStepFailedError(Exception):
-    """The bot did not answer a step the way a user should see it."""
-
-
-def expect(result: InteractionResult, *fragments: str) -> InteractionResult:
-    """Fail the demo unless the reply contains every fragment (case-insensitive)."""
-    text = (result.text or "").casefold()
-    missing = [f for f in fragments if f.casefold() not in text]
-    if missing or result.error:
-        msg = f"expected {missing!r} in reply; got {result.text!r} (error {result.error})"
-        raise DemoStepFailedError(msg)
-    return result
 
 
 async def admin_configures_the_server(c: Campus) -> None:
@@ -388,6 +376,8 @@ async def a_free_session_from_space_to_review(c: Campus) -> None:
     expect(await emu.click(theo, request, label="Accept"), "Accepted")
     booking_id = int(re.findall(r"Booking #(\d+)", request.text)[-1])
     notice = await both_meet_in_the_session_space(c, booking_id)
+    thread, _, _ = _space_of(c, booking_id)
+    await an_off_platform_attempt_is_flagged(c, thread)
     booking = await booking_of(c, booking_id)
     demo_clock(c).set(booking.end - timedelta(minutes=2))
     emu.say_system("⏩ Nearly the end: Theo marks the session complete in the thread.")
@@ -430,6 +420,7 @@ STEPS = (
     tutor_onboards,
     student_looks_at_the_tutor,
     tutor_publishes_availability,
+    tutor_verifies_a_campus_email,
     student_finds_and_books,
     student_reschedules_then_cancels,
     closed_dms_fall_back_to_the_help_channel,

@@ -52,7 +52,7 @@ class ScreeningCog(commands.Cog):
             message.channel,
             IncomingMessage(
                 message.guild.id, message.channel.id, message.id, message.author.id,
-                message.created_at, message.content, files,
+                self._now(), message.content, files,
             ),
             message,
         )  # fmt: skip
@@ -66,15 +66,18 @@ class ScreeningCog(commands.Cog):
             return
         if not self.bot.intents.message_content:
             return
-        edited = data.get("edited_timestamp")
+        now = self._now()
         msg = IncomingMessage(
             payload.guild_id, payload.channel_id, payload.message_id, int(author.get("id", 0)),
-            discord.utils.snowflake_time(payload.message_id), str(data.get("content") or ""),
-            tuple(str(a.get("filename", "")) for a in data.get("attachments", [])),
-            datetime.fromisoformat(edited) if edited else None,
+            now, str(data.get("content") or ""),
+            tuple(str(a.get("filename", "")) for a in data.get("attachments", [])), now,
         )  # fmt: skip
         channel = self.bot.get_channel(payload.channel_id)
         await self._handle(channel, msg, None)
+
+    def _now(self) -> datetime:
+        """Times come from the services' clock, like every other record's."""
+        return self.bot.services.clock.now()
 
     async def _handle(
         self, channel: object, msg: IncomingMessage, message: discord.Message | None
