@@ -28,7 +28,11 @@ CALENDAR_KINDS = frozenset(
 
 RESTRICTION_KINDS = frozenset({NoticeKind.RESTRICTED, NoticeKind.RESTRICTION_LIFTED})
 # Notices about the member's account, not about a booking.
-ACCOUNT_KINDS = RESTRICTION_KINDS | {NoticeKind.VERIFICATION_SET, NoticeKind.SCREENING_WARNING}
+ACCOUNT_KINDS = RESTRICTION_KINDS | {
+    NoticeKind.VERIFICATION_SET,
+    NoticeKind.VERIFICATION_REJECTED,
+    NoticeKind.SCREENING_WARNING,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +210,23 @@ def account_notice_embed(notice: Notice) -> discord.Embed:
         return restriction_notice_embed(notice)
     if notice.kind is NoticeKind.SCREENING_WARNING:
         return screening_warning_embed(notice)
+    if notice.kind is NoticeKind.VERIFICATION_REJECTED:
+        return _account_embed(
+            notice,
+            texts.VERIFICATION_REJECTED_NOTICE.format(
+                guild=str(notice.extra.get("guild") or notice.guild_id),
+                reason=str(notice.extra.get("reason") or ""),
+            ),
+        )
     return verification_notice_embed(notice)
+
+
+def _account_embed(notice: Notice, body: str) -> discord.Embed:
+    return discord.Embed(
+        title=texts.NOTICE_TITLES[notice.kind],
+        description=clip(body, EMBED_DESCRIPTION_MAX),
+        colour=BRAND_COLOUR,
+    )
 
 
 def screening_warning_embed(notice: Notice) -> discord.Embed:

@@ -85,3 +85,21 @@ TOO_SOON["email_code_daily"] = (
     "That's the most codes for today. Try again in about {hours} h, or ask a moderator "
     "with `/verify request`."
 )
+
+# Credentials (`/verify request`)
+NOTICE_TITLES["verification_rejected"] = "🛡️ Your verification request"
+VERIFICATION_REJECTED_NOTICE = (
+    "A moderator of **{guild}** looked at your verification request and couldn't approve "
+    "it: “{reason}”. You can send a new one with `/verify request`."
+)
+CONFLICTS["already_moderator_verified"] = "You're already verified by the moderators. ✅"
+CONFLICTS["verification_pending"] = (
+    "Your verification request is with the moderators; you'll get a DM when they decide."
+)
+ENTITY_NAMES["verification_request"] = (
+    "That request isn't waiting any more. `/mod queue` lists the ones that are."
+)
+FIELD_NAMES["files"] = "The files"
+FIELD_PROBLEMS["files", "empty"] = "Please attach at least one file (a certificate, a transcript)."
+FIELD_PROBLEMS["files", "too_many"] = "That's too many files: at most {limit}."
+FIELD_PROBLEMS["files", "too_long"] = "A file is too big: each can be at most {limit} MB."

@@ -35,7 +35,13 @@ from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
-from marketplace.ports.trust import EmailVerifications, MessageFlags, Offenses, SessionLogs
+from marketplace.ports.trust import (
+    EmailVerifications,
+    MessageFlags,
+    Offenses,
+    SessionLogs,
+    VerificationRequests,
+)
 
 
 class Clock(Protocol):
@@ -326,6 +332,11 @@ class UnitOfWork(Protocol):
     @property
     def offenses(self) -> Offenses:
         """What counts against members, inside this transaction."""
+        ...
+
+    @property
+    def verification_requests(self) -> VerificationRequests:
+        """Requests for `moderator-verified`, inside this transaction."""
         ...
 
     @property

@@ -38,6 +38,7 @@ class NoticeKind(StrEnum):
     DISPUTE_OPENED = "dispute_opened"  # to the other side: a dispute about their session
     DISPUTE_RESOLVED = "dispute_resolved"  # to both: extra {"outcome": ..., "refund": "30"}
     VERIFICATION_SET = "verification_set"  # to the tutor: extra {"old", "new", "guild"}
+    VERIFICATION_REJECTED = "verification_rejected"  # to the tutor: {"guild", "reason"}
     SCREENING_WARNING = "screening_warning"  # to a sender: extra {"kinds", "guild", "booking"}
 
 

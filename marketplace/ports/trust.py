@@ -8,6 +8,7 @@ from typing import Protocol
 from marketplace.domain.email_codes import EmailCode
 from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.session_log import LoggedMessage, MessageFlag
+from marketplace.domain.verification_requests import VerificationRequest
 
 
 class EmailVerifications(Protocol):
@@ -141,4 +142,28 @@ class Offenses(Protocol):
 
     async def of_member(self, guild_id: int, user_id: int, since: datetime) -> OffenseCounts:
         """One member's counts since `since`."""
+        ...
+
+
+class VerificationRequests(Protocol):
+    """Tutors' requests for `moderator-verified`, decided once."""
+
+    async def add(self, request: VerificationRequest) -> VerificationRequest:
+        """Store a new request; return it with its id."""
+        ...
+
+    async def get(self, guild_id: int, request_id: int) -> VerificationRequest | None:
+        """One request of the guild."""
+        ...
+
+    async def pending_of(self, guild_id: int, user_id: int) -> VerificationRequest | None:
+        """The member's request still waiting, if any."""
+        ...
+
+    async def pending(self, guild_id: int, limit: int) -> list[VerificationRequest]:
+        """The guild's waiting requests, oldest first."""
+        ...
+
+    async def close(self, request: VerificationRequest) -> bool:
+        """Store a decided request, only if it is still pending; False if decided first."""
         ...

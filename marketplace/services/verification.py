@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.profiles import VerificationLevel
 from marketplace.domain.text import clean_text
 from marketplace.domain.verification import parse_verification_level
-from marketplace.ports import NoticeKind
+from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -53,27 +54,45 @@ async def set_level(cmd: SetVerification, ctx: ServiceContext) -> VerificationSe
         await require_moderator(uow, actor, "mod_verify")
         level = parse_verification_level(cmd.level)
         note = clean_text(cmd.note, field="note", max_len=NOTE_MAX_LEN, required=False)
-        tutor = await uow.tutors.get(actor.guild_id, cmd.tutor_id)
-        if tutor is None:
-            raise NotFoundError("tutor", str(cmd.tutor_id))
-        old = tutor.verification
-        if old is level:
-            raise ConflictError("verification_unchanged")
         await enter_guild(uow, actor, ctx)
-        updated = dataclasses.replace(tutor, verification=level)
-        await uow.tutors.save(actor.guild_id, cmd.tutor_id, updated, now)
-        await uow.audit.record(
-            actor.guild_id,
-            actor.user_id,
-            "verification.set",
-            {"target": cmd.tutor_id, "old": old.value, "new": level.value, "note": note},
-            now,
-        )
-        await scheduling.notify_user(
-            uow, actor.guild_id, NoticeKind.VERIFICATION_SET, cmd.tutor_id, now,
-            key=f"{int(now.timestamp())}:{level.value}",
-            extra={"old": old.value, "new": level.value, "guild": actor.guild_name},
-        )  # fmt: skip
+        old = await apply_level(uow, actor, cmd.tutor_id, level, note, now)
         await uow.commit()
     ctx.after_commit()
     return VerificationSet(cmd.tutor_id, old, level)
+
+
+async def apply_level(  # noqa: PLR0917 - a change of level has this many facts
+    uow: UnitOfWork,
+    actor: Actor,
+    tutor_id: int,
+    level: VerificationLevel,
+    note: str,
+    now: datetime,
+) -> VerificationLevel:
+    """Set the tutor's level inside the caller's transaction; audited, the tutor told.
+
+    Returns the old level. Raises NotFoundError("tutor") and
+    ConflictError("verification_unchanged").
+    """
+    tutor = await uow.tutors.get(actor.guild_id, tutor_id)
+    if tutor is None:
+        raise NotFoundError("tutor", str(tutor_id))
+    old = tutor.verification
+    if old is level:
+        raise ConflictError("verification_unchanged")
+    await uow.tutors.save(
+        actor.guild_id, tutor_id, dataclasses.replace(tutor, verification=level), now
+    )
+    await uow.audit.record(
+        actor.guild_id,
+        actor.user_id,
+        "verification.set",
+        {"target": tutor_id, "old": old.value, "new": level.value, "note": note},
+        now,
+    )
+    await scheduling.notify_user(
+        uow, actor.guild_id, NoticeKind.VERIFICATION_SET, tutor_id, now,
+        key=f"{int(now.timestamp())}:{level.value}",
+        extra={"old": old.value, "new": level.value, "guild": actor.guild_name},
+    )  # fmt: skip
+    return old

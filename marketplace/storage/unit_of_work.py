@@ -48,6 +48,7 @@ from marketplace.storage.session_log_repository import SqlMessageFlags, SqlSessi
 from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.stats_repository import SqlStatsRepository
 from marketplace.storage.survey_repository import SqlSurveyRepository
+from marketplace.storage.verification_request_repository import SqlVerificationRequests
 
 
 class SqlUnitOfWork:
@@ -86,6 +87,7 @@ class SqlUnitOfWork:
     session_logs: SqlSessionLogs
     message_flags: SqlMessageFlags
     offenses: SqlOffenses
+    verification_requests: SqlVerificationRequests
 
     def __init__(
         self,
@@ -151,6 +153,7 @@ class SqlUnitOfWork:
         self.session_logs = SqlSessionLogs(session)
         self.message_flags = SqlMessageFlags(session)
         self.offenses = SqlOffenses(session)
+        self.verification_requests = SqlVerificationRequests(session)
         return self
 
     async def __aexit__(
