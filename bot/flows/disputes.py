@@ -12,10 +12,13 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
+from bot.adapters.evidence import keep_files
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
+from bot.replies import reply
 from marketplace.domain.disputes import STATEMENT_MAX_LEN
+from marketplace.domain.evidence_files import MAX_DISPUTE_FILES
 from marketplace.services import disputes
 from marketplace.services.commands import Actor
 
@@ -37,12 +40,29 @@ class DisputeModal(SafeModal):
             max_length=STATEMENT_MAX_LEN,
         )
         self.add_item(self.statement)
+        self.files: discord.ui.FileUpload[DisputeModal] = discord.ui.FileUpload(
+            custom_id="dispute:files", required=False, min_values=0, max_values=MAX_DISPUTE_FILES
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=texts.DISPUTE_FILES_LABEL,
+                description=texts.DISPUTE_FILES_HINT,
+                component=self.files,
+            )
+        )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Open the dispute and say what happens next (or what was decided at once)."""
+        """Keep the files, open the dispute, and say what happens next (or what was decided)."""
         ctx = services_of(interaction)
         actor = actor_for(interaction, self.guild_id)
-        cmd = disputes.OpenDispute(actor, self.booking_id, self.statement.value)
+        await disputes.check_can_open(actor, self.booking_id, ctx)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # files take a while
+        files = await keep_files(
+            interaction.client, ctx, self.guild_id, self.files.values,
+            caption=texts.DISPUTE_FILES_CAPTION.format(booking=self.booking_id, user=actor.user_id),
+            max_files=MAX_DISPUTE_FILES,
+        )  # fmt: skip
+        cmd = disputes.OpenDispute(actor, self.booking_id, self.statement.value, files)
         opened = await disputes.open_dispute(cmd, ctx)
         if opened.is_open:
             hours = await disputes.target_hours(actor, ctx)
@@ -51,7 +71,7 @@ class DisputeModal(SafeModal):
             text = texts.DISPUTE_DECIDED_AT_ONCE.format(
                 dispute=opened.dispute_id, refund=opened.refund_percent or 0
             )
-        await interaction.response.send_message(text, ephemeral=True)
+        await reply(interaction, text)
 
 
 async def open_dispute_form(

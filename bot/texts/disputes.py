@@ -69,3 +69,11 @@ DISPUTE_RESULT = {
     "no_refund": "Decision: no refund; the session's settlement stands.",
     "dismiss": "Decision: dismissed; the session's settlement stands.",
 }
+
+DISPUTE_FILES_LABEL = "Files (optional)"
+DISPUTE_FILES_HINT = "Screenshots or documents for the moderators: up to 5, 10 MB each."
+DISPUTE_FILES_CAPTION = "📎 Evidence for the dispute about session #{booking}, from <@{user}>."
+CONFLICTS["files_unavailable"] = (
+    "I couldn't keep your files just now (Discord didn't hand them over, or I can't post "
+    "in the evidence channel). Nothing was sent; please try again."
+)

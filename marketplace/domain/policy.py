@@ -51,6 +51,7 @@ class GuildPolicy:
     moderator_role: int | None = None
     sessions_channel: int | None = None
     fallback_channel: int | None = None
+    evidence_channel: int | None = None  # private: moderators open handed-in files here
     languages: tuple[str, ...] = ("en",)
     # booking
     allowed_durations_minutes: tuple[int, ...] = (30, 60, 90)
@@ -131,6 +132,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "moderator_role": SettingSpec(_K.ROLE, _G.GENERAL),
         "sessions_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "fallback_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "evidence_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
         "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),
         "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),

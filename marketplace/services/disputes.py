@@ -33,6 +33,7 @@ from marketplace.domain.disputes import (
 )
 from marketplace.domain.disputes import open_dispute as new_dispute
 from marketplace.domain.errors import ConflictError, InvalidTransitionError, NotFoundError
+from marketplace.domain.evidence_files import MAX_DISPUTE_FILES, EvidenceFile, check_upload
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind
 from marketplace.domain.settlement import Outcome, outcome_split
@@ -56,6 +57,7 @@ class OpenDispute:
     actor: Actor
     booking_id: int
     statement: str
+    files: tuple[EvidenceFile, ...] = ()  # already kept (see domain.evidence_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,9 @@ async def open_dispute(cmd: OpenDispute, ctx: ServiceContext) -> Dispute:
             raise ConflictError("dispute_exists")
         await enter_guild(uow, actor, ctx)
         attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+        check_upload([f.size for f in cmd.files], MAX_DISPUTE_FILES)
         evidence = await _evidence(uow, booking, attendance)
+        evidence["attachments"] = [f.to_json() for f in cmd.files]
         stored = await uow.disputes.add(dataclasses.replace(dispute, evidence=evidence))
         detail = {"dispute": stored.dispute_id, "booking": booking.booking_id, "role": party}
         await uow.audit.record(booking.guild_id, actor.user_id, "dispute.open", detail, now)

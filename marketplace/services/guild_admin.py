@@ -20,6 +20,12 @@ async def money_locale(guild_id: int, ctx: ServiceContext) -> str:
     return guild_locale(policy.languages)
 
 
+async def evidence_channel(guild_id: int, ctx: ServiceContext) -> int | None:
+    """The guild's private channel for handed-in files, if an admin set one."""
+    async with ctx.uow(read_only=True) as uow:
+        return (await uow.guilds.policy(guild_id)).evidence_channel
+
+
 async def rights(uow: UnitOfWork, actor: Actor) -> Rights:
     """The actor's rights in their guild, from Discord's facts and the guild's mod role."""
     policy = await uow.guilds.policy(actor.guild_id)

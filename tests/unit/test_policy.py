@@ -28,6 +28,7 @@ SPEC_DEFAULTS = {
     "moderator_role": None,
     "sessions_channel": None,
     "fallback_channel": None,
+    "evidence_channel": None,
     "languages": ("en",),  # "default English"
     "allowed_durations_minutes": (30, 60, 90),  # "Durations are 30, 60 or 90 min"
     "min_notice_minutes": 120,  # "Minimum notice is 2 h"
