@@ -22,6 +22,7 @@ from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
 from bot.flows.verify_email import EnterCodeButton
+from bot.flows.verify_request import REQUEST_BUTTONS
 from bot.names import DisplayNames
 from bot.replies import reply
 from bot.tree import TutorTree
@@ -103,6 +104,7 @@ class TutorBot(commands.Bot):
             *DISPUTE_BUTTONS,
             EnterCodeButton,
             *FLAG_BUTTONS,
+            *REQUEST_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

@@ -12,7 +12,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-OPENS_A_MODAL = frozenset({("profile", "edit"), ("review",), ("notes-template",), ("dispute",)})
+OPENS_A_MODAL = frozenset(
+    {("profile", "edit"), ("review",), ("notes-template",), ("dispute",), ("verify", "request")}
+)
 
 
 def _path(interaction: discord.Interaction) -> tuple[str, ...]:

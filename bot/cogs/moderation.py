@@ -14,6 +14,7 @@ from bot.actors import actor_of, guild_of, standing_of
 from bot.client import TutorBot
 from bot.flows.case_buttons import queue_view, resolved_text
 from bot.flows.flag_buttons import flags_view
+from bot.flows.verify_request import requests_view
 from bot.presenters.flags import flags_embed
 from bot.presenters.moderation import (
     dispute_decided_text,
@@ -22,6 +23,7 @@ from bot.presenters.moderation import (
     restricted_text,
 )
 from bot.presenters.notices import verification_level_name
+from bot.presenters.requests import requests_embed
 from bot.replies import reply
 from marketplace.domain.cases import CaseAction
 from marketplace.domain.disputes import DisputeOutcome
@@ -33,6 +35,7 @@ from marketplace.services import (
     restrictions,
     reviews,
     verification,
+    verification_requests,
 )
 
 ACTION_CHOICES = [
@@ -81,6 +84,10 @@ class ModerationCog(commands.Cog):
             await reply(
                 interaction, embed=flags_embed(flagged), view=flags_view(actor.guild_id, flagged)
             )
+        waiting = await verification_requests.pending(actor, self.bot.services)
+        if waiting:
+            view = requests_view(actor.guild_id, waiting)
+            await reply(interaction, embed=requests_embed(waiting), view=view)
 
     @mod.command(name="resolve", description="Close a case with a recorded action")
     @app_commands.describe(

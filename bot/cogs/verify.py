@@ -1,4 +1,4 @@
-"""`/verify email address:` (a one-time code by email) and `/verify request` (moderators)."""
+"""`/verify email address:` (a one-time code by email) and `/verify request` (credentials)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot import texts
 from bot.actors import actor_of
 from bot.client import TutorBot
 from bot.flows.verify_email import enter_code_view
+from bot.flows.verify_request import open_request_form
 from bot.replies import reply
 from marketplace.services import email_verification
 from marketplace.services.email_verification import ADDRESS_MAX_LEN
@@ -42,6 +43,11 @@ class VerifyCog(commands.Cog):
             resend=int(sent.resend_at.timestamp()),
         )
         await reply(interaction, message, view=enter_code_view(actor.guild_id, actor.user_id))
+
+    @verify.command(name="request", description="Ask the moderators to verify your credentials")
+    async def request(self, interaction: discord.Interaction) -> None:
+        """Open the form for a note and 1-3 files (tutors only)."""
+        await open_request_form(interaction)
 
 
 async def setup(bot: TutorBot) -> None:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.texts.bookings import NOTICE_TITLES
-from bot.texts.common import CONFLICTS, ENTITY_NAMES, FIELD_NAMES, FIELD_PROBLEMS, TOO_SOON
+from bot.texts.common import (
+    ALREADY,
+    CONFLICTS,
+    ENTITY_NAMES,
+    FIELD_NAMES,
+    FIELD_PROBLEMS,
+    TOO_SOON,
+)
 
 VERIFICATION_LEVEL_NAMES = {
     "none": "Not verified",
@@ -103,3 +110,34 @@ FIELD_NAMES["files"] = "The files"
 FIELD_PROBLEMS["files", "empty"] = "Please attach at least one file (a certificate, a transcript)."
 FIELD_PROBLEMS["files", "too_many"] = "That's too many files: at most {limit}."
 FIELD_PROBLEMS["files", "too_long"] = "A file is too big: each can be at most {limit} MB."
+VERIFY_REQUEST_TITLE = "Ask the moderators to verify you"
+VERIFY_REQUEST_NOTE = "A note for the moderators (optional)"
+VERIFY_REQUEST_NOTE_HINT = "What the files show, e.g. 'TA for Calculus I, 2025-26'."
+VERIFY_REQUEST_FILES = "Your credentials"
+VERIFY_REQUEST_FILES_HINT = "A certificate, transcript or TA letter: 1 to 3 files, 10 MB each."
+VERIFY_REQUEST_CAPTION = "🪪 Credentials from <@{user}> for moderator verification."
+VERIFY_REQUEST_SENT = (
+    "📨 Request #{request} is with the moderators. You'll get a DM when they decide."
+)
+VERIFY_REQUESTS_TITLE = "🪪 Verification requests"
+VERIFY_REQUEST_FIELD = "Request #{request} · <t:{at}:R>"
+VERIFY_REQUEST_LINE = "<@{user}>: {note}"
+EVIDENCE_FILE_KEPT = "📎 [{name}]({link}) · {kib} KB · sha256 {sha}…"
+EVIDENCE_FILE_LINK_ONLY = (
+    "📎 [{name}]({link}) · {kib} KB · sha256 {sha}… (Discord's link: it expires; set "
+    "`evidence_channel` to keep copies)"
+)
+VERIFY_APPROVE_LABEL = "Approve #{request}"
+VERIFY_REJECT_LABEL = "Reject #{request}"
+VERIFY_REJECT_TITLE = "Reject request #{request}"
+VERIFY_REJECT_REASON = "Why (the tutor reads this)"
+VERIFY_APPROVED = (
+    "Request #{request} approved: <@{user}> is now **Verified by moderators**. They've been "
+    "told by DM."
+)
+VERIFY_REJECTED = "Request #{request} rejected. <@{user}> has been told why by DM."
+ALREADY["approve", "decided"] = "Someone already decided this request."
+ALREADY["decide", "decided"] = "Someone already decided this request."
+for _state in ("approved", "rejected"):
+    for _action in ("approve", "reject"):
+        ALREADY[_action, _state] = f"This request was already {_state}."

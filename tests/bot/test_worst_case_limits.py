@@ -44,6 +44,7 @@ from bot.flows import (
     survey,
     tutor_apply,
     verify_email,
+    verify_request,
 )
 from bot.presenters import (
     admin,
@@ -54,6 +55,7 @@ from bot.presenters import (
     notices,
     onboarding,
     profiles,
+    requests,
     stats,
     text_limits,
 )
@@ -69,6 +71,7 @@ from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.checklist import Step
 from marketplace.domain.disputes import Dispute, DisputeOutcome
+from marketplace.domain.evidence_files import MAX_FILE_BYTES, EvidenceFile, KeptIn
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.notes import Goals, Pair, ProgressNote
 from marketplace.domain.offenses import OffenseCounts
@@ -86,6 +89,7 @@ from marketplace.domain.session_log import (
 )
 from marketplace.domain.stats import DaySeries, GuildStats, MoneyTotals, Period, Window
 from marketplace.domain.survey import Answer, SurveyResponse
+from marketplace.domain.verification_requests import NOTE_MAX_LEN, VerificationRequest
 from marketplace.ports import Notice, NoticeKind, SpacePlan
 from marketplace.services import booking_views
 from marketplace.services.commands import Actor
@@ -99,6 +103,7 @@ from marketplace.services.reviews import ReviewPrompt
 from marketplace.services.search import MAX_RESULTS, SearchResults, TutorHit
 from marketplace.services.stats import StatsReport
 from marketplace.services.survey import SurveyAnswered
+from marketplace.services.verification_requests import REQUESTS_SHOWN
 from tests.bot import worst_case as worst
 from tests.bot.worst_case import NOW, SNOWFLAKE, START
 
@@ -509,6 +514,20 @@ def test_flagged_messages_and_the_email_code_form_fit(text: str) -> None:
     purged = FlagQueue([replace(_flag(0, text), context=())], 1)
     assert texts.MOD_FLAG_PURGED in str(flags.flags_embed(purged).to_dict())
     assert_modal_fits(verify_email.EnterCodeModal(SNOWFLAKE))
+    assert_modal_fits(verify_request.VerifyRequestModal(SNOWFLAKE))
+    assert_modal_fits(verify_request.RejectReasonModal(SNOWFLAKE, SNOWFLAKE))
+    big = EvidenceFile(
+        "f" * 100, MAX_FILE_BYTES, "x" * 100, "0" * 64, "h" * 300, KeptIn.DISCORD_LINK
+    )
+    waiting = [
+        VerificationRequest(
+            SNOWFLAKE - n, SNOWFLAKE, SNOWFLAKE, text[:NOTE_MAX_LEN], (big,) * 3, NOW
+        )
+        for n in range(REQUESTS_SHOWN)
+    ]
+    view = verify_request.requests_view(SNOWFLAKE, waiting)
+    assert len(view.children) == 2 * REQUESTS_SHOWN
+    assert_message_fits(embeds=[requests.requests_embed(waiting)], view=view)
     assert_message_fits(
         texts.EMAIL_CODE_SENT.format(address="x" * 254, expires=SNOWFLAKE, resend=SNOWFLAKE),
         view=verify_email.enter_code_view(SNOWFLAKE, SNOWFLAKE),
@@ -733,12 +752,12 @@ def test_prefills_fit_their_field() -> None:
 
 PRESENTERS = (
     admin, availability, bookings, flags, moderation, notes_presenter, notices, onboarding,
-    profiles, reviews_presenter, stats,
+    profiles, requests, reviews_presenter, stats,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
     find_results, flag_buttons, notes, pay, profile_edit, report, reviews, space_buttons,
-    start_wizard, survey, tutor_apply, verify_email,
+    start_wizard, survey, tutor_apply, verify_email, verify_request,
 )  # fmt: skip
 # Rendered above, or (the bases) only through their subclasses. `bookings_view` asks the
 # services which buttons apply; its fullest rows are built from the same buttons above.
@@ -757,6 +776,8 @@ COVERED = {
     "duration", "stats_embed", "chart_filename", "stats_chart_file", "offense_line",
     "screening_warning_embed", "flags_embed", "flags_view", "EnterCodeModal", "EnterCodeButton",
     "enter_code_view", "DismissFlagButton", "WarnFlagButton", "RestrictFlagButton",
+    "VerifyRequestModal", "RejectReasonModal", "ApproveRequestButton", "RejectRequestButton",
+    "requests_view", "open_request_form", "requests_embed", "file_line",
     # flows
     "OwnedView", "SafeModal", "RecordButton", "open_form", "services_of", "AnswerButton",
     "ManageButton", "MarkCompleteButton", "CheckInButton", "space_link", "notice_view",

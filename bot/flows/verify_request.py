@@ -1,0 +1,169 @@
+"""`/verify request`'s form (a note and files), and the queue's Approve / Reject buttons.
+
+The buttons carry the guild and the request in their custom_id, so they work after a
+restart; the service checks moderator rights and decides a request once. Reject asks
+for the reason the tutor will read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import texts
+from bot.actors import actor_for, actor_of
+from bot.adapters.evidence import keep_files
+from bot.errors import handle_interaction_error
+from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
+from bot.replies import reply
+from marketplace.domain.errors import NotFoundError
+from marketplace.domain.evidence_files import MAX_CREDENTIAL_FILES
+from marketplace.domain.verification_requests import (
+    NOTE_MAX_LEN,
+    REASON_MAX_LEN,
+    VerificationRequest,
+)
+from marketplace.services import verification_requests
+from marketplace.services.commands import Actor
+
+
+class VerifyRequestModal(SafeModal):
+    """A note for the moderators and 1-3 files (certificates, transcripts)."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(title=texts.VERIFY_REQUEST_TITLE)
+        self.guild_id = guild_id
+        self.note: discord.ui.TextInput[VerifyRequestModal] = discord.ui.TextInput(
+            label=texts.VERIFY_REQUEST_NOTE,
+            custom_id="verify:note",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.VERIFY_REQUEST_NOTE_HINT,
+            max_length=NOTE_MAX_LEN,
+            required=False,
+        )
+        self.add_item(self.note)
+        self.files: discord.ui.FileUpload[VerifyRequestModal] = discord.ui.FileUpload(
+            custom_id="verify:files", min_values=1, max_values=MAX_CREDENTIAL_FILES
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=texts.VERIFY_REQUEST_FILES,
+                description=texts.VERIFY_REQUEST_FILES_HINT,
+                component=self.files,
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Keep the files, then hand the request to the moderators."""
+        ctx = services_of(interaction)
+        actor = actor_for(interaction, self.guild_id)
+        await verification_requests.check_can_request(actor, ctx)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # files take a while
+        files = await keep_files(
+            interaction.client, ctx, self.guild_id, self.files.values,
+            caption=texts.VERIFY_REQUEST_CAPTION.format(user=actor.user_id),
+            max_files=MAX_CREDENTIAL_FILES,
+        )  # fmt: skip
+        cmd = verification_requests.RequestVerification(actor, self.note.value, files)
+        made = await verification_requests.request(cmd, ctx)
+        await reply(interaction, texts.VERIFY_REQUEST_SENT.format(request=made.request_id))
+
+
+async def open_request_form(interaction: discord.Interaction) -> None:
+    """Check the caller may ask, then show the form."""
+    actor = actor_of(interaction)
+    await verification_requests.check_can_request(actor, services_of(interaction))
+    await open_form(interaction, VerifyRequestModal(actor.guild_id))
+
+
+def _moderator(interaction: discord.Interaction, guild_id: int, request_id: int) -> Actor:
+    actor = actor_of(interaction)
+    if actor.guild_id != guild_id:
+        raise NotFoundError("verification_request", str(request_id))
+    return actor
+
+
+class RejectReasonModal(SafeModal):
+    """Why the request is rejected (the tutor reads it)."""
+
+    def __init__(self, guild_id: int, request_id: int) -> None:
+        title = clip(texts.VERIFY_REJECT_TITLE.format(request=request_id), MODAL_TITLE_MAX)
+        super().__init__(title=title)
+        self.guild_id, self.request_id = guild_id, request_id
+        self.reason: discord.ui.TextInput[RejectReasonModal] = discord.ui.TextInput(
+            label=texts.VERIFY_REJECT_REASON,
+            custom_id="verify:reason",
+            style=discord.TextStyle.paragraph,
+            max_length=REASON_MAX_LEN,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Reject once; the tutor gets a DM with the reason."""
+        actor = _moderator(interaction, self.guild_id, self.request_id)
+        cmd = verification_requests.DecideRequest(
+            actor, self.request_id, approve=False, reason=self.reason.value
+        )
+        decided = await verification_requests.decide_request(cmd, services_of(interaction))
+        await interaction.response.send_message(
+            texts.VERIFY_REJECTED.format(request=decided.request_id, user=decided.user_id),
+            ephemeral=True,
+        )
+
+
+class ApproveRequestButton(RecordButton, prefix="verify:approve"):
+    """Approve #N: the tutor becomes moderator-verified."""
+
+    style = discord.ButtonStyle.success
+
+    @classmethod
+    def label_for(cls, record_id: int) -> str:
+        """The request number is on the button."""
+        return texts.VERIFY_APPROVE_LABEL.format(request=record_id)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Approve once; a second click is told it was decided."""
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            actor = _moderator(interaction, self.guild_id, self.record_id)
+            cmd = verification_requests.DecideRequest(actor, self.record_id, approve=True)
+            decided = await verification_requests.decide_request(cmd, services_of(interaction))
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            return
+        await reply(
+            interaction,
+            texts.VERIFY_APPROVED.format(request=decided.request_id, user=decided.user_id),
+        )
+
+
+class RejectRequestButton(RecordButton, prefix="verify:reject"):
+    """Reject #N: asks for the reason first."""
+
+    style = discord.ButtonStyle.danger
+
+    @classmethod
+    def label_for(cls, record_id: int) -> str:
+        """The request number is on the button."""
+        return texts.VERIFY_REJECT_LABEL.format(request=record_id)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the reason form (the service checks rights again on submit)."""
+        await open_form(interaction, RejectReasonModal(self.guild_id, self.record_id))
+
+
+REQUEST_BUTTONS = (ApproveRequestButton, RejectRequestButton)
+
+
+def requests_view(guild_id: int, requests: list[VerificationRequest]) -> discord.ui.View:
+    """Approve and Reject per listed request."""
+    view = discord.ui.View(timeout=None)
+    for request in requests:
+        items: list[discord.ui.Item[Any]] = [
+            b(guild_id, request.request_id) for b in REQUEST_BUTTONS
+        ]
+        for item in items:
+            view.add_item(item)
+    return view
