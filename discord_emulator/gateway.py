@@ -97,6 +97,7 @@ class GatewayHub:
         self.identify_count = 0
         self.resume_count = 0
         self.received: list[JSON] = []
+        self.refused: list[tuple[int, Any]] = []  # (close code, intents) of refused IDENTIFYs
 
     @property
     def connected(self) -> bool:
@@ -106,7 +107,12 @@ class GatewayHub:
     def intents(self) -> int:
         """The intents of the newest session (what REST message reads are shaped by)."""
         newest = list(self.sessions.values())[-1:]
-        return newest[0].intents if newest else intents.ALL
+        wanted = newest[0].intents if newest else intents.ALL
+        bot = self.core.world.bot
+        if bot is None:
+            return wanted
+        # REST reads also follow the portal switch (a privileged intent switched off since)
+        return wanted & ~intents.disallowed_mask(bot.privileged_intents)
 
     def dispatch(self, event: str, data: Any) -> None:
         """Send to every session, attached or not (detached ones replay on RESUME)."""
@@ -185,8 +191,15 @@ class GatewayHub:
         if bot is None or data.get("token") != bot.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        refused = intents.refusal(data.get("intents"), bot.privileged_intents)
+        if refused is not None:
+            code, reason = refused
+            log.info("IDENTIFY refused with %s %s (intents %r)", code, reason, data.get("intents"))
+            self.refused.append((code, data.get("intents")))
+            await conn.ws.close(code=code, message=reason.encode())
+            return
         self.identify_count += 1
-        session = GatewaySession(intents=int(data.get("intents", 0)), connection=conn)
+        session = GatewaySession(intents=int(data["intents"]), connection=conn)
         conn.session = session
         self.sessions[session.session_id] = session
         world = self.core.world
@@ -196,7 +209,7 @@ class GatewayHub:
             "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
             "session_id": session.session_id,
             "resume_gateway_url": self.core.gateway_url,
-            "application": {"id": str(bot.application_id), "flags": bot.flags},
+            "application": {"id": str(bot.application_id), "flags": world.application_flags()},
             "private_channels": [],
             "relationships": [],
             "user_settings": {},

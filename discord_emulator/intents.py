@@ -10,11 +10,16 @@
 - Without MESSAGE_CONTENT, a guild message the bot did not write and that does not
   mention it has empty `content`, `embeds`, `attachments`, `components` and no `poll`,
   in dispatches and in REST fetches (DMs and interaction payloads keep theirs).
+- IDENTIFY is refused as Discord refuses it: close 4013 "Invalid intent(s)" when
+  `intents` is missing, not an integer or has a bit that is no documented intent, 4014
+  "Disallowed intent(s)" when it asks for a privileged intent (GUILD_MEMBERS,
+  GUILD_PRESENCES, MESSAGE_CONTENT) the application has not enabled. Neither is resumable.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 JSON = dict[str, Any]
@@ -27,6 +32,25 @@ GUILD_MESSAGES = 1 << 9
 DIRECT_MESSAGES = 1 << 12
 MESSAGE_CONTENT = 1 << 15
 ALL = (1 << 26) - 1
+# every intent Discord documents: bits 0-16, 20, 21 (auto moderation), 24, 25 (polls)
+DOCUMENTED = (1 << 17) - 1 | 1 << 20 | 1 << 21 | 1 << 24 | 1 << 25
+
+PRIVILEGED: dict[str, int] = {
+    "GUILD_MEMBERS": GUILD_MEMBERS,
+    "GUILD_PRESENCES": GUILD_PRESENCES,
+    "MESSAGE_CONTENT": MESSAGE_CONTENT,
+}
+# application flags per privileged intent: (approved, app in 100+ servers; the Developer
+# Portal switch of an app in fewer than 100 servers, the `_LIMITED` flag)
+APPLICATION_FLAGS: dict[str, tuple[int, int]] = {
+    "GUILD_PRESENCES": (1 << 12, 1 << 13),
+    "GUILD_MEMBERS": (1 << 14, 1 << 15),
+    "MESSAGE_CONTENT": (1 << 18, 1 << 19),
+}
+PRIVILEGED_FLAG_BITS = sum(a | b for a, b in APPLICATION_FLAGS.values())
+LIMITED_BELOW_GUILDS = 100
+INVALID_INTENTS = 4013
+DISALLOWED_INTENTS = 4014
 
 EVENT_INTENT: dict[str, int] = {
     "GUILD_CREATE": GUILDS,
@@ -125,3 +149,39 @@ def message(d: JSON, intents: int, bot_id: int | None) -> JSON:
     shaped = {**d, **_CONTENT_FIELDS}
     shaped.pop("poll", None)
     return shaped
+
+
+def privileged_names(names: Iterable[str]) -> frozenset[str]:
+    """Validate privileged intent names (Discord's, any case): GUILD_MEMBERS, ..."""
+    if isinstance(names, str):
+        names = [names]
+    chosen = frozenset(n.upper() for n in names)
+    unknown = sorted(chosen - PRIVILEGED.keys())
+    if unknown:
+        raise ValueError(f"not privileged intents: {unknown}; choose from {sorted(PRIVILEGED)}")
+    return chosen
+
+
+def privileged_mask(enabled: Iterable[str]) -> int:
+    """The intent bits of the enabled privileged intents."""
+    return sum(PRIVILEGED[name] for name in set(enabled))
+
+
+def disallowed_mask(enabled: Iterable[str]) -> int:
+    """The intent bits of the privileged intents that are not enabled."""
+    return privileged_mask(PRIVILEGED) & ~privileged_mask(enabled)
+
+
+def application_flags(enabled: Iterable[str], guild_count: int) -> int:
+    """The application `flags` bits that say which privileged intents are enabled."""
+    limited = guild_count < LIMITED_BELOW_GUILDS
+    return sum(APPLICATION_FLAGS[name][1 if limited else 0] for name in set(enabled))
+
+
+def refusal(raw: Any, enabled: Iterable[str]) -> tuple[int, str] | None:
+    """The close code and reason Discord answers this IDENTIFY `intents` with, if any."""
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0 or raw & ~DOCUMENTED:
+        return INVALID_INTENTS, "Invalid intent(s)."
+    if raw & disallowed_mask(enabled):
+        return DISALLOWED_INTENTS, "Disallowed intent(s)."
+    return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from discord_emulator import errors as err
+from discord_emulator import intents
 from discord_emulator.ids import SnowflakeFactory
 from discord_emulator.models import Channel, ChannelType, Guild, Member, Message, Role, User
 from discord_emulator.permissions import BOT_DEFAULT, channel_permissions
@@ -19,7 +20,8 @@ class BotIdentity:
     user: User
     token: str
     application_id: int
-    flags: int = 0
+    flags: int = 0  # application flags other than the privileged-intent ones
+    privileged_intents: frozenset[str] = frozenset(intents.PRIVILEGED)  # enabled in the portal
 
 
 @dataclass
@@ -71,6 +73,13 @@ class World:
             return self.members[(guild_id, int(user_id))]
         except (KeyError, ValueError):
             raise err.unknown("Member", err.UNKNOWN_MEMBER) from None
+
+    def application_flags(self) -> int:
+        """The application's `flags`, with the bits of its enabled privileged intents."""
+        if self.bot is None:
+            return 0
+        enabled = self.bot.privileged_intents
+        return self.bot.flags | intents.application_flags(enabled, len(self.guilds))
 
     @property
     def bot_user(self) -> User:

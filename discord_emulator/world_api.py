@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from discord_emulator import payloads
+from discord_emulator import intents, payloads
 from discord_emulator.backend import Backend
 from discord_emulator.models import Channel, ChannelType, Guild, Member, Overwrite, Role, User
 from discord_emulator.permissions import BOT_DEFAULT, CONNECT, EVERYONE_DEFAULT, VIEW_CHANNEL
@@ -15,14 +15,57 @@ ChannelRef = Channel | int | None
 
 
 class WorldBuilding(Backend):
-    def add_bot(self, token: str = "tkn", name: str = "TutorBot", *, flags: int = 0) -> User:  # noqa: S107
-        """Create the bot account; its application id equals its user id."""
+    def add_bot(
+        self,
+        token: str = "tkn",  # noqa: S107
+        name: str = "TutorBot",
+        *,
+        flags: int = 0,
+        privileged_intents: Iterable[str] | None = None,
+    ) -> User:
+        """Create the bot account; its application id equals its user id.
+
+        `privileged_intents` are the ones switched on in the Developer Portal, by Discord's
+        name (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT); None (the default) enables
+        all three. An IDENTIFY asking for another is closed with 4014. Their application
+        `flags` bits are derived from this, so `flags` must not carry them.
+        """
+        if flags & intents.PRIVILEGED_FLAG_BITS:
+            raise ValueError("set privileged intents with privileged_intents=..., not flags")
+        enabled = intents.privileged_names(
+            intents.PRIVILEGED if privileged_intents is None else privileged_intents
+        )
         user = User(id=self.world.ids.next(), name=name, bot=True)
         self.world.users[user.id] = user
-        self.world.bot = BotIdentity(user=user, token=token, application_id=user.id, flags=flags)
+        self.world.bot = BotIdentity(
+            user=user,
+            token=token,
+            application_id=user.id,
+            flags=flags,
+            privileged_intents=enabled,
+        )
         for guild in self.world.guilds.values():
             self._add_bot_member(guild)
         return user
+
+    def enable_intent(self, *names: str) -> None:
+        """Switch privileged intents on, as in the Developer Portal (next IDENTIFY on)."""
+        bot = self._portal_bot()
+        bot.privileged_intents = bot.privileged_intents | intents.privileged_names(names)
+
+    def disable_intent(self, *names: str) -> None:
+        """Switch privileged intents off: an IDENTIFY asking for one is closed with 4014.
+
+        Sessions already connected keep what they identified with, until they reconnect
+        with a new IDENTIFY.
+        """
+        bot = self._portal_bot()
+        bot.privileged_intents = bot.privileged_intents - intents.privileged_names(names)
+
+    def _portal_bot(self) -> BotIdentity:
+        if self.world.bot is None:
+            raise RuntimeError("call emu.add_bot(...) first")
+        return self.world.bot
 
     def add_user(
         self, name: str, *, global_name: str | None = None, locale: str = "en-US", bot: bool = False

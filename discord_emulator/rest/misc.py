@@ -74,6 +74,7 @@ def application(b: Backend) -> JSON:
     bot = b.world.bot
     if bot is None:
         raise err.unauthorized()
+    flags = b.world.application_flags()
     return {
         "id": str(bot.application_id),
         "name": bot.user.name,
@@ -87,7 +88,7 @@ def application(b: Backend) -> JSON:
         "summary": "",
         "verify_key": "0" * 64,
         "team": None,
-        "flags": bot.flags,
+        "flags": flags,
         "tags": [],
         "redirect_uris": [],
         "interactions_endpoint_url": None,
@@ -97,7 +98,7 @@ def application(b: Backend) -> JSON:
         "approximate_user_authorization_count": 0,
         "integration_types_config": {"0": {}},
         "type": None,
-        "flags_new": str(bot.flags),
+        "flags_new": str(flags),
         "explicit_content_filter": 0,
         "eligible_oauth2_scopes": ["bot", "applications.commands"],
     }
