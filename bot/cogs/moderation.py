@@ -15,6 +15,7 @@ from bot.client import TutorBot
 from bot.flows.case_buttons import queue_view, resolved_text
 from bot.flows.flag_buttons import flags_view
 from bot.flows.verify_request import requests_view
+from bot.presenters.case_file import case_file_embed, session_log_file
 from bot.presenters.flags import flags_embed
 from bot.presenters.moderation import (
     dispute_decided_text,
@@ -187,6 +188,23 @@ class ModerationCog(commands.Cog):
         )
         decided = await disputes.resolve_dispute(cmd, self.bot.services)
         await reply(interaction, dispute_decided_text(decided), ephemeral=True)
+
+    @mod.command(
+        name="evidence", description="Read a dispute's case file: statement, record, files, log"
+    )
+    @app_commands.describe(dispute="The dispute number (from /mod queue)")
+    async def evidence(
+        self, interaction: discord.Interaction, dispute: app_commands.Range[int, 1]
+    ) -> None:
+        """Show one dispute's case file (reading it is audited)."""
+        found = await disputes.case_file(actor_of(interaction), dispute, self.bot.services)
+        log_file = session_log_file(found)
+        await reply(
+            interaction,
+            embed=case_file_embed(found),
+            file=log_file or discord.utils.MISSING,
+            ephemeral=True,
+        )
 
     # --- verification --------------------------------------------------------------------
 

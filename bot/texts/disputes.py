@@ -77,3 +77,17 @@ CONFLICTS["files_unavailable"] = (
     "I couldn't keep your files just now (Discord didn't hand them over, or I can't post "
     "in the evidence channel). Nothing was sent; please try again."
 )
+
+# `/mod evidence` (a dispute's case file)
+CASE_FILE_TITLE = "Dispute #{dispute} · session #{booking}"
+CASE_FILE_STATEMENT = "**<@{by}> says:** {statement}"
+CASE_FILE_ERASED = "(erased at their request)"
+CASE_FILE_RECORD_TITLE = "Record"
+CASE_FILE_RECORD = (
+    "Session: {state}\nStudent checked in: {student}\nTutor checked in: {tutor}\n"
+    "Messages TutorBot sent about it: {sent}\nMessages in the session space: {said} "
+    "(attached as a file)"
+)
+CASE_FILE_NEVER = "never"
+CASE_FILE_FILES_TITLE = "Files handed in"
+CASE_FILE_LOG_LINE = "[{at}] {author}: {text} {files}"

@@ -273,3 +273,20 @@ async def open_window(bookings: list[Booking], guild_id: int, ctx: ServiceContex
         policy = await uow.guilds.policy(guild_id)
         within = [b.booking_id for b in bookings if can_open(b, policy, now)]
         return {b for b in within if await uow.disputes.for_booking(b) is None}
+
+
+async def case_file(actor: Actor, dispute_id: int, ctx: ServiceContext) -> Dispute:
+    """A dispute with its statement and evidence (log and attachments), for a moderator.
+
+    Reading it is audited (`dispute.view`): the evidence holds both sides' private words.
+    """
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        await require_moderator(uow, actor, "mod_dispute")
+        dispute = await uow.disputes.get(actor.guild_id, dispute_id)
+        if dispute is None:
+            raise NotFoundError("dispute", str(dispute_id))
+        detail = {"dispute": dispute_id, "booking": dispute.booking_id}
+        await uow.audit.record(actor.guild_id, actor.user_id, "dispute.view", detail, now)
+        await uow.commit()
+    return dispute

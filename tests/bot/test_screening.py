@@ -8,11 +8,15 @@ message is logged sealed, the student is reminded in the thread, and the flag re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from bot import texts
 from demo.journey import dm
+from discord_emulator import Emulator
+from marketplace.settings import load_settings
 from tests.bot.journeys import confirmed_session, make_moderator
+from tutorbot.bootstrap import build_runtime, close_runtime, run_bot
 
 
 async def _session_thread(c, clock):
@@ -107,3 +111,37 @@ async def test_a_message_outside_session_spaces_is_ignored(campus) -> None:
     assert c.emu.messages(c.help_desk)[-1].content == "venmo me at 555-0100"
     async with c.runtime.services.uow(read_only=True) as uow:
         assert await uow.message_flags.count_open(c.guild.id) == 0
+
+
+async def test_without_the_message_content_intent_the_bot_runs_and_admins_hear_it_once(
+    sqlite_url, clock
+) -> None:
+    emu = Emulator()
+    await emu.start()
+    emu.add_bot(token="t", name="TutorBot", privileged_intents={"GUILD_MEMBERS"})
+    owner = emu.add_user("Ines")
+    guild = emu.add_guild("Campus", owner=owner)
+    settings = load_settings(
+        discord_token="t", discord_api_base=emu.api_base, discord_gateway_url=emu.gateway_url,
+        dev_guild_id=guild.id, database_url=sqlite_url,
+    )  # fmt: skip
+    runtime = await build_runtime(settings, clock=clock)
+    task = asyncio.create_task(run_bot(runtime, "t"))
+    try:
+        await asyncio.wait_for(emu.wait_until_ready(), timeout=15)
+        await asyncio.wait_for(emu.wait_for_commands_synced(guild), timeout=15)
+        await emu.wait_for(
+            lambda: any("screening is off" in m.text for m in emu.dm_messages(owner)), timeout=10
+        )
+        [refused] = emu.hub.refused
+        assert refused[0] == 4014
+        config = await emu.slash(owner, guild, "admin config")
+        assert texts.CONFIG_SCREENING_OFF in config.text
+        alerts = [m for m in emu.dm_messages(owner) if "screening is off" in m.text]
+        assert len(alerts) == 1
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await close_runtime(runtime)
+        await emu.stop()
