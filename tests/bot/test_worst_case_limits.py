@@ -50,6 +50,7 @@ from bot.presenters import (
     admin,
     availability,
     bookings,
+    case_file,
     flags,
     moderation,
     notices,
@@ -525,6 +526,16 @@ def test_flagged_messages_and_the_email_code_form_fit(text: str) -> None:
         )
         for n in range(REQUESTS_SHOWN)
     ]
+    said = [{"author": SNOWFLAKE, "at": NOW.isoformat(), "text": text, "files": ["f" * 100]}] * 500
+    evidence = {
+        "state": "completed", "check_ins": {"student": NOW.isoformat(), "tutor": None},
+        "deliveries": [{}] * 50, "session_log": said, "attachments": [big.to_json()] * 5,
+    }  # fmt: skip
+    case = replace(_dispute(text[:1500]), evidence=evidence)
+    assert_message_fits(embeds=[case_file.case_file_embed(case)])
+    log = case_file.session_log_file(case)
+    assert log is not None
+    assert case_file.session_log_file(replace(case, evidence={})) is None
     view = verify_request.requests_view(SNOWFLAKE, waiting)
     assert len(view.children) == 2 * REQUESTS_SHOWN
     assert_message_fits(embeds=[requests.requests_embed(waiting)], view=view)
@@ -751,8 +762,8 @@ def test_prefills_fit_their_field() -> None:
 
 
 PRESENTERS = (
-    admin, availability, bookings, flags, moderation, notes_presenter, notices, onboarding,
-    profiles, requests, reviews_presenter, stats,
+    admin, availability, bookings, case_file, flags, moderation, notes_presenter, notices,
+    onboarding, profiles, requests, reviews_presenter, stats,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
@@ -777,7 +788,8 @@ COVERED = {
     "screening_warning_embed", "flags_embed", "flags_view", "EnterCodeModal", "EnterCodeButton",
     "enter_code_view", "DismissFlagButton", "WarnFlagButton", "RestrictFlagButton",
     "VerifyRequestModal", "RejectReasonModal", "ApproveRequestButton", "RejectRequestButton",
-    "requests_view", "open_request_form", "requests_embed", "file_line",
+    "requests_view", "open_request_form", "requests_embed", "file_line", "case_file_embed",
+    "session_log_file",
     # flows
     "OwnedView", "SafeModal", "RecordButton", "open_form", "services_of", "AnswerButton",
     "ManageButton", "MarkCompleteButton", "CheckInButton", "space_link", "notice_view",
