@@ -72,6 +72,7 @@ MOD_COMMANDS = [
     pytest.param("mod history", {"user": "tutor"}),
     pytest.param("mod release", {"booking": 1}),
     pytest.param("mod dispute", {"case": 1, "outcome": "refund", "refund_percent": 30}),
+    pytest.param("mod evidence", {"dispute": 1}),
     pytest.param("mod restrict", {"user": "tutor", "reason": "Spam"}),
     pytest.param("mod unrestrict", {"user": "tutor"}),
     pytest.param("mod verify", {"user": "tutor", "level": "moderator-verified"}),
