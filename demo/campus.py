@@ -21,6 +21,7 @@ from discord_emulator.render import set_reader_clock
 from discord_emulator.violations import describe_violations
 from marketplace.ports import Clock
 from marketplace.settings import load_settings
+from marketplace.storage.sealing import DataKeys
 from stripe_fake import TEST_API_KEY, StripeFake
 from tutorbot.bootstrap import Runtime, build_bot, build_runtime, close_runtime, start_web
 
@@ -55,6 +56,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _data_keys(database_url: str) -> dict[str, Any]:
+    """SQLite makes its own key file; PostgreSQL needs TUTORBOT_DATA_KEYS: a fresh key."""
+    return {} if database_url.startswith("sqlite") else {"tutorbot_data_keys": DataKeys.generate()}
 
 
 def _mail_settings(mailbox: Mailbox | None) -> dict[str, Any]:
@@ -123,6 +129,7 @@ async def running_campus(
         database_url=database_url,
         **_payment_settings(stripe),
         **_mail_settings(mailbox),
+        **_data_keys(database_url),
     )
     runtime = await build_runtime(settings, clock=clock)
     site: web.AppRunner | None = await start_web(runtime) if stripe else None
