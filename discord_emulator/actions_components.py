@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from discord_emulator import limits, payloads
 from discord_emulator.actions import Actions
 from discord_emulator.build import Resolved
 from discord_emulator.interactions import COMPONENT, MODAL_SUBMIT
-from discord_emulator.models import JSON, Channel, InteractionResult, Message, Modal, Role, User
+from discord_emulator.models import (
+    JSON,
+    Attachment,
+    Channel,
+    InteractionResult,
+    Message,
+    Modal,
+    ModalField,
+    Role,
+    User,
+)
 from discord_emulator.render import SELECT_TYPES, walk_components
 
 
@@ -116,6 +127,13 @@ class ComponentActions(Actions):
         filled: dict[str, Any] = {}
         for key, value in values.items():
             filled[modal.field(key).custom_id] = value
+        uploads = {
+            f.custom_id: self._uploaded(f, filled.get(f.custom_id))
+            for f in modal.fields
+            if f.type == 19
+        }
+        for custom_id, attachments in uploads.items():
+            filled[custom_id] = [a.id for a in attachments]
         for f in modal.fields:
             value = filled.get(f.custom_id)
             if value is None and f.value is not None and f.type == 4:
@@ -133,15 +151,58 @@ class ComponentActions(Actions):
         channel = self.world.get_channel(modal.channel_id)
         source = self.world.messages.get(modal.message_id or 0)
         data: JSON = {"custom_id": modal.custom_id, "components": components}
+        files = [a for attachments in uploads.values() for a in attachments]
+        if files:
+            data["resolved"] = {
+                "attachments": {
+                    str(a.id): payloads.attachment(a, self.base_url, modal.channel_id)
+                    for a in files
+                }
+            }
         shown = ", ".join(
-            f"{modal.field(k).label or k}={str(v).replace(chr(10), ' ⏎ ')}"
+            f"{modal.field(k).label or k}="
+            + (
+                "📎 " + ", ".join(a.filename for a in uploads[k])
+                if k in uploads
+                else str(v).replace(chr(10), " ⏎ ")
+            )
             for k, v in filled.items()
+            if k not in uploads or uploads[k]
         )
         text = f"submitted ⧉ {modal.title}: {shown}"
         p = self._new_pending(MODAL_SUBMIT, user, channel, text, source=source)
         p.trigger_metadata = modal.opened_by
         self.say(user.name, text, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data, message=source))
+
+    def _uploaded(self, field: ModalField, value: Any) -> list[Attachment]:
+        """The files a user picks for a File Upload, checked as Discord's client checks them.
+
+        Each file is `(filename, bytes)`, `(filename, bytes, content_type)` or an
+        `Attachment`. Refused like the client refuses: a required upload left empty, fewer
+        than `min_values` or more than `max_values` files, a file over the user's upload
+        limit (10 MiB without Nitro).
+        """
+        given = [] if value is None else list(value)
+        low = field.min_values if field.min_values is not None else (1 if field.required else 0)
+        high = field.max_values if field.max_values is not None else 1
+        if field.required and not given:
+            raise ValueError(f"file upload {field.label or field.custom_id!r} is required")
+        if given and not low <= len(given) <= high:
+            raise ValueError(f"file upload takes {low} to {high} files, got {len(given)}")
+        attachments = []
+        for item in given:
+            if isinstance(item, Attachment):
+                name, data, kind = item.filename, item.data, item.content_type
+            else:
+                name, data, *rest = item
+                kind = rest[0] if rest else "application/octet-stream"
+            if len(data) > limits.USER_UPLOAD_MAX_BYTES:
+                raise ValueError(f"{name!r} is over the 10 MiB upload limit")
+            attachment = Attachment(self.world.ids.next(), str(name), bytes(data), str(kind))
+            self.world.uploads[attachment.id] = attachment
+            attachments.append(attachment)
+        return attachments
 
     @staticmethod
     def _submitted(top: JSON, filled: dict[str, Any]) -> JSON | None:

@@ -25,6 +25,10 @@ TEXT_INPUT_LABEL_MAX = 45
 TEXT_INPUT_PLACEHOLDER_MAX = 100
 TEXT_INPUT_LENGTH_MAX = 4000
 CHOICES_MAX = 25
+# A member's upload limit without Nitro (Discord's help centre: "10MB"; File Upload
+# components take files "subject to the user's upload limit").
+USER_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_FILES = 10
 CHOICE_NAME_MAX = 100
 V2_COMPONENTS_MAX = 40
 IS_COMPONENTS_V2 = 1 << 15

@@ -211,6 +211,8 @@ class ModalField:
     value: str | None = None
     placeholder: str | None = None
     type: int = 4
+    min_values: int | None = None  # File Upload (type 19): how many files
+    max_values: int | None = None
 
 
 @dataclass

@@ -129,6 +129,8 @@ def build_app(backend: Backend) -> web.Application:
 
     async def attachment(request: web.Request) -> web.StreamResponse:
         att_id = int(request.match_info["attachment_id"])
+        if (upload := backend.world.uploads.get(att_id)) is not None:
+            return web.Response(body=upload.data, content_type=upload.content_type)
         for msg in backend.world.messages.values():
             for att in msg.attachments:
                 if att.id == att_id:

@@ -9,7 +9,16 @@ from typing import Any
 from discord_emulator import errors as err
 from discord_emulator import intents
 from discord_emulator.ids import SnowflakeFactory
-from discord_emulator.models import Channel, ChannelType, Guild, Member, Message, Role, User
+from discord_emulator.models import (
+    Attachment,
+    Channel,
+    ChannelType,
+    Guild,
+    Member,
+    Message,
+    Role,
+    User,
+)
 from discord_emulator.permissions import BOT_DEFAULT, channel_permissions
 
 JSON = dict[str, Any]
@@ -34,6 +43,8 @@ class World:
     members: dict[tuple[int, int], Member] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     messages: dict[int, Message] = field(default_factory=dict)
+    # Files users picked in a modal's File Upload: served like message attachments.
+    uploads: dict[int, Attachment] = field(default_factory=dict)
     channel_messages: dict[int, list[int]] = field(default_factory=dict)
     dm_channels: dict[int, int] = field(default_factory=dict)
     global_commands: list[JSON] = field(default_factory=list)

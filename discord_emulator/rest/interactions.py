@@ -64,6 +64,8 @@ def build_modal(p: PendingInteraction, data: JSON, opened_by: JSON) -> Modal:
                     value=comp.get("value"),
                     placeholder=comp.get("placeholder"),
                     type=int(comp.get("type", 4)),
+                    min_values=comp.get("min_values"),
+                    max_values=comp.get("max_values"),
                 )
             )
     return Modal(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,63 @@ async def test_a_second_dispute_is_refused_and_non_moderators_cannot_decide(camp
     refused = await c.emu.slash(c.tutor, c.guild, "mod dispute", case=1, outcome="dismiss")
     assert refused.text == texts.NEEDS["moderator"]
     assert await _open_count(c) == 1
+
+
+PHOTO = ("whiteboard.png", b"\x89PNG\r\n\x1a\n" + b"chalk" * 100, "image/png")
+
+
+async def _dispute_with(c, clock, files):
+    booking_id = await _completed(c, clock)
+    form = await c.emu.slash(c.student, c.guild, "dispute", booking=booking_id)
+    assert form.modal is not None
+    values = {"dispute:statement": "They left after ten minutes.", "dispute:files": files}
+    return booking_id, await c.emu.submit_modal(c.student, form.modal, values)
+
+
+async def test_a_dispute_keeps_its_files_in_the_evidence_channel_with_their_hash(
+    campus, clock
+) -> None:
+    c = campus
+    await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="evidence_channel", value=f"<#{c.help_desk.id}>"
+    )
+    booking_id, opened = await _dispute_with(c, clock, [PHOTO])
+    assert "Your dispute #1 is open" in opened.text
+
+    [copy] = [m for m in c.emu.messages(c.help_desk) if m.attachments]
+    assert copy.attachments[0].filename == "whiteboard.png"
+    assert copy.attachments[0].data == PHOTO[1]
+    async with c.runtime.services.uow(read_only=True) as uow:
+        dispute = await uow.disputes.for_booking(booking_id)
+    [kept] = dispute.evidence["attachments"]
+    assert kept["sha256"] == hashlib.sha256(PHOTO[1]).hexdigest()
+    assert kept["kept"] == "evidence_channel"
+    assert str(copy.id) in kept["link"]
+
+    await make_moderator(c)
+    case = await c.emu.slash(c.member, c.guild, "mod evidence", dispute=1)
+    assert "whiteboard.png" in case.text
+    assert "They left after ten minutes." in case.text
+
+
+async def test_without_an_evidence_channel_the_discord_link_and_hash_are_kept(campus, clock):
+    c = campus
+    booking_id, opened = await _dispute_with(c, clock, [PHOTO, ("notes.txt", b"x" * 10)])
+    assert "Your dispute #1 is open" in opened.text
+    async with c.runtime.services.uow(read_only=True) as uow:
+        dispute = await uow.disputes.for_booking(booking_id)
+    assert [f["kept"] for f in dispute.evidence["attachments"]] == ["discord_link"] * 2
+    assert [f["size"] for f in dispute.evidence["attachments"]] == [len(PHOTO[1]), 10]
+
+
+async def test_the_client_refuses_too_many_or_too_big_files(campus, clock) -> None:
+    c = campus
+    booking_id = await _completed(c, clock)
+    form = await c.emu.slash(c.student, c.guild, "dispute", booking=booking_id)
+    statement = {"dispute:statement": "No show."}
+    with pytest.raises(ValueError, match="0 to 5 files"):
+        await c.emu.submit_modal(c.student, form.modal, {**statement, "dispute:files": [PHOTO] * 6})
+    huge = ("video.mp4", b"0" * (10 * 1024 * 1024 + 1), "video/mp4")
+    with pytest.raises(ValueError, match="upload limit"):
+        await c.emu.submit_modal(c.student, form.modal, {**statement, "dispute:files": [huge]})
+    assert await _open_count(c) == 0
