@@ -9,7 +9,11 @@ from datetime import timedelta
 from demo.campus import Campus
 from demo.clock import DemoClock
 from demo.expect import DemoStepFailedError, expect
-from demo.trust_steps import an_off_platform_attempt_is_flagged, tutor_verifies_a_campus_email
+from demo.trust_steps import (
+    a_dispute_carries_a_file_and_the_log,
+    an_off_platform_attempt_is_flagged,
+    tutor_verifies_a_campus_email,
+)
 from discord_emulator import Channel, Message, User
 from marketplace.domain.booking import Booking
 
@@ -395,6 +399,7 @@ async def a_free_session_from_space_to_review(c: Campus) -> None:
     }
     expect(await emu.submit_modal(maya, review.modal, values), "Your review of")
     await the_space_closes_after_the_grace(c, booking_id)
+    await a_dispute_carries_a_file_and_the_log(c, booking_id)
 
 
 async def a_member_exports_then_deletes_their_data(c: Campus) -> None:

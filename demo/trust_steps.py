@@ -1,7 +1,8 @@
 """The demo's trust steps: a campus email proved, an off-platform payment flagged.
 
 Theo proves his campus email with the code from the mail; in the session thread Maya
-offers to pay on Venmo, is reminded of the rules, and a moderator warns her.
+offers to pay on Venmo, is reminded of the rules, and a moderator warns her; Theo opens
+a dispute with a screenshot, and the moderator reads the case file with the session log.
 """
 
 from __future__ import annotations
@@ -63,5 +64,45 @@ async def an_off_platform_attempt_is_flagged(c: Campus, thread: Channel) -> None
     expect(await emu.click(ines, flagged, label=warn), "has been warned")
 
 
-SEALED_IN_DEMO = (TUTOR_ADDRESS, OFF_PLATFORM, "He asked me to pay him on Venmo")
+SEALED_IN_DEMO = (
+    TUTOR_ADDRESS,
+    OFF_PLATFORM,
+    "He asked me to pay him on Venmo",
+    "screenshot attached",
+)
 """Sensitive strings of the free journey that are sealed, so never plaintext in the file."""
+
+DISPUTE_STATEMENT = "Maya asked me to take payment on Venmo instead; screenshot attached."
+SCREENSHOT = ("venmo-request.png", b"\x89PNG\r\n\x1a\n" + b"screenshot" * 64, "image/png")
+
+
+async def a_dispute_carries_a_file_and_the_log(c: Campus, booking_id: int) -> None:
+    """Theo disputes the session with a screenshot; Ines reads the case file and decides."""
+    emu, g, ines, theo = c.emu, c.guild, c.admin, c.tutor
+    evidence = emu.add_text_channel(g, "mod-evidence")
+    expect(
+        await emu.slash(
+            ines, g, "admin config", setting="evidence_channel", value=f"<#{evidence.id}>"
+        ),
+        "is now",
+    )
+    form = await emu.slash(theo, g, "dispute", booking=booking_id)
+    if form.modal is None:
+        raise DemoStepFailedError("/dispute did not open the form")
+    values = {"dispute:statement": DISPUTE_STATEMENT, "dispute:files": [SCREENSHOT]}
+    expect(await emu.submit_modal(theo, form.modal, values), "is open")
+    if not any(m.attachments for m in emu.messages(evidence)):
+        raise DemoStepFailedError("the screenshot was not kept in the evidence channel")
+    case = await emu.slash(ines, g, "mod evidence", dispute=1)
+    expect(case, "venmo-request.png", "Messages in the session space")
+    log = next((a for a in case.message.attachments), None) if case.message else None
+    if log is None or OFF_PLATFORM.encode() not in log.data:
+        raise DemoStepFailedError("the case file lacks the session log")
+    emu.say_system(f"📄 {log.filename}:")
+    for line in log.data.decode().splitlines():
+        emu.say_system(f"    {line}")
+    expect(
+        await emu.slash(ines, g, "mod dispute", case=1, outcome="no_refund",
+                        note="Warned Maya; the session itself went fine."),
+        "decided",
+    )  # fmt: skip

@@ -47,7 +47,7 @@ async def keep_files(
     links = [a.url for a in attachments]
     kept = KeptIn.DISCORD_LINK
     if channel_id is not None:
-        channel = client.get_partial_messageable(channel_id)
+        channel = client.get_partial_messageable(channel_id, guild_id=guild_id)
         try:
             # One message per file: each stays under Discord's per-request size limit.
             posted = [

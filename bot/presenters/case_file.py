@@ -69,10 +69,14 @@ def session_log_file(dispute: Dispute) -> discord.File | None:
     said = dispute.evidence.get("session_log") or []
     if not said:
         return None
+    roles = {
+        dispute.evidence.get("student"): texts.CASE_FILE_STUDENT,
+        dispute.evidence.get("tutor"): texts.CASE_FILE_TUTOR,
+    }
     lines = [
         texts.CASE_FILE_LOG_LINE.format(
             at=m.get("at", ""),
-            author=m.get("author", "?"),
+            author=roles.get(m.get("author"), texts.CASE_FILE_SOMEONE).format(id=m.get("author")),
             text=m.get("text", ""),
             files=", ".join(m.get("files") or []),
         ).rstrip()

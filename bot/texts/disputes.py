@@ -91,3 +91,6 @@ CASE_FILE_RECORD = (
 CASE_FILE_NEVER = "never"
 CASE_FILE_FILES_TITLE = "Files handed in"
 CASE_FILE_LOG_LINE = "[{at}] {author}: {text} {files}"
+CASE_FILE_STUDENT = "student ({id})"
+CASE_FILE_TUTOR = "tutor ({id})"
+CASE_FILE_SOMEONE = "someone else ({id})"

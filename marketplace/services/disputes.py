@@ -184,6 +184,8 @@ async def _evidence(uow: UnitOfWork, booking: Booking, attendance: Attendance) -
     return {
         "state": booking.state.value,
         "outcome": None if booking.outcome is None else booking.outcome.value,
+        "student": booking.student_id,
+        "tutor": booking.tutor_id,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
         "check_ins": {"student": _iso(attendance.student_at), "tutor": _iso(attendance.tutor_at)},
