@@ -25,6 +25,7 @@ METRICS = {
     "booking_throughput": "bench.booking_throughput",
     "sweeper": "bench.sweeper",
     "webhook_ms": "bench.webhook_ms",
+    "screening_ms": "bench.screening_ms",
 }
 
 
