@@ -180,10 +180,11 @@ def sealed_columns(
 async def reseal_all(engine: AsyncEngine, base: type[DeclarativeBase], keys: DataKeys) -> int:
     """Re-encrypt every sealed value under the newest key; returns how many were rewritten.
 
-    Values still in plaintext (written before sealing) are sealed too. Each table is one
-    transaction; running it again is harmless.
+    Values still in plaintext (written before sealing) are sealed too, and every lookup
+    hash beside a sealed address is made again under the newest key, so the old key can
+    go. Each table is one transaction; running it again is harmless.
     """
-    rewritten = 0
+    rewritten = await _rehash_addresses(engine, base, keys)
     for table, column, primary in sealed_columns(base):
         raw = type_coerce(column, Text)
         async with engine.begin() as conn:
@@ -199,6 +200,29 @@ async def reseal_all(engine: AsyncEngine, base: type[DeclarativeBase], keys: Dat
                 )
                 rewritten += 1
     return rewritten
+
+
+async def _rehash_addresses(
+    engine: AsyncEngine, base: type[DeclarativeBase], keys: DataKeys
+) -> int:
+    """Tables with a sealed `address` and its `address_hash`: the hash under the newest key."""
+    rehashed = 0
+    for table in base.metadata.sorted_tables:
+        if not {"address", "address_hash", "guild_id"} <= set(table.columns.keys()):
+            continue
+        address, digest, guild = table.c.address, table.c.address_hash, table.c.guild_id
+        async with engine.begin() as conn:
+            rows = (await conn.execute(select(guild, digest, type_coerce(address, Text)))).all()
+            for guild_id, old, stored in rows:
+                new = keys.lookup_hash(email_lookup_purpose(guild_id), keys.open(stored).casefold())
+                if new != old:
+                    await conn.execute(
+                        update(table)
+                        .where(guild == guild_id, digest == old)
+                        .values({digest.name: new})
+                    )
+                    rehashed += 1
+    return rehashed
 
 
 def keys_of_session(session: AsyncSession) -> DataKeys:

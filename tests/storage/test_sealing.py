@@ -164,3 +164,32 @@ def test_the_sensitive_columns_are_sealed():
         "message_flag.context",
         "verification_request.note",
     } <= sealed
+
+
+async def test_after_rotation_a_proved_address_is_still_found_with_the_new_key_alone(
+    database_url,
+):
+    from marketplace.storage.unit_of_work import UnitOfWorkFactory
+
+    old_keys, both, new_keys = DataKeys((OLD,)), DataKeys((NEW, OLD)), DataKeys((NEW,))
+    database = create_database(database_url, keys=old_keys)
+    try:
+        async with UnitOfWorkFactory(database)() as uow:
+            await uow.guilds.ensure(1, "Campus", NOW)
+            assert await uow.emails.add_verified(1, 42, "ada@uni.edu", NOW)
+            await uow.commit()
+    finally:
+        await database.dispose()
+    database = create_database(database_url, keys=both)
+    try:
+        assert await reseal_all(database.engine, Base, both) >= 2  # the address and its hash
+    finally:
+        await database.dispose()
+
+    database = create_database(database_url, keys=new_keys)
+    try:
+        async with UnitOfWorkFactory(database)(read_only=True) as uow:
+            assert await uow.emails.owner_of(1, "ADA@uni.edu") == 42
+            assert await uow.emails.verified_address(1, 42) == "ada@uni.edu"
+    finally:
+        await database.dispose()
