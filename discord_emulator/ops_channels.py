@@ -122,6 +122,8 @@ class ChannelOps(MessageOps):
             channel.topic = payload["topic"]
         if "nsfw" in payload:
             channel.nsfw = bool(payload["nsfw"])
+        if payload.get("rate_limit_per_user") is not None:
+            channel.rate_limit_per_user = int(payload["rate_limit_per_user"])
         if "position" in payload and payload["position"] is not None:
             channel.position = int(payload["position"])
         if "parent_id" in payload:
@@ -229,6 +231,8 @@ class ChannelOps(MessageOps):
                     thread.archive_timestamp = utcnow_iso()
         if "auto_archive_duration" in payload:
             thread.auto_archive_duration = int(payload["auto_archive_duration"])
+        if payload.get("rate_limit_per_user") is not None:  # slow mode; the spec bounds it
+            thread.rate_limit_per_user = int(payload["rate_limit_per_user"])
         self.dispatch("THREAD_UPDATE", self.channel_payload(thread))
         state = ", ".join(f for f in ("archived", "locked") if getattr(thread, f)) or "open"
         self.say(

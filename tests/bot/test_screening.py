@@ -145,3 +145,18 @@ async def test_without_the_message_content_intent_the_bot_runs_and_admins_hear_i
             await task
         await close_runtime(runtime)
         await emu.stop()
+
+
+async def test_a_burst_of_messages_puts_the_space_in_slow_mode_once(campus, clock) -> None:
+    c = campus
+    _, thread = await _session_thread(c, clock)
+    for n in range(21):  # the guild's message_rate_per_minute is 20
+        await c.emu.post_message(c.student, thread, f"question {n}")
+    await c.emu.wait_for(
+        lambda: any("slow mode" in m.text for m in c.emu.messages(thread)), timeout=10
+    )
+    assert c.emu.channel(thread.id).rate_limit_per_user == 10
+    async with c.runtime.services.uow(read_only=True) as uow:
+        [flag] = await uow.message_flags.open_flags(c.guild.id, 5)
+    assert flag.kinds == ("rate",)
+    assert flag.author_id == c.student.id
