@@ -124,6 +124,10 @@ class MessageFlags(Protocol):
         """The session's flag of this kind (the rate flag is made once per session)."""
         ...
 
+    async def kinds_of_message(self, message_id: int) -> set[str]:
+        """Every kind this message was already flagged for (an edit is screened again)."""
+        ...
+
     async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
         """How many of the member's flags were upheld (warned or restricted) since `since`."""
         ...

@@ -89,7 +89,10 @@ async def record_message(msg: IncomingMessage, ctx: ServiceContext) -> Screened:
         if new:
             due = keep_until(booking.end, policy.session_log_retention_days)
             await uow.scheduled.schedule(_purge_at(booking, due, 0))
-        kinds = [f.kind.value for f in screen(msg.text, rules_of(policy, ctx.public_base_url))]
+        found = [f.kind.value for f in screen(msg.text, rules_of(policy, ctx.public_base_url))]
+        # An edit is screened again; only what it newly shows becomes a flag.
+        earlier = set() if new else await uow.message_flags.kinds_of_message(msg.message_id)
+        kinds = [kind for kind in found if kind not in earlier]
         slow = new and await _went_too_fast(uow, logged, policy)
         if slow:
             kinds.append(RATE_FLAG)

@@ -242,6 +242,13 @@ class SqlMessageFlags:
         )
         return next((_flag(r) for r in rows if kind in r.kinds.split(",")), None)
 
+    async def kinds_of_message(self, message_id: int) -> set[str]:
+        """Every kind this message was already flagged for (an edit is screened again)."""
+        rows = await self._session.scalars(
+            select(MessageFlagRow.kinds).where(MessageFlagRow.message_id == message_id)
+        )
+        return {kind for kinds in rows for kind in kinds.split(",") if kind}
+
     async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
         """How many of the member's flags were upheld (warned or restricted) since `since`."""
         count = await self._session.scalar(

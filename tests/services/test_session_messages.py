@@ -216,3 +216,18 @@ async def test_the_log_is_kept_while_a_dispute_is_open(world, session, database)
     await _run_jobs(world, database)
     async with world.ctx.uow(read_only=True) as uow:
         assert len(await uow.session_logs.of_booking(session.booking_id)) == 1
+
+
+async def test_an_edit_that_only_fixes_a_typo_is_not_flagged_twice(world, session):
+    said = IncomingMessage(GUILD, THREAD, 77, STUDENT_ID, world.clock.now(), "venmo me plz")
+    assert (await session_messages.record_message(said, world.ctx)).kinds == ("payment",)
+    typo = IncomingMessage(
+        GUILD, THREAD, 77, STUDENT_ID, said.sent_at, "venmo me please", edited_at=said.sent_at
+    )
+    assert (await session_messages.record_message(typo, world.ctx)).kinds == ()
+    more = IncomingMessage(
+        GUILD, THREAD, 77, STUDENT_ID, said.sent_at, "venmo me please, 555-0100",
+        edited_at=said.sent_at,
+    )  # fmt: skip
+    assert (await session_messages.record_message(more, world.ctx)).kinds == ("phone",)
+    assert (await message_flags.open_flags(MODERATOR, world.ctx)).total == 2
