@@ -86,7 +86,9 @@ class ReviewModal(SafeModal):
         saved = await (reviews.edit if self.editing else reviews.leave)(cmd, ctx)
         until = int(saved.editable_until.timestamp())
         if not saved.review.counts:
-            text = texts.REVIEW_HELD
+            text = (
+                texts.REVIEW_HELD if saved.review.flag_reason == "abusive" else texts.REVIEW_CHECKED
+            )
         elif self.editing:
             text = texts.REVIEW_UPDATED.format(until=until)
         else:

@@ -98,7 +98,13 @@ def queue_embed(queue: ModQueue) -> discord.Embed:
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
         embed.add_field(name=texts.MOD_REPEAT_OFFENDERS, value=value, inline=False)
     if queue.held_reviews:
-        lines = [texts.MOD_HELD_REVIEW.format(booking=r.booking_id) for r in queue.held_reviews]
+        lines = [
+            texts.MOD_HELD_REVIEW.format(
+                booking=r.booking_id,
+                why=texts.MOD_HELD_WHY.get(r.flag_reason or "", texts.MOD_HELD_WHY_OTHER),
+            )
+            for r in queue.held_reviews
+        ]
         value = fit_joined(lines, FIELD_VALUE_MAX, "\n")
         embed.add_field(name=texts.MOD_HELD_REVIEWS, value=value, inline=False)
     footer = texts.MOD_QUEUE_PAGE if queue.page < queue.pages else texts.MOD_QUEUE_LAST_PAGE

@@ -45,6 +45,10 @@ REVIEW_HELD = (
     "Thanks. Your review is saved, but some of its wording needs a moderator's look first, "
     "so it won't show or count until then."
 )
+REVIEW_CHECKED = (
+    "Thanks. Your review is saved; a moderator will have a quick look before it shows and "
+    "counts (we check reviews that come in bunches or right after a dispute or report)."
+)
 REVIEW_TITLE = "{stars} Review of session #{booking}"
 REVIEW_BY = "By <@{reviewer}> · <t:{at}:D>"
 REVIEW_YES = "✅"
@@ -60,7 +64,14 @@ REPLY_TEXT_LABEL = "Your reply (you can reply once)"
 REPLY_SAVED = "Your reply is posted under the review. Thanks for answering!"
 PROFILE_RATING = "⭐ {rating:.1f} / 5 from {count} reviews"
 MOD_HELD_REVIEWS = "Held reviews (release with `/mod release booking:`)"
-MOD_HELD_REVIEW = "Held review on booking #{booking}"
+MOD_HELD_REVIEW = "Held review on booking #{booking}: {why}"
+MOD_HELD_WHY = {
+    "abusive": "abusive words",
+    "burst": "several new members reviewed this tutor within a short time",
+    "retaliation": "written right after a dispute or report between the two",
+    "copy": "the same text was posted about someone else",
+}
+MOD_HELD_WHY_OTHER = "held for a moderator's look"
 MOD_REVIEW_RELEASED = (
     "The held review on booking #{booking} is released (both sides' if both were held): "
     "it now shows and counts."

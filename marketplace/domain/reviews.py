@@ -103,6 +103,7 @@ class Review:
     edited_at: datetime | None = None
     reply: str = ""
     replied_at: datetime | None = None
+    flag_reason: str | None = None  # why it is held: "abusive", "burst", "retaliation", "copy"
 
     @property
     def counts(self) -> bool:
@@ -171,6 +172,13 @@ def counterpart_of(booking: Booking, user_id: int) -> int:
     return booking.student_id
 
 
+def held_for(review: Review, reason: str) -> Review:
+    """The review held for a moderator, for `reason` (an abusive hold keeps its reason)."""
+    if review.status is ReviewStatus.HELD:
+        return review
+    return replace(review, status=ReviewStatus.HELD, flag_reason=reason)
+
+
 def new_review(
     booking: Booking,
     reviewer_id: int,
@@ -196,8 +204,9 @@ def new_review(
         reviewee_id=booking.tutor_id if about is Party.TUTOR else booking.student_id,
         about=about,
         content=content,
-        status=_status_for(content, words),
+        status=(status := _status_for(content, words)),
         created_at=now,
+        flag_reason="abusive" if status is ReviewStatus.HELD else None,
     )
 
 
@@ -218,9 +227,11 @@ def edit(  # noqa: PLR0917 - an edit has this many facts
     if now > review.editable_until(edit_hours):
         raise ConflictError("review_locked")
     _check_aspects(content, review.about)
-    held = review.status is ReviewStatus.HELD or is_abusive(content.text, words)
+    abusive = is_abusive(content.text, words)
+    held = review.status is ReviewStatus.HELD or abusive
     status = ReviewStatus.HELD if held else ReviewStatus.VISIBLE
-    return replace(review, content=content, status=status, edited_at=now)
+    reason = review.flag_reason or ("abusive" if abusive else None)
+    return replace(review, content=content, status=status, edited_at=now, flag_reason=reason)
 
 
 def add_reply(

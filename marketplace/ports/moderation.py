@@ -27,6 +27,12 @@ class CaseRepository(Protocol):
         """Open cases, oldest first."""
         ...
 
+    async def reports_between(
+        self, guild_id: int, a: int, b: int, since: datetime
+    ) -> list[datetime]:
+        """When either of the two reported the other since `since`."""
+        ...
+
     async def count_open(self, guild_id: int) -> int:
         """How many cases are open."""
         ...

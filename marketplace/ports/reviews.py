@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from marketplace.domain.booking import Party
@@ -62,4 +63,14 @@ class ReviewRepository(Protocol):
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:
         """Reviews waiting for a moderator, oldest first."""
+        ...
+
+    async def recent_about(
+        self, guild_id: int, reviewee_id: int, since: datetime
+    ) -> list[tuple[datetime, int]]:
+        """When each review of the reviewee since `since` was written, and by whom."""
+        ...
+
+    async def texts_by(self, guild_id: int, reviewer_id: int, other_than: int) -> list[str]:
+        """The texts the reviewer wrote about anyone but `other_than`."""
         ...

@@ -21,6 +21,7 @@ from marketplace.domain.errors import (
     NotFoundError,
 )
 from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.review_integrity import LOOKBACK, ReviewFacts, integrity_hold
 from marketplace.domain.reviews import Review, ReviewStatus
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
@@ -136,6 +137,9 @@ async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
             raise ConflictError("already_reviewed")
         await enter_guild(uow, actor, ctx)
         policy = await uow.guilds.policy(actor.guild_id)
+        reason = integrity_hold(await _facts(uow, booking, review), policy)
+        if reason is not None:
+            review = rules.held_for(review, reason.value)
         stored = await uow.reviews.add(review)
         if stored.counts:
             await scheduling.notify(
@@ -144,6 +148,41 @@ async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
         await uow.commit()
     ctx.after_commit()
     return SavedReview(stored, stored.editable_until(policy.review_edit_hours))
+
+
+async def _facts(uow: UnitOfWork, booking: Booking, review: Review) -> ReviewFacts:
+    """What review integrity judges (see `domain.review_integrity`), from this transaction."""
+    guild, now = review.guild_id, review.created_at
+    reviewer, reviewee = review.reviewer_id, review.reviewee_id
+    since = now - LOOKBACK
+    joined: dict[int, datetime | None] = {}
+
+    async def joined_at(user_id: int) -> datetime | None:
+        if user_id not in joined:
+            member = await uow.members.get(guild, user_id)
+            joined[user_id] = member.started_at if member else None
+        return joined[user_id]
+
+    earlier = [
+        (at, by, await joined_at(by))
+        for at, by in await uow.reviews.recent_about(guild, reviewee, since)
+    ]
+    conflicts = await uow.cases.reports_between(
+        guild, review.reviewer_id, review.reviewee_id, since
+    )
+    dispute = await uow.disputes.for_booking(booking.booking_id)
+    if dispute is not None and dispute.opened_by == reviewer:
+        conflicts.append(dispute.created_at)
+    return ReviewFacts(
+        now=now,
+        text=review.content.text,
+        reviewer_id=reviewer,
+        reviewer_joined=await joined_at(reviewer),
+        about_tutor=review.about is Party.TUTOR,
+        earlier_reviews=tuple(earlier),
+        conflicts=tuple(conflicts),
+        texts_about_others=tuple(await uow.reviews.texts_by(guild, reviewer, reviewee)),
+    )
 
 
 async def edit(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:

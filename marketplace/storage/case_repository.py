@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
@@ -97,6 +97,22 @@ class SqlCaseRepository:
             .offset(offset)
         )
         return [_case(row) for row in rows]
+
+    async def reports_between(
+        self, guild_id: int, a: int, b: int, since: datetime
+    ) -> list[datetime]:
+        """When either of the two reported the other since `since`."""
+        rows = await self._session.scalars(
+            select(CaseRow.created_at).where(
+                CaseRow.guild_id == guild_id,
+                CaseRow.created_at >= since,
+                or_(
+                    (CaseRow.reporter_id == a) & (CaseRow.target_id == b),
+                    (CaseRow.reporter_id == b) & (CaseRow.target_id == a),
+                ),
+            )
+        )
+        return list(rows)
 
     async def count_open(self, guild_id: int) -> int:
         """How many cases are open."""

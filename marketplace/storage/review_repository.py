@@ -13,6 +13,7 @@ search orders and ranks on, and what a tutor's figures are read from.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -59,6 +60,7 @@ def _review(row: ReviewRow, tutor_id: int) -> Review:
         edited_at=row.edited_at,
         reply=row.reply,
         replied_at=row.replied_at,
+        flag_reason=row.flag_reason,
     )
 
 
@@ -73,6 +75,7 @@ def _values(review: Review) -> dict[str, Any]:
         "edited_at": review.edited_at,
         "reply": review.reply,
         "replied_at": review.replied_at,
+        "flag_reason": review.flag_reason,
     }
 
 
@@ -205,6 +208,34 @@ class SqlReviewRepository:
             )
         )
         return {int(t): _stats(n, total) for t, n, total in rows}
+
+    async def recent_about(
+        self, guild_id: int, reviewee_id: int, since: datetime
+    ) -> list[tuple[datetime, int]]:
+        """When each review of the reviewee since `since` was written, and by whom."""
+        rows = await self._session.execute(
+            select(ReviewRow.created_at, ReviewRow.reviewer_id).where(
+                ReviewRow.guild_id == guild_id,
+                ReviewRow.reviewee_id == reviewee_id,
+                ReviewRow.created_at >= since,
+            )
+        )
+        return [(at, int(reviewer)) for at, reviewer in rows.all()]
+
+    async def texts_by(self, guild_id: int, reviewer_id: int, other_than: int) -> list[str]:
+        """The texts the reviewer wrote about anyone but `other_than` (newest 200)."""
+        rows = await self._session.scalars(
+            select(ReviewRow.text)
+            .where(
+                ReviewRow.guild_id == guild_id,
+                ReviewRow.reviewer_id == reviewer_id,
+                ReviewRow.reviewee_id != other_than,
+                ReviewRow.text != "",
+            )
+            .order_by(ReviewRow.id.desc())
+            .limit(200)
+        )
+        return list(rows)
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:
         """Reviews waiting for a moderator, oldest first."""

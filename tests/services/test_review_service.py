@@ -299,3 +299,59 @@ async def test_the_request_dm_to_a_tutor_carries_what_tutors_said_of_the_student
         if r.payload["notice"] == "booking_requested"
     ]  # fmt: skip
     assert requests[-1] == {"notice": "booking_requested", "student_reviews": "1"}
+
+
+async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(ctx, clock):
+    from marketplace.services import disputes
+
+    booking = await completed(ctx, clock)
+    await disputes.open_dispute(
+        disputes.OpenDispute(STUDENT, booking.booking_id, "Half the hour was lost."), ctx
+    )
+    saved = await reviews.leave(write(booking.booking_id, stars="1"), ctx)
+    assert saved.review.status is ReviewStatus.HELD
+    assert saved.review.flag_reason == "retaliation"
+    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 0
+    [held] = (await moderation.queue(MODERATOR, 1, ctx)).held_reviews
+    assert held.flag_reason == "retaliation"
+    [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    assert released.counts
+    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
+
+
+async def test_a_review_after_the_tutor_reported_the_student_is_held(ctx, clock):
+    booking = await completed(ctx, clock)
+    await moderation.report(moderation.ReportUser(TUTOR, STUDENT_ID, "rude in chat"), ctx)
+    saved = await reviews.leave(write(booking.booking_id, stars="1"), ctx)
+    assert saved.review.flag_reason == "retaliation"
+
+
+async def test_the_same_text_about_two_tutors_holds_the_second(ctx, clock):
+    await add_tutor(ctx, OTHER_TUTOR_ID)
+    [first] = await completed_all(ctx, clock, (at(2, 10),), TUTOR_ID)
+    [second] = await completed_all(ctx, clock, (at(3, 10),), OTHER_TUTOR_ID)
+    text = "Amazing tutor, explains everything, 10/10!"
+    assert (await reviews.leave(write(first.booking_id, text=text), ctx)).review.counts
+    copied = await reviews.leave(write(second.booking_id, text=text.upper()), ctx)
+    assert copied.review.flag_reason == "copy"
+    assert (await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)).review_count == 0
+
+
+async def test_three_new_students_reviewing_one_tutor_within_a_day_hold_the_third(ctx, clock):
+    starts = (at(2, 10), at(2, 12), at(2, 14))
+    students = [STUDENT_ID, 12, 13]
+    for student_id in students[1:]:
+        await add_student(ctx, student_id)
+    booked = [
+        await bookings.book(book_cmd(actor(s), TUTOR_ID, start), ctx)
+        for s, start in zip(students, starts, strict=True)
+    ]
+    for booking in booked:
+        await bookings.accept(booking.booking_id, TUTOR, ctx)
+    clock.set(max(starts) + timedelta(minutes=5))
+    saved = []
+    for booking, student_id in zip(booked, students, strict=True):
+        await sessions.complete(booking.booking_id, actor(student_id), ctx)
+        saved.append(await reviews.leave(write(booking.booking_id, who=actor(student_id)), ctx))
+    assert [s.review.flag_reason for s in saved] == [None, None, "burst"]
+    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 2
