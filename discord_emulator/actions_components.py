@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from discord_emulator import limits, payloads
@@ -122,18 +123,21 @@ class ComponentActions(Actions):
     async def submit_modal(
         self, user: User, modal: Modal, values: dict[str, Any]
     ) -> InteractionResult:
-        """Submit a modal; keys are field custom_ids or labels."""
+        """Submit a modal; keys are field custom_ids or labels.
+
+        A File Upload field (type 19) takes a list of files, each ``(filename, bytes)``,
+        ``(filename, bytes, content_type)`` or an `Attachment` (or anything with
+        ``filename``, ``data`` and ``content_type``); see `picked_files`.
+        """
         await self.wait_until_ready()
         filled: dict[str, Any] = {}
         for key, value in values.items():
             filled[modal.field(key).custom_id] = value
-        uploads = {
-            f.custom_id: self._uploaded(f, filled.get(f.custom_id))
+        picked = {
+            f.custom_id: _check_upload(f, filled.get(f.custom_id))
             for f in modal.fields
             if f.type == 19
         }
-        for custom_id, attachments in uploads.items():
-            filled[custom_id] = [a.id for a in attachments]
         for f in modal.fields:
             value = filled.get(f.custom_id)
             if value is None and f.value is not None and f.type == 4:
@@ -147,6 +151,10 @@ class ComponentActions(Actions):
                 raise ValueError(f"field {f.label!r} needs at least {f.min_length} characters")
             if f.max_length is not None and len(text) > f.max_length:
                 raise ValueError(f"field {f.label!r} allows at most {f.max_length} characters")
+        # Everything was checked: only now are the files uploaded (kept in the world).
+        uploads = {k: [self._upload(f) for f in files] for k, files in picked.items()}
+        for custom_id, attachments in uploads.items():
+            filled[custom_id] = [a.id for a in attachments]
         components = [c for c in (self._submitted(top, filled) for top in modal.components) if c]
         channel = self.world.get_channel(modal.channel_id)
         source = self.world.messages.get(modal.message_id or 0)
@@ -175,34 +183,11 @@ class ComponentActions(Actions):
         self.say(user.name, text, where=self.where(channel), kind="user")
         return await self._run(p, self._payload(p, user, channel, data, message=source))
 
-    def _uploaded(self, field: ModalField, value: Any) -> list[Attachment]:
-        """The files a user picks for a File Upload, checked as Discord's client checks them.
-
-        Each file is `(filename, bytes)`, `(filename, bytes, content_type)` or an
-        `Attachment`. Refused like the client refuses: a required upload left empty, fewer
-        than `min_values` or more than `max_values` files, a file over the user's upload
-        limit (10 MiB without Nitro).
-        """
-        given = [] if value is None else list(value)
-        low = field.min_values if field.min_values is not None else (1 if field.required else 0)
-        high = field.max_values if field.max_values is not None else 1
-        if field.required and not given:
-            raise ValueError(f"file upload {field.label or field.custom_id!r} is required")
-        if given and not low <= len(given) <= high:
-            raise ValueError(f"file upload takes {low} to {high} files, got {len(given)}")
-        attachments = []
-        for item in given:
-            if isinstance(item, Attachment):
-                name, data, kind = item.filename, item.data, item.content_type
-            else:
-                name, data, *rest = item
-                kind = rest[0] if rest else "application/octet-stream"
-            if len(data) > limits.USER_UPLOAD_MAX_BYTES:
-                raise ValueError(f"{name!r} is over the 10 MiB upload limit")
-            attachment = Attachment(self.world.ids.next(), str(name), bytes(data), str(kind))
-            self.world.uploads[attachment.id] = attachment
-            attachments.append(attachment)
-        return attachments
+    def _upload(self, file: PickedFile) -> Attachment:
+        """A file the user picked, uploaded: a new attachment, served at its CDN url."""
+        attachment = Attachment(self.world.ids.next(), file.filename, file.data, file.content_type)
+        self.world.uploads[attachment.id] = attachment
+        return attachment
 
     @staticmethod
     def _submitted(top: JSON, filled: dict[str, Any]) -> JSON | None:
@@ -233,3 +218,70 @@ class ComponentActions(Actions):
                 label["id"] = top["id"]
             return label
         return None
+
+
+@dataclass(frozen=True)
+class PickedFile:
+    """A file a user picked in Discord's client (not uploaded yet)."""
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+
+def picked_files(value: Any) -> list[PickedFile]:
+    """The files a user picks, checked as Discord's client checks them before sending.
+
+    `value` is a list (or other iterable) of files, each ``(filename, bytes)``,
+    ``(filename, bytes, content_type)`` or an object with ``filename``, ``data`` and
+    ``content_type`` (an `Attachment`). A file over the user's upload limit
+    (`limits.USER_UPLOAD_MAX_BYTES`, 10 MiB without Nitro) → `ValueError`.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str | bytes | Attachment) or (
+        isinstance(value, tuple) and value and isinstance(value[0], str)
+    ):
+        raise TypeError(f"give a list of files, not one file: [{value!r}]")
+    out: list[PickedFile] = []
+    for item in value:
+        if isinstance(item, tuple | list) and len(item) in (2, 3):
+            name, data, *rest = item
+            kind = rest[0] if rest else "application/octet-stream"
+        elif all(hasattr(item, a) for a in ("filename", "data")):
+            name, data = item.filename, item.data
+            kind = getattr(item, "content_type", None) or "application/octet-stream"
+        else:
+            raise TypeError(f"not a file: {item!r} (give (filename, bytes[, content_type]))")
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a file name must be a non-empty str, got {name!r}")
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"the content of {name!r} must be bytes, got {type(data).__name__}")
+        if len(data) > limits.USER_UPLOAD_MAX_BYTES:
+            raise ValueError(
+                f"{name!r} ({len(data)} bytes) is over the user's upload limit "
+                f"({limits.USER_UPLOAD_MAX_BYTES} bytes, 10 MiB)"
+            )
+        out.append(PickedFile(name, bytes(data), str(kind)))
+    return out
+
+
+def _check_upload(field: ModalField, value: Any) -> list[PickedFile]:
+    """The files for a File Upload, refused as the client refuses them.
+
+    A required upload left empty, fewer than `min_values` or more than `max_values`
+    (default 1) files, or a file over the upload limit → `ValueError`. An optional upload
+    may be left empty whatever its `min_values`; without one it takes 0 to `max_values`
+    (Discord's default `min_values` is 1, which only matters once a file is given).
+    """
+    files = picked_files(value)
+    name = field.label or field.custom_id
+    low = field.min_values if field.min_values is not None else (1 if field.required else 0)
+    high = field.max_values if field.max_values is not None else 1
+    if not files:
+        if field.required:
+            raise ValueError(f"file upload {name!r} is required")
+        return files
+    if not low <= len(files) <= high:
+        raise ValueError(f"file upload {name!r} takes {low} to {high} files, got {len(files)}")
+    return files

@@ -103,6 +103,8 @@ def _interaction(d: JSON) -> Iterator[Part]:
         yield f"data/resolved/roles/{rid}", ROLE, r
     for cid, c in (resolved.get("channels") or {}).items():
         yield f"data/resolved/channels/{cid}", _channel_schema(c), c
+    for aid, a in (resolved.get("attachments") or {}).items():
+        yield f"data/resolved/attachments/{aid}", "AttachmentResponse", a
 
 
 # Which component schema each dispatched event's payload matches. The gateway adds a few

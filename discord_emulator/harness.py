@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from discord_emulator.actions_components import ComponentActions
+from discord_emulator import limits
+from discord_emulator.actions_components import ComponentActions, picked_files
 from discord_emulator.interactions import handler_tasks
 from discord_emulator.models import (
     Channel,
@@ -18,6 +19,7 @@ from discord_emulator.models import (
     Overwrite,
     User,
 )
+from discord_emulator.ops_messages import UploadedFile
 from discord_emulator.permissions import MANAGE_THREADS, VIEW_CHANNEL
 from discord_emulator.server import Server
 from discord_emulator.violations import ViolationChecks
@@ -205,11 +207,26 @@ class Emulator(ComponentActions, ViolationChecks):
             shown = "\n  ".join(dict.fromkeys(self.emulator_faults))
             raise AssertionError(f"the emulator sent payloads Discord would not:\n  {shown}")
 
-    async def post_message(self, user: User, where: Any, content: str) -> Message:
-        """Post a message as a user (dispatches MESSAGE_CREATE to the bot)."""
+    async def post_message(
+        self, user: User, where: Any, content: str = "", *, files: Any = None
+    ) -> Message:
+        """Post a message as a user (dispatches MESSAGE_CREATE to the bot).
+
+        `files` are attachments, as for a File Upload (`picked_files`): a list of
+        ``(filename, bytes)`` / ``(filename, bytes, content_type)`` / `Attachment`. The client
+        refuses more than 10 files or a file over the user's 10 MiB limit (`ValueError`).
+        """
         channel = (
             self.world.resolve_where(where)
             if not isinstance(where, User)
             else (self.open_dm_channel(where))
         )
-        return self.create_message(channel, user.id, {"content": content}, check_dm=False)
+        picked = picked_files(files)
+        if len(picked) > limits.MESSAGE_FILES_MAX:
+            raise ValueError(
+                f"a message takes at most {limits.MESSAGE_FILES_MAX} files, got {len(picked)}"
+            )
+        uploads = [
+            UploadedFile(i, f.filename, f.data, f.content_type) for i, f in enumerate(picked)
+        ]
+        return self.create_message(channel, user.id, {"content": content}, uploads, check_dm=False)

@@ -25,10 +25,17 @@ TEXT_INPUT_LABEL_MAX = 45
 TEXT_INPUT_PLACEHOLDER_MAX = 100
 TEXT_INPUT_LENGTH_MAX = 4000
 CHOICES_MAX = 25
-# A member's upload limit without Nitro (Discord's help centre: "10MB"; File Upload
-# components take files "subject to the user's upload limit").
+# A user's per-file upload limit without Nitro: 10 MiB. Discord's changelog "Adding More
+# Modal Components!" (2025-10-15, with the components reference's File Upload section,
+# https://discord.com/developers/docs/components/reference#file-upload): "the max file
+# size is based on the user's upload limit in that channel"; the help centre gives 10 MB
+# without Nitro. The client refuses a larger file, so the harness does (ValueError).
 USER_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# File Upload: min_values 0-10 (default 1), max_values 1-10 (default 1); the ranges are in
+# the OpenAPI document (FileUploadComponentForModalRequest), so its validation refuses them.
 FILE_UPLOAD_MAX_FILES = 10
+# Files in one message (Discord's message resource docs: up to 10 attachments).
+MESSAGE_FILES_MAX = 10
 CHOICE_NAME_MAX = 100
 V2_COMPONENTS_MAX = 40
 IS_COMPONENTS_V2 = 1 << 15
