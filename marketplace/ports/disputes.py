@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from marketplace.domain.disputes import Dispute
@@ -15,6 +16,12 @@ class DisputeRepository(Protocol):
 
         Raises ``ConflictError("dispute_exists")`` when the booking already has one.
         """
+        ...
+
+    async def opened_against(
+        self, guild_id: int, opener_id: int, other_id: int, since: datetime
+    ) -> list[datetime]:
+        """When `opener_id` opened disputes about sessions with `other_id` since `since`."""
         ...
 
     async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:

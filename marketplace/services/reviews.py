@@ -137,7 +137,7 @@ async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
             raise ConflictError("already_reviewed")
         await enter_guild(uow, actor, ctx)
         policy = await uow.guilds.policy(actor.guild_id)
-        reason = integrity_hold(await _facts(uow, booking, review), policy)
+        reason = integrity_hold(await _facts(uow, review), policy)
         if reason is not None:
             review = rules.held_for(review, reason.value)
         stored = await uow.reviews.add(review)
@@ -150,7 +150,7 @@ async def leave(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
     return SavedReview(stored, stored.editable_until(policy.review_edit_hours))
 
 
-async def _facts(uow: UnitOfWork, booking: Booking, review: Review) -> ReviewFacts:
+async def _facts(uow: UnitOfWork, review: Review) -> ReviewFacts:
     """What review integrity judges (see `domain.review_integrity`), from this transaction."""
     guild, now = review.guild_id, review.created_at
     reviewer, reviewee = review.reviewer_id, review.reviewee_id
@@ -170,9 +170,7 @@ async def _facts(uow: UnitOfWork, booking: Booking, review: Review) -> ReviewFac
     conflicts = await uow.cases.reports_between(
         guild, review.reviewer_id, review.reviewee_id, since
     )
-    dispute = await uow.disputes.for_booking(booking.booking_id)
-    if dispute is not None and dispute.opened_by == reviewer:
-        conflicts.append(dispute.created_at)
+    conflicts += await uow.disputes.opened_against(guild, reviewer, reviewee, since)
     return ReviewFacts(
         now=now,
         text=review.content.text,

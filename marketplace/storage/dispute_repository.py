@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
-from marketplace.storage.models import DisputeRow
+from marketplace.storage.models import BookingRow, DisputeRow
 
 
 def _dispute(row: DisputeRow) -> Dispute:
@@ -70,6 +72,22 @@ class SqlDisputeRepository:
             select(DisputeRow).where(DisputeRow.booking_id == booking_id)
         )
         return None if row is None else _dispute(row)
+
+    async def opened_against(
+        self, guild_id: int, opener_id: int, other_id: int, since: datetime
+    ) -> list[datetime]:
+        """When `opener_id` opened disputes about sessions with `other_id` since `since`."""
+        rows = await self._session.scalars(
+            select(DisputeRow.created_at)
+            .join(BookingRow, BookingRow.id == DisputeRow.booking_id)
+            .where(
+                DisputeRow.guild_id == guild_id,
+                DisputeRow.opened_by == opener_id,
+                DisputeRow.created_at >= since,
+                or_(BookingRow.student_id == other_id, BookingRow.tutor_id == other_id),
+            )
+        )
+        return list(rows)
 
     async def close(self, dispute: Dispute) -> bool:
         """Store a decided dispute only if it is still open (compare-and-set on the status)."""
