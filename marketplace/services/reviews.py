@@ -236,7 +236,7 @@ async def _both_reviews(uow: UnitOfWork, booking: Booking) -> list[Review]:
 
 
 async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> list[Review]:
-    """A moderator lets the booking's held reviews (either side's) through; they now count."""
+    """A moderator lets the booking's held reviews through; they count, the reviewee is told."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_release_review")
@@ -251,10 +251,15 @@ async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> list[Re
             raise InvalidTransitionError("review", ReviewStatus.VISIBLE.value, "release")
         for review in released:
             await uow.reviews.save(review)
+            # Held reviews were never announced: the reviewee hears of it now (with Reply).
+            await scheduling.notify(
+                uow, booking, NoticeKind.REVIEW_RECEIVED, review.reviewee_id, now
+            )
         await enter_guild(uow, actor, ctx)
         detail = {"booking": booking_id, "reviewers": [r.reviewer_id for r in released]}
         await uow.audit.record(actor.guild_id, actor.user_id, "review.release", detail, now)
         await uow.commit()
+    ctx.after_commit()
     return released
 
 

@@ -301,7 +301,9 @@ async def test_the_request_dm_to_a_tutor_carries_what_tutors_said_of_the_student
     assert requests[-1] == {"notice": "booking_requested", "student_reviews": "1"}
 
 
-async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(ctx, clock):
+async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(
+    ctx, clock, uow_factory
+):
     from marketplace.services import disputes
 
     booking = await completed(ctx, clock)
@@ -314,9 +316,13 @@ async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(ct
     assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 0
     [held] = (await moderation.queue(MODERATOR, 1, ctx)).held_reviews
     assert held.flag_reason == "retaliation"
+    notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
+    assert "review_received" not in notified
     [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
     assert released.counts
     assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
+    notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
+    assert notified.count("review_received") == 1  # the tutor hears of it once released
 
 
 async def test_a_review_after_the_tutor_reported_the_student_is_held(ctx, clock):
