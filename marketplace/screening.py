@@ -455,7 +455,30 @@ def _spelled_number(run: list[re.Match[str]]) -> bool:
     return _MIN_DIGITS <= digits <= _MAX_DIGITS and short_groups and loose >= _MIN_LOOSE_DIGITS
 
 
+_SPACED_LETTERS = re.compile(r"\b[a-z](?:[\s.\-_][a-z])+\b")
+# Number words run together ("fivefiveoh"), longest alternatives first.
+_NUMBER_WORD_ALTERNATIVES = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUMBER_WORD_RUN = re.compile(rf"(?:{_NUMBER_WORD_ALTERNATIVES})+")
+_NUMBER_WORD_RUN_PART = re.compile(_NUMBER_WORD_ALTERNATIVES)
+
+
+def _closed_up(view: str) -> str:
+    """Letter-spaced number words closed up in place ("f i v e" → "five   ").
+
+    Same length as the view (the gaps move to the end), so spans carry over.
+    """
+
+    def close(match: re.Match[str]) -> str:
+        letters = match.group()[::2]
+        if not _NUMBER_WORD_RUN.fullmatch(letters):
+            return match.group()
+        return " ".join(_NUMBER_WORD_RUN_PART.findall(letters)).ljust(len(match.group()))
+
+    return _SPACED_LETTERS.sub(close, view)
+
+
 def _spelled_hit(view: str) -> tuple[int, int] | None:
+    view = _closed_up(view)
     for run in _digit_runs(view):
         if _spelled_number(run):
             return run[0].start(), run[-1].end()

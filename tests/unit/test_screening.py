@@ -447,3 +447,20 @@ def test_screen_is_total_and_reports_spans_of_the_text(text):
     for flag in flags:
         assert 0 < len(flag.matched) <= 100
         assert flag.matched in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "text me: f i v e five five oh one oh oh",
+        "f-i-v-e f-i-v-e f-i-v-e o-h o-n-e o-h o-h",
+        "call s.i.x s.i.x s.i.x z.e.r.o o.n.e z.e.r.o z.e.r.o",
+    ],
+)
+def test_letter_spaced_number_words_still_spell_a_phone_number(text):
+    assert FlagKind.PHONE in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["o h well", "t w o cats", "plan a b c then x y z", "s i x of us"])
+def test_letter_spacing_alone_is_not_a_phone_number(text):
+    assert kinds(text) == set()
