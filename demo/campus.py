@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.client import TutorBot
-from demo.mailbox import Mailbox
+from demo.mailbox import Mailbox, free_port
 from discord_emulator import Channel, Emulator, Guild, Role, User
 from discord_emulator.render import set_reader_clock
 from discord_emulator.violations import describe_violations
@@ -49,13 +48,6 @@ class Campus:
 
 
 WEBHOOK_SECRET = "whsec_campus_demo"  # noqa: S105 - signs the Stripe fake's deliveries
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _data_keys(database_url: str) -> dict[str, Any]:

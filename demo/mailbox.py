@@ -53,7 +53,8 @@ class Mailbox:
         return found.group(1)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -62,7 +63,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def running_mailbox() -> Iterator[Mailbox]:
     """Start the SMTP server on a free loopback port; stop it on exit."""
-    mailbox = Mailbox(port=_free_port())
+    mailbox = Mailbox(port=free_port())
     controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
     controller.start()
     try:
