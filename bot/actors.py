@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from marketplace.domain.errors import NotFoundError
 from marketplace.services.commands import Actor
 
 
@@ -14,6 +15,18 @@ class NotInGuildError(Exception):
 def actor_for(interaction: discord.Interaction, guild_id: int) -> Actor:
     """The clicker as an Actor of the record's guild (persistent buttons also live in DMs)."""
     return Actor(guild_id=guild_id, guild_name="", user_id=interaction.user.id)
+
+
+def actor_in(interaction: discord.Interaction, guild_id: int, entity: str, key: int) -> Actor:
+    """The caller with their standing, acting on a record of `guild_id`.
+
+    A queue button is answered in its guild; pressed elsewhere, the record is not there
+    (NotFoundError(entity, key)), whatever the caller's rights in that other guild.
+    """
+    actor = actor_of(interaction)
+    if actor.guild_id != guild_id:
+        raise NotFoundError(entity, str(key))
+    return actor
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:

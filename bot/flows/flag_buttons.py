@@ -11,11 +11,10 @@ from typing import Any, ClassVar
 import discord
 
 from bot import texts
-from bot.actors import actor_of, standing_of
+from bot.actors import actor_in, standing_of
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.replies import reply
-from marketplace.domain.errors import NotFoundError
 from marketplace.services import message_flags
 from marketplace.services.commands import Actor
 from marketplace.services.message_flags import FlagQueue
@@ -37,9 +36,7 @@ class _FlagButton(RecordButton, prefix="flag:decide"):
         """Decide once; a second click is told it was decided already."""
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = actor_of(interaction)
-            if actor.guild_id != self.guild_id:
-                raise NotFoundError("message_flag", str(self.record_id))
+            actor = actor_in(interaction, self.guild_id, "message_flag", self.record_id)
             cmd = message_flags.DecideFlag(
                 actor, self.record_id, self.action, await self._target(interaction, actor)
             )

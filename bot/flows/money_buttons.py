@@ -12,23 +12,13 @@ from typing import Any
 import discord
 
 from bot import texts
-from bot.actors import actor_of
+from bot.actors import actor_in
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.replies import reply
 from marketplace.domain.card_disputes import AWAITING_EVIDENCE
-from marketplace.domain.errors import NotFoundError
 from marketplace.services import card_disputes, refund_failures
-from marketplace.services.commands import Actor
 from marketplace.services.moderation import ModQueue
-
-
-def _moderator(interaction: discord.Interaction, guild_id: int) -> Actor:
-    """The clicker with their standing in the guild (the queue is answered in the guild)."""
-    actor = actor_of(interaction)
-    if actor.guild_id != guild_id:
-        raise NotFoundError("booking", "")
-    return actor
 
 
 class SubmitEvidenceButton(RecordButton, prefix="mod:evidence"):
@@ -46,7 +36,7 @@ class SubmitEvidenceButton(RecordButton, prefix="mod:evidence"):
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
             cmd = card_disputes.SubmitEvidence(
-                _moderator(interaction, self.guild_id), self.record_id
+                actor_in(interaction, self.guild_id, "booking", self.record_id), self.record_id
             )
             await card_disputes.submit_evidence(cmd, services_of(interaction))
         except Exception as error:
@@ -65,7 +55,7 @@ class _RefundDecisionButton(RecordButton, prefix="mod:refund-decision"):
         """Decide once; a second click is told there is nothing left to decide."""
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = _moderator(interaction, self.guild_id)
+            actor = actor_in(interaction, self.guild_id, "booking", self.record_id)
             cmd = refund_failures.DecideRefund(actor, self.record_id, self.decision)
             await refund_failures.decide(cmd, services_of(interaction))
         except Exception as error:

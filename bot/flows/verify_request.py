@@ -12,13 +12,12 @@ from typing import Any
 import discord
 
 from bot import texts
-from bot.actors import actor_for, actor_of
+from bot.actors import actor_for, actor_in, actor_of
 from bot.adapters.evidence import keep_files
 from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from bot.replies import reply
-from marketplace.domain.errors import NotFoundError
 from marketplace.domain.evidence_files import MAX_CREDENTIAL_FILES
 from marketplace.domain.verification_requests import (
     NOTE_MAX_LEN,
@@ -26,7 +25,6 @@ from marketplace.domain.verification_requests import (
     VerificationRequest,
 )
 from marketplace.services import verification_requests
-from marketplace.services.commands import Actor
 
 
 class VerifyRequestModal(SafeModal):
@@ -78,13 +76,6 @@ async def open_request_form(interaction: discord.Interaction) -> None:
     await open_form(interaction, VerifyRequestModal(actor.guild_id))
 
 
-def _moderator(interaction: discord.Interaction, guild_id: int, request_id: int) -> Actor:
-    actor = actor_of(interaction)
-    if actor.guild_id != guild_id:
-        raise NotFoundError("verification_request", str(request_id))
-    return actor
-
-
 class RejectReasonModal(SafeModal):
     """Why the request is rejected (the tutor reads it)."""
 
@@ -102,7 +93,7 @@ class RejectReasonModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Reject once; the tutor gets a DM with the reason."""
-        actor = _moderator(interaction, self.guild_id, self.request_id)
+        actor = actor_in(interaction, self.guild_id, "verification_request", self.request_id)
         cmd = verification_requests.DecideRequest(
             actor, self.request_id, approve=False, reason=self.reason.value
         )
@@ -127,7 +118,7 @@ class ApproveRequestButton(RecordButton, prefix="verify:approve"):
         """Approve once; a second click is told it was decided."""
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = _moderator(interaction, self.guild_id, self.record_id)
+            actor = actor_in(interaction, self.guild_id, "verification_request", self.record_id)
             cmd = verification_requests.DecideRequest(actor, self.record_id, approve=True)
             decided = await verification_requests.decide_request(cmd, services_of(interaction))
         except Exception as error:
