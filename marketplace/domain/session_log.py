@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from marketplace.domain.errors import InputError, InvalidTransitionError, Problem
 
@@ -38,6 +39,16 @@ class LoggedMessage:
     text: str
     attachments: tuple[str, ...] = ()
     edited_at: datetime | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """What a flag's context and a dispute's evidence keep of it (JSON-ready)."""
+        return {
+            "id": self.message_id,
+            "author": self.author_id,
+            "at": self.sent_at.isoformat(),
+            "text": self.text,
+            "files": list(self.attachments),
+        }
 
 
 class FlagState(StrEnum):

@@ -193,12 +193,8 @@ async def _evidence(uow: UnitOfWork, booking: Booking, attendance: Attendance) -
             {"kind": kind, "to": user, "channel": channel, "at": at.isoformat()}
             for kind, user, channel, at in sent[-DELIVERIES_KEPT:]
         ],
-        "session_log": [
-            {"author": m.author_id, "at": m.sent_at.isoformat(), "text": m.text,
-             "files": list(m.attachments)}
-            for m in said
-        ],
-    }  # fmt: skip
+        "session_log": [m.to_record() for m in said],
+    }
 
 
 async def _apply_rule(  # noqa: PLR0917 - the rule needs the whole picture

@@ -29,16 +29,6 @@ def _message(row: SessionMessageRow) -> LoggedMessage:
     )
 
 
-def _context_json(message: LoggedMessage) -> dict[str, Any]:
-    return {
-        "id": message.message_id,
-        "author": message.author_id,
-        "at": message.sent_at.isoformat(),
-        "text": message.text,
-        "files": list(message.attachments),
-    }
-
-
 def _context_message(flag: MessageFlagRow, item: dict[str, Any]) -> LoggedMessage:
     return LoggedMessage(
         message_id=int(item["id"]),
@@ -187,7 +177,7 @@ class SqlMessageFlags:
             channel_id=flag.channel_id,
             author_id=flag.author_id,
             kinds=",".join(flag.kinds),
-            context={"messages": [_context_json(m) for m in flag.context]},
+            context={"messages": [m.to_record() for m in flag.context]},
             status=flag.state.value,
             created_at=flag.created_at,
         )
