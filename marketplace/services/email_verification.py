@@ -33,7 +33,7 @@ from marketplace.domain.email_codes import (
 )
 from marketplace.domain.errors import ConflictError, InputError, NotFoundError, Problem
 from marketplace.domain.profiles import VerificationLevel
-from marketplace.ports.trust import MailError
+from marketplace.ports.trust import Mailer, MailError
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 
@@ -109,7 +109,8 @@ async def send_code(cmd: SendEmailCode, ctx: ServiceContext) -> CodeSent:
     InputError for a malformed address.
     """
     actor, now = cmd.actor, ctx.clock.now()
-    if ctx.mailer is None:
+    mailer = ctx.mailer
+    if mailer is None:
         raise ConflictError("email_not_set_up")
     code = f"{secrets.randbelow(10**6):06d}"
     async with ctx.uow() as uow:
@@ -143,7 +144,7 @@ async def send_code(cmd: SendEmailCode, ctx: ServiceContext) -> CodeSent:
         )
         await uow.commit()
     try:
-        await _mail(ctx, address, code, actor.guild_name, policy.email_code_minutes)
+        await _mail(mailer, address, code, actor.guild_name, policy.email_code_minutes)
     except MailError:
         await _put_back(ctx, actor, previous)
         raise ConflictError("email_send_failed") from None
@@ -151,11 +152,10 @@ async def send_code(cmd: SendEmailCode, ctx: ServiceContext) -> CodeSent:
     return CodeSent(shown(address), stored.expires_at, resend_at)
 
 
-async def _mail(ctx: ServiceContext, address: str, code: str, guild: str, minutes: int) -> None:
-    assert ctx.mailer is not None  # noqa: S101 - checked by the caller before storing
+async def _mail(mailer: Mailer, address: str, code: str, guild: str, minutes: int) -> None:
     subject = mail_words.CODE_SUBJECT.format(guild=guild, code=code)
     body = mail_words.CODE_BODY.format(guild=guild, code=code, minutes=minutes)
-    await ctx.mailer.send(address, subject, body)
+    await mailer.send(address, subject, body)
 
 
 async def _put_back(ctx: ServiceContext, actor: Actor, previous: EmailCode | None) -> None:
