@@ -68,10 +68,6 @@ class SessionLogs(Protocol):
         """Store a message, or its edit; True when it is new."""
         ...
 
-    async def get(self, message_id: int) -> LoggedMessage | None:
-        """One logged message."""
-        ...
-
     async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
         """The session's messages, oldest first."""
         ...
@@ -82,14 +78,6 @@ class SessionLogs(Protocol):
 
     async def count_since(self, booking_id: int, author_id: int, since: datetime) -> int:
         """How many messages the member wrote in the session since `since`."""
-        ...
-
-    async def of_author(self, guild_id: int, author_id: int) -> list[LoggedMessage]:
-        """Everything the member wrote in the guild's session spaces, oldest first."""
-        ...
-
-    async def erase_author(self, guild_id: int, author_id: int) -> int:
-        """Delete what the member wrote in the guild's session spaces; how many."""
         ...
 
     async def purge_booking(self, booking_id: int) -> int:
@@ -120,16 +108,8 @@ class MessageFlags(Protocol):
         """How many flags wait for a moderator."""
         ...
 
-    async def of_booking(self, booking_id: int, kind: str) -> MessageFlag | None:
-        """The session's flag of this kind (the rate flag is made once per session)."""
-        ...
-
     async def kinds_of_message(self, message_id: int) -> set[str]:
         """Every kind this message was already flagged for (an edit is screened again)."""
-        ...
-
-    async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
-        """How many of the member's flags were upheld (warned or restricted) since `since`."""
         ...
 
     async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cases import CaseAction, CaseStatus
 from marketplace.domain.offenses import OffenseCounts, combine
+from marketplace.domain.session_log import FlagState
 from marketplace.storage.models import AuditLogRow, CaseRow, MessageFlagRow
-from marketplace.storage.session_log_repository import UPHELD
 
 RESTRICTED_ACTION = "restriction.add"
+UPHELD = (FlagState.WARNED.value, FlagState.RESTRICTED.value)
 
 
 class SqlOffenses:

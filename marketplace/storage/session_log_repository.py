@@ -12,8 +12,6 @@ from marketplace.domain.session_log import FlagState, LoggedMessage, MessageFlag
 from marketplace.storage.models import MessageFlagRow, ScreeningReminderRow, SessionMessageRow
 from marketplace.storage.repositories import upsert
 
-UPHELD = (FlagState.WARNED.value, FlagState.RESTRICTED.value)
-
 
 def _message(row: SessionMessageRow) -> LoggedMessage:
     return LoggedMessage(
@@ -92,11 +90,6 @@ class SqlSessionLogs:
             )
         return inserted is not None
 
-    async def get(self, message_id: int) -> LoggedMessage | None:
-        """One logged message."""
-        row = await self._session.get(SessionMessageRow, message_id, populate_existing=True)
-        return None if row is None else _message(row)
-
     async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
         """The session's messages, oldest first."""
         rows = await self._session.scalars(
@@ -127,24 +120,6 @@ class SqlSessionLogs:
             )
         )
         return int(count or 0)
-
-    async def of_author(self, guild_id: int, author_id: int) -> list[LoggedMessage]:
-        """Everything the member wrote in the guild's session spaces, oldest first."""
-        rows = await self._session.scalars(
-            select(SessionMessageRow)
-            .where(SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == author_id)
-            .order_by(SessionMessageRow.sent_at)
-        )
-        return [_message(row) for row in rows]
-
-    async def erase_author(self, guild_id: int, author_id: int) -> int:
-        """Delete what the member wrote in the guild's session spaces; how many."""
-        result = await self._session.execute(
-            delete(SessionMessageRow).where(
-                SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == author_id
-            )
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     async def purge_booking(self, booking_id: int) -> int:
         """Delete the session's log and the context of its decided flags; how many messages."""
@@ -223,33 +198,12 @@ class SqlMessageFlags:
         )
         return int(count or 0)
 
-    async def of_booking(self, booking_id: int, kind: str) -> MessageFlag | None:
-        """The session's first flag of this kind."""
-        rows = await self._session.scalars(
-            select(MessageFlagRow)
-            .where(MessageFlagRow.booking_id == booking_id)
-            .order_by(MessageFlagRow.id)
-        )
-        return next((_flag(r) for r in rows if kind in r.kinds.split(",")), None)
-
     async def kinds_of_message(self, message_id: int) -> set[str]:
         """Every kind this message was already flagged for (an edit is screened again)."""
         rows = await self._session.scalars(
             select(MessageFlagRow.kinds).where(MessageFlagRow.message_id == message_id)
         )
         return {kind for kinds in rows for kind in kinds.split(",") if kind}
-
-    async def count_against(self, guild_id: int, author_id: int, since: datetime) -> int:
-        """How many of the member's flags were upheld (warned or restricted) since `since`."""
-        count = await self._session.scalar(
-            select(func.count()).where(
-                MessageFlagRow.guild_id == guild_id,
-                MessageFlagRow.author_id == author_id,
-                MessageFlagRow.status.in_(UPHELD),
-                MessageFlagRow.created_at >= since,
-            )
-        )
-        return int(count or 0)
 
     async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
         """Note a reminder of this kind for the member in the session; False if given before."""
