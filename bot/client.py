@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -52,8 +53,40 @@ EXTENSIONS = (
 )
 
 
-class TutorBot(commands.Bot):
-    """TutorBot's client. It holds the services; cogs stay thin and call them."""
+@dataclass(frozen=True, slots=True)
+class Shards:
+    """Which gateway shards this process runs: `ids` of `count`, or Discord's advice.
+
+    With neither set the client asks Discord (`GET /gateway/bot`) how many shards to run
+    and runs them all; `ids` needs `count`.
+    """
+
+    ids: tuple[int, ...] | None = None
+    count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.ids is not None and self.count is None:
+            msg = "shard ids need a shard count"
+            raise ValueError(msg)
+        if self.count is not None and self.count < 1:
+            msg = "the shard count must be at least 1"
+            raise ValueError(msg)
+        bad = [i for i in self.ids or () if not 0 <= i < (self.count or 0)]
+        if bad:
+            msg = f"shard ids {bad} are outside 0..{(self.count or 1) - 1}"
+            raise ValueError(msg)
+
+
+ADVISED_SHARDS = Shards()  # every shard, as many as Discord advises
+
+
+class TutorBot(commands.AutoShardedBot):
+    """TutorBot's client. It holds the services; cogs stay thin and call them.
+
+    It runs the gateway shards `shards` names (by default as many as Discord advises).
+    Any process can do any guild's work: what is not in this process's cache is fetched
+    over REST, so several processes, each with its own shards, share one database.
+    """
 
     def __init__(
         self,
@@ -63,6 +96,7 @@ class TutorBot(commands.Bot):
         sync: bool = True,
         start_jobs: Callable[[TutorBot], JobRunner] | None = None,
         message_content: bool = True,
+        shards: Shards = ADVISED_SHARDS,
     ) -> None:
         intents = discord.Intents.default()  # with voice states: joining counts as check-in
         # Privileged: screening reads session messages. Without it, screening is off.
@@ -73,6 +107,9 @@ class TutorBot(commands.Bot):
             tree_cls=TutorTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            shard_count=shards.count,
+            # None means every shard to discord.py (its typed options only say list[int])
+            shard_ids=list(shards.ids) if shards.ids is not None else None,  # type: ignore[arg-type]
         )
         self.services = services
         self.dev_guild_id = dev_guild_id

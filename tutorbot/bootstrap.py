@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.adapters.notifier import DiscordNotifier
 from bot.adapters.spaces import DiscordSessionSpaces
-from bot.client import TutorBot
+from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
 from marketplace.jobs.runner import JobRunner
 from marketplace.mail import mailer_for
@@ -149,12 +149,17 @@ def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> J
 
 
 def build_bot(
-    runtime: Runtime, *, with_jobs: bool = True, message_content: bool | None = None
+    runtime: Runtime,
+    *,
+    with_jobs: bool = True,
+    message_content: bool | None = None,
+    shards: Shards = ADVISED_SHARDS,
 ) -> TutorBot:
     """The Discord client, pointed at the configured endpoint; it starts the job runner.
 
     `message_content` (default: DISCORD_MESSAGE_CONTENT) asks for the privileged Message
-    Content intent that message screening needs.
+    Content intent that message screening needs. `shards` picks this process's gateway
+    shards; only the process that runs shard 0 syncs the slash commands.
     """
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
@@ -163,6 +168,8 @@ def build_bot(
         runtime.services,
         dev_guild_id=settings.dev_guild_id,
         message_content=wanted,
+        shards=shards,
+        sync=shards.ids is None or 0 in shards.ids,
         start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), spaces))
         if with_jobs
         else None,
@@ -201,13 +208,13 @@ async def start_web(runtime: Runtime) -> web.AppRunner:
     return runner
 
 
-async def run_bot(runtime: Runtime, token: str) -> None:
+async def run_bot(runtime: Runtime, token: str, shards: Shards = ADVISED_SHARDS) -> None:
     """Run the bot until it is closed.
 
     If Discord refuses the Message Content intent (not switched on in the Developer
     Portal), run without it: screening is off, and `/admin config` and the admins say so.
     """
-    bot = build_bot(runtime)
+    bot = build_bot(runtime, shards=shards)
     try:
         async with bot:
             await bot.start(token)
@@ -217,19 +224,25 @@ async def run_bot(runtime: Runtime, token: str) -> None:
             "spaces are not screened. Switch it on in the Developer Portal (Bot → "
             "Privileged Gateway Intents) and restart."
         )
-        bot = build_bot(runtime, message_content=False)
+        bot = build_bot(runtime, message_content=False, shards=shards)
         async with bot:
             await bot.start(token)
 
 
-async def serve(settings: Settings, *, with_bot: bool, with_web: bool) -> None:
+async def serve(
+    settings: Settings,
+    *,
+    with_bot: bool,
+    with_web: bool,
+    shards: Shards = ADVISED_SHARDS,
+) -> None:
     """Run the chosen parts until cancelled, then shut them down cleanly."""
     token = discord_token(settings) if with_bot else ""
     runtime = await build_runtime(settings)
     runner = await start_web(runtime) if with_web else None
     try:
         if with_bot:
-            await run_bot(runtime, token)
+            await run_bot(runtime, token, shards)
         else:
             await asyncio.Event().wait()
     finally:

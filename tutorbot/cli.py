@@ -1,4 +1,8 @@
-"""`tutorbot run | bot | web | migrate | ledger verify | keys generate | keys rotate`."""
+"""The `tutorbot` command.
+
+`run | bot [--shard-ids 0,1 --shard-count 4] | web | migrate | ledger verify |
+keys generate | keys rotate`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import sys
 import aiohttp
 import discord
 
+from bot.client import Shards
 from marketplace.ports import SystemClock
 from marketplace.services import ledger
 from marketplace.services.context import ServiceContext
@@ -52,8 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="tutorbot", description="TutorBot: peer tutoring on Discord"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot, the checkout web app and the job runner")
-    sub.add_parser("bot", help="run only the Discord bot (and the job runner)")
+    for name, about in (
+        ("run", "run the bot, the checkout web app and the job runner"),
+        ("bot", "run only the Discord bot (and the job runner)"),
+    ):
+        _shard_options(sub.add_parser(name, help=about))
     sub.add_parser("web", help="run only the checkout web app")
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
@@ -68,6 +76,41 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("generate", help="print a new key (put it first in TUTORBOT_DATA_KEYS)")
     keys_sub.add_parser("rotate", help="re-encrypt every sealed value under the first key")
     return parser
+
+
+def _shard_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard-ids",
+        type=_shard_ids,
+        default=None,
+        help="the gateway shards this process runs, e.g. 0,1 (needs --shard-count)",
+    )
+    parser.add_argument(
+        "--shard-count",
+        type=int,
+        default=None,
+        help="how many shards all processes run together (default: what Discord advises)",
+    )
+
+
+def _shard_ids(text: str) -> tuple[int, ...]:
+    try:
+        ids = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        msg = f"{text!r} is not a comma-separated list of shard numbers"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not ids:
+        msg = "give at least one shard number"
+        raise argparse.ArgumentTypeError(msg)
+    return ids
+
+
+def _shards(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Shards:
+    """The shards of `run`/`bot`; a bad combination stops with argparse's usage error."""
+    try:
+        return Shards(getattr(args, "shard_ids", None), getattr(args, "shard_count", None))
+    except ValueError as error:
+        parser.error(str(error))
 
 
 async def _verify_ledger(settings: Settings, guild_id: int | None) -> ledger.LedgerReport:
@@ -89,7 +132,8 @@ def _ledger_verify(settings: Settings, guild_id: int | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `tutorbot` console script; returns the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
@@ -103,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         return _ledger_verify(settings, args.guild)
     if args.command == "keys":
         return _keys(settings, args.keys_command)
-    return _serve(settings, args.command)
+    return _serve(settings, args.command, _shards(parser, args))
 
 
 def _keys(settings: Settings, command: str) -> int:
@@ -138,11 +182,11 @@ def _setup_help(error: MissingSettingError | DataKeysError) -> str:
     return MISSING_HELP.get(error.name, f"{error.name} is not set.")
 
 
-def _serve(settings: Settings, command: str) -> int:
+def _serve(settings: Settings, command: str, shards: Shards) -> int:
     """Run the chosen parts; turn start-up failures into one plain sentence and a code."""
     with_bot, with_web = {"run": (True, True), "bot": (True, False), "web": (False, True)}[command]
     try:
-        asyncio.run(serve(settings, with_bot=with_bot, with_web=with_web))
+        asyncio.run(serve(settings, with_bot=with_bot, with_web=with_web, shards=shards))
     except (MissingSettingError, DataKeysError) as error:
         sys.stderr.write(_setup_help(error) + "\n")
         return 2

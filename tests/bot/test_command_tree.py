@@ -55,9 +55,9 @@ def _unused_uow(**_kwargs: object) -> object:
 @pytest.fixture
 async def tree() -> app_commands.CommandTree[TutorBot]:
     bot = TutorBot(ServiceContext(uow=_unused_uow, clock=SystemClock()), sync=False)  # type: ignore[arg-type]
-    await bot.setup_hook()
-    yield bot.tree
-    await bot.close()
+    async with bot:  # the sharded client's event queue is made on entering
+        await bot.setup_hook()
+        yield bot.tree
 
 
 def _walk(
