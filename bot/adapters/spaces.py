@@ -19,7 +19,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Literal, TypeVar
 
@@ -75,6 +76,44 @@ async def _attempt(step: Awaitable[object], what: str) -> list[str]:
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class GuildView:
+    """What opening a space needs of a guild: the guild, the bot as a member, its channels.
+
+    From this process's cache when it runs the guild's shard, otherwise over REST, so
+    whichever process claims the work can do it.
+    """
+
+    guild: discord.Guild
+    me: discord.Member
+    channels: Sequence[discord.abc.GuildChannel]
+
+    def channel(self, channel_id: int | None) -> discord.abc.GuildChannel | None:
+        """The guild's channel with this id, if there is one."""
+        return discord.utils.get(self.channels, id=channel_id or 0)
+
+    @property
+    def categories(self) -> list[discord.CategoryChannel]:
+        """The guild's categories."""
+        return [c for c in self.channels if isinstance(c, discord.CategoryChannel)]
+
+
+async def guild_view(bot: discord.Client, guild_id: int) -> GuildView | None:
+    """The guild as cached, or fetched when another process runs its shard; None if gone."""
+    guild = bot.get_guild(guild_id)
+    if guild is not None and guild.me is not None:
+        return GuildView(guild, guild.me, guild.channels)
+    if bot.user is None:
+        return None
+    try:
+        guild = await bot.fetch_guild(guild_id)
+        me = await guild.fetch_member(bot.user.id)
+        channels = await guild.fetch_channels()
+    except (discord.NotFound, discord.Forbidden):
+        return None
+    return GuildView(guild, me, channels)
+
+
 class DiscordSessionSpaces:
     """Makes and closes session spaces with the bot's own Discord client."""
 
@@ -83,8 +122,8 @@ class DiscordSessionSpaces:
 
     async def open(self, plan: SpacePlan) -> OpenedSpace:
         """Make the space and post the consent notice; undo everything on failure."""
-        guild = self.bot.get_guild(plan.guild_id)
-        parent = guild.get_channel(plan.sessions_channel_id or 0) if guild else None
+        guild = await guild_view(self.bot, plan.guild_id)
+        parent = guild.channel(plan.sessions_channel_id) if guild else None
         if guild is None or not isinstance(parent, discord.TextChannel):
             raise SpaceUnavailableError("no_sessions_channel")
         made: Made = []
@@ -109,7 +148,7 @@ class DiscordSessionSpaces:
         )
 
     async def _text_place(
-        self, guild: discord.Guild, parent: discord.TextChannel, plan: SpacePlan, made: Made
+        self, guild: GuildView, parent: discord.TextChannel, plan: SpacePlan, made: Made
     ) -> tuple[TextPlace, discord.Thread | discord.TextChannel | None, str]:
         """The private thread, or a private text channel when threads are at their cap."""
         name = texts.SPACE_THREAD_NAME.format(booking=plan.booking_id, subject=plan.subject)
@@ -140,7 +179,7 @@ class DiscordSessionSpaces:
         return TextPlace.CHANNEL, channel, "thread_cap"
 
     async def _voice(
-        self, guild: discord.Guild, plan: SpacePlan, made: Made
+        self, guild: GuildView, plan: SpacePlan, made: Made
     ) -> tuple[discord.VoiceChannel | None, str]:
         if not plan.with_voice:
             return None, ""
@@ -154,7 +193,7 @@ class DiscordSessionSpaces:
 
     async def _in_category(
         self,
-        guild: discord.Guild,
+        guild: GuildView,
         made: Made,
         create: Callable[[discord.CategoryChannel], Awaitable[C]],
     ) -> C | None:
@@ -164,7 +203,9 @@ class DiscordSessionSpaces:
             try:
                 category = discord.utils.get(guild.categories, name=name)
                 if category is None:
-                    category = await guild.create_category(name, overwrites=self._hidden(guild))
+                    category = await guild.guild.create_category(
+                        name, overwrites=self._hidden(guild)
+                    )
                 channel = await create(category)
             except discord.HTTPException as error:
                 if _is(error, MAX_CHANNELS):
@@ -177,15 +218,17 @@ class DiscordSessionSpaces:
         return None
 
     def _hidden(
-        self, guild: discord.Guild
+        self, guild: GuildView
     ) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
         return {
-            guild.default_role: discord.PermissionOverwrite(view_channel=False, connect=False),
+            guild.guild.default_role: discord.PermissionOverwrite(
+                view_channel=False, connect=False
+            ),
             guild.me: discord.PermissionOverwrite(view_channel=True, connect=True),
         }
 
     def _overwrites(
-        self, guild: discord.Guild, plan: SpacePlan, *, text: bool
+        self, guild: GuildView, plan: SpacePlan, *, text: bool
     ) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
         """Exactly the participants (and moderators, if allowed); voice opens on I agree."""
         participant = (
@@ -201,7 +244,7 @@ class DiscordSessionSpaces:
         )
         overwrites[discord.Object(plan.student_id)] = participant
         overwrites[discord.Object(plan.tutor_id)] = participant
-        role = guild.get_role(plan.moderator_role_id or 0)
+        role = guild.guild.get_role(plan.moderator_role_id or 0)
         if role is not None and plan.moderators_see:
             overwrites[role] = discord.PermissionOverwrite(
                 view_channel=True, connect=True, send_messages=True, read_message_history=True
@@ -209,14 +252,14 @@ class DiscordSessionSpaces:
         return overwrites
 
     async def _moderators_see_threads(
-        self, guild: discord.Guild, parent: discord.TextChannel, plan: SpacePlan
+        self, guild: GuildView, parent: discord.TextChannel, plan: SpacePlan
     ) -> None:
         """Keep the moderator role's Manage Threads in the sessions channel as the guild says.
 
         Private threads show to their members and to whoever manages threads in the
         parent, so this one overwrite lets moderators see every session thread, or not.
         """
-        role = guild.get_role(plan.moderator_role_id or 0)
+        role = guild.guild.get_role(plan.moderator_role_id or 0)
         if role is None:
             return
         current = parent.overwrites_for(role)
@@ -251,7 +294,10 @@ class DiscordSessionSpaces:
                 log.warning("could not remove %s after a failed opening", thing.id)
 
     async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
-        """Let a participant who agreed connect to and speak in the voice channel."""
+        """Let a participant who agreed connect to and speak in the voice channel.
+
+        Called from the space's own **I agree** button, so the guild's shard runs here.
+        """
         guild = self.bot.get_guild(guild_id)
         channel = guild.get_channel(voice_id) if guild else None
         if guild is None or not isinstance(channel, discord.VoiceChannel):
@@ -319,8 +365,8 @@ class DiscordSessionSpaces:
             if fallback_channel_id is not None:
                 await self.bot.get_partial_messageable(fallback_channel_id).send(text)
                 return
-            guild = self.bot.get_guild(guild_id)
-            if guild is not None and guild.owner_id is not None:
+            guild = self.bot.get_guild(guild_id) or await self.bot.fetch_guild(guild_id)
+            if guild.owner_id is not None:
                 owner = guild.owner or await self.bot.fetch_user(guild.owner_id)
                 await owner.send(text)
         except discord.HTTPException:
