@@ -45,6 +45,7 @@ from discord_emulator.models import (
     User,
 )
 from discord_emulator.pointing import point_discord_py_at
+from discord_emulator.shards import shard_of
 
 __all__ = [
     "Attachment",
@@ -64,4 +65,5 @@ __all__ = [
     "TranscriptEntry",
     "User",
     "point_discord_py_at",
+    "shard_of",
 ]

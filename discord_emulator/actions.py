@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 from discord_emulator import payloads
@@ -30,6 +31,29 @@ class Actions(WorldBuilding):
     async def wait_until_ready(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - public harness API
         """Wait until the bot has identified and received GUILD_CREATE for every guild."""
         await asyncio.wait_for(self.hub.ready.wait(), timeout)
+
+    def connected_shards(self) -> set[tuple[int, int]]:
+        """``(shard_id, num_shards)`` of every connected session that identified with one."""
+        return self.hub.connected_shards()
+
+    async def wait_for_shards(
+        self,
+        shards: Iterable[tuple[int, int]],
+        timeout: float = 10.0,  # noqa: ASYNC109 - public harness API
+    ) -> None:
+        """Wait until each ``(shard_id, num_shards)`` is connected and READY (or RESUMED)."""
+        await self.hub.wait_for_shards(shards, timeout)
+
+    async def _wait_until_routed(self, guild_id: int | None, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until a ready session gets this guild's events (with shards: its shard's)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while not self.hub.routed(guild_id):
+            remaining = end - loop.time()
+            if remaining <= 0:
+                where = "DMs (shard 0)" if guild_id is None else f"guild {guild_id}"
+                raise TimeoutError(f"no connected session gets the events of {where}")
+            await self.wait_changed(min(remaining, 0.25))
 
     # ---- payload plumbing ----
     def _location(self, user: User, guild: Guild | None, in_channel: Channel | None) -> Channel:
@@ -108,6 +132,7 @@ class Actions(WorldBuilding):
 
     async def _run(self, p: PendingInteraction, payload: JSON) -> InteractionResult:
         await self.wait_until_ready()
+        await self._wait_until_routed(p.guild_id)
         loop = asyncio.get_running_loop()
         # The deadline starts when the event is sent, like Discord's 3 seconds.
         p.created = loop.time()

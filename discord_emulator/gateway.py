@@ -6,14 +6,15 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from discord_emulator import contract_dispatches, intents, payloads, sampling
+from discord_emulator import contract_dispatches, intents, payloads, sampling, shards
 from discord_emulator.ids import new_token
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
 RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
 HEARTBEAT_INTERVAL_MS = 41_250
 HISTORY = 2000
+SESSION_START_RESET_MS = 24 * 60 * 60 * 1000
 
 Frame = JSON | Callable[[], None]
 
@@ -67,6 +69,17 @@ class GatewaySession:
     intents: int = 0
     history: deque[JSON] = field(default_factory=lambda: deque(maxlen=HISTORY))
     connection: Connection | None = None
+    shard: shards.Shard | None = None  # as identified; None: the session gets every event
+    ready: bool = False  # READY (or RESUMED) and what came before it have been written
+
+    @property
+    def live(self) -> bool:
+        """Attached to a connection that is still open."""
+        return self.connection is not None and not self.connection.ws.closed
+
+    def sees(self, guild_id: int | None) -> bool:
+        """Whether this session gets the events of `guild_id` (None: a DM)."""
+        return shards.routes_to(self.shard, guild_id)
 
     def dispatch(self, t: str, d: Any) -> None:
         self.seq += 1
@@ -98,15 +111,74 @@ class GatewayHub:
         self.resume_count = 0
         self.received: list[JSON] = []
         self.refused: list[tuple[int, Any]] = []  # (close code, intents) of refused IDENTIFYs
+        self.refused_shards: list[tuple[int, Any]] = []  # (close code, `shard` as sent)
+        # Sharding rules (shards.py); lower them in a test instead of making 2,500 guilds.
+        self.max_guilds_per_shard = shards.MAX_GUILDS_PER_SHARD
+        self.guilds_per_recommended_shard = shards.GUILDS_PER_RECOMMENDED_SHARD
+        # Discord lets several sessions share one [shard_id, num_shards]; the emulator
+        # refuses a second live one (4010) unless this is True. See the README.
+        self.allow_duplicate_shards = False
+        self.session_start_total = 1000
+        self.max_concurrency = 1
+        self._first_identify: float | None = None
 
     @property
     def connected(self) -> bool:
         return any(c.session is not None and not c.ws.closed for c in self.connections)
 
+    def connected_shards(self) -> set[shards.Shard]:
+        """The ``(shard_id, num_shards)`` of every live session that identified with one."""
+        return {s.shard for s in self.sessions.values() if s.shard is not None and s.live}
+
+    def ready_shards(self) -> set[shards.Shard]:
+        """Connected shards whose READY (or RESUMED) has been written to the bot."""
+        return {
+            s.shard for s in self.sessions.values() if s.shard is not None and s.live and s.ready
+        }
+
+    async def wait_for_shards(
+        self,
+        wanted: Iterable[shards.Shard],
+        timeout: float = 10.0,  # noqa: ASYNC109 - public harness API
+    ) -> None:
+        """Wait until every shard in `wanted` is connected and READY (or RESUMED)."""
+        want = {(int(a), int(b)) for a, b in wanted}
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while not want <= self.ready_shards():
+            remaining = end - loop.time()
+            if remaining <= 0:
+                missing = sorted(want - self.ready_shards())
+                raise TimeoutError(f"shards {missing} not ready within {timeout}s")
+            await self.core.wait_changed(min(remaining, 0.25))
+
+    def routed(self, guild_id: int | None) -> bool:
+        """Whether some live, ready session gets the events of `guild_id` (None: DMs)."""
+        return any(s.live and s.ready and s.sees(guild_id) for s in self.sessions.values())
+
+    def session_start_limit(self) -> JSON:
+        """``session_start_limit`` of GET /gateway/bot: IDENTIFYs left in the 24 h window."""
+        reset_after = 0
+        if self._first_identify is not None:
+            elapsed_ms = int((time.monotonic() - self._first_identify) * 1000)
+            reset_after = max(0, SESSION_START_RESET_MS - elapsed_ms)
+        return {
+            "total": self.session_start_total,
+            "remaining": max(0, self.session_start_total - self.identify_count),
+            "reset_after": reset_after,
+            "max_concurrency": self.max_concurrency,
+        }
+
     @property
     def intents(self) -> int:
-        """The intents of the newest session (what REST message reads are shaped by)."""
-        newest = list(self.sessions.values())[-1:]
+        """The intents REST message reads are shaped by: the newest live session's.
+
+        With several sessions (one per shard) that is the one that identified last; when
+        none is connected, the newest detached one; with none at all, every intent.
+        """
+        ordered = list(self.sessions.values())
+        live = [s for s in ordered if s.live]
+        newest = (live or ordered)[-1:]
         wanted = newest[0].intents if newest else intents.ALL
         bot = self.core.world.bot
         if bot is None:
@@ -115,9 +187,15 @@ class GatewayHub:
         return wanted & ~intents.disallowed_mask(bot.privileged_intents)
 
     def dispatch(self, event: str, data: Any) -> None:
-        """Send to every session, attached or not (detached ones replay on RESUME)."""
-        for session in self.sessions.values():
-            self.deliver(session, event, data)
+        """Send to every session that gets this event's guild, attached or not.
+
+        Detached sessions keep it and replay it on RESUME. A sharded session only gets
+        the guilds of its shard, and DMs only on shard 0 (`shards.routes_to`).
+        """
+        guild_id = shards.event_guild_id(event, data)
+        for session in list(self.sessions.values()):
+            if session.sees(guild_id):
+                self.deliver(session, event, data)
 
     def deliver(self, session: GatewaySession, event: str, data: Any) -> None:
         """Dispatch `data` as this session's intents let it see it, checked against the spec."""
@@ -146,11 +224,13 @@ class GatewayHub:
             self.connections.remove(conn)
             if conn.session is not None and conn.session.connection is conn:
                 conn.session.connection = None
+                conn.session.ready = False
                 if not conn.dropped and ws.close_code in (1000, 1001):
                     # the client closed cleanly: Discord ends the session
                     self.sessions.pop(conn.session.session_id, None)
             if not self.connected:
                 self.ready.clear()
+            self.core.notify()
             conn.queue.put_nowait(None)
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
@@ -181,10 +261,33 @@ class GatewayHub:
         if session.connection is not None and session.connection is not conn:
             session.connection.session = None
         session.connection = conn
+        session.ready = False
         conn.session = session
         session.replay_after(int(data.get("seq") or 0))
         self.deliver(session, "RESUMED", {})
-        session.call_when_flushed(self.ready.set)
+        session.call_when_flushed(lambda: self._mark_ready(session))
+
+    def _mark_ready(self, session: GatewaySession) -> None:
+        session.ready = session.live
+        self.ready.set()
+        self.core.notify()
+
+    def _shard_refusal(self, raw: Any) -> tuple[int, str] | None:
+        """Why an IDENTIFY's `shard` is refused (close code and reason), or None."""
+        try:
+            shard = shards.parse(raw)
+        except ValueError:
+            return shards.INVALID_SHARD, "Invalid shard."
+        on_shard = sum(1 for g in self.core.world.guilds if shards.routes_to(shard, g))
+        if on_shard > self.max_guilds_per_shard:
+            return shards.SHARDING_REQUIRED, "Sharding required."
+        if (
+            shard is not None
+            and not self.allow_duplicate_shards
+            and shard in self.connected_shards()
+        ):
+            return shards.INVALID_SHARD, f"Shard {list(shard)} already has a connected session."
+        return None
 
     async def _identify(self, conn: Connection, data: JSON) -> None:
         bot = self.core.world.bot
@@ -198,15 +301,31 @@ class GatewayHub:
             self.refused.append((code, data.get("intents")))
             await conn.ws.close(code=code, message=reason.encode())
             return
+        shard_refused = self._shard_refusal(data.get("shard"))
+        if shard_refused is not None:
+            code, reason = shard_refused
+            log.info("IDENTIFY refused with %s %s (shard %r)", code, reason, data.get("shard"))
+            self.refused.append((code, data.get("intents")))
+            self.refused_shards.append((code, data.get("shard")))
+            await conn.ws.close(code=code, message=reason.encode())
+            return
         self.identify_count += 1
-        session = GatewaySession(intents=int(data["intents"]), connection=conn)
+        if self._first_identify is None:
+            self._first_identify = time.monotonic()
+        shard = shards.parse(data.get("shard"))
+        if shard is not None and not self.allow_duplicate_shards:
+            # a new process took the shard over: the old one's detached session is gone
+            for old in [s for s in self.sessions.values() if s.shard == shard]:
+                self.sessions.pop(old.session_id, None)
+        session = GatewaySession(intents=int(data["intents"]), connection=conn, shard=shard)
         conn.session = session
         self.sessions[session.session_id] = session
         world = self.core.world
+        guild_ids = [g for g in world.guilds if session.sees(g)]
         ready: JSON = {
             "v": 10,
             "user": payloads.user(bot.user),
-            "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
             "session_id": session.session_id,
             "resume_gateway_url": self.core.gateway_url,
             "application": {"id": str(bot.application_id), "flags": world.application_flags()},
@@ -217,12 +336,12 @@ class GatewayHub:
             "geo_ordered_rtc_regions": [],
             "guild_join_requests": [],
         }
-        if "shard" in data:
-            ready["shard"] = data["shard"]
+        if shard is not None:
+            ready["shard"] = list(shard)
         self.deliver(session, "READY", ready)
-        for guild in world.guilds.values():
-            self.deliver(session, "GUILD_CREATE", payloads.guild_create(world, guild))
-        session.call_when_flushed(self.ready.set)
+        for gid in guild_ids:
+            self.deliver(session, "GUILD_CREATE", payloads.guild_create(world, world.guilds[gid]))
+        session.call_when_flushed(lambda: self._mark_ready(session))
 
     def _members_chunk(self, session: GatewaySession, data: JSON) -> None:
         """Answer REQUEST_GUILD_MEMBERS: by user_ids or by name prefix, as Discord allows.
@@ -242,7 +361,7 @@ class GatewayHub:
             return
         for raw in ids:
             gid = int(str(raw))
-            if gid in world.guilds:
+            if gid in world.guilds and session.sees(gid):
                 self.deliver(session, "GUILD_MEMBERS_CHUNK", self._chunk(gid, data))
 
     def _chunk(self, gid: int, data: JSON) -> JSON:
@@ -273,16 +392,32 @@ class GatewayHub:
             chunk["nonce"] = data["nonce"]
         return chunk
 
-    async def drop(self, code: int = 4000, *, invalidate: bool = False) -> None:
-        """Close every bot connection with `code`; discord.py reconnects and RESUMEs.
+    async def drop(
+        self,
+        code: int = 4000,
+        *,
+        invalidate: bool = False,
+        only: Iterable[shards.Shard] | None = None,
+    ) -> None:
+        """Close bot connections with `code`; discord.py reconnects and RESUMEs.
 
         With `invalidate` the sessions are forgotten first, so the RESUME is refused
         (INVALID_SESSION) and the client re-identifies (discord.py waits 5 s before that).
+        `only` limits it to the sessions of those ``(shard_id, num_shards)``.
         """
-        self.ready.clear()
-        if invalidate:
-            self.sessions.clear()
-        for conn in list(self.connections):
+        wanted = None if only is None else {(int(a), int(b)) for a, b in only}
+
+        def hit(session: GatewaySession | None) -> bool:
+            return wanted is None or (session is not None and session.shard in wanted)
+
+        for session in list(self.sessions.values()):
+            if hit(session):
+                session.ready = False
+                if invalidate:
+                    self.sessions.pop(session.session_id, None)
+        if not any(s.ready for s in self.sessions.values()):
+            self.ready.clear()
+        for conn in [c for c in self.connections if hit(c.session)]:
             conn.dropped = True
             with contextlib.suppress(Exception):
                 await conn.ws.close(code=code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from discord_emulator import limits
@@ -51,13 +51,20 @@ class Emulator(ComponentActions, ViolationChecks):
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def drop_gateway(self, code: int = 4000, *, invalidate: bool = False) -> None:
+    async def drop_gateway(
+        self,
+        code: int = 4000,
+        *,
+        invalidate: bool = False,
+        shards: Iterable[tuple[int, int]] | None = None,
+    ) -> None:
         """Disconnect the bot's gateway; it RESUMEs and gets the events it missed replayed.
 
         With `invalidate=True` the RESUME is refused and the bot re-identifies (slow:
-        discord.py sleeps 5 s before a non-initial IDENTIFY).
+        discord.py sleeps 5 s before a non-initial IDENTIFY). `shards` drops only the
+        sessions of those ``(shard_id, num_shards)``.
         """
-        await self.hub.drop(code, invalidate=invalidate)
+        await self.hub.drop(code, invalidate=invalidate, only=shards)
 
     # ---- waiting ----
     async def wait_for_commands_synced(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from discord_emulator import intents, payloads
+from discord_emulator import intents, payloads, shards
 from discord_emulator.backend import Backend
 from discord_emulator.models import Channel, ChannelType, Guild, Member, Overwrite, Role, User
 from discord_emulator.permissions import BOT_DEFAULT, CONNECT, EVERYONE_DEFAULT, VIEW_CHANNEL
@@ -76,13 +76,24 @@ class WorldBuilding(Backend):
         self.world.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User | None = None, *, locale: str = "en-US") -> Guild:
-        """Create a guild with @everyone, #general, its owner and the bot as members."""
+    def add_guild(
+        self,
+        name: str,
+        owner: User | None = None,
+        *,
+        locale: str = "en-US",
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
+        """Create a guild with @everyone, #general, its owner and the bot as members.
+
+        `shard` ``(shard_id, num_shards)`` picks an id whose events Discord routes to that
+        shard (``(id >> 22) % num_shards == shard_id``); ValueError if it is not a valid one.
+        """
+        valid = shards.parse(shard)
+        guild_id = self.world.ids.next() if valid is None else self.world.ids.next_on_shard(*valid)
         if owner is None:
             owner = self.add_user(f"{name.lower()}-owner")
-        guild = Guild(
-            id=self.world.ids.next(), name=name, owner_id=owner.id, preferred_locale=locale
-        )
+        guild = Guild(id=guild_id, name=name, owner_id=owner.id, preferred_locale=locale)
         self.world.guilds[guild.id] = guild
         self.world.roles[guild.id] = Role(
             id=guild.id,
@@ -100,6 +111,13 @@ class WorldBuilding(Backend):
         if self.hub.connected:
             self.dispatch("GUILD_CREATE", payloads.guild_create(self.world, guild))
         return guild
+
+    def guilds_on_shard(self, shard_id: int, shard_count: int) -> list[Guild]:
+        """The guilds whose events Discord routes to `shard_id` of `shard_count` shards."""
+        shards.parse([shard_id, shard_count])
+        return [
+            g for g in self.world.guilds.values() if shards.shard_of(g.id, shard_count) == shard_id
+        ]
 
     def _add_bot_member(self, guild: Guild) -> None:
         bot = self.world.bot

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from discord_emulator import errors as err
-from discord_emulator import payloads
+from discord_emulator import payloads, shards
 from discord_emulator.backend import Backend
 from discord_emulator.errors import DiscordAPIError, FormErrors
 from discord_emulator.limits_commands import check_commands
@@ -58,15 +58,12 @@ async def gateway(b: Backend, _: web.Request) -> JSON:
 
 @routes("GET", "/gateway/bot")
 async def gateway_bot(b: Backend, _: web.Request) -> JSON:
+    """The gateway URL, Discord's recommended shard count and the session start limit."""
+    hub = b.hub
     return {
         "url": b.gateway_url,
-        "shards": 1,
-        "session_start_limit": {
-            "total": 1000,
-            "remaining": 999,
-            "reset_after": 0,
-            "max_concurrency": 1,
-        },
+        "shards": shards.recommended_shards(len(b.world.guilds), hub.guilds_per_recommended_shard),
+        "session_start_limit": hub.session_start_limit(),
     }
 
 
