@@ -2,4 +2,5 @@
 
 from marketplace.storage.sealing import DataKeys
 
-TEST_DATA_KEYS = DataKeys((b"ZdgnvnbMJepxPK5j-j8GeQLdGykITuQQnz88IfBNGWc=",))
+TEST_DATA_KEYS_TEXT = "ZdgnvnbMJepxPK5j-j8GeQLdGykITuQQnz88IfBNGWc="  # as TUTORBOT_DATA_KEYS
+TEST_DATA_KEYS = DataKeys.parse(TEST_DATA_KEYS_TEXT)
