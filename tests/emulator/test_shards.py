@@ -16,7 +16,12 @@ import discord
 import pytest
 
 from discord_emulator import Emulator, Guild, User, shard_of
-from discord_emulator.shards import recommended_shards, snowflake_on_shard
+from discord_emulator.shards import (
+    event_guild_id,
+    recommended_shards,
+    routes_to,
+    snowflake_on_shard,
+)
 from discord_emulator.testing import running_bot
 from tests.emulator.shard_bot import ShardBot
 
@@ -36,6 +41,17 @@ def _campus(emu: Emulator, count: int) -> tuple[User, dict[int, Guild]]:
 def _sent(emu: Emulator, shard: tuple[int, int], event: str) -> list[Any]:
     [session] = [s for s in emu.hub.sessions.values() if s.shard == shard]
     return [f["d"] for f in session.history if f["t"] == event]
+
+
+def _assert_routed_by_shard(emu: Emulator) -> None:
+    """Every event a sharded session got belongs to its shard (DMs and READY-like: shard 0)."""
+    for session in emu.hub.sessions.values():
+        assert session.shard is not None
+        for frame in session.history:
+            if frame["t"] in ("READY", "RESUMED"):
+                continue
+            guild_id = event_guild_id(frame["t"], frame["d"])
+            assert routes_to(session.shard, guild_id), (session.shard, frame["t"], guild_id)
 
 
 def test_shard_helpers() -> None:
@@ -88,10 +104,29 @@ async def test_two_clients_each_get_only_their_guilds(emu: Emulator) -> None:
         assert _sent(emu, (3, 4), "INTERACTION_CREATE")[0]["guild_id"] == str(guilds[3].id)
         assert not any(f.get("guild_id") is None for f in _sent(emu, (1, 4), "MESSAGE_CREATE"))
 
-        # a guild made while connected reaches only its shard
+        dm_events = {
+            shard: [f for f in _sent(emu, shard, "INTERACTION_CREATE") if "guild_id" not in f]
+            for shard in sorted(FOUR)
+        }
+        assert [len(found) for found in dm_events.values()] == [1, 0, 0, 0]
+
+        # a guild made while connected, its channels and voice reach only its shard
         late = emu.add_guild("Late", shard=(3, 4))
         await emu.wait_for(lambda: b.get_guild(late.id) is not None)
         assert a.get_guild(late.id) is None
+        lounge = emu.add_voice_channel(guilds[2], "Lounge")
+        emu.voice_join(alice, lounge)
+
+        def in_voice() -> bool:
+            channel = b.get_channel(lounge.id)
+            return isinstance(channel, discord.VoiceChannel) and alice.id in channel.voice_states
+
+        await emu.wait_for(in_voice)
+        assert a.get_channel(lounge.id) is None
+        assert [v["channel_id"] for v in _sent(emu, (2, 4), "VOICE_STATE_UPDATE")] == [
+            str(lounge.id)
+        ]
+        _assert_routed_by_shard(emu)
 
 
 async def test_identify_for_a_connected_shard_is_refused(emu: Emulator) -> None:
@@ -208,6 +243,7 @@ async def test_dropped_shard_resumes_and_gets_missed_events(emu: Emulator) -> No
         ]
         assert frame["s"] > resume["d"]["seq"]  # replayed, not seen live
         assert (await emu.slash(alice, guilds[1], "where")).text == "A shard 1"
+        _assert_routed_by_shard(emu)
 
 
 async def test_rest_reads_follow_the_newest_connected_session(emu: Emulator) -> None:
