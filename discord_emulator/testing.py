@@ -34,14 +34,19 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 
 
 @asynccontextmanager
-async def running_emulator(*, interaction_deadline: float = 3.0) -> AsyncIterator[Emulator]:
-    """Start an emulator on a free loopback port and stop it afterwards.
+async def running_emulator(
+    *, interaction_deadline: float = 3.0, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[Emulator]:
+    """Start an emulator (on a free loopback port by default) and stop it afterwards.
+
+    It listens on a real TCP port, so bot processes can connect to ``emu.api_base`` and
+    ``emu.gateway_url`` too (several, with the same token: one per shard set).
 
     Fails (`ContractViolationError`) if the bot sent any request Discord would refuse as
     malformed and the test did not expect it (``emu.expect_violations()``); when the test
     already failed, the violations are added to its error as a note.
     """
-    emu = Emulator(interaction_deadline=interaction_deadline)
+    emu = Emulator(interaction_deadline=interaction_deadline, host=host, port=port)
     await emu.start()
     async with failing_on_violations(emu):
         yield emu
