@@ -10,6 +10,7 @@ from discord import app_commands
 from bot import texts
 from bot.actors import NotInGuildError
 from bot.replies import reply
+from bot.telemetry import BotTelemetry
 from marketplace.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -39,16 +40,30 @@ def message_for(error: BaseException, viewer_id: int | None = None) -> str:
 
 
 async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Log the detail, then tell the user plainly; never show a traceback."""
+    """Log the detail (with the guild and user ids), count it, then tell the user plainly.
+
+    Never shows a traceback.
+    """
     original = unwrap(error)
-    if isinstance(original, DomainError):
-        log.info("refused %s: %r", _where(interaction), original)
+    ids = {"guild_id": interaction.guild_id, "user_id": interaction.user.id}
+    refused = isinstance(original, DomainError)
+    if refused:
+        log.info("refused %s: %r", _where(interaction), original, extra=ids)
     else:
-        log.error("error in %s", _where(interaction), exc_info=original)
+        log.error("error in %s", _where(interaction), exc_info=original, extra=ids)
+    telemetry = _telemetry(interaction)
+    if telemetry is not None:
+        telemetry.interaction_failed(interaction, "refused" if refused else "failed")
     try:
         await reply(interaction, message_for(original, interaction.user.id))
     except discord.HTTPException:
-        log.warning("could not tell the user about an error in %s", _where(interaction))
+        log.warning("could not tell the user about an error in %s", _where(interaction), extra=ids)
+
+
+def _telemetry(interaction: discord.Interaction) -> BotTelemetry | None:
+    """The bot's telemetry, when the client is an instrumented TutorBot."""
+    found = getattr(getattr(interaction.client, "tree", None), "telemetry", None)
+    return found if isinstance(found, BotTelemetry) else None
 
 
 def _where(interaction: discord.Interaction) -> str:

@@ -3,21 +3,29 @@
 Deferring first keeps every command well inside Discord's 3-second deadline however busy
 the process is; the answer follows as an ephemeral follow-up. Commands that answer with a
 modal cannot be deferred (a modal must be the first response), so they are listed here.
+The check also binds the guild and user ids to the command's log records, and holds the
+bot's telemetry (`bot.telemetry.instrument`) for the error handler to count with.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
+
+from marketplace.logs import bind_log_context
+
+if TYPE_CHECKING:
+    from bot.telemetry import BotTelemetry
 
 OPENS_A_MODAL = frozenset(
     {("profile", "edit"), ("review",), ("notes-template",), ("dispute",), ("verify", "request")}
 )
 
 
-def _path(interaction: discord.Interaction) -> tuple[str, ...]:
+def command_path(interaction: discord.Interaction) -> tuple[str, ...]:
+    """The invoked command's name and subcommand names: ("tutor", "availability", "add")."""
     data: Any = interaction.data or {}
     path = [str(data.get("name", ""))]
     options = data.get("options") or []
@@ -30,9 +38,13 @@ def _path(interaction: discord.Interaction) -> tuple[str, ...]:
 class TutorTree(app_commands.CommandTree[Any]):
     """Defers slash commands (ephemerally) before they run; autocomplete is untouched."""
 
+    telemetry: BotTelemetry | None = None
+
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Acknowledge at once, unless the command answers with a modal."""
+        # This runs in the command's own task, so the ids stay with its records only.
+        bind_log_context(guild_id=interaction.guild_id, user_id=interaction.user.id)
         is_command = interaction.type is discord.InteractionType.application_command
-        if is_command and _path(interaction)[:2] not in OPENS_A_MODAL:
+        if is_command and command_path(interaction)[:2] not in OPENS_A_MODAL:
             await interaction.response.defer(ephemeral=True, thinking=True)
         return True

@@ -50,8 +50,17 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str = "http://127.0.0.1:8080"
 
+    # The operator's server (/healthz, /readyz, /metrics) for processes without the web
+    # app; off when HEALTH_PORT is unset. The web app serves /metrics only with
+    # METRICS_PUBLIC=true, since its port is the public one.
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_public: bool = False
+
     sweep_interval_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    # "text" (the classic line) or "json" (one object per line, for log collectors).
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import discord
 from aiohttp import web
@@ -14,8 +14,11 @@ from bot.adapters.notifier import DiscordNotifier
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
+from bot.telemetry import gateway_check, instrument
+from marketplace.health import Readiness
 from marketplace.jobs.runner import JobRunner
 from marketplace.mail import mailer_for
+from marketplace.metrics import Metrics
 from marketplace.payments import StripeGateway
 from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, SystemClock
 from marketplace.services.context import ServiceContext
@@ -27,6 +30,11 @@ from marketplace.storage.migrate import upgrade_async
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.sealing import DataKeys, key_file_for, load_or_create_key_file
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tutorbot.health import (
+    database_check,
+    start_health_server,
+    watch_job_queue,
+)
 from web.checkout.app import create_app
 
 log = logging.getLogger(__name__)
@@ -65,26 +73,35 @@ class WebStartError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
-    """The wired parts of one process."""
+    """The wired parts of one process, with its metrics and readiness checks."""
 
     settings: Settings
     database: Database
     services: ServiceContext
     waker: JobWaker
+    metrics: Metrics = field(default_factory=Metrics)
+    readiness: Readiness = field(default_factory=Readiness)
 
 
 async def build_runtime(
     settings: Settings, *, auto_migrate: bool | None = None, clock: Clock | None = None
 ) -> Runtime:
-    """Open the database (upgrading SQLite automatically) and build the services."""
+    """Open the database (upgrading SQLite automatically) and build the services.
+
+    The runtime's readiness checks the database; its metrics watch the job queue.
+    """
     if auto_migrate if auto_migrate is not None else settings.is_sqlite:
         await upgrade_async(settings.database_url)
     database = create_database(settings.database_url, keys=data_keys(settings))
     waker = JobWaker()
     clock = clock or SystemClock()
+    metrics, readiness = Metrics(), Readiness()
+    readiness.add("database", database_check(database))
+    watch_job_queue(metrics, SqlActionQueue(database, clock=clock), clock)
     gateway = None
     if settings.payments_configured:
-        gateway = payment_gateway(settings, await installation_key_prefix(database, clock.now()))
+        installation = await installation_key_prefix(database, clock.now())
+        gateway = payment_gateway(settings, installation, metrics)
     services = ServiceContext(
         uow=UnitOfWorkFactory(database),
         clock=clock,
@@ -93,7 +110,7 @@ async def build_runtime(
         wake_jobs=waker,
         mailer=mailer_for(settings),
     )
-    return Runtime(settings, database, services, waker)
+    return Runtime(settings, database, services, waker, metrics, readiness)
 
 
 def data_keys(settings: Settings) -> DataKeys:
@@ -109,15 +126,21 @@ def data_keys(settings: Settings) -> DataKeys:
     return load_or_create_key_file(key_file_for(settings.database_url))
 
 
-def payment_gateway(settings: Settings, installation: str) -> PaymentGateway | None:
+def payment_gateway(
+    settings: Settings, installation: str, metrics: Metrics | None = None
+) -> PaymentGateway | None:
     """Stripe when STRIPE_SECRET_KEY is set; otherwise None (every guild is free).
 
-    `installation` is the stored prefix of this installation's idempotency keys.
+    `installation` is the stored prefix of this installation's idempotency keys; Stripe's
+    errors are counted in `metrics`.
     """
     if not settings.payments_configured or settings.stripe_secret_key is None:
         return None
     return StripeGateway(
-        settings.stripe_secret_key, settings.stripe_api_base, installation=installation
+        settings.stripe_secret_key,
+        settings.stripe_api_base,
+        installation=installation,
+        metrics=metrics,
     )
 
 
@@ -142,6 +165,7 @@ def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> J
         runtime.services.clock,
         concurrency=concurrency,
         on_give_up=handlers.gave_up,
+        metrics=runtime.metrics,
     )
     runner.start(runtime.settings.sweep_interval_seconds)
     runtime.waker.runner = runner
@@ -159,7 +183,8 @@ def build_bot(
 
     `message_content` (default: DISCORD_MESSAGE_CONTENT) asks for the privileged Message
     Content intent that message screening needs. `shards` picks this process's gateway
-    shards; only the process that runs shard 0 syncs the slash commands.
+    shards; only the process that runs shard 0 syncs the slash commands. The bot records
+    into the runtime's metrics, and its gateway joins the runtime's readiness checks.
     """
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
@@ -175,6 +200,8 @@ def build_bot(
         else None,
     )
     spaces = bot.spaces = DiscordSessionSpaces(bot)
+    instrument(bot, runtime.metrics)
+    runtime.readiness.add("gateway", gateway_check(bot))
     return bot
 
 
@@ -194,7 +221,13 @@ async def start_web(runtime: Runtime) -> web.AppRunner:
             "STRIPE_WEBHOOK_SECRET is not set: Stripe's webhooks will be refused, and "
             "payments are only recorded when a student comes back from checkout"
         )
-    app = create_app(runtime.services, webhook_secret=secret.get_secret_value() if secret else "")
+    app = create_app(
+        runtime.services,
+        webhook_secret=secret.get_secret_value() if secret else "",
+        readiness=runtime.readiness,
+        metrics=runtime.metrics,
+        metrics_public=runtime.settings.metrics_public,
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     host, port = runtime.settings.web_host, runtime.settings.web_port
@@ -236,16 +269,23 @@ async def serve(
     with_web: bool,
     shards: Shards = ADVISED_SHARDS,
 ) -> None:
-    """Run the chosen parts until cancelled, then shut them down cleanly."""
+    """Run the chosen parts until cancelled, then shut them down cleanly.
+
+    With HEALTH_PORT set, the health server runs beside them.
+    """
     token = discord_token(settings) if with_bot else ""
     runtime = await build_runtime(settings)
-    runner = await start_web(runtime) if with_web else None
+    servers: list[web.AppRunner] = []
     try:
+        health = await start_health_server(settings, runtime.readiness, runtime.metrics)
+        servers.extend([health] if health is not None else [])
+        if with_web:
+            servers.append(await start_web(runtime))
         if with_bot:
             await run_bot(runtime, token, shards)
         else:
             await asyncio.Event().wait()
     finally:
-        if runner is not None:
-            await runner.cleanup()
+        for server in reversed(servers):
+            await server.cleanup()
         await close_runtime(runtime)

@@ -15,6 +15,7 @@ import aiohttp
 import discord
 
 from bot.client import Shards
+from marketplace.logs import configure_logging, settings_secrets
 from marketplace.ports import SystemClock
 from marketplace.services import ledger
 from marketplace.services.context import ServiceContext
@@ -25,6 +26,7 @@ from marketplace.storage.models import Base
 from marketplace.storage.sealing import DataKeys, DataKeysError, reseal_all
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 from tutorbot.bootstrap import MissingSettingError, WebStartError, data_keys, serve
+from tutorbot.health import HealthStartError
 
 MISSING_HELP = {
     "DISCORD_TOKEN": (
@@ -49,6 +51,10 @@ LOGIN_REFUSED_HELP = (
     "(your app → Bot → Reset Token) into DISCORD_TOKEN."
 )
 CANNOT_LISTEN = "The web app cannot listen on {address} ({reason}). Change WEB_HOST or WEB_PORT."
+HEALTH_CANNOT_LISTEN = (
+    "The health server cannot listen on {address} ({reason}). Change HEALTH_HOST or "
+    "HEALTH_PORT, or unset HEALTH_PORT."
+)
 UNREACHABLE = "Could not reach Discord at {base}: {error}. Check DISCORD_API_BASE and the network."
 
 
@@ -135,10 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level, settings.log_format, secrets=settings_secrets(settings))
     if args.command == "migrate":
         upgrade(settings.database_url, args.revision)
         logging.getLogger("tutorbot").info("database is at %s", args.revision)
@@ -190,9 +193,9 @@ def _serve(settings: Settings, command: str, shards: Shards) -> int:
     except (MissingSettingError, DataKeysError) as error:
         sys.stderr.write(_setup_help(error) + "\n")
         return 2
-    except WebStartError as failed:
-        message = CANNOT_LISTEN.format(address=failed.address, reason=failed.reason)
-        sys.stderr.write(message + "\n")
+    except (WebStartError, HealthStartError) as failed:
+        which = CANNOT_LISTEN if isinstance(failed, WebStartError) else HEALTH_CANNOT_LISTEN
+        sys.stderr.write(which.format(address=failed.address, reason=failed.reason) + "\n")
         return 1
     except discord.LoginFailure:
         sys.stderr.write(LOGIN_REFUSED_HELP + "\n")

@@ -4,7 +4,9 @@ All state lives in the queue's table. A sweep leases a batch of due rows, runs t
 handlers, and closes each row with a compare-and-set on its lease, so any number of
 runners, in one process or many, can share a database and each row is handled once
 while its lease holds. A handler that raises is retried with backoff and given up on
-after `max_attempts`. APScheduler only drives the periodic tick.
+after `max_attempts`. APScheduler only drives the periodic tick. While a handler runs,
+every log record carries the row's job, booking, guild and user ids; with `metrics`, each
+run is counted by kind and outcome and timed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +26,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
+from marketplace.logs import log_context
+from marketplace.metrics import Metrics
 from marketplace.ports import ActionQueue, Clock
 
 logger = logging.getLogger(__name__)
@@ -86,8 +91,10 @@ class JobRunner:
         backoff: Backoff = exponential_backoff,
         concurrency: int = 4,
         on_give_up: GiveUp | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._queue = queue
+        self._metrics = metrics
         self._on_give_up = on_give_up
         self._handlers = dict(handlers)
         self._clock = clock
@@ -199,20 +206,38 @@ class JobRunner:
         await asyncio.gather(*(run(action) for action in claimed))
 
     async def _run_one(self, action: ClaimedAction, lease_until: datetime) -> None:
+        with log_context(
+            job_id=action.action_id,
+            booking_id=action.booking_id,
+            guild_id=action.guild_id,
+            user_id=action.user_id,
+        ):
+            outcome = await self._handle(action, lease_until)
+        if self._metrics is not None and outcome is not None:
+            self._metrics.job(action.kind.value, *outcome)
+
+    async def _handle(
+        self, action: ClaimedAction, lease_until: datetime
+    ) -> tuple[str, float | None] | None:
+        """Run the row's handler and close or reschedule it; (outcome, seconds) for metrics."""
         if self._clock.now() >= lease_until:
             # Another runner may hold it by now; leave it to whoever claims it next.
             logger.warning("lease on action %s ran out before its turn", action.action_id)
-            return
+            return None
         handler = self._handlers.get(action.kind)
         if handler is None:
             await self._close(action, ActionState.FAILED, f"no handler for {action.kind}")
-            return
+            return "no_handler", None
+        started = time.perf_counter()
         try:
             result = await handler(action)
         except Exception as error:
-            await self._retry(action, error)
-            return
+            seconds = time.perf_counter() - started
+            final = await self._retry(action, error)
+            return ("failed" if final else "retry"), seconds
+        seconds = time.perf_counter() - started
         await self._close(action, result.state, result.outcome)
+        return result.state.value, seconds
 
     async def _close(self, action: ClaimedAction, state: ActionState, outcome: str) -> None:
         try:
@@ -225,7 +250,8 @@ class JobRunner:
         if not closed:
             logger.warning("action %s was taken over before it could close", action.action_id)
 
-    async def _retry(self, action: ClaimedAction, error: Exception) -> None:
+    async def _retry(self, action: ClaimedAction, error: Exception) -> bool:
+        """Reschedule the row (or fail it after its last attempt); True if that was final."""
         final = action.attempts >= self._max_attempts
         logger.error(
             "%s action %s failed (attempt %s of %s)%s",
@@ -246,9 +272,10 @@ class JobRunner:
             logger.exception(
                 "rescheduling action %s failed; its lease will lapse", action.action_id
             )
-            return
+            return final
         if final and held and self._on_give_up is not None:
             try:
                 await self._on_give_up(action, outcome)
             except Exception:
                 logger.exception("reporting the failure of action %s failed", action.action_id)
+        return final

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from stripe.params.checkout import SessionCreateParams
 
 from marketplace.domain.money import Money
+from marketplace.metrics import Metrics
 from marketplace.ports.payments import (
     CheckoutRef,
     CheckoutRequest,
@@ -242,8 +243,8 @@ class StripeGateway(PaymentGateway):
     every money-moving POST carries the caller's idempotency key, so Stripe answers a
     retried request with the first result. `installation` (the stored
     `installation_key_prefix`) goes before every key and into each transfer's metadata,
-    so two deployments on one Stripe account never share a key or a transfer. Call
-    `close` when done.
+    so two deployments on one Stripe account never share a key or a transfer. With
+    `metrics`, every failed call is counted by its error code. Call `close` when done.
     """
 
     def __init__(
@@ -254,6 +255,7 @@ class StripeGateway(PaymentGateway):
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         max_network_retries: int = DEFAULT_NETWORK_RETRIES,
         installation: str,
+        metrics: Metrics | None = None,
     ) -> None:
         if not installation.strip():
             msg = "StripeGateway needs the installation's key prefix"
@@ -268,6 +270,7 @@ class StripeGateway(PaymentGateway):
             max_network_retries=max_network_retries,
         )
         self._closed = False
+        self._metrics = metrics
 
     def __repr__(self) -> str:
         return f"StripeGateway(api_base={self.api_base!r})"
@@ -283,6 +286,8 @@ class StripeGateway(PaymentGateway):
             mapped = gateway_error(error)
             level = logging.WARNING if mapped.retryable else logging.INFO
             log.log(level, "stripe %s refused: %s (%s)", what, mapped.code, mapped.kind)
+            if self._metrics is not None:
+                self._metrics.stripe_error(mapped.code, mapped.kind)
             raise mapped from error
 
     # --- checkout ---------------------------------------------------------------------

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, Update, and_, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Update, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
@@ -30,6 +31,16 @@ OUTCOME_LENGTH = 200  # the width of scheduled_action.outcome
 KNOWN_KINDS = tuple(kind.value for kind in ActionKind)
 
 _Row = ScheduledActionRow
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The pending rows already due: how many, and the oldest one's due time."""
+
+    due: int
+    oldest_due_at: datetime | None
+
+
 _CLAIMED_COLUMNS = (
     _Row.id,
     _Row.kind,
@@ -123,6 +134,18 @@ class SqlActionQueue:
             rows = claimed.all()
         actions = [_to_claimed(row) for row in rows]
         return sorted(actions, key=lambda action: (action.due_at, action.action_id))
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """How many pending rows are due at `now`, and since when the oldest has waited.
+
+        One aggregate over the (state, due_at) index, on a reader: cheap enough per scrape.
+        """
+        query = select(func.count(), func.min(_Row.due_at)).where(
+            _Row.state == ActionState.PENDING.value, _Row.due_at <= now
+        )
+        async with self._database.reader() as session:
+            due, oldest = (await session.execute(query)).one()
+        return Backlog(int(due), oldest)
 
     async def finish(
         self, action_id: int, owner: str, state: ActionState, outcome: str, now: datetime

@@ -2,7 +2,9 @@
 
 400 for anything unverifiable (only the reason is logged, never the body or signature);
 503 when the event is early or the provider is briefly unreachable, so Stripe retries;
-200 with the outcome otherwise, a duplicate included.
+200 with the outcome otherwise, a duplicate included. Every answer is counted in
+`tutorbot_webhooks_total` by event type (``unverified`` when the event could not be
+verified) and outcome.
 """
 
 from __future__ import annotations
@@ -15,56 +17,61 @@ from marketplace.payments import InvalidWebhookError, verify_event
 from marketplace.ports import PaymentGatewayError, ProviderEvent
 from marketplace.services.context import ServiceContext
 from marketplace.services.webhooks import NotReadyError, handle_event
+from web.checkout.health import METRICS_KEY
 from web.checkout.limits import WEBHOOK_MAX_BYTES, BodyTooLargeError, read_capped
 from web.checkout.pages import SERVICES_KEY
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_SECRET_KEY = web.AppKey("webhook_secret", str)
+UNVERIFIED = "unverified"
 
-
-def _answer(status: str, code: int = 200) -> web.Response:
-    return web.json_response({"status": status}, status=code)
+Answer = tuple[str, int]
+"""The outcome named in the body, and the HTTP status."""
 
 
 async def stripe_webhook(request: web.Request) -> web.Response:
     """Verify and handle one Stripe event (see the module docstring)."""
     verified = await _verified(request)
-    if isinstance(verified, web.Response):
-        return verified
-    return await _handled(verified, request.app[SERVICES_KEY])
+    if isinstance(verified, ProviderEvent):
+        event_type = verified.type
+        outcome, code = await _handled(verified, request.app[SERVICES_KEY])
+    else:
+        event_type, (outcome, code) = UNVERIFIED, verified
+    request.app[METRICS_KEY].webhook(event_type, outcome)
+    return web.json_response({"status": outcome}, status=code)
 
 
-async def _verified(request: web.Request) -> ProviderEvent | web.Response:
+async def _verified(request: web.Request) -> ProviderEvent | Answer:
     """The authentic event, or the answer refusing it."""
     try:
         body = await read_capped(request, WEBHOOK_MAX_BYTES)
     except BodyTooLargeError:
         log.warning("rejected webhook: body over %d bytes", WEBHOOK_MAX_BYTES)
-        return _answer("too_large", 413)
+        return "too_large", 413
     signature = request.headers.get("Stripe-Signature", "")
     try:
         return verify_event(body, signature, request.app[WEBHOOK_SECRET_KEY])
     except InvalidWebhookError as error:
         log.warning("rejected webhook: %s", error.reason)
-        return _answer("rejected", 400)
+        return "rejected", 400
 
 
-async def _handled(event: ProviderEvent, ctx: ServiceContext) -> web.Response:
+async def _handled(event: ProviderEvent, ctx: ServiceContext) -> Answer:
     """Hand the event to the services; 503 asks Stripe to send it again later."""
     what = f"webhook {event.event_id} ({event.type})"
     try:
         result = await handle_event(event, ctx)
     except NotReadyError:
         log.info("%s arrived early; asking for a retry", what)
-        return _answer("retry", 503)
+        return "retry", 503
     except PaymentGatewayError as error:
         if not error.retryable:
             log.exception("%s failed: %s", what, error.code)
-            return _answer("error", 500)
+            return "error", 500
         log.warning("%s needs a retry: %s", what, error.code)
-        return _answer("retry", 503)
+        return "retry", 503
     except Exception:
         log.exception("%s failed", what)
-        return _answer("error", 500)
-    return _answer(result.status)
+        return "error", 500
+    return result.status, 200
