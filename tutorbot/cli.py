@@ -1,7 +1,7 @@
 """The `tutorbot` command.
 
 `run | bot [--shard-ids 0,1 --shard-count 4] | web | migrate | ledger verify |
-keys generate | keys rotate`.
+keys generate | keys rotate | backup PATH | restore PATH`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -25,6 +29,7 @@ from marketplace.storage.migrate import upgrade
 from marketplace.storage.models import Base
 from marketplace.storage.sealing import DataKeys, DataKeysError, reseal_all
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tutorbot.backup import BackupError, backup, restore
 from tutorbot.bootstrap import MissingSettingError, WebStartError, data_keys, serve
 from tutorbot.health import HealthStartError
 
@@ -81,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys_parser.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("generate", help="print a new key (put it first in TUTORBOT_DATA_KEYS)")
     keys_sub.add_parser("rotate", help="re-encrypt every sealed value under the first key")
+    backup_parser = sub.add_parser(
+        "backup", help="copy the database to PATH (SQLite online backup, or pg_dump)"
+    )
+    backup_parser.add_argument("path", type=Path)
+    restore_parser = sub.add_parser(
+        "restore", help="replace the database with the backup in PATH (stop the bot first)"
+    )
+    restore_parser.add_argument("path", type=Path)
     return parser
 
 
@@ -150,7 +163,20 @@ def main(argv: list[str] | None = None) -> int:
         return _ledger_verify(settings, args.guild)
     if args.command == "keys":
         return _keys(settings, args.keys_command)
+    if args.command in ("backup", "restore"):
+        return _backup(settings, args.command, args.path)
     return _serve(settings, args.command, _shards(parser, args))
+
+
+def _backup(settings: Settings, command: str, path: Path) -> int:
+    """`backup PATH` or `restore PATH`; one line saying what was done, or why not."""
+    try:
+        summary = (backup if command == "backup" else restore)(settings.database_url, path)
+    except BackupError as error:
+        sys.stderr.write(f"{error}.\n")
+        return 1
+    sys.stdout.write(summary + "\n")
+    return 0
 
 
 def _keys(settings: Settings, command: str) -> int:
@@ -185,11 +211,36 @@ def _setup_help(error: MissingSettingError | DataKeysError) -> str:
     return MISSING_HELP.get(error.name, f"{error.name} is not set.")
 
 
+async def until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` until it ends, or until SIGTERM or SIGINT asks the process to stop.
+
+    A stop cancels `work`, which then shuts down in order (the job runner finishes the
+    work it holds, the gateway closes, the pool is released), and the exit code is 0:
+    what `systemctl stop` expects.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise  # cancelled from outside, not by a signal
+        logging.getLogger("tutorbot").info("stopped by a signal")
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
 def _serve(settings: Settings, command: str, shards: Shards) -> int:
     """Run the chosen parts; turn start-up failures into one plain sentence and a code."""
     with_bot, with_web = {"run": (True, True), "bot": (True, False), "web": (False, True)}[command]
     try:
-        asyncio.run(serve(settings, with_bot=with_bot, with_web=with_web, shards=shards))
+        asyncio.run(
+            until_stopped(serve(settings, with_bot=with_bot, with_web=with_web, shards=shards))
+        )
     except (MissingSettingError, DataKeysError) as error:
         sys.stderr.write(_setup_help(error) + "\n")
         return 2
