@@ -24,9 +24,11 @@ from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, Sy
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
+from marketplace.storage.cache_sync import CacheSync
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.installation import installation_key_prefix
 from marketplace.storage.migrate import upgrade_async
+from marketplace.storage.read_cache import ReadCache
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.sealing import DataKeys, key_file_for, load_or_create_key_file
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
@@ -81,6 +83,7 @@ class Runtime:
     waker: JobWaker
     metrics: Metrics = field(default_factory=Metrics)
     readiness: Readiness = field(default_factory=Readiness)
+    cache_sync: CacheSync | None = None  # PostgreSQL: the read cache kept right across processes
 
 
 async def build_runtime(
@@ -102,15 +105,20 @@ async def build_runtime(
     if settings.payments_configured:
         installation = await installation_key_prefix(database, clock.now())
         gateway = payment_gateway(settings, installation, metrics)
+    cache = ReadCache()
+    cache_sync = None
+    if not database.is_sqlite:
+        cache_sync = CacheSync(settings.database_url, cache)
+        await cache_sync.start()
     services = ServiceContext(
-        uow=UnitOfWorkFactory(database),
+        uow=UnitOfWorkFactory(database, cache),
         clock=clock,
         gateway=gateway,
         public_base_url=settings.public_base_url,
         wake_jobs=waker,
         mailer=mailer_for(settings),
     )
-    return Runtime(settings, database, services, waker, metrics, readiness)
+    return Runtime(settings, database, services, waker, metrics, readiness, cache_sync)
 
 
 def data_keys(settings: Settings) -> DataKeys:
@@ -149,6 +157,8 @@ async def close_runtime(runtime: Runtime) -> None:
     if runtime.services.gateway is not None:
         with contextlib.suppress(Exception):
             await runtime.services.gateway.close()
+    if runtime.cache_sync is not None:
+        await runtime.cache_sync.close()
     with contextlib.suppress(Exception):
         await runtime.database.dispose()
 

@@ -1,8 +1,9 @@
 """A small per-process cache for hot, rarely-changed reads (guild policy, subjects).
 
 Only read-only units of work fill it, from committed data. Writers drop the entry when
-they commit, so this process sees its own changes at once; other processes (several
-bots on PostgreSQL) see them within `ttl`.
+they commit, so this process sees its own changes at once. Other processes (several
+bots on PostgreSQL) drop the entry when `cache_sync` tells them, and in any case see the
+change within `ttl`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class ReadCache:
 
     ttl: float = DEFAULT_TTL_SECONDS
     now: Callable[[], float] = time.monotonic
+    # Tells the other processes about a committed change (`cache_sync` on PostgreSQL).
+    publish: Callable[[Hashable], None] | None = None
     _entries: dict[Hashable, tuple[float, Any]] = field(default_factory=dict)
 
     def get(self, key: Hashable) -> Any | None:
@@ -37,6 +40,16 @@ class ReadCache:
     def drop(self, key: Hashable) -> None:
         """Forget `key` (after a write)."""
         self._entries.pop(key, None)
+
+    def committed(self, key: Hashable) -> None:
+        """A change to `key` was committed: forget it here and tell the other processes."""
+        self.drop(key)
+        if self.publish is not None:
+            self.publish(key)
+
+    def clear(self) -> None:
+        """Forget everything (when changes elsewhere may have been missed)."""
+        self._entries.clear()
 
 
 @dataclass
@@ -59,4 +72,4 @@ class CacheAccess:
     def changed(self, key: Hashable) -> None:
         """This transaction changes `key`: drop it now and again once committed."""
         self.cache.drop(key)
-        self.on_commit(lambda: self.cache.drop(key))
+        self.on_commit(lambda: self.cache.committed(key))
