@@ -149,6 +149,10 @@ def settings_secrets(settings: Settings) -> list[str]:
     return found
 
 
+# APScheduler logs every tick of the job runner ("Running job …") at INFO.
+CHATTY_LOGGERS = ("apscheduler",)
+
+
 class _OurHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The handler `configure_logging` installs (so a second call can find it)."""
 
@@ -176,4 +180,7 @@ def configure_logging(
         target.removeHandler(old)
     target.addHandler(handler)
     target.setLevel(level.upper())
+    if root is None:
+        for chatty in CHATTY_LOGGERS:  # a line per tick or per request is noise at INFO
+            logging.getLogger(chatty).setLevel(max(target.level, logging.WARNING))
     return handler
