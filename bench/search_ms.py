@@ -2,9 +2,11 @@
 
 Goes through the real service: `ServiceContext(uow=UnitOfWorkFactory(database),
 clock=SystemClock())` and an `Actor` for a random student. Three lines: subject + level
-sorted best (the issue's target, p95 <= 20 ms at full scale), the same sorted soonest,
-and with `when` set. Each reports how many SQL statements one query issued on average
-and how long the candidate query alone took (`sql_p50`), to show where the time goes.
+sorted best, the same sorted soonest, and with `when` set. The issue's targets, at full
+scale: p95 <= 10 ms without `when`, p95 <= 20 ms with it; each line says which one it
+is held to (`target_p95_ms`) and whether it met it. Each reports how many SQL
+statements one query issued on average and how long the candidate query alone took
+(`sql_p50`), to show where the time goes.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from marketplace.timeparse import parse_when
 from tests.data_keys import TEST_DATA_KEYS
 
-TARGET_P95_MS = 20.0
+TARGET_P95_MS = 10.0  # without `when`
+TARGET_WHEN_P95_MS = 20.0
 MIN_REVIEWS = GuildPolicy().min_reviews_for_rating  # the bench guild keeps the default
 WARM_UP = 20
 WHEN_TEXTS = (
@@ -49,6 +53,10 @@ class Variant:
     name: str
     sort: str
     with_when: bool
+
+    @property
+    def target_p95_ms(self) -> float:
+        return TARGET_WHEN_P95_MS if self.with_when else TARGET_P95_MS
 
 
 VARIANTS = (
@@ -98,16 +106,27 @@ async def _time_find(
 
 
 async def _time_candidates(ctx: ServiceContext, batch: list[search.FindTutors]) -> list[float]:
-    """The candidate query alone, through the repository, in one read-only unit of work."""
+    """The candidate query alone, as `find` sends it, in one read-only unit of work.
+
+    First `search.MAX_RESULTS` in the sort's order without `when`; with it, every tutor
+    who may be free in the window (worked out as `find` does, in the student's zone).
+    """
     durations = []
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         for query in batch:
+            window = None
+            if query.when:
+                zone = await uow.users.timezone(query.actor.user_id) or "UTC"
+                parsed = parse_when(query.when, zone=zone, now=now)
+                if parsed.start is not None:
+                    window = (parsed.start, parsed.end or parsed.start + search.DEFAULT_WINDOW)
             started = time.perf_counter()
             await uow.search.candidates(
                 query.actor.guild_id, query.subject_key, level=query.level or Level.BEGINNER,
                 max_rate_minor=None, viewer_id=query.actor.user_id, now=now,
-                min_reviews_for_rating=MIN_REVIEWS,
+                min_reviews_for_rating=MIN_REVIEWS, sort=query.sort,
+                limit=None if window else search.MAX_RESULTS, free_between=window,
             )  # fmt: skip
             durations.append(time.perf_counter() - started)
     return durations
@@ -146,9 +165,9 @@ async def run(scale: Scale, out: Emit) -> None:
                     "sql_p50": ms(percentile(sql, 50)),
                     "statements_per_query": round(statements / count, 1),
                     "hits_mean": round(sum(hits) / count, 1),
-                    "target_p95_ms": TARGET_P95_MS,
+                    "target_p95_ms": variant.target_p95_ms,
                     "target_scale": "full",
-                    "target_met": p95 <= TARGET_P95_MS,
+                    "target_met": p95 <= variant.target_p95_ms,
                     "data_set_seconds": round(prepared, 1),
                     "data_set_built_seconds": info.build_seconds,
                     "load1": round(os.getloadavg()[0], 2),

@@ -27,6 +27,7 @@ A :class:`DayOff` removes all availability, weekly and one-off, on that local da
 from __future__ import annotations
 
 import bisect
+import functools
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -155,11 +156,22 @@ class WeeklyRule:
 
     def window_on(self, day: date) -> Window:
         """Return the UTC window opened on local date ``day`` (may be empty in a gap)."""
-        zone = zone_info(self.zone)
-        end_day = day + _DAY if self.crosses_midnight else day
-        start = resolve_start(datetime.combine(day, self.start), zone)
-        end = resolve_end(datetime.combine(end_day, self.end), zone)
-        return start, end
+        return _local_window(day, self.start, self.end, self.zone)
+
+
+@functools.lru_cache(maxsize=8192)
+def _local_window(day: date, start: time, end: time, zone_name: str) -> Window:
+    """The UTC instants of a wall-clock window on local date ``day`` (see WeeklyRule).
+
+    A pure function of its arguments, memoised: searches expand the same few rule times
+    on the same few dates over and over, and resolving wall clocks is most of the cost.
+    """
+    zone = zone_info(zone_name)
+    end_day = day + _DAY if end <= start else day
+    return (
+        resolve_start(datetime.combine(day, start), zone),
+        resolve_end(datetime.combine(end_day, end), zone),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,11 +228,12 @@ def _first_day(rule: WeeklyRule, earliest: date) -> date:
     return earliest + timedelta(days=(rule.weekday - earliest.weekday()) % 7)
 
 
-def _rule_windows(rule: WeeklyRule, start: datetime, end: datetime) -> Iterator[Window]:
-    zone = zone_info(rule.zone)
+def _rule_windows(
+    rule: WeeklyRule, start: datetime, end: datetime, dates: _LocalDates
+) -> Iterator[Window]:
+    first, last = dates.of(rule.zone)
     # A window opened the local day before ``start`` may still be running at ``start``.
-    day = _first_day(rule, _wall(start, zone).date() - _DAY)
-    last = _wall(end, zone).date()
+    day = _first_day(rule, first - _DAY)
     while day <= last:
         if rule.applies_on(day):
             window = rule.window_on(day)
@@ -252,6 +265,22 @@ def _merge(windows: Iterable[Window]) -> list[Window]:
     return merged
 
 
+class _LocalDates:
+    """The local dates of ``start`` and ``end`` in each zone asked for, worked out once."""
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        self._start, self._end = start, end
+        self._dates: dict[str, tuple[date, date]] = {}
+
+    def of(self, zone_name: str) -> tuple[date, date]:
+        found = self._dates.get(zone_name)
+        if found is None:
+            zone = zone_info(zone_name)
+            found = (_wall(self._start, zone).date(), _wall(self._end, zone).date())
+            self._dates[zone_name] = found
+        return found
+
+
 def _pieces(
     rules: Iterable[WeeklyRule],
     one_offs: Iterable[OneOffWindow],
@@ -260,7 +289,8 @@ def _pieces(
     end: datetime,
 ) -> list[Window]:
     """Unmerged, unclipped availability windows meeting ``[start, end)``, days off removed."""
-    raw = [w for rule in rules for w in _rule_windows(rule, start, end)]
+    dates = _LocalDates(start, end)
+    raw = [w for rule in rules for w in _rule_windows(rule, start, end, dates)]
     raw += [
         (o.start.astimezone(UTC), o.end.astimezone(UTC))
         for o in one_offs

@@ -54,6 +54,25 @@ class AvailabilityRepository(Protocol):
         """Every weekly rule of each tutor, in one query."""
         ...
 
+    async def rules_meeting(
+        self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
+    ) -> dict[int, list[WeeklyRule]]:
+        """Each tutor's weekly rules that may open a window meeting [start, end), one query.
+
+        A superset of those that do, by the rule's UTC week range widened for daylight
+        saving (as `SearchIndex.candidates(free_between=...)`); for ranges under a week.
+        """
+        ...
+
+    async def windows_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: datetime, days_from: date
+    ) -> tuple[dict[int, list[OneOffWindow]], dict[int, list[DayOff]]]:
+        """Each tutor's one-off windows ending after `after` and days off from `days_from`.
+
+        One query for both, each list in start order.
+        """
+        ...
+
     async def one_offs_of(
         self, guild_id: int, tutor_ids: Sequence[int], after: datetime
     ) -> dict[int, list[OneOffWindow]]:
@@ -64,14 +83,6 @@ class AvailabilityRepository(Protocol):
         self, guild_id: int, tutor_ids: Sequence[int], after: date
     ) -> dict[int, list[DayOff]]:
         """Each tutor's days off on or after `after`, in one query."""
-        ...
-
-    async def one_offs(self, guild_id: int, tutor_id: int, after: datetime) -> list[OneOffWindow]:
-        """One-off windows that end after `after`."""
-        ...
-
-    async def days_off(self, guild_id: int, tutor_id: int, after: date) -> list[DayOff]:
-        """Days off on or after `after`."""
         ...
 
     async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
@@ -96,12 +107,6 @@ class AvailabilityRepository(Protocol):
 
     async def remove(self, guild_id: int, tutor_id: int, entry_id: str) -> bool:
         """Delete one of the tutor's entries; False if it is not theirs or not there."""
-        ...
-
-    async def maybe_free(
-        self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
-    ) -> set[int]:
-        """A cheap superset of the tutors whose availability meets [start, end)."""
         ...
 
 
@@ -176,10 +181,15 @@ class SearchIndex(Protocol):
         sort: str = "best",
         limit: int | None = None,
         verification_in: tuple[str, ...] | None = None,
+        free_between: tuple[datetime, datetime] | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
 
         With `verification_in`, only tutors whose verification level is one of those.
+
+        With `free_between`, only tutors who may be free then: a cheap superset of those
+        whose availability (a weekly rule, by its UTC week range widened for daylight
+        saving, or a one-off window) meets the range; bookings and days off are not read.
 
         With `limit`, the first `limit` of them in `sort` order: the domain's ranking order
         on everything it reads from the profile (a rating counts from

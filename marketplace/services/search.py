@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from marketplace.domain.availability import expand_slots
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Level, VerificationLevel
-from marketplace.domain.ranking import TutorCandidate, rank
+from marketplace.domain.ranking import RankSort, TutorCandidate, rank
 from marketplace.domain.verification import levels_meeting, required_level
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import SearchCandidate
-from marketplace.services.availability import first_open_slot, open_slots_of
+from marketplace.services.availability import first_open_slot
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import WhenKind, parse_when
@@ -87,10 +88,13 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             viewer_id=actor.user_id, now=now, sort=query.sort,
             min_reviews_for_rating=policy.min_reviews_for_rating,
             limit=None if window else MAX_RESULTS,
-            verification_in=_verified_enough(policy, query.subject_key),
+            verification_in=_verified_enough(policy, query.subject_key), free_between=window,
         )  # fmt: skip
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
-        next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
+        if window is None or query.sort == RankSort.SOONEST:
+            # With `when`, the cached slots only order the exact checks, and only "soonest"
+            # orders on them: the free starts found in the window replace them below.
+            next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
         if window is not None:
             best_first = rank(
                 (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
@@ -188,17 +192,40 @@ async def _free_in(
 ) -> dict[int, datetime | None]:
     """The first free start within the window, for each tutor who has one.
 
-    Exact slots are worked out for the best-ranked `MAX_EXACT_CHECKS` of the tutors who
-    may be free (`ranked` is best first), so a good tutor is never cut for a low id.
+    `ranked` are the tutors who may be free then (the candidate query's `free_between`),
+    best first; exact slots are worked out for the first `MAX_EXACT_CHECKS` of them, so a
+    good tutor is never cut for a low id. Four queries, whatever their number.
+
+    The starts are `availability.open_slots_of`'s for the window, but only the weekly
+    rules that may meet it are read: a slot starts in the window and ends at most the
+    shortest session after it, so no other rule can open or extend one.
     """
+    checked = ranked[:MAX_EXACT_CHECKS]
+    if not checked:
+        return {}
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
+    buffer = timedelta(minutes=policy.buffer_minutes)
     start, end = window
-    maybe = await uow.availability.maybe_free(guild_id, ranked, start, end)
-    checked = [tutor_id for tutor_id in ranked if tutor_id in maybe][:MAX_EXACT_CHECKS]
-    free = await open_slots_of(
-        uow, guild_id, checked, policy, now, duration=shortest, within=(start, end)
+    rules = await uow.availability.rules_meeting(guild_id, checked, start, end + shortest)
+    one_offs, days_off = await uow.availability.windows_of(
+        guild_id, checked, start, (start - timedelta(days=1)).date()
     )
-    return {tutor_id: starts[0] for tutor_id, starts in free.items() if starts}
+    busy = await uow.bookings.busy_of(
+        guild_id, checked, start - buffer - shortest, end + shortest + buffer
+    )
+    notice = max(timedelta(minutes=policy.min_notice_minutes), start - now)
+    reach = min(timedelta(days=policy.booking_horizon_days), end - now)
+    free: dict[int, datetime | None] = {}
+    for tutor_id in checked:
+        slots = expand_slots(
+            rules.get(tutor_id, []), one_offs.get(tutor_id, []), days_off.get(tutor_id, []),
+            busy.get(tutor_id, []), duration=shortest, buffer=buffer, now=now,
+            min_notice=notice, horizon=reach,
+        )  # fmt: skip
+        first = next((s.start for s in slots if start <= s.start < end), None)
+        if first is not None:
+            free[tutor_id] = first
+    return free
 
 
 def _candidate(

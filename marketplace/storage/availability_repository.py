@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Row, Select, Table, and_, bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import DayOff, OneOffWindow, WeeklyRule, zone_info
@@ -45,6 +46,38 @@ def week_minute(instant: datetime) -> int:
     return utc.weekday() * 1440 + utc.hour * 60 + utc.minute
 
 
+# The booking path's reads, built once with named parameters and the tables' own
+# columns (Core statements): building a statement costs more than SQLite takes to run it.
+_RULES = cast(Table, AvailabilityRuleRow.__table__).c
+_WINDOWS = cast(Table, AvailabilityWindowRow.__table__).c
+_RULES_OF = (
+    select(
+        _RULES.tutor_id, _RULES.id, _RULES.weekday, _RULES.start_minute, _RULES.end_minute,
+        _RULES.zone, _RULES.valid_from, _RULES.valid_until,
+    )
+    .where(
+        _RULES.guild_id == bindparam("guild_id"),
+        _RULES.tutor_id.in_(bindparam("tutor_ids", expanding=True)),
+    )
+    .order_by(_RULES.weekday, _RULES.start_minute)
+)  # fmt: skip
+_WINDOWS_OF = (
+    select(
+        _WINDOWS.tutor_id, _WINDOWS.id, _WINDOWS.start_at, _WINDOWS.end_at,
+        _WINDOWS.is_day_off, _WINDOWS.day, _WINDOWS.zone,
+    )
+    .where(
+        _WINDOWS.guild_id == bindparam("guild_id"),
+        _WINDOWS.tutor_id.in_(bindparam("tutor_ids", expanding=True)),
+        or_(
+            and_(_WINDOWS.is_day_off.is_(False), _WINDOWS.end_at > bindparam("after")),
+            and_(_WINDOWS.is_day_off.is_(True), _WINDOWS.day >= bindparam("days_from")),
+        ),
+    )
+    .order_by(_WINDOWS.start_at, _WINDOWS.id)
+)  # fmt: skip
+
+
 class SqlAvailabilityRepository:
     """A tutor's availability in SQL."""
 
@@ -58,83 +91,97 @@ class SqlAvailabilityRepository:
     async def rules_of(
         self, guild_id: int, tutor_ids: Sequence[int]
     ) -> dict[int, list[WeeklyRule]]:
-        """Every weekly rule of each tutor, in one query."""
-        rows = await self._session.scalars(
-            select(AvailabilityRuleRow)
-            .where(
-                AvailabilityRuleRow.guild_id == guild_id,
-                AvailabilityRuleRow.tutor_id.in_(tutor_ids),
-            )
-            .order_by(AvailabilityRuleRow.weekday, AvailabilityRuleRow.start_minute)
-        )
-        found: dict[int, list[WeeklyRule]] = {}
-        for row in rows:
-            found.setdefault(row.tutor_id, []).append(self._rule(row))
-        return found
+        """Every weekly rule of each tutor, in one query (columns, not ORM objects)."""
+        params = {"guild_id": guild_id, "tutor_ids": list(tutor_ids)}
+        rows = await self._session.execute(_RULES_OF, params)
+        return self._rules_by_tutor(rows)
 
     @staticmethod
-    def _rule(row: AvailabilityRuleRow) -> WeeklyRule:
-        return WeeklyRule(
-            row.weekday,
-            _time(row.start_minute),
-            _time(row.end_minute),
-            row.zone,
-            row.valid_from,
-            row.valid_until,
-            rule_id=row.id,
-        )
+    def _rule_columns() -> Select[int, int, int, int, int, str, date | None, date | None]:
+        a = AvailabilityRuleRow
+        return select(
+            a.tutor_id, a.id, a.weekday, a.start_minute, a.end_minute, a.zone,
+            a.valid_from, a.valid_until,
+        )  # fmt: skip
 
-    async def one_offs(self, guild_id: int, tutor_id: int, after: datetime) -> list[OneOffWindow]:
-        """One-off windows that end after `after`."""
-        return (await self.one_offs_of(guild_id, [tutor_id], after)).get(tutor_id, [])
+    @staticmethod
+    def _rules_by_tutor(
+        rows: Iterable[Row[int, int, int, int, int, str, date | None, date | None]],
+    ) -> dict[int, list[WeeklyRule]]:
+        found: dict[int, list[WeeklyRule]] = {}
+        for tutor_id, rule_id, weekday, start, end, zone, valid_from, valid_until in rows:
+            rule = WeeklyRule(
+                weekday, _time(start), _time(end), zone, valid_from, valid_until, rule_id=rule_id
+            )
+            found.setdefault(tutor_id, []).append(rule)
+        return found
+
+    async def rules_meeting(
+        self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
+    ) -> dict[int, list[WeeklyRule]]:
+        """Each tutor's weekly rules that may open a window meeting [start, end), one query.
+
+        Picked by the widened UTC week range (`utc_week_range`), so a superset of those
+        that do, as the search's "may be free" test; every shift by a week is tried, for
+        ranges and windows either side of Monday 00:00 UTC. Meant for short ranges (a
+        week or more meets every rule).
+        """
+        a = AvailabilityRuleRow
+        low = week_minute(start)
+        high = low + -(-(end - start) // timedelta(minutes=1)) + 1  # rounded up, past seconds
+        shifts = (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
+        rows = await self._session.execute(
+            self._rule_columns()
+            .where(
+                a.guild_id == guild_id,
+                a.tutor_id.in_(tutor_ids),
+                or_(
+                    *(
+                        (a.utc_week_start < high + shift) & (a.utc_week_end > low + shift)
+                        for shift in shifts
+                    )
+                ),
+            )
+            .order_by(a.weekday, a.start_minute)
+        )
+        return self._rules_by_tutor(rows)
+
+    async def windows_of(
+        self, guild_id: int, tutor_ids: Sequence[int], after: datetime, days_from: date
+    ) -> tuple[dict[int, list[OneOffWindow]], dict[int, list[DayOff]]]:
+        """Each tutor's one-off windows ending after `after` and days off from `days_from`.
+
+        One query for both, each list in start order.
+        """
+        params = {
+            "guild_id": guild_id, "tutor_ids": list(tutor_ids), "after": after,
+            "days_from": days_from,
+        }  # fmt: skip
+        rows = await self._session.execute(_WINDOWS_OF, params)
+        one_offs: dict[int, list[OneOffWindow]] = {}
+        days_off: dict[int, list[DayOff]] = {}
+        for tutor_id, window_id, start, end, is_day_off, day, zone in rows:
+            if not is_day_off:
+                one_offs.setdefault(tutor_id, []).append(OneOffWindow(start, end, window_id))
+            elif day and zone:
+                days_off.setdefault(tutor_id, []).append(DayOff(day, zone))
+        return one_offs, days_off
 
     async def one_offs_of(
         self, guild_id: int, tutor_ids: Sequence[int], after: datetime
     ) -> dict[int, list[OneOffWindow]]:
         """Each tutor's one-off windows that end after `after`, in one query."""
-        rows = await self._session.scalars(
-            self._windows(guild_id, tutor_ids, day_off=False).where(
-                AvailabilityWindowRow.end_at > after
-            )
-        )
-        found: dict[int, list[OneOffWindow]] = {}
-        for row in rows:
-            window = OneOffWindow(row.start_at, row.end_at, window_id=row.id)
-            found.setdefault(row.tutor_id, []).append(window)
-        return found
-
-    async def days_off(self, guild_id: int, tutor_id: int, after: date) -> list[DayOff]:
-        """Days off on or after `after`."""
-        return (await self.days_off_of(guild_id, [tutor_id], after)).get(tutor_id, [])
+        one_offs, _ = await self.windows_of(guild_id, tutor_ids, after, date.max)
+        return one_offs
 
     async def days_off_of(
         self, guild_id: int, tutor_ids: Sequence[int], after: date
     ) -> dict[int, list[DayOff]]:
         """Each tutor's days off on or after `after`, in one query."""
-        rows = await self._session.scalars(
-            self._windows(guild_id, tutor_ids, day_off=True).where(
-                AvailabilityWindowRow.day >= after
-            )
+        _, days_off = await self.windows_of(
+            guild_id, tutor_ids, datetime.max.replace(tzinfo=UTC), after
         )
-        found: dict[int, list[DayOff]] = {}
-        for row in rows:
-            if row.day and row.zone:
-                found.setdefault(row.tutor_id, []).append(DayOff(row.day, row.zone))
-        return found
-
-    @staticmethod
-    def _windows(
-        guild_id: int, tutor_ids: Sequence[int], *, day_off: bool
-    ) -> Select[AvailabilityWindowRow]:
-        return (
-            select(AvailabilityWindowRow)
-            .where(
-                AvailabilityWindowRow.guild_id == guild_id,
-                AvailabilityWindowRow.tutor_id.in_(tutor_ids),
-                AvailabilityWindowRow.is_day_off.is_(day_off),
-            )
-            .order_by(AvailabilityWindowRow.start_at)
-        )
+        return days_off
 
     async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
         """Store a weekly rule; return its entry id."""
@@ -228,39 +275,3 @@ class SqlAvailabilityRepository:
             )
         )
         return bool(getattr(result, "rowcount", 0))
-
-    async def maybe_free(
-        self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
-    ) -> set[int]:
-        """A cheap superset of the tutors whose availability meets [start, end)."""
-        if not tutor_ids:
-            return set()
-        s, e = week_minute(start), week_minute(start) + int((end - start).total_seconds() // 60)
-        wraps = [(s, e), (s + MINUTES_PER_WEEK, e + MINUTES_PER_WEEK)]
-        rule_hits = await self._session.scalars(
-            select(AvailabilityRuleRow.tutor_id)
-            .where(
-                AvailabilityRuleRow.guild_id == guild_id,
-                AvailabilityRuleRow.tutor_id.in_(tutor_ids),
-                or_(
-                    *(
-                        (AvailabilityRuleRow.utc_week_start < hi)
-                        & (AvailabilityRuleRow.utc_week_end > lo)
-                        for lo, hi in wraps
-                    )
-                ),
-            )
-            .distinct()
-        )
-        window_hits = await self._session.scalars(
-            select(AvailabilityWindowRow.tutor_id)
-            .where(
-                AvailabilityWindowRow.guild_id == guild_id,
-                AvailabilityWindowRow.tutor_id.in_(tutor_ids),
-                AvailabilityWindowRow.is_day_off.is_(False),
-                AvailabilityWindowRow.start_at < end,
-                AvailabilityWindowRow.end_at > start,
-            )
-            .distinct()
-        )
-        return set(rule_hits) | set(window_hits)

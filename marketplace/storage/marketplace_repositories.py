@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import SQLColumnExpression, and_, case, delete, exists, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.profiles import Level
@@ -17,7 +31,10 @@ from marketplace.domain.ranking import (
 )
 from marketplace.domain.restrictions import Restriction
 from marketplace.ports.bookings import SearchCandidate
+from marketplace.storage.availability_repository import MINUTES_PER_WEEK, week_minute
 from marketplace.storage.models import (
+    AvailabilityRuleRow,
+    AvailabilityWindowRow,
     DeliveryRow,
     DmStatusRow,
     RestrictionRow,
@@ -35,10 +52,13 @@ LEVELS_AT_LEAST = {
 }
 
 
-def _rating_tenths(min_reviews: int) -> SQLColumnExpression[int]:
-    """`ranking.rating_tenths` on the profile's counts, in the same integer arithmetic."""
+def _rating_tenths() -> SQLColumnExpression[int]:
+    """`ranking.rating_tenths` on the profile's counts, in the same integer arithmetic.
+
+    The threshold is the bound `counted_from` (``max(min_reviews_for_rating, 1)``).
+    """
     p = TutorProfileRow
-    counted = p.review_count >= max(min_reviews, 1)
+    counted = p.review_count >= bindparam("counted_from")
     exact = (20 * p.review_star_sum + p.review_count) // (2 * p.review_count)
     return case((counted, exact), else_=NEUTRAL_RATING_TENTHS)
 
@@ -51,7 +71,7 @@ def _completion_percent() -> SQLColumnExpression[int]:
     return case((ended > 0, exact), else_=NEUTRAL_COMPLETION_PERCENT)
 
 
-def _order(sort: str, now: datetime, min_reviews: int) -> list[SQLColumnExpression[Any]]:
+def _order(sort: str) -> list[SQLColumnExpression[Any]]:
     """The domain ranking's order (`ranking.rank`) on what the profile row holds.
 
     best: level, penalty, rating, completion, id. Response times are not recorded yet,
@@ -59,11 +79,11 @@ def _order(sort: str, now: datetime, min_reviews: int) -> list[SQLColumnExpressi
     """
     p, s = TutorProfileRow, TutorSubjectRow
     level_rank = case({lv.value: lv.rank for lv in Level}, value=s.level, else_=9)
-    penalised = case((p.penalty_until > now, 1), else_=0)
+    penalised = case((p.penalty_until > bindparam("now"), 1), else_=0)
     best = [
         level_rank,
         penalised,
-        _rating_tenths(min_reviews).desc(),
+        _rating_tenths().desc(),
         _completion_percent().desc(),
         p.user_id,
     ]
@@ -72,6 +92,109 @@ def _order(sort: str, now: datetime, min_reviews: int) -> list[SQLColumnExpressi
     if sort == "soonest":
         return [p.next_slot_at.is_(None), p.next_slot_at, *best]
     return best
+
+
+def _maybe_free() -> SQLColumnExpression[bool]:
+    """A cheap superset of the tutors free at some time in [`free_from`, `free_to`).
+
+    Those with a weekly rule whose widened UTC week range meets it (the range in minutes
+    of the week, `week_low` to `week_high`, and the same a week later), or a one-off
+    window that does; per tutor, from the indexes.
+    """
+    p, a, w = TutorProfileRow, AvailabilityRuleRow, AvailabilityWindowRow
+    low = bindparam("week_low", type_=Integer())
+    high = bindparam("week_high", type_=Integer())
+    # Selecting a column (not `*`) lets SQLite answer from the covering index.
+    rule = (
+        select(a.tutor_id)
+        .where(
+            a.guild_id == bindparam("guild_id"),
+            a.tutor_id == p.user_id,
+            or_(
+                (a.utc_week_start < high) & (a.utc_week_end > low),
+                (a.utc_week_start < high + MINUTES_PER_WEEK)
+                & (a.utc_week_end > low + MINUTES_PER_WEEK),
+            ),
+        )
+        .exists()
+    )
+    window = (
+        select(w.tutor_id)
+        .where(
+            w.guild_id == bindparam("guild_id"),
+            w.tutor_id == p.user_id,
+            w.is_day_off.is_(False),
+            w.start_at < bindparam("free_to"),
+            w.end_at > bindparam("free_from"),
+        )
+        .exists()
+    )
+    return or_(rule, window)
+
+
+def _listed() -> tuple[SQLColumnExpression[bool], ...]:
+    """Not blocked either way, not restricted: each a small list read once per query."""
+    p, b, r = TutorProfileRow, UserBlockRow, RestrictionRow
+    guild = bindparam("guild_id", type_=BigInteger())
+    viewer = bindparam("viewer_id", type_=BigInteger())
+    return (
+        p.user_id.not_in(select(b.blocked_id).where(b.guild_id == guild, b.blocker_id == viewer)),
+        p.user_id.not_in(select(b.blocker_id).where(b.guild_id == guild, b.blocked_id == viewer)),
+        p.user_id.not_in(
+            select(r.user_id).where(
+                r.guild_id == guild, or_(r.until.is_(None), r.until > bindparam("now"))
+            )
+        ),
+    )
+
+
+_Shape = tuple[str, int | None, bool, bool, bool]
+
+
+@functools.lru_cache(maxsize=64)
+def _candidate_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """The candidate query for one shape, every value a bound parameter.
+
+    Built once per shape (sort, limit, and whether there is a price cap, a verification
+    requirement, a `free_between`): building it is a good part of a search's cost.
+    """
+    sort, limit, capped, verified, windowed = shape
+    p, s = TutorProfileRow, TutorSubjectRow
+    teaching = and_(
+        s.guild_id == p.guild_id, s.user_id == p.user_id, s.subject_key == bindparam("subject")
+    )
+    fits = [
+        p.guild_id == bindparam("guild_id"),
+        p.status == "active",
+        p.user_id != bindparam("viewer_id"),
+        s.teaches.is_(True),
+        s.level.in_(bindparam("levels", expanding=True)),
+        *_listed(),
+    ]
+    if capped:
+        fits.append(p.rate_minor <= bindparam("max_rate"))
+    if verified:
+        fits.append(p.verification.in_(bindparam("verification", expanding=True)))
+    if windowed:
+        fits.append(_maybe_free())
+    query = (
+        select(
+            p.user_id, UserRow.display_name, s.level, p.rate_minor, p.currency,
+            p.verification, p.instant_booking, p.next_slot_at, p.penalty_until,
+            p.sessions_held, p.sessions_dropped, p.review_count, p.review_star_sum,
+        )
+        .join(s, teaching)
+        .join(UserRow, UserRow.id == p.user_id)
+    )  # fmt: skip
+    # Pick from the indexes (`ix_tutor_subject_lookup`, `ix_tutor_profile_search`), then
+    # read only the picked tutors' rows in full. Picking in a subquery also keeps SQLite
+    # (which has no statistics) from driving the join from the profiles' status index.
+    picked = select(p.user_id).join(s, teaching).where(*fits)
+    if limit is not None:
+        order = _order(sort)
+        picked = picked.order_by(*order).limit(limit)
+        query = query.order_by(*order)
+    return query.where(p.guild_id == bindparam("guild_id"), p.user_id.in_(picked.correlate(None)))
 
 
 class SqlSearchIndex:
@@ -93,63 +216,34 @@ class SqlSearchIndex:
         sort: str = "best",
         limit: int | None = None,
         verification_in: tuple[str, ...] | None = None,
+        free_between: tuple[datetime, datetime] | None = None,
     ) -> list[SearchCandidate]:
         """Active, unrestricted, unblocked tutors who teach the subject at the level.
 
         With `limit`, only the first `limit` in `sort` order, which is the domain ranking's
         on the profile's columns (see `_order`): best = closest level, unpenalised, rating
         (counted from `min_reviews_for_rating` reviews), completion rate, id; price then
-        best; soonest next open slot then best.
+        best; soonest next open slot then best. With `free_between`, only tutors who may
+        be free then (`_maybe_free`). One statement, built once per shape.
         """
-        p, s = TutorProfileRow, TutorSubjectRow
-        blocked = exists().where(
-            UserBlockRow.guild_id == guild_id,
-            or_(
-                and_(UserBlockRow.blocker_id == viewer_id, UserBlockRow.blocked_id == p.user_id),
-                and_(UserBlockRow.blocker_id == p.user_id, UserBlockRow.blocked_id == viewer_id),
-            ),
-        )
-        restricted = exists().where(
-            RestrictionRow.guild_id == guild_id,
-            RestrictionRow.user_id == p.user_id,
-            or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
-        )
-        query = (
-            select(
-                p.user_id,
-                UserRow.display_name,
-                s.level,
-                p.rate_minor,
-                p.currency,
-                p.verification,
-                p.instant_booking,
-                p.next_slot_at,
-                p.penalty_until,
-                p.sessions_held,
-                p.sessions_dropped,
-                p.review_count,
-                p.review_star_sum,
-            )
-            .join(s, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
-            .join(UserRow, UserRow.id == p.user_id)
-            .where(
-                p.guild_id == guild_id,
-                p.status == "active",
-                p.user_id != viewer_id,
-                s.subject_key == subject_key,
-                s.teaches.is_(True),
-                s.level.in_([lv.value for lv in LEVELS_AT_LEAST[level]]),
-                ~blocked,
-                ~restricted,
-            )
-        )
-        if max_rate_minor is not None:
-            query = query.where(p.rate_minor <= max_rate_minor)
-        if verification_in is not None:
-            query = query.where(p.verification.in_(verification_in))
-        if limit is not None:
-            query = query.order_by(*_order(sort, now, min_reviews_for_rating)).limit(limit)
-        rows = await self._session.execute(query)
+        shape = (
+            sort if sort in {"price", "soonest"} else "best", limit,
+            max_rate_minor is not None, verification_in is not None, free_between is not None,
+        )  # fmt: skip
+        values: dict[str, Any] = {
+            "guild_id": guild_id, "viewer_id": viewer_id, "subject": subject_key, "now": now,
+            "levels": [lv.value for lv in LEVELS_AT_LEAST[level]],
+            "counted_from": max(min_reviews_for_rating, 1), "max_rate": max_rate_minor,
+            "verification": list(verification_in or ()),
+        }  # fmt: skip
+        if free_between is not None:
+            start, end = free_between
+            low = week_minute(start)
+            values |= {
+                "free_from": start, "free_to": end, "week_low": low,
+                "week_high": low + int((end - start).total_seconds() // 60),
+            }  # fmt: skip
+        rows = await self._session.execute(_candidate_query(shape), values)
         return [
             SearchCandidate(
                 uid, name, Level(lv), rate, cur, ver, inst, nxt, pen,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -144,6 +145,22 @@ class TutorProfileRow(Base):
             ["guild_id", "user_id"], ["member.guild_id", "member.user_id"], ondelete="CASCADE"
         ),
         Index("ix_tutor_profile_guild_status", "guild_id", "status"),
+        # Every column search filters or orders on, so ranking a subject's tutors reads
+        # this index and not the wide rows (migration 0019).
+        Index(
+            "ix_tutor_profile_search",
+            "guild_id",
+            "user_id",
+            "status",
+            "rate_minor",
+            "verification",
+            "penalty_until",
+            "review_count",
+            "review_star_sum",
+            "sessions_held",
+            "sessions_dropped",
+            "next_slot_at",
+        ),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -179,7 +196,7 @@ class TutorSubjectRow(Base):
             ["tutor_profile.guild_id", "tutor_profile.user_id"],
             ondelete="CASCADE",
         ),
-        Index("ix_tutor_subject_lookup", "guild_id", "subject_key", "teaches"),
+        Index("ix_tutor_subject_lookup", "guild_id", "subject_key", "teaches", "level", "user_id"),
     )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -213,7 +230,10 @@ class AvailabilityRuleRow(Base):
             ["tutor_profile.guild_id", "tutor_profile.user_id"],
             ondelete="CASCADE",
         ),
-        Index("ix_availability_rule_tutor", "guild_id", "tutor_id"),
+        # With the week range, "may be free then" is answered from the index (0019).
+        Index(
+            "ix_availability_rule_tutor", "guild_id", "tutor_id", "utc_week_start", "utc_week_end"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,6 +287,19 @@ class BookingRow(Base):
     __tablename__ = "booking"
     __table_args__ = (
         Index("ix_booking_tutor_block", "guild_id", "tutor_id", "block_start"),
+        # Live bookings only, by their end, carrying the times: the busy intervals around
+        # a window without walking the tutor's whole history (migration 0019).
+        Index(
+            "ix_booking_tutor_live_end",
+            "guild_id",
+            "tutor_id",
+            "block_end",
+            "block_start",
+            "start_at",
+            "end_at",
+            sqlite_where=text("live IS 1"),
+            postgresql_where=text("live IS true"),
+        ),
         Index("ix_booking_student_start", "guild_id", "student_id", "start_at"),
         Index("ix_booking_state_expires", "state", "expires_at"),
     )
@@ -364,6 +397,8 @@ class UserBlockRow(Base):
     """`/block`: the two users never see each other in search or bookings."""
 
     __tablename__ = "user_block"
+    # Who blocked the viewer, read once per search (migration 0019).
+    __table_args__ = (Index("ix_user_block_blocked", "guild_id", "blocked_id", "blocker_id"),)
 
     guild_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
