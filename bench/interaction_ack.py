@@ -1,37 +1,50 @@
 """`interaction_ack_ms`: INTERACTION_CREATE sent by the emulator → first response received.
 
-The real TutorBot (composition root: `build_runtime` + `build_bot`, job runner included)
-runs against the local Discord emulator on a copy of the search data set. The world is
-built with the emulator API: the data set's guild and 50 of its students get their
-data-set ids (the emulator's id factory is wrapped so the next ids it hands out are
-those; everything else keeps the emulator's own ids), so the bot finds their profiles.
+The real TutorBot runs as a process of its own, started through the CLI exactly as it is
+deployed (`python -m tutorbot.cli bot`, see `bench/bot_process.py`), on a copy of the
+search data set, pointed by DISCORD_API_BASE / DISCORD_GATEWAY_URL at the local Discord
+emulator. The emulator (its HTTP and WebSocket server on a real TCP port) and the load
+generator (the emulator's harness acting as 50 users) run in this, the bench's, process;
+so the bot's figures are the bot's own cost, and `bot_cpu_ms_per_interaction` says how
+much of one core the bot itself spent per interaction (from /proc/<pid>/stat), next to
+`bench_cpu_ms_per_interaction` for the emulator and the load generator (and
+`bot_capacity_per_second`, 1000 / the bot's CPU ms: what one bot process would sustain
+with a core of its own, a projection for a machine shared with other work).
+
+The world is built with the emulator API: the data set's guild and 50 of its students
+get their data-set ids (the emulator's id factory is wrapped so the next ids it hands out
+are those), so the bot finds their profiles.
 
 All 50 users act at once, each running `rounds` × (`/help`, `/profile view`,
 `/find subject:<random> level:<random>`) in a shuffled order, one after another:
-`pattern: closed-loop` with no pause between commands (50 interactions always in
-flight: latency there is mostly waiting for the others, since one event loop serves
-everyone), then `pattern: paced` with a random pause (mean `PACED_THINK_S`) before each
-command. Before both, one user alone runs each command `ALONE_ROUNDS` times:
-`alone_p50`/`alone_p99` are the cost of a command by itself.
-`to_bot_*` is INTERACTION_CREATE → discord.py's `on_interaction` in the bot: the
-earliest moment a handler could defer.
+`pattern: closed-loop` with no pause between commands (each user sends the next command
+as soon as the answer of the last one is in: saturation; `per_second` is acknowledged
+and answered interactions per second), then `pattern: paced` with a random pause (mean
+`PACED_THINK_S`) before each command. Before both, one user alone runs each command
+`ALONE_ROUNDS` times: `alone_p50`/`alone_p99` are the cost of a command by itself.
 
-Timing comes from the emulator's own bookkeeping, read after each call, not from
-timing around the harness: `PendingInteraction.created` is stamped when the emulator
-queues INTERACTION_CREATE to the gateway, and the registry's `for_callback` receives the
-moment the bot's callback request arrived (wrapped on this emulator instance to keep
-that moment; no emulator code changes). The harness round trip (around `emu.slash`) is
-reported too, as `harness_p50`/`harness_p99`.
+Timing comes from the emulator's own bookkeeping: `PendingInteraction.created` is stamped
+when the emulator queues INTERACTION_CREATE to the gateway, and the registry's
+`for_callback` receives the moment the bot's callback request arrived (wrapped on this
+emulator instance to keep that moment; no emulator code changes). The harness round trip
+(around `emu.slash`: until the answer, the follow-up after a deferral, is in) is
+`harness_p50`/`harness_p99`.
 
-The emulator and the bot share one process and one event loop here, so the emulator's
-own work (JSON, websocket, HTTP) is inside the figures; a production bot has Discord's
-side elsewhere. Also reports `rss_mb` for that process after the run.
+Other lines: `start_to_ready_s` (spawn → the bot's on_ready with its commands synced;
+also the moments of the command sync, of the gateway READY + GUILD_CREATE as the
+emulator sent them, and of the first answered interaction), `bot_rss_mb` (VmRSS/VmHWM of
+the bot's process after the run). Each line with a target carries `target_met`.
+
+`BENCH_PROFILE=<file>` runs the bot under cProfile and writes its stats there (the
+figures of such a run are not comparable); the 25 costliest functions go to stderr.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
+import pstats
 import random
 import shutil
 import tempfile
@@ -42,21 +55,24 @@ from pathlib import Path
 from typing import Any
 
 from bench import rows
+from bench.bot_process import BotProcess
 from bench.common import SEED, Emit, Scale, log, ms, percentile, sqlite_url
 from bench.dataset import DatasetInfo, ensure_search_db
 from discord_emulator import Emulator, Guild, User
 from discord_emulator.interactions import PendingInteraction
-from discord_emulator.testing import running_bot
 from marketplace.domain.profiles import Level
-from marketplace.settings import load_settings
-from tutorbot.bootstrap import build_bot, build_runtime
 
 BOT_TOKEN = "bench-bot-token"  # noqa: S105 - the emulator accepts any token
 TARGET_P99_MS = 100.0
+TARGET_PER_SECOND = 300.0  # acknowledgements per second at saturation, one bot process
+TARGET_RSS_MB = 200.0
+TARGET_READY_S = 3.0
+READY_TIMEOUT_S = 60.0
 MEASURED = "emulator: INTERACTION_CREATE queued to the gateway -> callback request received"
 COMMANDS = ("help", "profile view", "find")
 ALONE_ROUNDS = 20
 PACED_THINK_S = 1.0  # mean pause before each command in the paced pattern
+PROCESSES = "bot: its own process (tutorbot.cli bot); emulator + load generator: the bench's"
 
 
 class PinnedIds:
@@ -79,34 +95,24 @@ class Pattern:
     per_command: bool
     samples: list[Sample] = field(default_factory=list)
     span: float = 0.0
+    bot_cpu: float = 0.0
+    bench_cpu: float = 0.0
 
 
 @dataclass
 class Sample:
     command: str
     ack: float | None
-    to_bot: float | None
     round_trip: float
     kind: str
     errors: list[int] = field(default_factory=list)
 
 
 class AckClock:
-    """Keeps the moment each interaction's first callback reached the emulator.
+    """Keeps the moment each interaction's first callback reached the emulator."""
 
-    Also the moment discord.py handed it to the bot (`on_interaction`, before the command
-    runs): the earliest a handler could defer.
-    """
-
-    def __init__(self, emu: Emulator, bot: Any) -> None:
+    def __init__(self, emu: Emulator) -> None:
         self.acked: dict[int, float] = {}
-        self.seen: dict[int, float] = {}
-        loop = asyncio.get_running_loop()
-
-        async def on_interaction(interaction: Any) -> None:
-            self.seen.setdefault(int(interaction.id), loop.time())
-
-        bot.add_listener(on_interaction, "on_interaction")
         registry = emu.interactions
         original = registry.for_callback
 
@@ -124,13 +130,6 @@ class AckClock:
         if pending is None or acked is None:
             return None
         return acked - pending.created
-
-    def to_bot_seconds(self, interaction_id: int) -> float | None:
-        pending = self.registry.by_id.get(interaction_id)
-        seen = self.seen.get(interaction_id)
-        if pending is None or seen is None:
-            return None
-        return seen - pending.created
 
 
 def build_world(emu: Emulator, info: DatasetInfo, users: int) -> tuple[Guild, list[User]]:
@@ -185,7 +184,6 @@ async def _session(
             Sample(
                 command,
                 clock.ack_seconds(result.interaction_id),
-                clock.to_bot_seconds(result.interaction_id),
                 round_trip,
                 result.kind,
                 list(result.errors),
@@ -195,41 +193,32 @@ async def _session(
 
 
 async def _everyone(
-    emu: Emulator,
-    clock: AckClock,
-    guild: Guild,
-    users: list[User],
-    *,
-    rounds: int,
-    think: float,
-) -> tuple[list[Sample], float]:
-    """Every user at once, each `rounds` × COMMANDS shuffled; the samples and the span."""
+    emu: Emulator, clock: AckClock, guild: Guild, users: list[User], *, bot: BotProcess,
+    pattern: Pattern, rounds: int,
+) -> None:  # fmt: skip
+    """Every user at once, each `rounds` × COMMANDS shuffled; fills the pattern's figures."""
     tasks = []
     for n, user in enumerate(users):
-        rng = random.Random(f"{SEED}:{n}:{think}")
+        rng = random.Random(f"{SEED}:{n}:{pattern.think}")
         plan = list(COMMANDS) * rounds
         rng.shuffle(plan)
-        session = _session(emu, clock, user, guild, plan=plan, rng=rng, think=think)
+        session = _session(emu, clock, user, guild, plan=plan, rng=rng, think=pattern.think)
         tasks.append(session)
+    bot_cpu, bench_cpu = bot.cpu_seconds(), time.process_time()
     began = time.perf_counter()
     results = await asyncio.gather(*tasks)
-    span = time.perf_counter() - began
-    await emu.settle()
-    return [sample for batch in results for sample in batch], span
-
-
-def _rss_mb() -> dict[str, float]:
-    found = {}
-    with Path("/proc/self/status").open(encoding="ascii") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = round(int(value.split()[0]) / 1024, 1)
-    return found
+    pattern.span = time.perf_counter() - began
+    pattern.bot_cpu = bot.cpu_seconds() - bot_cpu
+    pattern.bench_cpu = time.process_time() - bench_cpu
+    pattern.samples = [sample for batch in results for sample in batch]
 
 
 def _p(values: list[float], pct: int) -> float | None:
     return ms(percentile(values, pct)) if values else None
+
+
+def _per_interaction_ms(cpu: float, count: int) -> float | None:
+    return round(cpu * 1000 / count, 2) if count else None
 
 
 def _line(
@@ -242,11 +231,10 @@ def _line(
     pattern: Pattern,
 ) -> dict[str, Any]:
     acks = [s.ack for s in samples if s.ack is not None]
-    to_bot = [s.to_bot for s in samples if s.to_bot is not None]
     trips = [s.round_trip for s in samples]
     single = [s.ack for s in alone if s.ack is not None]
     p99 = _p(acks, 99)
-    return {
+    line: dict[str, Any] = {
         "metric": "interaction_ack_ms",
         "backend": "sqlite",
         "scale": scale.name,
@@ -260,96 +248,189 @@ def _line(
         "n": len(acks),
         "failed": sum(1 for s in samples if s.ack is None or s.errors),
         "concurrency": scale.ack_users,
-        "per_second": round(len(samples) / pattern.span, 1) if pattern.span else None,
         "kinds": dict(Counter(s.kind for s in samples)),
         "harness_p50": _p(trips, 50),
         "harness_p99": _p(trips, 99),
-        "to_bot_p50": _p(to_bot, 50),
-        "to_bot_p99": _p(to_bot, 99),
         "alone_p50": _p(single, 50),
         "alone_p99": _p(single, 99),
         "alone_n": len(single),
         "measured": MEASURED,
+        "processes": PROCESSES,
         "tutors": info.tutors,
         "bookings": info.bookings,
         "target_p99_ms": TARGET_P99_MS,
         "target_scale": "full",
         "target_met": p99 is not None and p99 <= TARGET_P99_MS,
     }
+    if command == "all":
+        per_second = round(len(samples) / pattern.span, 1) if pattern.span else None
+        bot_cpu = _per_interaction_ms(pattern.bot_cpu, len(samples))
+        line |= {
+            "per_second": per_second,
+            "bot_cpu_ms_per_interaction": bot_cpu,
+            "bench_cpu_ms_per_interaction": _per_interaction_ms(pattern.bench_cpu, len(samples)),
+            # A projection, not a measurement: what the bot would sustain on a core of its own.
+            "bot_capacity_per_second": round(1000 / bot_cpu) if bot_cpu else None,
+        }
+        if pattern.think == 0:
+            met = per_second is not None and per_second >= TARGET_PER_SECOND
+            line |= {
+                "acks_per_second": per_second,
+                "target_per_second": TARGET_PER_SECOND,
+                "target_per_second_met": met,
+                "target_p99_met": line["target_met"],
+                "target_met": line["target_met"] and met,
+            }
+    return line
+
+
+@dataclass
+class Startup:
+    """Moments after the spawn (seconds) the bot reached each step of its start."""
+
+    commands_synced: float
+    gateway_ready: float
+    on_ready: float
+    first_ack: float
+
+
+async def _start(bot: BotProcess, emu: Emulator, guild: Guild, user: User) -> Startup:
+    loop = asyncio.get_running_loop()
+
+    async def stamp(waiting: Any) -> float:
+        await waiting
+        return loop.time() - bot.spawned
+
+    synced = asyncio.create_task(stamp(emu.commands_synced_event(guild.id).wait()))
+    gateway = asyncio.create_task(stamp(emu.hub.ready.wait()))
+    try:
+        on_ready = await bot.until_ready(READY_TIMEOUT_S) - bot.spawned
+        await asyncio.wait_for(asyncio.gather(synced, gateway), 5)
+    except BaseException:
+        synced.cancel()
+        gateway.cancel()
+        raise
+    result = await emu.slash(user, guild, "help")
+    first_ack = loop.time() - bot.spawned
+    if result.kind == "none":
+        raise bot.failure("the bot did not answer its first /help")
+    return Startup(synced.result(), gateway.result(), on_ready, first_ack)
+
+
+def _startup_line(scale: Scale, info: DatasetInfo, startup: Startup) -> dict[str, Any]:
+    ready = max(startup.on_ready, startup.commands_synced)
+    return {
+        "metric": "start_to_ready_s",
+        "backend": "sqlite",
+        "scale": scale.name,
+        "start_to_ready_s": round(ready, 3),
+        "to_commands_synced_s": round(startup.commands_synced, 3),
+        "to_gateway_ready_s": round(startup.gateway_ready, 3),
+        "to_on_ready_s": round(startup.on_ready, 3),
+        "to_first_ack_s": round(startup.first_ack, 3),
+        "measured": "bot process spawned -> on_ready dispatched and commands synced",
+        "tutors": info.tutors,
+        "bookings": info.bookings,
+        "target_s": TARGET_READY_S,
+        "target_scale": "full",
+        "target_met": ready <= TARGET_READY_S,
+    }
+
+
+def _rss_line(scale: Scale, info: DatasetInfo, memory: dict[str, float]) -> dict[str, Any]:
+    rss = memory.get("VmRSS")
+    return {
+        "metric": "bot_rss_mb",
+        "backend": "sqlite",
+        "scale": scale.name,
+        "bot_rss_mb": rss,
+        "bot_peak_rss_mb": memory.get("VmHWM"),
+        "tutors": info.tutors,
+        "bookings": info.bookings,
+        "process": "the bot's own process (/proc/<pid>/status VmRSS, VmHWM), after the run",
+        "target_mb": TARGET_RSS_MB,
+        "target_scale": "full",
+        "target_met": rss is not None and rss <= TARGET_RSS_MB,
+    }
 
 
 async def run(scale: Scale, out: Emit) -> None:
     info = await asyncio.to_thread(ensure_search_db, scale)
+    profile_path = _profile_path()
     with tempfile.TemporaryDirectory(prefix="tutorbot-bench-ack-") as folder:
         path = Path(folder) / "tutorbot.db"
         await asyncio.to_thread(shutil.copyfile, info.path, path)
         emu = Emulator(interaction_deadline=3.0)
         await emu.start()
         try:
-            alone, patterns = await _measure(emu, info, scale, sqlite_url(path))
-            memory = _rss_mb()
+            guild, users = build_world(emu, info, scale.ack_users)
+            bot = await BotProcess.spawn(
+                token=BOT_TOKEN,
+                api_base=emu.api_base,
+                gateway_url=emu.gateway_url,
+                guild_id=guild.id,
+                database_url=sqlite_url(path),
+                workdir=Path(folder),
+                profile=profile_path,
+            )
+            try:
+                startup = await _start(bot, emu, guild, users[0])
+                alone, patterns = await _measure(emu, guild, users, bot, scale)
+                memory = bot.status()
+            finally:
+                code = await bot.stop()
+            if code not in (0, None):
+                log.warning("the bot process exited with %s", code)
         finally:
             await emu.stop()
         emu.assert_no_violations()  # numbers from requests Discord would refuse mean nothing
+    out(_startup_line(scale, info, startup) | {"load1": round(os.getloadavg()[0], 2)})
     for pattern in patterns:
         for command in ("all", *COMMANDS) if pattern.per_command else ("all",):
             chosen = [s for s in pattern.samples if command in ("all", s.command)]
             single = [s for s in alone if command in ("all", s.command)]
             line = _line(scale, info, command, chosen, alone=single, pattern=pattern)
             out(line | {"load1": round(os.getloadavg()[0], 2)})
-    out(
-        {
-            "metric": "rss_mb",
-            "backend": "sqlite",
-            "scale": scale.name,
-            "rss_mb": memory.get("VmRSS"),
-            "peak_rss_mb": memory.get("VmHWM"),
-            "tutors": info.tutors,
-            "bookings": info.bookings,
-            "process": "bot + emulator + bench harness in one process, after the run",
-        }
-    )
+    out(_rss_line(scale, info, memory))
+    if profile_path is not None:
+        _print_profile(profile_path)
+
+
+def _profile_path() -> Path | None:
+    chosen = os.environ.get("BENCH_PROFILE")
+    return Path(chosen).resolve() if chosen else None
+
+
+def _print_profile(path: Path) -> None:
+    if not path.exists():
+        log.warning("no profile was written to %s", path)
+        return
+    shown = io.StringIO()
+    stats = pstats.Stats(str(path), stream=shown)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(40)
+    log.info("bot profile (%s):\n%s", path, shown.getvalue())
 
 
 async def _measure(
-    emu: Emulator, info: DatasetInfo, scale: Scale, url: str
+    emu: Emulator, guild: Guild, users: list[User], bot: BotProcess, scale: Scale
 ) -> tuple[list[Sample], list[Pattern]]:
-    guild, users = build_world(emu, info, scale.ack_users)
-    settings = load_settings(
-        discord_token=BOT_TOKEN,
-        discord_api_base=emu.api_base,
-        discord_gateway_url=emu.gateway_url,
-        dev_guild_id=guild.id,
-        database_url=url,
-        log_level="WARNING",
-    )
-    runtime = await build_runtime(settings)
+    clock = AckClock(emu)
+    rng = random.Random(f"{SEED}:ack")
+    for command in COMMANDS * 2:  # warm up every path once or twice
+        await _call(emu, users[0], guild, command, rng)
+    # One user alone: what each command costs without anyone else in the queue.
+    alone = await _session(emu, clock, users[1], guild, plan=list(COMMANDS) * ALONE_ROUNDS, rng=rng)
     patterns = [
         Pattern("closed-loop", think=0.0, per_command=True),
         Pattern("paced", think=PACED_THINK_S, per_command=False),
     ]
-    try:
-        bot = build_bot(runtime)
-        async with running_bot(emu, bot, BOT_TOKEN):
-            await emu.wait_for_commands_synced(guild, timeout=15)
-            clock = AckClock(emu, bot)
-            rng = random.Random(f"{SEED}:ack")
-            for command in COMMANDS * 2:  # warm up every path once or twice
-                await _call(emu, users[0], guild, command, rng)
-            # One user alone: what each command costs without anyone else in the queue.
-            alone = await _session(
-                emu, clock, users[1], guild, plan=list(COMMANDS) * ALONE_ROUNDS, rng=rng
-            )
-            for pattern in patterns:
-                log.info(
-                    "interaction_ack_ms: %s users x %s interactions, %s",
-                    len(users),
-                    len(COMMANDS) * scale.ack_rounds,
-                    pattern.name,
-                )
-                pattern.samples, pattern.span = await _everyone(
-                    emu, clock, guild, users, rounds=scale.ack_rounds, think=pattern.think
-                )
-    finally:
-        await runtime.database.dispose()
+    for pattern in patterns:
+        log.info(
+            "interaction_ack_ms: %s users x %s interactions, %s",
+            len(users),
+            len(COMMANDS) * scale.ack_rounds,
+            pattern.name,
+        )
+        await _everyone(emu, clock, guild, users, bot=bot, pattern=pattern, rounds=scale.ack_rounds)
     return alone, patterns

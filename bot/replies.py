@@ -1,11 +1,41 @@
-"""Sending replies that work whether or not the interaction was already answered."""
+"""Sending replies that work whether or not the interaction was already answered.
+
+`work_slot()` paces the database work of deferred commands (see its docstring).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Sequence
 
 import discord
 from discord.utils import MISSING
+
+# How many deferred commands of one process do their database work at once.
+WORK_SLOTS = 4
+
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def work_slot() -> asyncio.Semaphore:
+    """The slots for deferred commands' database work, one semaphore per event loop.
+
+    Use as `async with work_slot(): ...` around a command's reads. The bot acknowledges
+    every command before it runs (`bot.tree`), and then has 15 minutes to answer. Fifty
+    commands reading at once finish no sooner than if they took turns (one SQLite file,
+    one event loop), but they fill the loop with their steps, so the next command's
+    acknowledgement waits behind all of them, and they hold as many pooled connections
+    (each with its own thread and page cache). With a few slots, acknowledgements go
+    straight through and the rest wait their turn here.
+    """
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(WORK_SLOTS)
+    return slots
 
 
 async def reply(

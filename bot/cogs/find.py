@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Literal
 
 import discord
@@ -11,7 +12,7 @@ from discord.ext import commands
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.flows.find_results import ResultsView
-from bot.replies import reply
+from bot.replies import reply, work_slot
 from marketplace.domain.profiles import Level
 from marketplace.domain.subjects import match_subjects
 from marketplace.services import onboarding, search
@@ -31,10 +32,17 @@ async def subject_choices(
 
 
 class FindCog(commands.Cog):
-    """Finding tutors."""
+    """Finding tutors.
+
+    Each person has one live results menu: a new `/find` stops their previous one. A menu
+    holds all its hits (up to 100, for paging) for 10 minutes, so without this every
+    search kept some 30 KB alive that long, and memory grew with the search rate rather
+    than with the number of people searching.
+    """
 
     def __init__(self, bot: TutorBot) -> None:
         self.bot = bot
+        self._menus: weakref.WeakValueDictionary[int, ResultsView] = weakref.WeakValueDictionary()
 
     @app_commands.command(name="find", description="Find a tutor for a subject")
     @app_commands.describe(
@@ -57,14 +65,17 @@ class FindCog(commands.Cog):
         """Search, rank and show the first page."""
         actor = actor_of(interaction)
         ctx = self.bot.services
-        results = await search.find(
-            search.FindTutors(
-                actor, subject, Level(level) if level else None, when, max_price, sort
-            ),
-            ctx,
+        query = search.FindTutors(
+            actor, subject, Level(level) if level else None, when, max_price, sort
         )
+        async with work_slot():
+            results = await search.find(query, ctx)
         view = ResultsView(actor.user_id, ctx, results)
         await reply(interaction, embed=view.embed(), view=view, ephemeral=True)
+        previous = self._menus.get(actor.user_id)
+        self._menus[actor.user_id] = view
+        if previous is not None:
+            previous.stop()
 
     @find.autocomplete("subject")
     async def subject_autocomplete(

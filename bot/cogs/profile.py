@@ -13,7 +13,7 @@ from bot.flows.base import open_form
 from bot.flows.profile_edit import ProfileEditModal
 from bot.flows.report import ReportProfileButton
 from bot.presenters.profiles import profile_embed
-from bot.replies import reply
+from bot.replies import reply, work_slot
 from marketplace.services import profiles
 
 
@@ -35,7 +35,8 @@ class ProfileCog(commands.Cog):
         """Show the card."""
         guild = guild_of(interaction)
         target = user or interaction.user
-        card = await profiles.view(guild.id, target.id, self.bot.services)
+        async with work_slot():
+            card = await profiles.view(guild.id, target.id, self.bot.services)
         is_self = target.id == interaction.user.id
         if card.member is None and card.tutor is None:
             text = (
