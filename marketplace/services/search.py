@@ -87,7 +87,7 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             actor.guild_id, query.subject_key, level=level, max_rate_minor=max_minor,
             viewer_id=actor.user_id, now=now, sort=query.sort,
             min_reviews_for_rating=policy.min_reviews_for_rating,
-            limit=None if window else MAX_RESULTS,
+            limit=_candidate_limit(window, query.sort),
             verification_in=_verified_enough(policy, query.subject_key), free_between=window,
         )  # fmt: skip
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
@@ -118,6 +118,18 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     unpaid = set(paid) - accepting
     hits = tuple(_hit(by_id[r.tutor_id], r.next_slot, r.tutor_id not in unpaid) for r in ranked)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
+
+
+def _candidate_limit(window: tuple[datetime, datetime] | None, sort: str) -> int | None:
+    """How many candidates to fetch, in the candidate query's order (None: all).
+
+    Without `when`, the first `MAX_RESULTS`. With it, the exact checks go to the first
+    `MAX_EXACT_CHECKS` in the ranking's order, which the query's order is for "best" and
+    "price"; "soonest" ranks on next slots that may be recomputed first, so it takes all.
+    """
+    if window is None:
+        return MAX_RESULTS
+    return None if sort == RankSort.SOONEST else MAX_EXACT_CHECKS
 
 
 def _verified_enough(policy: GuildPolicy, subject_key: str) -> tuple[str, ...] | None:

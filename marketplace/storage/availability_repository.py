@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
-from sqlalchemy import Row, Select, Table, and_, bindparam, delete, or_, select
+from sqlalchemy import Integer, Row, Table, and_, bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import DayOff, OneOffWindow, WeeklyRule, zone_info
@@ -61,6 +61,21 @@ _RULES_OF = (
     )
     .order_by(_RULES.weekday, _RULES.start_minute)
 )  # fmt: skip
+_WEEK_LOW = bindparam("low", type_=Integer())
+_WEEK_HIGH = bindparam("high", type_=Integer())
+_RULES_MEETING = select(
+    _RULES.tutor_id, _RULES.id, _RULES.weekday, _RULES.start_minute, _RULES.end_minute,
+    _RULES.zone, _RULES.valid_from, _RULES.valid_until,
+).where(
+    _RULES.guild_id == bindparam("guild_id"),
+    _RULES.tutor_id.in_(bindparam("tutor_ids", expanding=True)),
+    or_(
+        *(
+            (_RULES.utc_week_start < _WEEK_HIGH + shift) & (_RULES.utc_week_end > _WEEK_LOW + shift)
+            for shift in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
+        )
+    ),
+)  # fmt: skip
 _WINDOWS_OF = (
     select(
         _WINDOWS.tutor_id, _WINDOWS.id, _WINDOWS.start_at, _WINDOWS.end_at,
@@ -97,14 +112,6 @@ class SqlAvailabilityRepository:
         return self._rules_by_tutor(rows)
 
     @staticmethod
-    def _rule_columns() -> Select[int, int, int, int, int, str, date | None, date | None]:
-        a = AvailabilityRuleRow
-        return select(
-            a.tutor_id, a.id, a.weekday, a.start_minute, a.end_minute, a.zone,
-            a.valid_from, a.valid_until,
-        )  # fmt: skip
-
-    @staticmethod
     def _rules_by_tutor(
         rows: Iterable[Row[int, int, int, int, int, str, date | None, date | None]],
     ) -> dict[int, list[WeeklyRule]]:
@@ -124,26 +131,12 @@ class SqlAvailabilityRepository:
         Picked by the widened UTC week range (`utc_week_range`), so a superset of those
         that do, as the search's "may be free" test; every shift by a week is tried, for
         ranges and windows either side of Monday 00:00 UTC. Meant for short ranges (a
-        week or more meets every rule).
+        week or more meets every rule). In no particular order.
         """
-        a = AvailabilityRuleRow
         low = week_minute(start)
         high = low + -(-(end - start) // timedelta(minutes=1)) + 1  # rounded up, past seconds
-        shifts = (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
-        rows = await self._session.execute(
-            self._rule_columns()
-            .where(
-                a.guild_id == guild_id,
-                a.tutor_id.in_(tutor_ids),
-                or_(
-                    *(
-                        (a.utc_week_start < high + shift) & (a.utc_week_end > low + shift)
-                        for shift in shifts
-                    )
-                ),
-            )
-            .order_by(a.weekday, a.start_minute)
-        )
+        params = {"guild_id": guild_id, "tutor_ids": list(tutor_ids), "low": low, "high": high}
+        rows = await self._session.execute(_RULES_MEETING, params)
         return self._rules_by_tutor(rows)
 
     async def windows_of(

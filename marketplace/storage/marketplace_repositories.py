@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
     SQLColumnExpression,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,7 +97,7 @@ def _order(sort: str) -> list[SQLColumnExpression[Any]]:
     return best
 
 
-def _maybe_free() -> SQLColumnExpression[bool]:
+def _maybe_free() -> ColumnElement[bool]:
     """A cheap superset of the tutors free at some time in [`free_from`, `free_to`).
 
     Those with a weekly rule whose widened UTC week range meets it (the range in minutes
@@ -132,18 +135,20 @@ def _maybe_free() -> SQLColumnExpression[bool]:
     return or_(rule, window)
 
 
-def _listed() -> tuple[SQLColumnExpression[bool], ...]:
-    """Not blocked either way, not restricted: each a small list read once per query."""
-    p, b, r = TutorProfileRow, UserBlockRow, RestrictionRow
+@functools.cache
+def _hidden() -> CompoundSelect[int]:
+    """Who the viewer must not see: blocked either way, or under a restriction.
+
+    Bound parameters `guild_id`, `viewer_id`, `now`; built once.
+    """
+    b, r = UserBlockRow, RestrictionRow
     guild = bindparam("guild_id", type_=BigInteger())
     viewer = bindparam("viewer_id", type_=BigInteger())
-    return (
-        p.user_id.not_in(select(b.blocked_id).where(b.guild_id == guild, b.blocker_id == viewer)),
-        p.user_id.not_in(select(b.blocker_id).where(b.guild_id == guild, b.blocked_id == viewer)),
-        p.user_id.not_in(
-            select(r.user_id).where(
-                r.guild_id == guild, or_(r.until.is_(None), r.until > bindparam("now"))
-            )
+    return union_all(
+        select(b.blocked_id).where(b.guild_id == guild, b.blocker_id == viewer),
+        select(b.blocker_id).where(b.guild_id == guild, b.blocked_id == viewer),
+        select(r.user_id).where(
+            r.guild_id == guild, or_(r.until.is_(None), r.until > bindparam("now"))
         ),
     )
 
@@ -169,7 +174,8 @@ def _candidate_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
         p.user_id != bindparam("viewer_id"),
         s.teaches.is_(True),
         s.level.in_(bindparam("levels", expanding=True)),
-        *_listed(),
+        # A list of values: far cheaper for SQLite to test than the subqueries behind it.
+        p.user_id.not_in(bindparam("hidden", expanding=True)),
     ]
     if capped:
         fits.append(p.rate_minor <= bindparam("max_rate"))
@@ -198,7 +204,7 @@ def _candidate_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
 
 
 class SqlSearchIndex:
-    """Finds candidate tutors with one indexed query."""
+    """Finds candidate tutors from the indexes: two statements, each built once."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -224,8 +230,11 @@ class SqlSearchIndex:
         on the profile's columns (see `_order`): best = closest level, unpenalised, rating
         (counted from `min_reviews_for_rating` reviews), completion rate, id; price then
         best; soonest next open slot then best. With `free_between`, only tutors who may
-        be free then (`_maybe_free`). One statement, built once per shape.
+        be free then (`_maybe_free`). Two statements: who is hidden from the viewer, then
+        the candidates (built once per shape).
         """
+        asked = {"guild_id": guild_id, "viewer_id": viewer_id, "now": now}
+        hidden = list(await self._session.scalars(_hidden(), asked))
         shape = (
             sort if sort in {"price", "soonest"} else "best", limit,
             max_rate_minor is not None, verification_in is not None, free_between is not None,
@@ -234,7 +243,7 @@ class SqlSearchIndex:
             "guild_id": guild_id, "viewer_id": viewer_id, "subject": subject_key, "now": now,
             "levels": [lv.value for lv in LEVELS_AT_LEAST[level]],
             "counted_from": max(min_reviews_for_rating, 1), "max_rate": max_rate_minor,
-            "verification": list(verification_in or ()),
+            "verification": list(verification_in or ()), "hidden": hidden,
         }  # fmt: skip
         if free_between is not None:
             start, end = free_between
