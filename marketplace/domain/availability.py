@@ -228,10 +228,8 @@ def _first_day(rule: WeeklyRule, earliest: date) -> date:
     return earliest + timedelta(days=(rule.weekday - earliest.weekday()) % 7)
 
 
-def _rule_windows(
-    rule: WeeklyRule, start: datetime, end: datetime, dates: _LocalDates
-) -> Iterator[Window]:
-    first, last = dates.of(rule.zone)
+def _rule_windows(rule: WeeklyRule, start: datetime, end: datetime) -> Iterator[Window]:
+    first, last = _local_dates(start, end, rule.zone)
     # A window opened the local day before ``start`` may still be running at ``start``.
     day = _first_day(rule, first - _DAY)
     while day <= last:
@@ -265,20 +263,15 @@ def _merge(windows: Iterable[Window]) -> list[Window]:
     return merged
 
 
-class _LocalDates:
-    """The local dates of ``start`` and ``end`` in each zone asked for, worked out once."""
+@functools.lru_cache(maxsize=1024)
+def _local_dates(start: datetime, end: datetime, zone_name: str) -> tuple[date, date]:
+    """The local dates of ``start`` and ``end`` in the zone.
 
-    def __init__(self, start: datetime, end: datetime) -> None:
-        self._start, self._end = start, end
-        self._dates: dict[str, tuple[date, date]] = {}
-
-    def of(self, zone_name: str) -> tuple[date, date]:
-        found = self._dates.get(zone_name)
-        if found is None:
-            zone = zone_info(zone_name)
-            found = (_wall(self._start, zone).date(), _wall(self._end, zone).date())
-            self._dates[zone_name] = found
-        return found
+    Memoised: a search expands many tutors' availability over the same range, most of
+    them in a few zones.
+    """
+    zone = zone_info(zone_name)
+    return _wall(start, zone).date(), _wall(end, zone).date()
 
 
 def _pieces(
@@ -289,8 +282,7 @@ def _pieces(
     end: datetime,
 ) -> list[Window]:
     """Unmerged, unclipped availability windows meeting ``[start, end)``, days off removed."""
-    dates = _LocalDates(start, end)
-    raw = [w for rule in rules for w in _rule_windows(rule, start, end, dates)]
+    raw = [w for rule in rules for w in _rule_windows(rule, start, end)]
     raw += [
         (o.start.astimezone(UTC), o.end.astimezone(UTC))
         for o in one_offs
