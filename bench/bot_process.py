@@ -42,6 +42,8 @@ class BotProcess:
     ready_at: asyncio.Future[float]
     profile: Path | None = None
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=60))
+    # interaction id → seconds from INTERACTION_CREATE parsed to the callback request, in the bot
+    acks: dict[int, float] = field(default_factory=dict)
     reader: asyncio.Task[None] | None = None
 
     @classmethod
@@ -105,9 +107,11 @@ class BotProcess:
         async for raw in stream:
             line = raw.decode(errors="replace").rstrip("\n")
             if line.startswith(PROBE_PREFIX):
-                _, event, moment = line.split()
+                _, event, *values = line.split()
                 if event == "ready" and not self.ready_at.done():
-                    self.ready_at.set_result(float(moment))
+                    self.ready_at.set_result(float(values[0]))
+                elif event == "ack":
+                    self.acks[int(values[0])] = float(values[1])
                 continue
             self.tail.append(line)
         if not self.ready_at.done():
