@@ -101,8 +101,8 @@ def _maybe_free() -> ColumnElement[bool]:
     """A cheap superset of the tutors free at some time in [`free_from`, `free_to`).
 
     Those with a weekly rule whose widened UTC week range meets it (the range in minutes
-    of the week, `week_low` to `week_high`, and the same a week later), or a one-off
-    window that does; per tutor, from the indexes.
+    of the week, `week_low` to `week_high`, and the same a week earlier and later), or a
+    one-off window that does; per tutor, from the indexes.
     """
     p, a, w = TutorProfileRow, AvailabilityRuleRow, AvailabilityWindowRow
     low = bindparam("week_low", type_=Integer())
@@ -113,10 +113,12 @@ def _maybe_free() -> ColumnElement[bool]:
         .where(
             a.guild_id == bindparam("guild_id"),
             a.tutor_id == p.user_id,
+            # The rule's range may wrap past the week's end, and so may the window's.
             or_(
-                (a.utc_week_start < high) & (a.utc_week_end > low),
-                (a.utc_week_start < high + MINUTES_PER_WEEK)
-                & (a.utc_week_end > low + MINUTES_PER_WEEK),
+                *(
+                    (a.utc_week_start < high + shift) & (a.utc_week_end > low + shift)
+                    for shift in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
+                )
             ),
         )
         .exists()

@@ -244,6 +244,18 @@ async def test_a_when_range_shows_each_tutors_first_free_start_in_it(ctx):
     ]
 
 
+async def test_a_when_window_across_monday_00_utc_finds_a_tutor_free_past_it(ctx):
+    # 18:00-21:00 in New York on Sunday is Sunday 23:00 to Monday 02:00 UTC: the search's
+    # weekly ranges start again at Monday 00:00 UTC, and the window runs two hours past it.
+    night_owl = await add_student(ctx, 12, zone="America/New_York")
+    await add_tutor(ctx, 21, zone="UTC", available=("every Monday 01:30-03:00",))
+
+    results = await search.find(FindTutors(night_owl, "calculus", when="Sunday 6pm-9pm"), ctx)
+
+    assert results.window == (at(6, 23), at(7, 2))
+    assert [(h.tutor_id, h.next_slot) for h in results.hits] == [(21, at(7, 1, 30))]
+
+
 async def test_a_bad_when_is_refused(ctx):
     await add_tutor(ctx, 21, available=())
 
