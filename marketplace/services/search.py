@@ -206,7 +206,7 @@ async def _free_in(
 
     `ranked` are the tutors who may be free then (the candidate query's `free_between`),
     best first; exact slots are worked out for the first `MAX_EXACT_CHECKS` of them, so a
-    good tutor is never cut for a low id. Four queries, whatever their number.
+    good tutor is never cut for a low id. Three queries, whatever their number.
 
     The starts are `availability.open_slots_of`'s for the window, but only the weekly
     rules that may meet it are read: a slot starts in the window and ends at most the
