@@ -41,6 +41,23 @@ class SearchCandidate:
     reviews: ReviewCounts
 
 
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What a new or moved booking is checked against, read together."""
+
+    tutor_busy: list[Busy]  # the tutor's live bookings near the slot
+    student_busy: bool  # the student has a live session overlapping it
+
+
+@dataclass(frozen=True, slots=True)
+class TutorGate:
+    """Whether a student may book a tutor at all, and the tutor's cached next slot."""
+
+    blocked: bool  # either blocked the other
+    restricted: bool  # a moderator restriction holds either
+    next_slot_at: datetime | None
+
+
 class AvailabilityRepository(Protocol):
     """A tutor's weekly rules, one-off windows and days off."""
 
@@ -140,6 +157,27 @@ class BookingRepository(Protocol):
         exclude: int | None = None,
     ) -> dict[int, list[Busy]]:
         """Each tutor's live bookings touching [start, end), in one query."""
+        ...
+
+    async def surroundings(
+        self,
+        booking: Booking,
+        *,
+        tutor_window: tuple[datetime, datetime],
+        start: datetime,
+        end: datetime,
+        exclude: int | None,
+    ) -> Surroundings:
+        """The tutor's bookings near the slot and the student's clash, in one read.
+
+        `tutor_busy` as `busy_of` over `tutor_window`; `student_busy` as `student_clash`.
+        """
+        ...
+
+    async def tutor_gate(
+        self, guild_id: int, student_id: int, tutor_id: int, now: datetime
+    ) -> TutorGate:
+        """Blocks between the two, restrictions on either, the tutor's next slot: one read."""
         ...
 
     async def for_user(

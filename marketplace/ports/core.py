@@ -177,6 +177,10 @@ class ScheduledActions(Protocol):
         """Add the action unless one with its dedupe key exists; True if added."""
         ...
 
+    async def schedule_all(self, actions: Sequence[NewAction]) -> None:
+        """`schedule` for each action, in one statement."""
+        ...
+
     async def skip_pending(
         self, booking_id: int, kinds: frozenset[ActionKind] | None, now: datetime
     ) -> int:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from marketplace.domain.availability import (
+    Busy,
     DayOff,
     OneOffWindow,
     WeeklyRule,
@@ -146,6 +147,26 @@ async def remove(actor: Actor, entry_id: str, ctx: ServiceContext) -> None:
         await uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class KnownAvailability:
+    """Tutors' rules, one-off windows and days off, read once for several expansions."""
+
+    rules: dict[int, list[WeeklyRule]]
+    one_offs: dict[int, list[OneOffWindow]]
+    days_off: dict[int, list[DayOff]]
+
+
+async def availability_of(
+    uow: UnitOfWork, guild_id: int, tutor_ids: list[int], since: datetime
+) -> KnownAvailability:
+    """What the tutors publish from `since` on (two queries); for `known=` below."""
+    rules = await uow.availability.rules_of(guild_id, tutor_ids)
+    one_offs, days_off = await uow.availability.windows_of(
+        guild_id, tutor_ids, since, (since - timedelta(days=1)).date()
+    )
+    return KnownAvailability(rules, one_offs, days_off)
+
+
 async def open_slots(
     uow: UnitOfWork,
     guild_id: int,
@@ -156,11 +177,19 @@ async def open_slots(
     duration: timedelta,
     within: tuple[datetime, datetime] | None = None,
     exclude_booking: int | None = None,
+    known: KnownAvailability | None = None,
+    busy: list[Busy] | None = None,
 ) -> list[datetime]:
-    """Start times the tutor can take a session of `duration`, optionally within a range."""
+    """Start times the tutor can take a session of `duration`, optionally within a range.
+
+    `known` (read from no later than the range's start) and `busy` (the tutor's bookings
+    from `duration` plus the buffer before the range to as much after it) spare reading
+    them again.
+    """
     found = await open_slots_of(
         uow, guild_id, [tutor_id], policy, now,
-        duration=duration, within=within, exclude_booking=exclude_booking,
+        duration=duration, within=within, exclude_booking=exclude_booking, known=known,
+        busy=None if busy is None else {tutor_id: busy},
     )  # fmt: skip
     return found.get(tutor_id, [])
 
@@ -175,26 +204,31 @@ async def open_slots_of(
     duration: timedelta,
     within: tuple[datetime, datetime] | None = None,
     exclude_booking: int | None = None,
+    known: KnownAvailability | None = None,
+    busy: dict[int, list[Busy]] | None = None,
 ) -> dict[int, list[datetime]]:
-    """Open start times for several tutors at once: four queries, whatever their number."""
+    """Open start times for several tutors at once: three queries, whatever their number.
+
+    Fewer when `known` or `busy` are given (as for `open_slots`).
+    """
     horizon = timedelta(days=policy.booking_horizon_days)
     start, end = within or (now, now + horizon)
     buffer = timedelta(minutes=policy.buffer_minutes)
-    rules = await uow.availability.rules_of(guild_id, tutor_ids)
-    one_offs = await uow.availability.one_offs_of(guild_id, tutor_ids, start)
-    days_off = await uow.availability.days_off_of(
-        guild_id, tutor_ids, (start - timedelta(days=1)).date()
-    )
-    busy = await uow.bookings.busy_of(
-        guild_id, tutor_ids, start - buffer - duration, end + duration + buffer, exclude_booking
-    )
+    if known is None:
+        known = await availability_of(uow, guild_id, tutor_ids, start)
+    if busy is None:
+        busy = await uow.bookings.busy_of(
+            guild_id, tutor_ids, start - buffer - duration, end + duration + buffer,
+            exclude_booking,
+        )  # fmt: skip
     found: dict[int, list[datetime]] = {}
     for tutor_id in tutor_ids:
         # Expand only the window asked for: the grid is anchored on the windows, not on
         # `now`, so narrowing notice and horizon to the window gives the same starts.
         slots = expand_slots(
-            rules.get(tutor_id, []), one_offs.get(tutor_id, []), days_off.get(tutor_id, []),
-            busy.get(tutor_id, []), duration=duration, buffer=buffer, now=now,
+            known.rules.get(tutor_id, []), known.one_offs.get(tutor_id, []),
+            known.days_off.get(tutor_id, []), busy.get(tutor_id, []),
+            duration=duration, buffer=buffer, now=now,
             min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
             horizon=min(horizon, end - now),
         )  # fmt: skip
@@ -213,14 +247,19 @@ async def first_open_slot(
     now: datetime,
     *,
     duration: timedelta,
+    known: KnownAvailability | None = None,
 ) -> datetime | None:
-    """The tutor's first open start, looking 3 days ahead, then 14, then the whole horizon."""
+    """The tutor's first open start, looking 3 days ahead, then 14, then the whole horizon.
+
+    `known` (read from `now` or earlier) spares reading the availability for each window.
+    """
     horizon = timedelta(days=policy.booking_horizon_days)
     for days in (*NEXT_SLOT_WINDOWS_DAYS, policy.booking_horizon_days):
         reach = min(timedelta(days=days), horizon)
         starts = await open_slots(
-            uow, guild_id, tutor_id, policy, now, duration=duration, within=(now, now + reach)
-        )
+            uow, guild_id, tutor_id, policy, now,
+            duration=duration, within=(now, now + reach), known=known,
+        )  # fmt: skip
         if starts:
             return starts[0]
         if reach >= horizon:
@@ -229,11 +268,19 @@ async def first_open_slot(
 
 
 async def refresh_next_slot(
-    uow: UnitOfWork, guild_id: int, tutor_id: int, policy: GuildPolicy, now: datetime
+    uow: UnitOfWork,
+    guild_id: int,
+    tutor_id: int,
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    known: KnownAvailability | None = None,
 ) -> datetime | None:
     """Recompute and cache the tutor's next open slot (shortest allowed session)."""
     duration = timedelta(minutes=min(policy.allowed_durations_minutes))
-    first = await first_open_slot(uow, guild_id, tutor_id, policy, now, duration=duration)
+    first = await first_open_slot(
+        uow, guild_id, tutor_id, policy, now, duration=duration, known=known
+    )
     await uow.search.set_next_slot(guild_id, tutor_id, first)
     if first is not None:
         await uow.scheduled.schedule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from marketplace.domain.availability import overlaps_with_buffer
+from marketplace.domain.availability import Busy, overlaps_with_buffer
 from marketplace.domain.booking import (
     ALLOWED_FROM,
     Booking,
@@ -30,11 +30,18 @@ from marketplace.domain.money import Quote
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile, TutorStatus
 from marketplace.domain.ranking import cancel_tally
+from marketplace.domain.scheduled import NewAction
 from marketplace.domain.text import clean_text
 from marketplace.domain.verification import required_level
 from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.ports.bookings import TutorGate
 from marketplace.services import payments, reviews, scheduling
-from marketplace.services.availability import open_slots, refresh_next_slot
+from marketplace.services.availability import (
+    KnownAvailability,
+    availability_of,
+    open_slots,
+    refresh_next_slot,
+)
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.timeparse import WhenKind, parse_when
@@ -76,13 +83,24 @@ async def bookable_tutor(
     uow: UnitOfWork, actor: Actor, tutor_id: int, now: datetime
 ) -> TutorProfile:
     """The tutor `actor` may book, or the reason they may not (not found, paused, restricted)."""
+    tutor, _gate = await _bookable(uow, actor, tutor_id, now)
+    return tutor
+
+
+async def _bookable(
+    uow: UnitOfWork, actor: Actor, tutor_id: int, now: datetime
+) -> tuple[TutorProfile, TutorGate]:
     tutor = await uow.tutors.get(actor.guild_id, tutor_id)
-    if tutor is None or await uow.blocks.between(actor.guild_id, actor.user_id, tutor_id):
+    if tutor is None:
+        raise NotFoundError("tutor", str(tutor_id))
+    gate = await uow.bookings.tutor_gate(actor.guild_id, actor.user_id, tutor_id, now)
+    if gate.blocked:
         raise NotFoundError("tutor", str(tutor_id))
     if tutor.status is TutorStatus.PAUSED:
         raise ConflictError("tutor_paused")
-    await ensure_not_restricted(uow, actor.guild_id, (actor.user_id, tutor_id), now)
-    return tutor
+    if gate.restricted:
+        raise ConflictError("restricted")
+    return tutor, gate
 
 
 async def ensure_not_restricted(
@@ -125,15 +143,23 @@ async def ensure_answerable(
     end: datetime,
     policy: GuildPolicy,
     now: datetime,
+    student_busy: bool | None = None,
 ) -> None:
-    """Refuse a request the tutor could not answer in time, or that double-books the student."""
+    """Refuse a request the tutor could not answer in time, or that double-books the student.
+
+    `student_busy`, when the caller already read it, spares reading it again.
+    """
     paying = booking.state is BookingState.AWAITING_PAYMENT
     earliest = earliest_start(now, policy, instant=booking.instant, paying=paying)
     if start < earliest:
         minutes = int((earliest - now).total_seconds() // 60)
         raise InputError("when", Problem.TOO_SOON, minutes)
     exclude = booking.booking_id or None
-    if await uow.bookings.student_clash(booking.guild_id, booking.student_id, start, end, exclude):
+    if student_busy is None:
+        student_busy = await uow.bookings.student_clash(
+            booking.guild_id, booking.student_id, start, end, exclude
+        )
+    if student_busy:
         raise ConflictError("student_busy")
 
 
@@ -171,20 +197,60 @@ async def ensure_free(
         raise ConflictError("slot_taken" if await clash() else "not_available")
 
 
+def slot_window(start: datetime, end: datetime, policy: GuildPolicy) -> tuple[datetime, datetime]:
+    """The tutor's bookings that can decide whether `start` is free lie in this range."""
+    reach = end - start + timedelta(minutes=policy.buffer_minutes)
+    return start - reach, start + timedelta(minutes=1) + reach
+
+
+async def ensure_free_among(
+    uow: UnitOfWork,
+    booking: Booking,
+    *,
+    busy: list[Busy],
+    known: KnownAvailability,
+    policy: GuildPolicy,
+    now: datetime,
+) -> None:
+    """`ensure_free` against bookings and availability already read in this transaction.
+
+    `busy` covers `slot_window`. It is one snapshot for both questions, so a booking a
+    racer commits after it is not seen at all: the insert then meets the overlap guard
+    (the write lock on SQLite, the exclusion constraint on PostgreSQL) as "slot_taken".
+    """
+    start, end = booking.start, booking.end
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    if any(overlaps_with_buffer(b.start, b.end, start, end, buffer) for b in busy):
+        raise ConflictError("slot_taken")
+    starts = await open_slots(
+        uow, booking.guild_id, booking.tutor_id, policy, now,
+        duration=end - start, within=(start, start + timedelta(minutes=1)),
+        known=known, busy=busy,
+    )  # fmt: skip
+    if start not in starts:
+        raise ConflictError("not_available")
+
+
 @dataclass(frozen=True, slots=True)
 class _Draft:
     booking: Booking
     policy: GuildPolicy
     price: Quote | None
+    known: KnownAvailability
+    next_slot_at: datetime | None  # the tutor's, as cached before this booking
 
 
 async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceContext) -> _Draft:
-    """Every check a booking must pass; the draft booking (no id yet), policy and price."""
+    """Every check a booking must pass; the draft booking (no id yet), policy and price.
+
+    The tutor's availability is read once, from now on: it decides this slot, and is
+    there again should the tutor's next open slot need recomputing.
+    """
     actor, now = cmd.actor, ctx.clock.now()
     policy = await uow.guilds.policy(actor.guild_id)
     start = await start_of(uow, cmd, policy, now)
     end = validate_booking_time(start, cmd.duration_minutes, now, policy)
-    tutor = await bookable_tutor(uow, actor, cmd.tutor_id, now)
+    tutor, gate = await _bookable(uow, actor, cmd.tutor_id, now)
     subject = await _subject_for(uow, cmd, tutor)
     ensure_verified_for(tutor, subject, policy)
     price = payments.price_of(tutor, cmd.duration_minutes, policy, ctx)
@@ -197,9 +263,35 @@ async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceCon
         policy=policy, note=note, instant=tutor.instant_booking,
         price=price.total if price else None, pay_by=pay_by,
     )  # fmt: skip
-    await ensure_free(uow, draft, start=start, end=end, policy=policy, now=now)
-    await ensure_answerable(uow, draft, start=start, end=end, policy=policy, now=now)
-    return _Draft(draft, policy, price)
+    around = await uow.bookings.surroundings(
+        draft, tutor_window=slot_window(start, end, policy), start=start, end=end, exclude=None
+    )
+    known = await availability_of(uow, actor.guild_id, [cmd.tutor_id], now)
+    await ensure_free_among(uow, draft, busy=around.tutor_busy, known=known, policy=policy, now=now)
+    await ensure_answerable(
+        uow, draft, start=start, end=end, policy=policy, now=now,
+        student_busy=around.student_busy,
+    )  # fmt: skip
+    return _Draft(draft, policy, price, known, gate.next_slot_at)
+
+
+def next_slot_kept(
+    next_slot_at: datetime | None, booking: Booking, policy: GuildPolicy, now: datetime
+) -> bool:
+    """Whether the tutor's cached next open slot is still their next one after `booking`.
+
+    A booking only takes time away, so a next slot that is still bookable and that the
+    booking (with its buffer) leaves free stays the first open one.
+    """
+    if next_slot_at is None:
+        return False
+    shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
+    if next_slot_at < now + timedelta(minutes=policy.min_notice_minutes):
+        return False
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    return not overlaps_with_buffer(
+        booking.start, booking.end, next_slot_at, next_slot_at + shortest, buffer
+    )
 
 
 async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
@@ -214,7 +306,8 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     """Request a session (or confirm it at once with instant booking).
 
     In a paid guild the booking awaits payment first: it holds the slot until the
-    checkout expires, and reaches the tutor once the payment is held.
+    checkout expires, and reaches the tutor once the payment is held. Everything the
+    booking schedules goes in one statement.
     """
     actor, now = cmd.actor, ctx.clock.now()
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
@@ -223,18 +316,24 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
         draft = await _prepare(uow, cmd, note, ctx)
         policy = draft.policy
         booking = await uow.bookings.add(draft.booking, timedelta(minutes=policy.buffer_minutes))
+        work: list[NewAction] = []
         if draft.price is not None:
             await payments.open_payment(uow, booking, draft.price, policy, now)
         elif booking.state is BookingState.CONFIRMED:
-            await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_CONFIRMED, now)
-            await scheduling.schedule_reminders(uow, booking, policy)
+            work += scheduling.notices_to_both(booking, NoticeKind.BOOKING_CONFIRMED, now)
+            work += scheduling.reminders(booking, policy)
         else:
             standing = await reviews.student_standing(uow, booking, policy)
-            await scheduling.notify(
-                uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now, extra=standing
+            tutor = booking.tutor_id
+            work.append(
+                scheduling.notice(booking, NoticeKind.BOOKING_REQUESTED, tutor, now, None, standing)
             )
-            await scheduling.schedule_expiry(uow, booking)
-        await refresh_next_slot(uow, actor.guild_id, cmd.tutor_id, policy, now)
+            work.append(scheduling.expiry(booking))
+        await scheduling.schedule_all(uow, work)
+        if not next_slot_kept(draft.next_slot_at, booking, policy, now):
+            await refresh_next_slot(
+                uow, actor.guild_id, cmd.tutor_id, policy, now, known=draft.known
+            )
         await uow.commit()
     ctx.after_commit()
     return booking

@@ -1,7 +1,13 @@
-"""What a booking change schedules: messages now, reminders and expiry later."""
+"""What a booking change schedules: messages now, reminders and expiry later.
+
+Each kind of work has a builder (`notice`, `expiry`, `reminders`...) that only says
+what to schedule, and an async wrapper that schedules it. A use case that schedules
+several things at once builds them and hands the lot to `schedule_all`: one INSERT.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking
@@ -21,6 +27,45 @@ BOOKING_WORK = frozenset(
 )
 
 
+async def schedule_all(uow: UnitOfWork, actions: Iterable[NewAction]) -> None:
+    """Schedule every action (each once per dedupe key), in one statement."""
+    await uow.scheduled.schedule_all(list(actions))
+
+
+def notice(  # noqa: PLR0917 - a notice has this many facts
+    booking: Booking,
+    kind: NoticeKind,
+    to_user: int,
+    now: datetime,
+    about: datetime | None = None,
+    extra: dict[str, str] | None = None,
+) -> NewAction:
+    """One message to `to_user` about `booking`, once per booking version.
+
+    `about` tells apart messages that don't change the version (each proposed time).
+    """
+    tag = f":{int(about.timestamp())}" if about else ""
+    return NewAction(
+        kind=ActionKind.NOTIFY,
+        dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}{tag}",
+        guild_id=booking.guild_id,
+        due_at=now,
+        booking_id=booking.booking_id,
+        user_id=to_user,
+        payload={**(extra or {}), "notice": kind.value},
+    )
+
+
+def notices_to_both(
+    booking: Booking, kind: NoticeKind, now: datetime, extra: dict[str, str] | None = None
+) -> list[NewAction]:
+    """The same message to the student and the tutor."""
+    return [
+        notice(booking, kind, user, now, extra=extra)
+        for user in (booking.student_id, booking.tutor_id)
+    ]
+
+
 async def notify(
     uow: UnitOfWork,
     booking: Booking,
@@ -31,22 +76,8 @@ async def notify(
     about: datetime | None = None,
     extra: dict[str, str] | None = None,
 ) -> None:
-    """Queue one message to `to_user` about `booking`, once per booking version.
-
-    `about` tells apart messages that don't change the version (each proposed time).
-    """
-    tag = f":{int(about.timestamp())}" if about else ""
-    await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.NOTIFY,
-            dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}{tag}",
-            guild_id=booking.guild_id,
-            due_at=now,
-            booking_id=booking.booking_id,
-            user_id=to_user,
-            payload={**(extra or {}), "notice": kind.value},
-        )
-    )
+    """Queue one message to `to_user` about `booking`, once per booking version."""
+    await uow.scheduled.schedule(notice(booking, kind, to_user, now, about, extra))
 
 
 async def notify_both(
@@ -58,8 +89,7 @@ async def notify_both(
     extra: dict[str, str] | None = None,
 ) -> None:
     """Queue the same message to the student and the tutor."""
-    for user in (booking.student_id, booking.tutor_id):
-        await notify(uow, booking, kind, user, now, extra=extra)
+    await schedule_all(uow, notices_to_both(booking, kind, now, extra))
 
 
 async def notify_user(  # noqa: PLR0917 - a notice has this many facts
@@ -85,23 +115,29 @@ async def notify_user(  # noqa: PLR0917 - a notice has this many facts
     )
 
 
-async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:
+def expiry(booking: Booking) -> NewAction:
     """Expire the request if nobody answers (or, awaiting payment, nobody pays) in time."""
-    await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.EXPIRE_REQUEST,
-            dedupe_key=f"expire:{booking.booking_id}:{booking.state}",
-            guild_id=booking.guild_id,
-            due_at=booking.expires_at,
-            booking_id=booking.booking_id,
-        )
+    return NewAction(
+        kind=ActionKind.EXPIRE_REQUEST,
+        dedupe_key=f"expire:{booking.booking_id}:{booking.state}",
+        guild_id=booking.guild_id,
+        due_at=booking.expires_at,
+        booking_id=booking.booking_id,
     )
 
 
-async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
-    """Remind both sides at each configured offset before the start (for this start time)."""
-    for offset in policy.reminder_offsets_minutes:
-        await uow.scheduled.schedule(
+async def schedule_expiry(uow: UnitOfWork, booking: Booking) -> None:
+    """Schedule the request's `expiry`."""
+    await uow.scheduled.schedule(expiry(booking))
+
+
+def reminders(booking: Booking, policy: GuildPolicy) -> list[NewAction]:
+    """Reminders to both sides before the start, then the `session_checks`.
+
+    One reminder per configured offset, keyed by the start time's sequence.
+    """
+    return [
+        *(
             NewAction(
                 kind=ActionKind.REMINDER,
                 dedupe_key=f"reminder:{booking.booking_id}:{offset}:{booking.sequence}",
@@ -110,11 +146,18 @@ async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPol
                 booking_id=booking.booking_id,
                 payload={"offset_minutes": offset, "sequence": booking.sequence},
             )
-        )
-    await schedule_session_checks(uow, booking, policy)
+            for offset in policy.reminder_offsets_minutes
+        ),
+        *session_checks(booking, policy),
+    ]
 
 
-async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
+async def schedule_reminders(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
+    """Schedule the booking's `reminders` and session checks, in one statement."""
+    await schedule_all(uow, reminders(booking, policy))
+
+
+def session_checks(booking: Booking, policy: GuildPolicy) -> list[NewAction]:
     """The session space (open, close), the attendance check and auto-completion.
 
     Keyed by the booking's sequence: a moved booking gets fresh checks, and the old ones
@@ -129,17 +172,22 @@ async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: Gui
         ),
         (ActionKind.AUTO_COMPLETE, booking.end),
     )
-    for kind, due in checks:
-        await uow.scheduled.schedule(
-            NewAction(
-                kind=kind,
-                dedupe_key=f"{kind}:{booking.booking_id}:{booking.sequence}",
-                guild_id=booking.guild_id,
-                due_at=due,
-                booking_id=booking.booking_id,
-                payload={"sequence": booking.sequence},
-            )
+    return [
+        NewAction(
+            kind=kind,
+            dedupe_key=f"{kind}:{booking.booking_id}:{booking.sequence}",
+            guild_id=booking.guild_id,
+            due_at=due,
+            booking_id=booking.booking_id,
+            payload={"sequence": booking.sequence},
         )
+        for kind, due in checks
+    ]
+
+
+async def schedule_session_checks(uow: UnitOfWork, booking: Booking, policy: GuildPolicy) -> None:
+    """Schedule the booking's `session_checks`, in one statement."""
+    await schedule_all(uow, session_checks(booking, policy))
 
 
 async def drop_booking_work(uow: UnitOfWork, booking: Booking, now: datetime) -> None:

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +31,8 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
 from marketplace.domain.settlement import Outcome
-from marketplace.storage.models import BookingRow
+from marketplace.ports.bookings import Surroundings, TutorGate
+from marketplace.storage.models import BookingRow, RestrictionRow, TutorProfileRow, UserBlockRow
 
 _S = BookingState
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
@@ -86,27 +102,87 @@ def to_booking(row: BookingRow) -> Booking:
     )
 
 
+# The booking path's statements, built once with named parameters: building a statement
+# and its cache key costs more than SQLite takes to run it.
+_BOOKING = cast(Table, BookingRow.__table__)
+_INSERT = insert(_BOOKING).returning(_BOOKING.c.id)
+
+
+def _surroundings() -> CompoundSelect[Any]:
+    b = _BOOKING.c  # the table's columns: a Core statement, no ORM layer on execution
+    tutor_side = select(literal_column("0").label("side"), b.start_at, b.end_at).where(
+        b.guild_id == bindparam("guild_id"),
+        b.tutor_id == bindparam("tutor_id"),
+        b.live.is_(True),
+        b.block_start < bindparam("window_end"),
+        b.block_end > bindparam("window_start"),
+        b.id != bindparam("exclude"),
+    )
+    student_side = select(literal_column("1"), b.start_at, b.end_at).where(
+        b.guild_id == bindparam("guild_id"),
+        b.student_id == bindparam("student_id"),
+        b.live.is_(True),
+        b.start_at < bindparam("end"),
+        b.end_at > bindparam("start"),
+        b.id != bindparam("exclude"),
+    )
+    return union_all(tutor_side, student_side)
+
+
+def _tutor_gate() -> Select[Any]:
+    block = cast(Table, UserBlockRow.__table__).c
+    restriction = cast(Table, RestrictionRow.__table__).c
+    profile = cast(Table, TutorProfileRow.__table__).c
+    student: BindParameter[int] = bindparam("student_id")
+    tutor: BindParameter[int] = bindparam("tutor_id")
+    blocked = exists().where(
+        block.guild_id == bindparam("guild_id"),
+        or_(
+            and_(block.blocker_id == student, block.blocked_id == tutor),
+            and_(block.blocker_id == tutor, block.blocked_id == student),
+        ),
+    )
+    restricted = exists().where(
+        restriction.guild_id == bindparam("guild_id"),
+        or_(restriction.user_id == student, restriction.user_id == tutor),
+        or_(restriction.until.is_(None), restriction.until > bindparam("now")),
+    )
+    next_slot = (
+        select(profile.next_slot_at)
+        .where(profile.guild_id == bindparam("guild_id"), profile.user_id == tutor)
+        .scalar_subquery()
+    )
+    return select(blocked, restricted, next_slot)
+
+
+_SURROUNDINGS = _surroundings()
+_TUTOR_GATE = _tutor_gate()
+
+
 class SqlBookingRepository:
     """Bookings in SQL. PostgreSQL's exclusion constraint is the last line against overlap."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _flush(self) -> None:
+    async def _write(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
+        """Run an INSERT or UPDATE of a booking; an overlap is ConflictError("slot_taken")."""
         try:
-            await self._session.flush()
+            return await self._session.execute(statement, params)
         except IntegrityError as error:
             if OVERLAP_CONSTRAINT in str(error.orig):
                 raise ConflictError("slot_taken") from error
             raise
 
     async def add(self, booking: Booking, buffer: timedelta) -> Booking:
-        """Insert a new booking and return it with its id."""
+        """Insert a new booking and return it with its id.
+
+        A plain INSERT ... RETURNING id, built once: the row is not loaded into the session.
+        """
         now = booking.created_at
-        row = BookingRow(**_columns(booking, buffer), updated_at=now, version=0)
-        self._session.add(row)
-        await self._flush()
-        return to_booking(row)
+        params = _columns(booking, buffer) | {"updated_at": now, "version": 0}
+        result = await self._write(_INSERT, params)
+        return replace(booking, booking_id=result.scalar_one())
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
         """The booking, locked for this transaction when `for_update`."""
@@ -118,7 +194,7 @@ class SqlBookingRepository:
 
     async def save(self, booking: Booking, buffer: timedelta, now: datetime) -> None:
         """Store the booking's new state and times."""
-        await self._session.execute(
+        await self._write(
             update(BookingRow)
             .where(BookingRow.id == booking.booking_id)
             .values(
@@ -128,7 +204,6 @@ class SqlBookingRepository:
             )
             .execution_options(synchronize_session=False)
         )
-        await self._flush()
 
     async def tutor_busy(
         self, guild_id: int, tutor_id: int, start: datetime, end: datetime, exclude: int | None
@@ -159,6 +234,49 @@ class SqlBookingRepository:
         for tutor, s, e in await self._session.execute(query):
             found.setdefault(tutor, []).append(Busy(s, e))
         return found
+
+    async def surroundings(
+        self,
+        booking: Booking,
+        *,
+        tutor_window: tuple[datetime, datetime],
+        start: datetime,
+        end: datetime,
+        exclude: int | None,
+    ) -> Surroundings:
+        """The tutor's bookings near the slot and the student's clash, in one statement.
+
+        `tutor_busy`: live bookings of the tutor touching `tutor_window` (as `busy_of`);
+        `student_busy`: a live session of the student overlapping [start, end) (as
+        `student_clash`).
+        """
+        params = {
+            "guild_id": booking.guild_id,
+            "tutor_id": booking.tutor_id,
+            "student_id": booking.student_id,
+            "window_start": tutor_window[0],
+            "window_end": tutor_window[1],
+            "start": start,
+            "end": end,
+            "exclude": exclude or 0,
+        }
+        rows = (await self._session.execute(_SURROUNDINGS, params)).all()
+        return Surroundings(
+            tutor_busy=[Busy(row.start_at, row.end_at) for row in rows if row.side == 0],
+            student_busy=any(row.side == 1 for row in rows),
+        )
+
+    async def tutor_gate(
+        self, guild_id: int, student_id: int, tutor_id: int, now: datetime
+    ) -> TutorGate:
+        """Blocks, restrictions and the tutor's next slot, in one statement.
+
+        Whether either blocked the other, whether a moderator restriction holds either,
+        and the tutor's cached next open slot.
+        """
+        params = {"guild_id": guild_id, "student_id": student_id, "tutor_id": tutor_id, "now": now}
+        row = (await self._session.execute(_TUTOR_GATE, params)).one()
+        return TutorGate(blocked=bool(row[0]), restricted=bool(row[1]), next_slot_at=row[2])
 
     async def for_user(
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int

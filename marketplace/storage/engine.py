@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from marketplace.storage.sealing import DataKeys, bind_keys
+from marketplace.storage.sqlite_driver import OneTripConnection, WalCheckpointer, one_trip_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BEGIN_MODE_OPTION = "sqlite_begin"
@@ -38,6 +39,7 @@ class Database:
     # asyncio lock, beats SQLite's sleep-and-poll busy handler: no starved writer ever
     # hits "database is locked". None on PostgreSQL.
     write_lock: asyncio.Lock | None = None
+    checkpointer: WalCheckpointer | None = None  # SQLite files: the WAL's, in the background
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,7 +47,9 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (after a checkpoint under way)."""
+        if self.checkpointer is not None:
+            await self.checkpointer.close()
         await self.engine.dispose()
 
 
@@ -56,9 +60,13 @@ def create_database(
 
     `keys` encrypt and decrypt the sealed columns; without them those columns refuse.
     """
+    checkpointer = None
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
-        _configure_sqlite(engine)
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            checkpointer = WalCheckpointer(path)
+        engine = create_async_engine(url, echo=echo, module=one_trip_dbapi(checkpointer))
+        _configure_sqlite(engine, checkpointer is not None)
         reader_engine = engine.execution_options(**{BEGIN_MODE_OPTION: "DEFERRED"})
     else:
         engine = create_async_engine(
@@ -71,10 +79,11 @@ def create_database(
         writer=async_sessionmaker(engine, expire_on_commit=False),
         reader=async_sessionmaker(reader_engine, expire_on_commit=False),
         write_lock=asyncio.Lock() if url.startswith("sqlite") else None,
+        checkpointer=checkpointer,
     )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, checkpointed: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -86,6 +95,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if checkpointed:  # by the WalCheckpointer in the background, not inside a COMMIT
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         # Deleted rows (expired session logs, erased data) are overwritten, not left in
         # free pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
@@ -94,4 +105,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(BEGIN_MODE_OPTION, "IMMEDIATE")
+        driver = conn.connection.dbapi_connection
+        writer = mode == "IMMEDIATE" and isinstance(driver, OneTripConnection)
+        # A writer's transaction runs inline while it holds the write lock
+        # (marketplace.storage.sqlite_driver); only a wait for the lock goes to the thread.
+        if writer and driver.try_begin_immediate(SQLITE_BUSY_TIMEOUT_MS):  # type: ignore[union-attr]
+            return
         conn.exec_driver_sql(f"BEGIN {mode}")
+        if writer:
+            driver.writing = True  # type: ignore[union-attr]

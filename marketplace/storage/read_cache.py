@@ -1,9 +1,9 @@
 """A small per-process cache for hot, rarely-changed reads (guild policy, subjects).
 
-Only read-only units of work fill it, from committed data. Writers drop the entry when
-they commit, so this process sees its own changes at once. Other processes (several
-bots on PostgreSQL) drop the entry when `cache_sync` tells them, and in any case see the
-change within `ttl`.
+Units of work fill it from committed data; one that changes a key leaves that key's
+cache alone until it commits, then drops it, so this process sees its own changes at
+once. Other processes (several bots on PostgreSQL) drop it when `cache_sync` tells them,
+and in any case see the change within `ttl`.
 """
 
 from __future__ import annotations
@@ -54,22 +54,38 @@ class ReadCache:
 
 @dataclass
 class CacheAccess:
-    """How one unit of work may use the cache: read-only ones fill it, writers drop keys."""
+    """How one unit of work may use the cache.
+
+    A unit of work reads and fills the cache with what it read from committed data. A
+    writer that changes a key (`changed`) stops using that key: it must see its own,
+    uncommitted value, and that value must not reach the cache before it is committed.
+    `remember` caches a value only once the unit of work commits. `may_fill=False`
+    keeps the unit of work off the cache entirely.
+    """
 
     cache: ReadCache
     may_fill: bool
     on_commit: Callable[[Callable[[], None]], None]
+    _changed: set[Hashable] = field(default_factory=set)
 
     def get(self, key: Hashable) -> Any | None:
-        """A cached value (read-only units of work only)."""
-        return self.cache.get(key) if self.may_fill else None
+        """A cached value, unless this unit of work changed the key."""
+        if not self.may_fill or key in self._changed:
+            return None
+        return self.cache.get(key)
 
     def put(self, key: Hashable, value: Any) -> None:
-        """Cache a committed value (read-only units of work only)."""
-        if self.may_fill:
+        """Cache a value read from committed data (not one this unit of work changed)."""
+        if self.may_fill and key not in self._changed:
             self.cache.put(key, value)
+
+    def remember(self, key: Hashable, value: Any) -> None:
+        """Cache `value` once this unit of work has committed (nothing if it rolls back)."""
+        if self.may_fill:
+            self.on_commit(lambda: self.cache.put(key, value))
 
     def changed(self, key: Hashable) -> None:
         """This transaction changes `key`: drop it now and again once committed."""
+        self._changed.add(key)
         self.cache.drop(key)
         self.on_commit(lambda: self.cache.committed(key))

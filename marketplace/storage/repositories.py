@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -49,6 +50,14 @@ def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
     return sqlite_insert(model)
 
 
+@cache
+def _insert_user(dialect: str) -> PgInsert | SqliteInsert:
+    """INSERT app_user ... ON CONFLICT DO NOTHING, built once per dialect (a hot write)."""
+    table = cast(Table, UserRow.__table__)
+    statement = postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    return statement.on_conflict_do_nothing(index_elements=[table.c.id])
+
+
 class SqlGuildRepository:
     """Guild rows and their policy overrides (the policy is cached per process)."""
 
@@ -57,20 +66,30 @@ class SqlGuildRepository:
         self._cache = cache
 
     async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
-        """Create the guild row if it is missing (True then); keep its name current."""
+        """Create the guild row if it is missing (True then); keep its name current.
+
+        Guild rows are never deleted, so once this process has committed (or read) the
+        row under this name, the check is skipped for the cache's lifetime.
+        """
+        name = name[:100]
+        key = ("guild", guild_id)
+        if self._cache and self._cache.get(key) == name:
+            return False
         # ON CONFLICT: two first contacts at once must not both insert (or both seed).
         inserted = await self._session.scalar(
             upsert(self._session, GuildRow)
-            .values(id=guild_id, name=name[:100], settings={}, created_at=now, updated_at=now)
+            .values(id=guild_id, name=name, settings={}, created_at=now, updated_at=now)
             .on_conflict_do_nothing(index_elements=[GuildRow.id])
             .returning(GuildRow.id)
         )
+        if self._cache:
+            self._cache.remember(key, name)
         if inserted is not None:
             return True
         await self._session.execute(
             update(GuildRow)
-            .where(GuildRow.id == guild_id, GuildRow.name != name[:100])
-            .values(name=name[:100], updated_at=now)
+            .where(GuildRow.id == guild_id, GuildRow.name != name)
+            .values(name=name, updated_at=now)
         )
         return False
 
@@ -108,16 +127,17 @@ class SqlUserRepository:
         """Create the user row if it is missing, and hold it for this transaction.
 
         The row lock makes one user's concurrent writes (a double click) take turns on
-        PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers.
+        PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers, so it is not
+        asked for there (SQLite has no FOR UPDATE: the SELECT would only read).
         """
+        dialect = self._session.get_bind().dialect.name
         await self._session.execute(
-            upsert(self._session, UserRow)
-            .values(id=user_id, timezone=None, created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=[UserRow.id])
+            _insert_user(dialect), {"id": user_id, "created_at": now, "updated_at": now}
         )
-        await self._session.execute(
-            select(UserRow.id).where(UserRow.id == user_id).with_for_update()
-        )
+        if dialect != "sqlite":
+            await self._session.execute(
+                select(UserRow.id).where(UserRow.id == user_id).with_for_update()
+            )
         if display_name:
             await self._session.execute(
                 update(UserRow)
@@ -281,6 +301,27 @@ class SqlStudentRepository:
         await self._session.flush()
 
 
+def _tutor_with_subjects() -> Select[Any]:
+    # The tables' own columns: a Core statement, with no ORM layer on execution.
+    profiles = cast(Table, TutorProfileRow.__table__)
+    subjects = cast(Table, TutorSubjectRow.__table__)
+    p, s = profiles.c, subjects.c
+    return (
+        select(
+            *(p.rate_minor, p.currency, p.bio, p.formats, p.instant_booking),
+            *(p.verification, p.status, s.subject_key, s.level, s.teaches),
+        )
+        .select_from(profiles)
+        .outerjoin(subjects, and_(s.guild_id == p.guild_id, s.user_id == p.user_id))
+        .where(p.guild_id == bindparam("guild_id"), p.user_id == bindparam("user_id"))
+        .order_by(s.subject_key)
+    )
+
+
+# Built once (a hot read): the profile joined to its subjects, one row per subject.
+_TUTOR_WITH_SUBJECTS = _tutor_with_subjects()
+
+
 class SqlTutorRepository:
     """Tutor profiles with their subjects and "doesn't teach" flags."""
 
@@ -288,28 +329,22 @@ class SqlTutorRepository:
         self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> TutorProfile | None:
-        """The tutor's profile in this guild."""
-        row = await self._session.get(TutorProfileRow, (guild_id, user_id))
-        if row is None:
+        """The tutor's profile in this guild (one query: the profile joined to its subjects)."""
+        params = {"guild_id": guild_id, "user_id": user_id}
+        rows = (await self._session.execute(_TUTOR_WITH_SUBJECTS, params)).all()
+        if not rows:
             return None
-        subject_rows = (
-            await self._session.execute(
-                select(TutorSubjectRow.subject_key, TutorSubjectRow.level, TutorSubjectRow.teaches)
-                .where(TutorSubjectRow.guild_id == guild_id, TutorSubjectRow.user_id == user_id)
-                .order_by(TutorSubjectRow.subject_key)
-            )
-        ).all()
+        first = rows[0]
+        subjects = [(r.subject_key, r.level, r.teaches) for r in rows if r.subject_key is not None]
         return TutorProfile(
-            subjects=tuple(
-                SubjectLevel(k, Level(lv)) for k, lv, teaches in subject_rows if teaches
-            ),
-            not_teaching=frozenset(k for k, _lv, teaches in subject_rows if not teaches),
-            rate=Money(row.rate_minor, row.currency),
-            bio=row.bio,
-            formats=frozenset(SessionFormat(f) for f in row.formats.split(",") if f),
-            instant_booking=row.instant_booking,
-            verification=VerificationLevel(row.verification),
-            status=TutorStatus(row.status),
+            subjects=tuple(SubjectLevel(k, Level(lv)) for k, lv, teaches in subjects if teaches),
+            not_teaching=frozenset(k for k, _lv, teaches in subjects if not teaches),
+            rate=Money(first.rate_minor, first.currency),
+            bio=first.bio,
+            formats=frozenset(SessionFormat(f) for f in first.formats.split(",") if f),
+            instant_booking=first.instant_booking,
+            verification=VerificationLevel(first.verification),
+            status=TutorStatus(first.status),
         )
 
     async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
@@ -371,11 +406,12 @@ class SqlAuditLog:
     async def record(
         self, guild_id: int, actor_id: int, action: str, detail: dict[str, Any], at: datetime
     ) -> None:
-        """Append one entry."""
-        self._session.add(
-            AuditLogRow(guild_id=guild_id, actor_id=actor_id, action=action, detail=detail, at=at)
+        """Append one entry (a plain INSERT: nothing is loaded or flushed)."""
+        await self._session.execute(
+            insert(AuditLogRow).values(
+                guild_id=guild_id, actor_id=actor_id, action=action, detail=detail, at=at
+            )
         )
-        await self._session.flush()
 
     async def recent(self, guild_id: int, limit: int) -> Sequence[tuple[datetime, int, str]]:
         """The latest entries: when, who, what."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +81,25 @@ def _values(review: Review) -> dict[str, Any]:
 
 def _stats(count: int, stars: int) -> RatingStats:
     return RatingStats(count, stars / count)
+
+
+def _student_stats() -> Select[Any]:
+    review, booking = cast(Table, ReviewRow.__table__).c, cast(Table, BookingRow.__table__)
+    return (
+        select(review.reviewee_id, func.count(), func.sum(review.stars))
+        .join(booking, booking.c.id == review.booking_id)
+        .where(
+            review.guild_id == bindparam("guild_id"),
+            review.status == ReviewStatus.VISIBLE.value,
+            review.reviewee_id.in_(bindparam("reviewee_ids", expanding=True)),
+            review.reviewee_id == booking.c.student_id,
+        )
+        .group_by(review.reviewee_id)
+    )
+
+
+# Built once, with table columns (a Core statement): it runs with every booking request.
+_STUDENT_STATS = _student_stats()
 
 
 class SqlReviewRepository:
@@ -187,17 +206,8 @@ class SqlReviewRepository:
             return {}
         if about is Party.TUTOR:
             return await self._tutor_stats(guild_id, reviewee_ids)
-        rows = await self._session.execute(
-            select(ReviewRow.reviewee_id, func.count(), func.sum(ReviewRow.stars))
-            .join(BookingRow, BookingRow.id == ReviewRow.booking_id)
-            .where(
-                ReviewRow.guild_id == guild_id,
-                ReviewRow.status == ReviewStatus.VISIBLE.value,
-                ReviewRow.reviewee_id.in_(reviewee_ids),
-                ReviewRow.reviewee_id == BookingRow.student_id,
-            )
-            .group_by(ReviewRow.reviewee_id)
-        )
+        params = {"guild_id": guild_id, "reviewee_ids": list(reviewee_ids)}
+        rows = await self._session.execute(_STUDENT_STATS, params)
         return {int(r): _stats(int(n), int(total)) for r, n, total in rows}
 
     async def _tutor_stats(self, guild_id: int, tutor_ids: Sequence[int]) -> dict[int, RatingStats]:

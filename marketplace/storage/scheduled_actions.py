@@ -11,20 +11,34 @@ so a worker whose lease ran out and was taken over can no longer close the row.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Update, and_, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Row,
+    Select,
+    Table,
+    Update,
+    and_,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.ports import Clock, SystemClock
 from marketplace.storage.engine import Database
 from marketplace.storage.models import ScheduledActionRow
-from marketplace.storage.repositories import upsert
 
 SKIPPED_OUTCOME = "booking changed"
 OUTCOME_LENGTH = 200  # the width of scheduled_action.outcome
@@ -55,6 +69,32 @@ _CLAIMED_COLUMNS = (
 _NO_SYNC = {"synchronize_session": False}
 
 
+def _values(action: NewAction) -> dict[str, Any]:
+    return {
+        "kind": action.kind.value,
+        "dedupe_key": action.dedupe_key,
+        "guild_id": action.guild_id,
+        "booking_id": action.booking_id,
+        "user_id": action.user_id,
+        "due_at": action.due_at,
+        "payload": dict(action.payload),
+        "state": ActionState.PENDING.value,
+        "attempts": 0,
+    }
+
+
+@cache
+def _insert_action(dialect: str, *, returning: bool) -> Insert:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING [RETURNING id], built once per dialect.
+
+    A hot write: built once, its cache key is computed once too.
+    """
+    table = cast(Table, _Row.__table__)
+    statement = postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    statement = statement.on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+    return statement.returning(table.c.id) if returning else statement
+
+
 class SqlScheduledActions:
     """Schedules and skips work inside the caller's session (its unit of work)."""
 
@@ -63,23 +103,18 @@ class SqlScheduledActions:
 
     async def schedule(self, action: NewAction) -> bool:
         """Add the action unless one with its dedupe key exists; True if added."""
-        inserted = await self._session.scalar(
-            upsert(self._session, _Row)
-            .values(
-                kind=action.kind.value,
-                dedupe_key=action.dedupe_key,
-                guild_id=action.guild_id,
-                booking_id=action.booking_id,
-                user_id=action.user_id,
-                due_at=action.due_at,
-                payload=dict(action.payload),
-                state=ActionState.PENDING.value,
-                attempts=0,
-            )
-            .on_conflict_do_nothing(index_elements=[_Row.dedupe_key])
-            .returning(_Row.id)
-        )
-        return inserted is not None
+        insert = _insert_action(self._dialect, returning=True)
+        return await self._session.scalar(insert, _values(action)) is not None
+
+    async def schedule_all(self, actions: Sequence[NewAction]) -> None:
+        """`schedule` each action, as one statement run for every row (executemany)."""
+        if actions:
+            insert = _insert_action(self._dialect, returning=False)
+            await self._session.execute(insert, [_values(action) for action in actions])
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
 
     async def skip_pending(
         self, booking_id: int, kinds: frozenset[ActionKind] | None, now: datetime

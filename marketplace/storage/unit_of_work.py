@@ -119,7 +119,7 @@ class SqlUnitOfWork:
         self._session = session
         cache = None
         if self._cache is not None:
-            cache = CacheAccess(self._cache, self._read_only, self._after_commit.append)
+            cache = CacheAccess(self._cache, True, self._after_commit.append)
         self.guilds = SqlGuildRepository(session, cache)
         self.users = SqlUserRepository(session)
         self.members = SqlMemberRepository(session)
