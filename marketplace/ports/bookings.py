@@ -39,6 +39,10 @@ class SearchCandidate:
     penalty_until: datetime | None
     completion: CompletionCounts
     reviews: ReviewCounts
+    # With `free_between`: False when the tutor surely has nothing of the kind near the
+    # range (see `SearchIndex.candidates`), so an exact check need not read it.
+    windows_near: bool = True
+    busy_near: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,12 @@ class TutorGate:
     blocked: bool  # either blocked the other
     restricted: bool  # a moderator restriction holds either
     next_slot_at: datetime | None
+
+
+# How far around a search's range the `SearchCandidate` flags look: windows and days off
+# from two days before (a day off is a local date), bookings six hours either side.
+WINDOWS_NEAR = timedelta(days=2)
+BUSY_NEAR = timedelta(hours=6)
 
 
 class AvailabilityRepository(Protocol):
@@ -228,6 +238,9 @@ class SearchIndex(Protocol):
         With `free_between`, only tutors who may be free then: a cheap superset of those
         whose availability (a weekly rule, by its UTC week range widened for daylight
         saving, or a one-off window) meets the range; bookings and days off are not read.
+        Each then says whether it has one-off windows or days off ending after the
+        range's start less `WINDOWS_NEAR` (`windows_near`), and live bookings whose block
+        meets the range widened by `BUSY_NEAR` each way (`busy_near`).
 
         With `limit`, the first `limit` of them in `sort` order: the domain's ranking order
         on everything it reads from the profile (a rating counts from

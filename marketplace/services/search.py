@@ -13,7 +13,7 @@ from marketplace.domain.profiles import Level, VerificationLevel
 from marketplace.domain.ranking import RankSort, TutorCandidate, rank
 from marketplace.domain.verification import levels_meeting, required_level
 from marketplace.ports import UnitOfWork
-from marketplace.ports.bookings import SearchCandidate
+from marketplace.ports.bookings import BUSY_NEAR, SearchCandidate
 from marketplace.services.availability import first_open_slot
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -101,8 +101,9 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
                 query.sort,
                 policy.min_reviews_for_rating,
             )
+            near = {c.tutor_id: c for c in found}
             next_slots = await _free_in(
-                uow, policy, actor.guild_id, ranked=[r.tutor_id for r in best_first],
+                uow, policy, actor.guild_id, ranked=[near[r.tutor_id] for r in best_first],
                 window=window, now=now,
             )  # fmt: skip
             found = [c for c in found if c.tutor_id in next_slots]
@@ -198,7 +199,7 @@ async def _free_in(
     policy: GuildPolicy,
     guild_id: int,
     *,
-    ranked: list[int],
+    ranked: list[SearchCandidate],
     window: tuple[datetime, datetime],
     now: datetime,
 ) -> dict[int, datetime | None]:
@@ -206,24 +207,38 @@ async def _free_in(
 
     `ranked` are the tutors who may be free then (the candidate query's `free_between`),
     best first; exact slots are worked out for the first `MAX_EXACT_CHECKS` of them, so a
-    good tutor is never cut for a low id. Three queries, whatever their number.
+    good tutor is never cut for a low id. At most three queries, whatever their number:
+    windows and bookings are read only for the tutors the candidate query saw them near.
 
     The starts are `availability.open_slots_of`'s for the window, but only the weekly
     rules that may meet it are read: a slot starts in the window and ends at most the
     shortest session after it, so no other rule can open or extend one.
     """
-    checked = ranked[:MAX_EXACT_CHECKS]
+    checked = [c.tutor_id for c in ranked[:MAX_EXACT_CHECKS]]
     if not checked:
         return {}
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
     buffer = timedelta(minutes=policy.buffer_minutes)
     start, end = window
     rules = await uow.availability.rules_meeting(guild_id, checked, start, end + shortest)
-    one_offs, days_off = await uow.availability.windows_of(
-        guild_id, checked, start, (start - timedelta(days=1)).date()
+    # The flags look far enough for the day before the window (days off); for bookings,
+    # `BUSY_NEAR` either side, which a buffer and a session could in theory outreach.
+    far = buffer + shortest > BUSY_NEAR
+    with_windows = [c.tutor_id for c in ranked[:MAX_EXACT_CHECKS] if c.windows_near]
+    with_busy = [c.tutor_id for c in ranked[:MAX_EXACT_CHECKS] if c.busy_near or far]
+    one_offs, days_off = (
+        await uow.availability.windows_of(
+            guild_id, with_windows, start, (start - timedelta(days=1)).date()
+        )
+        if with_windows
+        else ({}, {})
     )
-    busy = await uow.bookings.busy_of(
-        guild_id, checked, start - buffer - shortest, end + shortest + buffer
+    busy = (
+        await uow.bookings.busy_of(
+            guild_id, with_busy, start - buffer - shortest, end + shortest + buffer
+        )
+        if with_busy
+        else {}
     )
     notice = max(timedelta(minutes=policy.min_notice_minutes), start - now)
     reach = min(timedelta(days=policy.booking_horizon_days), end - now)

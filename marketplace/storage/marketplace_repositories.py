@@ -20,6 +20,7 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -33,11 +34,12 @@ from marketplace.domain.ranking import (
     ReviewCounts,
 )
 from marketplace.domain.restrictions import Restriction
-from marketplace.ports.bookings import SearchCandidate
+from marketplace.ports.bookings import BUSY_NEAR, WINDOWS_NEAR, SearchCandidate
 from marketplace.storage.availability_repository import MINUTES_PER_WEEK, week_minute
 from marketplace.storage.models import (
     AvailabilityRuleRow,
     AvailabilityWindowRow,
+    BookingRow,
     DeliveryRow,
     DmStatusRow,
     RestrictionRow,
@@ -47,6 +49,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.repositories import upsert
+from marketplace.storage.types import UTCDateTime
 
 LEVELS_AT_LEAST = {
     Level.BEGINNER: (Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED),
@@ -137,6 +140,36 @@ def _maybe_free() -> ColumnElement[bool]:
     return or_(rule, window)
 
 
+def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Whether the tutor has windows or days off, and live bookings, near the range.
+
+    `windows_near`: one ending after `windows_from`; `busy_near`: a live booking whose
+    block meets [`busy_from`, `busy_to`) (both from indexes).
+    """
+    p, w, b = TutorProfileRow, AvailabilityWindowRow, BookingRow
+    windows = (
+        select(w.tutor_id)
+        .where(
+            w.guild_id == p.guild_id,
+            w.tutor_id == p.user_id,
+            w.end_at > bindparam("windows_from", type_=UTCDateTime()),
+        )
+        .exists()
+    )
+    busy = (
+        select(b.tutor_id)
+        .where(
+            b.guild_id == p.guild_id,
+            b.tutor_id == p.user_id,
+            b.live.is_(True),
+            b.block_end > bindparam("busy_from", type_=UTCDateTime()),
+            b.block_start < bindparam("busy_to", type_=UTCDateTime()),
+        )
+        .exists()
+    )
+    return windows, busy
+
+
 @functools.cache
 def _hidden() -> CompoundSelect[int]:
     """Who the viewer must not see: blocked either way, or under a restriction.
@@ -190,6 +223,7 @@ def _candidate_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
             p.user_id, UserRow.display_name, s.level, p.rate_minor, p.currency,
             p.verification, p.instant_booking, p.next_slot_at, p.penalty_until,
             p.sessions_held, p.sessions_dropped, p.review_count, p.review_star_sum,
+            *(_near() if windowed else (true(), true())),
         )
         .join(s, teaching)
         .join(UserRow, UserRow.id == p.user_id)
@@ -253,14 +287,20 @@ class SqlSearchIndex:
             values |= {
                 "free_from": start, "free_to": end, "week_low": low,
                 "week_high": low + int((end - start).total_seconds() // 60),
+                "windows_from": start - WINDOWS_NEAR, "busy_from": start - BUSY_NEAR,
+                "busy_to": end + BUSY_NEAR,
             }  # fmt: skip
         rows = await self._session.execute(_candidate_query(shape), values)
         return [
             SearchCandidate(
                 uid, name, Level(lv), rate, cur, ver, inst, nxt, pen,
                 CompletionCounts(held, drop), ReviewCounts(reviews, stars),
+                bool(windows), bool(busy),
             )
-            for uid, name, lv, rate, cur, ver, inst, nxt, pen, held, drop, reviews, stars in rows
+            for (
+                uid, name, lv, rate, cur, ver, inst, nxt, pen, held, drop, reviews, stars,
+                windows, busy,
+            ) in rows
         ]  # fmt: skip
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
