@@ -164,7 +164,8 @@ class SqlUnitOfWork:
     ) -> None:
         session, self._session = self.session, None
         try:
-            await session.rollback()
+            if session.in_transaction():  # nothing to undo after a commit
+                await session.rollback()
         finally:
             await session.close()
             if self._write_lock is not None:
