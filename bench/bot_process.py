@@ -116,6 +116,7 @@ class BotProcess:
             self.tail.append(line)
         if not self.ready_at.done():
             self.ready_at.set_exception(RuntimeError("the bot exited before READY"))
+            self.ready_at.exception()  # `until_ready` reports it, if anyone still waits
 
     def failure(self, what: str) -> RuntimeError:
         shown = "\n".join(self.tail) or "(nothing on stderr)"
@@ -126,7 +127,7 @@ class BotProcess:
         try:
             return await asyncio.wait_for(asyncio.shield(self.ready_at), timeout)
         except (TimeoutError, RuntimeError) as error:
-            raise self.failure(f"no READY from the bot within {timeout} s ({error})") from error
+            raise self.failure(f"no READY from the bot within {timeout} s ({error!r})") from error
 
     def status(self) -> dict[str, float]:
         """VmRSS and VmHWM (peak) of the bot's process, in MB."""
