@@ -100,18 +100,6 @@ class AvailabilityRepository(Protocol):
         """
         ...
 
-    async def one_offs_of(
-        self, guild_id: int, tutor_ids: Sequence[int], after: datetime
-    ) -> dict[int, list[OneOffWindow]]:
-        """Each tutor's one-off windows that end after `after`, in one query."""
-        ...
-
-    async def days_off_of(
-        self, guild_id: int, tutor_ids: Sequence[int], after: date
-    ) -> dict[int, list[DayOff]]:
-        """Each tutor's days off on or after `after`, in one query."""
-        ...
-
     async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
         """Store a weekly rule; return its entry id."""
         ...

@@ -160,22 +160,6 @@ class SqlAvailabilityRepository:
                 days_off.setdefault(tutor_id, []).append(DayOff(day, zone))
         return one_offs, days_off
 
-    async def one_offs_of(
-        self, guild_id: int, tutor_ids: Sequence[int], after: datetime
-    ) -> dict[int, list[OneOffWindow]]:
-        """Each tutor's one-off windows that end after `after`, in one query."""
-        one_offs, _ = await self.windows_of(guild_id, tutor_ids, after, date.max)
-        return one_offs
-
-    async def days_off_of(
-        self, guild_id: int, tutor_ids: Sequence[int], after: date
-    ) -> dict[int, list[DayOff]]:
-        """Each tutor's days off on or after `after`, in one query."""
-        _, days_off = await self.windows_of(
-            guild_id, tutor_ids, datetime.max.replace(tzinfo=UTC), after
-        )
-        return days_off
-
     async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
         """Store a weekly rule; return its entry id."""
         week_start, week_end = utc_week_range(rule, now)
