@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -97,6 +98,7 @@ class TutorBot(commands.AutoShardedBot):
         start_jobs: Callable[[TutorBot], JobRunner] | None = None,
         message_content: bool = True,
         shards: Shards = ADVISED_SHARDS,
+        http_trace: aiohttp.TraceConfig | None = None,
     ) -> None:
         intents = discord.Intents.default()  # with voice states: joining counts as check-in
         # Privileged: screening reads session messages. Without it, screening is off.
@@ -107,6 +109,7 @@ class TutorBot(commands.AutoShardedBot):
             tree_cls=TutorTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            http_trace=http_trace or aiohttp.TraceConfig(),  # metrics see every request
             shard_count=shards.count,
             # None means every shard to discord.py (its typed options only say list[int])
             shard_ids=list(shards.ids) if shards.ids is not None else None,  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """What the bot tells the operator: interaction counts and latency, HTTP errors, the gateway.
 
-`instrument(bot, metrics)` wires it all through discord.py's public hooks, before the bot
-logs in:
+`BotTelemetry(metrics)` and `instrument(bot, telemetry)` wire it all through discord.py's
+public hooks:
 - an aiohttp `TraceConfig` on the client's HTTP session (`http_trace`) sees every request.
   The interaction callback (``POST /interactions/{id}/{token}/callback``) is always the
   first response, so its start, minus the interaction's snowflake time, is the
@@ -136,18 +136,13 @@ def shard_latencies(bot: discord.Client) -> list[tuple[int, float]]:
     return [(bot.shard_id or 0, bot.latency)]
 
 
-def instrument(bot: commands.Bot | commands.AutoShardedBot, metrics: Metrics) -> BotTelemetry:
-    """Record `bot`'s interactions, HTTP errors and latencies in `metrics`.
+def instrument(bot: commands.Bot | commands.AutoShardedBot, telemetry: BotTelemetry) -> None:
+    """Count `bot`'s interactions and read its shards' latencies into `telemetry`'s metrics.
 
-    Call it before the bot logs in: the HTTP trace joins the session made at login.
+    The HTTP side (`telemetry.trace_config()`) is given to the client when it is made
+    (discord.py's `http_trace` option), since its session is made at login.
     """
-    # discord.py makes its session at login, with the trace it has then.
-    session = getattr(bot.http, "_HTTPClient__session", discord.utils.MISSING)
-    if session is not discord.utils.MISSING:
-        msg = "instrument the bot before it logs in"
-        raise RuntimeError(msg)
-    telemetry = BotTelemetry(metrics)
-    bot.http.http_trace = telemetry.trace_config()
+    metrics = telemetry.metrics
     bot.add_listener(telemetry.on_interaction, "on_interaction")
     if isinstance(bot.tree, TutorTree):
         bot.tree.telemetry = telemetry
@@ -156,7 +151,6 @@ def instrument(bot: commands.Bot | commands.AutoShardedBot, metrics: Metrics) ->
         metrics.gateway_latencies(shard_latencies(bot))
 
     metrics.on_scrape("gateway_latency", read_latencies)
-    return telemetry
 
 
 def gateway_check(bot: discord.Client) -> Check:

@@ -14,7 +14,7 @@ from bot.adapters.notifier import DiscordNotifier
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
-from bot.telemetry import gateway_check, instrument
+from bot.telemetry import BotTelemetry, gateway_check, instrument
 from marketplace.health import Readiness
 from marketplace.jobs.runner import JobRunner
 from marketplace.mail import mailer_for
@@ -199,8 +199,10 @@ def build_bot(
     settings = runtime.settings
     use_discord_endpoint(settings.discord_api_base, settings.discord_gateway_url)
     wanted = settings.discord_message_content if message_content is None else message_content
+    telemetry = BotTelemetry(runtime.metrics)
     bot = TutorBot(
         runtime.services,
+        http_trace=telemetry.trace_config(),
         dev_guild_id=settings.dev_guild_id,
         message_content=wanted,
         shards=shards,
@@ -210,7 +212,7 @@ def build_bot(
         else None,
     )
     spaces = bot.spaces = DiscordSessionSpaces(bot)
-    instrument(bot, runtime.metrics)
+    instrument(bot, telemetry)
     runtime.readiness.add("gateway", gateway_check(bot))
     return bot
 
