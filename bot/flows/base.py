@@ -10,10 +10,16 @@ from discord.utils import MISSING
 
 from bot import texts
 from bot.errors import handle_interaction_error
+from marketplace.logs import bind_log_context
 from marketplace.services.context import ServiceContext
 
 MENU_TIMEOUT_SECONDS = 600
 FORM_TIMEOUT_SECONDS = 3600
+
+
+def note_log_ids(interaction: discord.Interaction) -> None:
+    """Tag this item's log lines with the guild and the user (its task's own context)."""
+    bind_log_context(guild_id=interaction.guild_id, user_id=interaction.user.id)
 
 
 class OwnedView(discord.ui.View):
@@ -25,6 +31,7 @@ class OwnedView(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse clicks from anyone but the owner, politely."""
+        note_log_ids(interaction)
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.NOT_YOURS, ephemeral=True)
@@ -55,6 +62,7 @@ class SafeModal(discord.ui.Modal):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse anyone but the user the form was opened for, politely."""
+        note_log_ids(interaction)
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.FORM_NOT_YOURS, ephemeral=True)
@@ -79,8 +87,24 @@ def services_of(interaction: discord.Interaction) -> ServiceContext:
     return services
 
 
-class RecordButton(
+class PersistentButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"(?!)",  # never matches: only subclasses are registered
+):
+    """A button that survives restarts (its state is in its custom_id); every one of ours.
+
+    Anyone may press it; each callback decides what they may do. Its log lines carry
+    the guild and the user who pressed it.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Tag the press's log lines; the callback does the checking."""
+        note_log_ids(interaction)
+        return True
+
+
+class RecordButton(
+    PersistentButton,
     template=r"(?!)",  # never matches: only subclasses are registered
 ):
     """A persistent button acting on one record (a booking, a case) of one guild.

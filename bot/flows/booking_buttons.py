@@ -14,7 +14,7 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, services_of
+from bot.flows.base import PersistentButton, RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from bot.flows.reviews import ReplyButton
 from marketplace.domain.errors import PermissionDeniedError
@@ -28,7 +28,7 @@ MANAGE_KINDS = frozenset(
 
 
 class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"(?P<what>booking|resched):(?P<answer>accept|decline):(?P<guild>\d+):(?P<id>\d+)",
 ):
     """Accept or Decline: a request (tutor) or a proposed new time (the other side)."""
@@ -72,7 +72,7 @@ class AnswerButton(
 
 
 class ManageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"manage:(?P<action>cancel|resched):(?P<guild>\d+):(?P<id>\d+)",
 ):
     """Cancel booking / Reschedule, on confirmations, reminders and `/bookings`."""

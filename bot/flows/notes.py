@@ -16,7 +16,7 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
-from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.base import PersistentButton, RecordButton, SafeModal, open_form, services_of
 from bot.presenters.notes import note_pages, notes_embed
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
@@ -157,7 +157,7 @@ class AddNoteButton(RecordButton, prefix="notes:add"):
 
 
 class NotesPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"notes:(?P<way>newer|older):(?P<guild>\d+):(?P<id>\d+):(?P<page>\d+)",
 ):
     """Newer / Older on a card whose notes run over one page; the page is in the custom_id."""

@@ -15,7 +15,7 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
-from bot.flows.base import SafeModal, open_form, services_of
+from bot.flows.base import PersistentButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
@@ -72,7 +72,7 @@ class SurveyReasonModal(SafeModal):
 
 
 class SurveyButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PersistentButton,
     template=r"survey:(?P<answer>helped|partially|not_helpful):(?P<guild>\d+):(?P<id>\d+)",
 ):
     """Helped / Partially / Not helpful, on the survey DM."""

@@ -141,3 +141,21 @@ async def test_a_bot_session_logs_json_with_ids_and_no_token(campus, json_logs) 
     assert "emulated-bot-token" not in text
     assert REDACTED in text  # discord.py logged the tokens at DEBUG: they were blotted out
     assert "aW50ZXJhY3Rpb24" not in text  # the emulator's interaction tokens
+
+
+async def test_a_button_logs_with_the_guild_and_the_user_on_every_line(campus, json_logs) -> None:
+    from demo.journey import dm
+    from tests.bot.journeys import confirmed_session
+
+    await confirmed_session(campus)
+    request = await dm(campus, campus.tutor, "New session request")
+    json_logs.truncate(0)
+    json_logs.seek(0)
+    await campus.emu.click(campus.tutor, request, label="Accept")  # a second, late click
+    entries = lines(json_logs)
+    assert [e for e in entries if e["message"].startswith("refused")]
+    # the HTTP lines of the answer come from the button's own task: they carry the user
+    # who pressed it (a DM button has no guild)
+    answered = [e for e in entries if "/callback has returned" in e["message"]]
+    assert answered, [e["message"] for e in entries]
+    assert {e.get("user_id") for e in answered} == {campus.tutor.id}
