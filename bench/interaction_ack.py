@@ -31,7 +31,9 @@ emulator instance to keep that moment; no emulator code changes). The harness ro
 `harness_p50`/`harness_p99`. The bot's own share of the acknowledgement, from discord.py
 parsing INTERACTION_CREATE to the bot starting its callback request, is
 `in_bot_p50`/`in_bot_p99` (reported by the probe in the bot's process, see
-`bench/bot_process.py`); the rest is the emulator, the load generator and the sockets.
+`bench/bot_process.py`). It is a lower bound of the bot's share: a frame that waits in
+the socket while the bot's loop is busy with other interactions is not in it. The rest is
+that wait, the emulator, the load generator and the sockets.
 
 Other lines: `start_to_ready_s` (spawn → the bot's on_ready with its commands synced;
 also the moments of the command sync, of the gateway READY + GUILD_CREATE as the
