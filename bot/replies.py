@@ -13,10 +13,11 @@ import discord
 from discord.utils import MISSING
 
 # How many deferred commands of one process do their database work at once. Measured on
-# the full-scale interaction bench (50 users, no pause): 4 slots cut the acks/s (the
-# searches' SQLite time in worker threads no longer overlapped enough); 16 or none peaked
-# at ~194 MB RSS (a pooled connection, thread and page cache per command reading); 8 kept
-# the acks/s of none at a peak of ~170 MB.
+# the full-scale interaction bench (50 users, no pause, two runs each on a quiet machine):
+# no slots 240 and 204 acks/s, ack p50 31-34 ms, peak RSS 191-197 MB (a pooled
+# connection, thread and page cache per command reading); 8 slots 203 and 179 acks/s,
+# ack p50 20-23 ms, peak RSS ~171 MB; 4 slots held the acks/s back further. A trade of
+# some throughput for prompter acknowledgements and memory headroom.
 WORK_SLOTS = 8
 
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
