@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ class Shards:
             raise ValueError(msg)
 
 
-ADVISED_SHARDS = Shards()  # every shard, as many as Discord advises
+ADVISED_SHARDS = Shards()
+GUILD_READY_TIMEOUT_SECONDS = 0.5  # every shard, as many as Discord advises
 
 
 class TutorBot(commands.AutoShardedBot):
@@ -110,6 +112,11 @@ class TutorBot(commands.AutoShardedBot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
             http_trace=http_trace or aiohttp.TraceConfig(),  # metrics see every request
+            # READY once GUILD_CREATEs pause for 0.5 s, not discord.py's 2 s; a later one
+            # still arrives, just after on_ready. No message cache: screening reads the
+            # raw events, so cached messages would only hold memory.
+            guild_ready_timeout=GUILD_READY_TIMEOUT_SECONDS,
+            max_messages=None,
             shard_count=shards.count,
             # None means every shard to discord.py (its typed options only say list[int])
             shard_ids=list(shards.ids) if shards.ids is not None else None,  # type: ignore[arg-type]
@@ -150,6 +157,10 @@ class TutorBot(commands.AutoShardedBot):
             await self.sync_commands()
         if self._start_jobs is not None:
             self.jobs = self._start_jobs(self)
+        # What start-up made lives as long as the process: keep it out of the collector's
+        # generations, so later collections (pauses during interactions) stay short.
+        gc.collect()
+        gc.freeze()
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """Dispatch as usual, noting a submitted form that no open form claims.

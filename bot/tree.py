@@ -19,8 +19,17 @@ from marketplace.logs import bind_log_context
 if TYPE_CHECKING:
     from bot.telemetry import BotTelemetry
 
-OPENS_A_MODAL = frozenset(
-    {("profile", "edit"), ("review",), ("notes-template",), ("dispute",), ("verify", "request")}
+# Commands whose first answer is immediate, so they are not deferred: a modal must be the
+# first response, and /help does no I/O (one request instead of a defer and a follow-up).
+ANSWERS_AT_ONCE = frozenset(
+    {
+        ("profile", "edit"),
+        ("review",),
+        ("notes-template",),
+        ("dispute",),
+        ("verify", "request"),
+        ("help",),
+    }
 )
 
 
@@ -41,10 +50,10 @@ class TutorTree(app_commands.CommandTree[Any]):
     telemetry: BotTelemetry | None = None
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Acknowledge at once, unless the command answers with a modal."""
+        """Acknowledge at once, unless the command answers at once (a modal, /help)."""
         # This runs in the command's own task, so the ids stay with its records only.
         bind_log_context(guild_id=interaction.guild_id, user_id=interaction.user.id)
         is_command = interaction.type is discord.InteractionType.application_command
-        if is_command and command_path(interaction)[:2] not in OPENS_A_MODAL:
+        if is_command and command_path(interaction)[:2] not in ANSWERS_AT_ONCE:
             await interaction.response.defer(ephemeral=True, thinking=True)
         return True

@@ -19,7 +19,6 @@ from marketplace.health import Readiness
 from marketplace.jobs.runner import JobRunner
 from marketplace.mail import mailer_for
 from marketplace.metrics import Metrics
-from marketplace.payments import StripeGateway
 from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, SystemClock
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
@@ -37,7 +36,6 @@ from tutorbot.health import (
     start_health_server,
     watch_job_queue,
 )
-from web.checkout.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +142,9 @@ def payment_gateway(
     """
     if not settings.payments_configured or settings.stripe_secret_key is None:
         return None
+    # Imported here: a bot-only or free installation never loads Stripe's library.
+    from marketplace.payments import StripeGateway  # noqa: PLC0415
+
     return StripeGateway(
         settings.stripe_secret_key,
         settings.stripe_api_base,
@@ -233,6 +234,8 @@ async def start_web(runtime: Runtime) -> web.AppRunner:
             "STRIPE_WEBHOOK_SECRET is not set: Stripe's webhooks will be refused, and "
             "payments are only recorded when a student comes back from checkout"
         )
+    from web.checkout.app import create_app  # noqa: PLC0415 - `tutorbot bot` never needs it
+
     app = create_app(
         runtime.services,
         webhook_secret=secret.get_secret_value() if secret else "",

@@ -64,6 +64,7 @@ async def test_other_time_zone_modal_refuses_an_unknown_zone(campus) -> None:
 async def test_help_lists_the_commands(campus) -> None:
     result = await campus.emu.slash(campus.member, campus.guild, "help")
     assert result.ephemeral
+    assert result.kind == "message"  # answered at once: no "thinking…" and follow-up
     for command in ("/start", "/profile view", "/tutor apply", "/admin config"):
         assert command in result.text
 
