@@ -33,8 +33,12 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# pytest-xdist: one worker per core, at most 4 (each has its own PostgreSQL database,
+# SQLite files, localstripe and emulators on free ports); --dist worksteal evens out
+# the long tests. PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --maxprocesses=4 --dist worksteal
 
 bench: setup postgres
 	$(PY) -m bench
