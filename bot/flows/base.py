@@ -17,7 +17,7 @@ MENU_TIMEOUT_SECONDS = 600
 FORM_TIMEOUT_SECONDS = 3600
 
 
-def note_log_ids(interaction: discord.Interaction) -> None:
+def _note_log_ids(interaction: discord.Interaction) -> None:
     """Tag this item's log lines with the guild and the user (its task's own context)."""
     bind_log_context(guild_id=interaction.guild_id, user_id=interaction.user.id)
 
@@ -31,7 +31,7 @@ class OwnedView(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse clicks from anyone but the owner, politely."""
-        note_log_ids(interaction)
+        _note_log_ids(interaction)
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.NOT_YOURS, ephemeral=True)
@@ -62,7 +62,7 @@ class SafeModal(discord.ui.Modal):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse anyone but the user the form was opened for, politely."""
-        note_log_ids(interaction)
+        _note_log_ids(interaction)
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.FORM_NOT_YOURS, ephemeral=True)
@@ -99,7 +99,7 @@ class PersistentButton(
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Tag the press's log lines; the callback does the checking."""
-        note_log_ids(interaction)
+        _note_log_ids(interaction)
         return True
 
 
