@@ -217,8 +217,12 @@ def _parser(languages: tuple[str, ...], local_now: datetime) -> DateDataParser:
 
 def _dateparse(text: str, languages: tuple[str, ...], local_now: datetime) -> tuple[datetime, str]:
     """Return dateparser's naive reading of ``text`` and its period ("time", "day"...)."""
+    # dateparser calls a reading a "day" when its time of day equals the base's, so
+    # "tomorrow 3pm" asked at 15:00:00 sharp would lose its time. Nobody types
+    # microseconds: a base one microsecond off the whole second never matches.
+    base = local_now.replace(microsecond=1)
     try:
-        data = _parser(languages, local_now).get_date_data(text)
+        data = _parser(languages, base).get_date_data(text)
     except ValueError:
         raise InputError(_FIELD, Problem.UNPARSEABLE) from None
     if data.date_obj is None or data.period is None:

@@ -46,6 +46,16 @@ def test_single_moment_is_read_as_local_wall_clock(text, expected):
     assert parsed.end is None
 
 
+@pytest.mark.parametrize("text", ["tomorrow 6pm", "Friday 18:00", "next monday 6pm"])
+def test_a_time_asked_for_at_that_very_hour_keeps_its_time(text):
+    # 18:00:00 sharp in New York: dateparser alone would read "tomorrow 6pm" as a day
+    sharp = datetime(2026, 9, 2, 22, 0, 0, tzinfo=UTC)
+    parsed = when(text, now=sharp)
+    assert parsed.kind is WhenKind.ONCE
+    assert parsed.local_start.time() == time(18, 0)
+    assert parsed.local_start.date() > sharp.astimezone(ZoneInfo(NY)).date()
+
+
 def test_five_pm_said_after_six_pm_means_tomorrow():
     assert when("5pm").start == local(NY, 2026, 9, 3, 17)
     assert when("at 17:00").start == local(NY, 2026, 9, 3, 17)
