@@ -111,9 +111,6 @@ def _configure_sqlite(engine: AsyncEngine, checkpointed: bool) -> None:
         # (marketplace.storage.sqlite_driver); only a wait for the lock goes to the thread.
         if writer and driver.try_begin_immediate(SQLITE_BUSY_TIMEOUT_MS):  # type: ignore[union-attr]
             return
-        if not writer and isinstance(driver, OneTripConnection):
-            driver.begin_with_first_statement(f"BEGIN {mode}")  # one hop with the first read
-            return
         conn.exec_driver_sql(f"BEGIN {mode}")
         if writer:
             driver.writing = True  # type: ignore[union-attr]

@@ -21,10 +21,8 @@ one:
 Either way the cursor keeps only the rows and what SQLAlchemy reads afterwards
 (description, rowcount, lastrowid).
 
-A read's `BEGIN DEFERRED` travels with its first statement, in the same hop, and its
-rollback (a read transaction only holds a snapshot) is done inline. A rollback with no
-transaction open (the pool's reset after every commit) is a no-op in sqlite3, so it is
-skipped instead of making a hop to do nothing. Server-side
+A rollback with no transaction open (the pool's reset after every commit) is a no-op
+in sqlite3, so it is skipped instead of making a hop to do nothing. Server-side
 cursors keep the stock adapter.
 """
 
@@ -87,16 +85,8 @@ class WalCheckpointer:
             await self._running
 
 
-def _run(
-    connection: sqlite3.Connection,
-    operation: str,
-    parameters: Any,
-    many: bool,
-    begin: str | None = None,
-) -> _Outcome:
-    """On the worker thread: the whole statement, start to finish (after `begin`, if any)."""
-    if begin is not None:
-        connection.execute(begin).close()
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    """On the worker thread: the whole statement, start to finish."""
     cursor = connection.cursor()
     try:
         if many:
@@ -172,10 +162,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         if cast("OneTripConnection", self._adapt_connection).writing:
             self._keep(_run(connection._conn, operation, parameters, many))
             return
-        begin = cast("OneTripConnection", self._adapt_connection).take_pending_begin()
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await connection._execute(
-                _run, connection._conn, operation, parameters, many, begin
+                _run, connection._conn, operation, parameters, many
             )
         self._keep(outcome)
 
@@ -191,22 +180,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     it returned; the transaction's end clears it.
     """
 
-    __slots__ = ("_pending_begin", "writing")
+    __slots__ = ("writing",)
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.writing = False
-        self._pending_begin: str | None = None
-
-    def begin_with_first_statement(self, begin: str) -> None:
-        """Send `begin` (a read's `BEGIN DEFERRED`) with the next statement, in its hop."""
-        self._pending_begin = begin
-
-    def take_pending_begin(self) -> str | None:
-        """The BEGIN still to send before the next statement, if any (then none)."""
-        begin, self._pending_begin = self._pending_begin, None
-        return begin
 
     def try_begin_immediate(self, busy_timeout_ms: int) -> bool:
         """`BEGIN IMMEDIATE` inline if SQLite's write lock is free right now; never waits.
@@ -227,7 +206,6 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         """Commit: a write transaction inline (the WAL checkpoint is the checkpointer's)."""
-        self._pending_begin = None
         if not self.writing:
             super().commit()
             return
@@ -247,23 +225,11 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             checkpointer.committed()
 
     def rollback(self) -> None:
-        """Roll back the open transaction, if there is one.
-
-        A read transaction only holds a snapshot, so its end is instant and is done
-        inline; a writer's rollback goes to the thread.
-        """
-        writing, self.writing = self.writing, False
-        self._pending_begin = None  # a read that never ran a statement never began
+        """Roll back the open transaction, if there is one."""
+        self.writing = False
         connection = self._connection._connection
-        if connection is None or not connection.in_transaction:
-            return
-        if writing:
+        if connection is not None and connection.in_transaction:
             super().rollback()
-            return
-        try:
-            connection.rollback()
-        except Exception as error:
-            self._handle_exception(error)
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

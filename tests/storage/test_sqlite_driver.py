@@ -4,7 +4,6 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -107,31 +106,3 @@ async def test_the_wal_is_checkpointed_in_the_background_every_hundred_commits(
     await database.checkpointer.close()
 
     assert size_of(path) > size
-
-
-async def test_a_read_begins_with_its_first_statement_and_keeps_one_snapshot(database, monkeypatch):
-    async with database.writer() as session:
-        await session.execute(text("CREATE TABLE r (id INTEGER PRIMARY KEY)"))
-        await session.execute(text("INSERT INTO r (id) VALUES (1)"))
-        await session.commit()
-    hops: list[str] = []
-    to_thread = aiosqlite.Connection._execute
-
-    async def counted(self, fn, *args, **kwargs):
-        hops.append(str(args[1]) if fn.__name__ == "_run" else fn.__name__)
-        return await to_thread(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    async with database.reader() as session:
-        assert (await session.execute(text("SELECT count(*) FROM r"))).scalar() == 1
-        other = sqlite3.connect(make_url(str(database.engine.url)).database)
-        other.execute("INSERT INTO r (id) VALUES (2)")
-        other.commit()
-        other.close()
-        # the snapshot began with the first read, so the other commit is not seen
-        assert (await session.execute(text("SELECT count(*) FROM r"))).scalar() == 1
-        await session.rollback()
-    # two statements, two hops: BEGIN went with the first, the rollback ran inline
-    assert hops == ["SELECT count(*) FROM r", "SELECT count(*) FROM r"]
-    async with database.reader() as session:
-        assert (await session.execute(text("SELECT count(*) FROM r"))).scalar() == 2
