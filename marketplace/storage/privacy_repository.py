@@ -41,6 +41,7 @@ from marketplace.storage.models import (
     UserRow,
     VerifiedEmailRow,
 )
+from marketplace.storage.read_cache import CacheAccess
 
 LIVE_STATES = ("requested", "awaiting_payment", "confirmed")
 
@@ -48,8 +49,9 @@ LIVE_STATES = ("requested", "awaiting_payment", "confirmed")
 class SqlPrivacyRepository:
     """Explicit columns everywhere: a new column is never exported by accident."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
         self._session = session
+        self._cache = cache
 
     async def _rows(self, query: Select[Any]) -> list[Record]:
         return [dict(row._mapping) for row in await self._session.execute(query)]
@@ -78,6 +80,8 @@ class SqlPrivacyRepository:
     async def erase(self, guild_id: int, user_id: int, anonymous_name: str) -> dict[str, int]:
         """Erase or blank the user's personal data; how many rows each step changed."""
         counts = {name: await self._count(s) for name, s in _erasures(guild_id, user_id).items()}
+        if self._cache:  # the user row is written again the next time they act
+            self._cache.changed(("user", user_id))
         counts["display_name"] = await self._count(
             update(UserRow)
             .where(UserRow.id == user_id, UserRow.display_name != anonymous_name)

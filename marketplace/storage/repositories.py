@@ -120,17 +120,23 @@ class SqlGuildRepository:
 class SqlUserRepository:
     """Users and their time zones."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
         self._session = session
+        self._cache = cache
 
     async def ensure(self, user_id: int, now: datetime, display_name: str = "") -> None:
         """Create the user row if it is missing, and hold it for this transaction.
 
         The row lock makes one user's concurrent writes (a double click) take turns on
         PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers, so it is not
-        asked for there (SQLite has no FOR UPDATE: the SELECT would only read).
+        asked for there (SQLite has no FOR UPDATE: the SELECT would only read). User rows
+        are never deleted, so on SQLite a row this process committed under this name is
+        not written again for the cache's lifetime (erasure drops the entry).
         """
         dialect = self._session.get_bind().dialect.name
+        key, name = ("user", user_id), display_name[:100]
+        if dialect == "sqlite" and self._cache and self._cache.get(key) == name:
+            return
         await self._session.execute(
             _insert_user(dialect), {"id": user_id, "created_at": now, "updated_at": now}
         )
@@ -138,12 +144,14 @@ class SqlUserRepository:
             await self._session.execute(
                 select(UserRow.id).where(UserRow.id == user_id).with_for_update()
             )
-        if display_name:
+        if name:
             await self._session.execute(
                 update(UserRow)
-                .where(UserRow.id == user_id, UserRow.display_name != display_name[:100])
-                .values(display_name=display_name[:100])
+                .where(UserRow.id == user_id, UserRow.display_name != name)
+                .values(display_name=name)
             )
+        if self._cache:
+            self._cache.remember(key, name)
 
     async def timezone(self, user_id: int) -> str | None:
         """The user's IANA zone, if they set one."""

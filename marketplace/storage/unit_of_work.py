@@ -121,7 +121,7 @@ class SqlUnitOfWork:
         if self._cache is not None:
             cache = CacheAccess(self._cache, True, self._after_commit.append)
         self.guilds = SqlGuildRepository(session, cache)
-        self.users = SqlUserRepository(session)
+        self.users = SqlUserRepository(session, cache)
         self.members = SqlMemberRepository(session)
         self.subjects = SqlSubjectRepository(session, cache)
         self.students = SqlStudentRepository(session)
@@ -147,7 +147,7 @@ class SqlUnitOfWork:
         self.surveys = SqlSurveyRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
-        self.privacy = SqlPrivacyRepository(session)
+        self.privacy = SqlPrivacyRepository(session, cache)
         self.stats = SqlStatsRepository(session)
         self.emails = SqlEmailVerifications(session)
         self.session_logs = SqlSessionLogs(session)

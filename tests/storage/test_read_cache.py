@@ -57,3 +57,26 @@ async def test_a_rolled_back_change_never_reaches_the_cache(database) -> None:
         assert [s.key for s in await uow.subjects.all(1)] == ["maths"]
     async with factory(read_only=True) as uow:
         assert [s.key for s in await uow.subjects.all(1)] == ["maths"]
+
+
+async def _display_name(factory: UnitOfWorkFactory, user_id: int) -> str | None:
+    async with factory(read_only=True) as uow:
+        exported = await uow.privacy.records(1, user_id, limit=10)
+    [row] = exported["user"]
+    return row["display_name"]
+
+
+async def test_a_known_user_is_not_written_again_until_erasure_drops_it(database) -> None:
+    factory = UnitOfWorkFactory(database, ReadCache(ttl=3600))
+    async with factory() as uow:
+        await uow.guilds.ensure(1, "g", NOW)
+        await uow.users.ensure(42, NOW, "Maya")
+        await uow.commit()
+    async with factory() as uow:
+        await uow.privacy.erase(1, 42, "a deleted user")
+        await uow.commit()
+    assert await _display_name(factory, 42) == "a deleted user"
+    async with factory() as uow:  # Maya comes back: her name is written again
+        await uow.users.ensure(42, NOW, "Maya")
+        await uow.commit()
+    assert await _display_name(factory, 42) == "Maya"
