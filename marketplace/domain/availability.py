@@ -45,6 +45,7 @@ __all__ = [
     "Window",
     "expand_slots",
     "expand_windows",
+    "first_slot_start",
     "overlaps_with_buffer",
     "resolve_end",
     "resolve_start",
@@ -58,6 +59,8 @@ __all__ = [
 Window = tuple[datetime, datetime]
 MAX_WINDOW = timedelta(hours=24)
 _DAY = timedelta(days=1)
+_WEEK = timedelta(days=7)
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 _FIELD = "when"
 
 
@@ -231,13 +234,17 @@ def _first_day(rule: WeeklyRule, earliest: date) -> date:
 def _rule_windows(rule: WeeklyRule, start: datetime, end: datetime) -> Iterator[Window]:
     first, last = _local_dates(start, end, rule.zone)
     # A window opened the local day before ``start`` may still be running at ``start``.
+    # Every ``day`` below falls on the rule's weekday: ``applies_on`` is its validity test.
     day = _first_day(rule, first - _DAY)
+    valid_from, valid_until = rule.valid_from, rule.valid_until
     while day <= last:
-        if rule.applies_on(day):
-            window = rule.window_on(day)
-            if window[0] < window[1] and window[0] < end and start < window[1]:
-                yield window
-        day += timedelta(days=7)
+        if (valid_from is None or day >= valid_from) and (
+            valid_until is None or day <= valid_until
+        ):
+            opens, closes = _local_window(day, rule.start, rule.end, rule.zone)
+            if opens < closes and opens < end and start < closes:
+                yield opens, closes
+        day += _WEEK
 
 
 def _subtract(window: Window, blocked: Sequence[Window]) -> Iterator[Window]:
@@ -330,7 +337,7 @@ class _BusyIndex:
 
 
 def _containing(merged: list[Window], instant: datetime) -> Window:
-    index = bisect.bisect_right(merged, (instant, datetime.max.replace(tzinfo=UTC))) - 1
+    index = bisect.bisect_right(merged, (instant, _END_OF_TIME)) - 1
     return merged[index]
 
 
@@ -377,6 +384,50 @@ def expand_slots(
                 found.add(Slot(slot_start, slot_start + duration))
             slot_start += step
     return sorted(found)
+
+
+def first_slot_start(
+    rules: Iterable[WeeklyRule],
+    one_offs: Iterable[OneOffWindow],
+    days_off: Iterable[DayOff],
+    busy: Iterable[Busy],
+    *,
+    duration: timedelta,
+    buffer: timedelta,
+    now: datetime,
+    min_notice: timedelta,
+    horizon: timedelta,
+    within: Window,
+    step: timedelta = timedelta(minutes=30),
+) -> datetime | None:
+    """The earliest start of :func:`expand_slots`' slots (same arguments) in ``within``.
+
+    ``within`` is half-open, ``[start, end)``. The same answer as taking the first of
+    ``expand_slots(...)`` whose start lies in it, without building every slot: each
+    availability piece's grid is walked only up to its first bookable start, and no
+    further than the best start found so far.
+    """
+    _require_aware(now)
+    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
+        raise ValueError("duration and step must be positive, buffer not negative")
+    now = now.astimezone(UTC)
+    low, high = within[0].astimezone(UTC), within[1].astimezone(UTC)
+    earliest, latest = now + min_notice, now + horizon
+    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration)
+    if not pieces:
+        return None
+    merged, index = _merge(pieces), _BusyIndex(busy, buffer)
+    best: datetime | None = None
+    for anchor, _ in pieces:
+        limit = _containing(merged, anchor)[1]
+        slot_start = _aligned_from(anchor, earliest, step)
+        stop = high if best is None else min(high, best)
+        while slot_start <= latest and slot_start + duration <= limit and slot_start < stop:
+            if slot_start >= low and not index.clashes(slot_start, slot_start + duration):
+                best = slot_start
+                break
+            slot_start += step
+    return best
 
 
 def validate_rule(rule: WeeklyRule) -> WeeklyRule:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from marketplace.domain.availability import expand_slots
+from marketplace.domain.availability import first_slot_start
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
 from marketplace.domain.policy import GuildPolicy
@@ -95,6 +95,7 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             # With `when`, the cached slots only order the exact checks, and only "soonest"
             # orders on them: the free starts found in the window replace them below.
             next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
+        best_first: list[TutorCandidate] = []
         if window is not None:
             best_first = rank(
                 (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
@@ -110,14 +111,24 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
         payments_on = policy.payments_enabled and ctx.payments_configured
         paid = [c.tutor_id for c in found if c.rate_minor > 0] if payments_on else []
         accepting = await uow.payout_accounts.enabled_among(actor.guild_id, paid)
-    ranked = rank(
-        (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
-        query.sort,
-        policy.min_reviews_for_rating,
-    )
+    if window is not None and query.sort != RankSort.SOONEST:
+        # "best" and "price" never look at next slots: ranking those left after the exact
+        # checks again would give `best_first` with the others taken out.
+        shown = [
+            (r.tutor_id, _shown(next_slots[r.tutor_id], now))
+            for r in best_first
+            if r.tutor_id in next_slots
+        ]
+    else:
+        ranked = rank(
+            (_candidate(c, level, next_slots.get(c.tutor_id), now) for c in found),
+            query.sort,
+            policy.min_reviews_for_rating,
+        )
+        shown = [(r.tutor_id, r.next_slot) for r in ranked]
     by_id = {c.tutor_id: c for c in found}
     unpaid = set(paid) - accepting
-    hits = tuple(_hit(by_id[r.tutor_id], r.next_slot, r.tutor_id not in unpaid) for r in ranked)
+    hits = tuple(_hit(by_id[t], slot, t not in unpaid) for t, slot in shown)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
 
 
@@ -244,12 +255,11 @@ async def _free_in(
     reach = min(timedelta(days=policy.booking_horizon_days), end - now)
     free: dict[int, datetime | None] = {}
     for tutor_id in checked:
-        slots = expand_slots(
-            rules.get(tutor_id, []), one_offs.get(tutor_id, []), days_off.get(tutor_id, []),
-            busy.get(tutor_id, []), duration=shortest, buffer=buffer, now=now,
-            min_notice=notice, horizon=reach,
+        first = first_slot_start(
+            rules.get(tutor_id, ()), one_offs.get(tutor_id, ()), days_off.get(tutor_id, ()),
+            busy.get(tutor_id, ()), duration=shortest, buffer=buffer, now=now,
+            min_notice=notice, horizon=reach, within=window,
         )  # fmt: skip
-        first = next((s.start for s in slots if start <= s.start < end), None)
         if first is not None:
             free[tutor_id] = first
     return free
@@ -271,8 +281,13 @@ def _candidate(
         median_response_minutes=None,
         late_cancel_penalty=c.penalty_until is not None and c.penalty_until > now,
         rate_minor=c.rate_minor,
-        next_slot=next_slot if next_slot is None or next_slot > now else None,
+        next_slot=_shown(next_slot, now),
     )
+
+
+def _shown(next_slot: datetime | None, now: datetime) -> datetime | None:
+    """The next slot ranking sees: none once it has started."""
+    return next_slot if next_slot is None or next_slot > now else None
 
 
 def _hit(c: SearchCandidate, next_slot: datetime | None, accepting: bool) -> TutorHit:
