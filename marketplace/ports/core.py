@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -10,6 +11,7 @@ from typing import Any, Protocol, Self
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import StudentProfile, TutorProfile
+from marketplace.domain.ranking import CompletionCounts
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.ports.attendance import AttendanceLog
 from marketplace.ports.bookings import (
@@ -31,7 +33,7 @@ from marketplace.ports.ledger import (
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
-from marketplace.ports.reviews import ReviewRepository
+from marketplace.ports.reviews import RatingStats, ReviewRepository
 from marketplace.ports.spaces import SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
@@ -96,11 +98,27 @@ class UserRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class MemberProfiles:
+    """One user in one guild: what the profile card is drawn from, read together."""
+
+    member: Member | None
+    timezone: str | None
+    student: StudentProfile | None
+    tutor: TutorProfile | None
+    tutor_reviews: RatingStats | None = None  # the tutor's visible reviews; None without any
+    completion: CompletionCounts | None = None  # the tutor's; None without a tutor profile
+
+
 class MemberRepository(Protocol):
     """Onboarded members of a guild."""
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         """The member, if they ran /start in this guild."""
+        ...
+
+    async def profiles_of(self, guild_id: int, user_id: int) -> MemberProfiles:
+        """The member, their time zone, student and tutor profiles, in one read."""
         ...
 
     async def save(self, member: Member, now: datetime) -> None:

@@ -35,14 +35,10 @@ TUTOR_ROLE_AFTER = {Role.STUDENT: Role.BOTH, Role.TUTOR: Role.TUTOR, Role.BOTH: 
 async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
     """Everything the profile card shows about `user_id` in this guild."""
     async with ctx.uow(read_only=True) as uow:
-        member = await uow.members.get(guild_id, user_id)
-        zone = await uow.users.timezone(user_id)
-        student = await uow.students.get(guild_id, user_id)
-        tutor = await uow.tutors.get(guild_id, user_id)
+        found = await uow.members.profiles_of(guild_id, user_id)
         names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
         policy = await uow.guilds.policy(guild_id)
-        stats = (await uow.reviews.stats_of(guild_id, [user_id])).get(user_id) if tutor else None
-        completion = await uow.search.completion_of(guild_id, user_id) if tutor else None
+    member, zone, tutor, stats = found.member, found.timezone, found.tutor, found.tutor_reviews
     completeness = (
         tutor_completeness(tutor, timezone_set=zone is not None, has_availability=False)
         if tutor
@@ -52,7 +48,7 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         user_id=user_id,
         member=member,
         timezone=zone,
-        student=student,
+        student=found.student,
         tutor=tutor,
         completeness=completeness,
         subject_names=names,
@@ -61,7 +57,7 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
         if stats is None
         else counted_rating(stats.mean, stats.count, policy.min_reviews_for_rating),
         review_count=0 if stats is None else stats.count,
-        completion=completion,
+        completion=found.completion,
     )
 
 

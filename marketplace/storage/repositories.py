@@ -7,7 +7,20 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -27,6 +40,9 @@ from marketplace.domain.profiles import (
     TutorStatus,
     VerificationLevel,
 )
+from marketplace.domain.ranking import CompletionCounts
+from marketplace.ports.core import MemberProfiles
+from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import (
     AuditLogRow,
     Base,
@@ -170,6 +186,84 @@ class SqlUserRepository:
         )
 
 
+def _member_profiles() -> Select[Any]:
+    """One user in one guild: one row per subject of theirs (or one row without any).
+
+    The (guild, user) pair is a one-row anchor that everything is outer-joined to, so a
+    user with no member, user or profile rows still reads one row (of NULLs).
+    """
+    table = {model: cast(Table, model.__table__) for model in _PROFILE_TABLES}
+    m, u = table[MemberRow].c, table[UserRow].c
+    sp, tp = table[StudentProfileRow].c, table[TutorProfileRow].c
+    ss, ts = table[StudentSubjectRow].c, table[TutorSubjectRow].c
+    key = select(
+        bindparam("guild_id", type_=BigInteger).label("guild_id"),
+        bindparam("user_id", type_=BigInteger).label("user_id"),
+    ).subquery("k")
+    # From the profile: a user without one skips the subjects (SQLite reads a tutor's off
+    # the guild-wide search index, not the primary key, so that skip is worth having).
+    tutor_subjects = (
+        select(literal_column("'t'").label("kind"), ts.subject_key, ts.level, ts.teaches)
+        .select_from(table[TutorProfileRow])
+        .join(table[TutorSubjectRow], and_(ts.guild_id == tp.guild_id, ts.user_id == tp.user_id))
+        .where(tp.guild_id == bindparam("guild_id"), tp.user_id == bindparam("user_id"))
+    )
+    subjects = union_all(
+        tutor_subjects,
+        select(literal_column("'s'"), ss.subject_key, ss.level, true()).where(
+            ss.guild_id == bindparam("guild_id"), ss.user_id == bindparam("user_id")
+        ),
+    ).subquery("subjects")
+    k, sub = key.c, subjects.c
+    return (
+        select(
+            *(m.user_id.label("m_user"), m.role, m.interests, m.level, m.started_at),
+            u.timezone,
+            *(sp.user_id.label("s_user"), sp.goals),
+            *(tp.user_id.label("t_user"), tp.rate_minor, tp.currency, tp.bio, tp.formats),
+            *(tp.instant_booking, tp.verification, tp.status),
+            *(tp.review_count, tp.review_star_sum, tp.sessions_held, tp.sessions_dropped),
+            *(sub.kind, sub.subject_key, sub.level.label("subject_level"), sub.teaches),
+        )
+        .select_from(key)
+        .outerjoin(table[MemberRow], and_(m.guild_id == k.guild_id, m.user_id == k.user_id))
+        .outerjoin(table[UserRow], u.id == k.user_id)
+        .outerjoin(
+            table[StudentProfileRow], and_(sp.guild_id == k.guild_id, sp.user_id == k.user_id)
+        )
+        .outerjoin(table[TutorProfileRow], and_(tp.guild_id == k.guild_id, tp.user_id == k.user_id))
+        .outerjoin(subjects, true())
+        .order_by(sub.kind, sub.subject_key)
+    )
+
+
+_PROFILE_TABLES = (
+    MemberRow,
+    UserRow,
+    StudentProfileRow,
+    StudentSubjectRow,
+    TutorProfileRow,
+    TutorSubjectRow,
+)
+
+# Built once (the /profile view read): a Core statement, with no ORM layer on execution.
+_MEMBER_PROFILES = _member_profiles()
+
+
+def _tutor_of(first: Any, subjects: Sequence[tuple[str, str, bool]]) -> TutorProfile:
+    """A tutor profile from its row's columns and its (key, level, teaches) subjects."""
+    return TutorProfile(
+        subjects=tuple(SubjectLevel(k, Level(lv)) for k, lv, teaches in subjects if teaches),
+        not_teaching=frozenset(k for k, _lv, teaches in subjects if not teaches),
+        rate=Money(first.rate_minor, first.currency),
+        bio=first.bio,
+        formats=frozenset(SessionFormat(f) for f in first.formats.split(",") if f),
+        instant_booking=first.instant_booking,
+        verification=VerificationLevel(first.verification),
+        status=TutorStatus(first.status),
+    )
+
+
 class SqlMemberRepository:
     """Onboarded members."""
 
@@ -181,13 +275,39 @@ class SqlMemberRepository:
         row = await self._session.get(MemberRow, (guild_id, user_id))
         if row is None:
             return None
-        return Member(
-            guild_id,
-            user_id,
-            Role(row.role),
-            row.started_at,
-            interests=tuple(k for k in row.interests.split(",") if k),
-            level=Level(row.level) if row.level else None,
+        return _member_of(guild_id, user_id, row)
+
+    async def profiles_of(self, guild_id: int, user_id: int) -> MemberProfiles:
+        """The member, their time zone, student and tutor profiles (one statement)."""
+        params = {"guild_id": guild_id, "user_id": user_id}
+        rows = (await self._session.execute(_MEMBER_PROFILES, params)).all()
+        first = rows[0]
+        student = tutor = None
+        if first.s_user is not None:
+            student = StudentProfile(
+                subjects=tuple(
+                    SubjectLevel(r.subject_key, Level(r.subject_level))
+                    for r in rows
+                    if r.kind == "s"
+                ),
+                goals=first.goals,
+            )
+        reviews = completion = None
+        if first.t_user is not None:
+            subjects = [(r.subject_key, r.subject_level, r.teaches) for r in rows if r.kind == "t"]
+            tutor = _tutor_of(first, subjects)
+            if first.review_count > 0:
+                reviews = RatingStats(
+                    first.review_count, first.review_star_sum / first.review_count
+                )
+            completion = CompletionCounts(first.sessions_held, first.sessions_dropped)
+        return MemberProfiles(
+            member=None if first.m_user is None else _member_of(guild_id, user_id, first),
+            timezone=first.timezone,
+            student=student,
+            tutor=tutor,
+            tutor_reviews=reviews,
+            completion=completion,
         )
 
     async def save(self, member: Member, now: datetime) -> None:
@@ -211,6 +331,18 @@ class SqlMemberRepository:
             row.level = member.level.value if member.level else None
             row.updated_at = now
         await self._session.flush()
+
+
+def _member_of(guild_id: int, user_id: int, row: Any) -> Member:
+    """A member from a row (or an ORM object) with its columns."""
+    return Member(
+        guild_id,
+        user_id,
+        Role(row.role),
+        row.started_at,
+        interests=tuple(k for k in row.interests.split(",") if k),
+        level=Level(row.level) if row.level else None,
+    )
 
 
 class SqlSubjectRepository:
@@ -342,18 +474,8 @@ class SqlTutorRepository:
         rows = (await self._session.execute(_TUTOR_WITH_SUBJECTS, params)).all()
         if not rows:
             return None
-        first = rows[0]
         subjects = [(r.subject_key, r.level, r.teaches) for r in rows if r.subject_key is not None]
-        return TutorProfile(
-            subjects=tuple(SubjectLevel(k, Level(lv)) for k, lv, teaches in subjects if teaches),
-            not_teaching=frozenset(k for k, _lv, teaches in subjects if not teaches),
-            rate=Money(first.rate_minor, first.currency),
-            bio=first.bio,
-            formats=frozenset(SessionFormat(f) for f in first.formats.split(",") if f),
-            instant_booking=first.instant_booking,
-            verification=VerificationLevel(first.verification),
-            status=TutorStatus(first.status),
-        )
+        return _tutor_of(rows[0], subjects)
 
     async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
         """Insert or replace the tutor's profile."""
