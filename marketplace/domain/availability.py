@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -281,21 +282,49 @@ def _local_dates(start: datetime, end: datetime, zone_name: str) -> tuple[date, 
     return _wall(start, zone).date(), _wall(end, zone).date()
 
 
+@functools.lru_cache(maxsize=2048)
+def _shared_rule_windows(
+    fields: tuple[int, time, time, str, date | None, date | None], start: datetime, end: datetime
+) -> tuple[Window, ...]:
+    """``_rule_windows`` of a rule with these fields (all but its id), memoised.
+
+    For :func:`first_slot_start`: a search asks it for every candidate over one range,
+    and many tutors share rule times.
+    """
+    return tuple(_rule_windows(WeeklyRule(*fields), start, end))
+
+
 def _pieces(
     rules: Iterable[WeeklyRule],
     one_offs: Iterable[OneOffWindow],
     days_off: Iterable[DayOff],
     start: datetime,
     end: datetime,
+    *,
+    shared: bool = False,
 ) -> list[Window]:
-    """Unmerged, unclipped availability windows meeting ``[start, end)``, days off removed."""
-    raw = [w for rule in rules for w in _rule_windows(rule, start, end)]
+    """Unmerged, unclipped availability windows meeting ``[start, end)``, days off removed.
+
+    ``shared``: rule windows through the memo (for ranges many calls repeat).
+    """
+    if shared:
+        raw = [
+            w
+            for r in rules
+            for w in _shared_rule_windows(
+                (r.weekday, r.start, r.end, r.zone, r.valid_from, r.valid_until), start, end
+            )
+        ]
+    else:
+        raw = [w for rule in rules for w in _rule_windows(rule, start, end)]
     raw += [
         (o.start.astimezone(UTC), o.end.astimezone(UTC))
         for o in one_offs
         if o.start < end and start < o.end and o.start < o.end
     ]
     blocked = _merge(off.window() for off in days_off)
+    if not blocked:
+        return sorted(window for window in raw if window[0] < window[1])
     return sorted(piece for window in raw for piece in _subtract(window, blocked))
 
 
@@ -325,9 +354,7 @@ class _BusyIndex:
     def __init__(self, busy: Iterable[Busy], buffer: timedelta) -> None:
         items = sorted((b.start.astimezone(UTC), b.end.astimezone(UTC)) for b in busy)
         self._starts = [s for s, _ in items]
-        self._max_end: list[datetime] = []
-        for _, end in items:
-            self._max_end.append(max(end, self._max_end[-1]) if self._max_end else end)
+        self._max_end = list(itertools.accumulate((e for _, e in items), max))
         self._buffer = buffer
 
     def clashes(self, start: datetime, end: datetime) -> bool:
@@ -413,10 +440,11 @@ def first_slot_start(
     now = now.astimezone(UTC)
     low, high = within[0].astimezone(UTC), within[1].astimezone(UTC)
     earliest, latest = now + min_notice, now + horizon
-    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration)
+    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration, shared=True)
     if not pieces:
         return None
-    merged, index = _merge(pieces), _BusyIndex(busy, buffer)
+    merged = pieces if len(pieces) == 1 else _merge(pieces)
+    index = _BusyIndex(busy, buffer)
     best: datetime | None = None
     for anchor, _ in pieces:
         limit = _containing(merged, anchor)[1]

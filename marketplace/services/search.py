@@ -24,6 +24,7 @@ DEFAULT_WINDOW = timedelta(hours=1)
 MAX_EXACT_CHECKS = 200
 MAX_RESULTS = 100  # 25 pages; nobody pages further, and ranking 10k rows costs time
 MAX_STALE_RECOMPUTE = 10
+_LEVEL_RANK = {level: level.rank for level in Level}
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +276,7 @@ def _candidate(
     """
     return TutorCandidate(
         tutor_id=c.tutor_id,
-        subject_level_match=c.level.rank - wanted.rank,
+        subject_level_match=_LEVEL_RANK[c.level] - _LEVEL_RANK[wanted],
         reviews=c.reviews,
         completion=c.completion,
         median_response_minutes=None,

@@ -22,8 +22,11 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+_TIMES = tuple(time(m // 60, m % 60) for m in range(24 * 60))  # shared: times are immutable
+
+
 def _time(minutes: int) -> time:
-    return time(minutes // 60 % 24, minutes % 60)
+    return _TIMES[minutes % (24 * 60)]
 
 
 def utc_week_range(rule: WeeklyRule, now: datetime) -> tuple[int, int]:

@@ -51,6 +51,7 @@ from marketplace.storage.models import (
 from marketplace.storage.repositories import upsert
 from marketplace.storage.types import UTCDateTime
 
+_LEVEL_OF = {lv.value: lv for lv in Level}  # a stored level's member, without Level(...)
 LEVELS_AT_LEAST = {
     Level.BEGINNER: (Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED),
     Level.INTERMEDIATE: (Level.INTERMEDIATE, Level.ADVANCED),
@@ -293,7 +294,7 @@ class SqlSearchIndex:
         rows = await self._session.execute(_candidate_query(shape), values)
         return [
             SearchCandidate(
-                uid, name, Level(lv), rate, cur, ver, inst, nxt, pen,
+                uid, name, _LEVEL_OF.get(lv) or Level(lv), rate, cur, ver, inst, nxt, pen,
                 CompletionCounts(held, drop), ReviewCounts(reviews, stars),
                 bool(windows), bool(busy),
             )
