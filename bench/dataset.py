@@ -36,7 +36,7 @@ from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.availability_repository import MINUTES_PER_WEEK
 from marketplace.storage.engine import create_database
-from marketplace.storage.migrate import alembic_config
+from marketplace.storage.migrate import alembic_config, refresh_sqlite_stats
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from marketplace.storage.types import UTCDateTime
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
@@ -235,6 +235,7 @@ def _build(scale: Scale, head: str, path: Path) -> DatasetInfo:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     finally:
         engine.dispose()
+    refresh_sqlite_stats(sqlite_url(building))  # as `tutorbot run` does at every start
     building.rename(path)
     seconds = round(_since(started), 1)
     log.info("search data set: built %s in %.1f s", path.name, seconds)
