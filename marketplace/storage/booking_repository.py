@@ -22,7 +22,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import Busy
@@ -36,6 +36,7 @@ from marketplace.storage.models import BookingRow, RestrictionRow, TutorProfileR
 
 _S = BookingState
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 LIVE_STATES = frozenset(BookingState) - TERMINAL_STATES - {_S.COMPLETED, _S.NO_SHOW}
 
 
@@ -166,11 +167,20 @@ class SqlBookingRepository:
         self._session = session
 
     async def _write(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
-        """Run an INSERT or UPDATE of a booking; an overlap is ConflictError("slot_taken")."""
+        """Run an INSERT or UPDATE of a booking; an overlap is ConflictError("slot_taken").
+
+        On PostgreSQL two transactions inserting overlapping bookings each wait for the
+        other's row before the exclusion constraint can decide, and the server aborts one
+        of them as a deadlock: that one lost the race for the slot too.
+        """
         try:
             return await self._session.execute(statement, params)
         except IntegrityError as error:
             if OVERLAP_CONSTRAINT in str(error.orig):
+                raise ConflictError("slot_taken") from error
+            raise
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == DEADLOCK_DETECTED:
                 raise ConflictError("slot_taken") from error
             raise
 
