@@ -197,13 +197,20 @@ class JobRunner:
         return handled
 
     async def _run_batch(self, claimed: list[ClaimedAction], lease_until: datetime) -> None:
+        """Run a batch `concurrency` at a time; one booking's actions in turn, oldest first.
+
+        Two actions of one booking at once (a refund and the payout after it) would each
+        plan from a state the other is changing; the later one would fail and wait for
+        its retry.
+        """
         slots = asyncio.Semaphore(self._concurrency)
 
-        async def run(action: ClaimedAction) -> None:
-            async with slots:
-                await self._run_one(action, lease_until)
+        async def run(actions: list[ClaimedAction]) -> None:
+            for action in sorted(actions, key=lambda a: (a.due_at, a.action_id)):
+                async with slots:
+                    await self._run_one(action, lease_until)
 
-        await asyncio.gather(*(run(action) for action in claimed))
+        await asyncio.gather(*(run(actions) for actions in _by_booking(claimed)))
 
     async def _run_one(self, action: ClaimedAction, lease_until: datetime) -> None:
         with log_context(
@@ -279,3 +286,15 @@ class JobRunner:
             except Exception:
                 logger.exception("reporting the failure of action %s failed", action.action_id)
         return final
+
+
+def _by_booking(claimed: list[ClaimedAction]) -> list[list[ClaimedAction]]:
+    """The batch in groups that must run in turn: each booking's actions, the rest alone."""
+    groups: dict[int, list[ClaimedAction]] = {}
+    alone: list[list[ClaimedAction]] = []
+    for action in claimed:
+        if action.booking_id is None:
+            alone.append([action])
+        else:
+            groups.setdefault(action.booking_id, []).append(action)
+    return [*groups.values(), *alone]

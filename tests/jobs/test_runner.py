@@ -9,7 +9,15 @@ import pytest
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.jobs import HandlerResult, JobRunner, default_owner, exponential_backoff
 from marketplace.storage.scheduled_actions import SqlActionQueue
-from tests.jobs.helpers import RecordingHandler, action, rows, schedule, schedule_due, states
+from tests.jobs.helpers import (
+    RecordingHandler,
+    action,
+    add_bookings,
+    rows,
+    schedule,
+    schedule_due,
+    states,
+)
 
 LEASE = timedelta(minutes=2)
 
@@ -169,3 +177,32 @@ async def test_a_sweep_logs_a_failing_queue_and_returns_instead_of_raising(clock
         assert await runner.sweep() == 0
 
     assert "claiming due actions failed" in caplog.text
+
+
+async def test_one_bookings_actions_run_in_turn_oldest_first_others_alongside(database, clock):
+    [first, second] = await add_bookings(database, 2, clock.now())
+    running: set[int] = set()
+    overlaps: list[tuple[int, int]] = []
+    order: list[str] = []
+
+    async def handler(claimed):
+        for other in running:
+            overlaps.append((claimed.booking_id, other))
+        running.add(claimed.booking_id)
+        order.append(claimed.payload["name"])
+        await asyncio.sleep(0.05)
+        running.discard(claimed.booking_id)
+        return HandlerResult(ActionState.DONE, "ok")
+
+    now = clock.now()
+    await schedule(
+        database,
+        action("payout", now, booking_id=first, payload={"name": "payout"}),
+        action("refund", now - timedelta(minutes=1), booking_id=first, payload={"name": "refund"}),
+        action("other", now, booking_id=second, payload={"name": "other"}),
+    )
+    runner = _runner(database, clock, {ActionKind.NOTIFY: handler}, concurrency=4)
+    assert await runner.sweep() == 3
+    assert order.index("refund") < order.index("payout")  # due first, done first
+    assert {frozenset(pair) for pair in overlaps} <= {frozenset((first, second))}
+    assert overlaps  # the other booking's action did run alongside
