@@ -152,6 +152,9 @@ async def test_a_button_logs_with_the_guild_and_the_user_on_every_line(campus, j
     json_logs.truncate(0)
     json_logs.seek(0)
     await campus.emu.click(campus.tutor, request, label="Accept")  # a second, late click
+    # the bot logs the answer's HTTP status once Discord's reply reaches it, which can be
+    # a moment after the emulator took the answer
+    await campus.emu.wait_for(lambda: "/callback has returned" in json_logs.getvalue(), 5)
     entries = lines(json_logs)
     assert [e for e in entries if e["message"].startswith("refused")]
     # the HTTP lines of the answer come from the button's own task: they carry the user
