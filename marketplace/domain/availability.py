@@ -374,6 +374,19 @@ def _aligned_from(anchor: datetime, earliest: datetime, step: timedelta) -> date
     return anchor + step * -((anchor - earliest) // step)
 
 
+def _utc_now_of_a_search(
+    now: datetime, duration: timedelta, buffer: timedelta, step: timedelta
+) -> datetime:
+    """`now` in UTC, once the arguments of a slot search are checked (ValueError if not).
+
+    UTC arithmetic: adding a timedelta to a zoned datetime would move its wall clock.
+    """
+    _require_aware(now)
+    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
+        raise ValueError("duration and step must be positive, buffer not negative")
+    return now.astimezone(UTC)
+
+
 def expand_slots(
     rules: Iterable[WeeklyRule],
     one_offs: Iterable[OneOffWindow],
@@ -394,11 +407,7 @@ def expand_slots(
     availability; ``now + min_notice <= start <= now + horizon``; and the slot widened by
     ``buffer`` on both sides meets no ``busy`` interval.
     """
-    _require_aware(now)
-    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
-        raise ValueError("duration and step must be positive, buffer not negative")
-    # UTC arithmetic: adding a timedelta to a zoned datetime would move its wall clock.
-    now = now.astimezone(UTC)
+    now = _utc_now_of_a_search(now, duration, buffer, step)
     earliest, latest = now + min_notice, now + horizon
     pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration)
     merged, index = _merge(pieces), _BusyIndex(busy, buffer)
@@ -434,10 +443,7 @@ def first_slot_start(
     availability piece's grid is walked only up to its first bookable start, and no
     further than the best start found so far.
     """
-    _require_aware(now)
-    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
-        raise ValueError("duration and step must be positive, buffer not negative")
-    now = now.astimezone(UTC)
+    now = _utc_now_of_a_search(now, duration, buffer, step)
     low, high = within[0].astimezone(UTC), within[1].astimezone(UTC)
     earliest, latest = now + min_notice, now + horizon
     pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration, shared=True)
