@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from marketplace.domain.errors import (
     AmbiguousTimeError,
     ConflictError,
@@ -185,59 +187,99 @@ def human_join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def describe_error(  # noqa: PLR0911, PLR0912 - one case per error kind
-    error: DomainError, viewer_id: int | None = None
-) -> str:
-    """One short sentence telling the user (`viewer_id`) what was wrong and how to fix it."""
-    match error:
-        case NonexistentTimeError(local=local, zone=zone):
-            return NONEXISTENT.format(local=f"{local:%a %d %b %H:%M}", zone=zone)
-        case AmbiguousTimeError(local=local, zone=zone, earlier_utc=a, later_utc=b):
-            return AMBIGUOUS.format(
-                local=f"{local:%a %d %b %H:%M}",
-                zone=zone,
-                earlier=int(a.timestamp()),
-                later=int(b.timestamp()),
-            )
-        case InputError(field="when", problem=problem, limit=limit):
-            return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
-        case InputError(field="duration"):
-            return DURATION_PROBLEM
-        case InputError(field="not_teaching", problem="conflict"):
-            return NOT_TEACHING_EVERYTHING
-        case InputError(field=field, problem=problem, limit=limit):
-            return _input_problem(field, problem, limit)
-        case UnknownTimeZoneError(zone=""):
-            return ZONE_MISSING
-        case UnknownTimeZoneError(zone=zone):
-            shown = zone if len(zone) <= 40 else zone[:40] + "…"
-            return (
-                f"I don't know the time zone “{shown}”. Use a name like `Europe/Berlin` "
-                "or `America/New_York`; the list suggests names as you type."
-            )
-        case UnknownSettingError(key=key):
-            return f"There's no setting called `{key[:40]}`. Run `/admin config` to see them all."
-        case InvalidSettingError():
-            return _setting_problem(error)
-        case PermissionDeniedError(needed=needed):
-            return NEEDS.get(needed, NEEDS["admin"])
-        case NotFoundError(entity="tutor", key=key) if key == str(viewer_id):
-            return NOT_A_TUTOR_YOURSELF
-        case NotFoundError(entity=entity):
-            return ENTITY_NAMES.get(entity, "I couldn't find that. It may have been removed.")
-        case InvalidTransitionError(action=action, from_state=state):
-            return ALREADY.get(
-                (action, str(state)),
-                "That can't be done any more; things have moved on. Check `/bookings`.",
-            )
-        case ConflictError(reason=reason):
-            return CONFLICTS.get(reason, "That clashes with something that just changed.")
-        case TooSoonError(action=action, retry_after=seconds):
-            template = TOO_SOON.get(action, COOLDOWN)
-            return template.format(
-                seconds=seconds, minutes=-(-seconds // 60), hours=-(-seconds // 3600)
-            )
+def describe_error(error: DomainError, viewer_id: int | None = None) -> str:
+    """One short sentence telling the user (`viewer_id`) what was wrong and how to fix it.
+
+    Each error kind has its own describer below, found by the error's class (the most
+    specific one registered, so a `NonexistentTimeError` is not told as any `InputError`).
+    """
+    return _describe(error, viewer_id)
+
+
+@functools.singledispatch
+def _describe(error: DomainError, viewer_id: int | None) -> str:
     return UNEXPECTED
+
+
+@_describe.register
+def _nonexistent_time(error: NonexistentTimeError, viewer_id: int | None) -> str:
+    return NONEXISTENT.format(local=f"{error.local:%a %d %b %H:%M}", zone=error.zone)
+
+
+@_describe.register
+def _ambiguous_time(error: AmbiguousTimeError, viewer_id: int | None) -> str:
+    return AMBIGUOUS.format(
+        local=f"{error.local:%a %d %b %H:%M}",
+        zone=error.zone,
+        earlier=int(error.earlier_utc.timestamp()),
+        later=int(error.later_utc.timestamp()),
+    )
+
+
+@_describe.register
+def _input(error: InputError, viewer_id: int | None) -> str:
+    field, problem, limit = error.field, error.problem, error.limit
+    if field == "when":
+        return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
+    if field == "duration":
+        return DURATION_PROBLEM
+    if field == "not_teaching" and problem == "conflict":
+        return NOT_TEACHING_EVERYTHING
+    return _input_problem(field, problem, limit)
+
+
+@_describe.register
+def _unknown_zone(error: UnknownTimeZoneError, viewer_id: int | None) -> str:
+    zone = error.zone
+    if not zone:
+        return ZONE_MISSING
+    shown = zone if len(zone) <= 40 else zone[:40] + "…"
+    return (
+        f"I don't know the time zone “{shown}”. Use a name like `Europe/Berlin` "
+        "or `America/New_York`; the list suggests names as you type."
+    )
+
+
+@_describe.register
+def _unknown_setting(error: UnknownSettingError, viewer_id: int | None) -> str:
+    return f"There's no setting called `{error.key[:40]}`. Run `/admin config` to see them all."
+
+
+@_describe.register
+def _invalid_setting(error: InvalidSettingError, viewer_id: int | None) -> str:
+    return _setting_problem(error)
+
+
+@_describe.register
+def _permission_denied(error: PermissionDeniedError, viewer_id: int | None) -> str:
+    return NEEDS.get(error.needed, NEEDS["admin"])
+
+
+@_describe.register
+def _not_found(error: NotFoundError, viewer_id: int | None) -> str:
+    if error.entity == "tutor" and error.key == str(viewer_id):
+        return NOT_A_TUTOR_YOURSELF
+    return ENTITY_NAMES.get(error.entity, "I couldn't find that. It may have been removed.")
+
+
+@_describe.register
+def _invalid_transition(error: InvalidTransitionError, viewer_id: int | None) -> str:
+    return ALREADY.get(
+        (error.action, str(error.from_state)),
+        "That can't be done any more; things have moved on. Check `/bookings`.",
+    )
+
+
+@_describe.register
+def _conflict(error: ConflictError, viewer_id: int | None) -> str:
+    return CONFLICTS.get(error.reason, "That clashes with something that just changed.")
+
+
+@_describe.register
+def _too_soon(error: TooSoonError, viewer_id: int | None) -> str:
+    seconds = error.retry_after
+    template = TOO_SOON.get(error.action, COOLDOWN)
+    return template.format(seconds=seconds, minutes=-(-seconds // 60), hours=-(-seconds // 3600))
 
 
 def _input_problem(field: str, problem: str, limit: int | None) -> str:
@@ -287,3 +329,9 @@ SETTING_SHAPES = {
 
 BAD_OPTION = "One of the options isn't valid. Check it and try again."
 COOLDOWN = "Slow down a little: try again in {seconds} s."
+
+# --- buttons shared by many menus --------------------------------------------------------
+CONFIRM_LABEL = "Confirm"
+CANCEL_LABEL = "Cancel"
+SAVE_LABEL = "Save"
+CONTINUE_LABEL = "Continue"
