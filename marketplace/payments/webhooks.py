@@ -35,7 +35,9 @@ def verify_event(
     """Verify `raw_body` against `signature_header` and `secret`; return the event.
 
     Raises `InvalidWebhookError` when the signature is missing, wrong or older than
-    `tolerance_seconds`, or the body is not a Stripe event.
+    `tolerance_seconds`, or the body is not a Stripe event (not a JSON object with a
+    string ``id`` and ``type``). Any other signed event is returned, whatever its
+    ``data.object`` holds: the caller acknowledges what it does not handle.
     """
     if not secret:
         raise InvalidWebhookError("no signing secret configured")
@@ -45,24 +47,41 @@ def verify_event(
         )
     except stripe.SignatureVerificationError:
         raise InvalidWebhookError("bad or stale signature") from None
-    except (ValueError, TypeError, AttributeError, KeyError):  # JSON, UTF-8, shape
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        # not JSON, not UTF-8, nested too deep, or JSON that is not an object
         raise InvalidWebhookError("malformed event") from None
     return _plain(event)
 
 
 def _plain(event: stripe.Event) -> VerifiedEvent:
+    """The event as plain data: it needs only a top-level ``id`` and ``type``.
+
+    Every Stripe Event has both; its ``data.object`` need not have an id (a
+    ``balance.available`` event's Balance has none) or be a dict at all, so an absent id
+    or ``object`` is left empty (``""``) for the services, which ignore such an event.
+    """
     try:
         values = event.to_dict()
-        obj = values["data"]["object"]
-        verified = VerifiedEvent(
-            event_id=str(values["id"]),
-            type=str(values["type"]),
-            object_id=str(obj["id"]),
-            object_type=str(obj["object"]),
-            data=dict(obj),
-        )
+        event_id, event_type = values.get("id"), values.get("type")
+        data = values.get("data")
     except (KeyError, TypeError, AttributeError):
         raise InvalidWebhookError("malformed event") from None
-    if not (verified.event_id.startswith("evt_") and verified.type):
+    if not (isinstance(event_id, str) and event_id.startswith("evt_")):
         raise InvalidWebhookError("malformed event")
-    return verified
+    if not (isinstance(event_type, str) and event_type):
+        raise InvalidWebhookError("malformed event")
+    obj = data.get("object") if isinstance(data, dict) else None
+    obj = dict(obj) if isinstance(obj, dict) else {}
+    return VerifiedEvent(
+        event_id=event_id,
+        type=event_type,
+        object_id=_text(obj.get("id")),
+        object_type=_text(obj.get("object")),
+        data=obj,
+        account=_text(values.get("account")),
+    )
+
+
+def _text(value: object) -> str:
+    """A string field of the object, or ``""`` when it is absent or not a string."""
+    return value if isinstance(value, str) else ""

@@ -217,6 +217,8 @@ class ProviderEvent:
     object_id: str
     object_type: str
     data: dict[str, Any]
+    account: str = ""
+    """The connected account the event happened on (Stripe's ``account``), else ``""``."""
 
 
 @dataclass(frozen=True, slots=True)

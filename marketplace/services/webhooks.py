@@ -9,6 +9,7 @@ not have yet raises `NotReadyError` (the web layer answers 5xx and the provider 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
@@ -32,6 +33,8 @@ PAYMENT_EVENTS = frozenset(
     }
 )
 ACCOUNT_EVENTS = frozenset({"account.updated"})
+
+log = logging.getLogger(__name__)
 
 
 class NotReadyError(Exception):
@@ -64,7 +67,24 @@ def _metadata_booking(data: dict[str, Any]) -> int | None:
 
 
 async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult:
-    """Handle one verified event (see the module docstring)."""
+    """Handle one verified event (see the module docstring).
+
+    An event of a type we do not act on (``balance.available``, ``payout.*``,
+    ``person.*``, ...) is only recorded and answered ``ignored``, whatever its object.
+    """
+    if event.account and event.type not in ACCOUNT_EVENTS:
+        # From a connected account (a Connect endpoint gets their payouts, balance,
+        # persons, ...): our charges, refunds and disputes are all on the platform
+        # (separate charges and transfers), so nothing there is ours to re-read.
+        return await _only_record(event, ctx, "a connected account's own event")
+    handled = event.type in ACCOUNT_EVENTS or event.type in PAYMENT_EVENTS
+    if (handled or event.type in card_disputes.DISPUTE_EVENTS) and not event.object_id:
+        # One we act on, but its object has no id to re-read it by. Answered 2xx, not
+        # 5xx: Stripe would redeliver the very same payload, so a retry cannot help;
+        # the state it hints at is re-read from Stripe at the next event about it (and
+        # by the payout's checks), so acknowledging loses nothing.
+        log.warning("webhook %s (%s) has no object id; ignored", event.event_id, event.type)
+        return await _only_record(event, ctx, "no object id")
     if event.type in ACCOUNT_EVENTS:
         return await _account_updated(event, ctx)
     if event.type in card_disputes.DISPUTE_EVENTS:
@@ -78,7 +98,7 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
 async def _only_record(event: ProviderEvent, ctx: ServiceContext, why: str) -> EventResult:
     async with ctx.uow() as uow:
         first = await uow.webhook_events.first_time(
-            event.event_id, event.type, event.object_id, ctx.clock.now()
+            event.event_id, event.type, event.object_id or None, ctx.clock.now()
         )
         await uow.commit()
     return EventResult("ignored" if first else "duplicate", why)

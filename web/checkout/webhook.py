@@ -1,6 +1,8 @@
 """POST /stripe/webhook: verify the raw body, hand the event to the services, answer.
 
-400 for anything unverifiable (only the reason is logged, never the body or signature);
+400 only for a bad signature or a body that is not a Stripe event (only the reason is
+logged, never the body or signature); every authentic event is acknowledged, one we do
+not act on (or whose object has no id, like ``balance.available``'s) as ``ignored``;
 503 when the event is early or the provider is briefly unreachable, so Stripe retries;
 200 with the outcome otherwise, a duplicate included. Every answer is counted in
 `tutorbot_webhooks_total` by event type (``unverified`` when the event could not be
@@ -74,4 +76,6 @@ async def _handled(event: ProviderEvent, ctx: ServiceContext) -> Answer:
     except Exception:
         log.exception("%s failed", what)
         return "error", 500
+    if result.status == "ignored":
+        log.info("%s ignored: %s", what, result.detail)
     return result.status, 200
