@@ -13,11 +13,9 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import PersistentButton, RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from bot.flows.reviews import ReplyButton
-from marketplace.domain.errors import PermissionDeniedError
 from marketplace.ports import Notice, NoticeKind
 from marketplace.services import attendance, bookings, rescheduling, sessions
 
@@ -38,7 +36,7 @@ class AnswerButton(
         accept = answer == "accept"
         super().__init__(
             discord.ui.Button(
-                label="Accept" if accept else "Decline",
+                label=texts.ACCEPT_LABEL if accept else texts.DECLINE_LABEL,
                 style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
                 custom_id=f"{what}:{answer}:{guild_id}:{booking_id}",
             )
@@ -51,23 +49,19 @@ class AnswerButton(
         """Rebuild the button from its custom_id (after a restart too)."""
         return cls(match["what"], match["answer"], int(match["guild"]), int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Make the one transition; a second click gets a friendly 'already done'."""
-        try:
-            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-            accepted = self.answer == "accept"
-            if self.what == "resched":
-                await rescheduling.answer_reschedule(self.booking_id, actor, accepted, ctx)
-                reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
-            elif accepted:
-                await bookings.accept(self.booking_id, actor, ctx)
-                reply = texts.ACCEPTED
-            else:
-                await bookings.decline(self.booking_id, actor, ctx)
-                reply = texts.DECLINED
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+        accepted = self.answer == "accept"
+        if self.what == "resched":
+            await rescheduling.answer_reschedule(self.booking_id, actor, accepted, ctx)
+            reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
+        elif accepted:
+            await bookings.accept(self.booking_id, actor, ctx)
+            reply = texts.ACCEPTED
+        else:
+            await bookings.decline(self.booking_id, actor, ctx)
+            reply = texts.DECLINED
         await interaction.response.send_message(reply, ephemeral=True)
 
 
@@ -82,7 +76,7 @@ class ManageButton(
         cancel = action == "cancel"
         super().__init__(
             discord.ui.Button(
-                label="Cancel booking" if cancel else "Reschedule",
+                label=texts.CANCEL_BOOKING_LABEL if cancel else texts.RESCHEDULE_BUTTON_LABEL,
                 style=discord.ButtonStyle.danger if cancel else discord.ButtonStyle.secondary,
                 custom_id=f"manage:{action}:{guild_id}:{booking_id}",
             )
@@ -95,16 +89,13 @@ class ManageButton(
         """Rebuild the button from its custom_id (after a restart too)."""
         return cls(match["action"], int(match["guild"]), int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Show the cancellation outcome to confirm, or ask for the new time."""
         actor = actor_for(interaction, self.guild_id)
-        try:
-            if self.action == "cancel":
-                await confirm_cancellation(interaction, actor, self.booking_id)
-            else:
-                await ask_new_time(interaction, actor, self.booking_id)
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
+        if self.action == "cancel":
+            await confirm_cancellation(interaction, actor, self.booking_id)
+        else:
+            await ask_new_time(interaction, actor, self.booking_id)
 
 
 class MarkCompleteButton(RecordButton, prefix="session:complete"):
@@ -113,14 +104,10 @@ class MarkCompleteButton(RecordButton, prefix="session:complete"):
     label = texts.MARK_COMPLETE_LABEL
     style = discord.ButtonStyle.success
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Complete once; a second click gets a friendly 'already marked complete'."""
-        try:
-            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-            booking = await sessions.complete(self.record_id, actor, ctx)
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+        booking = await sessions.complete(self.record_id, actor, ctx)
         done = texts.COMPLETED if booking.price is not None else texts.COMPLETED_FREE
         await interaction.response.send_message(done, ephemeral=True)
 
@@ -130,18 +117,12 @@ class CheckInButton(RecordButton, prefix="session:checkin"):
 
     label = texts.CHECK_IN_LABEL
     style = discord.ButtonStyle.primary
+    denied_text = texts.CHECK_IN_NOT_YOURS
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Check in once; a second click gets "already checked in"."""
-        try:
-            actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-            recorded = await attendance.check_in(self.record_id, actor, ctx)
-        except PermissionDeniedError:
-            await interaction.response.send_message(texts.CHECK_IN_NOT_YOURS, ephemeral=True)
-            return
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+        recorded = await attendance.check_in(self.record_id, actor, ctx)
         done = texts.CHECKED_IN if recorded else texts.ALREADY_CHECKED_IN
         await interaction.response.send_message(done, ephemeral=True)
 

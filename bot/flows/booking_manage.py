@@ -29,7 +29,12 @@ async def confirm_cancellation(
         return texts.CANCELLED
 
     view = ConfirmView(
-        actor.user_id, cancel, key="cancel", back_label="Keep", back_text=texts.KEEP, danger=True
+        actor.user_id,
+        cancel,
+        key="cancel",
+        back_label=texts.KEEP_LABEL,
+        back_text=texts.KEEP,
+        danger=True,
     )
     await reply(interaction, text, view=view, ephemeral=True)
 

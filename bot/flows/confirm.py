@@ -35,7 +35,7 @@ class ConfirmView(OwnedView):
         on_confirm: OnConfirm,
         *,
         key: str,
-        back_label: str = "Cancel",
+        back_label: str = texts.CANCEL_LABEL,
         back_text: str = texts.NOTHING_CHANGED,
         danger: bool = False,
     ) -> None:
@@ -43,7 +43,9 @@ class ConfirmView(OwnedView):
         self.on_confirm, self.back_text = on_confirm, back_text
         self.answered = False
         style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
-        self.add_item(_AnswerButton(self, "Confirm", style, f"{key}:confirm", confirm=True))
+        self.add_item(
+            _AnswerButton(self, texts.CONFIRM_LABEL, style, f"{key}:confirm", confirm=True)
+        )
         back_id = f"{key}:{back_label.lower()}"
         self.add_item(_AnswerButton(self, back_label, discord.ButtonStyle.secondary, back_id))
 

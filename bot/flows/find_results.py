@@ -65,7 +65,7 @@ class BookButton(discord.ui.Button[ResultsView]):
         self.accepting_payments = hit.accepting_payments
         style = discord.ButtonStyle.primary if hit.accepting_payments else discord.ButtonStyle.grey
         super().__init__(
-            label="Book",
+            label=texts.BOOK_LABEL,
             style=style,
             row=row,
             custom_id=f"find:book:{hit.tutor_id}",
@@ -89,7 +89,7 @@ class PageButton(discord.ui.Button[ResultsView]):
         self.results, self.step = results, step
         last = results.results.pages - 1
         super().__init__(
-            label="◀ Prev" if step < 0 else "Next ▶",
+            label=texts.PREV_PAGE_LABEL if step < 0 else texts.NEXT_PAGE_LABEL,
             style=discord.ButtonStyle.secondary,
             row=4,
             custom_id=f"find:page:{step}",
@@ -143,10 +143,19 @@ class DurationSelect(discord.ui.Select[BookingPicker]):
     def __init__(self, picker: BookingPicker, durations: tuple[int, ...]) -> None:
         self.picker = picker
         options = [
-            discord.SelectOption(label=f"{m} minutes", value=str(m), default=m == picker.minutes)
+            discord.SelectOption(
+                label=texts.BOOK_DURATION_LABEL.format(minutes=m),
+                value=str(m),
+                default=m == picker.minutes,
+            )
             for m in durations
         ]
-        super().__init__(custom_id="book:duration", placeholder="Length…", options=options, row=0)
+        super().__init__(
+            custom_id="book:duration",
+            placeholder=texts.DURATION_PLACEHOLDER,
+            options=options,
+            row=0,
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Reload the open times for the new length."""
@@ -166,7 +175,9 @@ class SlotSelect(discord.ui.Select[BookingPicker]):
         ]
         super().__init__(
             custom_id="book:slot",
-            placeholder=clip(f"Open times ({picker.zone})…", SELECT_PLACEHOLDER_MAX),
+            placeholder=clip(
+                texts.OPEN_TIMES_PLACEHOLDER.format(zone=picker.zone), SELECT_PLACEHOLDER_MAX
+            ),
             options=options,
             row=1,
         )
@@ -186,7 +197,10 @@ class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
     def __init__(self, picker: BookingPicker) -> None:
         self.picker = picker
         super().__init__(
-            label="Confirm", style=discord.ButtonStyle.success, row=2, custom_id="book:confirm"
+            label=texts.CONFIRM_LABEL,
+            style=discord.ButtonStyle.success,
+            row=2,
+            custom_id="book:confirm",
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -197,7 +211,13 @@ class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
             return
         actor = actor_of(interaction)
         booking = await bookings.book(
-            bookings.BookSession(actor, picker.tutor_id, picker.minutes, start=picker.chosen),
+            bookings.BookSession(
+                actor,
+                picker.tutor_id,
+                picker.minutes,
+                start=picker.chosen,
+                channel_id=interaction.channel_id,
+            ),
             picker.ctx,
         )
         answer = await booked_answer(booking, actor, picker.ctx)

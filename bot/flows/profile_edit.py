@@ -31,29 +31,29 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
         if card.student is not None:
             self.goals = discord.ui.TextInput(
                 custom_id="goals",
-                label="Your goals",
+                label=texts.GOALS_LABEL,
                 style=discord.TextStyle.paragraph,
                 default=prefill(card.student.goals, max_length=GOALS_MAX),
                 required=False,
                 max_length=GOALS_MAX,
-                placeholder="What do you want to get better at?",
+                placeholder=texts.GOALS_PLACEHOLDER,
             )
             self.add_item(self.goals)
         if card.tutor is not None:
             self.bio = discord.ui.TextInput(
                 custom_id="bio",
-                label="Bio",
+                label=texts.BIO_LABEL,
                 style=discord.TextStyle.paragraph,
                 default=prefill(card.tutor.bio, max_length=BIO_MAX),
                 max_length=BIO_MAX,
-                placeholder="Who you are, what you teach, how you teach.",
+                placeholder=texts.BIO_PLACEHOLDER,
             )
             self.rate = discord.ui.TextInput(
                 custom_id="rate",
-                label="Hourly rate",
+                label=texts.RATE_LABEL,
                 default=prefill(format_money(card.tutor.rate), max_length=RATE_MAX_CHARS),
                 max_length=RATE_MAX_CHARS,
-                placeholder="e.g. 25 or 25.50",
+                placeholder=texts.RATE_PLACEHOLDER,
             )
             self.add_item(self.bio)
             self.add_item(self.rate)

@@ -46,12 +46,12 @@ class StartView(OwnedView):
     def missing(self) -> list[str]:
         """The choices still to make, in the words the user sees."""
         wanted = {
-            "a role": self.role,
-            "a time zone": self.zone,
-            "at least one subject": self.subject_keys,
-            "a level": self.level,
+            "role": self.role,
+            "zone": self.zone,
+            "subjects": self.subject_keys,
+            "level": self.level,
         }
-        return [name for name, value in wanted.items() if not value]
+        return [texts.START_CHOICES[key] for key, value in wanted.items() if not value]
 
 
 class RoleSelect(discord.ui.Select[StartView]):
@@ -62,7 +62,9 @@ class RoleSelect(discord.ui.Select[StartView]):
             discord.SelectOption(label=label, value=v) for v, label in texts.ROLE_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(custom_id="start:role", placeholder="I am a…", options=options, row=0)
+        super().__init__(
+            custom_id="start:role", placeholder=texts.ROLE_PLACEHOLDER, options=options, row=0
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the role."""
@@ -81,7 +83,7 @@ class ZoneSelect(discord.ui.Select[StartView]):
         self.wizard = wizard
         super().__init__(
             custom_id="start:zone",
-            placeholder="My time zone…",
+            placeholder=texts.ZONE_PLACEHOLDER,
             options=options[:MAX_SELECT_OPTIONS],
             row=1,
         )
@@ -103,7 +105,7 @@ class SubjectSelect(discord.ui.Select[StartView]):
         self.wizard = wizard
         super().__init__(
             custom_id="start:subjects",
-            placeholder="Subjects (to learn or to teach)…",
+            placeholder=texts.SUBJECTS_PLACEHOLDER,
             options=options,
             min_values=1,
             max_values=min(10, len(options)),
@@ -124,7 +126,9 @@ class LevelSelect(discord.ui.Select[StartView]):
             discord.SelectOption(label=label, value=v) for v, label in texts.LEVEL_LABELS.items()
         ]
         self.wizard = wizard
-        super().__init__(custom_id="start:level", placeholder="My level…", options=options, row=3)
+        super().__init__(
+            custom_id="start:level", placeholder=texts.LEVEL_PLACEHOLDER, options=options, row=3
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Remember the level."""
@@ -177,7 +181,7 @@ class SaveButton(discord.ui.Button[StartView]):
     def __init__(self, wizard: StartView) -> None:
         self.wizard = wizard
         super().__init__(
-            custom_id="start:save", label="Save", style=discord.ButtonStyle.success, row=4
+            custom_id="start:save", label=texts.SAVE_LABEL, style=discord.ButtonStyle.success, row=4
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:

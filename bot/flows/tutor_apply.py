@@ -56,8 +56,8 @@ class ApplyDraft:
 
     def missing(self) -> list[str]:
         """The choices still to make, in the words the user sees."""
-        wanted = {"subjects": self.subject_keys, "a level": self.level, "a format": self.formats}
-        return [name for name, value in wanted.items() if not value]
+        wanted = {"subjects": self.subject_keys, "level": self.level, "formats": self.formats}
+        return [texts.APPLY_CHOICES[key] for key, value in wanted.items() if not value]
 
 
 def _not_teaching_text(card: ProfileCard) -> str:
@@ -104,7 +104,7 @@ class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
         ]
         super().__init__(
             custom_id="apply:subjects",
-            placeholder="Subjects I teach…",
+            placeholder=texts.APPLY_SUBJECTS_PLACEHOLDER,
             options=options,
             max_values=min(10, len(options)),
             row=0,
@@ -122,11 +122,18 @@ class TeachLevelSelect(discord.ui.Select[TutorApplyView]):
     def __init__(self, draft: ApplyDraft) -> None:
         self.draft = draft
         options = [
-            discord.SelectOption(label=f"Up to {label.lower()}", value=v, default=v == draft.level)
+            discord.SelectOption(
+                label=texts.APPLY_LEVEL_OPTION.format(level=label.lower()),
+                value=v,
+                default=v == draft.level,
+            )
             for v, label in texts.LEVEL_LABELS.items()
         ]
         super().__init__(
-            custom_id="apply:level", placeholder="I teach up to…", options=options, row=1
+            custom_id="apply:level",
+            placeholder=texts.APPLY_LEVEL_PLACEHOLDER,
+            options=options,
+            row=1,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -146,7 +153,7 @@ class FormatsSelect(discord.ui.Select[TutorApplyView]):
         ]
         super().__init__(
             custom_id="apply:formats",
-            placeholder="Session formats…",
+            placeholder=texts.APPLY_FORMATS_PLACEHOLDER,
             options=options,
             max_values=len(options),
             row=2,
@@ -168,7 +175,10 @@ class InstantSelect(discord.ui.Select[TutorApplyView]):
             for v, label in texts.INSTANT_LABELS.items()
         ]
         super().__init__(
-            custom_id="apply:instant", placeholder="Instant booking…", options=options, row=3
+            custom_id="apply:instant",
+            placeholder=texts.APPLY_INSTANT_PLACEHOLDER,
+            options=options,
+            row=3,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -183,7 +193,10 @@ class ContinueButton(discord.ui.Button[TutorApplyView]):
     def __init__(self, wizard: TutorApplyView) -> None:
         self.wizard = wizard
         super().__init__(
-            custom_id="apply:continue", label="Continue", style=discord.ButtonStyle.primary, row=4
+            custom_id="apply:continue",
+            label=texts.CONTINUE_LABEL,
+            style=discord.ButtonStyle.primary,
+            row=4,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -208,23 +221,23 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
         draft = wizard.draft
         self.rate: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="rate",
-            label="Hourly rate (0 for free)",
-            placeholder="e.g. 25 or 25.50",
+            label=texts.APPLY_RATE_LABEL,
+            placeholder=texts.RATE_PLACEHOLDER,
             default=prefill(draft.rate, max_length=RATE_MAX_CHARS),
             max_length=RATE_MAX_CHARS,
         )
         self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="bio",
-            label="Bio",
+            label=texts.BIO_LABEL,
             style=discord.TextStyle.paragraph,
-            placeholder="Who you are, what you teach, how you teach.",
+            placeholder=texts.BIO_PLACEHOLDER,
             default=prefill(draft.bio, max_length=BIO_MAX),
             max_length=BIO_MAX,
         )
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="not_teaching",
-            label="Subjects you don't teach (optional)",
-            placeholder="Comma-separated, e.g. Statistics, Organic Chemistry",
+            label=texts.NOT_TEACHING_LABEL,
+            placeholder=texts.NOT_TEACHING_PLACEHOLDER,
             default=prefill(draft.not_teaching, max_length=NOT_TEACHING_MAX_CHARS),
             required=False,
             max_length=NOT_TEACHING_MAX_CHARS,

@@ -41,8 +41,7 @@ def draft_lines(draft: AvailabilityDraft) -> list[str]:
 def days_label(weekdays: list[int]) -> str:
     """Name the days: "day", "weekday", "weekend day" or "Monday and Wednesday"."""
     chosen = sorted(set(weekdays))
-    named = {tuple(range(7)): "day", tuple(range(5)): "weekday", (5, 6): "weekend day"}
-    if label := named.get(tuple(chosen)):
+    if label := texts.DAYS_NAMED.get(tuple(chosen)):
         return label
     return texts.human_join([texts.WEEKDAYS[d] for d in chosen])
 

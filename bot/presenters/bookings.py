@@ -24,16 +24,7 @@ from marketplace.domain.payment import Payment, PaymentStatus
 from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.services.search import SearchResults, TutorHit
 
-STATE_LABELS = {
-    "requested": "⏳ waiting for the tutor",
-    "awaiting_payment": "💳 awaiting payment",
-    "confirmed": "✅ confirmed",
-    "declined": "declined",
-    "expired": "expired",
-    "cancelled": "cancelled",
-    "completed": "✅ completed",
-    "no_show": "missed (no-show)",
-}
+STATE_LABELS = texts.STATE_LABELS
 
 
 def ts(moment: datetime) -> int:
@@ -87,7 +78,7 @@ def booking_line(
 ) -> str:
     """One booking as the viewer sees it, with its payment state (amounts in `locale`)."""
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
-    role = "with tutor" if viewer_id == booking.student_id else "with student"
+    role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
     states = [payment_label(booking, payment, locale=locale)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
         states.insert(0, STATE_LABELS.get(booking.state, booking.state))
@@ -99,7 +90,7 @@ def booking_line(
     if booking.state is BookingState.AWAITING_PAYMENT and viewer_id == booking.student_id:
         line += " · " + texts.PAY_BY.format(deadline=ts(booking.expires_at))
     if booking.proposed_start is not None:
-        line += f"\n  ↪ new time proposed: <t:{ts(booking.proposed_start)}:F>"
+        line += texts.NEW_TIME_PROPOSED_LINE.format(start=ts(booking.proposed_start))
     return line
 
 
@@ -131,10 +122,13 @@ def hit_line(hit: TutorHit, number: int, payments_on: bool) -> str:
     price = format_money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
     if not hit.accepting_payments:
         price = texts.NOT_ACCEPTING_PAYMENTS
-    nxt = f"next free <t:{ts(hit.next_slot)}:F>" if hit.next_slot else texts.NO_OPEN_SLOT
-    instant = " · ⚡ instant" if hit.instant_booking else ""
+    nxt = texts.NEXT_FREE.format(start=ts(hit.next_slot)) if hit.next_slot else texts.NO_OPEN_SLOT
+    instant = texts.INSTANT_TAG if hit.instant_booking else ""
     level = texts.LEVEL_LABELS[hit.level.value]
-    return f"**{number}.** <@{hit.tutor_id}> · up to {level} · {price} · {nxt}{instant} · {badge}"
+    return texts.HIT_LINE.format(
+        number=number, tutor=hit.tutor_id, level=level, price=price, next=nxt,
+        instant=instant, badge=badge,
+    )  # fmt: skip
 
 
 def results_embed(results: SearchResults, page: int) -> discord.Embed:
@@ -207,7 +201,7 @@ def booking_choices(
         other_id = counterpart(booking, viewer)
         name = names.get(other_id) or texts.UNKNOWN_PERSON
         label = clip(
-            f"#{booking.booking_id} with {name} · {booking.start:%a %d %b %H:%M} UTC",
+            texts.BOOKING_CHOICE.format(booking=booking.booking_id, name=name, start=booking.start),
             CHOICE_NAME_MAX,
         )
         if wanted in label:

@@ -37,28 +37,32 @@ def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) 
         rate = texts.PROFILE_RATE_UNPAID.format(rate=format_money(tutor.rate))
     formats = ", ".join(texts.FORMAT_LABELS[f.value] for f in sorted(tutor.formats))
     fixed = [
-        f"**Rate:** {rate}",
-        f"**Formats:** {formats}",
-        f"**Instant booking:** {'on' if tutor.instant_booking else 'off'}",
+        texts.PROFILE_RATE_LINE.format(rate=rate),
+        texts.PROFILE_FORMATS_LINE.format(formats=formats),
+        texts.PROFILE_INSTANT_LINE.format(
+            instant=texts.PROFILE_INSTANT_STATES[tutor.instant_booking]
+        ),
     ]
     if tutor.status is TutorStatus.PAUSED:
         fixed.append(texts.PROFILE_PAUSED)
     skipped = [names.get(k, k) for k in sorted(tutor.not_teaching)]
     lists = 2 if skipped else 1
     room = FIELD_VALUE_MAX - len("\n".join(fixed)) - lists  # a newline before each list
-    teaches = _listed("Teaches", _subject_labels(tutor.subjects, names), room // lists)
+    teaches = _listed(texts.PROFILE_TEACHES, _subject_labels(tutor.subjects, names), room // lists)
     lines = [teaches, *fixed]
     if skipped:
-        lines.insert(1, _listed("Doesn't teach", skipped, room - len(teaches)))
+        lines.insert(1, _listed(texts.PROFILE_NOT_TEACHING, skipped, room - len(teaches)))
     return "\n".join(lines)
 
 
 def _student_lines(student: StudentProfile, names: dict[str, str]) -> str:
     """The Student field: the goals in full, the subjects in what is left of 1,024."""
-    goals = f"\n**Goals:** {student.goals}" if student.goals else ""
+    goals = texts.PROFILE_GOALS_LINE.format(goals=student.goals) if student.goals else ""
     goals = clip(goals, FIELD_VALUE_MAX // 2)
     learning = _listed(
-        "Learning", _subject_labels(student.subjects, names), FIELD_VALUE_MAX - len(goals)
+        texts.PROFILE_LEARNING,
+        _subject_labels(student.subjects, names),
+        FIELD_VALUE_MAX - len(goals),
     )
     return learning + goals
 
@@ -83,31 +87,38 @@ def profile_embed(card: ProfileCard, display_name: str, *, viewer_is_owner: bool
     """The profile card; completeness and what is missing are shown to the owner only."""
     embed = discord.Embed(title=clip(display_name, EMBED_TITLE_MAX), colour=BRAND_COLOUR)
     if card.member:
-        embed.add_field(name="Role", value=texts.ROLE_LABELS[card.member.role.value])
-    embed.add_field(name="Time zone", value=card.timezone or "not set")
+        embed.add_field(name=texts.PROFILE_ROLE, value=texts.ROLE_LABELS[card.member.role.value])
+    embed.add_field(name=texts.PROFILE_ZONE, value=card.timezone or texts.PROFILE_ZONE_UNSET)
     if card.tutor:
         embed.add_field(
-            name="Verification", value=texts.VERIFICATION_BADGES[card.tutor.verification.value]
+            name=texts.PROFILE_VERIFICATION,
+            value=texts.VERIFICATION_BADGES[card.tutor.verification.value],
         )
         embed.add_field(
-            name="Tutoring",
+            name=texts.PROFILE_TUTORING,
             value=_tutor_lines(card.tutor, card.subject_names, card.payments_on),
             inline=False,
         )
         if rating := rating_line(card.rating, card.review_count):
-            embed.add_field(name="Rating", value=rating)
+            embed.add_field(name=texts.PROFILE_RATING, value=rating)
         if sessions := sessions_line(card.completion):
-            embed.add_field(name="Sessions", value=sessions)
+            embed.add_field(name=texts.PROFILE_SESSIONS_FIELD, value=sessions)
         if card.tutor.bio:
-            embed.add_field(name="Bio", value=clip(card.tutor.bio, FIELD_VALUE_MAX), inline=False)
+            embed.add_field(
+                name=texts.PROFILE_BIO, value=clip(card.tutor.bio, FIELD_VALUE_MAX), inline=False
+            )
     if card.student:
         embed.add_field(
-            name="Student", value=_student_lines(card.student, card.subject_names), inline=False
+            name=texts.PROFILE_STUDENT,
+            value=_student_lines(card.student, card.subject_names),
+            inline=False,
         )
     if viewer_is_owner and card.completeness:
         missing = ", ".join(texts.MISSING_ITEMS.get(m, m) for m in card.completeness.missing)
-        value = f"{card.completeness.score}%" + (f" · missing: {missing}" if missing else " 🎉")
+        value = f"{card.completeness.score}%" + (
+            texts.PROFILE_MISSING.format(missing=missing) if missing else " 🎉"
+        )
         embed.add_field(
-            name="Profile completeness", value=clip(value, FIELD_VALUE_MAX), inline=False
+            name=texts.PROFILE_COMPLETENESS, value=clip(value, FIELD_VALUE_MAX), inline=False
         )
     return embed

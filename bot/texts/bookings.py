@@ -198,3 +198,35 @@ def durations_list(durations: tuple[int, ...]) -> str:
     """The guild's session lengths for a sentence: "45 or 120", "30, 60 or 90"."""
     words = [str(m) for m in durations]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# --- booking lists, search results and their buttons --------------------------------------
+STATE_LABELS = {
+    "requested": "⏳ waiting for the tutor",
+    "awaiting_payment": "💳 awaiting payment",
+    "confirmed": "✅ confirmed",
+    "declined": "declined",
+    "expired": "expired",
+    "cancelled": "cancelled",
+    "completed": "✅ completed",
+    "no_show": "missed (no-show)",
+}
+WITH_TUTOR = "with tutor"
+WITH_STUDENT = "with student"
+NEW_TIME_PROPOSED_LINE = "\n  ↪ new time proposed: <t:{start}:F>"
+NEXT_FREE = "next free <t:{start}:F>"
+INSTANT_TAG = " · ⚡ instant"
+HIT_LINE = "**{number}.** <@{tutor}> · up to {level} · {price} · {next}{instant} · {badge}"
+BOOKING_CHOICE = "#{booking} with {name} · {start:%a %d %b %H:%M} UTC"
+ACCEPT_LABEL = "Accept"
+DECLINE_LABEL = "Decline"
+CANCEL_BOOKING_LABEL = "Cancel booking"
+RESCHEDULE_BUTTON_LABEL = "Reschedule"
+KEEP_LABEL = "Keep"
+BOOK_LABEL = "Book"
+PREV_PAGE_LABEL = "◀ Prev"
+NEXT_PAGE_LABEL = "Next ▶"
+DURATION_PLACEHOLDER = "Length…"
+OPEN_TIMES_PLACEHOLDER = "Open times ({zone})…"
+# The days of a weekly time that need no list: every day, Monday to Friday, the weekend.
+DAYS_NAMED = {tuple(range(7)): "day", tuple(range(5)): "weekday", (5, 6): "weekend day"}

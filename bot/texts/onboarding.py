@@ -62,3 +62,14 @@ HELP_SECTIONS = (
 )
 HELP_FOOTER = "Replies about you are only visible to you."
 ZONE_PICKED = "Got it: **{zone}**. Press **Save** when you're ready."
+ROLE_PLACEHOLDER = "I am a…"
+ZONE_PLACEHOLDER = "My time zone…"
+SUBJECTS_PLACEHOLDER = "Subjects (to learn or to teach)…"
+LEVEL_PLACEHOLDER = "My level…"
+# The choices still to make on /start, as START_MISSING lists them.
+START_CHOICES = {
+    "role": "a role",
+    "zone": "a time zone",
+    "subjects": "at least one subject",
+    "level": "a level",
+}
