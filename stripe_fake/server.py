@@ -98,6 +98,24 @@ class StripeFake:
         self.backend.requests.clear()
         self.webhooks.forget()
 
+    def send_event(self, event_type: str, obj: Obj, *, account: str = "") -> Obj:
+        """Emit (and deliver, signed) an event the fake does not model, of any shape.
+
+        For the events Stripe sends a Connect platform that nothing here causes, e.g.
+        ``balance.available`` (whose Balance has no id) or, with the connected `account`,
+        ``account.application.deauthorized``, ``payout.paid`` or ``person.updated``.
+        """
+        return self.store.emit(event_type, obj, account=account)
+
+    def platform_balance(self) -> Obj:
+        """The platform's Balance, as ``GET /v1/balance`` answers it (no ``id``)."""
+        currencies = sorted({c["currency"] for c in self.store.all("charge")} | {"usd"})
+        available = [
+            {"amount": balance.available_balance(self.store, cur), "currency": cur}
+            for cur in currencies
+        ]
+        return {"object": "balance", "available": available, "pending": [], "livemode": False}
+
     # --- reading state --------------------------------------------------------------------
 
     def get(self, object_id: str) -> Obj:

@@ -98,8 +98,13 @@ class Store:
         finally:
             self.context = previous
 
-    def emit(self, event_type: str, obj: Obj, previous: Obj | None = None) -> Obj:
-        """Record an event with a snapshot of `obj` and hand it to the listeners."""
+    def emit(
+        self, event_type: str, obj: Obj, previous: Obj | None = None, *, account: str = ""
+    ) -> Obj:
+        """Record an event with a snapshot of `obj` and hand it to the listeners.
+
+        `account` is the connected account the event happened on (Stripe's ``account``).
+        """
         data: Obj = {"object": public(obj)}
         if previous:
             data["previous_attributes"] = copy.deepcopy(previous)
@@ -117,6 +122,8 @@ class Store:
             },
             "type": event_type,
         }
+        if account:
+            event["account"] = account
         self.events.append(event)
         for listener in self.listeners:
             listener(event)
