@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from marketplace.domain.booking import Booking
-from marketplace.domain.card_disputes import payout_after_losses
+from marketplace.domain.card_disputes import PayoutAfterLosses, payout_after_losses
 from marketplace.domain.errors import InvalidTransitionError
 from marketplace.domain.ledger import Account, Entry
 from marketplace.domain.money import Money
@@ -166,7 +166,7 @@ async def _reach_target(
     raise RuntimeError(msg)  # retried after a backoff
 
 
-async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:  # noqa: PLR0911
+async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult:
     """The dispute window closed: transfer the tutor's share and book the platform fee.
 
     The payment is re-read from Stripe first, so a dispute whose webhook has not arrived
@@ -177,51 +177,91 @@ async def pay_out(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult: 
     gateway = _gateway(ctx)
     if gateway is None or action.booking_id is None:
         return _skip("payments are not configured")
-    booking_id = action.booking_id
-    tutor_minor, platform_minor = int(action.payload["tutor"]), int(action.payload["platform"])
-    async with ctx.uow(read_only=True) as uow:
-        _session, intent_id = await uow.payments.refs(booking_id)
-    if intent_id is None:
+    planned = int(action.payload["tutor"]), int(action.payload["platform"])
+    fresh = await _fresh_payment(ctx, gateway, action.booking_id)
+    if fresh is None:
         return _skip("no payment")
-    intent = await gateway.intent(intent_id)
-    applied = await _record(ctx, booking_id, intent)
-    if applied is None:
-        return _skip("no payment")
-    if intent.disputed:  # a dispute whose webhook has not arrived still freezes the payout
-        await card_disputes.sync(ctx, booking_id, intent_id)
-        applied = await _record(ctx, booking_id, intent)
-        if applied is None:
-            return _skip("no payment")
+    intent, applied = fresh
     booking, payment = applied.booking, applied.payment
     if payment.released or payment.fees:
         return _skip("already paid out")
     if frozen := await _frozen_by(ctx, payment, intent.refunding):
         return await _check_again_later(action, ctx, frozen)
+    after = await _after_losses(ctx, booking, payment, planned)
+    return await _transfer_and_book(
+        action, ctx, gateway, intent=intent, applied=applied, after=after
+    )
+
+
+async def _fresh_payment(
+    ctx: ServiceContext, gateway: PaymentGateway, booking_id: int
+) -> tuple[IntentState, Applied] | None:
+    """The payment as Stripe reports it now, recorded first (None: there is no payment).
+
+    A dispute whose webhook has not arrived is synced before the payment is recorded
+    again, so it freezes the payout like one we already knew of.
+    """
+    async with ctx.uow(read_only=True) as uow:
+        _session, intent_id = await uow.payments.refs(booking_id)
+    if intent_id is None:
+        return None
+    intent = await gateway.intent(intent_id)
+    applied = await _record(ctx, booking_id, intent)
+    if applied is not None and intent.disputed:
+        await card_disputes.sync(ctx, booking_id, intent_id)
+        applied = await _record(ctx, booking_id, intent)
+    return None if applied is None else (intent, applied)
+
+
+async def _after_losses(
+    ctx: ServiceContext, booking: Booking, payment: Payment, planned: tuple[int, int]
+) -> PayoutAfterLosses:
+    """The planned (tutor, platform) split adjusted for charged-back money, by guild policy.
+
+    Raises when what is held does not add up to the payout: that is a money move not made
+    yet, so the runner tries again after a backoff rather than paying the wrong amount.
+    """
     async with ctx.uow(read_only=True) as uow:
         policy = await uow.guilds.policy(booking.guild_id)
-    after = payout_after_losses(
-        payment, tutor_minor, platform_minor, policy.chargeback_reverses_payout
-    )
-    tutor_minor, platform_minor = after.tutor, after.platform
-    if payment.held_on_platform + after.cover != tutor_minor + platform_minor:
-        msg = f"booking {booking_id}: {payment.held_on_platform} held, not the payout's amount"
-        raise RuntimeError(msg)  # a move not made yet: the runner tries again after a backoff
-    currency = payment.price.total.currency
-    transfer_ref = f"none-{booking_id}"
-    if tutor_minor:
+    after = payout_after_losses(payment, *planned, policy.chargeback_reverses_payout)
+    if payment.held_on_platform + after.cover != after.tutor + after.platform:
+        msg = (
+            f"booking {booking.booking_id}: {payment.held_on_platform} held,"
+            " not the payout's amount"
+        )
+        raise RuntimeError(msg)
+    return after
+
+
+async def _transfer_and_book(
+    action: ClaimedAction,
+    ctx: ServiceContext,
+    gateway: PaymentGateway,
+    *,
+    intent: IntentState,
+    applied: Applied,
+    after: PayoutAfterLosses,
+) -> HandlerResult:
+    """Transfer the tutor's share (if any) to their payout account, then book the payout.
+
+    A tutor whose account cannot receive transfers yet makes the job wait for them.
+    """
+    booking, currency = applied.booking, applied.payment.price.total.currency
+    transfer_ref = f"none-{booking.booking_id}"
+    if after.tutor:
         async with ctx.uow(read_only=True) as uow:
             account = await uow.payout_accounts.get(booking.guild_id, booking.tutor_id)
         if account is None or not account.can_receive_transfers:
             return await _wait_for_payouts(action, ctx)
         transfer_ref = await gateway.transfer(
-            Money(tutor_minor, currency),
+            Money(after.tutor, currency),
             account.account_id,
-            f"booking_{booking_id}",
-            f"booking-{booking_id}-payout",
+            f"booking_{booking.booking_id}",
+            f"booking-{booking.booking_id}-payout",
             source_charge_id=intent.latest_charge_id,
         )
     settlement = Settlement(
-        Money(0, currency), Money(tutor_minor, currency), Money(platform_minor, currency)
+        Money(0, currency), Money(after.tutor, currency), Money(after.platform, currency)
     )
     return await _book_payout(ctx, booking, settlement, transfer_ref, after.cover)
 
