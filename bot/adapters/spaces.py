@@ -18,11 +18,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal, TypeVar
+from typing import Literal, TypeGuard, TypeVar
 
 import aiohttp
 import discord
@@ -31,7 +32,13 @@ from bot import texts
 from bot.flows.space_buttons import space_notice
 from marketplace.domain.scheduled import delivery_nonce
 from marketplace.domain.spaces import SessionSpace, TextPlace
-from marketplace.ports import ClosedSpace, OpenedSpace, SpacePlan, SpaceUnavailableError
+from marketplace.ports import (
+    ClosedSpace,
+    OpenedSpace,
+    ParentChoice,
+    SpacePlan,
+    SpaceUnavailableError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +81,24 @@ async def _attempt(step: Awaitable[object], what: str) -> list[str]:
     except discord.HTTPException as error:
         return _refusal(error, what)
     return []
+
+
+def _holds_threads(
+    channel: discord.abc.GuildChannel | None, me: discord.Member
+) -> TypeGuard[discord.TextChannel]:
+    """Whether the bot can open a private session thread in this channel."""
+    if not isinstance(channel, discord.TextChannel) or channel.is_news():
+        return False
+    can = channel.permissions_for(me)
+    return can.view_channel and can.create_private_threads and can.send_messages_in_threads
+
+
+def _named_parent(
+    channels: Sequence[discord.abc.GuildChannel], me: discord.Member
+) -> discord.TextChannel | None:
+    """The oldest `#tutoring-sessions` channel that can hold session threads."""
+    named = [c for c in channels if c.name == texts.SESSIONS_CHANNEL_NAME and _holds_threads(c, me)]
+    return min(named, key=lambda c: c.id, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +144,14 @@ class DiscordSessionSpaces:
 
     def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
+        self._creating: dict[int, asyncio.Lock] = {}
 
     async def open(self, plan: SpacePlan) -> OpenedSpace:
         """Make the space and post the consent notice; undo everything on failure."""
         guild = await guild_view(self.bot, plan.guild_id)
-        parent = guild.channel(plan.sessions_channel_id) if guild else None
-        if guild is None or not isinstance(parent, discord.TextChannel):
+        if guild is None:
             raise SpaceUnavailableError("no_sessions_channel")
+        parent, choice = await self._parent(guild, plan)
         made: Made = []
         try:
             place, text, fallback = await self._text_place(guild, parent, plan, made)
@@ -145,7 +171,59 @@ class DiscordSessionSpaces:
             text_id=text.id if text else None,
             voice_id=voice.id if voice else None,
             fallback="+".join(f for f in (fallback, voice_fallback) if f),
+            parent_id=parent.id,
+            parent_choice=choice,
         )
+
+    async def _parent(
+        self, guild: GuildView, plan: SpacePlan
+    ) -> tuple[discord.TextChannel, ParentChoice]:
+        """Where the session thread goes (SPEC §4: fall back when a channel can't be used).
+
+        The sessions channel if it can hold the thread; else a `#tutoring-sessions` channel
+        found or created (once per guild); else the channel the booking was made in.
+        """
+        configured = guild.channel(plan.sessions_channel_id)
+        if _holds_threads(configured, guild.me):
+            return configured, ""
+        found = _named_parent(guild.channels, guild.me)
+        if found is not None:
+            return found, "found"
+        created = await self._created_parent(guild)
+        if created is not None:
+            return created, "created"
+        booked_in = guild.channel(plan.booking_channel_id)
+        if _holds_threads(booked_in, guild.me):
+            return booked_in, "booking_channel"
+        raise SpaceUnavailableError("no_sessions_channel")
+
+    async def _created_parent(self, guild: GuildView) -> discord.TextChannel | None:
+        """Find or create `#tutoring-sessions`; None if the bot may not make channels.
+
+        One creator per guild in this process; across processes, the oldest channel of
+        that name wins and a later twin is deleted, so everyone settles on the same one.
+        """
+        me = guild.me
+        if not me.guild_permissions.manage_channels:
+            return None
+        lock = self._creating.setdefault(guild.guild.id, asyncio.Lock())
+        async with lock:
+            found = _named_parent(await guild.guild.fetch_channels(), me)
+            if found is not None:
+                return found
+            try:
+                created = await guild.guild.create_text_channel(
+                    texts.SESSIONS_CHANNEL_NAME, topic=texts.SESSIONS_CHANNEL_TOPIC
+                )
+            except discord.HTTPException as error:
+                if not 400 <= error.status < 500:
+                    raise
+                log.info("could not create the sessions channel: %s", error.text)
+                return None
+            oldest = _named_parent(await guild.guild.fetch_channels(), me) or created
+            if oldest.id != created.id:
+                await _attempt(created.delete(), f"twin sessions channel {created.id}")
+            return oldest
 
     async def _text_place(
         self, guild: GuildView, parent: discord.TextChannel, plan: SpacePlan, made: Made
@@ -357,10 +435,17 @@ class DiscordSessionSpaces:
         return await _attempt(channel.delete(), f"deleting {channel_id}")
 
     async def alert_admins(
-        self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int
+        self,
+        guild_id: int,
+        fallback_channel_id: int | None,
+        reason: str,
+        booking_id: int,
+        channel_id: int | None = None,
     ) -> None:
         """Post in the fallback channel, or DM the owner when there is none."""
-        text = texts.SPACE_ALERTS.get(reason, texts.SPACE_ALERT_OTHER).format(booking=booking_id)
+        text = texts.SPACE_ALERTS.get(reason, texts.SPACE_ALERT_OTHER).format(
+            booking=booking_id, channel=f"<#{channel_id}>"
+        )
         try:
             if fallback_channel_id is not None:
                 await self.bot.get_partial_messageable(fallback_channel_id).send(text)

@@ -56,8 +56,9 @@ class BookingCog(commands.Cog):
             await reply(interaction, refused, ephemeral=True)
             return
         cmd = bookings.BookSession(
-            actor, tutor.id, duration, when=when, subject_key=subject, note=note or ""
-        )
+            actor, tutor.id, duration, when=when, subject_key=subject, note=note or "",
+            channel_id=interaction.channel_id,
+        )  # fmt: skip
         start = await bookings.check_bookable(cmd, ctx)
 
         async def send() -> Answer:
@@ -140,5 +141,5 @@ class BookingCog(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(BookingCog(bot))

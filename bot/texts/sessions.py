@@ -141,7 +141,24 @@ SPACE_ALERTS["refund_failed"] = (
     "⚠️ A refund for session #{booking} didn't reach the student. It's in `/mod queue`: "
     "**Retry refund**, or **Settled elsewhere** if you gave it back another way."
 )
+SPACE_ALERTS["sessions_channel_found"] = (
+    "ℹ️ No sessions channel I can use is set, so session #{booking} and the next ones open "
+    "as private threads in {channel}. To pick another channel: "
+    "`/admin config setting:sessions_channel`."
+)
+SPACE_ALERTS["sessions_channel_created"] = (
+    "ℹ️ No sessions channel I can use is set, so I created {channel}: session #{booking} "
+    "and the next ones open there as private threads. To pick another channel: "
+    "`/admin config setting:sessions_channel`."
+)
+SPACE_ALERTS["sessions_channel_booking_channel"] = (
+    "ℹ️ No sessions channel I can use is set, and I can't create one, so session "
+    "#{booking} opened as a private thread in {channel}, where it was booked. To pick a "
+    "channel for all sessions: `/admin config setting:sessions_channel`."
+)
 SPACE_ALERT_OTHER = "⚠️ I couldn't open a private space for session #{booking}."
+SESSIONS_CHANNEL_NAME = "tutoring-sessions"
+SESSIONS_CHANNEL_TOPIC = "Private tutoring sessions open here as threads, one per booking."
 CONFLICTS["space_closed"] = "This session space is closed."
 FIELD_NAMES["report_reason"] = "What happened"
 

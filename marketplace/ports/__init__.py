@@ -44,6 +44,7 @@ from marketplace.ports.reviews import RatingStats, ReviewRepository
 from marketplace.ports.spaces import (
     ClosedSpace,
     OpenedSpace,
+    ParentChoice,
     SessionSpaces,
     SpacePlan,
     SpaceRepository,
@@ -75,6 +76,7 @@ __all__ = [
     "NoticeKind",
     "Notifier",
     "OpenedSpace",
+    "ParentChoice",
     "PaymentGateway",
     "PaymentGatewayError",
     "PayoutAccount",

@@ -34,7 +34,7 @@ from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
 from marketplace.ports.reviews import RatingStats, ReviewRepository
-from marketplace.ports.spaces import SpaceRepository
+from marketplace.ports.spaces import BookingChannels, SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
 from marketplace.ports.trust import (
@@ -389,6 +389,11 @@ class UnitOfWork(Protocol):
     @property
     def spaces(self) -> SpaceRepository:
         """Session spaces, inside this transaction."""
+        ...
+
+    @property
+    def booking_channels(self) -> BookingChannels:
+        """The channel each booking was made in, inside this transaction."""
         ...
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from marketplace.domain.spaces import SessionSpace, TextPlace
 
@@ -25,16 +25,28 @@ class SpacePlan:
     moderator_role_id: int | None  # the guild's moderator role, if it has one
     moderators_see: bool  # whether the guild lets that role see session spaces
     recording_allowed: bool
+    booking_channel_id: int | None = None  # where the booking was made, if known
+
+
+# How the thread's parent channel was chosen: "" the sessions channel; otherwise a
+# `#tutoring-sessions` channel "found" or "created", or the "booking_channel".
+ParentChoice = Literal["", "found", "created", "booking_channel"]
 
 
 @dataclass(frozen=True, slots=True)
 class OpenedSpace:
-    """What was made. `fallback` says why it is less than a thread plus voice, if it is."""
+    """What was made. `fallback` says why it is less than a thread plus voice, if it is.
+
+    `parent_id` is the channel that holds the thread (or would have), and
+    `parent_choice` how it was chosen when the sessions channel could not be used.
+    """
 
     text_place: TextPlace
     text_id: int | None
     voice_id: int | None
     fallback: str = ""
+    parent_id: int | None = None
+    parent_choice: ParentChoice = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +92,17 @@ class SessionSpaces(Protocol):
         ...
 
     async def alert_admins(
-        self, guild_id: int, fallback_channel_id: int | None, reason: str, booking_id: int
+        self,
+        guild_id: int,
+        fallback_channel_id: int | None,
+        reason: str,
+        booking_id: int,
+        channel_id: int | None = None,
     ) -> None:
-        """Tell the guild's admins a space could not be made, and what to fix."""
+        """Tell the guild's admins a space could not be made, and what to fix.
+
+        `channel_id` is the channel the alert is about, when it names one.
+        """
         ...
 
 
@@ -119,4 +139,16 @@ class SpaceRepository(Protocol):
 
     async def live(self, limit: int) -> list[SessionSpace]:
         """Open spaces, oldest first (the reconciler checks whether they should close)."""
+        ...
+
+
+class BookingChannels(Protocol):
+    """The channel each booking was made in, inside a transaction."""
+
+    async def remember(self, booking_id: int, channel_id: int) -> None:
+        """Record where a new booking was made."""
+        ...
+
+    async def of(self, booking_id: int) -> int | None:
+        """The channel the booking was made in, if it was recorded."""
         ...

@@ -60,6 +60,7 @@ class BookSession:
     start: datetime | None = None
     subject_key: str | None = None
     note: str = ""
+    channel_id: int | None = None  # where it was booked: a space's last fallback
 
 
 async def start_of(
@@ -316,6 +317,8 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
         draft = await _prepare(uow, cmd, note, ctx)
         policy = draft.policy
         booking = await uow.bookings.add(draft.booking, timedelta(minutes=policy.buffer_minutes))
+        if cmd.channel_id is not None:
+            await uow.booking_channels.remember(booking.booking_id, cmd.channel_id)
         work: list[NewAction] = []
         if draft.price is not None:
             await payments.open_payment(uow, booking, draft.price, policy, now)

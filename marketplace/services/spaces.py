@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from marketplace.domain.attendance import can_check_in
 from marketplace.domain.booking import Booking
 from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.policy import GuildPolicy, with_setting
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.domain.spaces import (
     SessionSpace,
@@ -28,7 +29,13 @@ from marketplace.domain.spaces import (
     with_voice,
 )
 from marketplace.jobs.runner import HandlerResult
-from marketplace.ports import SessionSpaces, SpacePlan, SpaceUnavailableError, UnitOfWork
+from marketplace.ports import (
+    OpenedSpace,
+    SessionSpaces,
+    SpacePlan,
+    SpaceUnavailableError,
+    UnitOfWork,
+)
 from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
@@ -64,6 +71,7 @@ async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
         moderator_role_id=policy.moderator_role,
         moderators_see=policy.moderators_see_spaces,
         recording_allowed=policy.recording_allowed,
+        booking_channel_id=await uow.booking_channels.of(booking.booking_id),
     )
 
 
@@ -120,8 +128,54 @@ async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
                   "voice": opened.voice_id is not None, "fallback": opened.fallback}  # fmt: skip
         await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, "space_opened", detail, now)
         await schedule_sweep(uow, now)  # the reconciler runs while any space is open
+        chosen = await _keep_parent(uow, plan, opened, now)
         await uow.commit()
+    await _tell_parent(booking, opened, chosen, ctx, spaces)
     return f"opened ({opened.fallback})" if opened.fallback else "opened"
+
+
+async def _keep_parent(
+    uow: UnitOfWork, plan: SpacePlan, opened: OpenedSpace, now: datetime
+) -> GuildPolicy | None:
+    """Make a found or created `#tutoring-sessions` the guild's sessions channel.
+
+    Only while the setting is still what the plan read, so of two openers racing (or an
+    admin setting it meanwhile) one decides; the guild's policy after it, if it did.
+    """
+    if opened.parent_choice not in ("found", "created") or opened.parent_id is None:
+        return None
+    policy = await uow.guilds.policy(plan.guild_id)
+    if policy.sessions_channel != plan.sessions_channel_id:
+        return None
+    policy = with_setting(policy, "sessions_channel", opened.parent_id)
+    await uow.guilds.save_policy(plan.guild_id, policy, now)
+    detail = {"key": "sessions_channel", "value": opened.parent_id, "how": opened.parent_choice}
+    await uow.audit.record(plan.guild_id, SYSTEM_ACTOR, "config.set", detail, now)
+    return policy
+
+
+async def _tell_parent(
+    booking: Booking,
+    opened: OpenedSpace,
+    chosen: GuildPolicy | None,
+    ctx: ServiceContext,
+    spaces: SessionSpaces,
+) -> None:
+    """Tell the admins where the space opened when it was not in their sessions channel.
+
+    A channel that became the setting is told once, by whoever set it; the booking's own
+    channel is told once a day, like a failure, until a sessions channel is set.
+    """
+    reason = f"sessions_channel_{opened.parent_choice}"
+    if chosen is not None:
+        await spaces.alert_admins(
+            booking.guild_id, chosen.fallback_channel, reason, booking.booking_id,
+            channel_id=opened.parent_id,
+        )  # fmt: skip
+    elif opened.parent_choice == "booking_channel":
+        await _tell_admins(
+            booking.guild_id, booking.booking_id, reason, ctx, spaces, channel_id=opened.parent_id
+        )
 
 
 async def _fail(
@@ -145,7 +199,13 @@ async def _fail(
 
 
 async def _tell_admins(
-    guild_id: int, booking_id: int, reason: str, ctx: ServiceContext, spaces: SessionSpaces
+    guild_id: int,
+    booking_id: int,
+    reason: str,
+    ctx: ServiceContext,
+    spaces: SessionSpaces,
+    *,
+    channel_id: int | None = None,
 ) -> None:
     """Alert the guild's admins about a space, once a day per guild and reason."""
     now = ctx.clock.now()
@@ -158,7 +218,12 @@ async def _tell_admins(
         await uow.audit.record(guild_id, SYSTEM_ACTOR, "space_alerted", detail, now)
         policy = await uow.guilds.policy(guild_id)
         await uow.commit()
-    await spaces.alert_admins(guild_id, policy.fallback_channel, reason, booking_id)
+    if channel_id is None:
+        await spaces.alert_admins(guild_id, policy.fallback_channel, reason, booking_id)
+    else:
+        await spaces.alert_admins(
+            guild_id, policy.fallback_channel, reason, booking_id, channel_id=channel_id
+        )
 
 
 async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces) -> str:

@@ -893,3 +893,14 @@ class ScreeningReminderRow(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     sent_at: Mapped[datetime]
+
+
+class BookingChannelRow(Base):
+    """The channel a booking was made in: where its space opens if nothing else can."""
+
+    __tablename__ = "booking_channel"
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(BigInteger)

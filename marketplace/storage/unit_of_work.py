@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.storage.attendance_repository import SqlAttendanceLog
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
+from marketplace.storage.booking_channel_repository import SqlBookingChannels
 from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.card_dispute_repository import SqlCardDisputes, SqlRefundFailures
 from marketplace.storage.case_repository import SqlCaseRepository
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
     surveys: SqlSurveyRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
+    booking_channels: SqlBookingChannels
     privacy: SqlPrivacyRepository
     stats: SqlStatsRepository
     emails: SqlEmailVerifications
@@ -147,6 +149,7 @@ class SqlUnitOfWork:
         self.surveys = SqlSurveyRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
+        self.booking_channels = SqlBookingChannels(session)
         self.privacy = SqlPrivacyRepository(session, cache)
         self.stats = SqlStatsRepository(session)
         self.emails = SqlEmailVerifications(session)
