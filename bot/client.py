@@ -20,6 +20,7 @@ from bot.flows.disputes import DISPUTE_BUTTONS
 from bot.flows.flag_buttons import FLAG_BUTTONS
 from bot.flows.money_buttons import RetryRefundButton, SettledRefundButton, SubmitEvidenceButton
 from bot.flows.notes import NOTES_BUTTONS
+from bot.flows.open_forms import OpenForms
 from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
@@ -127,6 +128,7 @@ class TutorBot(commands.AutoShardedBot):
         self._start_jobs = start_jobs
         self.jobs: JobRunner | None = None
         self.spaces: SessionSpaces | None = None  # wired by the composition root
+        self.open_forms = OpenForms()  # what `open_form` showed and is still waited for
         self._unclaimed_forms: set[int] = set()
         # Without the members intent the member cache stays nearly empty: names come from
         # what Discord shows the bot (interactions, messages, voice) or are fetched.
@@ -168,7 +170,8 @@ class TutorBot(commands.AutoShardedBot):
         discord.py drops such a submission silently (a form that timed out, was already
         sent, was open before a restart, or was forged), so the user would only see
         "This interaction failed"; `on_interaction` answers it instead. The check runs
-        here, synchronously, right after discord.py looked the form up.
+        here, synchronously, right after discord.py looked the form up, against our own
+        list of open forms (`open_forms`).
         """
         if event_name == "interaction" and args and self._is_unclaimed_form(args[0]):
             self._unclaimed_forms.add(args[0].id)
@@ -187,8 +190,8 @@ class TutorBot(commands.AutoShardedBot):
     def _is_unclaimed_form(self, interaction: discord.Interaction) -> bool:
         if interaction.type is not discord.InteractionType.modal_submit:
             return False
-        data: dict[str, Any] = dict(interaction.data or {})
-        return data.get("custom_id") not in self._connection._view_store._modals
+        custom_id = dict(interaction.data or {}).get("custom_id")
+        return not (isinstance(custom_id, str) and self.open_forms.is_open(custom_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Tell the user a form nobody is waiting for has expired."""

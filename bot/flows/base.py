@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, final
 
 import discord
 from discord.utils import MISSING
 
 from bot import texts
 from bot.errors import handle_interaction_error
+from bot.flows.open_forms import OpenForms
+from marketplace.domain.errors import PermissionDeniedError
 from marketplace.logs import bind_log_context
 from marketplace.services.context import ServiceContext
 
@@ -47,13 +49,14 @@ class OwnedView(discord.ui.View):
 class SafeModal(discord.ui.Modal):
     """A form only its opener may submit, whose errors go through the one handler.
 
-    Open it with :func:`open_form`, which records who opened it. A submission by anyone
-    else (a forged or replayed form) is refused before `on_submit` runs. The form leaves
-    discord.py's store after `FORM_TIMEOUT_SECONDS`; a later submission is answered by
-    `bot.client` as expired.
+    Open it with :func:`open_form`, which records who opened it and lists it among the
+    bot's open forms. A submission by anyone else (a forged or replayed form) is refused
+    before `on_submit` runs. The form closes once sent, or after `FORM_TIMEOUT_SECONDS`,
+    and leaves that list; a later submission is answered by `bot.client` as expired.
     """
 
     owner_id: int | None = None
+    _listed_in: OpenForms | None = None
 
     def __init__(
         self, *, title: str = MISSING, timeout: float | None = FORM_TIMEOUT_SECONDS
@@ -74,11 +77,39 @@ class SafeModal(discord.ui.Modal):
         """Route errors to the one handler."""
         await handle_interaction_error(interaction, error)
 
+    def list_in(self, forms: OpenForms) -> None:
+        """Count as open in `forms` until this form stops or times out."""
+        forms.add(self)
+        self._listed_in = forms
+
+    def stop(self) -> None:
+        """Stop waiting for a submission (discord.py does so once one went through)."""
+        super().stop()
+        self._unlist()
+
+    async def on_timeout(self) -> None:
+        """Nobody sent the form in time: it is no longer open."""
+        self._unlist()
+
+    def _unlist(self) -> None:
+        if self._listed_in is not None:
+            self._listed_in.discard(self)
+            self._listed_in = None
+
 
 async def open_form(interaction: discord.Interaction, modal: SafeModal) -> None:
     """Show `modal` to the user of `interaction`; only they may submit it."""
     modal.owner_id = interaction.user.id
     await interaction.response.send_modal(modal)
+    forms = open_forms_of(interaction)
+    if forms is not None:
+        modal.list_in(forms)
+
+
+def open_forms_of(interaction: discord.Interaction) -> OpenForms | None:
+    """The bot's open forms (None for a client that keeps no such list)."""
+    found = getattr(interaction.client, "open_forms", None)
+    return found if isinstance(found, OpenForms) else None
 
 
 def services_of(interaction: discord.Interaction) -> ServiceContext:
@@ -93,14 +124,43 @@ class PersistentButton(
 ):
     """A button that survives restarts (its state is in its custom_id); every one of ours.
 
-    Anyone may press it; each callback decides what they may do. Its log lines carry
-    the guild and the user who pressed it.
+    Anyone may press it; each subclass's `on_press` decides what they may do. Its log
+    lines carry the guild and the user who pressed it.
+
+    discord.py only logs what a persistent item's callback raises (no view's `on_error`
+    sees it), and the user would be left with "This interaction failed". So `callback`
+    is final: it runs `on_press` and hands any error to the one handler, like the slash
+    commands and the menus do. A subclass that sets `denied_text` answers a
+    `PermissionDeniedError` (the presser isn't a party to the record) with it instead.
     """
 
+    denied_text: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "callback" in cls.__dict__:
+            msg = f"{cls.__name__} must answer presses in on_press: callback handles errors"
+            raise TypeError(msg)
+        super().__init_subclass__(**kwargs)
+
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Tag the press's log lines; the callback does the checking."""
+        """Tag the press's log lines; `on_press` does the checking."""
         _note_log_ids(interaction)
         return True
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Answer a press (every subclass does); what it raises reaches the one handler."""
+        raise NotImplementedError
+
+    @final
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Run `on_press`, answering any error it raises once, here."""
+        try:
+            await self.on_press(interaction)
+        except Exception as error:
+            if isinstance(error, PermissionDeniedError) and self.denied_text is not None:
+                await interaction.response.send_message(self.denied_text, ephemeral=True)
+            else:
+                await handle_interaction_error(interaction, error)
 
 
 class RecordButton(

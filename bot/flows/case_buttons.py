@@ -12,7 +12,6 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.flows.money_buttons import money_items
 from bot.presenters.moderation import action_name
@@ -69,16 +68,12 @@ class ResolveCaseButton(RecordButton, prefix="case:resolve"):
         """Resolve #N: the case number is on the button."""
         return texts.MOD_RESOLVE_LABEL.format(case=record_id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the clicker moderates this guild, then ask for the action and note."""
-        try:
-            actor = actor_of(interaction)
-            if actor.guild_id != self.guild_id:
-                raise NotFoundError("case", str(self.record_id))
-            await moderation.check_moderator(actor, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor = actor_of(interaction)
+        if actor.guild_id != self.guild_id:
+            raise NotFoundError("case", str(self.record_id))
+        await moderation.check_moderator(actor, services_of(interaction))
         await open_form(interaction, ResolveCaseModal(self.guild_id, self.record_id))
 
 

@@ -13,7 +13,6 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.adapters.evidence import keep_files
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from bot.replies import reply
@@ -88,14 +87,9 @@ class OpenDisputeButton(RecordButton, prefix="booking:dispute"):
     label = texts.DISPUTE_LABEL
     style = discord.ButtonStyle.secondary
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Ask what went wrong (refusals are answered before the form)."""
-        try:
-            await open_dispute_form(
-                interaction, actor_for(interaction, self.guild_id), self.record_id
-            )
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
+        await open_dispute_form(interaction, actor_for(interaction, self.guild_id), self.record_id)
 
 
 DISPUTE_BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (OpenDisputeButton,)

@@ -12,7 +12,6 @@ import discord
 
 from bot import texts
 from bot.actors import actor_in, standing_of
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.replies import reply
 from marketplace.services import message_flags
@@ -32,18 +31,14 @@ class _FlagButton(RecordButton, prefix="flag:decide"):
         """The flag number is on the button."""
         return cls.label_text.format(flag=record_id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Decide once; a second click is told it was decided already."""
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = actor_in(interaction, self.guild_id, "message_flag", self.record_id)
-            cmd = message_flags.DecideFlag(
-                actor, self.record_id, self.action, await self._target(interaction, actor)
-            )
-            decided = await message_flags.decide_flag(cmd, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = actor_in(interaction, self.guild_id, "message_flag", self.record_id)
+        cmd = message_flags.DecideFlag(
+            actor, self.record_id, self.action, await self._target(interaction, actor)
+        )
+        decided = await message_flags.decide_flag(cmd, services_of(interaction))
         await reply(interaction, self.done.format(flag=self.record_id, user=decided.author_id))
 
     async def _target(self, interaction: discord.Interaction, actor: Actor) -> Actor | None:

@@ -13,7 +13,6 @@ import discord
 
 from bot import texts
 from bot.actors import actor_in
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.replies import reply
 from marketplace.domain.card_disputes import AWAITING_EVIDENCE
@@ -31,17 +30,13 @@ class SubmitEvidenceButton(RecordButton, prefix="mod:evidence"):
         """The booking number is on the button."""
         return texts.MOD_SUBMIT_EVIDENCE_LABEL.format(booking=record_id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Send it once; a second click is told it was already sent."""
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            cmd = card_disputes.SubmitEvidence(
-                actor_in(interaction, self.guild_id, "booking", self.record_id), self.record_id
-            )
-            await card_disputes.submit_evidence(cmd, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        cmd = card_disputes.SubmitEvidence(
+            actor_in(interaction, self.guild_id, "booking", self.record_id), self.record_id
+        )
+        await card_disputes.submit_evidence(cmd, services_of(interaction))
         await reply(interaction, texts.MOD_EVIDENCE_SENT.format(booking=self.record_id))
 
 
@@ -51,16 +46,12 @@ class _RefundDecisionButton(RecordButton, prefix="mod:refund-decision"):
     decision: refund_failures.Decision = "retry"
     done: str = ""
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Decide once; a second click is told there is nothing left to decide."""
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = actor_in(interaction, self.guild_id, "booking", self.record_id)
-            cmd = refund_failures.DecideRefund(actor, self.record_id, self.decision)
-            await refund_failures.decide(cmd, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = actor_in(interaction, self.guild_id, "booking", self.record_id)
+        cmd = refund_failures.DecideRefund(actor, self.record_id, self.decision)
+        await refund_failures.decide(cmd, services_of(interaction))
         await reply(interaction, self.done.format(booking=self.record_id))
 
 

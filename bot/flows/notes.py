@@ -15,7 +15,6 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import PersistentButton, RecordButton, SafeModal, open_form, services_of
 from bot.presenters.notes import note_pages, notes_embed
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
@@ -125,12 +124,8 @@ async def _open_on_card(
     form: Callable[[int, NotesCard], SafeModal],
 ) -> None:
     """Read the card as it is now (refusing non-participants), then open `form` on it."""
-    try:
-        actor = actor_for(interaction, guild_id)
-        card = await notes.open_notes(actor, booking_id, services_of(interaction))
-    except Exception as error:
-        await handle_interaction_error(interaction, error)
-        return
+    actor = actor_for(interaction, guild_id)
+    card = await notes.open_notes(actor, booking_id, services_of(interaction))
     await open_form(interaction, form(guild_id, card))
 
 
@@ -140,7 +135,7 @@ class EditGoalsButton(RecordButton, prefix="notes:goals"):
     label = texts.NOTES_EDIT_GOALS_LABEL
     style = discord.ButtonStyle.primary
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the goals form on the goals as they are now."""
         await _open_on_card(interaction, self.guild_id, self.record_id, GoalsModal)
 
@@ -151,7 +146,7 @@ class AddNoteButton(RecordButton, prefix="notes:add"):
     label = texts.NOTES_ADD_LABEL
     style = discord.ButtonStyle.success
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the note form (prefilled from the tutor's template)."""
         await _open_on_card(interaction, self.guild_id, self.record_id, NoteModal)
 
@@ -181,14 +176,10 @@ class NotesPageButton(
         older = match["way"] == "older"
         return cls(int(match["guild"]), int(match["id"]), int(match["page"]), older=older)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Show that page of the card, read afresh."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor = actor_for(interaction, self.guild_id)
+        card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
         await interaction.response.edit_message(
             embed=notes_embed(card, self.page), view=notes_view(card, self.page)
         )

@@ -13,11 +13,10 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.cases import REASON_MAX_LEN
-from marketplace.domain.errors import ConflictError, PermissionDeniedError
+from marketplace.domain.errors import ConflictError
 from marketplace.services import moderation, sessions
 
 
@@ -58,11 +57,10 @@ class ReportProfileButton(RecordButton, prefix="profile:report"):
     label = texts.SPACE_REPORT_LABEL
     style = discord.ButtonStyle.danger
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Ask what happened (reporting yourself is refused before the form)."""
         if interaction.user.id == self.record_id:
-            await handle_interaction_error(interaction, ConflictError("self_report"))
-            return
+            raise ConflictError("self_report")
         await open_form(interaction, ReportModal(self.guild_id, self.record_id))
 
 
@@ -71,19 +69,13 @@ class ReportSessionButton(RecordButton, prefix="space:report"):
 
     label = texts.SPACE_REPORT_LABEL
     style = discord.ButtonStyle.danger
+    denied_text = texts.SPACE_NOT_YOURS
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the presser is a participant, then ask what happened."""
-        try:
-            other = await sessions.counterpart(
-                self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
-            )
-        except PermissionDeniedError:
-            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
-            return
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        other = await sessions.counterpart(
+            self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
+        )
         await open_form(interaction, ReportModal(self.guild_id, other, self.record_id))
 
 

@@ -15,7 +15,6 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.reviews import review_embed
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
@@ -122,14 +121,10 @@ class LeaveReviewButton(RecordButton, prefix="review:leave"):
     label = texts.REVIEW_LEAVE_LABEL
     style = discord.ButtonStyle.primary
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the caller's review modal (or say why not)."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor = actor_for(interaction, self.guild_id)
+        prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
         await open_form(interaction, ReviewModal(self.guild_id, prompt))
 
 
@@ -162,14 +157,10 @@ class ReplyButton(RecordButton, prefix="review:reply"):
     label = texts.REVIEW_REPLY_LABEL
     style = discord.ButtonStyle.secondary
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the reviewee may still reply, then ask for the reply."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            await reviews.open_reply(actor, self.record_id, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor = actor_for(interaction, self.guild_id)
+        await reviews.open_reply(actor, self.record_id, services_of(interaction))
         await open_form(interaction, ReplyModal(self.guild_id, self.record_id))
 
 

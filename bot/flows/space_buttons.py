@@ -13,13 +13,11 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, services_of
 from bot.flows.booking_buttons import CheckInButton, MarkCompleteButton
 from bot.flows.report import ReportSessionButton
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
-from marketplace.domain.errors import PermissionDeniedError
 from marketplace.ports import SessionSpaces, SpacePlan
 from marketplace.services import spaces
 
@@ -76,20 +74,14 @@ class AgreeButton(RecordButton, prefix="space:agree"):
 
     label = texts.SPACE_AGREE_LABEL
     style = discord.ButtonStyle.success
+    denied_text = texts.SPACE_NOT_YOURS
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Record the agreement and open the voice channel to the presser."""
-        try:
-            actor = actor_for(interaction, self.guild_id)
-            agreement = await spaces.agree_to_notice(
-                self.record_id, actor, services_of(interaction), spaces_of(interaction)
-            )
-        except PermissionDeniedError:
-            await interaction.response.send_message(texts.SPACE_NOT_YOURS, ephemeral=True)
-            return
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        actor = actor_for(interaction, self.guild_id)
+        agreement = await spaces.agree_to_notice(
+            self.record_id, actor, services_of(interaction), spaces_of(interaction)
+        )
         voice = agreement.voice_id
         if agreement.first_time:
             done = texts.SPACE_AGREED_VOICE if voice else texts.SPACE_AGREED

@@ -14,10 +14,8 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.errors import handle_interaction_error
 from bot.flows.base import PersistentButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
-from marketplace.domain.errors import PermissionDeniedError
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
 from marketplace.services.survey import AnswerSurvey, SurveyAnswered
@@ -77,6 +75,8 @@ class SurveyButton(
 ):
     """Helped / Partially / Not helpful, on the survey DM."""
 
+    denied_text = texts.SURVEY_NOT_YOURS
+
     def __init__(self, answer: str, guild_id: int, booking_id: int) -> None:
         self.answer, self.guild_id, self.booking_id = answer, guild_id, booking_id
         super().__init__(
@@ -94,20 +94,13 @@ class SurveyButton(
         """Rebuild the button from its custom_id (after a restart too)."""
         return cls(match["answer"], int(match["guild"]), int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Answer once (the student's "not helpful" asks for a reason first)."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-        try:
-            if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
-                await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
-                return
-            answered = await survey.answer(AnswerSurvey(actor, self.booking_id, self.answer), ctx)
-        except PermissionDeniedError:
-            await interaction.response.send_message(texts.SURVEY_NOT_YOURS, ephemeral=True)
+        if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
+            await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
             return
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        answered = await survey.answer(AnswerSurvey(actor, self.booking_id, self.answer), ctx)
         await interaction.response.send_message(answered_text(answered), ephemeral=True)
 
 

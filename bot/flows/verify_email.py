@@ -53,7 +53,7 @@ class EnterCodeButton(RecordButton, prefix="verify:code"):
     label = texts.ENTER_CODE_LABEL
     style = discord.ButtonStyle.primary
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Only the member the code was sent to may enter it."""
         if interaction.user.id != self.record_id:
             await interaction.response.send_message(texts.NOT_YOURS, ephemeral=True)

@@ -14,7 +14,6 @@ import discord
 from bot import texts
 from bot.actors import actor_for, actor_in, actor_of
 from bot.adapters.evidence import keep_files
-from bot.errors import handle_interaction_error
 from bot.flows.base import RecordButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from bot.replies import reply
@@ -114,16 +113,12 @@ class ApproveRequestButton(RecordButton, prefix="verify:approve"):
         """The request number is on the button."""
         return texts.VERIFY_APPROVE_LABEL.format(request=record_id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Approve once; a second click is told it was decided."""
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            actor = actor_in(interaction, self.guild_id, "verification_request", self.record_id)
-            cmd = verification_requests.DecideRequest(actor, self.record_id, approve=True)
-            decided = await verification_requests.decide_request(cmd, services_of(interaction))
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = actor_in(interaction, self.guild_id, "verification_request", self.record_id)
+        cmd = verification_requests.DecideRequest(actor, self.record_id, approve=True)
+        decided = await verification_requests.decide_request(cmd, services_of(interaction))
         await reply(
             interaction,
             texts.VERIFY_APPROVED.format(request=decided.request_id, user=decided.user_id),
@@ -140,7 +135,7 @@ class RejectRequestButton(RecordButton, prefix="verify:reject"):
         """The request number is on the button."""
         return texts.VERIFY_REJECT_LABEL.format(request=record_id)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the reason form (the service checks rights again on submit)."""
         await open_form(interaction, RejectReasonModal(self.guild_id, self.record_id))
 
