@@ -96,14 +96,14 @@ class AdminCog(commands.Cog):
     @subjects.command(name="add", description="Add a subject students can pick")
     @app_commands.describe(name="The subject's name, e.g. Linear Algebra")
     async def subject_add(self, interaction: discord.Interaction, name: str) -> None:
-        """Add a subject."""
+        """Add a subject to the guild's catalogue, for /start, /find and tutor profiles."""
         subject = await guild_admin.add_subject(actor_of(interaction), name, self.bot.services)
         await reply(interaction, texts.SUBJECT_ADDED.format(name=subject.name), ephemeral=True)
 
     @subjects.command(name="remove", description="Retire a subject (existing profiles keep it)")
     @app_commands.describe(subject="The subject to retire")
     async def subject_remove(self, interaction: discord.Interaction, subject: str) -> None:
-        """Retire a subject."""
+        """Retire a subject: no longer offered, though profiles that list it keep it."""
         removed = await guild_admin.remove_subject(
             actor_of(interaction), subject, self.bot.services
         )
@@ -123,5 +123,5 @@ class AdminCog(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(AdminCog(bot))

@@ -83,7 +83,7 @@ class BookingCog(commands.Cog):
     async def book_subject(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Suggest subjects."""
+        """The guild's subjects matching what was typed (see `subject_choices`)."""
         return await subject_choices(self.bot, interaction, current)
 
     @app_commands.command(name="bookings", description="Your sessions, with buttons to manage them")

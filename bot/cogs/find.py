@@ -81,10 +81,10 @@ class FindCog(commands.Cog):
     async def subject_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Suggest subjects."""
+        """The guild's subjects matching what was typed (see `subject_choices`)."""
         return await subject_choices(self.bot, interaction, current)
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(FindCog(bot))

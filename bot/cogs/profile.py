@@ -32,7 +32,7 @@ class ProfileCog(commands.Cog):
     async def view(
         self, interaction: discord.Interaction, user: discord.User | discord.Member | None = None
     ) -> None:
-        """Show the card."""
+        """Show `user`'s card (the caller's by default); completeness only to its owner."""
         guild = guild_of(interaction)
         target = user or interaction.user
         async with work_slot():
@@ -65,5 +65,5 @@ class ProfileCog(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(ProfileCog(bot))

@@ -26,7 +26,7 @@ class SafetyCog(commands.Cog):
     @app_commands.describe(user="Who to block")
     @app_commands.guild_only()
     async def block(self, interaction: discord.Interaction, user: discord.User) -> None:
-        """Block a user."""
+        """Block `user` both ways: neither sees the other in search or bookings."""
         await safety.block(actor_of(interaction), user.id, self.bot.services)
         await reply(interaction, texts.BLOCKED.format(user=user.id), ephemeral=True)
 
@@ -34,7 +34,7 @@ class SafetyCog(commands.Cog):
     @app_commands.describe(user="Who to unblock")
     @app_commands.guild_only()
     async def unblock(self, interaction: discord.Interaction, user: discord.User) -> None:
-        """Unblock a user."""
+        """Lift the caller's block on `user`, or say there was none."""
         lifted = await safety.unblock(actor_of(interaction), user.id, self.bot.services)
         template = texts.UNBLOCKED if lifted else texts.NOT_BLOCKED
         await reply(interaction, template.format(user=user.id), ephemeral=True)
@@ -75,5 +75,5 @@ class SafetyCog(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(SafetyCog(bot))

@@ -123,5 +123,5 @@ class ScreeningCog(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    """Load the cog."""
+    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
     await bot.add_cog(ScreeningCog(bot))
