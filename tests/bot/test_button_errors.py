@@ -7,7 +7,9 @@ discord.py only logs what a persistent (DynamicItem) button's callback raises, s
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import discord
 import pytest
@@ -53,3 +55,15 @@ def test_a_button_cannot_bypass_the_error_handling() -> None:
                 raise NotImplementedError
 
     assert issubclass(RecordButton, PersistentButton)
+
+
+def test_every_dynamic_item_derives_from_persistent_button() -> None:
+    """Only `PersistentButton` derives from DynamicItem, so every one handles its errors."""
+    root = Path(__file__).resolve().parents[2] / "bot"
+    direct = re.compile(r"^class \w+\(\s*discord\.ui\.DynamicItem", re.MULTILINE)
+    raw = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "base.py" and direct.search(path.read_text())
+    ]
+    assert raw == [], "derive persistent buttons from bot.flows.base.PersistentButton"
