@@ -120,6 +120,11 @@ class _Finder(ast.NodeVisitor):
     def visit_Raise(self, node: ast.Raise) -> None:
         self.skip_subtree(node)
 
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if _is_docstring(node):  # a bare string: a docstring, an attribute's docstring
+            self.skip_subtree(node)
+        self.generic_visit(node)
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for keyword in node.keywords:  # a modal's `title=` in its class line
             if keyword.arg == "title":
@@ -223,6 +228,8 @@ def test_the_checker_leaves_developers_words_alone(tmp_path: Path) -> None:
     flows.mkdir()
     (flows / "fine.py").write_text(
         '"""A module docstring with words."""\n'
+        'LIMITS = {"a": 1}\n'
+        '"""An attribute docstring with words."""\n'
         "def run(x):\n"
         '    """A docstring with words."""\n'
         '    logger.warning("could not reach guild %s", x)\n'
