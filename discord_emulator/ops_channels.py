@@ -196,6 +196,9 @@ class ChannelOps(MessageOps):
             raise limits.thread_cap()
         default_type = ChannelType.PUBLIC_THREAD if message_id else ChannelType.PRIVATE_THREAD
         kind = int(payload.get("type") or default_type)
+        if kind == ChannelType.PRIVATE_THREAD and parent.type != ChannelType.TEXT:
+            # a private thread is "a sub-channel within a GUILD_TEXT channel" only
+            raise DiscordAPIError(400, 50024, "Cannot execute action on this channel type")
         thread = Channel(
             id=message_id or self.world.ids.next(),
             type=kind,
