@@ -1,8 +1,11 @@
 """The Discord SessionSpaces: a private thread, a private voice channel, and their fallbacks.
 
 - The thread is private (`invitable=False`) in the guild's sessions channel, with the two
-  participants added. Moderators see session threads when the guild allows it, through
-  their role's Manage Threads in the sessions channel.
+  participants added. When that channel is unset or unusable, the thread goes in
+  `#tutoring-sessions` (found, or created once per guild), else in the channel the
+  booking was made in; `OpenedSpace.parent_choice` says which. Moderators see session
+  threads when the guild allows it, through their role's Manage Threads in the sessions
+  channel.
   When the guild has too many active threads (160006) a private text channel stands in.
 - The voice channel sits in a "TutorBot sessions" category; a full category (50 channels)
   overflows into "TutorBot sessions 2", 3, …; at the guild's channel cap (30013) the
