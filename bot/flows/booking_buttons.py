@@ -17,6 +17,7 @@ from bot.flows.base import PersistentButton, RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from bot.flows.reviews import ReplyButton
 from marketplace.ports import Notice, NoticeKind
+from marketplace.ports.notice_details import ReminderDetails
 from marketplace.services import attendance, bookings, rescheduling, sessions
 
 ANSWER_KINDS = {NoticeKind.BOOKING_REQUESTED: "booking", NoticeKind.RESCHEDULE_REQUESTED: "resched"}
@@ -159,7 +160,7 @@ def notice_view(notice: Notice) -> discord.ui.View | None:
     elif notice.kind in MANAGE_KINDS:
         if _checks_in(notice):
             view.add_item(CheckInButton(booking.guild_id, booking.booking_id))
-        if isinstance(space := notice.extra.get("space_id"), int):
+        if (space := _space_of(notice)) is not None:
             view.add_item(space_link(booking.guild_id, space))
         view.add_item(ManageButton("resched", booking.guild_id, booking.booking_id))
         view.add_item(ManageButton("cancel", booking.guild_id, booking.booking_id))
@@ -168,4 +169,12 @@ def notice_view(notice: Notice) -> discord.ui.View | None:
 
 def _checks_in(notice: Notice) -> bool:
     """The reminder the guild's policy picks (the last before the start) carries Check in."""
-    return notice.kind is NoticeKind.REMINDER and notice.extra.get("check_in") is True
+    details = notice.details
+    if notice.kind is not NoticeKind.REMINDER or not isinstance(details, ReminderDetails):
+        return False
+    return details.check_in
+
+
+def _space_of(notice: Notice) -> int | None:
+    """The session space a reminder links to, if one was open when it was sent."""
+    return notice.details.space_id if isinstance(notice.details, ReminderDetails) else None

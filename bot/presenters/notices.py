@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import discord
 
@@ -20,6 +22,24 @@ from marketplace.domain.calendar import google_calendar_link, ics_event
 from marketplace.domain.money import Money
 from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.ports import Notice, NoticeKind
+from marketplace.ports.notice_details import (
+    AmountDetails,
+    CancelledDetails,
+    CardDisputeDecidedDetails,
+    DisputeResolvedDetails,
+    ExpiredDetails,
+    GuildDetails,
+    NoShowDetails,
+    NoticeDetails,
+    PaymentDisputedDetails,
+    RequestDetails,
+    RestrictedDetails,
+    ScreeningWarningDetails,
+    VerificationRejectedDetails,
+    VerificationSetDetails,
+)
+
+D = TypeVar("D", bound=NoticeDetails)
 
 CALENDAR_KINDS = frozenset(
     {NoticeKind.BOOKING_CONFIRMED, NoticeKind.BOOKING_RESCHEDULED, NoticeKind.BOOKING_CANCELLED}
@@ -72,40 +92,82 @@ def render_notice(
     )
     if booking is None:
         return RenderedNotice(embed, None, None)
+    lines = _booking_lines(notice, booking, subject_name, locale)
+    embed.description = clip(f"{body}\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)
+    embed.set_footer(text=f"Booking #{booking.booking_id}")
+    return RenderedNotice(embed, _view(notice, booking), _ics(notice, booking, subject_name, now))
+
+
+def _details(notice: Notice, kind: type[D]) -> D:
+    """The notice's details as `kind`, or that kind's defaults if it carries other ones."""
+    details = notice.details
+    return details if isinstance(details, kind) else kind()
+
+
+def _booking_lines(notice: Notice, booking: Booking, subject: str, locale: str) -> list[str]:
+    """The lines under a booking notice's body: when, the kind's own, the calendar link."""
     lines = [when_line(booking)]
-    if notice.kind is NoticeKind.RESCHEDULE_REQUESTED and booking.proposed_start:
-        lines.append(texts.PROPOSED_LINE.format(start=ts(booking.proposed_start)))
-    if reason := str(notice.extra.get("reason", "")):
-        lines.append(texts.REASON_LINE.format(reason=reason))
-    if notice.kind is NoticeKind.BOOKING_REQUESTED:
-        if booking.note:
-            lines.append(texts.NOTE_LINE.format(note=booking.note))
-        if standing := student_standing_line(notice.extra):
-            lines.append(standing)
-        if booking.price is not None:
-            lines.append(texts.PAID_HELD_LINE)
-        lines.append(texts.EXPIRES_LINE.format(expires=ts(booking.expires_at)))
-    if (
-        notice.kind is NoticeKind.BOOKING_CONFIRMED
-        and booking.price is not None
-        and notice.user_id == booking.student_id
-    ):
-        lines.append(texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price, locale)))
-    if notice.kind is NoticeKind.NO_SHOW_RECORDED:
-        lines.extend(_no_show_lines(notice, booking))
-    if notice.kind is NoticeKind.DISPUTE_RESOLVED:
-        result = texts.DISPUTE_RESULT.get(str(notice.extra.get("outcome")), "")
-        lines.append(result.format(refund=notice.extra.get("refund", "")))
+    if own := _KIND_LINES.get(notice.kind):
+        lines.extend(own(notice, booking, locale))
     if notice.kind in CALENDAR_KINDS and booking.state is not BookingState.CANCELLED:
-        title = f"Tutoring: {subject_name}"
+        title = f"Tutoring: {subject}"
         lines.append(
             texts.GCAL_LINK.format(
                 url=google_calendar_link(booking.start, booking.end, title, "TutorBot session")
             )
         )
-    embed.description = clip(f"{body}\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)
-    embed.set_footer(text=f"Booking #{booking.booking_id}")
-    return RenderedNotice(embed, _view(notice, booking), _ics(notice, booking, subject_name, now))
+    return lines
+
+
+def _proposed_lines(_notice: Notice, booking: Booking, _locale: str) -> list[str]:
+    if booking.proposed_start is None:
+        return []
+    return [texts.PROPOSED_LINE.format(start=ts(booking.proposed_start))]
+
+
+def _reason_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
+    reason = _details(notice, CancelledDetails).reason
+    return [texts.REASON_LINE.format(reason=reason)] if reason else []
+
+
+def _request_lines(notice: Notice, booking: Booking, _locale: str) -> list[str]:
+    """The student's note and standing, that payment is held, and when the request lapses."""
+    lines = [texts.NOTE_LINE.format(note=booking.note)] if booking.note else []
+    if standing := student_standing_line(_details(notice, RequestDetails).fields()):
+        lines.append(standing)
+    if booking.price is not None:
+        lines.append(texts.PAID_HELD_LINE)
+    lines.append(texts.EXPIRES_LINE.format(expires=ts(booking.expires_at)))
+    return lines
+
+
+def _confirmed_lines(notice: Notice, booking: Booking, locale: str) -> list[str]:
+    """A paying student is told what is held on their card."""
+    if booking.price is None or notice.user_id != booking.student_id:
+        return []
+    return [texts.PAYMENT_HELD_LINE.format(total=format_money(booking.price, locale))]
+
+
+def _no_show_lines(notice: Notice, booking: Booking, _locale: str = "") -> list[str]:
+    """What a no-show means for the money (paid sessions), and where to object."""
+    money = [texts.NO_SHOW_MONEY[_absent(notice)]] if booking.price is not None else []
+    return [*money, texts.NO_SHOW_DISPUTE]
+
+
+def _dispute_resolved_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
+    details = _details(notice, DisputeResolvedDetails)
+    return [texts.DISPUTE_RESULT.get(details.outcome, "").format(refund=details.refund)]
+
+
+_KIND_LINES: dict[NoticeKind, Callable[[Notice, Booking, str], list[str]]] = {
+    NoticeKind.RESCHEDULE_REQUESTED: _proposed_lines,
+    NoticeKind.BOOKING_CANCELLED: _reason_lines,
+    NoticeKind.BOOKING_REQUESTED: _request_lines,
+    NoticeKind.BOOKING_CONFIRMED: _confirmed_lines,
+    NoticeKind.NO_SHOW_RECORDED: _no_show_lines,
+    NoticeKind.DISPUTE_RESOLVED: _dispute_resolved_lines,
+}
+"""The lines only some kinds of booking notice carry, by kind."""
 
 
 def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
@@ -116,40 +178,62 @@ def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
 
 
 def _body_key(notice: Notice) -> str:
-    """The notice's wording; an unpaid request that lapsed gets its own."""
-    if notice.kind is NoticeKind.BOOKING_EXPIRED and notice.extra.get("unpaid"):
-        return "booking_expired_unpaid"
-    lapsed = notice.kind is NoticeKind.PAYMENT_LAPSED
-    if lapsed and notice.booking and notice.booking.state is not BookingState.CANCELLED:
+    """The notice's wording: its kind's, unless the kind words some cases apart."""
+    variant = _BODY_VARIANTS.get(notice.kind)
+    return variant(notice) if variant else notice.kind.value
+
+
+def _expired_key(notice: Notice) -> str:
+    """An unpaid request that lapsed gets its own wording."""
+    return (
+        "booking_expired_unpaid" if _details(notice, ExpiredDetails).unpaid else "booking_expired"
+    )
+
+
+def _lapsed_key(notice: Notice) -> str:
+    if notice.booking and notice.booking.state is not BookingState.CANCELLED:
         return "payment_lapsed_after_session"
-    if notice.kind is NoticeKind.PAYMENT_DISPUTED and notice.extra.get("paid_out"):
+    return NoticeKind.PAYMENT_LAPSED.value
+
+
+def _disputed_key(notice: Notice) -> str:
+    if _details(notice, PaymentDisputedDetails).paid_out:
         return "payment_disputed_after_payout"
-    if notice.kind is NoticeKind.CARD_DISPUTE_DECIDED:
-        return f"card_dispute_decided_{'won' if notice.extra.get('outcome') == 'won' else 'lost'}"
-    if notice.kind is NoticeKind.NO_SHOW_RECORDED:
-        absent = _absent(notice)
-        booking = notice.booking
-        missed = booking is not None and notice.user_id == getattr(booking, f"{absent}_id")
-        return f"no_show_recorded_{absent}{'_you' if missed else ''}"
-    return notice.kind.value
+    return NoticeKind.PAYMENT_DISPUTED.value
+
+
+def _dispute_decided_key(notice: Notice) -> str:
+    won = _details(notice, CardDisputeDecidedDetails).outcome == "won"
+    return f"card_dispute_decided_{'won' if won else 'lost'}"
+
+
+def _no_show_key(notice: Notice) -> str:
+    absent = _absent(notice)
+    booking = notice.booking
+    missed = booking is not None and notice.user_id == getattr(booking, f"{absent}_id")
+    return f"no_show_recorded_{absent}{'_you' if missed else ''}"
+
+
+_BODY_VARIANTS: dict[NoticeKind, Callable[[Notice], str]] = {
+    NoticeKind.BOOKING_EXPIRED: _expired_key,
+    NoticeKind.PAYMENT_LAPSED: _lapsed_key,
+    NoticeKind.PAYMENT_DISPUTED: _disputed_key,
+    NoticeKind.CARD_DISPUTE_DECIDED: _dispute_decided_key,
+    NoticeKind.NO_SHOW_RECORDED: _no_show_key,
+}
+"""Kinds whose wording depends on their details or booking, with how to pick it."""
 
 
 def _absent(notice: Notice) -> str:
     """Who missed the session ("tutor" unless the notice says "student")."""
-    return "student" if notice.extra.get("absent") == "student" else "tutor"
-
-
-def _no_show_lines(notice: Notice, booking: Booking) -> list[str]:
-    """What a no-show means for the money (paid sessions), and where to object."""
-    money = [texts.NO_SHOW_MONEY[_absent(notice)]] if booking.price is not None else []
-    return [*money, texts.NO_SHOW_DISPUTE]
+    return "student" if _details(notice, NoShowDetails).absent == "student" else "tutor"
 
 
 def _amount(notice: Notice, locale: str) -> str:
     """A payout's amount, as people read it ("Your share" if the notice lacks a valid one)."""
-    minor, currency = notice.extra.get("amount"), notice.extra.get("currency")
+    details = _details(notice, AmountDetails)
     try:
-        return format_money(Money(int(str(minor)), str(currency).upper()), locale)
+        return format_money(Money(int(details.amount), details.currency.upper()), locale)
     except (TypeError, ValueError):
         return "Your share"
 
@@ -186,39 +270,59 @@ def restriction_until(until: str) -> str:
     return texts.MOD_RESTRICT_UNTIL.format(until=until)
 
 
-def restriction_notice_embed(notice: Notice) -> discord.Embed:
-    """The DM telling a user they were restricted (until when, why, how to appeal) or freed."""
-    guild = str(notice.extra.get("guild") or notice.guild_id)
-    if notice.kind is NoticeKind.RESTRICTED:
-        body = texts.RESTRICTED_NOTICE.format(
-            guild=guild,
-            until=restriction_until(str(notice.extra.get("until", ""))),
-            reason=str(notice.extra.get("reason", "")),
-        )
-    else:
-        body = texts.RESTRICTION_LIFTED_NOTICE.format(guild=guild)
-    return discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind],
-        description=clip(body, EMBED_DESCRIPTION_MAX),
-        colour=BRAND_COLOUR,
+def _guild(notice: Notice, guild: str) -> str:
+    """The guild's name as the notice stored it, or its id when it stored none."""
+    return guild or str(notice.guild_id)
+
+
+def _restricted_body(notice: Notice) -> str:
+    details = _details(notice, RestrictedDetails)
+    return texts.RESTRICTED_NOTICE.format(
+        guild=_guild(notice, details.guild),
+        until=restriction_until(details.until),
+        reason=details.reason,
     )
 
 
-def account_notice_embed(notice: Notice) -> discord.Embed:
-    """The DM for a notice about the member's account (restriction or verification)."""
-    if notice.kind in RESTRICTION_KINDS:
-        return restriction_notice_embed(notice)
-    if notice.kind is NoticeKind.SCREENING_WARNING:
-        return screening_warning_embed(notice)
-    if notice.kind is NoticeKind.VERIFICATION_REJECTED:
-        return _account_embed(
-            notice,
-            texts.VERIFICATION_REJECTED_NOTICE.format(
-                guild=str(notice.extra.get("guild") or notice.guild_id),
-                reason=str(notice.extra.get("reason") or ""),
-            ),
-        )
-    return verification_notice_embed(notice)
+def _lifted_body(notice: Notice) -> str:
+    guild = _guild(notice, _details(notice, GuildDetails).guild)
+    return texts.RESTRICTION_LIFTED_NOTICE.format(guild=guild)
+
+
+def _rejected_body(notice: Notice) -> str:
+    details = _details(notice, VerificationRejectedDetails)
+    return texts.VERIFICATION_REJECTED_NOTICE.format(
+        guild=_guild(notice, details.guild), reason=details.reason
+    )
+
+
+def _screening_body(notice: Notice) -> str:
+    details = _details(notice, ScreeningWarningDetails)
+    kinds = [texts.MOD_FLAG_KINDS.get(k, k) for k in details.kinds.split(details.SEPARATOR)]
+    return texts.SCREENING_WARNING_NOTICE.format(
+        guild=_guild(notice, details.guild),
+        booking=details.booking or "?",
+        kinds=texts.human_join([k for k in kinds if k]),
+    )
+
+
+def _verification_body(notice: Notice) -> str:
+    details = _details(notice, VerificationSetDetails)
+    return texts.VERIFICATION_SET_NOTICE.format(
+        guild=_guild(notice, details.guild),
+        new=verification_level_name(details.new),
+        old=verification_level_name(details.old),
+    )
+
+
+_ACCOUNT_BODIES: dict[NoticeKind, Callable[[Notice], str]] = {
+    NoticeKind.RESTRICTED: _restricted_body,
+    NoticeKind.RESTRICTION_LIFTED: _lifted_body,
+    NoticeKind.SCREENING_WARNING: _screening_body,
+    NoticeKind.VERIFICATION_REJECTED: _rejected_body,
+    NoticeKind.VERIFICATION_SET: _verification_body,
+}
+"""The wording of each notice about the member's account, by kind."""
 
 
 def _account_embed(notice: Notice, body: str) -> discord.Embed:
@@ -229,19 +333,24 @@ def _account_embed(notice: Notice, body: str) -> discord.Embed:
     )
 
 
+def account_notice_embed(notice: Notice) -> discord.Embed:
+    """The DM for a notice about the member's account (restriction or verification).
+
+    Any other kind is worded as a verification change, as before the table existed.
+    """
+    body = _ACCOUNT_BODIES.get(notice.kind, _verification_body)
+    return _account_embed(notice, body(notice))
+
+
+def restriction_notice_embed(notice: Notice) -> discord.Embed:
+    """The DM telling a user they were restricted (until when, why, how to appeal) or freed."""
+    restricted = notice.kind is NoticeKind.RESTRICTED
+    return _account_embed(notice, (_restricted_body if restricted else _lifted_body)(notice))
+
+
 def screening_warning_embed(notice: Notice) -> discord.Embed:
     """The DM telling a member a moderator warned them about a flagged message."""
-    kinds = [texts.MOD_FLAG_KINDS.get(k, k) for k in str(notice.extra.get("kinds", "")).split(",")]
-    body = texts.SCREENING_WARNING_NOTICE.format(
-        guild=str(notice.extra.get("guild") or notice.guild_id),
-        booking=str(notice.extra.get("booking") or "?"),
-        kinds=texts.human_join([k for k in kinds if k]),
-    )
-    return discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind],
-        description=clip(body, EMBED_DESCRIPTION_MAX),
-        colour=BRAND_COLOUR,
-    )
+    return _account_embed(notice, _screening_body(notice))
 
 
 def verification_level_name(level: str) -> str:
@@ -251,13 +360,4 @@ def verification_level_name(level: str) -> str:
 
 def verification_notice_embed(notice: Notice) -> discord.Embed:
     """The DM telling a tutor a moderator changed their verification level."""
-    body = texts.VERIFICATION_SET_NOTICE.format(
-        guild=str(notice.extra.get("guild") or notice.guild_id),
-        new=verification_level_name(str(notice.extra.get("new", ""))),
-        old=verification_level_name(str(notice.extra.get("old", ""))),
-    )
-    return discord.Embed(
-        title=texts.NOTICE_TITLES[notice.kind],
-        description=clip(body, EMBED_DESCRIPTION_MAX),
-        colour=BRAND_COLOUR,
-    )
+    return _account_embed(notice, _verification_body(notice))

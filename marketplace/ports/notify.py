@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from marketplace.domain.booking import Booking
+from marketplace.ports.notice_details import (
+    NO_DETAILS,
+    AmountDetails,
+    CancelledDetails,
+    CardDisputeDecidedDetails,
+    DisputeOpenedDetails,
+    DisputeResolvedDetails,
+    ExpiredDetails,
+    Field,
+    GuildDetails,
+    NoDetails,
+    NoShowDetails,
+    NoticeDetails,
+    PaymentDisputedDetails,
+    ReminderDetails,
+    RequestDetails,
+    RestrictedDetails,
+    ScreeningWarningDetails,
+    VerificationRejectedDetails,
+    VerificationSetDetails,
+)
 
 
 class NoticeKind(StrEnum):
@@ -53,7 +75,39 @@ class Notice:
     booking: Booking | None = None
     counterpart_id: int | None = None
     try_dm: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    details: NoticeDetails = NO_DETAILS
+
+    @property
+    def extra(self) -> Mapping[str, Field]:
+        """The details in their stored form (the scheduled action's payload, less the kind)."""
+        return self.details.fields()
+
+
+DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
+    NoticeKind.BOOKING_REQUESTED: RequestDetails,
+    NoticeKind.BOOKING_CANCELLED: CancelledDetails,
+    NoticeKind.BOOKING_EXPIRED: ExpiredDetails,
+    NoticeKind.REMINDER: ReminderDetails,
+    NoticeKind.PAYOUT_SENT: AmountDetails,
+    NoticeKind.PAYMENT_DISPUTED: PaymentDisputedDetails,
+    NoticeKind.CARD_DISPUTE_DECIDED: CardDisputeDecidedDetails,
+    NoticeKind.PAYOUT_REVERSED: AmountDetails,
+    NoticeKind.REFUND_FAILED: AmountDetails,
+    NoticeKind.NO_SHOW_RECORDED: NoShowDetails,
+    NoticeKind.DISPUTE_OPENED: DisputeOpenedDetails,
+    NoticeKind.DISPUTE_RESOLVED: DisputeResolvedDetails,
+    NoticeKind.RESTRICTED: RestrictedDetails,
+    NoticeKind.RESTRICTION_LIFTED: GuildDetails,
+    NoticeKind.VERIFICATION_SET: VerificationSetDetails,
+    NoticeKind.VERIFICATION_REJECTED: VerificationRejectedDetails,
+    NoticeKind.SCREENING_WARNING: ScreeningWarningDetails,
+}
+"""Which details each kind carries; a kind not listed carries none."""
+
+
+def notice_details(kind: NoticeKind, fields: Mapping[str, object]) -> NoticeDetails:
+    """A kind's details read from their stored form (fields it does not use are ignored)."""
+    return DETAILS_OF.get(kind, NoDetails).from_fields(fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, carries_check_in
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
+from marketplace.ports.notice_details import NO_DETAILS, NoticeDetails, ReminderDetails
+from marketplace.ports.notify import notice_details
 from marketplace.services import (
     attendance,
     card_disputes,
@@ -132,7 +134,7 @@ class Handlers:
         user_id: int,
         booking: Booking | None,
         nonce: str,
-        extra: dict[str, object] | None = None,
+        details: NoticeDetails = NO_DETAILS,
     ) -> str:
         """Send one notice, then record how it went out (and closed DMs)."""
         now = self.ctx.clock.now()
@@ -142,7 +144,7 @@ class Handlers:
         if booking is not None:
             counterpart = booking.tutor_id if user_id == booking.student_id else booking.student_id
         outcome = await self.notifier.deliver(
-            Notice(kind, action.guild_id, user_id, nonce, booking, counterpart, try_dm, extra or {})
+            Notice(kind, action.guild_id, user_id, nonce, booking, counterpart, try_dm, details)
         )
         async with self.ctx.uow() as uow:
             await uow.deliveries.record(
@@ -171,14 +173,13 @@ class Handlers:
             return _skip("no recipient")
         booking = await self._booking(action)
         kind = NoticeKind(str(action.payload.get("notice")))
-        extra = {k: v for k, v in action.payload.items() if k != "notice"}
         channel = await self._deliver(
             action,
             kind=kind,
             user_id=action.user_id,
             booking=booking,
             nonce=action.nonce,
-            extra=extra,
+            details=notice_details(kind, action.payload),
         )
         return _done(f"{kind} via {channel}")
 
@@ -195,13 +196,13 @@ class Handlers:
             policy = await uow.guilds.policy(booking.guild_id)
         if not _still_useful(booking, offset, policy, now):
             return _skip("too late to be useful")
-        extra: dict[str, object] = {"offset_minutes": offset}
-        if carries_check_in(offset, policy.reminder_offsets_minutes):
-            extra["check_in"] = True
+        space_id = None
         if self.spaces is not None:
             space = await spaces.opened_for_reminder(booking.booking_id, self.ctx, self.spaces)
-            if space is not None and space.text_id is not None:
-                extra["space_id"] = space.text_id
+            space_id = space.text_id if space is not None else None
+        details = ReminderDetails(
+            offset, carries_check_in(offset, policy.reminder_offsets_minutes), space_id
+        )
         for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
             if await self._already_sent(action.nonce_for(suffix)):
                 continue  # a retry after the other side failed: this side has it already
@@ -211,7 +212,7 @@ class Handlers:
                 user_id=user,
                 booking=booking,
                 nonce=action.nonce_for(suffix),
-                extra=extra,
+                details=details,
             )
         return _done("reminded both")
 

@@ -10,6 +10,8 @@ from bot.presenters.notices import render_notice
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.money import Money
 from marketplace.ports import Notice, NoticeKind
+from marketplace.ports.notice_details import AmountDetails
+from marketplace.ports.notify import notice_details
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 START = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
@@ -28,8 +30,9 @@ def booking(state=BookingState.COMPLETED, price=PRICE):
 def text_of(kind, to, *, state=BookingState.COMPLETED, price=PRICE, extra=None):
     other = TUTOR if to == STUDENT else STUDENT
     notice = Notice(
-        kind, 1, to, "nonce", booking(state, price), counterpart_id=other, extra=extra or {}
-    )
+        kind, 1, to, "nonce", booking(state, price), counterpart_id=other,
+        details=notice_details(kind, extra or {}),
+    )  # fmt: skip
     rendered = render_notice(notice, "Calculus", NOW)
     embed = rendered.embed
     return f"{embed.title}\n{embed.description}\n{embed.footer.text}", rendered
@@ -149,7 +152,7 @@ def test_a_failed_refund_tells_the_student_the_money_is_safe() -> None:
 def test_a_notice_shows_amounts_in_the_guilds_locale() -> None:
     notice = Notice(
         NoticeKind.PAYOUT_SENT, 1, TUTOR, "nonce", booking(), counterpart_id=STUDENT,
-        extra={"amount": "2500", "currency": "EUR"},
+        details=AmountDetails("2500", "EUR"),
     )  # fmt: skip
     rendered = render_notice(notice, "Calculus", NOW, "de")
     assert "25,00\xa0€" in (rendered.embed.description or "")

@@ -92,6 +92,8 @@ from marketplace.domain.stats import DaySeries, GuildStats, MoneyTotals, Period,
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.domain.verification_requests import NOTE_MAX_LEN, VerificationRequest
 from marketplace.ports import Notice, NoticeKind, SpacePlan
+from marketplace.ports.notice_details import GuildDetails
+from marketplace.ports.notify import notice_details
 from marketplace.services import booking_views
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -573,12 +575,13 @@ def test_every_notice_fits_with_the_longest_note_reason_and_guild_name(
         for to in (SNOWFLAKE - 1, SNOWFLAKE - 2):
             booking = worst.booking(price=worst.BIGGEST_PRICE, note=note)
             notice = Notice(
-                kind, SNOWFLAKE, to, "n" * 25, booking, SNOWFLAKE, extra=_extras(reason, guild)
-            )
+                kind, SNOWFLAKE, to, "n" * 25, booking, SNOWFLAKE,
+                details=notice_details(kind, _extras(reason, guild)),
+            )  # fmt: skip
             rendered = notices.render_notice(notice, subject.name, NOW)
             assert_message_fits(embeds=[rendered.embed], view=rendered.view)
             assert notices.ics_file(rendered) is None or rendered.ics is not None
-    lifted = Notice(NoticeKind.RESTRICTION_LIFTED, SNOWFLAKE, 1, "n", extra={"guild": guild})
+    lifted = Notice(NoticeKind.RESTRICTION_LIFTED, SNOWFLAKE, 1, "n", details=GuildDetails(guild))
     assert_message_fits(embeds=[notices.account_notice_embed(lifted)])
     assert notices.restriction_until("") == texts.MOD_RESTRICT_UNTIL_LIFTED
     assert notices.when_line(worst.booking())
