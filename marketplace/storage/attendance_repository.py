@@ -20,7 +20,6 @@ class SqlAttendanceLog:
     async def check_in(
         self, booking_id: int, user_id: int, at: datetime, via: str = "button"
     ) -> bool:
-        """Record the check-in unless the user already has one; True if recorded now."""
         inserted = await self._session.scalar(
             upsert(self._session, AttendanceRow)
             .values(booking_id=booking_id, user_id=user_id, checked_in_at=at, via=via)
@@ -32,7 +31,6 @@ class SqlAttendanceLog:
         return inserted is not None
 
     async def check_ins(self, booking_id: int) -> dict[int, datetime]:
-        """Each checked-in user of the booking, with when they checked in."""
         rows = await self._session.execute(
             select(AttendanceRow.user_id, AttendanceRow.checked_in_at).where(
                 AttendanceRow.booking_id == booking_id

@@ -103,7 +103,6 @@ class SqlAvailabilityRepository:
         self._session = session
 
     async def rules(self, guild_id: int, tutor_id: int) -> list[WeeklyRule]:
-        """Every weekly rule of the tutor."""
         return (await self.rules_of(guild_id, [tutor_id])).get(tutor_id, [])
 
     async def rules_of(
@@ -129,12 +128,11 @@ class SqlAvailabilityRepository:
     async def rules_meeting(
         self, guild_id: int, tutor_ids: Sequence[int], start: datetime, end: datetime
     ) -> dict[int, list[WeeklyRule]]:
-        """Each tutor's weekly rules that may open a window meeting [start, end), one query.
+        """One query, picked by the widened UTC week range (`utc_week_range`).
 
-        Picked by the widened UTC week range (`utc_week_range`), so a superset of those
-        that do, as the search's "may be free" test; every shift by a week is tried, for
-        ranges and windows either side of Monday 00:00 UTC. Meant for short ranges (a
-        week or more meets every rule). In no particular order.
+        So a superset of the rules that do, as the search's "may be free" test; every shift
+        by a week is tried, for ranges and windows either side of Monday 00:00 UTC. Meant
+        for short ranges (a week or more meets every rule). In no particular order.
         """
         low = week_minute(start)
         high = low + -(-(end - start) // timedelta(minutes=1)) + 1  # rounded up, past seconds
@@ -145,10 +143,6 @@ class SqlAvailabilityRepository:
     async def windows_of(
         self, guild_id: int, tutor_ids: Sequence[int], after: datetime, days_from: date
     ) -> tuple[dict[int, list[OneOffWindow]], dict[int, list[DayOff]]]:
-        """Each tutor's one-off windows ending after `after` and days off from `days_from`.
-
-        One query for both, each list in start order.
-        """
         params = {
             "guild_id": guild_id, "tutor_ids": list(tutor_ids), "after": after,
             "days_from": days_from,
@@ -164,7 +158,6 @@ class SqlAvailabilityRepository:
         return one_offs, days_off
 
     async def add_rule(self, guild_id: int, tutor_id: int, rule: WeeklyRule, now: datetime) -> str:
-        """Store a weekly rule; return its entry id."""
         week_start, week_end = utc_week_range(rule, now)
         row = AvailabilityRuleRow(
             guild_id=guild_id,
@@ -186,7 +179,6 @@ class SqlAvailabilityRepository:
     async def add_window(
         self, guild_id: int, tutor_id: int, window: OneOffWindow, now: datetime
     ) -> str:
-        """Store a one-off window; return its entry id."""
         row = AvailabilityWindowRow(
             guild_id=guild_id,
             tutor_id=tutor_id,
@@ -202,7 +194,6 @@ class SqlAvailabilityRepository:
     async def add_day_off(
         self, guild_id: int, tutor_id: int, day_off: DayOff, now: datetime
     ) -> str:
-        """Store a day off; return its entry id."""
         start, end = day_off.window()
         row = AvailabilityWindowRow(
             guild_id=guild_id,
@@ -219,7 +210,6 @@ class SqlAvailabilityRepository:
         return f"d{row.id}"
 
     async def entries(self, guild_id: int, tutor_id: int, now: datetime) -> list[AvailabilityEntry]:
-        """Everything still relevant, weekly rules first."""
         result = [
             AvailabilityEntry(f"r{rule.rule_id}", rule=rule)
             for rule in await self.rules(guild_id, tutor_id)
@@ -242,7 +232,6 @@ class SqlAvailabilityRepository:
         return result
 
     async def remove(self, guild_id: int, tutor_id: int, entry_id: str) -> bool:
-        """Delete one of the tutor's entries; False if it is not theirs or not there."""
         kind, number = entry_id[:1], entry_id[1:]
         if not number.isascii() or not number.isdigit() or len(number) > MAX_ID_DIGITS:
             return False

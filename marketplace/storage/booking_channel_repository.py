@@ -21,7 +21,6 @@ class SqlBookingChannels:
         )
 
     async def of(self, booking_id: int) -> int | None:
-        """The channel the booking was made in, if it was recorded."""
         query = select(BookingChannelRow.channel_id).where(
             BookingChannelRow.booking_id == booking_id
         )

@@ -38,7 +38,6 @@ class SqlCardDisputes:
         self._session = session
 
     async def get(self, dispute_id: str, *, for_update: bool = False) -> CardDispute | None:
-        """One dispute (locked for this transaction when `for_update`)."""
         query = select(CardDisputeRow).where(CardDisputeRow.dispute_id == dispute_id)
         if for_update:
             query = query.with_for_update()
@@ -80,7 +79,6 @@ class SqlCardDisputes:
         return inserted is not None
 
     async def of_booking(self, booking_id: int) -> list[CardDispute]:
-        """The booking's disputes, oldest first."""
         rows = await self._session.scalars(
             select(CardDisputeRow)
             .where(CardDisputeRow.booking_id == booking_id)
@@ -116,19 +114,15 @@ class SqlCardDisputes:
         return dict(await self._column(dispute_id, CardDisputeRow.evidence) or {})
 
     async def set_evidence(self, dispute_id: str, evidence: dict[str, Any]) -> None:
-        """Store the evidence draft."""
         await self._set(dispute_id, evidence=evidence)
 
     async def set_submitted_by(self, dispute_id: str, user_id: int) -> None:
-        """Record who submitted the evidence."""
         await self._set(dispute_id, submitted_by=user_id)
 
     async def set_reversal(self, dispute_id: str, reversal_id: str) -> None:
-        """Record the transfer reversal made for it."""
         await self._set(dispute_id, reversal_id=reversal_id)
 
     async def reversal_of(self, dispute_id: str) -> str | None:
-        """The transfer reversal made for it, if any."""
         found = await self._column(dispute_id, CardDisputeRow.reversal_id)
         return None if found is None else str(found)
 
@@ -155,7 +149,6 @@ class SqlRefundFailures:
         self._session = session
 
     async def add(self, failure: RefundFailure) -> bool:
-        """Store it once; False when its refund id is already stored."""
         inserted = await self._session.scalar(
             upsert(self._session, RefundFailureRow)
             .values(
@@ -174,7 +167,6 @@ class SqlRefundFailures:
         return inserted is not None
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> RefundFailure | None:
-        """One failure."""
         query = select(RefundFailureRow).where(RefundFailureRow.refund_id == refund_id)
         if for_update:
             query = query.with_for_update()
@@ -182,7 +174,6 @@ class SqlRefundFailures:
         return None if row is None else _failure(row)
 
     async def save(self, failure: RefundFailure) -> None:
-        """Store a decision."""
         await self._session.execute(
             update(RefundFailureRow)
             .where(RefundFailureRow.refund_id == failure.refund_id)
@@ -194,7 +185,6 @@ class SqlRefundFailures:
         )
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
-        """The guild's failures waiting for a moderator, oldest first."""
         rows = await self._session.scalars(
             select(RefundFailureRow)
             .where(
@@ -207,7 +197,6 @@ class SqlRefundFailures:
         return [_failure(row) for row in rows]
 
     async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
-        """The booking's failures waiting for a moderator."""
         rows = await self._session.scalars(
             select(RefundFailureRow).where(
                 RefundFailureRow.booking_id == booking_id,

@@ -35,7 +35,6 @@ class SqlCaseRepository:
         self._session = session
 
     async def add(self, case: Case) -> Case:
-        """Store a new case; return it with its id."""
         row = CaseRow(
             guild_id=case.guild_id,
             reporter_id=case.reporter_id,
@@ -51,14 +50,12 @@ class SqlCaseRepository:
         return _case(row)
 
     async def get(self, guild_id: int, case_id: int) -> Case | None:
-        """The case, if it exists in this guild."""
         row = await self._session.scalar(
             select(CaseRow).where(CaseRow.guild_id == guild_id, CaseRow.id == case_id)
         )
         return None if row is None else _case(row)
 
     async def close(self, case: Case) -> bool:
-        """Store a resolved case, only if it is still open; False if someone closed it first."""
         result = await self._session.execute(
             update(CaseRow)
             .where(
@@ -79,7 +76,6 @@ class SqlCaseRepository:
         return result.first() is not None
 
     async def open_about_booking(self, booking_id: int) -> int:
-        """How many open cases name this booking (a participant objected)."""
         count = await self._session.scalar(
             select(func.count())
             .select_from(CaseRow)
@@ -88,7 +84,6 @@ class SqlCaseRepository:
         return int(count or 0)
 
     async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
-        """Open cases, oldest first."""
         rows = await self._session.scalars(
             select(CaseRow)
             .where(CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value)
@@ -101,7 +96,6 @@ class SqlCaseRepository:
     async def reports_between(
         self, guild_id: int, a: int, b: int, since: datetime
     ) -> list[datetime]:
-        """When either of the two reported the other since `since`."""
         rows = await self._session.scalars(
             select(CaseRow.created_at).where(
                 CaseRow.guild_id == guild_id,
@@ -115,7 +109,6 @@ class SqlCaseRepository:
         return list(rows)
 
     async def count_open(self, guild_id: int) -> int:
-        """How many cases are open."""
         count = await self._session.scalar(
             select(func.count())
             .select_from(CaseRow)
@@ -124,7 +117,6 @@ class SqlCaseRepository:
         return int(count or 0)
 
     async def reported_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
-        """How many cases this reporter opened since `since`."""
         count = await self._session.scalar(
             select(func.count())
             .select_from(CaseRow)
@@ -137,7 +129,6 @@ class SqlCaseRepository:
         return int(count or 0)
 
     async def about(self, guild_id: int, target_id: int, limit: int) -> list[Case]:
-        """Cases whose target is this user, newest first."""
         rows = await self._session.scalars(
             select(CaseRow)
             .where(CaseRow.guild_id == guild_id, CaseRow.target_id == target_id)

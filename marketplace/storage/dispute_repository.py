@@ -60,14 +60,12 @@ class SqlDisputeRepository:
         return _dispute(row)
 
     async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:
-        """The dispute, if it exists in this guild."""
         row = await self._session.scalar(
             select(DisputeRow).where(DisputeRow.guild_id == guild_id, DisputeRow.id == dispute_id)
         )
         return None if row is None else _dispute(row)
 
     async def for_booking(self, booking_id: int) -> Dispute | None:
-        """The booking's dispute, open or decided."""
         row = await self._session.scalar(
             select(DisputeRow).where(DisputeRow.booking_id == booking_id)
         )
@@ -76,7 +74,6 @@ class SqlDisputeRepository:
     async def opened_against(
         self, guild_id: int, opener_id: int, other_id: int, since: datetime
     ) -> list[datetime]:
-        """When `opener_id` opened disputes about sessions with `other_id` since `since`."""
         rows = await self._session.scalars(
             select(DisputeRow.created_at)
             .join(BookingRow, BookingRow.id == DisputeRow.booking_id)
@@ -111,7 +108,6 @@ class SqlDisputeRepository:
         return result.first() is not None
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
-        """Open disputes, oldest first."""
         rows = await self._session.scalars(
             select(DisputeRow)
             .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
@@ -121,7 +117,6 @@ class SqlDisputeRepository:
         return [_dispute(row) for row in rows]
 
     async def count_open(self, guild_id: int) -> int:
-        """How many disputes are open."""
         count = await self._session.scalar(
             select(func.count())
             .select_from(DisputeRow)

@@ -40,7 +40,6 @@ class SqlEmailVerifications:
     async def code(
         self, guild_id: int, user_id: int, *, for_update: bool = False
     ) -> EmailCode | None:
-        """The member's pending code, if any."""
         query = select(EmailCodeRow).where(
             EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
         )
@@ -50,7 +49,6 @@ class SqlEmailVerifications:
         return None if row is None else _code(row)
 
     async def save_code(self, code: EmailCode) -> None:
-        """Insert or replace the member's pending code."""
         values = {
             "address": code.address,
             "address_hash": self._hashes(code.guild_id, code.address)[0],
@@ -70,7 +68,6 @@ class SqlEmailVerifications:
         )
 
     async def drop_code(self, guild_id: int, user_id: int) -> None:
-        """Forget the member's pending code."""
         await self._session.execute(
             delete(EmailCodeRow).where(
                 EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
@@ -78,7 +75,6 @@ class SqlEmailVerifications:
         )
 
     async def count_attempt(self, guild_id: int, user_id: int) -> None:
-        """One more wrong try of the pending code."""
         await self._session.execute(
             update(EmailCodeRow)
             .where(EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id)
@@ -86,7 +82,6 @@ class SqlEmailVerifications:
         )
 
     async def owner_of(self, guild_id: int, address: str) -> int | None:
-        """Who proved `address` in the guild, if anyone."""
         return await self._session.scalar(
             select(VerifiedEmailRow.user_id).where(
                 VerifiedEmailRow.guild_id == guild_id,
@@ -95,10 +90,7 @@ class SqlEmailVerifications:
         )
 
     async def add_verified(self, guild_id: int, user_id: int, address: str, now: datetime) -> bool:
-        """Record that the member proved `address`; False if someone else holds it.
-
-        A member keeps one proved address per guild: a new one replaces their old one.
-        """
+        """A member keeps one proved address per guild: a new one replaces their old one."""
         owner = await self.owner_of(guild_id, address)
         if owner is not None:
             return owner == user_id
@@ -122,7 +114,6 @@ class SqlEmailVerifications:
         return inserted is not None
 
     async def verified_address(self, guild_id: int, user_id: int) -> str | None:
-        """The address the member proved in the guild, if any."""
         return await self._session.scalar(
             select(VerifiedEmailRow.address).where(
                 VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id

@@ -261,14 +261,13 @@ class SqlSearchIndex:
         verification_in: tuple[str, ...] | None = None,
         free_between: tuple[datetime, datetime] | None = None,
     ) -> list[SearchCandidate]:
-        """Active, unrestricted, unblocked tutors who teach the subject at the level.
+        """Two statements: who is hidden from the viewer, then the candidates.
 
         With `limit`, only the first `limit` in `sort` order, which is the domain ranking's
         on the profile's columns (see `_order`): best = closest level, unpenalised, rating
         (counted from `min_reviews_for_rating` reviews), completion rate, id; price then
         best; soonest next open slot then best. With `free_between`, only tutors who may
-        be free then (`_maybe_free`). Two statements: who is hidden from the viewer, then
-        the candidates (built once per shape).
+        be free then (`_maybe_free`). The candidates statement is built once per shape.
         """
         asked = {"guild_id": guild_id, "viewer_id": viewer_id, "now": now}
         hidden = list(await self._session.scalars(_hidden(), asked))
@@ -305,7 +304,6 @@ class SqlSearchIndex:
         ]  # fmt: skip
 
     async def set_next_slot(self, guild_id: int, tutor_id: int, at: datetime | None) -> None:
-        """Cache the tutor's next open slot (None: nothing open)."""
         await self._session.execute(
             update(TutorProfileRow)
             .where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == tutor_id)
@@ -313,7 +311,6 @@ class SqlSearchIndex:
         )
 
     async def set_penalty(self, guild_id: int, tutor_id: int, until: datetime | None) -> None:
-        """Record until when late cancellations lower the tutor's ranking."""
         await self._session.execute(
             update(TutorProfileRow)
             .where(TutorProfileRow.guild_id == guild_id, TutorProfileRow.user_id == tutor_id)
@@ -321,10 +318,7 @@ class SqlSearchIndex:
         )
 
     async def add_completion(self, guild_id: int, tutor_id: int, tally: CompletionCounts) -> None:
-        """Add `tally` to the tutor's completion counts (atomically; no profile: nothing).
-
-        One `UPDATE ... SET n = n + k`, so concurrent sessions of one tutor never lose a count.
-        """
+        """One `UPDATE ... SET n = n + k`: concurrent sessions of a tutor never lose a count."""
         if not tally.ended:
             return
         p = TutorProfileRow
@@ -338,7 +332,6 @@ class SqlSearchIndex:
         )
 
     async def completion_of(self, guild_id: int, tutor_id: int) -> CompletionCounts:
-        """The tutor's completion counts (zero without a profile)."""
         p = TutorProfileRow
         row = (
             await self._session.execute(
@@ -357,7 +350,6 @@ class SqlBlockRepository:
         self._session = session
 
     async def block(self, guild_id: int, blocker_id: int, blocked_id: int, now: datetime) -> None:
-        """Block, idempotently."""
         await self._session.execute(
             upsert(self._session, UserBlockRow)
             .values(guild_id=guild_id, blocker_id=blocker_id, blocked_id=blocked_id, created_at=now)
@@ -365,7 +357,6 @@ class SqlBlockRepository:
         )
 
     async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
-        """Lift a block; False if there was none."""
         result = await self._session.execute(
             delete(UserBlockRow).where(
                 UserBlockRow.guild_id == guild_id,
@@ -376,7 +367,6 @@ class SqlBlockRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def between(self, guild_id: int, a: int, b: int) -> bool:
-        """Whether either user blocked the other."""
         pair = or_(
             and_(UserBlockRow.blocker_id == a, UserBlockRow.blocked_id == b),
             and_(UserBlockRow.blocker_id == b, UserBlockRow.blocked_id == a),
@@ -385,7 +375,6 @@ class SqlBlockRepository:
         return bool(await self._session.scalar(query))
 
     async def restricted(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        """Whether a moderator restriction is in force."""
         query = select(
             exists().where(
                 RestrictionRow.guild_id == guild_id,
@@ -396,7 +385,6 @@ class SqlBlockRepository:
         return bool(await self._session.scalar(query))
 
     async def restrict(self, restriction: Restriction) -> None:
-        """Store the user's restriction, replacing any earlier one (active or not)."""
         values = {
             "until": restriction.until,
             "reason": restriction.reason,
@@ -410,7 +398,6 @@ class SqlBlockRepository:
         )
 
     async def lift(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        """End an active restriction at `now` (kept for history); False if none was active."""
         result = await self._session.execute(
             update(RestrictionRow)
             .where(
@@ -423,12 +410,10 @@ class SqlBlockRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def current(self, guild_id: int, user_id: int, now: datetime) -> Restriction | None:
-        """The restriction in force at `now`, if any."""
         latest = await self.latest(guild_id, user_id)
         return latest if latest is not None and latest.active(now) else None
 
     async def latest(self, guild_id: int, user_id: int) -> Restriction | None:
-        """The user's last restriction, in force or ended (lifted or run out)."""
         r = RestrictionRow
         row = (
             await self._session.execute(
@@ -457,7 +442,6 @@ class SqlDeliveryLog:
         channel: str,
         now: datetime,
     ) -> None:
-        """Remember one delivery (idempotent on the nonce)."""
         await self._session.execute(
             upsert(self._session, DeliveryRow)
             .values(
@@ -473,19 +457,16 @@ class SqlDeliveryLog:
         )
 
     async def delivered(self, nonce: str) -> bool:
-        """Whether a message with this nonce already went out."""
         query = select(exists().where(DeliveryRow.nonce == nonce))
         return bool(await self._session.scalar(query))
 
     async def dms_closed(self, user_id: int, now: datetime) -> bool:
-        """Whether to skip DMs to this user for now."""
         query = select(
             exists().where(DmStatusRow.user_id == user_id, DmStatusRow.retry_after > now)
         )
         return bool(await self._session.scalar(query))
 
     async def mark_dms_closed(self, user_id: int, now: datetime, retry_after: datetime) -> None:
-        """Stop trying DMs to this user until `retry_after`."""
         await self._session.execute(
             upsert(self._session, DmStatusRow)
             .values(user_id=user_id, closed_at=now, retry_after=retry_after)
@@ -498,7 +479,6 @@ class SqlDeliveryLog:
     async def fallbacks_for(
         self, guild_id: int, user_id: int, limit: int
     ) -> list[tuple[str, int | None, datetime]]:
-        """Recent notices that reached the user only in the fallback channel."""
         rows = await self._session.execute(
             select(DeliveryRow.kind, DeliveryRow.booking_id, DeliveryRow.created_at)
             .where(
@@ -512,7 +492,6 @@ class SqlDeliveryLog:
         return [(kind, booking, at) for kind, booking, at in rows]
 
     async def for_booking(self, booking_id: int) -> list[tuple[str, int, str, datetime]]:
-        """What was sent about the booking, oldest first: kind, to whom, how, when."""
         rows = await self._session.execute(
             select(
                 DeliveryRow.kind, DeliveryRow.user_id, DeliveryRow.channel, DeliveryRow.created_at

@@ -30,14 +30,12 @@ class SqlNotesRepository:
         ]
 
     async def goals(self, pair: Pair) -> Goals:
-        """The pair's goals (empty, version 0, when never written)."""
         row = await self._session.scalar(select(NoteGoalsRow).where(*self._goals_of(pair)))
         if row is None:
             return Goals(pair)
         return Goals(pair, row.text, row.version, row.updated_by, row.updated_at)
 
     async def save_goals(self, goals: Goals) -> bool:
-        """Store goals whose version is one more than the stored one; False if it moved on."""
         pair = goals.pair
         values = {
             "text": goals.text,
@@ -72,7 +70,6 @@ class SqlNotesRepository:
         return result.first() is not None
 
     async def add_note(self, note: ProgressNote) -> ProgressNote:
-        """Append a progress note; the stored note carries its id."""
         row = ProgressNoteRow(
             guild_id=note.pair.guild_id,
             student_id=note.pair.student_id,
@@ -95,7 +92,6 @@ class SqlNotesRepository:
         ]
 
     async def notes(self, pair: Pair, limit: int) -> list[ProgressNote]:
-        """The pair's latest notes, newest first."""
         rows = await self._session.scalars(
             select(ProgressNoteRow)
             .where(*self._notes_of(pair))
@@ -105,14 +101,12 @@ class SqlNotesRepository:
         return [_note(row) for row in rows]
 
     async def count_notes(self, pair: Pair) -> int:
-        """How many notes the pair has."""
         found = await self._session.scalar(
             select(func.count()).select_from(ProgressNoteRow).where(*self._notes_of(pair))
         )
         return int(found or 0)
 
     async def template(self, guild_id: int, tutor_id: int, subject_key: str) -> NoteTemplate | None:
-        """The tutor's template for this subject, if they set one."""
         row = await self._session.scalar(
             select(NoteTemplateRow).where(
                 NoteTemplateRow.guild_id == guild_id,
@@ -125,7 +119,6 @@ class SqlNotesRepository:
         return NoteTemplate(row.guild_id, row.tutor_id, row.subject_key, row.text, row.updated_at)
 
     async def save_template(self, template: NoteTemplate) -> None:
-        """Insert or replace the template; an empty text removes it."""
         key = (
             NoteTemplateRow.guild_id == template.guild_id,
             NoteTemplateRow.tutor_id == template.tutor_id,

@@ -62,7 +62,6 @@ class SqlOffenses:
         return counts
 
     async def all_since(self, guild_id: int, since: datetime) -> list[OffenseCounts]:
-        """Every member with something against them since `since`, most first."""
         return combine(
             await self._cases(guild_id, since),
             await self._flags(guild_id, since),
@@ -70,6 +69,5 @@ class SqlOffenses:
         )
 
     async def of_member(self, guild_id: int, user_id: int, since: datetime) -> OffenseCounts:
-        """One member's counts since `since`."""
         found = [c for c in await self.all_since(guild_id, since) if c.user_id == user_id]
         return found[0] if found else OffenseCounts(user_id)

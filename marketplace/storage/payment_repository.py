@@ -95,7 +95,6 @@ class SqlPaymentRepository:
         self._versions: dict[int, int] = {}
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Payment | None:
-        """The booking's payment, locked for this transaction when `for_update`."""
         query = select(PaymentRow).where(PaymentRow.booking_id == booking_id)
         if for_update:
             query = query.with_for_update()
@@ -108,7 +107,6 @@ class SqlPaymentRepository:
     async def add(
         self, payment: Payment, guild_id: int, capture: CaptureMethod, now: datetime
     ) -> None:
-        """Insert a new payment (version 0)."""
         price = payment.price
         self._session.add(
             PaymentRow(
@@ -148,13 +146,11 @@ class SqlPaymentRepository:
         self._versions[booking_id] = version
 
     async def by_intent(self, intent_id: str) -> int | None:
-        """The booking id whose payment has this PaymentIntent."""
         return await self._session.scalar(
             select(PaymentRow.booking_id).where(PaymentRow.payment_intent_id == intent_id)
         )
 
     async def refs(self, booking_id: int) -> tuple[str | None, str | None]:
-        """(checkout session id, payment intent id) recorded for the booking's payment."""
         row = (
             await self._session.execute(
                 select(PaymentRow.checkout_session_id, PaymentRow.payment_intent_id).where(
@@ -165,7 +161,6 @@ class SqlPaymentRepository:
         return (row[0], row[1]) if row else (None, None)
 
     async def set_transfer(self, booking_id: int, transfer_id: str) -> None:
-        """Record the tutor's transfer (in the transaction that books the payout)."""
         await self._session.execute(
             update(PaymentRow)
             .where(PaymentRow.booking_id == booking_id)
@@ -174,13 +169,11 @@ class SqlPaymentRepository:
         )
 
     async def transfer_of(self, booking_id: int) -> str | None:
-        """The id of the tutor's transfer for this booking, once the payout is booked."""
         return await self._session.scalar(
             select(PaymentRow.transfer_id).where(PaymentRow.booking_id == booking_id)
         )
 
     async def by_session(self, session_id: str) -> int | None:
-        """The booking id whose payment has this Checkout Session."""
         return await self._session.scalar(
             select(PaymentRow.booking_id).where(PaymentRow.checkout_session_id == session_id)
         )
@@ -188,7 +181,6 @@ class SqlPaymentRepository:
     async def set_refs(
         self, booking_id: int, session_id: str | None, intent_id: str | None
     ) -> None:
-        """Record the provider references; a None leaves the stored value as it is."""
         values: dict[str, str] = {}
         if session_id is not None:
             values["checkout_session_id"] = session_id
@@ -203,7 +195,6 @@ class SqlPaymentRepository:
             )
 
     async def set_capture_before(self, booking_id: int, deadline: datetime | None) -> None:
-        """Record the card authorization's deadline (None leaves the stored one)."""
         if deadline is not None:
             await self._session.execute(
                 update(PaymentRow)
@@ -213,27 +204,23 @@ class SqlPaymentRepository:
             )
 
     async def capture_before(self, booking_id: int) -> datetime | None:
-        """The card authorization's deadline as Stripe last reported it (None: unknown)."""
         return await self._session.scalar(
             select(PaymentRow.capture_before).where(PaymentRow.booking_id == booking_id)
         )
 
     async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
-        """The payments of these bookings (those that have one), by booking id."""
         rows = await self._session.scalars(
             select(PaymentRow).where(PaymentRow.booking_id.in_(list(booking_ids)))
         )
         return {row.booking_id: to_payment(row) for row in rows}
 
     async def in_guild(self, guild_id: int) -> dict[int, Payment]:
-        """Every payment of the guild, by booking id."""
         rows = await self._session.scalars(
             select(PaymentRow).where(PaymentRow.guild_id == guild_id)
         )
         return {row.booking_id: to_payment(row) for row in rows}
 
     async def guild_ids(self) -> list[int]:
-        """The guilds that have at least one payment, ascending."""
         rows = await self._session.scalars(
             select(PaymentRow.guild_id).distinct().order_by(PaymentRow.guild_id)
         )
@@ -267,7 +254,6 @@ class SqlLedger:
         self._session = session
 
     async def record(self, entry: Entry, guild_id: int, at: datetime) -> bool:
-        """Append the entry; False (and nothing written) if its reference already exists."""
         inserted = await self._session.scalar(
             upsert(self._session, LedgerEntryRow)
             .values(
@@ -286,7 +272,6 @@ class SqlLedger:
         return inserted is not None
 
     async def entries(self, booking_id: int) -> list[Entry]:
-        """The booking's entries, oldest first."""
         rows = await self._session.scalars(
             select(LedgerEntryRow)
             .where(LedgerEntryRow.booking_id == booking_id)
@@ -304,7 +289,6 @@ class SqlLedger:
         ]
 
     async def guild_balance(self, guild_id: int) -> Balance:
-        """Totals per account over every entry of the guild."""
         row = (
             await self._session.execute(
                 select(*_BALANCE_COLUMNS).where(LedgerEntryRow.guild_id == guild_id)
@@ -313,7 +297,6 @@ class SqlLedger:
         return _balance(*row)
 
     async def booking_balances(self, guild_id: int) -> dict[int, Balance]:
-        """Totals per account for each booking of the guild that has entries."""
         rows = await self._session.execute(
             select(LedgerEntryRow.booking_id, *_BALANCE_COLUMNS)
             .where(LedgerEntryRow.guild_id == guild_id)
@@ -322,7 +305,6 @@ class SqlLedger:
         return {booking_id: _balance(*sums) for booking_id, *sums in rows}
 
     async def guild_ids(self) -> list[int]:
-        """The guilds that have at least one entry, ascending."""
         rows = await self._session.scalars(
             select(LedgerEntryRow.guild_id).distinct().order_by(LedgerEntryRow.guild_id)
         )
@@ -338,10 +320,9 @@ class SqlWebhookEvents:
     async def first_time(
         self, event_id: str, type: str, object_id: str | None, at: datetime
     ) -> bool:
-        """Store the event id; False when it was stored before (already handled).
+        """On PostgreSQL a concurrent insert of the same id waits, then does nothing.
 
-        On PostgreSQL a concurrent insert of the same id waits for the other transaction
-        and then does nothing, so exactly one handler sees True.
+        So exactly one handler sees True.
         """
         inserted = await self._session.scalar(
             upsert(self._session, StripeEventRow)
@@ -352,7 +333,6 @@ class SqlWebhookEvents:
         return inserted is not None
 
     async def handled(self, event_id: str) -> bool:
-        """Whether the event was handled already (a cheap look before any provider call)."""
         found = await self._session.scalar(
             select(StripeEventRow.event_id).where(StripeEventRow.event_id == event_id)
         )
@@ -377,7 +357,6 @@ class SqlCheckoutTokens:
         return token
 
     async def current(self, booking_id: int, now: datetime) -> str | None:
-        """The booking's newest token that has not expired, if any."""
         return await self._session.scalar(
             select(CheckoutTokenRow.token)
             .where(CheckoutTokenRow.booking_id == booking_id, CheckoutTokenRow.expires_at > now)
@@ -386,7 +365,6 @@ class SqlCheckoutTokens:
         )
 
     async def resolve(self, token: str, now: datetime) -> int | None:
-        """The token's booking id; None when unknown, expired or malformed."""
         if not 0 < len(token) <= MAX_TOKEN_LENGTH or not _TOKEN_CHARS.fullmatch(token):
             return None
         return await self._session.scalar(
@@ -403,7 +381,6 @@ class SqlPayoutAccounts:
         self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> PayoutAccount | None:
-        """The tutor's account in this guild, if they started onboarding."""
         row = await self._session.get(PayoutAccountRow, (guild_id, user_id), populate_existing=True)
         if row is None:
             return None
@@ -414,7 +391,6 @@ class SqlPayoutAccounts:
     async def save(
         self, guild_id: int, user_id: int, account: PayoutAccount, now: datetime
     ) -> None:
-        """Insert or update the tutor's account."""
         values = {
             "account_id": account.account_id,
             "payouts_enabled": account.payouts_enabled,
@@ -431,7 +407,6 @@ class SqlPayoutAccounts:
         )
 
     async def by_account(self, account_id: str) -> tuple[int, int] | None:
-        """(guild id, user id) of the tutor owning this account."""
         row = (
             await self._session.execute(
                 select(PayoutAccountRow.guild_id, PayoutAccountRow.user_id).where(

@@ -82,10 +82,10 @@ class SqlGuildRepository:
         self._cache = cache
 
     async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
-        """Create the guild row if it is missing (True then); keep its name current.
+        """Guild rows are never deleted, so the check is cached.
 
-        Guild rows are never deleted, so once this process has committed (or read) the
-        row under this name, the check is skipped for the cache's lifetime.
+        Once this process has committed (or read) the row under this name, the check is
+        skipped for the cache's lifetime.
         """
         name = name[:100]
         key = ("guild", guild_id)
@@ -110,7 +110,6 @@ class SqlGuildRepository:
         return False
 
     async def policy(self, guild_id: int) -> GuildPolicy:
-        """The guild's policy: defaults overlaid with what its admins set."""
         key = ("policy", guild_id)
         if self._cache and (cached := self._cache.get(key)) is not None:
             return cached  # type: ignore[no-any-return]
@@ -123,7 +122,6 @@ class SqlGuildRepository:
         return policy
 
     async def save_policy(self, guild_id: int, policy: GuildPolicy, now: datetime) -> None:
-        """Store the policy's non-default values."""
         if self._cache:
             self._cache.changed(("policy", guild_id))
         await self._session.execute(
@@ -170,16 +168,13 @@ class SqlUserRepository:
             self._cache.remember(key, name)
 
     async def timezone(self, user_id: int) -> str | None:
-        """The user's IANA zone, if they set one."""
         return await self._session.scalar(select(UserRow.timezone).where(UserRow.id == user_id))
 
     async def display_name(self, user_id: int) -> str:
-        """The name last seen for the user ("" when never seen)."""
         name = await self._session.scalar(select(UserRow.display_name).where(UserRow.id == user_id))
         return name or ""
 
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
-        """Store the user's IANA zone."""
         await self.ensure(user_id, now)
         await self._session.execute(
             update(UserRow).where(UserRow.id == user_id).values(timezone=zone, updated_at=now)
@@ -271,7 +266,6 @@ class SqlMemberRepository:
         self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
-        """The member, if they ran /start in this guild."""
         row = await self._session.get(MemberRow, (guild_id, user_id))
         if row is None:
             return None
@@ -311,7 +305,6 @@ class SqlMemberRepository:
         )
 
     async def save(self, member: Member, now: datetime) -> None:
-        """Insert or update the member."""
         row = await self._session.get(MemberRow, (member.guild_id, member.user_id))
         if row is None:
             self._session.add(
@@ -353,7 +346,6 @@ class SqlSubjectRepository:
         self._cache = cache
 
     async def all(self, guild_id: int) -> list[Subject]:
-        """Every active subject, by name."""
         key = ("subjects", guild_id)
         if self._cache and (cached := self._cache.get(key)) is not None:
             return list(cached)
@@ -381,7 +373,6 @@ class SqlSubjectRepository:
         )
 
     async def remove(self, guild_id: int, key: str) -> bool:
-        """Deactivate a subject; False if it was not there."""
         if self._cache:
             self._cache.changed(("subjects", guild_id))
         result = await self._session.execute(
@@ -399,7 +390,6 @@ class SqlStudentRepository:
         self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> StudentProfile | None:
-        """The student's profile in this guild."""
         row = await self._session.get(StudentProfileRow, (guild_id, user_id))
         if row is None:
             return None
@@ -416,7 +406,6 @@ class SqlStudentRepository:
     async def save(
         self, guild_id: int, user_id: int, profile: StudentProfile, now: datetime
     ) -> None:
-        """Insert or replace the student's profile."""
         row = await self._session.get(StudentProfileRow, (guild_id, user_id))
         if row is None:
             self._session.add(
@@ -478,7 +467,6 @@ class SqlTutorRepository:
         return _tutor_of(rows[0], subjects)
 
     async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
-        """Insert or replace the tutor's profile."""
         values: dict[str, Any] = {
             "rate_minor": profile.rate.minor,
             "currency": profile.rate.currency,
@@ -544,7 +532,6 @@ class SqlAuditLog:
         )
 
     async def recent(self, guild_id: int, limit: int) -> Sequence[tuple[datetime, int, str]]:
-        """The latest entries: when, who, what."""
         rows = await self._session.execute(
             select(AuditLogRow.at, AuditLogRow.actor_id, AuditLogRow.action)
             .where(AuditLogRow.guild_id == guild_id)
@@ -556,7 +543,6 @@ class SqlAuditLog:
     async def of_action(
         self, guild_id: int, action: str, limit: int
     ) -> Sequence[tuple[datetime, dict[str, Any]]]:
-        """The latest entries of one action, newest first: when, and the detail."""
         rows = await self._session.execute(
             select(AuditLogRow.at, AuditLogRow.detail)
             .where(AuditLogRow.guild_id == guild_id, AuditLogRow.action == action)

@@ -109,7 +109,6 @@ class SqlReviewRepository:
         self._session = session
 
     async def add(self, review: Review) -> Review:
-        """Store a new review; ConflictError("already_reviewed") if this side already did."""
         row = ReviewRow(
             guild_id=review.guild_id,
             booking_id=review.booking_id,
@@ -147,7 +146,6 @@ class SqlReviewRepository:
         return None if found is None else _review(*found)
 
     async def of_booking(self, booking_id: int, reviewer_id: int) -> Review | None:
-        """The review this reviewer left on this booking, if any."""
         return await self._one(
             _with_tutor().where(
                 ReviewRow.booking_id == booking_id, ReviewRow.reviewer_id == reviewer_id
@@ -155,7 +153,6 @@ class SqlReviewRepository:
         )
 
     async def get(self, guild_id: int, review_id: int) -> Review | None:
-        """The review, if it exists in this guild."""
         return await self._one(
             _with_tutor().where(ReviewRow.guild_id == guild_id, ReviewRow.id == review_id)
         )
@@ -183,7 +180,6 @@ class SqlReviewRepository:
         await self._add_to_rating(review, rating_change(before, review))
 
     async def reviewed_among(self, reviewer_id: int, booking_ids: Sequence[int]) -> set[int]:
-        """Which of these bookings the reviewer has reviewed already (one query)."""
         if not booking_ids:
             return set()
         found = await self._session.scalars(
@@ -196,12 +192,7 @@ class SqlReviewRepository:
     async def stats_of(
         self, guild_id: int, reviewee_ids: Sequence[int], *, about: Party = Party.TUTOR
     ) -> dict[int, RatingStats]:
-        """Visible-review figures of each reviewee that has any, in one query.
-
-        Only reviews of them as ``about`` count (by default: as a tutor). A tutor's are the
-        counts on their profile (the ones search ranks on); a student's, with no such
-        counts, are grouped from the reviews.
-        """
+        """A student's figures, with no profile counts to read, are grouped from the reviews."""
         if not reviewee_ids:
             return {}
         if about is Party.TUTOR:
@@ -222,7 +213,6 @@ class SqlReviewRepository:
     async def recent_about(
         self, guild_id: int, reviewee_id: int, since: datetime
     ) -> list[tuple[datetime, int]]:
-        """When each review of the reviewee since `since` was written, and by whom."""
         rows = await self._session.execute(
             select(ReviewRow.created_at, ReviewRow.reviewer_id).where(
                 ReviewRow.guild_id == guild_id,
@@ -248,7 +238,6 @@ class SqlReviewRepository:
         return list(rows)
 
     async def held(self, guild_id: int, limit: int) -> list[Review]:
-        """Reviews waiting for a moderator, oldest first."""
         rows = await self._session.execute(
             _with_tutor()
             .where(ReviewRow.guild_id == guild_id, ReviewRow.status == ReviewStatus.HELD.value)

@@ -102,7 +102,6 @@ class SqlScheduledActions:
         self._session = session
 
     async def schedule(self, action: NewAction) -> bool:
-        """Add the action unless one with its dedupe key exists; True if added."""
         insert = _insert_action(self._dialect, returning=True)
         return await self._session.scalar(insert, _values(action)) is not None
 
@@ -119,7 +118,6 @@ class SqlScheduledActions:
     async def skip_pending(
         self, booking_id: int, kinds: frozenset[ActionKind] | None, now: datetime
     ) -> int:
-        """Mark a booking's pending actions (of these kinds, or all) skipped; return how many."""
         conditions = [_Row.booking_id == booking_id, _Row.state == ActionState.PENDING.value]
         if kinds is not None:
             conditions.append(_Row.kind.in_([kind.value for kind in kinds]))
@@ -152,10 +150,7 @@ class SqlActionQueue:
     async def claim_due(
         self, now: datetime, owner: str, lease: timedelta, limit: int
     ) -> list[ClaimedAction]:
-        """Lease up to `limit` due pending rows to `owner`; no row is leased twice.
-
-        Rows come back oldest due first; each claim counts as one attempt.
-        """
+        """Rows come back oldest due first; each claim counts as one attempt."""
         if limit <= 0:
             return []
         async with self._transaction() as session:
@@ -185,7 +180,6 @@ class SqlActionQueue:
     async def finish(
         self, action_id: int, owner: str, state: ActionState, outcome: str, now: datetime
     ) -> bool:
-        """Close a row this owner still leases; False if the lease was lost."""
         return await self._set_if_held(
             action_id,
             owner,
@@ -199,10 +193,7 @@ class SqlActionQueue:
     async def retry_later(
         self, action_id: int, owner: str, due_at: datetime, outcome: str, max_attempts: int
     ) -> bool:
-        """Give the row back for another try at `due_at` (or fail it after max attempts).
-
-        False if this owner no longer holds the lease; then nothing changes.
-        """
+        """False if this owner no longer holds the lease; then nothing changes."""
         async with self._transaction() as session:
             retried = await session.scalar(
                 _held_update(action_id, owner, _Row.attempts < max_attempts)

@@ -91,7 +91,6 @@ class SqlSessionLogs:
         return inserted is not None
 
     async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
-        """The session's messages, oldest first."""
         rows = await self._session.scalars(
             select(SessionMessageRow)
             .where(SessionMessageRow.booking_id == booking_id)
@@ -101,7 +100,6 @@ class SqlSessionLogs:
         return [_message(row) for row in rows]
 
     async def before(self, booking_id: int, sent_at: datetime, limit: int) -> list[LoggedMessage]:
-        """The `limit` messages of the session just before `sent_at`, oldest first."""
         rows = await self._session.scalars(
             select(SessionMessageRow)
             .where(SessionMessageRow.booking_id == booking_id, SessionMessageRow.sent_at < sent_at)
@@ -111,7 +109,6 @@ class SqlSessionLogs:
         return [_message(row) for row in reversed(list(rows))]
 
     async def count_since(self, booking_id: int, author_id: int, since: datetime) -> int:
-        """How many messages the member wrote in the session since `since`."""
         count = await self._session.scalar(
             select(func.count()).where(
                 SessionMessageRow.booking_id == booking_id,
@@ -122,7 +119,6 @@ class SqlSessionLogs:
         return int(count or 0)
 
     async def purge_booking(self, booking_id: int) -> int:
-        """Delete the session's log and the context of its decided flags; how many messages."""
         result = await self._session.execute(
             delete(SessionMessageRow).where(SessionMessageRow.booking_id == booking_id)
         )
@@ -144,7 +140,6 @@ class SqlMessageFlags:
         self._session = session
 
     async def add(self, flag: MessageFlag) -> MessageFlag:
-        """Store a new flag; return it with its id."""
         row = MessageFlagRow(
             guild_id=flag.guild_id,
             booking_id=flag.booking_id,
@@ -161,12 +156,10 @@ class SqlMessageFlags:
         return _flag(row)
 
     async def get(self, guild_id: int, flag_id: int) -> MessageFlag | None:
-        """One flag of the guild."""
         row = await self._session.get(MessageFlagRow, flag_id, populate_existing=True)
         return _flag(row) if row is not None and row.guild_id == guild_id else None
 
     async def close(self, flag: MessageFlag) -> bool:
-        """Store a decided flag, only if it is still open; False if someone decided first."""
         closed = await self._session.scalar(
             update(MessageFlagRow)
             .where(MessageFlagRow.id == flag.flag_id, MessageFlagRow.status == FlagState.OPEN.value)
@@ -176,7 +169,6 @@ class SqlMessageFlags:
         return closed is not None
 
     async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
-        """The guild's open flags, oldest first."""
         rows = await self._session.scalars(
             select(MessageFlagRow)
             .where(
@@ -189,7 +181,6 @@ class SqlMessageFlags:
         return [_flag(row) for row in rows]
 
     async def count_open(self, guild_id: int) -> int:
-        """How many flags wait for a moderator."""
         count = await self._session.scalar(
             select(func.count()).where(
                 MessageFlagRow.guild_id == guild_id,
@@ -199,14 +190,12 @@ class SqlMessageFlags:
         return int(count or 0)
 
     async def kinds_of_message(self, message_id: int) -> set[str]:
-        """Every kind this message was already flagged for (an edit is screened again)."""
         rows = await self._session.scalars(
             select(MessageFlagRow.kinds).where(MessageFlagRow.message_id == message_id)
         )
         return {kind for kinds in rows for kind in kinds.split(",") if kind}
 
     async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
-        """Note a reminder of this kind for the member in the session; False if given before."""
         inserted = await self._session.scalar(
             upsert(self._session, ScreeningReminderRow)
             .values(booking_id=booking_id, user_id=user_id, kind=kind, sent_at=now)

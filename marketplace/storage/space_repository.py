@@ -38,7 +38,6 @@ class SqlSpaceRepository:
         self._session = session
 
     async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
-        """Take the right to open this booking's space; False if someone else holds it."""
         inserted = await self._session.scalar(
             upsert(self._session, SessionSpaceRow)
             .values(
@@ -70,12 +69,10 @@ class SqlSpaceRepository:
         return taken is not None
 
     async def get(self, booking_id: int) -> SessionSpace | None:
-        """The booking's space, if it ever had one."""
         row = await self._session.get(SessionSpaceRow, booking_id, populate_existing=True)
         return _space(row) if row is not None else None
 
     async def by_voice(self, guild_id: int, voice_id: int) -> SessionSpace | None:
-        """The open space whose voice channel this is."""
         row = await self._session.scalar(
             select(SessionSpaceRow).where(
                 SessionSpaceRow.guild_id == guild_id,
@@ -86,7 +83,6 @@ class SqlSpaceRepository:
         return _space(row) if row is not None else None
 
     async def by_channel(self, guild_id: int, channel_id: int) -> SessionSpace | None:
-        """The open space whose text place or voice channel this is."""
         row = await self._session.scalar(
             select(SessionSpaceRow).where(
                 SessionSpaceRow.guild_id == guild_id,
@@ -97,7 +93,6 @@ class SqlSpaceRepository:
         return _space(row) if row is not None else None
 
     async def save(self, space: SessionSpace) -> None:
-        """Store the space as it is now."""
         await self._session.execute(
             update(SessionSpaceRow)
             .where(SessionSpaceRow.booking_id == space.booking_id)
@@ -116,7 +111,6 @@ class SqlSpaceRepository:
         )
 
     async def mark_closed(self, booking_id: int, now: datetime) -> bool:
-        """Open → closed, once: False if it was not open (someone else is closing it)."""
         closed = await self._session.scalar(
             update(SessionSpaceRow)
             .where(

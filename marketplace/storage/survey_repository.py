@@ -17,7 +17,6 @@ class SqlSurveyRepository:
         self._session = session
 
     async def add(self, response: SurveyResponse) -> bool:
-        """Store the answer unless this person already answered; True if stored now."""
         inserted = await self._session.scalar(
             upsert(self._session, SurveyResponseRow)
             .values(
@@ -35,7 +34,6 @@ class SqlSurveyRepository:
         return inserted is not None
 
     async def of_booking(self, booking_id: int, user_id: int) -> SurveyResponse | None:
-        """This person's answer about this booking, if they gave one."""
         row = await self._session.scalar(
             select(SurveyResponseRow).where(
                 SurveyResponseRow.booking_id == booking_id, SurveyResponseRow.user_id == user_id

@@ -32,7 +32,6 @@ class SqlVerificationRequests:
         self._session = session
 
     async def add(self, request: VerificationRequest) -> VerificationRequest:
-        """Store a new request; return it with its id."""
         row = VerificationRequestRow(
             guild_id=request.guild_id,
             user_id=request.user_id,
@@ -47,12 +46,10 @@ class SqlVerificationRequests:
         return _request(row)
 
     async def get(self, guild_id: int, request_id: int) -> VerificationRequest | None:
-        """One request of the guild."""
         row = await self._session.get(VerificationRequestRow, request_id, populate_existing=True)
         return _request(row) if row is not None and row.guild_id == guild_id else None
 
     async def pending_of(self, guild_id: int, user_id: int) -> VerificationRequest | None:
-        """The member's request still waiting, if any."""
         row = await self._session.scalar(
             select(VerificationRequestRow).where(
                 VerificationRequestRow.guild_id == guild_id,
@@ -63,7 +60,6 @@ class SqlVerificationRequests:
         return _request(row) if row is not None else None
 
     async def pending(self, guild_id: int, limit: int) -> list[VerificationRequest]:
-        """The guild's waiting requests, oldest first."""
         rows = await self._session.scalars(
             select(VerificationRequestRow)
             .where(
@@ -76,7 +72,6 @@ class SqlVerificationRequests:
         return [_request(row) for row in rows]
 
     async def close(self, request: VerificationRequest) -> bool:
-        """Store a decided request, only if it is still pending; False if decided first."""
         closed = await self._session.scalar(
             update(VerificationRequestRow)
             .where(
