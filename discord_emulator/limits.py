@@ -62,24 +62,31 @@ def _embed_size(embed: JSON) -> int:
     return size
 
 
+def _check_embed_strings(i: int, embed: JSON, errors: FormErrors) -> None:
+    for keys, limit in _EMBED_STR_LIMITS:
+        node: Any = embed
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if _str_len(node) > limit:
+            errors.max_length(["embeds", i, *keys], limit)
+
+
+def _check_embed_fields(i: int, fields: Sequence[JSON], errors: FormErrors) -> None:
+    if len(fields) > 25:
+        errors.max_length(["embeds", i, "fields"], 25)
+    for j, f in enumerate(fields):
+        if _str_len(f.get("name")) > 256:
+            errors.max_length(["embeds", i, "fields", j, "name"], 256)
+        if _str_len(f.get("value")) > 1024:
+            errors.max_length(["embeds", i, "fields", j, "value"], 1024)
+
+
 def check_embeds(embeds: Sequence[JSON], errors: FormErrors) -> None:
     if len(embeds) > EMBEDS_MAX:
         errors.max_length(["embeds"], EMBEDS_MAX)
     for i, embed in enumerate(embeds):
-        for keys, limit in _EMBED_STR_LIMITS:
-            node: Any = embed
-            for key in keys:
-                node = node.get(key) if isinstance(node, dict) else None
-            if _str_len(node) > limit:
-                errors.max_length(["embeds", i, *keys], limit)
-        fields = embed.get("fields", []) or []
-        if len(fields) > 25:
-            errors.max_length(["embeds", i, "fields"], 25)
-        for j, f in enumerate(fields):
-            if _str_len(f.get("name")) > 256:
-                errors.max_length(["embeds", i, "fields", j, "name"], 256)
-            if _str_len(f.get("value")) > 1024:
-                errors.max_length(["embeds", i, "fields", j, "value"], 1024)
+        _check_embed_strings(i, embed, errors)
+        _check_embed_fields(i, embed.get("fields", []) or [], errors)
     if sum(_embed_size(e) for e in embeds) > EMBED_TOTAL_MAX:
         errors.add(["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
 

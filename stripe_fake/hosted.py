@@ -66,63 +66,74 @@ def _checkout_page(session: Obj, error: str | None = None) -> web.Response:
     return _page("Pay", body, 402 if error else 200)
 
 
+def _open_session(backend: Backend, request: web.Request) -> Obj | web.Response:
+    expire_due(backend.store)
+    session = backend.store.objects.get(request.match_info["id"])
+    if session is None or session["object"] != "checkout.session":
+        return _page("Not found", "<p>No such Checkout Session.</p>", 404)
+    if session["status"] != "open":
+        text = f"<p>This Checkout Session is {escape(session['status'])}.</p>"
+        return _page("No longer available", text, 410)
+    return session
+
+
+def _cancel(session: Obj) -> web.Response:
+    cancel_url = session["cancel_url"]
+    if cancel_url:
+        raise web.HTTPSeeOther(location=cancel_url)
+    return _page("Payment canceled", "<p>You can close this page.</p>")
+
+
+async def _submit(backend: Backend, request: web.Request) -> web.Response:
+    found = _open_session(backend, request)
+    if isinstance(found, web.Response):
+        return found
+    form = await request.post()
+    if form.get("action") == "cancel":
+        return _cancel(found)
+    try:
+        payment = pay_session(
+            backend.store, found["id"], str(form.get("card", "")), str(form.get("email", ""))
+        )
+    except StripeFakeError as error:
+        return _checkout_page(found, error.message)
+    if not payment.succeeded:
+        return _checkout_page(found, str(payment.charge["failure_message"]))
+    success_url = found["success_url"]
+    if success_url:
+        raise web.HTTPSeeOther(location=success_url.replace("{CHECKOUT_SESSION_ID}", found["id"]))
+    return _page("Payment complete", "<p>Thank you.</p>")
+
+
+async def _onboarding(backend: Backend, request: web.Request) -> web.Response:
+    link = backend.links.get(request.match_info["token"])
+    if link is None:
+        return _page("Not found", "<p>No such link.</p>", 404)
+    if link.used or link.expires_at <= backend.store.now():
+        raise web.HTTPSeeOther(location=link.refresh_url)
+    if request.method == "GET":
+        body = (
+            f"<p>Set up payouts for {escape(link.account)} (test mode).</p>"
+            '<form method="post"><button type="submit">Agree and submit</button></form>'
+        )
+        return _page("Set up payouts", body)
+    link.used = True
+    set_payouts(backend.store, link.account, enabled=True)
+    raise web.HTTPSeeOther(location=link.return_url)
+
+
 def add_hosted_routes(backend: Backend, app: web.Application) -> None:
     """Register the hosted checkout and onboarding pages."""
 
-    def open_session(request: web.Request) -> Obj | web.Response:
-        expire_due(backend.store)
-        session = backend.store.objects.get(request.match_info["id"])
-        if session is None or session["object"] != "checkout.session":
-            return _page("Not found", "<p>No such Checkout Session.</p>", 404)
-        if session["status"] != "open":
-            text = f"<p>This Checkout Session is {escape(session['status'])}.</p>"
-            return _page("No longer available", text, 410)
-        return session
-
     async def show(request: web.Request) -> web.Response:
-        found = open_session(request)
+        found = _open_session(backend, request)
         return found if isinstance(found, web.Response) else _checkout_page(found)
 
     async def submit(request: web.Request) -> web.Response:
-        found = open_session(request)
-        if isinstance(found, web.Response):
-            return found
-        form = await request.post()
-        if form.get("action") == "cancel":
-            cancel_url = found["cancel_url"]
-            if cancel_url:
-                raise web.HTTPSeeOther(location=cancel_url)
-            return _page("Payment canceled", "<p>You can close this page.</p>")
-        try:
-            payment = pay_session(
-                backend.store, found["id"], str(form.get("card", "")), str(form.get("email", ""))
-            )
-        except StripeFakeError as error:
-            return _checkout_page(found, error.message)
-        if not payment.succeeded:
-            return _checkout_page(found, str(payment.charge["failure_message"]))
-        success_url = found["success_url"]
-        if success_url:
-            raise web.HTTPSeeOther(
-                location=success_url.replace("{CHECKOUT_SESSION_ID}", found["id"])
-            )
-        return _page("Payment complete", "<p>Thank you.</p>")
+        return await _submit(backend, request)
 
     async def onboarding(request: web.Request) -> web.Response:
-        link = backend.links.get(request.match_info["token"])
-        if link is None:
-            return _page("Not found", "<p>No such link.</p>", 404)
-        if link.used or link.expires_at <= backend.store.now():
-            raise web.HTTPSeeOther(location=link.refresh_url)
-        if request.method == "GET":
-            body = (
-                f"<p>Set up payouts for {escape(link.account)} (test mode).</p>"
-                '<form method="post"><button type="submit">Agree and submit</button></form>'
-            )
-            return _page("Set up payouts", body)
-        link.used = True
-        set_payouts(backend.store, link.account, enabled=True)
-        raise web.HTTPSeeOther(location=link.return_url)
+        return await _onboarding(backend, request)
 
     app.router.add_get("/c/pay/{id}", show)
     app.router.add_post("/c/pay/{id}", submit)

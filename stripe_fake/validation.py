@@ -55,21 +55,29 @@ def _check(node: Node, value: Any, where: str) -> None:
     if isinstance(node, Scalar):
         _check_scalar(node, value, where)
     elif isinstance(node, Enum):
-        if value not in node.values:
-            choices = ", ".join(node.values[:-1]) + f", or {node.values[-1]}"
-            if len(node.values) == 1:
-                choices = node.values[0]
-            raise invalid(f"Invalid {where}: must be one of {choices}", param=where)
+        _check_enum(node, value, where)
     elif isinstance(node, ListOf):
         _check_list(node, value, where)
     elif isinstance(node, MapOf):
         _check_map(node, value, where)
     elif isinstance(node, Fields):
-        if not isinstance(value, dict):
-            raise invalid(f"Invalid object: {where} must be an object", param=where)
-        _check_fields(node, value, where)
+        _check_object(node, value, where)
     else:
         _check_any_of(node, value, where)
+
+
+def _check_enum(node: Enum, value: Any, where: str) -> None:
+    if value not in node.values:
+        choices = ", ".join(node.values[:-1]) + f", or {node.values[-1]}"
+        if len(node.values) == 1:
+            choices = node.values[0]
+        raise invalid(f"Invalid {where}: must be one of {choices}", param=where)
+
+
+def _check_object(node: Fields, value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise invalid(f"Invalid object: {where} must be an object", param=where)
+    _check_fields(node, value, where)
 
 
 def _check_scalar(node: Scalar, value: Any, where: str) -> None:
