@@ -101,12 +101,12 @@ async def open_form(interaction: discord.Interaction, modal: SafeModal) -> None:
     """Show `modal` to the user of `interaction`; only they may submit it."""
     modal.owner_id = interaction.user.id
     await interaction.response.send_modal(modal)
-    forms = open_forms_of(interaction)
+    forms = _open_forms_of(interaction)
     if forms is not None:
         modal.list_in(forms)
 
 
-def open_forms_of(interaction: discord.Interaction) -> OpenForms | None:
+def _open_forms_of(interaction: discord.Interaction) -> OpenForms | None:
     """The bot's open forms (None for a client that keeps no such list)."""
     found = getattr(interaction.client, "open_forms", None)
     return found if isinstance(found, OpenForms) else None
