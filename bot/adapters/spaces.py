@@ -157,7 +157,9 @@ class DiscordSessionSpaces:
         parent, choice = await self._parent(guild, plan)
         made: Made = []
         try:
-            place, text, fallback = await self._text_place(guild, parent, plan, made)
+            place, text, fallback = await self._text_place(
+                guild, parent, plan, made, shared=choice == "booking_channel"
+            )
             voice, voice_fallback = await self._voice(guild, plan, made)
             if text is None and voice is None:
                 raise SpaceUnavailableError("server_full")
@@ -229,9 +231,19 @@ class DiscordSessionSpaces:
             return oldest
 
     async def _text_place(
-        self, guild: GuildView, parent: discord.TextChannel, plan: SpacePlan, made: Made
+        self,
+        guild: GuildView,
+        parent: discord.TextChannel,
+        plan: SpacePlan,
+        made: Made,
+        *,
+        shared: bool = False,
     ) -> tuple[TextPlace, discord.Thread | discord.TextChannel | None, str]:
-        """The private thread, or a private text channel when threads are at their cap."""
+        """The private thread, or a private text channel when threads are at their cap.
+
+        In a `shared` parent (the booking's own channel) the moderator role's overwrite is
+        left as the admins made it: Manage Threads there would reach every thread in it.
+        """
         name = texts.SPACE_THREAD_NAME.format(booking=plan.booking_id, subject=plan.subject)
         try:
             thread = await parent.create_thread(
@@ -247,7 +259,8 @@ class DiscordSessionSpaces:
             made.append(thread)
             for user_id in (plan.student_id, plan.tutor_id):
                 await thread.add_user(discord.Object(user_id))
-            await self._moderators_see_threads(guild, parent, plan)
+            if not shared:
+                await self._moderators_see_threads(guild, parent, plan)
             return TextPlace.THREAD, thread, ""
         channel_name = texts.SPACE_TEXT_CHANNEL_NAME.format(booking=plan.booking_id)
         channel = await self._in_category(
