@@ -25,6 +25,7 @@ from marketplace.domain.scheduled import ActionState, ClaimedAction
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import scheduling, sessions
 from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
@@ -98,9 +99,9 @@ async def check_attendance(action: ClaimedAction, ctx: ServiceContext) -> Handle
         verdict = no_show_verdict(attendance)
         if verdict is not None:
             booking = await sessions.end_session(uow, booking, verdict, now)
-            extra = {"absent": ABSENT_PARTY[verdict]}
+            absent = NoShowDetails(ABSENT_PARTY[verdict])
             await scheduling.notify_both(
-                uow, booking, NoticeKind.NO_SHOW_RECORDED, now, extra=extra
+                uow, booking, NoticeKind.NO_SHOW_RECORDED, now, details=absent
             )
         elif not both_present(attendance):
             log.info("booking %s: nobody checked in; left to the participants", booking.booking_id)

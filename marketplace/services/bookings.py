@@ -35,6 +35,7 @@ from marketplace.domain.text import clean_text
 from marketplace.domain.verification import required_level
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.bookings import TutorGate
+from marketplace.ports.notice_details import CancelledDetails, RequestDetails
 from marketplace.services import payments, reviews, scheduling
 from marketplace.services.availability import (
     KnownAvailability,
@@ -326,7 +327,9 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
             work += scheduling.notices_to_both(booking, NoticeKind.BOOKING_CONFIRMED, now)
             work += scheduling.reminders(booking, policy)
         else:
-            standing = await reviews.student_standing(uow, booking, policy)
+            standing = RequestDetails.from_fields(
+                await reviews.student_standing(uow, booking, policy)
+            )
             tutor = booking.tutor_id
             work.append(
                 scheduling.notice(booking, NoticeKind.BOOKING_REQUESTED, tutor, now, None, standing)
@@ -424,7 +427,7 @@ async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str
         split = (event.refund_percent, event.tutor_share_percent)
         await payments.settle_booking(uow, booking, split, policy, now)
         await scheduling.notify_both(
-            uow, booking, NoticeKind.BOOKING_CANCELLED, now, extra={"reason": reason}
+            uow, booking, NoticeKind.BOOKING_CANCELLED, now, details=CancelledDetails(reason)
         )
         if by is Party.TUTOR and event.late:
             since = now - timedelta(days=policy.late_cancel_window_days)

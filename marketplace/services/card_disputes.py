@@ -33,6 +33,11 @@ from marketplace.ports import (
     ProviderEvent,
     UnitOfWork,
 )
+from marketplace.ports.notice_details import (
+    AmountDetails,
+    CardDisputeDecidedDetails,
+    PaymentDisputedDetails,
+)
 from marketplace.services import dispute_evidence, scheduling
 from marketplace.services.card_holds import alert_admins
 from marketplace.services.commands import Actor
@@ -153,7 +158,7 @@ async def _opened(
     await alert_admins(uow, booking, OPENED_ACTION, now)
     await scheduling.notify(
         uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now, about=now,
-        extra={"paid_out": "yes"} if paid_out else None,
+        details=PaymentDisputedDetails(paid_out),
     )  # fmt: skip
 
 
@@ -182,7 +187,7 @@ async def _decided(
         return  # the tutor hears once the reversal is made
     await scheduling.notify(
         uow, booking, NoticeKind.CARD_DISPUTE_DECIDED, booking.tutor_id, now, about=now,
-        extra={"outcome": outcome},
+        details=CardDisputeDecidedDetails(outcome),
     )  # fmt: skip
 
 
@@ -271,7 +276,7 @@ async def reverse_payout(action: ClaimedAction, ctx: ServiceContext) -> HandlerR
             await uow.ledger.record(entry, booking.guild_id, now)
         await scheduling.notify(
             uow, booking, NoticeKind.PAYOUT_REVERSED, booking.tutor_id, now, about=now,
-            extra={"amount": str(amount), "currency": payment.price.total.currency},
+            details=AmountDetails(str(amount), payment.price.total.currency),
         )  # fmt: skip
         await uow.commit()
     ctx.after_commit()

@@ -38,6 +38,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import DisputeOpenedDetails, DisputeResolvedDetails
 from marketplace.services import payments, scheduling, sessions
 from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
@@ -122,8 +123,8 @@ async def open_dispute(cmd: OpenDispute, ctx: ServiceContext) -> Dispute:
         detail = {"dispute": stored.dispute_id, "booking": booking.booking_id, "role": party}
         await uow.audit.record(booking.guild_id, actor.user_id, "dispute.open", detail, now)
         other = booking.tutor_id if actor.user_id == booking.student_id else booking.student_id
-        extra = {"dispute": str(stored.dispute_id)}
-        await scheduling.notify(uow, booking, NoticeKind.DISPUTE_OPENED, other, now, extra=extra)
+        opened = DisputeOpenedDetails(str(stored.dispute_id))
+        await scheduling.notify(uow, booking, NoticeKind.DISPUTE_OPENED, other, now, details=opened)
         rule = automated_outcome(booking, attendance, party, policy, now)
         if rule is not None:
             stored = await _apply_rule(uow, booking, stored, rule, policy, now)
@@ -254,8 +255,8 @@ async def _close(uow: UnitOfWork, booking: Booking, decided: Dispute, now: datet
     }
     by = decided.resolved_by or SYSTEM_ACTOR
     await uow.audit.record(booking.guild_id, by, "dispute.resolve", detail, now)
-    extra = {"outcome": outcome, "refund": str(decided.refund_percent or 0)}
-    await scheduling.notify_both(uow, booking, NoticeKind.DISPUTE_RESOLVED, now, extra=extra)
+    resolved = DisputeResolvedDetails(outcome, str(decided.refund_percent or 0))
+    await scheduling.notify_both(uow, booking, NoticeKind.DISPUTE_RESOLVED, now, details=resolved)
 
 
 async def target_hours(actor: Actor, ctx: ServiceContext) -> int:

@@ -10,7 +10,12 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, carries_check_in
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
-from marketplace.ports.notice_details import NO_DETAILS, NoticeDetails, ReminderDetails
+from marketplace.ports.notice_details import (
+    NO_DETAILS,
+    ExpiredDetails,
+    NoticeDetails,
+    ReminderDetails,
+)
 from marketplace.ports.notify import notice_details
 from marketplace.services import (
     attendance,
@@ -235,10 +240,11 @@ class Handlers:
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
             await payments.release_hold(uow, booking, policy, now)
             if unpaid:  # the tutor never saw it
-                extra = {"unpaid": "1"}
+                unpaid_notice = ExpiredDetails(unpaid=True)
                 await scheduling.notify(
-                    uow, booking, NoticeKind.BOOKING_EXPIRED, booking.student_id, now, extra=extra
-                )
+                    uow, booking, NoticeKind.BOOKING_EXPIRED, booking.student_id, now,
+                    details=unpaid_notice,
+                )  # fmt: skip
             else:
                 for user in (booking.student_id, booking.tutor_id):
                     await scheduling.notify(uow, booking, NoticeKind.BOOKING_EXPIRED, user, now)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from marketplace.domain.errors import InvalidTransitionError, NotFoundError
 from marketplace.domain.session_log import FlagAction, MessageFlag, decide, parse_flag_action
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import ScreeningWarningDetails
 from marketplace.services import restrictions, scheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -96,8 +97,9 @@ async def _close(flag: MessageFlag, action: FlagAction, actor: Actor, ctx: Servi
             await scheduling.notify_user(
                 uow, actor.guild_id, NoticeKind.SCREENING_WARNING, flag.author_id, now,
                 key=f"flag:{flag.flag_id}",
-                extra={"kinds": ",".join(flag.kinds), "guild": actor.guild_name,
-                       "booking": str(flag.booking_id or "")},
+                details=ScreeningWarningDetails(
+                    ",".join(flag.kinds), actor.guild_name, str(flag.booking_id or "")
+                ),
             )  # fmt: skip
         await uow.commit()
     ctx.after_commit()

@@ -28,6 +28,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction,
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import IntentState, NoticeKind, PaymentGateway, PaymentGatewayError
+from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import card_disputes, card_holds, payments, scheduling
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import Applied
@@ -303,7 +304,7 @@ async def _book_payout(
             await uow.payments.set_transfer(booking.booking_id, transfer_ref)
             await scheduling.notify(
                 uow, booking, NoticeKind.PAYOUT_SENT, booking.tutor_id, now,
-                extra={"amount": str(tutor.minor), "currency": tutor.currency},
+                details=AmountDetails(str(tutor.minor), tutor.currency),
             )  # fmt: skip
         await uow.commit()
     ctx.after_commit()

@@ -29,6 +29,7 @@ from marketplace.domain.profiles import TutorProfile
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import RequestDetails
 from marketplace.services import card_holds, refund_failures, reviews, scheduling
 from marketplace.services.context import ServiceContext
 
@@ -273,9 +274,9 @@ async def _payment_arrived(
         await scheduling.schedule_reminders(uow, booking, policy)
         await capture_if_far(uow, booking, policy, now)
     else:
-        standing = await reviews.student_standing(uow, booking, policy)
+        standing = RequestDetails.from_fields(await reviews.student_standing(uow, booking, policy))
         await scheduling.notify(
-            uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now, extra=standing
+            uow, booking, NoticeKind.BOOKING_REQUESTED, booking.tutor_id, now, details=standing
         )
         await scheduling.schedule_expiry(uow, booking)
     return booking

@@ -21,6 +21,7 @@ from marketplace.domain.money import Money
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import scheduling
 from marketplace.services.card_holds import alert_admins
 from marketplace.services.commands import Actor
@@ -54,7 +55,7 @@ async def record(uow: UnitOfWork, booking: Booking, intent: IntentState, now: da
         await alert_admins(uow, booking, FAILED_ACTION, now)
         await scheduling.notify(
             uow, booking, NoticeKind.REFUND_FAILED, booking.student_id, now, about=now,
-            extra={"amount": str(refund.amount), "currency": failure.currency},
+            details=AmountDetails(str(refund.amount), failure.currency),
         )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from marketplace.domain.errors import ConflictError
 from marketplace.domain.restrictions import Restriction, new_restriction, parse_length
 from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import GuildDetails, RestrictedDetails
 from marketplace.services import scheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -78,7 +79,7 @@ async def restrict(cmd: RestrictUser, ctx: ServiceContext) -> Restricted:
         await scheduling.notify_user(
             uow, actor.guild_id, NoticeKind.RESTRICTED, target.user_id, now,
             key=str(int(now.timestamp())),
-            extra={"until": until, "reason": restriction.reason, "guild": actor.guild_name},
+            details=RestrictedDetails(until, restriction.reason, actor.guild_name),
         )  # fmt: skip
         await uow.commit()
     ctx.after_commit()
@@ -109,7 +110,7 @@ async def unrestrict(
         )
         await scheduling.notify_user(
             uow, actor.guild_id, NoticeKind.RESTRICTION_LIFTED, user_id, now,
-            key=str(int(now.timestamp())), extra={"guild": actor.guild_name},
+            key=str(int(now.timestamp())), details=GuildDetails(actor.guild_name),
         )  # fmt: skip
         await uow.commit()
     ctx.after_commit()

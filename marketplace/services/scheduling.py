@@ -15,6 +15,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.domain.spaces import closes_at, opens_at
 from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import NO_DETAILS, NoticeDetails
 
 BOOKING_WORK = frozenset(
     {
@@ -38,7 +39,7 @@ def notice(  # noqa: PLR0917 - a notice has this many facts
     to_user: int,
     now: datetime,
     about: datetime | None = None,
-    extra: dict[str, str] | None = None,
+    details: NoticeDetails = NO_DETAILS,
 ) -> NewAction:
     """One message to `to_user` about `booking`, once per booking version.
 
@@ -52,16 +53,16 @@ def notice(  # noqa: PLR0917 - a notice has this many facts
         due_at=now,
         booking_id=booking.booking_id,
         user_id=to_user,
-        payload={**(extra or {}), "notice": kind.value},
+        payload={**details.fields(), "notice": kind.value},
     )
 
 
 def notices_to_both(
-    booking: Booking, kind: NoticeKind, now: datetime, extra: dict[str, str] | None = None
+    booking: Booking, kind: NoticeKind, now: datetime, details: NoticeDetails = NO_DETAILS
 ) -> list[NewAction]:
     """The same message to the student and the tutor."""
     return [
-        notice(booking, kind, user, now, extra=extra)
+        notice(booking, kind, user, now, details=details)
         for user in (booking.student_id, booking.tutor_id)
     ]
 
@@ -74,10 +75,10 @@ async def notify(
     now: datetime,
     *,
     about: datetime | None = None,
-    extra: dict[str, str] | None = None,
+    details: NoticeDetails = NO_DETAILS,
 ) -> None:
     """Queue one message to `to_user` about `booking`, once per booking version."""
-    await uow.scheduled.schedule(notice(booking, kind, to_user, now, about, extra))
+    await uow.scheduled.schedule(notice(booking, kind, to_user, now, about, details))
 
 
 async def notify_both(
@@ -86,10 +87,10 @@ async def notify_both(
     kind: NoticeKind,
     now: datetime,
     *,
-    extra: dict[str, str] | None = None,
+    details: NoticeDetails = NO_DETAILS,
 ) -> None:
     """Queue the same message to the student and the tutor."""
-    await schedule_all(uow, notices_to_both(booking, kind, now, extra))
+    await schedule_all(uow, notices_to_both(booking, kind, now, details))
 
 
 async def notify_user(  # noqa: PLR0917 - a notice has this many facts
@@ -100,7 +101,7 @@ async def notify_user(  # noqa: PLR0917 - a notice has this many facts
     now: datetime,
     key: str,
     *,
-    extra: dict[str, str] | None = None,
+    details: NoticeDetails = NO_DETAILS,
 ) -> None:
     """Queue one message to `to_user` about no booking, once per `key`."""
     await uow.scheduled.schedule(
@@ -110,7 +111,7 @@ async def notify_user(  # noqa: PLR0917 - a notice has this many facts
             guild_id=guild_id,
             due_at=now,
             user_id=to_user,
-            payload={**(extra or {}), "notice": kind.value},
+            payload={**details.fields(), "notice": kind.value},
         )
     )
 

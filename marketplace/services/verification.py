@@ -15,6 +15,7 @@ from marketplace.domain.profiles import VerificationLevel
 from marketplace.domain.text import clean_text
 from marketplace.domain.verification import parse_verification_level
 from marketplace.ports import NoticeKind, UnitOfWork
+from marketplace.ports.notice_details import VerificationSetDetails
 from marketplace.services import scheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -93,6 +94,6 @@ async def apply_level(  # noqa: PLR0917 - a change of level has this many facts
     await scheduling.notify_user(
         uow, actor.guild_id, NoticeKind.VERIFICATION_SET, tutor_id, now,
         key=f"{int(now.timestamp())}:{level.value}",
-        extra={"old": old.value, "new": level.value, "guild": actor.guild_name},
+        details=VerificationSetDetails(old.value, level.value, actor.guild_name),
     )  # fmt: skip
     return old

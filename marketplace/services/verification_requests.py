@@ -16,6 +16,7 @@ from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.profiles import VerificationLevel
 from marketplace.domain.verification_requests import VerificationRequest, decide, new_request
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import VerificationRejectedDetails
 from marketplace.services import scheduling
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
@@ -106,7 +107,7 @@ async def decide_request(cmd: DecideRequest, ctx: ServiceContext) -> Verificatio
             await scheduling.notify_user(
                 uow, actor.guild_id, NoticeKind.VERIFICATION_REJECTED, found.user_id, now,
                 key=f"request:{found.request_id}",
-                extra={"guild": actor.guild_name, "reason": decided.reason},
+                details=VerificationRejectedDetails(actor.guild_name, decided.reason),
             )  # fmt: skip
         detail = {
             "request": found.request_id,
