@@ -15,10 +15,10 @@ from bot.flows.booking_buttons import (
     space_link,
 )
 from bot.flows.disputes import OpenDisputeButton
-from bot.flows.pay import awaits_payment, link_button, pay_url
+from bot.flows.pay import link_button, pay_url
 from bot.flows.reviews import LeaveReviewButton
-from bot.presenters.bookings import can_mark_complete, is_live
 from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.booking_actions import Action, allowed_actions
 from marketplace.services import attendance, disputes, spaces
 from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
@@ -27,10 +27,10 @@ MAX_ROWS = 5  # Discord's limit of action rows per message
 MAX_PER_ROW = 5  # Discord's limit of components per action row (the tag is one)
 
 
-def _actionable(booking: Booking, now: datetime, disputable: set[int]) -> bool:
-    reviewable = booking.state is BookingState.COMPLETED
-    live = is_live(booking) or can_mark_complete(booking, now)
-    return live or reviewable or booking.booking_id in disputable
+def _actionable(booking: Booking, viewer_id: int, now: datetime, disputable: set[int]) -> bool:
+    actions = allowed_actions(booking, viewer_id, now)
+    offered = actions.allowed & {Action.CANCEL, Action.MARK_COMPLETE, Action.REVIEW}
+    return bool(offered) or booking.booking_id in disputable
 
 
 async def _row_items(
@@ -39,7 +39,8 @@ async def _row_items(
     """The buttons after the booking's tag, in reading order."""
     guild_id, booking_id = booking.guild_id, booking.booking_id
     items: list[discord.ui.Item[Any]] = []
-    if booking.state is BookingState.COMPLETED:
+    actions = allowed_actions(booking, actor.user_id, now)
+    if Action.REVIEW in actions:
         return [LeaveReviewButton(guild_id, booking_id)]  # each side reviews the other
     if booking.state is BookingState.NO_SHOW:
         return []  # only Open dispute, while its window lasts
@@ -47,13 +48,13 @@ async def _row_items(
         items.append(CheckInButton(guild_id, booking_id))
     if (space := await spaces.live_space(booking_id, ctx)) and space.text_id is not None:
         items.append(space_link(guild_id, space.text_id, texts.JOIN_LABEL))
-    if awaits_payment(booking) and actor.user_id == booking.student_id:
+    if Action.PAY in actions:
         items.append(link_button(texts.PAY_LABEL, await pay_url(booking, actor, ctx)))
-    if can_mark_complete(booking, now):
+    if Action.MARK_COMPLETE in actions:
         items.append(MarkCompleteButton(guild_id, booking_id))
-    elif booking.state is not BookingState.AWAITING_PAYMENT:
+    elif Action.RESCHEDULE in actions:
         items.append(ManageButton("resched", guild_id, booking_id))
-    if is_live(booking):
+    if Action.CANCEL in actions:
         items.append(ManageButton("cancel", guild_id, booking_id))
     return items
 
@@ -68,7 +69,7 @@ async def bookings_view(
     now = ctx.clock.now()
     view = discord.ui.View(timeout=None)
     disputable = await disputes.open_window(items, actor.guild_id, ctx)
-    shown = [b for b in items if _actionable(b, now, disputable)][:MAX_ROWS]
+    shown = [b for b in items if _actionable(b, actor.user_id, now, disputable)][:MAX_ROWS]
     check_in = await attendance.check_in_open(shown, actor.guild_id, ctx)
     for row, booking in enumerate(shown):
         tag: discord.ui.Button[discord.ui.View] = discord.ui.Button(

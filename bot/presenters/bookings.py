@@ -153,19 +153,14 @@ def results_embed(results: SearchResults, page: int) -> discord.Embed:
     return embed
 
 
-LIVE_STATES = frozenset(
-    {BookingState.AWAITING_PAYMENT, BookingState.REQUESTED, BookingState.CONFIRMED}
-)
-
-
 def is_live(booking: Booking) -> bool:
     """Whether the booking can still be cancelled."""
-    return booking.state in LIVE_STATES
+    return booking.live
 
 
 def can_mark_complete(booking: Booking, now: datetime) -> bool:
     """A confirmed session that has started can be marked complete by either side."""
-    return booking.state is BookingState.CONFIRMED and booking.start <= now
+    return booking.can_end_session(now)
 
 
 def booked_text(booking: Booking, *, locale: str = DEFAULT_LOCALE) -> str:

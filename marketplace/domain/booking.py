@@ -34,6 +34,7 @@ from marketplace.domain.settlement import Outcome
 
 __all__ = [
     "ALLOWED_FROM",
+    "LIVE_STATES",
     "TERMINAL_STATES",
     "Booking",
     "BookingCancelled",
@@ -87,6 +88,9 @@ ALLOWED_FROM: MappingProxyType[str, frozenset[BookingState]] = MappingProxyType(
         "decline_reschedule": frozenset({_S.CONFIRMED}),
     }
 )
+
+# A booking is live while it can still be cancelled: it holds the tutor's time.
+LIVE_STATES = ALLOWED_FROM["cancel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +325,15 @@ class Booking:
     def reschedule_pending(self) -> bool:
         """True while a proposed new time awaits an answer."""
         return self.proposed_start is not None
+
+    @property
+    def live(self) -> bool:
+        """True while the booking still holds the tutor's time (and can be cancelled)."""
+        return self.state in LIVE_STATES
+
+    def can_end_session(self, now: datetime) -> bool:
+        """True when :meth:`end_session` would accept a completion now."""
+        return self.state in ALLOWED_FROM["complete"] and now >= self.start
 
     def party_of(self, user_id: int, action: str) -> Party:
         """Return whether ``user_id`` is this booking's student or tutor.

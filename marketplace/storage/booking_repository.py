@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import Busy
-from marketplace.domain.booking import TERMINAL_STATES, Booking, BookingState
+from marketplace.domain.booking import LIVE_STATES, Booking, BookingState
 from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
@@ -34,10 +34,8 @@ from marketplace.domain.settlement import Outcome
 from marketplace.ports.bookings import Surroundings, TutorGate
 from marketplace.storage.models import BookingRow, RestrictionRow, TutorProfileRow, UserBlockRow
 
-_S = BookingState
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
-LIVE_STATES = frozenset(BookingState) - TERMINAL_STATES - {_S.COMPLETED, _S.NO_SHOW}
 
 
 def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:

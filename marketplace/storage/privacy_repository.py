@@ -12,6 +12,7 @@ from sqlalchemy import Select, Text, delete, func, or_, select, type_coerce, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
+from marketplace.domain.booking import LIVE_STATES as BOOKING_LIVE_STATES
 from marketplace.ports.privacy import DeletionObstacles, Record
 from marketplace.storage.models import (
     AttendanceRow,
@@ -43,7 +44,7 @@ from marketplace.storage.models import (
 )
 from marketplace.storage.read_cache import CacheAccess
 
-LIVE_STATES = ("requested", "awaiting_payment", "confirmed")
+LIVE_STATES = tuple(state.value for state in BOOKING_LIVE_STATES)
 
 
 class SqlPrivacyRepository:
