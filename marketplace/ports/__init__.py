@@ -1,5 +1,6 @@
 """Protocols the services depend on. Storage, Discord and payment adapters implement them."""
 
+from marketplace.ports.audit import AuditLog
 from marketplace.ports.bookings import (
     AvailabilityRepository,
     BlockRepository,
@@ -7,22 +8,16 @@ from marketplace.ports.bookings import (
     DeliveryLog,
     SearchIndex,
 )
-from marketplace.ports.core import (
-    ActionQueue,
-    AuditLog,
-    Clock,
+from marketplace.ports.clock import Clock, SystemClock
+from marketplace.ports.disputes import DisputeRepository
+from marketplace.ports.members import (
     GuildRepository,
     MemberRepository,
-    ScheduledActions,
     StudentRepository,
     SubjectRepository,
-    SystemClock,
     TutorRepository,
-    UnitOfWork,
-    UnitOfWorkFactory,
     UserRepository,
 )
-from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.notify import DeliveryOutcome, Notice, NoticeKind, Notifier
@@ -41,6 +36,7 @@ from marketplace.ports.payments import (
     SessionStatus,
 )
 from marketplace.ports.reviews import RatingStats, ReviewRepository
+from marketplace.ports.scheduled import ActionQueue, ScheduledActions
 from marketplace.ports.spaces import (
     ClosedSpace,
     OpenedSpace,
@@ -51,6 +47,7 @@ from marketplace.ports.spaces import (
     SpaceUnavailableError,
 )
 from marketplace.ports.stats import StatsRepository
+from marketplace.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "ActionQueue",

@@ -41,7 +41,7 @@ from marketplace.domain.profiles import (
     VerificationLevel,
 )
 from marketplace.domain.ranking import CompletionCounts
-from marketplace.ports.core import MemberProfiles
+from marketplace.ports.members import MemberProfiles
 from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import (
     AuditLogRow,

@@ -16,7 +16,7 @@ from marketplace.domain.profiles import (
     TutorStatus,
     VerificationLevel,
 )
-from marketplace.ports.core import MemberProfiles
+from marketplace.ports.members import MemberProfiles
 from marketplace.storage.models import TutorProfileRow
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)

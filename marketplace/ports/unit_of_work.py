@@ -1,19 +1,13 @@
-"""Core ports: the unit of work and its profile repositories, the clock, the job queue."""
+"""The unit of work: one transaction and the repositories it hands out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
-from marketplace.domain.members import Member, Subject
-from marketplace.domain.policy import GuildPolicy
-from marketplace.domain.profiles import StudentProfile, TutorProfile
-from marketplace.domain.ranking import CompletionCounts
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.ports.attendance import AttendanceLog
+from marketplace.ports.audit import AuditLog
 from marketplace.ports.bookings import (
     AvailabilityRepository,
     BlockRepository,
@@ -30,10 +24,19 @@ from marketplace.ports.ledger import (
     PayoutAccounts,
     WebhookEvents,
 )
+from marketplace.ports.members import (
+    GuildRepository,
+    MemberRepository,
+    StudentRepository,
+    SubjectRepository,
+    TutorRepository,
+    UserRepository,
+)
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
-from marketplace.ports.reviews import RatingStats, ReviewRepository
+from marketplace.ports.reviews import ReviewRepository
+from marketplace.ports.scheduled import ScheduledActions
 from marketplace.ports.spaces import BookingChannels, SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
@@ -44,188 +47,6 @@ from marketplace.ports.trust import (
     SessionLogs,
     VerificationRequests,
 )
-
-
-class Clock(Protocol):
-    """Tells the time; tests pass a fixed or stepping clock."""
-
-    def now(self) -> datetime:
-        """The current aware UTC time."""
-        ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    def now(self) -> datetime:
-        """The current aware UTC time."""
-        return datetime.now(UTC)
-
-
-class GuildRepository(Protocol):
-    """Guilds and their per-guild policy."""
-
-    async def ensure(self, guild_id: int, name: str, now: datetime) -> bool:
-        """Create the guild row if it is missing (True then); keep its name current."""
-        ...
-
-    async def policy(self, guild_id: int) -> GuildPolicy:
-        """The guild's policy: defaults overlaid with what its admins set."""
-        ...
-
-    async def save_policy(self, guild_id: int, policy: GuildPolicy, now: datetime) -> None:
-        """Store the policy's non-default values."""
-        ...
-
-
-class UserRepository(Protocol):
-    """Users across guilds."""
-
-    async def ensure(self, user_id: int, now: datetime, display_name: str = "") -> None:
-        """Create the user row if it is missing; keep a given display name current."""
-        ...
-
-    async def timezone(self, user_id: int) -> str | None:
-        """The user's IANA zone, if they set one."""
-        ...
-
-    async def display_name(self, user_id: int) -> str:
-        """The name last seen for the user ("" when never seen)."""
-        ...
-
-    async def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
-        """Store the user's IANA zone."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class MemberProfiles:
-    """One user in one guild: what the profile card is drawn from, read together."""
-
-    member: Member | None
-    timezone: str | None
-    student: StudentProfile | None
-    tutor: TutorProfile | None
-    tutor_reviews: RatingStats | None = None  # the tutor's visible reviews; None without any
-    completion: CompletionCounts | None = None  # the tutor's; None without a tutor profile
-
-
-class MemberRepository(Protocol):
-    """Onboarded members of a guild."""
-
-    async def get(self, guild_id: int, user_id: int) -> Member | None:
-        """The member, if they ran /start in this guild."""
-        ...
-
-    async def profiles_of(self, guild_id: int, user_id: int) -> MemberProfiles:
-        """The member, their time zone, student and tutor profiles, in one read."""
-        ...
-
-    async def save(self, member: Member, now: datetime) -> None:
-        """Insert or update the member."""
-        ...
-
-
-class SubjectRepository(Protocol):
-    """A guild's subject catalogue."""
-
-    async def all(self, guild_id: int) -> list[Subject]:
-        """Every active subject, by name."""
-        ...
-
-    async def add(self, guild_id: int, subject: Subject) -> None:
-        """Add a subject (or reactivate it)."""
-        ...
-
-    async def remove(self, guild_id: int, key: str) -> bool:
-        """Deactivate a subject; False if it was not there."""
-        ...
-
-
-class StudentRepository(Protocol):
-    """Student profiles."""
-
-    async def get(self, guild_id: int, user_id: int) -> StudentProfile | None:
-        """The student's profile in this guild."""
-        ...
-
-    async def save(
-        self, guild_id: int, user_id: int, profile: StudentProfile, now: datetime
-    ) -> None:
-        """Insert or replace the student's profile."""
-        ...
-
-
-class TutorRepository(Protocol):
-    """Tutor profiles."""
-
-    async def get(self, guild_id: int, user_id: int) -> TutorProfile | None:
-        """The tutor's profile in this guild."""
-        ...
-
-    async def save(self, guild_id: int, user_id: int, profile: TutorProfile, now: datetime) -> None:
-        """Insert or replace the tutor's profile."""
-        ...
-
-
-class AuditLog(Protocol):
-    """Admin and moderator actions, for accountability."""
-
-    async def record(
-        self, guild_id: int, actor_id: int, action: str, detail: dict[str, Any], at: datetime
-    ) -> None:
-        """Append one entry."""
-        ...
-
-    async def recent(self, guild_id: int, limit: int) -> Sequence[tuple[datetime, int, str]]:
-        """The latest entries: when, who, what."""
-        ...
-
-    async def of_action(
-        self, guild_id: int, action: str, limit: int
-    ) -> Sequence[tuple[datetime, dict[str, Any]]]:
-        """The latest entries of one action, newest first: when, and the detail."""
-        ...
-
-
-class ScheduledActions(Protocol):
-    """Durable due work, scheduled inside the caller's transaction."""
-
-    async def schedule(self, action: NewAction) -> bool:
-        """Add the action unless one with its dedupe key exists; True if added."""
-        ...
-
-    async def schedule_all(self, actions: Sequence[NewAction]) -> None:
-        """`schedule` for each action, in one statement."""
-        ...
-
-    async def skip_pending(
-        self, booking_id: int, kinds: frozenset[ActionKind] | None, now: datetime
-    ) -> int:
-        """Mark a booking's pending actions (of these kinds, or all) skipped; return how many."""
-        ...
-
-
-class ActionQueue(Protocol):
-    """What the job runner needs: claim due rows with a lease, and finish them."""
-
-    async def claim_due(
-        self, now: datetime, owner: str, lease: timedelta, limit: int
-    ) -> list[ClaimedAction]:
-        """Lease up to `limit` due pending rows to `owner`; no row is leased twice."""
-        ...
-
-    async def finish(
-        self, action_id: int, owner: str, state: ActionState, outcome: str, now: datetime
-    ) -> bool:
-        """Close a row this owner still leases; False if the lease was lost."""
-        ...
-
-    async def retry_later(
-        self, action_id: int, owner: str, due_at: datetime, outcome: str, max_attempts: int
-    ) -> bool:
-        """Give the row back for another try at `due_at` (or fail it after max attempts)."""
-        ...
 
 
 class UnitOfWork(Protocol):
