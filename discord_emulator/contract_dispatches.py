@@ -112,6 +112,7 @@ def _interaction(d: JSON) -> Iterator[Part]:
 DISPATCH_SCHEMAS: dict[str, Callable[[JSON], Iterator[Part]]] = {
     "READY": _ready,
     "GUILD_CREATE": _guild_create,
+    "GUILD_UPDATE": _whole(GUILD),
     "GUILD_ROLE_CREATE": _role_event,
     "GUILD_ROLE_UPDATE": _role_event,
     "GUILD_MEMBER_ADD": _whole(MEMBER),

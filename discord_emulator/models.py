@@ -125,6 +125,7 @@ class Guild:
     max_channels_per_category: int = 50
     preferred_locale: str = "en-US"
     created_at: str = field(default_factory=utcnow_iso)
+    system_channel_id: int | None = None
 
 
 @dataclass

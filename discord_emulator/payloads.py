@@ -200,7 +200,7 @@ def guild(world: World, g: Guild) -> JSON:
         "features": [],
         "mfa_level": 0,
         "application_id": None,
-        "system_channel_id": None,
+        "system_channel_id": str(g.system_channel_id) if g.system_channel_id else None,
         "system_channel_flags": 0,
         "rules_channel_id": None,
         "vanity_url_code": None,

@@ -225,6 +225,12 @@ class WorldBuilding(Backend):
     ) -> Channel:
         return self._new_channel(guild, name, ChannelType.CATEGORY, None, overwrites)
 
+    def set_system_channel(self, guild: Guild, channel: Channel | None) -> None:
+        """Set (or clear) the guild's system channel, as Server Settings does."""
+        guild.system_channel_id = channel.id if channel is not None else None
+        if self.hub.connected:
+            self.dispatch("GUILD_UPDATE", payloads.guild(self.world, guild))
+
     def close_dms(self, user: User) -> None:
         user.dms_open = False
 

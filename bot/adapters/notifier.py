@@ -1,16 +1,19 @@
 """The Discord Notifier: DMs first, and a fallback for closed DMs.
 
-A closed DM goes to the booking's session space when one is open, else to the guild's
-fallback channel, with a mention.
+A closed DM goes, with a mention, to the first of these the member can view and the bot
+can send in: the booking's live session space, the guild's fallback channel, the channel
+the booking was made in, the guild's system channel, then any text channel.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import discord
 
 from bot import texts
+from bot.adapters.spaces import GuildView, guild_view
 from bot.presenters.notices import RenderedNotice, ics_file, render_notice
 from marketplace.ports import DeliveryOutcome, Notice
 from marketplace.services.context import ServiceContext
@@ -19,6 +22,14 @@ from marketplace.services.guild_admin import money_locale
 log = logging.getLogger(__name__)
 
 DM_CLOSED = 50007
+
+
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """Where a closed DM may go: the live session thread, then configured channels in order."""
+
+    space_id: int | None
+    configured: list[int]
 
 
 class DiscordNotifier:
@@ -30,7 +41,7 @@ class DiscordNotifier:
 
     async def deliver(self, notice: Notice) -> DeliveryOutcome:
         """DM the user; on 50007 mention them in the fallback channel instead."""
-        subject, fallback_id = await self._context(notice)
+        subject, candidates = await self._context(notice)
         locale = await money_locale(notice.guild_id, self.services)
         rendered = render_notice(notice, subject, self.services.clock.now(), locale)
         if notice.try_dm:
@@ -50,24 +61,50 @@ class DiscordNotifier:
                 log.info("DMs closed for user %s; using the fallback channel", notice.user_id)
             else:
                 return DeliveryOutcome("dm")
-        return await self._fallback(notice, rendered, fallback_id)
+        return await self._fallback(notice, rendered, candidates)
 
-    async def _context(self, notice: Notice) -> tuple[str, int | None]:
-        """The subject's name, and where a closed DM goes instead."""
+    async def _context(self, notice: Notice) -> tuple[str, _Places]:
+        """The subject's name, and the configured places a closed DM may go, in order."""
+        booking_id = notice.booking.booking_id if notice.booking else None
         async with self.services.uow(read_only=True) as uow:
             policy = await uow.guilds.policy(notice.guild_id)
             names = {s.key: s.name for s in await uow.subjects.all(notice.guild_id)}
-            space = await uow.spaces.get(notice.booking.booking_id) if notice.booking else None
+            space = await uow.spaces.get(booking_id) if booking_id is not None else None
+            booked_in = await uow.booking_channels.of(booking_id) if booking_id else None
         key = notice.booking.subject_key if notice.booking else ""
+        candidates = [c for c in (policy.fallback_channel, booked_in) if c is not None]
         if space is not None and space.is_live and space.text_id is not None:
-            return names.get(key, key), space.text_id
-        return names.get(key, key), policy.fallback_channel
+            return names.get(key, key), _Places(space.text_id, candidates)
+        return names.get(key, key), _Places(None, candidates)
+
+    async def _usable(self, notice: Notice, places: _Places) -> int | None:
+        """The first channel the member can view and the bot can send in, if any."""
+        if places.space_id is not None:
+            return places.space_id  # the bot's own private thread, the member in it
+        guild = await guild_view(self.bot, notice.guild_id)
+        if guild is None:
+            return None
+        member = await _member(guild, notice.user_id)
+        if member is None:
+            return None
+        system = guild.guild.system_channel
+        ordered = [*places.configured, *([system.id] if system is not None else [])]
+        ordered += [c.id for c in guild.channels if isinstance(c, discord.TextChannel)]
+        for channel_id in ordered:
+            channel = guild.channel(channel_id)
+            if channel is not None and _can_reach(channel, guild.me, member):
+                return channel_id
+        return None
 
     async def _fallback(
-        self, notice: Notice, rendered: RenderedNotice, channel_id: int | None
+        self, notice: Notice, rendered: RenderedNotice, places: _Places
     ) -> DeliveryOutcome:
+        channel_id = await self._usable(notice, places)
         if channel_id is None:
-            log.warning("no fallback channel in guild %s; notice not delivered", notice.guild_id)
+            log.warning(
+                "no channel user %s can see in guild %s; notice %s not delivered",
+                notice.user_id, notice.guild_id, notice.nonce,
+            )  # fmt: skip
             return DeliveryOutcome("none", dm_closed=True)
         channel = self.bot.get_partial_messageable(channel_id)
         await channel.send(
@@ -78,4 +115,25 @@ class DiscordNotifier:
             nonce=notice.nonce,
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(notice.user_id)]),
         )
-        return DeliveryOutcome("fallback", dm_closed=True)
+        return DeliveryOutcome("fallback", dm_closed=True, channel_id=channel_id)
+
+
+async def _member(guild: GuildView, user_id: int) -> discord.Member | None:
+    """The member from the cache, else over REST; None when they left."""
+    cached = guild.guild.get_member(user_id)
+    if cached is not None:
+        return cached
+    try:
+        return await guild.guild.fetch_member(user_id)
+    except (discord.NotFound, discord.Forbidden):
+        return None
+
+
+def _can_reach(
+    channel: discord.abc.GuildChannel, me: discord.Member, member: discord.Member
+) -> bool:
+    """The member can read the text channel and the bot can post there."""
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    mine, theirs = channel.permissions_for(me), channel.permissions_for(member)
+    return mine.view_channel and mine.send_messages and theirs.view_channel

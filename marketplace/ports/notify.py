@@ -116,6 +116,7 @@ class DeliveryOutcome:
 
     channel: str  # "dm" | "fallback" | "none"
     dm_closed: bool = False
+    channel_id: int | None = None  # the channel a fallback mention went to
 
 
 class Notifier(Protocol):
