@@ -493,23 +493,22 @@ class Booking:
         return booking, RescheduleDeclined(self.booking_id, by, now)
 
 
-ANSWER_WINDOW = timedelta(minutes=30)
-
-
 def earliest_start(
     now: datetime, policy: GuildPolicy, *, instant: bool, paying: bool = False
 ) -> datetime:
     """Return the earliest start a student may pick now.
 
     Instant bookings need only the minimum notice. A request must also leave the tutor
-    :data:`ANSWER_WINDOW` to answer before it expires ``request_expiry_before_start_minutes``
+    ``request_answer_minutes`` to answer before it expires ``request_expiry_before_start_minutes``
     ahead of the start; otherwise it would be created already expired. A paid request
     reaches the tutor only after checkout, which may take ``checkout_expiry_minutes``.
     """
     notice = timedelta(minutes=policy.min_notice_minutes)
     if instant:
         return now + notice
-    answer = timedelta(minutes=policy.request_expiry_before_start_minutes) + ANSWER_WINDOW
+    answer = timedelta(
+        minutes=policy.request_expiry_before_start_minutes + policy.request_answer_minutes
+    )
     if paying:
         answer += timedelta(minutes=policy.checkout_expiry_minutes)
     return now + max(notice, answer)

@@ -60,6 +60,7 @@ class GuildPolicy:
     buffer_minutes: int = 10
     request_expiry_hours: int = 24
     request_expiry_before_start_minutes: int = 120
+    request_answer_minutes: int = 30
     # cancellation
     full_refund_notice_hours: int = 24
     late_cancel_refund_percent: int = 50
@@ -141,6 +142,8 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         # A paid request holds the card while it waits: it never outlives the hold.
         "request_expiry_hours": _int(_G.BOOKING, 1, HOLD_WINDOW_DAYS * 24),
         "request_expiry_before_start_minutes": _int(_G.BOOKING, 0, 1_440),
+        # The least time a request leaves the tutor to answer before it expires.
+        "request_answer_minutes": _int(_G.BOOKING, 0, 1_440),
         "full_refund_notice_hours": _int(_G.CANCELLATION, 0, 336),
         "late_cancel_refund_percent": _int(_G.CANCELLATION, 0, 100),
         "late_cancel_tutor_share_percent": _int(_G.CANCELLATION, 0, 100),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.domain.availability import first_slot_start
+from marketplace.domain.booking import earliest_start
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
 from marketplace.domain.policy import GuildPolicy
@@ -14,8 +15,8 @@ from marketplace.domain.ranking import RankSort, TutorCandidate, rank
 from marketplace.domain.verification import levels_meeting, required_level
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import BUSY_NEAR, SearchCandidate
-from marketplace.services.availability import first_open_slot
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
+from marketplace.services.availability import open_slots
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import WhenKind, parse_when
 
@@ -91,11 +92,17 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             limit=_candidate_limit(window, query.sort),
             verification_in=_verified_enough(policy, query.subject_key), free_between=window,
         )  # fmt: skip
+        payments_on = policy.payments_enabled and ctx.payments_configured
+        earliest = {c.tutor_id: _earliest(c, policy, now, payments_on) for c in found}
         next_slots = {c.tutor_id: c.next_slot_at for c in found}
         if window is None or query.sort == RankSort.SOONEST:
             # With `when`, the cached slots only order the exact checks, and only "soonest"
             # orders on them: the free starts found in the window replace them below.
-            next_slots.update(await _recompute_stale(uow, policy, actor.guild_id, found, now))
+            next_slots.update(
+                await _recompute_stale(
+                    uow, policy, actor.guild_id, found, earliest=earliest, now=now
+                )
+            )
         best_first: list[TutorCandidate] = []
         if window is not None:
             best_first = rank(
@@ -106,10 +113,9 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
             near = {c.tutor_id: c for c in found}
             next_slots = await _free_in(
                 uow, policy, actor.guild_id, ranked=[near[r.tutor_id] for r in best_first],
-                window=window, now=now,
+                window=window, earliest=earliest, now=now,
             )  # fmt: skip
             found = [c for c in found if c.tutor_id in next_slots]
-        payments_on = policy.payments_enabled and ctx.payments_configured
         paid = [c.tutor_id for c in found if c.rate_minor > 0] if payments_on else []
         accepting = await uow.payout_accounts.enabled_among(actor.guild_id, paid)
     if window is not None and query.sort != RankSort.SOONEST:
@@ -170,25 +176,41 @@ async def _student_level(uow: UnitOfWork, actor: Actor, subject_key: str) -> Lev
     return Level.BEGINNER
 
 
+def _earliest(
+    c: SearchCandidate, policy: GuildPolicy, now: datetime, payments_on: bool
+) -> datetime:
+    """The earliest start **Book** offers for this tutor: the same rule as the picker's."""
+    paying = payments_on and c.rate_minor > 0
+    return earliest_start(now, policy, instant=c.instant_booking, paying=paying)
+
+
 async def _recompute_stale(
     uow: UnitOfWork,
     policy: GuildPolicy,
     guild_id: int,
     found: list[SearchCandidate],
+    *,
+    earliest: dict[int, datetime],
     now: datetime,
 ) -> dict[int, datetime | None]:
     """Fresh next slots for tutors whose cached one can no longer be booked.
 
-    The refresh job normally keeps the cache current; this covers a job that is late.
+    The refresh job normally keeps the cache current; this covers a job that is late,
+    and a cached slot too soon for **Book** (a request needs time to be answered).
     """
-    earliest = now + timedelta(minutes=policy.min_notice_minutes)
     shortest = timedelta(minutes=min(policy.allowed_durations_minutes))
-    stale = [c for c in found if c.next_slot_at is not None and c.next_slot_at < earliest]
+    horizon = now + timedelta(days=policy.booking_horizon_days)
+    stale = [
+        c for c in found if c.next_slot_at is not None and c.next_slot_at < earliest[c.tutor_id]
+    ]
     fresh: dict[int, datetime | None] = {}
     for candidate in stale[:MAX_STALE_RECOMPUTE]:
-        fresh[candidate.tutor_id] = await first_open_slot(
-            uow, guild_id, candidate.tutor_id, policy, now, duration=shortest
-        )
+        start = earliest[candidate.tutor_id]
+        starts = await open_slots(
+            uow, guild_id, candidate.tutor_id, policy, now,
+            duration=shortest, within=(start, max(start, horizon)),
+        )  # fmt: skip
+        fresh[candidate.tutor_id] = starts[0] if starts else None
     for candidate in stale[MAX_STALE_RECOMPUTE:]:
         fresh[candidate.tutor_id] = None  # unknown for now; the refresh job catches up
     return fresh
@@ -213,9 +235,12 @@ async def _free_in(
     *,
     ranked: list[SearchCandidate],
     window: tuple[datetime, datetime],
+    earliest: dict[int, datetime],
     now: datetime,
 ) -> dict[int, datetime | None]:
     """The first free start within the window, for each tutor who has one.
+
+    No start before `earliest` (the tutor's first start **Book** offers) counts.
 
     `ranked` are the tutors who may be free then (the candidate query's `free_between`),
     best first; exact slots are worked out for the first `MAX_EXACT_CHECKS` of them, so a
@@ -252,14 +277,14 @@ async def _free_in(
         if with_busy
         else {}
     )
-    notice = max(timedelta(minutes=policy.min_notice_minutes), start - now)
     reach = min(timedelta(days=policy.booking_horizon_days), end - now)
     free: dict[int, datetime | None] = {}
     for tutor_id in checked:
         first = first_slot_start(
             rules.get(tutor_id, ()), one_offs.get(tutor_id, ()), days_off.get(tutor_id, ()),
             busy.get(tutor_id, ()), duration=shortest, buffer=buffer, now=now,
-            min_notice=notice, horizon=reach, within=window,
+            min_notice=max(earliest[tutor_id] - now, start - now), horizon=reach,
+            within=window,
         )  # fmt: skip
         if first is not None:
             free[tutor_id] = first
