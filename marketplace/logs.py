@@ -17,8 +17,9 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Literal
+from typing import IO, Literal, TypeVar
 
 from pydantic import SecretStr
 
@@ -147,6 +148,111 @@ def settings_secrets(settings: Settings) -> list[str]:
             found.append(secret)
             found.extend(part.strip() for part in secret.split(",") if part.strip())
     return found
+
+
+TRANSITIONS = logging.getLogger("tutorbot.transitions")
+_E = TypeVar("_E", bound=BaseException)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One aggregate's state change (`before` is None for a new one)."""
+
+    aggregate: str  # "booking", "payment", …
+    entity_id: int
+    before: str | None
+    after: str
+    guild_id: int | None = None
+    user_id: int | None = None
+    booking_id: int | None = None
+
+
+class Transitions:
+    """The state changes one unit of work writes, logged at INFO once it commits.
+
+    Repositories call `loaded` with the state they read and `saved` with the state they
+    write; `saved` keeps a record only when the two differ. `log_committed` logs the
+    records (once each) and `discard` drops them: a rolled-back transaction logs nothing.
+    """
+
+    def __init__(self, logger: logging.Logger = TRANSITIONS) -> None:
+        self._logger = logger
+        self._states: dict[tuple[str, int], str] = {}
+        self._pending: list[Transition] = []
+
+    def loaded(self, aggregate: str, entity_id: int, state: str) -> None:
+        """`entity_id` was read in state `state` in this unit of work."""
+        self._states[aggregate, entity_id] = state
+
+    def saved(
+        self,
+        aggregate: str,
+        entity_id: int,
+        state: str,
+        *,
+        new: bool = False,
+        **ids: int | None,
+    ) -> None:
+        """`entity_id` is written in `state`; a record if it was read (or is new) in another.
+
+        A save of an entity this unit of work never read nor created records nothing: its
+        earlier state is unknown.
+        """
+        key = (aggregate, entity_id)
+        if key not in self._states and not new:
+            return
+        before = self._states.get(key)
+        self._states[key] = state
+        if before != state:
+            self._pending.append(
+                Transition(
+                    aggregate,
+                    entity_id,
+                    before,
+                    state,
+                    guild_id=ids.get("guild_id"),
+                    user_id=ids.get("user_id"),
+                    booking_id=ids.get("booking_id"),
+                )
+            )
+
+    def log_committed(self) -> None:
+        """Log each kept record once, then forget them."""
+        pending, self._pending = self._pending, []
+        for record in pending:
+            self._logger.info(
+                "%s %s: %s -> %s",
+                record.aggregate,
+                record.entity_id,
+                record.before or "new",
+                record.after,
+                extra={
+                    "guild_id": record.guild_id,
+                    "user_id": record.user_id,
+                    "booking_id": record.booking_id,
+                },
+            )
+
+    def discard(self) -> None:
+        """Forget the records (the transaction rolled back)."""
+        self._pending = []
+        self._states.clear()
+
+
+def mark_logged(error: _E) -> _E:
+    """Note that `error` was logged where it happened, so callers need not log it again."""
+    error.__dict__["tutorbot_logged"] = True
+    return error
+
+
+def already_logged(error: BaseException) -> bool:
+    """Whether `mark_logged` was called on `error` (or on the error it was raised from)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if getattr(seen, "__dict__", {}).get("tutorbot_logged"):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 # APScheduler logs every tick of the job runner ("Running job …") at INFO.

@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
-from marketplace.logs import log_context
+from marketplace.logs import already_logged, log_context
 from marketplace.metrics import Metrics
 from marketplace.ports import ActionQueue, Clock
 
@@ -260,14 +260,18 @@ class JobRunner:
     async def _retry(self, action: ClaimedAction, error: Exception) -> bool:
         """Reschedule the row (or fail it after its last attempt); True if that was final."""
         final = action.attempts >= self._max_attempts
-        logger.error(
-            "%s action %s failed (attempt %s of %s)%s",
+        # The adapter that logged the failure said what failed; here only what happens next
+        # (and the traceback of a failure nobody logged yet).
+        logger.log(
+            logging.ERROR if final else logging.WARNING,
+            "%s action %s failed (attempt %s of %s): %s%s",
             action.kind,
             action.action_id,
             action.attempts,
             self._max_attempts,
+            type(error).__name__,
             "; giving up" if final else "; will retry",
-            exc_info=error,
+            exc_info=None if already_logged(error) else error,
         )
         due_at = self._clock.now() + self._backoff(action.attempts)
         outcome = f"{type(error).__name__}: {error}"

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from stripe.params.checkout import SessionCreateParams
 
 from marketplace.domain.money import Money
+from marketplace.logs import mark_logged
 from marketplace.metrics import Metrics
 from marketplace.ports.payments import (
     CheckoutRef,
@@ -284,11 +285,19 @@ class StripeGateway(PaymentGateway):
             return await call()
         except stripe.StripeError as error:
             mapped = gateway_error(error)
-            level = logging.WARNING if mapped.retryable else logging.INFO
-            log.log(level, "stripe %s refused: %s (%s)", what, mapped.code, mapped.kind)
+            # A declined card is the customer's answer, not a failure of ours.
+            level = logging.INFO if mapped.kind == "card" else logging.WARNING
+            log.log(
+                level,
+                "stripe %s refused: %s (%s, request %s)",
+                what,
+                mapped.code,
+                mapped.kind,
+                getattr(error, "request_id", None) or "-",
+            )
             if self._metrics is not None:
                 self._metrics.stripe_error(mapped.code, mapped.kind)
-            raise mapped from error
+            raise mark_logged(mapped) from error
 
     # --- checkout ---------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.ledger import Account, Balance, Entry, balance_of
 from marketplace.domain.money import Money, Quote
 from marketplace.domain.payment import Payment
+from marketplace.logs import Transitions
 from marketplace.ports.ledger import MAX_TOKEN_LENGTH
 from marketplace.ports.payments import CaptureMethod, PayoutAccount
 from marketplace.storage.models import (
@@ -90,9 +91,10 @@ class SqlPaymentRepository:
     remembered, so `save` refuses to overwrite a row another transaction changed since.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         self._session = session
         self._versions: dict[int, int] = {}
+        self._transitions = transitions or Transitions()
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Payment | None:
         query = select(PaymentRow).where(PaymentRow.booking_id == booking_id)
@@ -102,7 +104,9 @@ class SqlPaymentRepository:
         if row is None:
             return None
         self._versions[booking_id] = row.version
-        return to_payment(row)
+        payment = to_payment(row)
+        self._transitions.loaded("payment", booking_id, payment.status.value)
+        return payment
 
     async def add(
         self, payment: Payment, guild_id: int, capture: CaptureMethod, now: datetime
@@ -125,6 +129,14 @@ class SqlPaymentRepository:
         )
         await self._session.flush()
         self._versions[payment.booking_id] = 0
+        self._transitions.saved(
+            "payment",
+            payment.booking_id,
+            payment.status.value,
+            new=True,
+            guild_id=guild_id,
+            booking_id=payment.booking_id,
+        )
 
     async def save(self, payment: Payment, now: datetime) -> None:
         """Store the payment's amounts and flags, bumping its version (see the class)."""
@@ -144,6 +156,7 @@ class SqlPaymentRepository:
                 raise ConflictError("payment_changed")
             raise NotFoundError("payment", str(booking_id))
         self._versions[booking_id] = version
+        self._transitions.saved("payment", booking_id, payment.status.value, booking_id=booking_id)
 
     async def by_intent(self, intent_id: str) -> int | None:
         return await self._session.scalar(
