@@ -22,7 +22,7 @@ from bench import world
 from bench.common import Emit, Scale, log, ms, percentile, scratch_database
 from marketplace.domain.errors import ConflictError
 from marketplace.services import bookings
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.models import BookingRow

@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 from bench import world
 from bench.common import Emit, Scale, log, ms, percentile, scratch_database
 from marketplace.services import bookings
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import SQLITE_BUSY_TIMEOUT_MS, Database, create_database
 from tests.data_keys import TEST_DATA_KEYS

@@ -27,7 +27,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Level
 from marketplace.ports import SystemClock
 from marketplace.services import search
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.engine import Database, create_database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory

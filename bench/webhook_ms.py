@@ -22,7 +22,7 @@ from bench.common import Emit, Scale, log, scratch_database, summary_ms
 from marketplace.payments import StripeGateway
 from marketplace.ports import PayoutAccount, SystemClock
 from marketplace.services import bookings, checkout
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.ledger import verify
 from marketplace.storage.engine import create_database

@@ -14,9 +14,11 @@ from bench import rows
 from marketplace.domain.profiles import Level, Role, SessionFormat
 from marketplace.ports import SystemClock
 from marketplace.services import availability, onboarding, profiles
+from marketplace.services.actor import Actor
 from marketplace.services.bookings import BookSession
-from marketplace.services.commands import Actor, ApplyAsTutor, StartOnboarding
 from marketplace.services.context import ServiceContext
+from marketplace.services.onboarding import StartOnboarding
+from marketplace.services.profiles import ApplyAsTutor
 from marketplace.storage.engine import Database
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 

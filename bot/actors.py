@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from marketplace.domain.errors import NotFoundError
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 
 
 class NotInGuildError(Exception):

@@ -18,7 +18,7 @@ from marketplace.domain.policy import setting_keys
 from marketplace.domain.stats import Period
 from marketplace.domain.subjects import match_subjects
 from marketplace.services import guild_admin, onboarding, stats
-from marketplace.services.commands import ChangeSetting
+from marketplace.services.guild_admin import ChangeSetting
 
 AUTOCOMPLETE_LIMIT = 25
 

@@ -14,7 +14,7 @@ from bot.client import TutorBot
 from bot.flows.confirm import ConfirmView
 from bot.replies import reply
 from marketplace.services import privacy
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 
 
 def export_file(actor: Actor, export: privacy.PrivacyExport) -> discord.File:

@@ -19,7 +19,7 @@ from bot.replies import reply
 from marketplace.domain.disputes import STATEMENT_MAX_LEN
 from marketplace.domain.evidence_files import MAX_DISPUTE_FILES
 from marketplace.services import disputes
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 
 
 class DisputeModal(SafeModal):

@@ -15,7 +15,7 @@ from bot.actors import actor_in, standing_of
 from bot.flows.base import RecordButton, services_of
 from bot.replies import reply
 from marketplace.services import message_flags
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.message_flags import FlagQueue
 
 

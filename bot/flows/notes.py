@@ -21,7 +21,7 @@ from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
 from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_LEN
 from marketplace.services import notes
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.notes import NotesCard, TemplatePrompt
 
 

@@ -15,7 +15,7 @@ from bot.flows.confirm import Answer
 from bot.presenters.bookings import booked_text
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.services import checkout
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.guild_admin import money_locale
 

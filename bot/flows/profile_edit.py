@@ -12,8 +12,8 @@ from bot.presenters.text_limits import prefill
 from marketplace.domain.profiles import BIO_MAX, GOALS_MAX
 from marketplace.formatting import format_money
 from marketplace.services import profiles
-from marketplace.services.commands import EditProfile
 from marketplace.services.context import ServiceContext
+from marketplace.services.profiles import EditProfile
 from marketplace.services.results import ProfileCard
 
 RATE_MAX_CHARS = 20

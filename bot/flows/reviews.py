@@ -21,7 +21,7 @@ from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
 from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
 from marketplace.services import reviews
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.reviews import ReviewPrompt
 
 

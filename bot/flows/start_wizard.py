@@ -13,8 +13,8 @@ from marketplace.domain.members import Subject
 from marketplace.domain.profiles import Level, Role
 from marketplace.domain.timezones import COMMON_ZONES, MAX_ZONE_INPUT, validate_zone
 from marketplace.services import onboarding
-from marketplace.services.commands import StartOnboarding
 from marketplace.services.context import ServiceContext
+from marketplace.services.onboarding import StartOnboarding
 
 MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX
 

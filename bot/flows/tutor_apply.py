@@ -15,8 +15,8 @@ from marketplace.domain.members import Subject
 from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
 from marketplace.formatting import format_money
 from marketplace.services import profiles
-from marketplace.services.commands import ApplyAsTutor
 from marketplace.services.context import ServiceContext
+from marketplace.services.profiles import ApplyAsTutor
 from marketplace.services.results import ProfileCard
 
 MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX

@@ -27,7 +27,7 @@ from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import scheduling, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import AvailabilityEntry
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import ParsedWhen, WhenKind, parse_when
 

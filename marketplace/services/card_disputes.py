@@ -39,8 +39,8 @@ from marketplace.ports.notice_details import (
     PaymentDisputedDetails,
 )
 from marketplace.services import dispute_evidence, scheduling
+from marketplace.services.actor import Actor
 from marketplace.services.card_holds import alert_admins
-from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 from marketplace.services.event_results import EventResult
 from marketplace.services.moderation import require_moderator

@@ -25,7 +25,7 @@ from marketplace.ports import (
     UnitOfWork,
 )
 from marketplace.services import payments
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from marketplace.domain.members import Subject
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.ports import Clock, PaymentGateway, UnitOfWork, UnitOfWorkFactory
 from marketplace.ports.trust import Mailer
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 
 SYSTEM_ACTOR = 0
 """The audit log's actor id for what TutorBot does on its own."""

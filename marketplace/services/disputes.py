@@ -40,7 +40,7 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import DisputeOpenedDetails, DisputeResolvedDetails
 from marketplace.services import payments, scheduling, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 

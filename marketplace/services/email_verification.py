@@ -34,7 +34,7 @@ from marketplace.domain.email_codes import (
 from marketplace.domain.errors import ConflictError, InputError, NotFoundError, Problem
 from marketplace.domain.profiles import VerificationLevel
 from marketplace.ports.trust import Mailer, MailError
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 
 ADDRESS_MAX_LEN = 254

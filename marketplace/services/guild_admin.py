@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marketplace.domain.errors import InputError, InvalidSettingError, PermissionDeniedError
 from marketplace.domain.members import Rights, Subject, rights_of
 from marketplace.domain.policy import SETTINGS, SettingKind, parse_setting, with_setting
 from marketplace.domain.subjects import clean_subject_name, subject_key
 from marketplace.formatting import guild_locale
 from marketplace.ports import UnitOfWork
-from marketplace.services.commands import Actor, ChangeSetting
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.results import GuildConfig
 
@@ -51,6 +53,17 @@ async def view_config(actor: Actor, ctx: ServiceContext) -> GuildConfig:
         policy = await uow.guilds.policy(actor.guild_id)
         await uow.commit()
     return GuildConfig(policy, ctx.payments_configured, ctx.mailer is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSetting:
+    """`/admin config setting: value:`."""
+
+    actor: Actor
+    key: str
+    raw_value: str
+    channel_ids: frozenset[int] = frozenset()
+    role_ids: frozenset[int] = frozenset()
 
 
 async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig:

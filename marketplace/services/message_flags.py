@@ -15,7 +15,7 @@ from marketplace.domain.session_log import FlagAction, MessageFlag, decide, pars
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import ScreeningWarningDetails
 from marketplace.services import restrictions, scheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 

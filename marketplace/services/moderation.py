@@ -27,7 +27,7 @@ from marketplace.domain.refund_failures import RefundFailure
 from marketplace.domain.reviews import Review
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.ports import UnitOfWork
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.guild_admin import rights
 

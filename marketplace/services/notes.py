@@ -14,7 +14,7 @@ from marketplace.domain.booking import Booking
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.ports import UnitOfWork
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 
 NOTES_LOADED = 50

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marketplace.domain.checklist import next_steps
 from marketplace.domain.errors import InputError
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.profiles import (
     MAX_SUBJECTS,
+    Level,
+    Role,
     StudentProfile,
     SubjectLevel,
     tutor_completeness,
@@ -14,7 +18,7 @@ from marketplace.domain.profiles import (
 from marketplace.domain.timezones import validate_zone
 from marketplace.ports import UnitOfWork
 from marketplace.services import scheduling
-from marketplace.services.commands import Actor, StartOnboarding
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, ensure_guild, enter_guild
 from marketplace.services.payments import payments_on
 from marketplace.services.results import Onboarded
@@ -46,6 +50,17 @@ async def resolve_subjects(
             raise InputError("subjects", "unknown_choice")
         chosen.append(known[key])
     return tuple(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class StartOnboarding:
+    """`/start`: pick a role, a time zone, subjects and a level."""
+
+    actor: Actor
+    role: Role
+    timezone: str
+    subject_keys: tuple[str, ...]
+    level: Level
 
 
 async def start(cmd: StartOnboarding, ctx: ServiceContext) -> Onboarded:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.ports import PaymentGateway, PaymentGatewayError
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import payments_on
 

@@ -54,7 +54,7 @@ from typing import Any
 
 from marketplace.domain.errors import ConflictError
 from marketplace.ports.privacy import PrivacyRepository, Record
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 
 EXPORT_LIST_CAP = 200  # newest first; with the text limits this keeps the file far under 8 MB

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from marketplace.domain.errors import InputError, NotFoundError
@@ -11,7 +11,9 @@ from marketplace.domain.money import parse_money
 from marketplace.domain.profiles import (
     BIO_MAX,
     GOALS_MAX,
+    Level,
     Role,
+    SessionFormat,
     StudentProfile,
     SubjectLevel,
     TutorProfile,
@@ -24,7 +26,7 @@ from marketplace.domain.reviews import counted_rating
 from marketplace.domain.subjects import subject_key
 from marketplace.domain.text import clean_text
 from marketplace.ports import UnitOfWork
-from marketplace.services.commands import Actor, ApplyAsTutor, EditProfile
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.onboarding import resolve_subjects
 from marketplace.services.results import ProfileCard
@@ -61,6 +63,16 @@ async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EditProfile:
+    """`/profile edit`: free-text fields; None leaves a field unchanged."""
+
+    actor: Actor
+    goals: str | None = None
+    bio: str | None = None
+    rate: str | None = None
+
+
 async def edit(cmd: EditProfile, ctx: ServiceContext) -> ProfileCard:
     """Apply the edited fields all together, or none of them."""
     actor, now = cmd.actor, ctx.clock.now()
@@ -80,6 +92,20 @@ async def edit(cmd: EditProfile, ctx: ServiceContext) -> ProfileCard:
             await uow.tutors.save(actor.guild_id, actor.user_id, tutor, now)
         await uow.commit()
     return await view(actor.guild_id, actor.user_id, ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyAsTutor:
+    """`/tutor apply`: subjects, level, rate, bio, formats and instant booking."""
+
+    actor: Actor
+    subject_keys: tuple[str, ...]
+    level: Level
+    rate: str
+    bio: str
+    formats: frozenset[SessionFormat]
+    instant_booking: bool
+    not_teaching: str = ""
 
 
 async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:

@@ -23,8 +23,8 @@ from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import scheduling
+from marketplace.services.actor import Actor
 from marketplace.services.card_holds import alert_admins
-from marketplace.services.commands import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 from marketplace.services.moderation import require_moderator
 

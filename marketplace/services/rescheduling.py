@@ -14,6 +14,7 @@ from marketplace.domain.errors import ConflictError
 from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, scheduling
+from marketplace.services.actor import Actor
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import (
     BookSession,
@@ -22,7 +23,6 @@ from marketplace.services.bookings import (
     owned_booking,
     start_of,
 )
-from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 

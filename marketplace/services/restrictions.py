@@ -15,7 +15,7 @@ from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import GuildDetails, RestrictedDetails
 from marketplace.services import scheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.guild_admin import rights
 from marketplace.services.moderation import require_moderator

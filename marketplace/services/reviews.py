@@ -25,7 +25,7 @@ from marketplace.domain.review_integrity import LOOKBACK, ReviewFacts, integrity
 from marketplace.domain.reviews import Review, ReviewStatus
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 

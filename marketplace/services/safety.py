@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marketplace.domain.errors import ConflictError
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 
 

@@ -16,7 +16,7 @@ from marketplace.domain.ranking import session_tally
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
 from marketplace.services import payments, survey
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 
 

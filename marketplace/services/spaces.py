@@ -36,7 +36,7 @@ from marketplace.ports import (
     SpaceUnavailableError,
     UnitOfWork,
 )
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 SWEEP_EVERY = timedelta(minutes=10)

@@ -13,7 +13,7 @@ from marketplace.domain.stats import (
     summarize,
     window_of,
 )
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.guild_admin import require_admin
 

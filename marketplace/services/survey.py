@@ -15,7 +15,7 @@ from marketplace.domain.errors import ConflictError, InputError, NotFoundError
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling, search
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import FindTutors, TutorHit
 

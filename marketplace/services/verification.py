@@ -17,7 +17,7 @@ from marketplace.domain.verification import parse_verification_level
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import VerificationSetDetails
 from marketplace.services import scheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 

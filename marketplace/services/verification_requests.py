@@ -18,7 +18,7 @@ from marketplace.domain.verification_requests import VerificationRequest, decide
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import VerificationRejectedDetails
 from marketplace.services import scheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 from marketplace.services.verification import apply_level

@@ -29,7 +29,7 @@ from marketplace.domain import profiles as profile_rules
 from marketplace.domain import survey as survey_rules
 from marketplace.domain.timezones import MAX_ZONE_INPUT
 from marketplace.services import notes, profiles
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from tests.bot.journeys import apply_as_tutor, live_bookings, onboard
 from tests.bot.test_notes import confirmed_session, notes_card, open_form
 from tests.bot.test_reviews import completed_session, review_form

@@ -12,7 +12,7 @@ from demo.journey import dm, seen
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, Goals, Pair, ProgressNote
 from marketplace.services import notes
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.notes import NOTES_LOADED, NotesCard
 from tests.bot.journeys import live_bookings, onboard, ready_tutor, request_first_slot
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot import texts
 from marketplace.services import availability, onboarding
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from tests.bot.journeys import apply_as_tutor, onboard
 
 EVERY_DAY_TIMES = 7  # seven daily slots: 49 weekly rules

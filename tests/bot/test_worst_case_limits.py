@@ -95,7 +95,7 @@ from marketplace.ports import Notice, NoticeKind, SpacePlan
 from marketplace.ports.notice_details import GuildDetails
 from marketplace.ports.notify import notice_details
 from marketplace.services import booking_views
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.message_flags import FLAGS_SHOWN, FlagQueue
 from marketplace.services.moderation import FailedWork, ModQueue, OffenseRecord, OpenDisputeLine

@@ -20,9 +20,11 @@ from sqlalchemy import Select, select
 from marketplace.domain.profiles import Level, Role, SessionFormat
 from marketplace.ports import DeliveryOutcome, Notice, NoticeKind
 from marketplace.services import availability, onboarding, profiles
+from marketplace.services.actor import Actor
 from marketplace.services.bookings import BookSession
-from marketplace.services.commands import Actor, ApplyAsTutor, StartOnboarding
 from marketplace.services.context import ServiceContext
+from marketplace.services.onboarding import StartOnboarding
+from marketplace.services.profiles import ApplyAsTutor
 from marketplace.storage.models import BookingRow, DeliveryRow, ScheduledActionRow
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
 

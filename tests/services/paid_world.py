@@ -21,7 +21,7 @@ from marketplace.jobs import JobRunner
 from marketplace.payments import StripeGateway
 from marketplace.ports import ProviderEvent
 from marketplace.services import bookings, checkout, payouts, webhooks
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.services.ledger import LedgerReport, verify

@@ -17,8 +17,8 @@ from marketplace.domain.errors import ConflictError, NotFoundError, PermissionDe
 from marketplace.domain.policy import apply_overrides
 from marketplace.ports import NoticeKind
 from marketplace.services import card_disputes, moderation, sessions
+from marketplace.services.actor import Actor
 from marketplace.services.card_disputes import SubmitEvidence
-from marketplace.services.commands import Actor
 from stripe_fake.disputes import DISPUTE_FEES
 from tests.services.paid_world import (
     FEE_MINOR,

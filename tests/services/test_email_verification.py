@@ -15,7 +15,7 @@ from marketplace.domain.profiles import VerificationLevel
 from marketplace.mail import SmtpMailer
 from marketplace.services import email_verification as ev
 from marketplace.services import verification
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.settings import load_settings
 from marketplace.storage.models import AuditLogRow, EmailCodeRow
 from tests.services.marketplace_world import GUILD, GUILD_NAME, TUTOR_ID, build_world

@@ -15,7 +15,7 @@ from marketplace.domain.errors import (
 )
 from marketplace.domain.policy import with_setting
 from marketplace.services import bookings, moderation
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.storage.models import AuditLogRow, CaseRow
 from tests.services.marketplace_world import TUTOR_ID, at, book_cmd, build_world
 

@@ -18,13 +18,10 @@ from marketplace.domain.profiles import Level, Role, SessionFormat, TutorStatus
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.domain.text import is_unsafe_char
 from marketplace.services import guild_admin, onboarding, profiles
-from marketplace.services.commands import (
-    Actor,
-    ApplyAsTutor,
-    ChangeSetting,
-    EditProfile,
-    StartOnboarding,
-)
+from marketplace.services.actor import Actor
+from marketplace.services.guild_admin import ChangeSetting
+from marketplace.services.onboarding import StartOnboarding
+from marketplace.services.profiles import ApplyAsTutor, EditProfile
 from marketplace.storage.models import AuditLogRow, Base, GuildRow
 
 GUILD = 500

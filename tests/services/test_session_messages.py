@@ -16,7 +16,7 @@ from marketplace.domain.spaces import SessionSpace, SpaceStatus, TextPlace
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
 from marketplace.services import bookings, disputes, message_flags, session_messages
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
 from marketplace.services.session_messages import IncomingMessage
 from marketplace.storage.models import AuditLogRow, ScheduledActionRow

@@ -19,7 +19,7 @@ from marketplace.domain.scheduled import ActionKind
 from marketplace.domain.verification_requests import RequestState
 from marketplace.ports import NoticeKind
 from marketplace.services import verification_requests as vr
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.storage.models import AuditLogRow, ScheduledActionRow
 from tests.services.marketplace_world import GUILD, GUILD_NAME, TUTOR_ID, build_world
 

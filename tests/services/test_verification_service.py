@@ -14,7 +14,7 @@ from marketplace.domain.profiles import VerificationLevel
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
 from marketplace.services import bookings, search, verification
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
 from marketplace.services.search import FindTutors
 from marketplace.storage.models import AuditLogRow

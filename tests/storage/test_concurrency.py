@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from marketplace.domain.profiles import Level, Role
 from marketplace.domain.subjects import DEFAULT_SUBJECTS
 from marketplace.services import onboarding
-from marketplace.services.commands import Actor, StartOnboarding
+from marketplace.services.actor import Actor
+from marketplace.services.onboarding import StartOnboarding
 from marketplace.storage.models import GuildRow, MemberRow, SubjectRow
 
 GUILD = 4242

@@ -28,7 +28,7 @@ from bench.common import SCALES
 from bench.dataset import _Generator
 from marketplace.domain.profiles import Level
 from marketplace.services import search
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.search import FindTutors
 from marketplace.storage.models import AvailabilityWindowRow
 

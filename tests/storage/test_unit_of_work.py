@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from marketplace.domain.errors import InputError
 from marketplace.domain.profiles import Level, Role, SessionFormat
 from marketplace.services import profiles
-from marketplace.services.commands import Actor, ApplyAsTutor, EditProfile, StartOnboarding
-from marketplace.services.onboarding import start
+from marketplace.services.actor import Actor
+from marketplace.services.onboarding import StartOnboarding, start
+from marketplace.services.profiles import ApplyAsTutor, EditProfile
 from marketplace.storage.models import GuildRow, SubjectRow, UserRow
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from marketplace.domain.booking import Booking
 from marketplace.ports import PayoutAccount
 from marketplace.services import checkout
+from marketplace.services.actor import Actor
 from marketplace.services.bookings import book
-from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.storage.models import LedgerEntryRow, PaymentRow, StripeEventRow
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
