@@ -6,6 +6,7 @@ SMTP_SECURITY (`starttls` requires STARTTLS, `tls` is implicit TLS, `none` is pl
 
 from __future__ import annotations
 
+import logging
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -14,6 +15,7 @@ from marketplace.ports.trust import MailError
 from marketplace.settings import Settings
 
 SEND_TIMEOUT_SECONDS = 15.0
+log = logging.getLogger(__name__)
 
 
 class SmtpMailer:
@@ -46,9 +48,18 @@ class SmtpMailer:
                 timeout=SEND_TIMEOUT_SECONDS,
             )
         except aiosmtplib.SMTPRecipientsRefused as refused:
+            _failed(to, "recipient_refused", refused)
             raise MailError("recipient_refused") from refused
         except (aiosmtplib.SMTPException, OSError) as error:
+            _failed(to, type(error).__name__, error)
             raise MailError(type(error).__name__) from error
+
+
+def _failed(to: str, reason: str, error: Exception) -> None:
+    """Log a failed send once: the reason and SMTP code, the domain only (no address)."""
+    code = getattr(error, "code", None)
+    domain = to.rpartition("@")[2]
+    log.warning("SMTP send to @%s failed: %s (code %s)", domain, reason, code or "-")
 
 
 def mailer_for(settings: Settings) -> SmtpMailer | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 
 import discord
@@ -19,6 +20,8 @@ from marketplace.domain.errors import ConflictError
 from marketplace.domain.evidence_files import EvidenceFile, KeptIn, check_upload, clean_filename
 from marketplace.services import guild_admin
 from marketplace.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
 
 
 async def keep_files(
@@ -40,7 +43,8 @@ async def keep_files(
         return ()
     try:
         contents = [await a.read() for a in attachments]
-    except discord.HTTPException:
+    except discord.HTTPException as error:
+        _failed("downloading an attachment", guild_id, error)
         raise ConflictError("files_unavailable") from None
     digests = [hashlib.sha256(data).hexdigest() for data in contents]
     channel_id = await guild_admin.evidence_channel(guild_id, services)
@@ -57,10 +61,21 @@ async def keep_files(
                 )
                 for a, data in zip(attachments, contents, strict=True)
             ]
-        except discord.HTTPException:
+        except discord.HTTPException as error:
+            _failed(f"posting to evidence channel {channel_id}", guild_id, error)
             raise ConflictError("files_unavailable") from None
         links, kept = [m.jump_url for m in posted], KeptIn.EVIDENCE_CHANNEL
     return tuple(
         EvidenceFile(clean_filename(a.filename), a.size, a.content_type or "", digest, link, kept)
         for a, digest, link in zip(attachments, digests, links, strict=True)
+    )
+
+
+def _failed(what: str, guild_id: int, error: discord.HTTPException) -> None:
+    log.warning(
+        "Discord failed %s: %s (code %s)",
+        what,
+        error.status,
+        error.code,
+        extra={"guild_id": guild_id},
     )

@@ -73,7 +73,7 @@ def _refusal(error: discord.HTTPException, what: str) -> list[str]:
     if isinstance(error, discord.NotFound):
         log.info("%s is already gone", what)
         return []
-    log.warning("Discord refused %s: %s %s", what, error.status, error.text)
+    log.warning("Discord refused %s: %s (code %s) %s", what, error.status, error.code, error.text)
     return ["missing_permissions" if isinstance(error, discord.Forbidden) else "refused"]
 
 
