@@ -204,17 +204,24 @@ class Transitions:
         before = self._states.get(key)
         self._states[key] = state
         if before != state:
-            self._pending.append(
-                Transition(
-                    aggregate,
-                    entity_id,
-                    before,
-                    state,
-                    guild_id=ids.get("guild_id"),
-                    user_id=ids.get("user_id"),
-                    booking_id=ids.get("booking_id"),
-                )
+            self.changed(aggregate, entity_id, before, state, **ids)
+
+    def changed(
+        self, aggregate: str, entity_id: int, before: str | None, after: str, **ids: int | None
+    ) -> None:
+        """Record a change whose earlier state the writer knows (a compare-and-set)."""
+        self._states[aggregate, entity_id] = after
+        self._pending.append(
+            Transition(
+                aggregate,
+                entity_id,
+                before,
+                after,
+                guild_id=ids.get("guild_id"),
+                user_id=ids.get("user_id"),
+                booking_id=ids.get("booking_id"),
             )
+        )
 
     def log_committed(self) -> None:
         """Log each kept record once, then forget them."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
+from marketplace.logs import Transitions
 from marketplace.storage.models import CaseRow
 
 
@@ -31,8 +32,9 @@ def _case(row: CaseRow) -> Case:
 class SqlCaseRepository:
     """A guild's moderation cases."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         self._session = session
+        self._transitions = transitions or Transitions()
 
     async def add(self, case: Case) -> Case:
         row = CaseRow(
@@ -47,7 +49,17 @@ class SqlCaseRepository:
         )
         self._session.add(row)
         await self._session.flush()
-        return _case(row)
+        added = _case(row)
+        self._transitions.changed(
+            "case",
+            added.case_id,
+            None,
+            added.status.value,
+            guild_id=added.guild_id,
+            user_id=added.reporter_id,
+            booking_id=added.booking_id,
+        )
+        return added
 
     async def get(self, guild_id: int, case_id: int) -> Case | None:
         row = await self._session.scalar(
@@ -73,7 +85,18 @@ class SqlCaseRepository:
             .execution_options(synchronize_session=False)
             .returning(CaseRow.id)
         )
-        return result.first() is not None
+        if result.first() is None:
+            return False
+        self._transitions.changed(
+            "case",
+            case.case_id,
+            CaseStatus.OPEN.value,
+            case.status.value,
+            guild_id=case.guild_id,
+            user_id=case.resolved_by,
+            booking_id=case.booking_id,
+        )
+        return True
 
     async def open_about_booking(self, booking_id: int) -> int:
         count = await self._session.scalar(

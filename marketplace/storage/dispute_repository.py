@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
+from marketplace.logs import Transitions
 from marketplace.storage.models import BookingRow, DisputeRow
 
 
@@ -36,8 +37,9 @@ def _dispute(row: DisputeRow) -> Dispute:
 class SqlDisputeRepository:
     """A guild's platform disputes; the unique booking id keeps it to one per booking."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         self._session = session
+        self._transitions = transitions or Transitions()
 
     async def add(self, dispute: Dispute) -> Dispute:
         """Store a new dispute; ConflictError("dispute_exists") if the booking has one."""
@@ -57,7 +59,17 @@ class SqlDisputeRepository:
                 self._session.add(row)
         except IntegrityError:
             raise ConflictError("dispute_exists") from None
-        return _dispute(row)
+        added = _dispute(row)
+        self._transitions.changed(
+            "dispute",
+            added.dispute_id,
+            None,
+            added.status.value,
+            guild_id=added.guild_id,
+            user_id=added.opened_by,
+            booking_id=added.booking_id,
+        )
+        return added
 
     async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:
         row = await self._session.scalar(
@@ -105,7 +117,18 @@ class SqlDisputeRepository:
             .execution_options(synchronize_session=False)
             .returning(DisputeRow.id)
         )
-        return result.first() is not None
+        if result.first() is None:
+            return False
+        self._transitions.changed(
+            "dispute",
+            dispute.dispute_id,
+            DisputeStatus.OPEN.value,
+            dispute.status.value,
+            guild_id=dispute.guild_id,
+            user_id=dispute.resolved_by or None,
+            booking_id=dispute.booking_id,
+        )
+        return True
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
         rows = await self._session.scalars(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.verification_requests import RequestState, VerificationRequest
+from marketplace.logs import Transitions
 from marketplace.storage.models import VerificationRequestRow
 
 
@@ -28,8 +29,9 @@ def _request(row: VerificationRequestRow) -> VerificationRequest:
 class SqlVerificationRequests:
     """A guild's verification requests."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         self._session = session
+        self._transitions = transitions or Transitions()
 
     async def add(self, request: VerificationRequest) -> VerificationRequest:
         row = VerificationRequestRow(
@@ -43,7 +45,16 @@ class SqlVerificationRequests:
         )
         self._session.add(row)
         await self._session.flush()
-        return _request(row)
+        added = _request(row)
+        self._transitions.changed(
+            "verification_request",
+            added.request_id,
+            None,
+            added.state.value,
+            guild_id=added.guild_id,
+            user_id=added.user_id,
+        )
+        return added
 
     async def get(self, guild_id: int, request_id: int) -> VerificationRequest | None:
         row = await self._session.get(VerificationRequestRow, request_id, populate_existing=True)
@@ -86,4 +97,14 @@ class SqlVerificationRequests:
             )
             .returning(VerificationRequestRow.id)
         )
-        return closed is not None
+        if closed is None:
+            return False
+        self._transitions.changed(
+            "verification_request",
+            request.request_id,
+            RequestState.PENDING.value,
+            request.state.value,
+            guild_id=request.guild_id,
+            user_id=request.user_id,
+        )
+        return True
