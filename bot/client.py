@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Callable
@@ -13,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot import texts
+from bot.adapters.notifier import DiscordNotifier
 from bot.errors import handle_interaction_error
 from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
@@ -133,6 +135,8 @@ class TutorBot(commands.AutoShardedBot):
         # Without the members intent the member cache stays nearly empty: names come from
         # what Discord shows the bot (interactions, messages, voice) or are fetched.
         self.names = DisplayNames(self)
+        self.notifier = DiscordNotifier(self, services)  # also delivers what it kept
+        self._kept_tasks: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         """Load every cog, route errors to the one handler, and sync commands."""
@@ -194,7 +198,10 @@ class TutorBot(commands.AutoShardedBot):
         return not (isinstance(custom_id, str) and self.open_forms.is_open(custom_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Tell the user a form nobody is waiting for has expired."""
+        """Deliver notices kept for this user; tell them a form nobody waits for expired."""
+        task = asyncio.create_task(self._deliver_kept(interaction))
+        self._kept_tasks.add(task)  # held until done, so it is not collected mid-way
+        task.add_done_callback(self._kept_tasks.discard)
         if interaction.id not in self._unclaimed_forms:
             return
         self._unclaimed_forms.discard(interaction.id)
@@ -203,6 +210,12 @@ class TutorBot(commands.AutoShardedBot):
             await reply(interaction, texts.FORM_EXPIRED)
         except discord.HTTPException:
             log.warning("could not answer the submission of an unknown form")
+
+    async def _deliver_kept(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.notifier.deliver_kept(interaction)
+        except Exception:
+            log.exception("could not deliver kept notices to user %s", interaction.user.id)
 
     async def close(self) -> None:
         """Stop the job runner first, so no handler talks to a closed client."""

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import discord
 from aiohttp import web
 
-from bot.adapters.notifier import DiscordNotifier
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
@@ -208,9 +207,7 @@ def build_bot(
         message_content=wanted,
         shards=shards,
         sync=shards.ids is None or 0 in shards.ids,
-        start_jobs=(lambda bot: start_jobs(runtime, DiscordNotifier(bot, runtime.services), spaces))
-        if with_jobs
-        else None,
+        start_jobs=(lambda bot: start_jobs(runtime, bot.notifier, spaces)) if with_jobs else None,
     )
     spaces = bot.spaces = DiscordSessionSpaces(bot)
     instrument(bot, telemetry)

@@ -7,7 +7,9 @@ the booking was made in, the guild's system channel, then any text channel.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass
 
 import discord
@@ -16,12 +18,16 @@ from bot import texts
 from bot.adapters.spaces import GuildView, guild_view
 from bot.presenters.notices import RenderedNotice, ics_file, render_notice
 from marketplace.ports import DeliveryOutcome, Notice
+from marketplace.ports.kept_notices import KeptNotice
+from marketplace.ports.notify import NoticeKind, notice_details
 from marketplace.services.context import ServiceContext
 from marketplace.services.guild_admin import money_locale
 
 log = logging.getLogger(__name__)
 
 DM_CLOSED = 50007
+NOTHING_KEPT_SECONDS = 60.0  # how long "this member has no kept notice" is believed
+ANSWER_WAIT_SECONDS = 3.0  # how long a kept notice waits for the interaction's answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +44,77 @@ class DiscordNotifier:
     def __init__(self, bot: discord.Client, services: ServiceContext) -> None:
         self.bot = bot
         self.services = services
+        self._nothing_kept: dict[int, float] = {}  # user id -> monotonic time it expires
 
     async def deliver(self, notice: Notice) -> DeliveryOutcome:
-        """DM the user; on 50007 mention them in the fallback channel instead."""
+        """DM the user; on 50007 mention them in a channel they can see; else keep it."""
+        outcome, _ = await self._send(notice)
+        if outcome.channel == "none":
+            await self._keep(notice)
+            return DeliveryOutcome("kept", dm_closed=True)
+        return outcome
+
+    async def deliver_kept(self, interaction: discord.Interaction) -> None:
+        """Deliver what was kept for the member now interacting; each notice exactly once.
+
+        Cheap for everyone else: one indexed read, and "nothing kept" is remembered for
+        a minute. A notice still without a DM or channel is shown with the answer.
+        """
+        user_id = interaction.user.id
+        if interaction.type is discord.InteractionType.autocomplete:
+            return  # no answer can carry a notice, and it comes with every keystroke
+        if self._nothing_kept.get(user_id, 0.0) > time.monotonic():
+            return
+        async with self.services.uow(read_only=True) as uow:
+            kept = await uow.kept_notices.for_user(user_id)
+        if not kept:
+            self._nothing_kept[user_id] = time.monotonic() + NOTHING_KEPT_SECONDS
+            return
+        for item in kept:
+            async with self.services.uow() as uow:
+                mine = await uow.kept_notices.take(item.nonce)
+                await uow.commit()
+            if mine:
+                await self._redeliver(item, interaction)
+
+    async def _redeliver(self, item: KeptNotice, interaction: discord.Interaction) -> None:
+        notice = await self._rebuilt(item)
+        try:
+            outcome, rendered = await self._send(notice)
+            if outcome.channel == "none" and not await _with_answer(interaction, rendered):
+                await self._keep(notice)
+                return
+        except Exception:
+            await self._keep(notice)
+            raise
+        log.info("delivered kept notice %s to user %s", item.nonce, item.user_id)
+
+    async def _rebuilt(self, item: KeptNotice) -> Notice:
+        async with self.services.uow(read_only=True) as uow:
+            booking = await uow.bookings.get(item.booking_id) if item.booking_id else None
+        kind = NoticeKind(item.kind)
+        return Notice(
+            kind, item.guild_id, item.user_id, item.nonce, booking, item.counterpart_id,
+            True, notice_details(kind, item.details),
+        )  # fmt: skip
+
+    async def _keep(self, notice: Notice) -> None:
+        """Keep the notice for the member's next interaction (one warning, with ids)."""
+        async with self.services.uow() as uow:
+            await uow.kept_notices.keep(
+                KeptNotice(
+                    nonce=notice.nonce, guild_id=notice.guild_id, user_id=notice.user_id,
+                    kind=notice.kind.value,
+                    booking_id=notice.booking.booking_id if notice.booking else None,
+                    counterpart_id=notice.counterpart_id, details=notice.extra,
+                    kept_at=self.services.clock.now(),
+                )
+            )  # fmt: skip
+            await uow.commit()
+        self._nothing_kept.pop(notice.user_id, None)
+
+    async def _send(self, notice: Notice) -> tuple[DeliveryOutcome, RenderedNotice]:
+        """DM, else a mention in a usable channel; "none" when neither could be used."""
         subject, candidates = await self._context(notice)
         locale = await money_locale(notice.guild_id, self.services)
         rendered = render_notice(notice, subject, self.services.clock.now(), locale)
@@ -60,8 +134,8 @@ class DiscordNotifier:
                     raise
                 log.info("DMs closed for user %s; using the fallback channel", notice.user_id)
             else:
-                return DeliveryOutcome("dm")
-        return await self._fallback(notice, rendered, candidates)
+                return DeliveryOutcome("dm"), rendered
+        return await self._fallback(notice, rendered, candidates), rendered
 
     async def _context(self, notice: Notice) -> tuple[str, _Places]:
         """The subject's name, and the configured places a closed DM may go, in order."""
@@ -102,7 +176,7 @@ class DiscordNotifier:
         channel_id = await self._usable(notice, places)
         if channel_id is None:
             log.warning(
-                "no channel user %s can see in guild %s; notice %s not delivered",
+                "no channel user %s can see in guild %s; notice %s kept for their next visit",
                 notice.user_id, notice.guild_id, notice.nonce,
             )  # fmt: skip
             return DeliveryOutcome("none", dm_closed=True)
@@ -116,6 +190,26 @@ class DiscordNotifier:
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(notice.user_id)]),
         )
         return DeliveryOutcome("fallback", dm_closed=True, channel_id=channel_id)
+
+
+async def _with_answer(interaction: discord.Interaction, rendered: RenderedNotice) -> bool:
+    """Show the notice privately after the interaction's own answer; False if none came."""
+    for _ in range(int(ANSWER_WAIT_SECONDS * 10)):
+        if interaction.response.is_done():
+            break
+        await asyncio.sleep(0.1)
+    else:
+        return False
+    try:
+        await interaction.followup.send(
+            embed=rendered.embed,
+            view=rendered.view or discord.utils.MISSING,
+            file=ics_file(rendered) or discord.utils.MISSING,
+            ephemeral=True,
+        )
+    except discord.HTTPException:
+        return False
+    return True
 
 
 async def _member(guild: GuildView, user_id: int) -> discord.Member | None:

@@ -112,9 +112,9 @@ def notice_details(kind: NoticeKind, fields: Mapping[str, object]) -> NoticeDeta
 
 @dataclass(frozen=True, slots=True)
 class DeliveryOutcome:
-    """How the message went out: by DM, in the fallback channel, or not at all."""
+    """How the message went out: by DM, in a fallback channel, or kept for later."""
 
-    channel: str  # "dm" | "fallback" | "none"
+    channel: str  # "dm" | "fallback" | "none" | "kept" (for the member's next visit)
     dm_closed: bool = False
     channel_id: int | None = None  # the channel a fallback mention went to
 

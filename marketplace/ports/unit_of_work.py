@@ -17,6 +17,7 @@ from marketplace.ports.bookings import (
 )
 from marketplace.ports.card_disputes import CardDisputeRepository, RefundFailureRepository
 from marketplace.ports.disputes import DisputeRepository
+from marketplace.ports.kept_notices import KeptNotices
 from marketplace.ports.ledger import (
     CheckoutTokens,
     Ledger,
@@ -215,6 +216,11 @@ class UnitOfWork(Protocol):
     @property
     def booking_channels(self) -> BookingChannels:
         """The channel each booking was made in, inside this transaction."""
+        ...
+
+    @property
+    def kept_notices(self) -> KeptNotices:
+        """Notices no DM or channel could carry, inside this transaction."""
         ...
 
     @property

@@ -904,3 +904,21 @@ class BookingChannelRow(Base):
         ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
     )
     channel_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class KeptNoticeRow(Base):
+    """A notice no DM or channel could carry; delivered when its member next interacts."""
+
+    __tablename__ = "kept_notice"
+    __table_args__ = (Index("ix_kept_notice_user", "user_id"),)
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), nullable=True
+    )
+    counterpart_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    kept_at: Mapped[datetime]
