@@ -256,6 +256,14 @@ class JobRunner:
             return
         if not closed:
             logger.warning("action %s was taken over before it could close", action.action_id)
+            return
+        logger.info(
+            "%s action %s: running -> %s (attempt %s)",
+            action.kind,
+            action.action_id,
+            state.value,
+            action.attempts,
+        )
 
     async def _retry(self, action: ClaimedAction, error: Exception) -> bool:
         """Reschedule the row (or fail it after its last attempt); True if that was final."""
