@@ -8,13 +8,14 @@ guild's minimum notice and keeps the starts from `earliest_start` on.
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace.domain.availability import expand_slots, first_slot_start
 from marketplace.domain.booking import earliest_start
-from marketplace.domain.policy import DEFAULT_POLICY
+from marketplace.domain.policy import DEFAULT_POLICY, GuildPolicy
 from tests.unit.test_availability import NOWS, scenarios
 
 H = timedelta(hours=1)
@@ -48,8 +49,15 @@ policies = st.builds(
     hours=st.integers(0, 12),
 )
 def test_the_next_free_start_shown_is_offered_by_book(
-    *, case, policy, instant, paying, drift, offset, hours
-):
+    *,
+    case: dict[str, Any],
+    policy: GuildPolicy,
+    instant: bool,
+    paying: bool,
+    drift: int,
+    offset: int,
+    hours: int,
+) -> None:
     now = case["now"] + drift * M
     duration, buffer = case["duration"], case["buffer"]
     args = (case["rules"], case["one_offs"], case["days_off"], case["busy"])
@@ -77,7 +85,7 @@ def test_the_next_free_start_shown_is_offered_by_book(
         assert shown == in_window[0]
 
 
-def test_with_every_wait_at_zero_a_request_may_start_in_ten_minutes():
+def test_with_every_wait_at_zero_a_request_may_start_in_ten_minutes() -> None:
     policy = replace(
         DEFAULT_POLICY,
         min_notice_minutes=0,
