@@ -72,7 +72,7 @@ class ModerationCog(commands.Cog):
     ) -> None:
         """List open cases."""
         actor = actor_of(interaction)
-        listing = await moderation.queue(actor, page, self.bot.services)
+        listing = await moderation.queue(moderation.ModerationQueue(actor, page), self.bot.services)
         view = queue_view(actor.guild_id, listing)
         await reply(
             interaction,
@@ -80,12 +80,14 @@ class ModerationCog(commands.Cog):
             view=view or discord.utils.MISSING,
             ephemeral=True,
         )
-        flagged = await message_flags.open_flags(actor, self.bot.services)
+        flagged = await message_flags.open_flags(message_flags.ViewFlags(actor), self.bot.services)
         if flagged.flags:
             await reply(
                 interaction, embed=flags_embed(flagged), view=flags_view(actor.guild_id, flagged)
             )
-        waiting = await verification_requests.pending(actor, self.bot.services)
+        waiting = await verification_requests.pending(
+            verification_requests.PendingRequests(actor), self.bot.services
+        )
         if waiting:
             view = requests_view(actor.guild_id, waiting)
             await reply(interaction, embed=requests_embed(waiting), view=view)
@@ -123,9 +125,13 @@ class ModerationCog(commands.Cog):
     async def history(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Show the cases about a user."""
         actor = actor_of(interaction)
-        cases = await moderation.history(actor, user.id, self.bot.services)
-        restriction = await restrictions.restriction_of(actor, user.id, self.bot.services)
-        offenses = await moderation.offenses_of(actor, user.id, self.bot.services)
+        cases = await moderation.history(moderation.CaseHistory(actor, user.id), self.bot.services)
+        restriction = await restrictions.restriction_of(
+            restrictions.ViewRestriction(actor, user.id), self.bot.services
+        )
+        offenses = await moderation.offenses_of(
+            moderation.ViewOffenses(actor, user.id), self.bot.services
+        )
         now = self.bot.services.clock.now()
         embed = history_embed(user, cases, restriction, now, offenses)
         await reply(interaction, embed=embed, ephemeral=True)
@@ -161,7 +167,9 @@ class ModerationCog(commands.Cog):
     ) -> None:
         """Lift one user's restriction."""
         actor = actor_of(interaction)
-        await restrictions.unrestrict(actor, user.id, self.bot.services, note or "")
+        await restrictions.unrestrict(
+            restrictions.Unrestrict(actor, user.id, note or ""), self.bot.services
+        )
         await reply(interaction, texts.MOD_UNRESTRICTED.format(user=user.id), ephemeral=True)
 
     # --- platform disputes (keep separate from restrictions) -------------------------------

@@ -70,7 +70,9 @@ class RestrictFlagButton(_FlagButton, prefix="flag:restrict"):
         guild = interaction.guild
         if guild is None:
             return None
-        author = await message_flags.author_of(actor, self.record_id, services_of(interaction))
+        author = await message_flags.author_of(
+            message_flags.FlagAuthor(actor, self.record_id), services_of(interaction)
+        )
         try:
             member: discord.User | discord.Member = await guild.fetch_member(author)
         except discord.NotFound:

@@ -42,8 +42,16 @@ class FlagQueue:
     total: int
 
 
-async def open_flags(actor: Actor, ctx: ServiceContext) -> FlagQueue:
+@dataclass(frozen=True, slots=True)
+class ViewFlags:
+    """`/mod queue`: the open message flags."""
+
+    actor: Actor
+
+
+async def open_flags(command: ViewFlags, ctx: ServiceContext) -> FlagQueue:
     """The guild's open flags, for a moderator."""
+    actor = command.actor
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_queue")
         flags = await uow.message_flags.open_flags(actor.guild_id, FLAGS_SHOWN)
@@ -51,8 +59,17 @@ async def open_flags(actor: Actor, ctx: ServiceContext) -> FlagQueue:
     return FlagQueue(flags, total)
 
 
-async def author_of(actor: Actor, flag_id: int, ctx: ServiceContext) -> int:
+@dataclass(frozen=True, slots=True)
+class FlagAuthor:
+    """A flag's Restrict button: who sent the flagged message."""
+
+    actor: Actor
+    flag_id: int
+
+
+async def author_of(command: FlagAuthor, ctx: ServiceContext) -> int:
     """Who sent the flagged message (the bot looks up their standing for Restrict)."""
+    actor, flag_id = command.actor, command.flag_id
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_flag")
         flag = await uow.message_flags.get(actor.guild_id, flag_id)

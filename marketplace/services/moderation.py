@@ -143,8 +143,17 @@ async def _check_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> None
         raise NotFoundError("booking", str(booking_id))
 
 
-async def queue(actor: Actor, page: int, ctx: ServiceContext) -> ModQueue:
+@dataclass(frozen=True, slots=True)
+class ModerationQueue:
+    """`/mod queue`: one page of open cases."""
+
+    actor: Actor
+    page: int
+
+
+async def queue(command: ModerationQueue, ctx: ServiceContext) -> ModQueue:
     """One page (1-based) of the guild's open cases, for a moderator."""
+    actor, page = command.actor, command.page
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_queue")
         total = await uow.cases.count_open(actor.guild_id)
@@ -214,8 +223,17 @@ async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:
     return closed
 
 
-async def history(actor: Actor, user_id: int, ctx: ServiceContext) -> list[Case]:
+@dataclass(frozen=True, slots=True)
+class CaseHistory:
+    """`/mod history`: a member's past cases."""
+
+    actor: Actor
+    user_id: int
+
+
+async def history(command: CaseHistory, ctx: ServiceContext) -> list[Case]:
     """The user's past cases (as the reported party), newest first, for a moderator."""
+    actor, user_id = command.actor, command.user_id
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_history")
         return await uow.cases.about(actor.guild_id, user_id, HISTORY_LIMIT)
@@ -235,8 +253,17 @@ class OffenseRecord:
         return self.counts.reaches(self.threshold)
 
 
-async def offenses_of(actor: Actor, user_id: int, ctx: ServiceContext) -> OffenseRecord:
+@dataclass(frozen=True, slots=True)
+class ViewOffenses:
+    """`/mod history`: a member's offense record."""
+
+    actor: Actor
+    user_id: int
+
+
+async def offenses_of(command: ViewOffenses, ctx: ServiceContext) -> OffenseRecord:
     """Upheld cases, upheld flags and restrictions of a member, for `/mod history`."""
+    actor, user_id = command.actor, command.user_id
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_history")
         policy = await uow.guilds.policy(actor.guild_id)

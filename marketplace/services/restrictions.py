@@ -86,13 +86,21 @@ async def restrict(cmd: RestrictUser, ctx: ServiceContext) -> Restricted:
     return Restricted(restriction, replaced)
 
 
-async def unrestrict(
-    actor: Actor, user_id: int, ctx: ServiceContext, note: str = ""
-) -> Restriction:
+@dataclass(frozen=True, slots=True)
+class Unrestrict:
+    """`/mod unrestrict`: lift a member's restriction now."""
+
+    actor: Actor
+    user_id: int
+    note: str = ""
+
+
+async def unrestrict(command: Unrestrict, ctx: ServiceContext) -> Restriction:
     """Lift the user's restriction now; audited, and the user is told by DM.
 
     Returns the restriction that was in force; ConflictError("not_restricted") if none was.
     """
+    actor, user_id, note = command.actor, command.user_id, command.note
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_unrestrict")
@@ -117,8 +125,17 @@ async def unrestrict(
     return current
 
 
-async def restriction_of(actor: Actor, user_id: int, ctx: ServiceContext) -> Restriction | None:
+@dataclass(frozen=True, slots=True)
+class ViewRestriction:
+    """`/mod history`: a member's latest restriction."""
+
+    actor: Actor
+    user_id: int
+
+
+async def restriction_of(command: ViewRestriction, ctx: ServiceContext) -> Restriction | None:
     """The user's last restriction (in force or ended), for a moderator's `/mod history`."""
+    actor, user_id = command.actor, command.user_id
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_history")
         return await uow.blocks.latest(actor.guild_id, user_id)

@@ -79,8 +79,16 @@ async def request(cmd: RequestVerification, ctx: ServiceContext) -> Verification
     return stored
 
 
-async def pending(actor: Actor, ctx: ServiceContext) -> list[VerificationRequest]:
+@dataclass(frozen=True, slots=True)
+class PendingRequests:
+    """`/mod queue`: the pending verification requests."""
+
+    actor: Actor
+
+
+async def pending(command: PendingRequests, ctx: ServiceContext) -> list[VerificationRequest]:
     """The guild's waiting requests, oldest first, for a moderator."""
+    actor = command.actor
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_queue")
         return await uow.verification_requests.pending(actor.guild_id, REQUESTS_SHOWN)

@@ -91,7 +91,7 @@ async def test_a_dispute_before_the_payout_freezes_it_and_a_win_releases_it(paid
     assert payment.dispute_open
     assert payment.released == 0
     assert paid.notifier.sent(NoticeKind.PAYMENT_DISPUTED) == {paid.tutor.user_id: 1}
-    listing = await moderation.queue(_admin(paid), 1, paid.ctx)
+    listing = await moderation.queue(moderation.ModerationQueue(_admin(paid), 1), paid.ctx)
     assert [(d.booking_id, d.status) for d in listing.card_disputes] == [
         (booking.booking_id, "needs_response")
     ]

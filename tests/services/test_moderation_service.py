@@ -136,13 +136,13 @@ async def test_an_unknown_booking_is_not_found_and_nothing_is_written(service_co
 async def test_non_moderators_are_refused_every_moderator_action(service_context, moderated, who):
     case = await _report(service_context)
     with pytest.raises(PermissionDeniedError):
-        await moderation.queue(who, 1, service_context)
+        await moderation.queue(moderation.ModerationQueue(who, 1), service_context)
     with pytest.raises(PermissionDeniedError):
         await moderation.resolve_case(
             moderation.ResolveCase(who, case.case_id, "warned"), service_context
         )
     with pytest.raises(PermissionDeniedError):
-        await moderation.history(who, TARGET_ID, service_context)
+        await moderation.history(moderation.CaseHistory(who, TARGET_ID), service_context)
     with pytest.raises(PermissionDeniedError):
         await moderation.check_moderator(who, service_context)
 
@@ -151,12 +151,12 @@ async def test_the_queue_lists_open_cases_oldest_first_in_pages(service_context,
     for target in range(2, 9):
         await _report(service_context, target=target)
         clock.advance(timedelta(minutes=1))
-    first = await moderation.queue(MODERATOR, 1, service_context)
+    first = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
     assert [c.target_id for c in first.cases] == [2, 3, 4, 5, 6]
     assert (first.total, first.page, first.pages) == (7, 1, 2)
-    second = await moderation.queue(MODERATOR, 2, service_context)
+    second = await moderation.queue(moderation.ModerationQueue(MODERATOR, 2), service_context)
     assert [c.target_id for c in second.cases] == [7, 8]
-    beyond = await moderation.queue(ADMIN, 99, service_context)
+    beyond = await moderation.queue(moderation.ModerationQueue(ADMIN, 99), service_context)
     assert beyond.page == 2
 
 
@@ -174,7 +174,9 @@ async def test_a_moderator_resolves_a_case_once_and_it_is_audited(
         MODERATOR.user_id,
         clock.now(),
     )
-    assert (await moderation.queue(MODERATOR, 1, service_context)).cases == []
+    assert (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
+    ).cases == []
     actor_id, action, detail = (await _audit(uow_factory))[-1]
     assert (actor_id, action) == (MODERATOR.user_id, "case.resolve")
     assert detail == {
@@ -224,7 +226,7 @@ async def test_history_shows_a_users_cases_newest_first(service_context, clock, 
     await moderation.resolve_case(
         moderation.ResolveCase(MODERATOR, first.case_id, "no_action"), service_context
     )
-    cases = await moderation.history(MODERATOR, TARGET_ID, service_context)
+    cases = await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
     assert [c.case_id for c in cases] == [second.case_id, first.case_id]
     assert cases[1].status is CaseStatus.RESOLVED
 
@@ -241,26 +243,38 @@ async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
 
     await _upheld_case(service_context)
     await _upheld_case(service_context, "no_action", reporter=actor(3))  # does not count
-    record = await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)
+    record = await moderation.offenses_of(
+        moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context
+    )
     assert (record.counts.upheld_cases, record.counts.total) == (1, 1)
     assert not record.repeat_offender
-    assert (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders == []
+    assert (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
+    ).repeat_offenders == []
 
     await _upheld_case(service_context, "removed_content", reporter=actor(4))
     await restrictions.restrict(
         restrictions.RestrictUser(MODERATOR, actor(TARGET_ID), "7d", "again"), service_context
     )
-    record = await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)
+    record = await moderation.offenses_of(
+        moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context
+    )
     assert (record.counts.upheld_cases, record.counts.restrictions) == (2, 1)
     assert record.repeat_offender
-    [offender] = (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders
+    [offender] = (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
+    ).repeat_offenders
     assert offender.user_id == TARGET_ID
 
     clock.advance(timedelta(days=91))  # the window has moved past all of it
-    assert (await moderation.offenses_of(MODERATOR, TARGET_ID, service_context)).counts.total == 0
-    assert (await moderation.queue(MODERATOR, 1, service_context)).repeat_offenders == []
+    assert (
+        await moderation.offenses_of(moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context)
+    ).counts.total == 0
+    assert (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
+    ).repeat_offenders == []
 
 
 async def test_only_moderators_see_a_members_record(service_context, moderated):
     with pytest.raises(PermissionDeniedError):
-        await moderation.offenses_of(REPORTER, TARGET_ID, service_context)
+        await moderation.offenses_of(moderation.ViewOffenses(REPORTER, TARGET_ID), service_context)

@@ -92,7 +92,7 @@ async def test_an_off_platform_attempt_is_flagged_with_context_and_reminded_once
     assert again.kinds == ("phone",)
     assert again.remind == ()  # once per kind per session
 
-    queue = await message_flags.open_flags(MODERATOR, world.ctx)
+    queue = await message_flags.open_flags(message_flags.ViewFlags(MODERATOR), world.ctx)
     assert queue.total == 2
     flag = queue.flags[0]
     assert [m.text for m in flag.context] == [
@@ -127,7 +127,9 @@ async def test_a_member_past_the_rate_is_slowed_once_and_moderators_see_it(world
     assert len(slowed) == 1
     assert results.index(slowed[0]) == 20  # the 21st message in a minute (rate is 20)
     assert slowed[0].kinds == ("rate",)
-    assert (await message_flags.open_flags(MODERATOR, world.ctx)).total == 1
+    assert (
+        await message_flags.open_flags(message_flags.ViewFlags(MODERATOR), world.ctx)
+    ).total == 1
 
 
 async def test_the_log_is_sealed_in_the_database_file(world, session, sqlite_url):
@@ -141,7 +143,7 @@ async def test_the_log_is_sealed_in_the_database_file(world, session, sqlite_url
 async def test_moderators_dismiss_warn_or_restrict_once(world, session, uow_factory):
     for text in ("venmo me", "kys", "cashapp $maya"):
         await _say(world, text)
-    flags = (await message_flags.open_flags(MODERATOR, world.ctx)).flags
+    flags = (await message_flags.open_flags(message_flags.ViewFlags(MODERATOR), world.ctx)).flags
     dismiss, warn, restrict = (f.flag_id for f in flags)
 
     await message_flags.decide_flag(
@@ -174,13 +176,13 @@ async def test_moderators_dismiss_warn_or_restrict_once(world, session, uow_fact
 
 async def test_only_moderators_decide_flags(world, session):
     await _say(world, "venmo me")
-    flag = (await message_flags.open_flags(MODERATOR, world.ctx)).flags[0]
+    flag = (await message_flags.open_flags(message_flags.ViewFlags(MODERATOR), world.ctx)).flags[0]
     with pytest.raises(PermissionDeniedError):
         await message_flags.decide_flag(
             message_flags.DecideFlag(world.tutor, flag.flag_id, "dismiss"), world.ctx
         )
     with pytest.raises(PermissionDeniedError):
-        await message_flags.open_flags(world.tutor, world.ctx)
+        await message_flags.open_flags(message_flags.ViewFlags(world.tutor), world.ctx)
 
 
 async def _run_jobs(world, database):
@@ -230,4 +232,6 @@ async def test_an_edit_that_only_fixes_a_typo_is_not_flagged_twice(world, sessio
         edited_at=said.sent_at,
     )  # fmt: skip
     assert (await session_messages.record_message(more, world.ctx)).kinds == ("phone",)
-    assert (await message_flags.open_flags(MODERATOR, world.ctx)).total == 2
+    assert (
+        await message_flags.open_flags(message_flags.ViewFlags(MODERATOR), world.ctx)
+    ).total == 2
