@@ -42,7 +42,7 @@ class PrivacyCog(commands.Cog):
     async def export(self, interaction: discord.Interaction) -> None:
         """Answer with the caller's data as a JSON file only they see."""
         actor = actor_of(interaction)
-        export = await privacy.export(actor, self.bot.services)
+        export = await privacy.export(privacy.ExportMyData(actor), self.bot.services)
         content = texts.PRIVACY_EXPORTED
         if export.capped:
             cap = export.document["list_cap"]
@@ -61,7 +61,7 @@ class PrivacyCog(commands.Cog):
         await privacy.check_deletable(actor, ctx)
 
         async def erase() -> str:
-            done = await privacy.delete(actor, ctx)
+            done = await privacy.delete(privacy.DeleteMyData(actor), ctx)
             return texts.PRIVACY_DELETED if done.erased else texts.PRIVACY_NOTHING_TO_DELETE
 
         view = ConfirmView(

@@ -125,8 +125,16 @@ def _document(
     return PrivacyExport(document, tuple(capped))
 
 
-async def export(actor: Actor, ctx: ServiceContext) -> PrivacyExport:
+@dataclass(frozen=True, slots=True)
+class ExportMyData:
+    """`/privacy export`: everything stored about you."""
+
+    actor: Actor
+
+
+async def export(command: ExportMyData, ctx: ServiceContext) -> PrivacyExport:
     """Everything stored about the caller in this guild, newest first, each list capped."""
+    actor = command.actor
     async with ctx.uow(read_only=True) as uow:
         sections = await uow.privacy.records(actor.guild_id, actor.user_id, EXPORT_LIST_CAP)
     cap = EXPORT_LIST_CAP
@@ -151,12 +159,20 @@ async def _refuse_obstacles(privacy: PrivacyRepository, actor: Actor, now: datet
         raise ConflictError("privacy_open_dispute")
 
 
-async def delete(actor: Actor, ctx: ServiceContext) -> PrivacyDeletion:
+@dataclass(frozen=True, slots=True)
+class DeleteMyData:
+    """`/privacy delete`: erase or anonymise your data here."""
+
+    actor: Actor
+
+
+async def delete(command: DeleteMyData, ctx: ServiceContext) -> PrivacyDeletion:
     """Erase or anonymise the caller's data in this guild, in one transaction.
 
     Bookings, payments and ledger rows stay (ids and amounts). Audited as
     `privacy.delete` with row counts only; nothing is recorded when nothing changed.
     """
+    actor = command.actor
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await _refuse_obstacles(uow.privacy, actor, now)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marketplace.domain.errors import ConflictError
 from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 
 
-async def block(actor: Actor, other_id: int, ctx: ServiceContext) -> None:
+@dataclass(frozen=True, slots=True)
+class BlockMember:
+    """`/block`: hide another member from your search and bookings."""
+
+    actor: Actor
+    other_id: int
+
+
+async def block(command: BlockMember, ctx: ServiceContext) -> None:
     """Hide the two users from each other's search results and bookings."""
+    actor, other_id = command.actor, command.other_id
     if other_id == actor.user_id:
         raise ConflictError("self_block")
     async with ctx.uow() as uow:
@@ -17,8 +28,17 @@ async def block(actor: Actor, other_id: int, ctx: ServiceContext) -> None:
         await uow.commit()
 
 
-async def unblock(actor: Actor, other_id: int, ctx: ServiceContext) -> bool:
+@dataclass(frozen=True, slots=True)
+class UnblockMember:
+    """`/unblock`: lift a block you made."""
+
+    actor: Actor
+    other_id: int
+
+
+async def unblock(command: UnblockMember, ctx: ServiceContext) -> bool:
     """Lift the caller's block; False if there was none."""
+    actor, other_id = command.actor, command.other_id
     async with ctx.uow() as uow:
         lifted = await uow.blocks.unblock(actor.guild_id, actor.user_id, other_id)
         await uow.commit()

@@ -68,9 +68,9 @@ async def test_only_active_unrestricted_unblocked_tutors_of_the_subject_show_up(
     await listed_tutor(ctx, 24)
     await listed_tutor(ctx, 25, subjects=("physics",))
     await listed_tutor(ctx, 26, subjects=("calculus", "physics"), not_teaching="Calculus")
-    await profiles.set_paused(GUILD, 22, True, ctx)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, 22, True), ctx)
     await restrict(uow_factory, 23)
-    await safety.block(STUDENT, 24, ctx)
+    await safety.block(safety.BlockMember(STUDENT, 24), ctx)
 
     assert await find(ctx) == [21]
     assert await find(ctx, subject="physics") == [25, 26]
@@ -80,7 +80,7 @@ async def test_a_block_by_the_tutor_hides_them_too(ctx):
     await listed_tutor(ctx, 21)
     await listed_tutor(ctx, 22)
 
-    await safety.block(actor(22), STUDENT_ID, ctx)
+    await safety.block(safety.BlockMember(actor(22), STUDENT_ID), ctx)
 
     assert await find(ctx) == [21]
 
@@ -88,11 +88,11 @@ async def test_a_block_by_the_tutor_hides_them_too(ctx):
 async def test_a_resumed_tutor_and_a_lapsed_restriction_show_up_again(ctx, uow_factory, clock):
     await listed_tutor(ctx, 21)
     await listed_tutor(ctx, 22)
-    await profiles.set_paused(GUILD, 21, True, ctx)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, 21, True), ctx)
     await restrict(uow_factory, 22, until=NOW + timedelta(days=1))
     assert await find(ctx) == []
 
-    await profiles.set_paused(GUILD, 21, False, ctx)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, 21, False), ctx)
     clock.set(NOW + timedelta(days=1, minutes=1))
 
     assert await find(ctx) == [21, 22]
