@@ -18,7 +18,7 @@ from bot.presenters.availability import availability_embeds, draft_lines, entry_
 from bot.replies import reply
 from marketplace.domain.errors import ConflictError
 from marketplace.services import availability, onboarding, profiles
-from marketplace.services.payouts import payout_setup
+from marketplace.services.payouts import SetUpPayouts, payout_setup
 
 
 class TutorCog(commands.Cog):
@@ -49,20 +49,24 @@ class TutorCog(commands.Cog):
     async def pause(self, interaction: discord.Interaction) -> None:
         """Pause the caller's tutor profile."""
         guild = guild_of(interaction)
-        await profiles.set_paused(guild.id, interaction.user.id, True, self.bot.services)
+        await profiles.set_paused(
+            profiles.PauseProfile(guild.id, interaction.user.id, True), self.bot.services
+        )
         await reply(interaction, texts.TUTOR_PAUSED, ephemeral=True)
 
     @tutor.command(name="resume", description="Show up in search and take bookings again")
     async def resume(self, interaction: discord.Interaction) -> None:
         """Resume the caller's tutor profile."""
         guild = guild_of(interaction)
-        await profiles.set_paused(guild.id, interaction.user.id, False, self.bot.services)
+        await profiles.set_paused(
+            profiles.PauseProfile(guild.id, interaction.user.id, False), self.bot.services
+        )
         await reply(interaction, texts.TUTOR_RESUMED, ephemeral=True)
 
     @tutor.command(name="payouts", description="Set up where your share of paid sessions goes")
     async def payouts(self, interaction: discord.Interaction) -> None:
         """Payouts on, or the link to set them up (Stripe Connect onboarding)."""
-        setup = await payout_setup(actor_of(interaction), self.bot.services)
+        setup = await payout_setup(SetUpPayouts(actor_of(interaction)), self.bot.services)
         if setup.enabled:
             await reply(interaction, texts.PAYOUTS_ON, ephemeral=True)
             return
@@ -89,12 +93,13 @@ class TutorCog(commands.Cog):
         """Echo what was understood; Confirm saves it."""
         actor = actor_of(interaction)
         draft = await availability.read(
-            actor, when, self.bot.services, repeat=repeat, until=until, day_off=day_off
+            availability.ReadAvailability(actor, when, repeat=repeat, until=until, day_off=day_off),
+            self.bot.services,
         )
         text = f"**{texts.AVAILABILITY_PREVIEW_TITLE}**\n" + "\n".join(draft_lines(draft))
 
         async def save() -> str:
-            await availability.save(actor, draft, self.bot.services)
+            await availability.save(availability.SaveAvailability(actor, draft), self.bot.services)
             return texts.AVAILABILITY_SAVED
 
         view = ConfirmView(actor.user_id, save, key="avail", back_text=texts.AVAILABILITY_DISCARDED)
@@ -103,14 +108,18 @@ class TutorCog(commands.Cog):
     @availability.command(name="list", description="Your published times and days off")
     async def availability_list(self, interaction: discord.Interaction) -> None:
         """List entries with their ids."""
-        found = await availability.entries(actor_of(interaction), self.bot.services)
+        found = await availability.entries(
+            availability.ViewAvailability(actor_of(interaction)), self.bot.services
+        )
         await reply(interaction, embeds=availability_embeds(found), ephemeral=True)
 
     @availability.command(name="remove", description="Remove one of your published times")
     @app_commands.describe(entry="Which one (start typing to see them)")
     async def availability_remove(self, interaction: discord.Interaction, entry: str) -> None:
         """Remove an entry."""
-        await availability.remove(actor_of(interaction), entry, self.bot.services)
+        await availability.remove(
+            availability.RemoveAvailability(actor_of(interaction), entry), self.bot.services
+        )
         await reply(interaction, texts.AVAILABILITY_REMOVED, ephemeral=True)
 
     @availability_remove.autocomplete("entry")
@@ -118,7 +127,9 @@ class TutorCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """The caller's entries."""
-        found = await availability.entries(actor_of(interaction), self.bot.services)
+        found = await availability.entries(
+            availability.ViewAvailability(actor_of(interaction)), self.bot.services
+        )
         return entry_choices(found, current)
 
 

@@ -19,12 +19,20 @@ class PayoutSetup:
     url: str | None = None
 
 
-async def payout_setup(actor: Actor, ctx: ServiceContext) -> PayoutSetup:
+@dataclass(frozen=True, slots=True)
+class SetUpPayouts:
+    """`/tutor payouts`: a link to set up or view payouts."""
+
+    actor: Actor
+
+
+async def payout_setup(command: SetUpPayouts, ctx: ServiceContext) -> PayoutSetup:
     """The tutor's payout status, with a fresh onboarding link while it is not enabled.
 
     Raises `NotFoundError("tutor")` for a non-tutor, `ConflictError("payments_off")` in a
     free guild and `ConflictError("payment_unavailable")` when the provider is down.
     """
+    actor = command.actor
     gateway = ctx.gateway
     async with ctx.uow(read_only=True) as uow:
         if await uow.tutors.get(actor.guild_id, actor.user_id) is None:
@@ -66,13 +74,21 @@ async def _onboarding_link(gateway: PaymentGateway, account_id: str, ctx: Servic
     )
 
 
-async def fresh_onboarding_link(account_id: str, ctx: ServiceContext) -> str | None:
+@dataclass(frozen=True, slots=True)
+class RefreshPayoutLink:
+    """GET /payouts/refresh/{account_id}: a new onboarding link."""
+
+    account_id: str
+
+
+async def fresh_onboarding_link(command: RefreshPayoutLink, ctx: ServiceContext) -> str | None:
     """The `refresh_url`: a new onboarding link for a tutor's account whose link lapsed.
 
     None when the account can already receive transfers (nothing left to set up).
     `NotFoundError` for an account no tutor owns, `ConflictError("payment_unavailable")`
     when the provider is down (or payments are not configured).
     """
+    account_id = command.account_id
     gateway = ctx.gateway
     async with ctx.uow(read_only=True) as uow:
         owner = await uow.payout_accounts.by_account(account_id)

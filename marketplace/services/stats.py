@@ -29,8 +29,17 @@ class StatsReport:
     paid: bool  # payments are on in this guild, or money moved in the window
 
 
-async def guild_stats(actor: Actor, period: Period, ctx: ServiceContext) -> StatsReport:
+@dataclass(frozen=True, slots=True)
+class ViewStats:
+    """`/admin stats`: the guild's numbers for a period."""
+
+    actor: Actor
+    period: Period
+
+
+async def guild_stats(command: ViewStats, ctx: ServiceContext) -> StatsReport:
     """The actor's guild's KPIs over the period ending now; admins only (checked here)."""
+    actor, period = command.actor, command.period
     window = window_of(period, ctx.clock.now())
     async with ctx.uow(read_only=True) as uow:
         await require_admin(uow, actor)

@@ -153,7 +153,7 @@ class PaidWorld:
 
 async def enable_tutor_payouts(ctx: ServiceContext, fake: StripeFake, tutor: Actor) -> str:
     """`/tutor payouts`, then finish onboarding at Stripe (account.updated)."""
-    await payouts.payout_setup(tutor, ctx)
+    await payouts.payout_setup(payouts.SetUpPayouts(tutor), ctx)
     async with ctx.uow(read_only=True) as uow:
         account = await uow.payout_accounts.get(tutor.guild_id, tutor.user_id)
     assert account is not None

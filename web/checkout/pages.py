@@ -79,7 +79,9 @@ async def payout_relink(request: web.Request) -> web.Response:
     account_id = request.match_info["account_id"]
     if not _ACCOUNT_ID.fullmatch(account_id):
         raise NotFoundError("payout_account", "link")
-    url = await payouts.fresh_onboarding_link(account_id, _services(request))
+    url = await payouts.fresh_onboarding_link(
+        payouts.RefreshPayoutLink(account_id), _services(request)
+    )
     if url is None:
         return render(request, "payout.html", enabled=True)
     raise web.HTTPSeeOther(location=url)
