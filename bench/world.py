@@ -65,9 +65,9 @@ async def build(ctx: ServiceContext, *, tutors: int, students: int, instant: boo
             ),
             ctx,
         )
-        await onboarding.set_timezone(who.user_id, ZONE, ctx)
-        draft = await availability.read(who, DAILY, ctx)
-        await availability.save(who, draft, ctx)
+        await onboarding.set_timezone(onboarding.SetTimezone(who.user_id, ZONE), ctx)
+        draft = await availability.read(availability.ReadAvailability(who, DAILY), ctx)
+        await availability.save(availability.SaveAvailability(who, draft), ctx)
     return World(tutor_actors, student_actors)
 
 

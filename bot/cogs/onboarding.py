@@ -49,7 +49,9 @@ class OnboardingCog(commands.Cog):
     @app_commands.describe(zone="Start typing a city or region, e.g. Berlin or America/")
     async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
         """Store the caller's zone."""
-        canonical = await onboarding.set_timezone(interaction.user.id, zone, self.bot.services)
+        canonical = await onboarding.set_timezone(
+            onboarding.SetTimezone(interaction.user.id, zone), self.bot.services
+        )
         await reply(interaction, texts.ZONE_SET.format(zone=canonical), ephemeral=True)
 
     @timezone_set.autocomplete("zone")

@@ -48,16 +48,26 @@ async def tutor_zone(uow: UnitOfWork, actor: Actor) -> str:
     return zone
 
 
-async def read(
-    actor: Actor,
-    when: str,
-    ctx: ServiceContext,
-    *,
-    repeat: str | None = None,
-    until: str | None = None,
-    day_off: bool = False,
-) -> AvailabilityDraft:
+@dataclass(frozen=True, slots=True)
+class ReadAvailability:
+    """`/tutor availability add`: read what the tutor typed."""
+
+    actor: Actor
+    when: str
+    repeat: str | None = None
+    until: str | None = None
+    day_off: bool = False
+
+
+async def read(command: ReadAvailability, ctx: ServiceContext) -> AvailabilityDraft:
     """Interpret `when` in the tutor's zone; nothing is stored (the tutor confirms first)."""
+    actor, when, repeat, until, day_off = (
+        command.actor,
+        command.when,
+        command.repeat,
+        command.until,
+        command.day_off,
+    )
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         zone = await tutor_zone(uow, actor)
@@ -102,8 +112,17 @@ def _until(text: str | None, zone: str, now: datetime, languages: tuple[str, ...
     return until
 
 
-async def save(actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class SaveAvailability:
+    """`/tutor availability add`'s confirm button: store the draft."""
+
+    actor: Actor
+    draft: AvailabilityDraft
+
+
+async def save(command: SaveAvailability, ctx: ServiceContext) -> list[str]:
     """Store a confirmed draft; return the new entry ids."""
+    actor, draft = command.actor, command.draft
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await tutor_zone(uow, actor)
@@ -130,14 +149,31 @@ async def save(actor: Actor, draft: AvailabilityDraft, ctx: ServiceContext) -> l
     return ids
 
 
-async def entries(actor: Actor, ctx: ServiceContext) -> list[AvailabilityEntry]:
+@dataclass(frozen=True, slots=True)
+class ViewAvailability:
+    """`/tutor availability list` (and `remove`'s choices): the tutor's entries."""
+
+    actor: Actor
+
+
+async def entries(command: ViewAvailability, ctx: ServiceContext) -> list[AvailabilityEntry]:
     """The tutor's current availability entries."""
+    actor = command.actor
     async with ctx.uow(read_only=True) as uow:
         return await uow.availability.entries(actor.guild_id, actor.user_id, ctx.clock.now())
 
 
-async def remove(actor: Actor, entry_id: str, ctx: ServiceContext) -> None:
+@dataclass(frozen=True, slots=True)
+class RemoveAvailability:
+    """`/tutor availability remove`: drop one entry."""
+
+    actor: Actor
+    entry_id: str
+
+
+async def remove(command: RemoveAvailability, ctx: ServiceContext) -> None:
     """Delete one of the caller's entries."""
+    actor, entry_id = command.actor, command.entry_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         if not await uow.availability.remove(actor.guild_id, actor.user_id, entry_id.strip()):

@@ -45,8 +45,16 @@ async def require_admin(uow: UnitOfWork, actor: Actor) -> None:
         raise PermissionDeniedError("admin_config", "admin")
 
 
-async def view_config(actor: Actor, ctx: ServiceContext) -> GuildConfig:
+@dataclass(frozen=True, slots=True)
+class ViewConfig:
+    """`/admin config` without a setting: the guild's settings."""
+
+    actor: Actor
+
+
+async def view_config(command: ViewConfig, ctx: ServiceContext) -> GuildConfig:
     """The guild's settings, for an admin."""
+    actor = command.actor
     async with ctx.uow() as uow:
         await require_admin(uow, actor)
         await enter_guild(uow, actor, ctx)
@@ -87,8 +95,17 @@ async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig
     return GuildConfig(policy, ctx.payments_configured, ctx.mailer is not None)
 
 
-async def add_subject(actor: Actor, name: str, ctx: ServiceContext) -> Subject:
+@dataclass(frozen=True, slots=True)
+class AddSubject:
+    """`/admin subjects add`: a new subject in the catalogue."""
+
+    actor: Actor
+    name: str
+
+
+async def add_subject(command: AddSubject, ctx: ServiceContext) -> Subject:
     """Add a subject to the guild's catalogue."""
+    actor, name = command.actor, command.name
     clean = clean_subject_name(name)
     subject = Subject(subject_key(clean), clean)
     if not subject.key:
@@ -104,8 +121,17 @@ async def add_subject(actor: Actor, name: str, ctx: ServiceContext) -> Subject:
     return subject
 
 
-async def remove_subject(actor: Actor, key: str, ctx: ServiceContext) -> bool:
+@dataclass(frozen=True, slots=True)
+class RemoveSubject:
+    """`/admin subjects remove`: retire a subject."""
+
+    actor: Actor
+    key: str
+
+
+async def remove_subject(command: RemoveSubject, ctx: ServiceContext) -> bool:
     """Retire a subject from the catalogue; False if it was not there."""
+    actor, key = command.actor, command.key
     async with ctx.uow() as uow:
         await require_admin(uow, actor)
         removed = await uow.subjects.remove(actor.guild_id, key)

@@ -120,8 +120,17 @@ async def _payouts_step(uow: UnitOfWork, actor: Actor, ctx: ServiceContext) -> b
     return account is not None and account.can_receive_transfers
 
 
-async def set_timezone(user_id: int, zone: str, ctx: ServiceContext) -> str:
+@dataclass(frozen=True, slots=True)
+class SetTimezone:
+    """`/timezone set`: the caller's time zone."""
+
+    user_id: int
+    zone: str
+
+
+async def set_timezone(command: SetTimezone, ctx: ServiceContext) -> str:
     """Store the user's IANA zone, returning its canonical name."""
+    user_id, zone = command.user_id, command.zone
     canonical = validate_zone(zone)
     async with ctx.uow() as uow:
         await uow.users.set_timezone(user_id, canonical, ctx.clock.now())

@@ -140,8 +140,18 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
     return await view(actor.guild_id, actor.user_id, ctx)
 
 
-async def set_paused(guild_id: int, user_id: int, paused: bool, ctx: ServiceContext) -> None:
+@dataclass(frozen=True, slots=True)
+class PauseProfile:
+    """`/tutor pause` and `/tutor resume`: stop or take new bookings."""
+
+    guild_id: int
+    user_id: int
+    paused: bool
+
+
+async def set_paused(command: PauseProfile, ctx: ServiceContext) -> None:
     """Pause (hide from search, refuse new requests) or resume a tutor."""
+    guild_id, user_id, paused = command.guild_id, command.user_id, command.paused
     async with ctx.uow() as uow:
         tutor = await uow.tutors.get(guild_id, user_id)
         if tutor is None:

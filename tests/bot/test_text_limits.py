@@ -26,7 +26,7 @@ async def test_the_availability_list_at_the_cap_shows_every_entry(campus) -> Non
         )  # fmt: skip
         await campus.emu.click(campus.tutor, preview.message, custom_id="avail:confirm")
     actor = Actor(campus.guild.id, campus.guild.name, campus.tutor.id)
-    entries = await availability.entries(actor, campus.bot.services)
+    entries = await availability.entries(availability.ViewAvailability(actor), campus.bot.services)
     assert len(entries) == EVERY_DAY_TIMES * 7
 
     listing = await campus.emu.slash(campus.tutor, campus.guild, "tutor availability list")

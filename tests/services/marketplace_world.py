@@ -103,7 +103,7 @@ async def add_tutor(
         ctx,
     )
     if zone is not None:
-        await onboarding.set_timezone(user_id, zone, ctx)
+        await onboarding.set_timezone(onboarding.SetTimezone(user_id, zone), ctx)
     for when in available:
         await publish(ctx, who, when)
     return who
@@ -111,8 +111,8 @@ async def add_tutor(
 
 async def publish(ctx: ServiceContext, who: Actor, when: str, **options: Any) -> list[str]:
     """Read availability text, then confirm it; the new entry ids."""
-    draft = await availability.read(who, when, ctx, **options)
-    return await availability.save(who, draft, ctx)
+    draft = await availability.read(availability.ReadAvailability(who, when, **options), ctx)
+    return await availability.save(availability.SaveAvailability(who, draft), ctx)
 
 
 @dataclass

@@ -183,8 +183,11 @@ async def test_no_subjects_at_all_are_refused(service_context, uow_factory):
 
 
 async def test_setting_a_time_zone_stores_its_canonical_name(service_context, uow_factory):
-    assert await onboarding.set_timezone(STUDENT.user_id, "pst", service_context) == (
-        "America/Los_Angeles"
+    assert (
+        await onboarding.set_timezone(
+            onboarding.SetTimezone(STUDENT.user_id, "pst"), service_context
+        )
+        == "America/Los_Angeles"
     )
     async with uow_factory(read_only=True) as uow:
         assert await uow.users.timezone(STUDENT.user_id) == "America/Los_Angeles"
@@ -193,7 +196,9 @@ async def test_setting_a_time_zone_stores_its_canonical_name(service_context, uo
 @pytest.mark.parametrize("zone", ["Atlantis/Capital", "x" * 65, ""])
 async def test_setting_a_bad_time_zone_stores_nothing(service_context, uow_factory, zone):
     with pytest.raises((UnknownTimeZoneError, InputError)):
-        await onboarding.set_timezone(STUDENT.user_id, zone, service_context)
+        await onboarding.set_timezone(
+            onboarding.SetTimezone(STUDENT.user_id, zone), service_context
+        )
     assert await row_counts(uow_factory) == {}
 
 
@@ -226,7 +231,7 @@ async def test_applying_as_a_tutor_makes_a_student_both(service_context):
 
 async def test_a_paused_tutor_who_applies_again_stays_paused(service_context):
     await profiles.apply_as_tutor(application(), service_context)
-    await profiles.set_paused(GUILD, STUDENT.user_id, True, service_context)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, STUDENT.user_id, True), service_context)
 
     card = await profiles.apply_as_tutor(application(rate="30"), service_context)
 
@@ -238,9 +243,9 @@ async def test_a_paused_tutor_who_applies_again_stays_paused(service_context):
 async def test_a_tutor_can_pause_and_resume(service_context):
     await profiles.apply_as_tutor(application(), service_context)
 
-    await profiles.set_paused(GUILD, STUDENT.user_id, True, service_context)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, STUDENT.user_id, True), service_context)
     paused = await profiles.view(GUILD, STUDENT.user_id, service_context)
-    await profiles.set_paused(GUILD, STUDENT.user_id, False, service_context)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, STUDENT.user_id, False), service_context)
     resumed = await profiles.view(GUILD, STUDENT.user_id, service_context)
 
     assert paused.tutor.status is TutorStatus.PAUSED
@@ -252,9 +257,11 @@ async def test_pausing_someone_who_is_not_a_tutor_is_not_found(service_context, 
     before = await row_counts(uow_factory)
 
     with pytest.raises(NotFoundError) as caught:
-        await profiles.set_paused(GUILD, STUDENT.user_id, True, service_context)
+        await profiles.set_paused(
+            profiles.PauseProfile(GUILD, STUDENT.user_id, True), service_context
+        )
     with pytest.raises(NotFoundError):
-        await profiles.set_paused(GUILD, 31337, True, service_context)
+        await profiles.set_paused(profiles.PauseProfile(GUILD, 31337, True), service_context)
 
     assert caught.value.entity == "tutor_profile"
     assert await row_counts(uow_factory) == before
@@ -372,7 +379,9 @@ async def test_an_admin_with_manage_server_changes_a_setting(service_context, uo
     )
 
     assert config.policy.platform_fee_bps == 1000
-    assert (await guild_admin.view_config(ADMIN, service_context)).policy == config.policy
+    assert (
+        await guild_admin.view_config(guild_admin.ViewConfig(ADMIN), service_context)
+    ).policy == config.policy
     async with uow_factory(read_only=True) as uow:
         stored = await uow.session.scalar(select(GuildRow.settings).where(GuildRow.id == GUILD))
     assert stored == {"platform_fee_bps": 1000}
@@ -407,7 +416,7 @@ async def test_a_member_without_manage_server_cannot_change_settings(service_con
 
 async def test_a_member_without_manage_server_cannot_view_the_config(service_context, uow_factory):
     with pytest.raises(PermissionDeniedError):
-        await guild_admin.view_config(STUDENT, service_context)
+        await guild_admin.view_config(guild_admin.ViewConfig(STUDENT), service_context)
     assert await row_counts(uow_factory) == {}
 
 
@@ -424,14 +433,18 @@ async def test_a_moderator_is_not_an_admin(service_context, uow_factory):
             ChangeSetting(moderator, "moderator_role", "none"), service_context
         )
     with pytest.raises(PermissionDeniedError):
-        await guild_admin.view_config(moderator, service_context)
+        await guild_admin.view_config(guild_admin.ViewConfig(moderator), service_context)
     with pytest.raises(PermissionDeniedError):
-        await guild_admin.add_subject(moderator, "Astrology", service_context)
+        await guild_admin.add_subject(
+            guild_admin.AddSubject(moderator, "Astrology"), service_context
+        )
     with pytest.raises(PermissionDeniedError):
-        await guild_admin.remove_subject(moderator, "calculus", service_context)
+        await guild_admin.remove_subject(
+            guild_admin.RemoveSubject(moderator, "calculus"), service_context
+        )
 
     assert await row_counts(uow_factory) == before
-    config = await guild_admin.view_config(ADMIN, service_context)
+    config = await guild_admin.view_config(guild_admin.ViewConfig(ADMIN), service_context)
     assert config.policy.moderator_role == MOD_ROLE
 
 
@@ -445,7 +458,7 @@ async def test_a_role_that_is_not_in_the_guild_is_refused(service_context, uow_f
 
 
 async def test_an_invalid_setting_changes_nothing_and_is_not_audited(service_context, uow_factory):
-    await guild_admin.view_config(ADMIN, service_context)
+    await guild_admin.view_config(guild_admin.ViewConfig(ADMIN), service_context)
     before = await row_counts(uow_factory)
 
     with pytest.raises(InvalidSettingError):
@@ -460,13 +473,19 @@ async def test_an_invalid_setting_changes_nothing_and_is_not_audited(service_con
 async def test_an_admin_adds_and_retires_a_subject_with_an_audit_trail(
     service_context, uow_factory
 ):
-    added = await guild_admin.add_subject(ADMIN, "  Quantum   Mechanics ", service_context)
+    added = await guild_admin.add_subject(
+        guild_admin.AddSubject(ADMIN, "  Quantum   Mechanics "), service_context
+    )
     assert added == Subject("quantum-mechanics", "Quantum Mechanics")
     catalogue = await onboarding.catalogue(GUILD, "Campus", service_context)
     assert added in catalogue
 
-    assert await guild_admin.remove_subject(ADMIN, "quantum-mechanics", service_context)
-    assert not await guild_admin.remove_subject(ADMIN, "quantum-mechanics", service_context)
+    assert await guild_admin.remove_subject(
+        guild_admin.RemoveSubject(ADMIN, "quantum-mechanics"), service_context
+    )
+    assert not await guild_admin.remove_subject(
+        guild_admin.RemoveSubject(ADMIN, "quantum-mechanics"), service_context
+    )
 
     catalogue = await onboarding.catalogue(GUILD, "Campus", service_context)
     assert added not in catalogue
