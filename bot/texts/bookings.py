@@ -230,3 +230,9 @@ DURATION_PLACEHOLDER = "Length…"
 OPEN_TIMES_PLACEHOLDER = "Open times ({zone})…"
 # The days of a weekly time that need no list: every day, Monday to Friday, the weekend.
 DAYS_NAMED = {tuple(range(7)): "day", tuple(range(5)): "weekday", (5, 6): "weekend day"}
+KEPT_NOTICES_TITLE = "Messages waiting for members"
+KEPT_NOTICE_LINE = "<@{user}>: {kind}, kept {when}"
+KEPT_NOTICES_HINT = (
+    "Their DMs are closed and they can't see a channel I can post in. They get these the "
+    "next time they use me; a fallback channel they can see would reach them sooner."
+)

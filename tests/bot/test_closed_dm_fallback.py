@@ -93,6 +93,9 @@ async def test_with_no_usable_channel_the_notice_is_kept_and_delivered_once_on_t
     [kept] = await _kept(c, c.tutor)
     assert kept.kind == "booking_requested"
     assert kept.guild_id == c.guild.id
+    config = await c.emu.slash(c.admin, c.guild, "admin config")
+    assert "Messages waiting for members" in config.text
+    assert "booking requested" in config.text
     c.emu.open_dms(c.tutor)
     await asyncio.gather(*(c.emu.slash(c.tutor, c.guild, "bookings") for _ in range(3)))
     request = await dm(c, c.tutor, "New session request")
