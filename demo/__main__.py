@@ -1,7 +1,8 @@
 """`make demo`: run TutorBot against the local Discord emulator and print the transcript.
 
-Two servers: a free one (no Stripe key), then a paid one whose bot talks to the in-repo
-Stripe fake, with the checkout web app and the job runner running on the same SQLite file.
+Three servers: a free one (no Stripe key); a second free one where no admin has set anything
+and the tutor's DMs are closed; then a paid one whose bot talks to the in-repo Stripe fake,
+with the checkout web app and the job runner running on the same SQLite file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from demo.journey import STEPS, DemoStepFailedError
 from demo.mailbox import running_mailbox
 from demo.paid_steps import PAID_STEPS
 from demo.trust_steps import SEALED_IN_DEMO
+from demo.unconfigured import UNCONFIGURED_STEPS
 from discord_emulator.violations import describe_violations
 from stripe_fake import running_stripe_fake
 
@@ -65,8 +67,22 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
     return campus.emu.format_transcript(), failure
 
 
-async def run_demo(free_db: Path, paid_db: Path) -> int:
-    """Run the free and the paid journeys, each on a fresh SQLite file; 0 when all went well."""
+async def run_unconfigured(database: Path) -> tuple[str, str, str | None]:
+    """The second free server, nothing configured: (transcript, what was checked, failure)."""
+    async with running_campus(
+        f"sqlite+aiosqlite:///{database}", clock=DemoClock(), check_every_payload=True
+    ) as campus:
+        title = "A new free server that nobody has configured (the tutor's DMs are closed)"
+        transcript, failure = await run_steps(campus, title, UNCONFIGURED_STEPS)
+        return (
+            transcript,
+            f"unconfigured server: {len(campus.emu.requests)} Discord requests",
+            failure,
+        )
+
+
+async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
+    """Run the three journeys, each on a fresh SQLite file; 0 when all went well."""
     checked: list[str] = []
     with running_mailbox() as mailbox:
         async with running_campus(
@@ -80,6 +96,10 @@ async def run_demo(free_db: Path, paid_db: Path) -> int:
     if failure is None:
         failure = plaintext_found(free_db, SEALED_IN_DEMO)
         checked.append(f"no plaintext of {len(SEALED_IN_DEMO)} sensitive strings in {free_db}")
+    bare = ""
+    if failure is None:
+        bare, what, failure = await run_unconfigured(unconfigured_db)
+        checked.append(what)
     paid = ""
     if failure is None:
         clock = DemoClock()
@@ -103,7 +123,7 @@ async def run_demo(free_db: Path, paid_db: Path) -> int:
                 f"paid server: {len(campus.emu.requests)} Discord requests, "
                 f"{len(stripe.requests)} Stripe requests"
             )
-    transcript = f"{free}\n\n{paid}".strip()
+    transcript = "\n\n".join(part for part in (free, bare, paid) if part)
     await asyncio.to_thread(
         (OUT / "transcript.txt").write_text, transcript + "\n", encoding="utf-8"
     )
@@ -111,11 +131,12 @@ async def run_demo(free_db: Path, paid_db: Path) -> int:
     if failure:
         sys.stderr.write(f"\nDEMO FAILED: {failure}\n")
         return 1
-    journeys = len(STEPS) + len(PAID_STEPS)
+    journeys = len(STEPS) + len(UNCONFIGURED_STEPS) + len(PAID_STEPS)
     sys.stdout.write(
         f"\nContracts: {'; '.join(checked)}; each checked against Discord's openapi.json "
         "and documented limits, or the stripe library's parameter types: 0 violations.\n"
-        f"Demo finished: {journeys} journeys; databases {free_db}, {paid_db}.\n"
+        f"Demo finished: {journeys} journeys; databases {free_db}, {unconfigured_db}, "
+        f"{paid_db}.\n"
     )
     return 0
 
@@ -123,7 +144,8 @@ async def run_demo(free_db: Path, paid_db: Path) -> int:
 def main() -> int:
     """Entry point for `python -m demo`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return asyncio.run(run_demo(fresh_database("tutorbot-demo"), fresh_database("tutorbot-paid")))
+    databases = (fresh_database(n) for n in ("tutorbot-demo", "tutorbot-bare", "tutorbot-paid"))
+    return asyncio.run(run_demo(*databases))
 
 
 if __name__ == "__main__":
