@@ -277,14 +277,15 @@ async def _free_in(
         if with_busy
         else {}
     )
+    # The guild's notice, as Book's picker: the grid is anchored on the windows it keeps.
+    notice = max(timedelta(minutes=policy.min_notice_minutes), start - now)
     reach = min(timedelta(days=policy.booking_horizon_days), end - now)
     free: dict[int, datetime | None] = {}
     for tutor_id in checked:
         first = first_slot_start(
             rules.get(tutor_id, ()), one_offs.get(tutor_id, ()), days_off.get(tutor_id, ()),
             busy.get(tutor_id, ()), duration=shortest, buffer=buffer, now=now,
-            min_notice=max(earliest[tutor_id] - now, start - now), horizon=reach,
-            within=window,
+            min_notice=notice, horizon=reach, within=(max(start, earliest[tutor_id]), end),
         )  # fmt: skip
         if first is not None:
             free[tutor_id] = first

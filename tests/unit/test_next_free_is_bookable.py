@@ -67,8 +67,9 @@ def test_the_next_free_start_shown_is_offered_by_book(
     end = start + hours * H
     shown = first_slot_start(
         *args, duration=duration, buffer=buffer, now=now,
-        min_notice=max(earliest - now, start - now),
-        horizon=min(timedelta(days=policy.booking_horizon_days), end - now), within=(start, end),
+        min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
+        horizon=min(timedelta(days=policy.booking_horizon_days), end - now),
+        within=(max(start, earliest), end),
     )  # fmt: skip
     # Book's picker for the same tutor, duration and settings.
     reach = timedelta(days=min(PICKER_DAYS, policy.booking_horizon_days))
