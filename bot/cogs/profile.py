@@ -36,7 +36,7 @@ class ProfileCog(commands.Cog):
         guild = guild_of(interaction)
         target = user or interaction.user
         async with work_slot():
-            card = await profiles.view(guild.id, target.id, self.bot.services)
+            card = await profiles.view(profiles.ViewProfile(guild.id, target.id), self.bot.services)
         is_self = target.id == interaction.user.id
         if card.member is None and card.tutor is None:
             text = (
@@ -57,7 +57,9 @@ class ProfileCog(commands.Cog):
     async def edit(self, interaction: discord.Interaction) -> None:
         """Open the edit modal with what applies to the caller."""
         guild = guild_of(interaction)
-        card = await profiles.view(guild.id, interaction.user.id, self.bot.services)
+        card = await profiles.view(
+            profiles.ViewProfile(guild.id, interaction.user.id), self.bot.services
+        )
         if card.student is None and card.tutor is None:
             await reply(interaction, texts.PROFILE_EDIT_NOTHING, ephemeral=True)
             return

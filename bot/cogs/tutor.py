@@ -41,7 +41,7 @@ class TutorCog(commands.Cog):
         if not subjects:
             await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
             return
-        card = await profiles.view(guild.id, interaction.user.id, services)
+        card = await profiles.view(profiles.ViewProfile(guild.id, interaction.user.id), services)
         view = TutorApplyView(interaction.user.id, services, subjects, ApplyDraft.from_card(card))
         await reply(interaction, texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
 

@@ -34,8 +34,17 @@ from marketplace.services.results import ProfileCard
 TUTOR_ROLE_AFTER = {Role.STUDENT: Role.BOTH, Role.TUTOR: Role.TUTOR, Role.BOTH: Role.BOTH}
 
 
-async def view(guild_id: int, user_id: int, ctx: ServiceContext) -> ProfileCard:
+@dataclass(frozen=True, slots=True)
+class ViewProfile:
+    """`/profile view`: a member's profile card."""
+
+    guild_id: int
+    user_id: int
+
+
+async def view(command: ViewProfile, ctx: ServiceContext) -> ProfileCard:
     """Everything the profile card shows about `user_id` in this guild."""
+    guild_id, user_id = command.guild_id, command.user_id
     async with ctx.uow(read_only=True) as uow:
         found = await uow.members.profiles_of(guild_id, user_id)
         names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
@@ -91,7 +100,7 @@ async def edit(cmd: EditProfile, ctx: ServiceContext) -> ProfileCard:
             tutor = validate_tutor_profile(**_fields_of(replace(tutor, bio=bio, rate=rate)))
             await uow.tutors.save(actor.guild_id, actor.user_id, tutor, now)
         await uow.commit()
-    return await view(actor.guild_id, actor.user_id, ctx)
+    return await view(ViewProfile(actor.guild_id, actor.user_id), ctx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +146,7 @@ async def apply_as_tutor(cmd: ApplyAsTutor, ctx: ServiceContext) -> ProfileCard:
         await uow.members.save(member, now)
         await uow.tutors.save(actor.guild_id, actor.user_id, profile, now)
         await uow.commit()
-    return await view(actor.guild_id, actor.user_id, ctx)
+    return await view(ViewProfile(actor.guild_id, actor.user_id), ctx)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ async def test_a_bad_time_zone_is_refused_and_the_wizard_keeps_none(
     assert "\u202e" not in text
     saved = await c.emu.click(c.student, menu, custom_id="start:save")
     assert "a time zone" in saved.text
-    card = await profiles.view(c.guild.id, c.student.id, c.runtime.services)
+    card = await profiles.view(profiles.ViewProfile(c.guild.id, c.student.id), c.runtime.services)
     assert card.member is None
 
 
@@ -148,7 +148,7 @@ async def test_a_bad_rate_in_profile_edit_changes_nothing(campus, rate, expected
     c = campus
     await onboard(c, c.tutor, "both", ["calculus"])
     await apply_as_tutor(c, c.tutor, bio=BIO)
-    before = await profiles.view(c.guild.id, c.tutor.id, c.runtime.services)
+    before = await profiles.view(profiles.ViewProfile(c.guild.id, c.tutor.id), c.runtime.services)
     modal = (await c.emu.slash(c.tutor, c.guild, "profile edit")).modal
     values = {
         "goals": "Brand new goals",
@@ -156,7 +156,7 @@ async def test_a_bad_rate_in_profile_edit_changes_nothing(campus, rate, expected
         "rate": rate,
     }
     refused(await c.emu.submit_modal(c.tutor, modal, values), expected)
-    after = await profiles.view(c.guild.id, c.tutor.id, c.runtime.services)
+    after = await profiles.view(profiles.ViewProfile(c.guild.id, c.tutor.id), c.runtime.services)
     assert after.tutor == before.tutor
     assert after.student == before.student
 
@@ -171,7 +171,7 @@ async def test_a_blank_bio_in_profile_edit_is_refused(campus) -> None:
         await c.emu.submit_modal(c.tutor, modal, {"bio": " \u200b\n\t ", "rate": "30"}),
         "Your bio can't be empty",
     )
-    card = await profiles.view(c.guild.id, c.tutor.id, c.runtime.services)
+    card = await profiles.view(profiles.ViewProfile(c.guild.id, c.tutor.id), c.runtime.services)
     assert card.tutor.bio == BIO
     assert card.tutor.rate.minor == 2500
 
@@ -183,7 +183,7 @@ async def test_hostile_text_in_profile_edit_is_stored_clean(campus) -> None:
     modal = (await c.emu.slash(c.tutor, c.guild, "profile edit")).modal
     saved = await c.emu.submit_modal(c.tutor, modal, {"bio": HOSTILE, "rate": "25"})
     assert "Saved" in saved.text
-    card = await profiles.view(c.guild.id, c.tutor.id, c.runtime.services)
+    card = await profiles.view(profiles.ViewProfile(c.guild.id, c.tutor.id), c.runtime.services)
     assert is_clean(card.tutor.bio)
     assert "＠everyone" in card.tutor.bio
 
@@ -198,7 +198,7 @@ async def test_someone_else_cannot_submit_my_profile_form(campus) -> None:
     values = {"bio": "Hijacked bio, long enough to count.", "rate": "1"}
     refused(await c.emu.submit_modal(c.member, modal, values), texts.FORM_NOT_YOURS)
     for user in (c.tutor, c.member):
-        card = await profiles.view(c.guild.id, user.id, c.runtime.services)
+        card = await profiles.view(profiles.ViewProfile(c.guild.id, user.id), c.runtime.services)
         assert card.tutor.bio == BIO
 
 
@@ -244,7 +244,7 @@ async def test_a_bad_tutor_application_writes_nothing(campus, values, expected) 
     await onboard(c, c.member, "student", ["calculus"])
     modal = await _apply_form(c, c.member)
     refused(await c.emu.submit_modal(c.member, modal, values), expected)
-    card = await profiles.view(c.guild.id, c.member.id, c.runtime.services)
+    card = await profiles.view(profiles.ViewProfile(c.guild.id, c.member.id), c.runtime.services)
     assert card.tutor is None
     assert card.member.role == "student"
 
@@ -255,7 +255,7 @@ async def test_someone_else_cannot_submit_my_tutor_application(campus) -> None:
     result = await c.emu.submit_modal(c.tutor, modal, {"rate": "5", "bio": BIO})
     refused(result, texts.FORM_NOT_YOURS)
     for user in (c.member, c.tutor):
-        card = await profiles.view(c.guild.id, user.id, c.runtime.services)
+        card = await profiles.view(profiles.ViewProfile(c.guild.id, user.id), c.runtime.services)
         assert card.tutor is None
 
 
@@ -699,7 +699,7 @@ async def test_a_form_sent_twice_or_forged_is_answered_as_expired(campus) -> Non
     refused(again, texts.FORM_EXPIRED)
     forged = dataclasses.replace(modal, custom_id="case:modal:1:1")
     refused(await c.emu.submit_modal(c.student, forged, {"goals": "Forged"}), texts.FORM_EXPIRED)
-    card = await profiles.view(c.guild.id, c.student.id, c.runtime.services)
+    card = await profiles.view(profiles.ViewProfile(c.guild.id, c.student.id), c.runtime.services)
     assert card.student.goals == "Pass the midterm"
 
 

@@ -11,7 +11,9 @@ from tests.bot.journeys import onboard
 
 async def test_start_saves_role_zone_subjects_and_level_and_shows_the_checklist(campus) -> None:
     await onboard(campus, campus.student, "student", ["calculus", "physics"], level="intermediate")
-    card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.student.id), campus.runtime.services
+    )
     assert card.member is not None
     assert card.member.role == "student"
     assert card.timezone == "Europe/Berlin"
@@ -46,7 +48,9 @@ async def test_saving_start_before_choosing_says_what_is_missing_and_writes_noth
     result = await campus.emu.click(campus.student, menu.message, custom_id="start:save")
     assert result.ephemeral
     assert "a time zone, at least one subject and a level" in result.text
-    card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.student.id), campus.runtime.services
+    )
     assert card.member is None
 
 
@@ -82,7 +86,9 @@ async def test_timezone_set_accepts_any_case_and_stores_the_canonical_name(campu
         campus.student, campus.guild, "timezone set", zone="asia/kolkata"
     )
     assert "Asia/Kolkata" in result.text
-    card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.student.id), campus.runtime.services
+    )
     assert card.timezone == "Asia/Kolkata"
 
 
@@ -103,5 +109,7 @@ async def test_timezone_set_answers_bad_input_clearly_and_stores_nothing(campus,
     assert result.text
     assert texts.UNEXPECTED not in result.text
     assert "Traceback" not in result.text
-    card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.student.id), campus.runtime.services
+    )
     assert card.timezone is None

@@ -47,7 +47,9 @@ async def test_profile_edit_strips_invisible_characters_from_goals(campus) -> No
     assert [f.custom_id for f in modal.fields] == ["goals"]
     goals = "Pass\u200b calculus \u202eexam\u2066 @everyone"
     result = await campus.emu.submit_modal(campus.student, modal, {"goals": goals})
-    card = await profiles.view(campus.guild.id, campus.student.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.student.id), campus.runtime.services
+    )
     assert card.student is not None
     assert "\u200b" not in card.student.goals
     assert "\u202e" not in card.student.goals
@@ -64,7 +66,9 @@ async def test_profile_edit_with_a_bad_rate_changes_nothing(campus) -> None:
         campus.tutor, modal, {"bio": "A completely new bio that must not be saved.", "rate": "-5"}
     )
     assert "can't be negative" in result.text
-    card = await profiles.view(campus.guild.id, campus.tutor.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.tutor.id), campus.runtime.services
+    )
     assert card.tutor is not None
     assert card.tutor.bio == BIO
     assert card.tutor.rate.minor == 2500
@@ -84,7 +88,9 @@ async def test_tutor_apply_prefills_subjects_and_level_picked_at_start(campus) -
     form = await campus.emu.click(campus.tutor, menu.message, custom_id="apply:continue")
     assert form.modal is not None
     await campus.emu.submit_modal(campus.tutor, form.modal, {"rate": "0", "bio": BIO})
-    card = await profiles.view(campus.guild.id, campus.tutor.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.tutor.id), campus.runtime.services
+    )
     assert card.tutor is not None
     assert [(s.subject_key, s.level) for s in card.tutor.subjects] == [("physics", "intermediate")]
 
@@ -105,7 +111,9 @@ async def test_a_rejected_application_keeps_what_was_typed(campus) -> None:
     values = {f.custom_id: f.value for f in again.modal.fields}
     assert values["bio"] == BIO
     assert values["rate"] == "12.345"
-    card = await profiles.view(campus.guild.id, campus.member.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.member.id), campus.runtime.services
+    )
     assert card.tutor is None
 
 
@@ -133,10 +141,14 @@ async def test_pause_and_resume_need_a_tutor_profile(campus) -> None:
 async def test_pause_hides_the_tutor_and_resume_brings_them_back(campus) -> None:
     await apply_as_tutor(campus, campus.tutor, bio=BIO)
     assert "paused" in (await campus.emu.slash(campus.tutor, campus.guild, "tutor pause")).text
-    card = await profiles.view(campus.guild.id, campus.tutor.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.tutor.id), campus.runtime.services
+    )
     assert card.tutor is not None
     assert card.tutor.status == "paused"
     await campus.emu.slash(campus.tutor, campus.guild, "tutor resume")
-    card = await profiles.view(campus.guild.id, campus.tutor.id, campus.runtime.services)
+    card = await profiles.view(
+        profiles.ViewProfile(campus.guild.id, campus.tutor.id), campus.runtime.services
+    )
     assert card.tutor is not None
     assert card.tutor.status == "active"

@@ -96,7 +96,7 @@ async def test_a_new_student_gets_their_zone_subjects_and_a_checklist(service_co
         ("subjects", True),
         ("find_tutor", False),
     ]
-    card = await profiles.view(GUILD, STUDENT.user_id, service_context)
+    card = await profiles.view(profiles.ViewProfile(GUILD, STUDENT.user_id), service_context)
     assert card.timezone == "Europe/Berlin"
     assert [(s.subject_key, s.level) for s in card.student.subjects] == [
         ("calculus", Level.BEGINNER),
@@ -135,7 +135,7 @@ async def test_starting_again_changes_the_role_but_keeps_the_start_date_and_goal
 
     assert again.member.role is Role.BOTH
     assert again.member.started_at == first.member.started_at
-    card = await profiles.view(GUILD, STUDENT.user_id, service_context)
+    card = await profiles.view(profiles.ViewProfile(GUILD, STUDENT.user_id), service_context)
     assert card.student.goals == "Pass the midterm"
     assert [s.subject_key for s in card.student.subjects] == ["biology"]
 
@@ -244,9 +244,9 @@ async def test_a_tutor_can_pause_and_resume(service_context):
     await profiles.apply_as_tutor(application(), service_context)
 
     await profiles.set_paused(profiles.PauseProfile(GUILD, STUDENT.user_id, True), service_context)
-    paused = await profiles.view(GUILD, STUDENT.user_id, service_context)
+    paused = await profiles.view(profiles.ViewProfile(GUILD, STUDENT.user_id), service_context)
     await profiles.set_paused(profiles.PauseProfile(GUILD, STUDENT.user_id, False), service_context)
-    resumed = await profiles.view(GUILD, STUDENT.user_id, service_context)
+    resumed = await profiles.view(profiles.ViewProfile(GUILD, STUDENT.user_id), service_context)
 
     assert paused.tutor.status is TutorStatus.PAUSED
     assert resumed.tutor.status is TutorStatus.ACTIVE
@@ -366,7 +366,7 @@ async def test_editing_without_having_started_is_not_found(service_context, uow_
 
 
 async def test_viewing_a_stranger_shows_an_empty_card(service_context):
-    card = await profiles.view(GUILD, 4040, service_context)
+    card = await profiles.view(profiles.ViewProfile(GUILD, 4040), service_context)
     assert (card.member, card.timezone, card.student, card.tutor) == (None, None, None, None)
 
 

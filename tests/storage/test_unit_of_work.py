@@ -161,7 +161,7 @@ async def test_an_edit_with_a_bad_rate_does_not_keep_the_new_goals(service_conte
             EditProfile(ACTOR, goals="Ace the final", rate="10.999"), service_context
         )
 
-    card = await profiles.view(GUILD, ACTOR.user_id, service_context)
+    card = await profiles.view(profiles.ViewProfile(GUILD, ACTOR.user_id), service_context)
     assert card.student is not None
     assert card.student.goals == "Pass the midterm"
     assert card.tutor is not None
