@@ -12,12 +12,13 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.presenters.admin import config_embed, setting_value_text
+from bot.presenters.kept_notices import add_kept_notices
 from bot.presenters.stats import stats_chart_file, stats_embed
 from bot.replies import reply
 from marketplace.domain.policy import setting_keys
 from marketplace.domain.stats import Period
 from marketplace.domain.subjects import match_subjects
-from marketplace.services import guild_admin, onboarding, stats
+from marketplace.services import guild_admin, kept_notices, onboarding, stats
 from marketplace.services.guild_admin import ChangeSetting
 
 AUTOCOMPLETE_LIMIT = 25
@@ -53,6 +54,7 @@ class AdminCog(commands.Cog):
             current = await guild_admin.view_config(actor, self.bot.services)
             screening = self.bot.intents.message_content
             embed = config_embed(current, screening_on=screening)
+            add_kept_notices(embed, await kept_notices.waiting(actor, self.bot.services))
             await reply(interaction, embed=embed, ephemeral=True)
             return
         guild = guild_of(interaction)

@@ -18,6 +18,7 @@ from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.dispute_repository import SqlDisputeRepository
 from marketplace.storage.email_repository import SqlEmailVerifications
 from marketplace.storage.engine import Database
+from marketplace.storage.kept_notice_repository import SqlKeptNotices
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
     SqlDeliveryLog,
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
+    kept_notices: SqlKeptNotices
     privacy: SqlPrivacyRepository
     stats: SqlStatsRepository
     emails: SqlEmailVerifications
@@ -150,6 +152,7 @@ class SqlUnitOfWork:
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)
+        self.kept_notices = SqlKeptNotices(session)
         self.privacy = SqlPrivacyRepository(session, cache)
         self.stats = SqlStatsRepository(session)
         self.emails = SqlEmailVerifications(session)
