@@ -51,7 +51,9 @@ class AdminCog(commands.Cog):
         """Show all settings, or change one."""
         actor = actor_of(interaction)
         if setting is None or value is None:
-            current = await guild_admin.view_config(actor, self.bot.services)
+            current = await guild_admin.view_config(
+                guild_admin.ViewConfig(actor), self.bot.services
+            )
             screening = self.bot.intents.message_content
             embed = config_embed(current, screening_on=screening)
             add_kept_notices(embed, await kept_notices.waiting(actor, self.bot.services))
@@ -90,7 +92,9 @@ class AdminCog(commands.Cog):
     )
     async def stats(self, interaction: discord.Interaction, period: str = Period.MONTH) -> None:
         """Show the guild's KPIs over the period, with the chart attached."""
-        report = await stats.guild_stats(actor_of(interaction), Period(period), self.bot.services)
+        report = await stats.guild_stats(
+            stats.ViewStats(actor_of(interaction), Period(period)), self.bot.services
+        )
         await reply(
             interaction, embed=stats_embed(report), file=stats_chart_file(report), ephemeral=True
         )
@@ -99,7 +103,9 @@ class AdminCog(commands.Cog):
     @app_commands.describe(name="The subject's name, e.g. Linear Algebra")
     async def subject_add(self, interaction: discord.Interaction, name: str) -> None:
         """Add a subject to the guild's catalogue, for /start, /find and tutor profiles."""
-        subject = await guild_admin.add_subject(actor_of(interaction), name, self.bot.services)
+        subject = await guild_admin.add_subject(
+            guild_admin.AddSubject(actor_of(interaction), name), self.bot.services
+        )
         await reply(interaction, texts.SUBJECT_ADDED.format(name=subject.name), ephemeral=True)
 
     @subjects.command(name="remove", description="Retire a subject (existing profiles keep it)")
@@ -107,7 +113,7 @@ class AdminCog(commands.Cog):
     async def subject_remove(self, interaction: discord.Interaction, subject: str) -> None:
         """Retire a subject: no longer offered, though profiles that list it keep it."""
         removed = await guild_admin.remove_subject(
-            actor_of(interaction), subject, self.bot.services
+            guild_admin.RemoveSubject(actor_of(interaction), subject), self.bot.services
         )
         template = texts.SUBJECT_REMOVED if removed else texts.SUBJECT_NOT_FOUND
         await reply(interaction, template.format(name=subject[:60]), ephemeral=True)
