@@ -64,7 +64,7 @@ async def _notices(world):
 
 async def test_an_approved_request_makes_the_tutor_moderator_verified(world):
     made = await _request(world)
-    [waiting] = await vr.pending(MODERATOR, world.ctx)
+    [waiting] = await vr.pending(vr.PendingRequests(MODERATOR), world.ctx)
     assert waiting.files == (DIPLOMA,)
     assert waiting.note == NOTE
 
@@ -72,7 +72,7 @@ async def test_an_approved_request_makes_the_tutor_moderator_verified(world):
 
     assert decided.state is RequestState.APPROVED
     assert await _level(world) is VerificationLevel.MODERATOR_VERIFIED
-    assert await vr.pending(MODERATOR, world.ctx) == []
+    assert await vr.pending(vr.PendingRequests(MODERATOR), world.ctx) == []
     assert NoticeKind.VERIFICATION_SET.value in await _notices(world)
     with pytest.raises(InvalidTransitionError):
         await vr.decide_request(vr.DecideRequest(MODERATOR, made.request_id, False, "x"), world.ctx)
@@ -99,7 +99,7 @@ async def test_one_request_waits_at_a_time_and_a_verified_tutor_has_nothing_to_a
     assert waiting.value.reason == "verification_pending"
     with pytest.raises(ConflictError):
         await vr.check_can_request(world.tutor, world.ctx)
-    [made] = await vr.pending(MODERATOR, world.ctx)
+    [made] = await vr.pending(vr.PendingRequests(MODERATOR), world.ctx)
     await vr.decide_request(vr.DecideRequest(MODERATOR, made.request_id, True), world.ctx)
     with pytest.raises(ConflictError) as verified:
         await vr.check_can_request(world.tutor, world.ctx)
@@ -125,7 +125,7 @@ async def test_bad_files_are_refused_and_nothing_is_stored(world, files, problem
     with pytest.raises(InputError) as caught:
         await _request(world, files=files)
     assert caught.value.problem == problem
-    assert await vr.pending(MODERATOR, world.ctx) == []
+    assert await vr.pending(vr.PendingRequests(MODERATOR), world.ctx) == []
 
 
 async def test_only_tutors_ask_and_only_moderators_decide(world):
@@ -135,7 +135,7 @@ async def test_only_tutors_ask_and_only_moderators_decide(world):
     with pytest.raises(PermissionDeniedError):
         await vr.decide_request(vr.DecideRequest(world.tutor, made.request_id, True), world.ctx)
     with pytest.raises(PermissionDeniedError):
-        await vr.pending(world.tutor, world.ctx)
+        await vr.pending(vr.PendingRequests(world.tutor), world.ctx)
     with pytest.raises(NotFoundError):
         await vr.decide_request(vr.DecideRequest(MODERATOR, 999, True), world.ctx)
 
