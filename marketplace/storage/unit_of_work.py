@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.logs import Transitions
 from marketplace.storage.attendance_repository import SqlAttendanceLog
 from marketplace.storage.availability_repository import SqlAvailabilityRepository
 from marketplace.storage.booking_channel_repository import SqlBookingChannels
@@ -107,6 +108,7 @@ class SqlUnitOfWork:
         self._read_only = read_only
         self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
+        self._transitions = Transitions()
 
     @property
     def session(self) -> AsyncSession:
@@ -137,13 +139,13 @@ class SqlUnitOfWork:
         self.blocks = SqlBlockRepository(session)
         self.deliveries = SqlDeliveryLog(session)
         self.scheduled = SqlScheduledActions(session)
-        self.payments = SqlPaymentRepository(session)
+        self.payments = SqlPaymentRepository(session, self._transitions)
         self.ledger = SqlLedger(session)
         self.webhook_events = SqlWebhookEvents(session)
         self.checkout_tokens = SqlCheckoutTokens(session)
         self.payout_accounts = SqlPayoutAccounts(session)
-        self.cases = SqlCaseRepository(session)
-        self.disputes = SqlDisputeRepository(session)
+        self.cases = SqlCaseRepository(session, self._transitions)
+        self.disputes = SqlDisputeRepository(session, self._transitions)
         self.card_disputes = SqlCardDisputes(session)
         self.refund_failures = SqlRefundFailures(session)
         self.reviews = SqlReviewRepository(session)
@@ -159,7 +161,7 @@ class SqlUnitOfWork:
         self.session_logs = SqlSessionLogs(session)
         self.message_flags = SqlMessageFlags(session)
         self.offenses = SqlOffenses(session)
-        self.verification_requests = SqlVerificationRequests(session)
+        self.verification_requests = SqlVerificationRequests(session, self._transitions)
         return self
 
     async def __aexit__(
@@ -169,6 +171,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
+        self._transitions.discard()  # committed ones were logged; the rest never happened
         try:
             if session.in_transaction():  # nothing to undo after a commit
                 await session.rollback()
@@ -180,6 +183,7 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Make the changes durable (and drop what they made stale in the read cache)."""
         await self.session.commit()
+        self._transitions.log_committed()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
