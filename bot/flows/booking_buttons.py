@@ -58,10 +58,10 @@ class AnswerButton(
             await rescheduling.answer_reschedule(self.booking_id, actor, accepted, ctx)
             reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
         elif accepted:
-            await bookings.accept(self.booking_id, actor, ctx)
+            await bookings.accept(bookings.AcceptBooking(actor, self.booking_id), ctx)
             reply = texts.ACCEPTED
         else:
-            await bookings.decline(self.booking_id, actor, ctx)
+            await bookings.decline(bookings.DeclineBooking(actor, self.booking_id), ctx)
             reply = texts.DECLINED
         await interaction.response.send_message(reply, ephemeral=True)
 

@@ -10,7 +10,7 @@ from bot.flows.confirm import ConfirmView
 from bot.presenters.bookings import cancellation_text
 from bot.replies import reply
 from marketplace.services import bookings, onboarding, rescheduling
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import MAX_WHEN_LENGTH
 
@@ -20,12 +20,14 @@ async def confirm_cancellation(
 ) -> None:
     """Show what cancelling means, then wait for Confirm."""
     ctx = services_of(interaction)
-    booking, outcome = await bookings.cancellation_preview(booking_id, actor, ctx)
+    booking, outcome = await bookings.cancellation_preview(
+        bookings.PreviewCancellation(actor, booking_id), ctx
+    )
     subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
     text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
 
     async def cancel() -> str:
-        await bookings.cancel(booking_id, actor, ctx, reason)
+        await bookings.cancel(bookings.CancelBooking(actor, booking_id, reason=reason), ctx)
         return texts.CANCELLED
 
     view = ConfirmView(

@@ -37,13 +37,13 @@ from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.bookings import TutorGate
 from marketplace.ports.notice_details import CancelledDetails, RequestDetails
 from marketplace.services import payments, reviews, scheduling
+from marketplace.services.actor import Actor
 from marketplace.services.availability import (
     KnownAvailability,
     availability_of,
     open_slots,
     refresh_next_slot,
 )
-from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.timeparse import WhenKind, parse_when
 
@@ -355,11 +355,20 @@ async def owned_booking(
     return booking, booking.party_of(actor.user_id, action)
 
 
-async def accept(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
+@dataclass(frozen=True, slots=True)
+class AcceptBooking:
+    """The Accept button on a booking request."""
+
+    actor: Actor
+    booking_id: int
+
+
+async def accept(command: AcceptBooking, ctx: ServiceContext) -> Booking:
     """The tutor accepts a request; both sides get the confirmation.
 
     Refused while either side is restricted (the tutor can still decline).
     """
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "accept")
@@ -377,8 +386,17 @@ async def accept(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
     return booking
 
 
-async def decline(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
+@dataclass(frozen=True, slots=True)
+class DeclineBooking:
+    """The Decline button on a booking request."""
+
+    actor: Actor
+    booking_id: int
+
+
+async def decline(command: DeclineBooking, ctx: ServiceContext) -> Booking:
     """The tutor declines a request; the student is told and the time frees up."""
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "decline")
@@ -394,10 +412,19 @@ async def decline(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking
     return booking
 
 
+@dataclass(frozen=True, slots=True)
+class PreviewCancellation:
+    """The Cancel button on a booking, before the user confirms."""
+
+    actor: Actor
+    booking_id: int
+
+
 async def cancellation_preview(
-    booking_id: int, actor: Actor, ctx: ServiceContext
+    command: PreviewCancellation, ctx: ServiceContext
 ) -> tuple[Booking, CancellationOutcome]:
     """What cancelling now would mean, shown before the user confirms."""
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "cancel", for_update=False)
@@ -407,11 +434,21 @@ async def cancellation_preview(
     return booking, cancellation_outcome(by, booking.start, now, policy)
 
 
-async def cancel(booking_id: int, actor: Actor, ctx: ServiceContext, reason: str = "") -> Booking:
+@dataclass(frozen=True, slots=True)
+class CancelBooking:
+    """The cancel form of a booking, confirmed with an optional reason."""
+
+    actor: Actor
+    booking_id: int
+    reason: str = ""
+
+
+async def cancel(command: CancelBooking, ctx: ServiceContext) -> Booking:
     """Cancel by policy; both sides are told (with the reason), late tutor cancels count.
 
     A tutor calling off a confirmed booking also counts against their completion rate.
     """
+    actor, booking_id, reason = command.actor, command.booking_id, command.reason
     now = ctx.clock.now()
     reason = clean_text(reason, field="reason", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:

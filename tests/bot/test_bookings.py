@@ -124,7 +124,9 @@ async def test_the_student_cannot_accept_their_own_request(campus) -> None:
     [booking] = await live_bookings(campus, campus.student)
     actor = booking_service.Actor(campus.guild.id, "x", campus.student.id)
     with pytest.raises(Exception, match="accept needs owner"):
-        await booking_service.accept(booking.booking_id, actor, campus.runtime.services)
+        await booking_service.accept(
+            booking_service.AcceptBooking(actor, booking.booking_id), campus.runtime.services
+        )
 
 
 @pytest.mark.parametrize(

@@ -48,13 +48,13 @@ async def build_stats_world(ctx: ServiceContext, clock: SettableClock) -> StatsW
     moderator = replace(tutor, user_id=99, has_manage_guild=True)
 
     done = await bookings.book(book_cmd(student, TUTOR_ID, at(2, 10)), ctx)
-    await bookings.accept(done.booking_id, tutor, ctx)
+    await bookings.accept(bookings.AcceptBooking(tutor, done.booking_id), ctx)
     missed = await bookings.book(book_cmd(student, TUTOR_ID, at(3, 10)), ctx)
-    await bookings.accept(missed.booking_id, tutor, ctx)
+    await bookings.accept(bookings.AcceptBooking(tutor, missed.booking_id), ctx)
     declined = await bookings.book(book_cmd(student, TUTOR_ID, at(4, 10)), ctx)
-    await bookings.decline(declined.booking_id, tutor, ctx)
+    await bookings.decline(bookings.DeclineBooking(tutor, declined.booking_id), ctx)
     cancelled = await bookings.book(book_cmd(student, TUTOR_ID, at(4, 12)), ctx)
-    await bookings.cancel(cancelled.booking_id, student, ctx)
+    await bookings.cancel(bookings.CancelBooking(student, cancelled.booking_id), ctx)
 
     clock.set(at(2, 10, 5))
     await sessions.complete(done.booking_id, student, ctx)

@@ -130,7 +130,9 @@ async def test_checking_in_outside_the_window_is_refused(
 
 async def test_a_cancelled_booking_takes_no_check_in(world, service_context, clock):
     booking = await _booked(world, service_context)
-    await bookings.cancel(booking.booking_id, world.student, service_context)
+    await bookings.cancel(
+        bookings.CancelBooking(world.student, booking.booking_id), service_context
+    )
 
     with pytest.raises(InvalidTransitionError):
         await _check_in(service_context, clock, world.student, booking, START)
@@ -270,7 +272,9 @@ async def test_a_cancelled_bookings_checks_are_skipped(
     world, service_context, clock, runner, uow_factory
 ):
     booking = await _booked(world, service_context)
-    await bookings.cancel(booking.booking_id, world.student, service_context)
+    await bookings.cancel(
+        bookings.CancelBooking(world.student, booking.booking_id), service_context
+    )
 
     await _sweep_at(runner, clock, END)
 

@@ -32,7 +32,7 @@ async def paid(database, uow_factory, clock) -> AsyncIterator[PaidWorld]:
 async def _confirmed(paid: PaidWorld):
     booking = await paid.book(START)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return await paid.booking(booking.booking_id)
 

@@ -58,7 +58,7 @@ async def book(ctx, start=TOMORROW_10, student=STUDENT, tutor_id=TUTOR_ID, **opt
 
 async def confirmed(ctx, start=TOMORROW_10, student=STUDENT) -> Booking:
     booking = await book(ctx, start, student)
-    return await bookings.accept(booking.booking_id, TUTOR, ctx)
+    return await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
 
 
 async def notices(uow_factory, booking_id: int | None = None) -> list[tuple[str, int, str]]:
@@ -176,7 +176,7 @@ async def test_a_tutor_cannot_book_themselves(world, uow_factory):
 
 
 async def test_a_paused_tutor_takes_no_requests(world, uow_factory):
-    await profiles.set_paused(GUILD, TUTOR_ID, True, world.ctx)
+    await profiles.set_paused(profiles.PauseProfile(GUILD, TUTOR_ID, True), world.ctx)
 
     with pytest.raises(ConflictError) as refused:
         await book(world.ctx)
@@ -188,7 +188,7 @@ async def test_a_paused_tutor_takes_no_requests(world, uow_factory):
 @pytest.mark.parametrize("blocker", [STUDENT, TUTOR])
 async def test_a_blocked_pair_cannot_book_each_other(world, uow_factory, blocker):
     other = TUTOR_ID if blocker is STUDENT else STUDENT_ID
-    await safety.block(blocker, other, world.ctx)
+    await safety.block(safety.BlockMember(blocker, other), world.ctx)
 
     with pytest.raises(NotFoundError):
         await book(world.ctx)
@@ -273,7 +273,9 @@ async def test_a_request_expires_after_24_hours_or_2_hours_before_the_start(worl
 async def test_the_booked_time_leaves_the_tutors_open_slots(world):
     await book(world.ctx, at(1, 12))
 
-    starts = await booking_views.open_times(STUDENT, TUTOR_ID, 60, world.ctx)
+    starts = await booking_views.open_times(
+        booking_views.OpenTimes(STUDENT, TUTOR_ID, 60), world.ctx
+    )
 
     # A request needs 2 h 30 min (2 h expiry + 30 min to answer): nothing before 11:30.
     # 12:00-13:00 is taken; with the 10-minute buffer the next hour starts at 13:30.
@@ -298,7 +300,7 @@ async def test_a_request_leaves_the_tutor_time_to_answer_before_it_expires(world
 async def test_the_tutor_accepts_and_both_sides_are_told(world, uow_factory):
     booking = await book(world.ctx)
 
-    accepted = await bookings.accept(booking.booking_id, TUTOR, world.ctx)
+    accepted = await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), world.ctx)
 
     assert accepted.state is BookingState.CONFIRMED
     assert accepted.booking_id == booking.booking_id
@@ -312,12 +314,15 @@ async def test_the_tutor_accepts_and_both_sides_are_told(world, uow_factory):
     assert [(r[1], r[2]) for r in await reminders(uow_factory)] == [(120, 0), (15, 0)]
 
 
-@pytest.mark.parametrize("action", [bookings.accept, bookings.decline])
-async def test_the_student_cannot_answer_their_own_request(world, uow_factory, action):
+@pytest.mark.parametrize(
+    ("action", "command"),
+    [(bookings.accept, bookings.AcceptBooking), (bookings.decline, bookings.DeclineBooking)],
+)
+async def test_the_student_cannot_answer_their_own_request(world, uow_factory, action, command):
     booking = await book(world.ctx)
 
     with pytest.raises(PermissionDeniedError):
-        await action(booking.booking_id, STUDENT, world.ctx)
+        await action(command(STUDENT, booking.booking_id), world.ctx)
 
     (row,) = await booking_rows(uow_factory)
     assert row.state == "requested"
@@ -326,13 +331,17 @@ async def test_the_student_cannot_answer_their_own_request(world, uow_factory, a
 async def test_a_stranger_cannot_act_on_someone_elses_booking(world, uow_factory):
     booking = await book(world.ctx)
 
-    for action in (bookings.accept, bookings.decline, bookings.cancel):
+    for action, command in (
+        (bookings.accept, bookings.AcceptBooking),
+        (bookings.decline, bookings.DeclineBooking),
+        (bookings.cancel, bookings.CancelBooking),
+    ):
         with pytest.raises(PermissionDeniedError):
-            await action(booking.booking_id, actor(99), world.ctx)
+            await action(command(actor(99), booking.booking_id), world.ctx)
         with pytest.raises(NotFoundError):
-            await action(booking.booking_id, actor(TUTOR_ID, OTHER_GUILD), world.ctx)
+            await action(command(actor(TUTOR_ID, OTHER_GUILD), booking.booking_id), world.ctx)
         with pytest.raises(NotFoundError):
-            await action(booking.booking_id + 1000, TUTOR, world.ctx)
+            await action(command(TUTOR, booking.booking_id + 1000), world.ctx)
 
     (row,) = await booking_rows(uow_factory)
     assert row.state == "requested"
@@ -342,19 +351,23 @@ async def test_a_stranger_cannot_preview_or_reschedule_someone_elses_booking(wor
     booking = await confirmed(world.ctx)
 
     with pytest.raises(PermissionDeniedError):
-        await bookings.cancellation_preview(booking.booking_id, actor(99), world.ctx)
+        await bookings.cancellation_preview(
+            bookings.PreviewCancellation(actor(99), booking.booking_id), world.ctx
+        )
     with pytest.raises(PermissionDeniedError):
         await rescheduling.reschedule(booking.booking_id, actor(99), "2026-12-03 12:00", world.ctx)
     with pytest.raises(NotFoundError):
-        await bookings.cancellation_preview(booking.booking_id, actor(99, OTHER_GUILD), world.ctx)
+        await bookings.cancellation_preview(
+            bookings.PreviewCancellation(actor(99, OTHER_GUILD), booking.booking_id), world.ctx
+        )
 
 
 async def test_a_double_clicked_accept_makes_one_transition(world, uow_factory):
     booking = await book(world.ctx)
 
     results = await asyncio.gather(
-        bookings.accept(booking.booking_id, TUTOR, world.ctx),
-        bookings.accept(booking.booking_id, TUTOR, world.ctx),
+        bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), world.ctx),
+        bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), world.ctx),
         return_exceptions=True,
     )
 
@@ -377,7 +390,7 @@ async def test_a_request_cannot_be_accepted_once_it_expired(world, uow_factory):
     world.clock.set(booking.expires_at)
 
     with pytest.raises(ConflictError) as refused:
-        await bookings.accept(booking.booking_id, TUTOR, world.ctx)
+        await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), world.ctx)
 
     assert refused.value.reason == "request_expired"
     assert await reminders(uow_factory) == []
@@ -386,13 +399,13 @@ async def test_a_request_cannot_be_accepted_once_it_expired(world, uow_factory):
 async def test_a_declined_request_tells_the_student_and_frees_the_time(world, uow_factory):
     booking = await book(world.ctx)
 
-    declined = await bookings.decline(booking.booking_id, TUTOR, world.ctx)
+    declined = await bookings.decline(bookings.DeclineBooking(TUTOR, booking.booking_id), world.ctx)
 
     assert declined.state is BookingState.DECLINED
     assert ("booking_declined", STUDENT_ID, "pending") in await notices(uow_factory)
     assert (await action_rows(uow_factory, "expire_request"))[0].state == "skipped"
     with pytest.raises(InvalidTransitionError):
-        await bookings.accept(booking.booking_id, TUTOR, world.ctx)
+        await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), world.ctx)
     again = await book(world.ctx, student=actor(12))
     assert again.state is BookingState.REQUESTED
 
@@ -411,7 +424,9 @@ async def test_the_cancellation_preview_follows_the_policy(world, uow_factory):
     outcomes = {}
     for label, booking in booked.items():
         for who in (STUDENT, TUTOR):
-            shown, outcome = await bookings.cancellation_preview(booking.booking_id, who, world.ctx)
+            shown, outcome = await bookings.cancellation_preview(
+                bookings.PreviewCancellation(who, booking.booking_id), world.ctx
+            )
             assert shown.booking_id == booking.booking_id
             assert outcome.after_start is False
             party = "student" if who is STUDENT else "tutor"
@@ -434,7 +449,7 @@ async def test_the_cancellation_preview_follows_the_policy(world, uow_factory):
 
     world.clock.set(at(2, 7, 45))  # the 22.5-h booking started 15 minutes ago
     _, started = await bookings.cancellation_preview(
-        booked["22.5 h ahead"].booking_id, STUDENT, world.ctx
+        bookings.PreviewCancellation(STUDENT, booked["22.5 h ahead"].booking_id), world.ctx
     )
     assert (started.refund_percent, started.tutor_share_percent, started.after_start) == (
         0,
@@ -446,7 +461,9 @@ async def test_the_cancellation_preview_follows_the_policy(world, uow_factory):
 async def test_a_cancellation_tells_both_sides_and_drops_the_reminders(world, uow_factory):
     booking = await confirmed(world.ctx)
 
-    cancelled = await bookings.cancel(booking.booking_id, STUDENT, world.ctx)
+    cancelled = await bookings.cancel(
+        bookings.CancelBooking(STUDENT, booking.booking_id), world.ctx
+    )
 
     assert cancelled.state is BookingState.CANCELLED
     assert cancelled.cancelled_by is Party.STUDENT
@@ -459,14 +476,16 @@ async def test_a_cancellation_tells_both_sides_and_drops_the_reminders(world, uo
     assert await reminders(uow_factory) == []
     assert len(await reminders(uow_factory, "skipped")) == 2
     with pytest.raises(InvalidTransitionError):
-        await bookings.cancel(booking.booking_id, STUDENT, world.ctx)
+        await bookings.cancel(bookings.CancelBooking(STUDENT, booking.booking_id), world.ctx)
     with pytest.raises(InvalidTransitionError):
-        await bookings.cancellation_preview(booking.booking_id, STUDENT, world.ctx)
+        await bookings.cancellation_preview(
+            bookings.PreviewCancellation(STUDENT, booking.booking_id), world.ctx
+        )
 
 
 async def test_a_cancelled_time_can_be_booked_again(world):
     booking = await confirmed(world.ctx)
-    await bookings.cancel(booking.booking_id, TUTOR, world.ctx)
+    await bookings.cancel(bookings.CancelBooking(TUTOR, booking.booking_id), world.ctx)
 
     again = await book(world.ctx, student=actor(12))
 
@@ -476,7 +495,9 @@ async def test_a_cancelled_time_can_be_booked_again(world):
 async def test_a_student_can_withdraw_a_request(world, uow_factory):
     booking = await book(world.ctx)
 
-    cancelled = await bookings.cancel(booking.booking_id, STUDENT, world.ctx)
+    cancelled = await bookings.cancel(
+        bookings.CancelBooking(STUDENT, booking.booking_id), world.ctx
+    )
 
     assert cancelled.state is BookingState.CANCELLED
     assert (await action_rows(uow_factory, "expire_request"))[0].state == "skipped"
@@ -500,7 +521,7 @@ async def test_three_late_tutor_cancellations_in_30_days_lower_their_ranking(wor
 
     for n, booking in enumerate(late):
         world.clock.set(NOW + timedelta(hours=n))
-        await bookings.cancel(booking.booking_id, TUTOR, world.ctx)
+        await bookings.cancel(bookings.CancelBooking(TUTOR, booking.booking_id), world.ctx)
         if n < 2:
             assert await penalty_until(uow_factory) is None
 
@@ -519,9 +540,9 @@ async def test_early_tutor_and_late_student_cancellations_do_not_penalise_the_tu
     student_late = [await confirmed(world.ctx, start) for start in (at(1, 12), at(1, 14))]
 
     for booking in early:
-        await bookings.cancel(booking.booking_id, TUTOR, world.ctx)
+        await bookings.cancel(bookings.CancelBooking(TUTOR, booking.booking_id), world.ctx)
     for booking in student_late:
-        await bookings.cancel(booking.booking_id, STUDENT, world.ctx)
+        await bookings.cancel(bookings.CancelBooking(STUDENT, booking.booking_id), world.ctx)
 
     assert await penalty_until(uow_factory) is None
 
@@ -706,6 +727,8 @@ async def test_both_sides_see_the_booking_in_their_list(world):
     booking = await confirmed(world.ctx)
 
     for who in (STUDENT, TUTOR):
-        listed = await booking_views.list_for(who, upcoming=True, ctx=world.ctx)
+        listed = await booking_views.list_for(booking_views.ListBookings(who), world.ctx)
         assert [b.booking_id for b in listed.bookings] == [booking.booking_id]
-    assert (await booking_views.list_for(actor(12), upcoming=True, ctx=world.ctx)).bookings == []
+    assert (
+        await booking_views.list_for(booking_views.ListBookings(actor(12)), world.ctx)
+    ).bookings == []

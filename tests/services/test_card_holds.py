@@ -80,7 +80,7 @@ def outage(paid: PaidWorld, database) -> tuple[OutageGateway, AdminAlerts]:
 async def _confirmed(paid: PaidWorld, start: datetime = SOON):
     booking = await paid.book(start)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return await paid.booking(booking.booking_id)
 

@@ -143,7 +143,7 @@ async def test_a_student_no_show_does_not_count(world, service_context, clock, r
 async def test_a_tutor_cancelling_a_confirmed_booking_counts_against_them(world, service_context):
     booking = await _booked(world, service_context)
 
-    await bookings.cancel(booking.booking_id, world.tutor, service_context)
+    await bookings.cancel(bookings.CancelBooking(world.tutor, booking.booking_id), service_context)
 
     assert await _counts(service_context) == DROPPED
 
@@ -151,7 +151,9 @@ async def test_a_tutor_cancelling_a_confirmed_booking_counts_against_them(world,
 async def test_a_student_cancelling_does_not_count(world, service_context):
     booking = await _booked(world, service_context)
 
-    await bookings.cancel(booking.booking_id, world.student, service_context)
+    await bookings.cancel(
+        bookings.CancelBooking(world.student, booking.booking_id), service_context
+    )
 
     assert await _counts(service_context) == NONE
 
@@ -161,7 +163,7 @@ async def test_a_tutor_cancelling_a_request_never_confirmed_does_not_count(world
     request = await bookings.book(book_cmd(world.student, 22, START), service_context)
     assert request.state is BookingState.REQUESTED
 
-    await bookings.cancel(request.booking_id, actor(22), service_context)
+    await bookings.cancel(bookings.CancelBooking(actor(22), request.booking_id), service_context)
 
     assert await _counts(service_context, 22) == NONE
 
@@ -170,7 +172,7 @@ async def test_the_counts_add_up_to_the_rate(world, service_context, clock):
     first = await _booked(world, service_context)
     second = await _booked(world, service_context, start=START + timedelta(hours=2))
     third = await _booked(world, service_context, start=START + timedelta(hours=4))
-    await bookings.cancel(third.booking_id, world.tutor, service_context)
+    await bookings.cancel(bookings.CancelBooking(world.tutor, third.booking_id), service_context)
     clock.set(START + timedelta(hours=3))
 
     for booking in (first, second):
@@ -211,10 +213,12 @@ async def test_auto_completion_after_mark_complete_counts_nothing_more(
 
 async def test_a_second_cancel_is_refused_and_counts_nothing(world, service_context):
     booking = await _booked(world, service_context)
-    await bookings.cancel(booking.booking_id, world.tutor, service_context)
+    await bookings.cancel(bookings.CancelBooking(world.tutor, booking.booking_id), service_context)
 
     with pytest.raises(InvalidTransitionError):
-        await bookings.cancel(booking.booking_id, world.tutor, service_context)
+        await bookings.cancel(
+            bookings.CancelBooking(world.tutor, booking.booking_id), service_context
+        )
 
     assert await _counts(service_context) == DROPPED
 
@@ -245,8 +249,8 @@ async def test_the_profile_card_carries_a_tutors_counts_only(world, service_cont
     clock.set(END)
     await sessions.complete(booking.booking_id, world.student, service_context)
 
-    tutor_card = await profiles.view(GUILD, TUTOR_ID, service_context)
-    student_card = await profiles.view(GUILD, STUDENT_ID, service_context)
+    tutor_card = await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), service_context)
+    student_card = await profiles.view(profiles.ViewProfile(GUILD, STUDENT_ID), service_context)
 
     assert tutor_card.completion == HELD
     assert student_card.completion is None

@@ -16,7 +16,7 @@ from marketplace.domain.errors import ConflictError, InvalidTransitionError, Per
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
 from marketplace.services import attendance, bookings, disputes, moderation, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from tests.services.marketplace_world import GUILD, at
 from tests.services.paid_world import RATE_MINOR, TOTAL_MINOR, PaidWorld, paid_world
 
@@ -36,7 +36,7 @@ async def paid(database, uow_factory, clock) -> AsyncIterator[PaidWorld]:
 async def _confirmed(paid: PaidWorld):
     booking = await paid.book(START)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return await paid.booking(booking.booking_id)
 
@@ -119,7 +119,7 @@ async def test_a_completed_session_waits_for_moderators_and_the_payout_stays_fro
     assert dispute.status is DisputeStatus.OPEN
     payment = await paid.payment(booking.booking_id)
     assert (payment.captured, payment.released) == (TOTAL_MINOR, 0)
-    listing = await moderation.queue(MODERATOR, 1, paid.ctx)
+    listing = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), paid.ctx)
     [line] = listing.disputes
     assert line.dispute.dispute_id == dispute.dispute_id
     assert line.overdue  # three days against the 24 h target
@@ -140,7 +140,9 @@ async def test_a_moderator_refund_of_30_percent_keeps_the_ledger_balanced(paid):
     assert payment.released == (RATE_MINOR * 70 + 50) // 100
     assert payment.released + payment.fees + refund == TOTAL_MINOR
     assert (await paid.ledger()).ok
-    assert (await moderation.queue(MODERATOR, 1, paid.ctx)).disputes == []
+    assert (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), paid.ctx)
+    ).disputes == []
 
 
 async def test_no_refund_releases_the_frozen_payout_in_full(paid):

@@ -255,7 +255,7 @@ async def test_expiry_leaves_a_request_the_tutor_accepted_first_alone(
 ):
     world = await build_world(service_context, clock)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await bookings.accept(booking.booking_id, TUTOR, service_context)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), service_context)
 
     await sweep_at(runner, clock, booking.expires_at + timedelta(minutes=1))
 
@@ -270,7 +270,7 @@ async def test_an_expiry_claimed_before_the_tutor_accepted_is_skipped_by_the_han
 ):
     world = await build_world(service_context, clock)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await bookings.accept(booking.booking_id, TUTOR, service_context)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), service_context)
     await revive(uow_factory, "expire_request")
 
     await sweep_at(runner, clock, booking.expires_at)
@@ -381,7 +381,7 @@ async def test_a_reminder_for_a_cancelled_booking_is_skipped(
 ):
     world = await build_world(service_context, clock, instant=True)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await bookings.cancel(booking.booking_id, STUDENT, service_context)
+    await bookings.cancel(bookings.CancelBooking(STUDENT, booking.booking_id), service_context)
     await runner.sweep()
     assert notifier.sent(NoticeKind.BOOKING_CANCELLED) == {STUDENT_ID: 1, TUTOR_ID: 1}
     await revive(uow_factory, "reminder")
@@ -489,7 +489,7 @@ async def test_closed_dms_fall_back_and_the_next_notice_skips_the_dm(
         status = await uow.session.get(DmStatusRow, STUDENT_ID)
         assert (status.closed_at, status.retry_after) == (NOW, NOW + DM_RETRY_AFTER)
         assert await uow.session.get(DmStatusRow, TUTOR_ID) is None
-    listed = await booking_views.list_for(STUDENT, upcoming=True, ctx=service_context)
+    listed = await booking_views.list_for(booking_views.ListBookings(STUDENT), service_context)
     assert listed.fallback_notices == [("booking_confirmed", booking.booking_id, NOW)]
 
     notifier.clear()

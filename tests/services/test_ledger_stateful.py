@@ -82,7 +82,7 @@ from marketplace.services import (
     sessions,
     webhooks,
 )
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.refund_failures import DecideRefund
 from marketplace.storage.engine import create_database
@@ -198,9 +198,11 @@ class PaidLoop(RuleBasedStateMachine):
         await self._deliver(self.held)
         self.held = []
         for booking_id in self.booking_ids:
-            await bookings.accept(booking_id, self.paid.tutor, self.ctx)
+            await bookings.accept(bookings.AcceptBooking(self.paid.tutor, booking_id), self.ctx)
         await self.paid.sweep()
-        await bookings.cancel(self.booking_ids[-1], self.paid.student, self.ctx)
+        await bookings.cancel(
+            bookings.CancelBooking(self.paid.student, self.booking_ids[-1]), self.ctx
+        )
         await self.paid.sweep()
         self._collect()
 
@@ -341,7 +343,9 @@ class PaidLoop(RuleBasedStateMachine):
                 return
             self.booking_ids.append(booking.booking_id)
             await self.paid.open_checkout(booking)
-            await bookings.cancel(booking.booking_id, self.paid.student, self.ctx)
+            await bookings.cancel(
+                bookings.CancelBooking(self.paid.student, booking.booking_id), self.ctx
+            )
             await self.paid.fake.pay(await self.paid.session_id(booking))
             self._collect()
 
@@ -383,10 +387,16 @@ class PaidLoop(RuleBasedStateMachine):
         booking_id = self._pick(data, *live)
         student, tutor = self.paid.student, self.paid.tutor
         work = {
-            "accept": lambda: bookings.accept(booking_id, tutor, self.ctx),
-            "decline": lambda: bookings.decline(booking_id, tutor, self.ctx),
-            "cancel_s": lambda: bookings.cancel(booking_id, student, self.ctx),
-            "cancel_t": lambda: bookings.cancel(booking_id, tutor, self.ctx),
+            "accept": lambda: bookings.accept(bookings.AcceptBooking(tutor, booking_id), self.ctx),
+            "decline": lambda: bookings.decline(
+                bookings.DeclineBooking(tutor, booking_id), self.ctx
+            ),
+            "cancel_s": lambda: bookings.cancel(
+                bookings.CancelBooking(student, booking_id), self.ctx
+            ),
+            "cancel_t": lambda: bookings.cancel(
+                bookings.CancelBooking(tutor, booking_id), self.ctx
+            ),
         }[action]
         self.run(self._try(work()))
 

@@ -45,7 +45,7 @@ async def ctx(service_context, clock):
 async def booked(ctx, start=FIRST_START, student=STUDENT, tutor=TUTOR):
     """A confirmed session between `student` and `tutor`."""
     booking = await bookings.book(book_cmd(student, tutor.user_id, start), ctx)
-    return await bookings.accept(booking.booking_id, tutor, ctx)
+    return await bookings.accept(bookings.AcceptBooking(tutor, booking.booking_id), ctx)
 
 
 def goals(who, booking_id, text, seen=0):
@@ -233,7 +233,7 @@ async def test_a_template_of_another_subject_does_not_prefill(ctx):
 
 async def test_a_declined_request_has_no_notes_and_is_not_offered(ctx):
     declined = await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(2, 10)), ctx)
-    await bookings.decline(declined.booking_id, TUTOR, ctx)
+    await bookings.decline(bookings.DeclineBooking(TUTOR, declined.booking_id), ctx)
     with pytest.raises(InvalidTransitionError) as caught:
         await notes.open_notes(STUDENT, declined.booking_id, ctx)
     assert (caught.value.action, caught.value.from_state) == ("notes", "declined")

@@ -19,7 +19,7 @@ from marketplace.domain.profiles import Level, Role
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
 from marketplace.services import bookings, checkout, onboarding, rescheduling, sessions, webhooks
-from marketplace.services.commands import StartOnboarding
+from marketplace.services.onboarding import StartOnboarding
 from tests.services.marketplace_world import at
 from tests.services.paid_world import (
     FEE_MINOR,
@@ -49,7 +49,7 @@ async def _held(paid: PaidWorld, start=SOON, minutes: int = 60):
 
 async def _confirmed(paid: PaidWorld, start=SOON):
     booking = await _held(paid, start)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return await paid.booking(booking.booking_id)
 
@@ -136,7 +136,7 @@ async def test_a_session_beyond_the_hold_window_is_captured_at_acceptance(paid):
 async def test_decline_releases_the_hold_at_no_cost(paid):
     booking = await _held(paid)
 
-    await bookings.decline(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.decline(bookings.DeclineBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.deliver()
 
@@ -171,7 +171,7 @@ async def test_a_request_nobody_answers_expires_and_voids_the_hold(paid):
 async def test_a_payment_after_the_booking_was_cancelled_is_released(paid):
     booking = await paid.book(SOON)
     await paid.open_checkout(booking)  # the Stripe page is open in another tab
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
 
     await paid.fake.pay(await paid.session_id(booking))
     await paid.deliver()
@@ -187,7 +187,7 @@ async def test_a_payment_after_the_booking_was_cancelled_is_released(paid):
 async def test_pay_on_a_closed_checkout_is_refused(paid):
     booking = await paid.book(SOON)
     token, _ = await paid.open_checkout(booking)
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
 
     with pytest.raises(ConflictError) as refused:
         await checkout.start_checkout(token, paid.ctx)
@@ -212,7 +212,7 @@ async def test_a_late_student_cancellation_captures_only_what_is_kept(paid):
     booking = await _confirmed(paid)
     paid.clock.set(SOON - timedelta(hours=5))
 
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
 
     refund = (TOTAL_MINOR + 1) // 2  # 50 % of the total, half up
@@ -229,7 +229,7 @@ async def test_a_late_student_cancellation_captures_only_what_is_kept(paid):
 async def test_an_early_cancellation_of_a_captured_booking_refunds_it_all(paid):
     booking = await _confirmed(paid, FAR)
 
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.deliver()
 
@@ -460,7 +460,9 @@ async def test_a_hold_nobody_settles_is_captured_before_the_card_drops_it(paid):
 
 async def test_a_released_hold_is_not_captured_at_the_deadline(paid):
     booking = await _confirmed(paid)
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)  # 25 h ahead: full refund
+    await bookings.cancel(
+        bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx
+    )  # 25 h ahead: full refund
     await paid.sweep()
 
     await paid.later(timedelta(days=7))

@@ -30,7 +30,7 @@ async def paid(database, uow_factory, clock) -> AsyncIterator[PaidWorld]:
 async def _completed(paid: PaidWorld) -> int:
     booking = await paid.book(SOON)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     paid.clock.set(SOON + timedelta(minutes=61))
     await sessions.complete(booking.booking_id, paid.student, paid.ctx)

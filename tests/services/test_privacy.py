@@ -18,7 +18,7 @@ from marketplace.services import (
     sessions,
 )
 from marketplace.services import survey as surveys
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.disputes import OpenDispute
 from marketplace.services.moderation import ReportUser
 from marketplace.services.notes import AddNote, SetGoals
@@ -60,7 +60,7 @@ async def ctx(service_context, clock):
 
 async def completed(ctx, clock, student=STUDENT, start=START):
     booking = await bookings.book(book_cmd(student, TUTOR_ID, start), ctx)
-    await bookings.accept(booking.booking_id, TUTOR, ctx)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(start + timedelta(minutes=65))
     return await sessions.complete(booking.booking_id, student, ctx)
 
@@ -80,14 +80,14 @@ async def lived(ctx, clock):
     await notes.add_note(AddNote(STUDENT, bid, STUDENT_NOTE), ctx)
     await notes.add_note(AddNote(TUTOR, bid, TUTOR_NOTE), ctx)
     await notes.add_note(AddNote(TUTOR, other.booking_id, OTHER_NOTE), ctx)
-    await safety.block(STUDENT, STRANGER.user_id, ctx)
+    await safety.block(safety.BlockMember(STUDENT, STRANGER.user_id), ctx)
     await moderation.report(ReportUser(STUDENT, STRANGER.user_id, "Spammed me", None), ctx)
     await moderation.report(ReportUser(STRANGER, STUDENT_ID, "Report about the student", None), ctx)
     return done
 
 
 async def exported(who, ctx):
-    export = await privacy.export(who, ctx)
+    export = await privacy.export(privacy.ExportMyData(who), ctx)
     return export.document, privacy.encode(export.document).decode()
 
 
@@ -138,7 +138,7 @@ async def test_a_tutors_export_holds_their_profile_availability_and_both_sides(c
 async def test_long_lists_are_capped_and_the_file_says_so(ctx, clock, monkeypatch):
     monkeypatch.setattr(privacy, "EXPORT_LIST_CAP", 1)
     await lived(ctx, clock)
-    export = await privacy.export(TUTOR, ctx)
+    export = await privacy.export(privacy.ExportMyData(TUTOR), ctx)
     assert len(export.document["bookings"]) == 1
     assert "bookings" in export.capped
     assert export.document["capped"] == list(export.capped)
@@ -150,7 +150,7 @@ async def test_delete_is_refused_while_a_session_is_still_ahead(ctx):
         await privacy.check_deletable(STUDENT, ctx)
     assert refused.value.reason == "privacy_upcoming_bookings"
     with pytest.raises(ConflictError):
-        await privacy.delete(TUTOR, ctx)
+        await privacy.delete(privacy.DeleteMyData(TUTOR), ctx)
     doc, _ = await exported(STUDENT, ctx)
     assert doc["member"] is not None
 
@@ -159,7 +159,7 @@ async def test_delete_is_refused_while_a_dispute_is_open(ctx, clock):
     done = await completed(ctx, clock)
     await disputes.open_dispute(OpenDispute(TUTOR, done.booking_id, "The student left early"), ctx)
     with pytest.raises(ConflictError) as refused:
-        await privacy.delete(STUDENT, ctx)
+        await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)
     assert refused.value.reason == "privacy_open_dispute"
 
 
@@ -180,7 +180,7 @@ async def _tutor_counts(uow_factory):
 async def test_after_delete_the_export_shows_nothing_personal(ctx, clock, uow_factory):
     done = await lived(ctx, clock)
     before = await _tutor_counts(uow_factory)
-    result = await privacy.delete(STUDENT, ctx)
+    result = await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)
     assert result.erased
 
     doc, text = await exported(STUDENT, ctx)
@@ -206,15 +206,15 @@ async def test_after_delete_the_export_shows_nothing_personal(ctx, clock, uow_fa
 
 async def test_a_second_delete_changes_nothing_and_is_recorded_once(ctx, clock, uow_factory):
     await lived(ctx, clock)
-    assert (await privacy.delete(STUDENT, ctx)).erased
-    again = await privacy.delete(STUDENT, ctx)
+    assert (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
+    again = await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)
     assert not again.erased
     assert len(await _audit(uow_factory)) == 1
 
 
 async def test_the_time_zone_stays_while_another_guild_still_uses_it(ctx, clock):
     await add_student(ctx, STUDENT_ID, guild_id=OTHER_GUILD)
-    await privacy.delete(STUDENT, ctx)
+    await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)
     doc, _ = await exported(STUDENT, ctx)
     assert doc["user"]["timezone"] == "Europe/Berlin"
     elsewhere, _ = await exported(actor(STUDENT_ID, OTHER_GUILD), ctx)
@@ -230,14 +230,14 @@ async def paid(database, uow_factory, clock):
 async def test_the_payout_goes_out_and_the_ledger_verifies_after_both_sides_delete(paid: PaidWorld):
     booking = await paid.book(START)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     paid.clock.set(START + timedelta(minutes=61))
     await sessions.complete(booking.booking_id, paid.student, paid.ctx)
     await paid.sweep()
 
-    assert (await privacy.delete(paid.student, paid.ctx)).erased
-    assert (await privacy.delete(paid.tutor, paid.ctx)).erased
+    assert (await privacy.delete(privacy.DeleteMyData(paid.student), paid.ctx)).erased
+    assert (await privacy.delete(privacy.DeleteMyData(paid.tutor), paid.ctx)).erased
     await paid.later(timedelta(hours=49))  # the payout still goes out after the window
     report = await paid.ledger()
     assert report.ok, report.summary()
@@ -269,7 +269,7 @@ async def test_the_export_holds_my_session_messages_and_delete_erases_only_mine(
     assert doc["session_messages"][0]["attachments"] == ["a.pdf"]
     assert "the tutor's words" not in text
 
-    assert (await privacy.delete(STUDENT, ctx)).erased
+    assert (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
     doc, _ = await exported(STUDENT, ctx)
     assert doc["session_messages"] == []
     async with ctx.uow(read_only=True) as uow:
@@ -286,8 +286,8 @@ async def test_a_sealed_dispute_statement_is_blanked_once(ctx, clock, uow_factor
     await disputes.resolve_dispute(
         disputes.ResolveDispute(moderator, opened.dispute_id, "no_refund", None, "checked"), ctx
     )
-    assert (await privacy.delete(STUDENT, ctx)).erased
-    assert not (await privacy.delete(STUDENT, ctx)).erased
+    assert (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
+    assert not (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
     async with uow_factory(read_only=True) as uow:
         dispute = await uow.disputes.for_booking(done.booking_id)
     assert dispute.statement == ""

@@ -18,7 +18,7 @@ from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
 from marketplace.services import bookings, moderation, refund_failures, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.refund_failures import DecideRefund
 from tests.services.paid_world import RATE_MINOR, TOTAL_MINOR, PaidWorld, paid_world
 from tests.services.test_paid_bookings import FAR, _confirmed
@@ -40,7 +40,7 @@ def _refunds(paid: PaidWorld) -> list[dict]:
 
 async def _cancelled(paid: PaidWorld) -> Booking:
     booking = await _confirmed(paid, FAR)
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.deliver()
     return booking
@@ -62,7 +62,7 @@ async def test_a_failed_refund_is_taken_back_told_and_listed(paid):
     assert payment.held_on_platform == TOTAL_MINOR
     await paid.sweep()
     assert paid.notifier.sent(NoticeKind.REFUND_FAILED) == {paid.student.user_id: 1}
-    listing = await moderation.queue(_admin(paid), 1, paid.ctx)
+    listing = await moderation.queue(moderation.ModerationQueue(_admin(paid), 1), paid.ctx)
     assert [(f.booking_id, f.amount, f.reason) for f in listing.refund_failures] == [
         (booking.booking_id, TOTAL_MINOR, "expired_or_canceled_card")
     ]
@@ -96,7 +96,9 @@ async def test_a_moderator_retries_it_and_the_new_refund_is_recorded(paid):
     assert [r["status"] for r in _refunds(paid)] == ["failed", "succeeded"]
     payment = await paid.payment(booking.booking_id)
     assert (payment.refunded, payment.held_on_platform) == (TOTAL_MINOR, 0)
-    assert (await moderation.queue(_admin(paid), 1, paid.ctx)).refund_failures == []
+    assert (
+        await moderation.queue(moderation.ModerationQueue(_admin(paid), 1), paid.ctx)
+    ).refund_failures == []
     report = await paid.ledger()
     assert report.ok, report.summary()
     with pytest.raises(NotFoundError):  # nothing left to decide
@@ -150,7 +152,7 @@ async def test_a_pending_refund_that_fails_never_counted_and_is_listed(paid):
 
     payment = await paid.payment(booking.booking_id)
     assert (payment.refunded, payment.refunds_failed) == (0, 0)
-    listing = await moderation.queue(_admin(paid), 1, paid.ctx)
+    listing = await moderation.queue(moderation.ModerationQueue(_admin(paid), 1), paid.ctx)
     assert [f.reason for f in listing.refund_failures] == ["lost_or_stolen_card"]
     assert (await paid.ledger()).ok
 

@@ -10,7 +10,7 @@ from marketplace.domain.policy import with_setting
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
 from marketplace.services import bookings, rescheduling, restrictions, search
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import AuditLogRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -77,9 +77,11 @@ async def test_non_moderators_can_neither_restrict_nor_lift(
         await _restrict(service_context, TUTOR_ID, by=caller)
     await _restrict(service_context, TUTOR_ID)
     with pytest.raises(PermissionDeniedError):
-        await restrictions.unrestrict(caller, TUTOR_ID, service_context)
+        await restrictions.unrestrict(restrictions.Unrestrict(caller, TUTOR_ID), service_context)
     with pytest.raises(PermissionDeniedError):
-        await restrictions.restriction_of(caller, TUTOR_ID, service_context)
+        await restrictions.restriction_of(
+            restrictions.ViewRestriction(caller, TUTOR_ID), service_context
+        )
     assert [action for _, action, _ in await _audit(uow_factory)] == ["restriction.add"]
 
 
@@ -148,7 +150,9 @@ async def test_a_restricted_student_cannot_book_until_it_is_lifted(
     with pytest.raises(ConflictError) as caught:
         await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     assert caught.value.reason == "restricted"
-    lifted = await restrictions.unrestrict(ADMIN, STUDENT_ID, service_context, "Appeal accepted")
+    lifted = await restrictions.unrestrict(
+        restrictions.Unrestrict(ADMIN, STUDENT_ID, "Appeal accepted"), service_context
+    )
     assert lifted.until is None
     await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     assert (await _audit(uow_factory))[-1] == (
@@ -168,26 +172,34 @@ async def test_a_restricted_tutor_cannot_accept_a_request_but_can_decline_it(
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     await _restrict(service_context, TUTOR_ID)
     with pytest.raises(ConflictError):
-        await bookings.accept(booking.booking_id, world.tutor, service_context)
-    await bookings.decline(booking.booking_id, world.tutor, service_context)
+        await bookings.accept(
+            bookings.AcceptBooking(world.tutor, booking.booking_id), service_context
+        )
+    await bookings.decline(
+        bookings.DeclineBooking(world.tutor, booking.booking_id), service_context
+    )
 
 
 async def test_a_request_from_a_student_restricted_since_cannot_be_accepted(service_context, world):
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
     await _restrict(service_context, STUDENT_ID)
     with pytest.raises(ConflictError):
-        await bookings.accept(booking.booking_id, world.tutor, service_context)
+        await bookings.accept(
+            bookings.AcceptBooking(world.tutor, booking.booking_id), service_context
+        )
 
 
 async def test_a_confirmed_session_stays_but_a_restricted_user_cannot_move_it(
     service_context, world
 ):
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), service_context)
-    await bookings.accept(booking.booking_id, world.tutor, service_context)
+    await bookings.accept(bookings.AcceptBooking(world.tutor, booking.booking_id), service_context)
     await _restrict(service_context, STUDENT_ID)
     with pytest.raises(ConflictError):
         await rescheduling.reschedule(booking.booking_id, world.student, at(4, 10), service_context)
-    cancelled = await bookings.cancel(booking.booking_id, world.student, service_context)
+    cancelled = await bookings.cancel(
+        bookings.CancelBooking(world.student, booking.booking_id), service_context
+    )
     assert cancelled.state == "cancelled"
 
 
@@ -197,7 +209,9 @@ async def test_restricting_again_replaces_the_restriction(service_context, clock
     second = await _restrict(service_context, TUTOR_ID, length="2d", reason="Shortened")
     assert second.replaced == first.restriction
     assert second.restriction.until == clock.now() + timedelta(days=2)
-    latest = await restrictions.restriction_of(MODERATOR, TUTOR_ID, service_context)
+    latest = await restrictions.restriction_of(
+        restrictions.ViewRestriction(MODERATOR, TUTOR_ID), service_context
+    )
     assert latest == second.restriction
 
 
@@ -205,12 +219,12 @@ async def test_lifting_when_not_restricted_is_a_friendly_refusal(
     service_context, uow_factory, clock, world
 ):
     with pytest.raises(ConflictError) as caught:
-        await restrictions.unrestrict(MODERATOR, TUTOR_ID, service_context)
+        await restrictions.unrestrict(restrictions.Unrestrict(MODERATOR, TUTOR_ID), service_context)
     assert caught.value.reason == "not_restricted"
     await _restrict(service_context, TUTOR_ID, length="1h")
     clock.advance(timedelta(hours=2))
     with pytest.raises(ConflictError):
-        await restrictions.unrestrict(MODERATOR, TUTOR_ID, service_context)
+        await restrictions.unrestrict(restrictions.Unrestrict(MODERATOR, TUTOR_ID), service_context)
     assert [action for _, action, _ in await _audit(uow_factory)] == ["restriction.add"]
 
 

@@ -15,7 +15,7 @@ from marketplace.domain.errors import (
 from marketplace.domain.policy import with_setting
 from marketplace.domain.reviews import TEXT_MAX_LEN, Aspect, ReviewStatus
 from marketplace.services import bookings, moderation, profiles, reviews, search, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.reviews import WriteReview
 from marketplace.services.search import FindTutors
 from tests.services.marketplace_world import (
@@ -48,7 +48,7 @@ async def completed_all(ctx, clock, starts=STARTS[:1], tutor_id=TUTOR_ID) -> lis
     """Book and accept a session at each start, then complete them all after the last."""
     booked = [await bookings.book(book_cmd(STUDENT, tutor_id, start), ctx) for start in starts]
     for booking in booked:
-        await bookings.accept(booking.booking_id, actor(tutor_id), ctx)
+        await bookings.accept(bookings.AcceptBooking(actor(tutor_id), booking.booking_id), ctx)
     clock.set(max(starts) + timedelta(minutes=5))
     return [await sessions.complete(b.booking_id, STUDENT, ctx) for b in booked]
 
@@ -64,7 +64,7 @@ def write(booking_id, stars="5", aspects=("on_time", "would_book_again"), text="
 
 async def test_a_review_is_refused_before_the_session_is_completed(ctx):
     booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
-    await bookings.accept(booking.booking_id, TUTOR, ctx)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     with pytest.raises(InvalidTransitionError) as caught:
         await reviews.open_review(STUDENT, booking.booking_id, ctx)
     assert caught.value.from_state == "confirmed"
@@ -144,15 +144,17 @@ async def test_abusive_text_is_held_listed_for_moderators_and_released(ctx, cloc
     assert saved.review.status is ReviewStatus.HELD
     notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
     assert "review_received" not in notified
-    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 0
-    listing = await moderation.queue(MODERATOR, 1, ctx)
+    assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 0
+    listing = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
     assert [r.booking_id for r in listing.held_reviews] == [booking.booking_id]
     with pytest.raises(PermissionDeniedError):
         await reviews.release(STUDENT, booking.booking_id, ctx)
     [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
     assert released.counts
-    assert (await moderation.queue(MODERATOR, 1, ctx)).held_reviews == []
-    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
+    assert (
+        await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
+    ).held_reviews == []
+    assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 1
 
 
 async def _find(ctx) -> list[int]:
@@ -169,18 +171,18 @@ async def test_the_rating_ranks_and_shows_once_enough_reviews_count(ctx, clock, 
     for booking in done[:2]:
         await reviews.leave(write(booking.booking_id, stars="5"), ctx)
     await reviews.leave(write(done[2].booking_id, stars="5", text="stupid"), ctx)  # held
-    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (None, 2)
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
     await reviews.release(MODERATOR, done[2].booking_id, ctx)
-    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (5.0, 3)
     assert await _find(ctx) == [OTHER_TUTOR_ID, TUTOR_ID]
     async with uow_factory() as uow:
         policy = with_setting(await uow.guilds.policy(GUILD), "min_reviews_for_rating", 4)
         await uow.guilds.save_policy(GUILD, policy, clock.now())
         await uow.commit()
-    assert (await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)).rating is None
+    assert (await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)).rating is None
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
 
 
@@ -202,7 +204,7 @@ def notices(rows, kind):
 
 async def test_the_tutor_reviews_the_student_once_after_completion(ctx, clock, uow_factory):
     booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
-    await bookings.accept(booking.booking_id, TUTOR, ctx)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     with pytest.raises(InvalidTransitionError):
         await reviews.open_form(TUTOR, booking.booking_id, ctx)
     with pytest.raises(InvalidTransitionError):
@@ -254,7 +256,7 @@ async def test_an_abusive_review_of_a_student_is_held_then_released(ctx, clock, 
     with pytest.raises(InvalidTransitionError):
         await reviews.open_reply(STUDENT, booking.booking_id, ctx)
     await reviews.leave(write(booking.booking_id, text="You scammer"), ctx)
-    listing = await moderation.queue(MODERATOR, 1, ctx)
+    listing = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
     assert sorted(r.reviewer_id for r in listing.held_reviews) == [STUDENT_ID, TUTOR_ID]
     released = await reviews.release(MODERATOR, booking.booking_id, ctx)
     assert sorted(r.reviewer_id for r in released) == [STUDENT_ID, TUTOR_ID]
@@ -271,12 +273,12 @@ async def test_reviews_of_a_student_never_move_their_tutor_ranking(ctx, clock):
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
     booked = [await bookings.book(book_cmd(as_student, TUTOR_ID, s), ctx) for s in STARTS]
     for booking in booked:
-        await bookings.accept(booking.booking_id, TUTOR, ctx)
+        await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(max(STARTS) + timedelta(minutes=5))
     for booking in booked:
         await sessions.complete(booking.booking_id, as_student, ctx)
         await reviews.leave(of_student(booking.booking_id, stars="5"), ctx)
-    card = await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)
+    card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (None, 0)
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
     async with ctx.uow(read_only=True) as uow:
@@ -313,14 +315,14 @@ async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(
     saved = await reviews.leave(write(booking.booking_id, stars="1"), ctx)
     assert saved.review.status is ReviewStatus.HELD
     assert saved.review.flag_reason == "retaliation"
-    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 0
-    [held] = (await moderation.queue(MODERATOR, 1, ctx)).held_reviews
+    assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 0
+    [held] = (await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)).held_reviews
     assert held.flag_reason == "retaliation"
     notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
     assert "review_received" not in notified
     [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
     assert released.counts
-    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 1
+    assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 1
     notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
     assert notified.count("review_received") == 1  # the tutor hears of it once released
 
@@ -340,7 +342,7 @@ async def test_the_same_text_about_two_tutors_holds_the_second(ctx, clock):
     assert (await reviews.leave(write(first.booking_id, text=text), ctx)).review.counts
     copied = await reviews.leave(write(second.booking_id, text=text.upper()), ctx)
     assert copied.review.flag_reason == "copy"
-    assert (await profiles.view(GUILD, OTHER_TUTOR_ID, ctx)).review_count == 0
+    assert (await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)).review_count == 0
 
 
 async def test_three_new_students_reviewing_one_tutor_within_a_day_hold_the_third(ctx, clock):
@@ -353,11 +355,11 @@ async def test_three_new_students_reviewing_one_tutor_within_a_day_hold_the_thir
         for s, start in zip(students, starts, strict=True)
     ]
     for booking in booked:
-        await bookings.accept(booking.booking_id, TUTOR, ctx)
+        await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(max(starts) + timedelta(minutes=5))
     saved = []
     for booking, student_id in zip(booked, students, strict=True):
         await sessions.complete(booking.booking_id, actor(student_id), ctx)
         saved.append(await reviews.leave(write(booking.booking_id, who=actor(student_id)), ctx))
     assert [s.review.flag_reason for s in saved] == [None, None, "burst"]
-    assert (await profiles.view(GUILD, TUTOR_ID, ctx)).review_count == 2
+    assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 2

@@ -221,7 +221,7 @@ async def test_a_request_the_tutor_has_not_accepted_gets_no_space(service_contex
 
 async def test_a_cancelled_booking_and_an_unknown_one_get_no_space(world, fake):
     booking = await _booked(world)
-    await bookings.cancel(booking.booking_id, world.student, world.ctx)
+    await bookings.cancel(bookings.CancelBooking(world.student, booking.booking_id), world.ctx)
     world.clock.set(OPENS)
 
     assert await spaces.open_space(booking.booking_id, world.ctx, fake) == "not due"
@@ -356,7 +356,7 @@ async def test_cancelling_closes_the_space_at_once_through_the_scheduled_work(
     cancelled_at = START - timedelta(minutes=5)
     clock.set(cancelled_at)
 
-    await bookings.cancel(booking.booking_id, world.student, world.ctx)
+    await bookings.cancel(bookings.CancelBooking(world.student, booking.booking_id), world.ctx)
 
     soon = [r for r in await pending(uow_factory, "close_space") if r.due_at == cancelled_at]
     assert [r.dedupe_key for r in soon] == [f"close_space:{booking.booking_id}:1:now"]
@@ -452,7 +452,7 @@ async def test_a_booking_cancelled_while_its_space_was_being_made_is_closed_by_t
     early_close = []
 
     async def cancel_meanwhile():
-        await bookings.cancel(booking.booking_id, world.student, world.ctx)
+        await bookings.cancel(bookings.CancelBooking(world.student, booking.booking_id), world.ctx)
         early_close.append(await spaces.close_space(booking.booking_id, world.ctx, fake))
 
     fake.during_open = cancel_meanwhile
@@ -694,7 +694,7 @@ async def test_joining_the_voice_channel_of_a_closed_space_checks_nobody_in(
 ):
     booking = await _booked(world)
     space = await _open(world, fake, booking)
-    await bookings.cancel(booking.booking_id, world.student, world.ctx)
+    await bookings.cancel(bookings.CancelBooking(world.student, booking.booking_id), world.ctx)
     await spaces.close_space(booking.booking_id, world.ctx, fake)
 
     assert await spaces.voice_joined(GUILD, space.voice_id, STUDENT_ID, world.ctx) is False

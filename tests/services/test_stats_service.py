@@ -17,14 +17,14 @@ async def test_a_member_without_manage_server_is_refused(service_context, clock)
     built = await build_stats_world(service_context, clock)
 
     with pytest.raises(PermissionDeniedError):
-        await stats.guild_stats(built.world.student, Period.MONTH, service_context)
+        await stats.guild_stats(stats.ViewStats(built.world.student, Period.MONTH), service_context)
 
 
 async def test_an_admin_gets_the_kpis_of_a_free_guild_without_money(service_context, clock):
     built = await build_stats_world(service_context, clock)
     admin = replace(built.world.student, user_id=5, has_manage_guild=True)
 
-    report = await stats.guild_stats(admin, Period.WEEK, service_context)
+    report = await stats.guild_stats(stats.ViewStats(admin, Period.WEEK), service_context)
 
     kpis = report.stats
     assert (kpis.new_students, kpis.new_tutors, kpis.requests) == (1, 1, 4)
@@ -50,7 +50,7 @@ async def test_the_owner_gets_an_empty_quarter_with_nothing_applicable(service_c
     )
     clock.set(at(1, 9, month=6) + timedelta(days=365))  # long after everything happened
 
-    report = await stats.guild_stats(owner, Period.QUARTER, service_context)
+    report = await stats.guild_stats(stats.ViewStats(owner, Period.QUARTER), service_context)
 
     assert report.stats.requests == report.stats.confirmed_sessions == 0
     assert report.stats.acceptance_rate is None
@@ -65,7 +65,7 @@ async def test_a_paid_guild_shows_sales_and_platform_fees_from_the_ledger(
         start = paid.clock.now() + timedelta(days=1)
         booking = await paid.book(start)
         await paid.pay(booking)
-        await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+        await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
         await paid.sweep()
         paid.clock.set(start + timedelta(minutes=61))
         await sessions.complete(booking.booking_id, paid.student, paid.ctx)
@@ -73,7 +73,7 @@ async def test_a_paid_guild_shows_sales_and_platform_fees_from_the_ledger(
         await paid.later(timedelta(hours=49))  # past the dispute window: paid out
         admin = replace(paid.student, user_id=5, has_manage_guild=True)
 
-        report = await stats.guild_stats(admin, Period.WEEK, paid.ctx)
+        report = await stats.guild_stats(stats.ViewStats(admin, Period.WEEK), paid.ctx)
 
     assert report.paid is True
     [money] = report.stats.money

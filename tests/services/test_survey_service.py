@@ -34,7 +34,7 @@ async def ctx(service_context, clock):
 
 async def confirmed(ctx) -> Booking:
     booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, START), ctx)
-    return await bookings.accept(booking.booking_id, TUTOR, ctx)
+    return await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
 
 
 async def completed(ctx, clock) -> Booking:
@@ -62,7 +62,7 @@ async def test_a_late_start_has_a_survey_and_a_no_show_has_none(ctx, clock, uow_
     clock.set(START + timedelta(minutes=20))
     await sessions.record_outcome(late.booking_id, Outcome.LATE_START, ctx)
     missed = await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(3, 10)), ctx)
-    await bookings.accept(missed.booking_id, TUTOR, ctx)
+    await bookings.accept(bookings.AcceptBooking(TUTOR, missed.booking_id), ctx)
     clock.set(at(3, 10, 20))
     await sessions.record_outcome(missed.booking_id, Outcome.TUTOR_NO_SHOW, ctx)
 

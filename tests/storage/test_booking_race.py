@@ -135,7 +135,7 @@ async def test_a_cancelled_booking_no_longer_holds_its_slot_in_a_race(
 ):
     await build_world(service_context, clock)
     first = await bookings.book(book_cmd(actor(999), TUTOR_ID, SLOT), service_context)
-    await bookings.cancel(first.booking_id, actor(999), service_context)
+    await bookings.cancel(bookings.CancelBooking(actor(999), first.booking_id), service_context)
 
     results = await race(service_context, [(SLOT, 60)] * 5)
 
@@ -169,7 +169,12 @@ async def test_a_double_clicked_accept_makes_one_transition(service_context, clo
 
     results = await asyncio.wait_for(
         asyncio.gather(
-            *(bookings.accept(booking.booking_id, world.tutor, service_context) for _ in range(3)),
+            *(
+                bookings.accept(
+                    bookings.AcceptBooking(world.tutor, booking.booking_id), service_context
+                )
+                for _ in range(3)
+            ),
             return_exceptions=True,
         ),
         timeout=30,
@@ -200,8 +205,12 @@ async def test_an_accept_racing_a_cancel_leaves_one_consistent_outcome(
 
     results = await asyncio.wait_for(
         asyncio.gather(
-            bookings.accept(booking.booking_id, world.tutor, service_context),
-            bookings.cancel(booking.booking_id, world.student, service_context),
+            bookings.accept(
+                bookings.AcceptBooking(world.tutor, booking.booking_id), service_context
+            ),
+            bookings.cancel(
+                bookings.CancelBooking(world.student, booking.booking_id), service_context
+            ),
             return_exceptions=True,
         ),
         timeout=30,

@@ -90,12 +90,14 @@ async def _history(ctx: ServiceContext, clock) -> None:
     }
     for canceller in (world.tutor, world.student):
         booking = await bookings.book(book_cmd(world.student, TUTOR_ID, at(3, 10)), ctx)
-        await bookings.cancel(booking.booking_id, canceller, ctx)
+        await bookings.cancel(bookings.CancelBooking(canceller, booking.booking_id), ctx)
     request = await bookings.book(book_cmd(world.student, 22, at(4, 10)), ctx)
-    await bookings.cancel(request.booking_id, tutor_22, ctx)  # never confirmed
+    await bookings.cancel(
+        bookings.CancelBooking(tutor_22, request.booking_id), ctx
+    )  # never confirmed
     accepted = await bookings.book(book_cmd(world.student, 22, at(4, 12)), ctx)
-    await bookings.accept(accepted.booking_id, tutor_22, ctx)
-    cancelled = await bookings.cancel(accepted.booking_id, tutor_22, ctx)
+    await bookings.accept(bookings.AcceptBooking(tutor_22, accepted.booking_id), ctx)
+    cancelled = await bookings.cancel(bookings.CancelBooking(tutor_22, accepted.booking_id), ctx)
     assert cancelled.state is BookingState.CANCELLED
     clock.set(START + 10 * HOUR)
     for outcome, booking in ended.items():

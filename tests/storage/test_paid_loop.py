@@ -39,7 +39,7 @@ async def paid(database, uow_factory, clock) -> AsyncIterator[PaidWorld]:
 async def _confirmed(paid: PaidWorld, start=SOON):
     booking = await paid.book(start)
     await paid.pay(booking)
-    await bookings.accept(booking.booking_id, paid.tutor, paid.ctx)
+    await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return booking
 
@@ -65,7 +65,7 @@ async def test_pay_accept_complete_and_payout(paid):
 async def test_a_late_cancellation_refunds_half(paid):
     booking = await _confirmed(paid)
     paid.clock.set(SOON - timedelta(hours=3))
-    await bookings.cancel(booking.booking_id, paid.student, paid.ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.later(timedelta(days=3))
 

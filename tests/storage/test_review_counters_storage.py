@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.domain.ranking import ReviewCounts
 from marketplace.services import bookings, reviews, sessions
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.reviews import WriteReview
 from marketplace.storage.migrate import downgrade, upgrade
@@ -66,7 +66,7 @@ async def sessions_held(ctx: ServiceContext, clock, count: int) -> list[int]:
     starts = [at(2, 8 + 2 * n) for n in range(count)]
     booked = [await bookings.book(book_cmd(STUDENT, TUTOR_ID, s), ctx) for s in starts]
     for booking in booked:
-        await bookings.accept(booking.booking_id, TUTOR, ctx)
+        await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(starts[-1] + timedelta(minutes=5))
     return [(await sessions.complete(b.booking_id, STUDENT, ctx)).booking_id for b in booked]
 

@@ -74,7 +74,7 @@ async def held_sessions(ctx, clock, tutor_id: int, count: int) -> list[int]:
     starts = [at(2, 10 + 2 * n) for n in range(count)]
     booked = [await bookings.book(book_cmd(STUDENT, tutor_id, s), ctx) for s in starts]
     for booking in booked:
-        await bookings.accept(booking.booking_id, actor(tutor_id), ctx)
+        await bookings.accept(bookings.AcceptBooking(actor(tutor_id), booking.booking_id), ctx)
     clock.set(starts[-1] + timedelta(minutes=5))
     return [(await sessions.complete(b.booking_id, STUDENT, ctx)).booking_id for b in booked]
 

@@ -35,7 +35,7 @@ async def status_text(client, paid: PaidBooking) -> str:
 
 async def test_a_declined_request_shows_the_hold_released_in_full(client, fake, paid, ctx, runner):
     await pay_and_return(client, fake, paid)
-    await bookings.decline(paid.booking.booking_id, actor(TUTOR_ID), ctx)
+    await bookings.decline(bookings.DeclineBooking(actor(TUTOR_ID), paid.booking.booking_id), ctx)
     await runner.sweep()  # the void
     text = await status_text(client, paid)
     assert "Status: Refunded" in text
@@ -45,9 +45,9 @@ async def test_a_declined_request_shows_the_hold_released_in_full(client, fake, 
 
 async def test_a_late_cancel_shows_the_half_that_went_back(client, fake, paid, ctx, runner):
     await pay_and_return(client, fake, paid)
-    await bookings.accept(paid.booking.booking_id, actor(TUTOR_ID), ctx)
+    await bookings.accept(bookings.AcceptBooking(actor(TUTOR_ID), paid.booking.booking_id), ctx)
     ctx.clock.set(paid.booking.start - timedelta(hours=2))  # inside the 24 h notice
-    await bookings.cancel(paid.booking.booking_id, paid.student, ctx)
+    await bookings.cancel(bookings.CancelBooking(paid.student, paid.booking.booking_id), ctx)
     await runner.sweep()  # captures the half that is kept; the rest of the hold is released
     text = await status_text(client, paid)
     assert "Status: Partially refunded" in text
