@@ -145,8 +145,8 @@ BOOKINGS_UPCOMING = "Your upcoming sessions"
 BOOKINGS_PAST = "Your past sessions"
 BOOKINGS_NONE = "Nothing here yet. Find a tutor with `/find`."
 BOOKINGS_FALLBACK = (
-    "{count} message(s) reached you only in the server's help channel because your DMs are "
-    "closed. Open DMs from server members to get them privately."
+    "Your DMs are closed, so {count} message(s) reached you as a mention in a server "
+    "channel. Open DMs from server members to get them privately."
 )
 NO_OPEN_SLOT = "no open times soon"
 FIND_TITLE = "{subject} tutors ({count})"
