@@ -95,7 +95,9 @@ class BookingCog(commands.Cog):
         """List the caller's bookings."""
         actor = actor_of(interaction)
         upcoming = scope == "upcoming"
-        listing = await booking_views.list_for(actor, upcoming=upcoming, ctx=self.bot.services)
+        listing = await booking_views.list_rows(
+            booking_views.ListBookings(actor, upcoming), self.bot.services
+        )
         catalogue = await onboarding.catalogue(actor.guild_id, actor.guild_name, self.bot.services)
         names = {s.key: s.name for s in catalogue}
         embed = bookings_embed(
@@ -103,7 +105,7 @@ class BookingCog(commands.Cog):
             fallback_count=len(listing.fallback_notices), payments=listing.payments,
             locale=listing.locale,
         )  # fmt: skip
-        view = await bookings_view(listing.bookings, actor, self.bot.services)
+        view = await bookings_view(listing.rows, actor, self.bot.services)
         await reply(interaction, embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
 
     @app_commands.command(
@@ -134,7 +136,7 @@ class BookingCog(commands.Cog):
         """The caller's live bookings."""
         actor = actor_of(interaction)
         guild = guild_of(interaction)
-        listing = await booking_views.list_for(actor, upcoming=True, ctx=self.bot.services)
+        listing = await booking_views.list_for(booking_views.ListBookings(actor), self.bot.services)
         others = (counterpart(b, actor.user_id) for b in listing.bookings)
         names = await self.bot.names.many(guild, others)
         return booking_choices(listing.bookings, names, actor.user_id, current)

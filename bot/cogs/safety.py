@@ -27,7 +27,7 @@ class SafetyCog(commands.Cog):
     @app_commands.guild_only()
     async def block(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Block `user` both ways: neither sees the other in search or bookings."""
-        await safety.block(actor_of(interaction), user.id, self.bot.services)
+        await safety.block(safety.BlockMember(actor_of(interaction), user.id), self.bot.services)
         await reply(interaction, texts.BLOCKED.format(user=user.id), ephemeral=True)
 
     @app_commands.command(name="unblock", description="Lift a block you made")
@@ -35,7 +35,9 @@ class SafetyCog(commands.Cog):
     @app_commands.guild_only()
     async def unblock(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Lift the caller's block on `user`, or say there was none."""
-        lifted = await safety.unblock(actor_of(interaction), user.id, self.bot.services)
+        lifted = await safety.unblock(
+            safety.UnblockMember(actor_of(interaction), user.id), self.bot.services
+        )
         template = texts.UNBLOCKED if lifted else texts.NOT_BLOCKED
         await reply(interaction, template.format(user=user.id), ephemeral=True)
 
@@ -66,7 +68,8 @@ class SafetyCog(commands.Cog):
         actor = actor_of(interaction)
         choices: list[app_commands.Choice[int]] = []
         for upcoming in (True, False):
-            listing = await booking_views.list_for(actor, upcoming=upcoming, ctx=self.bot.services)
+            command = booking_views.ListBookings(actor, upcoming)
+            listing = await booking_views.list_for(command, self.bot.services)
             for b in listing.bookings:
                 label = booking_choice_label(b, actor.user_id)
                 if current.strip().lstrip("#") in label:

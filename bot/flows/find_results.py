@@ -127,7 +127,8 @@ class BookingPicker(OwnedView):
         actor = actor_of(interaction)
         durations = await booking_views.allowed_durations(actor.guild_id, self.ctx)
         self.minutes = minutes if minutes in durations else durations[0]
-        self.starts = await booking_views.open_times(actor, self.tutor_id, self.minutes, self.ctx)
+        wanted = booking_views.OpenTimes(actor, self.tutor_id, self.minutes)
+        self.starts = await booking_views.open_times(wanted, self.ctx)
         self.zone = await onboarding.current_timezone(actor.user_id, self.ctx) or "UTC"
         self.chosen = None
         self.clear_items()

@@ -62,6 +62,16 @@ class TutorGate:
     next_slot_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class BookingLinks:
+    """One `/bookings` row as stored: the booking, its live space and its checkout link."""
+
+    booking: Booking
+    space_text_id: int | None  # the open space's text channel or thread, if any
+    has_payment: bool  # a payment exists for it (the checkout page can open)
+    pay_token: str | None  # the newest unexpired checkout token, if any
+
+
 # How far around a search's range the `SearchCandidate` flags look: windows and days off
 # from two days before (a day off is a local date), bookings six hours either side.
 WINDOWS_NEAR = timedelta(days=2)
@@ -182,6 +192,12 @@ class BookingRepository(Protocol):
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
     ) -> list[Booking]:
         """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+        ...
+
+    async def links_for(
+        self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
+    ) -> list[BookingLinks]:
+        """`for_user`'s bookings, each with its open space and checkout token: one query."""
         ...
 
     async def student_clash(

@@ -6,16 +6,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, earliest_start
+from marketplace.domain.booking_actions import Action, AllowedActions, allowed_actions
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.payment import Payment
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.services import payments
+from marketplace.services.actor import Actor
 from marketplace.services.availability import open_slots
 from marketplace.services.bookings import bookable_tutor
-from marketplace.services.commands import Actor
 from marketplace.services.context import ServiceContext
 
 LIST_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class BookingListRow:
+    """One `/bookings` booking, with all its buttons need: the UI only draws it."""
+
+    booking: Booking
+    actions: AllowedActions  # what the viewer may do with it now
+    space_text_id: int | None = None  # the open space's text channel or thread
+    pay_url: str | None = None  # the viewer's checkout link, when they may pay
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +37,24 @@ class BookingList:
     fallback_notices: list[tuple[str, int | None, datetime]]
     payments: dict[int, Payment] = field(default_factory=dict)
     locale: str = DEFAULT_LOCALE  # the guild's, for amounts
+    rows: list[BookingListRow] = field(default_factory=list)  # filled by `list_rows`
 
 
-async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> BookingList:
+@dataclass(frozen=True, slots=True)
+class ListBookings:
+    """The caller's upcoming (or past) bookings in this guild."""
+
+    actor: Actor
+    upcoming: bool = True
+
+
+async def list_for(command: ListBookings, ctx: ServiceContext) -> BookingList:
     """The caller's bookings in this guild."""
+    actor = command.actor
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         bookings = await uow.bookings.for_user(
-            actor.guild_id, actor.user_id, upcoming=upcoming, now=now, limit=LIST_LIMIT
+            actor.guild_id, actor.user_id, upcoming=command.upcoming, now=now, limit=LIST_LIMIT
         )
         fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
         priced = [b.booking_id for b in bookings if b.price is not None]
@@ -42,14 +63,54 @@ async def list_for(actor: Actor, *, upcoming: bool, ctx: ServiceContext) -> Book
     return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages))
 
 
+async def list_rows(command: ListBookings, ctx: ServiceContext) -> BookingList:
+    """`list_for` with each booking's row: allowed actions, open space, checkout link.
+
+    The bookings, their spaces and their tokens are one query; a booking the caller may
+    pay that has no valid token yet gets one issued here (once: later lists read it).
+    """
+    actor = command.actor
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        linked = await uow.bookings.links_for(
+            actor.guild_id, actor.user_id, upcoming=command.upcoming, now=now, limit=LIST_LIMIT
+        )
+        fallbacks = await uow.deliveries.fallbacks_for(actor.guild_id, actor.user_id, 5)
+        priced = [x.booking.booking_id for x in linked if x.booking.price is not None]
+        paid = await uow.payments.of_bookings(priced) if priced else {}
+        policy = await uow.guilds.policy(actor.guild_id)
+        rows: list[BookingListRow] = []
+        issued = False
+        for x in linked:
+            actions = allowed_actions(x.booking, actor.user_id, now)
+            token = x.pay_token
+            if Action.PAY in actions and x.has_payment and token is None:
+                token = await payments.issue_link(uow, x.booking, now)
+                issued = True
+            url = ctx.link(f"/checkout/{token}") if token and Action.PAY in actions else None
+            rows.append(BookingListRow(x.booking, actions, x.space_text_id, url))
+        if issued:
+            await uow.commit()
+    bookings = [x.booking for x in linked]
+    return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages), rows)
+
+
 PICKER_DAYS = 14
 PICKER_LIMIT = 25
 
 
-async def open_times(
-    actor: Actor, tutor_id: int, duration_minutes: int, ctx: ServiceContext
-) -> list[datetime]:
+@dataclass(frozen=True, slots=True)
+class OpenTimes:
+    """The tutor's next open start times for a session of this length."""
+
+    actor: Actor
+    tutor_id: int
+    duration_minutes: int
+
+
+async def open_times(command: OpenTimes, ctx: ServiceContext) -> list[datetime]:
     """The tutor's next open start times for a session of this length (for the picker)."""
+    actor, tutor_id, duration_minutes = command.actor, command.tutor_id, command.duration_minutes
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         policy = await uow.guilds.policy(actor.guild_id)

@@ -31,8 +31,18 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
 from marketplace.domain.settlement import Outcome
-from marketplace.ports.bookings import Surroundings, TutorGate
-from marketplace.storage.models import BookingRow, RestrictionRow, TutorProfileRow, UserBlockRow
+from marketplace.domain.spaces import SpaceStatus
+from marketplace.logs import Transitions
+from marketplace.ports.bookings import BookingLinks, Surroundings, TutorGate
+from marketplace.storage.models import (
+    BookingRow,
+    CheckoutTokenRow,
+    PaymentRow,
+    RestrictionRow,
+    SessionSpaceRow,
+    TutorProfileRow,
+    UserBlockRow,
+)
 
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
@@ -158,11 +168,38 @@ _SURROUNDINGS = _surroundings()
 _TUTOR_GATE = _tutor_gate()
 
 
+def _of_user(
+    query: Select[Any], guild_id: int, user_id: int, *, upcoming: bool, now: datetime
+) -> Select[Any]:
+    """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+    mine = or_(BookingRow.student_id == user_id, BookingRow.tutor_id == user_id)
+    query = query.where(BookingRow.guild_id == guild_id, mine)
+    if upcoming:
+        return query.where(BookingRow.end_at > now, BookingRow.live.is_(True)).order_by(
+            BookingRow.start_at
+        )
+    return query.where(or_(BookingRow.end_at <= now, BookingRow.live.is_(False))).order_by(
+        BookingRow.start_at.desc()
+    )
+
+
 class SqlBookingRepository:
     """Bookings in SQL. PostgreSQL's exclusion constraint is the last line against overlap."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         self._session = session
+        self._transitions = transitions or Transitions()
+
+    def _saw(self, booking: Booking, *, new: bool = False) -> None:
+        self._transitions.saved(
+            "booking",
+            booking.booking_id,
+            booking.state.value,
+            new=new,
+            guild_id=booking.guild_id,
+            user_id=booking.student_id,
+            booking_id=booking.booking_id,
+        )
 
     async def _write(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
         """Run an INSERT or UPDATE of a booking; an overlap is ConflictError("slot_taken").
@@ -183,25 +220,25 @@ class SqlBookingRepository:
             raise
 
     async def add(self, booking: Booking, buffer: timedelta) -> Booking:
-        """Insert a new booking and return it with its id.
-
-        A plain INSERT ... RETURNING id, built once: the row is not loaded into the session.
-        """
+        """A plain INSERT ... RETURNING id, built once: the row is not loaded into the session."""
         now = booking.created_at
         params = _columns(booking, buffer) | {"updated_at": now, "version": 0}
         result = await self._write(_INSERT, params)
-        return replace(booking, booking_id=result.scalar_one())
+        added = replace(booking, booking_id=result.scalar_one())
+        self._saw(added, new=True)
+        return added
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
-        """The booking, locked for this transaction when `for_update`."""
         query = select(BookingRow).where(BookingRow.id == booking_id)
         if for_update:
             query = query.with_for_update()
         row = await self._session.scalar(query.execution_options(populate_existing=True))
-        return to_booking(row) if row else None
+        if row is None:
+            return None
+        self._transitions.loaded("booking", row.id, row.state)
+        return to_booking(row)
 
     async def save(self, booking: Booking, buffer: timedelta, now: datetime) -> None:
-        """Store the booking's new state and times."""
         await self._write(
             update(BookingRow)
             .where(BookingRow.id == booking.booking_id)
@@ -212,11 +249,11 @@ class SqlBookingRepository:
             )
             .execution_options(synchronize_session=False)
         )
+        self._saw(booking)
 
     async def tutor_busy(
         self, guild_id: int, tutor_id: int, start: datetime, end: datetime, exclude: int | None
     ) -> list[Busy]:
-        """The tutor's live bookings touching [start, end), buffer not included."""
         found = await self.busy_of(guild_id, [tutor_id], start, end, exclude)
         return found.get(tutor_id, [])
 
@@ -228,7 +265,6 @@ class SqlBookingRepository:
         end: datetime,
         exclude: int | None = None,
     ) -> dict[int, list[Busy]]:
-        """Each tutor's live bookings touching [start, end), in one query."""
         query = select(BookingRow.tutor_id, BookingRow.start_at, BookingRow.end_at).where(
             BookingRow.guild_id == guild_id,
             BookingRow.tutor_id.in_(tutor_ids),
@@ -289,24 +325,42 @@ class SqlBookingRepository:
     async def for_user(
         self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
     ) -> list[Booking]:
-        """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
-        mine = or_(BookingRow.student_id == user_id, BookingRow.tutor_id == user_id)
-        query = select(BookingRow).where(BookingRow.guild_id == guild_id, mine)
-        if upcoming:
-            query = query.where(BookingRow.end_at > now, BookingRow.live.is_(True)).order_by(
-                BookingRow.start_at
-            )
-        else:
-            query = query.where(or_(BookingRow.end_at <= now, BookingRow.live.is_(False))).order_by(
-                BookingRow.start_at.desc()
-            )
+        query = _of_user(select(BookingRow), guild_id, user_id, upcoming=upcoming, now=now)
         rows = await self._session.scalars(query.limit(limit))
         return [to_booking(row) for row in rows]
+
+    async def links_for(
+        self, guild_id: int, user_id: int, *, upcoming: bool, now: datetime, limit: int
+    ) -> list[BookingLinks]:
+        """Correlated subqueries for the space, the payment and the token, in one SELECT."""
+        b = BookingRow
+        space = (
+            select(SessionSpaceRow.text_id)
+            .where(
+                SessionSpaceRow.booking_id == b.id,
+                SessionSpaceRow.status == SpaceStatus.OPEN.value,
+            )
+            .scalar_subquery()
+        )
+        paid = exists().where(PaymentRow.booking_id == b.id)
+        token = (
+            select(CheckoutTokenRow.token)
+            .where(CheckoutTokenRow.booking_id == b.id, CheckoutTokenRow.expires_at > now)
+            .order_by(CheckoutTokenRow.expires_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = select(b, space, paid, token)
+        query = _of_user(query, guild_id, user_id, upcoming=upcoming, now=now).limit(limit)
+        rows = (await self._session.execute(query)).all()
+        return [
+            BookingLinks(to_booking(row), text_id, bool(has_payment), pay_token)
+            for row, text_id, has_payment, pay_token in rows
+        ]
 
     async def student_clash(
         self, guild_id: int, student_id: int, start: datetime, end: datetime, exclude: int | None
     ) -> bool:
-        """Whether the student already has a live session overlapping [start, end)."""
         query = select(
             exists().where(
                 BookingRow.guild_id == guild_id,
@@ -322,7 +376,6 @@ class SqlBookingRepository:
     async def late_cancels_by_tutor(
         self, guild_id: int, tutor_id: int, since: datetime
     ) -> list[datetime]:
-        """When the tutor cancelled late since `since`."""
         rows = await self._session.scalars(
             select(BookingRow.cancelled_at).where(
                 and_(
@@ -337,7 +390,6 @@ class SqlBookingRepository:
         return [at for at in rows if at is not None]
 
     async def student_has_booked(self, guild_id: int, student_id: int) -> bool:
-        """Whether the student ever made a booking in this guild."""
         return bool(
             await self._session.scalar(
                 select(

@@ -58,7 +58,6 @@ class SqlPrivacyRepository:
         return [dict(row._mapping) for row in await self._session.execute(query)]
 
     async def records(self, guild_id: int, user_id: int, limit: int) -> dict[str, list[Record]]:
-        """Every section of the user's data, newest first, at most `limit + 1` rows each."""
         queries = _profile_queries(guild_id, user_id) | _activity_queries(guild_id, user_id)
         return {name: await self._rows(query.limit(limit + 1)) for name, query in queries.items()}
 
@@ -79,7 +78,6 @@ class SqlPrivacyRepository:
         return DeletionObstacles(int(upcoming or 0), int(disputes or 0))
 
     async def erase(self, guild_id: int, user_id: int, anonymous_name: str) -> dict[str, int]:
-        """Erase or blank the user's personal data; how many rows each step changed."""
         counts = {name: await self._count(s) for name, s in _erasures(guild_id, user_id).items()}
         if self._cache:  # the user row is written again the next time they act
             self._cache.changed(("user", user_id))

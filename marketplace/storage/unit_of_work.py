@@ -134,7 +134,7 @@ class SqlUnitOfWork:
         self.tutors = SqlTutorRepository(session)
         self.audit = SqlAuditLog(session)
         self.availability = SqlAvailabilityRepository(session)
-        self.bookings = SqlBookingRepository(session)
+        self.bookings = SqlBookingRepository(session, self._transitions)
         self.search = SqlSearchIndex(session)
         self.blocks = SqlBlockRepository(session)
         self.deliveries = SqlDeliveryLog(session)

@@ -8,7 +8,7 @@ from demo.campus import Campus
 from demo.journey import dm, option_values
 from discord_emulator import User
 from marketplace.services import booking_views
-from marketplace.services.commands import Actor
+from marketplace.services.actor import Actor
 
 
 async def onboard(
@@ -86,7 +86,9 @@ async def request_first_slot(campus, student=None):
 async def live_bookings(campus, user):
     """The user's upcoming bookings, read through the service."""
     actor = Actor(campus.guild.id, "x", user.id)
-    listing = await booking_views.list_for(actor, upcoming=True, ctx=campus.runtime.services)
+    listing = await booking_views.list_for(
+        booking_views.ListBookings(actor), campus.runtime.services
+    )
     return listing.bookings
 
 

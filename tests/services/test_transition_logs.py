@@ -6,13 +6,27 @@ import io
 import json
 import logging
 import socket
+from datetime import timedelta
 
 import pytest
 
+from marketplace.domain.booking import BookingState
+from marketplace.domain.cancellation import Party
 from marketplace.logs import configure_logging, log_context
 from marketplace.payments import StripeGateway
 from marketplace.ports.payments import PaymentGatewayError
-from tests.services.marketplace_world import GUILD
+from marketplace.services import bookings
+from tests.services.marketplace_world import (
+    GUILD,
+    STUDENT_ID,
+    TUTOR_ID,
+    actor,
+    at,
+    book_cmd,
+    build_world,
+)
+
+TRANSITIONS = "tutorbot.transitions"
 
 
 def closed_port() -> int:
@@ -20,6 +34,55 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def booking_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str, int, int]]:
+    """(level, message, guild id, booking id) of each booking transition logged."""
+    return [
+        (record.levelno, record.getMessage(), record.guild_id, record.booking_id)  # type: ignore[attr-defined]
+        for record in caplog.records
+        if record.name == TRANSITIONS and record.getMessage().startswith("booking ")
+    ]
+
+
+async def test_requested_confirmed_cancelled_is_logged_once_each(service_context, clock, caplog):
+    world = await build_world(service_context, clock)
+    caplog.set_level(logging.INFO, logger=TRANSITIONS)
+
+    booking = await bookings.book(book_cmd(actor(STUDENT_ID), TUTOR_ID, at(2, 10)), world.ctx)
+    await bookings.accept(bookings.AcceptBooking(actor(TUTOR_ID), booking.booking_id), world.ctx)
+    cancelled = await bookings.cancel(
+        bookings.CancelBooking(actor(STUDENT_ID), booking.booking_id), world.ctx
+    )
+
+    assert cancelled.state is BookingState.CANCELLED
+    number = booking.booking_id
+    assert booking_lines(caplog) == [
+        (logging.INFO, f"booking {number}: new -> requested", GUILD, number),
+        (logging.INFO, f"booking {number}: requested -> confirmed", GUILD, number),
+        (logging.INFO, f"booking {number}: confirmed -> cancelled", GUILD, number),
+    ]
+
+
+async def test_a_rolled_back_unit_of_work_logs_no_transition(
+    service_context, clock, uow_factory, caplog
+):
+    world = await build_world(service_context, clock)
+    booking = await bookings.book(book_cmd(actor(STUDENT_ID), TUTOR_ID, at(2, 10)), world.ctx)
+    caplog.set_level(logging.INFO, logger=TRANSITIONS)
+
+    async with uow_factory() as uow:  # left without commit: rolled back
+        loaded = await uow.bookings.get(booking.booking_id, for_update=True)
+        assert loaded is not None
+        declined, _event = loaded.decline(Party.TUTOR, clock.now())
+        await uow.bookings.save(declined, timedelta(minutes=10), clock.now())
+        await uow.session.flush()
+
+    async with uow_factory() as uow:
+        still = await uow.bookings.get(booking.booking_id)
+    assert still is not None
+    assert still.state is BookingState.REQUESTED
+    assert booking_lines(caplog) == []
 
 
 async def test_a_stripe_failure_is_logged_once_at_warning_with_the_booking_id():
