@@ -9,6 +9,7 @@ the presenters always fell back to, never an error at delivery time.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self, TypeAlias
@@ -25,6 +26,25 @@ def _text(fields: Mapping[str, object], key: str) -> str:
 
 def _non_empty(**named: Field | None) -> dict[str, Field]:
     return {key: value for key, value in named.items() if value not in (None, "", False)}
+
+
+class _TextDetails:
+    """Details whose every field is text, stored under its own name in field order.
+
+    `fields` and `from_fields` follow from the dataclass fields, so a kind of this shape
+    declares only its fields.
+    """
+
+    __slots__ = ()
+
+    def fields(self) -> dict[str, Field]:
+        """The stored form."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, object]) -> Self:
+        """Read the stored form."""
+        return cls(**{f.name: _text(fields, f.name) for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +86,10 @@ class RequestDetails:
 
 
 @dataclass(frozen=True, slots=True)
-class CancelledDetails:
+class CancelledDetails(_TextDetails):
     """A cancellation, with the reason its author gave ("" for none)."""
 
     reason: str = ""
-
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"reason": self.reason}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "reason"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,23 +157,14 @@ class PaymentDisputedDetails:
 
 
 @dataclass(frozen=True, slots=True)
-class CardDisputeDecidedDetails:
+class CardDisputeDecidedDetails(_TextDetails):
     """A card dispute's outcome: "won" or "lost"."""
 
     outcome: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"outcome": self.outcome}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "outcome"))
-
 
 @dataclass(frozen=True, slots=True)
-class AmountDetails:
+class AmountDetails(_TextDetails):
     """An amount (minor units as text) and its currency: a payout, reversal or failed refund.
 
     Kept as text so an unreadable amount reaches the presenter, which words it generically.
@@ -171,136 +173,64 @@ class AmountDetails:
     amount: str = ""
     currency: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"amount": self.amount, "currency": self.currency}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "amount"), _text(fields, "currency"))
-
 
 @dataclass(frozen=True, slots=True)
-class NoShowDetails:
+class NoShowDetails(_TextDetails):
     """Who missed the session: "tutor" or "student"."""
 
     absent: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"absent": self.absent}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "absent"))
-
 
 @dataclass(frozen=True, slots=True)
-class DisputeOpenedDetails:
+class DisputeOpenedDetails(_TextDetails):
     """A dispute about the reader's session, by its id (as text)."""
 
     dispute: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"dispute": self.dispute}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "dispute"))
-
 
 @dataclass(frozen=True, slots=True)
-class DisputeResolvedDetails:
+class DisputeResolvedDetails(_TextDetails):
     """How a moderator resolved a dispute, and the refund percentage (as text)."""
 
     outcome: str = ""
     refund: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"outcome": self.outcome, "refund": self.refund}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "outcome"), _text(fields, "refund"))
-
 
 @dataclass(frozen=True, slots=True)
-class RestrictedDetails:
+class RestrictedDetails(_TextDetails):
     """A restriction: until when (Unix seconds as text, "" = until lifted) and why."""
 
     until: str = ""
     reason: str = ""
     guild: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"until": self.until, "reason": self.reason, "guild": self.guild}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "until"), _text(fields, "reason"), _text(fields, "guild"))
-
 
 @dataclass(frozen=True, slots=True)
-class GuildDetails:
+class GuildDetails(_TextDetails):
     """An account notice that only names the guild ("" = show its id)."""
 
     guild: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"guild": self.guild}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "guild"))
-
 
 @dataclass(frozen=True, slots=True)
-class VerificationSetDetails:
+class VerificationSetDetails(_TextDetails):
     """A tutor's verification level changed from `old` to `new` (level values)."""
 
     old: str = ""
     new: str = ""
     guild: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"old": self.old, "new": self.new, "guild": self.guild}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "old"), _text(fields, "new"), _text(fields, "guild"))
-
 
 @dataclass(frozen=True, slots=True)
-class VerificationRejectedDetails:
+class VerificationRejectedDetails(_TextDetails):
     """A verification request a moderator turned down, and why."""
 
     guild: str = ""
     reason: str = ""
 
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"guild": self.guild, "reason": self.reason}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "guild"), _text(fields, "reason"))
-
 
 @dataclass(frozen=True, slots=True)
-class ScreeningWarningDetails:
+class ScreeningWarningDetails(_TextDetails):
     """A warning about a flagged message: its flag kinds (comma-separated), guild, booking."""
 
     SEPARATOR: ClassVar[str] = ","
@@ -308,15 +238,6 @@ class ScreeningWarningDetails:
     kinds: str = ""
     guild: str = ""
     booking: str = ""
-
-    def fields(self) -> dict[str, Field]:
-        """The stored form."""
-        return {"kinds": self.kinds, "guild": self.guild, "booking": self.booking}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Self:
-        """Read the stored form."""
-        return cls(_text(fields, "kinds"), _text(fields, "guild"), _text(fields, "booking"))
 
 
 NoticeDetails: TypeAlias = (
