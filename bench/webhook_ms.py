@@ -75,7 +75,9 @@ async def run(scale: Scale, out: Emit) -> None:
             student = found.students[0]
             for tutor, start in world.distinct_slots(found.tutors, count):
                 booking = await bookings.book(world.book_cmd(student, tutor, start), ctx)
-                link = await checkout.link_for(booking.booking_id, student, ctx)
+                link = await checkout.link_for(
+                    checkout.CheckoutLink(student, booking.booking_id), ctx
+                )
                 await checkout.start_checkout(link.rsplit("/", 1)[1], ctx)
                 async with ctx.uow(read_only=True) as uow:
                     session_id, _ = await uow.payments.refs(booking.booking_id)

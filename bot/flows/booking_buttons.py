@@ -55,7 +55,9 @@ class AnswerButton(
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         accepted = self.answer == "accept"
         if self.what == "resched":
-            await rescheduling.answer_reschedule(self.booking_id, actor, accepted, ctx)
+            await rescheduling.answer_reschedule(
+                rescheduling.AnswerReschedule(actor, self.booking_id, accepted), ctx
+            )
             reply = texts.RESCHEDULE_ACCEPTED if accepted else texts.RESCHEDULE_KEPT
         elif accepted:
             await bookings.accept(bookings.AcceptBooking(actor, self.booking_id), ctx)
@@ -108,7 +110,7 @@ class MarkCompleteButton(RecordButton, prefix="session:complete"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Complete once; a second click gets a friendly 'already marked complete'."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-        booking = await sessions.complete(self.record_id, actor, ctx)
+        booking = await sessions.complete(sessions.CompleteSession(actor, self.record_id), ctx)
         done = texts.COMPLETED if booking.price is not None else texts.COMPLETED_FREE
         await interaction.response.send_message(done, ephemeral=True)
 
@@ -123,7 +125,7 @@ class CheckInButton(RecordButton, prefix="session:checkin"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Check in once; a second click gets "already checked in"."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-        recorded = await attendance.check_in(self.record_id, actor, ctx)
+        recorded = await attendance.check_in(attendance.CheckIn(actor, self.record_id), ctx)
         done = texts.CHECKED_IN if recorded else texts.ALREADY_CHECKED_IN
         await interaction.response.send_message(done, ephemeral=True)
 

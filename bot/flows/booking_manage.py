@@ -71,10 +71,14 @@ async def reschedule_and_reply(
     interaction: discord.Interaction, actor: Actor, booking_id: int, when: str, ctx: ServiceContext
 ) -> None:
     """Echo the new time; Confirm moves the booking (or proposes the time)."""
-    start = await rescheduling.read_time(actor, booking_id, when, ctx)
+    start = await rescheduling.read_time(
+        rescheduling.PreviewReschedule(actor, booking_id, when), ctx
+    )
 
     async def move() -> str:
-        booking = await rescheduling.reschedule(booking_id, actor, start, ctx)
+        booking = await rescheduling.reschedule(
+            rescheduling.RescheduleBooking(actor, booking_id, start), ctx
+        )
         if booking.proposed_start is not None:
             return texts.RESCHEDULE_PROPOSED.format(start=int(booking.proposed_start.timestamp()))
         return texts.RESCHEDULED.format(start=int(booking.start.timestamp()))

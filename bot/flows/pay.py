@@ -39,7 +39,7 @@ def awaits_payment(booking: Booking) -> bool:
 
 async def pay_url(booking: Booking, actor: Actor, ctx: ServiceContext) -> str:
     """The link to the booking's checkout page (the student's own booking only)."""
-    return await checkout.link_for(booking.booking_id, actor, ctx)
+    return await checkout.link_for(checkout.CheckoutLink(actor, booking.booking_id), ctx)
 
 
 async def booked_answer(booking: Booking, actor: Actor, ctx: ServiceContext) -> Answer:

@@ -74,7 +74,8 @@ class ReportSessionButton(RecordButton, prefix="space:report"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the presser is a participant, then ask what happened."""
         other = await sessions.counterpart(
-            self.record_id, actor_for(interaction, self.guild_id), services_of(interaction)
+            sessions.FindCounterpart(actor_for(interaction, self.guild_id), self.record_id),
+            services_of(interaction),
         )
         await open_form(interaction, ReportModal(self.guild_id, other, self.record_id))
 

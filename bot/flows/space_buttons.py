@@ -80,7 +80,9 @@ class AgreeButton(RecordButton, prefix="space:agree"):
         """Record the agreement and open the voice channel to the presser."""
         actor = actor_for(interaction, self.guild_id)
         agreement = await spaces.agree_to_notice(
-            self.record_id, actor, services_of(interaction), spaces_of(interaction)
+            spaces.AgreeToNotice(actor, self.record_id),
+            services_of(interaction),
+            spaces_of(interaction),
         )
         voice = agreement.voice_id
         if agreement.first_time:

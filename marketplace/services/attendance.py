@@ -9,6 +9,7 @@ counted too (`spaces.voice_joined`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from marketplace.domain.attendance import (
@@ -27,7 +28,7 @@ from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import scheduling, sessions
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,19 @@ log = logging.getLogger(__name__)
 ABSENT_PARTY = {Outcome.TUTOR_NO_SHOW: "tutor", Outcome.STUDENT_NO_SHOW: "student"}
 
 
-async def check_in(booking_id: int, actor: Actor, ctx: ServiceContext) -> bool:
+@dataclass(frozen=True, slots=True)
+class CheckIn(OnBooking):
+    """The Check in button on a session."""
+
+
+async def check_in(command: CheckIn, ctx: ServiceContext) -> bool:
     """Check the actor in to their session; False if they already were.
 
     Refuses anyone but the two participants (`PermissionDeniedError`), a booking that is
     not confirmed (`InvalidTransitionError`) and a time outside the window (`ConflictError`
     "check_in_too_early" / "check_in_closed").
     """
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await uow.bookings.get(booking_id)

@@ -25,7 +25,7 @@ from marketplace.ports import (
     UnitOfWork,
 )
 from marketplace.services import payments
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -206,11 +206,17 @@ async def payout_returned(account_id: str, ctx: ServiceContext) -> bool:
     return account.can_receive_transfers
 
 
-async def link_for(booking_id: int, actor: Actor, ctx: ServiceContext) -> str:
+@dataclass(frozen=True, slots=True)
+class CheckoutLink(OnBooking):
+    """`/pay` (or Pay on `/bookings`): the student's way to the checkout page."""
+
+
+async def link_for(command: CheckoutLink, ctx: ServiceContext) -> str:
     """The caller's link to their booking's checkout (or, once paid, its status) page.
 
     Only the student of a paid booking gets one; anyone else gets `NotFoundError`.
     """
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await uow.bookings.get(booking_id)

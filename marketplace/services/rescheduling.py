@@ -6,6 +6,7 @@ card-hold window captures the payment then).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, validate_booking_time
@@ -14,7 +15,7 @@ from marketplace.domain.errors import ConflictError
 from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import payments, scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import (
     BookSession,
@@ -26,12 +27,20 @@ from marketplace.services.bookings import (
 from marketplace.services.context import ServiceContext
 
 
-async def read_time(actor: Actor, booking_id: int, when: str, ctx: ServiceContext) -> datetime:
+@dataclass(frozen=True, slots=True)
+class PreviewReschedule(OnBooking):
+    """The Reschedule form of a booking, before the caller confirms the time it read."""
+
+    when: str
+
+
+async def read_time(command: PreviewReschedule, ctx: ServiceContext) -> datetime:
     """What `when` means in the caller's zone (UTC), to echo back before anything is saved.
 
     Refuses, before the echo, a booking that is not the caller's and a time the booking
     could not move to (past, too soon, too far ahead); `reschedule` checks all again.
     """
+    actor, booking_id, when = command.actor, command.booking_id, command.when
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         booking, _ = await owned_booking(
@@ -44,14 +53,20 @@ async def read_time(actor: Actor, booking_id: int, when: str, ctx: ServiceContex
     return start
 
 
-async def reschedule(
-    booking_id: int, actor: Actor, when: str | datetime, ctx: ServiceContext
-) -> Booking:
+@dataclass(frozen=True, slots=True)
+class RescheduleBooking(OnBooking):
+    """The caller confirmed the new time the Reschedule form read (or typed it)."""
+
+    when: str | datetime
+
+
+async def reschedule(command: RescheduleBooking, ctx: ServiceContext) -> Booking:
     """Move a confirmed booking: at once with instant booking, else the other side answers.
 
     `when` is the caller's words, or the start they already confirmed. A restricted
     caller is refused: moving a session books a new time.
     """
+    actor, booking_id, when = command.actor, command.booking_id, command.when
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "request_reschedule")
@@ -79,10 +94,16 @@ async def reschedule(
     return booking
 
 
-async def answer_reschedule(
-    booking_id: int, actor: Actor, accepted: bool, ctx: ServiceContext
-) -> Booking:
+@dataclass(frozen=True, slots=True)
+class AnswerReschedule(OnBooking):
+    """Accept or Decline on a proposed new time."""
+
+    accepted: bool
+
+
+async def answer_reschedule(command: AnswerReschedule, ctx: ServiceContext) -> Booking:
     """The other side accepts or declines a proposed new time."""
+    actor, booking_id, accepted = command.actor, command.booking_id, command.accepted
     now = ctx.clock.now()
     action = "accept_reschedule" if accepted else "decline_reschedule"
     async with ctx.uow() as uow:

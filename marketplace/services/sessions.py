@@ -7,6 +7,7 @@ tutor's payout once the dispute window after the end has closed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.domain.attendance import Attendance, completion_outcome
@@ -16,12 +17,18 @@ from marketplace.domain.ranking import session_tally
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
 from marketplace.services import payments, survey
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.context import ServiceContext
 
 
-async def counterpart(booking_id: int, actor: Actor, ctx: ServiceContext) -> int:
+@dataclass(frozen=True, slots=True)
+class FindCounterpart(OnBooking):
+    """Report on a session: whom the caller would report."""
+
+
+async def counterpart(command: FindCounterpart, ctx: ServiceContext) -> int:
     """The other participant of the actor's session (`PermissionDeniedError` if not theirs)."""
+    actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
         booking = await uow.bookings.get(booking_id)
     if booking is None or booking.guild_id != actor.guild_id:
@@ -30,11 +37,17 @@ async def counterpart(booking_id: int, actor: Actor, ctx: ServiceContext) -> int
     return booking.tutor_id if actor.user_id == booking.student_id else booking.student_id
 
 
-async def complete(booking_id: int, actor: Actor, ctx: ServiceContext) -> Booking:
+@dataclass(frozen=True, slots=True)
+class CompleteSession(OnBooking):
+    """The Mark complete button on a session."""
+
+
+async def complete(command: CompleteSession, ctx: ServiceContext) -> Booking:
     """Mark complete: either side, once the session has started.
 
     A tutor who checked in after the no-show limit makes it a late start.
     """
+    actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
         booking = await uow.bookings.get(booking_id)
         if booking is None or booking.guild_id != actor.guild_id:

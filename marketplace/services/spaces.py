@@ -36,7 +36,7 @@ from marketplace.ports import (
     SpaceUnavailableError,
     UnitOfWork,
 )
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 
 SWEEP_EVERY = timedelta(minutes=10)
@@ -371,8 +371,13 @@ async def live_space(booking_id: int, ctx: ServiceContext) -> SessionSpace | Non
     return space if space is not None and space.is_live else None
 
 
+@dataclass(frozen=True, slots=True)
+class AgreeToNotice(OnBooking):
+    """I agree on the conduct notice in a session's space."""
+
+
 async def agree_to_notice(
-    booking_id: int, actor: Actor, ctx: ServiceContext, spaces: SessionSpaces
+    command: AgreeToNotice, ctx: ServiceContext, spaces: SessionSpaces
 ) -> Agreement:
     """A participant agreed to the conduct notice: record it, then let them speak.
 
@@ -380,6 +385,7 @@ async def agree_to_notice(
     not open (`ConflictError("space_closed")`). Pressing again is harmless, and repairs
     the voice permission if the first try did not get through.
     """
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await uow.bookings.get(booking_id)

@@ -29,7 +29,10 @@ async def test_an_unexpected_error_in_a_persistent_button_is_answered_and_logged
     listing = await c.emu.slash(c.student, c.guild, "bookings", scope="upcoming")
     exploded = RuntimeError("database exploded")
 
-    async def broken(*_args, **_kwargs):
+    async def broken(command: attendance.CheckIn, _ctx: object) -> bool:
+        # The button still calls the use case as it is shaped: its command, for this booking.
+        assert command == attendance.CheckIn(command.actor, booking.booking_id)
+        assert command.actor.user_id == c.student.id
         raise exploded
 
     monkeypatch.setattr(attendance, "check_in", broken)

@@ -102,7 +102,9 @@ class PaidWorld:
 
     async def open_checkout(self, booking: Booking) -> tuple[str, str]:
         """The student follows their link and presses Pay: (token, hosted checkout url)."""
-        link = await checkout.link_for(booking.booking_id, self.student, self.ctx)
+        link = await checkout.link_for(
+            checkout.CheckoutLink(self.student, booking.booking_id), self.ctx
+        )
         token = link.rsplit("/", 1)[1]
         return token, await checkout.start_checkout(token, self.ctx)
 

@@ -57,7 +57,7 @@ async def build_stats_world(ctx: ServiceContext, clock: SettableClock) -> StatsW
     await bookings.cancel(bookings.CancelBooking(student, cancelled.booking_id), ctx)
 
     clock.set(at(2, 10, 5))
-    await sessions.complete(done.booking_id, student, ctx)
+    await sessions.complete(sessions.CompleteSession(student, done.booking_id), ctx)
     await survey.answer(AnswerSurvey(student, done.booking_id, Answer.HELPED.value), ctx)
     await reviews.leave(WriteReview(student, done.booking_id, "5", ()), ctx)
     case = await moderation.report(ReportUser(student, TUTOR_ID, "Rude in the session chat"), ctx)

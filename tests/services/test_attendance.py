@@ -63,7 +63,7 @@ async def _sweep_at(runner, clock, when):
 
 async def _check_in(ctx, clock, who, booking, when):
     clock.set(when)
-    return await attendance.check_in(booking.booking_id, who, ctx)
+    return await attendance.check_in(attendance.CheckIn(who, booking.booking_id), ctx)
 
 
 async def _stored(ctx, booking):
@@ -179,7 +179,9 @@ async def test_nobody_checked_in_is_left_to_the_participants(
     assert (await _stored(service_context, booking)).state is BookingState.CONFIRMED
     assert notifier.of(NoticeKind.NO_SHOW_RECORDED) == []
     assert len(await _absences(service_context, booking.guild_id)) == 2
-    done = await sessions.complete(booking.booking_id, world.student, service_context)
+    done = await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
     assert done.outcome is Outcome.COMPLETED
 
 
@@ -217,7 +219,9 @@ async def test_mark_complete_after_a_late_tutor_is_a_late_start(world, service_c
     booking = await _booked(world, service_context)
     await _check_in(service_context, clock, world.tutor, booking, START + timedelta(minutes=16))
 
-    done = await sessions.complete(booking.booking_id, world.student, service_context)
+    done = await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
 
     assert done.outcome is Outcome.LATE_START
 
@@ -228,7 +232,8 @@ async def test_a_reschedule_moves_the_checks_and_the_old_ones_do_nothing(
     booking = await _booked(world, service_context)
     new_start = START + timedelta(hours=3)
     moved = await rescheduling.reschedule(
-        booking.booking_id, world.student, new_start, service_context
+        rescheduling.RescheduleBooking(world.student, booking.booking_id, new_start),
+        service_context,
     )
     assert moved.start == new_start
 
@@ -249,7 +254,10 @@ async def test_a_check_for_an_older_time_skips_itself(
 ):
     booking = await _booked(world, service_context)
     await rescheduling.reschedule(
-        booking.booking_id, world.student, START + timedelta(hours=3), service_context
+        rescheduling.RescheduleBooking(
+            world.student, booking.booking_id, START + timedelta(hours=3)
+        ),
+        service_context,
     )
     async with uow_factory() as uow:  # as if a runner had claimed the old rows before the move
         for kind in ("attendance_check", "auto_complete"):

@@ -39,7 +39,7 @@ async def _confirmed(paid: PaidWorld):
 
 async def _check_in(paid: PaidWorld, who, booking, when) -> None:
     paid.clock.set(when)
-    await attendance.check_in(booking.booking_id, who, paid.ctx)
+    await attendance.check_in(attendance.CheckIn(who, booking.booking_id), paid.ctx)
 
 
 async def _at(paid: PaidWorld, when) -> None:

@@ -355,7 +355,10 @@ async def test_a_stranger_cannot_preview_or_reschedule_someone_elses_booking(wor
             bookings.PreviewCancellation(actor(99), booking.booking_id), world.ctx
         )
     with pytest.raises(PermissionDeniedError):
-        await rescheduling.reschedule(booking.booking_id, actor(99), "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(
+            rescheduling.RescheduleBooking(actor(99), booking.booking_id, "2026-12-03 12:00"),
+            world.ctx,
+        )
     with pytest.raises(NotFoundError):
         await bookings.cancellation_preview(
             bookings.PreviewCancellation(actor(99, OTHER_GUILD), booking.booking_id), world.ctx
@@ -554,7 +557,8 @@ async def test_a_student_reschedule_with_instant_booking_moves_at_once(instant_w
     booking = await book(instant_world.ctx)
 
     moved = await rescheduling.reschedule(
-        booking.booking_id, STUDENT, "2026-12-03 12:00", instant_world.ctx
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"),
+        instant_world.ctx,
     )
 
     new_start = at(3, 11)
@@ -579,7 +583,7 @@ async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow
     booking = await confirmed(world.ctx)
 
     proposed = await rescheduling.reschedule(
-        booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"), world.ctx
     )
 
     assert (proposed.start, proposed.sequence) == (booking.start, 0)
@@ -588,9 +592,13 @@ async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow
     assert ("reschedule_requested", TUTOR_ID, "pending") in await notices(uow_factory)
     assert [r[2] for r in await reminders(uow_factory)] == [0, 0]
     with pytest.raises(PermissionDeniedError):
-        await rescheduling.answer_reschedule(booking.booking_id, STUDENT, True, world.ctx)
+        await rescheduling.answer_reschedule(
+            rescheduling.AnswerReschedule(STUDENT, booking.booking_id, True), world.ctx
+        )
 
-    moved = await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+    moved = await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(TUTOR, booking.booking_id, True), world.ctx
+    )
 
     assert moved.booking_id == booking.booking_id
     assert (moved.start, moved.end, moved.sequence) == (at(3, 11), at(3, 12), 1)
@@ -603,9 +611,13 @@ async def test_a_student_reschedule_is_proposed_and_the_tutor_accepts(world, uow
 
 async def test_a_declined_reschedule_keeps_the_time(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"), world.ctx
+    )
 
-    kept = await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    kept = await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(TUTOR, booking.booking_id, False), world.ctx
+    )
 
     assert (kept.start, kept.end, kept.sequence) == (booking.start, booking.end, 0)
     assert kept.proposed_start is None
@@ -615,16 +627,26 @@ async def test_a_declined_reschedule_keeps_the_time(world, uow_factory):
         (TOMORROW_10 - timedelta(minutes=15), 15, 0),
     ]
     with pytest.raises(InvalidTransitionError):
-        await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+        await rescheduling.answer_reschedule(
+            rescheduling.AnswerReschedule(TUTOR, booking.booking_id, True), world.ctx
+        )
 
 
 async def test_a_second_proposal_and_its_refusal_are_sent_too(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
-    await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"), world.ctx
+    )
+    await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(TUTOR, booking.booking_id, False), world.ctx
+    )
 
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-04 12:00", world.ctx)
-    await rescheduling.answer_reschedule(booking.booking_id, TUTOR, False, world.ctx)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-04 12:00"), world.ctx
+    )
+    await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(TUTOR, booking.booking_id, False), world.ctx
+    )
 
     # Each proposal and each refusal is its own message.
     sent = [n for n in await notices(uow_factory) if n[0].startswith("reschedule_")]
@@ -640,13 +662,14 @@ async def test_a_tutor_reschedule_needs_the_students_answer(instant_world, uow_f
     booking = await book(instant_world.ctx)
 
     proposed = await rescheduling.reschedule(
-        booking.booking_id, TUTOR, "2026-12-03 12:00", instant_world.ctx
+        rescheduling.RescheduleBooking(TUTOR, booking.booking_id, "2026-12-03 12:00"),
+        instant_world.ctx,
     )
 
     assert (proposed.start, proposed.proposed_by) == (booking.start, Party.TUTOR)
     assert ("reschedule_requested", STUDENT_ID, "pending") in await notices(uow_factory)
     moved = await rescheduling.answer_reschedule(
-        booking.booking_id, STUDENT, True, instant_world.ctx
+        rescheduling.AnswerReschedule(STUDENT, booking.booking_id, True), instant_world.ctx
     )
     assert (moved.start, moved.sequence) == (at(3, 11), 1)
 
@@ -656,7 +679,10 @@ async def test_rescheduling_into_a_taken_slot_is_refused(world, uow_factory):
     await book(world.ctx, at(3, 11), student=actor(12))
 
     with pytest.raises(ConflictError) as refused:
-        await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(
+            rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"),
+            world.ctx,
+        )
 
     assert refused.value.reason == "slot_taken"
     (row, _other) = await booking_rows(uow_factory)
@@ -665,11 +691,15 @@ async def test_rescheduling_into_a_taken_slot_is_refused(world, uow_factory):
 
 async def test_accepting_a_proposal_whose_time_was_taken_meanwhile_is_refused(world, uow_factory):
     booking = await confirmed(world.ctx)
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"), world.ctx
+    )
     await book(world.ctx, at(3, 11), student=actor(12))
 
     with pytest.raises(ConflictError) as refused:
-        await rescheduling.answer_reschedule(booking.booking_id, TUTOR, True, world.ctx)
+        await rescheduling.answer_reschedule(
+            rescheduling.AnswerReschedule(TUTOR, booking.booking_id, True), world.ctx
+        )
 
     assert refused.value.reason == "slot_taken"
     (row, _other) = await booking_rows(uow_factory)
@@ -680,7 +710,8 @@ async def test_rescheduling_to_half_an_hour_later_overlapping_itself_is_fine(ins
     booking = await book(instant_world.ctx)
 
     moved = await rescheduling.reschedule(
-        booking.booking_id, STUDENT, "tomorrow 11:30", instant_world.ctx
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "tomorrow 11:30"),
+        instant_world.ctx,
     )
 
     assert moved.start == TOMORROW_10 + timedelta(minutes=30)
@@ -698,7 +729,9 @@ async def test_a_bad_reschedule_is_refused_and_keeps_the_time(instant_world, uow
         "gibberish",
     ):
         with pytest.raises((ConflictError, InputError)) as refused:
-            await rescheduling.reschedule(booking.booking_id, STUDENT, when, instant_world.ctx)
+            await rescheduling.reschedule(
+                rescheduling.RescheduleBooking(STUDENT, booking.booking_id, when), instant_world.ctx
+            )
         error = refused.value
         refusals[when] = getattr(error, "reason", None) or getattr(error, "problem", None)
 
@@ -717,7 +750,10 @@ async def test_a_request_cannot_be_rescheduled_before_it_is_accepted(world):
     booking = await book(world.ctx)
 
     with pytest.raises(InvalidTransitionError):
-        await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", world.ctx)
+        await rescheduling.reschedule(
+            rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"),
+            world.ctx,
+        )
 
 
 # --- Listing -------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ async def paid(database, uow_factory, clock) -> AsyncIterator[PaidWorld]:
 async def _completed(paid: PaidWorld) -> Booking:
     booking = await _confirmed(paid)
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.deliver()
     return booking

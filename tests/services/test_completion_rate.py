@@ -73,7 +73,7 @@ async def _sweep_at(runner, clock, when):
 
 async def _check_in(ctx, clock, who, booking, when):
     clock.set(when)
-    await attendance.check_in(booking.booking_id, who, ctx)
+    await attendance.check_in(attendance.CheckIn(who, booking.booking_id), ctx)
 
 
 # --- What counts ---------------------------------------------------------------------------
@@ -90,7 +90,9 @@ async def test_mark_complete_counts_a_held_session(world, service_context, clock
     booking = await _booked(world, service_context)
     clock.set(END)
 
-    await sessions.complete(booking.booking_id, world.student, service_context)
+    await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
 
     assert await _counts(service_context) == HELD
 
@@ -176,7 +178,9 @@ async def test_the_counts_add_up_to_the_rate(world, service_context, clock):
     clock.set(START + timedelta(hours=3))
 
     for booking in (first, second):
-        await sessions.complete(booking.booking_id, world.student, service_context)
+        await sessions.complete(
+            sessions.CompleteSession(world.student, booking.booking_id), service_context
+        )
 
     counts = await _counts(service_context)
     assert counts == CompletionCounts(held=2, dropped=1)
@@ -189,10 +193,14 @@ async def test_the_counts_add_up_to_the_rate(world, service_context, clock):
 async def test_a_second_mark_complete_is_refused_and_counts_nothing(world, service_context, clock):
     booking = await _booked(world, service_context)
     clock.set(END)
-    await sessions.complete(booking.booking_id, world.student, service_context)
+    await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
 
     with pytest.raises(InvalidTransitionError):
-        await sessions.complete(booking.booking_id, world.tutor, service_context)
+        await sessions.complete(
+            sessions.CompleteSession(world.tutor, booking.booking_id), service_context
+        )
 
     assert await _counts(service_context) == HELD
 
@@ -204,7 +212,9 @@ async def test_auto_completion_after_mark_complete_counts_nothing_more(
     await _check_in(service_context, clock, world.student, booking, START)
     await _check_in(service_context, clock, world.tutor, booking, START)
     clock.set(START + timedelta(minutes=50))
-    await sessions.complete(booking.booking_id, world.student, service_context)
+    await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
 
     await _sweep_at(runner, clock, END)
 
@@ -236,7 +246,9 @@ async def test_search_ranks_a_reliable_tutor_above_an_unknown_one_above_an_unrel
     held = await _booked(world, service_context, tutor_id=22, start=START + timedelta(hours=2))
     clock.set(START + timedelta(hours=3))
     await sessions.record_outcome(let_down.booking_id, Outcome.TUTOR_NO_SHOW, service_context)
-    await sessions.complete(held.booking_id, world.student, service_context)
+    await sessions.complete(
+        sessions.CompleteSession(world.student, held.booking_id), service_context
+    )
 
     results = await search.find(FindTutors(world.student, "calculus"), service_context)
 
@@ -247,7 +259,9 @@ async def test_search_ranks_a_reliable_tutor_above_an_unknown_one_above_an_unrel
 async def test_the_profile_card_carries_a_tutors_counts_only(world, service_context, clock):
     booking = await _booked(world, service_context)
     clock.set(END)
-    await sessions.complete(booking.booking_id, world.student, service_context)
+    await sessions.complete(
+        sessions.CompleteSession(world.student, booking.booking_id), service_context
+    )
 
     tutor_card = await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), service_context)
     student_card = await profiles.view(profiles.ViewProfile(GUILD, STUDENT_ID), service_context)

@@ -43,7 +43,7 @@ async def _confirmed(paid: PaidWorld):
 
 async def _check_in(paid: PaidWorld, who, booking, when) -> None:
     paid.clock.set(when)
-    await attendance.check_in(booking.booking_id, who, paid.ctx)
+    await attendance.check_in(attendance.CheckIn(who, booking.booking_id), paid.ctx)
 
 
 async def _completed(paid: PaidWorld):
@@ -52,7 +52,7 @@ async def _completed(paid: PaidWorld):
     await _check_in(paid, paid.student, booking, START)
     await _check_in(paid, paid.tutor, booking, START)
     paid.clock.set(START + timedelta(minutes=5))
-    await sessions.complete(booking.booking_id, paid.tutor, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     return booking
 
@@ -73,7 +73,9 @@ async def test_a_confirmed_tutor_no_show_is_refunded_in_full_at_once(paid):
     booking = await _confirmed(paid)
     await _check_in(paid, paid.student, booking, START)
     paid.clock.set(START + timedelta(minutes=5))
-    await sessions.complete(booking.booking_id, paid.tutor, paid.ctx)  # too early, tutor absent
+    await sessions.complete(
+        sessions.CompleteSession(paid.tutor, booking.booking_id), paid.ctx
+    )  # too early, tutor absent
     await paid.sweep()
 
     dispute = await _open(paid, booking, when=END + timedelta(hours=1))
@@ -196,7 +198,9 @@ async def test_a_refund_below_what_was_already_refunded_is_refused(paid):
     await _check_in(paid, paid.student, booking, START)
     await _check_in(paid, paid.tutor, booking, START + timedelta(minutes=20))
     paid.clock.set(START + timedelta(minutes=30))
-    await sessions.complete(booking.booking_id, paid.tutor, paid.ctx)  # a late start: 50 %
+    await sessions.complete(
+        sessions.CompleteSession(paid.tutor, booking.booking_id), paid.ctx
+    )  # a late start: 50 %
     dispute = await _open(paid, booking, who=paid.tutor)
     assert dispute.is_open  # the tutor's dispute is for the moderators
     with pytest.raises(ConflictError) as refused:

@@ -337,7 +337,10 @@ async def test_a_moved_booking_is_reminded_at_its_new_time_only(
 ):
     world = await build_world(service_context, clock, instant=True)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"),
+        service_context,
+    )
     new_start = at(3, 11)
 
     await sweep_at(runner, clock, BEFORE_120)
@@ -361,7 +364,10 @@ async def test_a_reminder_for_an_older_time_of_the_booking_is_skipped(
 ):
     world = await build_world(service_context, clock, instant=True)
     booking = await bookings.book(book_cmd(world.student, TUTOR_ID, START), service_context)
-    await rescheduling.reschedule(booking.booking_id, STUDENT, "2026-12-03 12:00", service_context)
+    await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(STUDENT, booking.booking_id, "2026-12-03 12:00"),
+        service_context,
+    )
     await revive(uow_factory, "reminder")  # the sequence-0 reminders
 
     await sweep_at(runner, clock, BEFORE_120)

@@ -406,9 +406,13 @@ class PaidLoop(RuleBasedStateMachine):
         booking_id = self._pick(data, BookingState.CONFIRMED)
 
         async def go() -> None:
-            moved = await rescheduling.reschedule(booking_id, self.paid.student, slot, self.ctx)
+            moved = await rescheduling.reschedule(
+                rescheduling.RescheduleBooking(self.paid.student, booking_id, slot), self.ctx
+            )
             if moved.reschedule_pending:
-                await rescheduling.answer_reschedule(booking_id, self.paid.tutor, True, self.ctx)
+                await rescheduling.answer_reschedule(
+                    rescheduling.AnswerReschedule(self.paid.tutor, booking_id, True), self.ctx
+                )
 
         self.run(self._try(go()))
 

@@ -101,7 +101,7 @@ async def test_a_completed_session_is_captured_then_paid_out_after_the_dispute_w
     assert (await paid.payment(booking.booking_id)).captured == 0  # still only held
 
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     payment = await paid.payment(booking.booking_id)
     assert payment.captured == TOTAL_MINOR
@@ -267,7 +267,9 @@ async def test_completing_before_the_start_is_refused(paid):
     booking = await _confirmed(paid)
 
     with pytest.raises(ConflictError) as refused:
-        await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+        await sessions.complete(
+            sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx
+        )
     assert refused.value.reason == "not_started"
 
 
@@ -276,8 +278,12 @@ async def test_reschedule_keeps_the_payment_and_captures_when_moved_past_the_win
     async with paid.ctx.uow(read_only=True) as uow:
         refs_before = await uow.payments.refs(booking.booking_id)
 
-    moved = await rescheduling.reschedule(booking.booking_id, paid.student, FAR, paid.ctx)
-    await rescheduling.answer_reschedule(moved.booking_id, paid.tutor, True, paid.ctx)
+    moved = await rescheduling.reschedule(
+        rescheduling.RescheduleBooking(paid.student, booking.booking_id, FAR), paid.ctx
+    )
+    await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(paid.tutor, moved.booking_id, True), paid.ctx
+    )
     await paid.sweep()
 
     async with paid.ctx.uow(read_only=True) as uow:
@@ -337,7 +343,7 @@ async def test_an_event_for_a_booking_not_stored_yet_asks_for_a_retry(paid):
 async def test_a_dispute_freezes_the_payout(paid):
     booking = await _confirmed(paid)
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     intent = await paid.intent(booking.booking_id)
 
@@ -361,7 +367,7 @@ async def test_a_payout_waits_for_the_tutor_to_finish_payout_setup(paid):
     await paid.fake.disable_payouts(account.account_id)
     await paid.deliver()
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
 
     await paid.later(timedelta(days=3))
@@ -389,7 +395,7 @@ async def test_only_the_student_gets_a_checkout_link(paid):
     booking = await paid.book(SOON)
 
     with pytest.raises(NotFoundError):
-        await checkout.link_for(booking.booking_id, paid.tutor, paid.ctx)
+        await checkout.link_for(checkout.CheckoutLink(paid.tutor, booking.booking_id), paid.ctx)
 
 
 async def test_an_unpaid_request_that_lapses_tells_only_the_student(paid):
@@ -405,8 +411,12 @@ async def test_an_unpaid_request_that_lapses_tells_only_the_student(paid):
 async def test_the_checkout_link_is_one_per_booking(paid):
     booking = await paid.book(SOON)
 
-    first = await checkout.link_for(booking.booking_id, paid.student, paid.ctx)
-    again = await checkout.link_for(booking.booking_id, paid.student, paid.ctx)
+    first = await checkout.link_for(
+        checkout.CheckoutLink(paid.student, booking.booking_id), paid.ctx
+    )
+    again = await checkout.link_for(
+        checkout.CheckoutLink(paid.student, booking.booking_id), paid.ctx
+    )
 
     assert first == again
     assert len(first.rsplit("/", 1)[1]) >= 22  # at least 128 random bits, url-safe
@@ -430,7 +440,7 @@ async def test_a_tutors_checklist_asks_for_payouts_in_a_paid_guild(paid):
 async def test_a_dispute_whose_webhook_is_late_still_freezes_the_payout(paid):
     booking = await _confirmed(paid)
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.deliver()
     await paid.fake.dispute((await paid.intent(booking.booking_id))["id"])

@@ -33,7 +33,7 @@ async def _completed(paid: PaidWorld) -> int:
     await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     paid.clock.set(SOON + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
     return booking.booking_id
 

@@ -62,7 +62,7 @@ async def completed(ctx, clock, student=STUDENT, start=START):
     booking = await bookings.book(book_cmd(student, TUTOR_ID, start), ctx)
     await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(start + timedelta(minutes=65))
-    return await sessions.complete(booking.booking_id, student, ctx)
+    return await sessions.complete(sessions.CompleteSession(student, booking.booking_id), ctx)
 
 
 async def lived(ctx, clock):
@@ -233,7 +233,7 @@ async def test_the_payout_goes_out_and_the_ledger_verifies_after_both_sides_dele
     await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     paid.clock.set(START + timedelta(minutes=61))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     await paid.sweep()
 
     assert (await privacy.delete(privacy.DeleteMyData(paid.student), paid.ctx)).erased

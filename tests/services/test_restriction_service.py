@@ -196,7 +196,10 @@ async def test_a_confirmed_session_stays_but_a_restricted_user_cannot_move_it(
     await bookings.accept(bookings.AcceptBooking(world.tutor, booking.booking_id), service_context)
     await _restrict(service_context, STUDENT_ID)
     with pytest.raises(ConflictError):
-        await rescheduling.reschedule(booking.booking_id, world.student, at(4, 10), service_context)
+        await rescheduling.reschedule(
+            rescheduling.RescheduleBooking(world.student, booking.booking_id, at(4, 10)),
+            service_context,
+        )
     cancelled = await bookings.cancel(
         bookings.CancelBooking(world.student, booking.booking_id), service_context
     )

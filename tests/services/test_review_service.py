@@ -50,7 +50,10 @@ async def completed_all(ctx, clock, starts=STARTS[:1], tutor_id=TUTOR_ID) -> lis
     for booking in booked:
         await bookings.accept(bookings.AcceptBooking(actor(tutor_id), booking.booking_id), ctx)
     clock.set(max(starts) + timedelta(minutes=5))
-    return [await sessions.complete(b.booking_id, STUDENT, ctx) for b in booked]
+    return [
+        await sessions.complete(sessions.CompleteSession(STUDENT, b.booking_id), ctx)
+        for b in booked
+    ]
 
 
 async def completed(ctx, clock) -> Booking:
@@ -210,7 +213,7 @@ async def test_the_tutor_reviews_the_student_once_after_completion(ctx, clock, u
     with pytest.raises(InvalidTransitionError):
         await reviews.leave(of_student(booking.booking_id), ctx)
     clock.set(STARTS[0] + timedelta(minutes=5))
-    await sessions.complete(booking.booking_id, STUDENT, ctx)
+    await sessions.complete(sessions.CompleteSession(STUDENT, booking.booking_id), ctx)
 
     prompt = await reviews.open_form(TUTOR, booking.booking_id, ctx)
     assert (prompt.about, prompt.own, prompt.received) == (Party.STUDENT, None, None)
@@ -276,7 +279,7 @@ async def test_reviews_of_a_student_never_move_their_tutor_ranking(ctx, clock):
         await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(max(STARTS) + timedelta(minutes=5))
     for booking in booked:
-        await sessions.complete(booking.booking_id, as_student, ctx)
+        await sessions.complete(sessions.CompleteSession(as_student, booking.booking_id), ctx)
         await reviews.leave(of_student(booking.booking_id, stars="5"), ctx)
     card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (None, 0)
@@ -359,7 +362,9 @@ async def test_three_new_students_reviewing_one_tutor_within_a_day_hold_the_thir
     clock.set(max(starts) + timedelta(minutes=5))
     saved = []
     for booking, student_id in zip(booked, students, strict=True):
-        await sessions.complete(booking.booking_id, actor(student_id), ctx)
+        await sessions.complete(
+            sessions.CompleteSession(actor(student_id), booking.booking_id), ctx
+        )
         saved.append(await reviews.leave(write(booking.booking_id, who=actor(student_id)), ctx))
     assert [s.review.flag_reason for s in saved] == [None, None, "burst"]
     assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 2

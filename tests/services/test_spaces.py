@@ -377,7 +377,10 @@ async def test_moving_a_booking_schedules_its_space_to_close_now_and_closes_the_
     clock.set(moved_at)
 
     moved = await rescheduling.reschedule(
-        booking.booking_id, world.student, START + timedelta(days=1), world.ctx
+        rescheduling.RescheduleBooking(
+            world.student, booking.booking_id, START + timedelta(days=1)
+        ),
+        world.ctx,
     )
 
     assert moved.start == START + timedelta(days=1)
@@ -390,9 +393,14 @@ async def test_moving_a_booking_schedules_its_space_to_close_now_and_closes_the_
 async def test_a_moved_booking_gets_a_new_space_at_its_new_time(world, fake):
     booking = await _booked(world)
     old = await _open(world, fake, booking)
-    await spaces.agree_to_notice(booking.booking_id, world.student, world.ctx, fake)
+    await spaces.agree_to_notice(
+        spaces.AgreeToNotice(world.student, booking.booking_id), world.ctx, fake
+    )
     moved = await rescheduling.reschedule(
-        booking.booking_id, world.student, START + timedelta(days=1), world.ctx
+        rescheduling.RescheduleBooking(
+            world.student, booking.booking_id, START + timedelta(days=1)
+        ),
+        world.ctx,
     )
     await spaces.close_space(booking.booking_id, world.ctx, fake)
 
@@ -572,7 +580,9 @@ async def test_a_participant_who_agrees_is_recorded_and_let_speak(world, fake):
     booking = await _booked(world)
     space = await _open(world, fake, booking)
 
-    agreement = await spaces.agree_to_notice(booking.booking_id, world.student, world.ctx, fake)
+    agreement = await spaces.agree_to_notice(
+        spaces.AgreeToNotice(world.student, booking.booking_id), world.ctx, fake
+    )
 
     assert agreement == spaces.Agreement(first_time=True, voice_id=space.voice_id)
     assert fake.speaking == [(GUILD, space.voice_id, STUDENT_ID)]
@@ -586,10 +596,14 @@ async def test_a_participant_who_agrees_is_recorded_and_let_speak(world, fake):
 async def test_pressing_i_agree_again_grants_voice_again_but_keeps_the_first_time(world, fake):
     booking = await _booked(world)
     space = await _open(world, fake, booking)
-    await spaces.agree_to_notice(booking.booking_id, world.tutor, world.ctx, fake)
+    await spaces.agree_to_notice(
+        spaces.AgreeToNotice(world.tutor, booking.booking_id), world.ctx, fake
+    )
     world.clock.set(START)
 
-    again = await spaces.agree_to_notice(booking.booking_id, world.tutor, world.ctx, fake)
+    again = await spaces.agree_to_notice(
+        spaces.AgreeToNotice(world.tutor, booking.booking_id), world.ctx, fake
+    )
 
     assert again == spaces.Agreement(first_time=False, voice_id=space.voice_id)
     assert fake.speaking == [(GUILD, space.voice_id, TUTOR_ID)] * 2
@@ -603,10 +617,14 @@ async def test_someone_outside_the_session_cannot_agree(world, fake):
     stranger = await add_student(world.ctx, STRANGER_ID)
 
     with pytest.raises(PermissionDeniedError):
-        await spaces.agree_to_notice(booking.booking_id, stranger, world.ctx, fake)
+        await spaces.agree_to_notice(
+            spaces.AgreeToNotice(stranger, booking.booking_id), world.ctx, fake
+        )
     with pytest.raises(NotFoundError):
         await spaces.agree_to_notice(
-            booking.booking_id, actor(STUDENT_ID, OTHER_GUILD), world.ctx, fake
+            spaces.AgreeToNotice(actor(STUDENT_ID, OTHER_GUILD), booking.booking_id),
+            world.ctx,
+            fake,
         )
     assert fake.speaking == []
 
@@ -618,9 +636,13 @@ async def test_agreeing_in_a_closed_space_is_refused(world, fake):
     await spaces.close_space(booking.booking_id, world.ctx, fake)
 
     with pytest.raises(ConflictError) as refused:
-        await spaces.agree_to_notice(booking.booking_id, world.student, world.ctx, fake)
+        await spaces.agree_to_notice(
+            spaces.AgreeToNotice(world.student, booking.booking_id), world.ctx, fake
+        )
     with pytest.raises(PermissionDeniedError):
-        await spaces.agree_to_notice(booking.booking_id, actor(STRANGER_ID), world.ctx, fake)
+        await spaces.agree_to_notice(
+            spaces.AgreeToNotice(actor(STRANGER_ID), booking.booking_id), world.ctx, fake
+        )
 
     assert refused.value.reason == "space_closed"
     assert fake.speaking == []
@@ -630,7 +652,9 @@ async def test_agreeing_before_the_space_exists_is_refused_as_closed(world, fake
     booking = await _booked(world)
 
     with pytest.raises(ConflictError) as refused:
-        await spaces.agree_to_notice(booking.booking_id, world.student, world.ctx, fake)
+        await spaces.agree_to_notice(
+            spaces.AgreeToNotice(world.student, booking.booking_id), world.ctx, fake
+        )
 
     assert refused.value.reason == "space_closed"
 

@@ -68,7 +68,9 @@ async def test_a_paid_guild_shows_sales_and_platform_fees_from_the_ledger(
         await bookings.accept(bookings.AcceptBooking(paid.tutor, booking.booking_id), paid.ctx)
         await paid.sweep()
         paid.clock.set(start + timedelta(minutes=61))
-        await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+        await sessions.complete(
+            sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx
+        )
         await paid.sweep()
         await paid.later(timedelta(hours=49))  # past the dispute window: paid out
         admin = replace(paid.student, user_id=5, has_manage_guild=True)

@@ -40,7 +40,7 @@ async def confirmed(ctx) -> Booking:
 async def completed(ctx, clock) -> Booking:
     booking = await confirmed(ctx)
     clock.set(START + timedelta(minutes=5))
-    return await sessions.complete(booking.booking_id, STUDENT, ctx)
+    return await sessions.complete(sessions.CompleteSession(STUDENT, booking.booking_id), ctx)
 
 
 async def survey_rows(uow_factory):
@@ -50,7 +50,7 @@ async def survey_rows(uow_factory):
 async def test_completing_a_session_schedules_exactly_one_survey_per_side(ctx, clock, uow_factory):
     booking = await completed(ctx, clock)
     with pytest.raises(InvalidTransitionError):  # a second completion changes nothing
-        await sessions.complete(booking.booking_id, TUTOR, ctx)
+        await sessions.complete(sessions.CompleteSession(TUTOR, booking.booking_id), ctx)
 
     rows = await survey_rows(uow_factory)
     assert sorted(r.user_id for r in rows) == [STUDENT_ID, TUTOR_ID]

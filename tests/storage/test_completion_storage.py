@@ -68,7 +68,12 @@ async def test_sessions_of_one_tutor_ending_at_once_lose_no_count(
 
     results = await asyncio.wait_for(
         asyncio.gather(
-            *(sessions.complete(b.booking_id, world.student, service_context) for b in booked),
+            *(
+                sessions.complete(
+                    sessions.CompleteSession(world.student, b.booking_id), service_context
+                )
+                for b in booked
+            ),
             return_exceptions=True,
         ),
         timeout=30,

@@ -47,7 +47,7 @@ async def _confirmed(paid: PaidWorld, start=SOON):
 async def test_pay_accept_complete_and_payout(paid):
     booking = await _confirmed(paid)
     paid.clock.set(SOON + timedelta(hours=1, minutes=5))
-    await sessions.complete(booking.booking_id, paid.tutor, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.tutor, booking.booking_id), paid.ctx)
     await paid.sweep()
     await paid.later(timedelta(hours=48, minutes=1))
 
@@ -102,7 +102,7 @@ async def test_the_same_webhook_handled_twice_at_once_applies_once(paid):
 async def test_two_runners_moving_the_same_money_capture_it_once(paid, database):
     booking = await _confirmed(paid)
     paid.clock.set(SOON + timedelta(hours=1, minutes=5))
-    await sessions.complete(booking.booking_id, paid.student, paid.ctx)
+    await sessions.complete(sessions.CompleteSession(paid.student, booking.booking_id), paid.ctx)
     other = JobRunner(
         SqlActionQueue(database, clock=paid.clock),
         Handlers(paid.ctx, paid.notifier).by_kind(),

@@ -68,7 +68,10 @@ async def sessions_held(ctx: ServiceContext, clock, count: int) -> list[int]:
     for booking in booked:
         await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     clock.set(starts[-1] + timedelta(minutes=5))
-    return [(await sessions.complete(b.booking_id, STUDENT, ctx)).booking_id for b in booked]
+    return [
+        (await sessions.complete(sessions.CompleteSession(STUDENT, b.booking_id), ctx)).booking_id
+        for b in booked
+    ]
 
 
 def by_student(booking_id: int, stars: str, text: str = "") -> WriteReview:

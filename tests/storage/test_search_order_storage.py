@@ -76,7 +76,10 @@ async def held_sessions(ctx, clock, tutor_id: int, count: int) -> list[int]:
     for booking in booked:
         await bookings.accept(bookings.AcceptBooking(actor(tutor_id), booking.booking_id), ctx)
     clock.set(starts[-1] + timedelta(minutes=5))
-    return [(await sessions.complete(b.booking_id, STUDENT, ctx)).booking_id for b in booked]
+    return [
+        (await sessions.complete(sessions.CompleteSession(STUDENT, b.booking_id), ctx)).booking_id
+        for b in booked
+    ]
 
 
 async def test_a_well_rated_tutor_past_the_first_hundred_ids_reaches_the_first_page(

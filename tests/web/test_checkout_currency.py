@@ -41,7 +41,9 @@ async def isk_booking(ctx: ServiceContext, clock: FixedClock, languages: tuple[s
         await uow.payout_accounts.save(GUILD, TUTOR_ID, account, NOW)
         await uow.commit()
     booking = await book(book_cmd(student, TUTOR_ID, START, 60), ctx)
-    return booking, urlsplit(await checkout.link_for(booking.booking_id, student, ctx)).path
+    return booking, urlsplit(
+        await checkout.link_for(checkout.CheckoutLink(student, booking.booking_id), ctx)
+    ).path
 
 
 async def test_5000_isk_is_500000_at_stripe_and_isk_5_000_to_people(

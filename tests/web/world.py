@@ -81,7 +81,7 @@ async def book_paid_session(
             await uow.guilds.save_policy(GUILD, replace(policy, **policy_changes), NOW)
         await uow.commit()
     booking = await book(book_cmd(student, TUTOR_ID, START, MINUTES), ctx)
-    link = await checkout.link_for(booking.booking_id, student, ctx)
+    link = await checkout.link_for(checkout.CheckoutLink(student, booking.booking_id), ctx)
     return PaidBooking(booking, student, link)
 
 
