@@ -6,42 +6,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.card_disputes import OPEN_STATUSES, CardDispute
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.storage.models import CardDisputeRow, RefundFailureRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 
 def _dispute(row: CardDisputeRow) -> CardDispute:
-    return CardDispute(
-        dispute_id=row.dispute_id,
-        booking_id=row.booking_id,
-        guild_id=row.guild_id,
-        amount=row.amount,
-        currency=row.currency,
-        reason=row.reason,
-        status=row.status,
-        due_by=row.due_by,
-        withdrawn=row.withdrawn,
-        fee=row.fee,
-        submissions=row.submissions,
-        created_at=row.created_at,
-    )
+    return from_row(CardDispute, row)
 
 
-class SqlCardDisputes:
+class SqlCardDisputes(SqlRepository):
     """Card disputes, keyed by Stripe's dispute id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, dispute_id: str, *, for_update: bool = False) -> CardDispute | None:
         query = select(CardDisputeRow).where(CardDisputeRow.dispute_id == dispute_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        row = await self._fresh(query, for_update=for_update)
         return None if row is None else _dispute(row)
 
     async def save(self, dispute: CardDispute, now: datetime) -> bool:
@@ -79,25 +61,25 @@ class SqlCardDisputes:
         return inserted is not None
 
     async def of_booking(self, booking_id: int) -> list[CardDispute]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(CardDisputeRow)
             .where(CardDisputeRow.booking_id == booking_id)
-            .order_by(CardDisputeRow.created_at, CardDisputeRow.dispute_id)
+            .order_by(CardDisputeRow.created_at, CardDisputeRow.dispute_id),
+            _dispute,
         )
-        return [_dispute(row) for row in rows]
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[CardDispute]:
         """The guild's undecided disputes, soonest due first."""
-        rows = await self._session.scalars(
+        return await self._all(
             select(CardDisputeRow)
             .where(
                 CardDisputeRow.guild_id == guild_id,
                 CardDisputeRow.status.in_(sorted(OPEN_STATUSES)),
             )
             .order_by(CardDisputeRow.due_by, CardDisputeRow.created_at)
-            .limit(limit)
+            .limit(limit),
+            _dispute,
         )
-        return [_dispute(row) for row in rows]
 
     async def _column(self, dispute_id: str, column: Any) -> Any:
         return await self._session.scalar(
@@ -128,25 +110,11 @@ class SqlCardDisputes:
 
 
 def _failure(row: RefundFailureRow) -> RefundFailure:
-    return RefundFailure(
-        refund_id=row.refund_id,
-        booking_id=row.booking_id,
-        guild_id=row.guild_id,
-        amount=row.amount,
-        currency=row.currency,
-        reason=row.reason,
-        state=RefundFailureState(row.state),
-        created_at=row.created_at,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-    )
+    return from_row(RefundFailure, row, state=RefundFailureState(row.state))
 
 
-class SqlRefundFailures:
+class SqlRefundFailures(SqlRepository):
     """Failed refunds, keyed by Stripe's refund id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, failure: RefundFailure) -> bool:
         inserted = await self._session.scalar(
@@ -168,9 +136,7 @@ class SqlRefundFailures:
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> RefundFailure | None:
         query = select(RefundFailureRow).where(RefundFailureRow.refund_id == refund_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        row = await self._fresh(query, for_update=for_update)
         return None if row is None else _failure(row)
 
     async def save(self, failure: RefundFailure) -> None:
@@ -185,22 +151,22 @@ class SqlRefundFailures:
         )
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(RefundFailureRow)
             .where(
                 RefundFailureRow.guild_id == guild_id,
                 RefundFailureRow.state == RefundFailureState.OPEN.value,
             )
             .order_by(RefundFailureRow.created_at, RefundFailureRow.refund_id)
-            .limit(limit)
+            .limit(limit),
+            _failure,
         )
-        return [_failure(row) for row in rows]
 
     async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(RefundFailureRow).where(
                 RefundFailureRow.booking_id == booking_id,
                 RefundFailureRow.state == RefundFailureState.OPEN.value,
-            )
+            ),
+            _failure,
         )
-        return [_failure(row) for row in rows]

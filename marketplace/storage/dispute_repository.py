@@ -4,42 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
-from marketplace.logs import Transitions
 from marketplace.storage.models import BookingRow, DisputeRow
+from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
 
 
 def _dispute(row: DisputeRow) -> Dispute:
-    return Dispute(
+    return from_row(
+        Dispute,
+        row,
         dispute_id=row.id,
-        guild_id=row.guild_id,
-        booking_id=row.booking_id,
-        opened_by=row.opened_by,
         opener_role=Party(row.opener_role),
-        statement=row.statement,
-        created_at=row.created_at,
         evidence=dict(row.evidence or {}),
         status=DisputeStatus(row.status),
-        resolved_by=row.resolved_by,
-        resolved_at=row.resolved_at,
         outcome=None if row.outcome is None else DisputeOutcome(row.outcome),
-        refund_percent=row.refund_percent,
-        note=row.note,
     )
 
 
-class SqlDisputeRepository:
+class SqlDisputeRepository(LoggedSqlRepository):
     """A guild's platform disputes; the unique booking id keeps it to one per booking."""
-
-    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
-        self._session = session
-        self._transitions = transitions or Transitions()
 
     async def add(self, dispute: Dispute) -> Dispute:
         """Store a new dispute; ConflictError("dispute_exists") if the booking has one."""
@@ -72,16 +60,15 @@ class SqlDisputeRepository:
         return added
 
     async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:
-        row = await self._session.scalar(
-            select(DisputeRow).where(DisputeRow.guild_id == guild_id, DisputeRow.id == dispute_id)
+        return await self._first(
+            select(DisputeRow).where(DisputeRow.guild_id == guild_id, DisputeRow.id == dispute_id),
+            _dispute,
         )
-        return None if row is None else _dispute(row)
 
     async def for_booking(self, booking_id: int) -> Dispute | None:
-        row = await self._session.scalar(
-            select(DisputeRow).where(DisputeRow.booking_id == booking_id)
+        return await self._first(
+            select(DisputeRow).where(DisputeRow.booking_id == booking_id), _dispute
         )
-        return None if row is None else _dispute(row)
 
     async def opened_against(
         self, guild_id: int, opener_id: int, other_id: int, since: datetime
@@ -100,7 +87,7 @@ class SqlDisputeRepository:
 
     async def close(self, dispute: Dispute) -> bool:
         """Store a decided dispute only if it is still open (compare-and-set on the status)."""
-        result = await self._session.execute(
+        return await self._close(
             update(DisputeRow)
             .where(
                 DisputeRow.id == dispute.dispute_id,
@@ -115,11 +102,7 @@ class SqlDisputeRepository:
                 note=dispute.note,
             )
             .execution_options(synchronize_session=False)
-            .returning(DisputeRow.id)
-        )
-        if result.first() is None:
-            return False
-        self._transitions.changed(
+            .returning(DisputeRow.id),
             "dispute",
             dispute.dispute_id,
             DisputeStatus.OPEN.value,
@@ -128,21 +111,19 @@ class SqlDisputeRepository:
             user_id=dispute.resolved_by or None,
             booking_id=dispute.booking_id,
         )
-        return True
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(DisputeRow)
             .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
             .order_by(DisputeRow.created_at, DisputeRow.id)
-            .limit(limit)
+            .limit(limit),
+            _dispute,
         )
-        return [_dispute(row) for row in rows]
 
     async def count_open(self, guild_id: int) -> int:
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(DisputeRow)
-            .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
+        return await self._count(
+            DisputeRow,
+            DisputeRow.guild_id == guild_id,
+            DisputeRow.status == DisputeStatus.OPEN.value,
         )
-        return int(count or 0)

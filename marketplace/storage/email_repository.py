@@ -5,33 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.email_codes import EmailCode
 from marketplace.storage.models import EmailCodeRow, VerifiedEmailRow
 from marketplace.storage.repositories import upsert
 from marketplace.storage.sealing import email_lookup_purpose, keys_of_session
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 
 def _code(row: EmailCodeRow) -> EmailCode:
-    return EmailCode(
-        guild_id=row.guild_id,
-        user_id=row.user_id,
-        address=row.address,
-        code_hash=row.code_hash,
-        expires_at=row.expires_at,
-        attempts=row.attempts,
-        last_sent_at=row.last_sent_at,
-        sends=row.sends,
-        sends_since=row.sends_since,
-    )
+    return from_row(EmailCode, row)
 
 
-class SqlEmailVerifications:
+class SqlEmailVerifications(SqlRepository):
     """Pending codes, one per member, and proved addresses, one member per address."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     def _hashes(self, guild_id: int, address: str) -> tuple[str, ...]:
         keys = keys_of_session(self._session)
@@ -43,9 +30,7 @@ class SqlEmailVerifications:
         query = select(EmailCodeRow).where(
             EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
         )
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        row = await self._fresh(query, for_update=for_update)
         return None if row is None else _code(row)
 
     async def save_code(self, code: EmailCode) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Text, delete, func, or_, select, type_coerce, update
+from sqlalchemy import Select, Text, delete, join, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
@@ -43,15 +43,16 @@ from marketplace.storage.models import (
     VerifiedEmailRow,
 )
 from marketplace.storage.read_cache import CacheAccess
+from marketplace.storage.sql_repository import SqlRepository
 
 LIVE_STATES = tuple(state.value for state in BOOKING_LIVE_STATES)
 
 
-class SqlPrivacyRepository:
+class SqlPrivacyRepository(SqlRepository):
     """Explicit columns everywhere: a new column is never exported by accident."""
 
     def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
-        self._session = session
+        super().__init__(session)
         self._cache = cache
 
     async def _rows(self, query: Select[Any]) -> list[Record]:
@@ -63,43 +64,36 @@ class SqlPrivacyRepository:
 
     async def obstacles(self, guild_id: int, user_id: int, now: datetime) -> DeletionObstacles:
         """Live bookings not over yet, and open disputes on the user's bookings."""
-        upcoming = await self._session.scalar(
-            select(func.count())
-            .select_from(BookingRow)
-            .where(_party(guild_id, user_id), BookingRow.state.in_(LIVE_STATES))
-            .where(BookingRow.end_at > now)
+        upcoming = await self._count(
+            BookingRow,
+            _party(guild_id, user_id),
+            BookingRow.state.in_(LIVE_STATES),
+            BookingRow.end_at > now,
         )
-        disputes = await self._session.scalar(
-            select(func.count())
-            .select_from(DisputeRow)
-            .join(BookingRow, BookingRow.id == DisputeRow.booking_id)
-            .where(_party(guild_id, user_id), DisputeRow.status == "open")
+        disputes = await self._count(
+            join(DisputeRow, BookingRow, BookingRow.id == DisputeRow.booking_id),
+            _party(guild_id, user_id),
+            DisputeRow.status == "open",
         )
-        return DeletionObstacles(int(upcoming or 0), int(disputes or 0))
+        return DeletionObstacles(upcoming, disputes)
 
     async def erase(self, guild_id: int, user_id: int, anonymous_name: str) -> dict[str, int]:
-        counts = {name: await self._count(s) for name, s in _erasures(guild_id, user_id).items()}
+        counts = {name: await self._affected(s) for name, s in _erasures(guild_id, user_id).items()}
         if self._cache:  # the user row is written again the next time they act
             self._cache.changed(("user", user_id))
-        counts["display_name"] = await self._count(
+        counts["display_name"] = await self._affected(
             update(UserRow)
             .where(UserRow.id == user_id, UserRow.display_name != anonymous_name)
             .values(display_name=anonymous_name)
         )
-        elsewhere = await self._session.scalar(
-            select(func.count()).select_from(MemberRow).where(MemberRow.user_id == user_id)
-        )
+        elsewhere = await self._count(MemberRow, MemberRow.user_id == user_id)
         if not elsewhere:  # the zone is global: keep it while another guild still uses it
-            counts["timezone"] = await self._count(
+            counts["timezone"] = await self._affected(
                 update(UserRow)
                 .where(UserRow.id == user_id, UserRow.timezone.is_not(None))
                 .values(timezone=None)
             )
         return counts
-
-    async def _count(self, statement: Update | Delete) -> int:
-        result = await self._session.execute(statement)
-        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _party(guild_id: int, user_id: int) -> Any:
@@ -336,29 +330,36 @@ def _reviews(*, with_reply: bool) -> Select[Any]:
 def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
     """In order: children before their parents (explicit, not left to the cascades)."""
     guild_bookings = _in_guild_bookings(guild_id)
-    tutor_rows = (
-        (AvailabilityWindowRow, AvailabilityWindowRow.tutor_id),
-        (AvailabilityRuleRow, AvailabilityRuleRow.tutor_id),
-        (NoteTemplateRow, NoteTemplateRow.tutor_id),
-    )
-    steps: dict[str, Update | Delete] = {
-        model.__tablename__: delete(model).where(model.guild_id == guild_id, column == user_id)
-        for model, column in tutor_rows
-    }
-    for model in (
-        TutorSubjectRow,
-        TutorProfileRow,
-        StudentSubjectRow,
-        StudentProfileRow,
-        MemberRow,
-    ):
-        steps[model.__tablename__] = delete(model).where(
-            model.guild_id == guild_id, model.user_id == user_id
+
+    def gone(model: Any, owner: Any) -> Delete:
+        """The user's rows of `model` in the guild, `owner` the column naming them."""
+        return delete(model).where(model.guild_id == guild_id, owner == user_id)
+
+    def blanked(model: Any, owner: Any, field: str) -> Update:
+        """The text `field` of the user's rows emptied, where it is not empty already."""
+        text = getattr(model, field)
+        return (
+            update(model)
+            .where(model.guild_id == guild_id, owner == user_id)
+            .where(text != "")
+            .values({field: ""})
         )
+
+    steps: dict[str, Update | Delete] = {
+        model.__tablename__: gone(model, owner)
+        for model, owner in (
+            (AvailabilityWindowRow, AvailabilityWindowRow.tutor_id),
+            (AvailabilityRuleRow, AvailabilityRuleRow.tutor_id),
+            (NoteTemplateRow, NoteTemplateRow.tutor_id),
+            (TutorSubjectRow, TutorSubjectRow.user_id),
+            (TutorProfileRow, TutorProfileRow.user_id),
+            (StudentSubjectRow, StudentSubjectRow.user_id),
+            (StudentProfileRow, StudentProfileRow.user_id),
+            (MemberRow, MemberRow.user_id),
+            (ProgressNoteRow, ProgressNoteRow.author_id),
+        )
+    }
     steps |= {
-        "progress_note": delete(ProgressNoteRow).where(
-            ProgressNoteRow.guild_id == guild_id, ProgressNoteRow.author_id == user_id
-        ),
         "note_goals": update(NoteGoalsRow)
         .where(
             NoteGoalsRow.guild_id == guild_id,
@@ -373,39 +374,24 @@ def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
             SurveyResponseRow.reason != "",
         )
         .values(reason=""),
-        "review_text": update(ReviewRow)
-        .where(ReviewRow.guild_id == guild_id, ReviewRow.reviewer_id == user_id)
-        .where(ReviewRow.text != "")
-        .values(text=""),
-        "review_reply": update(ReviewRow)
-        .where(ReviewRow.guild_id == guild_id, ReviewRow.reviewee_id == user_id)
-        .where(ReviewRow.reply != "")
-        .values(reply=""),
-        "booking_note": update(BookingRow)
-        .where(BookingRow.guild_id == guild_id, BookingRow.student_id == user_id)
-        .where(BookingRow.note != "")
-        .values(note=""),
+        "review_text": blanked(ReviewRow, ReviewRow.reviewer_id, "text"),
+        "review_reply": blanked(ReviewRow, ReviewRow.reviewee_id, "reply"),
+        "booking_note": blanked(BookingRow, BookingRow.student_id, "note"),
         # Sealed: a blank is stored as plain "" (a sealed "" never compares equal).
         "dispute_statement": update(DisputeRow)
         .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)
         .where(type_coerce(DisputeRow.statement, Text) != "")
         .values(statement=type_coerce("", Text)),
-        "session_message": delete(SessionMessageRow).where(
-            SessionMessageRow.guild_id == guild_id, SessionMessageRow.author_id == user_id
-        ),
-        "email_code": delete(EmailCodeRow).where(
-            EmailCodeRow.guild_id == guild_id, EmailCodeRow.user_id == user_id
-        ),
-        "verified_email": delete(VerifiedEmailRow).where(
-            VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id
-        ),
-        "user_block": delete(UserBlockRow).where(
-            UserBlockRow.guild_id == guild_id, UserBlockRow.blocker_id == user_id
-        ),
-        "delivery_summary": update(DeliveryRow)
-        .where(DeliveryRow.guild_id == guild_id, DeliveryRow.user_id == user_id)
-        .where(DeliveryRow.summary != "")
-        .values(summary=""),
-        "dm_status": delete(DmStatusRow).where(DmStatusRow.user_id == user_id),
     }
+    steps |= {
+        model.__tablename__: gone(model, owner)
+        for model, owner in (
+            (SessionMessageRow, SessionMessageRow.author_id),
+            (EmailCodeRow, EmailCodeRow.user_id),
+            (VerifiedEmailRow, VerifiedEmailRow.user_id),
+            (UserBlockRow, UserBlockRow.blocker_id),
+        )
+    }
+    steps["delivery_summary"] = blanked(DeliveryRow, DeliveryRow.user_id, "summary")
+    steps["dm_status"] = delete(DmStatusRow).where(DmStatusRow.user_id == user_id)
     return steps

@@ -5,26 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select, update
 
 from marketplace.domain.session_log import FlagState, LoggedMessage, MessageFlag
 from marketplace.storage.models import MessageFlagRow, ScreeningReminderRow, SessionMessageRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 
 def _message(row: SessionMessageRow) -> LoggedMessage:
-    return LoggedMessage(
-        message_id=row.message_id,
-        guild_id=row.guild_id,
-        booking_id=row.booking_id,
-        channel_id=row.channel_id,
-        author_id=row.author_id,
-        sent_at=row.sent_at,
-        text=row.text,
-        attachments=tuple(row.attachments or ()),
-        edited_at=row.edited_at,
-    )
+    return from_row(LoggedMessage, row, attachments=tuple(row.attachments or ()))
 
 
 def _context_message(flag: MessageFlagRow, item: dict[str, Any]) -> LoggedMessage:
@@ -42,27 +32,18 @@ def _context_message(flag: MessageFlagRow, item: dict[str, Any]) -> LoggedMessag
 
 def _flag(row: MessageFlagRow) -> MessageFlag:
     context = tuple(_context_message(row, item) for item in row.context.get("messages", []))
-    return MessageFlag(
+    return from_row(
+        MessageFlag,
+        row,
         flag_id=row.id,
-        guild_id=row.guild_id,
-        booking_id=row.booking_id,
-        message_id=row.message_id,
-        channel_id=row.channel_id,
-        author_id=row.author_id,
         kinds=tuple(k for k in row.kinds.split(",") if k),
         context=context,
-        created_at=row.created_at,
         state=FlagState(row.status),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
     )
 
 
-class SqlSessionLogs:
+class SqlSessionLogs(SqlRepository):
     """What was said in session spaces, one row per Discord message."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def record(self, message: LoggedMessage) -> bool:
         """Store a message, or its edit (new text and `edited_at`); True when it is new."""
@@ -91,13 +72,13 @@ class SqlSessionLogs:
         return inserted is not None
 
     async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(SessionMessageRow)
             .where(SessionMessageRow.booking_id == booking_id)
             .order_by(SessionMessageRow.sent_at, SessionMessageRow.message_id)
-            .limit(limit)
+            .limit(limit),
+            _message,
         )
-        return [_message(row) for row in rows]
 
     async def before(self, booking_id: int, sent_at: datetime, limit: int) -> list[LoggedMessage]:
         rows = await self._session.scalars(
@@ -109,17 +90,15 @@ class SqlSessionLogs:
         return [_message(row) for row in reversed(list(rows))]
 
     async def count_since(self, booking_id: int, author_id: int, since: datetime) -> int:
-        count = await self._session.scalar(
-            select(func.count()).where(
-                SessionMessageRow.booking_id == booking_id,
-                SessionMessageRow.author_id == author_id,
-                SessionMessageRow.sent_at >= since,
-            )
+        return await self._count(
+            SessionMessageRow,
+            SessionMessageRow.booking_id == booking_id,
+            SessionMessageRow.author_id == author_id,
+            SessionMessageRow.sent_at >= since,
         )
-        return int(count or 0)
 
     async def purge_booking(self, booking_id: int) -> int:
-        result = await self._session.execute(
+        purged = await self._affected(
             delete(SessionMessageRow).where(SessionMessageRow.booking_id == booking_id)
         )
         await self._session.execute(
@@ -130,14 +109,11 @@ class SqlSessionLogs:
             )
             .values(context={"messages": [], "purged": True})
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return purged
 
 
-class SqlMessageFlags:
+class SqlMessageFlags(SqlRepository):
     """Screening flags of a guild, decided once."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, flag: MessageFlag) -> MessageFlag:
         row = MessageFlagRow(
@@ -169,25 +145,23 @@ class SqlMessageFlags:
         return closed is not None
 
     async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(MessageFlagRow)
             .where(
                 MessageFlagRow.guild_id == guild_id,
                 MessageFlagRow.status == FlagState.OPEN.value,
             )
             .order_by(MessageFlagRow.created_at, MessageFlagRow.id)
-            .limit(limit)
+            .limit(limit),
+            _flag,
         )
-        return [_flag(row) for row in rows]
 
     async def count_open(self, guild_id: int) -> int:
-        count = await self._session.scalar(
-            select(func.count()).where(
-                MessageFlagRow.guild_id == guild_id,
-                MessageFlagRow.status == FlagState.OPEN.value,
-            )
+        return await self._count(
+            MessageFlagRow,
+            MessageFlagRow.guild_id == guild_id,
+            MessageFlagRow.status == FlagState.OPEN.value,
         )
-        return int(count or 0)
 
     async def kinds_of_message(self, message_id: int) -> set[str]:
         rows = await self._session.scalars(

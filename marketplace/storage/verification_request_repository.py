@@ -3,35 +3,25 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.verification_requests import RequestState, VerificationRequest
-from marketplace.logs import Transitions
 from marketplace.storage.models import VerificationRequestRow
+from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
 
 
 def _request(row: VerificationRequestRow) -> VerificationRequest:
-    return VerificationRequest(
+    return from_row(
+        VerificationRequest,
+        row,
         request_id=row.id,
-        guild_id=row.guild_id,
-        user_id=row.user_id,
-        note=row.note,
         files=tuple(EvidenceFile.from_json(f) for f in row.files or []),
-        created_at=row.created_at,
         state=RequestState(row.status),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        reason=row.reason,
     )
 
 
-class SqlVerificationRequests:
+class SqlVerificationRequests(LoggedSqlRepository):
     """A guild's verification requests."""
-
-    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
-        self._session = session
-        self._transitions = transitions or Transitions()
 
     async def add(self, request: VerificationRequest) -> VerificationRequest:
         row = VerificationRequestRow(
@@ -61,29 +51,29 @@ class SqlVerificationRequests:
         return _request(row) if row is not None and row.guild_id == guild_id else None
 
     async def pending_of(self, guild_id: int, user_id: int) -> VerificationRequest | None:
-        row = await self._session.scalar(
+        return await self._first(
             select(VerificationRequestRow).where(
                 VerificationRequestRow.guild_id == guild_id,
                 VerificationRequestRow.user_id == user_id,
                 VerificationRequestRow.status == RequestState.PENDING.value,
-            )
+            ),
+            _request,
         )
-        return _request(row) if row is not None else None
 
     async def pending(self, guild_id: int, limit: int) -> list[VerificationRequest]:
-        rows = await self._session.scalars(
+        return await self._all(
             select(VerificationRequestRow)
             .where(
                 VerificationRequestRow.guild_id == guild_id,
                 VerificationRequestRow.status == RequestState.PENDING.value,
             )
             .order_by(VerificationRequestRow.created_at, VerificationRequestRow.id)
-            .limit(limit)
+            .limit(limit),
+            _request,
         )
-        return [_request(row) for row in rows]
 
     async def close(self, request: VerificationRequest) -> bool:
-        closed = await self._session.scalar(
+        return await self._close(
             update(VerificationRequestRow)
             .where(
                 VerificationRequestRow.id == request.request_id,
@@ -95,11 +85,7 @@ class SqlVerificationRequests:
                 decided_at=request.decided_at,
                 reason=request.reason,
             )
-            .returning(VerificationRequestRow.id)
-        )
-        if closed is None:
-            return False
-        self._transitions.changed(
+            .returning(VerificationRequestRow.id),
             "verification_request",
             request.request_id,
             RequestState.PENDING.value,
@@ -107,4 +93,3 @@ class SqlVerificationRequests:
             guild_id=request.guild_id,
             user_id=request.user_id,
         )
-        return True

@@ -1,0 +1,90 @@
+"""What the SQL repositories share: the session, fresh and locked reads, counts, lists.
+
+Each helper keeps the statement it is given: the caller still says which rows, in which
+order, and whether they are locked; the helper only runs it and turns rows into domain
+values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Delete, Update
+
+from marketplace.logs import Transitions
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Row = TypeVar("Row")
+Value = TypeVar("Value")
+D = TypeVar("D", bound="DataclassInstance")
+
+
+def from_row(cls: type[D], row: object, **converted: Any) -> D:
+    """A domain dataclass from an ORM row.
+
+    Each field not in `converted` is the row's attribute of the same name: a field the
+    row lacks fails loudly, never silently.
+    """
+    same = (f.name for f in dataclasses.fields(cls) if f.init and f.name not in converted)
+    return cls(**{name: getattr(row, name) for name in same}, **converted)
+
+
+class SqlRepository:
+    """A repository over the unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _first(self, query: Select[Row], convert: Callable[[Row], Value]) -> Value | None:
+        """The first row the query finds as a domain value, or None."""
+        row = await self._session.scalar(query)
+        return None if row is None else convert(row)
+
+    async def _fresh(self, query: Select[Row], *, for_update: bool = False) -> Row | None:
+        """The row the query finds, read again over what the session holds.
+
+        `populate_existing`, and locked `FOR UPDATE` when asked.
+        """
+        if for_update:
+            query = query.with_for_update()
+        return await self._session.scalar(query.execution_options(populate_existing=True))
+
+    async def _all(self, query: Select[Row], convert: Callable[[Row], Value]) -> list[Value]:
+        """Every row the query finds, in its order, as domain values."""
+        return [convert(row) for row in await self._session.scalars(query)]
+
+    async def _count(self, table: Any, *where: Any) -> int:
+        """How many rows of `table` match `where`."""
+        count = await self._session.scalar(select(func.count()).select_from(table).where(*where))
+        return int(count or 0)
+
+    async def _affected(self, statement: Update | Delete) -> int:
+        """Run an UPDATE or DELETE; how many rows it changed."""
+        result = await self._session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class LoggedSqlRepository(SqlRepository):
+    """A repository that reports state changes to the unit of work's Transitions."""
+
+    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
+        super().__init__(session)
+        self._transitions = transitions or Transitions()
+
+    async def _close(
+        self, statement: Any, kind: str, key: int, before: str, after: str, **ids: Any
+    ) -> bool:
+        """Compare-and-set: an UPDATE ... RETURNING guarded by the `before` state.
+
+        The change is logged only when it won; False when it was decided already.
+        """
+        if (await self._session.execute(statement)).first() is None:
+            return False
+        self._transitions.changed(kind, key, before, after, **ids)
+        return True
