@@ -106,7 +106,7 @@ class DiscordNotifier:
                     nonce=notice.nonce, guild_id=notice.guild_id, user_id=notice.user_id,
                     kind=notice.kind.value,
                     booking_id=notice.booking.booking_id if notice.booking else None,
-                    counterpart_id=notice.counterpart_id, details=notice.extra,
+                    counterpart_id=notice.counterpart_id, details=notice.details.fields(),
                     kept_at=self.services.clock.now(),
                 )
             )  # fmt: skip

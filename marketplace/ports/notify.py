@@ -16,7 +16,6 @@ from marketplace.ports.notice_details import (
     DisputeOpenedDetails,
     DisputeResolvedDetails,
     ExpiredDetails,
-    Field,
     GuildDetails,
     NoDetails,
     NoShowDetails,
@@ -76,11 +75,6 @@ class Notice:
     counterpart_id: int | None = None
     try_dm: bool = True
     details: NoticeDetails = NO_DETAILS
-
-    @property
-    def extra(self) -> Mapping[str, Field]:
-        """The details in their stored form (the scheduled action's payload, less the kind)."""
-        return self.details.fields()
 
 
 DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {

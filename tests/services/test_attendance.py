@@ -14,6 +14,7 @@ from marketplace.domain.errors import ConflictError, InvalidTransitionError, Per
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import attendance, bookings, moderation, rescheduling, sessions
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import ScheduledActionRow
@@ -150,7 +151,7 @@ async def test_a_student_alone_at_the_check_makes_it_a_tutor_no_show(
     assert (stored.state, stored.outcome) == (BookingState.NO_SHOW, Outcome.TUTOR_NO_SHOW)
     recorded = notifier.of(NoticeKind.NO_SHOW_RECORDED)
     assert sorted(n.user_id for n in recorded) == [world.student.user_id, TUTOR_ID]
-    assert {n.extra["absent"] for n in recorded} == {"tutor"}
+    assert {n.details for n in recorded} == {NoShowDetails(absent="tutor")}
     (absence,) = await _absences(service_context, booking.guild_id)
     assert (absence["user"], absence["role"]) == (TUTOR_ID, "tutor")
     assert absence["checked_at"] == CHECK.isoformat()
@@ -166,7 +167,9 @@ async def test_a_tutor_alone_at_the_check_makes_it_a_student_no_show(
 
     stored = await _stored(service_context, booking)
     assert (stored.state, stored.outcome) == (BookingState.NO_SHOW, Outcome.STUDENT_NO_SHOW)
-    assert {n.extra["absent"] for n in notifier.of(NoticeKind.NO_SHOW_RECORDED)} == {"student"}
+    assert {n.details for n in notifier.of(NoticeKind.NO_SHOW_RECORDED)} == {
+        NoShowDetails(absent="student")
+    }
 
 
 async def test_nobody_checked_in_is_left_to_the_participants(

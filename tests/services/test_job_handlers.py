@@ -71,7 +71,7 @@ async def sweep_at(runner, clock, when) -> int:
 def reminders_sent(notifier) -> list[tuple[int, int, str]]:
     """(recipient, offset, nonce) of every reminder delivered."""
     return [
-        (n.user_id, n.extra["offset_minutes"], n.nonce) for n in notifier.of(NoticeKind.REMINDER)
+        (n.user_id, n.details.offset_minutes, n.nonce) for n in notifier.of(NoticeKind.REMINDER)
     ]
 
 
@@ -214,7 +214,7 @@ async def test_a_reminder_retried_after_one_side_failed_is_not_sent_twice_to_the
     await sweep_at(runner, clock, BEFORE_120 + timedelta(minutes=5))  # past Discord's nonce window
 
     # The delivery log already holds the student's nonce: the retry must not send it again.
-    assert [(n.user_id, n.extra["offset_minutes"]) for n in flaky.notices] == [
+    assert [(n.user_id, n.details.offset_minutes) for n in flaky.notices] == [
         (STUDENT_ID, 120),
         (TUTOR_ID, 120),
     ]
@@ -327,9 +327,9 @@ async def test_only_the_last_reminder_of_the_guilds_offsets_carries_check_in(
         await sweep_at(runner, clock, START - timedelta(minutes=offset))
         await runner.sweep()
 
-    sent = [(n.extra["offset_minutes"], n.extra.get("check_in")) for n in notifier.notices
+    sent = [(n.details.offset_minutes, n.details.check_in) for n in notifier.notices
             if n.kind is NoticeKind.REMINDER]  # fmt: skip
-    assert sent == [(240, None), (240, None), (45, True), (45, True)]
+    assert sent == [(240, False), (240, False), (45, True), (45, True)]
 
 
 async def test_a_moved_booking_is_reminded_at_its_new_time_only(

@@ -18,6 +18,7 @@ from marketplace.domain.payment import PaymentStatus
 from marketplace.domain.profiles import Level, Role
 from marketplace.domain.settlement import Outcome
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import ExpiredDetails
 from marketplace.services import bookings, checkout, onboarding, rescheduling, sessions, webhooks
 from marketplace.services.onboarding import StartOnboarding
 from tests.services.marketplace_world import at
@@ -404,7 +405,9 @@ async def test_an_unpaid_request_that_lapses_tells_only_the_student(paid):
     await paid.later(timedelta(minutes=31))
 
     expired = paid.notifier.of(NoticeKind.BOOKING_EXPIRED)
-    assert [(n.user_id, n.extra.get("unpaid")) for n in expired] == [(paid.student.user_id, "1")]
+    assert [(n.user_id, n.details) for n in expired] == [
+        (paid.student.user_id, ExpiredDetails(unpaid=True))
+    ]
     assert (await paid.booking(booking.booking_id)).state is BookingState.EXPIRED
 
 

@@ -9,6 +9,7 @@ from marketplace.domain.errors import ConflictError, InputError, PermissionDenie
 from marketplace.domain.policy import with_setting
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import RestrictedDetails
 from marketplace.services import bookings, rescheduling, restrictions, search
 from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
@@ -121,11 +122,9 @@ async def test_the_dm_is_delivered_with_until_reason_and_guild(
     [notice] = notifier.of(NoticeKind.RESTRICTED)
     assert notice.user_id == STUDENT_ID
     assert notice.booking is None
-    assert notice.extra == {
-        "until": "",
-        "reason": "Asked for payment off-platform",
-        "guild": GUILD_NAME,
-    }
+    assert notice.details == RestrictedDetails(
+        until="", reason="Asked for payment off-platform", guild=GUILD_NAME
+    )
 
 
 async def test_a_restricted_tutor_cannot_be_booked_or_found_until_it_runs_out(

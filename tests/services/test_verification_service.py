@@ -13,6 +13,7 @@ from marketplace.domain.policy import with_setting
 from marketplace.domain.profiles import VerificationLevel
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
+from marketplace.ports.notice_details import VerificationSetDetails
 from marketplace.services import bookings, search, verification
 from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
@@ -102,7 +103,9 @@ async def test_the_tutor_is_told_by_dm_through_the_outbox(service_context, datab
     await runner.sweep()
     [notice] = notifier.of(NoticeKind.VERIFICATION_SET)
     assert (notice.user_id, notice.booking) == (TUTOR_ID, None)
-    assert notice.extra == {"old": "none", "new": "campus-email", "guild": GUILD_NAME}
+    assert notice.details == VerificationSetDetails(
+        old="none", new="campus-email", guild=GUILD_NAME
+    )
 
 
 @pytest.mark.parametrize("caller", [MEMBER, Actor(GUILD, GUILD_NAME, 61, role_ids=frozenset({9}))])
