@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Collection, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from marketplace.storage.models import (
     StripeEventRow,
 )
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, from_row
 
 TOKEN_BYTES = 32  # 256 random bits; 43 url-safe characters
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
@@ -45,46 +47,23 @@ def to_payment(row: PaymentRow) -> Payment:
         fee=Money(row.fee_minor, currency),
         total=Money(row.total_minor, currency),
     )
-    return Payment(
-        booking_id=row.booking_id,
-        price=price,
-        authorized=row.authorized,
-        captured=row.captured,
-        refunded=row.refunded,
-        released=row.released,
-        fees=row.fees,
-        voided=row.voided,
-        failed=row.failed,
-        dispute_open=row.dispute_open,
-        charged_back=row.charged_back,
-        dispute_fees=row.dispute_fees,
-        reversed=row.reversed,
-        covered=row.covered,
-        refunds_failed=row.refunds_failed,
-        refunded_elsewhere=row.refunded_elsewhere,
-    )
+    return from_row(Payment, row, price=price)
+
+
+# The payment's amounts and flags: each field is the column of the same name.
+_STATE = tuple(f.name for f in fields(Payment) if f.name not in ("booking_id", "price"))
 
 
 def _state(payment: Payment) -> dict[str, Any]:
-    return {
-        "authorized": payment.authorized,
-        "captured": payment.captured,
-        "refunded": payment.refunded,
-        "released": payment.released,
-        "fees": payment.fees,
-        "voided": payment.voided,
-        "failed": payment.failed,
-        "dispute_open": payment.dispute_open,
-        "charged_back": payment.charged_back,
-        "dispute_fees": payment.dispute_fees,
-        "reversed": payment.reversed,
-        "covered": payment.covered,
-        "refunds_failed": payment.refunds_failed,
-        "refunded_elsewhere": payment.refunded_elsewhere,
-    }
+    return {name: getattr(payment, name) for name in _STATE}
 
 
-class SqlPaymentRepository:
+async def _guild_ids(session: AsyncSession, column: Any) -> list[int]:
+    """The guilds a table has rows of, `column` its guild id, in order."""
+    return list(await session.scalars(select(column).distinct().order_by(column)))
+
+
+class SqlPaymentRepository(LoggedSqlRepository):
     """Payment rows ↔ domain payments.
 
     The version read by `get` (or written by `add`/`save`) in this unit of work is
@@ -92,15 +71,12 @@ class SqlPaymentRepository:
     """
 
     def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
-        self._session = session
+        super().__init__(session, transitions)
         self._versions: dict[int, int] = {}
-        self._transitions = transitions or Transitions()
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Payment | None:
         query = select(PaymentRow).where(PaymentRow.booking_id == booking_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        row = await self._fresh(query, for_update=for_update)
         if row is None:
             return None
         self._versions[booking_id] = row.version
@@ -173,13 +149,17 @@ class SqlPaymentRepository:
         ).first()
         return (row[0], row[1]) if row else (None, None)
 
-    async def set_transfer(self, booking_id: int, transfer_id: str) -> None:
+    async def _set(self, booking_id: int, **values: Any) -> None:
+        """Write these columns of the booking's payment row (not its version)."""
         await self._session.execute(
             update(PaymentRow)
             .where(PaymentRow.booking_id == booking_id)
-            .values(transfer_id=transfer_id)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+    async def set_transfer(self, booking_id: int, transfer_id: str) -> None:
+        await self._set(booking_id, transfer_id=transfer_id)
 
     async def transfer_of(self, booking_id: int) -> str | None:
         return await self._session.scalar(
@@ -200,44 +180,29 @@ class SqlPaymentRepository:
         if intent_id is not None:
             values["payment_intent_id"] = intent_id
         if values:
-            await self._session.execute(
-                update(PaymentRow)
-                .where(PaymentRow.booking_id == booking_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+            await self._set(booking_id, **values)
 
     async def set_capture_before(self, booking_id: int, deadline: datetime | None) -> None:
         if deadline is not None:
-            await self._session.execute(
-                update(PaymentRow)
-                .where(PaymentRow.booking_id == booking_id)
-                .values(capture_before=deadline)
-                .execution_options(synchronize_session=False)
-            )
+            await self._set(booking_id, capture_before=deadline)
 
     async def capture_before(self, booking_id: int) -> datetime | None:
         return await self._session.scalar(
             select(PaymentRow.capture_before).where(PaymentRow.booking_id == booking_id)
         )
 
-    async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
-        rows = await self._session.scalars(
-            select(PaymentRow).where(PaymentRow.booking_id.in_(list(booking_ids)))
-        )
+    async def _by_booking(self, *where: Any) -> dict[int, Payment]:
+        rows = await self._session.scalars(select(PaymentRow).where(*where))
         return {row.booking_id: to_payment(row) for row in rows}
+
+    async def of_bookings(self, booking_ids: Sequence[int]) -> dict[int, Payment]:
+        return await self._by_booking(PaymentRow.booking_id.in_(list(booking_ids)))
 
     async def in_guild(self, guild_id: int) -> dict[int, Payment]:
-        rows = await self._session.scalars(
-            select(PaymentRow).where(PaymentRow.guild_id == guild_id)
-        )
-        return {row.booking_id: to_payment(row) for row in rows}
+        return await self._by_booking(PaymentRow.guild_id == guild_id)
 
     async def guild_ids(self) -> list[int]:
-        rows = await self._session.scalars(
-            select(PaymentRow.guild_id).distinct().order_by(PaymentRow.guild_id)
-        )
-        return list(rows)
+        return await _guild_ids(self._session, PaymentRow.guild_id)
 
 
 def _net(account: Account) -> ColumnElement[Any]:
@@ -260,11 +225,8 @@ def _balance(*sums: Any) -> Balance:
     return balance_of(dict(zip(_BALANCE_ACCOUNTS, (int(v) for v in sums), strict=True)))
 
 
-class SqlLedger:
+class SqlLedger(SqlRepository):
     """Ledger entries; balances are summed per account by the database."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def record(self, entry: Entry, guild_id: int, at: datetime) -> bool:
         inserted = await self._session.scalar(
@@ -318,17 +280,11 @@ class SqlLedger:
         return {booking_id: _balance(*sums) for booking_id, *sums in rows}
 
     async def guild_ids(self) -> list[int]:
-        rows = await self._session.scalars(
-            select(LedgerEntryRow.guild_id).distinct().order_by(LedgerEntryRow.guild_id)
-        )
-        return list(rows)
+        return await _guild_ids(self._session, LedgerEntryRow.guild_id)
 
 
-class SqlWebhookEvents:
+class SqlWebhookEvents(SqlRepository):
     """The webhook dedupe table: an event id is stored once, with the change it caused."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def first_time(
         self, event_id: str, type: str, object_id: str | None, at: datetime
@@ -352,11 +308,8 @@ class SqlWebhookEvents:
         return found is not None
 
 
-class SqlCheckoutTokens:
+class SqlCheckoutTokens(SqlRepository):
     """Checkout link tokens: 256 random bits each, bound to one booking, expiring."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def issue(self, booking_id: int, expires_at: datetime, now: datetime) -> str:
         """A new url-safe token (43 characters) for the booking."""
@@ -387,11 +340,8 @@ class SqlCheckoutTokens:
         )
 
 
-class SqlPayoutAccounts:
+class SqlPayoutAccounts(SqlRepository):
     """Tutors' Connect accounts; `details_submitted` is not stored (reads back False)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> PayoutAccount | None:
         row = await self._session.get(PayoutAccountRow, (guild_id, user_id), populate_existing=True)
