@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from marketplace.domain.money import Money
 from marketplace.ports.payments import (
     CANCELED,
     REQUIRES_CAPTURE,
@@ -29,6 +28,7 @@ from marketplace.ports.payments import (
     PaymentGateway,
     PaymentGatewayError,
     PayoutAccount,
+    PayoutTransfer,
     SessionState,
 )
 
@@ -145,27 +145,31 @@ class FreeGateway(PaymentGateway):
             lambda: self._capture(intent_id, amount_minor),
         )
 
-    def _capture(self, intent_id: str, amount_minor: int) -> IntentState:
+    def _intent_in(self, intent_id: str, status: str) -> IntentState:
+        """The free payment, refused unless it is in `status`."""
         intent = self._intent(intent_id)
-        if intent.status != REQUIRES_CAPTURE:
+        if intent.status != status:
             raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
+        return intent
+
+    def _settled(self, intent: IntentState, status: str) -> IntentState:
+        """A held payment moved to `status` (nothing capturable any more), kept."""
+        settled = dataclasses.replace(intent, status=status, amount_capturable=0)
+        self._intents[intent.intent_id] = settled
+        return settled
+
+    def _capture(self, intent_id: str, amount_minor: int) -> IntentState:
+        intent = self._intent_in(intent_id, REQUIRES_CAPTURE)
         if not 0 <= amount_minor <= intent.amount_capturable:
             raise _refused("amount_too_large", "more than the amount capturable")
-        captured = dataclasses.replace(intent, status=SUCCEEDED, amount_capturable=0)
-        self._intents[intent_id] = captured
-        return captured
+        return self._settled(intent, SUCCEEDED)
 
     async def cancel(self, intent_id: str, idempotency_key: str) -> IntentState:
         """Void a held free payment."""
         return self._once(idempotency_key, ("cancel", intent_id), lambda: self._cancel(intent_id))
 
     def _cancel(self, intent_id: str) -> IntentState:
-        intent = self._intent(intent_id)
-        if intent.status != REQUIRES_CAPTURE:
-            raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
-        canceled = dataclasses.replace(intent, status=CANCELED, amount_capturable=0)
-        self._intents[intent_id] = canceled
-        return canceled
+        return self._settled(self._intent_in(intent_id, REQUIRES_CAPTURE), CANCELED)
 
     async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
         """A refund of 0 of a captured free payment (anything more is ``amount_too_large``)."""
@@ -176,9 +180,7 @@ class FreeGateway(PaymentGateway):
         )
 
     def _refund(self, intent_id: str, amount_minor: int) -> str:
-        intent = self._intent(intent_id)
-        if intent.status != SUCCEEDED:
-            raise _refused("payment_intent_unexpected_state", f"the payment is {intent.status}")
+        intent = self._intent_in(intent_id, SUCCEEDED)
         if not 0 <= amount_minor <= intent.kept:
             raise _refused("amount_too_large", "more than is left of the captured amount")
         return f"{FREE_PREFIX}re_{self._next()}"
@@ -233,23 +235,14 @@ class FreeGateway(PaymentGateway):
         except KeyError:
             raise _missing("payout account", account_id) from None
 
-    async def transfer(
-        self,
-        amount: Money,
-        account_id: str,
-        transfer_group: str,
-        idempotency_key: str,
-        *,
-        source_charge_id: str | None = None,
-    ) -> str:
+    async def transfer(self, payout: PayoutTransfer, idempotency_key: str) -> str:
         """A transfer of 0 (the platform holds nothing to transfer in free mode)."""
-        fingerprint = ("transfer", amount, account_id, transfer_group, source_charge_id)
-        return self._once(idempotency_key, fingerprint, lambda: self._transfer(amount, account_id))
+        return self._once(idempotency_key, ("transfer", payout), lambda: self._transfer(payout))
 
-    def _transfer(self, amount: Money, account_id: str) -> str:
-        if account_id not in self._accounts:
-            raise _missing("payout account", account_id)
-        if amount.minor != 0:
+    def _transfer(self, payout: PayoutTransfer) -> str:
+        if payout.account_id not in self._accounts:
+            raise _missing("payout account", payout.account_id)
+        if payout.amount.minor != 0:
             raise _refused("balance_insufficient", "free mode holds no money to transfer")
         return f"{FREE_PREFIX}tr_{self._next()}"
 

@@ -18,7 +18,6 @@ import stripe
 from pydantic import SecretStr
 from stripe.params.checkout import SessionCreateParams
 
-from marketplace.domain.money import Money
 from marketplace.logs import mark_logged
 from marketplace.metrics import Metrics
 from marketplace.ports.payments import (
@@ -29,6 +28,7 @@ from marketplace.ports.payments import (
     PaymentGateway,
     PaymentGatewayError,
     PayoutAccount,
+    PayoutTransfer,
     RefundState,
     SessionState,
     SessionStatus,
@@ -516,22 +516,15 @@ class StripeGateway(PaymentGateway):
             transfers_active=_field(_field(account, "capabilities"), "transfers") == "active",
         )
 
-    async def transfer(
-        self,
-        amount: Money,
-        account_id: str,
-        transfer_group: str,
-        idempotency_key: str,
-        *,
-        source_charge_id: str | None = None,
-    ) -> str:
-        """Transfer `amount` to a connected account, once; return the Transfer id.
+    async def transfer(self, payout: PayoutTransfer, idempotency_key: str) -> str:
+        """Transfer `payout.amount` to a connected account, once; return the Transfer id.
 
         Stripe is asked first for a transfer of `transfer_group` that this installation
         made with this key (its metadata): a retry after the idempotency key expired (24
         hours) finds it instead of paying twice. One found for other arguments is an
         ``idempotency_error``, as a reused key would be.
         """
+        amount, account_id, transfer_group = payout.amount, payout.account_id, payout.transfer_group
         metadata = {"installation": self.installation, "payout_key": idempotency_key}
         found = await self._made_transfer(transfer_group, metadata)
         if found is not None:
@@ -554,8 +547,8 @@ class StripeGateway(PaymentGateway):
             "transfer_group": transfer_group,
             "metadata": metadata,
         }
-        if source_charge_id is not None:
-            params["source_transaction"] = source_charge_id
+        if payout.source_charge_id is not None:
+            params["source_transaction"] = payout.source_charge_id
         transfer = await self._call(
             "transfer",
             lambda: self._client.v1.transfers.create_async(

@@ -112,6 +112,20 @@ class SessionState:
 
 
 @dataclass(frozen=True, slots=True)
+class PayoutTransfer:
+    """One payout to send: `amount` to payout account `account_id`, for `transfer_group`.
+
+    `source_charge_id` (the booking's charge) funds it from that payment rather than the
+    platform's available balance.
+    """
+
+    amount: Money
+    account_id: str
+    transfer_group: str
+    source_charge_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RefundState:
     """One refund as the provider reports it: ``pending``, ``succeeded``, ``failed``...
 
@@ -325,23 +339,14 @@ class PaymentGateway(Protocol):
         """Re-read a payout account."""
         ...
 
-    async def transfer(
-        self,
-        amount: Money,
-        account_id: str,
-        transfer_group: str,
-        idempotency_key: str,
-        *,
-        source_charge_id: str | None = None,
-    ) -> str:
-        """Pay `amount` to a payout account; return the transfer id.
+    async def transfer(self, payout: PayoutTransfer, idempotency_key: str) -> str:
+        """Send `payout`; return the transfer id.
 
-        Exactly once for `transfer_group` and `idempotency_key`, however late it is
+        Exactly once for its `transfer_group` and `idempotency_key`, however late it is
         retried: a transfer this installation already made for them is found and its id
         returned instead of sending another (idempotency keys alone last only 24 hours).
-        `source_charge_id` (the booking's charge) funds it from that payment rather than
-        the platform's available balance. Refused before the account can receive
-        transfers (`PayoutAccount.can_receive_transfers`).
+        Refused before the account can receive transfers
+        (`PayoutAccount.can_receive_transfers`).
         """
         ...
 

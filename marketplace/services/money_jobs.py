@@ -27,7 +27,13 @@ from marketplace.domain.payment import (
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
-from marketplace.ports import IntentState, NoticeKind, PaymentGateway, PaymentGatewayError
+from marketplace.ports import (
+    IntentState,
+    NoticeKind,
+    PaymentGateway,
+    PaymentGatewayError,
+    PayoutTransfer,
+)
 from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import card_disputes, card_holds, payments, scheduling
 from marketplace.services.context import ServiceContext
@@ -255,11 +261,13 @@ async def _transfer_and_book(
         if account is None or not account.can_receive_transfers:
             return await _wait_for_payouts(action, ctx)
         transfer_ref = await gateway.transfer(
-            Money(after.tutor, currency),
-            account.account_id,
-            f"booking_{booking.booking_id}",
+            PayoutTransfer(
+                Money(after.tutor, currency),
+                account.account_id,
+                f"booking_{booking.booking_id}",
+                source_charge_id=intent.latest_charge_id,
+            ),
             f"booking-{booking.booking_id}-payout",
-            source_charge_id=intent.latest_charge_id,
         )
     settlement = Settlement(
         Money(0, currency), Money(after.tutor, currency), Money(after.platform, currency)

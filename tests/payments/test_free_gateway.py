@@ -8,7 +8,7 @@ import pytest
 
 from marketplace.domain.money import Money
 from marketplace.payments import FreeGateway
-from marketplace.ports.payments import PaymentGatewayError
+from marketplace.ports.payments import PaymentGatewayError, PayoutTransfer
 from tests.payments.conftest import checkout_request
 
 
@@ -67,7 +67,9 @@ async def test_the_whole_loop_runs_capture_then_payout(gateway: FreeGateway) -> 
     assert (await gateway.payout_account(account)).payouts_enabled
     link = await gateway.onboarding_link(account, "http://x/done", "http://x/again")
     assert link == "http://x/done"
-    transfer = await gateway.transfer(Money(0, "USD"), account, "booking_42", "booking-42-payout")
+    transfer = await gateway.transfer(
+        PayoutTransfer(Money(0, "USD"), account, "booking_42"), "booking-42-payout"
+    )
     assert transfer.startswith("free_tr_")
     await gateway.close()
 
@@ -94,7 +96,7 @@ async def test_money_that_does_not_exist_is_refused(gateway: FreeGateway) -> Non
     assert cancel.value.code == "payment_intent_unexpected_state"
     account = await gateway.create_payout_account("tutor-9", "k-account")
     with pytest.raises(PaymentGatewayError) as transfer:
-        await gateway.transfer(Money(1, "USD"), account, "booking_42", "k-transfer")
+        await gateway.transfer(PayoutTransfer(Money(1, "USD"), account, "booking_42"), "k-transfer")
     assert transfer.value.code == "balance_insufficient"
 
 

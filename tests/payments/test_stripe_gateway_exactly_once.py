@@ -9,7 +9,7 @@ import pytest
 
 from marketplace.domain.money import Money
 from marketplace.payments import StripeGateway
-from marketplace.ports.payments import PaymentGatewayError
+from marketplace.ports.payments import PaymentGatewayError, PayoutTransfer
 from stripe_fake import TEST_API_KEY, StripeFake
 from tests.payments.conftest import INSTALLATION, checkout_request
 
@@ -57,14 +57,16 @@ async def test_a_transfer_retried_after_its_key_expired_is_found_not_sent_twice(
     charge = await _paid_charge(fake, gateway)
     account_id = await _ready_account(fake, gateway, "tutor-9")
     first = await gateway.transfer(
-        SHARE, account_id, "booking_42", "booking-42-payout", source_charge_id=charge
+        PayoutTransfer(SHARE, account_id, "booking_42", source_charge_id=charge),
+        "booking-42-payout",
     )
     made = fake.get(first)
     assert made["metadata"] == {"installation": INSTALLATION, "payout_key": "booking-42-payout"}
 
     await fake.advance_clock(DAY_AND_A_BIT)  # the database write was lost; a day goes by
     again = await gateway.transfer(
-        SHARE, account_id, "booking_42", "booking-42-payout", source_charge_id=charge
+        PayoutTransfer(SHARE, account_id, "booking_42", source_charge_id=charge),
+        "booking-42-payout",
     )
 
     assert again == first
@@ -89,16 +91,13 @@ async def test_a_transfer_found_with_other_arguments_is_an_idempotency_error(
 ) -> None:
     charge = await _paid_charge(fake, gateway)
     account_id = await _ready_account(fake, gateway, "tutor-9")
-    await gateway.transfer(SHARE, account_id, "booking_42", "booking-42-payout")
+    await gateway.transfer(PayoutTransfer(SHARE, account_id, "booking_42"), "booking-42-payout")
     await fake.advance_clock(DAY_AND_A_BIT)
 
     with pytest.raises(PaymentGatewayError) as refused:
         await gateway.transfer(
-            Money(1500, "USD"),
-            account_id,
-            "booking_42",
+            PayoutTransfer(Money(1500, "USD"), account_id, "booking_42", source_charge_id=charge),
             "booking-42-payout",
-            source_charge_id=charge,
         )
     assert (refused.value.code, refused.value.retryable) == ("idempotency_error", False)
     assert len(_transfers(fake, "booking_42")) == 1
@@ -137,17 +136,21 @@ async def test_two_installations_each_pay_their_own_booking_once(
     their_tutor = await _ready_account(fake, other_gateway, "theirs")
 
     ours = await gateway.transfer(
-        SHARE, our_tutor, "booking_42", "booking-42-payout", source_charge_id=our_charge
+        PayoutTransfer(SHARE, our_tutor, "booking_42", source_charge_id=our_charge),
+        "booking-42-payout",
     )
     theirs = await other_gateway.transfer(
-        SHARE, their_tutor, "booking_42", "booking-42-payout", source_charge_id=their_charge
+        PayoutTransfer(SHARE, their_tutor, "booking_42", source_charge_id=their_charge),
+        "booking-42-payout",
     )
     await fake.advance_clock(DAY_AND_A_BIT)
     ours_again = await gateway.transfer(
-        SHARE, our_tutor, "booking_42", "booking-42-payout", source_charge_id=our_charge
+        PayoutTransfer(SHARE, our_tutor, "booking_42", source_charge_id=our_charge),
+        "booking-42-payout",
     )
     theirs_again = await other_gateway.transfer(
-        SHARE, their_tutor, "booking_42", "booking-42-payout", source_charge_id=their_charge
+        PayoutTransfer(SHARE, their_tutor, "booking_42", source_charge_id=their_charge),
+        "booking-42-payout",
     )
 
     assert ours != theirs
@@ -192,7 +195,8 @@ async def test_transfers_wait_for_the_transfers_capability_not_only_payouts(
     assert not paused.can_receive_transfers
     with pytest.raises(PaymentGatewayError) as refused:
         await gateway.transfer(
-            SHARE, account_id, "booking_42", "booking-42-payout", source_charge_id=charge
+            PayoutTransfer(SHARE, account_id, "booking_42", source_charge_id=charge),
+            "booking-42-payout",
         )
     assert refused.value.code == "insufficient_capabilities_for_transfer"
 
@@ -213,7 +217,8 @@ async def test_a_reversal_retried_after_its_key_expired_is_found_not_made_twice(
     charge = await _paid_charge(fake, gateway)
     account_id = await _ready_account(fake, gateway, "tutor-9")
     transfer = await gateway.transfer(
-        SHARE, account_id, "booking_42", "booking-42-payout", source_charge_id=charge
+        PayoutTransfer(SHARE, account_id, "booking_42", source_charge_id=charge),
+        "booking-42-payout",
     )
     first = await gateway.reverse_transfer(transfer, 800, "booking-42-reversal-du_1", "du_1")
 

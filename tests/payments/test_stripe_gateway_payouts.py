@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.domain.money import Money
 from marketplace.payments import StripeGateway
-from marketplace.ports.payments import PaymentGatewayError
+from marketplace.ports.payments import PaymentGatewayError, PayoutTransfer
 from stripe_fake import StripeFake
 from tests.payments.conftest import checkout_request
 
@@ -42,17 +42,14 @@ async def test_transfer_is_refused_before_payouts_and_accepted_after(
     share = Money(5000, "USD")
 
     with pytest.raises(PaymentGatewayError) as refused:
-        await gateway.transfer(share, account_id, "booking_42", "booking-42-payout")
+        await gateway.transfer(PayoutTransfer(share, account_id, "booking_42"), "booking-42-payout")
     assert refused.value.code == "insufficient_capabilities_for_transfer"
     assert refused.value.retryable is False
 
     await fake.enable_payouts(account_id)
     transfer_id = await gateway.transfer(
-        share,
-        account_id,
-        "booking_42",
+        PayoutTransfer(share, account_id, "booking_42", source_charge_id=str(payment.charge["id"])),
         "booking-42-payout",
-        source_charge_id=str(payment.charge["id"]),
     )
     assert transfer_id.startswith("tr_")
     transfer = fake.get(transfer_id)
@@ -63,11 +60,8 @@ async def test_transfer_is_refused_before_payouts_and_accepted_after(
     )
     assert transfer["transfer_group"] == "booking_42"
     again = await gateway.transfer(
-        share,
-        account_id,
-        "booking_42",
+        PayoutTransfer(share, account_id, "booking_42", source_charge_id=str(payment.charge["id"])),
         "booking-42-payout",
-        source_charge_id=str(payment.charge["id"]),
     )
     assert again == transfer_id  # a retried payout is not paid twice
     assert fake.balance("usd") == 750
@@ -79,5 +73,7 @@ async def test_transfer_beyond_the_balance_is_refused(
     account_id = await gateway.create_payout_account("tutor-9", "tutor-9-account")
     await fake.enable_payouts(account_id)
     with pytest.raises(PaymentGatewayError) as refused:
-        await gateway.transfer(Money(100, "USD"), account_id, "booking_1", "k-transfer")
+        await gateway.transfer(
+            PayoutTransfer(Money(100, "USD"), account_id, "booking_1"), "k-transfer"
+        )
     assert refused.value.code == "balance_insufficient"

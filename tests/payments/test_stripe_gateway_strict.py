@@ -12,7 +12,7 @@ import pytest
 from marketplace.domain.money import Money, parse_money
 from marketplace.domain.settlement import session_quote
 from marketplace.payments import StripeGateway
-from marketplace.ports.payments import PaymentGatewayError
+from marketplace.ports.payments import PaymentGatewayError, PayoutTransfer
 from stripe_fake import StripeFake
 from tests.payments.conftest import checkout_request
 
@@ -30,7 +30,7 @@ async def test_every_gateway_request_validates(fake: StripeFake, gateway: Stripe
     await gateway.onboarding_link(account, "http://127.0.0.1:9/r", "http://127.0.0.1:9/f")
     await fake.enable_payouts(account)
     await gateway.payout_account(account)
-    await gateway.transfer(Money(2500, "USD"), account, "booking_42", "k-transfer")
+    await gateway.transfer(PayoutTransfer(Money(2500, "USD"), account, "booking_42"), "k-transfer")
     assert fake.violations == []
     assert len(fake.requests) >= 8
 

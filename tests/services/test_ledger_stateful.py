@@ -72,7 +72,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs import JobRunner
 from marketplace.payments import StripeGateway
-from marketplace.ports import PaymentGatewayError, ProviderEvent
+from marketplace.ports import PaymentGatewayError, PayoutTransfer, ProviderEvent
 from marketplace.services import (
     bookings,
     money_jobs,
@@ -757,9 +757,9 @@ class PaidLoop(RuleBasedStateMachine):
             assert account is not None
             with contextlib.suppress(PaymentGatewayError):
                 transfer_id = await self.other.transfer(
-                    Money(amount, "USD"),
-                    account.account_id,
-                    f"booking_{booking_id}",
+                    PayoutTransfer(
+                        Money(amount, "USD"), account.account_id, f"booking_{booking_id}"
+                    ),
                     f"booking-{booking_id}-payout",
                 )
                 if reverses:
