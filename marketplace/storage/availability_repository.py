@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
 from sqlalchemy import Integer, Row, Table, and_, bindparam, delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import DayOff, OneOffWindow, WeeklyRule, zone_info
 from marketplace.ports.bookings import AvailabilityEntry
 from marketplace.storage.models import AvailabilityRuleRow, AvailabilityWindowRow
+from marketplace.storage.sql_repository import SqlRepository
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 DST_SLACK_MINUTES = 60
@@ -96,11 +96,8 @@ _WINDOWS_OF = (
 )  # fmt: skip
 
 
-class SqlAvailabilityRepository:
+class SqlAvailabilityRepository(SqlRepository):
     """A tutor's availability in SQL."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def rules(self, guild_id: int, tutor_id: int) -> list[WeeklyRule]:
         return (await self.rules_of(guild_id, [tutor_id])).get(tutor_id, [])
@@ -172,9 +169,7 @@ class SqlAvailabilityRepository:
             utc_week_end=week_end,
             created_at=now,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return f"r{row.id}"
+        return f"r{(await self._insert(row)).id}"
 
     async def add_window(
         self, guild_id: int, tutor_id: int, window: OneOffWindow, now: datetime
@@ -187,9 +182,7 @@ class SqlAvailabilityRepository:
             is_day_off=False,
             created_at=now,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return f"w{row.id}"
+        return f"w{(await self._insert(row)).id}"
 
     async def add_day_off(
         self, guild_id: int, tutor_id: int, day_off: DayOff, now: datetime
@@ -205,9 +198,7 @@ class SqlAvailabilityRepository:
             zone=day_off.zone,
             created_at=now,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return f"d{row.id}"
+        return f"d{(await self._insert(row)).id}"
 
     async def entries(self, guild_id: int, tutor_id: int, now: datetime) -> list[AvailabilityEntry]:
         result = [
@@ -238,9 +229,9 @@ class SqlAvailabilityRepository:
         if kind not in {"r", "w", "d"}:
             return False
         model = AvailabilityRuleRow if kind == "r" else AvailabilityWindowRow
-        result = await self._session.execute(
+        removed = await self._affected(
             delete(model).where(
                 model.id == int(number), model.guild_id == guild_id, model.tutor_id == tutor_id
             )
         )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(removed)

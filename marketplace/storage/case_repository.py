@@ -35,9 +35,7 @@ class SqlCaseRepository(LoggedSqlRepository):
             created_at=case.created_at,
             note=case.note,
         )
-        self._session.add(row)
-        await self._session.flush()
-        added = _case(row)
+        added = _case(await self._insert(row))
         self._transitions.changed(
             "case",
             added.case_id,

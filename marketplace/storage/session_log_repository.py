@@ -127,9 +127,7 @@ class SqlMessageFlags(SqlRepository):
             status=flag.state.value,
             created_at=flag.created_at,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return _flag(row)
+        return _flag(await self._insert(row))
 
     async def get(self, guild_id: int, flag_id: int) -> MessageFlag | None:
         row = await self._session.get(MessageFlagRow, flag_id, populate_existing=True)

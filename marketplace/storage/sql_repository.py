@@ -41,6 +41,12 @@ class SqlRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def _insert(self, row: Row) -> Row:
+        """Add a new ORM row and flush it, so it has its generated id."""
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
     async def _first(self, query: Select[Row], convert: Callable[[Row], Value]) -> Value | None:
         """The first row the query finds as a domain value, or None."""
         row = await self._session.scalar(query)

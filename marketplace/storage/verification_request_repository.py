@@ -33,9 +33,7 @@ class SqlVerificationRequests(LoggedSqlRepository):
             created_at=request.created_at,
             reason="",
         )
-        self._session.add(row)
-        await self._session.flush()
-        added = _request(row)
+        added = _request(await self._insert(row))
         self._transitions.changed(
             "verification_request",
             added.request_id,
