@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.storage.models import AttendanceRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository
 
 
-class SqlAttendanceLog:
+class SqlAttendanceLog(SqlRepository):
     """One row per (booking, participant): the first check-in wins."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def check_in(
         self, booking_id: int, user_id: int, at: datetime, via: str = "button"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.storage.models import BookingChannelRow
+from marketplace.storage.sql_repository import SqlRepository
 
 
-class SqlBookingChannels:
+class SqlBookingChannels(SqlRepository):
     """One row per booking made in a guild channel, written with the booking."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def remember(self, booking_id: int, channel_id: int) -> None:
         """Record where the booking was made (a new booking, so a plain insert)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.ports.kept_notices import KeptNotice
 from marketplace.storage.models import KeptNoticeRow
+from marketplace.storage.sql_repository import SqlRepository
 
 
 def _notice(row: KeptNoticeRow) -> KeptNotice:
@@ -18,11 +18,8 @@ def _notice(row: KeptNoticeRow) -> KeptNotice:
     )  # fmt: skip
 
 
-class SqlKeptNotices:
+class SqlKeptNotices(SqlRepository):
     """One row per kept notice, keyed by its nonce; taking it is a delete."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def keep(self, notice: KeptNotice) -> None:
         if await self._session.get(KeptNoticeRow, notice.nonce) is not None:
@@ -49,10 +46,7 @@ class SqlKeptNotices:
         return [_notice(row) for row in await self._session.scalars(query)]
 
     async def take(self, nonce: str) -> bool:
-        result = await self._session.execute(
-            delete(KeptNoticeRow).where(KeptNoticeRow.nonce == nonce)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return bool(await self._affected(delete(KeptNoticeRow).where(KeptNoticeRow.nonce == nonce)))
 
     async def in_guild(self, guild_id: int, limit: int) -> list[KeptNotice]:
         query = (

@@ -24,7 +24,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import (
@@ -49,6 +48,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository
 from marketplace.storage.types import UTCDateTime
 
 _LEVEL_OF = {lv.value: lv for lv in Level}  # a stored level's member, without Level(...)
@@ -240,11 +240,8 @@ def _candidate_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
     return query.where(p.guild_id == bindparam("guild_id"), p.user_id.in_(picked.correlate(None)))
 
 
-class SqlSearchIndex:
+class SqlSearchIndex(SqlRepository):
     """Finds candidate tutors from the indexes: two statements, each built once."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def candidates(
         self,
@@ -343,11 +340,8 @@ class SqlSearchIndex:
         return CompletionCounts() if row is None else CompletionCounts(*row)
 
 
-class SqlBlockRepository:
+class SqlBlockRepository(SqlRepository):
     """User blocks and moderator restrictions."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def block(self, guild_id: int, blocker_id: int, blocked_id: int, now: datetime) -> None:
         await self._session.execute(
@@ -357,14 +351,15 @@ class SqlBlockRepository:
         )
 
     async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
-        result = await self._session.execute(
-            delete(UserBlockRow).where(
-                UserBlockRow.guild_id == guild_id,
-                UserBlockRow.blocker_id == blocker_id,
-                UserBlockRow.blocked_id == blocked_id,
+        return bool(
+            await self._affected(
+                delete(UserBlockRow).where(
+                    UserBlockRow.guild_id == guild_id,
+                    UserBlockRow.blocker_id == blocker_id,
+                    UserBlockRow.blocked_id == blocked_id,
+                )
             )
         )
-        return bool(getattr(result, "rowcount", 0))
 
     async def between(self, guild_id: int, a: int, b: int) -> bool:
         pair = or_(
@@ -398,16 +393,17 @@ class SqlBlockRepository:
         )
 
     async def lift(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        result = await self._session.execute(
-            update(RestrictionRow)
-            .where(
-                RestrictionRow.guild_id == guild_id,
-                RestrictionRow.user_id == user_id,
-                or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
+        return bool(
+            await self._affected(
+                update(RestrictionRow)
+                .where(
+                    RestrictionRow.guild_id == guild_id,
+                    RestrictionRow.user_id == user_id,
+                    or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
+                )
+                .values(until=now)
             )
-            .values(until=now)
         )
-        return bool(getattr(result, "rowcount", 0))
 
     async def current(self, guild_id: int, user_id: int, now: datetime) -> Restriction | None:
         latest = await self.latest(guild_id, user_id)
@@ -425,11 +421,8 @@ class SqlBlockRepository:
         return None if row is None else Restriction(guild_id, user_id, *row)
 
 
-class SqlDeliveryLog:
+class SqlDeliveryLog(SqlRepository):
     """Deliveries and closed DMs."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def record(
         self,

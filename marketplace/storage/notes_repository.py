@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.storage.models import NoteGoalsRow, NoteTemplateRow, ProgressNoteRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository
 
 
 def _note(row: ProgressNoteRow) -> ProgressNote:
@@ -15,11 +15,8 @@ def _note(row: ProgressNoteRow) -> ProgressNote:
     return ProgressNote(row.id, pair, row.booking_id, row.author_id, row.text, row.created_at)
 
 
-class SqlNotesRepository:
+class SqlNotesRepository(SqlRepository):
     """Goals and progress notes per (guild, student, tutor); templates per tutor subject."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     @staticmethod
     def _goals_of(pair: Pair) -> list[ColumnElement[bool]]:

@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.cases import CaseAction, CaseStatus
 from marketplace.domain.offenses import OffenseCounts, combine
 from marketplace.domain.session_log import FlagState
 from marketplace.storage.models import AuditLogRow, CaseRow, MessageFlagRow
+from marketplace.storage.sql_repository import SqlRepository
 
 RESTRICTED_ACTION = "restriction.add"
 UPHELD = (FlagState.WARNED.value, FlagState.RESTRICTED.value)
 
 
-class SqlOffenses:
+class SqlOffenses(SqlRepository):
     """Counts over a window, for one member or for everyone over a threshold."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def _cases(self, guild_id: int, since: datetime) -> dict[int, int]:
         rows = await self._session.execute(

@@ -56,6 +56,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.read_cache import CacheAccess
+from marketplace.storage.sql_repository import SqlRepository
 
 
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
@@ -259,11 +260,8 @@ def _tutor_of(first: Any, subjects: Sequence[tuple[str, str, bool]]) -> TutorPro
     )
 
 
-class SqlMemberRepository:
+class SqlMemberRepository(SqlRepository):
     """Onboarded members."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         row = await self._session.get(MemberRow, (guild_id, user_id))
@@ -338,11 +336,11 @@ def _member_of(guild_id: int, user_id: int, row: Any) -> Member:
     )
 
 
-class SqlSubjectRepository:
+class SqlSubjectRepository(SqlRepository):
     """A guild's subject catalogue (cached per process)."""
 
     def __init__(self, session: AsyncSession, cache: CacheAccess | None = None) -> None:
-        self._session = session
+        super().__init__(session)
         self._cache = cache
 
     async def all(self, guild_id: int) -> list[Subject]:
@@ -375,19 +373,17 @@ class SqlSubjectRepository:
     async def remove(self, guild_id: int, key: str) -> bool:
         if self._cache:
             self._cache.changed(("subjects", guild_id))
-        result = await self._session.execute(
-            update(SubjectRow)
-            .where(SubjectRow.guild_id == guild_id, SubjectRow.key == key, SubjectRow.active)
-            .values(active=False)
+        return bool(
+            await self._affected(
+                update(SubjectRow)
+                .where(SubjectRow.guild_id == guild_id, SubjectRow.key == key, SubjectRow.active)
+                .values(active=False)
+            )
         )
-        return bool(getattr(result, "rowcount", 0))
 
 
-class SqlStudentRepository:
+class SqlStudentRepository(SqlRepository):
     """Student profiles with their subjects."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> StudentProfile | None:
         row = await self._session.get(StudentProfileRow, (guild_id, user_id))
@@ -451,11 +447,8 @@ def _tutor_with_subjects() -> Select[Any]:
 _TUTOR_WITH_SUBJECTS = _tutor_with_subjects()
 
 
-class SqlTutorRepository:
+class SqlTutorRepository(SqlRepository):
     """Tutor profiles with their subjects and "doesn't teach" flags."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, guild_id: int, user_id: int) -> TutorProfile | None:
         """The tutor's profile in this guild (one query: the profile joined to its subjects)."""
@@ -515,11 +508,8 @@ class SqlTutorRepository:
         await self._session.flush()
 
 
-class SqlAuditLog:
+class SqlAuditLog(SqlRepository):
     """Append-only audit entries."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def record(
         self, guild_id: int, actor_id: int, action: str, detail: dict[str, Any], at: datetime

@@ -18,7 +18,6 @@ from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.booking import Party
 from marketplace.domain.errors import ConflictError
@@ -32,6 +31,7 @@ from marketplace.domain.reviews import (
 )
 from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import BookingRow, ReviewRow, TutorProfileRow
+from marketplace.storage.sql_repository import SqlRepository
 
 ASPECT_COLUMNS = ("on_time", "explained_clearly", "helped_understand", "would_book_again")
 
@@ -102,11 +102,8 @@ def _student_stats() -> Select[Any]:
 _STUDENT_STATS = _student_stats()
 
 
-class SqlReviewRepository:
+class SqlReviewRepository(SqlRepository):
     """Reviews of bookings."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, review: Review) -> Review:
         row = ReviewRow(

@@ -39,6 +39,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction,
 from marketplace.ports import Clock, SystemClock
 from marketplace.storage.engine import Database
 from marketplace.storage.models import ScheduledActionRow
+from marketplace.storage.sql_repository import SqlRepository
 
 SKIPPED_OUTCOME = "booking changed"
 OUTCOME_LENGTH = 200  # the width of scheduled_action.outcome
@@ -95,11 +96,8 @@ def _insert_action(dialect: str, *, returning: bool) -> Insert:
     return statement.returning(table.c.id) if returning else statement
 
 
-class SqlScheduledActions:
+class SqlScheduledActions(SqlRepository):
     """Schedules and skips work inside the caller's session (its unit of work)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def schedule(self, action: NewAction) -> bool:
         insert = _insert_action(self._dialect, returning=True)

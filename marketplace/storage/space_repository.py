@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
 from marketplace.storage.models import SessionSpaceRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository
 
 FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
 
@@ -31,11 +31,8 @@ def _space(row: SessionSpaceRow) -> SessionSpace:
     )
 
 
-class SqlSpaceRepository:
+class SqlSpaceRepository(SqlRepository):
     """One row per booking; opening is claimed with a compare-and-set."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
         inserted = await self._session.scalar(

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.stats import GuildActivity, MoneyTotals, SessionGroup, Window
 from marketplace.storage.models import (
@@ -27,6 +26,7 @@ from marketplace.storage.models import (
     ReviewRow,
     SurveyResponseRow,
 )
+from marketplace.storage.sql_repository import SqlRepository
 
 _ACCEPTED = ("confirmed", "completed", "no_show")
 
@@ -39,11 +39,8 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-class SqlStatsRepository:
+class SqlStatsRepository(SqlRepository):
     """Reads a guild's activity over a window; never writes."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def activity(self, guild_id: int, window: Window) -> GuildActivity:
         """The guild's raw counts for the window."""

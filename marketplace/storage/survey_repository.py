@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.storage.models import SurveyResponseRow
 from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import SqlRepository
 
 
-class SqlSurveyRepository:
+class SqlSurveyRepository(SqlRepository):
     """One row per (booking, participant): the first answer wins."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, response: SurveyResponse) -> bool:
         inserted = await self._session.scalar(
