@@ -23,7 +23,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.domain.availability import Busy
 from marketplace.domain.booking import LIVE_STATES, Booking, BookingState
@@ -32,7 +31,6 @@ from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
 from marketplace.domain.settlement import Outcome
 from marketplace.domain.spaces import SpaceStatus
-from marketplace.logs import Transitions
 from marketplace.ports.bookings import BookingLinks, Surroundings, TutorGate
 from marketplace.storage.models import (
     BookingRow,
@@ -43,6 +41,7 @@ from marketplace.storage.models import (
     TutorProfileRow,
     UserBlockRow,
 )
+from marketplace.storage.sql_repository import LoggedSqlRepository
 
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
@@ -183,12 +182,8 @@ def _of_user(
     )
 
 
-class SqlBookingRepository:
+class SqlBookingRepository(LoggedSqlRepository):
     """Bookings in SQL. PostgreSQL's exclusion constraint is the last line against overlap."""
-
-    def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
-        self._session = session
-        self._transitions = transitions or Transitions()
 
     def _saw(self, booking: Booking, *, new: bool = False) -> None:
         self._transitions.saved(
@@ -229,10 +224,9 @@ class SqlBookingRepository:
         return added
 
     async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
-        query = select(BookingRow).where(BookingRow.id == booking_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        row = await self._fresh(
+            select(BookingRow).where(BookingRow.id == booking_id), for_update=for_update
+        )
         if row is None:
             return None
         self._transitions.loaded("booking", row.id, row.state)
