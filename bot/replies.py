@@ -51,19 +51,22 @@ async def reply(
     embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View | None = None,
     file: discord.File | None = None,
+    files: Sequence[discord.File] = (),
     ephemeral: bool = True,
 ) -> None:
     """Answer the interaction; follow up instead if it was deferred or answered already.
 
-    Give one `embed`, or several `embeds` (at most 10, 6,000 characters together).
+    Give one `embed`, or several `embeds` (at most 10, 6,000 characters together); one
+    `file`, or several `files` (at most 10, each within the attachment limit).
     """
     cards = [embed] if embed is not None else list(embeds)
+    attached = [file] if file is not None else list(files)
     if interaction.response.is_done():
         await interaction.followup.send(
             content or MISSING,
             embeds=cards or MISSING,
             view=view or MISSING,
-            file=file or MISSING,
+            files=attached or MISSING,
             ephemeral=ephemeral,
         )
     else:
@@ -71,6 +74,6 @@ async def reply(
             content,
             embeds=cards or MISSING,
             view=view or MISSING,
-            file=file or MISSING,
+            files=attached or MISSING,
             ephemeral=ephemeral,
         )

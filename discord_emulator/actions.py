@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-from discord_emulator import payloads
+from discord_emulator import limits, payloads
 from discord_emulator.build import (
     Resolved,
     check_availability,
@@ -24,7 +24,7 @@ from discord_emulator.interactions import (
 from discord_emulator.models import JSON, Channel, Guild, InteractionResult, Message, User
 from discord_emulator.world_api import WorldBuilding
 
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ATTACHMENT_SIZE_LIMIT = limits.BOT_UPLOAD_MAX_BYTES
 
 
 class Actions(WorldBuilding):

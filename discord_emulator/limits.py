@@ -36,6 +36,10 @@ USER_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_FILES = 10
 # Files in one message (Discord's message resource docs: up to 10 attachments).
 MESSAGE_FILES_MAX = 10
+# What a bot may attach, per file, in a guild without boosts (or boost level 1): 10 MiB.
+# It is the `attachment_size_limit` every interaction carries; a larger file is refused
+# with 413 "Request entity too large" (40005), as Discord does.
+BOT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 CHOICE_NAME_MAX = 100
 V2_COMPONENTS_MAX = 40
 IS_COMPONENTS_V2 = 1 << 15

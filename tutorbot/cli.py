@@ -29,6 +29,7 @@ from marketplace.storage.migrate import upgrade
 from marketplace.storage.models import Base
 from marketplace.storage.sealing import DataKeys, DataKeysError, reseal_all
 from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tutorbot import export_command
 from tutorbot.backup import BackupError, backup, restore
 from tutorbot.bootstrap import MissingSettingError, WebStartError, data_keys, serve
 from tutorbot.health import HealthStartError
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with the backup in PATH (stop the bot first)"
     )
     restore_parser.add_argument("path", type=Path)
+    export_command.add_parser(sub)
     return parser
 
 
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ledger_verify(settings, args.guild)
     if args.command == "keys":
         return _keys(settings, args.keys_command)
+    if args.command == "export":
+        return export_command.run(settings, args)
     if args.command in ("backup", "restore"):
         return _backup(settings, args.command, args.path)
     return _serve(settings, args.command, _shards(parser, args))

@@ -1,4 +1,4 @@
-"""`/admin config`, `/admin stats` and `/admin subjects`; the services check rights."""
+"""`/admin config`, `stats`, `export` and `subjects`; the services check rights."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.presenters.admin import config_embed, setting_value_text
+from bot.presenters.exports import export_batches, period_suggestions
 from bot.presenters.kept_notices import add_kept_notices
 from bot.presenters.stats import stats_chart_file, stats_embed
 from bot.replies import reply
+from marketplace.domain.exports import ExportKind
 from marketplace.domain.policy import setting_keys
 from marketplace.domain.stats import Period
 from marketplace.domain.subjects import match_subjects
-from marketplace.services import guild_admin, kept_notices, onboarding, stats
+from marketplace.services import exports, guild_admin, kept_notices, onboarding, stats
 from marketplace.services.guild_admin import ChangeSetting
 
 AUTOCOMPLETE_LIMIT = 25
@@ -98,6 +100,36 @@ class AdminCog(commands.Cog):
         await reply(
             interaction, embed=stats_embed(report), file=stats_chart_file(report), ephemeral=True
         )
+
+    @admin.command(name="export", description="Download CSV files for your institution")
+    @app_commands.describe(
+        kind="What to export",
+        period="Which dates: 30d, a month like 2026-11, or 2026-09-01..2026-12-18",
+    )
+    @app_commands.choices(
+        kind=[
+            app_commands.Choice(name=label, value=value)
+            for value, label in texts.EXPORT_KIND_CHOICES.items()
+        ]
+    )
+    async def export(self, interaction: discord.Interaction, kind: str, period: str) -> None:
+        """Answer with the export's CSV files, ten to a message, each within the limit."""
+        made = await exports.export(
+            exports.ExportData(
+                actor_of(interaction), ExportKind(kind), period, interaction.filesize_limit
+            ),
+            self.bot.services,
+        )
+        for text, files in export_batches(made, guild_of(interaction).id):
+            await reply(interaction, text, files=files, ephemeral=True)
+
+    @export.autocomplete("period")
+    async def period_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest the last 7/30/90/365 days and the recent months."""
+        found = period_suggestions(current, self.bot.services.clock.now())
+        return [app_commands.Choice(name=n, value=v) for n, v in found[:AUTOCOMPLETE_LIMIT]]
 
     @subjects.command(name="add", description="Add a subject students can pick")
     @app_commands.describe(name="The subject's name, e.g. Linear Algebra")

@@ -325,6 +325,7 @@ SETTING_SHAPES = {
     SettingKind.ROLE: "a role: mention it like @Moderators, or `none` to clear it",
     SettingKind.INT_LIST: "a list of whole numbers, like `120, 15`, each",
     SettingKind.STR_LIST: "a comma-separated list, like `en, fr`",
+    SettingKind.ZONE: "a time zone, like `America/New_York` or `Europe/Berlin`",
 }
 
 BAD_OPTION = "One of the options isn't valid. Check it and try again."

@@ -12,8 +12,9 @@ from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.streams import StreamReader
 
+from discord_emulator import limits
 from discord_emulator.backend import Backend
-from discord_emulator.errors import DiscordAPIError
+from discord_emulator.errors import DiscordAPIError, FormErrors
 from discord_emulator.ops_messages import UploadedFile
 
 JSON = dict[str, Any]
@@ -89,7 +90,8 @@ async def parsed_body(request: web.Request) -> Body:
 
 async def _parse_multipart(request: web.Request, raw: bytes) -> Body:
     loop = asyncio.get_running_loop()
-    stream = StreamReader(BaseProtocol(loop), 2**16, loop=loop)
+    # The whole body is fed at once: a limit above its size keeps the reader from pausing.
+    stream = StreamReader(BaseProtocol(loop), max(2**16, len(raw)), loop=loop)
     stream.feed_data(raw)
     stream.feed_eof()
     reader = MultipartReader(request.headers, stream)
@@ -119,7 +121,18 @@ async def _parse_multipart(request: web.Request, raw: bytes) -> Body:
                     content_type=part.headers.get("Content-Type", "application/octet-stream"),
                 )
             )
+    _check_files(files)
     return Body(payload, files, multipart=True)
+
+
+def _check_files(files: list[UploadedFile]) -> None:
+    """Refuse what Discord refuses: a file over the upload limit, more than 10 files."""
+    if any(len(f.data) > limits.BOT_UPLOAD_MAX_BYTES for f in files):
+        raise DiscordAPIError(413, 40005, "Request entity too large")
+    if len(files) > limits.MESSAGE_FILES_MAX:
+        errors = FormErrors()
+        errors.max_length(["attachments"], limits.MESSAGE_FILES_MAX)
+        errors.raise_if_any()
 
 
 async def read_body(request: web.Request) -> tuple[JSON, list[UploadedFile]]:

@@ -53,6 +53,7 @@ class GuildPolicy:
     fallback_channel: int | None = None
     evidence_channel: int | None = None  # private: moderators open handed-in files here
     languages: tuple[str, ...] = ("en",)
+    timezone: str = "UTC"  # the guild's own zone: exports, weekly reports, ISO weeks
     # booking
     allowed_durations_minutes: tuple[int, ...] = (30, 60, 90)
     min_notice_minutes: int = 120
@@ -135,6 +136,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "fallback_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "evidence_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
+        "timezone": SettingSpec(_K.ZONE, _G.GENERAL),
         "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),
         "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),
         "booking_horizon_days": _int(_G.BOOKING, 1, 365),

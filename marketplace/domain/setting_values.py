@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from marketplace.domain.currencies import CURRENCIES, REFUSED_THREE_DECIMAL
-from marketplace.domain.errors import InvalidSettingError, Problem
+from marketplace.domain.errors import (
+    InputError,
+    InvalidSettingError,
+    Problem,
+    UnknownTimeZoneError,
+)
+from marketplace.domain.timezones import validate_zone
 
 
 class SettingKind(StrEnum):
@@ -20,6 +27,7 @@ class SettingKind(StrEnum):
     ROLE = "role"
     INT_LIST = "int_list"
     STR_LIST = "str_list"
+    ZONE = "zone"  # an IANA time-zone name, or an alias such as EST
 
 
 class SettingGroup(StrEnum):
@@ -73,8 +81,8 @@ def read_value(key: str, spec: SettingSpec, raw: str) -> object:
         return _check_int(key, spec, _read_int(key, text))
     if spec.kind is _K.BOOL:
         return _read_bool(key, text)
-    if spec.kind is _K.CURRENCY:
-        return _check_currency(key, text.upper())
+    if spec.kind in _NAMED:
+        return _NAMED[spec.kind](key, text)
     if spec.kind in _MENTION:
         return _read_snowflake(key, spec, text)
     if spec.kind is _K.INT_LIST:
@@ -187,10 +195,28 @@ def check_value(key: str, spec: SettingSpec, value: object) -> object:
         return _check_int(key, spec, value)
     if spec.kind is _K.BOOL:
         return _check_bool(key, value)
-    if spec.kind is _K.CURRENCY:
-        return _check_currency(key, value)
+    if spec.kind in _NAMED:
+        return _NAMED[spec.kind](key, value)
     if spec.kind in _MENTION:
         return _check_snowflake(key, value)
     if spec.kind is _K.INT_LIST:
         return _check_int_list(key, spec, value)
     return _check_str_list(key, spec, value)
+
+
+def _check_zone(key: str, value: object) -> str:
+    try:
+        return validate_zone(str(value))
+    except (UnknownTimeZoneError, InputError):
+        raise InvalidSettingError(key, str(value)[:50], Problem.UNKNOWN_CHOICE) from None
+
+
+def _check_code(key: str, value: object) -> str:
+    return _check_currency(key, value.upper() if isinstance(value, str) else value)
+
+
+# Settings that name one thing from a known set, checked the same typed or stored.
+_NAMED: dict[SettingKind, Callable[[str, object], str]] = {
+    _K.CURRENCY: _check_code,
+    _K.ZONE: _check_zone,
+}

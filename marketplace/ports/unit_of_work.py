@@ -17,6 +17,7 @@ from marketplace.ports.bookings import (
 )
 from marketplace.ports.card_disputes import CardDisputeRepository, RefundFailureRepository
 from marketplace.ports.disputes import DisputeRepository
+from marketplace.ports.exports import ExportReads
 from marketplace.ports.kept_notices import KeptNotices
 from marketplace.ports.ledger import (
     CheckoutTokens,
@@ -231,6 +232,11 @@ class UnitOfWork(Protocol):
     @property
     def stats(self) -> StatsRepository:
         """KPI aggregates for `/admin stats`, inside this transaction."""
+        ...
+
+    @property
+    def exports(self) -> ExportReads:
+        """The rows of `/admin export` and `tutorbot export`, inside this transaction."""
         ...
 
     async def __aenter__(self) -> Self:

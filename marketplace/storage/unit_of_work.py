@@ -19,6 +19,7 @@ from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.dispute_repository import SqlDisputeRepository
 from marketplace.storage.email_repository import SqlEmailVerifications
 from marketplace.storage.engine import Database
+from marketplace.storage.export_repository import SqlExportReads
 from marketplace.storage.kept_notice_repository import SqlKeptNotices
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
     kept_notices: SqlKeptNotices
     privacy: SqlPrivacyRepository
     stats: SqlStatsRepository
+    exports: SqlExportReads
     emails: SqlEmailVerifications
     session_logs: SqlSessionLogs
     message_flags: SqlMessageFlags
@@ -157,6 +159,7 @@ class SqlUnitOfWork:
         self.kept_notices = SqlKeptNotices(session)
         self.privacy = SqlPrivacyRepository(session, cache)
         self.stats = SqlStatsRepository(session)
+        self.exports = SqlExportReads(session)
         self.emails = SqlEmailVerifications(session)
         self.session_logs = SqlSessionLogs(session)
         self.message_flags = SqlMessageFlags(session)

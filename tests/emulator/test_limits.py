@@ -234,3 +234,34 @@ async def test_raw_http_error_shapes_and_rate_limit_headers(emu: Emulator):
             assert resp.status == 401
     assert [m.content for m in emu.messages(general)] == ["ok"]
     assert [(e.status, e.code) for e in emu.errors] == [(429, 0), (400, 50035), (401, 0)]
+
+
+def _multipart(files: list[tuple[str, bytes]]) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("payload_json", '{"content": "files"}', content_type="application/json")
+    for i, (name, data) in enumerate(files):
+        form.add_field(f"files[{i}]", data, filename=name, content_type="text/csv")
+    return form
+
+
+async def test_a_file_over_the_upload_limit_or_an_eleventh_file_is_refused(emu: Emulator):
+    emu.add_bot(token="tkn")
+    guild = emu.add_guild("Campus")
+    general = emu.channels(guild)[0]
+    url = f"{emu.api_base}/channels/{general.id}/messages"
+    limit = 10 * 1024 * 1024
+    async with aiohttp.ClientSession(headers={"Authorization": "Bot tkn"}) as http:
+        async with http.post(url, data=_multipart([("big.csv", b"x" * (limit + 1))])) as resp:
+            assert resp.status == 413
+            assert await resp.json() == {"message": "Request entity too large", "code": 40005}
+        with emu.expect_violations():
+            eleven = [(f"f{i}.csv", b"a,b\r\n") for i in range(11)]
+            async with http.post(url, data=_multipart(eleven)) as resp:
+                assert resp.status == 400
+                body = await resp.json()
+        assert body["code"] == 50035
+        assert first_code(body["errors"], "attachments") == "BASE_TYPE_MAX_LENGTH"
+        async with http.post(url, data=_multipart([("ok.csv", b"x" * limit)])) as resp:
+            assert resp.status == 200
+    [sent] = emu.messages(general)
+    assert [a.filename for a in sent.attachments] == ["ok.csv"]

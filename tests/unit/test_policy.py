@@ -30,6 +30,7 @@ SPEC_DEFAULTS = {
     "fallback_channel": None,
     "evidence_channel": None,
     "languages": ("en",),  # "default English"
+    "timezone": "UTC",  # the guild's zone, for exports and weekly reports
     "allowed_durations_minutes": (30, 60, 90),  # "Durations are 30, 60 or 90 min"
     "min_notice_minutes": 120,  # "Minimum notice is 2 h"
     "booking_horizon_days": 60,  # "up to 60 days ahead"
@@ -255,6 +256,7 @@ def _valid_value(key):
         SettingKind.INT: lambda: st.integers(spec.minimum, spec.maximum),
         SettingKind.BOOL: st.booleans,
         SettingKind.CURRENCY: lambda: st.sampled_from(["USD", "EUR", "JPY", "GBP"]),
+        SettingKind.ZONE: lambda: st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]),
         SettingKind.CHANNEL: lambda: st.none() | st.integers(1, 2**63 - 1),
         SettingKind.ROLE: lambda: st.none() | st.integers(1, 2**63 - 1),
         SettingKind.INT_LIST: lambda: st.lists(
@@ -295,3 +297,16 @@ def test_policy_round_trips_through_json_overrides(stored):
     assert apply_overrides(saved, strict=True) == policy
     changed = {k for k in setting_keys() if getattr(policy, k) != getattr(DEFAULT_POLICY, k)}
     assert set(saved) == changed
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("europe/berlin", "Europe/Berlin"), ("EST", "America/New_York")]
+)
+def test_the_guild_time_zone_is_read_as_an_iana_name(typed, stored):
+    assert parse_setting("timezone", typed) == stored
+
+
+def test_an_unknown_guild_time_zone_is_refused():
+    with pytest.raises(InvalidSettingError) as refused:
+        parse_setting("timezone", "Mars/Olympus")
+    assert refused.value.problem == "unknown_choice"
