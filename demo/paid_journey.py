@@ -272,6 +272,27 @@ async def the_admin_reads_the_weeks_figures(c: Campus) -> None:
     expect(await c.emu.slash(c.student, c.guild, "admin stats"), "Only server admins")
 
 
+async def the_admin_exports_the_sessions(c: Campus) -> None:
+    """Ines sets the server's zone and exports the month's sessions and tutor hours as CSV."""
+    expect(
+        await c.emu.slash(
+            c.admin, c.guild, "admin config", setting="timezone", value="America/New_York"
+        ),
+        "America/New_York",
+    )
+    for kind in ("sessions", "tutor-hours"):
+        made = expect(
+            await c.emu.slash(c.admin, c.guild, "admin export", kind=kind, period="30d"),
+            "export for", "(America/New_York)",
+        )  # fmt: skip
+        message = made.followups[-1] if made.followups else made.message
+        if message is None or not message.attachments:
+            raise DemoStepFailedError(f"/admin export {kind} gave no file")
+        attachment = message.attachments[0]
+        head = attachment.data.decode("utf-8").splitlines()[:3]
+        c.emu.say_system(f"{attachment.filename}, first lines:\n" + "\n".join(head))
+
+
 async def the_ledger_verifies(c: Campus) -> None:
     """An operator runs `tutorbot ledger verify` on the database: every cent accounted for."""
     env = {**os.environ, "DATABASE_URL": c.runtime.settings.database_url}

@@ -14,6 +14,7 @@ from demo.paid_journey import (
     a_late_cancellation_gets_a_partial_refund,
     a_tutor_no_show_is_refunded_in_full,
     student_pays_and_the_session_is_completed,
+    the_admin_exports_the_sessions,
     the_admin_reads_the_weeks_figures,
     the_ledger_verifies,
     the_student_reviews_the_tutor,
@@ -32,6 +33,7 @@ PAID_STEPS = (
     a_dispute_is_decided_by_a_moderator,
     a_tutor_no_show_is_refunded_in_full,
     the_admin_reads_the_weeks_figures,
+    the_admin_exports_the_sessions,
     *CHARGEBACK_STEPS,
     the_ledger_verifies,
 )
