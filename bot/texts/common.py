@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from marketplace.domain.caps import WeeklyCapError
 from marketplace.domain.errors import (
     AmbiguousTimeError,
     ConflictError,
@@ -39,6 +40,14 @@ FIELD_NAMES = {
 
 # What a rate limit says, by `TooSoonError.action` ({seconds}, {minutes}, {hours} left).
 TOO_SOON: dict[str, str] = {}
+WEEKLY_CAP_YOURS = (
+    "That would take you past this server's weekly cap of {cap} hours: you already have "
+    "{booked} hours booked that week. The cap resets <t:{resets}:F>."
+)
+WEEKLY_CAP_THEIRS = (
+    "That {side} has reached this server's weekly cap of {cap} hours for that week. "
+    "Try another week: the cap resets <t:{resets}:F>."
+)
 
 # Whole sentences for one field's problem, where the generic "<field> <problem>" won't do;
 # areas add their own.
@@ -273,6 +282,15 @@ def _invalid_transition(error: InvalidTransitionError, viewer_id: int | None) ->
 @_describe.register
 def _conflict(error: ConflictError, viewer_id: int | None) -> str:
     return CONFLICTS.get(error.reason, "That clashes with something that just changed.")
+
+
+@_describe.register
+def _weekly_cap(error: WeeklyCapError, viewer_id: int | None) -> str:
+    template = WEEKLY_CAP_YOURS if error.user_id == viewer_id else WEEKLY_CAP_THEIRS
+    return template.format(
+        side=error.side.value, cap=error.cap_hours, booked=f"{error.booked_minutes / 60:g}",
+        resets=int(error.resets_at.timestamp()),
+    )  # fmt: skip
 
 
 @_describe.register

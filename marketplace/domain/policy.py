@@ -62,6 +62,8 @@ class GuildPolicy:
     request_expiry_hours: int = 24
     request_expiry_before_start_minutes: int = 120
     request_answer_minutes: int = 30
+    student_weekly_hours_max: int = 0  # hours one student may book per ISO week; 0 = no cap
+    tutor_weekly_hours_max: int = 0  # hours one tutor may be booked per ISO week; 0 = no cap
     # cancellation
     full_refund_notice_hours: int = 24
     late_cancel_refund_percent: int = 50
@@ -146,6 +148,8 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "request_expiry_before_start_minutes": _int(_G.BOOKING, 0, 1_440),
         # The least time a request leaves the tutor to answer before it expires.
         "request_answer_minutes": _int(_G.BOOKING, 0, 1_440),
+        "student_weekly_hours_max": _int(_G.BOOKING, 0, 168),
+        "tutor_weekly_hours_max": _int(_G.BOOKING, 0, 168),
         "full_refund_notice_hours": _int(_G.CANCELLATION, 0, 336),
         "late_cancel_refund_percent": _int(_G.CANCELLATION, 0, 100),
         "late_cancel_tutor_share_percent": _int(_G.CANCELLATION, 0, 100),

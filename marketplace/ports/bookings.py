@@ -9,9 +9,11 @@ from typing import Protocol
 
 from marketplace.domain.availability import Busy, DayOff, OneOffWindow, WeeklyRule
 from marketplace.domain.booking import Booking
+from marketplace.domain.caps import CapSide
 from marketplace.domain.profiles import Level
 from marketplace.domain.ranking import CompletionCounts, ReviewCounts
 from marketplace.domain.restrictions import Restriction
+from marketplace.domain.stats import Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,16 @@ class BookingRepository(Protocol):
 
     async def student_has_booked(self, guild_id: int, student_id: int) -> bool:
         """Whether the student ever made a booking in this guild."""
+        ...
+
+    async def booked_minutes(
+        self, guild_id: int, user_id: int, side: CapSide, week: Window, exclude: int | None
+    ) -> int:
+        """Minutes of the member's sessions starting in `week` that count against a cap.
+
+        A student's count every booking still on or held (requests and awaiting payment
+        too); a tutor's count only what they accepted (confirmed, completed, no-show).
+        """
         ...
 
 

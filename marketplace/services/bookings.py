@@ -19,6 +19,7 @@ from marketplace.domain.cancellation import (
     cancellation_outcome,
     penalty_ends_at,
 )
+from marketplace.domain.caps import CapSide
 from marketplace.domain.errors import (
     ConflictError,
     InputError,
@@ -44,6 +45,7 @@ from marketplace.services.availability import (
     open_slots,
     refresh_next_slot,
 )
+from marketplace.services.caps import ensure_within_caps
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.timeparse import WhenKind, parse_when
 
@@ -265,6 +267,7 @@ async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceCon
         policy=policy, note=note, instant=tutor.instant_booking,
         price=price.total if price else None, pay_by=pay_by,
     )  # fmt: skip
+    await ensure_within_caps(uow, draft, policy)
     around = await uow.bookings.surroundings(
         draft, tutor_window=slot_window(start, end, policy), start=start, end=end, exclude=None
     )
@@ -375,6 +378,7 @@ async def accept(command: AcceptBooking, ctx: ServiceContext) -> Booking:
         parties = (booking.tutor_id, booking.student_id)
         await ensure_not_restricted(uow, booking.guild_id, parties, now)
         policy = await uow.guilds.policy(actor.guild_id)
+        await ensure_within_caps(uow, booking, policy, (CapSide.TUTOR,))
         booking, _ = booking.accept(by, now)
         await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
         await scheduling.drop_booking_work(uow, booking, now)

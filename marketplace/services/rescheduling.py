@@ -6,7 +6,7 @@ card-hold window captures the payment then).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, validate_booking_time
@@ -24,6 +24,7 @@ from marketplace.services.bookings import (
     owned_booking,
     start_of,
 )
+from marketplace.services.caps import ensure_within_caps
 from marketplace.services.context import ServiceContext
 
 
@@ -85,6 +86,7 @@ async def reschedule(command: RescheduleBooking, ctx: ServiceContext) -> Booking
             booking.guild_id, booking.student_id, new_start, new_end, exclude
         ):
             raise ConflictError("student_busy")
+        await ensure_within_caps(uow, replace(booking, start=new_start, end=new_end), policy)
         tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
         instant = by is Party.STUDENT and tutor is not None and tutor.instant_booking
         booking, _ = booking.request_reschedule(new_start, new_end, by, now, instant=instant)

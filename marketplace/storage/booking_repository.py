@@ -27,10 +27,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from marketplace.domain.availability import Busy
 from marketplace.domain.booking import LIVE_STATES, Booking, BookingState
 from marketplace.domain.cancellation import Party
+from marketplace.domain.caps import CapSide
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.money import Money
 from marketplace.domain.settlement import Outcome
 from marketplace.domain.spaces import SpaceStatus
+from marketplace.domain.stats import Window
 from marketplace.ports.bookings import BookingLinks, Surroundings, TutorGate
 from marketplace.storage.models import (
     BookingRow,
@@ -163,6 +165,9 @@ def _tutor_gate() -> Select[Any]:
     return select(blocked, restricted, next_slot)
 
 
+# What counts against a weekly cap (see `BookingRepository.booked_minutes`).
+_HELD = frozenset({BookingState.CONFIRMED, BookingState.COMPLETED, BookingState.NO_SHOW})
+_CAPPED = {CapSide.STUDENT: LIVE_STATES | _HELD, CapSide.TUTOR: _HELD}
 _SURROUNDINGS = _surroundings()
 _TUTOR_GATE = _tutor_gate()
 
@@ -382,6 +387,22 @@ class SqlBookingRepository(LoggedSqlRepository):
             )
         )
         return [at for at in rows if at is not None]
+
+    async def booked_minutes(
+        self, guild_id: int, user_id: int, side: CapSide, week: Window, exclude: int | None
+    ) -> int:
+        member = BookingRow.student_id if side is CapSide.STUDENT else BookingRow.tutor_id
+        rows = await self._session.execute(
+            select(BookingRow.start_at, BookingRow.end_at).where(
+                BookingRow.guild_id == guild_id,
+                member == user_id,
+                BookingRow.start_at >= week.start,
+                BookingRow.start_at < week.end,
+                BookingRow.state.in_([s.value for s in _CAPPED[side]]),
+                BookingRow.id != (exclude or 0),
+            )
+        )
+        return sum(int((end - start).total_seconds() // 60) for start, end in rows)
 
     async def student_has_booked(self, guild_id: int, student_id: int) -> bool:
         return bool(

@@ -38,6 +38,8 @@ SPEC_DEFAULTS = {
     "request_expiry_hours": 24,  # "Requests expire after 24 h"
     "request_expiry_before_start_minutes": 120,  # "or 2 h before the start"
     "request_answer_minutes": 30,  # the least time a request leaves to answer it
+    "student_weekly_hours_max": 0,  # "0 = no cap"
+    "tutor_weekly_hours_max": 0,
     "full_refund_notice_hours": 24,  # "≥ 24 h before the start: full refund"
     "late_cancel_refund_percent": 50,  # "50% of the total is refunded"
     "late_cancel_tutor_share_percent": 50,  # "the tutor receives 50% of their rate"
