@@ -48,7 +48,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository
 from marketplace.storage.types import UTCDateTime
 
 _LEVEL_OF = {lv.value: lv for lv in Level}  # a stored level's member, without Level(...)
@@ -340,8 +340,12 @@ class SqlSearchIndex(SqlRepository):
         return CompletionCounts() if row is None else CompletionCounts(*row)
 
 
-class SqlBlockRepository(SqlRepository):
-    """User blocks and moderator restrictions."""
+RESTRICTION_IMPOSED = "imposed"
+RESTRICTION_LIFTED = "lifted"  # or ended: a restriction past its `until`
+
+
+class SqlBlockRepository(LoggedSqlRepository):
+    """User blocks and moderator restrictions (imposed and lifted ones are logged)."""
 
     async def block(self, guild_id: int, blocker_id: int, blocked_id: int, now: datetime) -> None:
         await self._session.execute(
@@ -391,22 +395,33 @@ class SqlBlockRepository(SqlRepository):
             .values(guild_id=restriction.guild_id, user_id=restriction.user_id, **values)
             .on_conflict_do_update(index_elements=["guild_id", "user_id"], set_=values)
         )
+        self._transitions.saved(
+            "restriction", restriction.user_id, RESTRICTION_IMPOSED, new=True,
+            guild_id=restriction.guild_id, user_id=restriction.user_id,
+        )  # fmt: skip
 
     async def lift(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        return bool(
-            await self._affected(
-                update(RestrictionRow)
-                .where(
-                    RestrictionRow.guild_id == guild_id,
-                    RestrictionRow.user_id == user_id,
-                    or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
-                )
-                .values(until=now)
+        lifted = await self._affected(
+            update(RestrictionRow)
+            .where(
+                RestrictionRow.guild_id == guild_id,
+                RestrictionRow.user_id == user_id,
+                or_(RestrictionRow.until.is_(None), RestrictionRow.until > now),
             )
+            .values(until=now)
         )
+        if lifted:
+            self._transitions.changed(
+                "restriction", user_id, RESTRICTION_IMPOSED, RESTRICTION_LIFTED,
+                guild_id=guild_id, user_id=user_id,
+            )  # fmt: skip
+        return bool(lifted)
 
     async def current(self, guild_id: int, user_id: int, now: datetime) -> Restriction | None:
         latest = await self.latest(guild_id, user_id)
+        if latest is not None:
+            state = RESTRICTION_IMPOSED if latest.active(now) else RESTRICTION_LIFTED
+            self._transitions.loaded("restriction", user_id, state)
         return latest if latest is not None and latest.active(now) else None
 
     async def latest(self, guild_id: int, user_id: int) -> Restriction | None:

@@ -138,7 +138,7 @@ class SqlUnitOfWork:
         self.availability = SqlAvailabilityRepository(session)
         self.bookings = SqlBookingRepository(session, self._transitions)
         self.search = SqlSearchIndex(session)
-        self.blocks = SqlBlockRepository(session)
+        self.blocks = SqlBlockRepository(session, self._transitions)
         self.deliveries = SqlDeliveryLog(session)
         self.scheduled = SqlScheduledActions(session)
         self.payments = SqlPaymentRepository(session, self._transitions)

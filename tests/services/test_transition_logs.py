@@ -12,12 +12,15 @@ import pytest
 
 from marketplace.domain.booking import BookingState
 from marketplace.domain.cancellation import Party
+from marketplace.domain.policy import with_setting
 from marketplace.logs import configure_logging, log_context
 from marketplace.payments import StripeGateway
 from marketplace.ports.payments import PaymentGatewayError
-from marketplace.services import bookings
+from marketplace.services import bookings, restrictions
+from marketplace.services.actor import Actor
 from tests.services.marketplace_world import (
     GUILD,
+    GUILD_NAME,
     STUDENT_ID,
     TUTOR_ID,
     actor,
@@ -61,6 +64,49 @@ async def test_requested_confirmed_cancelled_is_logged_once_each(service_context
         (logging.INFO, f"booking {number}: new -> requested", GUILD, number),
         (logging.INFO, f"booking {number}: requested -> confirmed", GUILD, number),
         (logging.INFO, f"booking {number}: confirmed -> cancelled", GUILD, number),
+    ]
+
+
+def restriction_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str, int, int]]:
+    """(level, message, guild id, user id) of each restriction transition logged."""
+    return [
+        (record.levelno, record.getMessage(), record.guild_id, record.user_id)  # type: ignore[attr-defined]
+        for record in caplog.records
+        if record.name == TRANSITIONS and record.getMessage().startswith("restriction ")
+    ]
+
+
+async def test_a_restriction_imposed_replaced_lifted_and_imposed_again_is_logged(
+    service_context, clock, uow_factory, caplog
+):
+    await build_world(service_context, clock)
+    mod_role = 555
+    async with uow_factory() as uow:
+        policy = with_setting(await uow.guilds.policy(GUILD), "moderator_role", mod_role)
+        await uow.guilds.save_policy(GUILD, policy, clock.now())
+        await uow.commit()
+    moderator = Actor(GUILD, GUILD_NAME, 50, role_ids=frozenset({mod_role}))
+    target = Actor(GUILD, GUILD_NAME, STUDENT_ID)
+    caplog.set_level(logging.INFO, logger=TRANSITIONS)
+
+    await restrictions.restrict(
+        restrictions.RestrictUser(moderator, target, "7d", "Off-platform payment"), service_context
+    )
+    clock.advance(timedelta(hours=1))
+    await restrictions.restrict(  # replaces the one in force: no change of state
+        restrictions.RestrictUser(moderator, target, "1d", "Again"), service_context
+    )
+    clock.advance(timedelta(hours=1))
+    await restrictions.unrestrict(restrictions.Unrestrict(moderator, STUDENT_ID), service_context)
+    clock.advance(timedelta(hours=1))
+    await restrictions.restrict(
+        restrictions.RestrictUser(moderator, target, None, "Once more"), service_context
+    )
+
+    assert restriction_lines(caplog) == [
+        (logging.INFO, f"restriction {STUDENT_ID}: new -> imposed", GUILD, STUDENT_ID),
+        (logging.INFO, f"restriction {STUDENT_ID}: imposed -> lifted", GUILD, STUDENT_ID),
+        (logging.INFO, f"restriction {STUDENT_ID}: lifted -> imposed", GUILD, STUDENT_ID),
     ]
 
 
