@@ -374,93 +374,105 @@ def _aligned_from(anchor: datetime, earliest: datetime, step: timedelta) -> date
     return anchor + step * -((anchor - earliest) // step)
 
 
-def _utc_now_of_a_search(
-    now: datetime, duration: timedelta, buffer: timedelta, step: timedelta
-) -> datetime:
-    """`now` in UTC, once the arguments of a slot search are checked (ValueError if not).
+@dataclass(frozen=True, slots=True)
+class SlotSearch:
+    """A tutor's availability and busy times, and the slots wanted of them.
+
+    Slots last ``duration``, keep ``buffer`` clear of ``busy`` on both sides, start no
+    sooner than ``now + min_notice`` and no later than ``now + horizon``, on a grid
+    ``step`` apart counted from the start of each availability window.
+    """
+
+    rules: Iterable[WeeklyRule]
+    one_offs: Iterable[OneOffWindow]
+    days_off: Iterable[DayOff]
+    busy: Iterable[Busy]
+    duration: timedelta
+    buffer: timedelta
+    now: datetime
+    min_notice: timedelta
+    horizon: timedelta
+    step: timedelta = timedelta(minutes=30)
+
+
+class _SlotGrid:
+    """A checked search, ready to walk: its pieces, merged availability and busy index.
 
     UTC arithmetic: adding a timedelta to a zoned datetime would move its wall clock.
     """
-    _require_aware(now)
-    if duration <= timedelta(0) or step <= timedelta(0) or buffer < timedelta(0):
-        raise ValueError("duration and step must be positive, buffer not negative")
-    return now.astimezone(UTC)
+
+    def __init__(self, search: SlotSearch, *, shared: bool = False) -> None:
+        _require_aware(search.now)
+        duration, step = search.duration, search.step
+        if duration <= timedelta(0) or step <= timedelta(0) or search.buffer < timedelta(0):
+            raise ValueError("duration and step must be positive, buffer not negative")
+        now = search.now.astimezone(UTC)
+        self.duration, self.step = duration, step
+        self.earliest, self.latest = now + search.min_notice, now + search.horizon
+        self.pieces = _pieces(
+            search.rules, search.one_offs, search.days_off,
+            self.earliest, self.latest + duration, shared=shared,
+        )  # fmt: skip
+        self._search = search
+
+    def walk(self, merged: list[Window]) -> Iterator[Iterator[datetime]]:
+        """Per availability piece, its grid's starts (as far as a slot fits in `merged`)."""
+        for anchor, _ in self.pieces:
+            yield self._starts(anchor, _containing(merged, anchor)[1])
+
+    def _starts(self, anchor: datetime, limit: datetime) -> Iterator[datetime]:
+        slot_start = _aligned_from(anchor, self.earliest, self.step)
+        while slot_start <= self.latest and slot_start + self.duration <= limit:
+            yield slot_start
+            slot_start += self.step
+
+    def busy_index(self) -> _BusyIndex:
+        """The busy intervals, widened by the buffer."""
+        return _BusyIndex(self._search.busy, self._search.buffer)
 
 
-def expand_slots(
-    rules: Iterable[WeeklyRule],
-    one_offs: Iterable[OneOffWindow],
-    days_off: Iterable[DayOff],
-    busy: Iterable[Busy],
-    *,
-    duration: timedelta,
-    buffer: timedelta,
-    now: datetime,
-    min_notice: timedelta,
-    horizon: timedelta,
-    step: timedelta = timedelta(minutes=30),
-) -> list[Slot]:
-    """Return every bookable slot of ``duration``, sorted, without duplicates, in UTC.
+def expand_slots(search: SlotSearch) -> list[Slot]:
+    """Return every bookable slot of the search, sorted, without duplicates, in UTC.
 
     Slot starts are ``step`` apart counted from the start of each availability window (so
     the grid does not depend on ``now``); a slot lies wholly inside the merged
     availability; ``now + min_notice <= start <= now + horizon``; and the slot widened by
     ``buffer`` on both sides meets no ``busy`` interval.
     """
-    now = _utc_now_of_a_search(now, duration, buffer, step)
-    earliest, latest = now + min_notice, now + horizon
-    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration)
-    merged, index = _merge(pieces), _BusyIndex(busy, buffer)
+    grid = _SlotGrid(search)
+    merged, index, duration = _merge(grid.pieces), grid.busy_index(), grid.duration
     found: set[Slot] = set()
-    for anchor, _ in pieces:
-        limit = _containing(merged, anchor)[1]
-        slot_start = _aligned_from(anchor, earliest, step)
-        while slot_start <= latest and slot_start + duration <= limit:
+    for starts in grid.walk(merged):
+        for slot_start in starts:
             if not index.clashes(slot_start, slot_start + duration):
                 found.add(Slot(slot_start, slot_start + duration))
-            slot_start += step
     return sorted(found)
 
 
-def first_slot_start(
-    rules: Iterable[WeeklyRule],
-    one_offs: Iterable[OneOffWindow],
-    days_off: Iterable[DayOff],
-    busy: Iterable[Busy],
-    *,
-    duration: timedelta,
-    buffer: timedelta,
-    now: datetime,
-    min_notice: timedelta,
-    horizon: timedelta,
-    within: Window,
-    step: timedelta = timedelta(minutes=30),
-) -> datetime | None:
-    """The earliest start of :func:`expand_slots`' slots (same arguments) in ``within``.
+def first_slot_start(search: SlotSearch, within: Window) -> datetime | None:
+    """The earliest start of :func:`expand_slots`' slots (same search) in ``within``.
 
     ``within`` is half-open, ``[start, end)``. The same answer as taking the first of
     ``expand_slots(...)`` whose start lies in it, without building every slot: each
     availability piece's grid is walked only up to its first bookable start, and no
     further than the best start found so far.
     """
-    now = _utc_now_of_a_search(now, duration, buffer, step)
+    grid = _SlotGrid(search, shared=True)
     low, high = within[0].astimezone(UTC), within[1].astimezone(UTC)
-    earliest, latest = now + min_notice, now + horizon
-    pieces = _pieces(rules, one_offs, days_off, earliest, latest + duration, shared=True)
+    pieces, duration = grid.pieces, grid.duration
     if not pieces:
         return None
     merged = pieces if len(pieces) == 1 else _merge(pieces)
-    index = _BusyIndex(busy, buffer)
+    index = grid.busy_index()
     best: datetime | None = None
-    for anchor, _ in pieces:
-        limit = _containing(merged, anchor)[1]
-        slot_start = _aligned_from(anchor, earliest, step)
+    for starts in grid.walk(merged):
         stop = high if best is None else min(high, best)
-        while slot_start <= latest and slot_start + duration <= limit and slot_start < stop:
+        for slot_start in starts:
+            if slot_start >= stop:
+                break
             if slot_start >= low and not index.clashes(slot_start, slot_start + duration):
                 best = slot_start
                 break
-            slot_start += step
     return best
 
 

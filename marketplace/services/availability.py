@@ -10,6 +10,7 @@ from marketplace.domain.availability import (
     Busy,
     DayOff,
     OneOffWindow,
+    SlotSearch,
     WeeklyRule,
     expand_slots,
     validate_day_off,
@@ -262,12 +263,18 @@ async def open_slots_of(
         # Expand only the window asked for: the grid is anchored on the windows, not on
         # `now`, so narrowing notice and horizon to the window gives the same starts.
         slots = expand_slots(
-            known.rules.get(tutor_id, []), known.one_offs.get(tutor_id, []),
-            known.days_off.get(tutor_id, []), busy.get(tutor_id, []),
-            duration=duration, buffer=buffer, now=now,
-            min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
-            horizon=min(horizon, end - now),
-        )  # fmt: skip
+            SlotSearch(
+                known.rules.get(tutor_id, []),
+                known.one_offs.get(tutor_id, []),
+                known.days_off.get(tutor_id, []),
+                busy.get(tutor_id, []),
+                duration=duration,
+                buffer=buffer,
+                now=now,
+                min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
+                horizon=min(horizon, end - now),
+            )
+        )
         found[tutor_id] = [s.start for s in slots if start <= s.start < end]
     return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from marketplace.domain.availability import first_slot_start
+from marketplace.domain.availability import SlotSearch, first_slot_start
 from marketplace.domain.booking import earliest_start
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.money import Money, parse_money
@@ -283,10 +283,19 @@ async def _free_in(
     free: dict[int, datetime | None] = {}
     for tutor_id in checked:
         first = first_slot_start(
-            rules.get(tutor_id, ()), one_offs.get(tutor_id, ()), days_off.get(tutor_id, ()),
-            busy.get(tutor_id, ()), duration=shortest, buffer=buffer, now=now,
-            min_notice=notice, horizon=reach, within=(max(start, earliest[tutor_id]), end),
-        )  # fmt: skip
+            SlotSearch(
+                rules.get(tutor_id, ()),
+                one_offs.get(tutor_id, ()),
+                days_off.get(tutor_id, ()),
+                busy.get(tutor_id, ()),
+                duration=shortest,
+                buffer=buffer,
+                now=now,
+                min_notice=notice,
+                horizon=reach,
+            ),
+            (max(start, earliest[tutor_id]), end),
+        )
         if first is not None:
             free[tutor_id] = first
     return free

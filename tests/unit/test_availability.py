@@ -11,6 +11,7 @@ from marketplace.domain.availability import (
     DayOff,
     OneOffWindow,
     Slot,
+    SlotSearch,
     WeeklyRule,
     expand_slots,
     expand_windows,
@@ -90,9 +91,19 @@ def test_kolkata_has_no_change_and_a_half_hour_offset():
 def test_kolkata_slots_are_aligned_to_the_local_half_hour():
     rule = WeeklyRule(0, time(9), time(10, 30), KOLKATA)
     slots = expand_slots(
-        [rule], [], [], [], duration=H, buffer=10 * M, now=utc(2026, 9, 1), min_notice=2 * H,
-        horizon=timedelta(days=7), step=30 * M,
-    )  # fmt: skip
+        SlotSearch(
+            [rule],
+            [],
+            [],
+            [],
+            duration=H,
+            buffer=10 * M,
+            now=utc(2026, 9, 1),
+            min_notice=2 * H,
+            horizon=timedelta(days=7),
+            step=30 * M,
+        )
+    )
     assert [s.start for s in slots] == [utc(2026, 9, 7, 3, 30), utc(2026, 9, 7, 4)]
 
 
@@ -166,9 +177,18 @@ def test_touching_rule_and_one_off_merge_and_a_slot_may_span_both():
         (utc(2026, 9, 2, 21), utc(2026, 9, 3, 0))
     ]
     slots = expand_slots(
-        [rule], [extra], [], [], duration=H, buffer=10 * M, now=utc(2026, 9, 1), min_notice=2 * H,
-        horizon=timedelta(days=2),
-    )  # fmt: skip
+        SlotSearch(
+            [rule],
+            [extra],
+            [],
+            [],
+            duration=H,
+            buffer=10 * M,
+            now=utc(2026, 9, 1),
+            min_notice=2 * H,
+            horizon=timedelta(days=2),
+        )
+    )
     assert Slot(utc(2026, 9, 2, 22, 30), utc(2026, 9, 2, 23, 30)) in slots
 
 
@@ -192,9 +212,18 @@ def test_slots_respect_notice_horizon_and_step_from_window_start():
     rule = WeeklyRule(2, time(9, 15), time(12), "UTC")
     now = utc(2026, 9, 2, 8)
     slots = expand_slots(
-        [rule], [], [], [], duration=H, buffer=0 * M, now=now, min_notice=2 * H,
-        horizon=timedelta(hours=3, minutes=15),
-    )  # fmt: skip
+        SlotSearch(
+            [rule],
+            [],
+            [],
+            [],
+            duration=H,
+            buffer=0 * M,
+            now=now,
+            min_notice=2 * H,
+            horizon=timedelta(hours=3, minutes=15),
+        )
+    )
     assert [s.start for s in slots] == [utc(2026, 9, 2, 10, 15), utc(2026, 9, 2, 10, 45)]
 
 
@@ -202,9 +231,18 @@ def test_busy_booking_blocks_slots_within_the_buffer():
     rule = WeeklyRule(2, time(9), time(13), "UTC")
     busy = [Busy(utc(2026, 9, 2, 11), utc(2026, 9, 2, 11, 30))]
     slots = expand_slots(
-        [rule], [], [], busy, duration=30 * M, buffer=10 * M, now=utc(2026, 9, 1),
-        min_notice=2 * H, horizon=timedelta(days=2),
-    )  # fmt: skip
+        SlotSearch(
+            [rule],
+            [],
+            [],
+            busy,
+            duration=30 * M,
+            buffer=10 * M,
+            now=utc(2026, 9, 1),
+            min_notice=2 * H,
+            horizon=timedelta(days=2),
+        )
+    )
     starts = [s.start.time() for s in slots]
     assert starts == [time(9), time(9, 30), time(10), time(12), time(12, 30)]
 
@@ -313,10 +351,18 @@ def scenarios(draw):
 
 def slots_of(case):
     return expand_slots(
-        case["rules"], case["one_offs"], case["days_off"], case["busy"],
-        duration=case["duration"], buffer=case["buffer"], now=case["now"], min_notice=2 * H,
-        horizon=timedelta(days=10),
-    )  # fmt: skip
+        SlotSearch(
+            case["rules"],
+            case["one_offs"],
+            case["days_off"],
+            case["busy"],
+            duration=case["duration"],
+            buffer=case["buffer"],
+            now=case["now"],
+            min_notice=2 * H,
+            horizon=timedelta(days=10),
+        )
+    )
 
 
 @settings(max_examples=120, deadline=None)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.domain.availability import expand_slots, first_slot_start
+from marketplace.domain.availability import SlotSearch, expand_slots, first_slot_start
 from tests.unit.test_availability import scenarios
 
 H = timedelta(hours=1)
@@ -22,6 +22,6 @@ def test_the_first_start_in_the_window_is_expand_slots_first(case, offset, hours
         "duration": case["duration"], "buffer": case["buffer"], "now": now,
         "min_notice": max(notice * H, start - now), "horizon": min(timedelta(days=10), end - now),
     }  # fmt: skip
-    slots = expand_slots(*args, **options)
+    slots = expand_slots(SlotSearch(*args, **options))
     expected = next((s.start for s in slots if start <= s.start < end), None)
-    assert first_slot_start(*args, **options, within=(start, end)) == expected
+    assert first_slot_start(SlotSearch(*args, **options), (start, end)) == expected

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.domain.availability import expand_slots, first_slot_start
+from marketplace.domain.availability import SlotSearch, expand_slots, first_slot_start
 from marketplace.domain.booking import earliest_start
 from marketplace.domain.policy import DEFAULT_POLICY, GuildPolicy
 from tests.unit.test_availability import NOWS, scenarios
@@ -66,17 +66,28 @@ def test_the_next_free_start_shown_is_offered_by_book(
     start = now + offset * H + timedelta(minutes=15 * (offset % 4))
     end = start + hours * H
     shown = first_slot_start(
-        *args, duration=duration, buffer=buffer, now=now,
-        min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
-        horizon=min(timedelta(days=policy.booking_horizon_days), end - now),
-        within=(max(start, earliest), end),
-    )  # fmt: skip
+        SlotSearch(
+            *args,
+            duration=duration,
+            buffer=buffer,
+            now=now,
+            min_notice=max(timedelta(minutes=policy.min_notice_minutes), start - now),
+            horizon=min(timedelta(days=policy.booking_horizon_days), end - now),
+        ),
+        (max(start, earliest), end),
+    )
     # Book's picker for the same tutor, duration and settings.
     reach = timedelta(days=min(PICKER_DAYS, policy.booking_horizon_days))
     slots = expand_slots(
-        *args, duration=duration, buffer=buffer, now=now,
-        min_notice=timedelta(minutes=policy.min_notice_minutes), horizon=reach,
-    )  # fmt: skip
+        SlotSearch(
+            *args,
+            duration=duration,
+            buffer=buffer,
+            now=now,
+            min_notice=timedelta(minutes=policy.min_notice_minutes),
+            horizon=reach,
+        )
+    )
     offered = [s.start for s in slots if s.start >= earliest]
     if shown is not None and shown < now + reach:
         assert shown in offered
