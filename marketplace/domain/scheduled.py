@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 NONCE_MAX_LENGTH = 25  # the shortest limit of a channel we deliver to (Discord: 400, 50035)
 _HASHED_NONCE_PREFIX = "h"
@@ -74,6 +74,35 @@ class NewAction:
     booking_id: int | None = None
     user_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+class AboutBooking(Protocol):
+    """Anything that names one booking of one guild (a booking, a failed refund, ...)."""
+
+    @property
+    def guild_id(self) -> int:
+        """The guild the booking is in."""
+        ...
+
+    @property
+    def booking_id(self) -> int:
+        """The booking."""
+        ...
+
+
+def booking_work(
+    kind: ActionKind,
+    about: AboutBooking,
+    dedupe_key: str,
+    due_at: datetime,
+    *,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> NewAction:
+    """Work about one booking, in its guild, due at `due_at`."""
+    return NewAction(
+        kind, dedupe_key, about.guild_id, due_at, about.booking_id, user_id, payload or {}
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,12 @@ from datetime import datetime
 from marketplace.domain.booking import Booking
 from marketplace.domain.card_disputes import CardDispute, decide, reversal_entries
 from marketplace.domain.errors import ConflictError, NotFoundError
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    booking_work,
+)
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import (
     DisputeState,
@@ -174,12 +179,11 @@ async def _decided(
         await alert_admins(uow, booking, LOST_ACTION, now)
     if reverse:
         await uow.scheduled.schedule(
-            NewAction(
-                kind=ActionKind.REVERSE_PAYOUT,
-                dedupe_key=f"reverse:{dispute.dispute_id}",
-                guild_id=booking.guild_id,
-                due_at=now,
-                booking_id=booking.booking_id,
+            booking_work(
+                ActionKind.REVERSE_PAYOUT,
+                booking,
+                f"reverse:{dispute.dispute_id}",
+                now,
                 user_id=booking.tutor_id,
                 payload={"dispute": dispute.dispute_id, "amount": reverse},
             )

@@ -18,7 +18,13 @@ from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import Party
 from marketplace.domain.payment import Payment
 from marketplace.domain.policy import CARD_HOLD_DAYS, HOLD_MARGIN_DAYS, GuildPolicy
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    NewAction,
+    booking_work,
+)
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import NoticeKind, PaymentGatewayError, UnitOfWork
 from marketplace.services import scheduling
@@ -122,12 +128,11 @@ async def retry_before_deadline(
 async def alert_admins(uow: UnitOfWork, booking: Booking, reason: str, now: datetime) -> None:
     """Queue an alert to the guild's admins about this booking's money (durable)."""
     await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.ALERT_ADMINS,
-            dedupe_key=f"alert:{booking.booking_id}:{reason}",
-            guild_id=booking.guild_id,
-            due_at=now,
-            booking_id=booking.booking_id,
+        booking_work(
+            ActionKind.ALERT_ADMINS,
+            booking,
+            f"alert:{booking.booking_id}:{reason}",
+            now,
             payload={"reason": reason},
         )
     )

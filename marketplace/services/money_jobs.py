@@ -24,7 +24,13 @@ from marketplace.domain.payment import (
     Void,
     payout_entries,
 )
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    NewAction,
+    booking_work,
+)
 from marketplace.domain.settlement import Settlement
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import (
@@ -391,12 +397,11 @@ async def _wait_for_payouts(action: ClaimedAction, ctx: ServiceContext) -> Handl
         if booking is None:
             return _skip("no booking")
         await uow.scheduled.schedule(
-            NewAction(
-                kind=ActionKind.PAY_OUT,
-                dedupe_key=f"payout:{booking.booking_id}:wait{attempt}",
-                guild_id=booking.guild_id,
-                due_at=now + PAYOUT_RETRY_AFTER,
-                booking_id=booking.booking_id,
+            booking_work(
+                ActionKind.PAY_OUT,
+                booking,
+                f"payout:{booking.booking_id}:wait{attempt}",
+                now + PAYOUT_RETRY_AFTER,
                 user_id=booking.tutor_id,
                 payload={**action.payload, "waited": attempt},
             )

@@ -26,7 +26,7 @@ from marketplace.domain.payment import (
 )
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import TutorProfile
-from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.domain.scheduled import ActionKind, booking_work
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import RequestDetails
@@ -141,12 +141,11 @@ async def settle_booking(
     if settlement.kept.minor:
         due = max(now, booking.end) + timedelta(hours=policy.dispute_window_hours)
         await uow.scheduled.schedule(
-            NewAction(
-                kind=ActionKind.PAY_OUT,
-                dedupe_key=payout_key or f"payout:{booking.booking_id}",
-                guild_id=booking.guild_id,
-                due_at=payout_due or due,
-                booking_id=booking.booking_id,
+            booking_work(
+                ActionKind.PAY_OUT,
+                booking,
+                payout_key or f"payout:{booking.booking_id}",
+                payout_due or due,
                 user_id=booking.tutor_id,
                 payload={"tutor": settlement.tutor.minor, "platform": settlement.platform.minor},
             )
@@ -166,12 +165,11 @@ async def _schedule_move(
 ) -> None:
     """Schedule the money moves that bring the payment to `target`; `tag` says why."""
     await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.MOVE_MONEY,
-            dedupe_key=f"money:{booking.booking_id}:{tag}",
-            guild_id=booking.guild_id,
-            due_at=now,
-            booking_id=booking.booking_id,
+        booking_work(
+            ActionKind.MOVE_MONEY,
+            booking,
+            f"money:{booking.booking_id}:{tag}",
+            now,
             payload={**target, "tag": tag},
         )
     )

@@ -19,7 +19,7 @@ from marketplace.domain.errors import NotFoundError
 from marketplace.domain.ledger import Account, Entry
 from marketplace.domain.money import Money
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
-from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.domain.scheduled import ActionKind, booking_work
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import scheduling
@@ -104,12 +104,11 @@ async def decide(cmd: DecideRefund, ctx: ServiceContext) -> list[RefundFailure]:
 
 async def _schedule_retry(uow: UnitOfWork, failure: RefundFailure, now: datetime) -> None:
     await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.RETRY_REFUND,
-            dedupe_key=f"refund-retry:{failure.refund_id}",
-            guild_id=failure.guild_id,
-            due_at=now,
-            booking_id=failure.booking_id,
+        booking_work(
+            ActionKind.RETRY_REFUND,
+            failure,
+            f"refund-retry:{failure.refund_id}",
+            now,
             payload={"refund": failure.refund_id, "amount": failure.amount},
         )
     )

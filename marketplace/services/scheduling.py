@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking
 from marketplace.domain.policy import GuildPolicy
-from marketplace.domain.scheduled import ActionKind, NewAction
+from marketplace.domain.scheduled import ActionKind, NewAction, booking_work
 from marketplace.domain.spaces import closes_at, opens_at
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import NO_DETAILS, NoticeDetails
@@ -46,12 +46,11 @@ def notice(  # noqa: PLR0917 - a notice has this many facts
     `about` tells apart messages that don't change the version (each proposed time).
     """
     tag = f":{int(about.timestamp())}" if about else ""
-    return NewAction(
-        kind=ActionKind.NOTIFY,
-        dedupe_key=f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}{tag}",
-        guild_id=booking.guild_id,
-        due_at=now,
-        booking_id=booking.booking_id,
+    return booking_work(
+        ActionKind.NOTIFY,
+        booking,
+        f"notify:{kind}:{booking.booking_id}:{to_user}:{booking.sequence}{tag}",
+        now,
         user_id=to_user,
         payload={**details.fields(), "notice": kind.value},
     )
@@ -118,12 +117,11 @@ async def notify_user(  # noqa: PLR0917 - a notice has this many facts
 
 def expiry(booking: Booking) -> NewAction:
     """Expire the request if nobody answers (or, awaiting payment, nobody pays) in time."""
-    return NewAction(
-        kind=ActionKind.EXPIRE_REQUEST,
-        dedupe_key=f"expire:{booking.booking_id}:{booking.state}",
-        guild_id=booking.guild_id,
-        due_at=booking.expires_at,
-        booking_id=booking.booking_id,
+    return booking_work(
+        ActionKind.EXPIRE_REQUEST,
+        booking,
+        f"expire:{booking.booking_id}:{booking.state}",
+        booking.expires_at,
     )
 
 
@@ -139,12 +137,11 @@ def reminders(booking: Booking, policy: GuildPolicy) -> list[NewAction]:
     """
     return [
         *(
-            NewAction(
-                kind=ActionKind.REMINDER,
-                dedupe_key=f"reminder:{booking.booking_id}:{offset}:{booking.sequence}",
-                guild_id=booking.guild_id,
-                due_at=booking.start - timedelta(minutes=offset),
-                booking_id=booking.booking_id,
+            booking_work(
+                ActionKind.REMINDER,
+                booking,
+                f"reminder:{booking.booking_id}:{offset}:{booking.sequence}",
+                booking.start - timedelta(minutes=offset),
                 payload={"offset_minutes": offset, "sequence": booking.sequence},
             )
             for offset in policy.reminder_offsets_minutes
@@ -174,12 +171,11 @@ def session_checks(booking: Booking, policy: GuildPolicy) -> list[NewAction]:
         (ActionKind.AUTO_COMPLETE, booking.end),
     )
     return [
-        NewAction(
-            kind=kind,
-            dedupe_key=f"{kind}:{booking.booking_id}:{booking.sequence}",
-            guild_id=booking.guild_id,
-            due_at=due,
-            booking_id=booking.booking_id,
+        booking_work(
+            kind,
+            booking,
+            f"{kind}:{booking.booking_id}:{booking.sequence}",
+            due,
             payload={"sequence": booking.sequence},
         )
         for kind, due in checks
@@ -199,12 +195,11 @@ async def drop_booking_work(uow: UnitOfWork, booking: Booking, now: datetime) ->
 async def close_space_soon(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
     """The booking was cancelled or moved: close its space now if it no longer serves it."""
     await uow.scheduled.schedule(
-        NewAction(
-            kind=ActionKind.CLOSE_SPACE,
-            dedupe_key=f"{ActionKind.CLOSE_SPACE}:{booking.booking_id}:{booking.sequence}:now",
-            guild_id=booking.guild_id,
-            due_at=now,
-            booking_id=booking.booking_id,
+        booking_work(
+            ActionKind.CLOSE_SPACE,
+            booking,
+            f"{ActionKind.CLOSE_SPACE}:{booking.booking_id}:{booking.sequence}:now",
+            now,
         )
     )
 

@@ -21,7 +21,13 @@ from marketplace.domain.booking import Booking
 from marketplace.domain.card_disputes import OPEN_STATUSES
 from marketplace.domain.disputes import DisputeStatus
 from marketplace.domain.policy import GuildPolicy
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    NewAction,
+    booking_work,
+)
 from marketplace.domain.session_log import (
     CONTEXT_MESSAGES,
     RATE_FLAG,
@@ -149,12 +155,11 @@ async def _flag(uow: UnitOfWork, logged: LoggedMessage, kinds: tuple[str, ...]) 
 
 
 def _purge_at(booking: Booking, due: datetime, check: int) -> NewAction:
-    return NewAction(
-        kind=ActionKind.PURGE_SESSION_LOG,
-        dedupe_key=f"purge_log:{booking.booking_id}:{check}",
-        guild_id=booking.guild_id,
-        due_at=due,
-        booking_id=booking.booking_id,
+    return booking_work(
+        ActionKind.PURGE_SESSION_LOG,
+        booking,
+        f"purge_log:{booking.booking_id}:{check}",
+        due,
         payload={"check": check},
     )
 

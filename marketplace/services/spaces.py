@@ -19,7 +19,13 @@ from marketplace.domain.attendance import can_check_in
 from marketplace.domain.booking import Booking
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.policy import GuildPolicy, with_setting
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, NewAction
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    NewAction,
+    booking_work,
+)
 from marketplace.domain.spaces import (
     SessionSpace,
     SpaceStatus,
@@ -313,12 +319,11 @@ async def sweep(ctx: ServiceContext) -> tuple[int, int]:
 
 def _close_now(space: SessionSpace, now: datetime) -> NewAction:
     opened = int(space.opened_at.timestamp()) if space.opened_at else 0
-    return NewAction(
-        kind=ActionKind.CLOSE_SPACE,
-        dedupe_key=f"{ActionKind.CLOSE_SPACE}:{space.booking_id}:swept:{opened}",
-        guild_id=space.guild_id,
-        due_at=now,
-        booking_id=space.booking_id,
+    return booking_work(
+        ActionKind.CLOSE_SPACE,
+        space,
+        f"{ActionKind.CLOSE_SPACE}:{space.booking_id}:swept:{opened}",
+        now,
     )
 
 
