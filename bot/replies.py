@@ -60,7 +60,7 @@ async def reply(
     `file`, or several `files` (at most 10, each within the attachment limit).
     """
     cards = [embed] if embed is not None else list(embeds)
-    attached = [file] if file is not None else list(files)
+    attached = [file] if file else list(files)  # MISSING, like None, is no file
     if interaction.response.is_done():
         await interaction.followup.send(
             content or MISSING,

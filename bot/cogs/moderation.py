@@ -210,7 +210,7 @@ class ModerationCog(commands.Cog):
         await reply(
             interaction,
             embed=case_file_embed(found),
-            file=log_file or discord.utils.MISSING,
+            file=log_file,
             ephemeral=True,
         )
 
