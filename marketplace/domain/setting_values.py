@@ -196,7 +196,7 @@ def check_value(key: str, spec: SettingSpec, value: object) -> object:
     if spec.kind is _K.BOOL:
         return _check_bool(key, value)
     if spec.kind in _NAMED:
-        return _NAMED[spec.kind](key, value)
+        return _NAMED_STORED[spec.kind](key, value)
     if spec.kind in _MENTION:
         return _check_snowflake(key, value)
     if spec.kind is _K.INT_LIST:
@@ -211,12 +211,17 @@ def _check_zone(key: str, value: object) -> str:
         raise InvalidSettingError(key, str(value)[:50], Problem.UNKNOWN_CHOICE) from None
 
 
-def _check_code(key: str, value: object) -> str:
+def _read_code(key: str, value: object) -> str:
     return _check_currency(key, value.upper() if isinstance(value, str) else value)
 
 
-# Settings that name one thing from a known set, checked the same typed or stored.
+# Settings that name one thing from a known set: as an admin types it (a currency code in
+# any case), and as it is stored (exactly as it was saved).
 _NAMED: dict[SettingKind, Callable[[str, object], str]] = {
-    _K.CURRENCY: _check_code,
+    _K.CURRENCY: _read_code,
+    _K.ZONE: _check_zone,
+}
+_NAMED_STORED: dict[SettingKind, Callable[[str, object], str]] = {
+    _K.CURRENCY: _check_currency,
     _K.ZONE: _check_zone,
 }

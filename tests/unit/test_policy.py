@@ -312,3 +312,10 @@ def test_an_unknown_guild_time_zone_is_refused():
     with pytest.raises(InvalidSettingError) as refused:
         parse_setting("timezone", "Mars/Olympus")
     assert refused.value.problem == "unknown_choice"
+
+
+def test_a_currency_is_read_in_any_case_but_stored_exactly():
+    assert parse_setting("currency", "eur") == "EUR"
+    assert validate_value("currency", "EUR") == "EUR"
+    with pytest.raises(InvalidSettingError):
+        validate_value("currency", "eur")
