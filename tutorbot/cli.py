@@ -20,16 +20,13 @@ import discord
 
 from bot.client import Shards
 from marketplace.logs import configure_logging, settings_secrets
-from marketplace.ports import SystemClock
 from marketplace.services import ledger
-from marketplace.services.context import ServiceContext
 from marketplace.settings import Settings, load_settings
 from marketplace.storage.engine import create_database
 from marketplace.storage.migrate import upgrade
 from marketplace.storage.models import Base
 from marketplace.storage.sealing import DataKeys, DataKeysError, reseal_all
-from marketplace.storage.unit_of_work import UnitOfWorkFactory
-from tutorbot import export_command
+from tutorbot import export_command, unsealed
 from tutorbot.backup import BackupError, backup, restore
 from tutorbot.bootstrap import MissingSettingError, WebStartError, data_keys, serve
 from tutorbot.health import HealthStartError
@@ -134,19 +131,9 @@ def _shards(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Shards
         parser.error(str(error))
 
 
-async def _verify_ledger(settings: Settings, guild_id: int | None) -> ledger.LedgerReport:
-    # The ledger holds amounts only: no data keys are needed to check it.
-    database = create_database(settings.database_url)
-    try:
-        ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
-        return await ledger.verify(ctx, guild_id)
-    finally:
-        await database.dispose()
-
-
 def _ledger_verify(settings: Settings, guild_id: int | None) -> int:
     """Print the verification summary; 0 when the ledger balances, 1 otherwise."""
-    report = asyncio.run(_verify_ledger(settings, guild_id))
+    report = asyncio.run(unsealed.run(settings, lambda ctx: ledger.verify(ctx, guild_id)))
     sys.stdout.write(report.summary() + "\n")
     return 0 if report.ok else 1
 

@@ -10,12 +10,9 @@ from pathlib import Path
 
 from marketplace.domain.errors import InputError
 from marketplace.domain.exports import MAX_PERIOD_DAYS, ExportKind
-from marketplace.ports import SystemClock
 from marketplace.services import exports
-from marketplace.services.context import ServiceContext
 from marketplace.settings import Settings
-from marketplace.storage.engine import create_database
-from marketplace.storage.unit_of_work import UnitOfWorkFactory
+from tutorbot import unsealed
 
 REFUSED_PERIOD = "--until must be after --since, and the two at most {days:,} days apart."
 
@@ -37,21 +34,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--out", type=Path, required=True, help="the CSV file, or - for stdout")
 
 
-async def _export(settings: Settings, command: exports.ExportDays) -> exports.Export:
-    # Exports read ids, names, times and amounts: nothing sealed, so no data keys.
-    database = create_database(settings.database_url)
-    try:
-        ctx = ServiceContext(uow=UnitOfWorkFactory(database), clock=SystemClock())
-        return await exports.export_days(command, ctx)
-    finally:
-        await database.dispose()
-
-
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Write the file; one line on stderr saying what was written, or why not."""
     command = exports.ExportDays(args.guild, ExportKind(args.kind), args.since, args.until)
     try:
-        made = asyncio.run(_export(settings, command))
+        made = asyncio.run(unsealed.run(settings, lambda ctx: exports.export_days(command, ctx)))
     except InputError:
         sys.stderr.write(REFUSED_PERIOD.format(days=MAX_PERIOD_DAYS) + "\n")
         return 2

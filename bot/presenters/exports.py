@@ -21,10 +21,15 @@ def _days(export: Export) -> tuple[str, str]:
     return first.date().isoformat(), last.date().isoformat()
 
 
+def _kind_name(export: Export) -> str:
+    """The kind's choice label without its gloss: "Sessions (one row …)" → "Sessions"."""
+    return texts.EXPORT_KIND_CHOICES[export.kind.value].split(" (")[0]
+
+
 def export_summary(export: Export) -> str:
     """The first message's text: the period, the zone and how much is in the files."""
     first, last = _days(export)
-    kind = texts.EXPORT_KIND_CHOICES[export.kind.value].split(" (")[0]
+    kind = _kind_name(export)
     if not export.rows:
         return texts.EXPORT_EMPTY.format(kind=kind, first=first, last=last, zone=export.zone)
     return texts.EXPORT_READY.format(
@@ -41,7 +46,7 @@ def export_batches(export: Export, guild_id: int) -> list[tuple[str, list[discor
         discord.File(io.BytesIO(data), filename=export.file_name(guild_id, i))
         for i, data in enumerate(export.files)
     ]
-    kind = texts.EXPORT_KIND_CHOICES[export.kind.value].split(" (")[0]
+    kind = _kind_name(export)
     batches: list[tuple[str, list[discord.File]]] = []
     for start in range(0, len(files), FILES_PER_MESSAGE):
         chunk = files[start : start + FILES_PER_MESSAGE]

@@ -8,14 +8,13 @@ A session counts in the week it starts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from marketplace.domain.errors import DomainError
 from marketplace.domain.stats import Window
-
-UTC = ZoneInfo("UTC")
+from marketplace.domain.timezones import local_midnight
 
 
 class CapSide(StrEnum):
@@ -47,11 +46,7 @@ def iso_week(moment: datetime, zone: ZoneInfo) -> Window:
     """The ISO week (Monday to Monday, local midnights in `zone`) holding `moment`."""
     local_day = moment.astimezone(zone).date()
     monday = local_day - timedelta(days=local_day.weekday())
-    return Window(_midnight(monday, zone), _midnight(monday + timedelta(days=7), zone))
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+    return Window(local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.stats import Window
+from marketplace.domain.timezones import local_midnight
 
 MAX_PERIOD_DAYS = 3_660  # ten years: more than any report needs, and a bounded query
 PERIOD_INPUT_MAX = 40
@@ -65,7 +66,7 @@ def days_window(first: date, after_last: date, zone: ZoneInfo) -> Window:
         raise InputError("period", Problem.END_BEFORE_START)
     if (after_last - first).days > MAX_PERIOD_DAYS:
         raise InputError("period", Problem.OUT_OF_RANGE, MAX_PERIOD_DAYS)
-    return Window(_midnight(first, zone), _midnight(after_last, zone))
+    return Window(local_midnight(first, zone), local_midnight(after_last, zone))
 
 
 def _last_days(days: int, now: datetime) -> Window:
@@ -88,12 +89,6 @@ def _dates(raw: str) -> tuple[date, date]:
     except ValueError:
         raise InputError("period", Problem.OUT_OF_RANGE, MAX_PERIOD_DAYS) from None  # 2026-13
     raise InputError("period", Problem.UNPARSEABLE)
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The UTC moment a local calendar day starts (a DST gap at midnight moves it on)."""
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC"))
 
 
 @dataclass(frozen=True, slots=True)

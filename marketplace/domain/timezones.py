@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from datetime import UTC, date, datetime
 
 from marketplace.domain.errors import InputError, Problem, UnknownTimeZoneError
 from marketplace.domain.text import is_unsafe_char
@@ -148,3 +149,8 @@ def suggest_zones(query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:
             ranked.append((tier, common, zone))
     ranked.sort()
     return [zone for _, _, zone in ranked[:limit]]
+
+
+def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
+    """The UTC moment a local calendar day starts (a DST gap at midnight moves it on)."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
