@@ -23,6 +23,7 @@ from bot.flows.flag_buttons import FLAG_BUTTONS
 from bot.flows.money_buttons import RetryRefundButton, SettledRefundButton, SubmitEvidenceButton
 from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.open_forms import OpenForms
+from bot.flows.queue_buttons import QUEUE_BUTTONS
 from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
@@ -55,6 +56,7 @@ EXTENSIONS = (
     "bot.cogs.privacy",
     "bot.cogs.verify",
     "bot.cogs.screening",
+    "bot.cogs.queue",
 )
 
 
@@ -158,6 +160,7 @@ class TutorBot(commands.AutoShardedBot):
             EnterCodeButton,
             *FLAG_BUTTONS,
             *REQUEST_BUTTONS,
+            *QUEUE_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import discord
 from aiohttp import web
 
+from bot.adapters.queue_board import DiscordQueueBoards
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
@@ -19,6 +20,7 @@ from marketplace.jobs.runner import JobRunner
 from marketplace.mail import mailer_for
 from marketplace.metrics import Metrics
 from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, SystemClock
+from marketplace.ports.dropin import QueueBoards
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.settings import Settings
@@ -163,9 +165,11 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.database.dispose()
 
 
-def start_jobs(runtime: Runtime, notifier: Notifier, spaces: SessionSpaces) -> JobRunner:
+def start_jobs(
+    runtime: Runtime, notifier: Notifier, spaces: SessionSpaces, boards: QueueBoards
+) -> JobRunner:
     """Start the durable job runner: APScheduler ticks it, services wake it."""
-    handlers = Handlers(runtime.services, notifier, spaces)
+    handlers = Handlers(runtime.services, notifier, spaces, boards)
     queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
     # One writer at a time on SQLite anyway: parallel handlers would only queue.
     concurrency = 1 if runtime.database.is_sqlite else JOB_CONCURRENCY
@@ -207,7 +211,11 @@ def build_bot(
         message_content=wanted,
         shards=shards,
         sync=shards.ids is None or 0 in shards.ids,
-        start_jobs=(lambda bot: start_jobs(runtime, bot.notifier, spaces)) if with_jobs else None,
+        start_jobs=(
+            (lambda bot: start_jobs(runtime, bot.notifier, spaces, DiscordQueueBoards(bot)))
+            if with_jobs
+            else None
+        ),
     )
     spaces = bot.spaces = DiscordSessionSpaces(bot)
     instrument(bot, telemetry)

@@ -32,6 +32,8 @@ from marketplace.ports.notice_details import (
     NoShowDetails,
     NoticeDetails,
     PaymentDisputedDetails,
+    QueueClosedDetails,
+    QueueSkippedDetails,
     RequestDetails,
     RestrictedDetails,
     ScreeningWarningDetails,
@@ -52,6 +54,7 @@ ACCOUNT_KINDS = RESTRICTION_KINDS | {
     NoticeKind.VERIFICATION_SET,
     NoticeKind.VERIFICATION_REJECTED,
     NoticeKind.SCREENING_WARNING,
+    NoticeKind.QUEUE_CLOSED,
 }
 
 
@@ -207,6 +210,11 @@ def _dispute_decided_key(notice: Notice) -> str:
     return f"card_dispute_decided_{'won' if won else 'lost'}"
 
 
+def _skipped_key(notice: Notice) -> str:
+    out = _details(notice, QueueSkippedDetails).out
+    return "queue_skipped_out" if out else NoticeKind.QUEUE_SKIPPED.value
+
+
 def _no_show_key(notice: Notice) -> str:
     absent = _absent(notice)
     booking = notice.booking
@@ -220,6 +228,7 @@ _BODY_VARIANTS: dict[NoticeKind, Callable[[Notice], str]] = {
     NoticeKind.PAYMENT_DISPUTED: _disputed_key,
     NoticeKind.CARD_DISPUTE_DECIDED: _dispute_decided_key,
     NoticeKind.NO_SHOW_RECORDED: _no_show_key,
+    NoticeKind.QUEUE_SKIPPED: _skipped_key,
 }
 """Kinds whose wording depends on their details or booking, with how to pick it."""
 
@@ -306,6 +315,15 @@ def _screening_body(notice: Notice) -> str:
     )
 
 
+def _queue_closed_body(notice: Notice) -> str:
+    details = _details(notice, QueueClosedDetails)
+    if not details.slot:
+        return texts.QUEUE_CLOSED_NOTICE_NO_SLOT.format(subject=details.subject)
+    return texts.QUEUE_CLOSED_NOTICE.format(
+        subject=details.subject, tutor=details.tutor, slot=details.slot
+    )
+
+
 def _verification_body(notice: Notice) -> str:
     details = _details(notice, VerificationSetDetails)
     return texts.VERIFICATION_SET_NOTICE.format(
@@ -321,6 +339,7 @@ _ACCOUNT_BODIES: dict[NoticeKind, Callable[[Notice], str]] = {
     NoticeKind.SCREENING_WARNING: _screening_body,
     NoticeKind.VERIFICATION_REJECTED: _rejected_body,
     NoticeKind.VERIFICATION_SET: _verification_body,
+    NoticeKind.QUEUE_CLOSED: _queue_closed_body,
 }
 """The wording of each notice about the member's account, by kind."""
 

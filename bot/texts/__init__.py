@@ -8,6 +8,7 @@ Areas add their own entries to the shared tables (`CONFLICTS`, `ALREADY`, …) i
 from bot.texts.bookings import *  # noqa: F403
 from bot.texts.common import *  # noqa: F403
 from bot.texts.disputes import *  # noqa: F403
+from bot.texts.dropin import *  # noqa: F403
 from bot.texts.exports import *  # noqa: F403
 from bot.texts.limits import *  # noqa: F403
 from bot.texts.moderation import *  # noqa: F403

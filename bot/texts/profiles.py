@@ -79,6 +79,7 @@ CONFIG_GROUP_TITLES = {
     "reviews": "Reviews",
     "safety": "Safety",
     "reminders": "Reminders",
+    "drop-in": "Drop-in hours",
 }
 SUBJECT_ADDED = "Added **{name}** to this server's subjects."
 SUBJECT_REMOVED = "Removed **{name}** from this server's subjects."

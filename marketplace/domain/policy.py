@@ -110,6 +110,11 @@ class GuildPolicy:
     # reminders
     reminder_offsets_minutes: tuple[int, ...] = (120, 15)
     booking_nudge_days: int = 7
+    # drop-in office hours
+    queue_rejoin_minutes: int = 60  # helped this recently: behind those not yet helped
+    queue_help_minutes: int = 10  # the typical help, until the queue has its own median
+    queue_help_max_minutes: int = 60  # a drop-in session space's longest life
+    queue_open_minutes: int = 120  # how long hours stay open when `until` isn't given
 
 
 CARD_HOLD_DAYS = 7
@@ -197,6 +202,10 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         # this many reviews of one tutor in review_burst_hours from new members: held
         "review_burst_count": _int(_G.REVIEWS, 2, 50),
         "review_burst_hours": _int(_G.REVIEWS, 1, 168),
+        "queue_rejoin_minutes": _int(_G.DROP_IN, 0, 1_440),
+        "queue_help_minutes": _int(_G.DROP_IN, 1, 120),
+        "queue_help_max_minutes": _int(_G.DROP_IN, 5, 240),
+        "queue_open_minutes": _int(_G.DROP_IN, 15, 720),
         "reminder_offsets_minutes": SettingSpec(
             _K.INT_LIST, _G.REMINDERS, 1, 10_080, 0, 5, descending=True
         ),

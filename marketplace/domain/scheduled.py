@@ -52,6 +52,8 @@ class ActionKind(StrEnum):
     RETRY_REFUND = "retry_refund"  # a moderator's decision: payload {"refund": id, "amount": n}
     REVERSE_PAYOUT = "reverse_payout"  # a dispute lost after the payout: {"dispute", "amount"}
     PURGE_SESSION_LOG = "purge_session_log"  # retention: payload {"check": n}
+    SHOW_QUEUE = "show_queue"  # post or edit a drop-in queue's message: {"hours", "version"}
+    CLOSE_HOURS = "close_hours"  # drop-in hours reach their `until`: payload {"hours": n}
 
 
 class ActionState(StrEnum):

@@ -41,6 +41,7 @@ class SettingGroup(StrEnum):
     REVIEWS = "reviews"
     SAFETY = "safety"
     REMINDERS = "reminders"
+    DROP_IN = "drop-in"
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,6 +240,22 @@ class ScreeningWarningDetails(_TextDetails):
     booking: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class QueueSkippedDetails(_TextDetails):
+    """A drop-in student was skipped: `out` is "yes" when it took them out of the queue."""
+
+    out: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueClosedDetails(_TextDetails):
+    """Drop-in hours ended: the subject, the tutor, and their next open slot ("" = none)."""
+
+    subject: str = ""
+    tutor: str = ""
+    slot: str = ""
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
@@ -257,5 +273,7 @@ NoticeDetails: TypeAlias = (
     | VerificationSetDetails
     | VerificationRejectedDetails
     | ScreeningWarningDetails
+    | QueueSkippedDetails
+    | QueueClosedDetails
 )
 """Whatever a notice carries beyond its kind; which one is fixed by the kind."""

@@ -21,6 +21,8 @@ from marketplace.ports.notice_details import (
     NoShowDetails,
     NoticeDetails,
     PaymentDisputedDetails,
+    QueueClosedDetails,
+    QueueSkippedDetails,
     ReminderDetails,
     RequestDetails,
     RestrictedDetails,
@@ -61,6 +63,9 @@ class NoticeKind(StrEnum):
     VERIFICATION_SET = "verification_set"  # to the tutor: extra {"old", "new", "guild"}
     VERIFICATION_REJECTED = "verification_rejected"  # to the tutor: {"guild", "reason"}
     SCREENING_WARNING = "screening_warning"  # to a sender: extra {"kinds", "guild", "booking"}
+    QUEUE_CALLED = "queue_called"  # to a drop-in student: a tutor called them (the booking)
+    QUEUE_SKIPPED = "queue_skipped"  # to a drop-in student: skipped, back in line or out
+    QUEUE_CLOSED = "queue_closed"  # to a student still waiting when drop-in hours ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,8 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.VERIFICATION_SET: VerificationSetDetails,
     NoticeKind.VERIFICATION_REJECTED: VerificationRejectedDetails,
     NoticeKind.SCREENING_WARNING: ScreeningWarningDetails,
+    NoticeKind.QUEUE_SKIPPED: QueueSkippedDetails,
+    NoticeKind.QUEUE_CLOSED: QueueClosedDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

@@ -17,6 +17,7 @@ from marketplace.ports.bookings import (
 )
 from marketplace.ports.card_disputes import CardDisputeRepository, RefundFailureRepository
 from marketplace.ports.disputes import DisputeRepository
+from marketplace.ports.dropin import DropInRepository
 from marketplace.ports.exports import ExportReads
 from marketplace.ports.kept_notices import KeptNotices
 from marketplace.ports.ledger import (
@@ -202,6 +203,11 @@ class UnitOfWork(Protocol):
     @property
     def surveys(self) -> SurveyRepository:
         """Post-session survey answers, inside this transaction."""
+        ...
+
+    @property
+    def dropins(self) -> DropInRepository:
+        """Drop-in office hours and their queues, inside this transaction."""
         ...
 
     @property

@@ -10,6 +10,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, carries_check_in
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
+from marketplace.ports.dropin import QueueBoards
 from marketplace.ports.notice_details import (
     NO_DETAILS,
     ExpiredDetails,
@@ -21,6 +22,7 @@ from marketplace.services import (
     attendance,
     card_disputes,
     checkout,
+    dropin,
     money_jobs,
     payments,
     scheduling,
@@ -49,11 +51,16 @@ class Handlers:
     """
 
     def __init__(
-        self, ctx: ServiceContext, notifier: Notifier, spaces: SessionSpaces | None = None
+        self,
+        ctx: ServiceContext,
+        notifier: Notifier,
+        spaces: SessionSpaces | None = None,
+        boards: QueueBoards | None = None,
     ) -> None:
         self.ctx = ctx
         self.notifier = notifier
         self.spaces = spaces
+        self.boards = boards
 
     def by_kind(self) -> Mapping[ActionKind, Handler]:
         """The handler for each kind the runner may claim."""
@@ -80,6 +87,8 @@ class Handlers:
             ActionKind.PURGE_SESSION_LOG: lambda action: session_messages.purge_log(
                 action, self.ctx
             ),
+            ActionKind.SHOW_QUEUE: self.show_queue,
+            ActionKind.CLOSE_HOURS: lambda action: dropin.close_due(action, self.ctx),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
@@ -124,6 +133,12 @@ class Handlers:
         if self.spaces is None or action.booking_id is None:
             return _skip("no session spaces")
         return _done(await spaces.close_space(action.booking_id, self.ctx, self.spaces))
+
+    async def show_queue(self, action: ClaimedAction) -> HandlerResult:
+        """Post or edit a drop-in queue's live message."""
+        if self.boards is None:
+            return _skip("no queue messages")
+        return await dropin.show_board(action, self.ctx, self.boards)
 
     async def sweep_spaces(self, action: ClaimedAction) -> HandlerResult:
         """The reconciler: close spaces whose booking is over, then come back later."""

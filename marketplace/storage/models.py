@@ -922,3 +922,73 @@ class KeptNoticeRow(Base):
     counterpart_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     kept_at: Mapped[datetime]
+
+
+class DropInHoursRow(Base):
+    """One subject's drop-in office hours: the channel with the live queue, its tutors.
+
+    At most one open row per guild and subject (a partial unique index): a second tutor
+    who opens the same subject's hours joins them instead.
+    """
+
+    __tablename__ = "dropin_hours"
+    __table_args__ = (
+        Index(
+            "uq_dropin_hours_open",
+            "guild_id",
+            "subject_key",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    subject_key: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    opened_by: Mapped[int] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime]
+    until: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    tutor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    board_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DropInVisitRow(Base):
+    """One student's visit to a drop-in queue: waiting, being helped, or over.
+
+    A student is in at most one queue of a guild at a time (a partial unique index).
+    """
+
+    __tablename__ = "dropin_visit"
+    __table_args__ = (
+        Index("ix_dropin_visit_hours_state", "hours_id", "state", "behind", "order_at"),
+        Index("ix_dropin_visit_guild_ended", "guild_id", "ended_at"),
+        Index(
+            "uq_dropin_visit_in_queue",
+            "guild_id",
+            "student_id",
+            unique=True,
+            sqlite_where=text("state IN ('waiting', 'helping')"),
+            postgresql_where=text("state IN ('waiting', 'helping')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hours_id: Mapped[int] = mapped_column(ForeignKey("dropin_hours.id", ondelete="CASCADE"))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    student_id: Mapped[int] = mapped_column(BigInteger)
+    topic: Mapped[str] = mapped_column(Text, default="")
+    joined_at: Mapped[datetime]
+    order_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    behind: Mapped[bool] = mapped_column(Boolean, default=False)
+    skips: Mapped[int] = mapped_column(Integer, default=0)
+    tutor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
+    )
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]

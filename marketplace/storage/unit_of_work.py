@@ -17,6 +17,7 @@ from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.card_dispute_repository import SqlCardDisputes, SqlRefundFailures
 from marketplace.storage.case_repository import SqlCaseRepository
 from marketplace.storage.dispute_repository import SqlDisputeRepository
+from marketplace.storage.dropin_repository import SqlDropInRepository
 from marketplace.storage.email_repository import SqlEmailVerifications
 from marketplace.storage.engine import Database
 from marketplace.storage.export_repository import SqlExportReads
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
     reviews: SqlReviewRepository
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
+    dropins: SqlDropInRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -153,6 +155,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)
+        self.dropins = SqlDropInRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

@@ -34,6 +34,8 @@ STORED = {
     NoticeKind.VERIFICATION_SET: {"old": "none", "new": "campus-email", "guild": "Maths"},
     NoticeKind.VERIFICATION_REJECTED: {"guild": "Maths", "reason": "blurry"},
     NoticeKind.SCREENING_WARNING: {"kinds": "phone,email", "guild": "Maths", "booking": "7"},
+    NoticeKind.QUEUE_SKIPPED: {"out": "yes"},
+    NoticeKind.QUEUE_CLOSED: {"subject": "Calculus", "tutor": "42", "slot": "1767000000"},
 }
 
 

@@ -57,6 +57,12 @@ SPEC_DEFAULTS = {
     "review_edit_hours": 24,  # "It can be edited for 24 h"
     "reminder_offsets_minutes": (120, 15),  # "2 h and 15 min before"
     "booking_nudge_days": 7,  # "hasn't booked within 7 days"
+    # drop-in hours (issue 15): the spec names `queue_rejoin_minutes` without a number;
+    # the others are ours, each settable per guild
+    "queue_rejoin_minutes": 60,
+    "queue_help_minutes": 10,
+    "queue_help_max_minutes": 60,
+    "queue_open_minutes": 120,
     "session_log_retention_days": 30,  # "Session logs are kept 30 days"
     "space_opens_before_minutes": 15,
     "space_closes_after_minutes": 30,
