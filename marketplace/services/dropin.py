@@ -154,7 +154,10 @@ async def _until(uow: UnitOfWork, cmd: OpenHours, policy: GuildPolicy, now: date
     zone = await uow.users.timezone(cmd.actor.user_id)
     if zone is None:
         raise NotFoundError("timezone", str(cmd.actor.user_id))
-    parsed = parse_when(cmd.until, zone=zone, now=now, languages=policy.languages)
+    try:
+        parsed = parse_when(cmd.until, zone=zone, now=now, languages=policy.languages)
+    except InputError as error:  # worded for the `until` option, not a booking's `when`
+        raise InputError("until", error.problem, error.limit) from error
     if parsed.kind is WhenKind.WEEKLY or parsed.start is None:
         raise InputError("until", Problem.UNPARSEABLE)
     until = parsed.end if parsed.end is not None and parsed.start <= now else parsed.start

@@ -77,6 +77,7 @@ class SqlDropInRepository(SqlRepository):
                 until=hours.until,
                 closed_at=None,
                 tutor_ids=list(hours.tutor_ids),
+                board_version=hours.board_version,
             )
             .on_conflict_do_nothing()
             .returning(DropInHoursRow.id)
@@ -94,6 +95,7 @@ class SqlDropInRepository(SqlRepository):
                 message_id=hours.message_id,
                 until=hours.until,
                 closed_at=hours.closed_at,
+                board_version=hours.board_version,
             )
             .execution_options(synchronize_session=False)
         )
