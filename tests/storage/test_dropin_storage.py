@@ -76,7 +76,7 @@ async def test_next_calls_the_first_in_line_and_books_the_two_a_session_now(
     assert (called.visit.student_id, called.waiting) == (31, 2)
     (row,) = await booking_rows(uow_factory)
     assert (row.student_id, row.tutor_id, row.state) == (31, TUTOR_ID, "confirmed")
-    assert row.start_at == NOW and row.price_minor is None
+    assert (row.start_at, row.price_minor) == (NOW, None)
     kinds = {r.kind for r in await action_rows(uow_factory) if r.booking_id == row.id}
     assert kinds == {"open_space", "close_space", "notify"}  # no reminders, no attendance check
     (notice,) = [r for r in await action_rows(uow_factory, "notify") if r.booking_id == row.id]
@@ -170,7 +170,7 @@ async def test_two_tutors_pressing_next_at_once_call_two_different_students(
     other = await add_tutor(service_context, 22)
     opened = await _open(service_context, world.tutor)
     joined = await _open(service_context, other)
-    assert joined.joined and joined.hours.tutor_ids == (TUTOR_ID, 22)
+    assert (joined.joined, joined.hours.tutor_ids) == (True, (TUTOR_ID, 22))
     await _queue(service_context, 31, 32, 33)
 
     results = await asyncio.gather(
@@ -226,7 +226,8 @@ async def test_closing_tells_those_waiting_and_offers_the_tutors_next_slot(
         r for r in await action_rows(uow_factory, "notify") if r.payload["notice"] == "queue_closed"
     ]
     assert sorted(r.user_id for r in told) == [32, 33]
-    assert told[0].payload["tutor"] == str(TUTOR_ID) and told[0].payload["slot"]
+    assert told[0].payload["tutor"] == str(TUTOR_ID)
+    assert told[0].payload["slot"]
     with pytest.raises(ConflictError, match="queue_not_open"):
         await dropin.join(
             dropin.JoinQueue(await add_student(service_context, 34), "calculus"), service_context
@@ -257,7 +258,7 @@ async def test_the_hours_end_by_themselves_at_until_unless_extended(
     await _open(service_context, other, until="15:00")  # 15:00 Berlin = 14:00 UTC: extends
 
     first, second = sorted(await pending(uow_factory, "close_hours"), key=lambda r: r.due_at)
-    assert first.due_at == NOW + timedelta(minutes=120) and second.due_at == at(1, 14)
+    assert (first.due_at, second.due_at) == (NOW + timedelta(minutes=120), at(1, 14))
     clock.set(first.due_at)
     kept = await dropin.close_due(_claimed(first), service_context)
     assert kept.state is ActionState.SKIPPED
