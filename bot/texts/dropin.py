@@ -82,7 +82,6 @@ NOTICE_TITLES["queue_closed"] = "Drop-in hours ended"
 QUEUE_CLOSED_NOTICE = (
     "The **{subject}** drop-in hours ended before your turn, sorry. "
     "<@{tutor}> can still help you: their next open slot is <t:{slot}:F>. Book it with `/book`."
-    "`/book tutor:@… when:…`."
 )
 QUEUE_CLOSED_NOTICE_NO_SLOT = (
     "The **{subject}** drop-in hours ended before your turn, sorry. "
