@@ -23,6 +23,7 @@ from marketplace.storage.models import (
     DeliveryRow,
     DisputeRow,
     DmStatusRow,
+    DropInVisitRow,
     EmailCodeRow,
     MemberRow,
     NoteGoalsRow,
@@ -234,6 +235,18 @@ def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
             SurveyResponseRow.user_id == user_id, SurveyResponseRow.booking_id.in_(guild_bookings)
         )
         .order_by(SurveyResponseRow.answered_at.desc()),
+        "queue_visits": select(
+            DropInVisitRow.hours_id,
+            DropInVisitRow.topic,
+            DropInVisitRow.joined_at,
+            DropInVisitRow.state,
+            DropInVisitRow.tutor_id,
+            DropInVisitRow.booking_id,
+            DropInVisitRow.started_at,
+            DropInVisitRow.ended_at,
+        )
+        .where(DropInVisitRow.guild_id == guild_id, DropInVisitRow.student_id == user_id)
+        .order_by(DropInVisitRow.joined_at.desc()),
         "check_ins": select(
             AttendanceRow.booking_id, AttendanceRow.checked_in_at, AttendanceRow.via
         )
@@ -377,6 +390,15 @@ def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
         "review_text": blanked(ReviewRow, ReviewRow.reviewer_id, "text"),
         "review_reply": blanked(ReviewRow, ReviewRow.reviewee_id, "reply"),
         "booking_note": blanked(BookingRow, BookingRow.student_id, "note"),
+        "queue_topic": blanked(DropInVisitRow, DropInVisitRow.student_id, "topic"),
+        # Out of any queue they wait in (kept, without the topic, for the counts).
+        "queue_left": update(DropInVisitRow)
+        .where(
+            DropInVisitRow.guild_id == guild_id,
+            DropInVisitRow.student_id == user_id,
+            DropInVisitRow.state == "waiting",
+        )
+        .values(state="left"),
         # Sealed: a blank is stored as plain "" (a sealed "" never compares equal).
         "dispute_statement": update(DisputeRow)
         .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)

@@ -10,6 +10,7 @@ from marketplace.domain.errors import ConflictError
 from marketplace.services import (
     bookings,
     disputes,
+    dropin,
     moderation,
     notes,
     privacy,
@@ -291,3 +292,20 @@ async def test_a_sealed_dispute_statement_is_blanked_once(ctx, clock, uow_factor
     async with uow_factory(read_only=True) as uow:
         dispute = await uow.disputes.for_booking(done.booking_id)
     assert dispute.statement == ""
+
+
+async def test_a_queued_students_topic_is_exported_then_erased_and_they_leave_the_line(ctx):
+    await dropin.open_hours(dropin.OpenHours(TUTOR, "calculus", 9000), ctx)
+    await dropin.join(dropin.JoinQueue(STUDENT, "calculus", "Stuck on limits at infinity"), ctx)
+    doc, _ = await exported(STUDENT, ctx)
+    assert [(v["topic"], v["state"]) for v in doc["queue_visits"]] == [
+        ("Stuck on limits at infinity", "waiting")
+    ]
+
+    assert (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
+
+    doc, text = await exported(STUDENT, ctx)
+    assert [(v["topic"], v["state"]) for v in doc["queue_visits"]] == [("", "left")]
+    assert "limits at infinity" not in text
+    with pytest.raises(ConflictError, match="queue_not_in"):
+        await dropin.status(dropin.ByQueueStudent(STUDENT), ctx)

@@ -7,6 +7,7 @@ runs them under this directory's `backend` parametrization.
 from tests.services.test_privacy import (  # noqa: F401 - fixtures and tests, collected here
     ctx,
     paid,
+    test_a_queued_students_topic_is_exported_then_erased_and_they_leave_the_line,
     test_a_second_delete_changes_nothing_and_is_recorded_once,
     test_a_students_export_holds_their_data_and_nothing_of_others,
     test_after_delete_the_export_shows_nothing_personal,
