@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.start_wizard import StartView
 from bot.presenters.onboarding import help_embed
 from bot.replies import reply
@@ -16,15 +15,12 @@ from marketplace.domain.timezones import suggest_zones
 from marketplace.services import onboarding
 
 
-class OnboardingCog(commands.Cog):
+class OnboardingCog(BotCog):
     """Getting started: onboarding, help and time zones."""
 
     timezone = app_commands.Group(
         name="timezone", description="Your time zone, used to show and read times", guild_only=True
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(name="start", description="Set up your TutorBot profile in a minute")
     @app_commands.guild_only()
@@ -62,6 +58,4 @@ class OnboardingCog(commands.Cog):
         return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current[:64])]
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(OnboardingCog(bot))
+setup = extension(OnboardingCog)

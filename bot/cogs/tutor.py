@@ -6,11 +6,10 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.confirm import ConfirmView
 from bot.flows.pay import link_view
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
@@ -21,16 +20,13 @@ from marketplace.services import availability, onboarding, profiles
 from marketplace.services.payouts import SetUpPayouts, payout_setup
 
 
-class TutorCog(commands.Cog):
+class TutorCog(BotCog):
     """Tutor self-service."""
 
     tutor = app_commands.Group(name="tutor", description="Tutor tools", guild_only=True)
     availability = app_commands.Group(
         name="availability", description="When students can book you", parent=tutor
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @tutor.command(name="apply", description="Create or update your tutor profile")
     async def apply(self, interaction: discord.Interaction) -> None:
@@ -133,6 +129,4 @@ class TutorCog(commands.Cog):
         return entry_choices(found, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(TutorCog(bot))
+setup = extension(TutorCog)
