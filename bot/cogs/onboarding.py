@@ -11,8 +11,22 @@ from bot.cogs.base import BotCog, extension
 from bot.flows.start_wizard import StartView
 from bot.presenters.onboarding import help_embed
 from bot.replies import reply
+from marketplace.domain.members import Subject
 from marketplace.domain.timezones import suggest_zones
 from marketplace.services import onboarding
+from marketplace.services.context import ServiceContext
+
+
+async def offered_subjects(
+    interaction: discord.Interaction, services: ServiceContext
+) -> list[Subject] | None:
+    """The server's subjects; None once the caller is told there are none yet."""
+    guild = guild_of(interaction)
+    subjects = await onboarding.catalogue(guild.id, guild.name, services)
+    if not subjects:
+        await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+        return None
+    return subjects
 
 
 class OnboardingCog(BotCog):
@@ -26,11 +40,9 @@ class OnboardingCog(BotCog):
     @app_commands.guild_only()
     async def start(self, interaction: discord.Interaction) -> None:
         """Open the onboarding menu."""
-        guild = guild_of(interaction)
         services = self.bot.services
-        subjects = await onboarding.catalogue(guild.id, guild.name, services)
-        if not subjects:
-            await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+        subjects = await offered_subjects(interaction, services)
+        if subjects is None:
             return
         current_zone = await onboarding.current_timezone(interaction.user.id, services)
         view = StartView(interaction.user.id, services, subjects, current_zone)
