@@ -204,3 +204,21 @@ class RecordButton(
     ) -> Self:
         """Rebuild the button from its custom_id (after a restart too)."""
         return cls(int(match["guild"]), int(match["id"]))
+
+
+class NumberedButton(
+    RecordButton,
+    prefix="numbered",  # never registered: only subclasses are
+):
+    """A record button with the record's number on it, like ``Resolve #12``.
+
+    `label` is a template with one field, named by `number`: ``label = "Resolve #{case}"``
+    and ``number = "case"``.
+    """
+
+    number: ClassVar[str]
+
+    @classmethod
+    def label_for(cls, record_id: int) -> str:
+        """The label with the record's number filled in."""
+        return cls.label.format(**{cls.number: record_id})
