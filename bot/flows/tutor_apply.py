@@ -9,10 +9,11 @@ import discord
 from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import KeepSelect, OwnedView, SafeModal, label_options, open_form
+from bot.flows.profile_edit import RATE_MAX_CHARS, bio_field
 from bot.presenters.profiles import profile_embed
 from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip, prefill
 from marketplace.domain.members import Subject
-from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
+from marketplace.domain.profiles import Level, SessionFormat
 from marketplace.formatting import format_money
 from marketplace.services import profiles
 from marketplace.services.context import ServiceContext
@@ -20,7 +21,6 @@ from marketplace.services.profiles import ApplyAsTutor
 from marketplace.services.results import ProfileCard
 
 MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX
-RATE_MAX_CHARS = 20
 NOT_TEACHING_MAX_CHARS = 300
 
 
@@ -213,14 +213,7 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
             default=prefill(draft.rate, max_length=RATE_MAX_CHARS),
             max_length=RATE_MAX_CHARS,
         )
-        self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
-            custom_id="bio",
-            label=texts.BIO_LABEL,
-            style=discord.TextStyle.paragraph,
-            placeholder=texts.BIO_PLACEHOLDER,
-            default=prefill(draft.bio, max_length=BIO_MAX),
-            max_length=BIO_MAX,
-        )
+        self.bio: discord.ui.TextInput[TutorApplyModal] = bio_field(draft.bio)
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="not_teaching",
             label=texts.NOT_TEACHING_LABEL,

@@ -795,7 +795,7 @@ COVERED = {
     "session_log_file",
     # flows
     "OwnedView", "SafeModal", "PersistentButton", "RecordButton", "NumberedButton", "KeepSelect",
-    "label_options", "open_form",
+    "label_options", "bio_field", "open_form",
     "services_of", "AnswerButton",
     "ManageButton", "MarkCompleteButton", "CheckInButton", "space_link", "notice_view",
     "bookings_view", "RescheduleModal", "ask_new_time", "confirm_cancellation",
