@@ -6,11 +6,10 @@ from dataclasses import asdict
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.presenters.admin import config_embed, setting_value_text
 from bot.presenters.exports import export_batches, period_suggestions
 from bot.presenters.kept_notices import add_kept_notices
@@ -26,7 +25,7 @@ from marketplace.services.guild_admin import ChangeSetting
 AUTOCOMPLETE_LIMIT = 25
 
 
-class AdminCog(commands.Cog):
+class AdminCog(BotCog):
     """Server configuration for admins."""
 
     admin = app_commands.Group(
@@ -38,9 +37,6 @@ class AdminCog(commands.Cog):
     subjects = app_commands.Group(
         name="subjects", description="This server's subject catalogue", parent=admin
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @admin.command(name="config", description="View this server's settings, or change one")
     @app_commands.describe(
@@ -162,6 +158,4 @@ class AdminCog(commands.Cog):
         return [app_commands.Choice(name=n, value=by_name[n]) for n in names]
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(AdminCog(bot))
+setup = extension(AdminCog)

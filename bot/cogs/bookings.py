@@ -7,11 +7,10 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.cogs.find import subject_choices
 from bot.flows.booking_list import bookings_view
 from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
@@ -23,11 +22,8 @@ from bot.replies import reply
 from marketplace.services import booking_views, bookings, onboarding
 
 
-class BookingCog(commands.Cog):
+class BookingCog(BotCog):
     """Booking and managing sessions."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(name="book", description="Request a session with a tutor")
     @app_commands.describe(
@@ -142,6 +138,4 @@ class BookingCog(commands.Cog):
         return booking_choices(listing.bookings, names, actor.user_id, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(BookingCog(bot))
+setup = extension(BookingCog)

@@ -7,10 +7,10 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.find_results import ResultsView
 from bot.replies import reply, work_slot
 from marketplace.domain.profiles import Level
@@ -31,7 +31,7 @@ async def subject_choices(
     return [app_commands.Choice(name=n, value=by_name[n]) for n in names]
 
 
-class FindCog(commands.Cog):
+class FindCog(BotCog):
     """Finding tutors.
 
     Each person has one live results menu: a new `/find` stops their previous one. A menu
@@ -41,7 +41,7 @@ class FindCog(commands.Cog):
     """
 
     def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self._menus: weakref.WeakValueDictionary[int, ResultsView] = weakref.WeakValueDictionary()
 
     @app_commands.command(name="find", description="Find a tutor for a subject")
@@ -85,6 +85,4 @@ class FindCog(commands.Cog):
         return await subject_choices(self.bot, interaction, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(FindCog(bot))
+setup = extension(FindCog)

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of, guild_of, standing_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.case_buttons import queue_view, resolved_text
 from bot.flows.flag_buttons import flags_view
 from bot.flows.verify_request import requests_view
@@ -53,7 +52,7 @@ VERIFICATION_CHOICES = [
 ]
 
 
-class ModerationCog(commands.Cog):
+class ModerationCog(BotCog):
     """The moderator queue: reports in, decisions out, all audited."""
 
     mod = app_commands.Group(
@@ -61,9 +60,6 @@ class ModerationCog(commands.Cog):
         description="Moderator tools: the report queue and case history",
         guild_only=True,
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @mod.command(name="queue", description="Open reports, oldest first, with Resolve buttons")
     @app_commands.describe(page="Which page of the queue (default 1)")
@@ -241,6 +237,4 @@ class ModerationCog(commands.Cog):
         await reply(interaction, text, ephemeral=True)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(ModerationCog(bot))
+setup = extension(ModerationCog)

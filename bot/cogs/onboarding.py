@@ -4,37 +4,45 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.start_wizard import StartView
 from bot.presenters.onboarding import help_embed
 from bot.replies import reply
+from marketplace.domain.members import Subject
 from marketplace.domain.timezones import suggest_zones
 from marketplace.services import onboarding
+from marketplace.services.context import ServiceContext
 
 
-class OnboardingCog(commands.Cog):
+async def offered_subjects(
+    interaction: discord.Interaction, services: ServiceContext
+) -> list[Subject] | None:
+    """The server's subjects; None once the caller is told there are none yet."""
+    guild = guild_of(interaction)
+    subjects = await onboarding.catalogue(guild.id, guild.name, services)
+    if not subjects:
+        await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+        return None
+    return subjects
+
+
+class OnboardingCog(BotCog):
     """Getting started: onboarding, help and time zones."""
 
     timezone = app_commands.Group(
         name="timezone", description="Your time zone, used to show and read times", guild_only=True
     )
 
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
-
     @app_commands.command(name="start", description="Set up your TutorBot profile in a minute")
     @app_commands.guild_only()
     async def start(self, interaction: discord.Interaction) -> None:
         """Open the onboarding menu."""
-        guild = guild_of(interaction)
         services = self.bot.services
-        subjects = await onboarding.catalogue(guild.id, guild.name, services)
-        if not subjects:
-            await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+        subjects = await offered_subjects(interaction, services)
+        if subjects is None:
             return
         current_zone = await onboarding.current_timezone(interaction.user.id, services)
         view = StartView(interaction.user.id, services, subjects, current_zone)
@@ -62,6 +70,4 @@ class OnboardingCog(commands.Cog):
         return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current[:64])]
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(OnboardingCog(bot))
+setup = extension(OnboardingCog)

@@ -6,11 +6,10 @@ import io
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.confirm import ConfirmView
 from bot.replies import reply
 from marketplace.services import privacy
@@ -28,15 +27,12 @@ def export_file(actor: Actor, export: privacy.PrivacyExport) -> discord.File:
     return discord.File(io.BytesIO(privacy.encode(document)), filename=name)
 
 
-class PrivacyCog(commands.Cog):
+class PrivacyCog(BotCog):
     """Your data: take a copy, or erase it."""
 
     privacy_group = app_commands.Group(
         name="privacy", description="Your data in this server", guild_only=True
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @privacy_group.command(name="export", description="Get everything stored about you here")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -70,6 +66,4 @@ class PrivacyCog(commands.Cog):
         await reply(interaction, texts.PRIVACY_DELETE_CONFIRM, view=view, ephemeral=True)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(PrivacyCog(bot))
+setup = extension(PrivacyCog)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.base import open_form
 from bot.flows.profile_edit import ProfileEditModal
 from bot.flows.report import ReportProfileButton
@@ -17,15 +16,12 @@ from bot.replies import reply, work_slot
 from marketplace.services import profiles
 
 
-class ProfileCog(commands.Cog):
+class ProfileCog(BotCog):
     """Profiles: a card for anyone, editing for yourself."""
 
     profile = app_commands.Group(
         name="profile", description="See or edit TutorBot profiles", guild_only=True
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @profile.command(name="view", description="Show a profile card: yours or someone else's")
     @app_commands.describe(user="Whose profile to show (leave empty for yours)")
@@ -66,6 +62,4 @@ class ProfileCog(commands.Cog):
         await open_form(interaction, ProfileEditModal(card, self.bot.services))
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(ProfileCog(bot))
+setup = extension(ProfileCog)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.presenters.moderation import booking_choice_label
 from bot.replies import reply
 from marketplace.services import booking_views, moderation, safety
@@ -16,11 +15,8 @@ from marketplace.services import booking_views, moderation, safety
 AUTOCOMPLETE_LIMIT = 25
 
 
-class SafetyCog(commands.Cog):
+class SafetyCog(BotCog):
     """Personal safety tools."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(name="block", description="Hide someone from your search and bookings")
     @app_commands.describe(user="Who to block")
@@ -77,6 +73,4 @@ class SafetyCog(commands.Cog):
         return choices[:AUTOCOMPLETE_LIMIT]
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(SafetyCog(bot))
+setup = extension(SafetyCog)

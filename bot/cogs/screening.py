@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from marketplace.services import session_messages
 from marketplace.services.session_messages import IncomingMessage, Screened
 
@@ -25,11 +26,11 @@ SLOWMODE_SECONDS = 10
 NOT_SPACES_REMEMBERED = 10_000
 
 
-class ScreeningCog(commands.Cog):
+class ScreeningCog(BotCog):
     """Hands session-space messages and edits to the services, and acts on the answer."""
 
     def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self._not_spaces: set[int] = set()
 
     @commands.Cog.listener()
@@ -122,6 +123,4 @@ class ScreeningCog(commands.Cog):
             log.warning("could not act on flag %s: %s", result.flag_id, error)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(ScreeningCog(bot))
+setup = extension(ScreeningCog)

@@ -7,17 +7,14 @@ import logging
 import discord
 from discord.ext import commands
 
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from marketplace.services import spaces
 
 log = logging.getLogger(__name__)
 
 
-class SessionsCog(commands.Cog):
+class SessionsCog(BotCog):
     """Listens to voice presence for attendance."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @commands.Cog.listener()
     async def on_voice_state_update(
@@ -34,6 +31,4 @@ class SessionsCog(commands.Cog):
             log.exception("voice check-in failed for user %s", member.id)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(SessionsCog(bot))
+setup = extension(SessionsCog)

@@ -6,22 +6,22 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
+from bot.cogs.onboarding import offered_subjects
 from bot.flows.confirm import ConfirmView
 from bot.flows.pay import link_view
 from bot.flows.tutor_apply import ApplyDraft, TutorApplyView
 from bot.presenters.availability import availability_embeds, draft_lines, entry_choices
 from bot.replies import reply
 from marketplace.domain.errors import ConflictError
-from marketplace.services import availability, onboarding, profiles
+from marketplace.services import availability, profiles
 from marketplace.services.payouts import SetUpPayouts, payout_setup
 
 
-class TutorCog(commands.Cog):
+class TutorCog(BotCog):
     """Tutor self-service."""
 
     tutor = app_commands.Group(name="tutor", description="Tutor tools", guild_only=True)
@@ -29,39 +29,37 @@ class TutorCog(commands.Cog):
         name="availability", description="When students can book you", parent=tutor
     )
 
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
-
     @tutor.command(name="apply", description="Create or update your tutor profile")
     async def apply(self, interaction: discord.Interaction) -> None:
         """Open the application menu, prefilled with the current profile."""
-        guild = guild_of(interaction)
         services = self.bot.services
-        subjects = await onboarding.catalogue(guild.id, guild.name, services)
-        if not subjects:
-            await reply(interaction, texts.NO_SUBJECTS_YET, ephemeral=True)
+        subjects = await offered_subjects(interaction, services)
+        if subjects is None:
             return
-        card = await profiles.view(profiles.ViewProfile(guild.id, interaction.user.id), services)
+        guild_id = guild_of(interaction).id
+        card = await profiles.view(profiles.ViewProfile(guild_id, interaction.user.id), services)
         view = TutorApplyView(interaction.user.id, services, subjects, ApplyDraft.from_card(card))
         await reply(interaction, texts.TUTOR_APPLY_INTRO, view=view, ephemeral=True)
 
     @tutor.command(name="pause", description="Stop new bookings and hide from search for now")
     async def pause(self, interaction: discord.Interaction) -> None:
         """Pause the caller's tutor profile."""
-        guild = guild_of(interaction)
-        await profiles.set_paused(
-            profiles.PauseProfile(guild.id, interaction.user.id, True), self.bot.services
-        )
-        await reply(interaction, texts.TUTOR_PAUSED, ephemeral=True)
+        await self._set_paused(interaction, paused=True, done=texts.TUTOR_PAUSED)
 
     @tutor.command(name="resume", description="Show up in search and take bookings again")
     async def resume(self, interaction: discord.Interaction) -> None:
         """Resume the caller's tutor profile."""
+        await self._set_paused(interaction, paused=False, done=texts.TUTOR_RESUMED)
+
+    async def _set_paused(
+        self, interaction: discord.Interaction, *, paused: bool, done: str
+    ) -> None:
+        """Pause or resume the caller's tutor profile, and say so with `done`."""
         guild = guild_of(interaction)
         await profiles.set_paused(
-            profiles.PauseProfile(guild.id, interaction.user.id, False), self.bot.services
+            profiles.PauseProfile(guild.id, interaction.user.id, paused), self.bot.services
         )
-        await reply(interaction, texts.TUTOR_RESUMED, ephemeral=True)
+        await reply(interaction, done, ephemeral=True)
 
     @tutor.command(name="payouts", description="Set up where your share of paid sessions goes")
     async def payouts(self, interaction: discord.Interaction) -> None:
@@ -133,6 +131,4 @@ class TutorCog(commands.Cog):
         return entry_choices(found, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(TutorCog(bot))
+setup = extension(TutorCog)

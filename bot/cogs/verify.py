@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.flows.verify_email import enter_code_view
 from bot.flows.verify_request import open_request_form
 from bot.replies import reply
@@ -16,15 +15,12 @@ from marketplace.services import email_verification
 from marketplace.services.email_verification import ADDRESS_MAX_LEN
 
 
-class VerifyCog(commands.Cog):
+class VerifyCog(BotCog):
     """How members prove who they are."""
 
     verify = app_commands.Group(
         name="verify", description="Verify your campus email or credentials", guild_only=True
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @verify.command(name="email", description="Get a one-time code at your campus email")
     @app_commands.describe(address="Your campus email address, like name@university.edu")
@@ -50,6 +46,4 @@ class VerifyCog(commands.Cog):
         await open_request_form(interaction)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(VerifyCog(bot))
+setup = extension(VerifyCog)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Self, final
+from collections.abc import Container, Mapping
+from typing import Any, ClassVar, Self, TypeVar, final
 
 import discord
 from discord.utils import MISSING
@@ -17,6 +18,8 @@ from marketplace.services.context import ServiceContext
 
 MENU_TIMEOUT_SECONDS = 600
 FORM_TIMEOUT_SECONDS = 3600
+
+_ViewT_co = TypeVar("_ViewT_co", bound=discord.ui.View, covariant=True)
 
 
 def _note_log_ids(interaction: discord.Interaction) -> None:
@@ -204,3 +207,48 @@ class RecordButton(
     ) -> Self:
         """Rebuild the button from its custom_id (after a restart too)."""
         return cls(int(match["guild"]), int(match["id"]))
+
+
+class NumberedButton(
+    RecordButton,
+    prefix="numbered",  # never registered: only subclasses are
+):
+    """A record button with the record's number on it, like ``Resolve #12``.
+
+    `label` is a template with one field, named by `number`: ``label = "Resolve #{case}"``
+    and ``number = "case"``.
+    """
+
+    number: ClassVar[str]
+
+    @classmethod
+    def label_for(cls, record_id: int) -> str:
+        """The label with the record's number filled in."""
+        return cls.label.format(**{cls.number: record_id})
+
+
+class KeepSelect(discord.ui.Select[_ViewT_co]):
+    """A menu's select whose pick waits for the menu's own button (Save, Continue).
+
+    `keep` stores the picked values; the click itself changes nothing the user sees, so
+    it is acknowledged without an answer.
+    """
+
+    def keep(self, values: list[str]) -> None:
+        """Store the picked values (every subclass does)."""
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Keep the pick; nothing to answer."""
+        self.keep(self.values)
+        await interaction.response.defer()
+
+
+def label_options(
+    labels: Mapping[str, str], chosen: Container[object] = ()
+) -> list[discord.SelectOption]:
+    """One option per entry of `labels` (value: label); those in `chosen` come preselected."""
+    return [
+        discord.SelectOption(label=label, value=value, default=value in chosen)
+        for value, label in labels.items()
+    ]

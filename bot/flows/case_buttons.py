@@ -12,7 +12,7 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.base import NumberedButton, SafeModal, open_form, services_of
 from bot.flows.money_buttons import money_items
 from bot.presenters.moderation import action_name
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
@@ -60,13 +60,10 @@ def resolved_text(case: Case) -> str:
     return texts.MOD_RESOLVED.format(case=case.case_id, action=action)
 
 
-class ResolveCaseButton(RecordButton, prefix="case:resolve"):
+class ResolveCaseButton(NumberedButton, prefix="case:resolve"):
     """Resolve #N: opens the modal, for moderators only."""
 
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """Resolve #N: the case number is on the button."""
-        return texts.MOD_RESOLVE_LABEL.format(case=record_id)
+    label, number = texts.MOD_RESOLVE_LABEL, "case"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the clicker moderates this guild, then ask for the action and note."""

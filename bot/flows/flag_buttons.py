@@ -12,24 +12,19 @@ import discord
 
 from bot import texts
 from bot.actors import actor_in, standing_of
-from bot.flows.base import RecordButton, services_of
+from bot.flows.base import NumberedButton, services_of
 from bot.replies import reply
 from marketplace.services import message_flags
 from marketplace.services.actor import Actor
 from marketplace.services.message_flags import FlagQueue
 
 
-class _FlagButton(RecordButton, prefix="flag:decide"):
+class _FlagButton(NumberedButton, prefix="flag:decide"):
     """The shared callback: decide the flag with this button's action."""
 
+    number = "flag"
     action: ClassVar[str] = "dismiss"
-    label_text: ClassVar[str] = ""
     done: ClassVar[str] = ""
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The flag number is on the button."""
-        return cls.label_text.format(flag=record_id)
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Decide once; a second click is told it was decided already."""
@@ -49,21 +44,21 @@ class DismissFlagButton(_FlagButton, prefix="flag:dismiss"):
     """Dismiss #N: nothing wrong after all."""
 
     style = discord.ButtonStyle.secondary
-    action, label_text, done = "dismiss", texts.MOD_FLAG_DISMISS_LABEL, texts.MOD_FLAG_DISMISSED
+    action, label, done = "dismiss", texts.MOD_FLAG_DISMISS_LABEL, texts.MOD_FLAG_DISMISSED
 
 
 class WarnFlagButton(_FlagButton, prefix="flag:warn"):
     """Warn #N: the sender is told by DM."""
 
     style = discord.ButtonStyle.primary
-    action, label_text, done = "warn", texts.MOD_FLAG_WARN_LABEL, texts.MOD_FLAG_WARNED
+    action, label, done = "warn", texts.MOD_FLAG_WARN_LABEL, texts.MOD_FLAG_WARNED
 
 
 class RestrictFlagButton(_FlagButton, prefix="flag:restrict"):
     """Restrict #N: the sender can't book or be booked for 7 days."""
 
     style = discord.ButtonStyle.danger
-    action, label_text, done = "restrict", texts.MOD_FLAG_RESTRICT_LABEL, texts.MOD_FLAG_RESTRICTED
+    action, label, done = "restrict", texts.MOD_FLAG_RESTRICT_LABEL, texts.MOD_FLAG_RESTRICTED
 
     async def _target(self, interaction: discord.Interaction, actor: Actor) -> Actor | None:
         """The sender's standing (staff can't be restricted), looked up on Discord."""

@@ -13,22 +13,18 @@ import discord
 
 from bot import texts
 from bot.actors import actor_in
-from bot.flows.base import RecordButton, services_of
+from bot.flows.base import NumberedButton, services_of
 from bot.replies import reply
 from marketplace.domain.card_disputes import AWAITING_EVIDENCE
 from marketplace.services import card_disputes, refund_failures
 from marketplace.services.moderation import ModQueue
 
 
-class SubmitEvidenceButton(RecordButton, prefix="mod:evidence"):
+class SubmitEvidenceButton(NumberedButton, prefix="mod:evidence"):
     """Submit evidence #N: sends the booking's card-dispute evidence draft to the bank."""
 
     style = discord.ButtonStyle.primary
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The booking number is on the button."""
-        return texts.MOD_SUBMIT_EVIDENCE_LABEL.format(booking=record_id)
+    label, number = texts.MOD_SUBMIT_EVIDENCE_LABEL, "booking"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Send it once; a second click is told it was already sent."""
@@ -40,9 +36,10 @@ class SubmitEvidenceButton(RecordButton, prefix="mod:evidence"):
         await reply(interaction, texts.MOD_EVIDENCE_SENT.format(booking=self.record_id))
 
 
-class _RefundDecisionButton(RecordButton, prefix="mod:refund-decision"):
+class _RefundDecisionButton(NumberedButton, prefix="mod:refund-decision"):
     """The shared callback of the two decisions about a booking's failed refunds."""
 
+    number = "booking"
     decision: refund_failures.Decision = "retry"
     done: str = ""
 
@@ -59,26 +56,14 @@ class RetryRefundButton(_RefundDecisionButton, prefix="mod:refund-retry"):
     """Retry refund #N: asks Stripe for the failed refund again."""
 
     style = discord.ButtonStyle.primary
-    decision = "retry"
-    done = texts.MOD_REFUND_RETRIED
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The booking number is on the button."""
-        return texts.MOD_RETRY_REFUND_LABEL.format(booking=record_id)
+    decision, label, done = "retry", texts.MOD_RETRY_REFUND_LABEL, texts.MOD_REFUND_RETRIED
 
 
 class SettledRefundButton(_RefundDecisionButton, prefix="mod:refund-settled"):
     """Settled elsewhere #N: the money was given back outside Stripe."""
 
     style = discord.ButtonStyle.secondary
-    decision = "settled"
-    done = texts.MOD_REFUND_SETTLED
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The booking number is on the button."""
-        return texts.MOD_SETTLED_REFUND_LABEL.format(booking=record_id)
+    decision, label, done = "settled", texts.MOD_SETTLED_REFUND_LABEL, texts.MOD_REFUND_SETTLED
 
 
 def money_items(guild_id: int, queue: ModQueue) -> list[discord.ui.Item[Any]]:

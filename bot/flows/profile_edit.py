@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 
 from bot import texts
@@ -17,6 +19,18 @@ from marketplace.services.profiles import EditProfile
 from marketplace.services.results import ProfileCard
 
 RATE_MAX_CHARS = 20
+
+
+def bio_field(bio: str) -> discord.ui.TextInput[Any]:
+    """The tutor's bio, prefilled with `bio`: the same field in /profile edit and /tutor apply."""
+    return discord.ui.TextInput(
+        custom_id="bio",
+        label=texts.BIO_LABEL,
+        style=discord.TextStyle.paragraph,
+        default=prefill(bio, max_length=BIO_MAX),
+        max_length=BIO_MAX,
+        placeholder=texts.BIO_PLACEHOLDER,
+    )
 
 
 class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
@@ -40,14 +54,7 @@ class ProfileEditModal(SafeModal, title=texts.PROFILE_EDIT_TITLE):
             )
             self.add_item(self.goals)
         if card.tutor is not None:
-            self.bio = discord.ui.TextInput(
-                custom_id="bio",
-                label=texts.BIO_LABEL,
-                style=discord.TextStyle.paragraph,
-                default=prefill(card.tutor.bio, max_length=BIO_MAX),
-                max_length=BIO_MAX,
-                placeholder=texts.BIO_PLACEHOLDER,
-            )
+            self.bio = bio_field(card.tutor.bio)
             self.rate = discord.ui.TextInput(
                 custom_id="rate",
                 label=texts.RATE_LABEL,

@@ -6,7 +6,7 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.flows.base import OwnedView, SafeModal, open_form
+from bot.flows.base import KeepSelect, OwnedView, SafeModal, label_options, open_form
 from bot.presenters.onboarding import onboarded_embed
 from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip
 from marketplace.domain.members import Subject
@@ -54,25 +54,22 @@ class StartView(OwnedView):
         return [texts.START_CHOICES[key] for key, value in wanted.items() if not value]
 
 
-class RoleSelect(discord.ui.Select[StartView]):
+class RoleSelect(KeepSelect[StartView]):
     """Student, tutor or both."""
 
     def __init__(self, wizard: StartView) -> None:
-        options = [
-            discord.SelectOption(label=label, value=v) for v, label in texts.ROLE_LABELS.items()
-        ]
         self.wizard = wizard
+        options = label_options(texts.ROLE_LABELS)
         super().__init__(
             custom_id="start:role", placeholder=texts.ROLE_PLACEHOLDER, options=options, row=0
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the role."""
-        self.wizard.role = Role(self.values[0])
-        await interaction.response.defer()
+        self.wizard.role = Role(values[0])
 
 
-class ZoneSelect(discord.ui.Select[StartView]):
+class ZoneSelect(KeepSelect[StartView]):
     """Common time zones; the "Other" button takes any IANA name."""
 
     def __init__(self, wizard: StartView, current: str | None) -> None:
@@ -88,13 +85,12 @@ class ZoneSelect(discord.ui.Select[StartView]):
             row=1,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the zone."""
-        self.wizard.zone = validate_zone(self.values[0])
-        await interaction.response.defer()
+        self.wizard.zone = validate_zone(values[0])
 
 
-class SubjectSelect(discord.ui.Select[StartView]):
+class SubjectSelect(KeepSelect[StartView]):
     """The guild's subjects (the first 25 by name)."""
 
     def __init__(self, wizard: StartView, subjects: list[Subject]) -> None:
@@ -112,28 +108,24 @@ class SubjectSelect(discord.ui.Select[StartView]):
             row=2,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the subjects."""
-        self.wizard.subject_keys = tuple(self.values)
-        await interaction.response.defer()
+        self.wizard.subject_keys = tuple(values)
 
 
-class LevelSelect(discord.ui.Select[StartView]):
+class LevelSelect(KeepSelect[StartView]):
     """Beginner, intermediate or advanced."""
 
     def __init__(self, wizard: StartView) -> None:
-        options = [
-            discord.SelectOption(label=label, value=v) for v, label in texts.LEVEL_LABELS.items()
-        ]
         self.wizard = wizard
+        options = label_options(texts.LEVEL_LABELS)
         super().__init__(
             custom_id="start:level", placeholder=texts.LEVEL_PLACEHOLDER, options=options, row=3
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the level."""
-        self.wizard.level = Level(self.values[0])
-        await interaction.response.defer()
+        self.wizard.level = Level(values[0])
 
 
 class OtherZoneButton(discord.ui.Button[StartView]):

@@ -8,11 +8,12 @@ import discord
 
 from bot import texts
 from bot.actors import actor_of
-from bot.flows.base import OwnedView, SafeModal, open_form
+from bot.flows.base import KeepSelect, OwnedView, SafeModal, label_options, open_form
+from bot.flows.profile_edit import RATE_MAX_CHARS, bio_field
 from bot.presenters.profiles import profile_embed
 from bot.presenters.text_limits import OPTION_TEXT_MAX, SELECT_OPTIONS_MAX, clip, prefill
 from marketplace.domain.members import Subject
-from marketplace.domain.profiles import BIO_MAX, Level, SessionFormat
+from marketplace.domain.profiles import Level, SessionFormat
 from marketplace.formatting import format_money
 from marketplace.services import profiles
 from marketplace.services.context import ServiceContext
@@ -20,7 +21,6 @@ from marketplace.services.profiles import ApplyAsTutor
 from marketplace.services.results import ProfileCard
 
 MAX_SELECT_OPTIONS = SELECT_OPTIONS_MAX
-RATE_MAX_CHARS = 20
 NOT_TEACHING_MAX_CHARS = 300
 
 
@@ -89,7 +89,7 @@ class TutorApplyView(OwnedView):
         self.add_item(ContinueButton(self))
 
 
-class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
+class TeachSubjectsSelect(KeepSelect[TutorApplyView]):
     """Subjects the tutor teaches."""
 
     def __init__(self, draft: ApplyDraft, subjects: list[Subject]) -> None:
@@ -110,25 +110,21 @@ class TeachSubjectsSelect(discord.ui.Select[TutorApplyView]):
             row=0,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the subjects."""
-        self.draft.subject_keys = tuple(self.values)
-        await interaction.response.defer()
+        self.draft.subject_keys = tuple(values)
 
 
-class TeachLevelSelect(discord.ui.Select[TutorApplyView]):
+class TeachLevelSelect(KeepSelect[TutorApplyView]):
     """The highest level the tutor teaches."""
 
     def __init__(self, draft: ApplyDraft) -> None:
         self.draft = draft
-        options = [
-            discord.SelectOption(
-                label=texts.APPLY_LEVEL_OPTION.format(level=label.lower()),
-                value=v,
-                default=v == draft.level,
-            )
+        labels = {
+            v: texts.APPLY_LEVEL_OPTION.format(level=label.lower())
             for v, label in texts.LEVEL_LABELS.items()
-        ]
+        }
+        options = label_options(labels, chosen=(draft.level,))
         super().__init__(
             custom_id="apply:level",
             placeholder=texts.APPLY_LEVEL_PLACEHOLDER,
@@ -136,21 +132,17 @@ class TeachLevelSelect(discord.ui.Select[TutorApplyView]):
             row=1,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the level."""
-        self.draft.level = Level(self.values[0])
-        await interaction.response.defer()
+        self.draft.level = Level(values[0])
 
 
-class FormatsSelect(discord.ui.Select[TutorApplyView]):
+class FormatsSelect(KeepSelect[TutorApplyView]):
     """Text, voice, or both."""
 
     def __init__(self, draft: ApplyDraft) -> None:
         self.draft = draft
-        options = [
-            discord.SelectOption(label=label, value=v, default=SessionFormat(v) in draft.formats)
-            for v, label in texts.FORMAT_LABELS.items()
-        ]
+        options = label_options(texts.FORMAT_LABELS, chosen=draft.formats)
         super().__init__(
             custom_id="apply:formats",
             placeholder=texts.APPLY_FORMATS_PLACEHOLDER,
@@ -159,21 +151,17 @@ class FormatsSelect(discord.ui.Select[TutorApplyView]):
             row=2,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the formats."""
-        self.draft.formats = frozenset(SessionFormat(v) for v in self.values)
-        await interaction.response.defer()
+        self.draft.formats = frozenset(SessionFormat(v) for v in values)
 
 
-class InstantSelect(discord.ui.Select[TutorApplyView]):
+class InstantSelect(KeepSelect[TutorApplyView]):
     """Whether requests confirm at once."""
 
     def __init__(self, draft: ApplyDraft) -> None:
         self.draft = draft
-        options = [
-            discord.SelectOption(label=label, value=v, default=(v == "on") == draft.instant)
-            for v, label in texts.INSTANT_LABELS.items()
-        ]
+        options = label_options(texts.INSTANT_LABELS, chosen=("on" if draft.instant else "off",))
         super().__init__(
             custom_id="apply:instant",
             placeholder=texts.APPLY_INSTANT_PLACEHOLDER,
@@ -181,10 +169,9 @@ class InstantSelect(discord.ui.Select[TutorApplyView]):
             row=3,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def keep(self, values: list[str]) -> None:
         """Remember the choice."""
-        self.draft.instant = self.values[0] == "on"
-        await interaction.response.defer()
+        self.draft.instant = values[0] == "on"
 
 
 class ContinueButton(discord.ui.Button[TutorApplyView]):
@@ -226,14 +213,7 @@ class TutorApplyModal(SafeModal, title=texts.TUTOR_APPLY_MODAL_TITLE):
             default=prefill(draft.rate, max_length=RATE_MAX_CHARS),
             max_length=RATE_MAX_CHARS,
         )
-        self.bio: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
-            custom_id="bio",
-            label=texts.BIO_LABEL,
-            style=discord.TextStyle.paragraph,
-            placeholder=texts.BIO_PLACEHOLDER,
-            default=prefill(draft.bio, max_length=BIO_MAX),
-            max_length=BIO_MAX,
-        )
+        self.bio: discord.ui.TextInput[TutorApplyModal] = bio_field(draft.bio)
         self.not_teaching: discord.ui.TextInput[TutorApplyModal] = discord.ui.TextInput(
             custom_id="not_teaching",
             label=texts.NOT_TEACHING_LABEL,

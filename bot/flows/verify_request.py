@@ -14,7 +14,7 @@ import discord
 from bot import texts
 from bot.actors import actor_for, actor_in, actor_of
 from bot.adapters.evidence import keep_files
-from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.base import NumberedButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from bot.replies import reply
 from marketplace.domain.evidence_files import MAX_CREDENTIAL_FILES
@@ -103,15 +103,11 @@ class RejectReasonModal(SafeModal):
         )
 
 
-class ApproveRequestButton(RecordButton, prefix="verify:approve"):
+class ApproveRequestButton(NumberedButton, prefix="verify:approve"):
     """Approve #N: the tutor becomes moderator-verified."""
 
     style = discord.ButtonStyle.success
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The request number is on the button."""
-        return texts.VERIFY_APPROVE_LABEL.format(request=record_id)
+    label, number = texts.VERIFY_APPROVE_LABEL, "request"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Approve once; a second click is told it was decided."""
@@ -125,15 +121,11 @@ class ApproveRequestButton(RecordButton, prefix="verify:approve"):
         )
 
 
-class RejectRequestButton(RecordButton, prefix="verify:reject"):
+class RejectRequestButton(NumberedButton, prefix="verify:reject"):
     """Reject #N: asks for the reason first."""
 
     style = discord.ButtonStyle.danger
-
-    @classmethod
-    def label_for(cls, record_id: int) -> str:
-        """The request number is on the button."""
-        return texts.VERIFY_REJECT_LABEL.format(request=record_id)
+    label, number = texts.VERIFY_REJECT_LABEL, "request"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the reason form (the service checks rights again on submit)."""

@@ -794,7 +794,8 @@ COVERED = {
     "requests_view", "open_request_form", "requests_embed", "file_line", "case_file_embed",
     "session_log_file",
     # flows
-    "OwnedView", "SafeModal", "PersistentButton", "RecordButton", "open_form",
+    "OwnedView", "SafeModal", "PersistentButton", "RecordButton", "NumberedButton", "KeepSelect",
+    "label_options", "bio_field", "open_form",
     "services_of", "AnswerButton",
     "ManageButton", "MarkCompleteButton", "CheckInButton", "space_link", "notice_view",
     "bookings_view", "RescheduleModal", "ask_new_time", "confirm_cancellation",
