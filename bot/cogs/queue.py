@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import texts
 from bot.actors import actor_of
-from bot.client import TutorBot
+from bot.cogs.base import BotCog, extension
 from bot.cogs.find import subject_choices
 from bot.flows.queue_buttons import hours_view
 from bot.presenters.bookings import ts
@@ -17,15 +16,12 @@ from bot.replies import reply
 from marketplace.services import dropin
 
 
-class QueueCog(commands.Cog):
+class QueueCog(BotCog):
     """Drop-in office hours with a live queue; the rules live in `services/dropin.py`."""
 
     queue = app_commands.Group(
         name="queue", description="Drop-in office hours with a live queue", guild_only=True
     )
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @queue.command(name="open", description="Open drop-in hours for a subject (tutors)")
     @app_commands.describe(
@@ -104,6 +100,4 @@ class QueueCog(commands.Cog):
         return await subject_choices(self.bot, interaction, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(QueueCog(bot))
+setup = extension(QueueCog)
