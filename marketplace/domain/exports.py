@@ -161,6 +161,8 @@ class QueueVisit:
     outcome: str
 
 
+DROP_IN_FORMAT = "drop-in"  # a drop-in help's session: counted as drop-in hours, not booked
+
 # A tutor's sessions in these states were on their calendar: scheduled hours.
 SCHEDULED_STATES = frozenset({"confirmed", "completed", "no_show"})
 
@@ -180,7 +182,12 @@ class TutorHours:
     _blocks: set[tuple[datetime, datetime]] = field(default_factory=set, repr=False)
 
     def add(self, record: SessionRecord) -> None:
-        """Count one booking; a time block is counted once, however many seats it had."""
+        """Count one booking; a time block is counted once, however many seats it had.
+
+        A drop-in help's session is not counted here: its visit counts as drop-in hours.
+        """
+        if record.session_format == DROP_IN_FORMAT:
+            return
         if record.state == "cancelled":
             self.cancellations += 1
             return

@@ -57,6 +57,10 @@ class DropInRepository(Protocol):
         """Store a new waiting visit (with its id); None if the student is already queued."""
         ...
 
+    async def record_help(self, booking_id: int, visit_id: int) -> None:
+        """Remember that **Next** booked this session for this visit."""
+        ...
+
     async def save_visit(self, visit: Visit) -> None:
         """Store the visit's state, place in line and help times."""
         ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from marketplace.domain.exports import ReviewRecord, SessionRecord
+from marketplace.domain.exports import QueueVisit, ReviewRecord, SessionRecord
 from marketplace.domain.stats import Window
 
 
@@ -17,4 +17,8 @@ class ExportReads(Protocol):
 
     async def reviews(self, guild_id: int, window: Window) -> list[ReviewRecord]:
         """Every review written in the window (visible and held), oldest first."""
+        ...
+
+    async def queue_visits(self, guild_id: int, window: Window) -> list[QueueVisit]:
+        """Every drop-in queue visit that began in the window, oldest first."""
         ...

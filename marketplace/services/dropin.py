@@ -456,6 +456,7 @@ async def call_next(cmd: OnHours, ctx: ServiceContext) -> Called:
         booking = await _book_help(uow, hours, first, actor.user_id, policy, now)
         visit = first.called(actor.user_id, booking.booking_id, now)
         await uow.dropins.save_visit(visit)
+        await uow.dropins.record_help(booking.booking_id, visit.visit_id)
         await scheduling.notify(uow, booking, NoticeKind.QUEUE_CALLED, visit.student_id, now)
         hours = await _board_changed(uow, hours, now)
         waiting = len(in_line(await uow.dropins.in_queue(hours.hours_id)))

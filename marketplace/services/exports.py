@@ -13,7 +13,6 @@ from marketplace.domain.exports import (
     SESSION_COLUMNS,
     TUTOR_HOURS_COLUMNS,
     ExportKind,
-    QueueVisit,
     csv_pages,
     days_window,
     export_window,
@@ -114,14 +113,15 @@ async def _build(
 async def _table(
     uow: UnitOfWork, guild_id: int, kind: ExportKind, window: Window, zone: ZoneInfo
 ) -> tuple[Sequence[str], list[list[str]]]:
-    visits: list[QueueVisit] = []  # drop-in queues (issue 15) add their visits here
     if kind is ExportKind.SESSIONS:
         sessions = await uow.exports.sessions(guild_id, window)
         return SESSION_COLUMNS, [session_row(s, zone) for s in sessions]
     if kind is ExportKind.TUTOR_HOURS:
+        visits = await uow.exports.queue_visits(guild_id, window)
         sums = tutor_hours(await uow.exports.sessions(guild_id, window), visits)
         return TUTOR_HOURS_COLUMNS, [tutor_hours_row(t, window, zone) for t in sums]
     if kind is ExportKind.REVIEWS:
         reviews = await uow.exports.reviews(guild_id, window)
         return REVIEW_COLUMNS, [review_row(r, zone) for r in reviews]
+    visits = await uow.exports.queue_visits(guild_id, window)
     return QUEUE_COLUMNS, [queue_row(v, zone) for v in visits]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from marketplace.domain.dropin import IN_QUEUE, DropInHours, Visit, VisitState
-from marketplace.storage.models import DropInHoursRow, DropInVisitRow
+from marketplace.storage.models import DropInHelpRow, DropInHoursRow, DropInVisitRow
 from marketplace.storage.repositories import upsert
 from marketplace.storage.sql_repository import SqlRepository, from_row
 
@@ -157,6 +157,10 @@ class SqlDropInRepository(SqlRepository):
         if visit_id is None:
             return None
         return replace(visit, visit_id=visit_id)
+
+    async def record_help(self, booking_id: int, visit_id: int) -> None:
+        self._session.add(DropInHelpRow(booking_id=booking_id, visit_id=visit_id))
+        await self._session.flush()
 
     async def save_visit(self, visit: Visit) -> None:
         await self._session.execute(

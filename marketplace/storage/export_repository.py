@@ -14,12 +14,21 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from marketplace.domain.exports import Person, ReviewRecord, SessionRecord
+from marketplace.domain.exports import (
+    DROP_IN_FORMAT,
+    Person,
+    QueueVisit,
+    ReviewRecord,
+    SessionRecord,
+)
 from marketplace.domain.reviews import ReviewStatus
 from marketplace.domain.stats import Window
 from marketplace.storage.models import (
     AttendanceRow,
     BookingRow,
+    DropInHelpRow,
+    DropInHoursRow,
+    DropInVisitRow,
     PaymentRow,
     ReviewRow,
     SubjectRow,
@@ -67,7 +76,7 @@ class SqlExportReads:
             select(
                 BookingRow, _Student.display_name, _Tutor.display_name, SubjectRow.name,
                 TutorProfileRow.formats, PaymentRow, _StudentIn.checked_in_at,
-                _TutorIn.checked_in_at, _ByStudent.stars, _ByTutor.stars,
+                _TutorIn.checked_in_at, _ByStudent.stars, _ByTutor.stars, DropInHelpRow.visit_id,
             )
             .outerjoin(_Student, _Student.id == BookingRow.student_id)
             .outerjoin(_Tutor, _Tutor.id == BookingRow.tutor_id)
@@ -84,6 +93,7 @@ class SqlExportReads:
             .outerjoin(_TutorIn, _check_in_join(_TutorIn, BookingRow.tutor_id))
             .outerjoin(_ByStudent, _review_join(_ByStudent, BookingRow.student_id))
             .outerjoin(_ByTutor, _review_join(_ByTutor, BookingRow.tutor_id))
+            .outerjoin(DropInHelpRow, DropInHelpRow.booking_id == BookingRow.id)
             .where(
                 BookingRow.guild_id == guild_id,
                 BookingRow.start_at >= window.start,
@@ -109,10 +119,49 @@ class SqlExportReads:
         )
         return [_review(row) for row in await self._session.execute(query)]
 
+    async def queue_visits(self, guild_id: int, window: Window) -> list[QueueVisit]:
+        query = (
+            select(
+                DropInVisitRow, _Student.display_name, _Tutor.display_name, SubjectRow.name,
+                DropInHoursRow.subject_key,
+            )
+            .join(DropInHoursRow, DropInHoursRow.id == DropInVisitRow.hours_id)
+            .outerjoin(_Student, _Student.id == DropInVisitRow.student_id)
+            .outerjoin(_Tutor, _Tutor.id == DropInVisitRow.tutor_id)
+            .outerjoin(
+                SubjectRow,
+                and_(
+                    SubjectRow.guild_id == DropInHoursRow.guild_id,
+                    SubjectRow.key == DropInHoursRow.subject_key,
+                ),
+            )
+            .where(
+                DropInVisitRow.guild_id == guild_id,
+                DropInVisitRow.joined_at >= window.start,
+                DropInVisitRow.joined_at < window.end,
+            )
+            .order_by(DropInVisitRow.joined_at, DropInVisitRow.id)
+        )  # fmt: skip
+        return [_visit(row) for row in await self._session.execute(query)]
+
+
+def _visit(row: Sequence[Any]) -> QueueVisit:
+    visit, student, tutor, subject, subject_key = row
+    helped_by = None if visit.tutor_id is None else _person(visit.tutor_id, tutor)
+    return QueueVisit(
+        student=_person(visit.student_id, student),
+        tutor=helped_by,
+        subject=subject or subject_key,
+        joined_at=visit.joined_at,
+        started_at=visit.started_at,
+        ended_at=visit.ended_at,
+        outcome=visit.state,
+    )
+
 
 def _session(row: Sequence[Any]) -> SessionRecord:
     booking, student, tutor, subject, formats, payment_row = row[:6]
-    student_in, tutor_in, student_stars, tutor_stars = row[6:]
+    student_in, tutor_in, student_stars, tutor_stars, visit_id = row[6:]
     money: dict[str, Any] = {}
     if payment_row is not None:
         payment = to_payment(payment_row)
@@ -128,7 +177,7 @@ def _session(row: Sequence[Any]) -> SessionRecord:
         student=_person(booking.student_id, student),
         tutor=_person(booking.tutor_id, tutor),
         subject=subject or booking.subject_key,
-        session_format=(formats or "").replace(",", "|"),
+        session_format=DROP_IN_FORMAT if visit_id else (formats or "").replace(",", "|"),
         start=booking.start_at,
         end=booking.end_at,
         state=booking.state,

@@ -992,3 +992,17 @@ class DropInVisitRow(Base):
     )
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+
+
+class DropInHelpRow(Base):
+    """A session booked by **Next** for one drop-in help (a skipped call keeps its row).
+
+    The exports count these sessions as drop-in hours, not as booked sessions.
+    """
+
+    __tablename__ = "dropin_help"
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    visit_id: Mapped[int] = mapped_column(ForeignKey("dropin_visit.id", ondelete="CASCADE"))

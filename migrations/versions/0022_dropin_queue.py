@@ -21,7 +21,7 @@ _TIME = marketplace.storage.types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
-    """Create dropin_hours and dropin_visit."""
+    """Create dropin_hours, dropin_visit and dropin_help."""
     op.create_table(
         "dropin_hours",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -98,9 +98,24 @@ def upgrade() -> None:
         sqlite_where=sa.text("state IN ('waiting', 'helping')"),
         postgresql_where=sa.text("state IN ('waiting', 'helping')"),
     )
+    op.create_table(
+        "dropin_help",
+        sa.Column("booking_id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["booking_id"], ["booking.id"], name=op.f("fk_dropin_help_booking_id_booking"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["dropin_visit.id"], name=op.f("fk_dropin_help_visit_id_dropin_visit"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("booking_id", name=op.f("pk_dropin_help")),
+    )
 
 
 def downgrade() -> None:
-    """Drop dropin_visit and dropin_hours."""
+    """Drop dropin_help, dropin_visit and dropin_hours."""
+    op.drop_table("dropin_help")
     op.drop_table("dropin_visit")
     op.drop_table("dropin_hours")
