@@ -32,6 +32,11 @@ def duration(hours: float | None) -> str:
     return texts.STATS_DAYS.format(days=hours / 24)
 
 
+def minutes(value: float | None) -> str:
+    """Whole minutes; "—" when nothing was measured."""
+    return NA if value is None else texts.STATS_MINUTES.format(minutes=round(value))
+
+
 def stats_embed(report: StatsReport) -> discord.Embed:
     """Growth, Bookings, Quality, Money and Safety, with the chart as the image."""
     stats = report.stats
@@ -84,6 +89,7 @@ def _values(stats: GuildStats) -> dict[str, str]:
             "disputes_decided",
             "reports_opened",
             "reports_resolved",
+            "drop_in_helped",
         )
     }
     shares = {
@@ -105,7 +111,11 @@ def _values(stats: GuildStats) -> dict[str, str]:
     return (
         counts
         | shares
-        | {"average_rating": rating, "median_resolve": duration(stats.median_resolve_hours)}
+        | {
+            "average_rating": rating,
+            "median_resolve": duration(stats.median_resolve_hours),
+            "median_drop_in_wait": minutes(stats.median_drop_in_wait_minutes),
+        }
     )
 
 

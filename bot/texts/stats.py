@@ -26,7 +26,8 @@ STATS_LINES = {
         "Completed: **{completed_sessions}** · completion **{completion_rate}**\n"
         "No-shows: tutor **{tutor_no_shows}** · student **{student_no_shows}**\n"
         "Cancellations: late **{late_cancellations}** · early **{early_cancellations}**\n"
-        "Students booking again (≥ 2 sessions): **{repeat_rate}**"
+        "Students booking again (≥ 2 sessions): **{repeat_rate}**\n"
+        "Drop-in: **{drop_in_helped}** helped · median wait **{median_drop_in_wait}**"
     ),
     "quality": (
         "Reviews: **{reviews}** · average **{average_rating}**\n"
@@ -43,6 +44,7 @@ STATS_LINES = {
 STATS_FREE_GUILD = "Free server: no money moves."
 STATS_RATING = "{stars:.1f} ★"
 STATS_HOURS = "{hours:.1f} h"
+STATS_MINUTES = "{minutes} min"
 STATS_DAYS = "{days:.1f} days"
 
 CHART_TITLE = "Sessions per day, last {days} days (UTC)"

@@ -108,6 +108,7 @@ class GuildActivity:
     reviews: int = 0
     review_star_sum: int = 0
     survey: Mapping[str, int] = field(default_factory=dict)  # answer → count
+    drop_in_waits: Sequence[float] = ()  # seconds, one per student helped at drop-in hours
     money: Sequence[MoneyTotals] = ()
 
 
@@ -149,6 +150,8 @@ class GuildStats:
     reports_resolved: int
     median_resolve_hours: float | None
     money: tuple[MoneyTotals, ...]
+    drop_in_helped: int = 0
+    median_drop_in_wait_minutes: float | None = None
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -220,7 +223,13 @@ def summarize(activity: GuildActivity) -> GuildStats:
         reports_resolved=activity.reports_resolved,
         median_resolve_hours=_hours(median(activity.resolve_seconds)),
         money=tuple(sorted(activity.money, key=lambda m: m.currency)),
+        drop_in_helped=len(activity.drop_in_waits),
+        median_drop_in_wait_minutes=_minutes(median(activity.drop_in_waits)),
     )
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
 
 
 def _members(by_role: Mapping[str, int], side: str) -> int:

@@ -14,13 +14,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, exists, func, select
 
 from marketplace.domain.stats import GuildActivity, MoneyTotals, SessionGroup, Window
 from marketplace.storage.models import (
     BookingRow,
     CaseRow,
     DisputeRow,
+    DropInHelpRow,
+    DropInVisitRow,
     LedgerEntryRow,
     MemberRow,
     ReviewRow,
@@ -29,6 +31,7 @@ from marketplace.storage.models import (
 from marketplace.storage.sql_repository import SqlRepository
 
 _ACCEPTED = ("confirmed", "completed", "no_show")
+_NOT_DROP_IN = ~exists().where(DropInHelpRow.booking_id == BookingRow.id)
 
 
 def _between(column: Any, window: Window) -> ColumnElement[bool]:
@@ -63,12 +66,17 @@ class SqlStatsRepository(SqlRepository):
             reviews=reviews,
             review_star_sum=star_sum,
             survey=await self._survey(guild_id, window),
+            drop_in_waits=await self._drop_in_waits(guild_id, window),
             money=await self._money(guild_id, window),
         )
 
     def _in_window(self, guild_id: int, window: Window) -> ColumnElement[bool]:
         """Bookings of the guild whose session starts in the window (index range)."""
         return and_(BookingRow.guild_id == guild_id, _between(BookingRow.block_start, window))
+
+    def _booked_in_window(self, guild_id: int, window: Window) -> ColumnElement[bool]:
+        """`_in_window`, without the sessions of drop-in helps (they have their own line)."""
+        return and_(self._in_window(guild_id, window), _NOT_DROP_IN)
 
     async def _new_members(self, guild_id: int, window: Window) -> dict[str, int]:
         rows = await self._session.execute(
@@ -85,6 +93,7 @@ class SqlStatsRepository(SqlRepository):
                 BookingRow.guild_id == guild_id,
                 BookingRow.block_start >= window.start,
                 _between(BookingRow.created_at, window),
+                _NOT_DROP_IN,
             )
             .group_by(BookingRow.state)
         )
@@ -100,7 +109,7 @@ class SqlStatsRepository(SqlRepository):
                 BookingRow.cancelled_late,
                 func.count(),
             )
-            .where(self._in_window(guild_id, window))
+            .where(self._booked_in_window(guild_id, window))
             .group_by(day, BookingRow.state, BookingRow.outcome, BookingRow.cancelled_late)
         )
         return [
@@ -117,7 +126,7 @@ class SqlStatsRepository(SqlRepository):
     async def _repeat_students(self, guild_id: int, window: Window) -> tuple[int, int]:
         per_student = (
             select(BookingRow.student_id, func.count().label("sessions"))
-            .where(self._in_window(guild_id, window), BookingRow.state.in_(_ACCEPTED))
+            .where(self._booked_in_window(guild_id, window), BookingRow.state.in_(_ACCEPTED))
             .group_by(BookingRow.student_id)
             .subquery()
         )
@@ -177,6 +186,17 @@ class SqlStatsRepository(SqlRepository):
             .group_by(SurveyResponseRow.answer)
         )
         return dict(rows.all())
+
+    async def _drop_in_waits(self, guild_id: int, window: Window) -> list[float]:
+        """Seconds each student helped at drop-in hours in the window waited to be called."""
+        rows = await self._session.execute(
+            select(DropInVisitRow.joined_at, DropInVisitRow.started_at).where(
+                DropInVisitRow.guild_id == guild_id,
+                DropInVisitRow.state == "done",
+                _between(DropInVisitRow.started_at, window),
+            )
+        )
+        return [(started - joined).total_seconds() for joined, started in rows.all() if started]
 
     async def _money(self, guild_id: int, window: Window) -> list[MoneyTotals]:
         entry = LedgerEntryRow

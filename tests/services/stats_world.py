@@ -4,6 +4,7 @@ The student (11) and the tutor (21) join at NOW (Tue 1 Dec 09:00 UTC). Then: a s
 the 2nd completed (survey "helped", five stars from the student), one on the 3rd the tutor
 missed, a request for the 4th declined, one for the 4th cancelled early by the student,
 and a report opened on the 2nd and resolved two hours later. The clock ends at `END`.
+`play_drop_in_hour` adds an hour of drop-in help on the 5th.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import timedelta
 
 from marketplace.domain.settlement import Outcome
 from marketplace.domain.survey import Answer
-from marketplace.services import bookings, moderation, reviews, sessions, survey
+from marketplace.services import bookings, dropin, moderation, reviews, sessions, survey
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.moderation import ReportUser, ResolveCase
 from marketplace.services.reviews import WriteReview
@@ -22,6 +24,7 @@ from tests.services.marketplace_world import (
     TUTOR_ID,
     SettableClock,
     World,
+    actor,
     at,
     book_cmd,
     build_world,
@@ -70,3 +73,24 @@ async def build_stats_world(ctx: ServiceContext, clock: SettableClock) -> StatsW
     return StatsWorld(
         world, done.booking_id, missed.booking_id, declined.booking_id, cancelled.booking_id
     )
+
+
+async def play_drop_in_hour(ctx: ServiceContext, clock: SettableClock, tutor: Actor) -> None:
+    """Two students: 31 is skipped once, then helped 10 min; 32 is helped 20 min."""
+    start = at(5, 9)
+    clock.set(start)
+    opened = await dropin.open_hours(dropin.OpenHours(tutor, "calculus", 9000), ctx)
+    for user_id in (31, 32):
+        await dropin.join(dropin.JoinQueue(actor(user_id), "calculus"), ctx)
+    hours = dropin.OnHours(tutor, opened.hours.hours_id)
+    await dropin.call_next(hours, ctx)
+    clock.set(start + timedelta(minutes=2))
+    await dropin.skip(hours, ctx)
+    await dropin.call_next(hours, ctx)  # 32
+    clock.set(start + timedelta(minutes=22))
+    await dropin.done(hours, ctx)
+    await dropin.call_next(hours, ctx)  # 31 again
+    clock.set(start + timedelta(minutes=32))
+    await dropin.done(hours, ctx)
+    await dropin.close_hours(dropin.CloseHours(tutor), ctx)
+    clock.set(start + timedelta(hours=1))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from marketplace.domain.errors import InputError, PermissionDeniedError
 from marketplace.domain.exports import ExportKind
-from marketplace.services import dropin, exports, guild_admin
-from tests.services.marketplace_world import TUTOR_ID, actor, at
-from tests.services.stats_world import build_stats_world
+from marketplace.services import exports, guild_admin
+from tests.services.marketplace_world import TUTOR_ID
+from tests.services.stats_world import build_stats_world, play_drop_in_hour
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -103,32 +103,11 @@ async def test_a_queue_export_without_drop_in_hours_is_the_header_only(service_c
     assert _rows(made.files[0]) == []
 
 
-async def _drop_in_hour(ctx, clock, tutor) -> None:
-    """Two students: 31 is skipped once, then helped 10 min; 32 is helped 20 min."""
-    start = at(5, 9)
-    clock.set(start)
-    opened = await dropin.open_hours(dropin.OpenHours(tutor, "calculus", 9000), ctx)
-    for user_id in (31, 32):
-        await dropin.join(dropin.JoinQueue(actor(user_id), "calculus"), ctx)
-    hours = dropin.OnHours(tutor, opened.hours.hours_id)
-    await dropin.call_next(hours, ctx)
-    clock.set(start + timedelta(minutes=2))
-    await dropin.skip(hours, ctx)
-    await dropin.call_next(hours, ctx)  # 32
-    clock.set(start + timedelta(minutes=22))
-    await dropin.done(hours, ctx)
-    await dropin.call_next(hours, ctx)  # 31 again
-    clock.set(start + timedelta(minutes=32))
-    await dropin.done(hours, ctx)
-    await dropin.close_hours(dropin.CloseHours(tutor), ctx)
-    clock.set(start + timedelta(hours=1))
-
-
 async def test_drop_in_visits_are_exported_and_counted_once_as_drop_in_hours(
     service_context, clock
 ):
     built, admin = await _admin_world(service_context, clock)
-    await _drop_in_hour(service_context, clock, built.world.tutor)
+    await play_drop_in_hour(service_context, clock, built.world.tutor)
 
     queue = await exports.export(_export(admin, ExportKind.QUEUE), service_context)
     hours = await exports.export(_export(admin, ExportKind.TUTOR_HOURS), service_context)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from marketplace.domain.stats import GuildActivity, Period, SessionGroup, Window, window_of
 from tests.services.marketplace_world import OTHER_GUILD, at
-from tests.services.stats_world import END, build_stats_world
+from tests.services.stats_world import END, build_stats_world, play_drop_in_hour
 
 
 async def _activity(uow_factory, guild_id: int, window: Window) -> GuildActivity:
@@ -44,7 +44,13 @@ async def test_the_window_bounds_and_the_guild_keep_other_activity_out(
     only_the_3rd = Window(at(3, 0), at(4, 0))
 
     assert await _activity(uow_factory, guild, before) == GuildActivity(
-        new_members={}, requests={}, sessions=[], survey={}, money=[], resolve_seconds=[]
+        new_members={},
+        requests={},
+        sessions=[],
+        survey={},
+        money=[],
+        resolve_seconds=[],
+        drop_in_waits=[],
     )
     third = await _activity(uow_factory, guild, only_the_3rd)
     assert [(g.state, g.count) for g in third.sessions] == [("no_show", 1)]
@@ -52,3 +58,18 @@ async def test_the_window_bounds_and_the_guild_keep_other_activity_out(
     other = await _activity(uow_factory, OTHER_GUILD, window_of(Period.QUARTER, END))
     assert other.sessions == []
     assert other.new_members == {}
+
+
+async def test_drop_in_help_has_its_own_line_and_leaves_the_booking_counts_alone(
+    service_context, clock, uow_factory
+):
+    built = await build_stats_world(service_context, clock)
+    guild = built.world.student.guild_id
+    before = await _activity(uow_factory, guild, window_of(Period.WEEK, END))
+    await play_drop_in_hour(service_context, clock, built.world.tutor)
+
+    after = await _activity(uow_factory, guild, window_of(Period.WEEK, clock.now()))
+
+    assert sorted(after.drop_in_waits) == [120.0, 1320.0]  # called after 2 and 22 minutes
+    assert (after.requests, after.sessions) == (before.requests, before.sessions)
+    assert after.students_with_sessions == before.students_with_sessions
