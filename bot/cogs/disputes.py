@@ -34,7 +34,7 @@ class DisputeCog(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         """The caller's sessions that may be disputed now, latest first."""
         actor = actor_of(interaction)
-        found = await disputes.disputable(actor, self.bot.services)
+        found = await disputes.disputable(disputes.ListDisputable(actor), self.bot.services)
         others = (counterpart(b, actor.user_id) for b in found)
         names = await self.bot.names.many(guild_of(interaction), others)
         return booking_choices(found, names, actor.user_id, current)

@@ -41,7 +41,7 @@ class NotesCog(commands.Cog):
         """The caller's sessions, one per person: upcoming first, then past."""
         actor = actor_of(interaction)
         guild = guild_of(interaction)
-        bookings = await notes.note_bookings(actor, self.bot.services)
+        bookings = await notes.note_bookings(notes.ListNoteBookings(actor), self.bot.services)
         names = await self.bot.names.many(guild, (counterpart(b, actor.user_id) for b in bookings))
         return booking_choices(bookings, names, actor.user_id, current)
 

@@ -35,7 +35,7 @@ class ReviewCog(commands.Cog):
         """The caller's completed sessions, newest first."""
         actor = actor_of(interaction)
         guild = guild_of(interaction)
-        reviewable = await reviews.reviewable(actor, self.bot.services)
+        reviewable = await reviews.reviewable(reviews.ListReviewable(actor), self.bot.services)
         names = await self.bot.names.many(
             guild, (counterpart(b, actor.user_id) for b in reviewable)
         )

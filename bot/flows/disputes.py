@@ -54,7 +54,7 @@ class DisputeModal(SafeModal):
         """Keep the files, open the dispute, and say what happens next (or what was decided)."""
         ctx = services_of(interaction)
         actor = actor_for(interaction, self.guild_id)
-        await disputes.check_can_open(actor, self.booking_id, ctx)
+        await disputes.check_can_open(disputes.CheckCanDispute(actor, self.booking_id), ctx)
         await interaction.response.defer(ephemeral=True, thinking=True)  # files take a while
         files = await keep_files(
             interaction.client, ctx, self.guild_id, self.files.values,
@@ -64,7 +64,7 @@ class DisputeModal(SafeModal):
         cmd = disputes.OpenDispute(actor, self.booking_id, self.statement.value, files)
         opened = await disputes.open_dispute(cmd, ctx)
         if opened.is_open:
-            hours = await disputes.target_hours(actor, ctx)
+            hours = await disputes.target_hours(disputes.ReadTargetHours(actor), ctx)
             text = texts.DISPUTE_OPENED.format(dispute=opened.dispute_id, hours=hours)
         else:
             text = texts.DISPUTE_DECIDED_AT_ONCE.format(
@@ -77,7 +77,8 @@ async def open_dispute_form(
     interaction: discord.Interaction, actor: Actor, booking_id: int
 ) -> None:
     """Check the caller may dispute the booking, then show the form."""
-    await disputes.check_can_open(actor, booking_id, services_of(interaction))
+    cmd = disputes.CheckCanDispute(actor, booking_id)
+    await disputes.check_can_open(cmd, services_of(interaction))
     await open_form(interaction, DisputeModal(actor.guild_id, booking_id))
 
 

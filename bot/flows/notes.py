@@ -44,7 +44,7 @@ def notes_view(card: NotesCard, page: int = 0) -> discord.ui.View:
 
 async def show_notes(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """`/notes booking:`: the card, for one of the two participants."""
-    card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    card = await notes.open_notes(notes.OpenNotes(actor, booking_id), services_of(interaction))
     await reply(interaction, embed=notes_embed(card), view=notes_view(card))
 
 
@@ -84,7 +84,7 @@ class GoalsModal(SafeModal):
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         cmd = notes.SetGoals(actor, self.booking_id, self.goals.value, self.seen_version)
         saved = await notes.set_goals(cmd, ctx)
-        card = await notes.open_notes(actor, self.booking_id, ctx)
+        card = await notes.open_notes(notes.OpenNotes(actor, self.booking_id), ctx)
         await _redraw(
             interaction, card, texts.NOTES_GOALS_SAVED if saved.text else texts.NOTES_GOALS_CLEARED
         )
@@ -113,7 +113,7 @@ class NoteModal(SafeModal):
         """Append the note, then show it on the card."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
         await notes.add_note(notes.AddNote(actor, self.booking_id, self.text.value), ctx)
-        card = await notes.open_notes(actor, self.booking_id, ctx)
+        card = await notes.open_notes(notes.OpenNotes(actor, self.booking_id), ctx)
         await _redraw(interaction, card, texts.NOTE_ADDED)
 
 
@@ -125,7 +125,7 @@ async def _open_on_card(
 ) -> None:
     """Read the card as it is now (refusing non-participants), then open `form` on it."""
     actor = actor_for(interaction, guild_id)
-    card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    card = await notes.open_notes(notes.OpenNotes(actor, booking_id), services_of(interaction))
     await open_form(interaction, form(guild_id, card))
 
 
@@ -179,7 +179,9 @@ class NotesPageButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Show that page of the card, read afresh."""
         actor = actor_for(interaction, self.guild_id)
-        card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
+        card = await notes.open_notes(
+            notes.OpenNotes(actor, self.booking_id), services_of(interaction)
+        )
         await interaction.response.edit_message(
             embed=notes_embed(card, self.page), view=notes_view(card, self.page)
         )
@@ -206,9 +208,8 @@ class TemplateModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save (or remove) the template."""
         actor = actor_for(interaction, self.guild_id)
-        saved = await notes.set_template(
-            actor, self.prompt.subject_key, self.text.value, services_of(interaction)
-        )
+        cmd = notes.SetTemplate(actor, self.prompt.subject_key, self.text.value)
+        saved = await notes.set_template(cmd, services_of(interaction))
         done = texts.NOTES_TEMPLATE_SAVED if saved.text else texts.NOTES_TEMPLATE_REMOVED
         await interaction.response.send_message(
             done.format(subject=self.prompt.subject_name), ephemeral=True
@@ -217,7 +218,7 @@ class TemplateModal(SafeModal):
 
 async def open_template_form(interaction: discord.Interaction, actor: Actor, subject: str) -> None:
     """`/notes-template subject:`: the template form, for a tutor of that subject."""
-    prompt = await notes.open_template(actor, subject, services_of(interaction))
+    prompt = await notes.open_template(notes.OpenTemplate(actor, subject), services_of(interaction))
     await open_form(interaction, TemplateModal(actor.guild_id, prompt))
 
 

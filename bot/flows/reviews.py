@@ -97,7 +97,9 @@ class ReviewModal(SafeModal):
 
 async def open_review_flow(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """`/review`: the review of the caller if there is one (Reply, Leave review), else the form."""
-    prompt = await reviews.open_review(actor, booking_id, services_of(interaction))
+    prompt = await reviews.open_review(
+        reviews.OpenReview(actor, booking_id), services_of(interaction)
+    )
     received = prompt.received
     if received is None:
         reviews.check_writable(prompt)
@@ -124,7 +126,8 @@ class LeaveReviewButton(RecordButton, prefix="review:leave"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the caller's review modal (or say why not)."""
         actor = actor_for(interaction, self.guild_id)
-        prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
+        cmd = reviews.OpenReviewForm(actor, self.record_id)
+        prompt = await reviews.open_form(cmd, services_of(interaction))
         await open_form(interaction, ReviewModal(self.guild_id, prompt))
 
 
@@ -147,7 +150,8 @@ class ReplyModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Post the reply once."""
         actor = actor_for(interaction, self.guild_id)
-        await reviews.reply(actor, self.booking_id, self.text.value, services_of(interaction))
+        cmd = reviews.ReplyToReview(actor, self.booking_id, self.text.value)
+        await reviews.reply(cmd, services_of(interaction))
         await interaction.response.send_message(texts.REPLY_SAVED, ephemeral=True)
 
 
@@ -160,7 +164,7 @@ class ReplyButton(RecordButton, prefix="review:reply"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the reviewee may still reply, then ask for the reply."""
         actor = actor_for(interaction, self.guild_id)
-        await reviews.open_reply(actor, self.record_id, services_of(interaction))
+        await reviews.open_reply(reviews.OpenReply(actor, self.record_id), services_of(interaction))
         await open_form(interaction, ReplyModal(self.guild_id, self.record_id))
 
 

@@ -18,7 +18,7 @@ from bot.flows.base import PersistentButton, SafeModal, open_form, services_of
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
-from marketplace.services.survey import AnswerSurvey, SurveyAnswered
+from marketplace.services.survey import AnswerSurvey, PreviewAnswer, SurveyAnswered
 
 STYLES = {
     Answer.HELPED: discord.ButtonStyle.success,
@@ -97,7 +97,7 @@ class SurveyButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Answer once (the student's "not helpful" asks for a reason first)."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-        if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
+        if await survey.asks_reason(PreviewAnswer(actor, self.booking_id, self.answer), ctx):
             await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
             return
         answered = await survey.answer(AnswerSurvey(actor, self.booking_id, self.answer), ctx)
