@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 
 from bot.actors import actor_of
-from bot.client import TutorBot
-from bot.cogs.base import BotCog
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.flows.disputes import open_dispute_form
 from marketplace.services import disputes
 
@@ -29,11 +29,9 @@ class DisputeCog(BotCog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's sessions that may be disputed now, latest first."""
-        return await self.session_choices(
-            interaction, current, disputes.disputable, disputes.ListDisputable
+        return await session_choices(
+            self.bot, interaction, current, disputes.disputable, disputes.ListDisputable
         )
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(DisputeCog(bot))
+setup = extension(DisputeCog)

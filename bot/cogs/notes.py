@@ -11,8 +11,8 @@ import discord
 from discord import app_commands
 
 from bot.actors import actor_of
-from bot.client import TutorBot
-from bot.cogs.base import BotCog
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.cogs.find import subject_choices
 from bot.flows.notes import open_template_form, show_notes
 from marketplace.services import notes
@@ -35,8 +35,8 @@ class NotesCog(BotCog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's sessions, one per person: upcoming first, then past."""
-        return await self.session_choices(
-            interaction, current, notes.note_bookings, notes.ListNoteBookings
+        return await session_choices(
+            self.bot, interaction, current, notes.note_bookings, notes.ListNoteBookings
         )
 
     @app_commands.command(
@@ -57,6 +57,4 @@ class NotesCog(BotCog):
         return await subject_choices(self.bot, interaction, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(NotesCog(bot))
+setup = extension(NotesCog)

@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 
 from bot.actors import actor_of
-from bot.client import TutorBot
-from bot.cogs.base import BotCog
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.flows.reviews import open_review_flow
 from marketplace.services import reviews
 
@@ -29,11 +29,9 @@ class ReviewCog(BotCog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's completed sessions, newest first."""
-        return await self.session_choices(
-            interaction, current, reviews.reviewable, reviews.ListReviewable
+        return await session_choices(
+            self.bot, interaction, current, reviews.reviewable, reviews.ListReviewable
         )
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(ReviewCog(bot))
+setup = extension(ReviewCog)
