@@ -275,8 +275,7 @@ class ReadTargetHours(ByActor):
 async def target_hours(command: ReadTargetHours, ctx: ServiceContext) -> int:
     """The guild's target for deciding a dispute (`dispute_resolution_target_hours`)."""
     async with ctx.uow(read_only=True) as uow:
-        policy = await uow.guilds.policy(command.actor.guild_id)
-    return policy.dispute_resolution_target_hours
+        return (await uow.guilds.policy(command.actor.guild_id)).dispute_resolution_target_hours
 
 
 async def open_window(bookings: list[Booking], guild_id: int, ctx: ServiceContext) -> set[int]:
