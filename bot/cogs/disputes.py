@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.actors import actor_of
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.flows.disputes import open_dispute_form
-from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import disputes
 
 
-class DisputeCog(commands.Cog):
+class DisputeCog(BotCog):
     """Platform disputes about sessions."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(
         name="dispute", description="Dispute a session that went wrong (up to 48 h after it)"
@@ -33,13 +29,9 @@ class DisputeCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's sessions that may be disputed now, latest first."""
-        actor = actor_of(interaction)
-        found = await disputes.disputable(actor, self.bot.services)
-        others = (counterpart(b, actor.user_id) for b in found)
-        names = await self.bot.names.many(guild_of(interaction), others)
-        return booking_choices(found, names, actor.user_id, current)
+        return await session_choices(
+            self.bot, interaction, current, disputes.disputable, disputes.ListDisputable
+        )
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(DisputeCog(bot))
+setup = extension(DisputeCog)

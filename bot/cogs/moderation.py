@@ -113,7 +113,9 @@ class ModerationCog(BotCog):
         self, interaction: discord.Interaction, booking: app_commands.Range[int, 1]
     ) -> None:
         """Release one held review."""
-        await reviews.release(actor_of(interaction), booking, self.bot.services)
+        await reviews.release(
+            reviews.ReleaseReviews(actor_of(interaction), booking), self.bot.services
+        )
         await reply(interaction, texts.MOD_REVIEW_RELEASED.format(booking=booking), ephemeral=True)
 
     @mod.command(name="history", description="A user's past cases, newest first")
@@ -201,7 +203,8 @@ class ModerationCog(BotCog):
         self, interaction: discord.Interaction, dispute: app_commands.Range[int, 1]
     ) -> None:
         """Show one dispute's case file (reading it is audited)."""
-        found = await disputes.case_file(actor_of(interaction), dispute, self.bot.services)
+        cmd = disputes.ViewCaseFile(actor_of(interaction), dispute)
+        found = await disputes.case_file(cmd, self.bot.services)
         log_file = session_log_file(found)
         await reply(
             interaction,

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.actors import actor_of
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.cogs.find import subject_choices
 from bot.flows.notes import open_template_form, show_notes
-from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import notes
 
 
-class NotesCog(commands.Cog):
+class NotesCog(BotCog):
     """Session notes shared by a student and a tutor."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(
         name="notes", description="Goals and progress notes you share with your tutor or student"
@@ -39,11 +35,9 @@ class NotesCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's sessions, one per person: upcoming first, then past."""
-        actor = actor_of(interaction)
-        guild = guild_of(interaction)
-        bookings = await notes.note_bookings(actor, self.bot.services)
-        names = await self.bot.names.many(guild, (counterpart(b, actor.user_id) for b in bookings))
-        return booking_choices(bookings, names, actor.user_id, current)
+        return await session_choices(
+            self.bot, interaction, current, notes.note_bookings, notes.ListNoteBookings
+        )
 
     @app_commands.command(
         name="notes-template",
@@ -63,6 +57,4 @@ class NotesCog(commands.Cog):
         return await subject_choices(self.bot, interaction, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(NotesCog(bot))
+setup = extension(NotesCog)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from bot.actors import actor_of, guild_of
-from bot.client import TutorBot
+from bot.actors import actor_of
+from bot.cogs.base import BotCog, extension
+from bot.cogs.choices import session_choices
 from bot.flows.reviews import open_review_flow
-from bot.presenters.bookings import booking_choices, counterpart
 from marketplace.services import reviews
 
 
-class ReviewCog(commands.Cog):
+class ReviewCog(BotCog):
     """Reviews of completed sessions."""
-
-    def __init__(self, bot: TutorBot) -> None:
-        self.bot = bot
 
     @app_commands.command(
         name="review", description="Review a completed session, or read and answer a review of you"
@@ -33,15 +29,9 @@ class ReviewCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The caller's completed sessions, newest first."""
-        actor = actor_of(interaction)
-        guild = guild_of(interaction)
-        reviewable = await reviews.reviewable(actor, self.bot.services)
-        names = await self.bot.names.many(
-            guild, (counterpart(b, actor.user_id) for b in reviewable)
+        return await session_choices(
+            self.bot, interaction, current, reviews.reviewable, reviews.ListReviewable
         )
-        return booking_choices(reviewable, names, actor.user_id, current)
 
 
-async def setup(bot: TutorBot) -> None:
-    """The extension hook: `load_extension` calls it for each name in `bot.client.EXTENSIONS`."""
-    await bot.add_cog(ReviewCog(bot))
+setup = extension(ReviewCog)

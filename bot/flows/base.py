@@ -10,10 +10,13 @@ import discord
 from discord.utils import MISSING
 
 from bot import texts
+from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.open_forms import OpenForms
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.logs import bind_log_context
+from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 
 MENU_TIMEOUT_SECONDS = 600
@@ -98,6 +101,47 @@ class SafeModal(discord.ui.Modal):
         if self._listed_in is not None:
             self._listed_in.discard(self)
             self._listed_in = None
+
+
+class BookingModal(SafeModal):
+    """A form about one booking of one guild, whose title names the booking.
+
+    `title` may hold ``{booking}``; it is filled in and clipped to what Discord shows.
+    The form has no fixed custom_id: two opened side by side each reach their handler.
+    """
+
+    def __init__(self, guild_id: int, booking_id: int, title: str) -> None:
+        super().__init__(title=clip(title.format(booking=booking_id), MODAL_TITLE_MAX))
+        self.guild_id, self.booking_id = guild_id, booking_id
+
+    def actor(self, interaction: discord.Interaction) -> Actor:
+        """Who sent the form, as an actor of the booking's guild."""
+        return actor_for(interaction, self.guild_id)
+
+
+def paragraph(
+    *,
+    label: str,
+    custom_id: str,
+    max_length: int,
+    placeholder: str | None = None,
+    default: str | None = None,
+    required: bool = True,
+) -> discord.ui.TextInput[Any]:
+    """A form's multi-line text field; `default`, the text it starts with, is made to fit.
+
+    The starting text is clipped to `max_length` (see `prefill`), as Discord refuses a
+    form whose field starts longer; discord.py's defaults where an option is not given.
+    """
+    return discord.ui.TextInput(
+        label=label,
+        custom_id=custom_id,
+        style=discord.TextStyle.paragraph,
+        placeholder=placeholder,
+        default=prefill(default, max_length=max_length),
+        max_length=max_length,
+        required=required,
+    )
 
 
 async def open_form(interaction: discord.Interaction, modal: SafeModal) -> None:

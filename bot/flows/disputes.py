@@ -13,8 +13,7 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.adapters.evidence import keep_files
-from bot.flows.base import RecordButton, SafeModal, open_form, services_of
-from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
+from bot.flows.base import BookingModal, RecordButton, open_form, paragraph, services_of
 from bot.replies import reply
 from marketplace.domain.disputes import STATEMENT_MAX_LEN
 from marketplace.domain.evidence_files import MAX_DISPUTE_FILES
@@ -22,19 +21,14 @@ from marketplace.services import disputes
 from marketplace.services.actor import Actor
 
 
-class DisputeModal(SafeModal):
+class DisputeModal(BookingModal):
     """What went wrong: becomes the booking's dispute (only moderators read it)."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        # No fixed custom_id: two forms opened side by side must each reach their handler.
-        super().__init__(
-            title=clip(texts.DISPUTE_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
-        self.statement: discord.ui.TextInput[DisputeModal] = discord.ui.TextInput(
+        super().__init__(guild_id, booking_id, texts.DISPUTE_MODAL_TITLE)
+        self.statement: discord.ui.TextInput[DisputeModal] = paragraph(
             label=texts.DISPUTE_STATEMENT_LABEL,
             custom_id="dispute:statement",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.DISPUTE_STATEMENT_PLACEHOLDER,
             max_length=STATEMENT_MAX_LEN,
         )
@@ -52,9 +46,8 @@ class DisputeModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Keep the files, open the dispute, and say what happens next (or what was decided)."""
-        ctx = services_of(interaction)
-        actor = actor_for(interaction, self.guild_id)
-        await disputes.check_can_open(actor, self.booking_id, ctx)
+        ctx, actor = services_of(interaction), self.actor(interaction)
+        await disputes.check_can_open(disputes.CheckCanDispute(actor, self.booking_id), ctx)
         await interaction.response.defer(ephemeral=True, thinking=True)  # files take a while
         files = await keep_files(
             interaction.client, ctx, self.guild_id, self.files.values,
@@ -64,7 +57,7 @@ class DisputeModal(SafeModal):
         cmd = disputes.OpenDispute(actor, self.booking_id, self.statement.value, files)
         opened = await disputes.open_dispute(cmd, ctx)
         if opened.is_open:
-            hours = await disputes.target_hours(actor, ctx)
+            hours = await disputes.target_hours(disputes.ReadTargetHours(actor), ctx)
             text = texts.DISPUTE_OPENED.format(dispute=opened.dispute_id, hours=hours)
         else:
             text = texts.DISPUTE_DECIDED_AT_ONCE.format(
@@ -77,7 +70,8 @@ async def open_dispute_form(
     interaction: discord.Interaction, actor: Actor, booking_id: int
 ) -> None:
     """Check the caller may dispute the booking, then show the form."""
-    await disputes.check_can_open(actor, booking_id, services_of(interaction))
+    cmd = disputes.CheckCanDispute(actor, booking_id)
+    await disputes.check_can_open(cmd, services_of(interaction))
     await open_form(interaction, DisputeModal(actor.guild_id, booking_id))
 
 

@@ -15,9 +15,17 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.flows.base import PersistentButton, RecordButton, SafeModal, open_form, services_of
+from bot.flows.base import (
+    BookingModal,
+    PersistentButton,
+    RecordButton,
+    SafeModal,
+    open_form,
+    paragraph,
+    services_of,
+)
 from bot.presenters.notes import note_pages, notes_embed
-from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
+from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
 from bot.replies import reply
 from marketplace.domain.notes import GOALS_MAX_LEN, NOTE_MAX_LEN, TEMPLATE_MAX_LEN
 from marketplace.services import notes
@@ -44,7 +52,7 @@ def notes_view(card: NotesCard, page: int = 0) -> discord.ui.View:
 
 async def show_notes(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """`/notes booking:`: the card, for one of the two participants."""
-    card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    card = await notes.open_notes(notes.OpenNotes(actor, booking_id), services_of(interaction))
     await reply(interaction, embed=notes_embed(card), view=notes_view(card))
 
 
@@ -58,22 +66,30 @@ async def _redraw(interaction: discord.Interaction, card: NotesCard, text: str) 
         await reply(interaction, text, embed=notes_embed(card), view=notes_view(card))
 
 
-class GoalsModal(SafeModal):
+class _CardModal(BookingModal):
+    """A form opened from a `/notes` card; once saved, the card is shown again, read afresh."""
+
+    def __init__(self, guild_id: int, card: NotesCard, title: str) -> None:
+        super().__init__(guild_id, card.booking.booking_id, title)
+
+    async def show_saved(self, interaction: discord.Interaction, actor: Actor, text: str) -> None:
+        """Redraw the card (the form's message, or a new reply) with `text` above it."""
+        ctx = services_of(interaction)
+        card = await notes.open_notes(notes.OpenNotes(actor, self.booking_id), ctx)
+        await _redraw(interaction, card, text)
+
+
+class GoalsModal(_CardModal):
     """The pair's goals, prefilled with the current text; empty clears them."""
 
     def __init__(self, guild_id: int, card: NotesCard) -> None:
-        booking_id = card.booking.booking_id
-        super().__init__(
-            title=clip(texts.NOTES_GOALS_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
+        super().__init__(guild_id, card, texts.NOTES_GOALS_MODAL_TITLE)
         self.seen_version = card.goals.version
-        self.goals: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
+        self.goals: discord.ui.TextInput[GoalsModal] = paragraph(
             label=texts.NOTES_GOALS_LABEL,
             custom_id="notes:goals",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.NOTES_GOALS_PLACEHOLDER,
-            default=prefill(card.goals.text, max_length=GOALS_MAX_LEN),
+            default=card.goals.text,
             max_length=GOALS_MAX_LEN,
             required=False,
         )
@@ -81,40 +97,32 @@ class GoalsModal(SafeModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save the goals unless the other side changed them meanwhile."""
-        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+        actor, ctx = self.actor(interaction), services_of(interaction)
         cmd = notes.SetGoals(actor, self.booking_id, self.goals.value, self.seen_version)
         saved = await notes.set_goals(cmd, ctx)
-        card = await notes.open_notes(actor, self.booking_id, ctx)
-        await _redraw(
-            interaction, card, texts.NOTES_GOALS_SAVED if saved.text else texts.NOTES_GOALS_CLEARED
-        )
+        done = texts.NOTES_GOALS_SAVED if saved.text else texts.NOTES_GOALS_CLEARED
+        await self.show_saved(interaction, actor, done)
 
 
-class NoteModal(SafeModal):
+class NoteModal(_CardModal):
     """One progress note; the tutor's form starts with their template for the subject."""
 
     def __init__(self, guild_id: int, card: NotesCard) -> None:
-        booking_id = card.booking.booking_id
-        super().__init__(
-            title=clip(texts.NOTE_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
-        self.text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+        super().__init__(guild_id, card, texts.NOTE_MODAL_TITLE)
+        self.text: discord.ui.TextInput[NoteModal] = paragraph(
             label=texts.NOTE_LABEL,
             custom_id="notes:text",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.NOTE_PLACEHOLDER,
-            default=prefill(card.prefill, max_length=NOTE_MAX_LEN),
+            default=card.prefill,
             max_length=NOTE_MAX_LEN,
         )
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Append the note, then show it on the card."""
-        actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
+        actor, ctx = self.actor(interaction), services_of(interaction)
         await notes.add_note(notes.AddNote(actor, self.booking_id, self.text.value), ctx)
-        card = await notes.open_notes(actor, self.booking_id, ctx)
-        await _redraw(interaction, card, texts.NOTE_ADDED)
+        await self.show_saved(interaction, actor, texts.NOTE_ADDED)
 
 
 async def _open_on_card(
@@ -125,7 +133,7 @@ async def _open_on_card(
 ) -> None:
     """Read the card as it is now (refusing non-participants), then open `form` on it."""
     actor = actor_for(interaction, guild_id)
-    card = await notes.open_notes(actor, booking_id, services_of(interaction))
+    card = await notes.open_notes(notes.OpenNotes(actor, booking_id), services_of(interaction))
     await open_form(interaction, form(guild_id, card))
 
 
@@ -179,7 +187,9 @@ class NotesPageButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Show that page of the card, read afresh."""
         actor = actor_for(interaction, self.guild_id)
-        card = await notes.open_notes(actor, self.booking_id, services_of(interaction))
+        card = await notes.open_notes(
+            notes.OpenNotes(actor, self.booking_id), services_of(interaction)
+        )
         await interaction.response.edit_message(
             embed=notes_embed(card, self.page), view=notes_view(card, self.page)
         )
@@ -192,12 +202,11 @@ class TemplateModal(SafeModal):
         title = texts.NOTES_TEMPLATE_MODAL_TITLE.format(subject=prompt.subject_name)
         super().__init__(title=clip(title, MODAL_TITLE_MAX))
         self.guild_id, self.prompt = guild_id, prompt
-        self.text: discord.ui.TextInput[TemplateModal] = discord.ui.TextInput(
+        self.text: discord.ui.TextInput[TemplateModal] = paragraph(
             label=texts.NOTES_TEMPLATE_LABEL,
             custom_id="notes:template",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.NOTES_TEMPLATE_PLACEHOLDER,
-            default=prefill(prompt.text, max_length=TEMPLATE_MAX_LEN),
+            default=prompt.text,
             max_length=TEMPLATE_MAX_LEN,
             required=False,
         )
@@ -206,9 +215,8 @@ class TemplateModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save (or remove) the template."""
         actor = actor_for(interaction, self.guild_id)
-        saved = await notes.set_template(
-            actor, self.prompt.subject_key, self.text.value, services_of(interaction)
-        )
+        cmd = notes.SetTemplate(actor, self.prompt.subject_key, self.text.value)
+        saved = await notes.set_template(cmd, services_of(interaction))
         done = texts.NOTES_TEMPLATE_SAVED if saved.text else texts.NOTES_TEMPLATE_REMOVED
         await interaction.response.send_message(
             done.format(subject=self.prompt.subject_name), ephemeral=True
@@ -217,7 +225,7 @@ class TemplateModal(SafeModal):
 
 async def open_template_form(interaction: discord.Interaction, actor: Actor, subject: str) -> None:
     """`/notes-template subject:`: the template form, for a tutor of that subject."""
-    prompt = await notes.open_template(actor, subject, services_of(interaction))
+    prompt = await notes.open_template(notes.OpenTemplate(actor, subject), services_of(interaction))
     await open_form(interaction, TemplateModal(actor.guild_id, prompt))
 
 

@@ -15,9 +15,8 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.flows.base import RecordButton, SafeModal, open_form, services_of
+from bot.flows.base import BookingModal, RecordButton, open_form, paragraph, services_of
 from bot.presenters.reviews import review_embed
-from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
 from bot.replies import reply
 from marketplace.domain.reviews import ASPECTS, REPLY_MAX_LEN, TEXT_MAX_LEN
 from marketplace.services import reviews
@@ -25,17 +24,15 @@ from marketplace.services.actor import Actor
 from marketplace.services.reviews import ReviewPrompt
 
 
-class ReviewModal(SafeModal):
+class ReviewModal(BookingModal):
     """Stars and the reviewed side's four yes/no ratings as selects, then a comment."""
 
     def __init__(self, guild_id: int, prompt: ReviewPrompt) -> None:
         existing = prompt.own
         aspects = ASPECTS[prompt.about]
-        booking_id = prompt.booking.booking_id
         title = texts.REVIEW_EDIT_TITLE if existing else texts.REVIEW_MODAL_TITLE
-        # No fixed custom_id: two forms opened side by side must each reach their handler.
-        super().__init__(title=clip(title.format(booking=booking_id), MODAL_TITLE_MAX))
-        self.guild_id, self.booking_id, self.editing = guild_id, booking_id, existing is not None
+        super().__init__(guild_id, prompt.booking.booking_id, title)
+        self.editing = existing is not None
         stars = existing.content.stars if existing else None
         yes = existing.content.yes if existing else frozenset()
         self.stars: discord.ui.Select[Any] = discord.ui.Select(
@@ -59,12 +56,11 @@ class ReviewModal(SafeModal):
                 for a in aspects
             ],
         )
-        self.comment: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+        self.comment: discord.ui.TextInput[ReviewModal] = paragraph(
             label=texts.REVIEW_TEXT_LABEL,
             custom_id="review:text",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.REVIEW_TEXT_PLACEHOLDER,
-            default=prefill(existing.content.text if existing else None, max_length=TEXT_MAX_LEN),
+            default=existing.content.text if existing else None,
             max_length=TEXT_MAX_LEN,
             required=False,
         )
@@ -75,7 +71,7 @@ class ReviewModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Save (or change) the review; every value is checked again by the service."""
         cmd = reviews.WriteReview(
-            actor_for(interaction, self.guild_id),
+            self.actor(interaction),
             self.booking_id,
             stars=",".join(self.stars.values),  # exactly one option, or the service refuses
             aspects=tuple(self.aspects.values),
@@ -97,7 +93,9 @@ class ReviewModal(SafeModal):
 
 async def open_review_flow(interaction: discord.Interaction, actor: Actor, booking_id: int) -> None:
     """`/review`: the review of the caller if there is one (Reply, Leave review), else the form."""
-    prompt = await reviews.open_review(actor, booking_id, services_of(interaction))
+    prompt = await reviews.open_review(
+        reviews.OpenReview(actor, booking_id), services_of(interaction)
+    )
     received = prompt.received
     if received is None:
         reviews.check_writable(prompt)
@@ -124,30 +122,25 @@ class LeaveReviewButton(RecordButton, prefix="review:leave"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Open the caller's review modal (or say why not)."""
         actor = actor_for(interaction, self.guild_id)
-        prompt = await reviews.open_form(actor, self.record_id, services_of(interaction))
+        cmd = reviews.OpenReviewForm(actor, self.record_id)
+        prompt = await reviews.open_form(cmd, services_of(interaction))
         await open_form(interaction, ReviewModal(self.guild_id, prompt))
 
 
-class ReplyModal(SafeModal):
+class ReplyModal(BookingModal):
     """The reviewee's one reply to the review of them."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(
-            title=clip(texts.REPLY_MODAL_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
-        self.text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
-            label=texts.REPLY_TEXT_LABEL,
-            custom_id="review:reply",
-            style=discord.TextStyle.paragraph,
-            max_length=REPLY_MAX_LEN,
+        super().__init__(guild_id, booking_id, texts.REPLY_MODAL_TITLE)
+        self.text: discord.ui.TextInput[ReplyModal] = paragraph(
+            label=texts.REPLY_TEXT_LABEL, custom_id="review:reply", max_length=REPLY_MAX_LEN
         )
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Post the reply once."""
-        actor = actor_for(interaction, self.guild_id)
-        await reviews.reply(actor, self.booking_id, self.text.value, services_of(interaction))
+        cmd = reviews.ReplyToReview(self.actor(interaction), self.booking_id, self.text.value)
+        await reviews.reply(cmd, services_of(interaction))
         await interaction.response.send_message(texts.REPLY_SAVED, ephemeral=True)
 
 
@@ -160,7 +153,7 @@ class ReplyButton(RecordButton, prefix="review:reply"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Check the reviewee may still reply, then ask for the reply."""
         actor = actor_for(interaction, self.guild_id)
-        await reviews.open_reply(actor, self.record_id, services_of(interaction))
+        await reviews.open_reply(reviews.OpenReply(actor, self.record_id), services_of(interaction))
         await open_form(interaction, ReplyModal(self.guild_id, self.record_id))
 
 

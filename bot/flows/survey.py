@@ -14,11 +14,10 @@ import discord
 
 from bot import texts
 from bot.actors import actor_for
-from bot.flows.base import PersistentButton, SafeModal, open_form, services_of
-from bot.presenters.text_limits import MODAL_TITLE_MAX, clip
+from bot.flows.base import BookingModal, PersistentButton, open_form, paragraph, services_of
 from marketplace.domain.survey import REASON_MAX_LEN, Answer
 from marketplace.services import survey
-from marketplace.services.survey import AnswerSurvey, SurveyAnswered
+from marketplace.services.survey import AnswerSurvey, PreviewAnswer, SurveyAnswered
 
 STYLES = {
     Answer.HELPED: discord.ButtonStyle.success,
@@ -39,18 +38,20 @@ def answered_text(answered: SurveyAnswered) -> str:
     )
 
 
-class SurveyReasonModal(SafeModal):
+async def _answer_and_thank(interaction: discord.Interaction, cmd: AnswerSurvey) -> None:
+    """Store the answer, then thank the caller (or suggest other tutors)."""
+    answered = await survey.answer(cmd, services_of(interaction))
+    await interaction.response.send_message(answered_text(answered), ephemeral=True)
+
+
+class SurveyReasonModal(BookingModal):
     """The optional reason behind a student's "not helpful"."""
 
     def __init__(self, guild_id: int, booking_id: int) -> None:
-        super().__init__(
-            title=clip(texts.SURVEY_REASON_TITLE.format(booking=booking_id), MODAL_TITLE_MAX)
-        )
-        self.guild_id, self.booking_id = guild_id, booking_id
-        self.reason: discord.ui.TextInput[SurveyReasonModal] = discord.ui.TextInput(
+        super().__init__(guild_id, booking_id, texts.SURVEY_REASON_TITLE)
+        self.reason: discord.ui.TextInput[SurveyReasonModal] = paragraph(
             label=texts.SURVEY_REASON_LABEL,
             custom_id="survey:reason",
-            style=discord.TextStyle.paragraph,
             placeholder=texts.SURVEY_REASON_PLACEHOLDER,
             max_length=REASON_MAX_LEN,
             required=False,
@@ -60,13 +61,9 @@ class SurveyReasonModal(SafeModal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Store "not helpful" with the reason, then suggest other tutors."""
         cmd = AnswerSurvey(
-            actor_for(interaction, self.guild_id),
-            self.booking_id,
-            Answer.NOT_HELPFUL.value,
-            self.reason.value,
+            self.actor(interaction), self.booking_id, Answer.NOT_HELPFUL.value, self.reason.value
         )
-        answered = await survey.answer(cmd, services_of(interaction))
-        await interaction.response.send_message(answered_text(answered), ephemeral=True)
+        await _answer_and_thank(interaction, cmd)
 
 
 class SurveyButton(
@@ -97,11 +94,10 @@ class SurveyButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Answer once (the student's "not helpful" asks for a reason first)."""
         actor, ctx = actor_for(interaction, self.guild_id), services_of(interaction)
-        if await survey.asks_reason(actor, self.booking_id, self.answer, ctx):
+        if await survey.asks_reason(PreviewAnswer(actor, self.booking_id, self.answer), ctx):
             await open_form(interaction, SurveyReasonModal(self.guild_id, self.booking_id))
             return
-        answered = await survey.answer(AnswerSurvey(actor, self.booking_id, self.answer), ctx)
-        await interaction.response.send_message(answered_text(answered), ephemeral=True)
+        await _answer_and_thank(interaction, AnswerSurvey(actor, self.booking_id, self.answer))
 
 
 def survey_view(guild_id: int, booking_id: int) -> discord.ui.View:

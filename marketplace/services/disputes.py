@@ -40,7 +40,7 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import DisputeOpenedDetails, DisputeResolvedDetails
 from marketplace.services import payments, scheduling, sessions
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor, OnBooking
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 
@@ -52,29 +52,31 @@ _PAYOUTS = frozenset({ActionKind.PAY_OUT})
 
 
 @dataclass(frozen=True, slots=True)
-class OpenDispute:
+class OpenDispute(OnBooking):
     """`/dispute booking:` (or Open dispute on `/bookings`), with the modal's statement."""
 
-    actor: Actor
-    booking_id: int
     statement: str
     files: tuple[EvidenceFile, ...] = ()  # already kept (see domain.evidence_files)
 
 
 @dataclass(frozen=True, slots=True)
-class ResolveDispute:
+class ResolveDispute(ByActor):
     """`/mod dispute case: outcome: [refund_percent] [note]`."""
 
-    actor: Actor
     dispute_id: int
     outcome: str
     refund_percent: int | None = None
     note: str = ""
 
 
-async def disputable(actor: Actor, ctx: ServiceContext) -> list[Booking]:
+@dataclass(frozen=True, slots=True)
+class ListDisputable(ByActor):
+    """`/dispute`'s booking choices: the caller's sessions that may be disputed now."""
+
+
+async def disputable(command: ListDisputable, ctx: ServiceContext) -> list[Booking]:
     """The caller's sessions a dispute may be opened about now (none yet), latest first."""
-    now = ctx.clock.now()
+    actor, now = command.actor, ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         policy = await uow.guilds.policy(actor.guild_id)
         found: list[Booking] = []
@@ -89,8 +91,14 @@ async def disputable(actor: Actor, ctx: ServiceContext) -> list[Booking]:
     )[:CHOICES_LIMIT]
 
 
-async def check_can_open(actor: Actor, booking_id: int, ctx: ServiceContext) -> None:
+@dataclass(frozen=True, slots=True)
+class CheckCanDispute(OnBooking):
+    """`/dispute booking:` (or Open dispute) before the form opens, and again on submit."""
+
+
+async def check_can_open(command: CheckCanDispute, ctx: ServiceContext) -> None:
     """Raise what `open_dispute` would, before its form is shown (the statement aside)."""
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         booking = await _booking(uow, actor, booking_id)
@@ -259,10 +267,15 @@ async def _close(uow: UnitOfWork, booking: Booking, decided: Dispute, now: datet
     await scheduling.notify_both(uow, booking, NoticeKind.DISPUTE_RESOLVED, now, details=resolved)
 
 
-async def target_hours(actor: Actor, ctx: ServiceContext) -> int:
+@dataclass(frozen=True, slots=True)
+class ReadTargetHours(ByActor):
+    """What a dispute's opener is told: how soon the moderators aim to decide."""
+
+
+async def target_hours(command: ReadTargetHours, ctx: ServiceContext) -> int:
     """The guild's target for deciding a dispute (`dispute_resolution_target_hours`)."""
     async with ctx.uow(read_only=True) as uow:
-        return (await uow.guilds.policy(actor.guild_id)).dispute_resolution_target_hours
+        return (await uow.guilds.policy(command.actor.guild_id)).dispute_resolution_target_hours
 
 
 async def open_window(bookings: list[Booking], guild_id: int, ctx: ServiceContext) -> set[int]:
@@ -274,11 +287,19 @@ async def open_window(bookings: list[Booking], guild_id: int, ctx: ServiceContex
         return {b for b in within if await uow.disputes.for_booking(b) is None}
 
 
-async def case_file(actor: Actor, dispute_id: int, ctx: ServiceContext) -> Dispute:
+@dataclass(frozen=True, slots=True)
+class ViewCaseFile(ByActor):
+    """`/mod evidence dispute:`: a moderator reads one dispute's case file."""
+
+    dispute_id: int
+
+
+async def case_file(command: ViewCaseFile, ctx: ServiceContext) -> Dispute:
     """A dispute with its statement and evidence (log and attachments), for a moderator.
 
     Reading it is audited (`dispute.view`): the evidence holds both sides' private words.
     """
+    actor, dispute_id = command.actor, command.dispute_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_dispute")

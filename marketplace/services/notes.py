@@ -14,7 +14,7 @@ from marketplace.domain.booking import Booking
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.ports import UnitOfWork
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor, OnBooking
 from marketplace.services.context import ServiceContext
 
 NOTES_LOADED = 50
@@ -38,21 +38,22 @@ class NotesCard:
 
 
 @dataclass(frozen=True, slots=True)
-class SetGoals:
+class OpenNotes(OnBooking):
+    """`/notes booking:` (and the card's buttons): the pair's notes, as they are now."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetGoals(OnBooking):
     """Edit goals: the new text, and the goals version the editor started from."""
 
-    actor: Actor
-    booking_id: int
     text: str
     seen_version: int
 
 
 @dataclass(frozen=True, slots=True)
-class AddNote:
+class AddNote(OnBooking):
     """Add note: a progress note typed on one of the pair's bookings."""
 
-    actor: Actor
-    booking_id: int
     text: str
 
 
@@ -83,8 +84,9 @@ async def _template_of(uow: UnitOfWork, booking: Booking) -> NoteTemplate | None
     return await uow.notes.template(booking.guild_id, booking.tutor_id, booking.subject_key)
 
 
-async def open_notes(actor: Actor, booking_id: int, ctx: ServiceContext) -> NotesCard:
-    """The pair's goals and latest notes, for a participant of `booking_id`."""
+async def open_notes(command: OpenNotes, ctx: ServiceContext) -> NotesCard:
+    """The pair's goals and latest notes, for a participant of the booking."""
+    actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
         booking = await _booking_of(uow, actor, booking_id)
         pair = Pair.of(booking)
@@ -132,8 +134,16 @@ async def _taught(uow: UnitOfWork, actor: Actor) -> set[str]:
     return {s.subject_key for s in profile.subjects} - profile.not_teaching
 
 
-async def open_template(actor: Actor, subject_key: str, ctx: ServiceContext) -> TemplatePrompt:
+@dataclass(frozen=True, slots=True)
+class OpenTemplate(ByActor):
+    """`/notes-template subject:`: the template form, before it opens."""
+
+    subject_key: str
+
+
+async def open_template(command: OpenTemplate, ctx: ServiceContext) -> TemplatePrompt:
     """The tutor's current template for one of their subjects, to edit."""
+    actor, subject_key = command.actor, command.subject_key
     async with ctx.uow(read_only=True) as uow:
         if subject_key not in await _taught(uow, actor):
             raise ConflictError("template_subject_not_taught")
@@ -142,25 +152,38 @@ async def open_template(actor: Actor, subject_key: str, ctx: ServiceContext) -> 
     return TemplatePrompt(subject_key, name, "" if template is None else template.text)
 
 
-async def set_template(
-    actor: Actor, subject_key: str, text: str, ctx: ServiceContext
-) -> NoteTemplate:
+@dataclass(frozen=True, slots=True)
+class SetTemplate(ByActor):
+    """The template form: a tutor's new template for one of their subjects."""
+
+    subject_key: str
+    text: str
+
+
+async def set_template(command: SetTemplate, ctx: ServiceContext) -> NoteTemplate:
     """Store the tutor's template for one of their subjects; empty text removes it."""
-    now = ctx.clock.now()
+    actor, now = command.actor, ctx.clock.now()
     async with ctx.uow() as uow:
         taught = await _taught(uow, actor)
-        template = rules.new_template(actor.guild_id, actor.user_id, subject_key, text, taught, now)
+        template = rules.new_template(
+            actor.guild_id, actor.user_id, command.subject_key, command.text, taught, now
+        )
         await uow.notes.save_template(template)
         await uow.commit()
     return template
 
 
-async def note_bookings(actor: Actor, ctx: ServiceContext) -> list[Booking]:
+@dataclass(frozen=True, slots=True)
+class ListNoteBookings(ByActor):
+    """`/notes`'s booking choices: one of the caller's sessions per person."""
+
+
+async def note_bookings(command: ListNoteBookings, ctx: ServiceContext) -> list[Booking]:
     """The caller's bookings with open notes, one per person (for `/notes` autocomplete).
 
     Upcoming sessions come first (soonest first), then past ones (latest first).
     """
-    now = ctx.clock.now()
+    actor, now = command.actor, ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         found = [
             booking

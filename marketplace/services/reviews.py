@@ -25,7 +25,7 @@ from marketplace.domain.review_integrity import LOOKBACK, ReviewFacts, integrity
 from marketplace.domain.reviews import Review, ReviewStatus
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor, OnBooking
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 
@@ -34,11 +34,9 @@ HELD_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
-class WriteReview:
+class WriteReview(OnBooking):
     """The review flow's submission: raw select values and the comment as typed."""
 
-    actor: Actor
-    booking_id: int
     stars: str
     aspects: tuple[str, ...]
     text: str = ""
@@ -91,11 +89,17 @@ def _completed(booking: Booking) -> None:
         raise InvalidTransitionError("booking", booking.state.value, "review")
 
 
-async def open_review(actor: Actor, booking_id: int, ctx: ServiceContext) -> ReviewPrompt:
+@dataclass(frozen=True, slots=True)
+class OpenReview(OnBooking):
+    """`/review booking:`: where the caller stands on the booking's two reviews."""
+
+
+async def open_review(command: OpenReview, ctx: ServiceContext) -> ReviewPrompt:
     """Both reviews of the caller's completed booking, as `/review` shows them.
 
     Refuses strangers and sessions that were not completed.
     """
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         booking = await _booking_of(uow, actor, booking_id)
@@ -116,9 +120,14 @@ def check_writable(prompt: ReviewPrompt) -> ReviewPrompt:
     return prompt
 
 
-async def open_form(actor: Actor, booking_id: int, ctx: ServiceContext) -> ReviewPrompt:
+@dataclass(frozen=True, slots=True)
+class OpenReviewForm(OnBooking):
+    """Leave review: the review form, before it opens."""
+
+
+async def open_form(command: OpenReviewForm, ctx: ServiceContext) -> ReviewPrompt:
     """What the review form opens on; refuses before completion and after the edit window."""
-    return check_writable(await open_review(actor, booking_id, ctx))
+    return check_writable(await open_review(OpenReview(command.actor, command.booking_id), ctx))
 
 
 def _content(cmd: WriteReview) -> rules.ReviewContent:
@@ -199,9 +208,15 @@ async def edit(cmd: WriteReview, ctx: ServiceContext) -> SavedReview:
     return SavedReview(changed, changed.editable_until(policy.review_edit_hours))
 
 
-async def open_reply(actor: Actor, booking_id: int, ctx: ServiceContext) -> Review:
+@dataclass(frozen=True, slots=True)
+class OpenReply(OnBooking):
+    """Reply, under a review of the caller: before the reply form opens."""
+
+
+async def open_reply(command: OpenReply, ctx: ServiceContext) -> Review:
     """The review of the caller they are about to answer; refuses a second reply or a held one."""
-    review = (await open_review(actor, booking_id, ctx)).received
+    booking_id = command.booking_id
+    review = (await open_review(OpenReview(command.actor, booking_id), ctx)).received
     if review is None:
         raise NotFoundError("review", str(booking_id))
     if review.replied_at is not None:
@@ -211,8 +226,16 @@ async def open_reply(actor: Actor, booking_id: int, ctx: ServiceContext) -> Revi
     return review
 
 
-async def reply(actor: Actor, booking_id: int, text: str, ctx: ServiceContext) -> Review:
+@dataclass(frozen=True, slots=True)
+class ReplyToReview(OnBooking):
+    """The reply form: the caller's answer to the other side's review of them."""
+
+    text: str
+
+
+async def reply(command: ReplyToReview, ctx: ServiceContext) -> Review:
     """The caller's one reply to the other side's review of them."""
+    actor, booking_id, text = command.actor, command.booking_id, command.text
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         booking = await _booking_of(uow, actor, booking_id)
@@ -235,8 +258,14 @@ async def _both_reviews(uow: UnitOfWork, booking: Booking) -> list[Review]:
     return [review for review in found if review is not None]
 
 
-async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> list[Review]:
+@dataclass(frozen=True, slots=True)
+class ReleaseReviews(OnBooking):
+    """`/mod release booking:`: a moderator lets the booking's held reviews through."""
+
+
+async def release(command: ReleaseReviews, ctx: ServiceContext) -> list[Review]:
     """A moderator lets the booking's held reviews through; they count, the reviewee is told."""
+    actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_release_review")
@@ -263,9 +292,14 @@ async def release(actor: Actor, booking_id: int, ctx: ServiceContext) -> list[Re
     return released
 
 
-async def reviewable(actor: Actor, ctx: ServiceContext) -> list[Booking]:
+@dataclass(frozen=True, slots=True)
+class ListReviewable(ByActor):
+    """`/review`'s booking choices: the caller's completed sessions."""
+
+
+async def reviewable(command: ListReviewable, ctx: ServiceContext) -> list[Booking]:
     """The caller's completed bookings, newest first (for `/review` autocomplete)."""
-    now = ctx.clock.now()
+    actor, now = command.actor, ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         past = await uow.bookings.for_user(
             actor.guild_id, actor.user_id, upcoming=False, now=now, limit=CHOICES_LIMIT
@@ -273,10 +307,17 @@ async def reviewable(actor: Actor, ctx: ServiceContext) -> list[Booking]:
     return [b for b in past if b.state is BookingState.COMPLETED]
 
 
-async def reviewed_among(actor: Actor, booking_ids: Sequence[int], ctx: ServiceContext) -> set[int]:
+@dataclass(frozen=True, slots=True)
+class ReviewedAmong(ByActor):
+    """Which of these bookings the caller has already reviewed."""
+
+    booking_ids: tuple[int, ...]
+
+
+async def reviewed_among(command: ReviewedAmong, ctx: ServiceContext) -> set[int]:
     """Which of these bookings the caller has already reviewed."""
     async with ctx.uow(read_only=True) as uow:
-        return await uow.reviews.reviewed_among(actor.user_id, booking_ids)
+        return await uow.reviews.reviewed_among(command.actor.user_id, command.booking_ids)
 
 
 async def ratings_of(

@@ -15,17 +15,15 @@ from marketplace.domain.errors import ConflictError, InputError, NotFoundError
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling, search
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, OnBooking
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import FindTutors, TutorHit
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerSurvey:
+class AnswerSurvey(OnBooking):
     """A survey button's answer (and the modal's reason, for "not helpful")."""
 
-    actor: Actor
-    booking_id: int
     answer: str
     reason: str = ""
 
@@ -56,14 +54,21 @@ async def _answerable(uow: UnitOfWork, actor: Actor, booking_id: int) -> Booking
     return booking
 
 
-async def asks_reason(actor: Actor, booking_id: int, answer: str, ctx: ServiceContext) -> bool:
+@dataclass(frozen=True, slots=True)
+class PreviewAnswer(OnBooking):
+    """A survey button, pressed: the answer, before it is stored or a reason is asked for."""
+
+    answer: str
+
+
+async def asks_reason(command: PreviewAnswer, ctx: ServiceContext) -> bool:
     """Whether this answer first asks for a reason (the student's "not helpful").
 
     Refuses strangers, sessions not completed, and a second answer, before any form opens.
     """
-    chosen = rules.parse_answer(answer)
+    actor, chosen = command.actor, rules.parse_answer(command.answer)
     async with ctx.uow(read_only=True) as uow:
-        booking = await _answerable(uow, actor, booking_id)
+        booking = await _answerable(uow, actor, command.booking_id)
     return chosen is Answer.NOT_HELPFUL and actor.user_id == booking.student_id
 
 

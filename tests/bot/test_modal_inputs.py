@@ -519,7 +519,9 @@ async def test_notes_form_limits_match_the_service(campus) -> None:
 
 
 async def _notes_state(c, booking):
-    card = await notes.open_notes(actor(c, c.student), booking.booking_id, c.runtime.services)
+    card = await notes.open_notes(
+        notes.OpenNotes(actor(c, c.student), booking.booking_id), c.runtime.services
+    )
     return card.goals, card.total
 
 
@@ -545,7 +547,9 @@ async def test_hostile_notes_are_stored_clean(campus) -> None:
     await c.emu.submit_modal(c.student, goals, {"notes:goals": HOSTILE})
     note = await open_form(c, c.student, card, texts.NOTES_ADD_LABEL)
     await c.emu.submit_modal(c.student, note, {"notes:text": HOSTILE})
-    stored = await notes.open_notes(actor(c, c.student), booking.booking_id, c.runtime.services)
+    stored = await notes.open_notes(
+        notes.OpenNotes(actor(c, c.student), booking.booking_id), c.runtime.services
+    )
     assert is_clean(stored.goals.text)
     assert [is_clean(n.text) for n in stored.notes] == [True]
 
@@ -556,11 +560,15 @@ async def test_a_bad_template_writes_nothing(campus) -> None:
     form = (await c.emu.slash(c.tutor, c.guild, "notes-template", subject="calculus")).modal
     refused(await c.emu.submit_modal(c.member, form, {"notes:template": "Hijacked"}))
     refused(await c.emu.submit_modal(c.student, form, {"notes:template": "Hijacked"}))
-    prompt = await notes.open_template(actor(c, c.tutor), "calculus", c.runtime.services)
+    prompt = await notes.open_template(
+        notes.OpenTemplate(actor(c, c.tutor), "calculus"), c.runtime.services
+    )
     assert prompt.text == ""
     saved = await c.emu.submit_modal(c.tutor, form, {"notes:template": HOSTILE})
     assert "Template saved" in saved.text
-    prompt = await notes.open_template(actor(c, c.tutor), "calculus", c.runtime.services)
+    prompt = await notes.open_template(
+        notes.OpenTemplate(actor(c, c.tutor), "calculus"), c.runtime.services
+    )
     assert is_clean(prompt.text)
 
 

@@ -180,7 +180,7 @@ async def test_a_booking_is_disputed_only_once(paid):
     with pytest.raises(ConflictError) as refused:
         await _open(paid, booking, who=paid.tutor)
     assert refused.value.reason == "dispute_exists"
-    assert await disputes.disputable(paid.student, paid.ctx) == []
+    assert await disputes.disputable(disputes.ListDisputable(paid.student), paid.ctx) == []
 
 
 async def test_only_moderators_decide_and_only_once(paid):

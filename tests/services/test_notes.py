@@ -63,7 +63,7 @@ async def stored_notes(uow_factory, booking) -> int:
 
 async def test_a_new_pair_starts_with_empty_notes(ctx):
     booking = await booked(ctx)
-    card = await notes.open_notes(STUDENT, booking.booking_id, ctx)
+    card = await notes.open_notes(notes.OpenNotes(STUDENT, booking.booking_id), ctx)
     assert (card.goals.text, card.goals.version, card.notes, card.total) == ("", 0, [], 0)
     assert card.subject_name == "Calculus"
     assert card.prefill == ""
@@ -79,7 +79,7 @@ async def test_goals_and_notes_are_shared_across_every_booking_of_the_pair(ctx, 
     newer = await notes.add_note(note(STUDENT, second.booking_id, "Practised derivatives"), ctx)
 
     for who, booking in [(STUDENT, first), (TUTOR, second), (TUTOR, first)]:
-        card = await notes.open_notes(who, booking.booking_id, ctx)
+        card = await notes.open_notes(notes.OpenNotes(who, booking.booking_id), ctx)
         assert card.goals.text == "Pass the midterm"
         assert (card.goals.updated_by, card.goals.version) == (STUDENT_ID, 1)
         assert card.notes == [newer, older]
@@ -95,7 +95,7 @@ async def test_either_side_edits_the_goals_in_turn(ctx):
     two = await notes.set_goals(goals(TUTOR, booking.booking_id, "Pass it well", seen=1), ctx)
     assert (one.version, two.version, two.updated_by) == (1, 2, TUTOR_ID)
     cleared = await notes.set_goals(goals(STUDENT, booking.booking_id, "  ", seen=2), ctx)
-    card = await notes.open_notes(TUTOR, booking.booking_id, ctx)
+    card = await notes.open_notes(notes.OpenNotes(TUTOR, booking.booking_id), ctx)
     assert (cleared.text, card.goals.text, card.goals.version) == ("", "", 3)
 
 
@@ -106,23 +106,25 @@ async def test_notes_are_not_shared_with_another_pair(ctx):
     await notes.set_goals(goals(STUDENT, mine.booking_id, "Pass the midterm"), ctx)
     await notes.add_note(note(TUTOR, mine.booking_id, "Covered limits"), ctx)
 
-    card = await notes.open_notes(TUTOR, theirs.booking_id, ctx)
+    card = await notes.open_notes(notes.OpenNotes(TUTOR, theirs.booking_id), ctx)
     assert (card.goals.text, card.notes, card.total) == ("", [], 0)
     with pytest.raises(PermissionDeniedError):
-        await notes.open_notes(STUDENT, theirs.booking_id, ctx)
+        await notes.open_notes(notes.OpenNotes(STUDENT, theirs.booking_id), ctx)
     with pytest.raises(PermissionDeniedError):
-        await notes.open_notes(actor(OTHER_STUDENT_ID), mine.booking_id, ctx)
+        await notes.open_notes(notes.OpenNotes(actor(OTHER_STUDENT_ID), mine.booking_id), ctx)
 
 
 async def test_a_stranger_is_refused_and_nothing_is_written(ctx, uow_factory):
     booking = await booked(ctx)
     with pytest.raises(PermissionDeniedError):
-        await notes.open_notes(STRANGER, booking.booking_id, ctx)
+        await notes.open_notes(notes.OpenNotes(STRANGER, booking.booking_id), ctx)
     with pytest.raises(PermissionDeniedError):
         await notes.set_goals(goals(STRANGER, booking.booking_id, "Mine now"), ctx)
     with pytest.raises(PermissionDeniedError):
         await notes.add_note(note(STRANGER, booking.booking_id, "Hello"), ctx)
-    assert (await notes.open_notes(STUDENT, booking.booking_id, ctx)).goals.version == 0
+    assert (
+        await notes.open_notes(notes.OpenNotes(STUDENT, booking.booking_id), ctx)
+    ).goals.version == 0
     assert await stored_notes(uow_factory, booking) == 0
 
 
@@ -132,10 +134,10 @@ async def test_a_booking_of_another_guild_or_none_at_all_is_not_found(ctx, uow_f
     there = await booked(ctx, student=actor(STUDENT_ID, OTHER_GUILD), tutor=there_tutor)
     # The same two people, but asking from this guild about the other guild's booking.
     for call in (
-        notes.open_notes(STUDENT, there.booking_id, ctx),
+        notes.open_notes(notes.OpenNotes(STUDENT, there.booking_id), ctx),
         notes.set_goals(goals(STUDENT, there.booking_id, "Sneaky"), ctx),
         notes.add_note(note(TUTOR, there.booking_id, "Sneaky"), ctx),
-        notes.open_notes(STUDENT, 999_999, ctx),
+        notes.open_notes(notes.OpenNotes(STUDENT, 999_999), ctx),
     ):
         with pytest.raises(NotFoundError) as caught:
             await call
@@ -146,11 +148,11 @@ async def test_a_booking_of_another_guild_or_none_at_all_is_not_found(ctx, uow_f
 
 async def test_goals_saved_over_the_other_sides_newer_edit_are_refused(ctx):
     booking = await booked(ctx)
-    seen = (await notes.open_notes(STUDENT, booking.booking_id, ctx)).goals.version
+    seen = (await notes.open_notes(notes.OpenNotes(STUDENT, booking.booking_id), ctx)).goals.version
     await notes.set_goals(goals(TUTOR, booking.booking_id, "Tutor's plan", seen=seen), ctx)
     with pytest.raises(ConflictError, match="goals_changed"):
         await notes.set_goals(goals(STUDENT, booking.booking_id, "Student's plan", seen), ctx)
-    card = await notes.open_notes(STUDENT, booking.booking_id, ctx)
+    card = await notes.open_notes(notes.OpenNotes(STUDENT, booking.booking_id), ctx)
     assert (card.goals.text, card.goals.version) == ("Tutor's plan", 1)
 
 
@@ -182,62 +184,64 @@ async def test_empty_and_oversized_input_is_refused_with_nothing_stored(ctx, uow
         await notes.set_goals(goals(STUDENT, booking.booking_id, "g" * 1001), ctx)
     assert caught.value.field == "notes_goals"
     with pytest.raises(InputError):
-        await notes.set_template(TUTOR, "calculus", "t" * 1001, ctx)
-    card = await notes.open_notes(TUTOR, booking.booking_id, ctx)
+        await notes.set_template(notes.SetTemplate(TUTOR, "calculus", "t" * 1001), ctx)
+    card = await notes.open_notes(notes.OpenNotes(TUTOR, booking.booking_id), ctx)
     assert (card.goals.version, card.total, card.prefill) == (0, 0, "")
     assert await stored_notes(uow_factory, booking) == 0
 
 
 async def test_the_tutors_template_prefills_their_notes_on_that_subject(ctx):
     booking = await booked(ctx)
-    assert (await notes.open_template(TUTOR, "calculus", ctx)).text == ""
-    saved = await notes.set_template(TUTOR, "calculus", TEMPLATE, ctx)
+    assert (await notes.open_template(notes.OpenTemplate(TUTOR, "calculus"), ctx)).text == ""
+    saved = await notes.set_template(notes.SetTemplate(TUTOR, "calculus", TEMPLATE), ctx)
     assert saved.text == TEMPLATE
-    prompt = await notes.open_template(TUTOR, "calculus", ctx)
+    prompt = await notes.open_template(notes.OpenTemplate(TUTOR, "calculus"), ctx)
     assert (prompt.subject_key, prompt.subject_name, prompt.text) == (
         "calculus", "Calculus", TEMPLATE,
     )  # fmt: skip
 
-    assert (await notes.open_notes(TUTOR, booking.booking_id, ctx)).prefill == TEMPLATE
-    assert (await notes.open_notes(STUDENT, booking.booking_id, ctx)).prefill == ""
+    assert (
+        await notes.open_notes(notes.OpenNotes(TUTOR, booking.booking_id), ctx)
+    ).prefill == TEMPLATE
+    assert (await notes.open_notes(notes.OpenNotes(STUDENT, booking.booking_id), ctx)).prefill == ""
     with pytest.raises(ConflictError, match="note_is_template"):
         await notes.add_note(note(TUTOR, booking.booking_id, TEMPLATE), ctx)
     filled = TEMPLATE.replace("covered:", "covered: chain rule")
     kept = await notes.add_note(note(TUTOR, booking.booking_id, filled), ctx)
     assert kept.text == filled
 
-    await notes.set_template(TUTOR, "calculus", "   ", ctx)
-    assert (await notes.open_notes(TUTOR, booking.booking_id, ctx)).prefill == ""
-    assert (await notes.open_template(TUTOR, "calculus", ctx)).text == ""
+    await notes.set_template(notes.SetTemplate(TUTOR, "calculus", "   "), ctx)
+    assert (await notes.open_notes(notes.OpenNotes(TUTOR, booking.booking_id), ctx)).prefill == ""
+    assert (await notes.open_template(notes.OpenTemplate(TUTOR, "calculus"), ctx)).text == ""
 
 
 async def test_templates_are_for_tutors_and_the_subjects_they_teach(ctx):
     with pytest.raises(ConflictError, match="template_subject_not_taught"):
-        await notes.set_template(TUTOR, "physics", TEMPLATE, ctx)
+        await notes.set_template(notes.SetTemplate(TUTOR, "physics", TEMPLATE), ctx)
     with pytest.raises(ConflictError, match="template_subject_not_taught"):
-        await notes.open_template(TUTOR, "no-such-subject", ctx)
+        await notes.open_template(notes.OpenTemplate(TUTOR, "no-such-subject"), ctx)
     with pytest.raises(NotFoundError) as caught:
-        await notes.set_template(STUDENT, "calculus", TEMPLATE, ctx)
+        await notes.set_template(notes.SetTemplate(STUDENT, "calculus", TEMPLATE), ctx)
     assert caught.value.entity == "tutor_profile"
     with pytest.raises(NotFoundError):
-        await notes.open_template(STUDENT, "calculus", ctx)
+        await notes.open_template(notes.OpenTemplate(STUDENT, "calculus"), ctx)
 
 
 async def test_a_template_of_another_subject_does_not_prefill(ctx):
     await add_tutor(ctx, 22, subjects=("calculus", "physics"))
     tutor = actor(22)
     booking = await booked(ctx, tutor=tutor)
-    await notes.set_template(tutor, "physics", "Experiments:", ctx)
-    assert (await notes.open_notes(tutor, booking.booking_id, ctx)).prefill == ""
+    await notes.set_template(notes.SetTemplate(tutor, "physics", "Experiments:"), ctx)
+    assert (await notes.open_notes(notes.OpenNotes(tutor, booking.booking_id), ctx)).prefill == ""
 
 
 async def test_a_declined_request_has_no_notes_and_is_not_offered(ctx):
     declined = await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(2, 10)), ctx)
     await bookings.decline(bookings.DeclineBooking(TUTOR, declined.booking_id), ctx)
     with pytest.raises(InvalidTransitionError) as caught:
-        await notes.open_notes(STUDENT, declined.booking_id, ctx)
+        await notes.open_notes(notes.OpenNotes(STUDENT, declined.booking_id), ctx)
     assert (caught.value.action, caught.value.from_state) == ("notes", "declined")
-    assert await notes.note_bookings(STUDENT, ctx) == []
+    assert await notes.note_bookings(notes.ListNoteBookings(STUDENT), ctx) == []
 
 
 async def test_the_booking_choices_offer_one_booking_per_person(ctx):
@@ -245,6 +249,8 @@ async def test_the_booking_choices_offer_one_booking_per_person(ctx):
     first = await booked(ctx, at(2, 10))
     await booked(ctx, at(3, 10))
     other = await booked(ctx, at(2, 14), tutor=actor(22))
-    chosen = await notes.note_bookings(STUDENT, ctx)
+    chosen = await notes.note_bookings(notes.ListNoteBookings(STUDENT), ctx)
     assert [b.booking_id for b in chosen] == [first.booking_id, other.booking_id]
-    assert [b.booking_id for b in await notes.note_bookings(TUTOR, ctx)] == [first.booking_id]
+    assert [
+        b.booking_id for b in await notes.note_bookings(notes.ListNoteBookings(TUTOR), ctx)
+    ] == [first.booking_id]

@@ -69,7 +69,7 @@ async def test_a_review_is_refused_before_the_session_is_completed(ctx):
     booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
     await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     with pytest.raises(InvalidTransitionError) as caught:
-        await reviews.open_review(STUDENT, booking.booking_id, ctx)
+        await reviews.open_review(reviews.OpenReview(STUDENT, booking.booking_id), ctx)
     assert caught.value.from_state == "confirmed"
     with pytest.raises(InvalidTransitionError):
         await reviews.leave(write(booking.booking_id), ctx)
@@ -77,7 +77,7 @@ async def test_a_review_is_refused_before_the_session_is_completed(ctx):
 
 async def test_the_student_reviews_once_and_the_tutor_is_told(ctx, clock, uow_factory):
     booking = await completed(ctx, clock)
-    prompt = await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    prompt = await reviews.open_review(reviews.OpenReview(STUDENT, booking.booking_id), ctx)
     assert prompt.about is Party.TUTOR
     assert (prompt.own, prompt.received, prompt.writable) == (None, None, True)
     saved = await reviews.leave(write(booking.booking_id, text="Clear and patient"), ctx)
@@ -87,9 +87,11 @@ async def test_the_student_reviews_once_and_the_tutor_is_told(ctx, clock, uow_fa
     assert ("review_received", TUTOR_ID) in kinds
     with pytest.raises(ConflictError, match="already_reviewed"):
         await reviews.leave(write(booking.booking_id, stars="1"), ctx)
-    again = await reviews.open_form(STUDENT, booking.booking_id, ctx)
+    again = await reviews.open_form(reviews.OpenReviewForm(STUDENT, booking.booking_id), ctx)
     assert again.own == saved.review
-    assert (await reviews.open_review(TUTOR, booking.booking_id, ctx)).received == saved.review
+    assert (
+        await reviews.open_review(reviews.OpenReview(TUTOR, booking.booking_id), ctx)
+    ).received == saved.review
 
 
 async def test_edit_within_the_window_then_it_is_locked(ctx, clock):
@@ -103,27 +105,31 @@ async def test_edit_within_the_window_then_it_is_locked(ctx, clock):
     with pytest.raises(ConflictError, match="review_locked"):
         await reviews.edit(write(booking.booking_id, stars="1"), ctx)
     with pytest.raises(ConflictError, match="review_locked"):
-        await reviews.open_form(STUDENT, booking.booking_id, ctx)
-    assert not (await reviews.open_review(STUDENT, booking.booking_id, ctx)).writable
+        await reviews.open_form(reviews.OpenReviewForm(STUDENT, booking.booking_id), ctx)
+    assert not (
+        await reviews.open_review(reviews.OpenReview(STUDENT, booking.booking_id), ctx)
+    ).writable
 
 
 async def test_the_tutor_replies_once(ctx, clock):
     booking = await completed(ctx, clock)
     with pytest.raises(NotFoundError):
-        await reviews.open_reply(TUTOR, booking.booking_id, ctx)
+        await reviews.open_reply(reviews.OpenReply(TUTOR, booking.booking_id), ctx)
     await reviews.leave(write(booking.booking_id), ctx)
-    await reviews.open_reply(TUTOR, booking.booking_id, ctx)
-    answered = await reviews.reply(TUTOR, booking.booking_id, "Thanks! Good luck.", ctx)
+    await reviews.open_reply(reviews.OpenReply(TUTOR, booking.booking_id), ctx)
+    answered = await reviews.reply(
+        reviews.ReplyToReview(TUTOR, booking.booking_id, "Thanks! Good luck."), ctx
+    )
     assert answered.reply == "Thanks! Good luck."
     assert answered.content.stars == 5
     with pytest.raises(ConflictError, match="already_replied"):
-        await reviews.reply(TUTOR, booking.booking_id, "Another", ctx)
+        await reviews.reply(reviews.ReplyToReview(TUTOR, booking.booking_id, "Another"), ctx)
     with pytest.raises(ConflictError, match="already_replied"):
-        await reviews.open_reply(TUTOR, booking.booking_id, ctx)
+        await reviews.open_reply(reviews.OpenReply(TUTOR, booking.booking_id), ctx)
     with pytest.raises(NotFoundError):  # the tutor has not reviewed the student
-        await reviews.reply(STUDENT, booking.booking_id, "Me?", ctx)
+        await reviews.reply(reviews.ReplyToReview(STUDENT, booking.booking_id, "Me?"), ctx)
     with pytest.raises(PermissionDeniedError):
-        await reviews.reply(actor(99), booking.booking_id, "Me?", ctx)
+        await reviews.reply(reviews.ReplyToReview(actor(99), booking.booking_id, "Me?"), ctx)
 
 
 async def test_bad_input_is_refused_and_nothing_is_stored(ctx, clock):
@@ -136,7 +142,9 @@ async def test_bad_input_is_refused_and_nothing_is_stored(ctx, clock):
     for cmd in bad:
         with pytest.raises(InputError):
             await reviews.leave(cmd, ctx)
-    assert (await reviews.open_review(STUDENT, booking.booking_id, ctx)).own is None
+    assert (
+        await reviews.open_review(reviews.OpenReview(STUDENT, booking.booking_id), ctx)
+    ).own is None
     with pytest.raises(PermissionDeniedError):
         await reviews.leave(write(booking.booking_id, who=actor(99)), ctx)
 
@@ -151,8 +159,8 @@ async def test_abusive_text_is_held_listed_for_moderators_and_released(ctx, cloc
     listing = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
     assert [r.booking_id for r in listing.held_reviews] == [booking.booking_id]
     with pytest.raises(PermissionDeniedError):
-        await reviews.release(STUDENT, booking.booking_id, ctx)
-    [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
+        await reviews.release(reviews.ReleaseReviews(STUDENT, booking.booking_id), ctx)
+    [released] = await reviews.release(reviews.ReleaseReviews(MODERATOR, booking.booking_id), ctx)
     assert released.counts
     assert (
         await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
@@ -177,7 +185,7 @@ async def test_the_rating_ranks_and_shows_once_enough_reviews_count(ctx, clock, 
     card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (None, 2)
     assert await _find(ctx) == [TUTOR_ID, OTHER_TUTOR_ID]
-    await reviews.release(MODERATOR, done[2].booking_id, ctx)
+    await reviews.release(reviews.ReleaseReviews(MODERATOR, done[2].booking_id), ctx)
     card = await profiles.view(profiles.ViewProfile(GUILD, OTHER_TUTOR_ID), ctx)
     assert (card.rating, card.review_count) == (5.0, 3)
     assert await _find(ctx) == [OTHER_TUTOR_ID, TUTOR_ID]
@@ -192,9 +200,12 @@ async def test_the_rating_ranks_and_shows_once_enough_reviews_count(ctx, clock, 
 async def test_autocomplete_offers_only_completed_sessions(ctx, clock):
     done = await completed(ctx, clock)
     await bookings.book(book_cmd(STUDENT, TUTOR_ID, at(4, 10)), ctx)
-    offered = await reviews.reviewable(STUDENT, ctx)
+    offered = await reviews.reviewable(reviews.ListReviewable(STUDENT), ctx)
     assert [b.booking_id for b in offered] == [done.booking_id]
-    assert await reviews.reviewed_among(STUDENT, [done.booking_id], ctx) == set()
+    assert (
+        await reviews.reviewed_among(reviews.ReviewedAmong(STUDENT, (done.booking_id,)), ctx)
+        == set()
+    )
 
 
 def of_student(booking_id, stars="4", aspects=("prepared", "respectful"), text=""):
@@ -209,13 +220,13 @@ async def test_the_tutor_reviews_the_student_once_after_completion(ctx, clock, u
     booking = await bookings.book(book_cmd(STUDENT, TUTOR_ID, STARTS[0]), ctx)
     await bookings.accept(bookings.AcceptBooking(TUTOR, booking.booking_id), ctx)
     with pytest.raises(InvalidTransitionError):
-        await reviews.open_form(TUTOR, booking.booking_id, ctx)
+        await reviews.open_form(reviews.OpenReviewForm(TUTOR, booking.booking_id), ctx)
     with pytest.raises(InvalidTransitionError):
         await reviews.leave(of_student(booking.booking_id), ctx)
     clock.set(STARTS[0] + timedelta(minutes=5))
     await sessions.complete(sessions.CompleteSession(STUDENT, booking.booking_id), ctx)
 
-    prompt = await reviews.open_form(TUTOR, booking.booking_id, ctx)
+    prompt = await reviews.open_form(reviews.OpenReviewForm(TUTOR, booking.booking_id), ctx)
     assert (prompt.about, prompt.own, prompt.received) == (Party.STUDENT, None, None)
     saved = await reviews.leave(of_student(booking.booking_id, text="Came prepared"), ctx)
     assert (saved.review.reviewee_id, saved.review.about) == (STUDENT_ID, Party.STUDENT)
@@ -234,20 +245,26 @@ async def test_both_sides_review_and_each_replies_once(ctx, clock):
     booking = await completed(ctx, clock)
     await reviews.leave(write(booking.booking_id, stars="5"), ctx)
     await reviews.leave(of_student(booking.booking_id, stars="3"), ctx)
-    seen_by_student = await reviews.open_review(STUDENT, booking.booking_id, ctx)
+    seen_by_student = await reviews.open_review(
+        reviews.OpenReview(STUDENT, booking.booking_id), ctx
+    )
     assert seen_by_student.own is not None
     assert seen_by_student.own.content.stars == 5
     assert seen_by_student.received is not None
     assert seen_by_student.received.content.stars == 3
-    await reviews.open_reply(STUDENT, booking.booking_id, ctx)
-    answered = await reviews.reply(STUDENT, booking.booking_id, "Thanks, will do.", ctx)
+    await reviews.open_reply(reviews.OpenReply(STUDENT, booking.booking_id), ctx)
+    answered = await reviews.reply(
+        reviews.ReplyToReview(STUDENT, booking.booking_id, "Thanks, will do."), ctx
+    )
     assert (answered.reviewer_id, answered.reply) == (TUTOR_ID, "Thanks, will do.")
     assert answered.content.stars == 3
     with pytest.raises(ConflictError, match="already_replied"):
-        await reviews.open_reply(STUDENT, booking.booking_id, ctx)
+        await reviews.open_reply(reviews.OpenReply(STUDENT, booking.booking_id), ctx)
     with pytest.raises(ConflictError, match="already_replied"):
-        await reviews.reply(STUDENT, booking.booking_id, "Once more", ctx)
-    tutor_side = await reviews.reply(TUTOR, booking.booking_id, "Thank you!", ctx)
+        await reviews.reply(reviews.ReplyToReview(STUDENT, booking.booking_id, "Once more"), ctx)
+    tutor_side = await reviews.reply(
+        reviews.ReplyToReview(TUTOR, booking.booking_id, "Thank you!"), ctx
+    )
     assert tutor_side.reviewer_id == STUDENT_ID
 
 
@@ -257,15 +274,15 @@ async def test_an_abusive_review_of_a_student_is_held_then_released(ctx, clock, 
     assert saved.review.status is ReviewStatus.HELD
     assert notices(await action_rows(uow_factory, "notify"), "review_received") == []
     with pytest.raises(InvalidTransitionError):
-        await reviews.open_reply(STUDENT, booking.booking_id, ctx)
+        await reviews.open_reply(reviews.OpenReply(STUDENT, booking.booking_id), ctx)
     await reviews.leave(write(booking.booking_id, text="You scammer"), ctx)
     listing = await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), ctx)
     assert sorted(r.reviewer_id for r in listing.held_reviews) == [STUDENT_ID, TUTOR_ID]
-    released = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    released = await reviews.release(reviews.ReleaseReviews(MODERATOR, booking.booking_id), ctx)
     assert sorted(r.reviewer_id for r in released) == [STUDENT_ID, TUTOR_ID]
     assert all(r.counts for r in released)
     with pytest.raises(InvalidTransitionError):
-        await reviews.release(MODERATOR, booking.booking_id, ctx)
+        await reviews.release(reviews.ReleaseReviews(MODERATOR, booking.booking_id), ctx)
 
 
 async def test_reviews_of_a_student_never_move_their_tutor_ranking(ctx, clock):
@@ -323,7 +340,7 @@ async def test_a_review_right_after_the_reviewer_disputed_the_session_is_held(
     assert held.flag_reason == "retaliation"
     notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]
     assert "review_received" not in notified
-    [released] = await reviews.release(MODERATOR, booking.booking_id, ctx)
+    [released] = await reviews.release(reviews.ReleaseReviews(MODERATOR, booking.booking_id), ctx)
     assert released.counts
     assert (await profiles.view(profiles.ViewProfile(GUILD, TUTOR_ID), ctx)).review_count == 1
     notified = [r.payload["notice"] for r in await action_rows(uow_factory, "notify")]

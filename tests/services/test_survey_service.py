@@ -80,7 +80,7 @@ async def test_each_side_answers_once_with_its_time(ctx, clock, uow_factory):
         await survey.answer(AnswerSurvey(STUDENT, booking.booking_id, "not_helpful"), ctx)
     assert caught.value.reason == "survey_answered"
     with pytest.raises(ConflictError):
-        await survey.asks_reason(STUDENT, booking.booking_id, "helped", ctx)
+        await survey.asks_reason(survey.PreviewAnswer(STUDENT, booking.booking_id, "helped"), ctx)
     async with uow_factory(read_only=True) as uow:
         stored = await uow.surveys.of_booking(booking.booking_id, STUDENT_ID)
     assert stored is not None
@@ -91,7 +91,7 @@ async def test_a_stranger_is_refused(ctx, clock):
     booking = await completed(ctx, clock)
     stranger = actor(99)
     with pytest.raises(PermissionDeniedError):
-        await survey.asks_reason(stranger, booking.booking_id, "helped", ctx)
+        await survey.asks_reason(survey.PreviewAnswer(stranger, booking.booking_id, "helped"), ctx)
     with pytest.raises(PermissionDeniedError):
         await survey.answer(AnswerSurvey(stranger, booking.booking_id, "helped"), ctx)
 
@@ -108,8 +108,12 @@ async def test_not_helpful_keeps_the_reason_and_suggests_other_tutors_only(ctx, 
     await add_tutor(ctx, 26, subjects=("physics",))
     booking = await completed(ctx, clock)
 
-    assert await survey.asks_reason(STUDENT, booking.booking_id, "not_helpful", ctx)
-    assert not await survey.asks_reason(TUTOR, booking.booking_id, "not_helpful", ctx)
+    assert await survey.asks_reason(
+        survey.PreviewAnswer(STUDENT, booking.booking_id, "not_helpful"), ctx
+    )
+    assert not await survey.asks_reason(
+        survey.PreviewAnswer(TUTOR, booking.booking_id, "not_helpful"), ctx
+    )
     answered = await survey.answer(
         AnswerSurvey(STUDENT, booking.booking_id, "not_helpful", "  Went\ttoo fast "), ctx
     )

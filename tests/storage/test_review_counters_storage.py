@@ -97,7 +97,9 @@ async def history(ctx: ServiceContext, clock) -> None:
     await reviews.leave(by_student(done[3], "5"), ctx)
     await reviews.edit(by_student(done[3], "4", "idiot"), ctx)  # held by the edit
     await reviews.edit(by_student(done[2], "4", "fine"), ctx)  # still held
-    await reviews.release(MODERATOR, done[2], ctx)  # counted from now on, with 4 stars
+    await reviews.release(
+        reviews.ReleaseReviews(MODERATOR, done[2]), ctx
+    )  # counted from now on, with 4 stars
     for booking_id in done:  # the tutor's reviews of the student: never a tutor rating
         await reviews.leave(by_tutor(booking_id, "1"), ctx)
 
@@ -125,8 +127,8 @@ async def test_changes_of_one_review_at_once_never_count_twice(service_context, 
         asyncio.gather(
             reviews.edit(by_student(done[0], "2"), service_context),
             reviews.edit(by_student(done[0], "3"), service_context),
-            reviews.release(MODERATOR, done[1], service_context),
-            reviews.release(MODERATOR, done[1], service_context),
+            reviews.release(reviews.ReleaseReviews(MODERATOR, done[1]), service_context),
+            reviews.release(reviews.ReleaseReviews(MODERATOR, done[1]), service_context),
             return_exceptions=True,
         ),
         timeout=30,
