@@ -15,7 +15,8 @@ from pathlib import Path
 
 from demo.campus import Campus, running_campus
 from demo.clock import DemoClock
-from demo.journey import STEPS, DemoStepFailedError
+from demo.free_steps import STEPS
+from demo.journey import DemoStepFailedError
 from demo.mailbox import running_mailbox
 from demo.paid_steps import PAID_STEPS
 from demo.trust_steps import SEALED_IN_DEMO

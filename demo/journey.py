@@ -12,7 +12,6 @@ from demo.expect import DemoStepFailedError, expect
 from demo.trust_steps import (
     a_dispute_carries_a_file_and_the_log,
     an_off_platform_attempt_is_flagged,
-    tutor_verifies_a_campus_email,
 )
 from discord_emulator import Channel, Message, User
 from marketplace.domain.booking import Booking
@@ -420,19 +419,3 @@ async def a_member_exports_then_deletes_their_data(c: Campus) -> None:
         expect(await emu.click(sam, refused.message, label="Confirm"), "deleted")
     else:
         expect(refused, "cancel")
-
-
-STEPS = (
-    admin_configures_the_server,
-    student_onboards,
-    tutor_onboards,
-    student_looks_at_the_tutor,
-    tutor_publishes_availability,
-    tutor_verifies_a_campus_email,
-    student_finds_and_books,
-    student_reschedules_then_cancels,
-    closed_dms_fall_back_to_the_help_channel,
-    a_report_reaches_the_moderators,
-    a_free_session_from_space_to_review,
-    a_member_exports_then_deletes_their_data,
-)

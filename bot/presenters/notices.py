@@ -48,6 +48,7 @@ CALENDAR_KINDS = frozenset(
 )
 
 
+DROP_IN_KINDS = frozenset({NoticeKind.QUEUE_CALLED, NoticeKind.QUEUE_SKIPPED})
 RESTRICTION_KINDS = frozenset({NoticeKind.RESTRICTED, NoticeKind.RESTRICTION_LIFTED})
 # Notices about the member's account, not about a booking.
 ACCOUNT_KINDS = RESTRICTION_KINDS | {
@@ -94,6 +95,9 @@ def render_notice(
         colour=BRAND_COLOUR,
     )
     if booking is None:
+        return RenderedNotice(embed, None, None)
+    if notice.kind in DROP_IN_KINDS:  # a help happening now, of no set length
+        embed.set_footer(text=f"Booking #{booking.booking_id}")
         return RenderedNotice(embed, None, None)
     lines = _booking_lines(notice, booking, subject_name, locale)
     embed.description = clip(f"{body}\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)

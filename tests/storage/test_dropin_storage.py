@@ -16,11 +16,16 @@ from marketplace.domain.booking import BookingState
 from marketplace.domain.dropin import VisitState
 from marketplace.domain.errors import ConflictError, InputError
 from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
+from marketplace.jobs import JobRunner
+from marketplace.ports import NoticeKind
 from marketplace.services import bookings, dropin
+from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import DropInVisitRow
+from marketplace.storage.scheduled_actions import SqlActionQueue
 from tests.services.marketplace_world import (
     NOW,
     TUTOR_ID,
+    RecordingNotifier,
     action_rows,
     add_student,
     add_tutor,
@@ -355,3 +360,28 @@ async def test_every_change_queues_one_refresh_of_the_queue_message(
 
     assert [r.payload["version"] for r in shows] == [1, 2, 3, 4]
     assert {r.payload["hours"] for r in shows} == {opened.hours.hours_id}
+
+
+async def test_a_call_the_tutor_skipped_before_it_went_out_is_not_sent(
+    service_context, clock, database
+):
+    world = await build_world(service_context, clock)
+    opened = await _open(service_context, world.tutor)
+    await _queue(service_context, 31, 32)
+    hours = dropin.OnHours(world.tutor, opened.hours.hours_id)
+    await dropin.call_next(hours, service_context)
+    clock.set(NOW + timedelta(minutes=1))
+    await dropin.skip(hours, service_context)  # before the runner delivered "your turn"
+    await dropin.call_next(hours, service_context)  # 32, still in session
+    notifier = RecordingNotifier()
+    runner = JobRunner(
+        SqlActionQueue(database, clock=clock), Handlers(service_context, notifier).by_kind(), clock
+    )
+
+    while await runner.sweep():
+        pass
+
+    sent = [(n.kind, n.user_id) for n in notifier.notices]
+    assert (NoticeKind.QUEUE_CALLED, 32) in sent
+    assert (NoticeKind.QUEUE_CALLED, 31) not in sent
+    assert (NoticeKind.QUEUE_SKIPPED, 31) in sent
