@@ -26,6 +26,7 @@ from bot.flows.open_forms import OpenForms
 from bot.flows.queue_buttons import QUEUE_BUTTONS
 from bot.flows.report import REPORT_BUTTONS
 from bot.flows.reviews import REVIEW_BUTTONS
+from bot.flows.series_buttons import SERIES_BUTTONS
 from bot.flows.space_buttons import SPACE_BUTTONS
 from bot.flows.survey import SURVEY_BUTTONS
 from bot.flows.verify_email import EnterCodeButton
@@ -161,6 +162,7 @@ class TutorBot(commands.AutoShardedBot):
             *FLAG_BUTTONS,
             *REQUEST_BUTTONS,
             *QUEUE_BUTTONS,
+            *SERIES_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

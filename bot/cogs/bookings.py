@@ -18,8 +18,10 @@ from bot.flows.confirm import Answer, ConfirmView
 from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.pay import booked_answer
 from bot.presenters.bookings import booking_choices, bookings_embed, counterpart
+from bot.presenters.series import plan_text
 from bot.replies import reply
-from marketplace.services import booking_views, bookings, onboarding
+from marketplace.domain.booking import BookingState
+from marketplace.services import booking_views, bookings, onboarding, series
 
 
 class BookingCog(BotCog):
@@ -32,6 +34,8 @@ class BookingCog(BotCog):
         duration="Length in minutes (the lengths this server offers)",
         subject="The subject (defaults to one you both share)",
         note="Anything the tutor should know (optional)",
+        repeat="weekly books the same time every week (a series)",
+        weeks="How many weeks, 2-16 (a weekly series; default 4)",
     )
     @app_commands.guild_only()
     async def book(  # noqa: PLR0917 - slash command options are positional
@@ -42,8 +46,10 @@ class BookingCog(BotCog):
         duration: int | None = None,
         subject: str | None = None,
         note: str | None = None,
+        repeat: Literal["none", "weekly"] = "none",
+        weeks: app_commands.Range[int, 2, 16] | None = None,
     ) -> None:
-        """Echo the time back; Confirm sends the request."""
+        """Echo the time (or every week) back; Confirm sends the request."""
         ctx = self.bot.services
         actor = actor_of(interaction)
         offered = await booking_views.allowed_durations(actor.guild_id, ctx)
@@ -55,6 +61,9 @@ class BookingCog(BotCog):
             actor, tutor.id, duration, when=when, subject_key=subject, note=note or "",
             channel_id=interaction.channel_id,
         )  # fmt: skip
+        if repeat == "weekly" or weeks is not None:
+            await self._book_series(interaction, series.BookSeries(cmd, weeks or 4), tutor.id)
+            return
         start = await bookings.check_bookable(cmd, ctx)
 
         async def send() -> Answer:
@@ -65,6 +74,26 @@ class BookingCog(BotCog):
             minutes=duration, tutor=tutor.id, start=int(start.timestamp())
         )
         view = ConfirmView(actor.user_id, send, key="time")
+        await reply(interaction, prompt, view=view, ephemeral=True)
+
+    async def _book_series(
+        self, interaction: discord.Interaction, cmd: series.BookSeries, tutor_id: int
+    ) -> None:
+        """List every week, then book those that fit on Confirm."""
+        ctx = self.bot.services
+        plan = await series.plan(cmd, ctx)
+        prompt = plan_text(plan, cmd.book.duration_minutes, tutor_id, interaction.user.id)
+
+        async def send() -> str:
+            booked = await series.book(cmd, ctx)
+            confirmed = booked.bookings[0].state is BookingState.CONFIRMED
+            template = texts.SERIES_CONFIRMED_REPLY if confirmed else texts.SERIES_REQUESTED_REPLY
+            text = template.format(count=len(booked.bookings), tutor=tutor_id)
+            if booked.skipped:
+                text += texts.SERIES_SKIPPED_REPLY.format(count=len(booked.skipped))
+            return text
+
+        view = ConfirmView(interaction.user.id, send, key="series")
         await reply(interaction, prompt, view=view, ephemeral=True)
 
     @book.autocomplete("duration")

@@ -12,6 +12,7 @@ import discord
 
 from bot import texts
 from bot.flows.booking_buttons import notice_view
+from bot.flows.series_buttons import series_request_view
 from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
@@ -37,6 +38,7 @@ from marketplace.ports.notice_details import (
     RequestDetails,
     RestrictedDetails,
     ScreeningWarningDetails,
+    SeriesDetails,
     VerificationRejectedDetails,
     VerificationSetDetails,
 )
@@ -161,6 +163,13 @@ def _no_show_lines(notice: Notice, booking: Booking, _locale: str = "") -> list[
     return [*money, texts.NO_SHOW_DISPUTE]
 
 
+def _series_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
+    """Every week of the series, as each reader's local time."""
+    details = _details(notice, SeriesDetails)
+    starts = [f"<t:{start}:f>" for start in details.starts.split(",") if start]
+    return [texts.SERIES_WEEKS_LINE.format(count=details.count, starts=", ".join(starts))]
+
+
 def _dispute_resolved_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
     details = _details(notice, DisputeResolvedDetails)
     return [texts.DISPUTE_RESULT.get(details.outcome, "").format(refund=details.refund)]
@@ -173,6 +182,8 @@ _KIND_LINES: dict[NoticeKind, Callable[[Notice, Booking, str], list[str]]] = {
     NoticeKind.BOOKING_CONFIRMED: _confirmed_lines,
     NoticeKind.NO_SHOW_RECORDED: _no_show_lines,
     NoticeKind.DISPUTE_RESOLVED: _dispute_resolved_lines,
+    NoticeKind.SERIES_REQUESTED: _series_lines,
+    NoticeKind.SERIES_CONFIRMED: _series_lines,
 }
 """The lines only some kinds of booking notice carry, by kind."""
 
@@ -181,6 +192,9 @@ def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
     """The notice's buttons: the survey's three answers, or the booking's own."""
     if notice.kind is NoticeKind.SURVEY:
         return survey_view(booking.guild_id, booking.booking_id)
+    if notice.kind is NoticeKind.SERIES_REQUESTED:
+        series_id = _details(notice, SeriesDetails).series
+        return series_request_view(booking.guild_id, int(series_id)) if series_id else None
     return notice_view(notice)
 
 

@@ -256,6 +256,15 @@ class QueueClosedDetails(_TextDetails):
     slot: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesDetails(_TextDetails):
+    """A weekly series: its id, how many weeks, and their starts (Unix seconds, commas)."""
+
+    series: str = ""
+    count: str = ""
+    starts: str = ""
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
@@ -275,5 +284,6 @@ NoticeDetails: TypeAlias = (
     | ScreeningWarningDetails
     | QueueSkippedDetails
     | QueueClosedDetails
+    | SeriesDetails
 )
 """Whatever a notice carries beyond its kind; which one is fixed by the kind."""

@@ -27,6 +27,7 @@ from marketplace.ports.notice_details import (
     RequestDetails,
     RestrictedDetails,
     ScreeningWarningDetails,
+    SeriesDetails,
     VerificationRejectedDetails,
     VerificationSetDetails,
 )
@@ -66,6 +67,8 @@ class NoticeKind(StrEnum):
     QUEUE_CALLED = "queue_called"  # to a drop-in student: a tutor called them (the booking)
     QUEUE_SKIPPED = "queue_skipped"  # to a drop-in student: skipped, back in line or out
     QUEUE_CLOSED = "queue_closed"  # to a student still waiting when drop-in hours ended
+    SERIES_REQUESTED = "series_requested"  # to the tutor: a weekly series, Accept / Decline
+    SERIES_CONFIRMED = "series_confirmed"  # to the student (and both if instant): the weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,8 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SCREENING_WARNING: ScreeningWarningDetails,
     NoticeKind.QUEUE_SKIPPED: QueueSkippedDetails,
     NoticeKind.QUEUE_CLOSED: QueueClosedDetails,
+    NoticeKind.SERIES_REQUESTED: SeriesDetails,
+    NoticeKind.SERIES_CONFIRMED: SeriesDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

@@ -40,6 +40,7 @@ from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
 from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.scheduled import ScheduledActions
+from marketplace.ports.series import SeriesRepository
 from marketplace.ports.spaces import BookingChannels, SpaceRepository
 from marketplace.ports.stats import StatsRepository
 from marketplace.ports.survey import SurveyRepository
@@ -203,6 +204,11 @@ class UnitOfWork(Protocol):
     @property
     def surveys(self) -> SurveyRepository:
         """Post-session survey answers, inside this transaction."""
+        ...
+
+    @property
+    def series(self) -> SeriesRepository:
+        """Weekly series and their weeks, inside this transaction."""
         ...
 
     @property

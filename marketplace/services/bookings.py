@@ -236,7 +236,9 @@ async def ensure_free_among(
 
 
 @dataclass(frozen=True, slots=True)
-class _Draft:
+class BookingDraft:
+    """A booking that passed every check, not stored yet, with what the checks read."""
+
     booking: Booking
     policy: GuildPolicy
     price: Quote | None
@@ -244,7 +246,9 @@ class _Draft:
     next_slot_at: datetime | None  # the tutor's, as cached before this booking
 
 
-async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceContext) -> _Draft:
+async def prepare_draft(
+    uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceContext
+) -> BookingDraft:
     """Every check a booking must pass; the draft booking (no id yet), policy and price.
 
     The tutor's availability is read once, from now on: it decides this slot, and is
@@ -277,7 +281,7 @@ async def _prepare(uow: UnitOfWork, cmd: BookSession, note: str, ctx: ServiceCon
         uow, draft, start=start, end=end, policy=policy, now=now,
         student_busy=around.student_busy,
     )  # fmt: skip
-    return _Draft(draft, policy, price, known, gate.next_slot_at)
+    return BookingDraft(draft, policy, price, known, gate.next_slot_at)
 
 
 def next_slot_kept(
@@ -303,7 +307,7 @@ async def check_bookable(cmd: BookSession, ctx: ServiceContext) -> datetime:
     """Every check `book` makes, without booking: the start to echo back for Confirm."""
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
     async with ctx.uow(read_only=True) as uow:
-        draft = await _prepare(uow, cmd, note, ctx)
+        draft = await prepare_draft(uow, cmd, note, ctx)
     return draft.booking.start
 
 
@@ -318,7 +322,7 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     note = clean_text(cmd.note, field="note", max_len=NOTE_MAX, required=False)
     async with ctx.uow() as uow:
         await enter_guild(uow, actor, ctx)
-        draft = await _prepare(uow, cmd, note, ctx)
+        draft = await prepare_draft(uow, cmd, note, ctx)
         policy = draft.policy
         booking = await uow.bookings.add(draft.booking, timedelta(minutes=policy.buffer_minutes))
         if cmd.channel_id is not None:

@@ -260,7 +260,10 @@ class Handlers:
             booking, _ = booking.expire(now)
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
             await payments.release_hold(uow, booking, policy, now)
-            if unpaid:  # the tutor never saw it
+            membership = await uow.series.membership(booking.booking_id)
+            if membership is not None and not membership.is_first:
+                pass  # a series' later week: its first week's notice speaks for the series
+            elif unpaid:  # the tutor never saw it
                 unpaid_notice = ExpiredDetails(unpaid=True)
                 await scheduling.notify(
                     uow, booking, NoticeKind.BOOKING_EXPIRED, booking.student_id, now,

@@ -1006,3 +1006,30 @@ class DropInHelpRow(Base):
         ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
     )
     visit_id: Mapped[int] = mapped_column(ForeignKey("dropin_visit.id", ondelete="CASCADE"))
+
+
+class BookingSeriesRow(Base):
+    """A weekly series: one request for several weekly sessions, each a booking of its own."""
+
+    __tablename__ = "booking_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(BigInteger)
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    subject_key: Mapped[str] = mapped_column(String(80))
+    weeks: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class SeriesBookingRow(Base):
+    """One week of a series: its booking and which week it is (0 = the first)."""
+
+    __tablename__ = "series_booking"
+    __table_args__ = (Index("ix_series_booking_series", "series_id", "week_index"),)
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
+    )
+    series_id: Mapped[int] = mapped_column(ForeignKey("booking_series.id", ondelete="CASCADE"))
+    week_index: Mapped[int] = mapped_column(Integer)

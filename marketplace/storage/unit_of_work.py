@@ -49,6 +49,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
+from marketplace.storage.series_repository import SqlSeriesRepository
 from marketplace.storage.session_log_repository import SqlMessageFlags, SqlSessionLogs
 from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.stats_repository import SqlStatsRepository
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
     dropins: SqlDropInRepository
+    series: SqlSeriesRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -156,6 +158,7 @@ class SqlUnitOfWork:
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)
         self.dropins = SqlDropInRepository(session)
+        self.series = SqlSeriesRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

@@ -1,0 +1,62 @@
+"""Weekly series: `/book ... repeat:weekly`, the tutor's request, the confirmation."""
+
+from __future__ import annotations
+
+from bot.texts.bookings import NOTICE_BODIES, NOTICE_TITLES
+from bot.texts.common import CONFLICTS, FIELD_PROBLEMS
+
+SERIES_ACCEPT_LABEL = "Accept"
+SERIES_DECLINE_LABEL = "Decline"
+
+SERIES_CONFIRM = (
+    "Book **{count} weekly sessions** of {minutes} minutes with <@{tutor}>? "
+    "The tutor answers once for all of them."
+)
+SERIES_WEEK_OK = "✅ <t:{start}:F>"
+SERIES_WEEK_SKIPPED = "⚠️ ~~<t:{start}:F>~~ {why} It will be skipped."
+SERIES_WEEK_GAP = (
+    "⚠️ Week {week}: that time doesn't exist where the tutor is (the clocks jump forward). "
+    "It will be skipped."
+)
+SERIES_REQUESTED_REPLY = (
+    "Request sent for **{count} weekly sessions**; <@{tutor}> answers once for all of them. "
+    "`/bookings` shows each one."
+)
+SERIES_CONFIRMED_REPLY = (
+    "Booked: **{count} weekly sessions** with <@{tutor}>. `/bookings` shows each one."
+)
+SERIES_SKIPPED_REPLY = " {count} week(s) that didn't fit were skipped."
+SERIES_ACCEPTED = (
+    "Accepted: **{count} weekly sessions**. They're in your calendar with reminders. ✅"
+)
+SERIES_DECLINED = "Declined: the {count} weekly sessions. The student has been told."
+
+NOTICE_TITLES["series_requested"] = "📬 New weekly series request"
+NOTICE_BODIES["series_requested"] = (
+    "<@{student}> would like a **weekly {subject}** session with you. "
+    "Accept or decline once for every week below."
+)
+NOTICE_TITLES["series_confirmed"] = "✅ Weekly sessions confirmed"
+NOTICE_BODIES["series_confirmed"] = (
+    "Your weekly **{subject}** sessions with <@{other}> are on. Each one has its own "
+    "reminders and space; `/bookings` lets you move or cancel any of them."
+)
+SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
+
+CONFLICTS.update(
+    {
+        "series_paid_not_yet": (
+            "Weekly series can't be paid for yet in this server. Book each week on its own."
+        ),
+        "series_answered": "This series has been answered already, or its requests expired.",
+    }
+)
+FIELD_PROBLEMS.update(
+    {
+        ("weeks", "out_of_range"): "A weekly series is 2 to {limit} weeks long.",
+        ("weeks", "too_short"): (
+            "Fewer than {limit} of those weeks are free, so there's no series to book. "
+            "Try another time."
+        ),
+    }
+)

@@ -1,0 +1,31 @@
+"""The series port: weekly series and which bookings are their weeks."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from marketplace.domain.series import BookingSeries, SeriesMembership
+
+
+class SeriesRepository(Protocol):
+    """Weekly series, inside one transaction."""
+
+    async def add(self, series: BookingSeries) -> BookingSeries:
+        """Store a new series; it comes back with its id."""
+        ...
+
+    async def add_week(self, series_id: int, booking_id: int, week_index: int) -> None:
+        """Record that `booking_id` is week `week_index` of the series."""
+        ...
+
+    async def get(self, series_id: int) -> BookingSeries | None:
+        """One series."""
+        ...
+
+    async def booking_ids(self, series_id: int) -> list[int]:
+        """The series' bookings, first week first."""
+        ...
+
+    async def membership(self, booking_id: int) -> SeriesMembership | None:
+        """Where the booking sits in its series (None: not part of one)."""
+        ...
