@@ -1,0 +1,149 @@
+"""Weekly series through the real services, on SQLite and PostgreSQL.
+
+One request books every week that fits; the tutor answers once for all of them; a week
+that clashes is listed and skipped; the tutor's wall-clock time holds across DST.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from marketplace.domain.errors import ConflictError, InputError, NotFoundError
+from marketplace.jobs import JobRunner
+from marketplace.services import bookings, series
+from marketplace.services.job_handlers import Handlers
+from marketplace.storage.scheduled_actions import SqlActionQueue
+from tests.services.marketplace_world import (
+    TUTOR_ID,
+    RecordingNotifier,
+    action_rows,
+    add_student,
+    at,
+    book_cmd,
+    booking_rows,
+    build_world,
+    pending,
+)
+
+
+def _series(student, start, weeks=4, **changes) -> series.BookSeries:
+    return series.BookSeries(book_cmd(student, TUTOR_ID, start, **changes), weeks)
+
+
+def _notices(rows, kind: str) -> list:
+    return [r for r in rows if r.payload.get("notice") == kind]
+
+
+async def test_one_request_books_every_week_and_one_accept_confirms_them(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+
+    plan = await series.plan(_series(world.student, at(3, 10)), service_context)
+    assert [w.bookable for w in plan.weeks] == [True] * 4
+    booked = await series.book(_series(world.student, at(3, 10)), service_context)
+
+    rows = await booking_rows(uow_factory)
+    assert [(r.start_at, r.state) for r in rows] == [
+        (at(day, 10), "requested") for day in (3, 10, 17, 24)
+    ]
+    assert len({r.expires_at for r in rows}) == 1  # one answer deadline for the series
+    requests = _notices(await action_rows(uow_factory, "notify"), "series_requested")
+    assert [(r.user_id, r.payload["count"]) for r in requests] == [(TUTOR_ID, "4")]
+    assert not _notices(await action_rows(uow_factory, "notify"), "booking_requested")
+    assert len(await pending(uow_factory, "expire_request")) == 4
+
+    accepted = await series.accept(
+        series.OnSeries(world.tutor, booked.series.series_id), service_context
+    )
+
+    assert len(accepted) == 4
+    assert {r.state for r in await booking_rows(uow_factory)} == {"confirmed"}
+    assert len(await pending(uow_factory, "reminder")) == 4 * 2  # two offsets per week
+    confirmed = _notices(await action_rows(uow_factory, "notify"), "series_confirmed")
+    assert [r.user_id for r in confirmed] == [world.student.user_id]
+    with pytest.raises(ConflictError, match="series_answered"):
+        await series.accept(series.OnSeries(world.tutor, booked.series.series_id), service_context)
+
+
+async def test_a_week_that_clashes_is_listed_then_skipped(service_context, clock, uow_factory):
+    world = await build_world(service_context, clock, instant=True)
+    other = await add_student(service_context, 12)
+    await bookings.book(book_cmd(other, TUTOR_ID, at(10, 10)), service_context)
+
+    plan = await series.plan(_series(world.student, at(3, 10), weeks=3), service_context)
+    assert [w.bookable for w in plan.weeks] == [True, False, True]
+    assert isinstance(plan.weeks[1].refusal, ConflictError)
+    booked = await series.book(_series(world.student, at(3, 10), weeks=3), service_context)
+
+    assert [b.start for b in booked.bookings] == [at(3, 10), at(17, 10)]
+    assert [w.week.index for w in booked.skipped] == [1]
+    assert {b.state.value for b in booked.bookings} == {"confirmed"}  # instant booking
+    ours = [r for r in await booking_rows(uow_factory) if r.student_id == world.student.user_id]
+    assert len(ours) == 2
+
+
+async def test_declining_declines_every_week_and_tells_the_student_once(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    booked = await series.book(_series(world.student, at(3, 10), weeks=3), service_context)
+
+    with pytest.raises(NotFoundError):  # only the tutor answers
+        await series.decline(
+            series.OnSeries(world.student, booked.series.series_id), service_context
+        )
+    declined = await series.decline(
+        series.OnSeries(world.tutor, booked.series.series_id), service_context
+    )
+
+    assert len(declined) == 3
+    assert {r.state for r in await booking_rows(uow_factory)} == {"declined"}
+    told = _notices(await action_rows(uow_factory, "notify"), "booking_declined")
+    assert [r.user_id for r in told] == [world.student.user_id]
+
+
+async def test_an_unanswered_series_expires_with_one_notice_per_side(
+    service_context, clock, uow_factory, database
+):
+    world = await build_world(service_context, clock)
+    await series.book(_series(world.student, at(3, 10), weeks=3), service_context)
+    (deadline,) = {r.expires_at for r in await booking_rows(uow_factory)}
+    clock.set(deadline + timedelta(minutes=1))
+    notifier = RecordingNotifier()
+    runner = JobRunner(
+        SqlActionQueue(database, clock=clock), Handlers(service_context, notifier).by_kind(), clock
+    )
+
+    while await runner.sweep():
+        pass
+
+    assert {r.state for r in await booking_rows(uow_factory)} == {"expired"}
+    expired = [n.user_id for n in notifier.notices if n.kind.value == "booking_expired"]
+    assert sorted(expired) == sorted([world.student.user_id, TUTOR_ID])
+
+
+async def test_the_weeks_keep_the_tutors_time_across_the_autumn_clock_change(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock, now=datetime(2026, 10, 13, 9, tzinfo=UTC))
+    first = datetime(2026, 10, 15, 14, tzinfo=UTC)  # Thursday 16:00 in Berlin, summer time
+
+    await series.book(_series(world.student, first, weeks=3), service_context)
+
+    starts = [r.start_at for r in await booking_rows(uow_factory)]
+    assert starts == [first, first + timedelta(weeks=1), first + timedelta(weeks=2, hours=1)]
+
+
+async def test_bad_series_are_refused_and_write_nothing(service_context, clock, uow_factory):
+    world = await build_world(service_context, clock)
+    with pytest.raises(InputError) as too_long:
+        await series.plan(_series(world.student, at(3, 10), weeks=17), service_context)
+    assert too_long.value.field == "weeks"
+    with pytest.raises(ConflictError, match="self_booking"):
+        await series.book(_series(world.tutor, at(3, 10)), service_context)
+    with pytest.raises(ConflictError, match="not_available"):  # 23:00 Berlin, every week
+        await series.book(_series(world.student, at(3, 22)), service_context)
+    assert await booking_rows(uow_factory) == []
