@@ -1,0 +1,50 @@
+"""Weekly series through the real bot on the emulator: /book repeat:weekly, one Accept."""
+
+from __future__ import annotations
+
+from demo.journey import dm, seen
+from tests.bot.journeys import live_bookings, ready_tutor
+
+
+async def test_a_student_books_a_weekly_series_and_the_tutor_accepts_it_once(campus) -> None:
+    c = campus
+    await ready_tutor(c)
+    old = seen(c, c.tutor)
+
+    asked = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", repeat="weekly",
+        weeks=3,
+    )  # fmt: skip
+
+    assert "Book **3 weekly sessions** of 60 minutes" in asked.text
+    assert asked.message.content.count("✅ <t:") == 3
+    assert asked.message.ephemeral
+    sent = await c.emu.click(c.student, asked.message, label="Confirm")
+    assert "Request sent for **3 weekly sessions**" in sent.text
+    request = await dm(c, c.tutor, "New weekly series request", old=old)
+    assert "Weeks (3)" in request.text
+    assert [label for label, _, _ in request.buttons] == ["Accept", "Decline"]
+
+    accepted = await c.emu.click(c.tutor, request, label="Accept")
+
+    assert "Accepted: **3 weekly sessions**" in accepted.text
+    await dm(c, c.student, "Weekly sessions confirmed")
+    mine = await live_bookings(c, c.student)
+    assert [b.state.value for b in mine] == ["confirmed"] * 3
+    again = await c.emu.click(c.tutor, request, label="Accept")
+    assert "answered already" in again.text
+
+
+async def test_a_series_of_the_wrong_length_or_at_a_busy_time_is_explained(campus) -> None:
+    c = campus
+    await ready_tutor(c)
+    long = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", weeks=1
+    )
+    assert long.message.ephemeral
+    assert "A weekly series is 2 to 16 weeks long." in long.text
+    late = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 11pm", repeat="weekly"
+    )
+    assert "isn't available then" in late.text
+    assert await live_bookings(c, c.student) == []
