@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
 from marketplace.storage.models import CaseRow
@@ -53,30 +53,17 @@ class SqlCaseRepository(LoggedSqlRepository):
         )
 
     async def close(self, case: Case) -> bool:
+        decided = {
+            "resolved_by": case.resolved_by,
+            "resolved_at": case.resolved_at,
+            "action": None if case.action is None else case.action.value,
+            "note": case.note,
+        }
         return await self._close(
-            update(CaseRow)
-            .where(
-                CaseRow.guild_id == case.guild_id,
-                CaseRow.id == case.case_id,
-                CaseRow.status == CaseStatus.OPEN.value,
-            )
-            .values(
-                status=case.status.value,
-                resolved_by=case.resolved_by,
-                resolved_at=case.resolved_at,
-                action=None if case.action is None else case.action.value,
-                note=case.note,
-            )
-            .execution_options(synchronize_session=False)
-            .returning(CaseRow.id),
-            "case",
-            case.case_id,
-            CaseStatus.OPEN.value,
-            case.status.value,
-            guild_id=case.guild_id,
-            user_id=case.resolved_by,
-            booking_id=case.booking_id,
-        )
+            "case", CaseRow, case.case_id, (CaseStatus.OPEN.value, case.status.value), decided,
+            CaseRow.guild_id == case.guild_id,
+            guild_id=case.guild_id, user_id=case.resolved_by, booking_id=case.booking_id,
+        )  # fmt: skip
 
     async def open_about_booking(self, booking_id: int) -> int:
         return await self._count(

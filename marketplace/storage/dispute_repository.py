@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.cancellation import Party
@@ -87,30 +87,19 @@ class SqlDisputeRepository(LoggedSqlRepository):
 
     async def close(self, dispute: Dispute) -> bool:
         """Store a decided dispute only if it is still open (compare-and-set on the status)."""
+        decided = {
+            "resolved_by": dispute.resolved_by,
+            "resolved_at": dispute.resolved_at,
+            "outcome": None if dispute.outcome is None else dispute.outcome.value,
+            "refund_percent": dispute.refund_percent,
+            "note": dispute.note,
+        }
+        move = (DisputeStatus.OPEN.value, dispute.status.value)
         return await self._close(
-            update(DisputeRow)
-            .where(
-                DisputeRow.id == dispute.dispute_id,
-                DisputeRow.status == DisputeStatus.OPEN.value,
-            )
-            .values(
-                status=dispute.status.value,
-                resolved_by=dispute.resolved_by,
-                resolved_at=dispute.resolved_at,
-                outcome=None if dispute.outcome is None else dispute.outcome.value,
-                refund_percent=dispute.refund_percent,
-                note=dispute.note,
-            )
-            .execution_options(synchronize_session=False)
-            .returning(DisputeRow.id),
-            "dispute",
-            dispute.dispute_id,
-            DisputeStatus.OPEN.value,
-            dispute.status.value,
-            guild_id=dispute.guild_id,
-            user_id=dispute.resolved_by or None,
+            "dispute", DisputeRow, dispute.dispute_id, move, decided,
+            guild_id=dispute.guild_id, user_id=dispute.resolved_by or None,
             booking_id=dispute.booking_id,
-        )
+        )  # fmt: skip
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
         return await self._all(

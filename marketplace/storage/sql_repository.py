@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
@@ -84,12 +84,29 @@ class LoggedSqlRepository(SqlRepository):
         self._transitions = transitions or Transitions()
 
     async def _close(
-        self, statement: Any, kind: str, key: int, before: str, after: str, **ids: Any
+        self,
+        kind: str,
+        model: Any,
+        key: int,
+        move: tuple[str, str],
+        values: dict[str, Any],
+        *where: Any,
+        **ids: Any,
     ) -> bool:
-        """Compare-and-set: an UPDATE ... RETURNING guarded by the `before` state.
+        """Compare-and-set on the row's `status`: `move` is (before, after).
 
-        The change is logged only when it won; False when it was decided already.
+        An UPDATE ... RETURNING of the row `key` (also matching `where`) while its status
+        is still `before`, setting `after` and `values`. The change is logged only when it
+        won; False when it was decided already.
         """
+        before, after = move
+        statement = (
+            update(model)
+            .where(model.id == key, model.status == before, *where)
+            .values(status=after, **values)
+            .execution_options(synchronize_session=False)
+            .returning(model.id)
+        )
         if (await self._session.execute(statement)).first() is None:
             return False
         self._transitions.changed(kind, key, before, after, **ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.verification_requests import RequestState, VerificationRequest
@@ -71,23 +71,13 @@ class SqlVerificationRequests(LoggedSqlRepository):
         )
 
     async def close(self, request: VerificationRequest) -> bool:
+        decided = {
+            "decided_by": request.decided_by,
+            "decided_at": request.decided_at,
+            "reason": request.reason,
+        }
+        move = (RequestState.PENDING.value, request.state.value)
         return await self._close(
-            update(VerificationRequestRow)
-            .where(
-                VerificationRequestRow.id == request.request_id,
-                VerificationRequestRow.status == RequestState.PENDING.value,
-            )
-            .values(
-                status=request.state.value,
-                decided_by=request.decided_by,
-                decided_at=request.decided_at,
-                reason=request.reason,
-            )
-            .returning(VerificationRequestRow.id),
-            "verification_request",
-            request.request_id,
-            RequestState.PENDING.value,
-            request.state.value,
-            guild_id=request.guild_id,
-            user_id=request.user_id,
-        )
+            "verification_request", VerificationRequestRow, request.request_id, move, decided,
+            guild_id=request.guild_id, user_id=request.user_id,
+        )  # fmt: skip
