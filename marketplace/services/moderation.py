@@ -28,7 +28,7 @@ from marketplace.domain.reviews import Review
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.actor import Actor
-from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.context import ServiceContext, enter_guild, guild_booking
 from marketplace.services.guild_admin import rights
 
 QUEUE_PAGE_SIZE = 5
@@ -137,9 +137,8 @@ async def report(cmd: ReportUser, ctx: ServiceContext) -> Case:
 
 async def _check_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> None:
     """A reported booking must be one of the reporter's own, in this guild."""
-    booking = await uow.bookings.get(booking_id)
-    parties = () if booking is None else (booking.student_id, booking.tutor_id)
-    if booking is None or booking.guild_id != actor.guild_id or actor.user_id not in parties:
+    booking = await guild_booking(uow, actor, booking_id)
+    if actor.user_id not in (booking.student_id, booking.tutor_id):
         raise NotFoundError("booking", str(booking_id))
 
 
