@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
 from marketplace.storage.models import CaseRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _case(row: CaseRow) -> Case:
@@ -21,21 +21,18 @@ def _case(row: CaseRow) -> Case:
     )
 
 
+def _action_value(case: Case) -> str | None:
+    return None if case.action is None else case.action.value
+
+
 class SqlCaseRepository(LoggedSqlRepository):
     """A guild's moderation cases."""
 
     async def add(self, case: Case) -> Case:
-        row = CaseRow(
-            guild_id=case.guild_id,
-            reporter_id=case.reporter_id,
-            target_id=case.target_id,
-            booking_id=case.booking_id,
-            reason=case.reason,
-            status=case.status.value,
-            created_at=case.created_at,
-            note=case.note,
+        new = columns_of(
+            case, skip=("case_id",), status=case.status.value, action=_action_value(case)
         )
-        added = _case(await self._insert(row))
+        added = _case(await self._insert(CaseRow(**new)))
         self._transitions.changed(
             "case",
             added.case_id,
@@ -56,7 +53,7 @@ class SqlCaseRepository(LoggedSqlRepository):
         decided = {
             "resolved_by": case.resolved_by,
             "resolved_at": case.resolved_at,
-            "action": None if case.action is None else case.action.value,
+            "action": _action_value(case),
             "note": case.note,
         }
         return await self._close(

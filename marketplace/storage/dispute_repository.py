@@ -11,7 +11,7 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
 from marketplace.storage.models import BookingRow, DisputeRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _dispute(row: DisputeRow) -> Dispute:
@@ -26,21 +26,24 @@ def _dispute(row: DisputeRow) -> Dispute:
     )
 
 
+def _outcome_value(dispute: Dispute) -> str | None:
+    return None if dispute.outcome is None else dispute.outcome.value
+
+
 class SqlDisputeRepository(LoggedSqlRepository):
     """A guild's platform disputes; the unique booking id keeps it to one per booking."""
 
     async def add(self, dispute: Dispute) -> Dispute:
         """Store a new dispute; ConflictError("dispute_exists") if the booking has one."""
         row = DisputeRow(
-            guild_id=dispute.guild_id,
-            booking_id=dispute.booking_id,
-            opened_by=dispute.opened_by,
-            opener_role=dispute.opener_role.value,
-            statement=dispute.statement,
-            evidence=dict(dispute.evidence),
-            status=dispute.status.value,
-            created_at=dispute.created_at,
-            note=dispute.note,
+            **columns_of(
+                dispute,
+                skip=("dispute_id",),
+                opener_role=dispute.opener_role.value,
+                evidence=dict(dispute.evidence),
+                status=dispute.status.value,
+                outcome=_outcome_value(dispute),
+            )
         )
         try:
             async with self._session.begin_nested():
@@ -90,7 +93,7 @@ class SqlDisputeRepository(LoggedSqlRepository):
         decided = {
             "resolved_by": dispute.resolved_by,
             "resolved_at": dispute.resolved_at,
-            "outcome": None if dispute.outcome is None else dispute.outcome.value,
+            "outcome": _outcome_value(dispute),
             "refund_percent": dispute.refund_percent,
             "note": dispute.note,
         }

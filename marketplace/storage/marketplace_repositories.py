@@ -47,8 +47,7 @@ from marketplace.storage.models import (
     UserBlockRow,
     UserRow,
 )
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository
+from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, upsert
 from marketplace.storage.types import UTCDateTime
 
 _LEVEL_OF = {lv.value: lv for lv in Level}  # a stored level's member, without Level(...)

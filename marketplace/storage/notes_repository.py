@@ -6,8 +6,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.storage.models import NoteGoalsRow, NoteTemplateRow, ProgressNoteRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, upsert
 
 
 def _note(row: ProgressNoteRow) -> ProgressNote:

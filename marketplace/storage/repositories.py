@@ -45,7 +45,6 @@ from marketplace.ports.members import MemberProfiles
 from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import (
     AuditLogRow,
-    Base,
     GuildRow,
     MemberRow,
     StudentProfileRow,
@@ -56,15 +55,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.read_cache import CacheAccess
-from marketplace.storage.sql_repository import SqlRepository
-
-
-def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
-    """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql_insert(model)
-    return sqlite_insert(model)
+from marketplace.storage.sql_repository import SqlRepository, upsert
 
 
 @cache

@@ -8,7 +8,6 @@ from sqlalchemy import or_, select, update
 
 from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
 from marketplace.storage.models import SessionSpaceRow
-from marketplace.storage.repositories import upsert
 from marketplace.storage.sql_repository import SqlRepository
 
 FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
@@ -35,20 +34,16 @@ class SqlSpaceRepository(SqlRepository):
     """One row per booking; opening is claimed with a compare-and-set."""
 
     async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, SessionSpaceRow)
-            .values(
-                booking_id=booking_id,
-                guild_id=guild_id,
-                status=SpaceStatus.OPENING.value,
-                claimed_at=now,
-                text_place=TextPlace.NONE.value,
-                fallback="",
-            )
-            .on_conflict_do_nothing(index_elements=[SessionSpaceRow.booking_id])
-            .returning(SessionSpaceRow.booking_id)
-        )
-        if inserted is not None:
+        if await self._insert_new(
+            SessionSpaceRow,
+            (SessionSpaceRow.booking_id,),
+            booking_id=booking_id,
+            guild_id=guild_id,
+            status=SpaceStatus.OPENING.value,
+            claimed_at=now,
+            text_place=TextPlace.NONE.value,
+            fallback="",
+        ):
             return True
         taken = await self._session.scalar(
             update(SessionSpaceRow)

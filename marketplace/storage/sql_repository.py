@@ -11,11 +11,16 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
 from marketplace.logs import Transitions
+from marketplace.storage.models import Base
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -35,6 +40,28 @@ def from_row(cls: type[D], row: object, **converted: Any) -> D:
     return cls(**{name: getattr(row, name) for name in same}, **converted)
 
 
+def columns_of(
+    value: DataclassInstance, *, skip: tuple[str, ...] = (), **converted: Any
+) -> dict[str, Any]:
+    """A domain dataclass as the column values of its new row: the reverse of `from_row`.
+
+    Each field not in `skip` or `converted` goes to the column of the same name (one the
+    table lacks fails loudly in the INSERT); `converted` gives the others, and may set
+    columns the value has no field for.
+    """
+    fields = dataclasses.fields(value)
+    same = (f.name for f in fields if f.name not in skip and f.name not in converted)
+    return {name: getattr(value, name) for name in same} | converted
+
+
+def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
+    """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)
+
+
 class SqlRepository:
     """A repository over the unit of work's session."""
 
@@ -46,6 +73,19 @@ class SqlRepository:
         self._session.add(row)
         await self._session.flush()
         return row
+
+    async def _insert_new(self, model: type[Base], unique: tuple[Any, ...], **values: Any) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING: True when the row is new, False when it was there.
+
+        `unique`: the columns of the conflict target (empty: any unique constraint).
+        """
+        statement = (
+            upsert(self._session, model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=list(unique) or None)
+            .returning(inspect(model).primary_key[0])
+        )
+        return await self._session.scalar(statement) is not None
 
     async def _first(self, query: Select[Row], convert: Callable[[Row], Value]) -> Value | None:
         """The first row the query finds as a domain value, or None."""

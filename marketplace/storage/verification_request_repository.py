@@ -7,7 +7,7 @@ from sqlalchemy import select
 from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.verification_requests import RequestState, VerificationRequest
 from marketplace.storage.models import VerificationRequestRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _request(row: VerificationRequestRow) -> VerificationRequest:
@@ -25,13 +25,12 @@ class SqlVerificationRequests(LoggedSqlRepository):
 
     async def add(self, request: VerificationRequest) -> VerificationRequest:
         row = VerificationRequestRow(
-            guild_id=request.guild_id,
-            user_id=request.user_id,
-            note=request.note,
-            files=[f.to_json() for f in request.files],
-            status=request.state.value,
-            created_at=request.created_at,
-            reason="",
+            **columns_of(
+                request,
+                skip=("request_id", "state"),
+                files=[f.to_json() for f in request.files],
+                status=request.state.value,
+            )
         )
         added = _request(await self._insert(row))
         self._transitions.changed(
