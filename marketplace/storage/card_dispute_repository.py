@@ -123,16 +123,8 @@ class SqlRefundFailures(SqlRepository):
         )
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
-        return await self._all(
-            select(RefundFailureRow)
-            .where(
-                RefundFailureRow.guild_id == guild_id,
-                RefundFailureRow.state == RefundFailureState.OPEN.value,
-            )
-            .order_by(RefundFailureRow.created_at, RefundFailureRow.refund_id)
-            .limit(limit),
-            _failure,
-        )
+        is_open = RefundFailureRow.state == RefundFailureState.OPEN.value
+        return await self._queue(RefundFailureRow, _failure, guild_id, is_open, limit=limit)
 
     async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
         return await self._all(

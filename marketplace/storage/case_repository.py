@@ -68,14 +68,8 @@ class SqlCaseRepository(LoggedSqlRepository):
         )
 
     async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
-        return await self._all(
-            select(CaseRow)
-            .where(CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value)
-            .order_by(CaseRow.created_at, CaseRow.id)
-            .limit(limit)
-            .offset(offset),
-            _case,
-        )
+        is_open = CaseRow.status == CaseStatus.OPEN.value
+        return await self._queue(CaseRow, _case, guild_id, is_open, limit=limit, offset=offset)
 
     async def reports_between(
         self, guild_id: int, a: int, b: int, since: datetime

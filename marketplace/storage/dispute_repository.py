@@ -105,13 +105,8 @@ class SqlDisputeRepository(LoggedSqlRepository):
         )  # fmt: skip
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
-        return await self._all(
-            select(DisputeRow)
-            .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
-            .order_by(DisputeRow.created_at, DisputeRow.id)
-            .limit(limit),
-            _dispute,
-        )
+        is_open = DisputeRow.status == DisputeStatus.OPEN.value
+        return await self._queue(DisputeRow, _dispute, guild_id, is_open, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
         return await self._count(

@@ -127,16 +127,8 @@ class SqlMessageFlags(SqlRepository):
         return closed is not None
 
     async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
-        return await self._all(
-            select(MessageFlagRow)
-            .where(
-                MessageFlagRow.guild_id == guild_id,
-                MessageFlagRow.status == FlagState.OPEN.value,
-            )
-            .order_by(MessageFlagRow.created_at, MessageFlagRow.id)
-            .limit(limit),
-            _flag,
-        )
+        is_open = MessageFlagRow.status == FlagState.OPEN.value
+        return await self._queue(MessageFlagRow, _flag, guild_id, is_open, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
         return await self._count(

@@ -105,6 +105,28 @@ class SqlRepository:
         """Every row the query finds, in its order, as domain values."""
         return [convert(row) for row in await self._session.scalars(query)]
 
+    async def _queue(
+        self,
+        model: Any,
+        convert: Callable[[Any], Value],
+        guild_id: int,
+        waiting: Any,
+        *,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Value]:
+        """A moderator queue: the guild's rows matching `waiting`, oldest first.
+
+        Ordered by `created_at`, then the key; `limit` rows from `offset`.
+        """
+        query = (
+            select(model)
+            .where(model.guild_id == guild_id, waiting)
+            .order_by(model.created_at, inspect(model).primary_key[0])
+            .limit(limit)
+        )
+        return await self._all(query.offset(offset) if offset else query, convert)
+
     async def _count(self, table: Any, *where: Any) -> int:
         """How many rows of `table` match `where`."""
         count = await self._session.scalar(select(func.count()).select_from(table).where(*where))

@@ -58,15 +58,9 @@ class SqlVerificationRequests(LoggedSqlRepository):
         )
 
     async def pending(self, guild_id: int, limit: int) -> list[VerificationRequest]:
-        return await self._all(
-            select(VerificationRequestRow)
-            .where(
-                VerificationRequestRow.guild_id == guild_id,
-                VerificationRequestRow.status == RequestState.PENDING.value,
-            )
-            .order_by(VerificationRequestRow.created_at, VerificationRequestRow.id)
-            .limit(limit),
-            _request,
+        is_pending = VerificationRequestRow.status == RequestState.PENDING.value
+        return await self._queue(
+            VerificationRequestRow, _request, guild_id, is_pending, limit=limit
         )
 
     async def close(self, request: VerificationRequest) -> bool:
