@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from marketplace.domain.email_codes import EmailCode
 from marketplace.storage.models import EmailCodeRow, VerifiedEmailRow
 from marketplace.storage.sealing import email_lookup_purpose, keys_of_session
-from marketplace.storage.sql_repository import SqlRepository, from_row, upsert
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 
 def _code(row: EmailCodeRow) -> EmailCode:
@@ -43,13 +43,7 @@ class SqlEmailVerifications(SqlRepository):
             "sends": code.sends,
             "sends_since": code.sends_since,
         }
-        await self._session.execute(
-            upsert(self._session, EmailCodeRow)
-            .values(guild_id=code.guild_id, user_id=code.user_id, **values)
-            .on_conflict_do_update(
-                index_elements=[EmailCodeRow.guild_id, EmailCodeRow.user_id], set_=values
-            )
-        )
+        await self._put(EmailCodeRow, {"guild_id": code.guild_id, "user_id": code.user_id}, values)
 
     async def drop_code(self, guild_id: int, user_id: int) -> None:
         await self._session.execute(

@@ -123,18 +123,12 @@ class SqlNotesRepository(SqlRepository):
         if not template.text:
             await self._session.execute(delete(NoteTemplateRow).where(*key))
             return
-        statement = upsert(self._session, NoteTemplateRow).values(
-            guild_id=template.guild_id,
-            tutor_id=template.tutor_id,
-            subject_key=template.subject_key,
-            text=template.text,
-            updated_at=template.updated_at,
+        await self._put(
+            NoteTemplateRow,
+            {
+                "guild_id": template.guild_id,
+                "tutor_id": template.tutor_id,
+                "subject_key": template.subject_key,
+            },
+            {"text": template.text, "updated_at": template.updated_at},
         )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[
-                    NoteTemplateRow.guild_id, NoteTemplateRow.tutor_id, NoteTemplateRow.subject_key
-                ],
-                set_={"text": template.text, "updated_at": template.updated_at},
-            )
-        )  # fmt: skip

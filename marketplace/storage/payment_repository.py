@@ -32,7 +32,7 @@ from marketplace.storage.models import (
     PayoutAccountRow,
     StripeEventRow,
 )
-from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, from_row, upsert
+from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, from_row
 
 TOKEN_BYTES = 32  # 256 random bits; 43 url-safe characters
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
@@ -351,16 +351,9 @@ class SqlPayoutAccounts(SqlRepository):
             "account_id": account.account_id,
             "payouts_enabled": account.payouts_enabled,
             "transfers_active": account.transfers_active,
+            "updated_at": now,
         }
-        statement = upsert(self._session, PayoutAccountRow).values(
-            guild_id=guild_id, user_id=user_id, updated_at=now, **values
-        )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[PayoutAccountRow.guild_id, PayoutAccountRow.user_id],
-                set_={**values, "updated_at": now},
-            )
-        )
+        await self._put(PayoutAccountRow, {"guild_id": guild_id, "user_id": user_id}, values)
 
     async def by_account(self, account_id: str) -> tuple[int, int] | None:
         row = (

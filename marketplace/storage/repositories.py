@@ -352,14 +352,8 @@ class SqlSubjectRepository(SqlRepository):
         """Add a subject (or reactivate and rename it)."""
         if self._cache:
             self._cache.changed(("subjects", guild_id))
-        await self._session.execute(
-            upsert(self._session, SubjectRow)
-            .values(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
-            .on_conflict_do_update(
-                index_elements=[SubjectRow.guild_id, SubjectRow.key],
-                set_={"name": subject.name, "active": True},
-            )
-        )
+        key = {"guild_id": guild_id, "key": subject.key}
+        await self._put(SubjectRow, key, {"name": subject.name, "active": True})
 
     async def remove(self, guild_id: int, key: str) -> bool:
         if self._cache:

@@ -87,6 +87,18 @@ class SqlRepository:
         )
         return await self._session.scalar(statement) is not None
 
+    async def _put(self, model: Any, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """INSERT the row `key` with `values`, or UPDATE `values` where that row is there.
+
+        `key` names the columns of a unique constraint (ON CONFLICT ... DO UPDATE).
+        """
+        unique = [getattr(model, column) for column in key]
+        await self._session.execute(
+            upsert(self._session, model)
+            .values(**key, **values)
+            .on_conflict_do_update(index_elements=unique, set_=values)
+        )
+
     async def _first(self, query: Select[Row], convert: Callable[[Row], Value]) -> Value | None:
         """The first row the query finds as a domain value, or None."""
         row = await self._session.scalar(query)
