@@ -99,6 +99,9 @@ def _failure(row: RefundFailureRow) -> RefundFailure:
     return from_row(RefundFailure, row, state=RefundFailureState(row.state))
 
 
+_REFUND_OPEN = RefundFailureRow.state == RefundFailureState.OPEN.value
+
+
 class SqlRefundFailures(SqlRepository):
     """Failed refunds, keyed by Stripe's refund id."""
 
@@ -123,14 +126,13 @@ class SqlRefundFailures(SqlRepository):
         )
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
-        is_open = RefundFailureRow.state == RefundFailureState.OPEN.value
-        return await self._queue(RefundFailureRow, _failure, guild_id, is_open, limit=limit)
+        return await self._queue(RefundFailureRow, _failure, guild_id, _REFUND_OPEN, limit=limit)
 
     async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
         return await self._all(
             select(RefundFailureRow).where(
                 RefundFailureRow.booking_id == booking_id,
-                RefundFailureRow.state == RefundFailureState.OPEN.value,
+                _REFUND_OPEN,
             ),
             _failure,
         )

@@ -21,6 +21,9 @@ def _case(row: CaseRow) -> Case:
     )
 
 
+_IS_OPEN = CaseRow.status == CaseStatus.OPEN.value
+
+
 def _action_value(case: Case) -> str | None:
     return None if case.action is None else case.action.value
 
@@ -63,13 +66,10 @@ class SqlCaseRepository(LoggedSqlRepository):
         )  # fmt: skip
 
     async def open_about_booking(self, booking_id: int) -> int:
-        return await self._count(
-            CaseRow, CaseRow.booking_id == booking_id, CaseRow.status == CaseStatus.OPEN.value
-        )
+        return await self._count(CaseRow, CaseRow.booking_id == booking_id, _IS_OPEN)
 
     async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
-        is_open = CaseRow.status == CaseStatus.OPEN.value
-        return await self._queue(CaseRow, _case, guild_id, is_open, limit=limit, offset=offset)
+        return await self._queue(CaseRow, _case, guild_id, _IS_OPEN, limit=limit, offset=offset)
 
     async def reports_between(
         self, guild_id: int, a: int, b: int, since: datetime
@@ -87,9 +87,7 @@ class SqlCaseRepository(LoggedSqlRepository):
         return list(rows)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            CaseRow, CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value
-        )
+        return await self._count(CaseRow, CaseRow.guild_id == guild_id, _IS_OPEN)
 
     async def reported_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
         return await self._count(

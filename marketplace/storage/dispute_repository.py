@@ -26,6 +26,9 @@ def _dispute(row: DisputeRow) -> Dispute:
     )
 
 
+_IS_OPEN = DisputeRow.status == DisputeStatus.OPEN.value
+
+
 def _outcome_value(dispute: Dispute) -> str | None:
     return None if dispute.outcome is None else dispute.outcome.value
 
@@ -105,12 +108,7 @@ class SqlDisputeRepository(LoggedSqlRepository):
         )  # fmt: skip
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
-        is_open = DisputeRow.status == DisputeStatus.OPEN.value
-        return await self._queue(DisputeRow, _dispute, guild_id, is_open, limit=limit)
+        return await self._queue(DisputeRow, _dispute, guild_id, _IS_OPEN, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            DisputeRow,
-            DisputeRow.guild_id == guild_id,
-            DisputeRow.status == DisputeStatus.OPEN.value,
-        )
+        return await self._count(DisputeRow, DisputeRow.guild_id == guild_id, _IS_OPEN)

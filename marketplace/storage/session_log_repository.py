@@ -98,6 +98,9 @@ class SqlSessionLogs(SqlRepository):
         return purged
 
 
+_FLAG_OPEN = MessageFlagRow.status == FlagState.OPEN.value
+
+
 class SqlMessageFlags(SqlRepository):
     """Screening flags of a guild, decided once."""
 
@@ -120,22 +123,17 @@ class SqlMessageFlags(SqlRepository):
     async def close(self, flag: MessageFlag) -> bool:
         closed = await self._session.scalar(
             update(MessageFlagRow)
-            .where(MessageFlagRow.id == flag.flag_id, MessageFlagRow.status == FlagState.OPEN.value)
+            .where(MessageFlagRow.id == flag.flag_id, _FLAG_OPEN)
             .values(status=flag.state.value, decided_by=flag.decided_by, decided_at=flag.decided_at)
             .returning(MessageFlagRow.id)
         )
         return closed is not None
 
     async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
-        is_open = MessageFlagRow.status == FlagState.OPEN.value
-        return await self._queue(MessageFlagRow, _flag, guild_id, is_open, limit=limit)
+        return await self._queue(MessageFlagRow, _flag, guild_id, _FLAG_OPEN, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            MessageFlagRow,
-            MessageFlagRow.guild_id == guild_id,
-            MessageFlagRow.status == FlagState.OPEN.value,
-        )
+        return await self._count(MessageFlagRow, MessageFlagRow.guild_id == guild_id, _FLAG_OPEN)
 
     async def kinds_of_message(self, message_id: int) -> set[str]:
         rows = await self._session.scalars(
