@@ -47,7 +47,7 @@ from marketplace.services import dispute_evidence, scheduling
 from marketplace.services.actor import Actor
 from marketplace.services.card_holds import alert_admins, audit_and_alert
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, in_guild
-from marketplace.services.event_results import EventResult
+from marketplace.services.event_results import EventResult, first_time
 from marketplace.services.moderation import require_moderator
 
 DISPUTE_EVENTS = frozenset(
@@ -86,9 +86,7 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
         booking_id = await uow.payments.by_intent(state.intent_id) if state.intent_id else None
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        if not await uow.webhook_events.first_time(
-            event.event_id, event.type, event.object_id, now
-        ):
+        if not await first_time(uow, event, now):
             return EventResult("duplicate")
         if booking_id is not None:
             await _apply(uow, booking_id, state, now)
