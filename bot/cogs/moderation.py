@@ -123,15 +123,9 @@ class ModerationCog(BotCog):
     async def history(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Show the cases about a user."""
         actor = actor_of(interaction)
-        cases = await moderation.history(moderation.CaseHistory(actor, user.id), self.bot.services)
-        restriction = await restrictions.restriction_of(
-            restrictions.ViewRestriction(actor, user.id), self.bot.services
-        )
-        offenses = await moderation.offenses_of(
-            moderation.ViewOffenses(actor, user.id), self.bot.services
-        )
+        record = await moderation.history(moderation.CaseHistory(actor, user.id), self.bot.services)
         now = self.bot.services.clock.now()
-        embed = history_embed(user, cases, restriction, now, offenses)
+        embed = history_embed(user, record.cases, record.restriction, now, record.offenses)
         await reply(interaction, embed=embed, ephemeral=True)
 
     # --- restrictions (keep at the end of the class) ---------------------------------------

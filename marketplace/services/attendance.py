@@ -21,7 +21,6 @@ from marketplace.domain.attendance import (
     no_show_verdict,
 )
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.domain.errors import NotFoundError
 from marketplace.domain.scheduled import ActionState, ClaimedAction
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs.runner import HandlerResult
@@ -29,7 +28,7 @@ from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import scheduling, sessions
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, guild_booking
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +50,7 @@ async def check_in(command: CheckIn, ctx: ServiceContext) -> bool:
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await uow.bookings.get(booking_id)
-        if booking is None or booking.guild_id != actor.guild_id:
-            raise NotFoundError("booking", str(booking_id))
+        booking = await guild_booking(uow, actor, booking_id)
         booking.party_of(actor.user_id, "check_in")
         ensure_check_in_allowed(booking, await uow.guilds.policy(booking.guild_id), now)
         recorded = await uow.attendance.check_in(booking_id, actor.user_id, now)

@@ -46,7 +46,7 @@ from marketplace.services.availability import (
     refresh_next_slot,
 )
 from marketplace.services.caps import ensure_within_caps
-from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.context import ServiceContext, enter_guild, guild_booking
 from marketplace.timeparse import WhenKind, parse_when
 
 NOTE_MAX = 300
@@ -356,9 +356,7 @@ async def owned_booking(
     uow: UnitOfWork, booking_id: int, actor: Actor, action: str, *, for_update: bool = True
 ) -> tuple[Booking, Party]:
     """The booking in the actor's guild, and which side of it they are (else NotFound)."""
-    booking = await uow.bookings.get(booking_id, for_update=for_update)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
+    booking = await guild_booking(uow, actor, booking_id, for_update=for_update)
     return booking, booking.party_of(actor.user_id, action)
 
 

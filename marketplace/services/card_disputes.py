@@ -22,7 +22,7 @@ from datetime import datetime
 
 from marketplace.domain.booking import Booking
 from marketplace.domain.card_disputes import CardDispute, decide, reversal_entries
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import ConflictError
 from marketplace.domain.scheduled import (
     ActionKind,
     ActionState,
@@ -45,9 +45,9 @@ from marketplace.ports.notice_details import (
 )
 from marketplace.services import dispute_evidence, scheduling
 from marketplace.services.actor import Actor
-from marketplace.services.card_holds import alert_admins
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
-from marketplace.services.event_results import EventResult
+from marketplace.services.card_holds import alert_admins, audit_and_alert
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, in_guild
+from marketplace.services.event_results import EventResult, first_time
 from marketplace.services.moderation import require_moderator
 
 DISPUTE_EVENTS = frozenset(
@@ -86,9 +86,7 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
         booking_id = await uow.payments.by_intent(state.intent_id) if state.intent_id else None
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        if not await uow.webhook_events.first_time(
-            event.event_id, event.type, event.object_id, now
-        ):
+        if not await first_time(uow, event, now):
             return EventResult("duplicate")
         if booking_id is not None:
             await _apply(uow, booking_id, state, now)
@@ -159,8 +157,7 @@ async def _opened(
     """Audit it, alert the admins, tell the tutor (whose payout is frozen, or was made)."""
     detail = {"booking": booking.booking_id, "dispute": dispute.dispute_id,
               "amount": dispute.amount, "reason": dispute.reason}  # fmt: skip
-    await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, OPENED_ACTION, detail, now)
-    await alert_admins(uow, booking, OPENED_ACTION, now)
+    await audit_and_alert(uow, booking, OPENED_ACTION, detail, now)
     await scheduling.notify(
         uow, booking, NoticeKind.PAYMENT_DISPUTED, booking.tutor_id, now, about=now,
         details=PaymentDisputedDetails(paid_out),
@@ -214,13 +211,8 @@ async def submit_evidence(cmd: SubmitEvidence, ctx: ServiceContext) -> CardDispu
     actor, now = cmd.actor, ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "submit_evidence")
-        found = [
-            d
-            for d in await uow.card_disputes.of_booking(cmd.booking_id)
-            if d.guild_id == actor.guild_id
-        ]
-        if not found:
-            raise NotFoundError("card_dispute", str(cmd.booking_id))
+        of_booking = await uow.card_disputes.of_booking(cmd.booking_id)
+        found = in_guild(of_booking, actor, "card_dispute", cmd.booking_id)
         awaiting = [d for d in found if d.can_take_evidence(now)]
         if not awaiting:
             raise ConflictError("evidence_closed")

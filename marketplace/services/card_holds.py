@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import Party
@@ -116,8 +117,7 @@ async def retry_before_deadline(
         if alert:
             detail = {"booking": booking_id, "deadline": deadline.isoformat(),
                       "error": error.code, "attempts": attempt}  # fmt: skip
-            await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, AT_RISK_ACTION, detail, now)
-            await alert_admins(uow, booking, AT_RISK_ACTION, now)
+            await audit_and_alert(uow, booking, AT_RISK_ACTION, detail, now)
         await uow.commit()
     ctx.after_commit()
     return HandlerResult(
@@ -136,6 +136,14 @@ async def alert_admins(uow: UnitOfWork, booking: Booking, reason: str, now: date
             payload={"reason": reason},
         )
     )
+
+
+async def audit_and_alert(
+    uow: UnitOfWork, booking: Booking, action: str, detail: dict[str, Any], now: datetime
+) -> None:
+    """A money event: audited as TutorBot's, and the guild's admins alerted about it."""
+    await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, action, detail, now)
+    await alert_admins(uow, booking, action, now)
 
 
 async def hold_lapsed(

@@ -26,7 +26,7 @@ from marketplace.ports import (
 )
 from marketplace.services import payments
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import ServiceContext
+from marketplace.services.context import ServiceContext, guild_booking
 
 log = logging.getLogger(__name__)
 
@@ -219,13 +219,8 @@ async def link_for(command: CheckoutLink, ctx: ServiceContext) -> str:
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await uow.bookings.get(booking_id)
-        if (
-            booking is None
-            or booking.guild_id != actor.guild_id
-            or booking.student_id != actor.user_id
-            or await uow.payments.get(booking_id) is None
-        ):
+        booking = await guild_booking(uow, actor, booking_id)
+        if booking.student_id != actor.user_id or await uow.payments.get(booking_id) is None:
             raise NotFoundError("booking", str(booking_id))
         token = await payments.issue_link(uow, booking, now)
         await uow.commit()

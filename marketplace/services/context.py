@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
+from marketplace.domain.booking import Booking
+from marketplace.domain.errors import NotFoundError
 from marketplace.domain.members import Subject
 from marketplace.domain.subjects import DEFAULT_SUBJECTS, subject_key
 from marketplace.ports import Clock, PaymentGateway, UnitOfWork, UnitOfWorkFactory
 from marketplace.ports.trust import Mailer
 from marketplace.services.actor import Actor
+
+
+class _OfGuild(Protocol):
+    @property
+    def guild_id(self) -> int: ...
+
+
+Record = TypeVar("Record", bound=_OfGuild)
 
 SYSTEM_ACTOR = 0
 """The audit log's actor id for what TutorBot does on its own."""
@@ -58,3 +69,21 @@ async def ensure_guild(uow: UnitOfWork, guild_id: int, name: str, ctx: ServiceCo
     if await uow.guilds.ensure(guild_id, name, ctx.clock.now()):
         for subject_name in DEFAULT_SUBJECTS:
             await uow.subjects.add(guild_id, Subject(subject_key(subject_name), subject_name))
+
+
+async def guild_booking(
+    uow: UnitOfWork, actor: Actor, booking_id: int, *, for_update: bool = False
+) -> Booking:
+    """The booking in the actor's guild; NotFoundError for one elsewhere or none."""
+    booking = await uow.bookings.get(booking_id, for_update=for_update)
+    if booking is None or booking.guild_id != actor.guild_id:
+        raise NotFoundError("booking", str(booking_id))
+    return booking
+
+
+def in_guild(records: Iterable[Record], actor: Actor, kind: str, booking_id: int) -> list[Record]:
+    """A booking's `kind` records in the actor's guild; NotFoundError when there are none."""
+    found = [record for record in records if record.guild_id == actor.guild_id]
+    if not found:
+        raise NotFoundError(kind, str(booking_id))
+    return found

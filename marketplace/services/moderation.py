@@ -24,11 +24,12 @@ from marketplace.domain.errors import (
 )
 from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.refund_failures import RefundFailure
+from marketplace.domain.restrictions import Restriction
 from marketplace.domain.reviews import Review
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.actor import Actor
-from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.context import ServiceContext, enter_guild, guild_booking
 from marketplace.services.guild_admin import rights
 
 QUEUE_PAGE_SIZE = 5
@@ -137,9 +138,8 @@ async def report(cmd: ReportUser, ctx: ServiceContext) -> Case:
 
 async def _check_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> None:
     """A reported booking must be one of the reporter's own, in this guild."""
-    booking = await uow.bookings.get(booking_id)
-    parties = () if booking is None else (booking.student_id, booking.tutor_id)
-    if booking is None or booking.guild_id != actor.guild_id or actor.user_id not in parties:
+    booking = await guild_booking(uow, actor, booking_id)
+    if actor.user_id not in (booking.student_id, booking.tutor_id):
         raise NotFoundError("booking", str(booking_id))
 
 
@@ -224,22 +224,6 @@ async def resolve_case(cmd: ResolveCase, ctx: ServiceContext) -> Case:
 
 
 @dataclass(frozen=True, slots=True)
-class CaseHistory:
-    """`/mod history`: a member's past cases."""
-
-    actor: Actor
-    user_id: int
-
-
-async def history(command: CaseHistory, ctx: ServiceContext) -> list[Case]:
-    """The user's past cases (as the reported party), newest first, for a moderator."""
-    actor, user_id = command.actor, command.user_id
-    async with ctx.uow(read_only=True) as uow:
-        await require_moderator(uow, actor, "mod_history")
-        return await uow.cases.about(actor.guild_id, user_id, HISTORY_LIMIT)
-
-
-@dataclass(frozen=True, slots=True)
 class OffenseRecord:
     """What counts against a member over the guild's window, and whether it is too much."""
 
@@ -254,22 +238,38 @@ class OffenseRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewOffenses:
-    """`/mod history`: a member's offense record."""
+class MemberRecord:
+    """`/mod history` of a member: past cases, the last restriction, the offense record."""
+
+    cases: list[Case]
+    restriction: Restriction | None
+    offenses: OffenseRecord
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHistory:
+    """`/mod history`: a member's record."""
 
     actor: Actor
     user_id: int
 
 
-async def offenses_of(command: ViewOffenses, ctx: ServiceContext) -> OffenseRecord:
-    """Upheld cases, upheld flags and restrictions of a member, for `/mod history`."""
+async def history(command: CaseHistory, ctx: ServiceContext) -> MemberRecord:
+    """A member's record for a moderator, in one read.
+
+    Their cases as the reported party (newest first), their last restriction (in force or
+    ended), and the upheld cases, upheld flags and restrictions over the guild's window.
+    """
     actor, user_id = command.actor, command.user_id
     async with ctx.uow(read_only=True) as uow:
         await require_moderator(uow, actor, "mod_history")
+        cases = await uow.cases.about(actor.guild_id, user_id, HISTORY_LIMIT)
+        restriction = await uow.blocks.latest(actor.guild_id, user_id)
         policy = await uow.guilds.policy(actor.guild_id)
         since = ctx.clock.now() - timedelta(days=policy.repeat_offense_window_days)
         counts = await uow.offenses.of_member(actor.guild_id, user_id, since)
-    return OffenseRecord(counts, policy.repeat_offense_window_days, policy.repeat_offense_threshold)
+    window, threshold = policy.repeat_offense_window_days, policy.repeat_offense_threshold
+    return MemberRecord(cases, restriction, OffenseRecord(counts, window, threshold))
 
 
 # --- Restrictions -------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Literal
 
 from marketplace.domain.booking import Booking
-from marketplace.domain.errors import NotFoundError
 from marketplace.domain.ledger import Account, Entry
 from marketplace.domain.money import Money
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
@@ -24,8 +23,8 @@ from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import scheduling
 from marketplace.services.actor import Actor
-from marketplace.services.card_holds import alert_admins
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services.card_holds import audit_and_alert
+from marketplace.services.context import ServiceContext, in_guild
 from marketplace.services.moderation import require_moderator
 
 FAILED_ACTION = "refund_failed"
@@ -51,8 +50,7 @@ async def record(uow: UnitOfWork, booking: Booking, intent: IntentState, now: da
             continue
         detail = {"booking": booking.booking_id, "refund": refund.refund_id,
                   "amount": refund.amount, "reason": failure.reason}  # fmt: skip
-        await uow.audit.record(booking.guild_id, SYSTEM_ACTOR, FAILED_ACTION, detail, now)
-        await alert_admins(uow, booking, FAILED_ACTION, now)
+        await audit_and_alert(uow, booking, FAILED_ACTION, detail, now)
         await scheduling.notify(
             uow, booking, NoticeKind.REFUND_FAILED, booking.student_id, now, about=now,
             details=AmountDetails(str(refund.amount), failure.currency),
@@ -80,13 +78,8 @@ async def decide(cmd: DecideRefund, ctx: ServiceContext) -> list[RefundFailure]:
     state = RefundFailureState.RETRIED if cmd.decision == "retry" else RefundFailureState.SETTLED
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "refund_decision")
-        waiting = [
-            f
-            for f in await uow.refund_failures.open_for_booking(cmd.booking_id)
-            if f.guild_id == actor.guild_id
-        ]
-        if not waiting:
-            raise NotFoundError("refund_failure", str(cmd.booking_id))
+        open_ones = await uow.refund_failures.open_for_booking(cmd.booking_id)
+        waiting = in_guild(open_ones, actor, "refund_failure", cmd.booking_id)
         decided = [failure.decide(state, actor.user_id, now) for failure in waiting]
         for failure in decided:
             await uow.refund_failures.save(failure)

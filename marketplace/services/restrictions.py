@@ -125,22 +125,6 @@ async def unrestrict(command: Unrestrict, ctx: ServiceContext) -> Restriction:
     return current
 
 
-@dataclass(frozen=True, slots=True)
-class ViewRestriction:
-    """`/mod history`: a member's latest restriction."""
-
-    actor: Actor
-    user_id: int
-
-
-async def restriction_of(command: ViewRestriction, ctx: ServiceContext) -> Restriction | None:
-    """The user's last restriction (in force or ended), for a moderator's `/mod history`."""
-    actor, user_id = command.actor, command.user_id
-    async with ctx.uow(read_only=True) as uow:
-        await require_moderator(uow, actor, "mod_history")
-        return await uow.blocks.latest(actor.guild_id, user_id)
-
-
 def _unix(when: datetime | None) -> str:
     """A time as Unix seconds for payloads; "" for none (until lifted)."""
     return "" if when is None else str(int(when.timestamp()))

@@ -18,7 +18,7 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
 from marketplace.services import payments, survey
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import ServiceContext
+from marketplace.services.context import ServiceContext, guild_booking
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,7 @@ async def counterpart(command: FindCounterpart, ctx: ServiceContext) -> int:
     """The other participant of the actor's session (`PermissionDeniedError` if not theirs)."""
     actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
-        booking = await uow.bookings.get(booking_id)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
+        booking = await guild_booking(uow, actor, booking_id)
     booking.party_of(actor.user_id, "report")
     return booking.tutor_id if actor.user_id == booking.student_id else booking.student_id
 
@@ -49,9 +47,7 @@ async def complete(command: CompleteSession, ctx: ServiceContext) -> Booking:
     """
     actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
-        booking = await uow.bookings.get(booking_id)
-        if booking is None or booking.guild_id != actor.guild_id:
-            raise NotFoundError("booking", str(booking_id))
+        booking = await guild_booking(uow, actor, booking_id)
         booking.party_of(actor.user_id, "complete")
         policy = await uow.guilds.policy(booking.guild_id)
         attendance = Attendance.of(booking, await uow.attendance.check_ins(booking_id))

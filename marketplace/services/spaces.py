@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.attendance import can_check_in
 from marketplace.domain.booking import Booking
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import ConflictError
 from marketplace.domain.policy import GuildPolicy, with_setting
 from marketplace.domain.scheduled import (
     ActionKind,
@@ -43,7 +43,7 @@ from marketplace.ports import (
     UnitOfWork,
 )
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, guild_booking
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_BATCH = 200
@@ -393,9 +393,7 @@ async def agree_to_notice(
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await uow.bookings.get(booking_id)
-        if booking is None or booking.guild_id != actor.guild_id:
-            raise NotFoundError("booking", str(booking_id))
+        booking = await guild_booking(uow, actor, booking_id)
         space = await uow.spaces.get(booking_id)
         if space is None or not space.is_live:
             booking.party_of(actor.user_id, "agree")

@@ -15,7 +15,7 @@ from typing import Any
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
 from marketplace.services import card_disputes, payments
 from marketplace.services.context import ServiceContext
-from marketplace.services.event_results import EventResult
+from marketplace.services.event_results import EventResult, first_time
 
 PAYMENT_EVENTS = frozenset(
     {
@@ -150,9 +150,7 @@ async def _apply(
 ) -> EventResult:
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        if not await uow.webhook_events.first_time(
-            event.event_id, event.type, event.object_id, now
-        ):
+        if not await first_time(uow, event, now):
             return EventResult("duplicate")
         if intent is not None:
             await payments.apply_observed(uow, booking_id, intent, now, session_id=session_id)
@@ -173,9 +171,7 @@ async def _account_updated(event: ProviderEvent, ctx: ServiceContext) -> EventRe
     account = await gateway.payout_account(event.object_id)
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        if not await uow.webhook_events.first_time(
-            event.event_id, event.type, event.object_id, now
-        ):
+        if not await first_time(uow, event, now):
             return EventResult("duplicate")
         await uow.payout_accounts.save(*owner, account, now)
         await uow.commit()

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import select
 
 from marketplace.storage.models import AttendanceRow
-from marketplace.storage.repositories import upsert
 from marketplace.storage.sql_repository import SqlRepository
 
 
@@ -17,15 +16,11 @@ class SqlAttendanceLog(SqlRepository):
     async def check_in(
         self, booking_id: int, user_id: int, at: datetime, via: str = "button"
     ) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, AttendanceRow)
-            .values(booking_id=booking_id, user_id=user_id, checked_in_at=at, via=via)
-            .on_conflict_do_nothing(
-                index_elements=[AttendanceRow.booking_id, AttendanceRow.user_id]
-            )
-            .returning(AttendanceRow.user_id)
-        )
-        return inserted is not None
+        return await self._insert_new(
+            AttendanceRow,
+            (AttendanceRow.booking_id, AttendanceRow.user_id),
+            booking_id=booking_id, user_id=user_id, checked_in_at=at, via=via,
+        )  # fmt: skip
 
     async def check_ins(self, booking_id: int) -> dict[int, datetime]:
         rows = await self._session.execute(

@@ -174,31 +174,34 @@ class SqlAvailabilityRepository(SqlRepository):
     async def add_window(
         self, guild_id: int, tutor_id: int, window: OneOffWindow, now: datetime
     ) -> str:
-        row = AvailabilityWindowRow(
-            guild_id=guild_id,
-            tutor_id=tutor_id,
-            start_at=window.start,
-            end_at=window.end,
-            is_day_off=False,
-            created_at=now,
-        )
-        return f"w{(await self._insert(row)).id}"
+        return f"w{await self._window_row(guild_id, tutor_id, (window.start, window.end), now)}"
 
     async def add_day_off(
         self, guild_id: int, tutor_id: int, day_off: DayOff, now: datetime
     ) -> str:
-        start, end = day_off.window()
+        span = day_off.window()
+        return f"d{await self._window_row(guild_id, tutor_id, span, now, day_off)}"
+
+    async def _window_row(
+        self,
+        guild_id: int,
+        tutor_id: int,
+        span: tuple[datetime, datetime],
+        now: datetime,
+        day_off: DayOff | None = None,
+    ) -> int:
+        """Store a window row, a day off when `day_off` is given; its id."""
         row = AvailabilityWindowRow(
             guild_id=guild_id,
             tutor_id=tutor_id,
-            start_at=start,
-            end_at=end,
-            is_day_off=True,
-            day=day_off.day,
-            zone=day_off.zone,
+            start_at=span[0],
+            end_at=span[1],
+            is_day_off=day_off is not None,
+            day=day_off.day if day_off else None,
+            zone=day_off.zone if day_off else None,
             created_at=now,
         )
-        return f"d{(await self._insert(row)).id}"
+        return (await self._insert(row)).id
 
     async def entries(self, guild_id: int, tutor_id: int, now: datetime) -> list[AvailabilityEntry]:
         result = [

@@ -175,7 +175,7 @@ _TUTOR_GATE = _tutor_gate()
 def _of_user(
     query: Select[Any], guild_id: int, user_id: int, *, upcoming: bool, now: datetime
 ) -> Select[Any]:
-    """The user's bookings as student or tutor: upcoming soonest first, past latest first."""
+    """`query` narrowed and ordered as `for_user` says; `links_for` shares it."""
     mine = or_(BookingRow.student_id == user_id, BookingRow.tutor_id == user_id)
     query = query.where(BookingRow.guild_id == guild_id, mine)
     if upcoming:

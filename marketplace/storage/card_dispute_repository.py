@@ -10,8 +10,7 @@ from sqlalchemy import select, update
 from marketplace.domain.card_disputes import OPEN_STATUSES, CardDispute
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.storage.models import CardDisputeRow, RefundFailureRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository, from_row
+from marketplace.storage.sql_repository import SqlRepository, columns_of, from_row
 
 
 def _dispute(row: CardDisputeRow) -> CardDispute:
@@ -28,7 +27,7 @@ class SqlCardDisputes(SqlRepository):
 
     async def save(self, dispute: CardDispute, now: datetime) -> bool:
         """Insert or update what Stripe reports; True when it is new."""
-        reported = {
+        reported: dict[str, Any] = {
             "status": dispute.status,
             "amount": dispute.amount,
             "due_by": dispute.due_by,
@@ -37,28 +36,15 @@ class SqlCardDisputes(SqlRepository):
             "submissions": dispute.submissions,
             "updated_at": now,
         }
-        inserted = await self._session.scalar(
-            upsert(self._session, CardDisputeRow)
-            .values(
-                dispute_id=dispute.dispute_id,
-                booking_id=dispute.booking_id,
-                guild_id=dispute.guild_id,
-                currency=dispute.currency,
-                reason=dispute.reason,
-                evidence={},
-                created_at=dispute.created_at,
-                **reported,
-            )
-            .on_conflict_do_nothing(index_elements=[CardDisputeRow.dispute_id])
-            .returning(CardDisputeRow.dispute_id)
-        )
-        if inserted is None:
+        new = columns_of(dispute, evidence={}, **reported)
+        inserted = await self._insert_new(CardDisputeRow, (CardDisputeRow.dispute_id,), **new)
+        if not inserted:
             await self._session.execute(
                 update(CardDisputeRow)
                 .where(CardDisputeRow.dispute_id == dispute.dispute_id)
                 .values(**reported)
             )
-        return inserted is not None
+        return inserted
 
     async def of_booking(self, booking_id: int) -> list[CardDispute]:
         return await self._all(
@@ -113,26 +99,15 @@ def _failure(row: RefundFailureRow) -> RefundFailure:
     return from_row(RefundFailure, row, state=RefundFailureState(row.state))
 
 
+_REFUND_OPEN = RefundFailureRow.state == RefundFailureState.OPEN.value
+
+
 class SqlRefundFailures(SqlRepository):
     """Failed refunds, keyed by Stripe's refund id."""
 
     async def add(self, failure: RefundFailure) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, RefundFailureRow)
-            .values(
-                refund_id=failure.refund_id,
-                booking_id=failure.booking_id,
-                guild_id=failure.guild_id,
-                amount=failure.amount,
-                currency=failure.currency,
-                reason=failure.reason,
-                state=failure.state.value,
-                created_at=failure.created_at,
-            )
-            .on_conflict_do_nothing(index_elements=[RefundFailureRow.refund_id])
-            .returning(RefundFailureRow.refund_id)
-        )
-        return inserted is not None
+        new = columns_of(failure, state=failure.state.value)
+        return await self._insert_new(RefundFailureRow, (RefundFailureRow.refund_id,), **new)
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> RefundFailure | None:
         query = select(RefundFailureRow).where(RefundFailureRow.refund_id == refund_id)
@@ -151,22 +126,13 @@ class SqlRefundFailures(SqlRepository):
         )
 
     async def open_in_guild(self, guild_id: int, limit: int) -> list[RefundFailure]:
-        return await self._all(
-            select(RefundFailureRow)
-            .where(
-                RefundFailureRow.guild_id == guild_id,
-                RefundFailureRow.state == RefundFailureState.OPEN.value,
-            )
-            .order_by(RefundFailureRow.created_at, RefundFailureRow.refund_id)
-            .limit(limit),
-            _failure,
-        )
+        return await self._queue(RefundFailureRow, _failure, guild_id, _REFUND_OPEN, limit=limit)
 
     async def open_for_booking(self, booking_id: int) -> list[RefundFailure]:
         return await self._all(
             select(RefundFailureRow).where(
                 RefundFailureRow.booking_id == booking_id,
-                RefundFailureRow.state == RefundFailureState.OPEN.value,
+                _REFUND_OPEN,
             ),
             _failure,
         )

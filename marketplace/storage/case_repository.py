@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
 from marketplace.storage.models import CaseRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _case(row: CaseRow) -> Case:
@@ -21,21 +21,21 @@ def _case(row: CaseRow) -> Case:
     )
 
 
+_IS_OPEN = CaseRow.status == CaseStatus.OPEN.value
+
+
+def _action_value(case: Case) -> str | None:
+    return None if case.action is None else case.action.value
+
+
 class SqlCaseRepository(LoggedSqlRepository):
     """A guild's moderation cases."""
 
     async def add(self, case: Case) -> Case:
-        row = CaseRow(
-            guild_id=case.guild_id,
-            reporter_id=case.reporter_id,
-            target_id=case.target_id,
-            booking_id=case.booking_id,
-            reason=case.reason,
-            status=case.status.value,
-            created_at=case.created_at,
-            note=case.note,
+        new = columns_of(
+            case, skip=("case_id",), status=case.status.value, action=_action_value(case)
         )
-        added = _case(await self._insert(row))
+        added = _case(await self._insert(CaseRow(**new)))
         self._transitions.changed(
             "case",
             added.case_id,
@@ -53,45 +53,23 @@ class SqlCaseRepository(LoggedSqlRepository):
         )
 
     async def close(self, case: Case) -> bool:
+        decided = {
+            "resolved_by": case.resolved_by,
+            "resolved_at": case.resolved_at,
+            "action": _action_value(case),
+            "note": case.note,
+        }
         return await self._close(
-            update(CaseRow)
-            .where(
-                CaseRow.guild_id == case.guild_id,
-                CaseRow.id == case.case_id,
-                CaseRow.status == CaseStatus.OPEN.value,
-            )
-            .values(
-                status=case.status.value,
-                resolved_by=case.resolved_by,
-                resolved_at=case.resolved_at,
-                action=None if case.action is None else case.action.value,
-                note=case.note,
-            )
-            .execution_options(synchronize_session=False)
-            .returning(CaseRow.id),
-            "case",
-            case.case_id,
-            CaseStatus.OPEN.value,
-            case.status.value,
-            guild_id=case.guild_id,
-            user_id=case.resolved_by,
-            booking_id=case.booking_id,
-        )
+            "case", CaseRow, case.case_id, (CaseStatus.OPEN.value, case.status.value), decided,
+            CaseRow.guild_id == case.guild_id,
+            guild_id=case.guild_id, user_id=case.resolved_by, booking_id=case.booking_id,
+        )  # fmt: skip
 
     async def open_about_booking(self, booking_id: int) -> int:
-        return await self._count(
-            CaseRow, CaseRow.booking_id == booking_id, CaseRow.status == CaseStatus.OPEN.value
-        )
+        return await self._count(CaseRow, CaseRow.booking_id == booking_id, _IS_OPEN)
 
     async def open_cases(self, guild_id: int, *, limit: int, offset: int) -> list[Case]:
-        return await self._all(
-            select(CaseRow)
-            .where(CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value)
-            .order_by(CaseRow.created_at, CaseRow.id)
-            .limit(limit)
-            .offset(offset),
-            _case,
-        )
+        return await self._queue(CaseRow, _case, guild_id, _IS_OPEN, limit=limit, offset=offset)
 
     async def reports_between(
         self, guild_id: int, a: int, b: int, since: datetime
@@ -109,9 +87,7 @@ class SqlCaseRepository(LoggedSqlRepository):
         return list(rows)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            CaseRow, CaseRow.guild_id == guild_id, CaseRow.status == CaseStatus.OPEN.value
-        )
+        return await self._count(CaseRow, CaseRow.guild_id == guild_id, _IS_OPEN)
 
     async def reported_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
         return await self._count(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
 from marketplace.storage.models import BookingRow, DisputeRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _dispute(row: DisputeRow) -> Dispute:
@@ -26,21 +26,27 @@ def _dispute(row: DisputeRow) -> Dispute:
     )
 
 
+_IS_OPEN = DisputeRow.status == DisputeStatus.OPEN.value
+
+
+def _outcome_value(dispute: Dispute) -> str | None:
+    return None if dispute.outcome is None else dispute.outcome.value
+
+
 class SqlDisputeRepository(LoggedSqlRepository):
     """A guild's platform disputes; the unique booking id keeps it to one per booking."""
 
     async def add(self, dispute: Dispute) -> Dispute:
         """Store a new dispute; ConflictError("dispute_exists") if the booking has one."""
         row = DisputeRow(
-            guild_id=dispute.guild_id,
-            booking_id=dispute.booking_id,
-            opened_by=dispute.opened_by,
-            opener_role=dispute.opener_role.value,
-            statement=dispute.statement,
-            evidence=dict(dispute.evidence),
-            status=dispute.status.value,
-            created_at=dispute.created_at,
-            note=dispute.note,
+            **columns_of(
+                dispute,
+                skip=("dispute_id",),
+                opener_role=dispute.opener_role.value,
+                evidence=dict(dispute.evidence),
+                status=dispute.status.value,
+                outcome=_outcome_value(dispute),
+            )
         )
         try:
             async with self._session.begin_nested():
@@ -87,43 +93,22 @@ class SqlDisputeRepository(LoggedSqlRepository):
 
     async def close(self, dispute: Dispute) -> bool:
         """Store a decided dispute only if it is still open (compare-and-set on the status)."""
+        decided = {
+            "resolved_by": dispute.resolved_by,
+            "resolved_at": dispute.resolved_at,
+            "outcome": _outcome_value(dispute),
+            "refund_percent": dispute.refund_percent,
+            "note": dispute.note,
+        }
+        move = (DisputeStatus.OPEN.value, dispute.status.value)
         return await self._close(
-            update(DisputeRow)
-            .where(
-                DisputeRow.id == dispute.dispute_id,
-                DisputeRow.status == DisputeStatus.OPEN.value,
-            )
-            .values(
-                status=dispute.status.value,
-                resolved_by=dispute.resolved_by,
-                resolved_at=dispute.resolved_at,
-                outcome=None if dispute.outcome is None else dispute.outcome.value,
-                refund_percent=dispute.refund_percent,
-                note=dispute.note,
-            )
-            .execution_options(synchronize_session=False)
-            .returning(DisputeRow.id),
-            "dispute",
-            dispute.dispute_id,
-            DisputeStatus.OPEN.value,
-            dispute.status.value,
-            guild_id=dispute.guild_id,
-            user_id=dispute.resolved_by or None,
+            "dispute", DisputeRow, dispute.dispute_id, move, decided,
+            guild_id=dispute.guild_id, user_id=dispute.resolved_by or None,
             booking_id=dispute.booking_id,
-        )
+        )  # fmt: skip
 
     async def open_disputes(self, guild_id: int, limit: int) -> list[Dispute]:
-        return await self._all(
-            select(DisputeRow)
-            .where(DisputeRow.guild_id == guild_id, DisputeRow.status == DisputeStatus.OPEN.value)
-            .order_by(DisputeRow.created_at, DisputeRow.id)
-            .limit(limit),
-            _dispute,
-        )
+        return await self._queue(DisputeRow, _dispute, guild_id, _IS_OPEN, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            DisputeRow,
-            DisputeRow.guild_id == guild_id,
-            DisputeRow.status == DisputeStatus.OPEN.value,
-        )
+        return await self._count(DisputeRow, DisputeRow.guild_id == guild_id, _IS_OPEN)

@@ -8,7 +8,6 @@ from sqlalchemy import delete, select, update
 
 from marketplace.domain.email_codes import EmailCode
 from marketplace.storage.models import EmailCodeRow, VerifiedEmailRow
-from marketplace.storage.repositories import upsert
 from marketplace.storage.sealing import email_lookup_purpose, keys_of_session
 from marketplace.storage.sql_repository import SqlRepository, from_row
 
@@ -44,13 +43,7 @@ class SqlEmailVerifications(SqlRepository):
             "sends": code.sends,
             "sends_since": code.sends_since,
         }
-        await self._session.execute(
-            upsert(self._session, EmailCodeRow)
-            .values(guild_id=code.guild_id, user_id=code.user_id, **values)
-            .on_conflict_do_update(
-                index_elements=[EmailCodeRow.guild_id, EmailCodeRow.user_id], set_=values
-            )
-        )
+        await self._put(EmailCodeRow, {"guild_id": code.guild_id, "user_id": code.user_id}, values)
 
     async def drop_code(self, guild_id: int, user_id: int) -> None:
         await self._session.execute(
@@ -84,19 +77,15 @@ class SqlEmailVerifications(SqlRepository):
                 VerifiedEmailRow.guild_id == guild_id, VerifiedEmailRow.user_id == user_id
             )
         )
-        inserted = await self._session.scalar(
-            upsert(self._session, VerifiedEmailRow)
-            .values(
-                guild_id=guild_id,
-                address_hash=self._hashes(guild_id, address)[0],
-                user_id=user_id,
-                address=address.casefold(),
-                verified_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(VerifiedEmailRow.user_id)
+        return await self._insert_new(
+            VerifiedEmailRow,
+            (),
+            guild_id=guild_id,
+            address_hash=self._hashes(guild_id, address)[0],
+            user_id=user_id,
+            address=address.casefold(),
+            verified_at=now,
         )
-        return inserted is not None
 
     async def verified_address(self, guild_id: int, user_id: int) -> str | None:
         return await self._session.scalar(

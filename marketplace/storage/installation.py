@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from marketplace.storage.engine import Database
 from marketplace.storage.models import InstallationRow
-from marketplace.storage.repositories import upsert
+from marketplace.storage.sql_repository import upsert
 
 _ROW_ID = 1
 PREFIX_BYTES = 8  # 16 hex digits: no two installations draw the same one

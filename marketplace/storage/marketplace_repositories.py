@@ -47,8 +47,7 @@ from marketplace.storage.models import (
     UserBlockRow,
     UserRow,
 )
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository
+from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, upsert
 from marketplace.storage.types import UTCDateTime
 
 _LEVEL_OF = {lv.value: lv for lv in Level}  # a stored level's member, without Level(...)
@@ -390,11 +389,8 @@ class SqlBlockRepository(LoggedSqlRepository):
             "created_by": restriction.created_by,
             "created_at": restriction.created_at,
         }
-        await self._session.execute(
-            upsert(self._session, RestrictionRow)
-            .values(guild_id=restriction.guild_id, user_id=restriction.user_id, **values)
-            .on_conflict_do_update(index_elements=["guild_id", "user_id"], set_=values)
-        )
+        key = {"guild_id": restriction.guild_id, "user_id": restriction.user_id}
+        await self._put(RestrictionRow, key, values)
         self._transitions.saved(
             "restriction", restriction.user_id, RESTRICTION_IMPOSED, new=True,
             guild_id=restriction.guild_id, user_id=restriction.user_id,
@@ -475,14 +471,8 @@ class SqlDeliveryLog(SqlRepository):
         return bool(await self._session.scalar(query))
 
     async def mark_dms_closed(self, user_id: int, now: datetime, retry_after: datetime) -> None:
-        await self._session.execute(
-            upsert(self._session, DmStatusRow)
-            .values(user_id=user_id, closed_at=now, retry_after=retry_after)
-            .on_conflict_do_update(
-                index_elements=[DmStatusRow.user_id],
-                set_={"closed_at": now, "retry_after": retry_after},
-            )
-        )
+        values = {"closed_at": now, "retry_after": retry_after}
+        await self._put(DmStatusRow, {"user_id": user_id}, values)
 
     async def fallbacks_for(
         self, guild_id: int, user_id: int, limit: int

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.storage.models import NoteGoalsRow, NoteTemplateRow, ProgressNoteRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, upsert
 
 
 def _note(row: ProgressNoteRow) -> ProgressNote:
@@ -19,15 +18,20 @@ class SqlNotesRepository(SqlRepository):
     """Goals and progress notes per (guild, student, tutor); templates per tutor subject."""
 
     @staticmethod
-    def _goals_of(pair: Pair) -> list[ColumnElement[bool]]:
+    def _of_pair(
+        model: type[NoteGoalsRow | ProgressNoteRow], pair: Pair
+    ) -> list[ColumnElement[bool]]:
+        """The rows of `model` that belong to this (guild, student, tutor)."""
         return [
-            NoteGoalsRow.guild_id == pair.guild_id,
-            NoteGoalsRow.student_id == pair.student_id,
-            NoteGoalsRow.tutor_id == pair.tutor_id,
+            model.guild_id == pair.guild_id,
+            model.student_id == pair.student_id,
+            model.tutor_id == pair.tutor_id,
         ]
 
     async def goals(self, pair: Pair) -> Goals:
-        row = await self._session.scalar(select(NoteGoalsRow).where(*self._goals_of(pair)))
+        row = await self._session.scalar(
+            select(NoteGoalsRow).where(*self._of_pair(NoteGoalsRow, pair))
+        )
         if row is None:
             return Goals(pair)
         return Goals(pair, row.text, row.version, row.updated_by, row.updated_at)
@@ -59,7 +63,7 @@ class SqlNotesRepository(SqlRepository):
             return inserted is not None
         result = await self._session.execute(
             update(NoteGoalsRow)
-            .where(*self._goals_of(pair), NoteGoalsRow.version == goals.version - 1)
+            .where(*self._of_pair(NoteGoalsRow, pair), NoteGoalsRow.version == goals.version - 1)
             .values(version=goals.version, **values)
             .execution_options(synchronize_session=False)
             .returning(NoteGoalsRow.version)
@@ -80,28 +84,17 @@ class SqlNotesRepository(SqlRepository):
         await self._session.flush()
         return _note(row)
 
-    @staticmethod
-    def _notes_of(pair: Pair) -> list[ColumnElement[bool]]:
-        return [
-            ProgressNoteRow.guild_id == pair.guild_id,
-            ProgressNoteRow.student_id == pair.student_id,
-            ProgressNoteRow.tutor_id == pair.tutor_id,
-        ]
-
     async def notes(self, pair: Pair, limit: int) -> list[ProgressNote]:
         rows = await self._session.scalars(
             select(ProgressNoteRow)
-            .where(*self._notes_of(pair))
+            .where(*self._of_pair(ProgressNoteRow, pair))
             .order_by(ProgressNoteRow.created_at.desc(), ProgressNoteRow.id.desc())
             .limit(limit)
         )
         return [_note(row) for row in rows]
 
     async def count_notes(self, pair: Pair) -> int:
-        found = await self._session.scalar(
-            select(func.count()).select_from(ProgressNoteRow).where(*self._notes_of(pair))
-        )
-        return int(found or 0)
+        return await self._count(ProgressNoteRow, *self._of_pair(ProgressNoteRow, pair))
 
     async def template(self, guild_id: int, tutor_id: int, subject_key: str) -> NoteTemplate | None:
         row = await self._session.scalar(
@@ -124,18 +117,12 @@ class SqlNotesRepository(SqlRepository):
         if not template.text:
             await self._session.execute(delete(NoteTemplateRow).where(*key))
             return
-        statement = upsert(self._session, NoteTemplateRow).values(
-            guild_id=template.guild_id,
-            tutor_id=template.tutor_id,
-            subject_key=template.subject_key,
-            text=template.text,
-            updated_at=template.updated_at,
+        await self._put(
+            NoteTemplateRow,
+            {
+                "guild_id": template.guild_id,
+                "tutor_id": template.tutor_id,
+                "subject_key": template.subject_key,
+            },
+            {"text": template.text, "updated_at": template.updated_at},
         )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[
-                    NoteTemplateRow.guild_id, NoteTemplateRow.tutor_id, NoteTemplateRow.subject_key
-                ],
-                set_={"text": template.text, "updated_at": template.updated_at},
-            )
-        )  # fmt: skip

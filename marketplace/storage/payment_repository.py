@@ -32,7 +32,6 @@ from marketplace.storage.models import (
     PayoutAccountRow,
     StripeEventRow,
 )
-from marketplace.storage.repositories import upsert
 from marketplace.storage.sql_repository import LoggedSqlRepository, SqlRepository, from_row
 
 TOKEN_BYTES = 32  # 256 random bits; 43 url-safe characters
@@ -229,22 +228,18 @@ class SqlLedger(SqlRepository):
     """Ledger entries; balances are summed per account by the database."""
 
     async def record(self, entry: Entry, guild_id: int, at: datetime) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, LedgerEntryRow)
-            .values(
-                guild_id=guild_id,
-                booking_id=entry.booking_id,
-                source=entry.source.value,
-                target=entry.target.value,
-                amount_minor=entry.amount.minor,
-                currency=entry.amount.currency,
-                reference=entry.reference,
-                at=at,
-            )
-            .on_conflict_do_nothing(index_elements=[LedgerEntryRow.reference])
-            .returning(LedgerEntryRow.id)
+        return await self._insert_new(
+            LedgerEntryRow,
+            (LedgerEntryRow.reference,),
+            guild_id=guild_id,
+            booking_id=entry.booking_id,
+            source=entry.source.value,
+            target=entry.target.value,
+            amount_minor=entry.amount.minor,
+            currency=entry.amount.currency,
+            reference=entry.reference,
+            at=at,
         )
-        return inserted is not None
 
     async def entries(self, booking_id: int) -> list[Entry]:
         rows = await self._session.scalars(
@@ -293,13 +288,11 @@ class SqlWebhookEvents(SqlRepository):
 
         So exactly one handler sees True.
         """
-        inserted = await self._session.scalar(
-            upsert(self._session, StripeEventRow)
-            .values(event_id=event_id, type=type, object_id=object_id, received_at=at)
-            .on_conflict_do_nothing(index_elements=[StripeEventRow.event_id])
-            .returning(StripeEventRow.event_id)
-        )
-        return inserted is not None
+        return await self._insert_new(
+            StripeEventRow,
+            (StripeEventRow.event_id,),
+            event_id=event_id, type=type, object_id=object_id, received_at=at,
+        )  # fmt: skip
 
     async def handled(self, event_id: str) -> bool:
         found = await self._session.scalar(
@@ -358,16 +351,9 @@ class SqlPayoutAccounts(SqlRepository):
             "account_id": account.account_id,
             "payouts_enabled": account.payouts_enabled,
             "transfers_active": account.transfers_active,
+            "updated_at": now,
         }
-        statement = upsert(self._session, PayoutAccountRow).values(
-            guild_id=guild_id, user_id=user_id, updated_at=now, **values
-        )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[PayoutAccountRow.guild_id, PayoutAccountRow.user_id],
-                set_={**values, "updated_at": now},
-            )
-        )
+        await self._put(PayoutAccountRow, {"guild_id": guild_id, "user_id": user_id}, values)
 
     async def by_account(self, account_id: str) -> tuple[int, int] | None:
         row = (

@@ -45,7 +45,6 @@ from marketplace.ports.members import MemberProfiles
 from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import (
     AuditLogRow,
-    Base,
     GuildRow,
     MemberRow,
     StudentProfileRow,
@@ -56,15 +55,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.read_cache import CacheAccess
-from marketplace.storage.sql_repository import SqlRepository
-
-
-def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
-    """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql_insert(model)
-    return sqlite_insert(model)
+from marketplace.storage.sql_repository import SqlRepository, upsert
 
 
 @cache
@@ -361,14 +352,8 @@ class SqlSubjectRepository(SqlRepository):
         """Add a subject (or reactivate and rename it)."""
         if self._cache:
             self._cache.changed(("subjects", guild_id))
-        await self._session.execute(
-            upsert(self._session, SubjectRow)
-            .values(guild_id=guild_id, key=subject.key, name=subject.name, active=True)
-            .on_conflict_do_update(
-                index_elements=[SubjectRow.guild_id, SubjectRow.key],
-                set_={"name": subject.name, "active": True},
-            )
-        )
+        key = {"guild_id": guild_id, "key": subject.key}
+        await self._put(SubjectRow, key, {"name": subject.name, "active": True})
 
     async def remove(self, guild_id: int, key: str) -> bool:
         if self._cache:

@@ -31,7 +31,7 @@ from marketplace.domain.reviews import (
 )
 from marketplace.ports.reviews import RatingStats
 from marketplace.storage.models import BookingRow, ReviewRow, TutorProfileRow
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 ASPECT_COLUMNS = ("on_time", "explained_clearly", "helped_understand", "would_book_again")
 
@@ -47,20 +47,13 @@ def _review(row: ReviewRow, tutor_id: int) -> Review:
     about = Party.TUTOR if row.reviewee_id == tutor_id else Party.STUDENT
     flags = (row.on_time, row.explained_clearly, row.helped_understand, row.would_book_again)
     yes = frozenset(a for a, on in zip(ASPECTS[about], flags, strict=True) if on)
-    return Review(
+    return from_row(
+        Review,
+        row,
         review_id=row.id,
-        guild_id=row.guild_id,
-        booking_id=row.booking_id,
-        reviewer_id=row.reviewer_id,
-        reviewee_id=row.reviewee_id,
         about=about,
         content=ReviewContent(row.stars, yes, row.text),
         status=ReviewStatus(row.status),
-        created_at=row.created_at,
-        edited_at=row.edited_at,
-        reply=row.reply,
-        replied_at=row.replied_at,
-        flag_reason=row.flag_reason,
     )
 
 

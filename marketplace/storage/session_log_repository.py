@@ -9,8 +9,7 @@ from sqlalchemy import delete, select, update
 
 from marketplace.domain.session_log import FlagState, LoggedMessage, MessageFlag
 from marketplace.storage.models import MessageFlagRow, ScreeningReminderRow, SessionMessageRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository, from_row
+from marketplace.storage.sql_repository import SqlRepository, columns_of, from_row
 
 
 def _message(row: SessionMessageRow) -> LoggedMessage:
@@ -47,29 +46,16 @@ class SqlSessionLogs(SqlRepository):
 
     async def record(self, message: LoggedMessage) -> bool:
         """Store a message, or its edit (new text and `edited_at`); True when it is new."""
-        values = {"text": message.text, "attachments": list(message.attachments)}
-        inserted = await self._session.scalar(
-            upsert(self._session, SessionMessageRow)
-            .values(
-                message_id=message.message_id,
-                guild_id=message.guild_id,
-                booking_id=message.booking_id,
-                channel_id=message.channel_id,
-                author_id=message.author_id,
-                sent_at=message.sent_at,
-                edited_at=message.edited_at,
-                **values,
-            )
-            .on_conflict_do_nothing(index_elements=[SessionMessageRow.message_id])
-            .returning(SessionMessageRow.message_id)
-        )
-        if inserted is None:
+        values: dict[str, Any] = {"text": message.text, "attachments": list(message.attachments)}
+        new = columns_of(message, **values)
+        inserted = await self._insert_new(SessionMessageRow, (SessionMessageRow.message_id,), **new)
+        if not inserted:
             await self._session.execute(
                 update(SessionMessageRow)
                 .where(SessionMessageRow.message_id == message.message_id)
                 .values(edited_at=message.edited_at or message.sent_at, **values)
             )
-        return inserted is not None
+        return inserted
 
     async def of_booking(self, booking_id: int, *, limit: int = 500) -> list[LoggedMessage]:
         return await self._all(
@@ -112,20 +98,21 @@ class SqlSessionLogs(SqlRepository):
         return purged
 
 
+_FLAG_OPEN = MessageFlagRow.status == FlagState.OPEN.value
+
+
 class SqlMessageFlags(SqlRepository):
     """Screening flags of a guild, decided once."""
 
     async def add(self, flag: MessageFlag) -> MessageFlag:
         row = MessageFlagRow(
-            guild_id=flag.guild_id,
-            booking_id=flag.booking_id,
-            message_id=flag.message_id,
-            channel_id=flag.channel_id,
-            author_id=flag.author_id,
-            kinds=",".join(flag.kinds),
-            context={"messages": [m.to_record() for m in flag.context]},
-            status=flag.state.value,
-            created_at=flag.created_at,
+            **columns_of(
+                flag,
+                skip=("flag_id", "state"),
+                kinds=",".join(flag.kinds),
+                context={"messages": [m.to_record() for m in flag.context]},
+                status=flag.state.value,
+            )
         )
         return _flag(await self._insert(row))
 
@@ -136,30 +123,17 @@ class SqlMessageFlags(SqlRepository):
     async def close(self, flag: MessageFlag) -> bool:
         closed = await self._session.scalar(
             update(MessageFlagRow)
-            .where(MessageFlagRow.id == flag.flag_id, MessageFlagRow.status == FlagState.OPEN.value)
+            .where(MessageFlagRow.id == flag.flag_id, _FLAG_OPEN)
             .values(status=flag.state.value, decided_by=flag.decided_by, decided_at=flag.decided_at)
             .returning(MessageFlagRow.id)
         )
         return closed is not None
 
     async def open_flags(self, guild_id: int, limit: int) -> list[MessageFlag]:
-        return await self._all(
-            select(MessageFlagRow)
-            .where(
-                MessageFlagRow.guild_id == guild_id,
-                MessageFlagRow.status == FlagState.OPEN.value,
-            )
-            .order_by(MessageFlagRow.created_at, MessageFlagRow.id)
-            .limit(limit),
-            _flag,
-        )
+        return await self._queue(MessageFlagRow, _flag, guild_id, _FLAG_OPEN, limit=limit)
 
     async def count_open(self, guild_id: int) -> int:
-        return await self._count(
-            MessageFlagRow,
-            MessageFlagRow.guild_id == guild_id,
-            MessageFlagRow.status == FlagState.OPEN.value,
-        )
+        return await self._count(MessageFlagRow, MessageFlagRow.guild_id == guild_id, _FLAG_OPEN)
 
     async def kinds_of_message(self, message_id: int) -> set[str]:
         rows = await self._session.scalars(
@@ -168,10 +142,8 @@ class SqlMessageFlags(SqlRepository):
         return {kind for kinds in rows for kind in kinds.split(",") if kind}
 
     async def remind_once(self, booking_id: int, user_id: int, kind: str, now: datetime) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, ScreeningReminderRow)
-            .values(booking_id=booking_id, user_id=user_id, kind=kind, sent_at=now)
-            .on_conflict_do_nothing()
-            .returning(ScreeningReminderRow.kind)
-        )
-        return inserted is not None
+        return await self._insert_new(
+            ScreeningReminderRow,
+            (),
+            booking_id=booking_id, user_id=user_id, kind=kind, sent_at=now,
+        )  # fmt: skip

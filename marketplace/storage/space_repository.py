@@ -8,26 +8,17 @@ from sqlalchemy import or_, select, update
 
 from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
 from marketplace.storage.models import SessionSpaceRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, from_row
 
 FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
 
 
 def _space(row: SessionSpaceRow) -> SessionSpace:
-    return SessionSpace(
-        booking_id=row.booking_id,
-        guild_id=row.guild_id,
+    return from_row(
+        SessionSpace,
+        row,
         status=SpaceStatus(row.status),
-        claimed_at=row.claimed_at,
-        text_id=row.text_id,
         text_place=TextPlace(row.text_place),
-        voice_id=row.voice_id,
-        fallback=row.fallback,
-        opened_at=row.opened_at,
-        closed_at=row.closed_at,
-        student_agreed_at=row.student_agreed_at,
-        tutor_agreed_at=row.tutor_agreed_at,
     )
 
 
@@ -35,20 +26,16 @@ class SqlSpaceRepository(SqlRepository):
     """One row per booking; opening is claimed with a compare-and-set."""
 
     async def claim(self, booking_id: int, guild_id: int, now: datetime) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, SessionSpaceRow)
-            .values(
-                booking_id=booking_id,
-                guild_id=guild_id,
-                status=SpaceStatus.OPENING.value,
-                claimed_at=now,
-                text_place=TextPlace.NONE.value,
-                fallback="",
-            )
-            .on_conflict_do_nothing(index_elements=[SessionSpaceRow.booking_id])
-            .returning(SessionSpaceRow.booking_id)
-        )
-        if inserted is not None:
+        if await self._insert_new(
+            SessionSpaceRow,
+            (SessionSpaceRow.booking_id,),
+            booking_id=booking_id,
+            guild_id=guild_id,
+            status=SpaceStatus.OPENING.value,
+            claimed_at=now,
+            text_place=TextPlace.NONE.value,
+            fallback="",
+        ):
             return True
         taken = await self._session.scalar(
             update(SessionSpaceRow)

@@ -11,11 +11,16 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
 from marketplace.logs import Transitions
+from marketplace.storage.models import Base
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -35,6 +40,28 @@ def from_row(cls: type[D], row: object, **converted: Any) -> D:
     return cls(**{name: getattr(row, name) for name in same}, **converted)
 
 
+def columns_of(
+    value: DataclassInstance, *, skip: tuple[str, ...] = (), **converted: Any
+) -> dict[str, Any]:
+    """A domain dataclass as the column values of its new row: the reverse of `from_row`.
+
+    Each field not in `skip` or `converted` goes to the column of the same name (one the
+    table lacks fails loudly in the INSERT); `converted` gives the others, and may set
+    columns the value has no field for.
+    """
+    fields = dataclasses.fields(value)
+    same = (f.name for f in fields if f.name not in skip and f.name not in converted)
+    return {name: getattr(value, name) for name in same} | converted
+
+
+def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
+    """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)
+
+
 class SqlRepository:
     """A repository over the unit of work's session."""
 
@@ -46,6 +73,31 @@ class SqlRepository:
         self._session.add(row)
         await self._session.flush()
         return row
+
+    async def _insert_new(self, model: type[Base], unique: tuple[Any, ...], **values: Any) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING: True when the row is new, False when it was there.
+
+        `unique`: the columns of the conflict target (empty: any unique constraint).
+        """
+        statement = (
+            upsert(self._session, model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=list(unique) or None)
+            .returning(inspect(model).primary_key[0])
+        )
+        return await self._session.scalar(statement) is not None
+
+    async def _put(self, model: Any, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """INSERT the row `key` with `values`, or UPDATE `values` where that row is there.
+
+        `key` names the columns of a unique constraint (ON CONFLICT ... DO UPDATE).
+        """
+        unique = [getattr(model, column) for column in key]
+        await self._session.execute(
+            upsert(self._session, model)
+            .values(**key, **values)
+            .on_conflict_do_update(index_elements=unique, set_=values)
+        )
 
     async def _first(self, query: Select[Row], convert: Callable[[Row], Value]) -> Value | None:
         """The first row the query finds as a domain value, or None."""
@@ -64,6 +116,28 @@ class SqlRepository:
     async def _all(self, query: Select[Row], convert: Callable[[Row], Value]) -> list[Value]:
         """Every row the query finds, in its order, as domain values."""
         return [convert(row) for row in await self._session.scalars(query)]
+
+    async def _queue(
+        self,
+        model: Any,
+        convert: Callable[[Any], Value],
+        guild_id: int,
+        waiting: Any,
+        *,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Value]:
+        """A moderator queue: the guild's rows matching `waiting`, oldest first.
+
+        Ordered by `created_at`, then the key; `limit` rows from `offset`.
+        """
+        query = (
+            select(model)
+            .where(model.guild_id == guild_id, waiting)
+            .order_by(model.created_at, inspect(model).primary_key[0])
+            .limit(limit)
+        )
+        return await self._all(query.offset(offset) if offset else query, convert)
 
     async def _count(self, table: Any, *where: Any) -> int:
         """How many rows of `table` match `where`."""
@@ -84,12 +158,29 @@ class LoggedSqlRepository(SqlRepository):
         self._transitions = transitions or Transitions()
 
     async def _close(
-        self, statement: Any, kind: str, key: int, before: str, after: str, **ids: Any
+        self,
+        kind: str,
+        model: Any,
+        key: int,
+        move: tuple[str, str],
+        values: dict[str, Any],
+        *where: Any,
+        **ids: Any,
     ) -> bool:
-        """Compare-and-set: an UPDATE ... RETURNING guarded by the `before` state.
+        """Compare-and-set on the row's `status`: `move` is (before, after).
 
-        The change is logged only when it won; False when it was decided already.
+        An UPDATE ... RETURNING of the row `key` (also matching `where`) while its status
+        is still `before`, setting `after` and `values`. The change is logged only when it
+        won; False when it was decided already.
         """
+        before, after = move
+        statement = (
+            update(model)
+            .where(model.id == key, model.status == before, *where)
+            .values(status=after, **values)
+            .execution_options(synchronize_session=False)
+            .returning(model.id)
+        )
         if (await self._session.execute(statement)).first() is None:
             return False
         self._transitions.changed(kind, key, before, after, **ids)

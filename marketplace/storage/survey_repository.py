@@ -6,29 +6,18 @@ from sqlalchemy import select
 
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.storage.models import SurveyResponseRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, columns_of
 
 
 class SqlSurveyRepository(SqlRepository):
     """One row per (booking, participant): the first answer wins."""
 
     async def add(self, response: SurveyResponse) -> bool:
-        inserted = await self._session.scalar(
-            upsert(self._session, SurveyResponseRow)
-            .values(
-                booking_id=response.booking_id,
-                user_id=response.user_id,
-                answer=response.answer.value,
-                reason=response.reason,
-                answered_at=response.answered_at,
-            )
-            .on_conflict_do_nothing(
-                index_elements=[SurveyResponseRow.booking_id, SurveyResponseRow.user_id]
-            )
-            .returning(SurveyResponseRow.id)
+        return await self._insert_new(
+            SurveyResponseRow,
+            (SurveyResponseRow.booking_id, SurveyResponseRow.user_id),
+            **columns_of(response, answer=response.answer.value),
         )
-        return inserted is not None
 
     async def of_booking(self, booking_id: int, user_id: int) -> SurveyResponse | None:
         row = await self._session.scalar(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace.domain.evidence_files import EvidenceFile
 from marketplace.domain.verification_requests import RequestState, VerificationRequest
 from marketplace.storage.models import VerificationRequestRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
 
 
 def _request(row: VerificationRequestRow) -> VerificationRequest:
@@ -25,13 +25,12 @@ class SqlVerificationRequests(LoggedSqlRepository):
 
     async def add(self, request: VerificationRequest) -> VerificationRequest:
         row = VerificationRequestRow(
-            guild_id=request.guild_id,
-            user_id=request.user_id,
-            note=request.note,
-            files=[f.to_json() for f in request.files],
-            status=request.state.value,
-            created_at=request.created_at,
-            reason="",
+            **columns_of(
+                request,
+                skip=("request_id", "state"),
+                files=[f.to_json() for f in request.files],
+                status=request.state.value,
+            )
         )
         added = _request(await self._insert(row))
         self._transitions.changed(
@@ -59,35 +58,19 @@ class SqlVerificationRequests(LoggedSqlRepository):
         )
 
     async def pending(self, guild_id: int, limit: int) -> list[VerificationRequest]:
-        return await self._all(
-            select(VerificationRequestRow)
-            .where(
-                VerificationRequestRow.guild_id == guild_id,
-                VerificationRequestRow.status == RequestState.PENDING.value,
-            )
-            .order_by(VerificationRequestRow.created_at, VerificationRequestRow.id)
-            .limit(limit),
-            _request,
+        is_pending = VerificationRequestRow.status == RequestState.PENDING.value
+        return await self._queue(
+            VerificationRequestRow, _request, guild_id, is_pending, limit=limit
         )
 
     async def close(self, request: VerificationRequest) -> bool:
+        decided = {
+            "decided_by": request.decided_by,
+            "decided_at": request.decided_at,
+            "reason": request.reason,
+        }
+        move = (RequestState.PENDING.value, request.state.value)
         return await self._close(
-            update(VerificationRequestRow)
-            .where(
-                VerificationRequestRow.id == request.request_id,
-                VerificationRequestRow.status == RequestState.PENDING.value,
-            )
-            .values(
-                status=request.state.value,
-                decided_by=request.decided_by,
-                decided_at=request.decided_at,
-                reason=request.reason,
-            )
-            .returning(VerificationRequestRow.id),
-            "verification_request",
-            request.request_id,
-            RequestState.PENDING.value,
-            request.state.value,
-            guild_id=request.guild_id,
-            user_id=request.user_id,
-        )
+            "verification_request", VerificationRequestRow, request.request_id, move, decided,
+            guild_id=request.guild_id, user_id=request.user_id,
+        )  # fmt: skip

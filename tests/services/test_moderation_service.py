@@ -226,7 +226,8 @@ async def test_history_shows_a_users_cases_newest_first(service_context, clock, 
     await moderation.resolve_case(
         moderation.ResolveCase(MODERATOR, first.case_id, "no_action"), service_context
     )
-    cases = await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
+    record = await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
+    cases = record.cases
     assert [c.case_id for c in cases] == [second.case_id, first.case_id]
     assert cases[1].status is CaseStatus.RESOLVED
 
@@ -243,9 +244,9 @@ async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
 
     await _upheld_case(service_context)
     await _upheld_case(service_context, "no_action", reporter=actor(3))  # does not count
-    record = await moderation.offenses_of(
-        moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context
-    )
+    record = (
+        await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
+    ).offenses
     assert (record.counts.upheld_cases, record.counts.total) == (1, 1)
     assert not record.repeat_offender
     assert (
@@ -256,9 +257,9 @@ async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
     await restrictions.restrict(
         restrictions.RestrictUser(MODERATOR, actor(TARGET_ID), "7d", "again"), service_context
     )
-    record = await moderation.offenses_of(
-        moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context
-    )
+    record = (
+        await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
+    ).offenses
     assert (record.counts.upheld_cases, record.counts.restrictions) == (2, 1)
     assert record.repeat_offender
     [offender] = (
@@ -268,8 +269,8 @@ async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
 
     clock.advance(timedelta(days=91))  # the window has moved past all of it
     assert (
-        await moderation.offenses_of(moderation.ViewOffenses(MODERATOR, TARGET_ID), service_context)
-    ).counts.total == 0
+        await moderation.history(moderation.CaseHistory(MODERATOR, TARGET_ID), service_context)
+    ).offenses.counts.total == 0
     assert (
         await moderation.queue(moderation.ModerationQueue(MODERATOR, 1), service_context)
     ).repeat_offenders == []
@@ -277,4 +278,4 @@ async def test_a_member_reaching_the_threshold_is_a_repeat_offender(
 
 async def test_only_moderators_see_a_members_record(service_context, moderated):
     with pytest.raises(PermissionDeniedError):
-        await moderation.offenses_of(moderation.ViewOffenses(REPORTER, TARGET_ID), service_context)
+        await moderation.history(moderation.CaseHistory(REPORTER, TARGET_ID), service_context)

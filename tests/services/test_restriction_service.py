@@ -10,7 +10,7 @@ from marketplace.domain.policy import with_setting
 from marketplace.jobs import JobRunner
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import RestrictedDetails
-from marketplace.services import bookings, rescheduling, restrictions, search
+from marketplace.services import bookings, moderation, rescheduling, restrictions, search
 from marketplace.services.actor import Actor
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import AuditLogRow
@@ -80,9 +80,7 @@ async def test_non_moderators_can_neither_restrict_nor_lift(
     with pytest.raises(PermissionDeniedError):
         await restrictions.unrestrict(restrictions.Unrestrict(caller, TUTOR_ID), service_context)
     with pytest.raises(PermissionDeniedError):
-        await restrictions.restriction_of(
-            restrictions.ViewRestriction(caller, TUTOR_ID), service_context
-        )
+        await moderation.history(moderation.CaseHistory(caller, TUTOR_ID), service_context)
     assert [action for _, action, _ in await _audit(uow_factory)] == ["restriction.add"]
 
 
@@ -211,10 +209,8 @@ async def test_restricting_again_replaces_the_restriction(service_context, clock
     second = await _restrict(service_context, TUTOR_ID, length="2d", reason="Shortened")
     assert second.replaced == first.restriction
     assert second.restriction.until == clock.now() + timedelta(days=2)
-    latest = await restrictions.restriction_of(
-        restrictions.ViewRestriction(MODERATOR, TUTOR_ID), service_context
-    )
-    assert latest == second.restriction
+    record = await moderation.history(moderation.CaseHistory(MODERATOR, TUTOR_ID), service_context)
+    assert record.restriction == second.restriction
 
 
 async def test_lifting_when_not_restricted_is_a_friendly_refusal(
