@@ -9,8 +9,7 @@ from sqlalchemy import func, select, update
 
 from marketplace.domain.dropin import IN_QUEUE, DropInHours, Visit, VisitState
 from marketplace.storage.models import DropInHelpRow, DropInHoursRow, DropInVisitRow
-from marketplace.storage.repositories import upsert
-from marketplace.storage.sql_repository import SqlRepository, from_row
+from marketplace.storage.sql_repository import SqlRepository, from_row, upsert
 
 _IN_QUEUE = [state.value for state in IN_QUEUE]
 
