@@ -380,7 +380,9 @@ class SlotSearch:
 
     Slots last ``duration``, keep ``buffer`` clear of ``busy`` on both sides, start no
     sooner than ``now + min_notice`` and no later than ``now + horizon``, on a grid
-    ``step`` apart counted from the start of each availability window.
+    ``step`` apart counted from the start of each availability window. A window's grid
+    holds only starts inside that window; a slot starting there may run on into
+    availability that touches or overlaps it.
     """
 
     rules: Iterable[WeeklyRule]
@@ -416,13 +418,26 @@ class _SlotGrid:
         self._search = search
 
     def walk(self, merged: list[Window]) -> Iterator[Iterator[datetime]]:
-        """Per availability piece, its grid's starts (as far as a slot fits in `merged`)."""
-        for anchor, _ in self.pieces:
-            yield self._starts(anchor, _containing(merged, anchor)[1])
+        """Per availability piece, its grid's starts.
 
-    def _starts(self, anchor: datetime, limit: datetime) -> Iterator[datetime]:
+        A start lies inside its own piece; the slot must fit in the merged availability
+        (`merged`), so it may run past the piece's end into availability touching it.
+        A piece's grid stops at the piece's end, not at the end of the merged window:
+        otherwise a window that ended before `earliest` (so is not among the pieces)
+        would or would not add its grid to the next one depending on `now` and on the
+        range asked (a Sunday 00:45-00:30 rule putting :15/:45 starts into the touching
+        Monday 00:30-24:00 window only while Sunday's window was in range).
+        """
+        for anchor, piece_end in self.pieces:
+            yield self._starts(anchor, piece_end, _containing(merged, anchor)[1])
+
+    def _starts(self, anchor: datetime, piece_end: datetime, limit: datetime) -> Iterator[datetime]:
         slot_start = _aligned_from(anchor, self.earliest, self.step)
-        while slot_start <= self.latest and slot_start + self.duration <= limit:
+        while (
+            slot_start <= self.latest
+            and slot_start < piece_end
+            and slot_start + self.duration <= limit
+        ):
             yield slot_start
             slot_start += self.step
 
@@ -434,10 +449,11 @@ class _SlotGrid:
 def expand_slots(search: SlotSearch) -> list[Slot]:
     """Return every bookable slot of the search, sorted, without duplicates, in UTC.
 
-    Slot starts are ``step`` apart counted from the start of each availability window (so
-    the grid does not depend on ``now``); a slot lies wholly inside the merged
-    availability; ``now + min_notice <= start <= now + horizon``; and the slot widened by
-    ``buffer`` on both sides meets no ``busy`` interval.
+    Slot starts are ``step`` apart counted from the start of each availability window and
+    lie inside that window (so the grid does not depend on ``now``); a slot lies wholly
+    inside the merged availability, so it may run on into a window touching its own;
+    ``now + min_notice <= start <= now + horizon``; and the slot widened by ``buffer`` on
+    both sides meets no ``busy`` interval.
     """
     grid = _SlotGrid(search)
     merged, index, duration = _merge(grid.pieces), grid.busy_index(), grid.duration

@@ -15,6 +15,7 @@ from marketplace.domain.availability import (
     WeeklyRule,
     expand_slots,
     expand_windows,
+    first_slot_start,
     overlaps_with_buffer,
     validate_day_off,
     validate_rule,
@@ -190,6 +191,34 @@ def test_touching_rule_and_one_off_merge_and_a_slot_may_span_both():
         )
     )
     assert Slot(utc(2026, 9, 2, 22, 30), utc(2026, 9, 2, 23, 30)) in slots
+
+
+def test_a_window_grid_stops_at_its_end_even_when_the_next_window_touches_it():
+    # Sunday 00:45 to Monday 00:30 (the spring-forward Sunday), then Monday 00:30 to
+    # midnight, New York: the windows touch and merge. Monday's starts are on Monday's
+    # grid (:00/:30 local), whatever `now` and whatever range is asked; Sunday's grid
+    # (:15/:45) ends with Sunday's window, though its last slot may run into Monday's.
+    rules = [WeeklyRule(0, time(0, 30), time(0), NY), WeeklyRule(6, time(0, 45), time(0, 30), NY)]
+    start, end = utc(2026, 3, 9, 5, 15), utc(2026, 3, 9, 6, 15)  # Monday 01:15-02:15 EDT
+
+    def search(now, min_notice, horizon):
+        return SlotSearch(
+            rules, [], [], [], duration=30 * M, buffer=0 * M,
+            now=now, min_notice=min_notice, horizon=horizon,
+        )  # fmt: skip
+
+    now = utc(2026, 3, 5)
+    shown = first_slot_start(search(now, start - now, end - now), (start, end))
+    offered = [s.start for s in expand_slots(search(now, 0 * M, timedelta(days=14)))]
+    assert shown == utc(2026, 3, 9, 5, 30)
+    assert [s for s in offered if start <= s < end] == [utc(2026, 3, 9, 5, 30), utc(2026, 3, 9, 6)]
+    later = [s.start for s in expand_slots(search(start - H, 0 * M, timedelta(days=1)))]
+    assert [s for s in later if start <= s < end] == [utc(2026, 3, 9, 5, 30), utc(2026, 3, 9, 6)]
+    # Sunday's last start, 00:15 EDT, runs on into Monday's window; Monday's first is 00:30.
+    assert [s for s in offered if utc(2026, 3, 9, 4) <= s < utc(2026, 3, 9, 5)] == [
+        utc(2026, 3, 9, 4, 15),
+        utc(2026, 3, 9, 4, 30),
+    ]
 
 
 def test_day_off_removes_weekly_and_one_off_availability_on_that_local_date():
