@@ -17,10 +17,9 @@ from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.confirm import Answer, ConfirmView
 from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.pay import booked_answer
+from bot.flows.series_buttons import DEFAULT_WEEKS, series_question
 from bot.presenters.bookings import booking_choices, bookings_embed, counterpart
-from bot.presenters.series import plan_text
 from bot.replies import reply
-from marketplace.domain.booking import BookingState
 from marketplace.services import booking_views, bookings, onboarding, series
 
 
@@ -62,7 +61,9 @@ class BookingCog(BotCog):
             channel_id=interaction.channel_id,
         )  # fmt: skip
         if repeat == "weekly" or weeks is not None:
-            await self._book_series(interaction, series.BookSeries(cmd, weeks or 4), tutor.id)
+            weekly = series.BookSeries(cmd, weeks or DEFAULT_WEEKS)
+            prompt, asked = await series_question(weekly, tutor.id, ctx)
+            await reply(interaction, prompt, view=asked, ephemeral=True)
             return
         start = await bookings.check_bookable(cmd, ctx)
 
@@ -74,26 +75,6 @@ class BookingCog(BotCog):
             minutes=duration, tutor=tutor.id, start=int(start.timestamp())
         )
         view = ConfirmView(actor.user_id, send, key="time")
-        await reply(interaction, prompt, view=view, ephemeral=True)
-
-    async def _book_series(
-        self, interaction: discord.Interaction, cmd: series.BookSeries, tutor_id: int
-    ) -> None:
-        """List every week, then book those that fit on Confirm."""
-        ctx = self.bot.services
-        plan = await series.plan(cmd, ctx)
-        prompt = plan_text(plan, cmd.book.duration_minutes, tutor_id, interaction.user.id)
-
-        async def send() -> str:
-            booked = await series.book(cmd, ctx)
-            confirmed = booked.bookings[0].state is BookingState.CONFIRMED
-            template = texts.SERIES_CONFIRMED_REPLY if confirmed else texts.SERIES_REQUESTED_REPLY
-            text = template.format(count=len(booked.bookings), tutor=tutor_id)
-            if booked.skipped:
-                text += texts.SERIES_SKIPPED_REPLY.format(count=len(booked.skipped))
-            return text
-
-        view = ConfirmView(interaction.user.id, send, key="series")
         await reply(interaction, prompt, view=view, ephemeral=True)
 
     @book.autocomplete("duration")

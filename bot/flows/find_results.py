@@ -11,9 +11,11 @@ from bot import texts
 from bot.actors import actor_of
 from bot.flows.base import OwnedView
 from bot.flows.pay import booked_answer
+from bot.flows.series_buttons import series_question
 from bot.presenters.bookings import results_embed, ts
 from bot.presenters.text_limits import BUTTON_LABEL_MAX, SELECT_PLACEHOLDER_MAX, clip
-from marketplace.services import booking_views, bookings, onboarding
+from marketplace.domain.series import MAX_WEEKS, MIN_WEEKS
+from marketplace.services import booking_views, bookings, onboarding, series
 from marketplace.services.context import ServiceContext
 from marketplace.services.search import SearchResults, TutorHit
 
@@ -115,6 +117,7 @@ class BookingPicker(OwnedView):
         self.chosen: datetime | None = None
         self.days = booking_views.PICKER_DAYS
         self.zone = "UTC"
+        self.weeks = 1  # 1: just once; 2-16: a weekly series
 
     def text(self) -> str:
         """The picker's prompt."""
@@ -135,6 +138,7 @@ class BookingPicker(OwnedView):
         self.add_item(DurationSelect(self, durations))
         if self.starts:
             self.add_item(SlotSelect(self))
+            self.add_item(RepeatSelect(self))
             self.add_item(ConfirmBookingButton(self))
 
 
@@ -192,6 +196,32 @@ class SlotSelect(discord.ui.Select[BookingPicker]):
         )
 
 
+class RepeatSelect(discord.ui.Select[BookingPicker]):
+    """Repeat weekly: just once, or the same time for 2-16 weeks (a series)."""
+
+    def __init__(self, picker: BookingPicker) -> None:
+        self.picker = picker
+        options = [
+            discord.SelectOption(label=texts.REPEAT_ONCE, value="1", default=picker.weeks == 1),
+            *(
+                discord.SelectOption(
+                    label=texts.REPEAT_WEEKS.format(weeks=weeks),
+                    value=str(weeks),
+                    default=picker.weeks == weeks,
+                )
+                for weeks in range(MIN_WEEKS, MAX_WEEKS + 1)
+            ),
+        ]
+        super().__init__(
+            custom_id="book:repeat", placeholder=texts.REPEAT_PLACEHOLDER, options=options, row=2
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Remember how many weeks; Confirm lists them."""
+        self.picker.weeks = int(self.values[0])
+        await interaction.response.defer()
+
+
 class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
     """Sends the request (or books at once with instant booking)."""
 
@@ -200,7 +230,7 @@ class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
         super().__init__(
             label=texts.CONFIRM_LABEL,
             style=discord.ButtonStyle.success,
-            row=2,
+            row=3,
             custom_id="book:confirm",
         )
 
@@ -211,16 +241,18 @@ class ConfirmBookingButton(discord.ui.Button[BookingPicker]):
             await interaction.response.send_message(texts.BOOK_PICK_FIRST, ephemeral=True)
             return
         actor = actor_of(interaction)
-        booking = await bookings.book(
-            bookings.BookSession(
-                actor,
-                picker.tutor_id,
-                picker.minutes,
-                start=picker.chosen,
-                channel_id=interaction.channel_id,
-            ),
-            picker.ctx,
-        )
+        cmd = bookings.BookSession(
+            actor, picker.tutor_id, picker.minutes, start=picker.chosen,
+            channel_id=interaction.channel_id,
+        )  # fmt: skip
+        if picker.weeks > 1:
+            prompt, asked = await series_question(
+                series.BookSeries(cmd, picker.weeks), picker.tutor_id, picker.ctx
+            )
+            picker.stop()
+            await interaction.response.edit_message(content=prompt, view=asked)
+            return
+        booking = await bookings.book(cmd, picker.ctx)
         answer = await booked_answer(booking, actor, picker.ctx)
         picker.stop()
         await interaction.response.edit_message(content=answer.text, view=answer.view)

@@ -1,4 +1,4 @@
-"""The tutor's Accept and Decline on a weekly series request (persistent buttons)."""
+"""Weekly series in the bot: the question before Confirm, and the tutor's Accept / Decline."""
 
 from __future__ import annotations
 
@@ -7,7 +7,33 @@ import discord
 from bot import texts
 from bot.actors import actor_for
 from bot.flows.base import RecordButton, services_of
+from bot.flows.confirm import ConfirmView
+from bot.presenters.series import plan_text
+from marketplace.domain.booking import BookingState
 from marketplace.services import series
+from marketplace.services.context import ServiceContext
+
+DEFAULT_WEEKS = 4  # `/book repeat:weekly` without `weeks`
+
+
+async def series_question(
+    cmd: series.BookSeries, tutor_id: int, ctx: ServiceContext
+) -> tuple[str, ConfirmView]:
+    """Every week listed (skipped ones say why), with Confirm to book those that fit."""
+    plan = await series.plan(cmd, ctx)
+    owner = cmd.book.actor.user_id
+    prompt = plan_text(plan, cmd.book.duration_minutes, tutor_id, owner)
+
+    async def send() -> str:
+        booked = await series.book(cmd, ctx)
+        confirmed = booked.bookings[0].state is BookingState.CONFIRMED
+        template = texts.SERIES_CONFIRMED_REPLY if confirmed else texts.SERIES_REQUESTED_REPLY
+        text = template.format(count=len(booked.bookings), tutor=tutor_id)
+        if booked.skipped:
+            text += texts.SERIES_SKIPPED_REPLY.format(count=len(booked.skipped))
+        return text
+
+    return prompt, ConfirmView(owner, send, key="series")
 
 
 def series_request_view(guild_id: int, series_id: int) -> discord.ui.View:

@@ -30,7 +30,7 @@ def board_embed(board: QueueBoard) -> discord.Embed:
     )
     if board.closed:
         return embed
-    tutors = " ".join(f"<@{tutor}>" for tutor in hours.tutor_ids)
+    tutors = fit_joined([f"<@{tutor}>" for tutor in hours.tutor_ids], FIELD_VALUE_MAX, " ")
     embed.add_field(name=texts.QUEUE_BOARD_TUTORS, value=tutors or "—", inline=False)
     helping = [
         texts.QUEUE_BOARD_HELPING_LINE.format(tutor=tutor, student=student)

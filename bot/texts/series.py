@@ -8,6 +8,10 @@ from bot.texts.common import CONFLICTS, FIELD_PROBLEMS
 SERIES_ACCEPT_LABEL = "Accept"
 SERIES_DECLINE_LABEL = "Decline"
 
+REPEAT_PLACEHOLDER = "Repeat weekly"
+REPEAT_ONCE = "Just this once"
+REPEAT_WEEKS = "Every week, {weeks} weeks"
+
 SERIES_CONFIRM = (
     "Book **{count} weekly sessions** of {minutes} minutes with <@{tutor}>? "
     "The tutor answers once for all of them."

@@ -37,8 +37,10 @@ from bot.flows import (
     notes,
     pay,
     profile_edit,
+    queue_buttons,
     report,
     reviews,
+    series_buttons,
     space_buttons,
     start_wizard,
     survey,
@@ -60,8 +62,10 @@ from bot.presenters import (
     stats,
     text_limits,
 )
+from bot.presenters import dropin as dropin_presenter
 from bot.presenters import notes as notes_presenter
 from bot.presenters import reviews as reviews_presenter
+from bot.presenters import series as series_presenter
 from discord_emulator import limits
 from discord_emulator.errors import DiscordAPIError
 from discord_emulator.openapi import validator_for_ref
@@ -72,6 +76,8 @@ from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.card_disputes import CardDispute
 from marketplace.domain.checklist import Step
 from marketplace.domain.disputes import Dispute, DisputeOutcome
+from marketplace.domain.dropin import DropInHours, QueueBoard, Visit
+from marketplace.domain.errors import ConflictError
 from marketplace.domain.evidence_files import MAX_FILE_BYTES, EvidenceFile, KeptIn
 from marketplace.domain.members import Member, Subject
 from marketplace.domain.notes import Goals, Pair, ProgressNote
@@ -82,6 +88,7 @@ from marketplace.domain.ranking import CompletionCounts
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.restrictions import Restriction
 from marketplace.domain.reviews import Party
+from marketplace.domain.series import DST_GAP, SeriesWeek
 from marketplace.domain.session_log import (
     CONTEXT_MESSAGES,
     LOG_TEXT_MAX,
@@ -97,6 +104,7 @@ from marketplace.ports.notify import notice_details
 from marketplace.services import booking_views
 from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
+from marketplace.services.dropin import QueuePlace
 from marketplace.services.message_flags import FLAGS_SHOWN, FlagQueue
 from marketplace.services.moderation import FailedWork, ModQueue, OffenseRecord, OpenDisputeLine
 from marketplace.services.notes import NOTES_LOADED, NotesCard, TemplatePrompt
@@ -104,6 +112,7 @@ from marketplace.services.restrictions import Restricted
 from marketplace.services.results import GuildConfig, Onboarded, ProfileCard
 from marketplace.services.reviews import ReviewPrompt
 from marketplace.services.search import MAX_RESULTS, SearchResults, TutorHit
+from marketplace.services.series import PlannedWeek, SeriesPlan
 from marketplace.services.stats import StatsReport
 from marketplace.services.survey import SurveyAnswered
 from marketplace.services.verification_requests import REQUESTS_SHOWN
@@ -737,6 +746,46 @@ def test_the_stats_card_fits_with_the_biggest_numbers_and_many_currencies() -> N
     assert stats.chart_filename(report_).endswith(".png")
 
 
+# --- drop-in hours and weekly series -------------------------------------------------------
+
+
+@WORST
+@given(worst.subject())
+def test_the_queue_message_and_a_series_question_fit_at_their_largest(subject: Subject) -> None:
+    tutors = tuple(SNOWFLAKE - n for n in range(60))
+    hours = DropInHours(
+        SNOWFLAKE, SNOWFLAKE, subject.key, SNOWFLAKE, SNOWFLAKE, NOW, NOW, tutors, SNOWFLAKE
+    )
+    helping = tuple((tutor, SNOWFLAKE - 100 - n) for n, tutor in enumerate(tutors))
+    board = QueueBoard(hours, subject.name, helping, 10**6, 10**7, closed=False)
+    assert_message_fits(
+        embeds=[dropin_presenter.board_embed(board)], view=queue_buttons.board_view(board)
+    )
+    ended = replace(board, closed=True)
+    assert_message_fits(embeds=[dropin_presenter.board_embed(ended)])
+    assert queue_buttons.board_view(ended) is None
+    visit = Visit(SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE, "x" * 200, NOW, NOW)
+    for place in (
+        QueuePlace(visit, subject.name, 10**6, 10**7),
+        QueuePlace(visit, subject.name, 0, 0, SNOWFLAKE),
+    ):
+        assert_message_fits(dropin_presenter.place_text(place))
+    weeks = [
+        PlannedWeek(SeriesWeek(n, START + timedelta(weeks=n)), ConflictError("student_busy"))
+        for n in range(15)
+    ]
+    plan = SeriesPlan((*weeks, PlannedWeek(SeriesWeek(15, None, DST_GAP))))
+    question = series_presenter.plan_text(plan, 240, SNOWFLAKE, SNOWFLAKE)
+    assert_message_fits(question, view=series_buttons.series_request_view(SNOWFLAKE, SNOWFLAKE))
+    picker = find_results.BookingPicker(SNOWFLAKE, NO_SERVICES, SNOWFLAKE)
+    picker.starts = [START]
+    picker.add_item(find_results.SlotSelect(picker))
+    picker.add_item(find_results.RepeatSelect(picker))
+    picker.add_item(find_results.ConfirmBookingButton(picker))
+    assert_message_fits(picker.text(), view=picker)
+    assert stats.minutes(None) == stats.NA
+
+
 # --- the helper itself, and that nothing was left out ------------------------------------------
 
 
@@ -765,13 +814,15 @@ def test_prefills_fit_their_field() -> None:
 
 
 PRESENTERS = (
-    admin, availability, bookings, case_file, flags, moderation, notes_presenter, notices,
-    onboarding, profiles, requests, reviews_presenter, stats,
+    admin, availability, bookings, case_file, dropin_presenter, flags, moderation,
+    notes_presenter, notices, onboarding, profiles, requests, reviews_presenter,
+    series_presenter, stats,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
-    find_results, flag_buttons, notes, pay, profile_edit, report, reviews, space_buttons,
-    start_wizard, survey, tutor_apply, verify_email, verify_request,
+    find_results, flag_buttons, notes, pay, profile_edit, queue_buttons, report, reviews,
+    series_buttons, space_buttons, start_wizard, survey, tutor_apply, verify_email,
+    verify_request,
 )  # fmt: skip
 # Rendered above, or (the bases) only through their subclasses. `bookings_view` asks the
 # services which buttons apply; its fullest rows are built from the same buttons above.
@@ -813,6 +864,9 @@ COVERED = {
     "survey_view", "ApplyDraft", "TutorApplyView", "TeachSubjectsSelect", "TeachLevelSelect",
     "FormatsSelect", "InstantSelect", "ContinueButton", "TutorApplyModal", "RenderedNotice",
     "BookingModal", "paragraph",  # flows.base, only through their subclasses and callers
+    "board_embed", "place_text", "board_view", "hours_view", "NextButton", "SkipButton",
+    "DoneButton", "plan_text", "series_question", "series_request_view",
+    "SeriesAcceptButton", "SeriesDeclineButton", "RepeatSelect", "minutes",
 }  # fmt: skip
 
 
