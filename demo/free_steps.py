@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from demo.dropin_steps import office_hours_with_two_tutors
+from demo.campus_shapes import (
+    a_weekly_series_is_booked_and_accepted_once,
+    office_hours_with_two_tutors,
+)
 from demo.journey import (
     a_free_session_from_space_to_review,
     a_member_exports_then_deletes_their_data,
@@ -31,5 +34,6 @@ STEPS = (
     a_report_reaches_the_moderators,
     a_free_session_from_space_to_review,
     office_hours_with_two_tutors,
+    a_weekly_series_is_booked_and_accepted_once,
     a_member_exports_then_deletes_their_data,
 )

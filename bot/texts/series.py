@@ -10,7 +10,7 @@ SERIES_DECLINE_LABEL = "Decline"
 
 REPEAT_PLACEHOLDER = "Repeat weekly"
 REPEAT_ONCE = "Just this once"
-REPEAT_WEEKS = "Every week, {weeks} weeks"
+REPEAT_WEEKS = "Every week for {weeks} weeks"
 
 SERIES_CONFIRM = (
     "Book **{count} weekly sessions** of {minutes} minutes with <@{tutor}>? "

@@ -1,4 +1,4 @@
-"""Drop-in office hours in the free server: two tutors serve one live queue (issue 15)."""
+"""Issue 15 in the free server: drop-in hours with two tutors, and a weekly series."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from demo.campus import Campus
 from demo.expect import DemoStepFailedError, expect
-from demo.journey import demo_clock, dm, seen, wake_jobs
+from demo.journey import demo_clock, dm, option_values, seen, wake_jobs
 from discord_emulator import Message, User
 
 
@@ -105,3 +105,27 @@ async def office_hours_with_two_tutors(c: Campus) -> None:
     _show_queue(c, "after the hours")
     if _queue_message(c).buttons:
         raise DemoStepFailedError("the ended queue still has buttons")
+
+
+async def a_weekly_series_is_booked_and_accepted_once(c: Campus) -> None:
+    """Maya books four weeks at once from the Book menu; Theo accepts them with one tap."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    old_theo, old_maya = seen(c, theo), seen(c, maya)
+    results = expect(await emu.slash(maya, g, "find", subject="calculus"), "Calculus tutors")
+    assert results.message is not None
+    picker = await emu.click(maya, results.message, custom_id=f"find:book:{theo.id}")
+    if picker.message is None:
+        raise DemoStepFailedError("Book did not open the picker")
+    first = option_values(picker.message, "book:slot")[0]
+    await emu.select(maya, picker.message, custom_id="book:slot", values=[first])
+    await emu.select(maya, picker.message, custom_id="book:repeat", values=["4"])
+    listed = expect(await emu.click(maya, picker.message, custom_id="book:confirm"), "weekly")
+    assert listed.message is not None
+    expect(
+        await emu.click(maya, listed.message, custom_id="series:confirm"),
+        "Request sent for **4 weekly sessions**",
+    )
+    request = await dm(c, theo, "New weekly series request", old=old_theo)
+    expect(await emu.click(theo, request, label="Accept"), "Accepted: **4 weekly sessions**")
+    await dm(c, maya, "Weekly sessions confirmed", old=old_maya)
+    expect(await emu.slash(maya, g, "bookings"), "confirmed")
