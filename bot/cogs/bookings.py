@@ -109,7 +109,7 @@ class BookingCog(BotCog):
         embed = bookings_embed(
             listing.bookings, actor.user_id, names, upcoming=upcoming,
             fallback_count=len(listing.fallback_notices), payments=listing.payments,
-            locale=listing.locale,
+            locale=listing.locale, series=listing.series,
         )  # fmt: skip
         view = await bookings_view(listing.rows, actor, self.bot.services)
         await reply(interaction, embed=embed, view=view or discord.utils.MISSING, ephemeral=True)

@@ -21,6 +21,7 @@ from bot.presenters.text_limits import (
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import CancellationOutcome
 from marketplace.domain.payment import Payment, PaymentStatus
+from marketplace.domain.series import SeriesPlace
 from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.services.search import SearchResults, TutorHit
 
@@ -75,8 +76,13 @@ def booking_line(
     names: dict[str, str],
     payment: Payment | None = None,
     locale: str = DEFAULT_LOCALE,
+    *,
+    week: SeriesPlace | None = None,
 ) -> str:
-    """One booking as the viewer sees it, with its payment state (amounts in `locale`)."""
+    """One booking as the viewer sees it, with its payment state (amounts in `locale`).
+
+    A week of a weekly series says which week it is.
+    """
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
     states = [payment_label(booking, payment, locale=locale)]
@@ -89,6 +95,8 @@ def booking_line(
     )
     if booking.state is BookingState.AWAITING_PAYMENT and viewer_id == booking.student_id:
         line += " · " + texts.PAY_BY.format(deadline=ts(booking.expires_at))
+    if week is not None:
+        line += texts.SERIES_WEEK_TAG.format(week=week.week_number, weeks=week.weeks)
     if booking.proposed_start is not None:
         line += texts.NEW_TIME_PROPOSED_LINE.format(start=ts(booking.proposed_start))
     return line
@@ -103,11 +111,17 @@ def bookings_embed(
     fallback_count: int,
     payments: Mapping[int, Payment] | None = None,
     locale: str = DEFAULT_LOCALE,
+    series: Mapping[int, SeriesPlace] | None = None,
 ) -> discord.Embed:
-    """The `/bookings` card (amounts in the guild's `locale`)."""
+    """The `/bookings` card (amounts in the guild's `locale`); series weeks say their week."""
     title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
-    paid = payments or {}
-    lines = [booking_line(b, viewer_id, names, paid.get(b.booking_id), locale) for b in items]
+    paid, weeks = payments or {}, series or {}
+    lines = [
+        booking_line(
+            b, viewer_id, names, paid.get(b.booking_id), locale, week=weeks.get(b.booking_id)
+        )
+        for b in items
+    ]
     lines = lines or [texts.BOOKINGS_NONE]
     description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     embed = discord.Embed(title=title, description=description, colour=BRAND_COLOUR)

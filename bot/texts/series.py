@@ -45,6 +45,7 @@ NOTICE_BODIES["series_confirmed"] = (
     "Your weekly **{subject}** sessions with <@{other}> are on. Each one has its own "
     "reminders and space; `/bookings` lets you move or cancel any of them."
 )
+SERIES_WEEK_TAG = " · 🔁 week {week} of {weeks}"
 SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
 
 CONFLICTS.update(

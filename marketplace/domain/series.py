@@ -94,3 +94,11 @@ class SeriesMembership:
     def is_first(self) -> bool:
         """Whether this is the series' first booked week (it speaks for the series)."""
         return self.week_index == self.first_week_index
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPlace:
+    """Which week of its series a booking is, as `/bookings` shows it ("week 2 of 4")."""
+
+    week_number: int  # 1 for the first week
+    weeks: int  # the weeks the series asked for

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
-from marketplace.domain.series import BookingSeries, SeriesMembership
+from marketplace.domain.series import BookingSeries, SeriesMembership, SeriesPlace
 
 
 class SeriesRepository(Protocol):
@@ -28,4 +29,8 @@ class SeriesRepository(Protocol):
 
     async def membership(self, booking_id: int) -> SeriesMembership | None:
         """Where the booking sits in its series (None: not part of one)."""
+        ...
+
+    async def places(self, booking_ids: Sequence[int]) -> dict[int, SeriesPlace]:
+        """For each of these bookings that is a series week, which week of how many."""
         ...

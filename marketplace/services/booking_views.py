@@ -9,6 +9,7 @@ from marketplace.domain.booking import Booking, earliest_start
 from marketplace.domain.booking_actions import Action, AllowedActions, allowed_actions
 from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.payment import Payment
+from marketplace.domain.series import SeriesPlace
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.services import payments
 from marketplace.services.actor import Actor
@@ -38,6 +39,7 @@ class BookingList:
     payments: dict[int, Payment] = field(default_factory=dict)
     locale: str = DEFAULT_LOCALE  # the guild's, for amounts
     rows: list[BookingListRow] = field(default_factory=list)  # filled by `list_rows`
+    series: dict[int, SeriesPlace] = field(default_factory=dict)  # booking → week of a series
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,9 @@ async def list_for(command: ListBookings, ctx: ServiceContext) -> BookingList:
         priced = [b.booking_id for b in bookings if b.price is not None]
         paid = await uow.payments.of_bookings(priced) if priced else {}
         policy = await uow.guilds.policy(actor.guild_id)
-    return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages))
+        series = await uow.series.places([b.booking_id for b in bookings])
+    locale = guild_locale(policy.languages)
+    return BookingList(bookings, fallbacks, paid, locale, series=series)
 
 
 async def list_rows(command: ListBookings, ctx: ServiceContext) -> BookingList:
@@ -89,10 +93,11 @@ async def list_rows(command: ListBookings, ctx: ServiceContext) -> BookingList:
                 issued = True
             url = ctx.link(f"/checkout/{token}") if token and Action.PAY in actions else None
             rows.append(BookingListRow(x.booking, actions, x.space_text_id, url))
+        series = await uow.series.places([x.booking.booking_id for x in linked])
         if issued:
             await uow.commit()
     bookings = [x.booking for x in linked]
-    return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages), rows)
+    return BookingList(bookings, fallbacks, paid, guild_locale(policy.languages), rows, series)
 
 
 PICKER_DAYS = 14

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from marketplace.domain.series import BookingSeries, SeriesMembership
+from marketplace.domain.series import BookingSeries, SeriesMembership, SeriesPlace
 from marketplace.storage.models import BookingSeriesRow, SeriesBookingRow
 from marketplace.storage.sql_repository import SqlRepository, from_row
 
@@ -60,3 +61,13 @@ class SqlSeriesRepository(SqlRepository):
             )
         ).one()
         return SeriesMembership(week.series_id, week.week_index, int(first), int(count))
+
+    async def places(self, booking_ids: Sequence[int]) -> dict[int, SeriesPlace]:
+        if not booking_ids:
+            return {}
+        rows = await self._session.execute(
+            select(SeriesBookingRow.booking_id, SeriesBookingRow.week_index, BookingSeriesRow.weeks)
+            .join(BookingSeriesRow, BookingSeriesRow.id == SeriesBookingRow.series_id)
+            .where(SeriesBookingRow.booking_id.in_(list(booking_ids)))
+        )
+        return {booking_id: SeriesPlace(index + 1, weeks) for booking_id, index, weeks in rows}

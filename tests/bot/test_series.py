@@ -31,6 +31,9 @@ async def test_a_student_books_a_weekly_series_and_the_tutor_accepts_it_once(cam
     await dm(c, c.student, "Weekly sessions confirmed")
     mine = await live_bookings(c, c.student)
     assert [b.state.value for b in mine] == ["confirmed"] * 3
+    listed = await c.emu.slash(c.student, c.guild, "bookings")
+    for week in (1, 2, 3):
+        assert f"🔁 week {week} of 3" in listed.text
     again = await c.emu.click(c.tutor, request, label="Accept")
     assert "answered already" in again.text
 
