@@ -117,13 +117,23 @@ class BookingCog(BotCog):
     @app_commands.command(
         name="cancel", description="Cancel a session (you'll see the refund first)"
     )
-    @app_commands.describe(booking="Which booking", reason="Why (optional; they will see it)")
+    @app_commands.describe(
+        booking="Which booking",
+        reason="Why (optional; they will see it)",
+        following="Also cancel the later weeks of its weekly series",
+    )
     @app_commands.guild_only()
     async def cancel(
-        self, interaction: discord.Interaction, booking: int, reason: str | None = None
+        self,
+        interaction: discord.Interaction,
+        booking: int,
+        reason: str | None = None,
+        following: bool = False,
     ) -> None:
         """Show the policy outcome and ask to confirm."""
-        await confirm_cancellation(interaction, actor_of(interaction), booking, reason or "")
+        await confirm_cancellation(
+            interaction, actor_of(interaction), booking, reason or "", following=following
+        )
 
     @app_commands.command(name="reschedule", description="Move a session to a new time")
     @app_commands.describe(booking="Which booking", when="The new time, e.g. 'Friday 5pm'")

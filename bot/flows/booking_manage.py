@@ -9,24 +9,39 @@ from bot.flows.base import SafeModal, open_form, services_of
 from bot.flows.confirm import ConfirmView
 from bot.presenters.bookings import cancellation_text
 from bot.replies import reply
-from marketplace.services import bookings, onboarding, rescheduling
+from marketplace.services import bookings, onboarding, rescheduling, series
 from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import MAX_WHEN_LENGTH
 
 
 async def confirm_cancellation(
-    interaction: discord.Interaction, actor: Actor, booking_id: int, reason: str = ""
+    interaction: discord.Interaction,
+    actor: Actor,
+    booking_id: int,
+    reason: str = "",
+    *,
+    following: bool = False,
 ) -> None:
-    """Show what cancelling means, then wait for Confirm."""
+    """Show what cancelling means, then wait for Confirm.
+
+    With `following`, the later weeks of the booking's weekly series go too.
+    """
     ctx = services_of(interaction)
     booking, outcome = await bookings.cancellation_preview(
         bookings.PreviewCancellation(actor, booking_id), ctx
     )
     subject = await onboarding.subject_name(booking.guild_id, booking.subject_key, ctx)
     text = cancellation_text(booking, outcome, subject, by_tutor=actor.user_id == booking.tutor_id)
+    if following:
+        text += texts.SERIES_CANCEL_FOLLOWING
 
     async def cancel() -> str:
+        if following:
+            weeks = await series.cancel_following(
+                series.CancelFollowing(actor, booking_id, reason), ctx
+            )
+            return texts.SERIES_CANCELLED_REPLY.format(count=len(weeks))
         await bookings.cancel(bookings.CancelBooking(actor, booking_id, reason=reason), ctx)
         return texts.CANCELLED
 

@@ -167,7 +167,10 @@ def _series_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
     """Every week of the series, as each reader's local time."""
     details = _details(notice, SeriesDetails)
     starts = [f"<t:{start}:f>" for start in details.starts.split(",") if start]
-    return [texts.SERIES_WEEKS_LINE.format(count=details.count, starts=", ".join(starts))]
+    lines = [texts.SERIES_WEEKS_LINE.format(count=details.count, starts=", ".join(starts))]
+    if details.reason:
+        lines.append(texts.REASON_LINE.format(reason=details.reason))
+    return lines
 
 
 def _dispute_resolved_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
@@ -184,6 +187,7 @@ _KIND_LINES: dict[NoticeKind, Callable[[Notice, Booking, str], list[str]]] = {
     NoticeKind.DISPUTE_RESOLVED: _dispute_resolved_lines,
     NoticeKind.SERIES_REQUESTED: _series_lines,
     NoticeKind.SERIES_CONFIRMED: _series_lines,
+    NoticeKind.SERIES_CANCELLED: _series_lines,
 }
 """The lines only some kinds of booking notice carry, by kind."""
 

@@ -45,6 +45,15 @@ NOTICE_BODIES["series_confirmed"] = (
     "Your weekly **{subject}** sessions with <@{other}> are on. Each one has its own "
     "reminders and space; `/bookings` lets you move or cancel any of them."
 )
+SERIES_CANCEL_FOLLOWING = (
+    "\n\nThis also cancels the later weeks of this weekly series, each by the same policy."
+)
+SERIES_CANCELLED_REPLY = "Cancelled: this week and the following, **{count} sessions** in all."
+NOTICE_TITLES["series_cancelled"] = "Weekly sessions cancelled"
+NOTICE_BODIES["series_cancelled"] = (
+    "Your weekly **{subject}** sessions from this week on were cancelled by {who}. "
+    "The weeks are below; the earlier ones stay booked."
+)
 SERIES_WEEK_TAG = " · 🔁 week {week} of {weeks}"
 SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
 
@@ -54,6 +63,9 @@ CONFLICTS.update(
             "Weekly series can't be paid for yet in this server. Book each week on its own."
         ),
         "series_answered": "This series has been answered already, or its requests expired.",
+        "not_a_series": (
+            "That booking isn't part of a weekly series. Cancel it without `following`."
+        ),
     }
 )
 FIELD_PROBLEMS.update(

@@ -258,11 +258,12 @@ class QueueClosedDetails(_TextDetails):
 
 @dataclass(frozen=True, slots=True)
 class SeriesDetails(_TextDetails):
-    """A weekly series: its id, how many weeks, and their starts (Unix seconds, commas)."""
+    """A weekly series: its id, how many weeks, their starts (Unix seconds, commas), why."""
 
     series: str = ""
     count: str = ""
     starts: str = ""
+    reason: str = ""  # a cancellation's, as the canceller gave it
 
 
 NoticeDetails: TypeAlias = (

@@ -69,6 +69,7 @@ class NoticeKind(StrEnum):
     QUEUE_CLOSED = "queue_closed"  # to a student still waiting when drop-in hours ended
     SERIES_REQUESTED = "series_requested"  # to the tutor: a weekly series, Accept / Decline
     SERIES_CONFIRMED = "series_confirmed"  # to the student (and both if instant): the weeks
+    SERIES_CANCELLED = "series_cancelled"  # to both: a week and the ones after it, cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.QUEUE_CLOSED: QueueClosedDetails,
     NoticeKind.SERIES_REQUESTED: SeriesDetails,
     NoticeKind.SERIES_CONFIRMED: SeriesDetails,
+    NoticeKind.SERIES_CANCELLED: SeriesDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

@@ -460,27 +460,37 @@ async def cancel(command: CancelBooking, ctx: ServiceContext) -> Booking:
     async with ctx.uow() as uow:
         booking, by = await owned_booking(uow, booking_id, actor, "cancel")
         policy = await uow.guilds.policy(actor.guild_id)
-        was_confirmed = booking.state is BookingState.CONFIRMED
-        booking, event = booking.cancel(by, now, policy)
-        await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
-        tally = cancel_tally(by, was_confirmed=was_confirmed)
-        await uow.search.add_completion(booking.guild_id, booking.tutor_id, tally)
-        await scheduling.drop_booking_work(uow, booking, now)
-        await scheduling.close_space_soon(uow, booking, now)
-        split = (event.refund_percent, event.tutor_share_percent)
-        await payments.settle_booking(uow, booking, split, policy, now)
+        booking = await cancel_in(uow, booking, by, policy, now)
         await scheduling.notify_both(
             uow, booking, NoticeKind.BOOKING_CANCELLED, now, details=CancelledDetails(reason)
         )
-        if by is Party.TUTOR and event.late:
-            since = now - timedelta(days=policy.late_cancel_window_days)
-            late = await uow.bookings.late_cancels_by_tutor(
-                booking.guild_id, booking.tutor_id, since
-            )
-            until = penalty_ends_at(late, policy)
-            if until is not None and until > now:
-                await uow.search.set_penalty(booking.guild_id, booking.tutor_id, until)
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
         await uow.commit()
     ctx.after_commit()
+    return booking
+
+
+async def cancel_in(
+    uow: UnitOfWork, booking: Booking, by: Party, policy: GuildPolicy, now: datetime
+) -> Booking:
+    """Inside the caller's transaction: cancel by policy, settle the money, drop the work.
+
+    A late cancel by the tutor counts towards their penalty; telling the two sides is the
+    caller's (one notice for one booking, one for a series' weeks).
+    """
+    was_confirmed = booking.state is BookingState.CONFIRMED
+    booking, event = booking.cancel(by, now, policy)
+    await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
+    tally = cancel_tally(by, was_confirmed=was_confirmed)
+    await uow.search.add_completion(booking.guild_id, booking.tutor_id, tally)
+    await scheduling.drop_booking_work(uow, booking, now)
+    await scheduling.close_space_soon(uow, booking, now)
+    split = (event.refund_percent, event.tutor_share_percent)
+    await payments.settle_booking(uow, booking, split, policy, now)
+    if by is Party.TUTOR and event.late:
+        since = now - timedelta(days=policy.late_cancel_window_days)
+        late = await uow.bookings.late_cancels_by_tutor(booking.guild_id, booking.tutor_id, since)
+        until = penalty_ends_at(late, policy)
+        if until is not None and until > now:
+            await uow.search.set_penalty(booking.guild_id, booking.tutor_id, until)
     return booking

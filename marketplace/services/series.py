@@ -31,7 +31,7 @@ from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import SeriesDetails
 from marketplace.services import bookings, payments, scheduling
-from marketplace.services.actor import ByActor
+from marketplace.services.actor import ByActor, OnBooking
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import BookingDraft, BookSession, ensure_not_restricted
 from marketplace.services.caps import ensure_within_caps
@@ -263,3 +263,39 @@ async def decline(cmd: OnSeries, ctx: ServiceContext) -> list[Booking]:
         await uow.commit()
     ctx.after_commit()
     return declined
+
+
+@dataclass(frozen=True, slots=True)
+class CancelFollowing(OnBooking):
+    """`/cancel booking: following:True`: this week of a series and every later one."""
+
+    reason: str = ""
+
+
+async def cancel_following(cmd: CancelFollowing, ctx: ServiceContext) -> list[Booking]:
+    """Cancel this week and every later live week, each by policy; both are told once."""
+    now = ctx.clock.now()
+    reason = clean_text(cmd.reason, field="reason", max_len=bookings.NOTE_MAX, required=False)
+    async with ctx.uow() as uow:
+        booking, by = await bookings.owned_booking(uow, cmd.booking_id, cmd.actor, "cancel")
+        membership = await uow.series.membership(booking.booking_id)
+        if membership is None:
+            raise ConflictError("not_a_series")
+        series = await uow.series.get(membership.series_id)
+        policy = await uow.guilds.policy(booking.guild_id)
+        ids = await uow.series.booking_ids(membership.series_id)
+        cancelled = [await bookings.cancel_in(uow, booking, by, policy, now)]
+        for later_id in ids[ids.index(booking.booking_id) + 1 :]:
+            later = await uow.bookings.get(later_id, for_update=True)
+            if later is not None and later.live:
+                cancelled.append(await bookings.cancel_in(uow, later, by, policy, now))
+        if series is not None:
+            details = replace(_details(series, cancelled), reason=reason)
+            work = scheduling.notices_to_both(
+                cancelled[0], NoticeKind.SERIES_CANCELLED, now, details
+            )
+            await scheduling.schedule_all(uow, work)
+        await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
+        await uow.commit()
+    ctx.after_commit()
+    return cancelled

@@ -51,3 +51,26 @@ async def test_a_series_of_the_wrong_length_or_at_a_busy_time_is_explained(campu
     )
     assert "isn't available then" in late.text
     assert await live_bookings(c, c.student) == []
+
+
+async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus) -> None:
+    c = campus
+    await ready_tutor(c)
+    asked = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", weeks=3
+    )
+    await c.emu.click(c.student, asked.message, label="Confirm")
+    request = await dm(c, c.tutor, "New weekly series request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    first, second, _third = await live_bookings(c, c.student)
+
+    preview = await c.emu.slash(
+        c.student, c.guild, "cancel", booking=second.booking_id, following=True
+    )
+    assert "also cancels the later weeks" in preview.text
+    done = await c.emu.click(c.student, preview.message, label="Confirm")
+
+    assert "**2 sessions** in all" in done.text
+    assert [b.booking_id for b in await live_bookings(c, c.student)] == [first.booking_id]
+    told = await dm(c, c.tutor, "Weekly sessions cancelled")
+    assert "the earlier ones stay booked" in told.text

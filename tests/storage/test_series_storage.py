@@ -147,3 +147,33 @@ async def test_bad_series_are_refused_and_write_nothing(service_context, clock, 
     with pytest.raises(ConflictError, match="not_available"):  # 23:00 Berlin, every week
         await series.book(_series(world.student, at(3, 22)), service_context)
     assert await booking_rows(uow_factory) == []
+
+
+async def test_cancelling_a_week_and_the_following_leaves_the_earlier_weeks(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock, instant=True)
+    booked = await series.book(_series(world.student, at(3, 10)), service_context)
+    second = booked.bookings[1]
+
+    cancelled = await series.cancel_following(
+        series.CancelFollowing(world.student, second.booking_id, "New timetable"), service_context
+    )
+
+    assert [b.start for b in cancelled] == [at(10, 10), at(17, 10), at(24, 10)]
+    states = [(r.start_at, r.state) for r in await booking_rows(uow_factory)]
+    assert states == [
+        (at(3, 10), "confirmed"),
+        (at(10, 10), "cancelled"),
+        (at(17, 10), "cancelled"),
+        (at(24, 10), "cancelled"),
+    ]
+    told = _notices(await action_rows(uow_factory, "notify"), "series_cancelled")
+    assert sorted(r.user_id for r in told) == sorted([world.student.user_id, TUTOR_ID])
+    assert told[0].payload["reason"] == "New timetable"
+    assert not _notices(await action_rows(uow_factory, "notify"), "booking_cancelled")
+    single = await bookings.book(book_cmd(world.student, TUTOR_ID, at(4, 12)), service_context)
+    with pytest.raises(ConflictError, match="not_a_series"):
+        await series.cancel_following(
+            series.CancelFollowing(world.student, single.booking_id), service_context
+        )
