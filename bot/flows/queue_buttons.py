@@ -6,13 +6,16 @@ the services refuse anyone who isn't one of the hours' tutors.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
 
 from bot import texts
 from bot.actors import actor_for
 from bot.flows.base import RecordButton, services_of
-from marketplace.domain.dropin import QueueBoard, VisitState
+from marketplace.domain.dropin import QueueBoard, Visit, VisitState
 from marketplace.services import dropin
+from marketplace.services.context import ServiceContext
 
 
 def hours_view(guild_id: int, hours_id: int) -> discord.ui.View:
@@ -51,6 +54,16 @@ class NextButton(RecordButton, prefix="queue:next"):
         )
 
 
+async def _end_help(
+    interaction: discord.Interaction,
+    button: RecordButton,
+    end: Callable[[dropin.OnHours, ServiceContext], Awaitable[Visit]],
+) -> Visit:
+    """Skip or finish the help this tutor is giving; the visit as it now stands."""
+    actor = actor_for(interaction, button.guild_id)
+    return await end(dropin.OnHours(actor, button.record_id), services_of(interaction))
+
+
 class SkipButton(RecordButton, prefix="queue:skip"):
     """Skip: the student called isn't here; back in line once, out the second time."""
 
@@ -59,13 +72,9 @@ class SkipButton(RecordButton, prefix="queue:skip"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Skip the student this tutor is helping."""
-        actor = actor_for(interaction, self.guild_id)
-        visit = await dropin.skip(dropin.OnHours(actor, self.record_id), services_of(interaction))
-        template = (
-            texts.QUEUE_SKIPPED_OUT
-            if visit.state is VisitState.SKIPPED
-            else texts.QUEUE_SKIPPED_BACK
-        )
+        visit = await _end_help(interaction, self, dropin.skip)
+        out = visit.state is VisitState.SKIPPED
+        template = texts.QUEUE_SKIPPED_OUT if out else texts.QUEUE_SKIPPED_BACK
         await interaction.response.send_message(
             template.format(student=visit.student_id), ephemeral=True
         )
@@ -79,8 +88,7 @@ class DoneButton(RecordButton, prefix="queue:done"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """End the help this tutor is giving."""
-        actor = actor_for(interaction, self.guild_id)
-        visit = await dropin.done(dropin.OnHours(actor, self.record_id), services_of(interaction))
+        visit = await _end_help(interaction, self, dropin.done)
         minutes = round(visit.help_minutes or 0)
         await interaction.response.send_message(
             texts.QUEUE_DONE_REPLY.format(student=visit.student_id, minutes=minutes),

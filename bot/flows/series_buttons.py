@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
 
 from bot import texts
@@ -9,7 +11,7 @@ from bot.actors import actor_for
 from bot.flows.base import RecordButton, services_of
 from bot.flows.confirm import ConfirmView
 from bot.presenters.series import plan_text
-from marketplace.domain.booking import BookingState
+from marketplace.domain.booking import Booking, BookingState
 from marketplace.services import series
 from marketplace.services.context import ServiceContext
 
@@ -44,6 +46,18 @@ def series_request_view(guild_id: int, series_id: int) -> discord.ui.View:
     return view
 
 
+async def _answer(
+    interaction: discord.Interaction,
+    button: RecordButton,
+    answer: Callable[[series.OnSeries, ServiceContext], Awaitable[list[Booking]]],
+    template: str,
+) -> None:
+    """Answer every week still waiting and say how many weeks that was."""
+    actor = actor_for(interaction, button.guild_id)
+    weeks = await answer(series.OnSeries(actor, button.record_id), services_of(interaction))
+    await interaction.response.send_message(template.format(count=len(weeks)), ephemeral=True)
+
+
 class SeriesAcceptButton(RecordButton, prefix="series:accept"):
     """Accept: confirm every week still waiting."""
 
@@ -52,13 +66,7 @@ class SeriesAcceptButton(RecordButton, prefix="series:accept"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Accept the series and say how many weeks are now booked."""
-        actor = actor_for(interaction, self.guild_id)
-        accepted = await series.accept(
-            series.OnSeries(actor, self.record_id), services_of(interaction)
-        )
-        await interaction.response.send_message(
-            texts.SERIES_ACCEPTED.format(count=len(accepted)), ephemeral=True
-        )
+        await _answer(interaction, self, series.accept, texts.SERIES_ACCEPTED)
 
 
 class SeriesDeclineButton(RecordButton, prefix="series:decline"):
@@ -69,13 +77,7 @@ class SeriesDeclineButton(RecordButton, prefix="series:decline"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Decline the series and say so."""
-        actor = actor_for(interaction, self.guild_id)
-        declined = await series.decline(
-            series.OnSeries(actor, self.record_id), services_of(interaction)
-        )
-        await interaction.response.send_message(
-            texts.SERIES_DECLINED.format(count=len(declined)), ephemeral=True
-        )
+        await _answer(interaction, self, series.decline, texts.SERIES_DECLINED)
 
 
 SERIES_BUTTONS: tuple[type[RecordButton], ...] = (SeriesAcceptButton, SeriesDeclineButton)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from marketplace.domain.dropin import IN_QUEUE, DropInHours, Visit, VisitState
 from marketplace.storage.models import DropInHelpRow, DropInHoursRow, DropInVisitRow
@@ -106,23 +106,22 @@ class SqlDropInRepository(SqlRepository):
         return await self._all(query.execution_options(populate_existing=True), _visit)
 
     async def visit_of(self, guild_id: int, student_id: int) -> Visit | None:
-        row = await self._fresh(
-            select(DropInVisitRow).where(
-                DropInVisitRow.guild_id == guild_id,
-                DropInVisitRow.student_id == student_id,
-                DropInVisitRow.state.in_(_IN_QUEUE),
-            )
+        return await self._visit_where(
+            DropInVisitRow.guild_id == guild_id,
+            DropInVisitRow.student_id == student_id,
+            DropInVisitRow.state.in_(_IN_QUEUE),
         )
-        return None if row is None else _visit(row)
 
     async def helping(self, hours_id: int, tutor_id: int) -> Visit | None:
-        row = await self._fresh(
-            select(DropInVisitRow).where(
-                DropInVisitRow.hours_id == hours_id,
-                DropInVisitRow.tutor_id == tutor_id,
-                DropInVisitRow.state == VisitState.HELPING.value,
-            )
+        return await self._visit_where(
+            DropInVisitRow.hours_id == hours_id,
+            DropInVisitRow.tutor_id == tutor_id,
+            DropInVisitRow.state == VisitState.HELPING.value,
         )
+
+    async def _visit_where(self, *where: ColumnElement[bool]) -> Visit | None:
+        """The one visit matching `where` (the partial unique indexes keep it one), fresh."""
+        row = await self._fresh(select(DropInVisitRow).where(*where))
         return None if row is None else _visit(row)
 
     async def first_waiting(self, hours_id: int) -> Visit | None:
