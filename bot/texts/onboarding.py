@@ -39,14 +39,16 @@ HELP_SECTIONS = (
     ),
     (
         "Students",
-        "`/find subject:` find a tutor, then press **Book** · `/book tutor: when:` · "
-        "`/bookings` · `/reschedule` · `/cancel` · `/review` and `/notes` for your sessions",
+        "`/find subject:` find a tutor, then press **Book** · `/book tutor: when:` "
+        "(`repeat:weekly` for every week) · `/bookings` · `/reschedule` · `/cancel` · "
+        "`/review` and `/notes` for your sessions · `/queue join` drop-in hours",
     ),
     (
         "Tutors",
         "`/tutor apply` your tutor profile · `/tutor availability add|list|remove` when "
         "you're free · `/tutor payouts` to get paid · `/tutor pause` / `/tutor resume` · "
-        "requests arrive in your DMs with **Accept** / **Decline** · `/notes-template`",
+        "requests arrive in your DMs with **Accept** / **Decline** · `/notes-template` · "
+        "`/queue open` / `/queue close` drop-in hours",
     ),
     (
         "Sessions",

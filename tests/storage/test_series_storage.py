@@ -26,6 +26,7 @@ from tests.services.marketplace_world import (
     build_world,
     pending,
 )
+from tests.services.paid_world import paid_world
 
 
 def _series(student, start, weeks=4, **changes) -> series.BookSeries:
@@ -177,3 +178,13 @@ async def test_cancelling_a_week_and_the_following_leaves_the_earlier_weeks(
         await series.cancel_following(
             series.CancelFollowing(world.student, single.booking_id), service_context
         )
+
+
+async def test_a_paid_server_refuses_a_series_until_saved_cards_exist(database, uow_factory, clock):
+    async with paid_world(database, uow_factory, clock) as paid:
+        student = paid.world.student
+        with pytest.raises(ConflictError, match="series_paid_not_yet"):
+            await series.plan(_series(student, at(3, 10)), paid.ctx)
+        with pytest.raises(ConflictError, match="series_paid_not_yet"):
+            await series.book(_series(student, at(3, 10)), paid.ctx)
+        assert await booking_rows(uow_factory) == []
