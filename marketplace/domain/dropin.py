@@ -21,6 +21,7 @@ from marketplace.domain.errors import ConflictError
 MAX_SKIPS = 2  # the second Skip takes the student out of the queue
 RECENT_HELPS = 20  # the estimate is the median of this many latest helps
 MIN_HELP_WINDOW = timedelta(minutes=5)  # Next needs at least this much free time
+MAX_HOURS = 12  # drop-in hours stay open at most this many hours at a time
 
 
 class VisitState(StrEnum):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking
 from marketplace.domain.dropin import (
+    MAX_HOURS,
     RECENT_HELPS,
     DropInHours,
     QueueBoard,
@@ -163,8 +164,8 @@ async def _until(uow: UnitOfWork, cmd: OpenHours, policy: GuildPolicy, now: date
     until = parsed.end if parsed.end is not None and parsed.start <= now else parsed.start
     if until <= now:
         raise InputError("until", Problem.IN_THE_PAST)
-    if until - now > timedelta(hours=12):
-        raise InputError("until", Problem.TOO_FAR_AHEAD, 12)
+    if until - now > timedelta(hours=MAX_HOURS):
+        raise InputError("until", Problem.TOO_FAR_AHEAD, MAX_HOURS)
     return until
 
 
