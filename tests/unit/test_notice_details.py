@@ -36,6 +36,24 @@ STORED = {
     NoticeKind.SCREENING_WARNING: {"kinds": "phone,email", "guild": "Maths", "booking": "7"},
     NoticeKind.QUEUE_SKIPPED: {"out": "yes"},
     NoticeKind.QUEUE_CLOSED: {"subject": "Calculus", "tutor": "42", "slot": "1767000000"},
+    NoticeKind.SERIES_REQUESTED: {
+        "series": "3",
+        "count": "2",
+        "starts": "1767000000,1767604800",
+        "reason": "",
+    },
+    NoticeKind.SERIES_CONFIRMED: {
+        "series": "3",
+        "count": "2",
+        "starts": "1767000000,1767604800",
+        "reason": "",
+    },
+    NoticeKind.SERIES_CANCELLED: {
+        "series": "3",
+        "count": "1",
+        "starts": "1767604800",
+        "reason": "exams",
+    },
 }
 
 
