@@ -66,8 +66,11 @@ async def check_in_open(bookings: list[Booking], guild_id: int, ctx: ServiceCont
     return {b.booking_id for b in bookings if can_check_in(b, policy, now)}
 
 
-async def _current(uow: UnitOfWork, action: ClaimedAction) -> Booking | None:
-    """The booking, locked, if it is still confirmed at the time the check was made for."""
+_NOT_CONFIRMED = HandlerResult(ActionState.SKIPPED, "booking not confirmed at this time")
+
+
+async def _current(uow: UnitOfWork, action: ClaimedAction) -> tuple[Booking, Attendance] | None:
+    """The booking, locked, and its check-ins, if it is still confirmed as the check expects."""
     if action.booking_id is None:
         return None
     booking = await uow.bookings.get(action.booking_id, for_update=True)
@@ -75,7 +78,7 @@ async def _current(uow: UnitOfWork, action: ClaimedAction) -> Booking | None:
         return None
     if action.payload.get("sequence") != booking.sequence:
         return None
-    return booking
+    return booking, Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
 
 
 async def _record_absences(
@@ -95,10 +98,9 @@ async def check_attendance(action: ClaimedAction, ctx: ServiceContext) -> Handle
     """At start + the no-show limit: record a no-show when exactly one side is missing."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await _current(uow, action)
-        if booking is None:
-            return HandlerResult(ActionState.SKIPPED, "booking not confirmed at this time")
-        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+        if (current := await _current(uow, action)) is None:
+            return _NOT_CONFIRMED
+        booking, attendance = current
         await _record_absences(uow, booking, attendance, now)
         verdict = no_show_verdict(attendance)
         if verdict is not None:
@@ -121,10 +123,9 @@ async def auto_complete(action: ClaimedAction, ctx: ServiceContext) -> HandlerRe
     """
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await _current(uow, action)
-        if booking is None:
-            return HandlerResult(ActionState.SKIPPED, "booking not confirmed at this time")
-        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+        if (current := await _current(uow, action)) is None:
+            return _NOT_CONFIRMED
+        booking, attendance = current
         if not both_present(attendance):
             return HandlerResult(ActionState.SKIPPED, "not both checked in")
         if await uow.cases.open_about_booking(booking.booking_id):

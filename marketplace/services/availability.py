@@ -22,7 +22,7 @@ from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction
 from marketplace.ports import UnitOfWork
 from marketplace.ports.bookings import AvailabilityEntry
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext
 from marketplace.timeparse import ParsedWhen, WhenKind, parse_when
 
@@ -151,10 +151,8 @@ async def save(command: SaveAvailability, ctx: ServiceContext) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewAvailability:
+class ViewAvailability(ByActor):
     """`/tutor availability list` (and `remove`'s choices): the tutor's entries."""
-
-    actor: Actor
 
 
 async def entries(command: ViewAvailability, ctx: ServiceContext) -> list[AvailabilityEntry]:

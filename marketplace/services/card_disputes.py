@@ -44,7 +44,7 @@ from marketplace.ports.notice_details import (
     PaymentDisputedDetails,
 )
 from marketplace.services import dispute_evidence, scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.card_holds import alert_admins, audit_and_alert
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, in_guild
 from marketplace.services.event_results import EventResult, first_time
@@ -193,11 +193,8 @@ async def _decided(
 
 
 @dataclass(frozen=True, slots=True)
-class SubmitEvidence:
+class SubmitEvidence(OnBooking):
     """An admin sends the evidence draft of a booking's card dispute to the bank."""
-
-    actor: Actor
-    booking_id: int
 
 
 async def submit_evidence(cmd: SubmitEvidence, ctx: ServiceContext) -> CardDispute:

@@ -40,8 +40,13 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import DisputeOpenedDetails, DisputeResolvedDetails
 from marketplace.services import payments, scheduling, sessions
-from marketplace.services.actor import Actor, ByActor, OnBooking
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
+from marketplace.services.actor import ByActor, OnBooking
+from marketplace.services.context import (
+    SYSTEM_ACTOR,
+    ServiceContext,
+    enter_guild,
+    guild_booking,
+)
 from marketplace.services.moderation import require_moderator
 
 CHOICES_LIMIT = 25
@@ -101,7 +106,7 @@ async def check_can_open(command: CheckCanDispute, ctx: ServiceContext) -> None:
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
-        booking = await _booking(uow, actor, booking_id)
+        booking = await guild_booking(uow, actor, booking_id)
         ensure_can_open(booking, actor.user_id, await uow.guilds.policy(booking.guild_id), now)
         if await uow.disputes.for_booking(booking_id) is not None:
             raise ConflictError("dispute_exists")
@@ -116,7 +121,7 @@ async def open_dispute(cmd: OpenDispute, ctx: ServiceContext) -> Dispute:
     """
     actor, now = cmd.actor, ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await _booking(uow, actor, cmd.booking_id, for_update=True)
+        booking = await guild_booking(uow, actor, cmd.booking_id, for_update=True)
         policy = await uow.guilds.policy(booking.guild_id)
         party = ensure_can_open(booking, actor.user_id, policy, now)
         dispute = new_dispute(booking, party, actor.user_id, cmd.statement, now)
@@ -153,7 +158,7 @@ async def resolve_dispute(cmd: ResolveDispute, ctx: ServiceContext) -> Dispute:
         dispute = await uow.disputes.get(actor.guild_id, cmd.dispute_id)
         if dispute is None:
             raise NotFoundError("dispute", str(cmd.dispute_id))
-        booking = await _booking(uow, actor, dispute.booking_id, for_update=True)
+        booking = await guild_booking(uow, actor, dispute.booking_id, for_update=True)
         policy = await uow.guilds.policy(booking.guild_id)
         decided = resolve(
             dispute, actor.user_id, outcome, cmd.refund_percent, cmd.note, now,
@@ -171,15 +176,6 @@ async def resolve_dispute(cmd: ResolveDispute, ctx: ServiceContext) -> Dispute:
         await uow.commit()
     ctx.after_commit()
     return decided
-
-
-async def _booking(
-    uow: UnitOfWork, actor: Actor, booking_id: int, *, for_update: bool = False
-) -> Booking:
-    booking = await uow.bookings.get(booking_id, for_update=for_update)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
-    return booking
 
 
 def _iso(at: datetime | None) -> str | None:

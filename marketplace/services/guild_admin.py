@@ -10,7 +10,7 @@ from marketplace.domain.policy import SETTINGS, SettingKind, parse_setting, with
 from marketplace.domain.subjects import clean_subject_name, subject_key
 from marketplace.formatting import guild_locale
 from marketplace.ports import UnitOfWork
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.results import GuildConfig
 
@@ -46,10 +46,8 @@ async def require_admin(uow: UnitOfWork, actor: Actor) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewConfig:
+class ViewConfig(ByActor):
     """`/admin config` without a setting: the guild's settings."""
-
-    actor: Actor
 
 
 async def view_config(command: ViewConfig, ctx: ServiceContext) -> GuildConfig:

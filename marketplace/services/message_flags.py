@@ -15,7 +15,7 @@ from marketplace.domain.session_log import FlagAction, MessageFlag, decide, pars
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import ScreeningWarningDetails
 from marketplace.services import restrictions, scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 
@@ -43,10 +43,8 @@ class FlagQueue:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewFlags:
+class ViewFlags(ByActor):
     """`/mod queue`: the open message flags."""
-
-    actor: Actor
 
 
 async def open_flags(command: ViewFlags, ctx: ServiceContext) -> FlagQueue:

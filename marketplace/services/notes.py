@@ -15,7 +15,7 @@ from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.notes import Goals, NoteTemplate, Pair, ProgressNote
 from marketplace.ports import UnitOfWork
 from marketplace.services.actor import Actor, ByActor, OnBooking
-from marketplace.services.context import ServiceContext
+from marketplace.services.context import ServiceContext, guild_booking
 
 NOTES_LOADED = 50
 CHOICES_LIMIT = 25
@@ -68,9 +68,7 @@ class TemplatePrompt:
 
 async def _booking_of(uow: UnitOfWork, actor: Actor, booking_id: int) -> Booking:
     """A booking of this guild whose notes the caller may use (NotFoundError otherwise)."""
-    booking = await uow.bookings.get(booking_id)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
+    booking = await guild_booking(uow, actor, booking_id)
     rules.check_participant(booking, actor.user_id)
     return booking
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.ports import PaymentGateway, PaymentGatewayError
-from marketplace.services.actor import Actor
+from marketplace.services.actor import ByActor
 from marketplace.services.context import ServiceContext
 from marketplace.services.payments import payments_on
 
@@ -20,10 +20,8 @@ class PayoutSetup:
 
 
 @dataclass(frozen=True, slots=True)
-class SetUpPayouts:
+class SetUpPayouts(ByActor):
     """`/tutor payouts`: a link to set up or view payouts."""
-
-    actor: Actor
 
 
 async def payout_setup(command: SetUpPayouts, ctx: ServiceContext) -> PayoutSetup:

@@ -54,7 +54,7 @@ from typing import Any
 
 from marketplace.domain.errors import ConflictError
 from marketplace.ports.privacy import PrivacyRepository, Record
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext
 
 EXPORT_LIST_CAP = 200  # newest first; with the text limits this keeps the file far under 8 MB
@@ -126,10 +126,8 @@ def _document(
 
 
 @dataclass(frozen=True, slots=True)
-class ExportMyData:
+class ExportMyData(ByActor):
     """`/privacy export`: everything stored about you."""
-
-    actor: Actor
 
 
 async def export(command: ExportMyData, ctx: ServiceContext) -> PrivacyExport:
@@ -160,10 +158,8 @@ async def _refuse_obstacles(privacy: PrivacyRepository, actor: Actor, now: datet
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteMyData:
+class DeleteMyData(ByActor):
     """`/privacy delete`: erase or anonymise your data here."""
-
-    actor: Actor
 
 
 async def delete(command: DeleteMyData, ctx: ServiceContext) -> PrivacyDeletion:

@@ -22,7 +22,7 @@ from marketplace.domain.scheduled import ActionKind, booking_work
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import AmountDetails
 from marketplace.services import scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import OnBooking
 from marketplace.services.card_holds import audit_and_alert
 from marketplace.services.context import ServiceContext, in_guild
 from marketplace.services.moderation import require_moderator
@@ -58,11 +58,9 @@ async def record(uow: UnitOfWork, booking: Booking, intent: IntentState, now: da
 
 
 @dataclass(frozen=True, slots=True)
-class DecideRefund:
+class DecideRefund(OnBooking):
     """A moderator's decision about a booking's failed refunds."""
 
-    actor: Actor
-    booking_id: int
     decision: Decision
 
 

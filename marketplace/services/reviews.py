@@ -26,7 +26,7 @@ from marketplace.domain.reviews import Review, ReviewStatus
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.services import scheduling
 from marketplace.services.actor import Actor, ByActor, OnBooking
-from marketplace.services.context import ServiceContext, enter_guild
+from marketplace.services.context import ServiceContext, enter_guild, guild_booking
 from marketplace.services.moderation import require_moderator
 
 CHOICES_LIMIT = 25
@@ -77,9 +77,7 @@ class TutorRating:
 
 async def _booking_of(uow: UnitOfWork, actor: Actor, booking_id: int) -> Booking:
     """The caller's own booking in this guild (NotFoundError otherwise)."""
-    booking = await uow.bookings.get(booking_id)
-    if booking is None or booking.guild_id != actor.guild_id:
-        raise NotFoundError("booking", str(booking_id))
+    booking = await guild_booking(uow, actor, booking_id)
     booking.party_of(actor.user_id, "review")
     return booking
 
@@ -269,9 +267,7 @@ async def release(command: ReleaseReviews, ctx: ServiceContext) -> list[Review]:
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         await require_moderator(uow, actor, "mod_release_review")
-        booking = await uow.bookings.get(booking_id)
-        if booking is None or booking.guild_id != actor.guild_id:
-            raise NotFoundError("booking", str(booking_id))
+        booking = await guild_booking(uow, actor, booking_id)
         found = await _both_reviews(uow, booking)
         if not found:
             raise NotFoundError("review", str(booking_id))

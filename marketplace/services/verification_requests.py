@@ -18,7 +18,7 @@ from marketplace.domain.verification_requests import VerificationRequest, decide
 from marketplace.ports import NoticeKind
 from marketplace.ports.notice_details import VerificationRejectedDetails
 from marketplace.services import scheduling
-from marketplace.services.actor import Actor
+from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext, enter_guild
 from marketplace.services.moderation import require_moderator
 from marketplace.services.verification import apply_level
@@ -80,10 +80,8 @@ async def request(cmd: RequestVerification, ctx: ServiceContext) -> Verification
 
 
 @dataclass(frozen=True, slots=True)
-class PendingRequests:
+class PendingRequests(ByActor):
     """`/mod queue`: the pending verification requests."""
-
-    actor: Actor
 
 
 async def pending(command: PendingRequests, ctx: ServiceContext) -> list[VerificationRequest]:
