@@ -385,3 +385,23 @@ async def test_a_call_the_tutor_skipped_before_it_went_out_is_not_sent(
     assert (NoticeKind.QUEUE_CALLED, 32) in sent
     assert (NoticeKind.QUEUE_CALLED, 31) not in sent
     assert (NoticeKind.QUEUE_SKIPPED, 31) in sent
+
+
+async def test_a_double_click_on_next_calls_one_student(service_context, clock, uow_factory):
+    world = await build_world(service_context, clock)
+    opened = await _open(service_context, world.tutor)
+    await _queue(service_context, 31, 32)
+    hours = dropin.OnHours(world.tutor, opened.hours.hours_id)
+
+    results = await asyncio.gather(
+        dropin.call_next(hours, service_context),
+        dropin.call_next(hours, service_context),
+        return_exceptions=True,
+    )
+
+    called = [r for r in results if isinstance(r, dropin.Called)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(called) == 1
+    assert [r.reason for r in refused] == ["queue_still_helping"]
+    assert [r.state for r in await _visits(uow_factory)] == ["helping", "waiting"]
+    assert len(await booking_rows(uow_factory)) == 1
