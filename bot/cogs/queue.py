@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 
 from bot import texts
-from bot.actors import actor_of
+from bot.actors import actor_of, guild_of
 from bot.cogs.base import BotCog, extension
-from bot.cogs.find import subject_choices
+from bot.cogs.find import AUTOCOMPLETE_LIMIT, subject_choices
 from bot.flows.queue_buttons import hours_view
 from bot.presenters.bookings import ts
 from bot.presenters.dropin import place_text
@@ -92,12 +92,27 @@ class QueueCog(BotCog):
         await reply(interaction, place_text(place))
 
     @open.autocomplete("subject")
-    @join.autocomplete("subject")
     async def subject_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """The guild's subjects matching what was typed."""
         return await subject_choices(self.bot, interaction, current)
+
+    @join.autocomplete("subject")
+    async def open_subject_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The subjects with drop-in hours open now (all subjects when none are)."""
+        guild = guild_of(interaction)
+        open_now = await dropin.open_subjects(guild.id, self.bot.services)
+        if not open_now:
+            return await subject_choices(self.bot, interaction, current)
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=name, value=key)
+            for key, name in open_now
+            if typed in name.casefold()
+        ][:AUTOCOMPLETE_LIMIT]
 
 
 setup = extension(QueueCog)

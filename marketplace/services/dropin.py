@@ -388,6 +388,14 @@ async def join(cmd: JoinQueue, ctx: ServiceContext) -> QueuePlace:
     return place
 
 
+async def open_subjects(guild_id: int, ctx: ServiceContext) -> list[tuple[str, str]]:
+    """The subjects with drop-in hours open now, as (key, name), oldest hours first."""
+    async with ctx.uow(read_only=True) as uow:
+        names = await _subject_names(uow, guild_id)
+        open_now = await uow.dropins.open_hours_in(guild_id)
+    return [(h.subject_key, _subject_name(names, h.subject_key)) for h in open_now]
+
+
 async def _own_visit(uow: UnitOfWork, actor: Actor) -> tuple[Visit, DropInHours]:
     visit = await uow.dropins.visit_of(actor.guild_id, actor.user_id)
     if visit is None:

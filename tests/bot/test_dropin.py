@@ -56,6 +56,8 @@ async def test_a_tutor_runs_drop_in_hours_from_the_live_queue_message(campus) ->
     assert [label for label, _, _ in board.buttons] == ["Next", "Skip", "Done"]
     assert _field(board, "Waiting") == "0 in line"
 
+    choices = await c.emu.autocomplete(c.student, c.guild, "queue join", focused="subject")
+    assert [ch["value"] for ch in choices] == ["calculus"]  # only the subject open now
     second = c.emu.add_user("sam")
     c.emu.add_member(c.guild, second)
     joined = await c.emu.slash(
