@@ -11,6 +11,7 @@ import discord
 from aiohttp import web
 
 from bot.adapters.queue_board import DiscordQueueBoards
+from bot.adapters.report_channel import DiscordReportChannel
 from bot.adapters.spaces import DiscordSessionSpaces
 from bot.client import ADVISED_SHARDS, Shards, TutorBot
 from bot.endpoint import use_discord_endpoint
@@ -23,6 +24,7 @@ from marketplace.ports import Clock, Notifier, PaymentGateway, SessionSpaces, Sy
 from marketplace.ports.dropin import QueueBoards
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
+from marketplace.services.weekly_report import ReportChannel
 from marketplace.settings import Settings
 from marketplace.storage.cache_sync import CacheSync
 from marketplace.storage.engine import Database, create_database
@@ -166,10 +168,14 @@ async def close_runtime(runtime: Runtime) -> None:
 
 
 def start_jobs(
-    runtime: Runtime, notifier: Notifier, spaces: SessionSpaces, boards: QueueBoards
+    runtime: Runtime,
+    notifier: Notifier,
+    spaces: SessionSpaces,
+    boards: QueueBoards,
+    reports: ReportChannel,
 ) -> JobRunner:
     """Start the durable job runner: APScheduler ticks it, services wake it."""
-    handlers = Handlers(runtime.services, notifier, spaces, boards)
+    handlers = Handlers(runtime.services, notifier, spaces, boards, reports)
     queue = SqlActionQueue(runtime.database, clock=runtime.services.clock)
     # One writer at a time on SQLite anyway: parallel handlers would only queue.
     concurrency = 1 if runtime.database.is_sqlite else JOB_CONCURRENCY
@@ -212,7 +218,15 @@ def build_bot(
         shards=shards,
         sync=shards.ids is None or 0 in shards.ids,
         start_jobs=(
-            (lambda bot: start_jobs(runtime, bot.notifier, spaces, DiscordQueueBoards(bot)))
+            (
+                lambda bot: start_jobs(
+                    runtime,
+                    bot.notifier,
+                    spaces,
+                    DiscordQueueBoards(bot),
+                    DiscordReportChannel(bot),
+                )
+            )
             if with_jobs
             else None
         ),

@@ -50,3 +50,11 @@ STATS_DAYS = "{days:.1f} days"
 CHART_TITLE = "Sessions per day, last {days} days (UTC)"
 CHART_SERIES = {"confirmed": "Confirmed", "completed": "Completed", "cancelled": "Cancelled"}
 CHART_EMPTY = "No sessions in this period"
+
+# --- the weekly report (issue 16) --------------------------------------------------------
+REPORT_TITLE = "📊 Weekly report"
+REPORT_SEARCHED = "Most searched subjects"
+REPORT_UNMET = "Searched without a bookable tutor"
+REPORT_SEARCHED_LINE = "{rank}. **{subject}** · {searches} searches"
+REPORT_UNMET_LINE = "{rank}. **{subject}** · {unmet} of {searches} searches"
+REPORT_NO_SEARCHES = "No searches this week."

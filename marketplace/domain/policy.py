@@ -52,6 +52,7 @@ class GuildPolicy:
     sessions_channel: int | None = None
     fallback_channel: int | None = None
     evidence_channel: int | None = None  # private: moderators open handed-in files here
+    report_channel: int | None = None  # gets the weekly report every Monday (None: none)
     languages: tuple[str, ...] = ("en",)
     timezone: str = "UTC"  # the guild's own zone: exports, weekly reports, ISO weeks
     # booking
@@ -142,6 +143,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "sessions_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "fallback_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "evidence_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
+        "report_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
         "timezone": SettingSpec(_K.ZONE, _G.GENERAL),
         "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),

@@ -54,6 +54,7 @@ class ActionKind(StrEnum):
     PURGE_SESSION_LOG = "purge_session_log"  # retention: payload {"check": n}
     SHOW_QUEUE = "show_queue"  # post or edit a drop-in queue's message: {"hours", "version"}
     CLOSE_HOURS = "close_hours"  # drop-in hours reach their `until`: payload {"hours": n}
+    WEEKLY_REPORT = "weekly_report"  # Monday morning: the last week's report to report_channel
 
 
 class ActionState(StrEnum):

@@ -16,6 +16,7 @@ from marketplace.ports.bookings import (
     SearchIndex,
 )
 from marketplace.ports.card_disputes import CardDisputeRepository, RefundFailureRepository
+from marketplace.ports.demand import DemandLog
 from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.dropin import DropInRepository
 from marketplace.ports.exports import ExportReads
@@ -209,6 +210,11 @@ class UnitOfWork(Protocol):
     @property
     def series(self) -> SeriesRepository:
         """Weekly series and their weeks, inside this transaction."""
+        ...
+
+    @property
+    def demand(self) -> DemandLog:
+        """Searches per subject and day, inside this transaction."""
         ...
 
     @property

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from marketplace.domain.errors import InputError, InvalidSettingError, PermissionDeniedError
 from marketplace.domain.members import Rights, Subject, rights_of
 from marketplace.domain.policy import SETTINGS, SettingKind, parse_setting, with_setting
 from marketplace.domain.subjects import clean_subject_name, subject_key
+from marketplace.domain.weekly_report import report_work
 from marketplace.formatting import guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.actor import Actor, ByActor
@@ -82,6 +84,9 @@ async def change_setting(cmd: ChangeSetting, ctx: ServiceContext) -> GuildConfig
         _check_target_exists(cmd, value)
         policy = with_setting(await uow.guilds.policy(actor.guild_id), cmd.key, value)
         await uow.guilds.save_policy(actor.guild_id, policy, now)
+        if cmd.key in {"report_channel", "timezone"} and policy.report_channel is not None:
+            zone = ZoneInfo(policy.timezone)
+            await uow.scheduled.schedule(report_work(actor.guild_id, now, zone))
         await uow.audit.record(
             actor.guild_id,
             actor.user_id,

@@ -28,9 +28,11 @@ from marketplace.services import (
     scheduling,
     session_messages,
     spaces,
+    weekly_report,
 )
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
+from marketplace.services.weekly_report import ReportChannel
 
 DM_RETRY_AFTER = timedelta(hours=24)
 EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
@@ -58,11 +60,13 @@ class Handlers:
         notifier: Notifier,
         spaces: SessionSpaces | None = None,
         boards: QueueBoards | None = None,
+        reports: ReportChannel | None = None,
     ) -> None:
         self.ctx = ctx
         self.notifier = notifier
         self.spaces = spaces
         self.boards = boards
+        self.reports = reports
 
     def by_kind(self) -> Mapping[ActionKind, Handler]:
         """The handler for each kind the runner may claim."""
@@ -91,6 +95,7 @@ class Handlers:
             ),
             ActionKind.SHOW_QUEUE: self.show_queue,
             ActionKind.CLOSE_HOURS: lambda action: dropin.close_due(action, self.ctx),
+            ActionKind.WEEKLY_REPORT: self.weekly_report,
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
@@ -141,6 +146,12 @@ class Handlers:
         if self.boards is None:
             return _skip("no queue messages")
         return await dropin.show_board(action, self.ctx, self.boards)
+
+    async def weekly_report(self, action: ClaimedAction) -> HandlerResult:
+        """Post the guild's weekly report and schedule the next one."""
+        if self.reports is None:
+            return _skip("no report channel to post in")
+        return await weekly_report.send_due(action, self.ctx, self.reports)
 
     async def sweep_spaces(self, action: ClaimedAction) -> HandlerResult:
         """The reconciler: close spaces whose booking is over, then come back later."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from marketplace.domain.availability import SlotSearch, first_slot_start
 from marketplace.domain.booking import earliest_start
@@ -136,7 +137,19 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     by_id = {c.tutor_id: c for c in found}
     unpaid = set(paid) - accepting
     hits = tuple(_hit(by_id[t], slot, t not in unpaid) for t, slot in shown)
+    await _count_demand(query, hits, ZoneInfo(policy.timezone), ctx)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
+
+
+async def _count_demand(
+    query: FindTutors, hits: tuple[TutorHit, ...], zone: ZoneInfo, ctx: ServiceContext
+) -> None:
+    """Count the search for the weekly report; unmet when no tutor shown can be booked."""
+    bookable = any(h.next_slot is not None and h.accepting_payments for h in hits)
+    day = ctx.clock.now().astimezone(zone).date()
+    async with ctx.uow() as uow:
+        await uow.demand.count(query.actor.guild_id, query.subject_key, day, unmet=not bookable)
+        await uow.commit()
 
 
 def _candidate_limit(window: tuple[datetime, datetime] | None, sort: str) -> int | None:

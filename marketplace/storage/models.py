@@ -1033,3 +1033,21 @@ class SeriesBookingRow(Base):
     )
     series_id: Mapped[int] = mapped_column(ForeignKey("booking_series.id", ondelete="CASCADE"))
     week_index: Mapped[int] = mapped_column(Integer)
+
+
+class SubjectDemandRow(Base):
+    """How often a subject was searched on one local day, and how often in vain.
+
+    One row per guild, subject and day in the guild's zone, counted up by every `/find`;
+    the weekly report reads the week's rows.
+    """
+
+    __tablename__ = "subject_demand"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    searches: Mapped[int] = mapped_column(Integer, default=0)
+    unmet: Mapped[int] = mapped_column(Integer, default=0)

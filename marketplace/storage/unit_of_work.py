@@ -16,6 +16,7 @@ from marketplace.storage.booking_channel_repository import SqlBookingChannels
 from marketplace.storage.booking_repository import SqlBookingRepository
 from marketplace.storage.card_dispute_repository import SqlCardDisputes, SqlRefundFailures
 from marketplace.storage.case_repository import SqlCaseRepository
+from marketplace.storage.demand_repository import SqlDemandLog
 from marketplace.storage.dispute_repository import SqlDisputeRepository
 from marketplace.storage.dropin_repository import SqlDropInRepository
 from marketplace.storage.email_repository import SqlEmailVerifications
@@ -86,6 +87,7 @@ class SqlUnitOfWork:
     attendance: SqlAttendanceLog
     surveys: SqlSurveyRepository
     dropins: SqlDropInRepository
+    demand: SqlDemandLog
     series: SqlSeriesRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
@@ -158,6 +160,7 @@ class SqlUnitOfWork:
         self.attendance = SqlAttendanceLog(session)
         self.surveys = SqlSurveyRepository(session)
         self.dropins = SqlDropInRepository(session)
+        self.demand = SqlDemandLog(session)
         self.series = SqlSeriesRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)

@@ -29,6 +29,7 @@ SPEC_DEFAULTS = {
     "sessions_channel": None,
     "fallback_channel": None,
     "evidence_channel": None,
+    "report_channel": None,  # the weekly report (issue 16): off until an admin sets it
     "languages": ("en",),  # "default English"
     "timezone": "UTC",  # the guild's zone, for exports and weekly reports
     "allowed_durations_minutes": (30, 60, 90),  # "Durations are 30, 60 or 90 min"
