@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
+from marketplace.domain.stats import Window
 from marketplace.logs import Transitions
 from marketplace.storage.models import Base
 
@@ -52,6 +53,11 @@ def columns_of(
     fields = dataclasses.fields(value)
     same = (f.name for f in fields if f.name not in skip and f.name not in converted)
     return {name: getattr(value, name) for name in same} | converted
+
+
+def within(column: Any, window: Window) -> ColumnElement[bool]:
+    """`column` inside the half-open window [start, end)."""
+    return and_(column >= window.start, column < window.end)
 
 
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
@@ -116,6 +122,12 @@ class SqlRepository:
     async def _all(self, query: Select[Row], convert: Callable[[Row], Value]) -> list[Value]:
         """Every row the query finds, in its order, as domain values."""
         return [convert(row) for row in await self._session.scalars(query)]
+
+    async def _tuples(
+        self, query: Select[*tuple[Any, ...]], convert: Callable[[Any], Value]
+    ) -> list[Value]:
+        """Every result row (a tuple of columns, not one entity) the query finds, in order."""
+        return [convert(row) for row in await self._session.execute(query)]
 
     async def _queue(
         self,
