@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, update
@@ -58,6 +59,11 @@ def columns_of(
 def within(column: Any, window: Window) -> ColumnElement[bool]:
     """`column` inside the half-open window [start, end)."""
     return and_(column >= window.start, column < window.end)
+
+
+def value_of(member: StrEnum | None) -> str | None:
+    """An optional enum member as its column value."""
+    return None if member is None else member.value
 
 
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
@@ -168,6 +174,10 @@ class LoggedSqlRepository(SqlRepository):
     def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         super().__init__(session)
         self._transitions = transitions or Transitions()
+
+    def _created(self, kind: str, key: int, state: str, **ids: Any) -> None:
+        """Log a row just added, in its first state (it had none before)."""
+        self._transitions.changed(kind, key, None, state, **ids)
 
     async def _close(
         self,
