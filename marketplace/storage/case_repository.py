@@ -8,12 +8,7 @@ from sqlalchemy import or_, select
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
 from marketplace.storage.models import CaseRow
-from marketplace.storage.sql_repository import (
-    LoggedSqlRepository,
-    columns_of,
-    from_row,
-    value_of,
-)
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row, value_of
 
 
 def _case(row: CaseRow) -> Case:

@@ -11,12 +11,7 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
 from marketplace.storage.models import BookingRow, DisputeRow
-from marketplace.storage.sql_repository import (
-    LoggedSqlRepository,
-    columns_of,
-    from_row,
-    value_of,
-)
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row, value_of
 
 
 def _dispute(row: DisputeRow) -> Dispute:
