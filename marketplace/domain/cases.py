@@ -6,7 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from marketplace.domain.errors import ConflictError, InputError, InvalidTransitionError, Problem
+from marketplace.domain.errors import (
+    ConflictError,
+    InputError,
+    InvalidTransitionError,
+    Problem,
+    choice,
+)
 from marketplace.domain.text import clean_text
 
 REASON_MAX_LEN = 500
@@ -77,10 +83,7 @@ def check_report_quota(made_today: int, per_day: int) -> None:
 
 def parse_action(raw: str) -> CaseAction:
     """The action a moderator picked; InputError("action", unknown_choice) otherwise."""
-    try:
-        return CaseAction(raw.strip().lower())
-    except ValueError:
-        raise InputError("action", Problem.UNKNOWN_CHOICE) from None
+    return choice(CaseAction, raw.strip().lower(), "action")
 
 
 def resolve(case: Case, moderator_id: int, action: CaseAction, note: str, now: datetime) -> Case:

@@ -23,7 +23,13 @@ from typing import Any
 from marketplace.domain.attendance import Attendance, completion_outcome, no_show_verdict
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.cancellation import Party
-from marketplace.domain.errors import ConflictError, InputError, InvalidTransitionError, Problem
+from marketplace.domain.errors import (
+    ConflictError,
+    InputError,
+    InvalidTransitionError,
+    Problem,
+    choice,
+)
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.domain.text import clean_text
@@ -151,10 +157,7 @@ def refund_split(refund_percent: int) -> tuple[int, int]:
 
 def parse_outcome(raw: str) -> DisputeOutcome:
     """The outcome a moderator picked; InputError("outcome", unknown_choice) otherwise."""
-    try:
-        return DisputeOutcome(raw.strip().lower())
-    except ValueError:
-        raise InputError("outcome", Problem.UNKNOWN_CHOICE) from None
+    return choice(DisputeOutcome, raw.strip().lower(), "outcome")
 
 
 def resolve(  # noqa: PLR0917 - a decision has this many facts

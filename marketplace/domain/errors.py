@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
+
+Choice = TypeVar("Choice", bound=StrEnum)
 
 
 class Problem(StrEnum):
@@ -59,6 +62,14 @@ class InputError(DomainError):
         self.problem = problem
         self.limit = limit
         super().__init__(f"{field}: {problem}" + ("" if limit is None else f" (limit {limit})"))
+
+
+def choice(kind: type[Choice], value: str, field: str) -> Choice:
+    """`value` as a member of `kind`; InputError(field, unknown_choice) when it is none."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(field, Problem.UNKNOWN_CHOICE) from None
 
 
 class UnknownTimeZoneError(DomainError):

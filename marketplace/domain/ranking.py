@@ -49,7 +49,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from marketplace.domain.cancellation import Party
-from marketplace.domain.errors import InputError, Problem
+from marketplace.domain.errors import choice
 from marketplace.domain.settlement import Outcome
 
 __all__ = [
@@ -206,10 +206,7 @@ def _best_key(candidate: TutorCandidate, min_reviews: int) -> BestKey:
 
 
 def _sort_of(sort: str) -> RankSort:
-    try:
-        return RankSort(sort)
-    except ValueError:
-        raise InputError("sort", Problem.UNKNOWN_CHOICE) from None
+    return choice(RankSort, sort, "sort")
 
 
 def rank(

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from marketplace.domain.errors import InputError, InvalidTransitionError, Problem
+from marketplace.domain.errors import InvalidTransitionError, choice
 
 CONTEXT_MESSAGES = 5
 """How many earlier messages of the space a flag carries as its context."""
@@ -100,10 +100,7 @@ class MessageFlag:
 
 def parse_flag_action(raw: str) -> FlagAction:
     """The action a moderator picked; InputError("action", unknown_choice) otherwise."""
-    try:
-        return FlagAction(raw.strip().casefold())
-    except ValueError:
-        raise InputError("action", Problem.UNKNOWN_CHOICE) from None
+    return choice(FlagAction, raw.strip().casefold(), "action")
 
 
 def decide(flag: MessageFlag, action: FlagAction, moderator_id: int, now: datetime) -> MessageFlag:

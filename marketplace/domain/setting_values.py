@@ -120,9 +120,15 @@ def _range_error(key: str, value: object, spec: SettingSpec) -> InvalidSettingEr
     return InvalidSettingError(key, str(value), Problem.OUT_OF_RANGE, spec.minimum, spec.maximum)
 
 
-def _check_int(key: str, spec: SettingSpec, value: object) -> int:
+def _whole(key: str, value: object) -> int:
+    """The value when it is an int (a bool is not); InvalidSettingError not_a_number."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidSettingError(key, str(value)[:50], Problem.NOT_A_NUMBER)
+    return value
+
+
+def _check_int(key: str, spec: SettingSpec, value: object) -> int:
+    value = _whole(key, value)
     low = spec.minimum if spec.minimum is not None else value
     high = spec.maximum if spec.maximum is not None else value
     if not low <= value <= high:
@@ -148,8 +154,7 @@ def _check_currency(key: str, value: object) -> str:
 def _check_snowflake(key: str, value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidSettingError(key, str(value)[:50], Problem.NOT_A_NUMBER)
+    value = _whole(key, value)
     if not 0 < value <= _MAX_SNOWFLAKE:
         raise InvalidSettingError(key, str(value), Problem.OUT_OF_RANGE, 1, _MAX_SNOWFLAKE)
     return value

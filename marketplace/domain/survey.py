@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.domain.errors import InputError, InvalidTransitionError, Problem
+from marketplace.domain.errors import InvalidTransitionError, choice
 from marketplace.domain.text import clean_text
 
 REASON_MAX_LEN = 300
@@ -39,10 +39,7 @@ class SurveyResponse:
 
 def parse_answer(value: str) -> Answer:
     """The answer a button carries; InputError("survey_answer", unknown_choice) otherwise."""
-    try:
-        return Answer(value)
-    except ValueError:
-        raise InputError("survey_answer", Problem.UNKNOWN_CHOICE) from None
+    return choice(Answer, value, "survey_answer")
 
 
 def clean_reason(text: str) -> str:

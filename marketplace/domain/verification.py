@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from marketplace.domain.errors import InputError, Problem
+from marketplace.domain.errors import choice
 from marketplace.domain.profiles import VerificationLevel
 
 # One item of ``verification_required_subjects`` (items are lower-cased before matching).
@@ -22,10 +22,7 @@ def parse_verification_level(text: str) -> VerificationLevel:
 
     Raises ``InputError("level", "unknown_choice")``.
     """
-    try:
-        return VerificationLevel(text.strip().casefold())
-    except ValueError:
-        raise InputError("level", Problem.UNKNOWN_CHOICE) from None
+    return choice(VerificationLevel, text.strip().casefold(), "level")
 
 
 def required_level(requirements: Iterable[str], subject_key: str) -> VerificationLevel:

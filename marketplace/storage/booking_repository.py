@@ -43,7 +43,7 @@ from marketplace.storage.models import (
     TutorProfileRow,
     UserBlockRow,
 )
-from marketplace.storage.sql_repository import LoggedSqlRepository
+from marketplace.storage.sql_repository import LoggedSqlRepository, value_of
 
 OVERLAP_CONSTRAINT = "ex_booking_tutor_no_overlap"
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
@@ -66,16 +66,16 @@ def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
         "note": booking.note,
         "price_minor": booking.price.minor if booking.price else None,
         "currency": booking.price.currency if booking.price else None,
-        "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
+        "cancelled_by": value_of(booking.cancelled_by),
         "cancelled_at": booking.cancelled_at,
         "cancelled_late": booking.cancelled_late,
         "cancelled_after_start": booking.cancelled_after_start,
         "proposed_start": booking.proposed_start,
         "proposed_end": booking.proposed_end,
-        "proposed_by": booking.proposed_by.value if booking.proposed_by else None,
+        "proposed_by": value_of(booking.proposed_by),
         "sequence": booking.sequence,
         "instant": booking.instant,
-        "outcome": booking.outcome.value if booking.outcome else None,
+        "outcome": value_of(booking.outcome),
     }
 
 

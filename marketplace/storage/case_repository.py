@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from marketplace.domain.cases import Case, CaseAction, CaseStatus
 from marketplace.storage.models import CaseRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row, value_of
 
 
 def _case(row: CaseRow) -> Case:
@@ -24,27 +24,18 @@ def _case(row: CaseRow) -> Case:
 _IS_OPEN = CaseRow.status == CaseStatus.OPEN.value
 
 
-def _action_value(case: Case) -> str | None:
-    return None if case.action is None else case.action.value
-
-
 class SqlCaseRepository(LoggedSqlRepository):
     """A guild's moderation cases."""
 
     async def add(self, case: Case) -> Case:
         new = columns_of(
-            case, skip=("case_id",), status=case.status.value, action=_action_value(case)
+            case, skip=("case_id",), status=case.status.value, action=value_of(case.action)
         )
         added = _case(await self._insert(CaseRow(**new)))
-        self._transitions.changed(
-            "case",
-            added.case_id,
-            None,
-            added.status.value,
-            guild_id=added.guild_id,
-            user_id=added.reporter_id,
-            booking_id=added.booking_id,
-        )
+        self._created(
+            "case", added.case_id, added.status.value,
+            guild_id=added.guild_id, user_id=added.reporter_id, booking_id=added.booking_id,
+        )  # fmt: skip
         return added
 
     async def get(self, guild_id: int, case_id: int) -> Case | None:
@@ -56,7 +47,7 @@ class SqlCaseRepository(LoggedSqlRepository):
         decided = {
             "resolved_by": case.resolved_by,
             "resolved_at": case.resolved_at,
-            "action": _action_value(case),
+            "action": value_of(case.action),
             "note": case.note,
         }
         return await self._close(

@@ -11,7 +11,7 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.disputes import Dispute, DisputeOutcome, DisputeStatus
 from marketplace.domain.errors import ConflictError
 from marketplace.storage.models import BookingRow, DisputeRow
-from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row
+from marketplace.storage.sql_repository import LoggedSqlRepository, columns_of, from_row, value_of
 
 
 def _dispute(row: DisputeRow) -> Dispute:
@@ -29,10 +29,6 @@ def _dispute(row: DisputeRow) -> Dispute:
 _IS_OPEN = DisputeRow.status == DisputeStatus.OPEN.value
 
 
-def _outcome_value(dispute: Dispute) -> str | None:
-    return None if dispute.outcome is None else dispute.outcome.value
-
-
 class SqlDisputeRepository(LoggedSqlRepository):
     """A guild's platform disputes; the unique booking id keeps it to one per booking."""
 
@@ -45,7 +41,7 @@ class SqlDisputeRepository(LoggedSqlRepository):
                 opener_role=dispute.opener_role.value,
                 evidence=dict(dispute.evidence),
                 status=dispute.status.value,
-                outcome=_outcome_value(dispute),
+                outcome=value_of(dispute.outcome),
             )
         )
         try:
@@ -54,15 +50,10 @@ class SqlDisputeRepository(LoggedSqlRepository):
         except IntegrityError:
             raise ConflictError("dispute_exists") from None
         added = _dispute(row)
-        self._transitions.changed(
-            "dispute",
-            added.dispute_id,
-            None,
-            added.status.value,
-            guild_id=added.guild_id,
-            user_id=added.opened_by,
-            booking_id=added.booking_id,
-        )
+        self._created(
+            "dispute", added.dispute_id, added.status.value,
+            guild_id=added.guild_id, user_id=added.opened_by, booking_id=added.booking_id,
+        )  # fmt: skip
         return added
 
     async def get(self, guild_id: int, dispute_id: int) -> Dispute | None:
@@ -96,7 +87,7 @@ class SqlDisputeRepository(LoggedSqlRepository):
         decided = {
             "resolved_by": dispute.resolved_by,
             "resolved_at": dispute.resolved_at,
-            "outcome": _outcome_value(dispute),
+            "outcome": value_of(dispute.outcome),
             "refund_percent": dispute.refund_percent,
             "note": dispute.note,
         }

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import aliased
 
 from marketplace.domain.exports import (
@@ -36,6 +35,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.payment_repository import to_payment
+from marketplace.storage.sql_repository import SqlRepository, within
 
 _Student, _Tutor = aliased(UserRow), aliased(UserRow)
 _StudentIn, _TutorIn = aliased(AttendanceRow), aliased(AttendanceRow)
@@ -65,11 +65,19 @@ def _review_join(review: Any, reviewer: Any) -> Any:
     )
 
 
-class SqlExportReads:
-    """The rows behind each CSV of one guild over one window."""
+def _over(
+    query: Select[*tuple[Any, ...]], at: Any, guild_id: int, window: Window
+) -> Select[*tuple[Any, ...]]:
+    """The query's rows of the guild whose `at` is in the window, in `at` then id order.
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    `at` is a column of the query's first entity, whose table has `guild_id` and `id`.
+    """
+    model = at.class_
+    return query.where(model.guild_id == guild_id, within(at, window)).order_by(at, model.id)
+
+
+class SqlExportReads(SqlRepository):
+    """The rows behind each CSV of one guild over one window."""
 
     async def sessions(self, guild_id: int, window: Window) -> list[SessionRecord]:
         query = (
@@ -94,14 +102,8 @@ class SqlExportReads:
             .outerjoin(_ByStudent, _review_join(_ByStudent, BookingRow.student_id))
             .outerjoin(_ByTutor, _review_join(_ByTutor, BookingRow.tutor_id))
             .outerjoin(DropInHelpRow, DropInHelpRow.booking_id == BookingRow.id)
-            .where(
-                BookingRow.guild_id == guild_id,
-                BookingRow.start_at >= window.start,
-                BookingRow.start_at < window.end,
-            )
-            .order_by(BookingRow.start_at, BookingRow.id)
         )  # fmt: skip
-        return [_session(row) for row in await self._session.execute(query)]
+        return await self._tuples(_over(query, BookingRow.start_at, guild_id, window), _session)
 
     async def reviews(self, guild_id: int, window: Window) -> list[ReviewRecord]:
         query = (
@@ -110,14 +112,8 @@ class SqlExportReads:
             .outerjoin(_Reviewer, _Reviewer.id == ReviewRow.reviewer_id)
             .outerjoin(_Reviewee, _Reviewee.id == ReviewRow.reviewee_id)
             .outerjoin(SubjectRow, _subject_join())
-            .where(
-                ReviewRow.guild_id == guild_id,
-                ReviewRow.created_at >= window.start,
-                ReviewRow.created_at < window.end,
-            )
-            .order_by(ReviewRow.created_at, ReviewRow.id)
         )
-        return [_review(row) for row in await self._session.execute(query)]
+        return await self._tuples(_over(query, ReviewRow.created_at, guild_id, window), _review)
 
     async def queue_visits(self, guild_id: int, window: Window) -> list[QueueVisit]:
         query = (
@@ -135,14 +131,8 @@ class SqlExportReads:
                     SubjectRow.key == DropInHoursRow.subject_key,
                 ),
             )
-            .where(
-                DropInVisitRow.guild_id == guild_id,
-                DropInVisitRow.joined_at >= window.start,
-                DropInVisitRow.joined_at < window.end,
-            )
-            .order_by(DropInVisitRow.joined_at, DropInVisitRow.id)
         )  # fmt: skip
-        return [_visit(row) for row in await self._session.execute(query)]
+        return await self._tuples(_over(query, DropInVisitRow.joined_at, guild_id, window), _visit)
 
 
 def _visit(row: Sequence[Any]) -> QueueVisit:

@@ -56,12 +56,12 @@ class SqlPrivacyRepository(SqlRepository):
         super().__init__(session)
         self._cache = cache
 
-    async def _rows(self, query: Select[Any]) -> list[Record]:
-        return [dict(row._mapping) for row in await self._session.execute(query)]
-
     async def records(self, guild_id: int, user_id: int, limit: int) -> dict[str, list[Record]]:
         queries = _profile_queries(guild_id, user_id) | _activity_queries(guild_id, user_id)
-        return {name: await self._rows(query.limit(limit + 1)) for name, query in queries.items()}
+        return {
+            name: await self._tuples(query.limit(limit + 1), _record)
+            for name, query in queries.items()
+        }
 
     async def obstacles(self, guild_id: int, user_id: int, now: datetime) -> DeletionObstacles:
         """Live bookings not over yet, and open disputes on the user's bookings."""
@@ -95,6 +95,10 @@ class SqlPrivacyRepository(SqlRepository):
                 .values(timezone=None)
             )
         return counts
+
+
+def _record(row: Any) -> Record:
+    return dict(row._mapping)
 
 
 def _party(guild_id: int, user_id: int) -> Any:

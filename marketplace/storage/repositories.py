@@ -55,7 +55,7 @@ from marketplace.storage.models import (
     UserRow,
 )
 from marketplace.storage.read_cache import CacheAccess
-from marketplace.storage.sql_repository import SqlRepository, upsert
+from marketplace.storage.sql_repository import SqlRepository, upsert, value_of
 
 
 @cache
@@ -302,7 +302,7 @@ class SqlMemberRepository(SqlRepository):
                     user_id=member.user_id,
                     role=member.role.value,
                     interests=",".join(member.interests),
-                    level=member.level.value if member.level else None,
+                    level=value_of(member.level),
                     started_at=member.started_at,
                     updated_at=now,
                 )
@@ -310,7 +310,7 @@ class SqlMemberRepository(SqlRepository):
         else:
             row.role = member.role.value
             row.interests = ",".join(member.interests)
-            row.level = member.level.value if member.level else None
+            row.level = value_of(member.level)
             row.updated_at = now
         await self._session.flush()
 

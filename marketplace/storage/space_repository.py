@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, update
 
 from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
 from marketplace.storage.models import SessionSpaceRow
-from marketplace.storage.sql_repository import SqlRepository, from_row
+from marketplace.storage.sql_repository import SqlRepository, columns_of, from_row
 
 FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
 
@@ -81,16 +81,12 @@ class SqlSpaceRepository(SqlRepository):
             update(SessionSpaceRow)
             .where(SessionSpaceRow.booking_id == space.booking_id)
             .values(
-                status=space.status.value,
-                claimed_at=space.claimed_at,
-                text_place=space.text_place.value,
-                text_id=space.text_id,
-                voice_id=space.voice_id,
-                fallback=space.fallback,
-                opened_at=space.opened_at,
-                closed_at=space.closed_at,
-                student_agreed_at=space.student_agreed_at,
-                tutor_agreed_at=space.tutor_agreed_at,
+                **columns_of(
+                    space,
+                    skip=("booking_id", "guild_id"),
+                    status=space.status.value,
+                    text_place=space.text_place.value,
+                )
             )
         )
 

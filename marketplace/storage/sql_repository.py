@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
+from marketplace.domain.stats import Window
 from marketplace.logs import Transitions
 from marketplace.storage.models import Base
 
@@ -52,6 +54,16 @@ def columns_of(
     fields = dataclasses.fields(value)
     same = (f.name for f in fields if f.name not in skip and f.name not in converted)
     return {name: getattr(value, name) for name in same} | converted
+
+
+def within(column: Any, window: Window) -> ColumnElement[bool]:
+    """`column` inside the half-open window [start, end)."""
+    return and_(column >= window.start, column < window.end)
+
+
+def value_of(member: StrEnum | None) -> str | None:
+    """An optional enum member as its column value."""
+    return None if member is None else member.value
 
 
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
@@ -117,6 +129,12 @@ class SqlRepository:
         """Every row the query finds, in its order, as domain values."""
         return [convert(row) for row in await self._session.scalars(query)]
 
+    async def _tuples(
+        self, query: Select[*tuple[Any, ...]], convert: Callable[[Any], Value]
+    ) -> list[Value]:
+        """Every result row (a tuple of columns, not one entity) the query finds, in order."""
+        return [convert(row) for row in await self._session.execute(query)]
+
     async def _queue(
         self,
         model: Any,
@@ -156,6 +174,10 @@ class LoggedSqlRepository(SqlRepository):
     def __init__(self, session: AsyncSession, transitions: Transitions | None = None) -> None:
         super().__init__(session)
         self._transitions = transitions or Transitions()
+
+    def _created(self, kind: str, key: int, state: str, **ids: Any) -> None:
+        """Log a row just added, in its first state (it had none before)."""
+        self._transitions.changed(kind, key, None, state, **ids)
 
     async def _close(
         self,

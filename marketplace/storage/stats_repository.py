@@ -28,14 +28,10 @@ from marketplace.storage.models import (
     ReviewRow,
     SurveyResponseRow,
 )
-from marketplace.storage.sql_repository import SqlRepository
+from marketplace.storage.sql_repository import SqlRepository, within
 
 _ACCEPTED = ("confirmed", "completed", "no_show")
 _NOT_DROP_IN = ~exists().where(DropInHelpRow.booking_id == BookingRow.id)
-
-
-def _between(column: Any, window: Window) -> ColumnElement[bool]:
-    return and_(column >= window.start, column < window.end)
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -72,7 +68,7 @@ class SqlStatsRepository(SqlRepository):
 
     def _in_window(self, guild_id: int, window: Window) -> ColumnElement[bool]:
         """Bookings of the guild whose session starts in the window (index range)."""
-        return and_(BookingRow.guild_id == guild_id, _between(BookingRow.block_start, window))
+        return and_(BookingRow.guild_id == guild_id, within(BookingRow.block_start, window))
 
     def _booked_in_window(self, guild_id: int, window: Window) -> ColumnElement[bool]:
         """`_in_window`, without the sessions of drop-in helps (they have their own line)."""
@@ -81,7 +77,7 @@ class SqlStatsRepository(SqlRepository):
     async def _new_members(self, guild_id: int, window: Window) -> dict[str, int]:
         rows = await self._session.execute(
             select(MemberRow.role, func.count())
-            .where(MemberRow.guild_id == guild_id, _between(MemberRow.started_at, window))
+            .where(MemberRow.guild_id == guild_id, within(MemberRow.started_at, window))
             .group_by(MemberRow.role)
         )
         return dict(rows.all())
@@ -92,7 +88,7 @@ class SqlStatsRepository(SqlRepository):
             .where(
                 BookingRow.guild_id == guild_id,
                 BookingRow.block_start >= window.start,
-                _between(BookingRow.created_at, window),
+                within(BookingRow.created_at, window),
                 _NOT_DROP_IN,
             )
             .group_by(BookingRow.state)
@@ -141,8 +137,8 @@ class SqlStatsRepository(SqlRepository):
         row = (
             await self._session.execute(
                 select(
-                    _count_if(_between(DisputeRow.created_at, window)),
-                    _count_if(_between(DisputeRow.resolved_at, window)),
+                    _count_if(within(DisputeRow.created_at, window)),
+                    _count_if(within(DisputeRow.resolved_at, window)),
                 ).where(DisputeRow.guild_id == guild_id)
             )
         ).one()
@@ -151,14 +147,14 @@ class SqlStatsRepository(SqlRepository):
     async def _reports(self, guild_id: int, window: Window) -> tuple[int, int, list[float]]:
         opened = await self._session.scalar(
             select(func.count()).where(
-                CaseRow.guild_id == guild_id, _between(CaseRow.created_at, window)
+                CaseRow.guild_id == guild_id, within(CaseRow.created_at, window)
             )
         )
         resolved = await self._session.execute(
             select(CaseRow.created_at, CaseRow.resolved_at).where(
                 CaseRow.guild_id == guild_id,
                 CaseRow.status == "resolved",
-                _between(CaseRow.resolved_at, window),
+                within(CaseRow.resolved_at, window),
             )
         )
         seconds = [
@@ -172,7 +168,7 @@ class SqlStatsRepository(SqlRepository):
         row = (
             await self._session.execute(
                 select(func.count(), func.coalesce(func.sum(ReviewRow.stars), 0)).where(
-                    ReviewRow.guild_id == guild_id, _between(ReviewRow.created_at, window)
+                    ReviewRow.guild_id == guild_id, within(ReviewRow.created_at, window)
                 )
             )
         ).one()
@@ -193,7 +189,7 @@ class SqlStatsRepository(SqlRepository):
             select(DropInVisitRow.joined_at, DropInVisitRow.started_at).where(
                 DropInVisitRow.guild_id == guild_id,
                 DropInVisitRow.state == "done",
-                _between(DropInVisitRow.started_at, window),
+                within(DropInVisitRow.started_at, window),
             )
         )
         return [(started - joined).total_seconds() for joined, started in rows.all() if started]

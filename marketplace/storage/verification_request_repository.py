@@ -33,14 +33,10 @@ class SqlVerificationRequests(LoggedSqlRepository):
             )
         )
         added = _request(await self._insert(row))
-        self._transitions.changed(
-            "verification_request",
-            added.request_id,
-            None,
-            added.state.value,
-            guild_id=added.guild_id,
-            user_id=added.user_id,
-        )
+        self._created(
+            "verification_request", added.request_id, added.state.value,
+            guild_id=added.guild_id, user_id=added.user_id,
+        )  # fmt: skip
         return added
 
     async def get(self, guild_id: int, request_id: int) -> VerificationRequest | None:
