@@ -66,6 +66,7 @@ from bot.presenters import dropin as dropin_presenter
 from bot.presenters import notes as notes_presenter
 from bot.presenters import reviews as reviews_presenter
 from bot.presenters import series as series_presenter
+from bot.presenters import weekly_report as weekly_presenter
 from discord_emulator import limits
 from discord_emulator.errors import DiscordAPIError
 from discord_emulator.openapi import validator_for_ref
@@ -98,6 +99,7 @@ from marketplace.domain.session_log import (
 from marketplace.domain.stats import DaySeries, GuildStats, MoneyTotals, Period, Window
 from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.domain.verification_requests import NOTE_MAX_LEN, VerificationRequest
+from marketplace.domain.weekly_report import SubjectDemand
 from marketplace.ports import Notice, NoticeKind, SpacePlan
 from marketplace.ports.notice_details import GuildDetails
 from marketplace.ports.notify import notice_details
@@ -116,6 +118,7 @@ from marketplace.services.series import PlannedWeek, SeriesPlan
 from marketplace.services.stats import StatsReport
 from marketplace.services.survey import SurveyAnswered
 from marketplace.services.verification_requests import REQUESTS_SHOWN
+from marketplace.services.weekly_report import WeeklyReport
 from tests.bot import worst_case as worst
 from tests.bot.worst_case import NOW, SNOWFLAKE, START
 
@@ -743,6 +746,11 @@ def test_the_stats_card_fits_with_the_biggest_numbers_and_many_currencies() -> N
     assert_message_fits(embeds=[stats.stats_embed(replace(report_, paid=False))])
     assert stats.percent(None) == stats.NA
     assert stats.duration(None) == stats.NA
+    demand = tuple(SubjectDemand("x" * 80, 10**12, 10**12) for _ in range(5))
+    weekly = WeeklyReport(SNOWFLAKE, SNOWFLAKE, report_, demand, demand)
+    assert_message_fits(embeds=[weekly_presenter.report_embed(weekly)])
+    quiet = WeeklyReport(SNOWFLAKE, SNOWFLAKE, report_, (), ())
+    assert_message_fits(embeds=[weekly_presenter.report_embed(quiet)])
     assert stats.chart_filename(report_).endswith(".png")
 
 
@@ -816,7 +824,7 @@ def test_prefills_fit_their_field() -> None:
 PRESENTERS = (
     admin, availability, bookings, case_file, dropin_presenter, flags, moderation,
     notes_presenter, notices, onboarding, profiles, requests, reviews_presenter,
-    series_presenter, stats,
+    series_presenter, stats, weekly_presenter,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
@@ -866,7 +874,7 @@ COVERED = {
     "BookingModal", "paragraph",  # flows.base, only through their subclasses and callers
     "board_embed", "place_text", "board_view", "hours_view", "NextButton", "SkipButton",
     "DoneButton", "plan_text", "series_question", "series_request_view",
-    "SeriesAcceptButton", "SeriesDeclineButton", "RepeatSelect", "minutes",
+    "SeriesAcceptButton", "SeriesDeclineButton", "RepeatSelect", "minutes", "report_embed",
 }  # fmt: skip
 
 
