@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import weakref
 from typing import Literal
 
@@ -18,6 +19,7 @@ from marketplace.domain.subjects import match_subjects
 from marketplace.services import onboarding, search
 
 AUTOCOMPLETE_LIMIT = 25
+log = logging.getLogger(__name__)
 
 
 async def subject_choices(
@@ -72,10 +74,18 @@ class FindCog(BotCog):
             results = await search.find(query, ctx)
         view = ResultsView(actor.user_id, ctx, results)
         await reply(interaction, embed=view.embed(), view=view, ephemeral=True)
+        await self._count(actor.guild_id, results)
         previous = self._menus.get(actor.user_id)
         self._menus[actor.user_id] = view
         if previous is not None:
             previous.stop()
+
+    async def _count(self, guild_id: int, results: search.SearchResults) -> None:
+        """Count the search for the weekly report, after the answer; a failure only logs."""
+        try:
+            await search.count_demand(guild_id, results, self.bot.services)
+        except Exception:
+            log.exception("could not count a search in guild %s", guild_id)
 
     @find.autocomplete("subject")
     async def subject_autocomplete(

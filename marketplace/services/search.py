@@ -137,18 +137,19 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     by_id = {c.tutor_id: c for c in found}
     unpaid = set(paid) - accepting
     hits = tuple(_hit(by_id[t], slot, t not in unpaid) for t, slot in shown)
-    await _count_demand(query, hits, ZoneInfo(policy.timezone), ctx)
     return SearchResults(query.subject_key, known[query.subject_key], hits, window, payments_on)
 
 
-async def _count_demand(
-    query: FindTutors, hits: tuple[TutorHit, ...], zone: ZoneInfo, ctx: ServiceContext
-) -> None:
-    """Count the search for the weekly report; unmet when no tutor shown can be booked."""
-    bookable = any(h.next_slot is not None and h.accepting_payments for h in hits)
-    day = ctx.clock.now().astimezone(zone).date()
+async def count_demand(guild_id: int, results: SearchResults, ctx: ServiceContext) -> None:
+    """Count a search for the weekly report; unmet when no tutor shown can be booked.
+
+    A write of its own, which the bot makes after answering: `find` stays a read.
+    """
+    bookable = any(h.next_slot is not None and h.accepting_payments for h in results.hits)
     async with ctx.uow() as uow:
-        await uow.demand.count(query.actor.guild_id, query.subject_key, day, unmet=not bookable)
+        zone = ZoneInfo((await uow.guilds.policy(guild_id)).timezone)
+        day = ctx.clock.now().astimezone(zone).date()
+        await uow.demand.count(guild_id, results.subject_key, day, unmet=not bookable)
         await uow.commit()
 
 

@@ -49,7 +49,8 @@ async def test_searches_are_counted_and_the_monday_report_shows_the_weeks_demand
     world = await build_world(service_context, clock)
     await _admin(world, service_context, "timezone", "Europe/Berlin")
     for subject in ("calculus", "calculus", "physics"):
-        await search.find(search.FindTutors(world.student, subject), service_context)
+        found = await search.find(search.FindTutors(world.student, subject), service_context)
+        await search.count_demand(world.student.guild_id, found, service_context)
 
     await _admin(world, service_context, "report_channel", f"<#{CHANNEL}>")
     (due,) = await pending(uow_factory, "weekly_report")
