@@ -135,7 +135,7 @@ async def plan(cmd: BookSeries, ctx: ServiceContext) -> SeriesPlan:
 async def book(cmd: BookSeries, ctx: ServiceContext) -> SeriesBooked:
     """Book every week that fits, as one request to the tutor, in one transaction.
 
-    The weeks share the first week's answer deadline, so one answer settles them all.
+    The weeks share the earliest answer deadline, so one answer settles them all.
     """
     actor, now = cmd.book.actor, ctx.clock.now()
     note = clean_text(cmd.book.note, field="note", max_len=bookings.NOTE_MAX, required=False)
