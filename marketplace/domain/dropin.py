@@ -164,14 +164,6 @@ def in_line(visits: Iterable[Visit]) -> list[Visit]:
     return sorted((v for v in visits if v.state is VisitState.WAITING), key=Visit.line_key)
 
 
-def first_in_line(visits: Iterable[Visit]) -> Visit:
-    """Who Next calls; `ConflictError("queue_empty")` when nobody is waiting."""
-    line = in_line(visits)
-    if not line:
-        raise ConflictError("queue_empty")
-    return line[0]
-
-
 def median_help_minutes(recent: Sequence[float], default_minutes: int) -> float:
     """The typical help: the median of the recent ones, else the guild's default."""
     return statistics.median(recent) if recent else float(default_minutes)

@@ -23,7 +23,6 @@ from marketplace.domain.dropin import (
     VisitState,
     board_of,
     estimated_wait_minutes,
-    first_in_line,
     goes_behind,
     help_end,
     in_line,
@@ -458,9 +457,8 @@ async def call_next(cmd: OnHours, ctx: ServiceContext) -> Called:
             raise ConflictError("queue_still_helping")
         await ensure_not_restricted(uow, actor.guild_id, (actor.user_id,), now)
         first = await uow.dropins.first_waiting(hours.hours_id)
-        if first is None:
-            first_in_line([])  # raises ConflictError("queue_empty")
-            raise AssertionError
+        if first is None:  # the line's order (`Visit.line_key`) is the query's ORDER BY
+            raise ConflictError("queue_empty")
         policy = await uow.guilds.policy(actor.guild_id)
         booking = await _book_help(uow, hours, first, actor.user_id, policy, now)
         visit = first.called(actor.user_id, booking.booking_id, now)

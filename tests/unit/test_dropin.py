@@ -14,7 +14,6 @@ from marketplace.domain.dropin import (
     VisitState,
     board_of,
     estimated_wait_minutes,
-    first_in_line,
     goes_behind,
     help_end,
     in_line,
@@ -46,12 +45,7 @@ def test_the_line_is_first_come_first_served_with_the_recently_helped_behind():
     ]
 
     assert [v.visit_id for v in in_line(visits)] == [3, 2, 1]
-    assert first_in_line(visits).visit_id == 3
-
-
-def test_nobody_waiting_is_a_clear_conflict():
-    with pytest.raises(ConflictError, match="queue_empty"):
-        first_in_line([_visit(1, 0, state=VisitState.DONE)])
+    assert in_line([_visit(1, 0, state=VisitState.DONE)]) == []
 
 
 def test_skip_sends_to_the_back_once_then_out_of_the_queue():
