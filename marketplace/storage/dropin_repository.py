@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, select, update
 
 from marketplace.domain.dropin import IN_QUEUE, DropInHours, Visit, VisitState
 from marketplace.storage.models import DropInHelpRow, DropInHoursRow, DropInVisitRow
-from marketplace.storage.sql_repository import SqlRepository, from_row, upsert
+from marketplace.storage.sql_repository import SqlRepository, columns_of, from_row
 
 _IN_QUEUE = [state.value for state in IN_QUEUE]
 
@@ -64,26 +64,9 @@ class SqlDropInRepository(SqlRepository):
         return None if row is None else _hours(row)
 
     async def add_hours(self, hours: DropInHours) -> DropInHours | None:
-        hours_id = await self._session.scalar(
-            upsert(self._session, DropInHoursRow)
-            .values(
-                guild_id=hours.guild_id,
-                subject_key=hours.subject_key,
-                channel_id=hours.channel_id,
-                message_id=hours.message_id,
-                opened_by=hours.opened_by,
-                opened_at=hours.opened_at,
-                until=hours.until,
-                closed_at=None,
-                tutor_ids=list(hours.tutor_ids),
-                board_version=hours.board_version,
-            )
-            .on_conflict_do_nothing()
-            .returning(DropInHoursRow.id)
-        )
-        if hours_id is None:
-            return None
-        return replace(hours, hours_id=hours_id)
+        columns = columns_of(hours, skip=("hours_id",), tutor_ids=list(hours.tutor_ids))
+        hours_id = await self._insert_new_id(DropInHoursRow, (), **columns)
+        return None if hours_id is None else replace(hours, hours_id=hours_id)
 
     async def save_hours(self, hours: DropInHours) -> None:
         await self._session.execute(
@@ -139,22 +122,9 @@ class SqlDropInRepository(SqlRepository):
         return await self._first(query, _visit)
 
     async def add_visit(self, visit: Visit) -> Visit | None:
-        visit_id = await self._session.scalar(
-            upsert(self._session, DropInVisitRow)
-            .values(
-                hours_id=visit.hours_id,
-                guild_id=visit.guild_id,
-                student_id=visit.student_id,
-                topic=visit.topic,
-                joined_at=visit.joined_at,
-                **_visit_values(visit),
-            )
-            .on_conflict_do_nothing()
-            .returning(DropInVisitRow.id)
-        )
-        if visit_id is None:
-            return None
-        return replace(visit, visit_id=visit_id)
+        columns = columns_of(visit, skip=("visit_id",), state=visit.state.value)
+        visit_id = await self._insert_new_id(DropInVisitRow, (), **columns)
+        return None if visit_id is None else replace(visit, visit_id=visit_id)
 
     async def record_help(self, booking_id: int, visit_id: int) -> None:
         self._session.add(DropInHelpRow(booking_id=booking_id, visit_id=visit_id))

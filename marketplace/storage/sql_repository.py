@@ -91,13 +91,19 @@ class SqlRepository:
 
         `unique`: the columns of the conflict target (empty: any unique constraint).
         """
+        return await self._insert_new_id(model, unique, **values) is not None
+
+    async def _insert_new_id(
+        self, model: type[Base], unique: tuple[Any, ...], **values: Any
+    ) -> Any | None:
+        """`_insert_new`, answering with the new row's key (None when it was there)."""
         statement = (
             upsert(self._session, model)
             .values(**values)
             .on_conflict_do_nothing(index_elements=list(unique) or None)
             .returning(inspect(model).primary_key[0])
         )
-        return await self._session.scalar(statement) is not None
+        return await self._session.scalar(statement)
 
     async def _put(self, model: Any, key: dict[str, Any], values: dict[str, Any]) -> None:
         """INSERT the row `key` with `values`, or UPDATE `values` where that row is there.
