@@ -84,6 +84,14 @@ class SubjectRepository(Protocol):
         """Every active subject, by name."""
         ...
 
+    async def names(self, guild_id: int) -> dict[str, str]:
+        """Every active subject's name, by key."""
+        ...
+
+    async def name_of(self, guild_id: int, key: str) -> str:
+        """A subject's name to show (the key itself for a subject since removed)."""
+        ...
+
     async def add(self, guild_id: int, subject: Subject) -> None:
         """Add a subject (or reactivate it)."""
         ...

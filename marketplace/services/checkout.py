@@ -84,12 +84,12 @@ async def checkout_page(token: str, ctx: ServiceContext) -> CheckoutPage:
         if payment is None:
             raise NotFoundError("checkout", "link")
         policy = await uow.guilds.policy(booking.guild_id)
-        subjects = {s.key: s.name for s in await uow.subjects.all(booking.guild_id)}
+        subject = await uow.subjects.name_of(booking.guild_id, booking.subject_key)
         return CheckoutPage(
             token=token,
             booking=booking,
             tutor_name=await uow.users.display_name(booking.tutor_id) or "your tutor",
-            subject_name=subjects.get(booking.subject_key, booking.subject_key),
+            subject_name=subject,
             zone=await uow.users.timezone(booking.student_id),
             price=payment.price,
             fee_bps=policy.platform_fee_bps,

@@ -132,16 +132,8 @@ class Called:
     waiting: int
 
 
-def _subject_name(names: dict[str, str], key: str) -> str:
-    return names.get(key, key)
-
-
-async def _subject_names(uow: UnitOfWork, guild_id: int) -> dict[str, str]:
-    return {s.key: s.name for s in await uow.subjects.all(guild_id)}
-
-
 async def _known_subject(uow: UnitOfWork, guild_id: int, key: str) -> str:
-    names = await _subject_names(uow, guild_id)
+    names = await uow.subjects.names(guild_id)
     if key not in names:
         raise InputError("subject", Problem.UNKNOWN_CHOICE)
     return names[key]
@@ -264,22 +256,22 @@ async def close_hours(cmd: CloseHours, ctx: ServiceContext) -> HoursClosed:
             raise ConflictError("queue_changed")
         if await uow.dropins.helping(hours.hours_id, actor.user_id) is not None:
             raise ConflictError("queue_still_helping")
-        names = await _subject_names(uow, actor.guild_id)
+        subject = await uow.subjects.name_of(actor.guild_id, hours.subject_key)
         remaining = tuple(t for t in hours.tutor_ids if t != actor.user_id)
         told = 0
         if remaining:
             await _board_changed(uow, replace(hours, tutor_ids=remaining), now)
         else:
-            told = await _end_hours(uow, hours, names, actor.user_id, now)
+            told = await _end_hours(uow, hours, subject, actor.user_id, now)
         detail = {"hours": hours.hours_id, "ended": not remaining}
         await uow.audit.record(actor.guild_id, actor.user_id, "dropin_closed", detail, now)
         await uow.commit()
     ctx.after_commit()
-    return HoursClosed(_subject_name(names, hours.subject_key), not remaining, told)
+    return HoursClosed(subject, not remaining, told)
 
 
 async def _end_hours(
-    uow: UnitOfWork, hours: DropInHours, names: dict[str, str], tutor_id: int, now: datetime
+    uow: UnitOfWork, hours: DropInHours, subject: str, tutor_id: int, now: datetime
 ) -> int:
     """Close the hours: a help in progress is done, and each waiting student is told.
 
@@ -299,7 +291,7 @@ async def _end_hours(
             duration=timedelta(minutes=min(policy.allowed_durations_minutes)),
         )  # fmt: skip
         details = QueueClosedDetails(
-            subject=_subject_name(names, hours.subject_key),
+            subject=subject,
             tutor=str(tutor_id),
             slot=str(int(slot.timestamp())) if slot else "",
         )
@@ -322,8 +314,8 @@ async def close_due(action: ClaimedAction, ctx: ServiceContext) -> HandlerResult
             return HandlerResult(ActionState.SKIPPED, "hours already closed")
         if hours.until > now:
             return HandlerResult(ActionState.SKIPPED, "hours extended")
-        names = await _subject_names(uow, hours.guild_id)
-        told = await _end_hours(uow, hours, names, hours.opened_by, now)
+        subject = await uow.subjects.name_of(hours.guild_id, hours.subject_key)
+        told = await _end_hours(uow, hours, subject, hours.opened_by, now)
         detail = {"hours": hours.hours_id, "ended": True}
         await uow.audit.record(hours.guild_id, SYSTEM_ACTOR, "dropin_closed", detail, now)
         await uow.commit()
@@ -345,8 +337,7 @@ async def _median(uow: UnitOfWork, hours: DropInHours, policy: GuildPolicy) -> f
 
 async def _place(uow: UnitOfWork, visit: Visit, hours: DropInHours) -> QueuePlace:
     """Where `visit` stands now, with the estimate from the recent helps."""
-    names = await _subject_names(uow, hours.guild_id)
-    subject = _subject_name(names, hours.subject_key)
+    subject = await uow.subjects.name_of(hours.guild_id, hours.subject_key)
     if visit.state is VisitState.HELPING:
         return QueuePlace(visit, subject, 0, 0, visit.tutor_id)
     line = in_line(await uow.dropins.in_queue(hours.hours_id))
@@ -390,9 +381,9 @@ async def join(cmd: JoinQueue, ctx: ServiceContext) -> QueuePlace:
 async def open_subjects(guild_id: int, ctx: ServiceContext) -> list[tuple[str, str]]:
     """The subjects with drop-in hours open now, as (key, name), oldest hours first."""
     async with ctx.uow(read_only=True) as uow:
-        names = await _subject_names(uow, guild_id)
+        names = await uow.subjects.names(guild_id)
         open_now = await uow.dropins.open_hours_in(guild_id)
-    return [(h.subject_key, _subject_name(names, h.subject_key)) for h in open_now]
+    return [(h.subject_key, names.get(h.subject_key, h.subject_key)) for h in open_now]
 
 
 async def _own_visit(uow: UnitOfWork, actor: Actor) -> tuple[Visit, DropInHours]:
@@ -414,10 +405,10 @@ async def leave(cmd: ByQueueStudent, ctx: ServiceContext) -> str:
             raise ConflictError("queue_being_helped")
         await uow.dropins.save_visit(visit.left(now))
         await _board_changed(uow, hours, now)
-        names = await _subject_names(uow, hours.guild_id)
+        subject = await uow.subjects.name_of(hours.guild_id, hours.subject_key)
         await uow.commit()
     ctx.after_commit()
-    return _subject_name(names, hours.subject_key)
+    return subject
 
 
 async def status(cmd: ByQueueStudent, ctx: ServiceContext) -> QueuePlace:
@@ -577,11 +568,11 @@ async def board(hours_id: int, ctx: ServiceContext) -> QueueBoard | None:
         hours = await uow.dropins.hours(hours_id)
         if hours is None:
             return None
-        names = await _subject_names(uow, hours.guild_id)
+        subject = await uow.subjects.name_of(hours.guild_id, hours.subject_key)
         policy = await uow.guilds.policy(hours.guild_id)
         visits = await uow.dropins.in_queue(hours_id)
         median = await _median(uow, hours, policy)
-    return board_of(hours, _subject_name(names, hours.subject_key), visits, median)
+    return board_of(hours, subject, visits, median)
 
 
 async def show_board(

@@ -73,11 +73,6 @@ async def _booking_of(uow: UnitOfWork, actor: Actor, booking_id: int) -> Booking
     return booking
 
 
-async def _subject_name(uow: UnitOfWork, guild_id: int, key: str) -> str:
-    subjects = await uow.subjects.all(guild_id)
-    return next((s.name for s in subjects if s.key == key), key)
-
-
 async def _template_of(uow: UnitOfWork, booking: Booking) -> NoteTemplate | None:
     return await uow.notes.template(booking.guild_id, booking.tutor_id, booking.subject_key)
 
@@ -92,7 +87,7 @@ async def open_notes(command: OpenNotes, ctx: ServiceContext) -> NotesCard:
         latest = await uow.notes.notes(pair, NOTES_LOADED)
         total = await uow.notes.count_notes(pair)
         template = await _template_of(uow, booking)
-        name = await _subject_name(uow, actor.guild_id, booking.subject_key)
+        name = await uow.subjects.name_of(actor.guild_id, booking.subject_key)
     prefill = rules.prefill_for(booking, actor.user_id, template)
     return NotesCard(booking, name, goals, latest, total, prefill)
 
@@ -146,7 +141,7 @@ async def open_template(command: OpenTemplate, ctx: ServiceContext) -> TemplateP
         if subject_key not in await _taught(uow, actor):
             raise ConflictError("template_subject_not_taught")
         template = await uow.notes.template(actor.guild_id, actor.user_id, subject_key)
-        name = await _subject_name(uow, actor.guild_id, subject_key)
+        name = await uow.subjects.name_of(actor.guild_id, subject_key)
     return TemplatePrompt(subject_key, name, "" if template is None else template.text)
 
 

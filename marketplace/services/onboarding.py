@@ -147,5 +147,4 @@ async def current_timezone(user_id: int, ctx: ServiceContext) -> str | None:
 async def subject_name(guild_id: int, key: str, ctx: ServiceContext) -> str:
     """The display name of a subject key (the key itself if it was retired)."""
     async with ctx.uow(read_only=True) as uow:
-        names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
-    return names.get(key, key)
+        return await uow.subjects.name_of(guild_id, key)

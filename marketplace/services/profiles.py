@@ -47,7 +47,7 @@ async def view(command: ViewProfile, ctx: ServiceContext) -> ProfileCard:
     guild_id, user_id = command.guild_id, command.user_id
     async with ctx.uow(read_only=True) as uow:
         found = await uow.members.profiles_of(guild_id, user_id)
-        names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
+        names = await uow.subjects.names(guild_id)
         policy = await uow.guilds.policy(guild_id)
     member, zone, tutor, stats = found.member, found.timezone, found.tutor, found.tutor_reviews
     completeness = (

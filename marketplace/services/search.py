@@ -79,7 +79,7 @@ async def find(query: FindTutors, ctx: ServiceContext) -> SearchResults:
     """Rank the tutors who fit; with `when`, only those free then (first free start shown)."""
     actor, now = query.actor, ctx.clock.now()
     async with ctx.uow(read_only=True) as uow:
-        known = {s.key: s.name for s in await uow.subjects.all(actor.guild_id)}
+        known = await uow.subjects.names(actor.guild_id)
         if query.subject_key not in known:
             raise InputError("subject", Problem.UNKNOWN_CHOICE)
         policy = await uow.guilds.policy(actor.guild_id)

@@ -63,13 +63,12 @@ class Agreement:
 async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
     policy = await uow.guilds.policy(booking.guild_id)
     tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
-    names = {s.key: s.name for s in await uow.subjects.all(booking.guild_id)}
     return SpacePlan(
         guild_id=booking.guild_id,
         booking_id=booking.booking_id,
         student_id=booking.student_id,
         tutor_id=booking.tutor_id,
-        subject=names.get(booking.subject_key, booking.subject_key),
+        subject=await uow.subjects.name_of(booking.guild_id, booking.subject_key),
         start=booking.start,
         end=booking.end,
         sessions_channel_id=policy.sessions_channel,

@@ -58,7 +58,7 @@ async def build(guild_id: int, ctx: ServiceContext) -> WeeklyReport | None:
         activity = await uow.stats.activity(guild_id, window)
         first = window.start.astimezone(zone).date()
         last = (window.end - timedelta(microseconds=1)).astimezone(zone).date()
-        names = {s.key: s.name for s in await uow.subjects.all(guild_id)}
+        names = await uow.subjects.names(guild_id)
         counted = await uow.demand.between(guild_id, first, last)
     stats = summarize(activity)
     paid = (policy.payments_enabled and ctx.payments_configured) or bool(stats.money)

@@ -348,6 +348,12 @@ class SqlSubjectRepository(SqlRepository):
             self._cache.put(key, tuple(subjects))
         return subjects
 
+    async def names(self, guild_id: int) -> dict[str, str]:
+        return {subject.key: subject.name for subject in await self.all(guild_id)}
+
+    async def name_of(self, guild_id: int, key: str) -> str:
+        return (await self.names(guild_id)).get(key, key)
+
     async def add(self, guild_id: int, subject: Subject) -> None:
         """Add a subject (or reactivate and rename it)."""
         if self._cache:
