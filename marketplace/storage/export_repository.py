@@ -47,10 +47,9 @@ def _person(user_id: int, name: str | None) -> Person:
     return Person(user_id, name or "")
 
 
-def _subject_join() -> Any:
-    return and_(
-        SubjectRow.guild_id == BookingRow.guild_id, SubjectRow.key == BookingRow.subject_key
-    )
+def _subject_join(row: Any = BookingRow) -> Any:
+    """The catalogue entry of `row`'s subject (a booking's, or drop-in hours')."""
+    return and_(SubjectRow.guild_id == row.guild_id, SubjectRow.key == row.subject_key)
 
 
 def _check_in_join(check_in: Any, user: Any) -> Any:
@@ -124,13 +123,7 @@ class SqlExportReads(SqlRepository):
             .join(DropInHoursRow, DropInHoursRow.id == DropInVisitRow.hours_id)
             .outerjoin(_Student, _Student.id == DropInVisitRow.student_id)
             .outerjoin(_Tutor, _Tutor.id == DropInVisitRow.tutor_id)
-            .outerjoin(
-                SubjectRow,
-                and_(
-                    SubjectRow.guild_id == DropInHoursRow.guild_id,
-                    SubjectRow.key == DropInHoursRow.subject_key,
-                ),
-            )
+            .outerjoin(SubjectRow, _subject_join(DropInHoursRow))
         )  # fmt: skip
         return await self._tuples(_over(query, DropInVisitRow.joined_at, guild_id, window), _visit)
 
