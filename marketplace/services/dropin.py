@@ -515,6 +515,8 @@ async def _finish(
     ended, _ = replace(booking, end=max(now, booking.start)).end_session(outcome, now)
     await uow.bookings.save(ended, timedelta(0), now)
     await scheduling.drop_booking_work(uow, ended, now)
+    # A "your turn" DM not yet delivered is stale now: the help is over.
+    await uow.scheduled.skip_pending(ended.booking_id, frozenset({ActionKind.NOTIFY}), now)
     grace = now + timedelta(minutes=policy.space_closes_after_minutes)
     close_after = booking_work(
         ActionKind.CLOSE_SPACE, ended, f"{ActionKind.CLOSE_SPACE}:{ended.booking_id}:done", grace

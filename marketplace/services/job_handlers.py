@@ -36,8 +36,6 @@ from marketplace.services.weekly_report import ReportChannel
 
 DM_RETRY_AFTER = timedelta(hours=24)
 EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
-# A drop-in call ("it's your turn") is stale once the tutor has skipped or finished.
-ONLY_WHILE_CONFIRMED = frozenset({NoticeKind.QUEUE_CALLED})
 
 
 def _skip(why: str) -> HandlerResult:
@@ -206,10 +204,6 @@ class Handlers:
             return _skip("no recipient")
         booking = await self._booking(action)
         kind = NoticeKind(str(action.payload.get("notice")))
-        if kind in ONLY_WHILE_CONFIRMED and (
-            booking is None or booking.state is not BookingState.CONFIRMED
-        ):
-            return _skip(f"{kind}: the session is over")
         channel = await self._deliver(
             action,
             kind=kind,
