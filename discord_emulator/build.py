@@ -131,7 +131,28 @@ def convert_option(
             f"option {definition['name']!r} needs a User/Role/Channel object, got {value!r}"
         )
     cast = _SCALARS.get(kind)
-    return _pick_choice(definition, cast(value) if cast else value)
+    value = _pick_choice(definition, cast(value) if cast else value)
+    _check_bounds(definition, value)
+    return value
+
+
+def _check_bounds(definition: JSON, value: Any) -> None:
+    """Refuse what Discord's client won't send: a number out of its range, a wrong length.
+
+    A number outside `min_value`..`max_value`, or a string shorter than `min_length` or
+    longer than `max_length`, never reaches the bot.
+    """
+    name = definition["name"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = definition.get("min_value"), definition.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(f"option {name!r} takes {low}..{high}, not {value!r}")
+    if isinstance(value, str):
+        shortest, longest = definition.get("min_length"), definition.get("max_length")
+        if (shortest is not None and len(value) < shortest) or (
+            longest is not None and len(value) > longest
+        ):
+            raise ValueError(f"option {name!r} takes {shortest}..{longest} characters")
 
 
 def command_options(

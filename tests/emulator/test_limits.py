@@ -4,6 +4,7 @@ import aiohttp
 import pytest
 
 from discord_emulator import DiscordAPIError, Emulator
+from discord_emulator.build import convert_option
 from discord_emulator.limits import check_choices, check_message, check_modal
 
 
@@ -265,3 +266,22 @@ async def test_a_file_over_the_upload_limit_or_an_eleventh_file_is_refused(emu: 
             assert resp.status == 200
     [sent] = emu.messages(general)
     assert [a.filename for a in sent.attachments] == ["ok.csv"]
+
+
+@pytest.mark.parametrize(
+    ("definition", "value"),
+    [
+        ({"name": "weeks", "type": 4, "min_value": 2, "max_value": 16}, 1),
+        ({"name": "weeks", "type": 4, "min_value": 2, "max_value": 16}, 17),
+        ({"name": "reason", "type": 3, "min_length": 1, "max_length": 5}, "toolong"),
+        ({"name": "reason", "type": 3, "min_length": 3}, "ab"),
+    ],
+)
+def test_an_option_out_of_its_range_or_length_is_never_sent(definition, value):
+    with pytest.raises(ValueError, match=definition["name"]):
+        convert_option(definition, value, None, 1)  # type: ignore[arg-type]
+
+
+def test_an_option_inside_its_bounds_is_sent_as_is():
+    weeks = {"name": "weeks", "type": 4, "min_value": 2, "max_value": 16}
+    assert convert_option(weeks, 16, None, 1) == 16  # type: ignore[arg-type]
