@@ -80,6 +80,7 @@ CONFIG_GROUP_TITLES = {
     "safety": "Safety",
     "reminders": "Reminders",
     "drop-in": "Drop-in hours",
+    "groups": "Group sessions",
 }
 SUBJECT_ADDED = "Added **{name}** to this server's subjects."
 SUBJECT_REMOVED = "Removed **{name}** from this server's subjects."

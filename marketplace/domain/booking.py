@@ -269,6 +269,7 @@ class Booking:
     sequence: int = 0
     instant: bool = False
     outcome: Outcome | None = None
+    group_id: int | None = None  # a seat of this group session: the group holds the time
 
     @classmethod
     def request(
@@ -287,6 +288,7 @@ class Booking:
         price: Money | None = None,
         instant: bool = False,
         pay_by: datetime | None = None,
+        group_id: int | None = None,
     ) -> tuple[Booking, BookingRequested | BookingConfirmed]:
         """Create a booking request; with ``instant`` it is confirmed at once.
 
@@ -309,6 +311,7 @@ class Booking:
             booking_id=booking_id, guild_id=guild_id, student_id=student_id,
             tutor_id=tutor_id, subject_key=subject_key, start=start, end=end, state=state,
             created_at=now, expires_at=expires_at, note=note, price=price, instant=instant,
+            group_id=group_id,
         )  # fmt: skip
         if state is _S.CONFIRMED:
             return booking, BookingConfirmed(booking_id, start, end, instant=True, at=now)
@@ -445,10 +448,13 @@ class Booking:
 
         Only the student or tutor may propose; a new proposal replaces a pending one.
         Raises ``InputError("when", "end_before_start")`` for an empty interval and
-        ``ConflictError("same_time")`` when nothing would change.
+        ``ConflictError("same_time")`` when nothing would change, and
+        ``ConflictError("group_seat_fixed")`` for a seat: a group session keeps its time.
         """
         self._check("request_reschedule")
         self._only("request_reschedule", by, Party.STUDENT, Party.TUTOR)
+        if self.group_id is not None:
+            raise ConflictError("group_seat_fixed")
         if new_end <= new_start:
             raise InputError("when", Problem.END_BEFORE_START)
         if (new_start, new_end) == (self.start, self.end):

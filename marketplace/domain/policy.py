@@ -116,6 +116,10 @@ class GuildPolicy:
     queue_help_minutes: int = 10  # the typical help, until the queue has its own median
     queue_help_max_minutes: int = 60  # a drop-in session space's longest life
     queue_open_minutes: int = 120  # how long hours stay open when `until` isn't given
+    # group sessions
+    waitlist_claim_minutes: int = 30  # how long a freed seat waits for the first in line
+    min_seats: int = 1  # seats a group session needs taken to go ahead
+    group_min_seats_hours_before: int = 24  # when `min_seats` is checked before the start
 
 
 CARD_HOLD_DAYS = 7
@@ -208,6 +212,9 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "queue_help_minutes": _int(_G.DROP_IN, 1, 120),
         "queue_help_max_minutes": _int(_G.DROP_IN, 5, 240),
         "queue_open_minutes": _int(_G.DROP_IN, 15, 720),
+        "waitlist_claim_minutes": _int(_G.GROUPS, 5, 1_440),
+        "min_seats": _int(_G.GROUPS, 1, 25),
+        "group_min_seats_hours_before": _int(_G.GROUPS, 1, 168),
         "reminder_offsets_minutes": SettingSpec(
             _K.INT_LIST, _G.REMINDERS, 1, 10_080, 0, 5, descending=True
         ),

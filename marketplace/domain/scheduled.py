@@ -55,6 +55,8 @@ class ActionKind(StrEnum):
     SHOW_QUEUE = "show_queue"  # post or edit a drop-in queue's message: {"hours", "version"}
     CLOSE_HOURS = "close_hours"  # drop-in hours reach their `until`: payload {"hours": n}
     WEEKLY_REPORT = "weekly_report"  # Monday morning: the last week's report to report_channel
+    SEAT_OFFER_ENDS = "seat_offer_ends"  # a waitlist offer's time is up: payload {"group": n}
+    GROUP_MIN_SEATS = "group_min_seats"  # too few seats taken by now: call it off {"group": n}
 
 
 class ActionState(StrEnum):

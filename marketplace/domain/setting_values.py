@@ -42,6 +42,7 @@ class SettingGroup(StrEnum):
     SAFETY = "safety"
     REMINDERS = "reminders"
     DROP_IN = "drop-in"
+    GROUPS = "groups"
 
 
 @dataclass(frozen=True, slots=True)

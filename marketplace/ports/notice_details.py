@@ -266,6 +266,17 @@ class SeriesDetails(_TextDetails):
     reason: str = ""  # a cancellation's, as the canceller gave it
 
 
+@dataclass(frozen=True, slots=True)
+class GroupDetails(_TextDetails):
+    """A group session: its id, title, start and a claim's deadline (Unix seconds), why."""
+
+    group: str = ""
+    title: str = ""
+    start: str = ""
+    until: str = ""  # a seat offer's last moment
+    reason: str = ""  # a call-off's: "tutor" or "too_few"
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
@@ -286,5 +297,6 @@ NoticeDetails: TypeAlias = (
     | QueueSkippedDetails
     | QueueClosedDetails
     | SeriesDetails
+    | GroupDetails
 )
 """Whatever a notice carries beyond its kind; which one is fixed by the kind."""

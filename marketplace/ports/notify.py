@@ -16,6 +16,7 @@ from marketplace.ports.notice_details import (
     DisputeOpenedDetails,
     DisputeResolvedDetails,
     ExpiredDetails,
+    GroupDetails,
     GuildDetails,
     NoDetails,
     NoShowDetails,
@@ -70,6 +71,8 @@ class NoticeKind(StrEnum):
     SERIES_REQUESTED = "series_requested"  # to the tutor: a weekly series, Accept / Decline
     SERIES_CONFIRMED = "series_confirmed"  # to the student (and both if instant): the weeks
     SERIES_CANCELLED = "series_cancelled"  # to both: a week and the ones after it, cancelled
+    SEAT_OFFERED = "seat_offered"  # to the first on a group's waitlist: Claim seat, until when
+    GROUP_CANCELLED = "group_cancelled"  # to the tutor and every seat: the group is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SERIES_REQUESTED: SeriesDetails,
     NoticeKind.SERIES_CONFIRMED: SeriesDetails,
     NoticeKind.SERIES_CANCELLED: SeriesDetails,
+    NoticeKind.SEAT_OFFERED: GroupDetails,
+    NoticeKind.GROUP_CANCELLED: GroupDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

@@ -20,6 +20,7 @@ from marketplace.ports.demand import DemandLog
 from marketplace.ports.disputes import DisputeRepository
 from marketplace.ports.dropin import DropInRepository
 from marketplace.ports.exports import ExportReads
+from marketplace.ports.groups import GroupRepository
 from marketplace.ports.kept_notices import KeptNotices
 from marketplace.ports.ledger import (
     CheckoutTokens,
@@ -210,6 +211,11 @@ class UnitOfWork(Protocol):
     @property
     def series(self) -> SeriesRepository:
         """Weekly series and their weeks, inside this transaction."""
+        ...
+
+    @property
+    def groups(self) -> GroupRepository:
+        """Group sessions, their seats' count and their waitlists, inside this transaction."""
         ...
 
     @property

@@ -37,7 +37,7 @@ from marketplace.domain.verification import required_level
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.bookings import TutorGate
 from marketplace.ports.notice_details import CancelledDetails, RequestDetails
-from marketplace.services import payments, reviews, scheduling
+from marketplace.services import group_waitlist, payments, reviews, scheduling
 from marketplace.services.actor import Actor
 from marketplace.services.availability import (
     KnownAvailability,
@@ -72,12 +72,19 @@ async def start_of(
     """The start the command picked, or its typed `when` read in the caller's zone."""
     if cmd.start is not None:
         return cmd.start
-    if not cmd.when:
+    return await typed_start(uow, cmd.actor, cmd.when, policy, now)
+
+
+async def typed_start(
+    uow: UnitOfWork, actor: Actor, when: str | None, policy: GuildPolicy, now: datetime
+) -> datetime:
+    """A typed one-off time ("tomorrow 5pm") read in the actor's zone, as an aware start."""
+    if not when:
         raise InputError("when", Problem.EMPTY)
-    zone = await uow.users.timezone(cmd.actor.user_id)
+    zone = await uow.users.timezone(actor.user_id)
     if zone is None:
-        raise NotFoundError("timezone", str(cmd.actor.user_id))
-    parsed = parse_when(cmd.when, zone=zone, now=now, languages=policy.languages)
+        raise NotFoundError("timezone", str(actor.user_id))
+    parsed = parse_when(when, zone=zone, now=now, languages=policy.languages)
     if parsed.kind is WhenKind.WEEKLY or parsed.start is None:
         raise InputError("when", Problem.UNPARSEABLE)
     return parsed.start
@@ -487,6 +494,7 @@ async def cancel_in(
     await scheduling.close_space_soon(uow, booking, now)
     split = (event.refund_percent, event.tutor_share_percent)
     await payments.settle_booking(uow, booking, split, policy, now)
+    await group_waitlist.seat_freed(uow, booking, policy, now)
     if by is Party.TUTOR and event.late:
         since = now - timedelta(days=policy.late_cancel_window_days)
         late = await uow.bookings.late_cancels_by_tutor(booking.guild_id, booking.tutor_id, since)

@@ -23,6 +23,8 @@ from marketplace.services import (
     card_disputes,
     checkout,
     dropin,
+    group_waitlist,
+    groups,
     money_jobs,
     payments,
     scheduling,
@@ -94,6 +96,10 @@ class Handlers:
             ActionKind.SHOW_QUEUE: self.show_queue,
             ActionKind.CLOSE_HOURS: lambda action: dropin.close_due(action, self.ctx),
             ActionKind.WEEKLY_REPORT: self.weekly_report,
+            ActionKind.SEAT_OFFER_ENDS: lambda action: group_waitlist.offer_ends_job(
+                action, self.ctx
+            ),
+            ActionKind.GROUP_MIN_SEATS: lambda action: groups.min_seats_job(action, self.ctx),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
@@ -265,6 +271,7 @@ class Handlers:
             booking, _ = booking.expire(now)
             await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
             await payments.release_hold(uow, booking, policy, now)
+            await group_waitlist.seat_freed(uow, booking, policy, now)
             membership = await uow.series.membership(booking.booking_id)
             if membership is not None and not membership.is_first:
                 pass  # a series' later week: its first week's notice speaks for the series

@@ -37,6 +37,7 @@ from marketplace.ports.bookings import BookingLinks, Surroundings, TutorGate
 from marketplace.storage.models import (
     BookingRow,
     CheckoutTokenRow,
+    GroupSessionRow,
     PaymentRow,
     RestrictionRow,
     SessionSpaceRow,
@@ -50,6 +51,8 @@ DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
+    # A seat takes none of the tutor's time beyond its group's: its block is empty.
+    block_end = booking.start if booking.group_id is not None else booking.end + buffer
     return {
         "guild_id": booking.guild_id,
         "student_id": booking.student_id,
@@ -58,7 +61,7 @@ def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
         "start_at": booking.start,
         "end_at": booking.end,
         "block_start": booking.start,
-        "block_end": booking.end + buffer,
+        "block_end": block_end,
         "live": booking.state in LIVE_STATES,
         "state": booking.state.value,
         "created_at": booking.created_at,
@@ -76,6 +79,7 @@ def _columns(booking: Booking, buffer: timedelta) -> dict[str, Any]:
         "sequence": booking.sequence,
         "instant": booking.instant,
         "outcome": value_of(booking.outcome),
+        "group_id": booking.group_id,
     }
 
 
@@ -109,6 +113,7 @@ def to_booking(row: BookingRow) -> Booking:
         sequence=row.sequence,
         instant=row.instant,
         outcome=Outcome(row.outcome) if row.outcome else None,
+        group_id=row.group_id,
     )
 
 
@@ -116,6 +121,7 @@ def to_booking(row: BookingRow) -> Booking:
 # and its cache key costs more than SQLite takes to run it.
 _BOOKING = cast(Table, BookingRow.__table__)
 _INSERT = insert(_BOOKING).returning(_BOOKING.c.id)
+_GROUP = cast(Table, GroupSessionRow.__table__)
 
 
 def _surroundings() -> CompoundSelect[Any]:
@@ -136,7 +142,19 @@ def _surroundings() -> CompoundSelect[Any]:
         b.end_at > bindparam("start"),
         b.id != bindparam("exclude"),
     )
-    return union_all(tutor_side, student_side)
+    return union_all(tutor_side, _group_side(), student_side)
+
+
+def _group_side() -> Select[Any]:
+    """The tutor's live group sessions touching the window: time they are busy too."""
+    g = _GROUP.c
+    return select(literal_column("0"), g.start_at, g.end_at).where(
+        g.guild_id == bindparam("guild_id"),
+        g.tutor_id == bindparam("tutor_id"),
+        g.live.is_(True),
+        g.block_start < bindparam("window_end"),
+        g.block_end > bindparam("window_start"),
+    )
 
 
 def _tutor_gate() -> Select[Any]:
@@ -273,8 +291,17 @@ class SqlBookingRepository(LoggedSqlRepository):
         )
         if exclude is not None:
             query = query.where(BookingRow.id != exclude)
+        groups = select(
+            GroupSessionRow.tutor_id, GroupSessionRow.start_at, GroupSessionRow.end_at
+        ).where(
+            GroupSessionRow.guild_id == guild_id,
+            GroupSessionRow.tutor_id.in_(tutor_ids),
+            GroupSessionRow.live.is_(True),
+            GroupSessionRow.block_start < end,
+            GroupSessionRow.block_end > start,
+        )
         found: dict[int, list[Busy]] = {}
-        for tutor, s, e in await self._session.execute(query):
+        for tutor, s, e in await self._session.execute(union_all(query, groups)):
             found.setdefault(tutor, []).append(Busy(s, e))
         return found
 

@@ -302,6 +302,7 @@ class BookingRow(Base):
         ),
         Index("ix_booking_student_start", "guild_id", "student_id", "start_at"),
         Index("ix_booking_state_expires", "state", "expires_at"),
+        Index("ix_booking_group", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,6 +333,7 @@ class BookingRow(Base):
     instant: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[str | None] = mapped_column(String(24))
     version: Mapped[int] = mapped_column(Integer, default=0)
+    group_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a group's seat
 
 
 class ScheduledActionRow(Base):
@@ -1051,3 +1053,61 @@ class SubjectDemandRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     searches: Mapped[int] = mapped_column(Integer, default=0)
     unmet: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GroupSessionRow(Base):
+    """A group session: the tutor's time while `live`, its seats, the price of one.
+
+    On PostgreSQL live groups never overlap each other (an exclusion constraint), nor a
+    tutor's live bookings (a trigger on each table, migration 0025).
+    """
+
+    __tablename__ = "group_session"
+    __table_args__ = (
+        Index("ix_group_session_open", "guild_id", "state", "start_at"),
+        Index(
+            "ix_group_session_tutor_live",
+            "guild_id",
+            "tutor_id",
+            "block_end",
+            "block_start",
+            sqlite_where=text("live IS 1"),
+            postgresql_where=text("live IS true"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    tutor_id: Mapped[int] = mapped_column(BigInteger)
+    subject_key: Mapped[str] = mapped_column(String(80))
+    level: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    title: Mapped[str] = mapped_column(String(80))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    block_start: Mapped[datetime]
+    block_end: Mapped[datetime]
+    live: Mapped[bool] = mapped_column(Boolean, default=True)
+    seats: Mapped[int] = mapped_column(Integer)
+    min_seats: Mapped[int] = mapped_column(Integer)
+    price_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class GroupWaitlistRow(Base):
+    """One member's place on a group session's waitlist (one row per member and group)."""
+
+    __tablename__ = "group_waitlist"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id", name="uq_group_waitlist_member"),
+        Index("ix_group_waitlist_line", "group_id", "state", "joined_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    joined_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    offered_until: Mapped[datetime | None]

@@ -22,6 +22,7 @@ from marketplace.storage.dropin_repository import SqlDropInRepository
 from marketplace.storage.email_repository import SqlEmailVerifications
 from marketplace.storage.engine import Database
 from marketplace.storage.export_repository import SqlExportReads
+from marketplace.storage.group_repository import SqlGroupRepository
 from marketplace.storage.kept_notice_repository import SqlKeptNotices
 from marketplace.storage.marketplace_repositories import (
     SqlBlockRepository,
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
     dropins: SqlDropInRepository
     demand: SqlDemandLog
     series: SqlSeriesRepository
+    groups: SqlGroupRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -162,6 +164,7 @@ class SqlUnitOfWork:
         self.dropins = SqlDropInRepository(session)
         self.demand = SqlDemandLog(session)
         self.series = SqlSeriesRepository(session)
+        self.groups = SqlGroupRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

@@ -64,6 +64,9 @@ SPEC_DEFAULTS = {
     "queue_help_minutes": 10,
     "queue_help_max_minutes": 60,
     "queue_open_minutes": 120,
+    "waitlist_claim_minutes": 30,
+    "min_seats": 1,
+    "group_min_seats_hours_before": 24,
     "session_log_retention_days": 30,  # "Session logs are kept 30 days"
     "space_opens_before_minutes": 15,
     "space_closes_after_minutes": 30,
