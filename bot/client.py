@@ -20,6 +20,7 @@ from bot.flows.booking_buttons import PERSISTENT_BUTTONS
 from bot.flows.case_buttons import ResolveCaseButton
 from bot.flows.disputes import DISPUTE_BUTTONS
 from bot.flows.flag_buttons import FLAG_BUTTONS
+from bot.flows.group_buttons import GROUP_BUTTONS
 from bot.flows.money_buttons import RetryRefundButton, SettledRefundButton, SubmitEvidenceButton
 from bot.flows.notes import NOTES_BUTTONS
 from bot.flows.open_forms import OpenForms
@@ -58,6 +59,7 @@ EXTENSIONS = (
     "bot.cogs.verify",
     "bot.cogs.screening",
     "bot.cogs.queue",
+    "bot.cogs.groups",
 )
 
 
@@ -163,6 +165,7 @@ class TutorBot(commands.AutoShardedBot):
             *REQUEST_BUTTONS,
             *QUEUE_BUTTONS,
             *SERIES_BUTTONS,
+            *GROUP_BUTTONS,
         )
         if self._sync:
             await self.sync_commands()

@@ -12,9 +12,11 @@ import discord
 
 from bot import texts
 from bot.flows.booking_buttons import notice_view
+from bot.flows.group_buttons import claim_view
 from bot.flows.series_buttons import series_request_view
 from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
+from bot.presenters.groups import group_cancelled_body, seat_offered_body
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import student_standing_line
 from bot.presenters.text_limits import EMBED_DESCRIPTION_MAX, clip
@@ -29,6 +31,7 @@ from marketplace.ports.notice_details import (
     CardDisputeDecidedDetails,
     DisputeResolvedDetails,
     ExpiredDetails,
+    GroupDetails,
     GuildDetails,
     NoShowDetails,
     NoticeDetails,
@@ -58,6 +61,8 @@ ACCOUNT_KINDS = RESTRICTION_KINDS | {
     NoticeKind.VERIFICATION_REJECTED,
     NoticeKind.SCREENING_WARNING,
     NoticeKind.QUEUE_CLOSED,
+    NoticeKind.SEAT_OFFERED,
+    NoticeKind.GROUP_CANCELLED,
 }
 
 
@@ -81,7 +86,7 @@ def render_notice(
 ) -> RenderedNotice:
     """The embed, buttons and calendar file for a notice (amounts in `locale`)."""
     if notice.kind in ACCOUNT_KINDS:
-        return RenderedNotice(account_notice_embed(notice), None, None)
+        return RenderedNotice(account_notice_embed(notice), _account_view(notice), None)
     booking = notice.booking
     body = texts.NOTICE_BODIES[_body_key(notice)].format(
         student=booking.student_id if booking else "",
@@ -105,6 +110,14 @@ def render_notice(
     embed.description = clip(f"{body}\n\n" + "\n".join(lines), EMBED_DESCRIPTION_MAX)
     embed.set_footer(text=f"Booking #{booking.booking_id}")
     return RenderedNotice(embed, _view(notice, booking), _ics(notice, booking, subject_name, now))
+
+
+def _account_view(notice: Notice) -> discord.ui.View | None:
+    """A seat offer carries **Claim seat**; other account notices carry no buttons."""
+    if notice.kind is not NoticeKind.SEAT_OFFERED:
+        return None
+    group = _details(notice, GroupDetails).group
+    return claim_view(notice.guild_id, int(group)) if group else None
 
 
 def _details(notice: Notice, kind: type[D]) -> D:
@@ -362,6 +375,8 @@ _ACCOUNT_BODIES: dict[NoticeKind, Callable[[Notice], str]] = {
     NoticeKind.VERIFICATION_REJECTED: _rejected_body,
     NoticeKind.VERIFICATION_SET: _verification_body,
     NoticeKind.QUEUE_CLOSED: _queue_closed_body,
+    NoticeKind.SEAT_OFFERED: lambda notice: seat_offered_body(_details(notice, GroupDetails)),
+    NoticeKind.GROUP_CANCELLED: lambda notice: group_cancelled_body(_details(notice, GroupDetails)),
 }
 """The wording of each notice about the member's account, by kind."""
 

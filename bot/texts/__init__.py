@@ -10,6 +10,7 @@ from bot.texts.common import *  # noqa: F403
 from bot.texts.disputes import *  # noqa: F403
 from bot.texts.dropin import *  # noqa: F403
 from bot.texts.exports import *  # noqa: F403
+from bot.texts.groups import *  # noqa: F403
 from bot.texts.limits import *  # noqa: F403
 from bot.texts.moderation import *  # noqa: F403
 from bot.texts.notes import *  # noqa: F403

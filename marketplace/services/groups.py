@@ -108,7 +108,15 @@ class LeftGroup:
     told: int = 0
 
 
-async def create(cmd: CreateGroup, ctx: ServiceContext) -> GroupSession:
+@dataclass(frozen=True, slots=True)
+class GroupPublished:
+    """A group just published, and when its seat minimum is checked (None: never)."""
+
+    group: GroupSession
+    min_seats_check: datetime | None
+
+
+async def create(cmd: CreateGroup, ctx: ServiceContext) -> GroupPublished:
     """Publish a group session; it holds the tutor's time from now on.
 
     The time must be free of the tutor's bookings and groups; availability rules don't
@@ -130,6 +138,7 @@ async def create(cmd: CreateGroup, ctx: ServiceContext) -> GroupSession:
         if cmd.subject_key not in {s.subject_key for s in tutor.subjects}:
             raise ConflictError("group_subject_not_taught")
         ensure_verified_for(tutor, cmd.subject_key, policy)
+        title = title or await uow.subjects.name_of(actor.guild_id, cmd.subject_key)
         start = await typed_start(uow, actor, cmd.when, policy, now)
         end = validate_booking_time(start, cmd.duration_minutes, now, policy)
         price = _seat_price(cmd, tutor.rate, policy, ctx)
@@ -148,13 +157,13 @@ async def create(cmd: CreateGroup, ctx: ServiceContext) -> GroupSession:
         if busy:
             raise ConflictError("slot_taken")
         group = await uow.groups.add(group, buffer)
-        await _schedule_min_seats_check(uow, group, policy, now)
+        check = await _schedule_min_seats_check(uow, group, policy, now)
         detail = {"group": group.group_id, "seats": seats, "start": start.isoformat()}
         await uow.audit.record(actor.guild_id, actor.user_id, "group_created", detail, now)
         await refresh_next_slot(uow, actor.guild_id, actor.user_id, policy, now)
         await uow.commit()
     ctx.after_commit()
-    return group
+    return GroupPublished(group, check)
 
 
 def _seat_price(
@@ -175,10 +184,10 @@ def _seat_price(
 
 async def _schedule_min_seats_check(
     uow: UnitOfWork, group: GroupSession, policy: GuildPolicy, now: datetime
-) -> None:
+) -> datetime | None:
     due = group.min_seats_check_at(policy)
     if due <= now:
-        return  # published inside the window: whoever comes, it goes ahead
+        return None  # published inside the window: whoever comes, it goes ahead
     await uow.scheduled.schedule(
         NewAction(
             kind=ActionKind.GROUP_MIN_SEATS,
@@ -188,6 +197,7 @@ async def _schedule_min_seats_check(
             payload={"group": group.group_id},
         )
     )
+    return due
 
 
 async def listed(cmd: ListGroups, ctx: ServiceContext) -> list[ListedGroup]:

@@ -70,7 +70,7 @@ async def test_a_group_holds_the_tutors_time_and_each_seat_is_a_confirmed_bookin
     service_context, clock, uow_factory
 ):
     world = await build_world(service_context, clock)
-    group = await groups.create(_create(world), service_context)
+    group = (await groups.create(_create(world), service_context)).group
     assert (group.start, group.end, group.seats, group.price) == (
         START_UTC,
         START_UTC + timedelta(hours=1),
@@ -128,7 +128,7 @@ async def test_a_freed_seat_is_offered_to_the_first_in_line_then_passes_on(
     service_context, clock, uow_factory, database
 ):
     world = await build_world(service_context, clock)
-    group = await groups.create(_create(world, seats=2), service_context)
+    group = (await groups.create(_create(world, seats=2), service_context)).group
     seated = await _students(service_context, 2)
     first_seat = await groups.join(groups.OnGroup(seated[0], group.group_id), service_context)
     await groups.join(groups.OnGroup(seated[1], group.group_id), service_context)
@@ -172,7 +172,7 @@ async def test_too_few_seats_a_day_before_calls_it_off_for_everyone(
 ):
     world = await build_world(service_context, clock)
     await service_context_setting(service_context, world, "min_seats", "2")
-    group = await groups.create(_create(world), service_context)
+    group = (await groups.create(_create(world), service_context)).group
     seat = await groups.join(groups.OnGroup(world.student, group.group_id), service_context)
 
     clock.set(START_UTC - timedelta(hours=24))
@@ -193,7 +193,7 @@ async def test_too_few_seats_a_day_before_calls_it_off_for_everyone(
 
 async def test_enough_seats_lets_it_go_ahead(service_context, clock, uow_factory, database):
     world = await build_world(service_context, clock)
-    group = await groups.create(_create(world), service_context)
+    group = (await groups.create(_create(world), service_context)).group
     await groups.join(groups.OnGroup(world.student, group.group_id), service_context)
 
     clock.set(START_UTC - timedelta(hours=24))
@@ -206,7 +206,7 @@ async def test_the_tutor_leaving_calls_it_off_and_a_student_leaving_gives_their_
     service_context, clock, uow_factory
 ):
     world = await build_world(service_context, clock)
-    group = await groups.create(_create(world), service_context)
+    group = (await groups.create(_create(world), service_context)).group
     seat = await groups.join(groups.OnGroup(world.student, group.group_id), service_context)
 
     left = await groups.leave(groups.OnGroup(world.student, group.group_id), service_context)
@@ -228,7 +228,7 @@ async def test_fifty_students_racing_for_the_last_seat_get_exactly_one(
     service_context, clock, uow_factory
 ):
     world = await build_world(service_context, clock)
-    group = await groups.create(_create(world, seats=3), service_context)
+    group = (await groups.create(_create(world, seats=3), service_context)).group
     for who in await _students(service_context, 2):
         await groups.join(groups.OnGroup(who, group.group_id), service_context)
 

@@ -54,6 +54,20 @@ STORED = {
         "starts": "1767604800",
         "reason": "exams",
     },
+    NoticeKind.SEAT_OFFERED: {
+        "group": "4",
+        "title": "Exam prep",
+        "start": "1767000000",
+        "until": "1766000000",
+        "reason": "",
+    },
+    NoticeKind.GROUP_CANCELLED: {
+        "group": "4",
+        "title": "",
+        "start": "1767000000",
+        "until": "",
+        "reason": "too_few",
+    },
 }
 
 
