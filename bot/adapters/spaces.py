@@ -257,7 +257,7 @@ class DiscordSessionSpaces:
                 raise
         else:
             made.append(thread)
-            for user_id in (plan.student_id, plan.tutor_id):
+            for user_id in (*plan.students, plan.tutor_id):
                 await thread.add_user(discord.Object(user_id))
             if not shared:
                 await self._moderators_see_threads(guild, parent, plan)
@@ -336,8 +336,8 @@ class DiscordSessionSpaces:
         overwrites[guild.me] = discord.PermissionOverwrite(
             view_channel=True, connect=True, send_messages=True, read_message_history=True
         )
-        overwrites[discord.Object(plan.student_id)] = participant
-        overwrites[discord.Object(plan.tutor_id)] = participant
+        for user_id in (*plan.students, plan.tutor_id):
+            overwrites[discord.Object(user_id)] = participant
         role = guild.guild.get_role(plan.moderator_role_id or 0)
         if role is not None and plan.moderators_see:
             overwrites[role] = discord.PermissionOverwrite(
@@ -369,11 +369,10 @@ class DiscordSessionSpaces:
         voice: discord.VoiceChannel | None,
     ) -> None:
         embed, view = space_notice(plan, voice.id if voice else None)
-        mentions = discord.AllowedMentions(
-            users=[discord.Object(plan.student_id), discord.Object(plan.tutor_id)]
-        )
+        people = (*plan.students, plan.tutor_id)
+        mentions = discord.AllowedMentions(users=[discord.Object(user) for user in people])
         await where.send(
-            f"<@{plan.student_id}> <@{plan.tutor_id}>",
+            " ".join(f"<@{user}>" for user in people),
             embed=embed,
             view=view,
             allowed_mentions=mentions,
@@ -386,6 +385,30 @@ class DiscordSessionSpaces:
                 await thing.delete()
             except discord.HTTPException:
                 log.warning("could not remove %s after a failed opening", thing.id)
+
+    async def let_in(self, space: SessionSpace, user_id: int) -> None:
+        """Add a late seat to an open group space: the thread, or the channels' overwrites.
+
+        The voice channel is seen, not joined, until they press **I agree**, as for anyone.
+        """
+        member = discord.Object(user_id)
+        for channel_id in (space.text_id, space.voice_id):
+            if channel_id is None:
+                continue
+            channel = await self.bot.fetch_channel(channel_id)
+            if isinstance(channel, discord.Thread):
+                await channel.add_user(member)
+                continue
+            if not isinstance(channel, discord.TextChannel | discord.VoiceChannel):
+                continue
+            guild = channel.guild
+            person = guild.get_member(user_id) or await guild.fetch_member(user_id)
+            if isinstance(channel, discord.TextChannel):
+                await channel.set_permissions(
+                    person, view_channel=True, send_messages=True, read_message_history=True
+                )
+            else:
+                await channel.set_permissions(person, view_channel=True, connect=False)
 
     async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
         """Let a participant who agreed connect to and speak in the voice channel.

@@ -27,10 +27,12 @@ def space_notice(plan: SpacePlan, voice_id: int | None) -> tuple[discord.Embed, 
     moderators = (
         texts.SPACE_NOTICE_MODERATORS if plan.moderators_see and plan.moderator_role_id else ""
     )
+    template = texts.SPACE_GROUP_NOTICE_BODY if plan.others else texts.SPACE_NOTICE_BODY
     embed = discord.Embed(
         title=texts.SPACE_NOTICE_TITLE,
-        description=texts.SPACE_NOTICE_BODY.format(
+        description=template.format(
             student=plan.student_id,
+            students=" ".join(f"<@{user}>" for user in plan.students),
             tutor=plan.tutor_id,
             subject=plan.subject,
             start=f"<t:{ts(plan.start)}:F>",

@@ -61,6 +61,11 @@ SPACE_NOTICE_BODY = (
     "{start} ({relative}). Only the two of you{moderators} can see it."
 )
 SPACE_NOTICE_MODERATORS = " and the moderators"
+SPACE_GROUP_NOTICE_BODY = (
+    "<@{tutor}> and {students}: this private space is for your **{subject}** group session, "
+    "{start} ({relative}). Only the group{moderators} can see it; anyone who takes a seat "
+    "later is added. Each of you checks in with the button below."
+)
 SPACE_CONDUCT_TITLE = "Before you start"
 SPACE_CONDUCT = (
     "• Be kind and respectful; no harassment of any kind.\n"

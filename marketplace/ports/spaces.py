@@ -26,6 +26,12 @@ class SpacePlan:
     moderators_see: bool  # whether the guild lets that role see session spaces
     recording_allowed: bool
     booking_channel_id: int | None = None  # where the booking was made, if known
+    others: tuple[int, ...] = ()  # a group's other seated students, in the space too
+
+    @property
+    def students(self) -> tuple[int, ...]:
+        """Every student in the space: the booking's, then a group's other seats."""
+        return (self.student_id, *self.others)
 
 
 # How the thread's parent channel was chosen: "" the sessions channel; otherwise a
@@ -77,6 +83,10 @@ class SessionSpaces(Protocol):
 
     async def open(self, plan: SpacePlan) -> OpenedSpace:
         """Make the space, post the consent notice in it, or raise `SpaceUnavailableError`."""
+        ...
+
+    async def let_in(self, space: SessionSpace, user_id: int) -> None:
+        """Add a member to an open space (a group's seat taken after it opened)."""
         ...
 
     async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
@@ -139,6 +149,10 @@ class SpaceRepository(Protocol):
 
     async def live(self, limit: int) -> list[SessionSpace]:
         """Open spaces, oldest first (the reconciler checks whether they should close)."""
+        ...
+
+    async def of_group(self, group_id: int, exclude: int) -> SessionSpace | None:
+        """Another seat's space in the group that is open or being opened, if any."""
         ...
 
 

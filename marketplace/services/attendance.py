@@ -21,6 +21,7 @@ from marketplace.domain.attendance import (
     no_show_verdict,
 )
 from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.cancellation import Party
 from marketplace.domain.scheduled import ActionState, ClaimedAction
 from marketplace.domain.settlement import Outcome
 from marketplace.jobs.runner import HandlerResult
@@ -28,7 +29,7 @@ from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import NoShowDetails
 from marketplace.services import scheduling, sessions
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, guild_booking
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, seat_booking
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,26 @@ async def check_in(command: CheckIn, ctx: ServiceContext) -> bool:
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await guild_booking(uow, actor, booking_id)
-        booking.party_of(actor.user_id, "check_in")
+        booking = await seat_booking(uow, actor, booking_id)
+        party = booking.party_of(actor.user_id, "check_in")
         ensure_check_in_allowed(booking, await uow.guilds.policy(booking.guild_id), now)
-        recorded = await uow.attendance.check_in(booking_id, actor.user_id, now)
+        recorded = await record_check_in(uow, booking, party, now)
         await uow.commit()
+    return recorded
+
+
+async def record_check_in(
+    uow: UnitOfWork, booking: Booking, party: Party, now: datetime, via: str = "button"
+) -> bool:
+    """Check `party` in to the booking; a group's tutor is checked in to every seat at once.
+
+    False if they already were.
+    """
+    user = booking.tutor_id if party is Party.TUTOR else booking.student_id
+    recorded = await uow.attendance.check_in(booking.booking_id, user, now, via=via)
+    if party is Party.TUTOR and booking.group_id is not None:
+        for seat in await uow.groups.seats(booking.group_id):
+            await uow.attendance.check_in(seat.booking_id, user, now, via=via)
     return recorded
 
 

@@ -81,6 +81,23 @@ async def guild_booking(
     return booking
 
 
+async def seat_booking(
+    uow: UnitOfWork, actor: Actor, booking_id: int, *, for_update: bool = False
+) -> Booking:
+    """`guild_booking`, read as the actor's own seat when it is a seat of their group.
+
+    A group's space carries one set of buttons (Check in, I agree, Report, Mark complete)
+    for every seat; pressed by another seated student, they act on that student's seat.
+    """
+    booking = await guild_booking(uow, actor, booking_id, for_update=for_update)
+    if booking.group_id is None or actor.user_id in (booking.student_id, booking.tutor_id):
+        return booking
+    seat = await uow.groups.seat_of(booking.group_id, actor.user_id)
+    if seat is None:
+        return booking
+    return await guild_booking(uow, actor, seat.booking_id, for_update=for_update)
+
+
 def in_guild(records: Iterable[Record], actor: Actor, kind: str, booking_id: int) -> list[Record]:
     """A booking's `kind` records in the actor's guild; NotFoundError when there are none."""
     found = [record for record in records if record.guild_id == actor.guild_id]

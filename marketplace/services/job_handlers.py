@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.policy import GuildPolicy
-from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction, carries_check_in
+from marketplace.domain.scheduled import (
+    ActionKind,
+    ActionState,
+    ClaimedAction,
+    carries_check_in,
+    delivery_nonce,
+)
 from marketplace.jobs.runner import Handler, HandlerResult
 from marketplace.ports import Notice, NoticeKind, Notifier, SessionSpaces
 from marketplace.ports.dropin import QueueBoards
@@ -37,6 +43,22 @@ from marketplace.services.context import SYSTEM_ACTOR, ServiceContext
 from marketplace.services.weekly_report import ReportChannel
 
 DM_RETRY_AFTER = timedelta(hours=24)
+
+
+def _reminder_nonces(
+    action: ClaimedAction, booking: Booking, offset: int
+) -> tuple[tuple[int, str], ...]:
+    """Who a reminder goes to, each with its nonce.
+
+    A group's tutor gets one reminder per group: its nonce is the group's, so the first
+    seat's reminder sends it and the other seats' see it sent.
+    """
+    tutor_nonce = action.nonce_for("t")
+    if booking.group_id is not None:
+        tutor_nonce = delivery_nonce(f"tbg{booking.group_id}r{offset}")
+    return ((booking.student_id, action.nonce_for("s")), (booking.tutor_id, tutor_nonce))
+
+
 EXPIRABLE = frozenset({BookingState.REQUESTED, BookingState.AWAITING_PAYMENT})
 
 
@@ -240,15 +262,15 @@ class Handlers:
         details = ReminderDetails(
             offset, carries_check_in(offset, policy.reminder_offsets_minutes), space_id
         )
-        for suffix, user in (("s", booking.student_id), ("t", booking.tutor_id)):
-            if await self._already_sent(action.nonce_for(suffix)):
+        for user, nonce in _reminder_nonces(action, booking, offset):
+            if await self._already_sent(nonce):
                 continue  # a retry after the other side failed: this side has it already
             await self._deliver(
                 action,
                 kind=NoticeKind.REMINDER,
                 user_id=user,
                 booking=booking,
-                nonce=action.nonce_for(suffix),
+                nonce=nonce,
                 details=details,
             )
         return _done("reminded both")

@@ -29,7 +29,7 @@ from marketplace.domain.reviews import Review
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
 from marketplace.ports import UnitOfWork
 from marketplace.services.actor import Actor
-from marketplace.services.context import ServiceContext, enter_guild, guild_booking
+from marketplace.services.context import ServiceContext, enter_guild, seat_booking
 from marketplace.services.guild_admin import rights
 
 QUEUE_PAGE_SIZE = 5
@@ -138,7 +138,7 @@ async def report(cmd: ReportUser, ctx: ServiceContext) -> Case:
 
 async def _check_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> None:
     """A reported booking must be one of the reporter's own, in this guild."""
-    booking = await guild_booking(uow, actor, booking_id)
+    booking = await seat_booking(uow, actor, booking_id)
     if actor.user_id not in (booking.student_id, booking.tutor_id):
         raise NotFoundError("booking", str(booking_id))
 

@@ -18,7 +18,7 @@ from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
 from marketplace.services import payments, survey
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import ServiceContext, guild_booking
+from marketplace.services.context import ServiceContext, seat_booking
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ async def counterpart(command: FindCounterpart, ctx: ServiceContext) -> int:
     """The other participant of the actor's session (`PermissionDeniedError` if not theirs)."""
     actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
-        booking = await guild_booking(uow, actor, booking_id)
+        booking = await seat_booking(uow, actor, booking_id)
     booking.party_of(actor.user_id, "report")
     return booking.tutor_id if actor.user_id == booking.student_id else booking.student_id
 
@@ -47,11 +47,12 @@ async def complete(command: CompleteSession, ctx: ServiceContext) -> Booking:
     """
     actor, booking_id = command.actor, command.booking_id
     async with ctx.uow(read_only=True) as uow:
-        booking = await guild_booking(uow, actor, booking_id)
+        booking = await seat_booking(uow, actor, booking_id)
         booking.party_of(actor.user_id, "complete")
         policy = await uow.guilds.policy(booking.guild_id)
-        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking_id))
-    return await record_outcome(booking_id, completion_outcome(booking, attendance, policy), ctx)
+        attendance = Attendance.of(booking, await uow.attendance.check_ins(booking.booking_id))
+    outcome = completion_outcome(booking, attendance, policy)
+    return await record_outcome(booking.booking_id, outcome, ctx)
 
 
 async def record_outcome(booking_id: int, outcome: Outcome, ctx: ServiceContext) -> Booking:

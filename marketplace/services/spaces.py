@@ -42,8 +42,9 @@ from marketplace.ports import (
     SpaceUnavailableError,
     UnitOfWork,
 )
+from marketplace.services import attendance
 from marketplace.services.actor import OnBooking
-from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, guild_booking
+from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, seat_booking
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_BATCH = 200
@@ -77,7 +78,60 @@ async def _plan(uow: UnitOfWork, booking: Booking) -> SpacePlan:
         moderators_see=policy.moderators_see_spaces,
         recording_allowed=policy.recording_allowed,
         booking_channel_id=await uow.booking_channels.of(booking.booking_id),
+        others=await _other_seats(uow, booking),
     )
+
+
+async def _other_seats(uow: UnitOfWork, booking: Booking) -> tuple[int, ...]:
+    """A seat's fellow students, who share its space; none for a one-to-one booking."""
+    if booking.group_id is None:
+        return ()
+    seats = await uow.groups.seats(booking.group_id)
+    return tuple(seat.student_id for seat in seats if seat.booking_id != booking.booking_id)
+
+
+class GroupSpaceOpeningError(Exception):
+    """Another seat's opener is making the group's space: this seat joins it on a retry."""
+
+
+async def _group_space(uow: UnitOfWork, booking: Booking, now: datetime) -> SessionSpace | None:
+    """For a seat: the group's open space, now this seat's too; None to open it here.
+
+    The group is locked first, so of two seats opening at once one makes the space and
+    the other joins it; while it is being made, joining raises and is retried.
+    """
+    if booking.group_id is None:
+        return None
+    await uow.groups.get(booking.group_id, for_update=True)
+    shared = await uow.spaces.of_group(booking.group_id, exclude=booking.booking_id)
+    if shared is None:
+        return None
+    if not shared.is_live:
+        raise GroupSpaceOpeningError(str(booking.group_id))
+    await uow.spaces.claim(booking.booking_id, booking.guild_id, now)
+    joined = replace(
+        shared, booking_id=booking.booking_id, claimed_at=now, student_agreed_at=None,
+        tutor_agreed_at=shared.tutor_agreed_at,
+    )  # fmt: skip
+    await uow.spaces.save(joined)
+    return joined
+
+
+async def _claim_opening(
+    uow: UnitOfWork, booking: Booking, spaces: SessionSpaces, now: datetime
+) -> str | None:
+    """Take the right to open the space (None), or say why this opener has nothing to make.
+
+    A seat whose group's space is open joins it instead: committed, then let in.
+    """
+    shared = await _group_space(uow, booking, now)
+    if shared is not None:
+        await uow.commit()
+        await spaces.let_in(shared, booking.student_id)
+        return "joined the group's space"
+    if not await uow.spaces.claim(booking.booking_id, booking.guild_id, now):
+        return "already open or opening"
+    return None
 
 
 async def _nothing_to_open(booking_id: int, ctx: ServiceContext, now: datetime) -> str | None:
@@ -107,8 +161,8 @@ async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
         policy = await uow.guilds.policy(booking.guild_id) if booking else None
         if booking is None or policy is None or not should_open(booking, policy, now):
             return "not due"
-        if not await uow.spaces.claim(booking_id, booking.guild_id, now):
-            return "already open or opening"
+        if why_not := await _claim_opening(uow, booking, spaces, now):
+            return why_not
         plan = await _plan(uow, booking)
         await uow.commit()
     try:
@@ -247,8 +301,11 @@ async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpace
         booking = await uow.bookings.get(booking_id)
         if not should_close(booking, await uow.guilds.policy(space.guild_id), now):
             return "still in use"
-        if not await uow.spaces.mark_closed(booking_id, now):
+        if not await _mark_closed(uow, booking, booking_id, now):
             return "already closing"
+        if await _group_still_there(uow, booking):
+            await uow.commit()
+            return "left the group's space"  # the last seat's closing closes it
         detail = {"booking": booking_id}
         await uow.audit.record(space.guild_id, SYSTEM_ACTOR, "space_closed", detail, now)
         await uow.commit()
@@ -263,6 +320,22 @@ async def close_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpace
         return "closed"
     await _closed_in_part(space, closed.refused, ctx, spaces)
     return f"closed in part ({', '.join(closed.refused)})"
+
+
+async def _mark_closed(
+    uow: UnitOfWork, booking: Booking | None, booking_id: int, now: datetime
+) -> bool:
+    """Open → closed for this booking's row; a group's seats close one at a time."""
+    if booking is not None and booking.group_id is not None:
+        await uow.groups.get(booking.group_id, for_update=True)
+    return await uow.spaces.mark_closed(booking_id, now)
+
+
+async def _group_still_there(uow: UnitOfWork, booking: Booking | None) -> bool:
+    """Whether another seat still uses this seat's group space (so it stays open)."""
+    if booking is None or booking.group_id is None:
+        return False
+    return await uow.spaces.of_group(booking.group_id, exclude=booking.booking_id) is not None
 
 
 async def _closed_in_part(
@@ -392,15 +465,15 @@ async def agree_to_notice(
     actor, booking_id = command.actor, command.booking_id
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        booking = await guild_booking(uow, actor, booking_id)
-        space = await uow.spaces.get(booking_id)
+        booking = await seat_booking(uow, actor, booking_id)
+        space = await uow.spaces.get(booking.booking_id)
         if space is None or not space.is_live:
             booking.party_of(actor.user_id, "agree")
             raise ConflictError("space_closed")
         agreed = agree(space, booking, actor.user_id, now)
         if agreed != space:
             await uow.spaces.save(agreed)
-            detail = {"booking": booking_id, "user": actor.user_id}
+            detail = {"booking": booking.booking_id, "user": actor.user_id}
             await uow.audit.record(booking.guild_id, actor.user_id, "space_agreed", detail, now)
         await uow.commit()
     if space.voice_id is not None:
@@ -419,10 +492,13 @@ async def voice_joined(guild_id: int, channel_id: int, user_id: int, ctx: Servic
         if space is None:
             return False
         booking = await uow.bookings.get(space.booking_id)
+        if booking is not None and booking.group_id is not None:
+            booking = await uow.groups.seat_of(booking.group_id, user_id) or booking
         if booking is None or user_id not in (booking.student_id, booking.tutor_id):
             return False
         if not can_check_in(booking, await uow.guilds.policy(guild_id), now):
             return False
-        recorded = await uow.attendance.check_in(booking.booking_id, user_id, now, via="voice")
+        party = booking.party_of(user_id, "check_in")
+        recorded = await attendance.record_check_in(uow, booking, party, now, via="voice")
         await uow.commit()
     return recorded

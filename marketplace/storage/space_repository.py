@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 
 from marketplace.domain.spaces import CLAIM_TIMEOUT, SessionSpace, SpaceStatus, TextPlace
-from marketplace.storage.models import SessionSpaceRow
+from marketplace.storage.models import BookingRow, SessionSpaceRow
 from marketplace.storage.sql_repository import SqlRepository, columns_of, from_row
 
 FREE_TO_CLAIM = (SpaceStatus.FAILED.value, SpaceStatus.CLOSED.value)
+_SHARED = (SpaceStatus.OPEN.value, SpaceStatus.OPENING.value)  # a group's space, in use
 
 
 def _space(row: SessionSpaceRow) -> SessionSpace:
@@ -111,3 +112,18 @@ class SqlSpaceRepository(SqlRepository):
             .limit(limit)
         )
         return [_space(row) for row in rows]
+
+    async def of_group(self, group_id: int, exclude: int) -> SessionSpace | None:
+        row = await self._session.scalar(
+            select(SessionSpaceRow)
+            .join(BookingRow, BookingRow.id == SessionSpaceRow.booking_id)
+            .where(
+                BookingRow.group_id == group_id,
+                SessionSpaceRow.booking_id != exclude,
+                SessionSpaceRow.status.in_(_SHARED),
+            )
+            .order_by(SessionSpaceRow.claimed_at)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        return _space(row) if row is not None else None

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from marketplace.domain.scheduled import ActionKind, ActionState, ClaimedAction
 from marketplace.domain.spaces import SessionSpace, SpaceStatus, TextPlace
 from marketplace.jobs import JobRunner
 from marketplace.ports import ClosedSpace, OpenedSpace, SpacePlan, SpaceUnavailableError
-from marketplace.services import bookings, rescheduling, spaces
+from marketplace.services import attendance, bookings, groups, rescheduling, spaces
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import AttendanceRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -62,6 +63,7 @@ class FakeSpaces:
     opened: list[SpacePlan] = field(default_factory=list)
     closed: list[SessionSpace] = field(default_factory=list)
     speaking: list[tuple[int, int, int]] = field(default_factory=list)
+    let_in_calls: list[tuple[int | None, int]] = field(default_factory=list)
     alerts: list[tuple[int, int | None, str, int]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
     broken_close: set[int] = field(default_factory=set)
@@ -86,6 +88,9 @@ class FakeSpaces:
 
     async def let_speak(self, guild_id: int, voice_id: int, user_id: int) -> None:
         self.speaking.append((guild_id, voice_id, user_id))
+
+    async def let_in(self, space: SessionSpace, user_id: int) -> None:
+        self.let_in_calls.append((space.text_id, user_id))
 
     async def close(self, space: SessionSpace) -> ClosedSpace:
         self.close_calls += 1
@@ -723,3 +728,51 @@ async def test_joining_the_voice_channel_of_a_closed_space_checks_nobody_in(
 
     assert await spaces.voice_joined(GUILD, space.voice_id, STUDENT_ID, world.ctx) is False
     assert await _voice_check_ins(uow_factory, booking.booking_id) == []
+
+
+# --- A group's one space --------------------------------------------------------------------
+
+
+async def _group_seats(world, seats=2):
+    when = (START + timedelta(hours=1)).astimezone(ZoneInfo("Europe/Berlin"))
+    published = await groups.create(
+        groups.CreateGroup(world.tutor, "calculus", when.strftime("%Y-%m-%d %H:%M"), seats, 60),
+        world.ctx,
+    )
+    group = published.group
+    students = [world.student, *[await add_student(world.ctx, 60 + n) for n in range(seats - 1)]]
+    return group, [
+        (await groups.join(groups.OnGroup(who, group.group_id), world.ctx)).booking
+        for who in students
+    ]
+
+
+async def test_a_groups_seats_share_one_space_that_the_last_seat_closes(world, fake):
+    group, seats = await _group_seats(world)
+    first, second = seats
+    world.clock.set(group.start - timedelta(minutes=15))
+
+    assert await spaces.open_space(first.booking_id, world.ctx, fake) == "opened"
+    assert await spaces.open_space(second.booking_id, world.ctx, fake) == "joined the group's space"
+
+    [plan] = fake.opened
+    assert set(plan.students) == {first.student_id, second.student_id}
+    shared = await _stored(world.ctx, first.booking_id)
+    assert (await _stored(world.ctx, second.booking_id)).text_id == shared.text_id
+    assert fake.let_in_calls == [(shared.text_id, second.student_id)]
+    world.clock.set(group.start + timedelta(minutes=1))
+    pressed_on_first = attendance.CheckIn(actor(second.student_id), first.booking_id)
+    assert await attendance.check_in(pressed_on_first, world.ctx)
+    await attendance.check_in(attendance.CheckIn(world.tutor, first.booking_id), world.ctx)
+    async with world.ctx.uow(read_only=True) as uow:
+        assert set(await uow.attendance.check_ins(second.booking_id)) == {
+            second.student_id,
+            TUTOR_ID,
+        }
+        assert set(await uow.attendance.check_ins(first.booking_id)) == {TUTOR_ID}
+
+    world.clock.set(group.end + timedelta(minutes=30))
+    assert await spaces.close_space(first.booking_id, world.ctx, fake) == "left the group's space"
+    assert fake.closed == []
+    assert await spaces.close_space(second.booking_id, world.ctx, fake) == "closed"
+    assert [space.text_id for space in fake.closed] == [shared.text_id]
