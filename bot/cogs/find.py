@@ -9,14 +9,18 @@ from typing import Literal
 import discord
 from discord import app_commands
 
+from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.client import TutorBot
 from bot.cogs.base import BotCog, extension
 from bot.flows.find_results import ResultsView
+from bot.flows.group_buttons import groups_view
+from bot.presenters.groups import group_line, group_list_embed
 from bot.replies import reply, work_slot
 from marketplace.domain.profiles import Level
 from marketplace.domain.subjects import match_subjects
-from marketplace.services import onboarding, search
+from marketplace.services import groups, onboarding, search
+from marketplace.services.guild_admin import money_locale
 
 AUTOCOMPLETE_LIMIT = 25
 log = logging.getLogger(__name__)
@@ -74,11 +78,24 @@ class FindCog(BotCog):
             results = await search.find(query, ctx)
         view = ResultsView(actor.user_id, ctx, results)
         await reply(interaction, embed=view.embed(), view=view, ephemeral=True)
+        await self._show_groups(interaction, groups.ListGroups(actor, results.subject_key))
         await self._count(actor.guild_id, results)
         previous = self._menus.get(actor.user_id)
         self._menus[actor.user_id] = view
         if previous is not None:
             previous.stop()
+
+    async def _show_groups(
+        self, interaction: discord.Interaction, query: groups.ListGroups
+    ) -> None:
+        """Open group sessions in the subject, beside the tutors, with Join (after the answer)."""
+        listed = await groups.listed(query, self.bot.services)
+        if not listed:
+            return
+        locale = await money_locale(query.actor.guild_id, self.bot.services)
+        lines = [group_line(item, locale) for item in listed]
+        text = texts.FIND_GROUPS_LINE.format(count=len(listed))
+        await reply(interaction, text, embed=group_list_embed(lines), view=groups_view(listed))
 
     async def _count(self, guild_id: int, results: search.SearchResults) -> None:
         """Count the search for the weekly report, after the answer; a failure only logs."""

@@ -23,7 +23,7 @@ GROUP_LIST_EMPTY = (
     "There are no open group sessions right now. `/find` shows tutors you can book one-to-one."
 )
 GROUP_LIST_FOOTER = "Press Join for a seat, or Join waitlist when a session is full."
-FIND_GROUPS_LINE = "👥 Also open: {count} group session(s) in this subject. See `/group list`."
+FIND_GROUPS_LINE = "👥 Also open in this subject: {count} group session(s). Take a seat below."
 
 # --- /group replies -------------------------------------------------------------------------
 GROUP_CREATED = (

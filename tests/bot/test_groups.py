@@ -50,6 +50,12 @@ async def test_students_take_seats_then_wait_and_a_freed_seat_is_claimed_by_dm(c
     c = campus
     group_id = await _publish(c)
 
+    found = await c.emu.slash(c.student, c.guild, "find", subject="calculus")
+    await c.emu.settle()
+    beside = found.followups[-1]
+    assert "Also open in this subject: 1 group session" in beside.text
+    assert f"Join #{group_id}" in [label for label, _, _ in beside.buttons]
+    assert found.message.ephemeral
     listed = await c.emu.slash(c.student, c.guild, "group list")
     [embed] = listed.message.embeds
     assert f"**#{group_id} Exam prep** with <@{c.tutor.id}>" in embed["description"]
