@@ -180,6 +180,7 @@ class TutorHours:
     tutor_no_shows: int = 0
     cancellations: int = 0
     _blocks: set[tuple[datetime, datetime]] = field(default_factory=set, repr=False)
+    _held: set[tuple[datetime, datetime]] = field(default_factory=set, repr=False)
 
     def add(self, record: SessionRecord) -> None:
         """Count one booking; a time block is counted once, however many seats it had.
@@ -194,15 +195,14 @@ class TutorHours:
         if record.state not in SCHEDULED_STATES:
             return
         block = (record.start, record.end)
-        first = block not in self._blocks
-        self._blocks.add(block)
+        if block not in self._blocks:
+            self._blocks.add(block)
+            self.scheduled_minutes += record.minutes
         if record.state == "no_show":
             self.student_no_shows += record.outcome == "student_no_show"
             self.tutor_no_shows += record.outcome == "tutor_no_show"
-        if not first:
-            return
-        self.scheduled_minutes += record.minutes
-        if record.state == "completed":
+        if record.state == "completed" and block not in self._held:  # held if any seat was
+            self._held.add(block)
             self.held_minutes += record.minutes
             self.sessions_held += 1
 

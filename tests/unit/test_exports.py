@@ -140,6 +140,15 @@ def test_one_time_block_counts_once_for_the_tutor_however_many_seats() -> None:
     assert (sums.held_minutes, sums.scheduled_minutes, sums.sessions_held) == (60, 60, 1)
 
 
+def test_a_group_hour_is_held_if_any_seat_was_even_when_the_first_seat_was_absent() -> None:
+    start = datetime(2026, 12, 1, 17, tzinfo=UTC)
+    seats = [_record(1, "no_show", start), _record(2, "completed", start)]
+
+    [sums] = tutor_hours(seats, [])
+
+    assert (sums.held_minutes, sums.scheduled_minutes, sums.sessions_held) == (60, 60, 1)
+
+
 def test_a_row_has_a_cell_for_every_column_and_both_times() -> None:
     row = session_row(_record(9, "completed", datetime(2026, 12, 1, 17, tzinfo=UTC)), BERLIN)
 
