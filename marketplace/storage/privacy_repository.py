@@ -25,6 +25,8 @@ from marketplace.storage.models import (
     DmStatusRow,
     DropInVisitRow,
     EmailCodeRow,
+    GroupSessionRow,
+    GroupWaitlistRow,
     MemberRow,
     NoteGoalsRow,
     NoteTemplateRow,
@@ -251,6 +253,15 @@ def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
         )
         .where(DropInVisitRow.guild_id == guild_id, DropInVisitRow.student_id == user_id)
         .order_by(DropInVisitRow.joined_at.desc()),
+        "group_waitlists": select(
+            GroupWaitlistRow.group_id,
+            GroupWaitlistRow.joined_at,
+            GroupWaitlistRow.state,
+            GroupWaitlistRow.offered_until,
+        )
+        .join(GroupSessionRow, GroupSessionRow.id == GroupWaitlistRow.group_id)
+        .where(GroupSessionRow.guild_id == guild_id, GroupWaitlistRow.user_id == user_id)
+        .order_by(GroupWaitlistRow.joined_at.desc()),
         "check_ins": select(
             AttendanceRow.booking_id, AttendanceRow.checked_in_at, AttendanceRow.via
         )
@@ -403,6 +414,16 @@ def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
             DropInVisitRow.state == "waiting",
         )
         .values(state="left"),
+        # Off every waitlist (kept as "left"); a seat they were offered goes on when it ends.
+        "waitlist_left": update(GroupWaitlistRow)
+        .where(
+            GroupWaitlistRow.user_id == user_id,
+            GroupWaitlistRow.state.in_(("waiting", "offered")),
+            GroupWaitlistRow.group_id.in_(
+                select(GroupSessionRow.id).where(GroupSessionRow.guild_id == guild_id)
+            ),
+        )
+        .values(state="left", offered_until=None),
         # Sealed: a blank is stored as plain "" (a sealed "" never compares equal).
         "dispute_statement": update(DisputeRow)
         .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)

@@ -11,6 +11,7 @@ from marketplace.services import (
     bookings,
     disputes,
     dropin,
+    groups,
     moderation,
     notes,
     privacy,
@@ -309,3 +310,22 @@ async def test_a_queued_students_topic_is_exported_then_erased_and_they_leave_th
     assert "limits at infinity" not in text
     with pytest.raises(ConflictError, match="queue_not_in"):
         await dropin.status(dropin.ByQueueStudent(STUDENT), ctx)
+
+
+async def test_a_waitlisted_member_is_exported_then_taken_off_the_waitlist(ctx):
+    published = await groups.create(
+        groups.CreateGroup(TUTOR, "calculus", "2026-12-04 17:00", 2, 60), ctx
+    )
+    group_id = published.group.group_id
+    for who in (OTHER_STUDENT, STRANGER):
+        await groups.join(groups.OnGroup(who, group_id), ctx)
+    await groups.join_waitlist(groups.OnGroup(STUDENT, group_id), ctx)
+    doc, _ = await exported(STUDENT, ctx)
+    assert [(w["group_id"], w["state"]) for w in doc["group_waitlists"]] == [(group_id, "waiting")]
+
+    assert (await privacy.delete(privacy.DeleteMyData(STUDENT), ctx)).erased
+
+    doc, _ = await exported(STUDENT, ctx)
+    assert [w["state"] for w in doc["group_waitlists"]] == ["left"]
+    with pytest.raises(ConflictError, match="group_not_member"):
+        await groups.leave(groups.OnGroup(STUDENT, group_id), ctx)
