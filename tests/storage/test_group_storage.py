@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.domain.errors import ConflictError, InputError
+from marketplace.domain.money import Money
 from marketplace.jobs import JobRunner
-from marketplace.services import bookings, groups, guild_admin
+from marketplace.services import bookings, checkout, groups, guild_admin, sessions
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import GroupSessionRow, GroupWaitlistRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -32,6 +33,7 @@ from tests.services.marketplace_world import (
     build_world,
     failure_summary,
 )
+from tests.services.paid_world import paid_world
 
 START = "December 4 2026 17:00"  # Friday 17:00 Berlin = 16:00 UTC
 START_UTC = at(4, 16)
@@ -267,3 +269,71 @@ async def test_a_group_and_a_booking_racing_for_the_tutors_hour_leave_one_winner
 async def service_context_setting(ctx, world, key, value):
     admin = replace(actor(900), has_manage_guild=True)
     await guild_admin.change_setting(guild_admin.ChangeSetting(admin, key, value), ctx)
+
+
+async def _pay_seat(paid, who, seat):
+    link = await checkout.link_for(checkout.CheckoutLink(who, seat.booking.booking_id), paid.ctx)
+    await checkout.start_checkout(link.rsplit("/", 1)[1], paid.ctx)
+    await paid.fake.pay(await paid.session_id(seat.booking), "4242424242424242")
+    await paid.deliver()
+    await paid.sweep()
+
+
+async def test_paid_seats_are_each_held_then_paid_out_together_after_the_dispute_window(
+    database, uow_factory, clock
+):
+    async with paid_world(database, uow_factory, clock) as paid:
+        published = await groups.create(
+            groups.CreateGroup(paid.tutor, "calculus", "2026-12-03 17:00", 3, 60, price="12"),
+            paid.ctx,
+        )
+        group = published.group
+        assert group.price == Money(1200, "USD")
+        second = await add_student(paid.ctx, 12)
+        seats = []
+        for who in (paid.student, second):
+            seat = await groups.join(groups.OnGroup(who, group.group_id), paid.ctx)
+            assert seat.booking.state.value == "awaiting_payment"
+            assert seat.price.rate == Money(1200, "USD")
+            await _pay_seat(paid, who, seat)
+            assert (await paid.booking(seat.booking.booking_id)).state.value == "confirmed"
+            seats.append(seat)
+        unpaid = await groups.join(
+            groups.OnGroup(await add_student(paid.ctx, 13), group.group_id), paid.ctx
+        )
+        await paid.later(timedelta(minutes=31))  # its checkout expired: the seat is free again
+        assert (await paid.booking(unpaid.booking.booking_id)).state.value == "expired"
+
+        paid.clock.set(group.end + timedelta(minutes=1))
+        for who, seat in zip((paid.student, second), seats, strict=True):
+            await sessions.complete(
+                sessions.CompleteSession(who, seat.booking.booking_id), paid.ctx
+            )
+        await paid.sweep()
+        await paid.later(timedelta(hours=49))
+
+        transfers = [o for o in paid.fake.store.objects.values() if o.get("object") == "transfer"]
+        assert sorted(t["amount"] for t in transfers) == [1200, 1200]
+        report = await paid.ledger()
+        assert report.ok, report.summary()
+
+
+async def test_a_called_off_paid_group_refunds_every_seat_in_full(database, uow_factory, clock):
+    async with paid_world(database, uow_factory, clock) as paid:
+        published = await groups.create(
+            groups.CreateGroup(paid.tutor, "calculus", "2026-12-03 17:00", 3, 60), paid.ctx
+        )
+        group = published.group
+        assert group.price == Money(2500, "USD")  # the tutor's hourly rate, for an hour
+        seat = await groups.join(groups.OnGroup(paid.student, group.group_id), paid.ctx)
+        await _pay_seat(paid, paid.student, seat)
+
+        await groups.leave(groups.OnGroup(paid.tutor, group.group_id), paid.ctx)
+        await paid.sweep()
+        await paid.deliver()
+
+        payment = await paid.payment(seat.booking.booking_id)
+        assert payment.captured == 0
+        assert (await paid.intent(seat.booking.booking_id))["status"] == "canceled"
+        report = await paid.ledger()
+        assert report.ok, report.summary()
