@@ -385,6 +385,8 @@ async def min_seats_job(action: ClaimedAction, ctx: ServiceContext) -> HandlerRe
         group = await uow.groups.get(int(action.payload["group"]), for_update=True)
         if group is None or not group.open:
             return HandlerResult(ActionState.SKIPPED, "group gone or off")
+        if now >= group.start:  # a check run this late would call off a session under way
+            return HandlerResult(ActionState.SKIPPED, "already started")
         count = await uow.groups.seat_count(group, now)
         if not below_minimum(group, count.taken):
             return HandlerResult(ActionState.SKIPPED, f"{count.taken} seats: it goes ahead")
