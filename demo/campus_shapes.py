@@ -1,8 +1,9 @@
-"""Issue 15 in the free server: drop-in hours with two tutors, and a weekly series."""
+"""Issue 15 in the free server: drop-in hours, a group session with a waitlist, a series."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from demo.campus import Campus
 from demo.expect import DemoStepFailedError, expect
@@ -129,3 +130,47 @@ async def a_weekly_series_is_booked_and_accepted_once(c: Campus) -> None:
     expect(await emu.click(theo, request, label="Accept"), "Accepted: **4 weekly sessions**")
     await dm(c, maya, "Weekly sessions confirmed", old=old_maya)
     expect(await emu.slash(maya, g, "bookings"), "confirmed")
+
+
+async def a_group_session_fills_up_and_a_waitlisted_student_claims_a_seat(c: Campus) -> None:
+    """Theo runs a two-seat exam clinic: it fills, Kim waits, a seat frees, Kim claims it."""
+    emu, g, maya, theo = c.emu, c.guild, c.student, c.tutor
+    ada, kim = emu.add_user("Ada"), emu.add_user("Kim")
+    for user in (ada, kim):
+        emu.add_member(g, user)
+    emu.say_system("👥 A group session: Theo's exam clinic has two seats.")
+    day = (demo_clock(c).now() + timedelta(days=4)).astimezone(ZoneInfo("Europe/Berlin"))
+    expect(
+        await emu.slash(
+            theo, g, "group create", subject="calculus", when=day.strftime("%Y-%m-%d 20:00"),
+            seats=2, title="Exam clinic: integrals",
+        ),
+        "is published",
+    )  # fmt: skip
+    listed = expect(await emu.slash(maya, g, "group list"), "Exam clinic", "2 of 2 seats free")
+    assert listed.message is not None
+    [join] = [label for label, _, _ in listed.message.buttons]
+    expect(await emu.click(maya, listed.message, label=join), "You have a seat")
+    expect(await emu.click(ada, listed.message, label=join), "You have a seat")
+    expect(await emu.click(kim, listed.message, label=join), "is full", "Join waitlist")
+    full = expect(await emu.slash(kim, g, "group list"), "Full (2 seats)")
+    assert full.message is not None
+    [wait] = [label for label, _, _ in full.message.buttons]
+    expect(await emu.click(kim, full.message, label=wait), "number 1 on the waitlist")
+
+    emu.say_system("🪑 Ada can't make it after all and gives up her seat.")
+    [group_id] = await _groups_of(c, ada)
+    preview = expect(await emu.slash(ada, g, "group leave", session=group_id), "Confirm")
+    assert preview.message is not None
+    old_kim = seen(c, kim)
+    expect(await emu.click(ada, preview.message, label="Confirm"), "Cancelled")
+    await wake_jobs(c)
+    offer = await dm(c, kim, "A seat is free for you", old=old_kim)
+    expect(await emu.click(kim, offer, label="Claim seat"), "You have a seat")
+    expect(await emu.slash(maya, g, "group list"), "Full (2 seats), 0 on the waitlist")
+
+
+async def _groups_of(c: Campus, user: User) -> list[int]:
+    """The group ids `/group leave` offers `user` (its autocomplete)."""
+    choices = await c.emu.autocomplete(user, c.guild, "group leave", focused="session")
+    return [int(choice["value"]) for choice in choices]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from demo.campus_shapes import (
+    a_group_session_fills_up_and_a_waitlisted_student_claims_a_seat,
     a_weekly_series_is_booked_and_accepted_once,
     office_hours_with_two_tutors,
 )
@@ -34,6 +35,7 @@ STEPS = (
     a_report_reaches_the_moderators,
     a_free_session_from_space_to_review,
     office_hours_with_two_tutors,
+    a_group_session_fills_up_and_a_waitlisted_student_claims_a_seat,
     a_weekly_series_is_booked_and_accepted_once,
     a_member_exports_then_deletes_their_data,
 )

@@ -11,6 +11,7 @@ from bot import texts
 from bot.actors import actor_of, guild_of
 from bot.cogs.base import BotCog, extension
 from bot.cogs.find import AUTOCOMPLETE_LIMIT, subject_choices
+from bot.flows.booking_manage import confirm_cancellation
 from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.group_buttons import groups_view
 from bot.presenters.bookings import ts
@@ -91,10 +92,11 @@ class GroupCog(BotCog):
         """Off the waitlist, out of a seat (through `/cancel`), or called off (the tutor)."""
         left = await groups.leave(groups.OnGroup(actor_of(interaction), session), self.bot.services)
         title = left.group.title
+        if left.seat is not None:  # a seat is given up as any booking is: refund shown first
+            await confirm_cancellation(interaction, actor_of(interaction), left.seat.booking_id, "")
+            return
         if left.what == "called_off":
             text = texts.GROUP_CALLED_OFF.format(title=title, count=left.told)
-        elif left.seat is not None:
-            text = texts.GROUP_LEAVE_SEAT.format(title=title, booking=left.seat.booking_id)
         else:
             text = texts.GROUP_LEFT_WAITLIST.format(title=title)
         await reply(interaction, text, ephemeral=True)

@@ -32,9 +32,9 @@ async def seat_reply(
         await interaction.response.send_message(text, ephemeral=True)
         return
     url = await pay_url(booking, actor, ctx)
-    text = texts.GROUP_JOINED_PAY.format(title=group.title, until=ts(booking.expires_at), link="")
+    text = texts.GROUP_JOINED_PAY.format(title=group.title, until=ts(booking.expires_at))
     await interaction.response.send_message(
-        text.rstrip(": "), view=link_view(texts.PAY_LABEL, url), ephemeral=True
+        text, view=link_view(texts.PAY_LABEL, url), ephemeral=True
     )
 
 

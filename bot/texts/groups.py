@@ -28,8 +28,8 @@ FIND_GROUPS_LINE = "👥 Also open in this subject: {count} group session(s). Ta
 # --- /group replies -------------------------------------------------------------------------
 GROUP_CREATED = (
     "Your group session **{title}** is published: <t:{start}:F>, {seats} seats. "
-    "Students join with `/group list`. "
-    "If fewer than {min_seats} have joined <t:{check}:R>, it's called off and everyone is refunded."
+    "Students join with `/group list`. It goes ahead with at least {min_seats} student(s) "
+    "by <t:{check}:f>; otherwise it's called off and everyone is refunded."
 )
 GROUP_CREATED_LATE = (
     "Your group session **{title}** is published: <t:{start}:F>, {seats} seats. "
@@ -39,9 +39,7 @@ GROUP_JOINED = (
     "You have a seat in **{title}** with <@{tutor}>, <t:{start}:F>. "
     "You'll get reminders, and the session space opens shortly before the start."
 )
-GROUP_JOINED_PAY = (
-    "A seat in **{title}** is held for you until <t:{until}:t>. Pay to keep it: {link}"
-)
+GROUP_JOINED_PAY = "A seat in **{title}** is held for you until <t:{until}:t>. Pay to keep it."
 GROUP_WAITLISTED = (
     "You're number {position} on the waitlist for **{title}**. If a seat frees up, "
     "I'll DM you a **Claim seat** button."
@@ -49,10 +47,6 @@ GROUP_WAITLISTED = (
 GROUP_LEFT_WAITLIST = "You've left the waitlist for **{title}**."
 GROUP_CALLED_OFF = (
     "You've called off **{title}**. Everyone who had a seat ({count}) is refunded in full and told."
-)
-GROUP_LEAVE_SEAT = (
-    "To give up your seat in **{title}**, use `/cancel booking:{booking}`: "
-    "it shows what the cancellation policy refunds before you confirm."
 )
 GROUP_PICK_NONE = "You aren't in any upcoming group session."
 GROUP_CHOICE = "{title} ({when})"

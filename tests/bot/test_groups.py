@@ -11,7 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from demo.journey import dm
-from marketplace.services import bookings, groups
+from marketplace.services import groups
 from marketplace.services.actor import Actor
 from tests.bot.journeys import onboard, ready_tutor
 
@@ -76,15 +76,10 @@ async def test_students_take_seats_then_wait_and_a_freed_seat_is_claimed_by_dm(c
     waiting = await c.emu.click(third, relisted.message, label=f"Join waitlist #{group_id}")
     assert "You're number 1 on the waitlist for **Exam prep**" in waiting.text
 
-    seat = await groups.leave(
-        groups.OnGroup(Actor(c.guild.id, "", c.student.id), group_id), c.bot.services
-    )
     left = await c.emu.slash(c.student, c.guild, "group leave", session=group_id)
-    assert f"/cancel booking:{seat.seat.booking_id}" in left.text
-    await bookings.cancel(
-        bookings.CancelBooking(Actor(c.guild.id, "", c.student.id), seat.seat.booking_id),
-        c.bot.services,
-    )
+    assert "Cancel your **Calculus** session" in left.text
+    assert left.message.ephemeral
+    await c.emu.click(c.student, left.message, label="Confirm")
     await _run_jobs(c)
 
     offer = await dm(c, third, "A seat is free for you")

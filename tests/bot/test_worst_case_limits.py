@@ -34,6 +34,7 @@ from bot.flows import (
     disputes,
     find_results,
     flag_buttons,
+    group_buttons,
     notes,
     pay,
     profile_edit,
@@ -63,6 +64,7 @@ from bot.presenters import (
     text_limits,
 )
 from bot.presenters import dropin as dropin_presenter
+from bot.presenters import groups as groups_presenter
 from bot.presenters import notes as notes_presenter
 from bot.presenters import reviews as reviews_presenter
 from bot.presenters import series as series_presenter
@@ -80,7 +82,9 @@ from marketplace.domain.disputes import Dispute, DisputeOutcome
 from marketplace.domain.dropin import DropInHours, QueueBoard, Visit
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.evidence_files import MAX_FILE_BYTES, EvidenceFile, KeptIn
+from marketplace.domain.groups import GroupSession, SeatCount
 from marketplace.domain.members import Member, Subject
+from marketplace.domain.money import Money
 from marketplace.domain.notes import Goals, Pair, ProgressNote
 from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.policy import GuildPolicy
@@ -101,9 +105,11 @@ from marketplace.domain.survey import Answer, SurveyResponse
 from marketplace.domain.verification_requests import NOTE_MAX_LEN, VerificationRequest
 from marketplace.domain.weekly_report import SubjectDemand
 from marketplace.ports import Notice, NoticeKind, SpacePlan
-from marketplace.ports.notice_details import GuildDetails
+from marketplace.ports.groups import ListedGroup
+from marketplace.ports.notice_details import GroupDetails, GuildDetails
 from marketplace.ports.notify import notice_details
 from marketplace.services import booking_views
+from marketplace.services import groups as groups_service
 from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.dropin import QueuePlace
@@ -794,6 +800,39 @@ def test_the_queue_message_and_a_series_question_fit_at_their_largest(subject: S
     assert stats.minutes(None) == stats.NA
 
 
+# --- group sessions ---------------------------------------------------------------------------
+
+
+def test_the_group_list_its_buttons_and_the_group_dms_fit_at_their_largest() -> None:
+    price = Money(10**12, "USD")
+    listed = [
+        ListedGroup(
+            GroupSession(
+                SNOWFLAKE - n, SNOWFLAKE, SNOWFLAKE, "x" * 80, "T" * 80, START, START, 25, 25,
+                NOW, level="L" * 40, price=price,
+            ),
+            SeatCount(25, 25 if n % 2 else 0, 0),
+            10**6,
+        )
+        for n in range(groups_service.LIST_LIMIT)
+    ]  # fmt: skip
+    lines = [groups_presenter.group_line(item) for item in listed]
+    assert_message_fits(
+        texts.FIND_GROUPS_LINE.format(count=10**6),
+        embeds=[groups_presenter.group_list_embed(lines)],
+        view=group_buttons.groups_view(listed),
+    )
+    assert group_buttons.groups_view([]) is None
+    assert_message_fits(embeds=[groups_presenter.group_list_embed([])])
+    details = GroupDetails(str(SNOWFLAKE), "T" * 80, "1767000000", "1767000000", "too_few")
+    for body in (
+        groups_presenter.seat_offered_body(details),
+        groups_presenter.group_cancelled_body(details),
+        groups_presenter.group_cancelled_body(replace(details, reason="tutor")),
+    ):
+        assert_message_fits(body, view=group_buttons.claim_view(SNOWFLAKE, SNOWFLAKE))
+
+
 # --- the helper itself, and that nothing was left out ------------------------------------------
 
 
@@ -824,13 +863,13 @@ def test_prefills_fit_their_field() -> None:
 PRESENTERS = (
     admin, availability, bookings, case_file, dropin_presenter, flags, moderation,
     notes_presenter, notices, onboarding, profiles, requests, reviews_presenter,
-    series_presenter, stats, weekly_presenter,
+    series_presenter, stats, weekly_presenter, groups_presenter,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
     find_results, flag_buttons, notes, pay, profile_edit, queue_buttons, report, reviews,
     series_buttons, space_buttons, start_wizard, survey, tutor_apply, verify_email,
-    verify_request,
+    verify_request, group_buttons,
 )  # fmt: skip
 # Rendered above, or (the bases) only through their subclasses. `bookings_view` asks the
 # services which buttons apply; its fullest rows are built from the same buttons above.
@@ -875,6 +914,9 @@ COVERED = {
     "board_embed", "place_text", "board_view", "hours_view", "NextButton", "SkipButton",
     "DoneButton", "plan_text", "series_question", "series_request_view",
     "SeriesAcceptButton", "SeriesDeclineButton", "RepeatSelect", "minutes", "report_embed",
+    "group_line", "group_list_embed", "seat_offered_body", "group_cancelled_body",
+    "groups_view", "claim_view", "group_button", "seat_reply", "GroupJoinButton",
+    "GroupWaitlistButton", "ClaimSeatButton",
 }  # fmt: skip
 
 
