@@ -41,6 +41,7 @@ from marketplace.storage.models import (
     BookingRow,
     DeliveryRow,
     DmStatusRow,
+    GroupSessionRow,
     RestrictionRow,
     TutorProfileRow,
     TutorSubjectRow,
@@ -143,8 +144,8 @@ def _maybe_free() -> ColumnElement[bool]:
 def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Whether the tutor has windows or days off, and live bookings, near the range.
 
-    `windows_near`: one ending after `windows_from`; `busy_near`: a live booking whose
-    block meets [`busy_from`, `busy_to`) (both from indexes).
+    `windows_near`: one ending after `windows_from`; `busy_near`: a live booking or group
+    session whose block meets [`busy_from`, `busy_to`) (all from indexes).
     """
     p, w, b = TutorProfileRow, AvailabilityWindowRow, BookingRow
     windows = (
@@ -167,7 +168,19 @@ def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
         )
         .exists()
     )
-    return windows, busy
+    g = GroupSessionRow  # a live group session holds the tutor's time too
+    grouped = (
+        select(g.tutor_id)
+        .where(
+            g.guild_id == p.guild_id,
+            g.tutor_id == p.user_id,
+            g.live.is_(True),
+            g.block_end > bindparam("busy_from", type_=UTCDateTime()),
+            g.block_start < bindparam("busy_to", type_=UTCDateTime()),
+        )
+        .exists()
+    )
+    return windows, or_(busy, grouped)
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from marketplace.domain.errors import ConflictError, InputError
 from marketplace.domain.money import Money
 from marketplace.jobs import JobRunner
-from marketplace.services import bookings, checkout, groups, guild_admin, sessions
+from marketplace.services import bookings, checkout, groups, guild_admin, search, sessions
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.models import GroupSessionRow, GroupWaitlistRow
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -337,3 +337,19 @@ async def test_a_called_off_paid_group_refunds_every_seat_in_full(database, uow_
         assert (await paid.intent(seat.booking.booking_id))["status"] == "canceled"
         report = await paid.ledger()
         assert report.ok, report.summary()
+
+
+async def test_search_for_the_groups_hour_leaves_out_its_tutor(service_context, clock):
+    world = await build_world(service_context, clock)
+    await groups.create(_create(world), service_context)
+
+    busy = await search.find(
+        search.FindTutors(world.student, "calculus", None, START, None, "best"), service_context
+    )
+    free = await search.find(
+        search.FindTutors(world.student, "calculus", None, "December 4 2026 11:00", None, "best"),
+        service_context,
+    )
+
+    assert [hit.tutor_id for hit in busy.hits] == []
+    assert [hit.tutor_id for hit in free.hits] == [TUTOR_ID]
