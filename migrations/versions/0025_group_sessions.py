@@ -120,9 +120,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_group_waitlist_line", "group_waitlist", ["group_id", "state", "joined_at", "id"]
     )
-    with op.batch_alter_table("booking") as batch_op:
-        batch_op.add_column(sa.Column("group_id", sa.Integer(), nullable=True))
-        batch_op.create_index("ix_booking_group", ["group_id"])
+    op.add_column("booking", sa.Column("group_id", sa.Integer(), nullable=True))
+    op.create_index("ix_booking_group", "booking", ["group_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "ALTER TABLE group_session ADD CONSTRAINT ex_group_tutor_no_overlap "
@@ -151,8 +150,9 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS booking_tutor_time_guard()")
         op.execute("DROP TRIGGER IF EXISTS tr_group_tutor_time ON group_session")
         op.execute("DROP FUNCTION IF EXISTS group_tutor_time_guard()")
-    with op.batch_alter_table("booking") as batch_op:
-        batch_op.drop_index("ix_booking_group")
-        batch_op.drop_column("group_id")
+    # In place (SQLite 3.35+ and PostgreSQL): a batch copy of `booking` would drop the
+    # table, and SQLite's foreign keys would cascade that to every row that refers to it.
+    op.drop_index("ix_booking_group", table_name="booking")
+    op.execute("ALTER TABLE booking DROP COLUMN group_id")
     op.drop_table("group_waitlist")
     op.drop_table("group_session")
