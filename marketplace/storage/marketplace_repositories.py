@@ -147,7 +147,7 @@ def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     `windows_near`: one ending after `windows_from`; `busy_near`: a live booking or group
     session whose block meets [`busy_from`, `busy_to`) (all from indexes).
     """
-    p, w, b = TutorProfileRow, AvailabilityWindowRow, BookingRow
+    p, w = TutorProfileRow, AvailabilityWindowRow
     windows = (
         select(w.tutor_id)
         .where(
@@ -157,30 +157,25 @@ def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
         )
         .exists()
     )
-    busy = (
-        select(b.tutor_id)
+    # A live booking or group session whose block meets the range: the tutor is busy.
+    busy = or_(*(_holds_time(model) for model in (BookingRow, GroupSessionRow)))
+    return windows, busy
+
+
+def _holds_time(model: type[BookingRow] | type[GroupSessionRow]) -> ColumnElement[bool]:
+    """Whether the profile's tutor has a live row of `model` meeting [busy_from, busy_to)."""
+    p = TutorProfileRow
+    return (
+        select(model.tutor_id)
         .where(
-            b.guild_id == p.guild_id,
-            b.tutor_id == p.user_id,
-            b.live.is_(True),
-            b.block_end > bindparam("busy_from", type_=UTCDateTime()),
-            b.block_start < bindparam("busy_to", type_=UTCDateTime()),
+            model.guild_id == p.guild_id,
+            model.tutor_id == p.user_id,
+            model.live.is_(True),
+            model.block_end > bindparam("busy_from", type_=UTCDateTime()),
+            model.block_start < bindparam("busy_to", type_=UTCDateTime()),
         )
         .exists()
     )
-    g = GroupSessionRow  # a live group session holds the tutor's time too
-    grouped = (
-        select(g.tutor_id)
-        .where(
-            g.guild_id == p.guild_id,
-            g.tutor_id == p.user_id,
-            g.live.is_(True),
-            g.block_end > bindparam("busy_from", type_=UTCDateTime()),
-            g.block_start < bindparam("busy_to", type_=UTCDateTime()),
-        )
-        .exists()
-    )
-    return windows, or_(busy, grouped)
 
 
 @functools.cache

@@ -28,42 +28,31 @@ depends_on: str | Sequence[str] | None = None
 
 _TIME = marketplace.storage.types.UTCDateTime(timezone=True)
 
-# Both triggers take one lock: one tutor's time in one guild, until the transaction ends.
-_BOOKING_GUARD = """
-CREATE FUNCTION booking_tutor_time_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+# Both guards take one lock: one tutor's time in one guild, until the transaction ends.
+# Each refuses a live row meeting a live row of the other table, worded as `constraint`.
+_GUARD = """
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock(
     hashtextextended('tutor_time:' || NEW.guild_id || ':' || NEW.tutor_id, 0)
   );
   IF EXISTS (
-    SELECT 1 FROM group_session g
-    WHERE g.guild_id = NEW.guild_id AND g.tutor_id = NEW.tutor_id AND g.live
-      AND g.block_start < NEW.block_end AND g.block_end > NEW.block_start
+    SELECT 1 FROM {other} o
+    WHERE o.guild_id = NEW.guild_id AND o.tutor_id = NEW.tutor_id AND o.live
+      AND o.block_start < NEW.block_end AND o.block_end > NEW.block_start
   ) THEN
-    RAISE EXCEPTION 'conflicting key value violates exclusion constraint "ex_booking_tutor_no_overlap"'
+    RAISE EXCEPTION 'conflicting key value violates exclusion constraint "{constraint}"'
       USING ERRCODE = 'exclusion_violation';
   END IF;
   RETURN NEW;
 END $$;
-"""  # noqa: E501
-
-_GROUP_GUARD = """
-CREATE FUNCTION group_tutor_time_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_advisory_xact_lock(
-    hashtextextended('tutor_time:' || NEW.guild_id || ':' || NEW.tutor_id, 0)
-  );
-  IF EXISTS (
-    SELECT 1 FROM booking b
-    WHERE b.guild_id = NEW.guild_id AND b.tutor_id = NEW.tutor_id AND b.live
-      AND b.block_start < NEW.block_end AND b.block_end > NEW.block_start
-  ) THEN
-    RAISE EXCEPTION 'conflicting key value violates exclusion constraint "ex_group_tutor_no_overlap"'
-      USING ERRCODE = 'exclusion_violation';
-  END IF;
-  RETURN NEW;
-END $$;
-"""  # noqa: E501
+"""
+_BOOKING_GUARD = _GUARD.format(
+    name="booking_tutor_time_guard", other="group_session", constraint="ex_booking_tutor_no_overlap"
+)
+_GROUP_GUARD = _GUARD.format(
+    name="group_tutor_time_guard", other="booking", constraint="ex_group_tutor_no_overlap"
+)
 
 
 def upgrade() -> None:
