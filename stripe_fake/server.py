@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from stripe_fake import balance, checkout, connect, disputes, payments, refunds
+from stripe_fake import balance, checkout, connect, disputes, payments, refunds, setup
 from stripe_fake.api import Backend, RequestRecord
 from stripe_fake.checkout import Payment
 from stripe_fake.hosted import add_hosted_routes
@@ -167,6 +167,14 @@ class StripeFake:
         payment = checkout.pay_session(self.store, session_id, card, email)
         await self.webhooks.settle()
         return payment
+
+    async def save_card(
+        self, session_id: str, card: str = "4242424242424242", *, email: str | None = None
+    ) -> setup.CardSaved:
+        """Save a test card on a setup-mode Checkout Session, then wait for the webhooks."""
+        saved = setup.save_card(self.store, session_id, card, email)
+        await self.webhooks.settle()
+        return saved
 
     async def expire(self, session_id: str) -> Obj:
         """Expire an open Checkout Session now (``checkout.session.expired``)."""

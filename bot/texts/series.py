@@ -59,9 +59,6 @@ SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
 
 CONFLICTS.update(
     {
-        "series_paid_not_yet": (
-            "Weekly series can't be paid for yet in this server. Book each week on its own."
-        ),
         "series_answered": "This series has been answered already, or its requests expired.",
         "not_a_series": (
             "That booking isn't part of a weekly series. Cancel it without `following`."

@@ -55,6 +55,8 @@ class ActionKind(StrEnum):
     SHOW_QUEUE = "show_queue"  # post or edit a drop-in queue's message: {"hours", "version"}
     CLOSE_HOURS = "close_hours"  # drop-in hours reach their `until`: payload {"hours": n}
     WEEKLY_REPORT = "weekly_report"  # Monday morning: the last week's report to report_channel
+    AUTHORIZE_WEEK = "authorize_week"  # a paid series' week: hold it on the saved card
+    WEEK_PAY_DEADLINE = "week_pay_deadline"  # a paid series' week still unpaid: cancel it
 
 
 class ActionState(StrEnum):

@@ -102,3 +102,31 @@ class SeriesPlace:
 
     week_number: int  # 1 for the first week
     weeks: int  # the weeks the series asked for
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCard:
+    """A member's card saved at the payment provider for a paid series (one per guild).
+
+    `customer_id` is the provider's customer for this member in this guild, and
+    `payment_method_id` the card each week is authorized with, off-session.
+    """
+
+    guild_id: int
+    user_id: int
+    customer_id: str
+    payment_method_id: str
+    saved_at: datetime
+
+
+def authorize_at(start: datetime, days_before: int) -> datetime:
+    """When a paid series' week is authorized: `days_before` days before its start.
+
+    Stripe's card holds last 7 days, so a week is never authorized at booking time.
+    """
+    return start - timedelta(days=days_before)
+
+
+def pay_by(start: datetime, min_notice_minutes: int) -> datetime:
+    """Until when a paid series' week may still be paid: the guild's minimum notice."""
+    return start - timedelta(minutes=min_notice_minutes)

@@ -28,6 +28,7 @@ from marketplace.ports.notice_details import (
     RestrictedDetails,
     ScreeningWarningDetails,
     SeriesDetails,
+    SeriesPaymentDetails,
     VerificationRejectedDetails,
     VerificationSetDetails,
 )
@@ -70,6 +71,8 @@ class NoticeKind(StrEnum):
     SERIES_REQUESTED = "series_requested"  # to the tutor: a weekly series, Accept / Decline
     SERIES_CONFIRMED = "series_confirmed"  # to the student (and both if instant): the weeks
     SERIES_CANCELLED = "series_cancelled"  # to both: a week and the ones after it, cancelled
+    SERIES_PAYMENT_NEEDED = "series_payment_needed"  # to the student: the card failed, Pay
+    SERIES_WEEK_UNPAID = "series_week_unpaid"  # to both: a week unpaid in time, cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SERIES_REQUESTED: SeriesDetails,
     NoticeKind.SERIES_CONFIRMED: SeriesDetails,
     NoticeKind.SERIES_CANCELLED: SeriesDetails,
+    NoticeKind.SERIES_PAYMENT_NEEDED: SeriesPaymentDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

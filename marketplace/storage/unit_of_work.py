@@ -50,7 +50,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
-from marketplace.storage.series_repository import SqlSeriesRepository
+from marketplace.storage.series_repository import SqlSavedCards, SqlSeriesRepository
 from marketplace.storage.session_log_repository import SqlMessageFlags, SqlSessionLogs
 from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.stats_repository import SqlStatsRepository
@@ -89,6 +89,7 @@ class SqlUnitOfWork:
     dropins: SqlDropInRepository
     demand: SqlDemandLog
     series: SqlSeriesRepository
+    saved_cards: SqlSavedCards
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -162,6 +163,7 @@ class SqlUnitOfWork:
         self.dropins = SqlDropInRepository(session)
         self.demand = SqlDemandLog(session)
         self.series = SqlSeriesRepository(session)
+        self.saved_cards = SqlSavedCards(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

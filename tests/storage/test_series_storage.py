@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from marketplace.domain.errors import ConflictError, InputError, NotFoundError
+from marketplace.domain.series import SavedCard
 from marketplace.jobs import JobRunner
 from marketplace.services import bookings, series
+from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from tests.services.marketplace_world import (
@@ -180,11 +182,48 @@ async def test_cancelling_a_week_and_the_following_leaves_the_earlier_weeks(
         )
 
 
-async def test_a_paid_server_refuses_a_series_until_saved_cards_exist(database, uow_factory, clock):
+async def test_a_paid_series_saves_the_card_once_and_holds_each_week_before_it(
+    database, uow_factory, clock
+):
     async with paid_world(database, uow_factory, clock) as paid:
         student = paid.world.student
-        with pytest.raises(ConflictError, match="series_paid_not_yet"):
-            await series.plan(_series(student, at(3, 10)), paid.ctx)
-        with pytest.raises(ConflictError, match="series_paid_not_yet"):
-            await series.book(_series(student, at(3, 10)), paid.ctx)
-        assert await booking_rows(uow_factory) == []
+        plan = await series.plan(_series(student, at(3, 10)), paid.ctx)
+        assert [w.bookable for w in plan.weeks] == [True] * 4
+        booked = await series.book(_series(student, at(3, 10)), paid.ctx)
+        rows = await booking_rows(uow_factory)
+        assert [r.state for r in rows] == ["awaiting_payment"] * 4
+        first = booked.bookings[0]
+        await paid.open_checkout(first)
+        async with paid.ctx.uow(read_only=True) as uow:
+            session_id = await uow.series.card_setup(booked.series.series_id)
+        assert session_id is not None
+        await paid.fake.save_card(session_id)
+        await paid.deliver()
+        await series.accept(series.OnSeries(paid.tutor, booked.series.series_id), paid.ctx)
+        await paid.later(timedelta(hours=1))
+        assert [r.state for r in await booking_rows(uow_factory)] == ["confirmed"] * 4
+        assert (await paid.payment(first.booking_id)).authorized
+        assert not (await paid.payment(booked.bookings[1].booking_id)).authorized
+        assert (await paid.ledger()).ok
+
+
+async def test_saved_cards_are_one_per_member_and_guild(database, uow_factory, clock):
+    world = await build_world(ServiceContext(uow=uow_factory, clock=clock), clock)
+    guild, user = world.student.guild_id, world.student.user_id
+    async with uow_factory() as uow:
+        await uow.saved_cards.add_customer(guild, user, "cus_1", clock.now())
+        await uow.saved_cards.add_customer(guild, user, "cus_2", clock.now())
+        await uow.saved_cards.save(SavedCard(guild, user, "cus_1", "pm_1", clock.now()))
+        await uow.saved_cards.save(SavedCard(guild, user, "cus_1", "pm_2", clock.now()))
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.saved_cards.customer(guild, user) == "cus_1"
+        card = await uow.saved_cards.card(guild, user)
+        assert card is not None
+        assert card.payment_method_id == "pm_2"
+    async with uow_factory() as uow:
+        assert await uow.saved_cards.forget(guild, user) == card
+        assert await uow.saved_cards.forget(guild, user) is None
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.saved_cards.card(guild, user) is None

@@ -54,6 +54,7 @@ STORED = {
         "starts": "1767604800",
         "reason": "exams",
     },
+    NoticeKind.SERIES_PAYMENT_NEEDED: {"reason": "declined", "pay_by": "1767597600"},
 }
 
 
