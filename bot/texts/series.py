@@ -74,3 +74,42 @@ FIELD_PROBLEMS.update(
         ),
     }
 )
+
+# Paid series (issue 15 item 1): the card saved once, each week held before it.
+SERIES_SAVE_CARD_REPLY = (
+    "**{count} weekly sessions** are kept for you. Press **Save card** to save your card "
+    "once (nothing is charged now): the request then goes to <@{tutor}>, and each week is "
+    "held on your card {days} day(s) before it."
+)
+SERIES_SAVE_CARD_LABEL = "Save card"
+SERIES_PAY_LABEL = "Pay"
+SERIES_PAY_REPLY = "Pay for this week here (until <t:{pay_by}:F>):"
+NOTICE_TITLES["series_payment_needed"] = "💳 This week needs paying"
+NOTICE_BODIES["series_payment_needed_declined"] = (
+    "Your saved card was declined for this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to pay for it another way."
+)
+NOTICE_BODIES["series_payment_needed_authentication"] = (
+    "Your bank wants you to confirm this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to confirm it."
+)
+NOTICE_BODIES["series_payment_needed_no_card"] = (
+    "You have no saved card for this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to pay for it."
+)
+NOTICE_BODIES["series_payment_needed"] = NOTICE_BODIES["series_payment_needed_declined"]
+SERIES_PAY_BY_LINE = "**Pay by:** <t:{pay_by}:F> (<t:{pay_by}:R>), or this week is cancelled."
+NOTICE_TITLES["series_week_unpaid"] = "Weekly session cancelled: unpaid"
+NOTICE_BODIES["series_week_unpaid"] = (
+    "This week's **{subject}** session with <@{other}> wasn't paid in time, so it was "
+    "cancelled. Nothing was charged; the other weeks stay booked."
+)
+FORGET_CARD_DONE = (
+    "Your saved card was removed from this server. Later weeks of a weekly series will "
+    "ask you to pay each one with **Pay**."
+)
+FORGET_CARD_NONE = "You have no saved card in this server."
+FORGET_CARD_CONFIRM = (
+    "**Remove your saved card from this server?** It is detached at Stripe. Weeks of a "
+    "weekly series not yet paid will then each ask you to pay with **Pay**."
+)

@@ -874,7 +874,8 @@ COVERED = {
     "BookingModal", "paragraph",  # flows.base, only through their subclasses and callers
     "board_embed", "place_text", "board_view", "hours_view", "NextButton", "SkipButton",
     "DoneButton", "plan_text", "series_question", "series_request_view",
-    "SeriesAcceptButton", "SeriesDeclineButton", "RepeatSelect", "minutes", "report_embed",
+    "SeriesAcceptButton", "SeriesDeclineButton", "SeriesPayButton", "series_pay_view",
+    "RepeatSelect", "minutes", "report_embed",
 }  # fmt: skip
 
 
