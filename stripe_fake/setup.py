@@ -8,8 +8,9 @@ As on Stripe (docs.stripe.com/payments/save-and-reuse, /payments/checkout/save-a
   PaymentMethod attached to the session's ``customer``; the session is ``complete``
   and carries ``setup_intent``. Events:
   ``setup_intent.created``, ``payment_method.attached``, ``setup_intent.succeeded``,
-  ``checkout.session.completed``. A card the setup check refuses (every decline card but
-  ``insufficient_funds``, which only fails once charged) leaves the session open.
+  ``checkout.session.completed``. A decline card is refused when saved (as attaching it
+  to a Customer is, on Stripe and localstripe), leaving the session open; only
+  4000000000000341 saves fine and is declined whenever charged.
 * ``POST /v1/payment_intents`` with ``confirm=true`` and ``off_session=true`` charges a
   saved card at once. It must name a ``payment_method`` attached to the ``customer``.
   A decline answers 402 ``card_declined`` (the PaymentIntent stays
@@ -61,8 +62,8 @@ SETUP_SESSION_PARAMS = (
 )
 ALWAYS_AUTHENTICATE = "4000002760003184"
 """Stripe's test card that needs its holder's authentication for every payment."""
-SETUP_CHECK_PASSES = frozenset({"insufficient_funds"})
-"""Decline codes a card setup check (no amount) does not see: only a charge fails."""
+SAVES_FINE = frozenset({cards.CHARGES_FAIL_CARD})
+"""Decline cards that can still be saved (attached): only their charges fail."""
 INTENT_PARAMS = (
     "amount",
     "currency",
@@ -193,7 +194,7 @@ def save_card(store: Store, session_id: str, number: str, email: str | None) -> 
     intent = _setup_intent(store, session)
     method = new_payment_method(store, digits, email)
     decline = cards.DECLINES.get(digits)
-    if decline is not None and decline.decline_code not in SETUP_CHECK_PASSES:
+    if decline is not None and digits not in SAVES_FINE:
         intent["last_setup_error"] = {
             "type": "card_error", "code": decline.code, "decline_code": decline.decline_code,
             "message": decline.message,

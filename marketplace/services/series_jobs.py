@@ -92,6 +92,9 @@ async def authorize_week(action: ClaimedAction, ctx: ServiceContext) -> HandlerR
         if error.retryable:
             raise  # the runner tries again; the same key replays Stripe's first answer
         return await _ask_student(booking, policy, NEEDS_STUDENT.get(error.code, "declined"), ctx)
+    if not intent.held:  # e.g. `requires_action` (localstripe's answer for an SCA card)
+        reason = "authentication" if intent.status == "requires_action" else "declined"
+        return await _ask_student(booking, policy, reason, ctx)
     async with ctx.uow() as uow:
         await payments.apply_observed(uow, booking.booking_id, intent, now)
         await uow.commit()

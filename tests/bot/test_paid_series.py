@@ -20,7 +20,7 @@ from tests.bot.test_payments import link_buttons, turn_on_payouts
 clock = test_payments.clock  # the paid campus's fixtures: one clock for bot, web and Stripe
 paid_campus = test_payments.paid_campus
 
-DECLINES_WHEN_CHARGED = "4000000000009995"
+DECLINES_WHEN_CHARGED = "4000000000000341"  # saved fine, declined whenever charged
 
 
 async def _save_card(campus, link: str, card: str) -> None:

@@ -20,7 +20,7 @@ from marketplace.services.series import BookSeries, CancelFollowing, OnSeries
 from tests.services.marketplace_world import at, book_cmd
 from tests.services.paid_world import TOTAL_MINOR, PaidWorld, paid_world
 
-DECLINES_WHEN_CHARGED = "4000000000009995"  # saved fine, insufficient_funds once charged
+DECLINES_WHEN_CHARGED = "4000000000000341"  # saved fine, declined whenever charged
 ALWAYS_AUTHENTICATE = "4000002760003184"  # needs the student for every payment
 FIRST = at(3, 10)  # Thursday; the clock starts on Tuesday 09:00 UTC
 
