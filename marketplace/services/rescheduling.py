@@ -14,7 +14,7 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import NoticeKind, UnitOfWork
-from marketplace.services import payments, scheduling
+from marketplace.services import payments, scheduling, series_payments
 from marketplace.services.actor import OnBooking
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import (
@@ -152,6 +152,7 @@ async def _after_time_change(
         await scheduling.close_space_soon(uow, booking, now)
         await scheduling.schedule_reminders(uow, booking, policy)
         await payments.capture_if_far(uow, booking, policy, now)
+        await series_payments.reschedule_week_work(uow, booking, policy, now)
         await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
     else:

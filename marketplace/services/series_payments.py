@@ -63,6 +63,14 @@ def week_work(booking: Booking, policy: GuildPolicy, now: datetime) -> list[NewA
     ]  # fmt: skip
 
 
+async def reschedule_week_work(
+    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+) -> None:
+    """A paid series' week moved: its authorization and pay-by check follow the new time."""
+    if booking.state in HELD_WHILE and await paid_series_of(uow, booking) is not None:
+        await scheduling.schedule_all(uow, week_work(booking, policy, now))
+
+
 async def _customer(ctx: ServiceContext, guild_id: int, user_id: int) -> str:
     """The member's provider customer in this guild, made once (its key is the member's)."""
     async with ctx.uow(read_only=True) as uow:

@@ -15,7 +15,7 @@ import pytest
 
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.ports import NoticeKind
-from marketplace.services import checkout, series, series_payments
+from marketplace.services import checkout, rescheduling, series, series_payments
 from marketplace.services.series import BookSeries, CancelFollowing, OnSeries
 from tests.services.marketplace_world import at, book_cmd
 from tests.services.paid_world import TOTAL_MINOR, PaidWorld, paid_world
@@ -206,3 +206,18 @@ async def test_the_return_page_records_the_card_before_the_webhook(paid):
     assert (await paid.booking(weeks[0].booking_id)).state is BookingState.REQUESTED
     statuses = await paid.deliver()
     assert "applied" not in statuses  # the webhook finds the weeks already moved on
+
+
+async def test_a_week_moved_earlier_is_held_two_days_before_its_new_time(paid):
+    weeks = await _saved_and_accepted(paid)
+    await paid.later(timedelta(hours=1))
+    third = weeks[2]  # Thursday the 17th; moved to Monday the 14th at 10:00
+    cmd = rescheduling.RescheduleBooking(paid.student, third.booking_id, at(14, 10))
+    await rescheduling.reschedule(cmd, paid.ctx)
+    await rescheduling.answer_reschedule(
+        rescheduling.AnswerReschedule(paid.tutor, third.booking_id, accepted=True), paid.ctx
+    )
+    moved = await paid.booking(third.booking_id)
+    assert moved.start == at(14, 10), moved
+    await paid.later(timedelta(days=11))  # Saturday the 12th, 10:00
+    assert (await paid.payment(third.booking_id)).authorized == TOTAL_MINOR
