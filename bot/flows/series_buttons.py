@@ -15,9 +15,9 @@ from bot.actors import actor_for
 from bot.flows.base import RecordButton, services_of
 from bot.flows.confirm import Answer, ConfirmView
 from bot.flows.pay import link_view, pay_url
-from bot.presenters.series import plan_text
+from bot.presenters.series import move_text, plan_text
 from marketplace.domain.booking import Booking, BookingState
-from marketplace.services import checkout, series
+from marketplace.services import checkout, series, series_moves
 from marketplace.services.context import ServiceContext
 
 DEFAULT_WEEKS = 4  # `/book repeat:weekly` without `weeks`
@@ -102,6 +102,65 @@ def series_pay_view(guild_id: int, booking_id: int) -> discord.ui.View:
     return view
 
 
+def series_move_view(guild_id: int, booking_id: int) -> discord.ui.View:
+    """Accept all and Decline all, for a proposed move of a series' weeks."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(SeriesMoveAcceptButton(guild_id, booking_id))
+    view.add_item(SeriesMoveDeclineButton(guild_id, booking_id))
+    return view
+
+
+async def _answer_move(
+    interaction: discord.Interaction, button: RecordButton, *, accepted: bool
+) -> None:
+    """Answer every week of the move still waiting, and say how many."""
+    actor = actor_for(interaction, button.guild_id)
+    cmd = series_moves.AnswerMove(actor, button.record_id, accepted)
+    weeks = await series_moves.answer_move(cmd, services_of(interaction))
+    template = texts.SERIES_MOVE_ACCEPTED if accepted else texts.SERIES_MOVE_DECLINED_REPLY
+    await interaction.response.send_message(template.format(count=len(weeks)), ephemeral=True)
+
+
+class SeriesMoveAcceptButton(RecordButton, prefix="series:move-accept"):
+    """Accept all: every week of the proposed move takes its new time."""
+
+    label = texts.SERIES_MOVE_ACCEPT_LABEL
+    style = discord.ButtonStyle.success
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Accept the whole move."""
+        await _answer_move(interaction, self, accepted=True)
+
+
+class SeriesMoveDeclineButton(RecordButton, prefix="series:move-decline"):
+    """Decline all: every week keeps its time."""
+
+    label = texts.SERIES_MOVE_DECLINE_LABEL
+    style = discord.ButtonStyle.secondary
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Decline the whole move."""
+        await _answer_move(interaction, self, accepted=False)
+
+
+async def move_question(
+    cmd: series_moves.MoveFollowing, ctx: ServiceContext
+) -> tuple[str, ConfirmView]:
+    """Each week's new time (or why it stays), with Confirm to propose or make the move."""
+    plan = await series_moves.plan(cmd, ctx)
+    owner = cmd.actor.user_id
+    tutor_id = plan.weeks[0].tutor_id
+    prompt = move_text(plan.plan, cmd.booking_id, tutor_id, owner)
+
+    async def send() -> str:
+        weeks = await series_moves.move_following(cmd, ctx)
+        proposed = weeks[0].proposed_start is not None
+        template = texts.SERIES_MOVE_PROPOSED if proposed else texts.SERIES_MOVED_REPLY
+        return template.format(count=len(weeks))
+
+    return prompt, ConfirmView(owner, send, key="series-move")
+
+
 class SeriesAcceptButton(RecordButton, prefix="series:accept"):
     """Accept: confirm every week still waiting."""
 
@@ -128,4 +187,6 @@ SERIES_BUTTONS: tuple[type[RecordButton], ...] = (
     SeriesAcceptButton,
     SeriesDeclineButton,
     SeriesPayButton,
+    SeriesMoveAcceptButton,
+    SeriesMoveDeclineButton,
 )

@@ -12,7 +12,7 @@ import discord
 
 from bot import texts
 from bot.flows.booking_buttons import notice_view
-from bot.flows.series_buttons import series_pay_view, series_request_view
+from bot.flows.series_buttons import series_move_view, series_pay_view, series_request_view
 from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.onboarding import BRAND_COLOUR
@@ -201,6 +201,9 @@ _KIND_LINES: dict[NoticeKind, Callable[[Notice, Booking, str], list[str]]] = {
     NoticeKind.SERIES_REQUESTED: _series_lines,
     NoticeKind.SERIES_CONFIRMED: _series_lines,
     NoticeKind.SERIES_CANCELLED: _series_lines,
+    NoticeKind.SERIES_MOVE_REQUESTED: _series_lines,
+    NoticeKind.SERIES_MOVED: _series_lines,
+    NoticeKind.SERIES_MOVE_DECLINED: _series_lines,
     NoticeKind.SERIES_PAYMENT_NEEDED: lambda notice, _b, _l: _pay_by_lines(notice),
 }
 """The lines only some kinds of booking notice carry, by kind."""
@@ -215,6 +218,8 @@ def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
         return series_request_view(booking.guild_id, int(series_id)) if series_id else None
     if notice.kind is NoticeKind.SERIES_PAYMENT_NEEDED:
         return series_pay_view(booking.guild_id, booking.booking_id)
+    if notice.kind is NoticeKind.SERIES_MOVE_REQUESTED:
+        return series_move_view(booking.guild_id, booking.booking_id)
     return notice_view(notice)
 
 

@@ -113,3 +113,35 @@ FORGET_CARD_CONFIRM = (
     "**Remove your saved card from this server?** It is detached at Stripe. Weeks of a "
     "weekly series not yet paid will then each ask you to pay with **Pay**."
 )
+
+# Rescheduling "this and the following" weeks of a series.
+SERIES_MOVE_CONFIRM = (
+    "Move booking #{booking} and the later weeks of its series: **{count} weeks** move "
+    "(each keeps <@{tutor}>'s local time); the other side answers once for all of them."
+)
+SERIES_MOVE_PROPOSED = (
+    "Proposed new times for **{count} weeks**. I'll let you know when they answer."
+)
+SERIES_MOVED_REPLY = "Moved: **{count} weeks**. You both have the new times in your DMs."
+SERIES_MOVE_ACCEPTED = "Accepted: **{count} weeks** moved to their new times."
+SERIES_MOVE_DECLINED_REPLY = "Declined: the {count} weeks keep their times."
+NOTICE_TITLES["series_move_requested"] = "🕑 New times proposed for weekly sessions"
+NOTICE_BODIES["series_move_requested"] = (
+    "<@{other}> would like to move your weekly **{subject}** sessions from this week on. "
+    "The new times are below; accept or decline once for all of them."
+)
+NOTICE_TITLES["series_moved"] = "🕑 Weekly sessions moved"
+NOTICE_BODIES["series_moved"] = (
+    "Your weekly **{subject}** sessions with <@{other}> have new times from this week on "
+    "(below). Each keeps its reminders and space."
+)
+NOTICE_TITLES["series_move_declined"] = "Weekly sessions keep their times"
+NOTICE_BODIES["series_move_declined"] = (
+    "<@{other}> declined the new times for your weekly **{subject}** sessions; they stay "
+    "as they were."
+)
+SERIES_MOVE_ACCEPT_LABEL = "Accept all"
+SERIES_MOVE_DECLINE_LABEL = "Decline all"
+CONFLICTS["series_move_gap"] = (
+    "That time doesn't exist for this week (the clocks change then). Pick another time."
+)

@@ -73,3 +73,38 @@ async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus
     assert [b.booking_id for b in await live_bookings(c, c.student)] == [first.booking_id]
     told = await dm(c, c.tutor, "Weekly sessions cancelled")
     assert "the earlier ones stay booked" in told.text
+
+
+async def test_reschedule_with_following_moves_the_later_weeks_on_one_answer(campus) -> None:
+    c = campus
+    await ready_tutor(c)
+    asked = await c.emu.slash(
+        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", weeks=3
+    )
+    await c.emu.click(c.student, asked.message, label="Confirm")
+    request = await dm(c, c.tutor, "New weekly series request")
+    await c.emu.click(c.tutor, request, label="Accept")
+    _first, second, third = await live_bookings(c, c.student)
+    old = seen(c, c.tutor)
+
+    preview = await c.emu.slash(
+        c.student, c.guild, "reschedule", booking=second.booking_id, when="in 9 days at 4pm",
+        following=True,
+    )  # fmt: skip
+    assert preview.message.ephemeral
+    assert "**2 weeks** move" in preview.text
+    assert preview.message.content.count("✅ <t:") == 2
+    sent = await c.emu.click(c.student, preview.message, label="Confirm")
+    assert "Proposed new times for **2 weeks**" in sent.text
+    proposal = await dm(c, c.tutor, "New times proposed for weekly sessions", old=old)
+    assert [label for label, _, _ in proposal.buttons] == ["Accept all", "Decline all"]
+
+    accepted = await c.emu.click(c.tutor, proposal, label="Accept all")
+
+    assert "Accepted: **2 weeks**" in accepted.text
+    await dm(c, c.student, "Weekly sessions moved")
+    moved = await live_bookings(c, c.student)
+    assert moved[1].start - second.start == moved[2].start - third.start
+    assert moved[1].start != second.start
+    again = await c.emu.click(c.tutor, proposal, label="Accept all")
+    assert "answered already" in again.text

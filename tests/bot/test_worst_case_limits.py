@@ -875,6 +875,8 @@ COVERED = {
     "board_embed", "place_text", "board_view", "hours_view", "NextButton", "SkipButton",
     "DoneButton", "plan_text", "series_question", "series_request_view",
     "SeriesAcceptButton", "SeriesDeclineButton", "SeriesPayButton", "series_pay_view",
+    "move_text", "move_question", "series_move_view", "SeriesMoveAcceptButton",
+    "SeriesMoveDeclineButton",
     "RepeatSelect", "minutes", "report_embed",
 }  # fmt: skip
 

@@ -13,7 +13,7 @@ import pytest
 from marketplace.domain.errors import ConflictError, InputError, NotFoundError
 from marketplace.domain.series import SavedCard
 from marketplace.jobs import JobRunner
-from marketplace.services import bookings, series
+from marketplace.services import bookings, series, series_moves
 from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.scheduled_actions import SqlActionQueue
@@ -227,3 +227,81 @@ async def test_saved_cards_are_one_per_member_and_guild(database, uow_factory, c
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         assert await uow.saved_cards.card(guild, user) is None
+
+
+async def _accepted_series(service_context, world, weeks=4):
+    booked = await series.book(_series(world.student, at(3, 10), weeks=weeks), service_context)
+    await series.accept(series.OnSeries(world.tutor, booked.series.series_id), service_context)
+    return booked.bookings
+
+
+async def test_moving_this_and_the_following_weeks_is_answered_once(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    weeks = await _accepted_series(service_context, world)
+    other = await add_student(service_context, 12)
+    await bookings.book(book_cmd(other, TUTOR_ID, at(18, 11)), service_context)
+    move = series_moves.MoveFollowing(world.student, weeks[1].booking_id, at(11, 11))
+
+    plan = await series_moves.plan(move, service_context)
+    assert [p.week.start for p in plan.plan.weeks] == [at(11, 11), at(18, 11), at(25, 11)]
+    assert [p.bookable for p in plan.plan.weeks] == [True, False, True]  # the 18th is taken
+    proposed = await series_moves.move_following(move, service_context)
+    assert [b.proposed_start for b in proposed] == [at(11, 11), at(25, 11)]
+    asked = _notices(await action_rows(uow_factory, "notify"), "series_move_requested")
+    assert [(r.user_id, r.payload["count"]) for r in asked] == [(TUTOR_ID, "2")]
+    assert not _notices(await action_rows(uow_factory, "notify"), "reschedule_requested")
+
+    with pytest.raises(ConflictError, match="series_answered"):  # not the proposer's to answer
+        await series_moves.answer_move(
+            series_moves.AnswerMove(world.student, weeks[1].booking_id, True), service_context
+        )
+    moved = await series_moves.answer_move(
+        series_moves.AnswerMove(world.tutor, weeks[1].booking_id, True), service_context
+    )
+
+    assert [b.start for b in moved] == [at(11, 11), at(25, 11)]
+    starts = [r.start_at for r in await booking_rows(uow_factory) if r.student_id == 11]
+    assert starts == [at(3, 10), at(11, 11), at(17, 10), at(25, 11)]
+    told = _notices(await action_rows(uow_factory, "notify"), "series_moved")
+    assert sorted(r.user_id for r in told) == sorted([world.student.user_id, TUTOR_ID])
+    with pytest.raises(ConflictError, match="series_answered"):
+        await series_moves.answer_move(
+            series_moves.AnswerMove(world.tutor, weeks[1].booking_id, True), service_context
+        )
+
+
+async def test_a_declined_move_keeps_every_week_and_tells_the_proposer(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    weeks = await _accepted_series(service_context, world, weeks=3)
+    move = series_moves.MoveFollowing(world.tutor, weeks[0].booking_id, at(3, 12))
+    await series_moves.move_following(move, service_context)
+    kept = await series_moves.answer_move(
+        series_moves.AnswerMove(world.student, weeks[0].booking_id, False), service_context
+    )
+    assert len(kept) == 3
+    rows = await booking_rows(uow_factory)
+    assert [r.start_at for r in rows] == [at(3, 10), at(10, 10), at(17, 10)]
+    assert all(r.proposed_start is None for r in rows)
+    told = _notices(await action_rows(uow_factory, "notify"), "series_move_declined")
+    assert [r.user_id for r in told] == [TUTOR_ID]
+
+
+async def test_an_instant_tutors_series_moves_at_once_and_a_single_booking_is_refused(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock, instant=True)
+    booked = await series.book(_series(world.student, at(3, 10), weeks=2), service_context)
+    move = series_moves.MoveFollowing(world.student, booked.bookings[0].booking_id, at(4, 10))
+    moved = await series_moves.move_following(move, service_context)
+    assert [b.start for b in moved] == [at(4, 10), at(11, 10)]
+    assert len(_notices(await action_rows(uow_factory, "notify"), "series_moved")) == 2
+    single = await bookings.book(book_cmd(world.student, TUTOR_ID, at(5, 12)), service_context)
+    with pytest.raises(ConflictError, match="not_a_series"):
+        await series_moves.plan(
+            series_moves.MoveFollowing(world.student, single.booking_id, at(6, 12)),
+            service_context,
+        )
