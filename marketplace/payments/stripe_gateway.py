@@ -337,10 +337,16 @@ class StripeGateway(PaymentGateway):
 
     async def create_checkout(self, request: CheckoutRequest, idempotency_key: str) -> CheckoutRef:
         """Create a Checkout Session (the same key returns the same session)."""
+        return await self._new_session("create_checkout", checkout_params(request), idempotency_key)
+
+    async def _new_session(
+        self, what: str, params: SessionCreateParams, idempotency_key: str
+    ) -> CheckoutRef:
+        """Create a Checkout Session; where to send the payer, and until when."""
         session = await self._call(
-            "create_checkout",
+            what,
             lambda: self._client.v1.checkout.sessions.create_async(
-                params=checkout_params(request), options=self._options(idempotency_key)
+                params=params, options=self._options(idempotency_key)
             ),
         )
         if not session.url:
@@ -461,20 +467,8 @@ class StripeGateway(PaymentGateway):
         self, request: CardSetupRequest, idempotency_key: str
     ) -> CheckoutRef:
         """Create a Checkout Session in setup mode for the member's Customer."""
-        session = await self._call(
-            "create_card_setup",
-            lambda: self._client.v1.checkout.sessions.create_async(
-                params=card_setup_params(request), options=self._options(idempotency_key)
-            ),
-        )
-        if not session.url:
-            raise PaymentGatewayError("invalid_response", kind="api", message="session has no url")
-        return CheckoutRef(
-            session_id=session.id,
-            url=session.url,
-            payment_intent_id=None,
-            expires_at=datetime.fromtimestamp(session.expires_at, UTC),
-        )
+        params = card_setup_params(request)
+        return await self._new_session("create_card_setup", params, idempotency_key)
 
     async def card_setup(self, session_id: str) -> CardSetupState:
         """Re-read a setup-mode session with its SetupIntent."""

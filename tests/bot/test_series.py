@@ -52,8 +52,8 @@ async def test_a_one_week_series_cannot_be_sent_and_a_busy_time_is_explained(cam
     assert await live_bookings(c, c.student) == []
 
 
-async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus) -> None:
-    c = campus
+async def _three_accepted_weeks(c) -> None:
+    """A tutor and student, and a weekly series of three the tutor accepted."""
     await ready_tutor(c)
     asked = await c.emu.slash(
         c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", weeks=3
@@ -61,6 +61,11 @@ async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus
     await c.emu.click(c.student, asked.message, label="Confirm")
     request = await dm(c, c.tutor, "New weekly series request")
     await c.emu.click(c.tutor, request, label="Accept")
+
+
+async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus) -> None:
+    c = campus
+    await _three_accepted_weeks(c)
     first, second, _third = await live_bookings(c, c.student)
 
     preview = await c.emu.slash(
@@ -77,13 +82,7 @@ async def test_cancel_with_following_cancels_this_week_and_the_later_ones(campus
 
 async def test_reschedule_with_following_moves_the_later_weeks_on_one_answer(campus) -> None:
     c = campus
-    await ready_tutor(c)
-    asked = await c.emu.slash(
-        c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm", weeks=3
-    )
-    await c.emu.click(c.student, asked.message, label="Confirm")
-    request = await dm(c, c.tutor, "New weekly series request")
-    await c.emu.click(c.tutor, request, label="Accept")
+    await _three_accepted_weeks(c)
     _first, second, third = await live_bookings(c, c.student)
     old = seen(c, c.tutor)
 
