@@ -166,11 +166,15 @@ def pay_with_card(store: Store, intent: Obj, number: str, email: str | None = No
 
 
 def charge_method(store: Store, intent: Obj, payment_method: Obj) -> Obj:
-    """Confirm `intent` with an existing card PaymentMethod: its new charge."""
+    """Confirm `intent` with an existing card PaymentMethod: its new charge.
+
+    A method the harness told to decline its next charge (`_decline_next`, a decline
+    card's number) is declined as that card would be, once.
+    """
     digits = str(payment_method["_number"])
     charge = _new_charge(store, intent, payment_method, digits)
     intent.update(latest_charge=charge["id"], payment_method=payment_method["id"])
-    decline = cards.DECLINES.get(digits)
+    decline = cards.DECLINES.get(str(payment_method.pop("_decline_next", digits)))
     if decline is not None:
         decline_charge(store, intent, charge, decline)
         return charge

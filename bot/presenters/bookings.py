@@ -55,10 +55,21 @@ def cancellation_text(
     return texts.CANCEL_PREVIEW.format(subject=subject, start=ts(booking.start), outcome=result)
 
 
+HELD_LATER = frozenset({BookingState.REQUESTED, BookingState.CONFIRMED})
+"""A paid series' week in these states is held on the saved card shortly before it."""
+
+
 def payment_label(
-    booking: Booking, payment: Payment | None, *, locale: str = DEFAULT_LOCALE
+    booking: Booking,
+    payment: Payment | None,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    series_week: bool = False,
 ) -> str:
-    """The money side as both parties see it: "free", or the payment's state."""
+    """The money side as both parties see it: "free", or the payment's state.
+
+    A paid series' week not held yet says it will be, on the saved card.
+    """
     if booking.price is None:
         return texts.PAYMENT_FREE
     status = payment.status if payment else PaymentStatus.AWAITING_PAYMENT
@@ -67,6 +78,8 @@ def payment_label(
         key = "voided"  # an authorization let go: nothing was ever charged
     elif status is PaymentStatus.AWAITING_PAYMENT and booking.terminal:
         key = "unpaid"
+    elif status is PaymentStatus.AWAITING_PAYMENT and series_week and booking.state in HELD_LATER:
+        key = "series_later"
     return f"{texts.PAYMENT_LABELS[key]} ({format_money(booking.price, locale)})"
 
 
@@ -85,7 +98,7 @@ def booking_line(
     """
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
-    states = [payment_label(booking, payment, locale=locale)]
+    states = [payment_label(booking, payment, locale=locale, series_week=week is not None)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
         states.insert(0, STATE_LABELS.get(booking.state, booking.state))
     line = (

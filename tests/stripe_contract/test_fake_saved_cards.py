@@ -160,3 +160,13 @@ async def test_the_setup_completion_is_signed_and_carries_its_setup_intent(
     assert session["mode"] == "setup"
     assert str(session["setup_intent"]).startswith("seti_")
     assert session["customer"].startswith("cus_")
+
+
+async def test_the_harness_can_decline_one_charge_of_a_saved_card(fake, client) -> None:
+    customer, method = await _saved(fake, client, "4242424242424242")
+    fake.decline_next_charge(method)
+    with pytest.raises(stripe.CardError) as refused:
+        await client.v1.payment_intents.create_async(params=_off_session(customer, method))
+    assert refused.value.json_body["error"]["decline_code"] == "insufficient_funds"
+    intent = await client.v1.payment_intents.create_async(params=_off_session(customer, method))
+    assert intent.status == "requires_capture"
