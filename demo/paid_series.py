@@ -22,7 +22,7 @@ from marketplace.domain.booking import Booking
 async def _save_card(c: Campus, http: aiohttp.ClientSession, link: str) -> None:
     """Maya opens the link, presses Pay, and saves her card on Stripe's setup page."""
     _status, _url, text = await browse(c, http, "GET", link)
-    show(c, text, "Calculus with Theo", "$28.75")
+    show(c, text, "Calculus with Theo", "$28.75", "saves your card")
     _status, hosted, _text = await browse(c, http, "POST", f"{link}/pay")
     if "/c/pay/" not in hosted:
         raise DemoStepFailedError(f"Save card did not lead to Stripe Checkout: {hosted}")

@@ -54,6 +54,8 @@ class CheckoutPage:
     now: datetime
     week_pay_by: datetime | None = None
     """A paid series' week its saved card did not pay: payable until then (min notice)."""
+    saves_card: bool = False
+    """A paid series still awaiting its card: Pay saves the card (setup mode), once."""
 
     @property
     def payable(self) -> bool:
@@ -103,6 +105,8 @@ async def checkout_page(token: str, ctx: ServiceContext) -> CheckoutPage:
             policy=policy,
             now=now,
             week_pay_by=await _week_pay_by(uow, booking, payment, policy),
+            saves_card=booking.state is BookingState.AWAITING_PAYMENT
+            and await series_payments.paid_series_of(uow, booking) is not None,
         )
 
 
@@ -142,13 +146,10 @@ async def start_checkout(token: str, ctx: ServiceContext) -> str:
     if page.week_pay_by is not None:  # a series' week, paid by link long after booking
         wanted = min(ctx.clock.now() + payments.CHECKOUT_SESSION_LIFETIME, page.week_pay_by)
     expires_at = checkout_expires_at(wanted, ctx.clock.now())
+    if page.saves_card:
+        return await _card_setup(page, token, expires_at, ctx)
     async with ctx.uow(read_only=True) as uow:
         session_id, _intent = await uow.payments.refs(booking.booking_id)
-        saves_card = booking.state is BookingState.AWAITING_PAYMENT and (
-            await series_payments.paid_series_of(uow, booking) is not None
-        )
-    if saves_card:
-        return await _card_setup(page, token, expires_at, ctx)
     try:
         if session_id is not None:
             state = await gateway.checkout(session_id)
