@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.domain.errors import ConflictError
+from marketplace.domain.payment import Payment
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind, NewAction, booking_work
 from marketplace.domain.series import BookingSeries, SavedCard, authorize_at, pay_by
@@ -48,6 +49,18 @@ async def paid_series_of(uow: UnitOfWork, booking: Booking) -> BookingSeries | N
         return None
     membership = await uow.series.membership(booking.booking_id)
     return None if membership is None else await uow.series.get(membership.series_id)
+
+
+def week_needs_paying(
+    booking: Booking, payment: Payment | None, policy: GuildPolicy, now: datetime
+) -> bool:
+    """A paid week its saved card did not hold when due: the student may pay it by link."""
+    if booking.state not in HELD_WHILE or payment is None:
+        return False
+    if payment.authorized or payment.voided:
+        return False
+    due = authorize_at(booking.start, policy.series_authorize_days_before)
+    return due <= now < pay_by(booking.start, policy.min_notice_minutes)
 
 
 def week_work(booking: Booking, policy: GuildPolicy, now: datetime) -> list[NewAction]:

@@ -66,6 +66,8 @@ async def test_a_paid_series_saves_the_card_once_and_a_declined_week_gets_pay(
     paid = await c.emu.click(c.student, needed, label="Pay")
     assert paid.message.ephemeral
     assert link_buttons(paid.message)["Pay"].startswith(c.web_url + "/checkout/")
+    listing = await c.emu.slash(c.student, c.guild, "bookings")
+    assert "Pay" in link_buttons(listing.message)  # /bookings offers Pay for that week too
     stranger = await c.emu.click(c.tutor, needed, label="Pay")
     assert "Pay" not in link_buttons(stranger.message)
 
