@@ -15,7 +15,7 @@ import pytest
 
 from marketplace.domain.booking import Booking, BookingState
 from marketplace.ports import NoticeKind
-from marketplace.services import checkout, rescheduling, series, series_payments
+from marketplace.services import checkout, privacy, rescheduling, series, series_payments
 from marketplace.services.series import BookSeries, CancelFollowing, OnSeries
 from tests.services.marketplace_world import at, book_cmd
 from tests.services.paid_world import TOTAL_MINOR, PaidWorld, paid_world
@@ -221,3 +221,18 @@ async def test_a_week_moved_earlier_is_held_two_days_before_its_new_time(paid):
     assert moved.start == at(14, 10), moved
     await paid.later(timedelta(days=11))  # Saturday the 12th, 10:00
     assert (await paid.payment(third.booking_id)).authorized == TOTAL_MINOR
+
+
+async def test_privacy_delete_detaches_the_saved_card(paid):
+    weeks = await _saved_and_accepted(paid)
+    async with paid.ctx.uow(read_only=True) as uow:
+        card = await uow.saved_cards.card(paid.student.guild_id, paid.student.user_id)
+    assert card is not None
+    await series.cancel_following(CancelFollowing(paid.student, weeks[0].booking_id), paid.ctx)
+
+    done = await privacy.delete(privacy.DeleteMyData(paid.student), paid.ctx)
+
+    assert done.erased
+    assert paid.fake.get(card.payment_method_id)["customer"] is None
+    async with paid.ctx.uow(read_only=True) as uow:
+        assert await uow.saved_cards.card(paid.student.guild_id, paid.student.user_id) is None
