@@ -236,3 +236,28 @@ async def test_privacy_delete_detaches_the_saved_card(paid):
     assert paid.fake.get(card.payment_method_id)["customer"] is None
     async with paid.ctx.uow(read_only=True) as uow:
         assert await uow.saved_cards.card(paid.student.guild_id, paid.student.user_id) is None
+
+
+async def test_off_session_webhooks_in_any_order_never_undo_or_repeat_a_hold(paid):
+    weeks = await _saved_and_accepted(paid)
+    paid.fake.decline_next_charge(await _card_of(paid))
+    paid.new_events()
+    await paid.later(timedelta(hours=1))  # the first week's hold is declined: Pay link
+    declined = paid.new_events()
+    assert any(e.type == "payment_intent.payment_failed" for e in declined)
+    await paid.pay(weeks[0])  # ...and paid by link (its events delivered as they come)
+    late = [e for e in paid.results if e.status == "applied"]
+    await paid.deliver(declined[::-1] + declined)  # the declined attempt's, late and twice
+    await paid.sweep()
+    payment = await paid.payment(weeks[0].booking_id)
+    assert payment.authorized == TOTAL_MINOR
+    assert (await paid.intent(weeks[0].booking_id))["status"] == "requires_capture"
+    assert (await paid.ledger()).ok
+    assert late
+
+
+async def _card_of(paid: PaidWorld) -> str:
+    async with paid.ctx.uow(read_only=True) as uow:
+        card = await uow.saved_cards.card(paid.student.guild_id, paid.student.user_id)
+    assert card is not None
+    return card.payment_method_id
