@@ -115,6 +115,22 @@ def booking_line(
     return line
 
 
+def series_groups(items: list[Booking], weeks: Mapping[int, SeriesPlace]) -> list[list[Booking]]:
+    """The bookings in order, a weekly series' listed weeks together where its first is."""
+    groups: list[list[Booking]] = []
+    by_series: dict[int, list[Booking]] = {}
+    for booking in items:
+        place = weeks.get(booking.booking_id)
+        if place is None or not place.series_id:
+            groups.append([booking])
+        elif place.series_id in by_series:
+            by_series[place.series_id].append(booking)
+        else:
+            by_series[place.series_id] = [booking]
+            groups.append(by_series[place.series_id])
+    return groups
+
+
 def bookings_embed(
     items: list[Booking],
     viewer_id: int,
@@ -129,12 +145,16 @@ def bookings_embed(
     """The `/bookings` card (amounts in the guild's `locale`); series weeks say their week."""
     title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
     paid, weeks = payments or {}, series or {}
-    lines = [
-        booking_line(
-            b, viewer_id, names, paid.get(b.booking_id), locale, week=weeks.get(b.booking_id)
-        )
-        for b in items
-    ]
+    lines: list[str] = []
+    for group in series_groups(items, weeks):
+        if len(group) > 1:
+            lines.append(texts.SERIES_GROUP_LINE.format(count=len(group)))
+        lines += [
+            booking_line(
+                b, viewer_id, names, paid.get(b.booking_id), locale, week=weeks.get(b.booking_id)
+            )
+            for b in group
+        ]
     lines = lines or [texts.BOOKINGS_NONE]
     description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     embed = discord.Embed(title=title, description=description, colour=BRAND_COLOUR)

@@ -55,6 +55,7 @@ NOTICE_BODIES["series_cancelled"] = (
     "The weeks are below; the earlier ones stay booked."
 )
 SERIES_WEEK_TAG = " · 🔁 week {week} of {weeks}"
+SERIES_GROUP_LINE = "🔁 **Weekly series**: {count} of its weeks"
 SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
 
 CONFLICTS.update(

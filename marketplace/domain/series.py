@@ -119,6 +119,7 @@ class SeriesPlace:
 
     week_number: int  # 1 for the first week
     weeks: int  # the weeks the series asked for
+    series_id: int = 0  # which series (`/bookings` lists a series' weeks together)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,11 +73,17 @@ class SqlSeriesRepository(SqlRepository):
         if not booking_ids:
             return {}
         rows = await self._session.execute(
-            select(SeriesBookingRow.booking_id, SeriesBookingRow.week_index, BookingSeriesRow.weeks)
+            select(
+                SeriesBookingRow.booking_id, SeriesBookingRow.week_index,
+                BookingSeriesRow.weeks, SeriesBookingRow.series_id,
+            )
             .join(BookingSeriesRow, BookingSeriesRow.id == SeriesBookingRow.series_id)
             .where(SeriesBookingRow.booking_id.in_(list(booking_ids)))
-        )
-        return {booking_id: SeriesPlace(index + 1, weeks) for booking_id, index, weeks in rows}
+        )  # fmt: skip
+        return {
+            booking_id: SeriesPlace(index + 1, weeks, series_id)
+            for booking_id, index, weeks, series_id in rows
+        }
 
     async def set_card_setup(self, series_id: int, session_id: str, now: datetime) -> None:
         await self._put(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from bot.presenters.bookings import series_groups
 from demo.journey import dm, seen
+from marketplace.domain.booking import Booking, BookingState
+from marketplace.domain.series import SeriesPlace
 from tests.bot.journeys import live_bookings, ready_tutor
 
 
@@ -36,6 +41,7 @@ async def test_a_student_books_a_weekly_series_and_the_tutor_accepts_it_once(cam
     listed = await c.emu.slash(c.student, c.guild, "bookings")
     for week in (1, 2, 3):
         assert f"🔁 week {week} of 3" in listed.text
+    assert "🔁 **Weekly series**: 3 of its weeks" in listed.text
     again = await c.emu.click(c.tutor, request, label="Accept")
     assert "answered already" in again.text
 
@@ -107,3 +113,20 @@ async def test_reschedule_with_following_moves_the_later_weeks_on_one_answer(cam
     assert moved[1].start != second.start
     again = await c.emu.click(c.tutor, proposal, label="Accept all")
     assert "answered already" in again.text
+
+
+def test_bookings_lists_a_series_weeks_together_where_its_first_week_is() -> None:
+    start = datetime(2026, 12, 3, 10, tzinfo=UTC)
+
+    def booking(booking_id: int, days: int) -> Booking:
+        when = start + timedelta(days=days)
+        return Booking(
+            booking_id, 1, 11, 21, "calculus", when, when + timedelta(hours=1),
+            BookingState.CONFIRMED, start, start,
+        )  # fmt: skip
+
+    weekly = [booking(1, 0), booking(3, 7), booking(4, 14)]
+    single = booking(2, 1)
+    places = {b.booking_id: SeriesPlace(n + 1, 3, 9) for n, b in enumerate(weekly)}
+    groups = series_groups([weekly[0], single, weekly[1], weekly[2]], places)
+    assert [[b.booking_id for b in g] for g in groups] == [[1, 3, 4], [2]]
