@@ -56,6 +56,7 @@ EXTENSIONS = (
     "bot.cogs.notes",
     "bot.cogs.sessions",
     "bot.cogs.privacy",
+    "bot.cogs.payments",
     "bot.cogs.verify",
     "bot.cogs.screening",
     "bot.cogs.queue",

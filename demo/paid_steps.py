@@ -20,6 +20,7 @@ from demo.paid_journey import (
     the_student_reviews_the_tutor,
     tutor_sets_up_payouts,
 )
+from demo.paid_series import a_weekly_series_is_held_week_by_week
 
 PAID_STEPS = (
     admin_configures_the_server,
@@ -35,5 +36,6 @@ PAID_STEPS = (
     the_admin_reads_the_weeks_figures,
     the_admin_exports_the_sessions,
     *CHARGEBACK_STEPS,
+    a_weekly_series_is_held_week_by_week,
     the_ledger_verifies,
 )

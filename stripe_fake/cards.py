@@ -8,6 +8,8 @@ from stripe_fake.errors import card_declined
 
 SUCCESS_CARD = "4242424242424242"
 GENERIC_DECLINE_CARD = "4000000000000002"
+CHARGES_FAIL_CARD = "4000000000000341"
+"""Attaching it to a Customer (saving it) succeeds; every charge of it is declined."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Decline:
 
 DECLINES: dict[str, Decline] = {
     GENERIC_DECLINE_CARD: Decline("card_declined", "generic_decline", "Your card was declined."),
+    CHARGES_FAIL_CARD: Decline("card_declined", "generic_decline", "Your card was declined."),
     "4000000000009995": Decline(
         "card_declined", "insufficient_funds", "Your card has insufficient funds."
     ),

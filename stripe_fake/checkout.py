@@ -80,7 +80,8 @@ class Payment:
         return None if self.succeeded else str(reason)
 
 
-def _url(params: Params, name: str, *, required: bool = False) -> str | None:
+def url_param(params: Params, name: str, *, required: bool = False) -> str | None:
+    """A URL parameter (``success_url``, ``cancel_url``): http or https."""
     value = get_str(params, name, required=required)
     if value is not None and not value.startswith(("http://", "https://")):
         raise invalid("Not a valid URL", param=name, code="url_invalid")
@@ -148,8 +149,19 @@ def _adaptive_pricing(params: Params) -> Obj:
     return {"enabled": DASHBOARD_ADAPTIVE_PRICING if enabled is None else enabled == "true"}
 
 
+def check_expiry(now: int, expires_at: int) -> None:
+    """A session's ``expires_at``: 30 minutes to 24 hours after its creation."""
+    if not now + EXPIRY_MIN - EXPIRY_LEEWAY <= expires_at <= now + EXPIRY_MAX:
+        raise invalid(
+            "The `expires_at` timestamp must be between 30 minutes and 24 hours from "
+            "Checkout Session creation.",
+            param="expires_at",
+            violation=True,
+        )
+
+
 def create_session(store: Store, params: Params, base_url: str) -> Obj:
-    """``POST /v1/checkout/sessions``."""
+    """``POST /v1/checkout/sessions`` in ``mode=payment`` (setup mode: `setup`)."""
     reject_unmodelled(params, SESSION_PARAMS)
     mode = require_str(params, "mode", choices=("payment", "setup", "subscription"))
     if mode != "payment":
@@ -177,19 +189,13 @@ def create_session(store: Store, params: Params, base_url: str) -> Obj:
     )
     now = store.now()
     expires_at = get_int(params, "expires_at") or now + EXPIRY_MAX
-    if not now + EXPIRY_MIN - EXPIRY_LEEWAY <= expires_at <= now + EXPIRY_MAX:
-        raise invalid(
-            "The `expires_at` timestamp must be between 30 minutes and 24 hours from "
-            "Checkout Session creation.",
-            param="expires_at",
-            violation=True,
-        )
+    check_expiry(now, expires_at)
     session = store.create(
         "checkout.session",
         adaptive_pricing=_adaptive_pricing(params),
         amount_subtotal=total,
         amount_total=total,
-        cancel_url=_url(params, "cancel_url"),
+        cancel_url=url_param(params, "cancel_url"),
         client_reference_id=get_str(params, "client_reference_id", max_length=200),
         created=now,
         currency=currency,
@@ -204,7 +210,7 @@ def create_session(store: Store, params: Params, base_url: str) -> Obj:
         payment_method_types=["card"],
         payment_status="unpaid",
         status="open",
-        success_url=_url(params, "success_url"),
+        success_url=url_param(params, "success_url"),
         _intent_data=_intent_data(params),
         _line_items=items,
     )

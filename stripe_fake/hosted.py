@@ -14,7 +14,7 @@ from html import escape
 
 from aiohttp import web
 
-from stripe_fake import cards
+from stripe_fake import cards, setup
 from stripe_fake.api import Backend
 from stripe_fake.checkout import expire_due, line_items, pay_session
 from stripe_fake.connect import set_payouts
@@ -46,16 +46,22 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
     return web.Response(status=status, text=html, content_type="text/html")
 
 
-def _checkout_page(session: Obj, error: str | None = None) -> web.Response:
+def _summary(session: Obj) -> str:
+    if session["mode"] == "setup":
+        return '<p id="total">Save a card for later payments: nothing is charged now.</p>'
     items = "".join(
         f"<li>{escape(str(item['description']))} × {item['quantity']}: "
         f"{money(item['amount_total'], item['currency'])}</li>"
         for item in line_items(session)["data"]
     )
+    total = money(session["amount_total"], session["currency"])
+    return f'<ul>{items}</ul><p id="total">Total: {total}</p>'
+
+
+def _checkout_page(session: Obj, error: str | None = None) -> web.Response:
     alert = f'<p role="alert">{escape(error)}</p>' if error else ""
     body = (
-        f'<p>Test mode: stripe_fake</p><ul>{items}</ul><p id="total">Total: '
-        f"{money(session['amount_total'], session['currency'])}</p>{alert}"
+        f"<p>Test mode: stripe_fake</p>{_summary(session)}{alert}"
         '<form method="post"><label for="card">Card number</label>'
         f'<input id="card" name="card" inputmode="numeric" value="{cards.SUCCESS_CARD}">'
         '<label for="email">Email</label>'
@@ -91,14 +97,18 @@ async def _submit(backend: Backend, request: web.Request) -> web.Response:
     form = await request.post()
     if form.get("action") == "cancel":
         return _cancel(found)
+    card, email = str(form.get("card", "")), str(form.get("email", ""))
     try:
-        payment = pay_session(
-            backend.store, found["id"], str(form.get("card", "")), str(form.get("email", ""))
-        )
+        if found["mode"] == "setup":
+            saved = setup.save_card(backend.store, found["id"], card, email)
+            failure = saved.error
+        else:
+            payment = pay_session(backend.store, found["id"], card, email)
+            failure = None if payment.succeeded else str(payment.charge["failure_message"])
     except StripeFakeError as error:
         return _checkout_page(found, error.message)
-    if not payment.succeeded:
-        return _checkout_page(found, str(payment.charge["failure_message"]))
+    if failure is not None:
+        return _checkout_page(found, failure)
     success_url = found["success_url"]
     if success_url:
         raise web.HTTPSeeOther(location=success_url.replace("{CHECKOUT_SESSION_ID}", found["id"]))

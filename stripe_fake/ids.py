@@ -14,6 +14,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "charge": ("ch_", 24),
     "refund": ("re_", 24),
     "payment_method": ("pm_", 24),
+    "customer": ("cus_", 14),
+    "setup_intent": ("seti_", 24),
     "account": ("acct_", 16),
     "transfer": ("tr_", 24),
     "dispute": ("du_", 24),

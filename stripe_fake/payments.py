@@ -106,7 +106,8 @@ def _new_charge(store: Store, intent: Obj, payment_method: Obj, number: str) -> 
     )
 
 
-def _decline(store: Store, intent: Obj, charge: Obj, decline: cards.Decline) -> None:
+def decline_charge(store: Store, intent: Obj, charge: Obj, decline: cards.Decline) -> None:
+    """The card was declined: the charge failed, the PaymentIntent wants another method."""
     charge.update(
         amount_captured=0,
         captured=False,
@@ -137,6 +138,20 @@ def _decline(store: Store, intent: Obj, charge: Obj, decline: cards.Decline) -> 
     store.emit("payment_intent.payment_failed", intent)
 
 
+def new_payment_method(store: Store, digits: str, email: str | None) -> Obj:
+    """A card PaymentMethod for a test number (the number kept privately, as `_number`)."""
+    return store.create(
+        "payment_method",
+        billing_details={"email": email, "name": None},
+        card={"brand": cards.brand(digits), "last4": digits[-4:], "exp_month": 12},
+        created=store.now(),
+        customer=None,
+        livemode=False,
+        type="card",
+        _number=digits,
+    )
+
+
 def pay_with_card(store: Store, intent: Obj, number: str, email: str | None = None) -> Obj:
     """Confirm `intent` with a test card: its new charge (``status`` failed on a decline).
 
@@ -147,19 +162,21 @@ def pay_with_card(store: Store, intent: Obj, number: str, email: str | None = No
         raise unexpected_state(
             f"This PaymentIntent's status is {intent['status']}; it cannot be paid again."
         )
-    payment_method = store.create(
-        "payment_method",
-        billing_details={"email": email, "name": None},
-        card={"brand": cards.brand(digits), "last4": digits[-4:], "exp_month": 12},
-        created=store.now(),
-        livemode=False,
-        type="card",
-    )
+    return charge_method(store, intent, new_payment_method(store, digits, email))
+
+
+def charge_method(store: Store, intent: Obj, payment_method: Obj) -> Obj:
+    """Confirm `intent` with an existing card PaymentMethod: its new charge.
+
+    A method the harness told to decline its next charge (`_decline_next`, a decline
+    card's number) is declined as that card would be, once.
+    """
+    digits = str(payment_method["_number"])
     charge = _new_charge(store, intent, payment_method, digits)
     intent.update(latest_charge=charge["id"], payment_method=payment_method["id"])
-    decline = cards.DECLINES.get(digits)
+    decline = cards.DECLINES.get(str(payment_method.pop("_decline_next", digits)))
     if decline is not None:
-        _decline(store, intent, charge, decline)
+        decline_charge(store, intent, charge, decline)
         return charge
     intent["last_payment_error"] = None
     store.emit("charge.succeeded", charge)

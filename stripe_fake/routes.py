@@ -6,7 +6,7 @@ import stripe.params as p
 import stripe.params.checkout as sp
 from aiohttp import web
 
-from stripe_fake import balance, checkout, connect, disputes, payments, refunds
+from stripe_fake import balance, checkout, connect, disputes, payments, refunds, setup
 from stripe_fake.api import ApiRouter, Backend, render, retrieve
 from stripe_fake.errors import invalid, no_such
 from stripe_fake.params import Params, get_int, get_str, reject_unmodelled
@@ -16,8 +16,23 @@ PAGING = ("limit", "starting_after", "ending_before")
 
 
 def _create_session(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
-    session = checkout.create_session(backend.store, params, backend.base_url)
+    if params.get("mode") == "setup":
+        session = setup.create_setup_session(backend.store, params, backend.base_url)
+    else:
+        session = checkout.create_session(backend.store, params, backend.base_url)
     return render(backend, session, params)
+
+
+def _create_customer(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return render(backend, setup.create_customer(backend.store, params), params)
+
+
+def _create_intent(backend: Backend, params: Params, _match: dict[str, str]) -> Obj:
+    return render(backend, setup.create_intent(backend.store, params), params)
+
+
+def _detach_method(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
+    return render(backend, setup.detach_method(backend.store, match["id"], params), params)
 
 
 def _expire_session(backend: Backend, params: Params, match: dict[str, str]) -> Obj:
@@ -179,6 +194,14 @@ def add_api_routes(backend: Backend, app: web.Application) -> None:
         _session_line_items,
         sp.SessionListLineItemsParams,
     )
+    api.add("POST", "/v1/customers", _create_customer, p.CustomerCreateParams)
+    api.add("GET", "/v1/customers/{id}", retrieve("customer"), p.CustomerRetrieveParams)
+    api.add("GET", "/v1/setup_intents/{id}", retrieve("setup_intent"), p.SetupIntentRetrieveParams)
+    api.add("POST", "/v1/payment_intents", _create_intent, p.PaymentIntentCreateParams)
+    api.add(
+        "GET", "/v1/payment_methods/{id}", retrieve("payment_method"), p.PaymentMethodRetrieveParams
+    )
+    api.add("POST", "/v1/payment_methods/{id}/detach", _detach_method, p.PaymentMethodDetachParams)
     api.add(
         "GET",
         "/v1/payment_intents/{id}",

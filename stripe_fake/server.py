@@ -9,7 +9,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from stripe_fake import balance, checkout, connect, disputes, payments, refunds
+from stripe_fake import balance, cards, checkout, connect, disputes, payments, refunds, setup
 from stripe_fake.api import Backend, RequestRecord
 from stripe_fake.checkout import Payment
 from stripe_fake.hosted import add_hosted_routes
@@ -167,6 +167,21 @@ class StripeFake:
         payment = checkout.pay_session(self.store, session_id, card, email)
         await self.webhooks.settle()
         return payment
+
+    async def save_card(
+        self, session_id: str, card: str = "4242424242424242", *, email: str | None = None
+    ) -> setup.CardSaved:
+        """Save a test card on a setup-mode Checkout Session, then wait for the webhooks."""
+        saved = setup.save_card(self.store, session_id, card, email)
+        await self.webhooks.settle()
+        return saved
+
+    def decline_next_charge(self, payment_method_id: str, card: str = "4000000000009995") -> None:
+        """The bank declines the next charge of a saved card, as it would test card `card`."""
+        if card not in cards.DECLINES:
+            msg = f"{card} is not a decline test card"
+            raise ValueError(msg)
+        self.store.get("payment_method", payment_method_id)["_decline_next"] = card
 
     async def expire(self, session_id: str) -> Obj:
         """Expire an open Checkout Session now (``checkout.session.expired``)."""

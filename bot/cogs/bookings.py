@@ -17,10 +17,10 @@ from bot.flows.booking_manage import confirm_cancellation, reschedule_and_reply
 from bot.flows.confirm import Answer, ConfirmView
 from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.pay import booked_answer
-from bot.flows.series_buttons import DEFAULT_WEEKS, series_question
+from bot.flows.series_buttons import DEFAULT_WEEKS, move_question, series_question
 from bot.presenters.bookings import booking_choices, bookings_embed, counterpart
 from bot.replies import reply
-from marketplace.services import booking_views, bookings, onboarding, series
+from marketplace.services import booking_views, bookings, onboarding, series, series_moves
 
 
 class BookingCog(BotCog):
@@ -136,13 +136,23 @@ class BookingCog(BotCog):
         )
 
     @app_commands.command(name="reschedule", description="Move a session to a new time")
-    @app_commands.describe(booking="Which booking", when="The new time, e.g. 'Friday 5pm'")
+    @app_commands.describe(
+        booking="Which booking",
+        when="The new time, e.g. 'Friday 5pm'",
+        following="Also move the later weeks of its weekly series, by the same offset",
+    )
     @app_commands.guild_only()
-    async def reschedule(self, interaction: discord.Interaction, booking: int, when: str) -> None:
-        """Move the booking (or propose the time)."""
-        await reschedule_and_reply(
-            interaction, actor_of(interaction), booking, when, self.bot.services
-        )
+    async def reschedule(
+        self, interaction: discord.Interaction, booking: int, when: str, following: bool = False
+    ) -> None:
+        """Move the booking (or propose the time); with `following`, its later weeks too."""
+        actor, ctx = actor_of(interaction), self.bot.services
+        if following:
+            cmd = series_moves.MoveFollowing(actor, booking, when)
+            prompt, view = await move_question(cmd, ctx)
+            await reply(interaction, prompt, view=view, ephemeral=True)
+            return
+        await reschedule_and_reply(interaction, actor, booking, when, ctx)
 
     @cancel.autocomplete("booking")
     @reschedule.autocomplete("booking")

@@ -55,10 +55,21 @@ def cancellation_text(
     return texts.CANCEL_PREVIEW.format(subject=subject, start=ts(booking.start), outcome=result)
 
 
+HELD_LATER = frozenset({BookingState.REQUESTED, BookingState.CONFIRMED})
+"""A paid series' week in these states is held on the saved card shortly before it."""
+
+
 def payment_label(
-    booking: Booking, payment: Payment | None, *, locale: str = DEFAULT_LOCALE
+    booking: Booking,
+    payment: Payment | None,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    series_week: bool = False,
 ) -> str:
-    """The money side as both parties see it: "free", or the payment's state."""
+    """The money side as both parties see it: "free", or the payment's state.
+
+    A paid series' week not held yet says it will be, on the saved card.
+    """
     if booking.price is None:
         return texts.PAYMENT_FREE
     status = payment.status if payment else PaymentStatus.AWAITING_PAYMENT
@@ -67,6 +78,8 @@ def payment_label(
         key = "voided"  # an authorization let go: nothing was ever charged
     elif status is PaymentStatus.AWAITING_PAYMENT and booking.terminal:
         key = "unpaid"
+    elif status is PaymentStatus.AWAITING_PAYMENT and series_week and booking.state in HELD_LATER:
+        key = "series_later"
     return f"{texts.PAYMENT_LABELS[key]} ({format_money(booking.price, locale)})"
 
 
@@ -85,7 +98,7 @@ def booking_line(
     """
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
-    states = [payment_label(booking, payment, locale=locale)]
+    states = [payment_label(booking, payment, locale=locale, series_week=week is not None)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
         states.insert(0, STATE_LABELS.get(booking.state, booking.state))
     line = (
@@ -102,6 +115,22 @@ def booking_line(
     return line
 
 
+def series_groups(items: list[Booking], weeks: Mapping[int, SeriesPlace]) -> list[list[Booking]]:
+    """The bookings in order, a weekly series' listed weeks together where its first is."""
+    groups: list[list[Booking]] = []
+    by_series: dict[int, list[Booking]] = {}
+    for booking in items:
+        place = weeks.get(booking.booking_id)
+        if place is None or not place.series_id:
+            groups.append([booking])
+        elif place.series_id in by_series:
+            by_series[place.series_id].append(booking)
+        else:
+            by_series[place.series_id] = [booking]
+            groups.append(by_series[place.series_id])
+    return groups
+
+
 def bookings_embed(
     items: list[Booking],
     viewer_id: int,
@@ -116,12 +145,16 @@ def bookings_embed(
     """The `/bookings` card (amounts in the guild's `locale`); series weeks say their week."""
     title = texts.BOOKINGS_UPCOMING if upcoming else texts.BOOKINGS_PAST
     paid, weeks = payments or {}, series or {}
-    lines = [
-        booking_line(
-            b, viewer_id, names, paid.get(b.booking_id), locale, week=weeks.get(b.booking_id)
-        )
-        for b in items
-    ]
+    lines: list[str] = []
+    for group in series_groups(items, weeks):
+        if len(group) > 1:
+            lines.append(texts.SERIES_GROUP_LINE.format(count=len(group)))
+        lines += [
+            booking_line(
+                b, viewer_id, names, paid.get(b.booking_id), locale, week=weeks.get(b.booking_id)
+            )
+            for b in group
+        ]
     lines = lines or [texts.BOOKINGS_NONE]
     description = fit_joined(lines, EMBED_DESCRIPTION_MAX, "\n")
     embed = discord.Embed(title=title, description=description, colour=BRAND_COLOUR)

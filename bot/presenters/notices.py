@@ -13,7 +13,7 @@ import discord
 from bot import texts
 from bot.flows.booking_buttons import notice_view
 from bot.flows.group_buttons import claim_view
-from bot.flows.series_buttons import series_request_view
+from bot.flows.series_buttons import series_move_view, series_pay_view, series_request_view
 from bot.flows.survey import survey_view
 from bot.presenters.bookings import ts
 from bot.presenters.groups import group_cancelled_body, seat_offered_body
@@ -42,6 +42,7 @@ from marketplace.ports.notice_details import (
     RestrictedDetails,
     ScreeningWarningDetails,
     SeriesDetails,
+    SeriesPaymentDetails,
     VerificationRejectedDetails,
     VerificationSetDetails,
 )
@@ -186,6 +187,18 @@ def _series_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
     return lines
 
 
+def _pay_by_lines(notice: Notice) -> list[str]:
+    """Until when a paid series' week may still be paid."""
+    pay_by = _details(notice, SeriesPaymentDetails).pay_by
+    return [texts.SERIES_PAY_BY_LINE.format(pay_by=pay_by)] if pay_by.isdigit() else []
+
+
+def _payment_needed_key(notice: Notice) -> str:
+    reason = _details(notice, SeriesPaymentDetails).reason
+    key = f"series_payment_needed_{reason}"
+    return key if key in texts.NOTICE_BODIES else NoticeKind.SERIES_PAYMENT_NEEDED.value
+
+
 def _dispute_resolved_lines(notice: Notice, _booking: Booking, _locale: str) -> list[str]:
     details = _details(notice, DisputeResolvedDetails)
     return [texts.DISPUTE_RESULT.get(details.outcome, "").format(refund=details.refund)]
@@ -201,6 +214,10 @@ _KIND_LINES: dict[NoticeKind, Callable[[Notice, Booking, str], list[str]]] = {
     NoticeKind.SERIES_REQUESTED: _series_lines,
     NoticeKind.SERIES_CONFIRMED: _series_lines,
     NoticeKind.SERIES_CANCELLED: _series_lines,
+    NoticeKind.SERIES_MOVE_REQUESTED: _series_lines,
+    NoticeKind.SERIES_MOVED: _series_lines,
+    NoticeKind.SERIES_MOVE_DECLINED: _series_lines,
+    NoticeKind.SERIES_PAYMENT_NEEDED: lambda notice, _b, _l: _pay_by_lines(notice),
 }
 """The lines only some kinds of booking notice carry, by kind."""
 
@@ -212,6 +229,10 @@ def _view(notice: Notice, booking: Booking) -> discord.ui.View | None:
     if notice.kind is NoticeKind.SERIES_REQUESTED:
         series_id = _details(notice, SeriesDetails).series
         return series_request_view(booking.guild_id, int(series_id)) if series_id else None
+    if notice.kind is NoticeKind.SERIES_PAYMENT_NEEDED:
+        return series_pay_view(booking.guild_id, booking.booking_id)
+    if notice.kind is NoticeKind.SERIES_MOVE_REQUESTED:
+        return series_move_view(booking.guild_id, booking.booking_id)
     return notice_view(notice)
 
 
@@ -264,6 +285,7 @@ _BODY_VARIANTS: dict[NoticeKind, Callable[[Notice], str]] = {
     NoticeKind.CARD_DISPUTE_DECIDED: _dispute_decided_key,
     NoticeKind.NO_SHOW_RECORDED: _no_show_key,
     NoticeKind.QUEUE_SKIPPED: _skipped_key,
+    NoticeKind.SERIES_PAYMENT_NEEDED: _payment_needed_key,
 }
 """Kinds whose wording depends on their details or booking, with how to pick it."""
 

@@ -10,7 +10,20 @@ from marketplace.services.series import SeriesPlan
 
 def plan_text(plan: SeriesPlan, minutes: int, tutor_id: int, viewer_id: int) -> str:
     """The question before Confirm, then every week: booked, or skipped and why."""
-    lines = [texts.SERIES_CONFIRM.format(count=len(plan.bookable), minutes=minutes, tutor=tutor_id)]
+    head = texts.SERIES_CONFIRM.format(count=len(plan.bookable), minutes=minutes, tutor=tutor_id)
+    return _with_weeks(head, plan, viewer_id)
+
+
+def move_text(plan: SeriesPlan, booking_id: int, tutor_id: int, viewer_id: int) -> str:
+    """Before Confirm of "this and the following": each week's new time, or why it stays."""
+    head = texts.SERIES_MOVE_CONFIRM.format(
+        booking=booking_id, count=len(plan.bookable), tutor=tutor_id
+    )
+    return _with_weeks(head, plan, viewer_id)
+
+
+def _with_weeks(head: str, plan: SeriesPlan, viewer_id: int) -> str:
+    lines = [head]
     for planned in plan.weeks:
         start = planned.week.start
         if start is None:

@@ -21,6 +21,7 @@ PAYMENT_LABELS = {
     "failed": "💳 payment failed",
     "voided": "💳 hold released, nothing charged",
     "unpaid": "💳 not paid, nothing charged",
+    "series_later": "💳 held on the saved card shortly before",  # a paid series' later week
 }
 PAYMENT_FREE = "free"
 PAYOUTS_SETUP = (

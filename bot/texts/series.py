@@ -55,13 +55,11 @@ NOTICE_BODIES["series_cancelled"] = (
     "The weeks are below; the earlier ones stay booked."
 )
 SERIES_WEEK_TAG = " · 🔁 week {week} of {weeks}"
+SERIES_GROUP_LINE = "🔁 **Weekly series**: {count} of its weeks"
 SERIES_WEEKS_LINE = "**Weeks ({count}):** {starts}"
 
 CONFLICTS.update(
     {
-        "series_paid_not_yet": (
-            "Weekly series can't be paid for yet in this server. Book each week on its own."
-        ),
         "series_answered": "This series has been answered already, or its requests expired.",
         "not_a_series": (
             "That booking isn't part of a weekly series. Cancel it without `following`."
@@ -76,4 +74,75 @@ FIELD_PROBLEMS.update(
             "Try another time."
         ),
     }
+)
+
+# Paid series (issue 15 item 1): the card saved once, each week held before it.
+SERIES_SAVE_CARD_REPLY = (
+    "**{count} weekly sessions** are kept for you. Press **Save card** to save your card "
+    "once (nothing is charged now): the request then goes to <@{tutor}>, and each week is "
+    "held on your card {days} day(s) before it."
+)
+SERIES_SAVE_CARD_LABEL = "Save card"
+SERIES_PAY_LABEL = "Pay"
+SERIES_PAY_REPLY = "Pay for this week here (until <t:{pay_by}:F>):"
+NOTICE_TITLES["series_payment_needed"] = "💳 This week needs paying"
+NOTICE_BODIES["series_payment_needed_declined"] = (
+    "Your saved card was declined for this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to pay for it another way."
+)
+NOTICE_BODIES["series_payment_needed_authentication"] = (
+    "Your bank wants you to confirm this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to confirm it."
+)
+NOTICE_BODIES["series_payment_needed_no_card"] = (
+    "You have no saved card for this week's **{subject}** session with <@{other}>. "
+    "Press **Pay** to pay for it."
+)
+NOTICE_BODIES["series_payment_needed"] = NOTICE_BODIES["series_payment_needed_declined"]
+SERIES_PAY_BY_LINE = "**Pay by:** <t:{pay_by}:F> (<t:{pay_by}:R>), or this week is cancelled."
+NOTICE_TITLES["series_week_unpaid"] = "Weekly session cancelled: unpaid"
+NOTICE_BODIES["series_week_unpaid"] = (
+    "This week's **{subject}** session with <@{other}> wasn't paid in time, so it was "
+    "cancelled. Nothing was charged; the other weeks stay booked."
+)
+FORGET_CARD_DONE = (
+    "Your saved card was removed from this server. Later weeks of a weekly series will "
+    "ask you to pay each one with **Pay**."
+)
+FORGET_CARD_NONE = "You have no saved card in this server."
+FORGET_CARD_CONFIRM = (
+    "**Remove your saved card from this server?** It is detached at Stripe. Weeks of a "
+    "weekly series not yet paid will then each ask you to pay with **Pay**."
+)
+
+# Rescheduling "this and the following" weeks of a series.
+SERIES_MOVE_CONFIRM = (
+    "Move booking #{booking} and the later weeks of its series: **{count} weeks** move "
+    "(each keeps <@{tutor}>'s local time); the other side answers once for all of them."
+)
+SERIES_MOVE_PROPOSED = (
+    "Proposed new times for **{count} weeks**. I'll let you know when they answer."
+)
+SERIES_MOVED_REPLY = "Moved: **{count} weeks**. You both have the new times in your DMs."
+SERIES_MOVE_ACCEPTED = "Accepted: **{count} weeks** moved to their new times."
+SERIES_MOVE_DECLINED_REPLY = "Declined: the {count} weeks keep their times."
+NOTICE_TITLES["series_move_requested"] = "🕑 New times proposed for weekly sessions"
+NOTICE_BODIES["series_move_requested"] = (
+    "<@{other}> would like to move your weekly **{subject}** sessions from this week on. "
+    "The new times are below; accept or decline once for all of them."
+)
+NOTICE_TITLES["series_moved"] = "🕑 Weekly sessions moved"
+NOTICE_BODIES["series_moved"] = (
+    "Your weekly **{subject}** sessions with <@{other}> have new times from this week on "
+    "(below). Each keeps its reminders and space."
+)
+NOTICE_TITLES["series_move_declined"] = "Weekly sessions keep their times"
+NOTICE_BODIES["series_move_declined"] = (
+    "<@{other}> declined the new times for your weekly **{subject}** sessions; they stay "
+    "as they were."
+)
+SERIES_MOVE_ACCEPT_LABEL = "Accept all"
+SERIES_MOVE_DECLINE_LABEL = "Decline all"
+CONFLICTS["series_move_gap"] = (
+    "That time doesn't exist for this week (the clocks change then). Pick another time."
 )

@@ -87,6 +87,7 @@ class GuildPolicy:
     dispute_resolution_target_hours: int = 24
     chargeback_reverses_payout: bool = True
     referral_credit_minor: int = 500
+    series_authorize_days_before: int = 2  # a paid series' week is authorized this early
     # reviews
     review_edit_hours: int = 24
     min_reviews_for_rating: int = 3
@@ -183,6 +184,9 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         # A card dispute lost after the payout takes the tutor's share back from them.
         "chargeback_reverses_payout": SettingSpec(_K.BOOL, _G.MONEY),
         "referral_credit_minor": _int(_G.MONEY, 0, 100_000),
+        # A paid series' week is authorized off-session this many days before it (a card
+        # hold lasts 7 days, and the hold must cover the session's end).
+        "series_authorize_days_before": _int(_G.MONEY, 0, HOLD_WINDOW_DAYS - 1),
         "review_edit_hours": _int(_G.REVIEWS, 0, 720),
         "min_reviews_for_rating": _int(_G.REVIEWS, 1, 100),
         "recording_allowed": SettingSpec(_K.BOOL, _G.SAFETY),

@@ -57,6 +57,8 @@ class ActionKind(StrEnum):
     WEEKLY_REPORT = "weekly_report"  # Monday morning: the last week's report to report_channel
     SEAT_OFFER_ENDS = "seat_offer_ends"  # a waitlist offer's time is up: payload {"group": n}
     GROUP_MIN_SEATS = "group_min_seats"  # too few seats taken by now: call it off {"group": n}
+    AUTHORIZE_WEEK = "authorize_week"  # a paid series' week: hold it on the saved card
+    WEEK_PAY_DEADLINE = "week_pay_deadline"  # a paid series' week still unpaid: cancel it
 
 
 class ActionState(StrEnum):

@@ -47,17 +47,34 @@ def weekly_starts(first: datetime, weeks: int, zone: ZoneInfo) -> list[SeriesWee
     A local time that doesn't exist that week (a spring-forward gap) gives a week with
     the `DST_GAP` problem; one that happens twice (fall back) takes its first instant.
     """
-    local = first.astimezone(zone).replace(tzinfo=None)
-    found: list[SeriesWeek] = []
-    for index in range(check_weeks(weeks)):
-        wall = local + timedelta(weeks=index)
-        start = wall.replace(tzinfo=zone, fold=0)
-        round_trip = start.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        if round_trip != wall:
-            found.append(SeriesWeek(index, None, DST_GAP))
-        else:
-            found.append(SeriesWeek(index, start.astimezone(UTC)))
-    return found
+    local = _wall(first, zone)
+    return [_at_wall(i, local + timedelta(weeks=i), zone) for i in range(check_weeks(weeks))]
+
+
+def _wall(when: datetime, zone: ZoneInfo) -> datetime:
+    """`when` as the naive wall-clock time it is in `zone`."""
+    return when.astimezone(zone).replace(tzinfo=None)
+
+
+def _at_wall(index: int, wall: datetime, zone: ZoneInfo) -> SeriesWeek:
+    """Week `index` at the wall-clock time `wall` in `zone` (a gap: `DST_GAP`; twice: first)."""
+    start = wall.replace(tzinfo=zone, fold=0)
+    if _wall(start.astimezone(UTC), zone) != wall:
+        return SeriesWeek(index, None, DST_GAP)
+    return SeriesWeek(index, start.astimezone(UTC))
+
+
+def moved_weeks(
+    starts: list[datetime], old: datetime, new: datetime, zone: ZoneInfo
+) -> list[SeriesWeek]:
+    """Each start moved as `old` moves to `new`, by the same wall-clock offset in `zone`.
+
+    "This and the following": Thursday 16:00 moved to Friday 17:00 moves every later
+    Thursday 16:00 to that week's Friday 17:00, across a daylight-saving change too; a
+    moved time that doesn't exist that week gives the `DST_GAP` problem.
+    """
+    shift = _wall(new, zone) - _wall(old, zone)
+    return [_at_wall(i, _wall(start, zone) + shift, zone) for i, start in enumerate(starts)]
 
 
 def bookable_weeks(plan: list[SeriesWeek]) -> list[SeriesWeek]:
@@ -102,3 +119,32 @@ class SeriesPlace:
 
     week_number: int  # 1 for the first week
     weeks: int  # the weeks the series asked for
+    series_id: int = 0  # which series (`/bookings` lists a series' weeks together)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCard:
+    """A member's card saved at the payment provider for a paid series (one per guild).
+
+    `customer_id` is the provider's customer for this member in this guild, and
+    `payment_method_id` the card each week is authorized with, off-session.
+    """
+
+    guild_id: int
+    user_id: int
+    customer_id: str
+    payment_method_id: str
+    saved_at: datetime
+
+
+def authorize_at(start: datetime, days_before: int) -> datetime:
+    """When a paid series' week is authorized: `days_before` days before its start.
+
+    Stripe's card holds last 7 days, so a week is never authorized at booking time.
+    """
+    return start - timedelta(days=days_before)
+
+
+def pay_by(start: datetime, min_notice_minutes: int) -> datetime:
+    """Until when a paid series' week may still be paid: the guild's minimum notice."""
+    return start - timedelta(minutes=min_notice_minutes)

@@ -21,6 +21,8 @@ from marketplace.ports.payments import (
     CANCELED,
     REQUIRES_CAPTURE,
     SUCCEEDED,
+    CardSetupRequest,
+    CardSetupState,
     CheckoutRef,
     CheckoutRequest,
     DisputeState,
@@ -29,6 +31,7 @@ from marketplace.ports.payments import (
     PaymentGatewayError,
     PayoutAccount,
     PayoutTransfer,
+    SavedCardCharge,
     SessionState,
 )
 
@@ -245,6 +248,31 @@ class FreeGateway(PaymentGateway):
         if payout.amount.minor != 0:
             raise _refused("balance_insufficient", "free mode holds no money to transfer")
         return f"{FREE_PREFIX}tr_{self._next()}"
+
+    # Saved cards only serve paid series: in free mode a series is never paid for.
+
+    async def create_customer(self, member_ref: str, idempotency_key: str) -> str:
+        """Refused: free mode saves no cards."""
+        raise _refused("free_mode", "free mode saves no cards")
+
+    async def create_card_setup(
+        self, request: CardSetupRequest, idempotency_key: str
+    ) -> CheckoutRef:
+        """Refused: free mode saves no cards."""
+        raise _refused("free_mode", "free mode saves no cards")
+
+    async def card_setup(self, session_id: str) -> CardSetupState:
+        """Refused: there is no such session in free mode."""
+        raise _missing("checkout session", session_id)
+
+    async def authorize_saved_card(
+        self, charge: SavedCardCharge, idempotency_key: str
+    ) -> IntentState:
+        """Refused: free mode saves no cards."""
+        raise _refused("free_mode", "free mode saves no cards")
+
+    async def forget_card(self, payment_method_id: str) -> None:
+        """Nothing to detach in free mode."""
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -21,6 +21,8 @@ from stripe.params.checkout import SessionCreateParams
 from marketplace.logs import mark_logged
 from marketplace.metrics import Metrics
 from marketplace.ports.payments import (
+    CardSetupRequest,
+    CardSetupState,
     CheckoutRef,
     CheckoutRequest,
     DisputeState,
@@ -30,6 +32,7 @@ from marketplace.ports.payments import (
     PayoutAccount,
     PayoutTransfer,
     RefundState,
+    SavedCardCharge,
     SessionState,
     SessionStatus,
 )
@@ -237,6 +240,37 @@ def checkout_params(request: CheckoutRequest) -> SessionCreateParams:
     }
 
 
+def card_setup_params(request: CardSetupRequest) -> SessionCreateParams:
+    """The Checkout Session parameters that save a card for a paid series (setup mode)."""
+    metadata = {"series_id": str(request.series_id), "guild_id": str(request.guild_id)}
+    return {
+        "mode": "setup",
+        "customer": request.customer_id,
+        "currency": request.currency.lower(),
+        "setup_intent_data": {"metadata": metadata, "description": request.description},
+        "metadata": metadata,
+        "client_reference_id": f"series-{request.series_id}",
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "expires_at": _timestamp(request.expires_at),
+    }
+
+
+def card_setup_state(session: stripe.checkout.Session) -> CardSetupState:
+    """The port's view of a setup-mode Checkout Session (its SetupIntent expanded)."""
+    status = session.status if session.status in _SESSION_STATUSES else "open"
+    intent = _field(session, "setup_intent")
+    expanded = intent is not None and not isinstance(intent, str)
+    return CardSetupState(
+        session_id=session.id,
+        status=status,
+        setup_intent_id=_id_of(intent),
+        payment_method_id=_id_of(_field(intent, "payment_method")) if expanded else None,
+        customer_id=_id_of(_field(session, "customer")),
+        url=_field(session, "url"),
+    )
+
+
 class StripeGateway(PaymentGateway):
     """The PaymentGateway port on Stripe, or on anything answering at `api_base`.
 
@@ -303,10 +337,16 @@ class StripeGateway(PaymentGateway):
 
     async def create_checkout(self, request: CheckoutRequest, idempotency_key: str) -> CheckoutRef:
         """Create a Checkout Session (the same key returns the same session)."""
+        return await self._new_session("create_checkout", checkout_params(request), idempotency_key)
+
+    async def _new_session(
+        self, what: str, params: SessionCreateParams, idempotency_key: str
+    ) -> CheckoutRef:
+        """Create a Checkout Session; where to send the payer, and until when."""
         session = await self._call(
-            "create_checkout",
+            what,
             lambda: self._client.v1.checkout.sessions.create_async(
-                params=checkout_params(request), options=self._options(idempotency_key)
+                params=params, options=self._options(idempotency_key)
             ),
         )
         if not session.url:
@@ -409,6 +449,78 @@ class StripeGateway(PaymentGateway):
             ),
         )
         return refund.id
+
+    # --- saved cards (paid series) -----------------------------------------------------
+
+    async def create_customer(self, member_ref: str, idempotency_key: str) -> str:
+        """Create a Customer for one member of one guild (`member_ref` in its metadata)."""
+        customer = await self._call(
+            "create_customer",
+            lambda: self._client.v1.customers.create_async(
+                params={"metadata": {"member_ref": member_ref}},
+                options=self._options(idempotency_key),
+            ),
+        )
+        return customer.id
+
+    async def create_card_setup(
+        self, request: CardSetupRequest, idempotency_key: str
+    ) -> CheckoutRef:
+        """Create a Checkout Session in setup mode for the member's Customer."""
+        params = card_setup_params(request)
+        return await self._new_session("create_card_setup", params, idempotency_key)
+
+    async def card_setup(self, session_id: str) -> CardSetupState:
+        """Re-read a setup-mode session with its SetupIntent."""
+        session = await self._call(
+            "card_setup",
+            lambda: self._client.v1.checkout.sessions.retrieve_async(
+                session_id, params={"expand": ["setup_intent"]}
+            ),
+        )
+        return card_setup_state(session)
+
+    async def authorize_saved_card(
+        self, charge: SavedCardCharge, idempotency_key: str
+    ) -> IntentState:
+        """Create and confirm a manual-capture PaymentIntent off-session on the saved card.
+
+        Its metadata names the week as ``series_booking`` (not ``booking_id``): a webhook
+        about a declined attempt must not make it the booking's payment; a held one is
+        recorded by the caller from this answer.
+        """
+        metadata = {"series_booking": str(charge.booking_id), "guild_id": str(charge.guild_id)}
+        intent = await self._call(
+            "authorize_saved_card",
+            lambda: self._client.v1.payment_intents.create_async(
+                params={
+                    "amount": charge.amount.minor,
+                    "currency": charge.amount.currency.lower(),
+                    "customer": charge.customer_id,
+                    "payment_method": charge.payment_method_id,
+                    "off_session": True,
+                    "confirm": True,
+                    "capture_method": "manual",
+                    "description": charge.description,
+                    "transfer_group": charge.transfer_group,
+                    "metadata": metadata,
+                    "expand": _EXPAND_CHARGE,
+                },
+                options=self._options(idempotency_key),
+            ),
+        )
+        return await self._with_charge(intent)
+
+    async def forget_card(self, payment_method_id: str) -> None:
+        """Detach the PaymentMethod; one already detached (or unknown) is left alone."""
+        try:
+            await self._call(
+                "forget_card",
+                lambda: self._client.v1.payment_methods.detach_async(payment_method_id),
+            )
+        except PaymentGatewayError as error:
+            if error.kind != "invalid_request":
+                raise
 
     # --- card disputes --------------------------------------------------------------------
 

@@ -277,9 +277,22 @@ class GroupDetails(_TextDetails):
     reason: str = ""  # a call-off's: "tutor" or "too_few"
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesPaymentDetails(_TextDetails):
+    """A paid series' week the saved card could not pay: why, and the pay-by time.
+
+    `reason` is ``declined``, ``authentication`` (the bank wants the student) or
+    ``no_card`` (no saved card); `pay_by` is Unix seconds.
+    """
+
+    reason: str = ""
+    pay_by: str = ""
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
+    | SeriesPaymentDetails
     | CancelledDetails
     | ExpiredDetails
     | ReminderDetails

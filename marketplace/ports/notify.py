@@ -29,6 +29,7 @@ from marketplace.ports.notice_details import (
     RestrictedDetails,
     ScreeningWarningDetails,
     SeriesDetails,
+    SeriesPaymentDetails,
     VerificationRejectedDetails,
     VerificationSetDetails,
 )
@@ -73,6 +74,11 @@ class NoticeKind(StrEnum):
     SERIES_CANCELLED = "series_cancelled"  # to both: a week and the ones after it, cancelled
     SEAT_OFFERED = "seat_offered"  # to the first on a group's waitlist: Claim seat, until when
     GROUP_CANCELLED = "group_cancelled"  # to the tutor and every seat: the group is off
+    SERIES_PAYMENT_NEEDED = "series_payment_needed"  # to the student: the card failed, Pay
+    SERIES_WEEK_UNPAID = "series_week_unpaid"  # to both: a week unpaid in time, cancelled
+    SERIES_MOVE_REQUESTED = "series_move_requested"  # to the other side: Accept / Decline all
+    SERIES_MOVED = "series_moved"  # to both: this week and the following moved
+    SERIES_MOVE_DECLINED = "series_move_declined"  # to whoever proposed the series' move
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,10 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SERIES_CANCELLED: SeriesDetails,
     NoticeKind.SEAT_OFFERED: GroupDetails,
     NoticeKind.GROUP_CANCELLED: GroupDetails,
+    NoticeKind.SERIES_PAYMENT_NEEDED: SeriesPaymentDetails,
+    NoticeKind.SERIES_MOVE_REQUESTED: SeriesDetails,
+    NoticeKind.SERIES_MOVED: SeriesDetails,
+    NoticeKind.SERIES_MOVE_DECLINED: SeriesDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

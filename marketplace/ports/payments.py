@@ -83,6 +83,56 @@ class CheckoutRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class CardSetupRequest:
+    """A hosted checkout in setup mode: it saves a card for a paid series, charging nothing.
+
+    `customer_id` is the member's provider customer; `currency` the guild's (Stripe asks
+    for it in setup mode); `expires_at` as for `CheckoutRequest`.
+    """
+
+    series_id: int
+    guild_id: int
+    customer_id: str
+    currency: str
+    description: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardSetupState:
+    """A card-saving checkout as the provider sees it now.
+
+    Once ``complete``, `payment_method_id` is the saved card (from its SetupIntent,
+    `setup_intent_id`) and `customer_id` the customer it is attached to.
+    """
+
+    session_id: str
+    status: SessionStatus
+    setup_intent_id: str | None
+    payment_method_id: str | None
+    customer_id: str | None
+    url: str | None = None  # while open, so reopening the link resumes it
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCardCharge:
+    """One week of a paid series authorized off-session with the member's saved card.
+
+    Always a manual-capture hold of `amount`; `transfer_group` as for a checkout.
+    """
+
+    booking_id: int
+    guild_id: int
+    amount: Money
+    customer_id: str
+    payment_method_id: str
+    description: str
+    transfer_group: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutRef:
     """A created checkout: where to send the payer, and until when it is open.
 
@@ -348,6 +398,34 @@ class PaymentGateway(Protocol):
         Refused before the account can receive transfers
         (`PayoutAccount.can_receive_transfers`).
         """
+        ...
+
+    async def create_customer(self, member_ref: str, idempotency_key: str) -> str:
+        """Make a provider customer for one member of one guild; return its id."""
+        ...
+
+    async def create_card_setup(
+        self, request: CardSetupRequest, idempotency_key: str
+    ) -> CheckoutRef:
+        """Open a hosted checkout that saves a card (setup mode; nothing is charged)."""
+        ...
+
+    async def card_setup(self, session_id: str) -> CardSetupState:
+        """Re-read a card-saving checkout, with the card it saved once complete."""
+        ...
+
+    async def authorize_saved_card(
+        self, charge: SavedCardCharge, idempotency_key: str
+    ) -> IntentState:
+        """Hold `charge.amount` on the saved card, off-session (manual capture).
+
+        A decline, or a card that needs its holder (``authentication_required``), raises
+        `PaymentGatewayError` of kind ``card``: the student must pay themselves.
+        """
+        ...
+
+    async def forget_card(self, payment_method_id: str) -> None:
+        """Detach a saved card from its customer (one already detached is fine)."""
         ...
 
     async def close(self) -> None:

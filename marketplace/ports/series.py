@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from marketplace.domain.series import BookingSeries, SeriesMembership, SeriesPlace
@@ -33,4 +34,16 @@ class SeriesRepository(Protocol):
 
     async def places(self, booking_ids: Sequence[int]) -> dict[int, SeriesPlace]:
         """For each of these bookings that is a series week, which week of how many."""
+        ...
+
+    async def set_card_setup(self, series_id: int, session_id: str, now: datetime) -> None:
+        """Record the checkout (setup mode) that saves the card for a paid series."""
+        ...
+
+    async def card_setup(self, series_id: int) -> str | None:
+        """The series' card-saving checkout session id (None: none opened yet)."""
+        ...
+
+    async def series_of_setup(self, session_id: str) -> int | None:
+        """Which series a card-saving checkout session is for (None: not ours)."""
         ...

@@ -41,6 +41,7 @@ from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
 from marketplace.ports.reviews import ReviewRepository
+from marketplace.ports.saved_cards import SavedCardRepository
 from marketplace.ports.scheduled import ScheduledActions
 from marketplace.ports.series import SeriesRepository
 from marketplace.ports.spaces import BookingChannels, SpaceRepository
@@ -216,6 +217,11 @@ class UnitOfWork(Protocol):
     @property
     def groups(self) -> GroupRepository:
         """Group sessions, their seats' count and their waitlists, inside this transaction."""
+        ...
+
+    @property
+    def saved_cards(self) -> SavedCardRepository:
+        """Members' provider customers and saved cards, inside this transaction."""
         ...
 
     @property

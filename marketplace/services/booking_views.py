@@ -11,7 +11,7 @@ from marketplace.domain.errors import InputError, Problem
 from marketplace.domain.payment import Payment
 from marketplace.domain.series import SeriesPlace
 from marketplace.formatting import DEFAULT_LOCALE, guild_locale
-from marketplace.services import payments
+from marketplace.services import payments, series_payments
 from marketplace.services.actor import Actor
 from marketplace.services.availability import open_slots
 from marketplace.services.bookings import bookable_tutor
@@ -85,15 +85,22 @@ async def list_rows(command: ListBookings, ctx: ServiceContext) -> BookingList:
         policy = await uow.guilds.policy(actor.guild_id)
         rows: list[BookingListRow] = []
         issued = False
+        series = await uow.series.places([x.booking.booking_id for x in linked])
         for x in linked:
             actions = allowed_actions(x.booking, actor.user_id, now)
+            payable = Action.PAY in actions or (
+                x.booking.booking_id in series
+                and x.booking.student_id == actor.user_id
+                and series_payments.week_needs_paying(
+                    x.booking, paid.get(x.booking.booking_id), policy, now
+                )
+            )
             token = x.pay_token
-            if Action.PAY in actions and x.has_payment and token is None:
+            if payable and x.has_payment and token is None:
                 token = await payments.issue_link(uow, x.booking, now)
                 issued = True
-            url = ctx.link(f"/checkout/{token}") if token and Action.PAY in actions else None
+            url = ctx.link(f"/checkout/{token}") if token and payable else None
             rows.append(BookingListRow(x.booking, actions, x.space_text_id, url))
-        series = await uow.series.places([x.booking.booking_id for x in linked])
         if issued:
             await uow.commit()
     bookings = [x.booking for x in linked]

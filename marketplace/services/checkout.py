@@ -18,13 +18,14 @@ from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.money import Quote
 from marketplace.domain.payment import Payment, PaymentStatus
 from marketplace.domain.policy import GuildPolicy
+from marketplace.domain.series import pay_by
 from marketplace.ports import (
     CheckoutRequest,
     PaymentGateway,
     PaymentGatewayError,
     UnitOfWork,
 )
-from marketplace.services import payments
+from marketplace.services import payments, series_payments
 from marketplace.services.actor import OnBooking
 from marketplace.services.context import ServiceContext, guild_booking
 
@@ -51,10 +52,16 @@ class CheckoutPage:
     refunded_minor: int
     policy: GuildPolicy
     now: datetime
+    week_pay_by: datetime | None = None
+    """A paid series' week its saved card did not pay: payable until then (min notice)."""
+    saves_card: bool = False
+    """A paid series still awaiting its card: Pay saves the card (setup mode), once."""
 
     @property
     def payable(self) -> bool:
         """Whether Pay may open the hosted checkout now."""
+        if self.week_pay_by is not None:
+            return self.now < self.week_pay_by
         return (
             self.booking.state is BookingState.AWAITING_PAYMENT
             and self.now < self.booking.expires_at
@@ -97,7 +104,22 @@ async def checkout_page(token: str, ctx: ServiceContext) -> CheckoutPage:
             refunded_minor=_given_back(payment),
             policy=policy,
             now=now,
+            week_pay_by=await _week_pay_by(uow, booking, payment, policy),
+            saves_card=booking.state is BookingState.AWAITING_PAYMENT
+            and await series_payments.paid_series_of(uow, booking) is not None,
         )
+
+
+async def _week_pay_by(
+    uow: UnitOfWork, booking: Booking, payment: Payment, policy: GuildPolicy
+) -> datetime | None:
+    """Until when a paid series' week still unpaid after its request may be paid by link."""
+    unpaid = not (payment.authorized or payment.voided)
+    if booking.state not in series_payments.HELD_WHILE or not unpaid:
+        return None
+    if await series_payments.paid_series_of(uow, booking) is None:
+        return None
+    return pay_by(booking.start, policy.min_notice_minutes)
 
 
 def _given_back(payment: Payment) -> int:
@@ -120,6 +142,12 @@ async def start_checkout(token: str, ctx: ServiceContext) -> str:
         raise ConflictError("checkout_closed")
     gateway = _gateway(ctx)
     booking = page.booking
+    wanted = booking.created_at + payments.CHECKOUT_SESSION_LIFETIME
+    if page.week_pay_by is not None:  # a series' week, paid by link long after booking
+        wanted = min(ctx.clock.now() + payments.CHECKOUT_SESSION_LIFETIME, page.week_pay_by)
+    expires_at = checkout_expires_at(wanted, ctx.clock.now())
+    if page.saves_card:
+        return await _card_setup(page, token, expires_at, ctx)
     async with ctx.uow(read_only=True) as uow:
         session_id, _intent = await uow.payments.refs(booking.booking_id)
     try:
@@ -138,9 +166,7 @@ async def start_checkout(token: str, ctx: ServiceContext) -> str:
                 capture="manual",
                 success_url=ctx.link(f"/checkout/{token}/done"),
                 cancel_url=ctx.link(f"/checkout/{token}"),
-                expires_at=checkout_expires_at(
-                    booking.created_at + payments.CHECKOUT_SESSION_LIFETIME, ctx.clock.now()
-                ),
+                expires_at=expires_at,
                 transfer_group=f"booking_{booking.booking_id}",
             ),
             idempotency_key=f"booking-{booking.booking_id}-checkout",
@@ -152,6 +178,23 @@ async def start_checkout(token: str, ctx: ServiceContext) -> str:
         await uow.payments.set_refs(booking.booking_id, ref.session_id, ref.payment_intent_id)
         await uow.commit()
     return ref.url
+
+
+async def _card_setup(
+    page: CheckoutPage, token: str, expires_at: datetime, ctx: ServiceContext
+) -> str:
+    """A paid series awaiting its card: the checkout that saves it (setup mode)."""
+    links = series_payments.CardSetupLinks(
+        success_url=ctx.link(f"/checkout/{token}/done"),
+        cancel_url=ctx.link(f"/checkout/{token}"),
+        expires_at=expires_at,
+        description=f"Weekly sessions: {_description(page)}",
+    )
+    try:
+        return await series_payments.start_card_setup(page.booking, links, ctx)
+    except PaymentGatewayError as error:
+        log.warning("card setup for booking %s failed: %s", page.booking.booking_id, error.code)
+        raise ConflictError("payment_unavailable") from error
 
 
 def _description(page: CheckoutPage) -> str:
@@ -175,11 +218,34 @@ async def sync_booking(booking_id: int, ctx: ServiceContext) -> None:
     ctx.after_commit()
 
 
+async def paid_before_closing(
+    booking_id: int, ctx: ServiceContext, states: frozenset[BookingState]
+) -> bool:
+    """Close the booking's open checkout before giving up on its payment; True: it was paid.
+
+    Only while the booking is in one of `states`; a checkout found complete is recorded.
+    """
+    gateway = ctx.gateway
+    async with ctx.uow(read_only=True) as uow:
+        booking = await uow.bookings.get(booking_id)
+        session_id, _intent = await uow.payments.refs(booking_id)
+    if gateway is None or session_id is None or booking is None:
+        return False
+    if booking.state not in states:
+        return False
+    state = await gateway.expire_checkout(session_id)
+    if state.status != "complete":
+        return False
+    await sync_booking(booking_id, ctx)
+    return True
+
+
 async def returned(token: str, ctx: ServiceContext) -> CheckoutPage:
     """The success page: record the payment at once (webhooks may lag), then show it."""
     page = await checkout_page(token, ctx)
     try:
         await sync_booking(page.booking.booking_id, ctx)
+        await series_payments.sync_card_setup(page.booking, ctx)
     except PaymentGatewayError as error:
         log.warning("sync after checkout failed: %s", error.code)
         return page

@@ -34,6 +34,7 @@ from marketplace.services import (
     money_jobs,
     payments,
     scheduling,
+    series_jobs,
     session_messages,
     spaces,
     weekly_report,
@@ -122,6 +123,10 @@ class Handlers:
                 action, self.ctx
             ),
             ActionKind.GROUP_MIN_SEATS: lambda action: groups.min_seats_job(action, self.ctx),
+            ActionKind.AUTHORIZE_WEEK: lambda action: series_jobs.authorize_week(action, self.ctx),
+            ActionKind.WEEK_PAY_DEADLINE: lambda action: series_jobs.week_pay_deadline(
+                action, self.ctx
+            ),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:
@@ -313,19 +318,9 @@ class Handlers:
 
     async def _paid_at_the_last_minute(self, booking_id: int) -> bool:
         """Close an unpaid checkout before expiring its booking; True if it was paid."""
-        gateway = self.ctx.gateway
-        async with self.ctx.uow(read_only=True) as uow:
-            booking = await uow.bookings.get(booking_id)
-            session_id, _intent = await uow.payments.refs(booking_id)
-        if gateway is None or session_id is None or booking is None:
-            return False
-        if booking.state is not BookingState.AWAITING_PAYMENT:
-            return False
-        state = await gateway.expire_checkout(session_id)
-        if state.status != "complete":
-            return False
-        await checkout.sync_booking(booking_id, self.ctx)
-        return True
+        return await checkout.paid_before_closing(
+            booking_id, self.ctx, frozenset({BookingState.AWAITING_PAYMENT})
+        )
 
     async def refresh_next_slot(self, action: ClaimedAction) -> HandlerResult:
         """The cached next slot is about to pass: recompute it (and schedule the next refresh)."""

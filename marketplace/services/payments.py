@@ -92,19 +92,25 @@ def capture_deadline(payment_created: datetime, policy: GuildPolicy) -> datetime
 
 
 async def capture_if_far(
-    uow: UnitOfWork, booking: Booking, policy: GuildPolicy, now: datetime
+    uow: UnitOfWork,
+    booking: Booking,
+    policy: GuildPolicy,
+    now: datetime,
+    *,
+    held_since: datetime | None = None,
 ) -> None:
     """A confirmed booking ending after the hold window is captured now and held.
 
     Run when the booking is confirmed and whenever it moves (rescheduling keeps the
     payment, so a move past the window captures it then). A hold that may wait is still
     captured at the window's end if the session has not been settled by then, so the
-    card network never drops it.
+    card network never drops it. `held_since` is when a hold taken long after the
+    booking was made (a paid series' week, authorized days before it) began.
     """
     payment = await uow.payments.get(booking.booking_id)
     if payment is None or payment.captured or payment.voided or not payment.authorized:
         return
-    deadline = capture_deadline(booking.created_at, policy)
+    deadline = capture_deadline(held_since or booking.created_at, policy)
     if booking.end > deadline:
         await _schedule_move(uow, booking, {"capture_all": True}, "hold-window", now)
     else:
@@ -249,6 +255,8 @@ async def apply_observed(
         booking = await card_holds.hold_lapsed(uow, booking, policy, now)
     if newly_held and booking.state is BookingState.AWAITING_PAYMENT:
         booking = await _payment_arrived(uow, booking, policy, now, intent.capture_before)
+    elif newly_held and booking.state is BookingState.CONFIRMED:  # a paid series' week
+        await capture_if_far(uow, booking, policy, now, held_since=now)
     elif newly_held and booking.terminal:  # paid after it expired or was cancelled
         await release_hold(uow, booking, policy, now, tag="late-payment")
         to = booking.student_id

@@ -54,6 +54,7 @@ from typing import Any
 
 from marketplace.domain.errors import ConflictError
 from marketplace.ports.privacy import PrivacyRepository, Record
+from marketplace.services import series_payments
 from marketplace.services.actor import Actor, ByActor
 from marketplace.services.context import ServiceContext
 
@@ -165,15 +166,20 @@ class DeleteMyData(ByActor):
 async def delete(command: DeleteMyData, ctx: ServiceContext) -> PrivacyDeletion:
     """Erase or anonymise the caller's data in this guild, in one transaction.
 
+    A card saved for a paid series is detached at Stripe first (`series_payments`).
     Bookings, payments and ledger rows stay (ids and amounts). Audited as
     `privacy.delete` with row counts only; nothing is recorded when nothing changed.
     """
     actor = command.actor
     now = ctx.clock.now()
+    await check_deletable(actor, ctx)
+    card_forgotten = await series_payments.forget_card(series_payments.ForgetCard(actor), ctx)
     async with ctx.uow() as uow:
         await _refuse_obstacles(uow.privacy, actor, now)
         counts = await uow.privacy.erase(actor.guild_id, actor.user_id, ANONYMOUS_NAME)
         changed = {name: n for name, n in counts.items() if n}
+        if card_forgotten:
+            changed["saved_payment_method"] = 1
         if not changed:
             return PrivacyDeletion(erased=False, rows_changed=0)
         await uow.audit.record(

@@ -14,7 +14,7 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.errors import ConflictError
 from marketplace.domain.policy import GuildPolicy
 from marketplace.ports import NoticeKind, UnitOfWork
-from marketplace.services import payments, scheduling
+from marketplace.services import payments, scheduling, series_payments
 from marketplace.services.actor import OnBooking
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import (
@@ -78,22 +78,35 @@ async def reschedule(command: RescheduleBooking, ctx: ServiceContext) -> Booking
             actor, booking.tutor_id, 0, when=None if start else str(when), start=start
         )
         new_start = await start_of(uow, cmd, policy, now)
-        minutes = int((booking.end - booking.start).total_seconds() // 60)
-        new_end = validate_booking_time(new_start, minutes, now, policy)
-        await ensure_free(uow, booking, start=new_start, end=new_end, policy=policy, now=now)
-        exclude = booking.booking_id
-        if await uow.bookings.student_clash(
-            booking.guild_id, booking.student_id, new_start, new_end, exclude
-        ):
-            raise ConflictError("student_busy")
-        await ensure_within_caps(uow, replace(booking, start=new_start, end=new_end), policy)
-        tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
-        instant = by is Party.STUDENT and tutor is not None and tutor.instant_booking
+        new_end = await check_new_time(uow, booking, new_start, policy, now)
+        instant = await moves_at_once(uow, booking, by)
         booking, _ = booking.request_reschedule(new_start, new_end, by, now, instant=instant)
-        await _after_time_change(uow, booking, policy, now, moved=instant, proposer=by)
+        await after_time_change(uow, booking, policy, now, moved=instant, proposer=by)
         await uow.commit()
     ctx.after_commit()
     return booking
+
+
+async def check_new_time(
+    uow: UnitOfWork, booking: Booking, new_start: datetime, policy: GuildPolicy, now: datetime
+) -> datetime:
+    """Every check a move to `new_start` must pass (same length); the new end."""
+    minutes = int((booking.end - booking.start).total_seconds() // 60)
+    new_end = validate_booking_time(new_start, minutes, now, policy)
+    await ensure_free(uow, booking, start=new_start, end=new_end, policy=policy, now=now)
+    exclude = booking.booking_id
+    if await uow.bookings.student_clash(
+        booking.guild_id, booking.student_id, new_start, new_end, exclude
+    ):
+        raise ConflictError("student_busy")
+    await ensure_within_caps(uow, replace(booking, start=new_start, end=new_end), policy)
+    return new_end
+
+
+async def moves_at_once(uow: UnitOfWork, booking: Booking, by: Party) -> bool:
+    """A student's move of an instant-booking tutor's session needs no answer."""
+    tutor = await uow.tutors.get(booking.guild_id, booking.tutor_id)
+    return by is Party.STUDENT and tutor is not None and tutor.instant_booking
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +144,13 @@ async def answer_reschedule(command: AnswerReschedule, ctx: ServiceContext) -> B
                     now=now,
                 )
             booking, _ = booking.accept_reschedule(by, now)
-            await _after_time_change(uow, booking, policy, now, moved=True, proposer=None)
+            await after_time_change(uow, booking, policy, now, moved=True, proposer=None)
         await uow.commit()
     ctx.after_commit()
     return booking
 
 
-async def _after_time_change(
+async def after_time_change(
     uow: UnitOfWork,
     booking: Booking,
     policy: GuildPolicy,
@@ -145,16 +158,23 @@ async def _after_time_change(
     *,
     moved: bool,
     proposer: Party | None,
+    tell: bool = True,
 ) -> None:
+    """Store a move (or a proposal) and what follows from it, inside the caller's work.
+
+    Without `tell` nobody is told: a series' move tells both once for all its weeks.
+    """
     await uow.bookings.save(booking, timedelta(minutes=policy.buffer_minutes), now)
     if moved:
         await scheduling.drop_booking_work(uow, booking, now)
         await scheduling.close_space_soon(uow, booking, now)
         await scheduling.schedule_reminders(uow, booking, policy)
         await payments.capture_if_far(uow, booking, policy, now)
-        await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
+        await series_payments.reschedule_week_work(uow, booking, policy, now)
+        if tell:
+            await scheduling.notify_both(uow, booking, NoticeKind.BOOKING_RESCHEDULED, now)
         await refresh_next_slot(uow, booking.guild_id, booking.tutor_id, policy, now)
-    else:
+    elif tell:
         other = booking.student_id if proposer is Party.TUTOR else booking.tutor_id
         await scheduling.notify(
             uow, booking, NoticeKind.RESCHEDULE_REQUESTED, other, now, about=booking.proposed_start

@@ -6,8 +6,8 @@ booking of its own, sharing one answer deadline) and sends the tutor one request
 `accept` and `decline` answer every week still waiting. Afterwards each week lives its
 own life: reminders, space, attendance, review, cancel and reschedule.
 
-Paid series (the card saved once, each week authorized two days before) are not built
-yet: in a paid server a series is refused with a clear message.
+In a paid server each week is a booking with its own payment, awaiting the card: the
+student saves it once and each week is authorized shortly before it (`series_payments`).
 """
 
 from __future__ import annotations
@@ -108,8 +108,6 @@ async def _plan_in(
         except DomainError as refusal:
             planned.append((PlannedWeek(week, refusal), None))
             continue
-        if draft.price is not None:
-            raise ConflictError("series_paid_not_yet")
         planned.append((PlannedWeek(week), draft))
     _refuse_if_nothing_fits(planned)
     return planned
@@ -156,10 +154,12 @@ async def book(cmd: BookSeries, ctx: ServiceContext) -> SeriesBooked:
         for week, draft in drafts:
             booking = await uow.bookings.add(replace(draft.booking, expires_at=deadline), buffer)
             await uow.series.add_week(series.series_id, booking.booking_id, week.week.index)
+            if draft.price is not None:
+                await payments.open_payment(uow, booking, draft.price, policy, now)
             if cmd.book.channel_id is not None:
                 await uow.booking_channels.remember(booking.booking_id, cmd.book.channel_id)
             booked.append(booking)
-        await _announce(uow, series, booked, policy, now)
+        await announce(uow, series, booked, policy, now)
         await refresh_next_slot(uow, actor.guild_id, cmd.book.tutor_id, policy, now)
         await uow.commit()
     ctx.after_commit()
@@ -172,16 +172,22 @@ def _details(series: BookingSeries, weeks: list[Booking]) -> SeriesDetails:
     return SeriesDetails(series=str(series.series_id), count=str(len(weeks)), starts=starts)
 
 
-async def _announce(
+async def announce(
     uow: UnitOfWork,
     series: BookingSeries,
     booked: list[Booking],
     policy: GuildPolicy,
     now: datetime,
 ) -> None:
-    """One request to the tutor (or, with instant booking, one confirmation to both)."""
+    """One request to the tutor (or, with instant booking, one confirmation to both).
+
+    A paid series' weeks still awaiting the card are not announced: the tutor hears of
+    them once the card is saved (`series_payments`).
+    """
     first = booked[0]
     details = _details(series, booked)
+    if first.state is BookingState.AWAITING_PAYMENT:
+        return
     if first.state is BookingState.CONFIRMED:
         work = [action for booking in booked for action in scheduling.reminders(booking, policy)]
         work += scheduling.notices_to_both(first, NoticeKind.SERIES_CONFIRMED, now, details)

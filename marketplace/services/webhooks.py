@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from marketplace.ports import IntentState, PaymentGateway, ProviderEvent
-from marketplace.services import card_disputes, payments
+from marketplace.services import card_disputes, payments, series_payments
 from marketplace.services.context import ServiceContext
 from marketplace.services.event_results import EventResult, first_time
 
@@ -95,6 +95,17 @@ async def handle_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult
     return await _payment_event(event, ctx)
 
 
+async def _card_setup_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult:
+    """A card-saving checkout (a paid series) completed or expired: re-read it once."""
+    _gateway(ctx)
+    async with ctx.uow(read_only=True) as uow:
+        if await uow.webhook_events.handled(event.event_id):
+            return EventResult("duplicate")
+    if event.type != "checkout.session.completed":
+        return await _only_record(event, ctx, "a card setup that did not complete")
+    return await series_payments.card_saved(event.object_id, ctx, event)
+
+
 async def _only_record(event: ProviderEvent, ctx: ServiceContext, why: str) -> EventResult:
     async with ctx.uow() as uow:
         first = await uow.webhook_events.first_time(
@@ -122,6 +133,8 @@ async def _booking_for(event: ProviderEvent, ctx: ServiceContext) -> tuple[int |
 
 
 async def _payment_event(event: ProviderEvent, ctx: ServiceContext) -> EventResult:
+    if event.object_type == "checkout.session" and event.data.get("mode") == "setup":
+        return await _card_setup_event(event, ctx)
     gateway = _gateway(ctx)
     async with ctx.uow(read_only=True) as uow:
         if await uow.webhook_events.handled(event.event_id):

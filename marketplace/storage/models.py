@@ -1037,6 +1037,45 @@ class SeriesBookingRow(Base):
     week_index: Mapped[int] = mapped_column(Integer)
 
 
+class SeriesCardSetupRow(Base):
+    """The checkout (in setup mode) that saves the student's card for a paid series."""
+
+    __tablename__ = "series_card_setup"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("booking_series.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime]
+
+
+class PaymentCustomerRow(Base):
+    """A member's customer at the payment provider, one per guild (paid series)."""
+
+    __tablename__ = "payment_customer"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime]
+
+
+class SavedPaymentMethodRow(Base):
+    """The card a member saved for a paid series' weekly authorizations (one per guild)."""
+
+    __tablename__ = "saved_payment_method"
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255))
+    payment_method_id: Mapped[str] = mapped_column(String(255))
+    saved_at: Mapped[datetime]
+
+
 class SubjectDemandRow(Base):
     """How often a subject was searched on one local day, and how often in vain.
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from marketplace.domain.series import BookingSeries, SeriesMembership, SeriesPlace
-from marketplace.storage.models import BookingSeriesRow, SeriesBookingRow
+from marketplace.domain.series import BookingSeries, SavedCard, SeriesMembership, SeriesPlace
+from marketplace.storage.models import (
+    BookingSeriesRow,
+    PaymentCustomerRow,
+    SavedPaymentMethodRow,
+    SeriesBookingRow,
+    SeriesCardSetupRow,
+)
 from marketplace.storage.sql_repository import SqlRepository, from_row
 
 
@@ -66,8 +73,73 @@ class SqlSeriesRepository(SqlRepository):
         if not booking_ids:
             return {}
         rows = await self._session.execute(
-            select(SeriesBookingRow.booking_id, SeriesBookingRow.week_index, BookingSeriesRow.weeks)
+            select(
+                SeriesBookingRow.booking_id, SeriesBookingRow.week_index,
+                BookingSeriesRow.weeks, SeriesBookingRow.series_id,
+            )
             .join(BookingSeriesRow, BookingSeriesRow.id == SeriesBookingRow.series_id)
             .where(SeriesBookingRow.booking_id.in_(list(booking_ids)))
+        )  # fmt: skip
+        return {
+            booking_id: SeriesPlace(index + 1, weeks, series_id)
+            for booking_id, index, weeks, series_id in rows
+        }
+
+    async def set_card_setup(self, series_id: int, session_id: str, now: datetime) -> None:
+        await self._put(
+            SeriesCardSetupRow, {"series_id": series_id},
+            {"session_id": session_id, "created_at": now},
+        )  # fmt: skip
+
+    async def card_setup(self, series_id: int) -> str | None:
+        return await self._session.scalar(
+            select(SeriesCardSetupRow.session_id).where(SeriesCardSetupRow.series_id == series_id)
         )
-        return {booking_id: SeriesPlace(index + 1, weeks) for booking_id, index, weeks in rows}
+
+    async def series_of_setup(self, session_id: str) -> int | None:
+        return await self._session.scalar(
+            select(SeriesCardSetupRow.series_id).where(SeriesCardSetupRow.session_id == session_id)
+        )
+
+
+class SqlSavedCards(SqlRepository):
+    """Provider customers and saved cards, keyed by guild and member."""
+
+    async def customer(self, guild_id: int, user_id: int) -> str | None:
+        return await self._session.scalar(
+            select(PaymentCustomerRow.customer_id).where(
+                PaymentCustomerRow.guild_id == guild_id, PaymentCustomerRow.user_id == user_id
+            )
+        )
+
+    async def add_customer(
+        self, guild_id: int, user_id: int, customer_id: str, now: datetime
+    ) -> None:
+        await self._insert_new(
+            PaymentCustomerRow, ("guild_id", "user_id"), guild_id=guild_id, user_id=user_id,
+            customer_id=customer_id, created_at=now,
+        )  # fmt: skip
+
+    async def card(self, guild_id: int, user_id: int) -> SavedCard | None:
+        query = select(SavedPaymentMethodRow).where(
+            SavedPaymentMethodRow.guild_id == guild_id, SavedPaymentMethodRow.user_id == user_id
+        )
+        return await self._first(query, lambda row: from_row(SavedCard, row))
+
+    async def save(self, card: SavedCard) -> None:
+        await self._put(
+            SavedPaymentMethodRow, {"guild_id": card.guild_id, "user_id": card.user_id},
+            {"customer_id": card.customer_id, "payment_method_id": card.payment_method_id,
+             "saved_at": card.saved_at},
+        )  # fmt: skip
+
+    async def forget(self, guild_id: int, user_id: int) -> SavedCard | None:
+        found = await self.card(guild_id, user_id)
+        if found is not None:
+            await self._session.execute(
+                delete(SavedPaymentMethodRow).where(
+                    SavedPaymentMethodRow.guild_id == guild_id,
+                    SavedPaymentMethodRow.user_id == user_id,
+                )
+            )
+        return found

@@ -51,7 +51,7 @@ from marketplace.storage.repositories import (
 )
 from marketplace.storage.review_repository import SqlReviewRepository
 from marketplace.storage.scheduled_actions import SqlScheduledActions
-from marketplace.storage.series_repository import SqlSeriesRepository
+from marketplace.storage.series_repository import SqlSavedCards, SqlSeriesRepository
 from marketplace.storage.session_log_repository import SqlMessageFlags, SqlSessionLogs
 from marketplace.storage.space_repository import SqlSpaceRepository
 from marketplace.storage.stats_repository import SqlStatsRepository
@@ -91,6 +91,7 @@ class SqlUnitOfWork:
     demand: SqlDemandLog
     series: SqlSeriesRepository
     groups: SqlGroupRepository
+    saved_cards: SqlSavedCards
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -165,6 +166,7 @@ class SqlUnitOfWork:
         self.demand = SqlDemandLog(session)
         self.series = SqlSeriesRepository(session)
         self.groups = SqlGroupRepository(session)
+        self.saved_cards = SqlSavedCards(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

@@ -879,7 +879,7 @@ COVERED = {
     "cancellation_text", "payment_label", "booking_line", "bookings_embed", "hit_line",
     "results_embed", "is_live", "can_mark_complete", "booked_text", "booking_choices",
     "counterpart", "action_name", "queue_embed", "history_embed", "booking_choice_label",
-    "restriction_line",
+    "restriction_line", "series_groups",
     "restricted_text", "dispute_decided_text", "note_fields", "note_pages", "notes_embed",
     "when_line", "render_notice", "ics_file", "restriction_until", "restriction_notice_embed",
     "account_notice_embed", "verification_level_name", "verification_notice_embed",
@@ -917,6 +917,9 @@ COVERED = {
     "group_line", "group_list_embed", "seat_offered_body", "group_cancelled_body",
     "groups_view", "claim_view", "group_button", "seat_reply", "GroupJoinButton",
     "GroupWaitlistButton", "ClaimSeatButton",
+    "SeriesPayButton", "series_pay_view",
+    "move_text", "move_question", "series_move_view", "SeriesMoveAcceptButton",
+    "SeriesMoveDeclineButton",
 }  # fmt: skip
 
 

@@ -4,8 +4,9 @@ The real bot on the Discord emulator, the checkout web app on loopback, the job 
 and the Stripe fake delivering signed webhooks: the same steps `make demo` runs for the
 paid server (payout onboarding, checkout, hold, accept, completion, payout after the
 dispute window, a late cancellation's partial refund, a moderator's dispute decision, a
-tutor no-show, a chargeback lost after the payout and one won with evidence, `tutorbot
-ledger verify`).
+tutor no-show, a chargeback lost after the payout and one won with evidence, a weekly
+series whose first off-session hold is declined and paid by link, `tutorbot ledger
+verify`).
 """
 
 from __future__ import annotations

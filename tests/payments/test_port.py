@@ -38,6 +38,11 @@ def test_the_port_has_every_method_the_services_need() -> None:
             "onboarding_link",
             "payout_account",
             "transfer",
+            "create_customer",
+            "create_card_setup",
+            "card_setup",
+            "authorize_saved_card",
+            "forget_card",
             "close",
         ]
     )

@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from marketplace.domain.errors import ConflictError, InputError, NotFoundError
+from marketplace.domain.series import SavedCard
 from marketplace.jobs import JobRunner
-from marketplace.services import bookings, series
+from marketplace.services import bookings, series, series_moves
+from marketplace.services.context import ServiceContext
 from marketplace.services.job_handlers import Handlers
 from marketplace.storage.scheduled_actions import SqlActionQueue
 from tests.services.marketplace_world import (
@@ -180,11 +182,126 @@ async def test_cancelling_a_week_and_the_following_leaves_the_earlier_weeks(
         )
 
 
-async def test_a_paid_server_refuses_a_series_until_saved_cards_exist(database, uow_factory, clock):
+async def test_a_paid_series_saves_the_card_once_and_holds_each_week_before_it(
+    database, uow_factory, clock
+):
     async with paid_world(database, uow_factory, clock) as paid:
         student = paid.world.student
-        with pytest.raises(ConflictError, match="series_paid_not_yet"):
-            await series.plan(_series(student, at(3, 10)), paid.ctx)
-        with pytest.raises(ConflictError, match="series_paid_not_yet"):
-            await series.book(_series(student, at(3, 10)), paid.ctx)
-        assert await booking_rows(uow_factory) == []
+        plan = await series.plan(_series(student, at(3, 10)), paid.ctx)
+        assert [w.bookable for w in plan.weeks] == [True] * 4
+        booked = await series.book(_series(student, at(3, 10)), paid.ctx)
+        rows = await booking_rows(uow_factory)
+        assert [r.state for r in rows] == ["awaiting_payment"] * 4
+        first = booked.bookings[0]
+        await paid.open_checkout(first)
+        async with paid.ctx.uow(read_only=True) as uow:
+            session_id = await uow.series.card_setup(booked.series.series_id)
+        assert session_id is not None
+        await paid.fake.save_card(session_id)
+        await paid.deliver()
+        await series.accept(series.OnSeries(paid.tutor, booked.series.series_id), paid.ctx)
+        await paid.later(timedelta(hours=1))
+        assert [r.state for r in await booking_rows(uow_factory)] == ["confirmed"] * 4
+        assert (await paid.payment(first.booking_id)).authorized
+        assert not (await paid.payment(booked.bookings[1].booking_id)).authorized
+        assert (await paid.ledger()).ok
+
+
+async def test_saved_cards_are_one_per_member_and_guild(database, uow_factory, clock):
+    world = await build_world(ServiceContext(uow=uow_factory, clock=clock), clock)
+    guild, user = world.student.guild_id, world.student.user_id
+    async with uow_factory() as uow:
+        await uow.saved_cards.add_customer(guild, user, "cus_1", clock.now())
+        await uow.saved_cards.add_customer(guild, user, "cus_2", clock.now())
+        await uow.saved_cards.save(SavedCard(guild, user, "cus_1", "pm_1", clock.now()))
+        await uow.saved_cards.save(SavedCard(guild, user, "cus_1", "pm_2", clock.now()))
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.saved_cards.customer(guild, user) == "cus_1"
+        card = await uow.saved_cards.card(guild, user)
+        assert card is not None
+        assert card.payment_method_id == "pm_2"
+    async with uow_factory() as uow:
+        assert await uow.saved_cards.forget(guild, user) == card
+        assert await uow.saved_cards.forget(guild, user) is None
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.saved_cards.card(guild, user) is None
+
+
+async def _accepted_series(service_context, world, weeks=4):
+    booked = await series.book(_series(world.student, at(3, 10), weeks=weeks), service_context)
+    await series.accept(series.OnSeries(world.tutor, booked.series.series_id), service_context)
+    return booked.bookings
+
+
+async def test_moving_this_and_the_following_weeks_is_answered_once(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    weeks = await _accepted_series(service_context, world)
+    other = await add_student(service_context, 12)
+    await bookings.book(book_cmd(other, TUTOR_ID, at(18, 11)), service_context)
+    move = series_moves.MoveFollowing(world.student, weeks[1].booking_id, at(11, 11))
+
+    plan = await series_moves.plan(move, service_context)
+    assert [p.week.start for p in plan.plan.weeks] == [at(11, 11), at(18, 11), at(25, 11)]
+    assert [p.bookable for p in plan.plan.weeks] == [True, False, True]  # the 18th is taken
+    proposed = await series_moves.move_following(move, service_context)
+    assert [b.proposed_start for b in proposed] == [at(11, 11), at(25, 11)]
+    asked = _notices(await action_rows(uow_factory, "notify"), "series_move_requested")
+    assert [(r.user_id, r.payload["count"]) for r in asked] == [(TUTOR_ID, "2")]
+    assert not _notices(await action_rows(uow_factory, "notify"), "reschedule_requested")
+
+    with pytest.raises(ConflictError, match="series_answered"):  # not the proposer's to answer
+        await series_moves.answer_move(
+            series_moves.AnswerMove(world.student, weeks[1].booking_id, True), service_context
+        )
+    moved = await series_moves.answer_move(
+        series_moves.AnswerMove(world.tutor, weeks[1].booking_id, True), service_context
+    )
+
+    assert [b.start for b in moved] == [at(11, 11), at(25, 11)]
+    starts = [r.start_at for r in await booking_rows(uow_factory) if r.student_id == 11]
+    assert starts == [at(3, 10), at(11, 11), at(17, 10), at(25, 11)]
+    told = _notices(await action_rows(uow_factory, "notify"), "series_moved")
+    assert sorted(r.user_id for r in told) == sorted([world.student.user_id, TUTOR_ID])
+    with pytest.raises(ConflictError, match="series_answered"):
+        await series_moves.answer_move(
+            series_moves.AnswerMove(world.tutor, weeks[1].booking_id, True), service_context
+        )
+
+
+async def test_a_declined_move_keeps_every_week_and_tells_the_proposer(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    weeks = await _accepted_series(service_context, world, weeks=3)
+    move = series_moves.MoveFollowing(world.tutor, weeks[0].booking_id, at(3, 12))
+    await series_moves.move_following(move, service_context)
+    kept = await series_moves.answer_move(
+        series_moves.AnswerMove(world.student, weeks[0].booking_id, False), service_context
+    )
+    assert len(kept) == 3
+    rows = await booking_rows(uow_factory)
+    assert [r.start_at for r in rows] == [at(3, 10), at(10, 10), at(17, 10)]
+    assert all(r.proposed_start is None for r in rows)
+    told = _notices(await action_rows(uow_factory, "notify"), "series_move_declined")
+    assert [r.user_id for r in told] == [TUTOR_ID]
+
+
+async def test_an_instant_tutors_series_moves_at_once_and_a_single_booking_is_refused(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock, instant=True)
+    booked = await series.book(_series(world.student, at(3, 10), weeks=2), service_context)
+    move = series_moves.MoveFollowing(world.student, booked.bookings[0].booking_id, at(4, 10))
+    moved = await series_moves.move_following(move, service_context)
+    assert [b.start for b in moved] == [at(4, 10), at(11, 10)]
+    assert len(_notices(await action_rows(uow_factory, "notify"), "series_moved")) == 2
+    single = await bookings.book(book_cmd(world.student, TUTOR_ID, at(5, 12)), service_context)
+    with pytest.raises(ConflictError, match="not_a_series"):
+        await series_moves.plan(
+            series_moves.MoveFollowing(world.student, single.booking_id, at(6, 12)),
+            service_context,
+        )

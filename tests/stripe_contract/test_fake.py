@@ -275,7 +275,7 @@ async def test_errors_have_stripes_shape(fake: StripeFake, client: stripe.Stripe
     assert missing.value.json_body is not None
     assert missing.value.json_body["error"]["type"] == "invalid_request_error"
     with pytest.raises(stripe.InvalidRequestError, match="Unrecognized request URL"):
-        await client.v1.customers.create_async()
+        await client.v1.invoices.create_async()
     async with stripe_client(fake.base_url, "sk_live_real_key") as live:
         with pytest.raises(stripe.AuthenticationError):
             await live.v1.payment_intents.retrieve_async("pi_x")

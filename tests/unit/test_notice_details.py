@@ -68,6 +68,15 @@ STORED = {
         "until": "",
         "reason": "too_few",
     },
+    NoticeKind.SERIES_PAYMENT_NEEDED: {"reason": "declined", "pay_by": "1767597600"},
+    **{
+        kind: {"series": "3", "count": "2", "starts": "1767003600,1767608400", "reason": ""}
+        for kind in (
+            NoticeKind.SERIES_MOVE_REQUESTED,
+            NoticeKind.SERIES_MOVED,
+            NoticeKind.SERIES_MOVE_DECLINED,
+        )
+    },
 }
 
 

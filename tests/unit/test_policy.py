@@ -52,6 +52,7 @@ SPEC_DEFAULTS = {
     "platform_fee_bps": 1500,  # "default 1500 = 15%"
     "hold_max_days": 6,  # "ends within 6 days of the authorization keeps the hold"
     "checkout_expiry_minutes": 30,
+    "series_authorize_days_before": 2,  # "authorized `series_authorize_days_before` (2)"
     "dispute_window_hours": 48,  # "up to 48 h after the scheduled end"
     "dispute_resolution_target_hours": 24,  # "resolution within 24 h"
     "chargeback_reverses_payout": True,  # "when `chargeback_reverses_payout` is on (the default)"

@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from marketplace.domain.errors import InputError
-from marketplace.domain.series import DST_GAP, SeriesWeek, bookable_weeks, weekly_starts
+from marketplace.domain.series import (
+    DST_GAP,
+    SeriesWeek,
+    bookable_weeks,
+    moved_weeks,
+    weekly_starts,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -57,3 +63,21 @@ def test_fewer_than_two_bookable_weeks_is_no_series():
         bookable_weeks([SeriesWeek(0, start), SeriesWeek(1, None, DST_GAP)])
     assert refused.value.problem == "too_short"
     assert len(bookable_weeks([SeriesWeek(0, start), SeriesWeek(1, start)])) == 2
+
+
+def test_moving_the_following_weeks_keeps_the_tutors_wall_clock_time_across_dst() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    thursdays = [datetime(2026, 10, 22, 14, tzinfo=UTC), datetime(2026, 10, 29, 15, tzinfo=UTC)]
+    friday = datetime(2026, 10, 23, 15, tzinfo=UTC)  # Thursday 16:00 → Friday 17:00 Berlin
+    moved = moved_weeks(thursdays, thursdays[0], friday, berlin)
+    assert [w.start for w in moved] == [friday, datetime(2026, 10, 30, 16, tzinfo=UTC)]
+    assert all(w.start and w.start.astimezone(berlin).hour == 17 for w in moved)
+
+
+def test_a_following_week_moved_into_a_spring_gap_is_marked() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    saturdays = [datetime(2026, 3, 21, 1, 30, tzinfo=UTC), datetime(2026, 3, 28, 1, 30, tzinfo=UTC)]
+    sunday = datetime(2026, 3, 22, 1, 30, tzinfo=UTC)  # 02:30 Berlin, one day later
+    moved = moved_weeks(saturdays, saturdays[0], sunday, berlin)
+    assert moved[0].start == sunday
+    assert (moved[1].start, moved[1].problem) == (None, DST_GAP)

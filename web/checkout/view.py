@@ -52,6 +52,7 @@ class BookingView:
     payable: bool
     policy: GuildPolicy
     policy_lines: list[str]
+    saves_card: bool = False  # Pay saves the card for a paid weekly series
 
 
 def zone_of(name: str | None) -> tuple[str, tzinfo]:
@@ -127,4 +128,5 @@ def booking_view(page: CheckoutPage) -> BookingView:
         payable=page.payable,
         policy=page.policy,
         policy_lines=cancellation_policy_lines(page.policy),
+        saves_card=page.saves_card,
     )
