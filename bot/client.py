@@ -208,9 +208,10 @@ class TutorBot(commands.AutoShardedBot):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Deliver notices kept for this user; tell them a form nobody waits for expired."""
-        task = asyncio.create_task(self._deliver_kept(interaction))
-        self._kept_tasks.add(task)  # held until done, so it is not collected mid-way
-        task.add_done_callback(self._kept_tasks.discard)
+        if self.notifier.may_have_kept(interaction):  # no task for what is known to be none
+            task = asyncio.create_task(self._deliver_kept(interaction))
+            self._kept_tasks.add(task)  # held until done, so it is not collected mid-way
+            task.add_done_callback(self._kept_tasks.discard)
         if interaction.id not in self._unclaimed_forms:
             return
         self._unclaimed_forms.discard(interaction.id)

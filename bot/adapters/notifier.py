@@ -54,17 +54,21 @@ class DiscordNotifier:
             return DeliveryOutcome("kept", dm_closed=True)
         return outcome
 
+    def may_have_kept(self, interaction: discord.Interaction) -> bool:
+        """Whether `deliver_kept` has anything to look up for this interaction."""
+        if interaction.type is discord.InteractionType.autocomplete:
+            return False  # no answer can carry a notice, and it comes with every keystroke
+        return self._nothing_kept.get(interaction.user.id, 0.0) <= time.monotonic()
+
     async def deliver_kept(self, interaction: discord.Interaction) -> None:
         """Deliver what was kept for the member now interacting; each notice exactly once.
 
         Cheap for everyone else: one indexed read, and "nothing kept" is remembered for
         a minute. A notice still without a DM or channel is shown with the answer.
         """
-        user_id = interaction.user.id
-        if interaction.type is discord.InteractionType.autocomplete:
-            return  # no answer can carry a notice, and it comes with every keystroke
-        if self._nothing_kept.get(user_id, 0.0) > time.monotonic():
+        if not self.may_have_kept(interaction):
             return
+        user_id = interaction.user.id
         async with self.services.uow(read_only=True) as uow:
             kept = await uow.kept_notices.for_user(user_id)
         if not kept:

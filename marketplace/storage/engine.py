@@ -111,6 +111,9 @@ def _configure_sqlite(engine: AsyncEngine, checkpointed: bool) -> None:
         # (marketplace.storage.sqlite_driver); only a wait for the lock goes to the thread.
         if writer and driver.try_begin_immediate(SQLITE_BUSY_TIMEOUT_MS):  # type: ignore[union-attr]
             return
+        if mode == "DEFERRED" and isinstance(driver, OneTripConnection):
+            driver.begin_deferred()  # takes no lock, so inline (sqlite_driver)
+            return
         conn.exec_driver_sql(f"BEGIN {mode}")
         if writer:
             driver.writing = True  # type: ignore[union-attr]

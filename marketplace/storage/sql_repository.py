@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -66,12 +66,21 @@ def value_of(member: StrEnum | None) -> str | None:
     return None if member is None else member.value
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the session's SQL dialect: "postgresql" or "sqlite"."""
+    return session.get_bind().dialect.name
+
+
+def upsert_into(dialect: str, target: type[Base] | Table) -> PgInsert | SqliteInsert:
+    """An INSERT into `target` (a model or a table) that can say ON CONFLICT, in `dialect`."""
+    if dialect == "postgresql":
+        return postgresql_insert(target)
+    return sqlite_insert(target)
+
+
 def upsert(session: AsyncSession, model: type[Base]) -> PgInsert | SqliteInsert:
     """An INSERT that can say ON CONFLICT, in the session's SQL dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql_insert(model)
-    return sqlite_insert(model)
+    return upsert_into(dialect_of(session), model)
 
 
 class SqlRepository:

@@ -21,8 +21,10 @@ one:
 Either way the cursor keeps only the rows and what SQLAlchemy reads afterwards
 (description, rowcount, lastrowid).
 
-A rollback with no transaction open (the pool's reset after every commit) is a no-op
-in sqlite3, so it is skipped instead of making a hop to do nothing. Server-side
+A reader's `BEGIN DEFERRED` (which takes no lock) and every `ROLLBACK` (which never
+waits either) run inline too, unless a call is still under way on the thread; so a
+read is one hop per statement and no more. A rollback with no transaction open (the
+pool's reset after every commit) is a no-op in sqlite3, so it is skipped. Server-side
 cursors keep the stock adapter.
 """
 
@@ -30,10 +32,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import sqlite3
+from collections.abc import Callable
 from threading import Thread
 from types import ModuleType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -45,6 +49,7 @@ from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 _Outcome = tuple[Any, int, int | None, list[Any] | None]
+_T = TypeVar("_T")
 # A write transaction here is some ten pages; SQLite's own automatic checkpoint runs at
 # 1000 pages of WAL.
 CHECKPOINT_EVERY_COMMITS = 100
@@ -99,6 +104,10 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+def _begin_deferred(connection: sqlite3.Connection) -> None:
+    connection.execute("BEGIN DEFERRED").close()
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -162,8 +171,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         if cast("OneTripConnection", self._adapt_connection).writing:
             self._keep(_run(connection._conn, operation, parameters, many))
             return
-        async with self._adapt_connection._execute_mutex:
-            outcome: _Outcome = await connection._execute(
+        adapt = cast("OneTripConnection", self._adapt_connection)
+        async with adapt._execute_mutex:
+            outcome: _Outcome = await adapt.on_thread(
                 _run, connection._conn, operation, parameters, many
             )
         self._keep(outcome)
@@ -180,12 +190,38 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     it returned; the transaction's end clears it.
     """
 
-    __slots__ = ("writing",)
+    __slots__ = ("_finished", "_queued", "writing")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.writing = False
+        # Calls queued to aiosqlite's thread, and finished there. Each is written by one
+        # thread only, so neither loses a count; they differ while a call is under way
+        # there, even one whose awaiting task was cancelled.
+        self._queued = 0
+        self._finished = 0
+
+    async def on_thread(self, function: Callable[..., _T], *args: Any) -> _T:
+        """`function(*args)` on aiosqlite's thread, after what was queued there before."""
+        connection = self._connection
+        if not connection._running or not connection._connection:
+            msg = "Connection closed"
+            raise ValueError(msg)
+        future: asyncio.Future[_T] = asyncio.get_running_loop().create_future()
+        self._queued += 1
+        connection._tx.put_nowait((future, functools.partial(self._counted, function, *args)))
+        return await future
+
+    def _counted(self, function: Callable[..., _T], *args: Any) -> _T:
+        try:
+            return function(*args)
+        finally:
+            self._finished += 1
+
+    def _thread_idle(self) -> bool:
+        """Nothing runs or waits on aiosqlite's thread: the loop's thread may use sqlite3."""
+        return self._queued == self._finished
 
     def try_begin_immediate(self, busy_timeout_ms: int) -> bool:
         """`BEGIN IMMEDIATE` inline if SQLite's write lock is free right now; never waits.
@@ -224,12 +260,35 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         if checkpointer is not None:
             checkpointer.committed()
 
+    def begin_deferred(self) -> None:
+        """A reader's `BEGIN DEFERRED`, inline: it takes no lock (the first read does)."""
+        self._inline_or_on_thread(_begin_deferred)
+
     def rollback(self) -> None:
-        """Roll back the open transaction, if there is one."""
+        """Roll back the open transaction, if there is one, inline.
+
+        A rollback never waits for another connection: it drops a reader's snapshot, or
+        the pages a writer (who holds SQLite's write lock) appended to the WAL.
+        """
         self.writing = False
         connection = self._connection._connection
         if connection is not None and connection.in_transaction:
-            super().rollback()
+            self._inline_or_on_thread(sqlite3.Connection.rollback)
+
+    def _inline_or_on_thread(self, step: Callable[[sqlite3.Connection], None]) -> None:
+        """`step(connection)`, which never waits for a lock, on the loop's thread if it may.
+
+        While a call is under way on aiosqlite's thread (one whose task was cancelled
+        still runs there), it is queued behind that call instead.
+        """
+        connection = self._connection._conn
+        try:
+            if self._thread_idle():
+                step(connection)
+            else:
+                await_(self.on_thread(step, connection))
+        except Exception as error:
+            self._handle_exception(error)
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

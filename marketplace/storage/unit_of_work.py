@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -58,52 +58,86 @@ from marketplace.storage.stats_repository import SqlStatsRepository
 from marketplace.storage.survey_repository import SqlSurveyRepository
 from marketplace.storage.verification_request_repository import SqlVerificationRequests
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made on first use and then kept for the transaction.
+
+    A non-data descriptor: `make` runs on the first read, whose result is stored in the
+    unit of work's `__dict__`, which Python reads first from then on.
+    """
+
+    def __init__(self, make: Callable[[SqlUnitOfWork], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, uow: SqlUnitOfWork, owner: type | None = None) -> R:
+        repository = self._make(uow)
+        uow.__dict__[self._name] = repository
+        uow._made.append(self._name)
+        return repository
+
 
 class SqlUnitOfWork:
-    """Rolls back on exit unless `commit()` was called; nothing is half-written."""
+    """Rolls back on exit unless `commit()` was called; nothing is half-written.
 
-    guilds: SqlGuildRepository
-    users: SqlUserRepository
-    members: SqlMemberRepository
-    subjects: SqlSubjectRepository
-    students: SqlStudentRepository
-    tutors: SqlTutorRepository
-    audit: SqlAuditLog
-    availability: SqlAvailabilityRepository
-    bookings: SqlBookingRepository
-    search: SqlSearchIndex
-    blocks: SqlBlockRepository
-    deliveries: SqlDeliveryLog
-    scheduled: SqlScheduledActions
-    payments: SqlPaymentRepository
-    ledger: SqlLedger
-    webhook_events: SqlWebhookEvents
-    checkout_tokens: SqlCheckoutTokens
-    payout_accounts: SqlPayoutAccounts
-    cases: SqlCaseRepository
-    disputes: SqlDisputeRepository
-    card_disputes: SqlCardDisputes
-    refund_failures: SqlRefundFailures
-    reviews: SqlReviewRepository
-    attendance: SqlAttendanceLog
-    surveys: SqlSurveyRepository
-    dropins: SqlDropInRepository
-    demand: SqlDemandLog
-    series: SqlSeriesRepository
-    groups: SqlGroupRepository
-    saved_cards: SqlSavedCards
-    notes: SqlNotesRepository
-    spaces: SqlSpaceRepository
-    booking_channels: SqlBookingChannels
-    kept_notices: SqlKeptNotices
-    privacy: SqlPrivacyRepository
-    stats: SqlStatsRepository
-    exports: SqlExportReads
-    emails: SqlEmailVerifications
-    session_logs: SqlSessionLogs
-    message_flags: SqlMessageFlags
-    offenses: SqlOffenses
-    verification_requests: SqlVerificationRequests
+    Each repository is made on first use in a transaction (`_Repository`): a unit of
+    work reads or writes through a few of its forty-odd, and is made for every interaction.
+    """
+
+    _session: AsyncSession | None
+    _cache_access: CacheAccess | None
+    _transitions: Transitions
+    _made: list[str]  # the repositories made in this transaction
+
+    guilds = _Repository(lambda uow: SqlGuildRepository(uow.session, uow._cache_access))
+    users = _Repository(lambda uow: SqlUserRepository(uow.session, uow._cache_access))
+    members = _Repository(lambda uow: SqlMemberRepository(uow.session))
+    subjects = _Repository(lambda uow: SqlSubjectRepository(uow.session, uow._cache_access))
+    students = _Repository(lambda uow: SqlStudentRepository(uow.session))
+    tutors = _Repository(lambda uow: SqlTutorRepository(uow.session))
+    audit = _Repository(lambda uow: SqlAuditLog(uow.session))
+    availability = _Repository(lambda uow: SqlAvailabilityRepository(uow.session))
+    bookings = _Repository(lambda uow: SqlBookingRepository(uow.session, uow._transitions))
+    search = _Repository(lambda uow: SqlSearchIndex(uow.session))
+    blocks = _Repository(lambda uow: SqlBlockRepository(uow.session, uow._transitions))
+    deliveries = _Repository(lambda uow: SqlDeliveryLog(uow.session))
+    scheduled = _Repository(lambda uow: SqlScheduledActions(uow.session))
+    payments = _Repository(lambda uow: SqlPaymentRepository(uow.session, uow._transitions))
+    ledger = _Repository(lambda uow: SqlLedger(uow.session))
+    webhook_events = _Repository(lambda uow: SqlWebhookEvents(uow.session))
+    checkout_tokens = _Repository(lambda uow: SqlCheckoutTokens(uow.session))
+    payout_accounts = _Repository(lambda uow: SqlPayoutAccounts(uow.session))
+    cases = _Repository(lambda uow: SqlCaseRepository(uow.session, uow._transitions))
+    disputes = _Repository(lambda uow: SqlDisputeRepository(uow.session, uow._transitions))
+    card_disputes = _Repository(lambda uow: SqlCardDisputes(uow.session))
+    refund_failures = _Repository(lambda uow: SqlRefundFailures(uow.session))
+    reviews = _Repository(lambda uow: SqlReviewRepository(uow.session))
+    attendance = _Repository(lambda uow: SqlAttendanceLog(uow.session))
+    surveys = _Repository(lambda uow: SqlSurveyRepository(uow.session))
+    dropins = _Repository(lambda uow: SqlDropInRepository(uow.session))
+    demand = _Repository(lambda uow: SqlDemandLog(uow.session))
+    series = _Repository(lambda uow: SqlSeriesRepository(uow.session))
+    groups = _Repository(lambda uow: SqlGroupRepository(uow.session))
+    saved_cards = _Repository(lambda uow: SqlSavedCards(uow.session))
+    notes = _Repository(lambda uow: SqlNotesRepository(uow.session))
+    spaces = _Repository(lambda uow: SqlSpaceRepository(uow.session))
+    booking_channels = _Repository(lambda uow: SqlBookingChannels(uow.session))
+    kept_notices = _Repository(lambda uow: SqlKeptNotices(uow.session))
+    privacy = _Repository(lambda uow: SqlPrivacyRepository(uow.session, uow._cache_access))
+    stats = _Repository(lambda uow: SqlStatsRepository(uow.session))
+    exports = _Repository(lambda uow: SqlExportReads(uow.session))
+    emails = _Repository(lambda uow: SqlEmailVerifications(uow.session))
+    session_logs = _Repository(lambda uow: SqlSessionLogs(uow.session))
+    message_flags = _Repository(lambda uow: SqlMessageFlags(uow.session))
+    offenses = _Repository(lambda uow: SqlOffenses(uow.session))
+    verification_requests = _Repository(
+        lambda uow: SqlVerificationRequests(uow.session, uow._transitions)
+    )
 
     def __init__(
         self,
@@ -118,8 +152,15 @@ class SqlUnitOfWork:
         self._cache = cache
         self._read_only = read_only
         self._after_commit: list[Callable[[], None]] = []
-        self._session: AsyncSession | None = None
+        self._session = None
+        self._cache_access = None
         self._transitions = Transitions()
+        self._made = []
+
+    def _forget_repositories(self) -> None:
+        for name in self._made:
+            del self.__dict__[name]
+        self._made.clear()
 
     @property
     def session(self) -> AsyncSession:
@@ -132,53 +173,11 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._write_lock is not None:
             await self._write_lock.acquire()
-        session = self._session_factory()
-        self._session = session
-        cache = None
+        self._forget_repositories()  # those of an earlier transaction of this object
+        self._session = self._session_factory()
+        self._cache_access = None
         if self._cache is not None:
-            cache = CacheAccess(self._cache, True, self._after_commit.append)
-        self.guilds = SqlGuildRepository(session, cache)
-        self.users = SqlUserRepository(session, cache)
-        self.members = SqlMemberRepository(session)
-        self.subjects = SqlSubjectRepository(session, cache)
-        self.students = SqlStudentRepository(session)
-        self.tutors = SqlTutorRepository(session)
-        self.audit = SqlAuditLog(session)
-        self.availability = SqlAvailabilityRepository(session)
-        self.bookings = SqlBookingRepository(session, self._transitions)
-        self.search = SqlSearchIndex(session)
-        self.blocks = SqlBlockRepository(session, self._transitions)
-        self.deliveries = SqlDeliveryLog(session)
-        self.scheduled = SqlScheduledActions(session)
-        self.payments = SqlPaymentRepository(session, self._transitions)
-        self.ledger = SqlLedger(session)
-        self.webhook_events = SqlWebhookEvents(session)
-        self.checkout_tokens = SqlCheckoutTokens(session)
-        self.payout_accounts = SqlPayoutAccounts(session)
-        self.cases = SqlCaseRepository(session, self._transitions)
-        self.disputes = SqlDisputeRepository(session, self._transitions)
-        self.card_disputes = SqlCardDisputes(session)
-        self.refund_failures = SqlRefundFailures(session)
-        self.reviews = SqlReviewRepository(session)
-        self.attendance = SqlAttendanceLog(session)
-        self.surveys = SqlSurveyRepository(session)
-        self.dropins = SqlDropInRepository(session)
-        self.demand = SqlDemandLog(session)
-        self.series = SqlSeriesRepository(session)
-        self.groups = SqlGroupRepository(session)
-        self.saved_cards = SqlSavedCards(session)
-        self.notes = SqlNotesRepository(session)
-        self.spaces = SqlSpaceRepository(session)
-        self.booking_channels = SqlBookingChannels(session)
-        self.kept_notices = SqlKeptNotices(session)
-        self.privacy = SqlPrivacyRepository(session, cache)
-        self.stats = SqlStatsRepository(session)
-        self.exports = SqlExportReads(session)
-        self.emails = SqlEmailVerifications(session)
-        self.session_logs = SqlSessionLogs(session)
-        self.message_flags = SqlMessageFlags(session)
-        self.offenses = SqlOffenses(session)
-        self.verification_requests = SqlVerificationRequests(session, self._transitions)
+            self._cache_access = CacheAccess(self._cache, True, self._after_commit.append)
         return self
 
     async def __aexit__(

@@ -1,7 +1,10 @@
 """The SQLite driver: write transactions inline, never a wait on the event loop."""
 
 import asyncio
+import contextlib
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,41 @@ async def test_the_wal_is_checkpointed_in_the_background_every_hundred_commits(
     await database.checkpointer.close()
 
     assert size_of(path) > size
+
+
+async def test_a_read_transaction_goes_to_the_thread_once_a_statement_and_no_more(database):
+    async with database.reader() as session:
+        await session.execute(text("SELECT 1"))
+        driver = (await session.connection()).sync_connection.connection.dbapi_connection
+        assert isinstance(driver, OneTripConnection)
+        trips = driver._queued
+        await session.execute(text("SELECT 2"))
+        await session.rollback()  # inline, as the next BEGIN DEFERRED is
+        await session.execute(text("SELECT 3"))
+        assert driver._queued - trips == 2  # the two SELECTs
+
+
+async def test_a_rollback_waits_behind_a_call_still_running_on_the_thread(database):
+    """A cancelled statement still runs on aiosqlite's thread: nothing runs beside it."""
+    async with database.reader() as session:
+        await session.execute(text("SELECT 1"))
+        driver = (await session.connection()).sync_connection.connection.dbapi_connection
+        assert isinstance(driver, OneTripConnection)
+        started, release = threading.Event(), threading.Event()
+
+        def slow() -> None:
+            started.set()
+            release.wait(5)
+
+        call = asyncio.create_task(driver.on_thread(slow))
+        assert await asyncio.to_thread(started.wait, 5)
+        call.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await call
+        assert not driver._thread_idle()
+        asyncio.get_running_loop().call_later(0.2, release.set)
+        began = time.monotonic()
+        await session.rollback()  # queued behind `slow`, so it ends after the release
+        assert time.monotonic() - began >= 0.15
+        assert driver._thread_idle()
+        assert (await session.execute(text("SELECT 4"))).scalar() == 4
