@@ -94,7 +94,7 @@ def booking_line(
 ) -> str:
     """One booking as the viewer sees it, with its payment state (amounts in `locale`).
 
-    A week of a weekly series says which week it is.
+    A week of a weekly series says which week it is; a group's seat says so.
     """
     other = booking.tutor_id if viewer_id == booking.student_id else booking.student_id
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
@@ -110,6 +110,8 @@ def booking_line(
         line += " · " + texts.PAY_BY.format(deadline=ts(booking.expires_at))
     if week is not None:
         line += texts.SERIES_WEEK_TAG.format(week=week.week_number, weeks=week.weeks)
+    if booking.group_id is not None:
+        line += texts.GROUP_SEAT_TAG
     if booking.proposed_start is not None:
         line += texts.NEW_TIME_PROPOSED_LINE.format(start=ts(booking.proposed_start))
     return line

@@ -50,6 +50,7 @@ GROUP_CALLED_OFF = (
 )
 GROUP_PICK_NONE = "You aren't in any upcoming group session."
 GROUP_CHOICE = "{title} ({when})"
+GROUP_SEAT_TAG = " · 👥 group session"
 
 # --- DMs ------------------------------------------------------------------------------------
 NOTICE_TITLES["seat_offered"] = "🪑 A seat is free for you"

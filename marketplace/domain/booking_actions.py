@@ -33,6 +33,7 @@ class Refusal(StrEnum):
     ONLY_THE_STUDENT = "only_the_student"
     UNPAID = "unpaid"
     ALREADY_STARTED = "already_started"  # past its start it is marked complete instead
+    GROUP_SEAT = "group_seat"  # a group session keeps the time its tutor set
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,8 @@ def _reschedule(booking: Booking, now: datetime) -> Refusal | None:
         return Refusal.WRONG_STATE
     if booking.state is BookingState.AWAITING_PAYMENT:
         return Refusal.UNPAID
+    if booking.group_id is not None:
+        return Refusal.GROUP_SEAT
     return Refusal.ALREADY_STARTED if booking.can_end_session(now) else None
 
 

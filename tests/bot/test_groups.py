@@ -82,6 +82,8 @@ async def test_students_take_seats_then_wait_and_a_freed_seat_is_claimed_by_dm(c
     await c.emu.click(c.student, left.message, label="Confirm")
     await _run_jobs(c)
 
+    seated = await c.emu.slash(second, c.guild, "bookings")
+    assert "👥 group session" in seated.text
     offer = await dm(c, third, "A seat is free for you")
     assert "Claim seat" in [label for label, _, _ in offer.buttons]
     claimed = await c.emu.click(third, offer, label="Claim seat")

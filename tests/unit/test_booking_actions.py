@@ -72,3 +72,12 @@ def test_a_started_session_is_marked_complete_instead_of_rescheduled():
 def test_only_a_completed_session_can_be_reviewed():
     done = dataclasses.replace(a_booking(BookingState.COMPLETED, NOW), outcome=Outcome.COMPLETED)
     assert allowed_actions(done, STUDENT, NOW).allowed == {Action.REVIEW}
+
+
+def test_a_group_seat_is_never_offered_a_reschedule() -> None:
+    seat = dataclasses.replace(
+        a_booking(BookingState.CONFIRMED, NOW + timedelta(hours=5)), group_id=4
+    )
+
+    assert allowed_actions(seat, STUDENT, NOW).refused[Action.RESCHEDULE] is Refusal.GROUP_SEAT
+    assert Action.CANCEL in allowed_actions(seat, STUDENT, NOW).allowed
