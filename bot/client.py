@@ -58,6 +58,7 @@ EXTENSIONS = (
     "bot.cogs.verify",
     "bot.cogs.screening",
     "bot.cogs.queue",
+    "bot.cogs.referrals",
 )
 
 

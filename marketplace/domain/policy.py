@@ -87,6 +87,7 @@ class GuildPolicy:
     dispute_resolution_target_hours: int = 24
     chargeback_reverses_payout: bool = True
     referral_credit_minor: int = 500
+    referral_window_days: int = 14  # a member may name who brought them this long after joining
     # reviews
     review_edit_hours: int = 24
     min_reviews_for_rating: int = 3
@@ -179,6 +180,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         # A card dispute lost after the payout takes the tutor's share back from them.
         "chargeback_reverses_payout": SettingSpec(_K.BOOL, _G.MONEY),
         "referral_credit_minor": _int(_G.MONEY, 0, 100_000),
+        "referral_window_days": _int(_G.MONEY, 1, 365),
         "review_edit_hours": _int(_G.REVIEWS, 0, 720),
         "min_reviews_for_rating": _int(_G.REVIEWS, 1, 100),
         "recording_allowed": SettingSpec(_K.BOOL, _G.SAFETY),

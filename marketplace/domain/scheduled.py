@@ -55,6 +55,7 @@ class ActionKind(StrEnum):
     SHOW_QUEUE = "show_queue"  # post or edit a drop-in queue's message: {"hours", "version"}
     CLOSE_HOURS = "close_hours"  # drop-in hours reach their `until`: payload {"hours": n}
     WEEKLY_REPORT = "weekly_report"  # Monday morning: the last week's report to report_channel
+    GRANT_REFERRAL = "grant_referral"  # the dispute window closed: payload {"referral": id}
 
 
 class ActionState(StrEnum):

@@ -266,6 +266,20 @@ class SeriesDetails(_TextDetails):
     reason: str = ""  # a cancellation's, as the canceller gave it
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralDetails(_TextDetails):
+    """A referral's credit, granted or taken back, in the guild named `guild`.
+
+    `referred` is the brought member's id; `amount` (minor units) and `currency` are ""
+    in a free guild, where the referral is counted and thanked, no money.
+    """
+
+    guild: str = ""
+    referred: str = ""
+    amount: str = ""
+    currency: str = ""
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
@@ -286,5 +300,6 @@ NoticeDetails: TypeAlias = (
     | QueueSkippedDetails
     | QueueClosedDetails
     | SeriesDetails
+    | ReferralDetails
 )
 """Whatever a notice carries beyond its kind; which one is fixed by the kind."""

@@ -23,6 +23,7 @@ from marketplace.ports.notice_details import (
     PaymentDisputedDetails,
     QueueClosedDetails,
     QueueSkippedDetails,
+    ReferralDetails,
     ReminderDetails,
     RequestDetails,
     RestrictedDetails,
@@ -70,6 +71,8 @@ class NoticeKind(StrEnum):
     SERIES_REQUESTED = "series_requested"  # to the tutor: a weekly series, Accept / Decline
     SERIES_CONFIRMED = "series_confirmed"  # to the student (and both if instant): the weeks
     SERIES_CANCELLED = "series_cancelled"  # to both: a week and the ones after it, cancelled
+    REFERRAL_CREDITED = "referral_credited"  # to a referrer: credit granted (free: thanks)
+    REFERRAL_WITHDRAWN = "referral_withdrawn"  # to a referrer: that credit was taken back
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SERIES_REQUESTED: SeriesDetails,
     NoticeKind.SERIES_CONFIRMED: SeriesDetails,
     NoticeKind.SERIES_CANCELLED: SeriesDetails,
+    NoticeKind.REFERRAL_CREDITED: ReferralDetails,
+    NoticeKind.REFERRAL_WITHDRAWN: ReferralDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

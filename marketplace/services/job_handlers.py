@@ -25,6 +25,7 @@ from marketplace.services import (
     dropin,
     money_jobs,
     payments,
+    referrals,
     scheduling,
     session_messages,
     spaces,
@@ -94,6 +95,7 @@ class Handlers:
             ActionKind.SHOW_QUEUE: self.show_queue,
             ActionKind.CLOSE_HOURS: lambda action: dropin.close_due(action, self.ctx),
             ActionKind.WEEKLY_REPORT: self.weekly_report,
+            ActionKind.GRANT_REFERRAL: lambda action: referrals.grant_due(action, self.ctx),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:

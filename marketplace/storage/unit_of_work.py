@@ -39,6 +39,7 @@ from marketplace.storage.payment_repository import (
 )
 from marketplace.storage.privacy_repository import SqlPrivacyRepository
 from marketplace.storage.read_cache import CacheAccess, ReadCache
+from marketplace.storage.referral_repository import SqlReferralRepository
 from marketplace.storage.repositories import (
     SqlAuditLog,
     SqlGuildRepository,
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
     dropins: SqlDropInRepository
     demand: SqlDemandLog
     series: SqlSeriesRepository
+    referrals: SqlReferralRepository
     notes: SqlNotesRepository
     spaces: SqlSpaceRepository
     booking_channels: SqlBookingChannels
@@ -162,6 +164,7 @@ class SqlUnitOfWork:
         self.dropins = SqlDropInRepository(session)
         self.demand = SqlDemandLog(session)
         self.series = SqlSeriesRepository(session)
+        self.referrals = SqlReferralRepository(session)
         self.notes = SqlNotesRepository(session)
         self.spaces = SqlSpaceRepository(session)
         self.booking_channels = SqlBookingChannels(session)

@@ -54,6 +54,18 @@ STORED = {
         "starts": "1767604800",
         "reason": "exams",
     },
+    NoticeKind.REFERRAL_CREDITED: {
+        "guild": "Maths",
+        "referred": "42",
+        "amount": "500",
+        "currency": "USD",
+    },
+    NoticeKind.REFERRAL_WITHDRAWN: {
+        "guild": "Maths",
+        "referred": "42",
+        "amount": "500",
+        "currency": "EUR",
+    },
 }
 
 
