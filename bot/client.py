@@ -61,6 +61,7 @@ EXTENSIONS = (
     "bot.cogs.screening",
     "bot.cogs.queue",
     "bot.cogs.groups",
+    "bot.cogs.referrals",
 )
 
 

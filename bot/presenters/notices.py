@@ -38,6 +38,7 @@ from marketplace.ports.notice_details import (
     PaymentDisputedDetails,
     QueueClosedDetails,
     QueueSkippedDetails,
+    ReferralDetails,
     RequestDetails,
     RestrictedDetails,
     ScreeningWarningDetails,
@@ -66,6 +67,9 @@ ACCOUNT_KINDS = RESTRICTION_KINDS | {
     NoticeKind.GROUP_CANCELLED,
 }
 
+# A referrer's notices: about someone they brought, never about a booking of theirs.
+REFERRAL_KINDS = frozenset({NoticeKind.REFERRAL_CREDITED, NoticeKind.REFERRAL_WITHDRAWN})
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedNotice:
@@ -88,6 +92,8 @@ def render_notice(
     """The embed, buttons and calendar file for a notice (amounts in `locale`)."""
     if notice.kind in ACCOUNT_KINDS:
         return RenderedNotice(account_notice_embed(notice), _account_view(notice), None)
+    if notice.kind in REFERRAL_KINDS:
+        return RenderedNotice(_account_embed(notice, referral_body(notice, locale)), None, None)
     booking = notice.booking
     body = texts.NOTICE_BODIES[_body_key(notice)].format(
         student=booking.student_id if booking else "",
@@ -388,6 +394,22 @@ def _verification_body(notice: Notice) -> str:
         new=verification_level_name(details.new),
         old=verification_level_name(details.old),
     )
+
+
+def referral_body(notice: Notice, locale: str = DEFAULT_LOCALE) -> str:
+    """A referrer's DM: the credit granted (or, in a free guild, thanks), or withdrawn."""
+    details = _details(notice, ReferralDetails)
+    referred = details.referred if details.referred.isdigit() else "0"
+    guild = _guild(notice, details.guild)
+    try:
+        amount = format_money(Money(int(details.amount), details.currency.upper()), locale)
+    except (TypeError, ValueError):
+        amount = ""
+    if notice.kind is NoticeKind.REFERRAL_WITHDRAWN:
+        template = texts.REFERRAL_WITHDRAWN_NOTICE
+    else:
+        template = texts.REFERRAL_CREDITED_NOTICE if amount else texts.REFERRAL_THANKS_NOTICE
+    return template.format(referred=referred, guild=guild, amount=amount or texts.YOUR_CREDIT)
 
 
 _ACCOUNT_BODIES: dict[NoticeKind, Callable[[Notice], str]] = {

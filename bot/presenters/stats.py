@@ -90,6 +90,8 @@ def _values(stats: GuildStats) -> dict[str, str]:
             "reports_opened",
             "reports_resolved",
             "drop_in_helped",
+            "referrals",
+            "referrals_credited",
         )
     }
     shares = {

@@ -19,6 +19,7 @@ from bot.texts.payments import *  # noqa: F403
 from bot.texts.people import *  # noqa: F403
 from bot.texts.privacy import *  # noqa: F403
 from bot.texts.profiles import *  # noqa: F403
+from bot.texts.referrals import *  # noqa: F403
 from bot.texts.reviews import *  # noqa: F403
 from bot.texts.series import *  # noqa: F403
 from bot.texts.sessions import *  # noqa: F403

@@ -35,7 +35,8 @@ HELP_TITLE = "TutorBot help"
 HELP_SECTIONS = (
     (
         "Getting started",
-        "`/start` set up your profile · `/timezone set` · `/profile view` · `/profile edit`",
+        "`/start` set up your profile (`referred_by:` who brought you) · `/timezone set` · "
+        "`/profile view` · `/profile edit` · `/referrals` who you brought and your credit",
     ),
     (
         "Students",

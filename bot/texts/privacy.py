@@ -42,7 +42,8 @@ PRIVACY_NOT_INCLUDED = {
 PRIVACY_DELETE_CONFIRM = (
     "⚠️ **Delete your data in this server?** This can't be undone.\n"
     "• **Deleted:** your student and tutor profiles, subjects, availability, note "
-    "templates, the progress notes you wrote, your blocks and your DM status.\n"
+    "templates, the progress notes you wrote, your blocks, your DM status, who brought "
+    "you and whom you brought (referrals), and any unused referral credit.\n"
     "• **Blanked:** your review texts and replies (the stars and yes/no ratings stay, so "
     "ratings don't change), survey reasons, shared goals you wrote last, your booking notes "
     "and dispute statements, and the text of messages the bot sent you.\n"

@@ -19,7 +19,10 @@ STATS_GROUPS = {
     "safety": "Safety",
 }
 STATS_LINES = {
-    "growth": ("New students: **{new_students}**\nNew tutors: **{new_tutors}**"),
+    "growth": (
+        "New students: **{new_students}**\nNew tutors: **{new_tutors}**\n"
+        "Referrals: **{referrals}** named · **{referrals_credited}** credited"
+    ),
     "bookings": (
         "Requests: **{requests}** · accepted **{acceptance_rate}**\n"
         "Confirmed sessions: **{confirmed_sessions}**\n"

@@ -101,7 +101,8 @@ def decide(payment: Payment, dispute: CardDispute, tutor_bears: bool) -> Decided
     if lost <= 0:
         return Decided(payment, entries, 0)
     paid = payment.released - payment.reversed
-    reverse = min(paid, tutor_part(lost, paid, paid + payment.fees)) if tutor_bears else 0
+    kept = paid + payment.fees - payment.credited  # what was charged and kept, in money
+    reverse = min(paid, tutor_part(lost, paid, kept)) if tutor_bears else 0
     now_lost = lost - reverse
     short = max(0, now_lost - payment.held_on_platform)
     if short:

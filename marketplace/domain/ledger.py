@@ -1,16 +1,20 @@
 """The double-entry ledger: every movement of money is one entry between two accounts.
 
 Money enters the platform when it is captured (student → held), and from the platform's
-own funds when it covers a loss (platform funds → held, or → dispute fees). It leaves
+own funds when it covers a loss (platform funds → held, or → dispute fees), and from a
+referral credit that pays part of a fee (referral credit → held, at the payout). It leaves
 `held` as a refund (held → refunded), a release to the tutor (held → tutor), the
 platform fee (held → platform) or a card dispute lost (held → charged back). A refund
 that fails comes back (refunded → held), and so does a tutor's share reversed after a
 lost dispute (tutor → held). So for every booking and every guild, always:
 
-    captured + covered = refunded + released + fees + charged back + dispute fees + held
+    captured + covered + credited
+        = refunded + released + fees + charged back + dispute fees + held
 
 with every term on the right never negative. An authorization hold (manual capture) is
-not captured money and has no entry.
+not captured money and has no entry. `fees` is the whole platform fee; the part of it a
+referral credit paid is `credited` (the platform's own promise to the referrer, so the
+fee it really received is fees − credited).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Account(StrEnum):
     CHARGED_BACK = "charged_back"  # taken back by the student's bank (a dispute lost)
     DISPUTE_FEES = "dispute_fees"  # what Stripe charged the platform for card disputes
     PLATFORM_FUNDS = "platform_funds"  # outside: the platform's own money covering a loss
+    REFERRAL_CREDIT = "referral_credit"  # outside: credit the platform granted a referrer
 
 
 MOVES = {
@@ -45,6 +50,7 @@ MOVES = {
     (Account.HELD, Account.CHARGED_BACK),
     (Account.PLATFORM_FUNDS, Account.HELD),
     (Account.PLATFORM_FUNDS, Account.DISPUTE_FEES),
+    (Account.REFERRAL_CREDIT, Account.HELD),  # a referral credit pays part of the fee
 }
 
 
@@ -83,6 +89,12 @@ class Balance:
     charged_back: int = 0
     dispute_fees: int = 0
     covered: int = 0
+    credited: int = 0
+
+    @property
+    def came_in(self) -> int:
+        """What came onto the platform: captured, covered and credited."""
+        return self.captured + self.covered + self.credited
 
     @property
     def parts(self) -> dict[str, int]:
@@ -98,9 +110,9 @@ class Balance:
 
     @property
     def balanced(self) -> bool:
-        """Whether captured + covered equals the parts, and no part is negative."""
+        """Whether what came in equals the parts, and no part is negative."""
         parts = self.parts.values()
-        return self.captured + self.covered == sum(parts) and min(parts) >= 0
+        return self.came_in == sum(parts) and min(parts) >= 0
 
 
 def balance_of(net: Mapping[Account, int]) -> Balance:
@@ -114,6 +126,7 @@ def balance_of(net: Mapping[Account, int]) -> Balance:
         charged_back=net.get(Account.CHARGED_BACK, 0),
         dispute_fees=net.get(Account.DISPUTE_FEES, 0),
         covered=-net.get(Account.PLATFORM_FUNDS, 0),
+        credited=-net.get(Account.REFERRAL_CREDIT, 0),
     )
 
 
@@ -129,4 +142,4 @@ def balance(entries: Iterable[Entry]) -> Balance:
 def discrepancy(entries: Iterable[Entry]) -> int:
     """How far what came in is from where it is now (0 when it balances)."""
     b = balance(entries)
-    return b.captured + b.covered - sum(b.parts.values())
+    return b.came_in - sum(b.parts.values())

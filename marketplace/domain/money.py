@@ -226,11 +226,27 @@ def portion(amount: Money, numerator: int, denominator: int) -> Money:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """What a student pays for one session: the tutor's rate plus the platform fee."""
+    """What a student pays for one session: the tutor's rate plus the platform fee.
+
+    `fee` and `total` are what the card is charged. A referral credit (`credit`, None
+    when there is none) has already been taken off the fee: the fee before it is
+    `full_fee`, and `total == rate + fee` always.
+    """
 
     rate: Money
     fee: Money
     total: Money
+    credit: Money | None = None
+
+    @property
+    def credit_used(self) -> Money:
+        """The referral credit taken off the fee (zero when there is none)."""
+        return self.credit if self.credit is not None else Money.zero(self.total.currency)
+
+    @property
+    def full_fee(self) -> Money:
+        """The platform fee before any referral credit."""
+        return self.fee + self.credit_used
 
 
 def quote(rate: Money, fee_bps: int) -> Quote:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from marketplace.domain.errors import InvalidTransitionError
 from marketplace.domain.ledger import Account, Entry
-from marketplace.domain.money import Money, Quote
+from marketplace.domain.money import Money, Quote, share
 from marketplace.domain.settlement import Settlement
 
 
@@ -70,11 +70,13 @@ class Payment:
     covered: int = 0  # what the platform put in from its own funds (fees and losses)
     refunds_failed: int = 0  # refunds recorded and later failed (cumulative)
     refunded_elsewhere: int = 0  # of `refunded`, given back outside Stripe (a moderator)
+    credit_restored: int = 0  # of the referral credit the price used, given back
+    credited: int = 0  # of that credit, paid in towards the fee at the payout
 
     @property
     def held_on_platform(self) -> int:
-        """Money on the platform for this booking: captured and covered, not gone out."""
-        came_in = self.captured + self.covered - self.dispute_fees
+        """Money on the platform for this booking: captured, covered and credited, not gone out."""
+        came_in = self.captured + self.covered + self.credited - self.dispute_fees
         went_out = self.refunded + self.released - self.reversed + self.fees
         return came_in - went_out - self.charged_back
 
@@ -156,6 +158,37 @@ class Payment:
             refunded=self.refunded + amount,
             refunded_elsewhere=self.refunded_elsewhere + amount,
         )
+
+    @property
+    def credit_left(self) -> int:
+        """The referral credit the price used that is neither given back nor paid in yet."""
+        return self.price.credit_used.minor - self.credit_restored - self.credited
+
+    def credit_to_give_back(self, refund_percent: int) -> int:
+        """How much more of the price's referral credit a settlement gives back now.
+
+        The same share of the credit as the refund is of the total (rounded half up), or
+        all of it when nothing was charged (unpaid, or the hold voided); nothing once the
+        payout is booked. What was given back before counts, so this is repeatable.
+        """
+        credit = self.price.credit_used
+        if not credit.minor or self.released or self.fees or self.credited:
+            return 0
+        nothing_charged = not self.authorized or self.voided
+        due = credit.minor if nothing_charged else share(credit, refund_percent).minor
+        return max(0, due - self.credit_restored)
+
+    def give_back_credit(self, amount: int) -> Payment:
+        """`amount` of the price's referral credit went back to the student's balance."""
+        if not 0 < amount <= self.credit_left:
+            raise self._refuse("give_back_credit")
+        return dataclasses.replace(self, credit_restored=self.credit_restored + amount)
+
+    def redeem_credit(self) -> Payment:
+        """At the payout, the credit still used pays in its part of the fee (into held)."""
+        if self.credit_left <= 0 or self.released or self.fees:
+            raise self._refuse("redeem_credit")
+        return dataclasses.replace(self, credited=self.credited + self.credit_left)
 
     def with_dispute_open(self, is_open: bool) -> Payment:
         """A card dispute opened (the payout is frozen) or every one of them closed."""
@@ -281,8 +314,20 @@ def _reconcile_refunds(
     return payment, entries
 
 
+def credit_entry(payment: Payment) -> Entry:
+    """The referral credit a payout redeems: it pays its part of the fee into `held`."""
+    money = Money(payment.credited, payment.price.total.currency)
+    return Entry(
+        payment.booking_id, Account.REFERRAL_CREDIT, Account.HELD, money,
+        f"credit:{payment.booking_id}",
+    )  # fmt: skip
+
+
 def payout_entries(payment: Payment, transfer_ref: str) -> list[Entry]:
-    """The ledger entries of a payout: the tutor's share and the platform fee leave `held`."""
+    """The ledger entries of a payout: the tutor's share and the platform fee leave `held`.
+
+    The fee is the whole fee: a referral credit's part of it came in by `credit_entry`.
+    """
     currency = payment.price.total.currency
     moves = (
         (Account.TUTOR, payment.released, f"payout:{transfer_ref}"),

@@ -88,6 +88,7 @@ class GuildPolicy:
     chargeback_reverses_payout: bool = True
     referral_credit_minor: int = 500
     series_authorize_days_before: int = 2  # a paid series' week is authorized this early
+    referral_window_days: int = 14  # a member may name who brought them this long after joining
     # reviews
     review_edit_hours: int = 24
     min_reviews_for_rating: int = 3
@@ -187,6 +188,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         # A paid series' week is authorized off-session this many days before it (a card
         # hold lasts 7 days, and the hold must cover the session's end).
         "series_authorize_days_before": _int(_G.MONEY, 0, HOLD_WINDOW_DAYS - 1),
+        "referral_window_days": _int(_G.MONEY, 1, 365),
         "review_edit_hours": _int(_G.REVIEWS, 0, 720),
         "min_reviews_for_rating": _int(_G.REVIEWS, 1, 100),
         "recording_allowed": SettingSpec(_K.BOOL, _G.SAFETY),

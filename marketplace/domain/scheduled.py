@@ -59,6 +59,7 @@ class ActionKind(StrEnum):
     GROUP_MIN_SEATS = "group_min_seats"  # too few seats taken by now: call it off {"group": n}
     AUTHORIZE_WEEK = "authorize_week"  # a paid series' week: hold it on the saved card
     WEEK_PAY_DEADLINE = "week_pay_deadline"  # a paid series' week still unpaid: cancel it
+    GRANT_REFERRAL = "grant_referral"  # the dispute window closed: payload {"referral": id}
 
 
 class ActionState(StrEnum):

@@ -110,6 +110,8 @@ class GuildActivity:
     survey: Mapping[str, int] = field(default_factory=dict)  # answer → count
     drop_in_waits: Sequence[float] = ()  # seconds, one per student helped at drop-in hours
     money: Sequence[MoneyTotals] = ()
+    referrals: int = 0  # members who named who brought them, in the window
+    referrals_credited: int = 0  # referrals credited (or, free, thanked) in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,8 @@ class GuildStats:
     money: tuple[MoneyTotals, ...]
     drop_in_helped: int = 0
     median_drop_in_wait_minutes: float | None = None
+    referrals: int = 0
+    referrals_credited: int = 0
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -225,6 +229,8 @@ def summarize(activity: GuildActivity) -> GuildStats:
         money=tuple(sorted(activity.money, key=lambda m: m.currency)),
         drop_in_helped=len(activity.drop_in_waits),
         median_drop_in_wait_minutes=_minutes(median(activity.drop_in_waits)),
+        referrals=activity.referrals,
+        referrals_credited=activity.referrals_credited,
     )
 
 

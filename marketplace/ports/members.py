@@ -24,6 +24,10 @@ class GuildRepository(Protocol):
         """The guild's policy: defaults overlaid with what its admins set."""
         ...
 
+    async def name(self, guild_id: int) -> str:
+        """The guild's name as last seen ("" for a guild not stored)."""
+        ...
+
     async def save_policy(self, guild_id: int, policy: GuildPolicy, now: datetime) -> None:
         """Store the policy's non-default values."""
         ...

@@ -289,6 +289,20 @@ class SeriesPaymentDetails(_TextDetails):
     pay_by: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralDetails(_TextDetails):
+    """A referral's credit, granted or taken back, in the guild named `guild`.
+
+    `referred` is the brought member's id; `amount` (minor units) and `currency` are ""
+    in a free guild, where the referral is counted and thanked, no money.
+    """
+
+    guild: str = ""
+    referred: str = ""
+    amount: str = ""
+    currency: str = ""
+
+
 NoticeDetails: TypeAlias = (
     NoDetails
     | RequestDetails
@@ -311,5 +325,6 @@ NoticeDetails: TypeAlias = (
     | QueueClosedDetails
     | SeriesDetails
     | GroupDetails
+    | ReferralDetails
 )
 """Whatever a notice carries beyond its kind; which one is fixed by the kind."""

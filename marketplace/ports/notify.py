@@ -24,6 +24,7 @@ from marketplace.ports.notice_details import (
     PaymentDisputedDetails,
     QueueClosedDetails,
     QueueSkippedDetails,
+    ReferralDetails,
     ReminderDetails,
     RequestDetails,
     RestrictedDetails,
@@ -79,6 +80,8 @@ class NoticeKind(StrEnum):
     SERIES_MOVE_REQUESTED = "series_move_requested"  # to the other side: Accept / Decline all
     SERIES_MOVED = "series_moved"  # to both: this week and the following moved
     SERIES_MOVE_DECLINED = "series_move_declined"  # to whoever proposed the series' move
+    REFERRAL_CREDITED = "referral_credited"  # to a referrer: credit granted (free: thanks)
+    REFERRAL_WITHDRAWN = "referral_withdrawn"  # to a referrer: that credit was taken back
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ DETAILS_OF: Mapping[NoticeKind, type[NoticeDetails]] = {
     NoticeKind.SERIES_MOVE_REQUESTED: SeriesDetails,
     NoticeKind.SERIES_MOVED: SeriesDetails,
     NoticeKind.SERIES_MOVE_DECLINED: SeriesDetails,
+    NoticeKind.REFERRAL_CREDITED: ReferralDetails,
+    NoticeKind.REFERRAL_WITHDRAWN: ReferralDetails,
 }
 """Which details each kind carries; a kind not listed carries none."""
 

@@ -40,6 +40,7 @@ from marketplace.ports.members import (
 from marketplace.ports.moderation import CaseRepository
 from marketplace.ports.notes import NotesRepository
 from marketplace.ports.privacy import PrivacyRepository
+from marketplace.ports.referrals import ReferralRepository
 from marketplace.ports.reviews import ReviewRepository
 from marketplace.ports.saved_cards import SavedCardRepository
 from marketplace.ports.scheduled import ScheduledActions
@@ -232,6 +233,11 @@ class UnitOfWork(Protocol):
     @property
     def dropins(self) -> DropInRepository:
         """Drop-in office hours and their queues, inside this transaction."""
+        ...
+
+    @property
+    def referrals(self) -> ReferralRepository:
+        """Referrals and referral credit, inside this transaction."""
         ...
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from marketplace.domain.availability import Busy, overlaps_with_buffer
@@ -37,7 +37,7 @@ from marketplace.domain.verification import required_level
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.bookings import TutorGate
 from marketplace.ports.notice_details import CancelledDetails, RequestDetails
-from marketplace.services import group_waitlist, payments, reviews, scheduling
+from marketplace.services import group_waitlist, payments, referral_credit, reviews, scheduling
 from marketplace.services.actor import Actor
 from marketplace.services.availability import (
     KnownAvailability,
@@ -330,13 +330,15 @@ async def book(cmd: BookSession, ctx: ServiceContext) -> Booking:
     async with ctx.uow() as uow:
         await enter_guild(uow, actor, ctx)
         draft = await prepare_draft(uow, cmd, note, ctx)
-        policy = draft.policy
-        booking = await uow.bookings.add(draft.booking, timedelta(minutes=policy.buffer_minutes))
+        policy, price, booking = draft.policy, draft.price, draft.booking
+        if price is not None:  # the student's referral credit comes off the fee
+            booking, price = await referral_credit.credited(uow, booking, price, now)
+        booking = await uow.bookings.add(booking, timedelta(minutes=policy.buffer_minutes))
         if cmd.channel_id is not None:
             await uow.booking_channels.remember(booking.booking_id, cmd.channel_id)
         work: list[NewAction] = []
-        if draft.price is not None:
-            await payments.open_payment(uow, booking, draft.price, policy, now)
+        if price is not None:
+            await payments.open_payment(uow, booking, price, policy, now)
         elif booking.state is BookingState.CONFIRMED:
             work += scheduling.notices_to_both(booking, NoticeKind.BOOKING_CONFIRMED, now)
             work += scheduling.reminders(booking, policy)

@@ -43,7 +43,7 @@ from marketplace.ports.notice_details import (
     CardDisputeDecidedDetails,
     PaymentDisputedDetails,
 )
-from marketplace.services import dispute_evidence, scheduling
+from marketplace.services import dispute_evidence, referral_credit, scheduling
 from marketplace.services.actor import OnBooking
 from marketplace.services.card_holds import alert_admins, audit_and_alert
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, in_guild
@@ -142,6 +142,9 @@ async def _apply(uow: UnitOfWork, booking_id: int, state: DisputeState, now: dat
     if was_open and not dispute.is_open:
         policy = await uow.guilds.policy(booking.guild_id)
         decided = decide(payment, dispute, policy.chargeback_reverses_payout)
+        if dispute.lost and dispute.withdrawn >= payment.captured - payment.refunded:
+            # the bank gave the student everything back: as good as a full refund
+            await referral_credit.session_refunded(uow, booking.booking_id, now)
         payment = decided.payment
         for entry in decided.entries:
             await uow.ledger.record(entry, booking.guild_id, now)

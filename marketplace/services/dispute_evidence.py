@@ -52,10 +52,14 @@ async def draft(
     ]  # fmt: skip
     if review is not None and review.about is Party.TUTOR:
         timeline.append(f"Student's review after the session: {review.content.stars}/5 stars")
+    price = payment.price
+    credit = price.credit_used.minor
+    fee = f"platform fee {price.fee.minor}" + (
+        f" (after a referral credit of {credit})" if credit else ""
+    )
     timeline.append(
         f"Receipt: booking #{booking.booking_id}, {minutes}-minute tutoring session, "
-        f"rate {payment.price.rate.minor} + platform fee {payment.price.fee.minor} = "
-        f"{total.minor} {total.currency} (minor units)"
+        f"rate {price.rate.minor} + {fee} = {total.minor} {total.currency} (minor units)"
     )
     return {
         "service_date": booking.start.date().isoformat(),

@@ -36,10 +36,10 @@ from marketplace.domain.errors import ConflictError, InvalidTransitionError, Not
 from marketplace.domain.evidence_files import MAX_DISPUTE_FILES, EvidenceFile, check_upload
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.scheduled import ActionKind
-from marketplace.domain.settlement import Outcome, outcome_split
+from marketplace.domain.settlement import FULL_REFUND, Outcome, outcome_split
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import DisputeOpenedDetails, DisputeResolvedDetails
-from marketplace.services import payments, scheduling, sessions
+from marketplace.services import payments, referral_credit, scheduling, sessions
 from marketplace.services.actor import ByActor, OnBooking
 from marketplace.services.context import (
     SYSTEM_ACTOR,
@@ -259,6 +259,8 @@ async def _close(uow: UnitOfWork, booking: Booking, decided: Dispute, now: datet
     }
     by = decided.resolved_by or SYSTEM_ACTOR
     await uow.audit.record(booking.guild_id, by, "dispute.resolve", detail, now)
+    if decided.outcome is DisputeOutcome.REFUND and decided.refund_percent == FULL_REFUND[0]:
+        await referral_credit.session_refunded(uow, booking.booking_id, now)
     resolved = DisputeResolvedDetails(outcome, str(decided.refund_percent or 0))
     await scheduling.notify_both(uow, booking, NoticeKind.DISPUTE_RESOLVED, now, details=resolved)
 

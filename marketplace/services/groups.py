@@ -33,7 +33,7 @@ from marketplace.domain.text import clean_text
 from marketplace.jobs.runner import HandlerResult
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.groups import ListedGroup
-from marketplace.services import payments, scheduling
+from marketplace.services import payments, referral_credit, scheduling
 from marketplace.services.actor import Actor
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import (
@@ -280,6 +280,8 @@ async def _book_seat(
         group.guild_id, actor.user_id, group.start, group.end, None
     ):
         raise ConflictError("student_busy")
+    if price is not None:  # the student's referral credit comes off the fee
+        draft, price = await referral_credit.credited(uow, draft, price, now)
     booking = await uow.bookings.add(draft, timedelta(minutes=policy.buffer_minutes))
     if price is not None:
         await payments.open_payment(uow, booking, price, policy, now)

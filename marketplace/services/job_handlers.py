@@ -33,6 +33,7 @@ from marketplace.services import (
     groups,
     money_jobs,
     payments,
+    referrals,
     scheduling,
     series_jobs,
     session_messages,
@@ -127,6 +128,7 @@ class Handlers:
             ActionKind.WEEK_PAY_DEADLINE: lambda action: series_jobs.week_pay_deadline(
                 action, self.ctx
             ),
+            ActionKind.GRANT_REFERRAL: lambda action: referrals.grant_due(action, self.ctx),
         }
 
     async def gave_up(self, action: ClaimedAction, error: str) -> None:

@@ -2,10 +2,11 @@
 
 For every guild and every booking with money on the books:
 
-- the ledger balances: captured + covered = refunded + released + fees + charged back +
-  dispute fees + held, and no part is negative (`marketplace.domain.ledger`);
+- the ledger balances: captured + covered + credited = refunded + released + fees +
+  charged back + dispute fees + held, and no part is negative (`marketplace.domain.ledger`);
 - the ledger's captured, refunded, released (net of payouts reversed), fees, charged
-  back, dispute fees and covered equal the payment row's.
+  back, dispute fees, covered and credited (referral credit paid in) equal the payment
+  row's.
 
 A problem's `expected` is what should be there (the payment row's amount, or 0 for a
 negative account) and `actual` is what the ledger says.
@@ -71,9 +72,9 @@ def balance_problems(guild_id: int, booking_id: int | None, b: Balance) -> list[
         if amount < 0
     ]
     parts = sum(b.parts.values())
-    if b.captured + b.covered != parts:
-        what = "captured + covered != " + " + ".join(b.parts)
-        found.append(LedgerProblem(guild_id, booking_id, what, b.captured + b.covered, parts))
+    if b.came_in != parts:
+        what = "captured + covered + credited != " + " + ".join(b.parts)
+        found.append(LedgerProblem(guild_id, booking_id, what, b.came_in, parts))
     return found
 
 
@@ -93,6 +94,7 @@ def payment_problems(
         ("charged back", payment.charged_back, b.charged_back),
         ("dispute fees", payment.dispute_fees, b.dispute_fees),
         ("covered", payment.covered, b.covered),
+        ("credited", payment.credited, b.credited),
     )
     return [
         LedgerProblem(guild_id, booking_id, what, expected, actual)

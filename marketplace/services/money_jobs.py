@@ -8,6 +8,7 @@ once whichever path (job, webhook, return page) gets there first.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from marketplace.domain.payment import (
     Payment,
     Refund,
     Void,
+    credit_entry,
     payout_entries,
 )
 from marketplace.domain.scheduled import (
@@ -294,7 +296,7 @@ async def _book_payout(
     dispute's loss and pays the tutor in full.
     """
     now = ctx.clock.now()
-    tutor, platform = settlement.tutor, settlement.platform
+    tutor = settlement.tutor
     async with ctx.uow() as uow:
         current = await uow.payments.get(booking.booking_id, for_update=True)
         if current is None or current.released or current.fees:
@@ -307,6 +309,7 @@ async def _book_payout(
             entries.append(
                 Entry(booking.booking_id, Account.PLATFORM_FUNDS, Account.HELD, money, ref)
             )
+        current, settlement = _redeem_credit(current, settlement, entries)
         try:
             paid = current.pay_out(settlement)
         except InvalidTransitionError:
@@ -322,7 +325,24 @@ async def _book_payout(
             )  # fmt: skip
         await uow.commit()
     ctx.after_commit()
-    return _done(f"paid out {tutor.minor} + fee {platform.minor}")
+    return _done(f"paid out {tutor.minor} + fee {settlement.platform.minor}")
+
+
+def _redeem_credit(
+    payment: Payment, settlement: Settlement, entries: list[Entry]
+) -> tuple[Payment, Settlement]:
+    """A referral credit the price still uses pays its part of the fee at the payout.
+
+    It comes into `held` from the referral credit (one ledger entry, appended to
+    `entries`), and the fee booked is the whole fee: the card paid the rest of it.
+    Nothing is transferred for it, so the tutor's share is untouched.
+    """
+    if payment.credit_left <= 0:
+        return payment, settlement
+    redeemed = payment.redeem_credit()
+    entries.append(credit_entry(redeemed))
+    credit = Money(redeemed.credited - payment.credited, settlement.platform.currency)
+    return redeemed, dataclasses.replace(settlement, platform=settlement.platform + credit)
 
 
 async def _frozen_by(ctx: ServiceContext, payment: Payment, refunding: int) -> str:

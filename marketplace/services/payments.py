@@ -30,7 +30,7 @@ from marketplace.domain.scheduled import ActionKind, booking_work
 from marketplace.domain.settlement import FULL_REFUND, Settlement, session_quote, settle
 from marketplace.ports import IntentState, NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import RequestDetails
-from marketplace.services import card_holds, refund_failures, reviews, scheduling
+from marketplace.services import card_holds, referral_credit, refund_failures, reviews, scheduling
 from marketplace.services.context import ServiceContext
 
 LINK_DAYS_AFTER_END = 30
@@ -132,12 +132,15 @@ async def settle_booking(
 
     Schedules the gateway moves now (`money_jobs.move_money` works out which: void,
     capture of part, or refund), and the payout of what is kept once the dispute window
-    after the end has closed. `tag` (default: the booking's state) names the reason;
-    `payout_key` and `payout_due` set a re-settlement's own payout (a dispute's decision).
+    after the end has closed. A referral credit the price used comes back to the student
+    in the same share as the refund (all of it when nothing was charged). `tag`
+    (default: the booking's state) names the reason; `payout_key` and `payout_due` set a
+    re-settlement's own payout (a dispute's decision).
     """
     payment = await uow.payments.get(booking.booking_id, for_update=True)
     if payment is None:
         return None
+    payment = await referral_credit.give_back(uow, booking, payment, split[0], now)
     settlement = settle(payment.price, *split)
     if not payment.authorized or payment.voided:
         return settlement  # nothing was charged; a payment arriving later is released
@@ -248,6 +251,7 @@ async def apply_observed(
         await uow.payments.save(updated, now)
     for entry in entries:
         await uow.ledger.record(entry, booking.guild_id, now)
+    updated = await _credit_follows(uow, booking, payment, updated, now)
     newly_held = bool(updated.authorized) and not was_held
     await refund_failures.record(uow, booking, intent, now)
     policy = await uow.guilds.policy(booking.guild_id)
@@ -262,6 +266,23 @@ async def apply_observed(
         to = booking.student_id
         await scheduling.notify(uow, booking, NoticeKind.PAYMENT_RELEASED, to, now)
     return Applied(booking, updated)
+
+
+async def _credit_follows(
+    uow: UnitOfWork, booking: Booking, before: Payment, after: Payment, now: datetime
+) -> Payment:
+    """What the provider just reported, for referral credit.
+
+    A hold voided means nothing was charged: the price's credit goes back to the
+    student. A payment now refunded in full (a refund at the provider, say from the
+    dashboard) withdraws a referral whose first session it was.
+    """
+    if after.voided and not before.voided:
+        after = await referral_credit.give_back(uow, booking, after, 100, now)
+    kept = after.captured - after.refunded
+    if after.refunded > before.refunded and after.captured and kept <= 0:
+        await referral_credit.session_refunded(uow, booking.booking_id, now)
+    return after
 
 
 async def _payment_arrived(

@@ -9,7 +9,8 @@ caller's guild except the two global rows, `app_user` and `dm_status`):
   `availability_rule`, `availability_window`, `note_template`: exported; deleted.
 - `booking`: both sides exported (times, state, outcome, price, cancellation, the other
   side's id, the student's note); kept for the ledger, the note they wrote is blanked.
-- `payment`: amounts and flags only (no Stripe ids; no card data is stored); kept.
+- `payment`: amounts and flags only, a referral credit used included (no Stripe ids; no
+  card data is stored); kept.
 - `ledger_entry`: not exported (the payment amounts say the same); kept.
 - `payout_account`: exported; kept, since what they are still owed is paid there.
 - `review`: written ones (held too, without the other side's reply) and visible ones of
@@ -33,6 +34,10 @@ caller's guild except the two global rows, `app_user` and `dm_status`):
 - `restriction`: exported without the moderator's id; kept (erasing does not lift it).
 - `user_block`: blocks they made exported and deleted; blocks of them stay (the other
   person's choice).
+- `referral`: who brought them and whom they brought (with each one's state and credit)
+  exported; both links deleted, so a credit not granted yet never is. `referral_credit`:
+  their unused balance exported; deleted (unused credit is given up). What credit a
+  booking used stays on its `payment` row and in the ledger.
 - `delivery`: messages the bot sent them exported; their summaries blanked.
 - `dm_status` (global): exported; deleted.
 - `audit_log`: not exported (staff accountability); kept, plus one `privacy.delete`
@@ -62,7 +67,15 @@ EXPORT_LIST_CAP = 200  # newest first; with the text limits this keeps the file 
 MAX_EXPORT_BYTES = 8 * 1024 * 1024  # Discord's smallest attachment limit is 10 MB
 ANONYMOUS_NAME = "Deleted user"
 SINGLE_SECTIONS = frozenset(
-    {"user", "member", "student_profile", "tutor_profile", "payout_account", "dm_status"}
+    {
+        "user",
+        "member",
+        "student_profile",
+        "tutor_profile",
+        "payout_account",
+        "dm_status",
+        "referred_by",
+    }
 )
 NOT_INCLUDED = (
     "reports_about_you",

@@ -30,7 +30,7 @@ from marketplace.domain.series import (
 from marketplace.domain.text import clean_text
 from marketplace.ports import NoticeKind, UnitOfWork
 from marketplace.ports.notice_details import SeriesDetails
-from marketplace.services import bookings, payments, scheduling
+from marketplace.services import bookings, payments, referral_credit, scheduling
 from marketplace.services.actor import ByActor, OnBooking
 from marketplace.services.availability import refresh_next_slot
 from marketplace.services.bookings import BookingDraft, BookSession, ensure_not_restricted
@@ -152,10 +152,13 @@ async def book(cmd: BookSeries, ctx: ServiceContext) -> SeriesBooked:
         booked: list[Booking] = []
         buffer = timedelta(minutes=policy.buffer_minutes)
         for week, draft in drafts:
-            booking = await uow.bookings.add(replace(draft.booking, expires_at=deadline), buffer)
+            booking, price = replace(draft.booking, expires_at=deadline), draft.price
+            if price is not None:  # the student's referral credit comes off the fee
+                booking, price = await referral_credit.credited(uow, booking, price, now)
+            booking = await uow.bookings.add(booking, buffer)
             await uow.series.add_week(series.series_id, booking.booking_id, week.week.index)
-            if draft.price is not None:
-                await payments.open_payment(uow, booking, draft.price, policy, now)
+            if price is not None:
+                await payments.open_payment(uow, booking, price, policy, now)
             if cmd.book.channel_id is not None:
                 await uow.booking_channels.remember(booking.booking_id, cmd.book.channel_id)
             booked.append(booking)

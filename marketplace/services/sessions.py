@@ -16,7 +16,7 @@ from marketplace.domain.errors import NotFoundError
 from marketplace.domain.ranking import session_tally
 from marketplace.domain.settlement import Outcome, outcome_split
 from marketplace.ports import UnitOfWork
-from marketplace.services import payments, survey
+from marketplace.services import payments, referrals, survey
 from marketplace.services.actor import OnBooking
 from marketplace.services.context import ServiceContext, seat_booking
 
@@ -73,7 +73,8 @@ async def end_session(
 ) -> Booking:
     """Inside the caller's transaction: end the session with `outcome` and settle its money.
 
-    A session that took place (completed, or a late start) also queues the survey to both.
+    A session that took place (completed, or a late start) also queues the survey to both,
+    and a referred student's first one earns their referrer's credit (`referrals`).
     The tutor's completion counts take the outcome in the same transaction, once: a second
     end of the same session is refused by the booking's state machine before any of this.
     """
@@ -83,5 +84,6 @@ async def end_session(
     await payments.settle_booking(uow, booking, outcome_split(outcome, policy), policy, now)
     if outcome in (Outcome.COMPLETED, Outcome.LATE_START):
         await survey.schedule_surveys(uow, booking, now)
+    await referrals.session_held(uow, booking, outcome, policy, now)
     await uow.search.add_completion(booking.guild_id, booking.tutor_id, session_tally(outcome))
     return booking

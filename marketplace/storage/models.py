@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
@@ -466,6 +467,11 @@ class PaymentRow(Base):
     covered: Mapped[int] = mapped_column(BigInteger, default=0)
     refunds_failed: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_elsewhere: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A referral credit taken off the fee (fee_minor and total_minor are after it), what of
+    # it was given back to the student, and what paid its part of the fee at the payout.
+    credit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_restored: Mapped[int] = mapped_column(BigInteger, default=0)
+    credited: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -1150,3 +1156,55 @@ class GroupWaitlistRow(Base):
     joined_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16))
     offered_until: Mapped[datetime | None]
+
+
+class ReferralRow(Base):
+    """A member who named who brought them (`/start referred_by:`): one per member and guild.
+
+    `booking_id` is the referred student's first session that took place; `credit_minor`
+    and `currency` what the referrer was granted for it (0 in a free guild).
+    """
+
+    __tablename__ = "referral"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "referred_id", name="uq_referral_guild_referred"),
+        Index("ix_referral_guild_referrer", "guild_id", "referrer_id", "created_at"),
+        Index("ix_referral_booking", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("guild.id", ondelete="CASCADE"))
+    referrer_id: Mapped[int] = mapped_column(BigInteger)
+    referred_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True
+    )
+    credit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    earned_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+
+class ReferralCreditRow(Base):
+    """A member's referral credit in one guild and currency, in minor units.
+
+    Locked (`FOR UPDATE`) by whatever changes it, so two bookings at once never use the
+    same credit; `owed` is credit withdrawn after it was spent (see domain/referrals.py).
+    """
+
+    __tablename__ = "referral_credit"
+    __table_args__ = (
+        CheckConstraint("balance_minor >= 0", name="balance_not_negative"),
+        CheckConstraint("owed_minor >= 0", name="owed_not_negative"),
+    )
+
+    guild_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("guild.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    balance_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    owed_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime]

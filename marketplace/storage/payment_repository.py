@@ -45,6 +45,7 @@ def to_payment(row: PaymentRow) -> Payment:
         rate=Money(row.rate_minor, currency),
         fee=Money(row.fee_minor, currency),
         total=Money(row.total_minor, currency),
+        credit=Money(row.credit_minor, currency) if row.credit_minor else None,
     )
     return from_row(Payment, row, price=price)
 
@@ -95,6 +96,7 @@ class SqlPaymentRepository(LoggedSqlRepository):
                 rate_minor=price.rate.minor,
                 fee_minor=price.fee.minor,
                 total_minor=price.total.minor,
+                credit_minor=price.credit_used.minor,
                 capture=capture,
                 created_at=now,
                 updated_at=now,

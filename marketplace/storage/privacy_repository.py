@@ -33,6 +33,8 @@ from marketplace.storage.models import (
     PaymentRow,
     PayoutAccountRow,
     ProgressNoteRow,
+    ReferralCreditRow,
+    ReferralRow,
     RestrictionRow,
     ReviewRow,
     SessionMessageRow,
@@ -180,6 +182,17 @@ def _profile_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
         "blocks_made": select(UserBlockRow.blocked_id, UserBlockRow.created_at).where(
             UserBlockRow.guild_id == guild_id, UserBlockRow.blocker_id == user_id
         ),
+        "referred_by": select(
+            ReferralRow.referrer_id, ReferralRow.status, ReferralRow.created_at
+        ).where(ReferralRow.guild_id == guild_id, ReferralRow.referred_id == user_id),
+        "referral_credit": select(
+            ReferralCreditRow.currency,
+            ReferralCreditRow.balance_minor,
+            ReferralCreditRow.owed_minor,
+            ReferralCreditRow.updated_at,
+        )
+        .where(ReferralCreditRow.guild_id == guild_id, ReferralCreditRow.user_id == user_id)
+        .order_by(ReferralCreditRow.currency),
     }
 
 
@@ -211,6 +224,8 @@ def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
             PaymentRow.rate_minor,
             PaymentRow.fee_minor,
             PaymentRow.total_minor,
+            PaymentRow.credit_minor,
+            PaymentRow.credit_restored,
             PaymentRow.authorized,
             PaymentRow.captured,
             PaymentRow.refunded,
@@ -301,6 +316,18 @@ def _activity_queries(guild_id: int, user_id: int) -> dict[str, Select[Any]]:
         )
         .where(DisputeRow.guild_id == guild_id, DisputeRow.opened_by == user_id)
         .order_by(DisputeRow.id.desc()),
+        "referrals_made": select(
+            ReferralRow.referred_id,
+            ReferralRow.status,
+            ReferralRow.booking_id,
+            ReferralRow.credit_minor,
+            ReferralRow.currency,
+            ReferralRow.created_at,
+            ReferralRow.earned_at,
+            ReferralRow.decided_at,
+        )
+        .where(ReferralRow.guild_id == guild_id, ReferralRow.referrer_id == user_id)
+        .order_by(ReferralRow.created_at.desc(), ReferralRow.id.desc()),
         "reports_made": select(
             CaseRow.id.label("case_id"),
             CaseRow.target_id,
@@ -437,8 +464,14 @@ def _erasures(guild_id: int, user_id: int) -> dict[str, Update | Delete]:
             (EmailCodeRow, EmailCodeRow.user_id),
             (VerifiedEmailRow, VerifiedEmailRow.user_id),
             (UserBlockRow, UserBlockRow.blocker_id),
+            (ReferralCreditRow, ReferralCreditRow.user_id),
         )
     }
+    # Who brought them and whom they brought: the links go both ways.
+    steps["referral"] = delete(ReferralRow).where(
+        ReferralRow.guild_id == guild_id,
+        or_(ReferralRow.referrer_id == user_id, ReferralRow.referred_id == user_id),
+    )
     steps["delivery_summary"] = blanked(DeliveryRow, DeliveryRow.user_id, "summary")
     steps["dm_status"] = delete(DmStatusRow).where(DmStatusRow.user_id == user_id)
     return steps

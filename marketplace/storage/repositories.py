@@ -101,6 +101,10 @@ class SqlGuildRepository:
         )
         return False
 
+    async def name(self, guild_id: int) -> str:
+        name = await self._session.scalar(select(GuildRow.name).where(GuildRow.id == guild_id))
+        return name or ""
+
     async def policy(self, guild_id: int) -> GuildPolicy:
         key = ("policy", guild_id)
         if self._cache and (cached := self._cache.get(key)) is not None:

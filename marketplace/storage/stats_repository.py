@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Date, and_, case, cast, exists, func, select
 
+from marketplace.domain.ledger import Account
 from marketplace.domain.stats import GuildActivity, MoneyTotals, SessionGroup, Window
 from marketplace.storage.models import (
     BookingRow,
@@ -25,6 +26,7 @@ from marketplace.storage.models import (
     DropInVisitRow,
     LedgerEntryRow,
     MemberRow,
+    ReferralRow,
     ReviewRow,
     SurveyResponseRow,
 )
@@ -48,6 +50,7 @@ class SqlStatsRepository(SqlRepository):
         disputes_opened, disputes_decided = await self._disputes(guild_id, window)
         reports_opened, reports_resolved, resolve_seconds = await self._reports(guild_id, window)
         reviews, star_sum = await self._reviews(guild_id, window)
+        referrals, credited = await self._referrals(guild_id, window)
         return GuildActivity(
             new_members=await self._new_members(guild_id, window),
             requests=await self._requests(guild_id, window),
@@ -64,6 +67,8 @@ class SqlStatsRepository(SqlRepository):
             survey=await self._survey(guild_id, window),
             drop_in_waits=await self._drop_in_waits(guild_id, window),
             money=await self._money(guild_id, window),
+            referrals=referrals,
+            referrals_credited=credited,
         )
 
     def _in_window(self, guild_id: int, window: Window) -> ColumnElement[bool]:
@@ -194,14 +199,37 @@ class SqlStatsRepository(SqlRepository):
         )
         return [(started - joined).total_seconds() for joined, started in rows.all() if started]
 
+    async def _referrals(self, guild_id: int, window: Window) -> tuple[int, int]:
+        """Referrals named in the window, and those credited (or thanked) in it."""
+        row = ReferralRow
+        named, credited = (
+            await self._session.execute(
+                select(
+                    func.count(case((within(row.created_at, window), 1))),
+                    func.count(
+                        case((and_(row.status == "credited", within(row.decided_at, window)), 1))
+                    ),
+                ).where(row.guild_id == guild_id)
+            )
+        ).one()
+        return int(named), int(credited)
+
     async def _money(self, guild_id: int, window: Window) -> list[MoneyTotals]:
         entry = LedgerEntryRow
+        # A referral credit paying part of a fee is no sale, and no fee the platform got.
+        credit = entry.source == Account.REFERRAL_CREDIT.value
+        paid_in = and_(entry.target == Account.HELD.value, ~credit)
+        fee_received = case(
+            (entry.target == Account.PLATFORM.value, entry.amount_minor),
+            (credit, -entry.amount_minor),
+            else_=0,
+        )
         rows = await self._session.execute(
             select(
                 entry.currency,
-                func.coalesce(func.sum(case((entry.target == "held", entry.amount_minor))), 0),
+                func.coalesce(func.sum(case((paid_in, entry.amount_minor))), 0),
                 func.coalesce(func.sum(case((entry.target == "refunded", entry.amount_minor))), 0),
-                func.coalesce(func.sum(case((entry.target == "platform", entry.amount_minor))), 0),
+                func.coalesce(func.sum(fee_received), 0),
             )
             .join(
                 BookingRow,

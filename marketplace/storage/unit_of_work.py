@@ -40,6 +40,7 @@ from marketplace.storage.payment_repository import (
 )
 from marketplace.storage.privacy_repository import SqlPrivacyRepository
 from marketplace.storage.read_cache import CacheAccess, ReadCache
+from marketplace.storage.referral_repository import SqlReferralRepository
 from marketplace.storage.repositories import (
     SqlAuditLog,
     SqlGuildRepository,
@@ -124,6 +125,7 @@ class SqlUnitOfWork:
     series = _Repository(lambda uow: SqlSeriesRepository(uow.session))
     groups = _Repository(lambda uow: SqlGroupRepository(uow.session))
     saved_cards = _Repository(lambda uow: SqlSavedCards(uow.session))
+    referrals = _Repository(lambda uow: SqlReferralRepository(uow.session))
     notes = _Repository(lambda uow: SqlNotesRepository(uow.session))
     spaces = _Repository(lambda uow: SqlSpaceRepository(uow.session))
     booking_channels = _Repository(lambda uow: SqlBookingChannels(uow.session))

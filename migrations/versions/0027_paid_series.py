@@ -1,7 +1,7 @@
 """paid series: the card-saving checkout, provider customers and saved cards (issue 15)
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-08 02:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import marketplace.storage.types
 
 revision: str = "0027"
-down_revision: str | None = "0025"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

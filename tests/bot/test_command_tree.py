@@ -14,7 +14,8 @@ from marketplace.ports import SystemClock
 from marketplace.services.context import ServiceContext
 
 SPEC_OPTIONS = {
-    "start": [],
+    "start": ["referred_by"],
+    "referrals": [],
     "help": [],
     "profile view": ["user"],
     "profile edit": [],

@@ -66,6 +66,7 @@ from bot.presenters import (
 from bot.presenters import dropin as dropin_presenter
 from bot.presenters import groups as groups_presenter
 from bot.presenters import notes as notes_presenter
+from bot.presenters import referrals as referrals_presenter
 from bot.presenters import reviews as reviews_presenter
 from bot.presenters import series as series_presenter
 from bot.presenters import weekly_report as weekly_presenter
@@ -90,6 +91,7 @@ from marketplace.domain.offenses import OffenseCounts
 from marketplace.domain.policy import GuildPolicy
 from marketplace.domain.profiles import Completeness, Level, Role
 from marketplace.domain.ranking import CompletionCounts
+from marketplace.domain.referrals import Referral, ReferralStatus
 from marketplace.domain.refund_failures import RefundFailure, RefundFailureState
 from marketplace.domain.restrictions import Restriction
 from marketplace.domain.reviews import Party
@@ -110,6 +112,7 @@ from marketplace.ports.notice_details import GroupDetails, GuildDetails
 from marketplace.ports.notify import notice_details
 from marketplace.services import booking_views
 from marketplace.services import groups as groups_service
+from marketplace.services import referrals as referral_service
 from marketplace.services.actor import Actor
 from marketplace.services.context import ServiceContext
 from marketplace.services.dropin import QueuePlace
@@ -575,7 +578,7 @@ def _extras(reason: str, guild: str) -> dict[str, Any]:
         "currency": "EUR", "student_reviews": SNOWFLAKE, "student_rating": 4.99,
         "space_id": SNOWFLAKE, "offset_minutes": 15, "outcome": "refund", "refund": 100,
         "absent": "student", "kinds": "abuse,phone,email,payment,link,rate",
-        "booking": str(SNOWFLAKE),
+        "booking": str(SNOWFLAKE), "referred": str(SNOWFLAKE),
     }  # fmt: skip
 
 
@@ -760,6 +763,25 @@ def test_the_stats_card_fits_with_the_biggest_numbers_and_many_currencies() -> N
     assert stats.chart_filename(report_).endswith(".png")
 
 
+def test_the_referrals_card_fits_with_the_most_referrals_and_the_biggest_credit() -> None:
+    biggest = Money(10**15, "EUR")
+    statuses = list(ReferralStatus)
+    made = [
+        Referral(n, SNOWFLAKE, SNOWFLAKE, SNOWFLAKE - n, statuses[n % len(statuses)], NOW,
+                 booking_id=SNOWFLAKE, credit=biggest if n % 2 else None)
+        for n in range(referral_service.LIST_CAP)
+    ]  # fmt: skip
+    counts = dict.fromkeys(ReferralStatus, 10**12)
+    many = [Money(10**15, c) for c in ("EUR", "USD", "JPY", "ISK")]
+    for reward in (biggest, None):
+        view = referral_service.ReferralOverview(
+            made, counts, many, SNOWFLAKE, reward, 365, 720, "en"
+        )
+        assert_message_fits(embeds=[referrals_presenter.referrals_embed(view)])
+    empty = referral_service.ReferralOverview([], {}, [], None, None, 14, 48, "en")
+    assert_message_fits(embeds=[referrals_presenter.referrals_embed(empty)])
+
+
 # --- drop-in hours and weekly series -------------------------------------------------------
 
 
@@ -862,8 +884,8 @@ def test_prefills_fit_their_field() -> None:
 
 PRESENTERS = (
     admin, availability, bookings, case_file, dropin_presenter, flags, moderation,
-    notes_presenter, notices, onboarding, profiles, requests, reviews_presenter,
-    series_presenter, stats, weekly_presenter, groups_presenter,
+    notes_presenter, notices, onboarding, profiles, referrals_presenter, requests,
+    reviews_presenter, series_presenter, stats, weekly_presenter, groups_presenter,
 )  # fmt: skip
 FLOWS = (
     base, booking_buttons, booking_list, booking_manage, case_buttons, confirm, disputes,
@@ -920,6 +942,7 @@ COVERED = {
     "SeriesPayButton", "series_pay_view",
     "move_text", "move_question", "series_move_view", "SeriesMoveAcceptButton",
     "SeriesMoveDeclineButton",
+    "referral_body", "referrals_embed", "referral_line", "status_text",
 }  # fmt: skip
 
 

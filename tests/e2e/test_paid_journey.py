@@ -3,7 +3,8 @@
 The real bot on the Discord emulator, the checkout web app on loopback, the job runner,
 and the Stripe fake delivering signed webhooks: the same steps `make demo` runs for the
 paid server (payout onboarding, checkout, hold, accept, completion, payout after the
-dispute window, a late cancellation's partial refund, a moderator's dispute decision, a
+dispute window, a referral credited, spent at checkout and withdrawn after a full
+chargeback, a late cancellation's partial refund, a moderator's dispute decision, a
 tutor no-show, a chargeback lost after the payout and one won with evidence, a weekly
 series whose first off-session hold is declined and paid by link, `tutorbot ledger
 verify`).
@@ -32,8 +33,9 @@ async def test_the_paid_journey_end_to_end(database_url: str) -> None:
         objects = list(stripe.store.objects.values())
         transfers = [o for o in objects if o.get("object") == "transfer"]
         # completed, then the late cancellation (50 %), the 30 % refund decided by a
-        # moderator (70 % of the rate), and the session whose chargeback was won
-        assert sorted(t["amount"] for t in transfers) == [1250, 1750, 2500, 2500]
+        # moderator (70 % of the rate), Sam's session paid partly by his referral credit
+        # (the tutor's rate in full), and the session whose chargeback was won
+        assert sorted(t["amount"] for t in transfers) == [1250, 1750, 2500, 2500, 2500]
         reversals = [o for o in objects if o.get("object") == "transfer_reversal"]
         assert [(r["amount"], r["transfer"]) for r in reversals] == [(2500, transfers[0]["id"])]
         disputes = [o for o in objects if o.get("object") == "dispute"]

@@ -19,11 +19,12 @@ from marketplace.domain.errors import (
     InvalidSettingError,
     Problem,
 )
+from marketplace.domain.referrals import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("marketplace", "bot", "web")
 # Enums whose members are raised as conflict reasons, as `ConflictError(Enum.MEMBER)`.
-REASON_ENUMS = {"CheckInWindow": CheckInWindow}
+REASON_ENUMS = {"CheckInWindow": CheckInWindow, "Refusal": Refusal}
 GENERIC_CONFLICT = texts.describe_error(ConflictError("\0no such code\0"))
 
 

@@ -77,6 +77,18 @@ STORED = {
             NoticeKind.SERIES_MOVE_DECLINED,
         )
     },
+    NoticeKind.REFERRAL_CREDITED: {
+        "guild": "Maths",
+        "referred": "42",
+        "amount": "500",
+        "currency": "USD",
+    },
+    NoticeKind.REFERRAL_WITHDRAWN: {
+        "guild": "Maths",
+        "referred": "42",
+        "amount": "500",
+        "currency": "EUR",
+    },
 }
 
 

@@ -76,6 +76,7 @@ SPEC_DEFAULTS = {
     "moderators_see_spaces": False,
     "message_rate_per_minute": 20,
     "referral_credit_minor": 500,
+    "referral_window_days": 14,  # ours: a member names who brought them in their first 2 weeks
     "allowed_email_domains": (),
     "email_code_minutes": 10,
     "email_code_attempts": 5,

@@ -61,6 +61,31 @@ async def test_the_checkout_page_shows_who_when_and_the_exact_price(client, paid
     assert '<th scope="row">Total</th>' in html
 
 
+async def test_a_referral_credit_is_its_own_line_off_the_fee_and_the_total(
+    client, ctx, clock, fake
+):
+    credited = await book_paid_session(ctx, clock, credit=200)
+
+    html = await page_text(client, credited.path)
+    text = text_of(html)
+
+    rate, fee = 3833, 575  # as above: $25.55/h for 90 min, 15 %
+    assert f"Tutor's rate for 90 min {dollars(rate)}" in text
+    assert f"Platform fee (15% of the rate) {dollars(fee)}" in text  # the whole fee
+    assert f"Your referral credit (off the platform fee) −{dollars(200)}" in text
+    assert f"Total {dollars(rate + fee - 200)}" in text
+    response = await press_pay(client, credited)
+    assert response.status == 303
+    async with ctx.uow(read_only=True) as uow:
+        session_id, _ = await uow.payments.refs(credited.booking.booking_id)
+    assert session_id is not None
+    assert fake.get(session_id)["amount_total"] == rate + fee - 200  # what the card is asked
+
+
+async def test_a_page_without_credit_has_no_credit_line(client, paid):
+    assert "referral credit" not in text_of(await page_text(client, paid.path))
+
+
 async def test_the_page_says_the_card_is_only_held_and_offers_pay(client, paid):
     html = await page_text(client, paid.path)
     text = text_of(html)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from marketplace.domain.booking import Booking
+from marketplace.domain.referrals import CreditAccount
 from marketplace.ports import PayoutAccount
 from marketplace.services import checkout
 from marketplace.services.actor import Actor
@@ -65,13 +66,18 @@ class PaidBooking:
 
 
 async def book_paid_session(
-    ctx: ServiceContext, clock: SettableClock, **policy_changes: Any
+    ctx: ServiceContext, clock: SettableClock, *, credit: int = 0, **policy_changes: Any
 ) -> PaidBooking:
-    """Onboard both sides at `NOW`, apply `policy_changes`, book, and get the link."""
+    """Onboard both sides at `NOW`, apply `policy_changes`, book, and get the link.
+
+    `credit` is referral credit (cents) the student has before booking.
+    """
     clock.set(NOW)
     student = await add_student(ctx, STUDENT_ID, zone=STUDENT_ZONE)
     await add_tutor(ctx, TUTOR_ID, rate="$25.55")
     async with ctx.uow() as uow:
+        if credit:
+            await uow.referrals.save_credit(GUILD, STUDENT_ID, "USD", CreditAccount(credit), NOW)
         await uow.users.ensure(TUTOR_ID, NOW, TUTOR_NAME)
         await uow.payout_accounts.save(
             GUILD, TUTOR_ID, PayoutAccount(PAYOUT_ACCOUNT, True, transfers_active=True), NOW

@@ -43,8 +43,9 @@ class BookingView:
     when: SessionTime
     booking_state: str
     rate: str
-    fee: str
+    fee: str  # the platform fee before any referral credit
     fee_percent: str
+    credit: str  # the referral credit taken off the fee, "" when there is none
     total: str
     given_back: str
     given_back_minor: int
@@ -119,8 +120,9 @@ def booking_view(page: CheckoutPage) -> BookingView:
         when=session_time(booking.start, booking.end, page.zone),
         booking_state=booking.state.value,
         rate=format_money(price.rate, locale),
-        fee=format_money(price.fee, locale),
+        fee=format_money(price.full_fee, locale),
         fee_percent=percent_of_bps(page.fee_bps),
+        credit=format_money(price.credit, locale) if price.credit else "",
         total=format_money(price.total, locale),
         given_back=format_money(Money(page.refunded_minor, price.total.currency), locale),
         given_back_minor=page.refunded_minor,
