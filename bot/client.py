@@ -33,6 +33,7 @@ from bot.flows.verify_email import EnterCodeButton
 from bot.flows.verify_request import REQUEST_BUTTONS
 from bot.names import DisplayNames
 from bot.replies import reply
+from bot.speaking import speak_for
 from bot.tree import TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.ports import SessionSpaces
@@ -210,6 +211,7 @@ class TutorBot(commands.AutoShardedBot):
         if interaction.id not in self._unclaimed_forms:
             return
         self._unclaimed_forms.discard(interaction.id)
+        await speak_for(interaction)
         log.info("answered the submission of an unknown form (user %s)", interaction.user.id)
         try:
             await reply(interaction, texts.FORM_EXPIRED)

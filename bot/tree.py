@@ -3,7 +3,8 @@
 Deferring first keeps every command well inside Discord's 3-second deadline however busy
 the process is; the answer follows as an ephemeral follow-up. Commands that answer with a
 modal cannot be deferred (a modal must be the first response), so they are listed here.
-The check also binds the guild and user ids to the command's log records, and holds the
+The check then picks the language to answer in (`bot.speaking`), binds the guild and
+user ids to the command's log records, and holds the
 bot's telemetry (`bot.telemetry.instrument`) for the error handler to count with.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.speaking import speak_for
 from marketplace.logs import bind_log_context
 
 if TYPE_CHECKING:
@@ -56,4 +58,5 @@ class TutorTree(app_commands.CommandTree[Any]):
         is_command = interaction.type is discord.InteractionType.application_command
         if is_command and command_path(interaction)[:2] not in ANSWERS_AT_ONCE:
             await interaction.response.defer(ephemeral=True, thinking=True)
+        await speak_for(interaction)  # after the defer: it may read the guild's settings
         return True

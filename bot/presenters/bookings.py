@@ -25,8 +25,6 @@ from marketplace.domain.series import SeriesPlace
 from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.services.search import SearchResults, TutorHit
 
-STATE_LABELS = texts.STATE_LABELS
-
 
 def ts(moment: datetime) -> int:
     """Unix seconds for Discord timestamps."""
@@ -87,7 +85,7 @@ def booking_line(
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
     states = [payment_label(booking, payment, locale=locale)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
-        states.insert(0, STATE_LABELS.get(booking.state, booking.state))
+        states.insert(0, texts.STATE_LABELS.get(booking.state, booking.state))
     line = (
         f"**#{booking.booking_id}** {names.get(booking.subject_key, booking.subject_key)} "
         f"{role} <@{other}> · <t:{ts(booking.start)}:F> (<t:{ts(booking.start)}:R>) · "
