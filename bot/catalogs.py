@@ -14,6 +14,8 @@ once rarely touch the same lines.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import string
 import sys
 from collections.abc import Iterator
@@ -25,8 +27,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from discord.ext.commands import Cog
 
 from bot.i18n import DOMAIN, ENGLISH, LANGUAGES, LOCALES_DIR, catalog_path
+from bot.tree import DESCRIPTION_MAX, command_texts
 
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 UPDATE_COMMAND = "make catalogs"
@@ -66,6 +70,9 @@ def english_messages() -> dict[str, set[str]]:
         for text in _strings(value):
             if is_message(text):
                 found.setdefault(text, set()).add(f"texts.{name}")
+    for text in command_texts(_cog_classes()):
+        if is_message(text):
+            found.setdefault(text, set()).add("slash commands")
     calls = extract_from_dir(
         str(_BOT), method_map=[("**.py", "python")], keywords={"_": None, "gettext": None}
     )
@@ -73,6 +80,20 @@ def english_messages() -> dict[str, set[str]]:
         if isinstance(message, str) and is_message(message):
             found.setdefault(message, set()).add(f"bot/{filename}")
     return found
+
+
+def _cog_classes() -> list[type[Any]]:
+    """Every cog class of the bot's extensions (their slash commands are declared there)."""
+    from bot.client import EXTENSIONS  # noqa: PLC0415 - the whole bot, only when extracting
+
+    cogs = []
+    for extension in EXTENSIONS:
+        module = importlib.import_module(extension)
+        cogs += [
+            cls for cls in vars(module).values()
+            if inspect.isclass(cls) and issubclass(cls, Cog) and cls.__module__ == extension
+        ]  # fmt: skip
+    return cogs
 
 
 def template() -> Catalog:
@@ -154,6 +175,7 @@ def _percent_keys(text: str) -> list[str]:
 def problems() -> list[str]:
     """What is wrong with the catalogs, one line each (nothing when complete)."""
     english = english_messages()
+    commands = {m for m, origins in english.items() if "slash commands" in origins}
     found: list[str] = []
     if not TEMPLATE.exists() or {m.id for m in read_catalog(TEMPLATE) if m.id} != set(english):
         found.append(f"{TEMPLATE.name} is not up to date with bot/texts")
@@ -167,6 +189,11 @@ def problems() -> list[str]:
             translated = entry.string if entry is not None and not entry.fuzzy else ""
             if not isinstance(translated, str) or not translated.strip():
                 found.append(f"{language}: no translation of {message!r}")
+            elif message in commands and len(translated) > DESCRIPTION_MAX:
+                found.append(
+                    f"{language}: the translation of the command text {message!r} is longer "
+                    f"than Discord's {DESCRIPTION_MAX} characters"
+                )
             elif fields(translated) != fields(message):
                 found.append(
                     f"{language}: the translation of {message!r} has placeholders "

@@ -34,7 +34,7 @@ from bot.flows.verify_request import REQUEST_BUTTONS
 from bot.names import DisplayNames
 from bot.replies import reply
 from bot.speaking import speak_for
-from bot.tree import TutorTree
+from bot.tree import CatalogTranslator, TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.ports import SessionSpaces
 from marketplace.services import onboarding
@@ -165,6 +165,7 @@ class TutorBot(commands.AutoShardedBot):
             *QUEUE_BUTTONS,
             *SERIES_BUTTONS,
         )
+        await self.tree.set_translator(CatalogTranslator())
         if self._sync:
             await self.sync_commands()
         if self._start_jobs is not None:
