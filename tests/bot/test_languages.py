@@ -48,3 +48,14 @@ async def test_an_english_guild_reads_exactly_the_english_texts(campus) -> None:
     menu = await campus.emu.slash(campus.student, campus.guild, "start")
     assert texts.START_INTRO in menu.text
     assert "Save" in _labels(menu.message)
+
+
+async def test_commands_carry_spanish_and_german_descriptions_discord_accepts(campus) -> None:
+    synced = {c["name"]: c for c in campus.emu.commands(campus.guild)}  # each one checked
+    find = synced["find"]
+    assert find["description_localizations"]["es-ES"] == "Busca un tutor para una asignatura"
+    assert find["description_localizations"]["es-419"] == "Busca un tutor para una asignatura"
+    assert find["description_localizations"]["de"] == "Einen Tutor für ein Fach finden"
+    assert "name_localizations" not in find or not find["name_localizations"]
+    subject = next(o for o in find["options"] if o["name"] == "subject")
+    assert subject["description_localizations"]["de"]
