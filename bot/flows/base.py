@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Container, Mapping
 from typing import Any, ClassVar, Self, TypeVar, final
 
@@ -77,9 +76,9 @@ class SafeModal(discord.ui.Modal):
             self.title = _(self.title)
         for item in self.children:
             if isinstance(item, discord.ui.TextInput):
-                with warnings.catch_warnings():  # a field's own label: deprecated, still ours
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    item.label = _(item.label) if item.label else item.label
+                # A field's own label: discord.py's property warns (it prefers ui.Label).
+                field = item._underlying
+                field.label = _(field.label) if field.label else field.label
                 item.placeholder = _(item.placeholder) if item.placeholder else item.placeholder
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot import texts
+from bot.formats import format_day_time, money
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.text_limits import (
     CHOICE_NAME_MAX,
@@ -131,7 +132,7 @@ def bookings_embed(
 def hit_line(hit: TutorHit, number: int, payments_on: bool) -> str:
     """One search result."""
     badge = texts.VERIFICATION_BADGES.get(hit.verification, "")
-    price = format_money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
+    price = money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
     if not hit.accepting_payments:
         price = texts.NOT_ACCEPTING_PAYMENTS
     nxt = texts.NEXT_FREE.format(start=ts(hit.next_slot)) if hit.next_slot else texts.NO_OPEN_SLOT
@@ -208,7 +209,9 @@ def booking_choices(
         other_id = counterpart(booking, viewer)
         name = names.get(other_id) or texts.UNKNOWN_PERSON
         label = clip(
-            texts.BOOKING_CHOICE.format(booking=booking.booking_id, name=name, start=booking.start),
+            texts.BOOKING_CHOICE.format(
+                booking=booking.booking_id, name=name, start=format_day_time(booking.start)
+            ),
             CHOICE_NAME_MAX,
         )
         if wanted in label:
