@@ -70,28 +70,27 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
     return campus.emu.format_transcript(), failure
 
 
-async def run_unconfigured(database: Path) -> tuple[str, str, str | None]:
-    """The second free server, nothing configured: (transcript, what was checked, failure)."""
+async def run_free_server(
+    database: Path, title: str, steps: Sequence[Step], label: str
+) -> tuple[str, str, str | None]:
+    """A free server of its own running `steps`: (transcript, what was checked, failure)."""
     async with running_campus(
         f"sqlite+aiosqlite:///{database}", clock=DemoClock(), check_every_payload=True
     ) as campus:
-        title = "A new free server that nobody has configured (the tutor's DMs are closed)"
-        transcript, failure = await run_steps(campus, title, UNCONFIGURED_STEPS)
-        return (
-            transcript,
-            f"unconfigured server: {len(campus.emu.requests)} Discord requests",
-            failure,
-        )
+        transcript, failure = await run_steps(campus, title, steps)
+        return transcript, f"{label}: {len(campus.emu.requests)} Discord requests", failure
+
+
+async def run_unconfigured(database: Path) -> tuple[str, str, str | None]:
+    """The second free server, nothing configured: (transcript, what was checked, failure)."""
+    title = "A new free server that nobody has configured (the tutor's DMs are closed)"
+    return await run_free_server(database, title, UNCONFIGURED_STEPS, "unconfigured server")
 
 
 async def run_spanish(database: Path) -> tuple[str, str, str | None]:
     """The Spanish server: (transcript, what was checked, failure)."""
-    async with running_campus(
-        f"sqlite+aiosqlite:///{database}", clock=DemoClock(), check_every_payload=True
-    ) as campus:
-        title = "A server in Spanish (`languages: es`), and a member who reads German"
-        transcript, failure = await run_steps(campus, title, SPANISH_STEPS)
-        return transcript, f"Spanish server: {len(campus.emu.requests)} Discord requests", failure
+    title = "A server in Spanish (`languages: es`), and a member who reads German"
+    return await run_free_server(database, title, SPANISH_STEPS, "Spanish server")
 
 
 async def run_demo(free_db: Path, unconfigured_db: Path, spanish_db: Path, paid_db: Path) -> int:
