@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)
 
-.PHONY: setup demo test lint format pytest postgres bench bench-full clean
+.PHONY: setup demo test lint format pytest postgres bench bench-full clean catalogs
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml scripts/setup.sh
 
 setup: $(STAMP)
 	@PYTHON=$(PYTHON) bash scripts/localstripe.sh
+	$(PY) -m bot.catalogs compile
+
+# After adding or changing a text in bot/texts: re-extract the English and merge it into
+# bot/locales/{es,de}/LC_MESSAGES/messages.po, then fill in the new empty msgstr "" lines.
+catalogs: $(STAMP)
+	$(PY) -m bot.catalogs update
+	$(PY) -m bot.catalogs check || true
 
 demo: setup
 	$(PY) -m demo

@@ -34,7 +34,8 @@ from bot.flows.verify_email import EnterCodeButton
 from bot.flows.verify_request import REQUEST_BUTTONS
 from bot.names import DisplayNames
 from bot.replies import reply
-from bot.tree import TutorTree
+from bot.speaking import speak_for
+from bot.tree import CatalogTranslator, TutorTree
 from marketplace.jobs.runner import JobRunner
 from marketplace.ports import SessionSpaces
 from marketplace.services import onboarding
@@ -169,6 +170,7 @@ class TutorBot(commands.AutoShardedBot):
             *SERIES_BUTTONS,
             *GROUP_BUTTONS,
         )
+        await self.tree.set_translator(CatalogTranslator())
         if self._sync:
             await self.sync_commands()
         if self._start_jobs is not None:
@@ -216,6 +218,7 @@ class TutorBot(commands.AutoShardedBot):
         if interaction.id not in self._unclaimed_forms:
             return
         self._unclaimed_forms.discard(interaction.id)
+        await speak_for(interaction)
         log.info("answered the submission of an unknown form (user %s)", interaction.user.id)
         try:
             await reply(interaction, texts.FORM_EXPIRED)

@@ -3,7 +3,8 @@
 Deferring first keeps every command well inside Discord's 3-second deadline however busy
 the process is; the answer follows as an ephemeral follow-up. Commands that answer with a
 modal cannot be deferred (a modal must be the first response), so they are listed here.
-The check also binds the guild and user ids to the command's log records, and holds the
+The check then picks the language to answer in (`bot.speaking`), binds the guild and
+user ids to the command's log records, and holds the
 bot's telemetry (`bot.telemetry.instrument`) for the error handler to count with.
 """
 
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.i18n import ENGLISH, language_of, translations
+from bot.speaking import speak_for
 from marketplace.logs import bind_log_context
 
 if TYPE_CHECKING:
@@ -56,4 +59,59 @@ class TutorTree(app_commands.CommandTree[Any]):
         is_command = interaction.type is discord.InteractionType.application_command
         if is_command and command_path(interaction)[:2] not in ANSWERS_AT_ONCE:
             await interaction.response.defer(ephemeral=True, thinking=True)
+        await speak_for(interaction)  # after the defer: it may read the guild's settings
         return True
+
+
+DESCRIPTION_MAX = 100  # Discord: a description or a choice's name is 1-100 characters
+NOT_TRANSLATED = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+    }
+)
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Discord localizations of the commands' descriptions and choices, from the catalogs.
+
+    Names stay English: the texts name commands (`/find`, `/bookings`) in every language,
+    and Discord shows the description beside the name in the member's language. A
+    translation Discord would refuse (over 100 characters) falls back to the English.
+    """
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        """`string` in `locale`'s language, or None to leave Discord the English."""
+        language = language_of(locale.value)
+        if language is None or language == ENGLISH or context.location in NOT_TRANSLATED:
+            return None
+        translated = translations(language).gettext(string.message)
+        if translated == string.message or not 1 <= len(translated) <= DESCRIPTION_MAX:
+            return None
+        return translated
+
+
+def command_texts(cogs: list[type[Any]]) -> set[str]:
+    """Every description and choice name of the slash commands the cog classes declare."""
+    found: set[str] = set()
+
+    def walk(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> None:
+        found.add(command.description)
+        if isinstance(command, app_commands.Group):
+            for child in command.commands:
+                walk(child)
+            return
+        for parameter in command.parameters:
+            found.add(parameter.description)
+            found.update(choice.name for choice in parameter.choices)
+
+    for cog in cogs:
+        for command in getattr(cog, "__cog_app_commands__", []):
+            walk(command)
+    return found

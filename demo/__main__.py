@@ -1,8 +1,9 @@
 """`make demo`: run TutorBot against the local Discord emulator and print the transcript.
 
-Three servers: a free one (no Stripe key); a second free one where no admin has set anything
-and the tutor's DMs are closed; then a paid one whose bot talks to the in-repo Stripe fake,
-with the checkout web app and the job runner running on the same SQLite file.
+Four servers: a free one (no Stripe key); a second free one where no admin has set anything
+and the tutor's DMs are closed; a third that speaks Spanish; then a paid one whose bot talks
+to the in-repo Stripe fake, with the checkout web app and the job runner running on the same
+SQLite file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from demo.free_steps import STEPS
 from demo.journey import DemoStepFailedError
 from demo.mailbox import running_mailbox
 from demo.paid_steps import PAID_STEPS
+from demo.spanish import SPANISH_STEPS
 from demo.trust_steps import SEALED_IN_DEMO
 from demo.unconfigured import UNCONFIGURED_STEPS
 from discord_emulator.violations import describe_violations
@@ -68,22 +70,31 @@ async def run_steps(campus: Campus, title: str, steps: Sequence[Step]) -> tuple[
     return campus.emu.format_transcript(), failure
 
 
-async def run_unconfigured(database: Path) -> tuple[str, str, str | None]:
-    """The second free server, nothing configured: (transcript, what was checked, failure)."""
+async def run_free_server(
+    database: Path, title: str, steps: Sequence[Step], label: str
+) -> tuple[str, str, str | None]:
+    """A free server of its own running `steps`: (transcript, what was checked, failure)."""
     async with running_campus(
         f"sqlite+aiosqlite:///{database}", clock=DemoClock(), check_every_payload=True
     ) as campus:
-        title = "A new free server that nobody has configured (the tutor's DMs are closed)"
-        transcript, failure = await run_steps(campus, title, UNCONFIGURED_STEPS)
-        return (
-            transcript,
-            f"unconfigured server: {len(campus.emu.requests)} Discord requests",
-            failure,
-        )
+        transcript, failure = await run_steps(campus, title, steps)
+        return transcript, f"{label}: {len(campus.emu.requests)} Discord requests", failure
 
 
-async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
-    """Run the three journeys, each on a fresh SQLite file; 0 when all went well."""
+async def run_unconfigured(database: Path) -> tuple[str, str, str | None]:
+    """The second free server, nothing configured: (transcript, what was checked, failure)."""
+    title = "A new free server that nobody has configured (the tutor's DMs are closed)"
+    return await run_free_server(database, title, UNCONFIGURED_STEPS, "unconfigured server")
+
+
+async def run_spanish(database: Path) -> tuple[str, str, str | None]:
+    """The Spanish server: (transcript, what was checked, failure)."""
+    title = "A server in Spanish (`languages: es`), and a member who reads German"
+    return await run_free_server(database, title, SPANISH_STEPS, "Spanish server")
+
+
+async def run_demo(free_db: Path, unconfigured_db: Path, spanish_db: Path, paid_db: Path) -> int:
+    """Run the four journeys, each on a fresh SQLite file; 0 when all went well."""
     checked: list[str] = []
     with running_mailbox() as mailbox:
         async with running_campus(
@@ -100,6 +111,10 @@ async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
     bare = ""
     if failure is None:
         bare, what, failure = await run_unconfigured(unconfigured_db)
+        checked.append(what)
+    spanish = ""
+    if failure is None:
+        spanish, what, failure = await run_spanish(spanish_db)
         checked.append(what)
     paid = ""
     if failure is None:
@@ -124,7 +139,7 @@ async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
                 f"paid server: {len(campus.emu.requests)} Discord requests, "
                 f"{len(stripe.requests)} Stripe requests"
             )
-    transcript = "\n\n".join(part for part in (free, bare, paid) if part)
+    transcript = "\n\n".join(part for part in (free, bare, spanish, paid) if part)
     await asyncio.to_thread(
         (OUT / "transcript.txt").write_text, transcript + "\n", encoding="utf-8"
     )
@@ -132,12 +147,12 @@ async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
     if failure:
         sys.stderr.write(f"\nDEMO FAILED: {failure}\n")
         return 1
-    journeys = len(STEPS) + len(UNCONFIGURED_STEPS) + len(PAID_STEPS)
+    journeys = len(STEPS) + len(UNCONFIGURED_STEPS) + len(SPANISH_STEPS) + len(PAID_STEPS)
     sys.stdout.write(
         f"\nContracts: {'; '.join(checked)}; each checked against Discord's openapi.json "
         "and documented limits, or the stripe library's parameter types: 0 violations.\n"
         f"Demo finished: {journeys} journeys; databases {free_db}, {unconfigured_db}, "
-        f"{paid_db}.\n"
+        f"{spanish_db}, {paid_db}.\n"
     )
     return 0
 
@@ -145,7 +160,10 @@ async def run_demo(free_db: Path, unconfigured_db: Path, paid_db: Path) -> int:
 def main() -> int:
     """Entry point for `python -m demo`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    databases = (fresh_database(n) for n in ("tutorbot-demo", "tutorbot-bare", "tutorbot-paid"))
+    databases = (
+        fresh_database(n)
+        for n in ("tutorbot-demo", "tutorbot-bare", "tutorbot-es", "tutorbot-paid")
+    )
     return asyncio.run(run_demo(*databases))
 
 

@@ -16,7 +16,9 @@ import discord
 
 from bot import texts
 from bot.adapters.spaces import GuildView, guild_view
+from bot.i18n import speaking
 from bot.presenters.notices import RenderedNotice, ics_file, render_notice
+from bot.speaking import guild_language
 from marketplace.ports import DeliveryOutcome, Notice
 from marketplace.ports.kept_notices import KeptNotice
 from marketplace.ports.notify import NoticeKind, notice_details
@@ -118,7 +120,15 @@ class DiscordNotifier:
         self._nothing_kept.pop(notice.user_id, None)
 
     async def _send(self, notice: Notice) -> tuple[DeliveryOutcome, RenderedNotice]:
-        """DM, else a mention in a usable channel; "none" when neither could be used."""
+        """DM, else a mention in a usable channel; "none" when neither could be used.
+
+        Worded in the guild's language (or the member's, when the guild lets them pick).
+        """
+        language = await guild_language(self.services, notice.guild_id, notice.user_id)
+        with speaking(language):
+            return await self._send_worded(notice)
+
+    async def _send_worded(self, notice: Notice) -> tuple[DeliveryOutcome, RenderedNotice]:
         subject, candidates = await self._context(notice)
         locale = await money_locale(notice.guild_id, self.services)
         rendered = render_notice(notice, subject, self.services.clock.now(), locale)

@@ -7,7 +7,9 @@ import logging
 import discord
 
 from bot.flows.queue_buttons import board_view
+from bot.i18n import speaking
 from bot.presenters.dropin import board_embed
+from bot.speaking import language_in
 from marketplace.domain.dropin import QueueBoard
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,10 @@ class DiscordQueueBoards:
 
     async def show(self, board: QueueBoard) -> int | None:
         """Edit the queue's message; post a new one if there is none (or it was deleted)."""
+        with speaking(await language_in(self.bot, board.hours.guild_id)):
+            return await self._show_worded(board)
+
+    async def _show_worded(self, board: QueueBoard) -> int | None:
         hours = board.hours
         channel = self.bot.get_partial_messageable(hours.channel_id)
         embed, view = board_embed(board), board_view(board)

@@ -6,8 +6,10 @@ import logging
 
 import discord
 
+from bot.i18n import speaking
 from bot.presenters.stats import stats_chart_file
 from bot.presenters.weekly_report import report_embed
+from bot.speaking import language_in
 from marketplace.services.weekly_report import WeeklyReport
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,10 @@ class DiscordReportChannel:
 
     async def post(self, report: WeeklyReport) -> bool:
         """Post in the report channel; False (and a warning) when Discord refuses."""
+        with speaking(await language_in(self.bot, report.guild_id)):
+            return await self._post_worded(report)
+
+    async def _post_worded(self, report: WeeklyReport) -> bool:
         channel = self.bot.get_partial_messageable(report.channel_id)
         try:
             await channel.send(embed=report_embed(report), file=stats_chart_file(report.stats))

@@ -33,6 +33,8 @@ import discord
 
 from bot import texts
 from bot.flows.space_buttons import space_notice
+from bot.i18n import speaking
+from bot.speaking import language_in
 from marketplace.domain.scheduled import delivery_nonce
 from marketplace.domain.spaces import SessionSpace, TextPlace
 from marketplace.ports import (
@@ -151,6 +153,10 @@ class DiscordSessionSpaces:
 
     async def open(self, plan: SpacePlan) -> OpenedSpace:
         """Make the space and post the consent notice; undo everything on failure."""
+        with speaking(await language_in(self.bot, plan.guild_id)):
+            return await self._open_worded(plan)
+
+    async def _open_worded(self, plan: SpacePlan) -> OpenedSpace:
         guild = await guild_view(self.bot, plan.guild_id)
         if guild is None:
             raise SpaceUnavailableError("no_sessions_channel")
@@ -428,6 +434,10 @@ class DiscordSessionSpaces:
         A step Discord refuses (any 4xx) is left for the admins; one that fails for a
         while (5xx, the network) raises once every other step has been tried.
         """
+        with speaking(await language_in(self.bot, space.guild_id)):
+            return await self._close_worded(space)
+
+    async def _close_worded(self, space: SessionSpace) -> ClosedSpace:
         steps: list[Callable[[], Awaitable[list[str]]]] = []
         if space.text_place is TextPlace.THREAD and space.text_id is not None:
             steps.append(partial(self._archive, space.text_id))
@@ -482,9 +492,10 @@ class DiscordSessionSpaces:
         channel_id: int | None = None,
     ) -> None:
         """Post in the fallback channel, or DM the owner when there is none."""
-        text = texts.SPACE_ALERTS.get(reason, texts.SPACE_ALERT_OTHER).format(
-            booking=booking_id, channel=f"<#{channel_id}>"
-        )
+        with speaking(await language_in(self.bot, guild_id)):
+            text = texts.SPACE_ALERTS.get(reason, texts.SPACE_ALERT_OTHER).format(
+                booking=booking_id, channel=f"<#{channel_id}>"
+            )
         try:
             if fallback_channel_id is not None:
                 await self.bot.get_partial_messageable(fallback_channel_id).send(text)

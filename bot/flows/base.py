@@ -13,7 +13,9 @@ from bot import texts
 from bot.actors import actor_for
 from bot.errors import handle_interaction_error
 from bot.flows.open_forms import OpenForms
+from bot.i18n import gettext as _
 from bot.presenters.text_limits import MODAL_TITLE_MAX, clip, prefill
+from bot.speaking import speak_for
 from marketplace.domain.errors import PermissionDeniedError
 from marketplace.logs import bind_log_context
 from marketplace.services.actor import Actor
@@ -38,8 +40,9 @@ class OwnedView(discord.ui.View):
         self.owner_id = owner_id
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Refuse clicks from anyone but the owner, politely."""
+        """Refuse clicks from anyone but the owner, politely (in the presser's language)."""
         _note_log_ids(interaction)
+        await speak_for(interaction)
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.NOT_YOURS, ephemeral=True)
@@ -68,10 +71,20 @@ class SafeModal(discord.ui.Modal):
         self, *, title: str = MISSING, timeout: float | None = FORM_TIMEOUT_SECONDS
     ) -> None:
         super().__init__(title=title, timeout=timeout)
+        # Class-level titles and fields were read when the class was made, in English.
+        if self.title:
+            self.title = _(self.title)
+        for item in self.children:
+            if isinstance(item, discord.ui.TextInput):
+                # A field's own label: discord.py's property warns (it prefers ui.Label).
+                field = item._underlying
+                field.label = _(field.label) if field.label else field.label
+                item.placeholder = _(item.placeholder) if item.placeholder else item.placeholder
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse anyone but the user the form was opened for, politely."""
         _note_log_ids(interaction)
+        await speak_for(interaction)
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(texts.FORM_NOT_YOURS, ephemeral=True)
@@ -111,7 +124,7 @@ class BookingModal(SafeModal):
     """
 
     def __init__(self, guild_id: int, booking_id: int, title: str) -> None:
-        super().__init__(title=clip(title.format(booking=booking_id), MODAL_TITLE_MAX))
+        super().__init__(title=clip(_(title).format(booking=booking_id), MODAL_TITLE_MAX))
         self.guild_id, self.booking_id = guild_id, booking_id
 
     def actor(self, interaction: discord.Interaction) -> Actor:
@@ -190,8 +203,9 @@ class PersistentButton(
         super().__init_subclass__(**kwargs)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Tag the press's log lines; `on_press` does the checking."""
+        """Tag the press's log lines and pick its language; `on_press` does the checking."""
         _note_log_ids(interaction)
+        await speak_for(interaction, getattr(self, "guild_id", None))
         return True
 
     async def on_press(self, interaction: discord.Interaction) -> None:
@@ -205,7 +219,7 @@ class PersistentButton(
             await self.on_press(interaction)
         except Exception as error:
             if isinstance(error, PermissionDeniedError) and self.denied_text is not None:
-                await interaction.response.send_message(self.denied_text, ephemeral=True)
+                await interaction.response.send_message(_(self.denied_text), ephemeral=True)
             else:
                 await handle_interaction_error(interaction, error)
 
@@ -242,8 +256,8 @@ class RecordButton(
 
     @classmethod
     def label_for(cls, record_id: int) -> str:
-        """The button's label (the same for every record unless overridden)."""
-        return cls.label
+        """The button's label (the same for every record unless overridden), translated."""
+        return _(cls.label)
 
     @classmethod
     async def from_custom_id(
@@ -268,7 +282,7 @@ class NumberedButton(
     @classmethod
     def label_for(cls, record_id: int) -> str:
         """The label with the record's number filled in."""
-        return cls.label.format(**{cls.number: record_id})
+        return _(cls.label).format(**{cls.number: record_id})
 
 
 class KeepSelect(discord.ui.Select[_ViewT_co]):

@@ -16,6 +16,7 @@ from bot.actors import actor_for
 from bot.flows.base import PersistentButton, RecordButton, services_of
 from bot.flows.booking_manage import ask_new_time, confirm_cancellation
 from bot.flows.reviews import ReplyButton
+from bot.i18n import gettext as _
 from marketplace.ports import Notice, NoticeKind
 from marketplace.ports.notice_details import ReminderDetails
 from marketplace.services import attendance, bookings, rescheduling, sessions
@@ -135,7 +136,7 @@ def space_link(
 ) -> discord.ui.Button[Any]:
     """One click to the session space (a thread or channel of the guild)."""
     return discord.ui.Button(
-        label=label,
+        label=_(label),
         url=f"https://discord.com/channels/{guild_id}/{channel_id}",
     )
 

@@ -13,6 +13,7 @@ import discord
 
 from bot import texts
 from bot.flows.base import OwnedView
+from bot.i18n import gettext as _
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +41,14 @@ class ConfirmView(OwnedView):
         danger: bool = False,
     ) -> None:
         super().__init__(owner_id)
-        self.on_confirm, self.back_text = on_confirm, back_text
+        self.on_confirm, self.back_text = on_confirm, _(back_text)
         self.answered = False
         style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.success
         self.add_item(
             _AnswerButton(self, texts.CONFIRM_LABEL, style, f"{key}:confirm", confirm=True)
         )
         back_id = f"{key}:{back_label.lower()}"
-        self.add_item(_AnswerButton(self, back_label, discord.ButtonStyle.secondary, back_id))
+        self.add_item(_AnswerButton(self, _(back_label), discord.ButtonStyle.secondary, back_id))
 
     async def answer(self, interaction: discord.Interaction, *, confirm: bool) -> None:
         """Do it (or not), then replace the question with the outcome.

@@ -12,6 +12,7 @@ from bot.actors import actor_of
 from bot.flows.base import OwnedView
 from bot.flows.pay import booked_answer
 from bot.flows.series_buttons import series_question
+from bot.formats import SHORT_DAY_TIME, format_moment
 from bot.presenters.bookings import results_embed, ts
 from bot.presenters.text_limits import BUTTON_LABEL_MAX, SELECT_PLACEHOLDER_MAX, clip
 from marketplace.domain.series import MAX_WEEKS, MIN_WEEKS
@@ -175,7 +176,9 @@ class SlotSelect(discord.ui.Select[BookingPicker]):
         self.picker = picker
         zone = ZoneInfo(picker.zone)
         options = [
-            discord.SelectOption(label=f"{s.astimezone(zone):%a %d %b, %H:%M}", value=str(ts(s)))
+            discord.SelectOption(
+                label=format_moment(s.astimezone(zone), SHORT_DAY_TIME), value=str(ts(s))
+            )
             for s in picker.starts
         ]
         super().__init__(

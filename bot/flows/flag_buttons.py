@@ -13,6 +13,7 @@ import discord
 from bot import texts
 from bot.actors import actor_in, standing_of
 from bot.flows.base import NumberedButton, services_of
+from bot.i18n import gettext as _
 from bot.replies import reply
 from marketplace.services import message_flags
 from marketplace.services.actor import Actor
@@ -34,7 +35,7 @@ class _FlagButton(NumberedButton, prefix="flag:decide"):
             actor, self.record_id, self.action, await self._target(interaction, actor)
         )
         decided = await message_flags.decide_flag(cmd, services_of(interaction))
-        await reply(interaction, self.done.format(flag=self.record_id, user=decided.author_id))
+        await reply(interaction, _(self.done).format(flag=self.record_id, user=decided.author_id))
 
     async def _target(self, interaction: discord.Interaction, actor: Actor) -> Actor | None:
         return None

@@ -14,6 +14,7 @@ import discord
 from bot import texts
 from bot.actors import actor_in
 from bot.flows.base import NumberedButton, services_of
+from bot.i18n import gettext as _
 from bot.replies import reply
 from marketplace.domain.card_disputes import AWAITING_EVIDENCE
 from marketplace.services import card_disputes, refund_failures
@@ -49,7 +50,7 @@ class _RefundDecisionButton(NumberedButton, prefix="mod:refund-decision"):
         actor = actor_in(interaction, self.guild_id, "booking", self.record_id)
         cmd = refund_failures.DecideRefund(actor, self.record_id, self.decision)
         await refund_failures.decide(cmd, services_of(interaction))
-        await reply(interaction, self.done.format(booking=self.record_id))
+        await reply(interaction, _(self.done).format(booking=self.record_id))
 
 
 class RetryRefundButton(_RefundDecisionButton, prefix="mod:refund-retry"):

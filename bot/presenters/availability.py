@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 
 from bot import texts
+from bot.formats import DATE, LONG_DAY, format_moment
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.text_limits import (
     CHOICE_NAME_MAX,
@@ -32,7 +33,7 @@ def draft_lines(draft: AvailabilityDraft) -> list[str]:
     if draft.day_off is not None:
         lines.append(
             texts.AVAILABILITY_DAY_OFF.format(
-                day=f"{draft.day_off.day:%A %d %B %Y}", zone=draft.day_off.zone
+                day=format_moment(draft.day_off.day, LONG_DAY), zone=draft.day_off.zone
             )
         )
     return lines
@@ -69,7 +70,7 @@ def rule_text(rule: WeeklyRule, days: str | None = None) -> str:
         zone=rule.zone,
     )
     if rule.valid_until:
-        text += texts.AVAILABILITY_UNTIL.format(until=f"{rule.valid_until:%d %B %Y}")
+        text += texts.AVAILABILITY_UNTIL.format(until=format_moment(rule.valid_until, DATE))
     return text
 
 
@@ -84,7 +85,7 @@ def entry_text(entry: AvailabilityEntry) -> str:
         return f"`{entry.entry_id}` {window}"
     if entry.day_off is not None:
         day_off = texts.AVAILABILITY_DAY_OFF.format(
-            day=f"{entry.day_off.day:%A %d %B %Y}", zone=entry.day_off.zone
+            day=format_moment(entry.day_off.day, LONG_DAY), zone=entry.day_off.zone
         )
         return f"`{entry.entry_id}` {day_off}"
     return f"`{entry.entry_id}`"

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot import texts
+from bot.formats import format_day_time, money
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.text_limits import (
     CHOICE_NAME_MAX,
@@ -24,8 +25,6 @@ from marketplace.domain.payment import Payment, PaymentStatus
 from marketplace.domain.series import SeriesPlace
 from marketplace.formatting import DEFAULT_LOCALE, format_money
 from marketplace.services.search import SearchResults, TutorHit
-
-STATE_LABELS = texts.STATE_LABELS
 
 
 def ts(moment: datetime) -> int:
@@ -100,7 +99,7 @@ def booking_line(
     role = texts.WITH_TUTOR if viewer_id == booking.student_id else texts.WITH_STUDENT
     states = [payment_label(booking, payment, locale=locale, series_week=week is not None)]
     if booking.state is not BookingState.AWAITING_PAYMENT:  # the payment label says it
-        states.insert(0, STATE_LABELS.get(booking.state, booking.state))
+        states.insert(0, texts.STATE_LABELS.get(booking.state, booking.state))
     line = (
         f"**#{booking.booking_id}** {names.get(booking.subject_key, booking.subject_key)} "
         f"{role} <@{other}> · <t:{ts(booking.start)}:F> (<t:{ts(booking.start)}:R>) · "
@@ -168,7 +167,7 @@ def bookings_embed(
 def hit_line(hit: TutorHit, number: int, payments_on: bool) -> str:
     """One search result."""
     badge = texts.VERIFICATION_BADGES.get(hit.verification, "")
-    price = format_money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
+    price = money(hit.rate) + "/h" if payments_on and hit.rate.minor else texts.PROFILE_FREE
     if not hit.accepting_payments:
         price = texts.NOT_ACCEPTING_PAYMENTS
     nxt = texts.NEXT_FREE.format(start=ts(hit.next_slot)) if hit.next_slot else texts.NO_OPEN_SLOT
@@ -245,7 +244,9 @@ def booking_choices(
         other_id = counterpart(booking, viewer)
         name = names.get(other_id) or texts.UNKNOWN_PERSON
         label = clip(
-            texts.BOOKING_CHOICE.format(booking=booking.booking_id, name=name, start=booking.start),
+            texts.BOOKING_CHOICE.format(
+                booking=booking.booking_id, name=name, start=format_day_time(booking.start)
+            ),
             CHOICE_NAME_MAX,
         )
         if wanted in label:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot import texts
+from bot.formats import format_month
 from marketplace.services.exports import Export
 
 FILES_PER_MESSAGE = 10  # Discord's limit of attachments on one message
@@ -61,10 +62,7 @@ def period_suggestions(current: str, now: datetime) -> list[tuple[str, str]]:
     """(label, value) pairs for the period option: rolling spans, then recent months."""
     this_month = now.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    months = {
-        f"{m:%Y-%m}": texts.EXPORT_MONTH_SUGGESTION.format(month=m)
-        for m in (this_month, last_month)
-    }
+    months = {f"{m:%Y-%m}": format_month(m) for m in (this_month, last_month)}
     options = {**texts.EXPORT_PERIOD_SUGGESTIONS, **months}
     typed = current.strip()
     found = [(label, value) for value, label in options.items() if typed.lower() in value]

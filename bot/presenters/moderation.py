@@ -7,6 +7,7 @@ from datetime import datetime
 import discord
 
 from bot import texts
+from bot.formats import format_day_time
 from bot.presenters.notices import restriction_until
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.text_limits import (
@@ -210,7 +211,7 @@ def booking_choice_label(booking: Booking, viewer: int) -> str:
     """A booking as the reporter picks it in autocomplete."""
     role = "tutor" if viewer == booking.tutor_id else "student"
     label = texts.REPORT_BOOKING_CHOICE.format(
-        booking=booking.booking_id, start=f"{booking.start:%a %d %b %H:%M}", role=role
+        booking=booking.booking_id, start=format_day_time(booking.start), role=role
     )
     return clip(label, CHOICE_NAME_MAX)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import discord
 
 from bot import texts
+from bot.formats import money
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.reviews import rating_line
 from bot.presenters.text_limits import EMBED_TITLE_MAX, FIELD_VALUE_MAX, clip, fit_joined
 from marketplace.domain.profiles import StudentProfile, SubjectLevel, TutorProfile, TutorStatus
 from marketplace.domain.ranking import CompletionCounts
-from marketplace.formatting import format_money
 from marketplace.services.results import ProfileCard
 
 
@@ -32,9 +32,9 @@ def _tutor_lines(tutor: TutorProfile, names: dict[str, str], payments_on: bool) 
     if not tutor.rate.minor:
         rate = texts.PROFILE_FREE
     elif payments_on:
-        rate = texts.PROFILE_RATE.format(rate=format_money(tutor.rate))
+        rate = texts.PROFILE_RATE.format(rate=money(tutor.rate))
     else:
-        rate = texts.PROFILE_RATE_UNPAID.format(rate=format_money(tutor.rate))
+        rate = texts.PROFILE_RATE_UNPAID.format(rate=money(tutor.rate))
     formats = ", ".join(texts.FORMAT_LABELS[f.value] for f in sorted(tutor.formats))
     fixed = [
         texts.PROFILE_RATE_LINE.format(rate=rate),

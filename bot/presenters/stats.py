@@ -7,12 +7,12 @@ import io
 import discord
 
 from bot import texts
+from bot.formats import format_percent, money
 from bot.presenters.onboarding import BRAND_COLOUR
 from bot.presenters.stats_chart import render_chart
 from bot.presenters.text_limits import FIELD_VALUE_MAX, clip
 from marketplace.domain.money import Money
 from marketplace.domain.stats import GuildStats
-from marketplace.formatting import format_money
 from marketplace.services.stats import StatsReport
 
 NA = texts.STATS_NOT_APPLICABLE
@@ -20,7 +20,7 @@ NA = texts.STATS_NOT_APPLICABLE
 
 def percent(value: float | None) -> str:
     """A share as a whole percent, or "—" when it does not apply."""
-    return NA if value is None else f"{value:.0%}"
+    return NA if value is None else format_percent(value)
 
 
 def duration(hours: float | None) -> str:
@@ -127,6 +127,6 @@ def _money(report: StatsReport) -> dict[str, str]:
         return {"captured": NA, "fees": NA, "refunded": NA}
 
     def joined(kind: str) -> str:
-        return " + ".join(format_money(Money(getattr(t, kind), t.currency)) for t in totals)
+        return " + ".join(money(Money(getattr(t, kind), t.currency)) for t in totals)
 
     return {"captured": joined("captured"), "fees": joined("fees"), "refunded": joined("refunded")}

@@ -8,6 +8,7 @@ import math
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import texts
+from bot.formats import MONTH_DAY, format_moment
 from bot.presenters.onboarding import BRAND_COLOUR
 from marketplace.domain.stats import DaySeries
 
@@ -95,7 +96,7 @@ def _axes(draw: ImageDraw.ImageDraw, font: Font, series: DaySeries, top: int) ->
     count = len(series.days)
     every = max(1, math.ceil(count / _MAX_X_LABELS))
     for i in range(0, count, every):
-        label = series.days[i].strftime("%b %d")
+        label = format_moment(series.days[i], MONTH_DAY)
         x = _x(i, count) - draw.textlength(label, font=font) / 2
         draw.text((x, HEIGHT - _BOTTOM + 8), label, fill=_INK, font=font)
 

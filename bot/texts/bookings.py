@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import gettext as _
 from bot.texts.common import (
     CONFLICTS,
 )
@@ -197,7 +198,9 @@ BOOK_DURATION_NOT_OFFERED = (
 def durations_list(durations: tuple[int, ...]) -> str:
     """The guild's session lengths for a sentence: "45 or 120", "30, 60 or 90"."""
     words = [str(m) for m in durations]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("{items} or {last}").format(items=", ".join(words[:-1]), last=words[-1])
 
 
 # --- booking lists, search results and their buttons --------------------------------------
@@ -217,7 +220,7 @@ NEW_TIME_PROPOSED_LINE = "\n  ↪ new time proposed: <t:{start}:F>"
 NEXT_FREE = "next free <t:{start}:F>"
 INSTANT_TAG = " · ⚡ instant"
 HIT_LINE = "**{number}.** <@{tutor}> · up to {level} · {price} · {next}{instant} · {badge}"
-BOOKING_CHOICE = "#{booking} with {name} · {start:%a %d %b %H:%M} UTC"
+BOOKING_CHOICE = "#{booking} with {name} · {start} UTC"
 ACCEPT_LABEL = "Accept"
 DECLINE_LABEL = "Decline"
 CANCEL_BOOKING_LABEL = "Cancel booking"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 
+from bot.formats import format_day_time, format_number
+from bot.i18n import gettext as _
 from marketplace.domain.caps import WeeklyCapError
 from marketplace.domain.errors import (
     AmbiguousTimeError,
@@ -44,6 +47,7 @@ WEEKLY_CAP_YOURS = (
     "That would take you past this server's weekly cap of {cap} hours: you already have "
     "{booked} hours booked that week. The cap resets <t:{resets}:F>."
 )
+CAP_SIDES = {"student": "student", "tutor": "tutor"}
 WEEKLY_CAP_THEIRS = (
     "That {side} has reached this server's weekly cap of {cap} hours for that week. "
     "Try another week: the cap resets <t:{resets}:F>."
@@ -193,7 +197,7 @@ def human_join(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def describe_error(error: DomainError, viewer_id: int | None = None) -> str:
@@ -201,24 +205,29 @@ def describe_error(error: DomainError, viewer_id: int | None = None) -> str:
 
     Each error kind has its own describer below, found by the error's class (the most
     specific one registered, so a `NonexistentTimeError` is not told as any `InputError`).
+    The sentence is in the language being spoken (`bot.i18n.current`).
     """
     return _describe(error, viewer_id)
 
 
+def _local(moment: datetime) -> str:
+    return format_day_time(moment)
+
+
 @functools.singledispatch
 def _describe(error: DomainError, viewer_id: int | None) -> str:
-    return UNEXPECTED
+    return _(UNEXPECTED)
 
 
 @_describe.register
 def _nonexistent_time(error: NonexistentTimeError, viewer_id: int | None) -> str:
-    return NONEXISTENT.format(local=f"{error.local:%a %d %b %H:%M}", zone=error.zone)
+    return _(NONEXISTENT).format(local=_local(error.local), zone=error.zone)
 
 
 @_describe.register
 def _ambiguous_time(error: AmbiguousTimeError, viewer_id: int | None) -> str:
-    return AMBIGUOUS.format(
-        local=f"{error.local:%a %d %b %H:%M}",
+    return _(AMBIGUOUS).format(
+        local=_local(error.local),
         zone=error.zone,
         earlier=int(error.earlier_utc.timestamp()),
         later=int(error.later_utc.timestamp()),
@@ -229,29 +238,46 @@ def _ambiguous_time(error: AmbiguousTimeError, viewer_id: int | None) -> str:
 def _input(error: InputError, viewer_id: int | None) -> str:
     field, problem, limit = error.field, error.problem, error.limit
     if field == "when":
-        return WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"]).format(limit=limit)
+        return _(WHEN_PROBLEMS.get(problem, WHEN_PROBLEMS["unparseable"])).format(limit=limit)
     if field == "duration":
-        return DURATION_PROBLEM
+        return _(DURATION_PROBLEM)
     if field == "not_teaching" and problem == "conflict":
-        return NOT_TEACHING_EVERYTHING
+        return _(NOT_TEACHING_EVERYTHING)
     return _input_problem(field, problem, limit)
+
+
+UNKNOWN_ZONE = (
+    "I don't know the time zone “{zone}”. Use a name like `Europe/Berlin` "
+    "or `America/New_York`; the list suggests names as you type."
+)
+UNKNOWN_SETTING = "There's no setting called `{key}`. Run `/admin config` to see them all."
+UNKNOWN_THING = "I couldn't find that. It may have been removed."
+MOVED_ON = "That can't be done any more; things have moved on. Check `/bookings`."
+CLASHES = "That clashes with something that just changed."
+NOT_VALID = "isn't valid."
+AT_MOST = " (at most {limit})"
+SETTING_CONFLICTS = "{key} can't be set to that: it conflicts with `{related}`."
+SETTING_TOO_LONG = "That value for {key} is too long."
+UNKNOWN_CHANNEL = "I can't find that channel in this server. Mention it, like {key}: #sessions."
+UNKNOWN_ROLE = "I can't find that role in this server. Mention it, like {key}: #sessions."
+SETTING_SHAPE = "{key} must be {shape}."
+SHAPE_BETWEEN = "{shape} between {minimum} and {maximum}"
+SHAPE_AT_MOST_ITEMS = "{shape} (at most {maximum} items)"
+A_VALID_VALUE = "a valid value"
 
 
 @_describe.register
 def _unknown_zone(error: UnknownTimeZoneError, viewer_id: int | None) -> str:
     zone = error.zone
     if not zone:
-        return ZONE_MISSING
+        return _(ZONE_MISSING)
     shown = zone if len(zone) <= 40 else zone[:40] + "…"
-    return (
-        f"I don't know the time zone “{shown}”. Use a name like `Europe/Berlin` "
-        "or `America/New_York`; the list suggests names as you type."
-    )
+    return _(UNKNOWN_ZONE).format(zone=shown)
 
 
 @_describe.register
 def _unknown_setting(error: UnknownSettingError, viewer_id: int | None) -> str:
-    return f"There's no setting called `{error.key[:40]}`. Run `/admin config` to see them all."
+    return _(UNKNOWN_SETTING).format(key=error.key[:40])
 
 
 @_describe.register
@@ -261,34 +287,32 @@ def _invalid_setting(error: InvalidSettingError, viewer_id: int | None) -> str:
 
 @_describe.register
 def _permission_denied(error: PermissionDeniedError, viewer_id: int | None) -> str:
-    return NEEDS.get(error.needed, NEEDS["admin"])
+    return _(NEEDS.get(error.needed, NEEDS["admin"]))
 
 
 @_describe.register
 def _not_found(error: NotFoundError, viewer_id: int | None) -> str:
     if error.entity == "tutor" and error.key == str(viewer_id):
-        return NOT_A_TUTOR_YOURSELF
-    return ENTITY_NAMES.get(error.entity, "I couldn't find that. It may have been removed.")
+        return _(NOT_A_TUTOR_YOURSELF)
+    return _(ENTITY_NAMES.get(error.entity, UNKNOWN_THING))
 
 
 @_describe.register
 def _invalid_transition(error: InvalidTransitionError, viewer_id: int | None) -> str:
-    return ALREADY.get(
-        (error.action, str(error.from_state)),
-        "That can't be done any more; things have moved on. Check `/bookings`.",
-    )
+    return _(ALREADY.get((error.action, str(error.from_state)), MOVED_ON))
 
 
 @_describe.register
 def _conflict(error: ConflictError, viewer_id: int | None) -> str:
-    return CONFLICTS.get(error.reason, "That clashes with something that just changed.")
+    return _(CONFLICTS.get(error.reason, CLASHES))
 
 
 @_describe.register
 def _weekly_cap(error: WeeklyCapError, viewer_id: int | None) -> str:
     template = WEEKLY_CAP_YOURS if error.user_id == viewer_id else WEEKLY_CAP_THEIRS
-    return template.format(
-        side=error.side.value, cap=error.cap_hours, booked=f"{error.booked_minutes / 60:g}",
+    return _(template).format(
+        side=_(CAP_SIDES.get(error.side.value, error.side.value)), cap=error.cap_hours,
+        booked=format_number(round(error.booked_minutes / 60, 2)),
         resets=int(error.resets_at.timestamp()),
     )  # fmt: skip
 
@@ -297,37 +321,39 @@ def _weekly_cap(error: WeeklyCapError, viewer_id: int | None) -> str:
 def _too_soon(error: TooSoonError, viewer_id: int | None) -> str:
     seconds = error.retry_after
     template = TOO_SOON.get(error.action, COOLDOWN)
-    return template.format(seconds=seconds, minutes=-(-seconds // 60), hours=-(-seconds // 3600))
+    return _(template).format(seconds=seconds, minutes=-(-seconds // 60), hours=-(-seconds // 3600))
 
 
 def _input_problem(field: str, problem: str, limit: int | None) -> str:
     if (field, problem) in FIELD_PROBLEMS:
-        return FIELD_PROBLEMS[field, problem].format(limit=limit)
-    name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
-    template = PROBLEMS.get(problem, "isn't valid.")
-    limit_text = f" (at most {limit:,})" if limit is not None else ""
+        return _(FIELD_PROBLEMS[field, problem]).format(limit=limit)
+    name = _(FIELD_NAMES[field]) if field in FIELD_NAMES else field.replace("_", " ").capitalize()
+    template = _(PROBLEMS.get(problem, NOT_VALID))
+    limit_text = _(AT_MOST).format(limit=format_number(limit)) if limit is not None else ""
     return f"{name} {template.format(limit=limit, limit_text=limit_text)}"
 
 
 def _setting_problem(error: InvalidSettingError) -> str:
     key = f"`{error.key}`"
     if error.related:
-        return f"{key} can't be set to that: it conflicts with `{error.related}`."
+        return _(SETTING_CONFLICTS).format(key=key, related=error.related)
     if error.problem == "too_long":
-        return f"That value for {key} is too long."
+        return _(SETTING_TOO_LONG).format(key=key)
     if error.problem == "three_decimal_currency":
-        return THREE_DECIMAL_CURRENCY.format(key=key, code=error.value)
+        return _(THREE_DECIMAL_CURRENCY).format(key=key, code=error.value)
     if error.problem in ("unknown_channel", "unknown_role"):
-        thing = "channel" if error.problem == "unknown_channel" else "role"
-        return f"I can't find that {thing} in this server. Mention it, like {key}: #sessions."
+        unknown = UNKNOWN_CHANNEL if error.problem == "unknown_channel" else UNKNOWN_ROLE
+        return _(unknown).format(key=key)
     spec = SETTINGS.get(error.key)
     kind = spec.kind if spec else None
-    shape = SETTING_SHAPES.get(kind, "a valid value") if kind else "a valid value"
+    shape = _(SETTING_SHAPES.get(kind, A_VALID_VALUE) if kind else A_VALID_VALUE)
     if spec and spec.minimum is not None and spec.maximum is not None:
-        shape += f" between {spec.minimum:,} and {spec.maximum:,}"
+        shape = _(SHAPE_BETWEEN).format(
+            shape=shape, minimum=format_number(spec.minimum), maximum=format_number(spec.maximum)
+        )
     if error.problem == "too_many" and error.maximum is not None:
-        shape += f" (at most {error.maximum} items)"
-    return f"{key} must be {shape}."
+        shape = _(SHAPE_AT_MOST_ITEMS).format(shape=shape, maximum=error.maximum)
+    return _(SETTING_SHAPE).format(key=key, shape=shape)
 
 
 THREE_DECIMAL_CURRENCY = (

@@ -16,7 +16,6 @@ EXPORT_PERIOD_SUGGESTIONS = {
     "90d": "Last 90 days",
     "365d": "Last 365 days",
 }
-EXPORT_MONTH_SUGGESTION = "{month:%B %Y}"
 EXPORT_READY = (
     "Here is the **{kind}** export for {first} to {last} ({zone}): {rows:,} {rows_word} in "
     "{files} {files_word}. Times are in UTC and in {zone}; amounts are in minor units."

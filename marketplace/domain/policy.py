@@ -53,7 +53,8 @@ class GuildPolicy:
     fallback_channel: int | None = None
     evidence_channel: int | None = None  # private: moderators open handed-in files here
     report_channel: int | None = None  # gets the weekly report every Monday (None: none)
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = ("en",)  # reading times; the first the bot speaks, its own
+    member_locale: bool = False  # a member's Discord language picks the bot's for them
     timezone: str = "UTC"  # the guild's own zone: exports, weekly reports, ISO weeks
     # booking
     allowed_durations_minutes: tuple[int, ...] = (30, 60, 90)
@@ -151,6 +152,7 @@ SETTINGS: MappingProxyType[str, SettingSpec] = MappingProxyType(
         "evidence_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "report_channel": SettingSpec(_K.CHANNEL, _G.GENERAL),
         "languages": SettingSpec(_K.STR_LIST, _G.GENERAL, min_items=1, pattern=_LANGUAGE),
+        "member_locale": SettingSpec(_K.BOOL, _G.GENERAL),
         "timezone": SettingSpec(_K.ZONE, _G.GENERAL),
         "allowed_durations_minutes": SettingSpec(_K.INT_LIST, _G.BOOKING, 15, 240, 1, 6),
         "min_notice_minutes": _int(_G.BOOKING, 0, 10_080),

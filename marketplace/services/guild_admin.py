@@ -24,6 +24,13 @@ async def money_locale(guild_id: int, ctx: ServiceContext) -> str:
     return guild_locale(policy.languages)
 
 
+async def language_settings(guild_id: int, ctx: ServiceContext) -> tuple[tuple[str, ...], bool]:
+    """The guild's `languages`, and whether a member's own Discord language counts."""
+    async with ctx.uow(read_only=True) as uow:
+        policy = await uow.guilds.policy(guild_id)
+    return policy.languages, policy.member_locale
+
+
 async def evidence_channel(guild_id: int, ctx: ServiceContext) -> int | None:
     """The guild's private channel for handed-in files, if an admin set one."""
     async with ctx.uow(read_only=True) as uow:

@@ -13,9 +13,8 @@ referrer (`tell`).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from marketplace.domain.booking import Booking

@@ -304,7 +304,7 @@ async def test_amounts_follow_the_guilds_language(paid_campus) -> None:
     )
     assert "de" in changed.text
     echo = await c.emu.slash(c.student, c.guild, "book", tutor=c.tutor, when="in 2 days at 3pm")
-    booked = await c.emu.click(c.student, echo.message, label="Confirm")
+    booked = await c.emu.click(c.student, echo.message, label="Bestätigen")  # German now
     assert "28,75\xa0$" in booked.text  # Babel's German form of $28.75
     listing = await bookings_of(c, c.student)
     assert "28,75\xa0$" in listing.text

@@ -275,6 +275,37 @@ def option(name: str, *, required: bool = False, **extra: Any) -> JSON:
             [0],
             "APPLICATION_COMMAND_TOO_LARGE",
         ),
+        (
+            [command(name_localizations={"es": "reservar"})],
+            [0, "name_localizations", "es"],
+            "LOCALE_INVALID",
+        ),
+        (
+            [command(name_localizations={"es-ES": "Reservar ya"})],
+            [0, "name_localizations", "es-ES"],
+            "APPLICATION_COMMAND_INVALID_NAME",
+        ),
+        (
+            [command(description_localizations={"de": "d" * 101})],
+            [0, "description_localizations", "de"],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (
+            [
+                command(
+                    options=[
+                        option(
+                            "sort",
+                            choices=[
+                                {"name": "best", "value": "best", "name_localizations": {"de": ""}}
+                            ],
+                        )
+                    ]
+                )
+            ],
+            [0, "options", 0, "choices", 0, "name_localizations", "de"],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
     ],
 )
 async def test_command_tree_rules(emu: Emulator, http, commands, path, code):
@@ -282,6 +313,18 @@ async def test_command_tree_rules(emu: Emulator, http, commands, path, code):
     body = await refused(emu, http, "PUT", f"/applications/{app}/commands", json=commands)
     assert first_error(body, *path)["code"] == code
     assert emu.commands() == []
+
+
+async def test_localized_commands_within_the_rules_are_kept(emu: Emulator, http):
+    app = emu.world.bot.application_id
+    url = f"{emu.api_base}/applications/{app}/commands"
+    localized = command(
+        name_localizations={"es-ES": "reservar", "de": "buchen"},
+        description_localizations={"es-ES": "Reserva una sesión", "de": "Eine Sitzung buchen"},
+    )
+    async with http.put(url, json=[localized]) as resp:
+        assert resp.status == 200
+    assert emu.commands()[0]["description_localizations"]["de"] == "Eine Sitzung buchen"
 
 
 async def test_user_commands_may_have_capitals_and_spaces(emu: Emulator, http):

@@ -31,6 +31,7 @@ SPEC_DEFAULTS = {
     "evidence_channel": None,
     "report_channel": None,  # the weekly report (issue 16): off until an admin sets it
     "languages": ("en",),  # "default English"
+    "member_locale": False,  # the guild's language for everyone unless turned on
     "timezone": "UTC",  # the guild's zone, for exports and weekly reports
     "allowed_durations_minutes": (30, 60, 90),  # "Durations are 30, 60 or 90 min"
     "min_notice_minutes": 120,  # "Minimum notice is 2 h"
