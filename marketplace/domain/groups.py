@@ -135,9 +135,10 @@ class WaitlistPlace:
         until = now + timedelta(minutes=policy.waitlist_claim_minutes)
         return replace(self, state=WaitState.OFFERED, offered_until=until)
 
-    def ensure_claimable(self, now: datetime) -> None:
-        """Refuse a claim with no running offer (never made, taken, or run out)."""
-        if self.state is not WaitState.OFFERED or self.offered_until is None:
-            raise ConflictError("seat_offer_gone")
-        if now >= self.offered_until:
-            raise ConflictError("seat_offer_gone")
+    def holds_offer(self, now: datetime) -> bool:
+        """True while a freed seat is held for this member (offered, and not run out)."""
+        return (
+            self.state is WaitState.OFFERED
+            and self.offered_until is not None
+            and now < self.offered_until
+        )

@@ -226,7 +226,7 @@ async def join(cmd: OnGroup, ctx: ServiceContext) -> Seat:
     """**Join**: take a free seat (paid: it waits for its own checkout, like any booking).
 
     A full group is refused with "group_full" (the reply offers **Join waitlist**); a seat
-    held for someone's running offer is not free.
+    held for someone's running offer is not free, except to them (Join then claims it).
     """
     return await _take_seat(cmd, ctx, claiming=False)
 
@@ -247,12 +247,10 @@ async def _take_seat(cmd: OnGroup, ctx: ServiceContext, *, claiming: bool) -> Se
         if await uow.groups.seat_of(group.group_id, actor.user_id) is not None:
             raise ConflictError("group_already_seated")
         place = await uow.groups.place_of(group.group_id, actor.user_id)
-        count = await uow.groups.seat_count(group, now)
-        if claiming:
-            if place is None:
-                raise ConflictError("seat_offer_gone")
-            place.ensure_claimable(now)
-        elif count.full:
+        holds_offer = place is not None and place.holds_offer(now)
+        if claiming and not holds_offer:
+            raise ConflictError("seat_offer_gone")
+        if not holds_offer and (await uow.groups.seat_count(group, now)).full:
             raise ConflictError("group_full")
         seat = await _book_seat(uow, group, actor, policy, now)
         if place is not None and place.state in WAITING_STATES:

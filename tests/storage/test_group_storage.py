@@ -353,3 +353,23 @@ async def test_search_for_the_groups_hour_leaves_out_its_tutor(service_context, 
 
     assert [hit.tutor_id for hit in busy.hits] == []
     assert [hit.tutor_id for hit in free.hits] == [TUTOR_ID]
+
+
+async def test_the_member_an_offer_holds_a_seat_for_may_take_it_with_join_too(
+    service_context, clock, uow_factory
+):
+    world = await build_world(service_context, clock)
+    group = (await groups.create(_create(world, seats=2), service_context)).group
+    seated = await _students(service_context, 2)
+    first = await groups.join(groups.OnGroup(seated[0], group.group_id), service_context)
+    await groups.join(groups.OnGroup(seated[1], group.group_id), service_context)
+    waiting = await add_student(service_context, 200)
+    await groups.join_waitlist(groups.OnGroup(waiting, group.group_id), service_context)
+    await bookings.cancel(
+        bookings.CancelBooking(seated[0], first.booking.booking_id), service_context
+    )
+
+    seat = await groups.join(groups.OnGroup(waiting, group.group_id), service_context)
+
+    assert seat.booking.state.value == "confirmed"
+    assert await _waitlist(uow_factory) == [(waiting.user_id, "claimed")]
