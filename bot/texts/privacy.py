@@ -63,6 +63,10 @@ CONFLICTS["privacy_upcoming_bookings"] = (
     "You still have upcoming sessions (requested, awaiting payment or confirmed). "
     "Cancel them with `/cancel` (or wait until they're over), then run `/privacy delete` again."
 )
+CONFLICTS["privacy_open_groups"] = (
+    "You teach an upcoming group session. Call it off with `/group leave` (everyone "
+    "in it is refunded), then run `/privacy delete` again."
+)
 CONFLICTS["privacy_open_dispute"] = (
     "One of your sessions has an open dispute. Once the moderators have decided it, "
     "run `/privacy delete` again."

@@ -15,10 +15,11 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class DeletionObstacles:
-    """What stops an erasure: live bookings still ahead, and open disputes."""
+    """What stops an erasure: live bookings still ahead, open disputes, groups taught."""
 
     upcoming_bookings: int
     open_disputes: int
+    open_groups: int = 0  # group sessions the member teaches, still on and ahead
 
 
 class PrivacyRepository(Protocol):

@@ -165,6 +165,8 @@ async def check_deletable(actor: Actor, ctx: ServiceContext) -> None:
 
 async def _refuse_obstacles(privacy: PrivacyRepository, actor: Actor, now: datetime) -> None:
     found = await privacy.obstacles(actor.guild_id, actor.user_id, now)
+    if found.open_groups:  # first: calling it off also cancels its seats
+        raise ConflictError("privacy_open_groups")
     if found.upcoming_bookings:
         raise ConflictError("privacy_upcoming_bookings")
     if found.open_disputes:

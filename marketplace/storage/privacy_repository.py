@@ -68,7 +68,7 @@ class SqlPrivacyRepository(SqlRepository):
         }
 
     async def obstacles(self, guild_id: int, user_id: int, now: datetime) -> DeletionObstacles:
-        """Live bookings not over yet, and open disputes on the user's bookings."""
+        """Live bookings not over yet, open disputes on them, and open groups taught."""
         upcoming = await self._count(
             BookingRow,
             _party(guild_id, user_id),
@@ -80,7 +80,14 @@ class SqlPrivacyRepository(SqlRepository):
             _party(guild_id, user_id),
             DisputeRow.status == "open",
         )
-        return DeletionObstacles(upcoming, disputes)
+        groups = await self._count(
+            GroupSessionRow,
+            GroupSessionRow.guild_id == guild_id,
+            GroupSessionRow.tutor_id == user_id,
+            GroupSessionRow.state == "open",
+            GroupSessionRow.end_at > now,
+        )
+        return DeletionObstacles(upcoming, disputes, groups)
 
     async def erase(self, guild_id: int, user_id: int, anonymous_name: str) -> dict[str, int]:
         counts = {name: await self._affected(s) for name, s in _erasures(guild_id, user_id).items()}

@@ -329,3 +329,16 @@ async def test_a_waitlisted_member_is_exported_then_taken_off_the_waitlist(ctx):
     assert [w["state"] for w in doc["group_waitlists"]] == ["left"]
     with pytest.raises(ConflictError, match="group_not_member"):
         await groups.leave(groups.OnGroup(STUDENT, group_id), ctx)
+
+
+async def test_a_tutor_with_an_upcoming_group_calls_it_off_before_deleting(ctx):
+    published = await groups.create(
+        groups.CreateGroup(TUTOR, "calculus", "2026-12-04 17:00", 2, 60), ctx
+    )
+    await groups.join(groups.OnGroup(STUDENT, published.group.group_id), ctx)
+
+    with pytest.raises(ConflictError, match="privacy_open_groups"):
+        await privacy.delete(privacy.DeleteMyData(TUTOR), ctx)
+    await groups.leave(groups.OnGroup(TUTOR, published.group.group_id), ctx)
+
+    assert (await privacy.delete(privacy.DeleteMyData(TUTOR), ctx)).erased
