@@ -14,6 +14,7 @@ from bot.cogs.find import AUTOCOMPLETE_LIMIT, subject_choices
 from bot.flows.booking_manage import confirm_cancellation
 from bot.flows.durations import default_duration, duration_choices, refusal
 from bot.flows.group_buttons import groups_view
+from bot.formats import format_day_time
 from bot.presenters.bookings import ts
 from bot.presenters.groups import group_line, group_list_embed
 from bot.replies import reply
@@ -133,7 +134,7 @@ class GroupCog(BotCog):
         return [
             app_commands.Choice(
                 name=texts.GROUP_CHOICE.format(
-                    title=group.title, when=group.start.strftime("%d %b %H:%M UTC")
+                    group=group.group_id, title=group.title, start=format_day_time(group.start)
                 )[:100],
                 value=group.group_id,
             )

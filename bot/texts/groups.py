@@ -49,7 +49,7 @@ GROUP_CALLED_OFF = (
     "You've called off **{title}**. Everyone who had a seat ({count}) is refunded in full and told."
 )
 GROUP_PICK_NONE = "You aren't in any upcoming group session."
-GROUP_CHOICE = "{title} ({when})"
+GROUP_CHOICE = "#{group} {title} · {start} UTC"
 GROUP_SEAT_TAG = " · 👥 group session"
 
 # --- DMs ------------------------------------------------------------------------------------
