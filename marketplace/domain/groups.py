@@ -19,7 +19,8 @@ from marketplace.domain.policy import GuildPolicy
 
 MIN_SEATS = 2
 MAX_SEATS = 25
-TITLE_MAX = 80
+TITLE_MAX = 80  # a group's title, as stored
+LEVEL_MAX = 40  # who it's for ("beginner"), as stored
 
 
 class GroupState(StrEnum):

@@ -17,9 +17,10 @@ from marketplace.domain.cancellation import Party
 from marketplace.domain.caps import CapSide
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.groups import (
+    LEVEL_MAX,
+    TITLE_MAX,
     WAITING_STATES,
     GroupSession,
-    SeatCount,
     WaitlistPlace,
     WaitState,
     below_minimum,
@@ -46,8 +47,6 @@ from marketplace.services.caps import ensure_within_caps
 from marketplace.services.context import SYSTEM_ACTOR, ServiceContext, enter_guild
 from marketplace.services.group_waitlist import group_details, offer_freed_seats
 
-TITLE_MAX = 80
-LEVEL_MAX = 40
 LIST_LIMIT = 10
 
 
@@ -310,12 +309,6 @@ async def join_waitlist(cmd: OnGroup, ctx: ServiceContext) -> WaitlistSpot:
         position = await uow.groups.line_position(place)
         await uow.commit()
     return WaitlistSpot(group, position)
-
-
-async def seat_count(group: GroupSession, ctx: ServiceContext) -> SeatCount:
-    """How the group's seats stand now (for redrawing its card)."""
-    async with ctx.uow(read_only=True) as uow:
-        return await uow.groups.seat_count(group, ctx.clock.now())
 
 
 async def leave(cmd: OnGroup, ctx: ServiceContext) -> LeftGroup:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     CompoundSelect,
     Select,
     Table,
@@ -124,16 +125,26 @@ _INSERT = insert(_BOOKING).returning(_BOOKING.c.id)
 _GROUP = cast(Table, GroupSessionRow.__table__)
 
 
+def holds_tutor_time(table: Table, start: Any, end: Any) -> ColumnElement[bool]:
+    """A live row of `table` (a booking, or a group session) whose block meets [start, end).
+
+    The block is the tutor's time the row takes, the buffer after it included; a group's
+    seat has an empty one, as its group holds the time.
+    """
+    c = table.c
+    return and_(c.live.is_(True), c.block_start < end, c.block_end > start)
+
+
 def _surroundings() -> CompoundSelect[Any]:
     b = _BOOKING.c  # the table's columns: a Core statement, no ORM layer on execution
-    tutor_side = select(literal_column("0").label("side"), b.start_at, b.end_at).where(
-        b.guild_id == bindparam("guild_id"),
-        b.tutor_id == bindparam("tutor_id"),
-        b.live.is_(True),
-        b.block_start < bindparam("window_end"),
-        b.block_end > bindparam("window_start"),
-        b.id != bindparam("exclude"),
-    )
+
+    def tutor_side(table: Table) -> Select[Any]:
+        return select(literal_column("0").label("side"), table.c.start_at, table.c.end_at).where(
+            table.c.guild_id == bindparam("guild_id"),
+            table.c.tutor_id == bindparam("tutor_id"),
+            holds_tutor_time(table, bindparam("window_start"), bindparam("window_end")),
+        )
+
     student_side = select(literal_column("1"), b.start_at, b.end_at).where(
         b.guild_id == bindparam("guild_id"),
         b.student_id == bindparam("student_id"),
@@ -142,19 +153,9 @@ def _surroundings() -> CompoundSelect[Any]:
         b.end_at > bindparam("start"),
         b.id != bindparam("exclude"),
     )
-    return union_all(tutor_side, _group_side(), student_side)
-
-
-def _group_side() -> Select[Any]:
-    """The tutor's live group sessions touching the window: time they are busy too."""
-    g = _GROUP.c
-    return select(literal_column("0"), g.start_at, g.end_at).where(
-        g.guild_id == bindparam("guild_id"),
-        g.tutor_id == bindparam("tutor_id"),
-        g.live.is_(True),
-        g.block_start < bindparam("window_end"),
-        g.block_end > bindparam("window_start"),
-    )
+    bookings = tutor_side(_BOOKING).where(b.id != bindparam("exclude"))
+    groups = tutor_side(_GROUP)  # a live group session holds the tutor's time too
+    return union_all(bookings, groups, student_side)
 
 
 def _tutor_gate() -> Select[Any]:
@@ -282,26 +283,18 @@ class SqlBookingRepository(LoggedSqlRepository):
         end: datetime,
         exclude: int | None = None,
     ) -> dict[int, list[Busy]]:
-        query = select(BookingRow.tutor_id, BookingRow.start_at, BookingRow.end_at).where(
-            BookingRow.guild_id == guild_id,
-            BookingRow.tutor_id.in_(tutor_ids),
-            BookingRow.live.is_(True),
-            BookingRow.block_start < end,
-            BookingRow.block_end > start,
+        bookings, groups = (
+            select(t.c.tutor_id, t.c.start_at, t.c.end_at).where(
+                t.c.guild_id == guild_id,
+                t.c.tutor_id.in_(tutor_ids),
+                holds_tutor_time(t, start, end),
+            )
+            for t in (_BOOKING, _GROUP)  # a live group session holds the tutor's time too
         )
         if exclude is not None:
-            query = query.where(BookingRow.id != exclude)
-        groups = select(
-            GroupSessionRow.tutor_id, GroupSessionRow.start_at, GroupSessionRow.end_at
-        ).where(
-            GroupSessionRow.guild_id == guild_id,
-            GroupSessionRow.tutor_id.in_(tutor_ids),
-            GroupSessionRow.live.is_(True),
-            GroupSessionRow.block_start < end,
-            GroupSessionRow.block_end > start,
-        )
+            bookings = bookings.where(_BOOKING.c.id != exclude)
         found: dict[int, list[Busy]] = {}
-        for tutor, s, e in await self._session.execute(union_all(query, groups)):
+        for tutor, s, e in await self._session.execute(union_all(bookings, groups)):
             found.setdefault(tutor, []).append(Busy(s, e))
         return found
 

@@ -83,13 +83,29 @@ class SqlGroupRepository(SqlRepository):
         )
 
     async def seat_count(self, group: GroupSession, now: datetime) -> SeatCount:
-        taken = await self._count(
-            BookingRow, BookingRow.group_id == group.group_id, BookingRow.live.is_(True)
+        return (await self._seat_counts([group], now))[group.group_id]
+
+    async def _seat_counts(
+        self, groups: Sequence[GroupSession], now: datetime
+    ) -> dict[int, SeatCount]:
+        """Each group's seats: taken by live seat bookings, held by offers running at `now`."""
+        ids = [group.group_id for group in groups]
+        taken = await self._counts(
+            select(BookingRow.group_id, func.count())
+            .where(BookingRow.group_id.in_(ids), BookingRow.live.is_(True))
+            .group_by(BookingRow.group_id)
         )
-        offered = await self._count(
-            GroupWaitlistRow, GroupWaitlistRow.group_id == group.group_id, _running_offer(now)
+        offered = await self._counts(
+            select(GroupWaitlistRow.group_id, func.count())
+            .where(GroupWaitlistRow.group_id.in_(ids), _running_offer(now))
+            .group_by(GroupWaitlistRow.group_id)
         )
-        return SeatCount(group.seats, taken, offered)
+        return {
+            group.group_id: SeatCount(
+                group.seats, taken.get(group.group_id, 0), offered.get(group.group_id, 0)
+            )
+            for group in groups
+        }
 
     async def seats(self, group_id: int) -> list[Booking]:
         query = (
@@ -118,25 +134,11 @@ class SqlGroupRepository(SqlRepository):
         if subject_key is not None:
             query = query.where(GroupSessionRow.subject_key == subject_key)
         groups = await self._all(query.order_by(GroupSessionRow.start_at).limit(limit), _group)
-        ids = [group.group_id for group in groups]
-        taken = await self._counts(
-            select(BookingRow.group_id, func.count())
-            .where(BookingRow.group_id.in_(ids), BookingRow.live.is_(True))
-            .group_by(BookingRow.group_id)
-        )
-        offered = await self._counts(
-            select(GroupWaitlistRow.group_id, func.count())
-            .where(GroupWaitlistRow.group_id.in_(ids), _running_offer(now))
-            .group_by(GroupWaitlistRow.group_id)
-        )
-        waiting = await self.waiting_counts(ids)
+        seats = await self._seat_counts(groups, now)
+        waiting = await self.waiting_counts([group.group_id for group in groups])
         return [
-            ListedGroup(
-                group,
-                SeatCount(group.seats, taken.get(key, 0), offered.get(key, 0)),
-                waiting.get(key, 0),
-            )
-            for group, key in ((group, group.group_id) for group in groups)
+            ListedGroup(group, seats[group.group_id], waiting.get(group.group_id, 0))
+            for group in groups
         ]
 
     async def _counts(self, query: object) -> dict[int, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     Select,
     SQLColumnExpression,
+    Table,
     and_,
     bindparam,
     case,
@@ -35,6 +36,7 @@ from marketplace.domain.ranking import (
 from marketplace.domain.restrictions import Restriction
 from marketplace.ports.bookings import BUSY_NEAR, WINDOWS_NEAR, SearchCandidate
 from marketplace.storage.availability_repository import MINUTES_PER_WEEK, week_minute
+from marketplace.storage.booking_repository import holds_tutor_time
 from marketplace.storage.models import (
     AvailabilityRuleRow,
     AvailabilityWindowRow,
@@ -164,15 +166,15 @@ def _near() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
 
 def _holds_time(model: type[BookingRow] | type[GroupSessionRow]) -> ColumnElement[bool]:
     """Whether the profile's tutor has a live row of `model` meeting [busy_from, busy_to)."""
-    p = TutorProfileRow
+    p, table = TutorProfileRow, cast(Table, model.__table__)
+    busy_from = bindparam("busy_from", type_=UTCDateTime())
+    busy_to = bindparam("busy_to", type_=UTCDateTime())
     return (
-        select(model.tutor_id)
+        select(table.c.tutor_id)
         .where(
-            model.guild_id == p.guild_id,
-            model.tutor_id == p.user_id,
-            model.live.is_(True),
-            model.block_end > bindparam("busy_from", type_=UTCDateTime()),
-            model.block_start < bindparam("busy_to", type_=UTCDateTime()),
+            table.c.guild_id == p.guild_id,
+            table.c.tutor_id == p.user_id,
+            holds_tutor_time(table, busy_from, busy_to),
         )
         .exists()
     )
