@@ -133,3 +133,30 @@ async def test_mistakes_get_a_clear_ephemeral_answer(campus) -> None:
     nobody = await c.emu.slash(c.student, c.guild, "group leave", session=999)
     assert "couldn't find that group session" in nobody.text
     assert c.emu.unexpected_errors == []
+
+
+async def test_the_group_has_one_space_and_a_late_seat_is_let_into_it(campus, clock) -> None:
+    c = campus
+    setting = await c.emu.slash(
+        c.admin, c.guild, "admin config", setting="sessions_channel", value=f"<#{c.sessions.id}>"
+    )
+    assert "is now" in setting.text
+    group_id = await _publish(c, seats=3)
+    listed = await c.emu.slash(c.student, c.guild, "group list")
+    await c.emu.click(c.student, listed.message, label=f"Join #{group_id}")
+    [group] = await groups.mine(Actor(c.guild.id, "", c.tutor.id), c.bot.services)
+
+    clock.set(group.start - timedelta(minutes=15))
+    await _run_jobs(c)
+    [thread] = [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")]
+    late = await _member(c, "lou")
+    assert not c.emu.can_see(late, thread)
+    joined = await c.emu.click(late, listed.message, label=f"Join #{group_id}")
+    assert "You have a seat" in joined.text
+    await _run_jobs(c)
+
+    threads = [t for t in c.emu.threads(c.guild) if t.name.startswith("Session #")]
+    assert threads == [thread], "one space for the whole group"
+    for user in (c.tutor, c.student, late):
+        assert c.emu.can_see(user, thread)
+    assert not c.emu.can_see(c.member, thread)
