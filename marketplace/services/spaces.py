@@ -109,29 +109,46 @@ async def _group_space(uow: UnitOfWork, booking: Booking, now: datetime) -> Sess
     if not shared.is_live:
         raise GroupSpaceOpeningError(str(booking.group_id))
     await uow.spaces.claim(booking.booking_id, booking.guild_id, now)
-    joined = replace(
-        shared, booking_id=booking.booking_id, claimed_at=now, student_agreed_at=None,
-        tutor_agreed_at=shared.tutor_agreed_at,
-    )  # fmt: skip
+    joined = replace(shared, booking_id=booking.booking_id, claimed_at=now, student_agreed_at=None)
     await uow.spaces.save(joined)
     return joined
 
 
-async def _claim_opening(
-    uow: UnitOfWork, booking: Booking, spaces: SessionSpaces, now: datetime
-) -> str | None:
-    """Take the right to open the space (None), or say why this opener has nothing to make.
+@dataclass(frozen=True, slots=True)
+class _ToOpen:
+    """The right to open a booking's space, taken: what to open."""
 
-    A seat whose group's space is open joins it instead: committed, then let in.
+    booking: Booking
+    policy: GuildPolicy
+    plan: SpacePlan
+
+
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """A seat's row now points at its group's open space: only letting them in is left."""
+
+    booking: Booking
+    shared: SessionSpace
+
+
+async def _claim(uow: UnitOfWork, booking_id: int, now: datetime) -> _ToOpen | _Joined | str:
+    """Claim the space's opening (committed), or say why there is nothing to make.
+
+    A seat whose group's space is open joins it instead.
     """
+    booking = await uow.bookings.get(booking_id)
+    policy = await uow.guilds.policy(booking.guild_id) if booking else None
+    if booking is None or policy is None or not should_open(booking, policy, now):
+        return "not due"
     shared = await _group_space(uow, booking, now)
     if shared is not None:
         await uow.commit()
-        await spaces.let_in(shared, booking.student_id)
-        return "joined the group's space"
-    if not await uow.spaces.claim(booking.booking_id, booking.guild_id, now):
+        return _Joined(booking, shared)
+    if not await uow.spaces.claim(booking_id, booking.guild_id, now):
         return "already open or opening"
-    return None
+    plan = await _plan(uow, booking)
+    await uow.commit()
+    return _ToOpen(booking, policy, plan)
 
 
 async def _nothing_to_open(booking_id: int, ctx: ServiceContext, now: datetime) -> str | None:
@@ -157,14 +174,13 @@ async def open_space(booking_id: int, ctx: ServiceContext, spaces: SessionSpaces
     if why_not := await _nothing_to_open(booking_id, ctx, now):
         return why_not
     async with ctx.uow() as uow:
-        booking = await uow.bookings.get(booking_id)
-        policy = await uow.guilds.policy(booking.guild_id) if booking else None
-        if booking is None or policy is None or not should_open(booking, policy, now):
-            return "not due"
-        if why_not := await _claim_opening(uow, booking, spaces, now):
-            return why_not
-        plan = await _plan(uow, booking)
-        await uow.commit()
+        claimed = await _claim(uow, booking_id, now)
+    if isinstance(claimed, str):
+        return claimed
+    if isinstance(claimed, _Joined):  # Discord is asked once the database is let go
+        await spaces.let_in(claimed.shared, claimed.booking.student_id)
+        return "joined the group's space"
+    booking, policy, plan = claimed.booking, claimed.policy, claimed.plan
     try:
         opened = await spaces.open(plan)
     except SpaceUnavailableError as error:
