@@ -70,7 +70,8 @@ async def record_check_in(
     recorded = await uow.attendance.check_in(booking.booking_id, user, now, via=via)
     if party is Party.TUTOR and booking.group_id is not None:
         for seat in await uow.groups.seats(booking.group_id):
-            await uow.attendance.check_in(seat.booking_id, user, now, via=via)
+            if seat.booking_id != booking.booking_id:
+                await uow.attendance.check_in(seat.booking_id, user, now, via=via)
     return recorded
 
 
